@@ -1,0 +1,107 @@
+import { performance } from 'node:perf_hooks';
+import { coreMetrics } from '../analytics/core-metrics.ts';
+import { defineInstrument } from '../core/instrument.ts';
+import { parseDateTime } from '../core/time.ts';
+import type { BarBatch } from '../data/bar-batch.ts';
+import { BarSource } from '../data/bar-source.ts';
+import { openBars } from '../data/read-bars.ts';
+import { Engine } from '../engine/engine.ts';
+import { runEventLoop } from '../engine/event-loop.ts';
+import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
+import { SimClock } from '../engine/sim-clock.ts';
+import type { StrategyDefinition } from '../engine/strategy.ts';
+import { BarBroker } from '../sim/bar-broker.ts';
+import { fillsDigest } from './fills-digest.ts';
+import { loadStrategy, parseStrategyParams } from './load-strategy.ts';
+import { feeModelOf, slippageModelOf } from './models-from-config.ts';
+import { parseRunConfig, type RunConfigInput } from './run-config.ts';
+import type { RunResult } from './run-result.ts';
+
+export interface RunBacktestOptions {
+  /** Run id (the CLI makes one from wall time; default `run`). */
+  id?: string;
+  /** A preloaded strategy definition (skips module loading). */
+  strategy?: StrategyDefinition;
+  /** Receives each log record as it is written. */
+  onLog?: (r: LogRecord) => void;
+}
+
+/** Wraps an async iterable, adding the time spent waiting for each item to `acc.seconds`. */
+function timed<T>(src: AsyncIterable<T>, acc: { seconds: number }): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = src[Symbol.asyncIterator]();
+      return {
+        async next() {
+          const t0 = performance.now();
+          const r = await it.next();
+          acc.seconds += (performance.now() - t0) / 1000;
+          return r;
+        },
+      };
+    },
+  };
+}
+
+/** Runs one bar backtest end to end and returns its result (nothing is written to disk). */
+export async function runBacktest(input: RunConfigInput, opts: RunBacktestOptions = {}): Promise<RunResult> {
+  const t0 = performance.now();
+  const cfg = parseRunConfig(input);
+  const def = opts.strategy ?? (await loadStrategy(cfg.strategy));
+  const params = parseStrategyParams(def, cfg.params);
+  const instruments = cfg.data.map((f) => defineInstrument(f.instrument));
+  const clock = new SimClock();
+  const logger = new MemoryLogger(() => clock.now(), 'info', 10_000, opts.onLog);
+  const broker = new BarBroker({
+    instruments, fillTiming: cfg.fillTiming, fees: feeModelOf(cfg.commission), slippage: slippageModelOf(cfg.slippage),
+    maxVolumeShare: cfg.maxVolumeShare, checkCash: cfg.checkCash,
+  });
+  const engine = new Engine({ instruments, cash: cfg.cash, strategy: def.create(params), venue: broker, clock, logger });
+  const load = { seconds: 0 };
+  const window = {
+    ...(cfg.from !== undefined ? { from: parseDateTime(cfg.from) } : {}),
+    ...(cfg.to !== undefined ? { to: parseDateTime(cfg.to) } : {}),
+  };
+  const streams = await Promise.all(cfg.data.map((f) => openBars(f.file, { onBadRow: cfg.onBadRow, ...window })));
+  const sources = streams.map((s, i) => new BarSource(s.file, timed<BarBatch>(s.batches, load), instruments[i], i));
+  const tRun = performance.now();
+  engine.start();
+  const events = await runEventLoop(sources, engine);
+  engine.stop();
+  const tEnd = performance.now();
+  const total = (tEnd - t0) / 1000;
+  const loop = (tEnd - tRun) / 1000;
+  const curve = engine.equity.curve();
+  const trades = engine.portfolio.trades.closed;
+  const byId = new Map(instruments.map((i) => [i.id, i]));
+  return {
+    schema: 'lockstep.run/1',
+    id: opts.id ?? 'run',
+    config: cfg,
+    seed: cfg.seed,
+    strategy: { name: def.name, params },
+    instruments,
+    initialCash: cfg.cash,
+    finalValue: engine.portfolio.equity(),
+    cash: engine.portfolio.cash,
+    fees: engine.portfolio.fees,
+    metrics: coreMetrics({
+      ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: trades.map((t) => t.netPnl),
+      ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
+    }),
+    orders: engine.orders,
+    fills: engine.fills,
+    trades,
+    openTrades: engine.portfolio.trades.openTrips((id) => byId.get(id)?.multiplier ?? 1),
+    positions: engine.portfolio.views(),
+    equity: curve,
+    events,
+    timing: { loadSeconds: load.seconds, runSeconds: Math.max(0, loop - load.seconds), totalSeconds: total },
+    feeds: streams.map((s, i) => ({
+      file: s.file, format: s.format, instrumentId: instruments[i].id, bars: sources[i].emitted,
+      badRows: s.badRows.report, outsideWindow: s.filtered.count,
+    })),
+    fillsDigest: fillsDigest(engine.fills),
+    logs: logger.records,
+  };
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+import { InstrumentSchema } from '../core/instrument.ts';
+import { parseDateTime } from '../core/time.ts';
+
+const dateText = z.string().refine((s) => !Number.isNaN(parseDateTime(s)), {
+  message: 'expected a date like 2006-01-31 or 2006-01-31T12:00:00Z',
+});
+
+export const CommissionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('none') }),
+  /** Fraction of notional: 0.001 = 0.1%. */
+  z.strictObject({ type: z.literal('rate'), rate: z.number().nonnegative() }),
+  /** Fixed amount per contract. */
+  z.strictObject({ type: z.literal('per-contract'), perContract: z.number().nonnegative() }),
+  /** Maker/taker rates on notional (maker may be negative: a rebate). */
+  z.strictObject({ type: z.literal('maker-taker'), maker: z.number(), taker: z.number().nonnegative() }),
+  /** Each instrument's own maker/taker fees. */
+  z.strictObject({ type: z.literal('instrument') }),
+]);
+
+export const SlippageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('none') }),
+  z.strictObject({ type: z.literal('bps'), bps: z.number().nonnegative() }),
+  z.strictObject({ type: z.literal('ticks'), ticks: z.number().nonnegative() }),
+  z.strictObject({ type: z.literal('volume-share'), coefficient: z.number().nonnegative() }),
+]);
+
+export const FeedSchema = z.strictObject({
+  /** Bar file: CSV, Parquet or Arrow IPC. */
+  file: z.string().min(1),
+  /** Instrument traded from this feed. */
+  instrument: InstrumentSchema,
+});
+
+/** A backtest run, fully resolved: every default is filled in here. */
+export const RunConfigSchema = z.strictObject({
+  /** Strategy folder name under strategies/ or a path to its module. */
+  strategy: z.string().min(1),
+  /** Raw strategy parameters (validated by the strategy's own schema). */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** One feed per instrument. */
+  data: z.array(FeedSchema).min(1),
+  /** Starting cash. */
+  cash: z.number().nonnegative().default(10_000),
+  commission: CommissionSchema.default({ type: 'none' }),
+  slippage: SlippageSchema.default({ type: 'none' }),
+  /** Market orders at the next bar's open (default) or the signal bar's close. */
+  fillTiming: z.enum(['next-open', 'close']).default('next-open'),
+  /** Max share of a bar's volume filled per bar (0 = no limit). */
+  maxVolumeShare: z.number().min(0).max(1).default(0),
+  /** Refuse fills the cash cannot pay for. */
+  checkCash: z.boolean().default(true),
+  /** Inclusive window on bar timestamps. */
+  from: dateText.optional(),
+  to: dateText.optional(),
+  /** Bad rows: stop with an error, or skip and count them. */
+  onBadRow: z.enum(['error', 'skip']).default('error'),
+  /** Seed for every random model (recorded in the result). */
+  seed: z.number().int().nonnegative().default(1),
+  /** Annualization override for metrics (default: observed bars per year). */
+  periodsPerYear: z.number().positive().optional(),
+});
+
+export type RunConfig = z.output<typeof RunConfigSchema>;
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+
+/** Parses a run config, turning zod issues into one readable ConfigError. */
+export function parseRunConfig(input: unknown): Readonly<RunConfig> {
+  const r = RunConfigSchema.safeParse(input);
+  if (!r.success) throw new ConfigError(`invalid run config: ${formatIssues(r.error)}`);
+  return deepFreeze(r.data);
+}
+
+/** One line per zod issue: `path: message`. */
+export function formatIssues(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,64 @@
+import type { CoreMetrics } from '../analytics/core-metrics.ts';
+import type { Fill } from '../core/fill.ts';
+import type { Instrument } from '../core/instrument.ts';
+import type { Order } from '../core/order.ts';
+import type { EquityCurve } from '../engine/equity-recorder.ts';
+import type { LogRecord } from '../engine/logger.ts';
+import type { PositionView } from '../engine/portfolio.ts';
+import type { RoundTrip } from '../engine/trade-log.ts';
+import type { BadRowReport } from '../data/bad-rows.ts';
+import type { RunConfig } from './run-config.ts';
+
+/** Per-feed input summary. */
+export interface FeedSummary {
+  readonly file: string;
+  readonly format: string;
+  readonly instrumentId: string;
+  /** Bars replayed. */
+  readonly bars: number;
+  /** Rows skipped under `--on-bad-row skip`. */
+  readonly badRows: BadRowReport;
+  /** Rows outside the from/to window. */
+  readonly outsideWindow: number;
+}
+
+/** Wall-clock timings of a run (not deterministic; everything else is). */
+export interface RunTiming {
+  /** Time spent reading and validating data. */
+  readonly loadSeconds: number;
+  /** Time spent in the engine (matching, accounting, strategy). */
+  readonly runSeconds: number;
+  readonly totalSeconds: number;
+}
+
+/** Everything a backtest produced: serializable, read by reports and notebooks. */
+export interface RunResult {
+  /** Result format version. */
+  readonly schema: 'lockstep.run/1';
+  readonly id: string;
+  readonly config: RunConfig;
+  readonly seed: number;
+  readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
+  readonly instruments: readonly Instrument[];
+  readonly initialCash: number;
+  /** Cash plus position value at the end. */
+  readonly finalValue: number;
+  readonly cash: number;
+  readonly fees: number;
+  readonly metrics: CoreMetrics;
+  readonly orders: readonly Order[];
+  readonly fills: readonly Fill[];
+  /** Closed round trips. */
+  readonly trades: readonly RoundTrip[];
+  /** Round trips still open at the end. */
+  readonly openTrades: readonly RoundTrip[];
+  readonly positions: readonly PositionView[];
+  readonly equity: EquityCurve;
+  /** Market events processed. */
+  readonly events: number;
+  readonly timing: RunTiming;
+  readonly feeds: readonly FeedSummary[];
+  /** SHA-256 of the fills: equal digests ⇔ identical fills. */
+  readonly fillsDigest: string;
+  readonly logs: readonly LogRecord[];
+}

@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { runBacktest } from '../backtest/run-backtest.ts';
+import type { RunConfigInput } from '../backtest/run-config.ts';
+import { toJson, writeRunResult } from '../backtest/write-result.ts';
+import { ConfigError } from '../core/errors.ts';
+import { formatSummary } from './format-summary.ts';
+import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
+import { UsageError } from './usage-error.ts';
+
+export const BACKTEST_HELP = `lockstep backtest --strategy S --data FILE [options]
+
+Runs a bar backtest and saves the result under reports/<run-id>/.
+
+  --strategy S                folder under strategies/ or a path to a strategy module
+  --data FILE                 bars: CSV (header-driven), Parquet or Arrow IPC
+  --symbol SYM                instrument symbol (default: file name)
+  --param k=v                 strategy parameter (repeatable)
+  --cash N                    starting cash (default 10000)
+  --commission-rate X         commission as a fraction of notional (0.001 = 0.1%)
+  --commission-per-contract X fixed commission per contract (futures style)
+  --maker-fee X --taker-fee Y maker/taker rates on notional (maker < 0 = rebate)
+  --multiplier M              contract multiplier (default 1)
+  --margin N                  margin per contract: > 0 selects futures-style accounting
+  --tick-size X --lot-size X  instrument grid (defaults 0.01 and 1)
+  --slippage-bps X            adverse slippage in basis points
+  --slippage-ticks N          adverse slippage in ticks
+  --slippage-impact K         square-root impact: K * sqrt(qty / bar volume)
+  --fill-at next-open|close   market order timing (default next-open, as backtrader)
+  --max-volume-share X        cap fills at X of each bar's volume (partial fills)
+  --from DATE --to DATE       replay window (inclusive)
+  --on-bad-row error|skip     stop on a malformed row (default) or skip and count
+  --seed N                    seed for randomized models (default 1)
+  --config FILE               JSON run config; flags override its fields
+  --out DIR                   reports folder (default reports)
+  --no-save                   do not write the result folder
+  --json                      print one JSON object instead of the summary table`;
+
+const OPTIONS = {
+  strategy: { type: 'string' }, data: { type: 'string' }, symbol: { type: 'string' }, param: { type: 'string', multiple: true },
+  cash: { type: 'string' }, 'commission-rate': { type: 'string' }, 'commission-per-contract': { type: 'string' },
+  'maker-fee': { type: 'string' }, 'taker-fee': { type: 'string' }, multiplier: { type: 'string' }, margin: { type: 'string' },
+  'tick-size': { type: 'string' }, 'lot-size': { type: 'string' }, 'slippage-bps': { type: 'string' },
+  'slippage-ticks': { type: 'string' }, 'slippage-impact': { type: 'string' }, 'fill-at': { type: 'string' },
+  'max-volume-share': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'on-bad-row': { type: 'string' },
+  seed: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, 'no-save': { type: 'boolean' },
+  json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Turns backtest flags into a run config input (the schema validates it). */
+export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: RunConfigInput; json: boolean; save: boolean; out: string } | null> {
+  const { values: v, positionals } = parseFlags(argv, OPTIONS, 'backtest');
+  if (v.help) return null;
+  if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument "${positionals[0]}" (see lockstep backtest --help)`);
+  let base: Record<string, unknown> = {};
+  if (v.config) {
+    try {
+      base = JSON.parse(await readFile(v.config, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`cannot read run config ${v.config}: ${(e as Error).message}`);
+    }
+  }
+  const strategy = v.strategy ?? (base.strategy as string | undefined);
+  if (!strategy) throw new UsageError('backtest: --strategy is required (see lockstep backtest --help)');
+  const n = (k: keyof typeof v): number | undefined => numberFlag(v[k] as string | undefined, k);
+  let data = base.data as RunConfigInput['data'] | undefined;
+  if (v.data) {
+    const symbol = v.symbol ?? basename(v.data, extname(v.data)).toUpperCase().replace(/[^A-Z0-9_-]/g, '_');
+    const instrument: Record<string, unknown> = { symbol };
+    for (const [flag, key] of [['tick-size', 'tickSize'], ['lot-size', 'lotSize'], ['multiplier', 'multiplier'], ['margin', 'margin']] as const) {
+      const x = n(flag);
+      if (x !== undefined) instrument[key] = x;
+    }
+    data = [{ file: resolve(v.data), instrument: instrument as RunConfigInput['data'][number]['instrument'] }];
+  }
+  if (!data) throw new UsageError('backtest: --data is required (see lockstep backtest --help)');
+  const cfg: Record<string, unknown> = { ...base, strategy, data };
+  cfg.params = { ...(base.params as object | undefined), ...keyValues(v.param, 'param') };
+  const cash = n('cash');
+  if (cash !== undefined) cfg.cash = cash;
+  const rate = n('commission-rate');
+  const perContract = n('commission-per-contract');
+  const maker = n('maker-fee');
+  const taker = n('taker-fee');
+  const schemes = [rate !== undefined, perContract !== undefined, maker !== undefined || taker !== undefined].filter(Boolean).length;
+  if (schemes > 1) throw new UsageError('backtest: choose one of --commission-rate, --commission-per-contract, --maker-fee/--taker-fee');
+  if (rate !== undefined) cfg.commission = { type: 'rate', rate };
+  if (perContract !== undefined) cfg.commission = { type: 'per-contract', perContract };
+  if (maker !== undefined || taker !== undefined) cfg.commission = { type: 'maker-taker', maker: maker ?? 0, taker: taker ?? 0 };
+  const bps = n('slippage-bps');
+  const ticks = n('slippage-ticks');
+  const impact = n('slippage-impact');
+  if ([bps, ticks, impact].filter((x) => x !== undefined).length > 1) {
+    throw new UsageError('backtest: choose one of --slippage-bps, --slippage-ticks, --slippage-impact');
+  }
+  if (bps !== undefined) cfg.slippage = { type: 'bps', bps };
+  if (ticks !== undefined) cfg.slippage = { type: 'ticks', ticks };
+  if (impact !== undefined) cfg.slippage = { type: 'volume-share', coefficient: impact };
+  if (v['fill-at']) cfg.fillTiming = v['fill-at'];
+  const share = n('max-volume-share');
+  if (share !== undefined) cfg.maxVolumeShare = share;
+  if (v.from) cfg.from = v.from;
+  if (v.to) cfg.to = v.to;
+  if (v['on-bad-row']) cfg.onBadRow = v['on-bad-row'];
+  const seed = n('seed');
+  if (seed !== undefined) cfg.seed = seed;
+  return { config: cfg as RunConfigInput, json: v.json ?? false, save: !v['no-save'], out: v.out ?? 'reports' };
+}
+
+/** Wall-clock run id: `YYYYMMDD-HHMMSS-<strategy>-<4 hex>`. */
+export function newRunId(strategy: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const name = basename(strategy, extname(strategy)).replace(/[^a-zA-Z0-9_-]/g, '_');
+  return `${stamp}-${name === 'index' ? 'strategy' : name}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
+}
+
+export async function backtestCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const parsed = await backtestConfigFromFlags(argv);
+  if (parsed === null) {
+    out(BACKTEST_HELP);
+    return 0;
+  }
+  const id = newRunId(parsed.config.strategy);
+  const result = await runBacktest(parsed.config, { id });
+  const runDir = parsed.save ? await writeRunResult(result, resolve(parsed.out)) : null;
+  if (parsed.json) {
+    out(toJson({
+      id: result.id, runDir, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
+      metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
+      fills: result.fills, trades: result.trades, openTrades: result.openTrades, positions: result.positions,
+      feeds: result.feeds, seed: result.seed,
+    }));
+  } else {
+    out(formatSummary(result, runDir));
+  }
+  return 0;
+}

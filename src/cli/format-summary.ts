@@ -1,0 +1,35 @@
+import type { RunResult } from '../backtest/run-result.ts';
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
+const num = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? 'inf' : 'n/a');
+
+/** A readable two-column summary of a run for the terminal. */
+export function formatSummary(r: RunResult, runDir: string | null): string {
+  const m = r.metrics;
+  const rows: Array<[string, string]> = [
+    ['strategy', `${r.strategy.name} ${JSON.stringify(r.strategy.params)}`],
+    ['data', r.feeds.map((f) => `${f.file} (${f.bars} bars)`).join(', ')],
+    ['initial cash', num(r.initialCash)],
+    ['final value', num(r.finalValue)],
+    ['cash', num(r.cash)],
+    ['fees', num(r.fees)],
+    ['total return', pct(m.totalReturn)],
+    ['CAGR', pct(m.cagr)],
+    ['volatility', pct(m.volatility)],
+    ['Sharpe', num(m.sharpe)],
+    ['Sortino', num(m.sortino)],
+    ['max drawdown', pct(m.maxDrawdown)],
+    ['trades', String(m.trades)],
+    ['win rate', pct(m.winRate)],
+    ['profit factor', num(m.profitFactor)],
+    ['exposure', pct(m.exposure)],
+    ['fills', String(r.fills.length)],
+    ['events', String(r.events)],
+    ['load / run', `${r.timing.loadSeconds.toFixed(3)} s / ${r.timing.runSeconds.toFixed(3)} s`],
+  ];
+  const skipped = r.feeds.reduce((s, f) => s + f.badRows.skipped, 0);
+  if (skipped > 0) rows.push(['bad rows skipped', `${skipped} (first: ${r.feeds.find((f) => f.badRows.skipped)?.badRows.examples[0]})`]);
+  if (runDir) rows.push(['result', runDir]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}

@@ -1,0 +1,48 @@
+import { LockstepError } from '../core/errors.ts';
+import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
+
+const HELP = `lockstep — event-driven backtesting with a live-mode switch
+
+Usage: lockstep <command> [options]
+
+Commands:
+  backtest    run a strategy over bar data and save the result
+  help        show this text (or: lockstep <command> --help)
+
+${BACKTEST_HELP}`;
+
+type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  backtest: backtestCommand,
+};
+
+/**
+ * CLI entry: returns the exit code. User errors print one line on stderr and exit 1
+ * (bad input) or 2 (bad usage); anything else is an internal error (exit 70) whose
+ * stack is printed only with LOCKSTEP_DEBUG=1.
+ */
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    out(HELP);
+    return cmd === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    err(`lockstep: unknown command "${cmd}"; commands: ${Object.keys(COMMANDS).join(', ')} (see lockstep help)`);
+    return 2;
+  }
+  try {
+    return await run(rest, out);
+  } catch (e) {
+    if (e instanceof LockstepError && e.code !== 'invariant') {
+      err(`lockstep ${cmd}: ${e.message}`);
+      return e.code === 'usage' ? 2 : 1;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    err(`lockstep ${cmd}: internal error: ${msg}${process.env.LOCKSTEP_DEBUG ? `\n${(e as Error).stack}` : ' (set LOCKSTEP_DEBUG=1 for the stack trace)'}`);
+    return 70;
+  }
+}

@@ -1,0 +1,39 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs in strict mode, with its errors turned into one-line UsageErrors. */
+export function parseFlags<O extends Options>(argv: string[], options: O, command: string) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see lockstep ${command} --help)`);
+  }
+}
+
+/** Parses a numeric flag, naming the flag on error. */
+export function numberFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} expects a number, got "${value}"`);
+  return n;
+}
+
+/** `k=v` pairs to an object; values that read as JSON (numbers, booleans) are converted. */
+export function keyValues(pairs: readonly string[] | undefined, flag: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of pairs ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--${flag} expects key=value, got "${p}"`);
+    const raw = p.slice(eq + 1);
+    let v: unknown = raw;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      v = raw;
+    }
+    out[p.slice(0, eq)] = v;
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** How an instrument's position is accounted for. */
+export const Settlement = {
+  /** Spot / stock style: buying pays the full notional out of cash. */
+  cash: 'cash',
+  /** Futures style: margin per contract is held out of cash and P&L is marked into cash. */
+  margin: 'margin',
+} as const;
+export type Settlement = (typeof Settlement)[keyof typeof Settlement];
+
+export const InstrumentSchema = z.strictObject({
+  /** Venue-local symbol, e.g. `BTCUSDT` or `ES`. */
+  symbol: z.string().min(1),
+  /** Venue name, e.g. `BINANCE` or `SIM`. */
+  venue: z.string().min(1).default('SIM'),
+  /** Minimum price increment. */
+  tickSize: z.number().positive().default(0.01),
+  /** Minimum quantity increment. */
+  lotSize: z.number().positive().default(1),
+  /** Contract multiplier: P&L per unit price move per unit quantity. */
+  multiplier: z.number().positive().default(1),
+  /** Initial margin per contract; > 0 selects futures-style settlement. */
+  margin: z.number().nonnegative().default(0),
+  /** Maker fee as a fraction of notional (negative = rebate). */
+  makerFee: z.number().default(0),
+  /** Taker fee as a fraction of notional. */
+  takerFee: z.number().default(0),
+});
+
+/** A tradable instrument, immutable once created. */
+export interface Instrument {
+  /** `SYMBOL.VENUE`, unique within a run. */
+  readonly id: string;
+  /** Venue-local symbol. */
+  readonly symbol: string;
+  /** Venue name. */
+  readonly venue: string;
+  /** Minimum price increment. */
+  readonly tickSize: number;
+  /** Minimum quantity increment. */
+  readonly lotSize: number;
+  /** P&L per unit of price per unit of quantity. */
+  readonly multiplier: number;
+  /** Initial margin per contract (0 for cash settlement). */
+  readonly margin: number;
+  /** Maker fee rate on notional. */
+  readonly makerFee: number;
+  /** Taker fee rate on notional. */
+  readonly takerFee: number;
+  /** Derived from `margin`. */
+  readonly settlement: Settlement;
+}
+
+export type InstrumentInput = z.input<typeof InstrumentSchema>;
+
+/** Validates and freezes an instrument definition; defaults resolve here. */
+export function defineInstrument(input: InstrumentInput): Instrument {
+  const p = InstrumentSchema.parse(input);
+  return Object.freeze({
+    ...p,
+    id: `${p.symbol}.${p.venue}`,
+    settlement: p.margin > 0 ? Settlement.margin : Settlement.cash,
+  });
+}
+
+/** True when `value` is an integer multiple of `step` (within float noise). */
+export function isMultipleOf(value: number, step: number): boolean {
+  const k = value / step;
+  return Math.abs(k - Math.round(k)) <= 1e-9 * Math.max(1, Math.abs(k));
+}
+
+/** Rounds a price to the instrument's tick. */
+export function roundToTick(price: number, tickSize: number): number {
+  const r = Math.round(price / tickSize) * tickSize;
+  // Trim binary noise (e.g. 0.1 * 3) so printed prices look like the tick grid.
+  const decimals = Math.max(0, -Math.floor(Math.log10(tickSize)) + 2);
+  return Number(r.toFixed(Math.min(decimals, 12)));
+}

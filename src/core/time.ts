@@ -1,0 +1,58 @@
+/**
+ * Time is an integer count of microseconds since the Unix epoch held in a JS number
+ * (exact up to 2^53 µs, i.e. the year 2255).
+ */
+export type Micros = number;
+
+export const MICROS_PER_MILLI = 1_000;
+export const MICROS_PER_SECOND = 1_000_000;
+export const MICROS_PER_MINUTE = 60 * MICROS_PER_SECOND;
+export const MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND;
+/** A Julian year (365.25 days), used to turn spans into years. */
+export const MICROS_PER_YEAR = 365.25 * MICROS_PER_DAY;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** ISO-8601 UTC text of a micros timestamp, keeping sub-millisecond digits when present. */
+export function isoFromMicros(ts: Micros): string {
+  const ms = Math.floor(ts / MICROS_PER_MILLI);
+  const iso = new Date(ms).toISOString();
+  const rest = ts - ms * MICROS_PER_MILLI;
+  return rest === 0 ? iso : `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}Z`;
+}
+
+/** UTC calendar day number of a timestamp (days since epoch); used for DAY time-in-force. */
+export function utcDay(ts: Micros): number {
+  return Math.floor(ts / MICROS_PER_DAY);
+}
+
+/**
+ * Parses a user-supplied date or date-time (`2006-01-02`, `2006-01-02T10:00:00Z`,
+ * `2006-01-02 10:00:00.5`) as UTC when no offset is given. Returns NaN when unparseable.
+ */
+export function parseDateTime(text: string): Micros {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', tz] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return Number.NaN;
+  let ts = daysFromCivil(Number(y), month, day) * MICROS_PER_DAY
+    + (Number(h) * 3600 + Number(mi) * 60 + Number(s)) * MICROS_PER_SECOND
+    + Number((frac + '000000').slice(0, 6));
+  if (tz && tz !== 'Z') {
+    const sign = tz[0] === '-' ? -1 : 1;
+    const digits = tz.slice(1).replace(':', '');
+    ts -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * MICROS_PER_MINUTE;
+  }
+  return ts;
+}

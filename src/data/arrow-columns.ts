@@ -1,0 +1,55 @@
+import { DataType, TimeUnit, type Vector } from 'apache-arrow';
+import { parseDateTime } from '../core/time.ts';
+import { epochToMicros } from './text-parse.ts';
+
+const UNIT_TO_MICROS: Record<number, number> = {
+  [TimeUnit.SECOND]: 1_000_000, [TimeUnit.MILLISECOND]: 1_000, [TimeUnit.MICROSECOND]: 1, [TimeUnit.NANOSECOND]: 0.001,
+};
+
+/** Describes a column type we cannot read, for error messages. */
+export class UnsupportedColumn extends Error {}
+
+/**
+ * Reads an Arrow column as doubles: numbers as they are, nulls as NaN, timestamps and
+ * dates as µs since the epoch (`asTime`), strings parsed as numbers or date-times.
+ */
+export function arrowColumnToFloat64(vec: Vector, asTime: boolean): Float64Array {
+  const n = vec.length;
+  const out = new Float64Array(n);
+  const type = vec.type;
+  let o = 0;
+  for (const data of vec.data) {
+    const len = data.length;
+    const values = data.values as ArrayLike<number | bigint>;
+    const off = data.offset;
+    if (DataType.isTimestamp(type) || (asTime && DataType.isInt(type) && type.bitWidth === 64)) {
+      const scale = DataType.isTimestamp(type) ? UNIT_TO_MICROS[type.unit] : 0;
+      const v64 = values as unknown as BigInt64Array;
+      for (let i = 0; i < len; i++) {
+        const raw = Number(v64[off + i]);
+        out[o + i] = scale === 0 ? epochToMicros(raw) : scale === 0.001 ? Math.round(raw / 1_000) : raw * scale;
+      }
+    } else if (DataType.isDate(type)) {
+      for (let i = 0; i < len; i++) {
+        const v = data.type.unit === 0 ? Number(values[off + i]) * 86_400_000_000 : Number(values[off + i]) * 1_000;
+        out[o + i] = v;
+      }
+    } else if (DataType.isFloat(type) || DataType.isInt(type)) {
+      if (values instanceof Float64Array) out.set(values.subarray(off, off + len), o);
+      else for (let i = 0; i < len; i++) out[o + i] = Number(values[off + i]);
+      if (asTime) for (let i = 0; i < len; i++) out[o + i] = epochToMicros(out[o + i]);
+    } else if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) {
+      for (let i = 0; i < len; i++) {
+        const s = vec.get(o + i) as string | null;
+        out[o + i] = s === null ? Number.NaN : asTime ? parseDateTime(s) : Number(s.trim() === '' ? Number.NaN : s);
+      }
+    } else {
+      throw new UnsupportedColumn(`column type ${String(type)} is not supported`);
+    }
+    if (data.nullCount > 0) {
+      for (let i = 0; i < len; i++) if (!data.getValid(i)) out[o + i] = Number.NaN;
+    }
+    o += len;
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+import { isoFromMicros } from '../core/time.ts';
+import type { BarBatch } from './bar-batch.ts';
+import type { BadRowHandler } from './bad-rows.ts';
+
+/** Running state of validation across the batches of one file. */
+export interface BarValidationState {
+  /** File name for messages. */
+  readonly file: string;
+  /** Timestamp of the last accepted row (−Infinity before the first). */
+  prevTs: number;
+}
+
+const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
+
+function problemOf(b: BarBatch, i: number, prevTs: number): [string, string] | null {
+  const ts = b.ts[i];
+  if (Number.isNaN(ts)) return ['timestamp', 'timestamp could not be parsed'];
+  for (const f of PRICE_FIELDS) {
+    const v = b[f][i];
+    if (Number.isNaN(v)) return [f, 'value is not a number'];
+    if (!(v > 0) || !Number.isFinite(v)) return [f, `price ${v} is not a positive finite number`];
+  }
+  const vol = b.volume[i];
+  if (Number.isNaN(vol)) return ['volume', 'value is not a number'];
+  if (vol < 0 || !Number.isFinite(vol)) return ['volume', `volume ${vol} is negative or infinite`];
+  if (b.high[i] < b.low[i]) return ['high', `high ${b.high[i]} is below low ${b.low[i]}`];
+  if (ts === prevTs) return ['timestamp', `duplicate timestamp ${isoFromMicros(ts)}`];
+  if (ts < prevTs) return ['timestamp', `timestamp ${isoFromMicros(ts)} is earlier than the previous row's ${isoFromMicros(prevTs)} (rows must be in time order)`];
+  return null;
+}
+
+/**
+ * Checks every row (parseable, positive prices, high ≥ low, non-negative volume, strictly
+ * increasing time) and compacts out rows the policy skips. Mutates and returns `b`.
+ */
+export function validateBars(b: BarBatch, state: BarValidationState, handler: BadRowHandler): BarBatch {
+  let w = 0;
+  let prev = state.prevTs;
+  const n = b.length;
+  const { ts, open, high, low, close, volume } = b;
+  for (let r = 0; r < n; r++) {
+    const t = ts[r];
+    const o = open[r];
+    const h = high[r];
+    const l = low[r];
+    const c = close[r];
+    const v = volume[r];
+    // Fast path: every comparison is false for NaN, so one test covers the common case.
+    const ok = t > prev && o > 0 && o < Infinity && h < Infinity && l > 0 && c > 0 && c < Infinity
+      && h >= l && v >= 0 && v < Infinity;
+    if (ok) {
+      prev = t;
+      if (w !== r) {
+        ts[w] = t; open[w] = o; high[w] = h; low[w] = l; close[w] = c; volume[w] = v; b.row[w] = b.row[r];
+      }
+      w++;
+      continue;
+    }
+    const problem = problemOf(b, r, prev);
+    // The fast test and problemOf agree: a row failing one has a problem in the other.
+    handler.bad({ file: state.file, row: b.row[r], field: problem?.[0] ?? 'row' }, problem?.[1] ?? 'invalid row');
+  }
+  b.length = w;
+  state.prevTs = prev;
+  return b;
+}

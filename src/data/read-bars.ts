@@ -1,0 +1,82 @@
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { ConfigError } from '../core/errors.ts';
+import { readArrowBars, readParquetBars } from './arrow-bars.ts';
+import type { BarBatch } from './bar-batch.ts';
+import { validateBars, type BarValidationState } from './bar-validation.ts';
+import { BadRowHandler, BadRowPolicy } from './bad-rows.ts';
+import { readCsvBars } from './csv-bars.ts';
+
+export const BarFormat = { csv: 'csv', parquet: 'parquet', arrow: 'arrow' } as const;
+export type BarFormat = (typeof BarFormat)[keyof typeof BarFormat];
+
+export interface ReadBarsOptions {
+  /** Bad-row policy; default error. */
+  onBadRow?: BadRowPolicy;
+  /** Keep rows at or after this time (µs). */
+  from?: number;
+  /** Keep rows at or before this time (µs). */
+  to?: number;
+}
+
+/** A validated stream of bar batches plus what was skipped on the way. */
+export interface BarStream {
+  readonly file: string;
+  readonly format: BarFormat;
+  readonly batches: AsyncIterable<BarBatch>;
+  /** Filled as the stream is consumed. */
+  readonly badRows: BadRowHandler;
+  /** Rows outside the from/to window (not errors). */
+  readonly filtered: { count: number };
+}
+
+/** Picks the reader from the file extension. */
+export function barFormatOf(file: string): BarFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.parquet' || ext === '.pq') return BarFormat.parquet;
+  if (ext === '.arrow' || ext === '.feather' || ext === '.ipc' || ext === '.arrows') return BarFormat.arrow;
+  return BarFormat.csv;
+}
+
+/** Opens a bar file of any supported format, validating and windowing every batch. */
+export async function openBars(file: string, opts: ReadBarsOptions = {}): Promise<BarStream> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new ConfigError(`data path ${file} is not a file`);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`data file ${file} not found: pass an existing CSV, Parquet or Arrow file with --data`);
+  }
+  const format = barFormatOf(file);
+  const raw = format === BarFormat.parquet ? readParquetBars(file) : format === BarFormat.arrow ? readArrowBars(file) : readCsvBars(file);
+  const handler = new BadRowHandler(opts.onBadRow ?? BadRowPolicy.error);
+  const state: BarValidationState = { file, prevTs: -Infinity };
+  const from = opts.from ?? -Infinity;
+  const to = opts.to ?? Infinity;
+  const filtered = { count: 0 };
+  async function* batches(): AsyncGenerator<BarBatch> {
+    for await (const b of raw) {
+      validateBars(b, state, handler);
+      if (from !== -Infinity || to !== Infinity) window(b, from, to, filtered);
+      if (b.length > 0) yield b;
+    }
+  }
+  return { file, format, batches: batches(), badRows: handler, filtered };
+}
+
+function window(b: BarBatch, from: number, to: number, filtered: { count: number }): void {
+  let w = 0;
+  for (let r = 0; r < b.length; r++) {
+    const t = b.ts[r];
+    if (t < from || t > to) {
+      filtered.count++;
+      continue;
+    }
+    if (w !== r) {
+      b.ts[w] = t; b.open[w] = b.open[r]; b.high[w] = b.high[r]; b.low[w] = b.low[r];
+      b.close[w] = b.close[r]; b.volume[w] = b.volume[r]; b.row[w] = b.row[r];
+    }
+    w++;
+  }
+  b.length = w;
+}

@@ -1,0 +1,341 @@
+import { assert } from '../core/assert.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
+import type { Fill, Liquidity } from '../core/fill.ts';
+import type { Instrument } from '../core/instrument.ts';
+import {
+  isOpen, OrderStatus, OrderType, RejectReason, Side, sideSign, TimeInForce,
+  type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult,
+} from '../core/order.ts';
+import type { Micros } from '../core/time.ts';
+import type { Clock, TimerEvent } from './clock.ts';
+import { EquityRecorder } from './equity-recorder.ts';
+import type { EventSink } from './event-source.ts';
+import type { ExecutionClient, OrderEventSink, Refusal } from './execution-client.ts';
+import type { Logger } from './logger.ts';
+import { MessageBus } from './message-bus.ts';
+import { validateOrderRequest } from './order-validation.ts';
+import { Portfolio, type PositionView } from './portfolio.ts';
+import type { Context, OrderOptions, PortfolioView, Strategy } from './strategy.ts';
+
+/** A pre-trade check run on every order before it leaves (risk limits plug in here). */
+export type PreTradeCheck = (order: Readonly<Order>, instrumentIndex: number, portfolio: Portfolio) => Refusal | null;
+
+/** A clock the engine can drive: simulated for replay, wall time live. */
+export interface DrivableClock extends Clock {
+  /** Moves time to `ts`, firing due timers through `onTimer` first. */
+  advanceTo(ts: Micros, onTimer: (t: TimerEvent) => void): void;
+}
+
+export interface EngineOptions {
+  /** Instruments of the run; their order defines instrument slots. */
+  instruments: readonly Instrument[];
+  /** Starting cash. */
+  cash: number;
+  strategy: Strategy;
+  /** Where orders go (simulated venue or live adapter). */
+  venue: ExecutionClient;
+  clock: DrivableClock;
+  logger: Logger;
+  /** Checks every order must pass before reaching the venue. */
+  checks?: readonly PreTradeCheck[];
+  /** Prefix of client order ids (live sessions make it unique per session). */
+  orderIdPrefix?: string;
+}
+
+/**
+ * The single-threaded core shared by backtest and live: receives normalized market
+ * events, lets the venue match, marks the portfolio, calls the strategy, applies fills
+ * and records the equity curve. Deterministic: same events in, same calls out.
+ */
+export class Engine implements EventSink, OrderEventSink {
+  readonly portfolio: Portfolio;
+  readonly bus = new MessageBus();
+  readonly equity = new EquityRecorder();
+  readonly orders: Order[] = [];
+  readonly fills: Fill[] = [];
+  readonly ctx: Context;
+  /** Market events processed. */
+  events = 0;
+  private readonly open = new Map<string, Order>();
+  private readonly byId = new Map<string, Order>();
+  private readonly slot = new Map<string, number>();
+  private readonly instruments: readonly Instrument[];
+  private readonly strategy: Strategy;
+  private readonly venue: ExecutionClient;
+  private readonly clock: DrivableClock;
+  private readonly checks: readonly PreTradeCheck[];
+  private readonly prefix: string;
+  private readonly fireTimer: (t: TimerEvent) => void;
+  private seq = 0;
+  private halted: string | null = null;
+
+  constructor(opts: EngineOptions) {
+    assert(opts.instruments.length > 0, 'a run needs at least one instrument');
+    this.instruments = opts.instruments;
+    opts.instruments.forEach((inst, i) => {
+      if (this.slot.has(inst.id)) throw new ConfigError(`instrument ${inst.id} is listed twice`);
+      this.slot.set(inst.id, i);
+    });
+    this.portfolio = new Portfolio(opts.instruments, opts.cash);
+    this.strategy = opts.strategy;
+    this.venue = opts.venue;
+    this.clock = opts.clock;
+    this.checks = opts.checks ?? [];
+    this.prefix = opts.orderIdPrefix ?? 'O-';
+    this.ctx = this.makeContext(opts.logger);
+    this.fireTimer = (t) => {
+      this.strategy.onTimer?.(t, this.ctx);
+      this.bus.publish('timer', t);
+    };
+    this.venue.bind(this, this.portfolio);
+  }
+
+  start(): void {
+    this.strategy.onStart?.(this.ctx);
+  }
+
+  stop(): void {
+    this.strategy.onStop?.(this.ctx);
+  }
+
+  /** Stops accepting new orders (kill switch); existing state is kept. */
+  halt(reason: string): void {
+    this.halted = reason;
+  }
+
+  /** Orders still open. */
+  openOrders(): Order[] {
+    return [...this.open.values()];
+  }
+
+  // ---- market events -------------------------------------------------------------
+
+  onBar(bar: BarView): void {
+    this.clock.advanceTo(bar.ts, this.fireTimer);
+    this.events++;
+    this.venue.onBar?.(bar);
+    this.portfolio.mark(bar.instrumentIndex, bar.close);
+    this.strategy.onBar?.(bar, this.ctx);
+    this.venue.afterBar?.(bar);
+    this.recordEquity(bar.ts);
+  }
+
+  onTrade(trade: TradeView): void {
+    this.clock.advanceTo(trade.ts, this.fireTimer);
+    this.events++;
+    this.venue.onTrade?.(trade);
+    this.portfolio.mark(trade.instrumentIndex, trade.price);
+    this.strategy.onTrade?.(trade, this.ctx);
+    this.recordEquity(trade.ts);
+  }
+
+  onQuote(quote: QuoteView): void {
+    this.clock.advanceTo(quote.ts, this.fireTimer);
+    this.events++;
+    this.venue.onQuote?.(quote);
+    this.strategy.onQuote?.(quote, this.ctx);
+  }
+
+  onBookDelta(delta: BookDeltaView): void {
+    this.clock.advanceTo(delta.ts, this.fireTimer);
+    this.events++;
+    this.venue.onBookDelta?.(delta);
+    if (delta.last) this.strategy.onBook?.(delta, this.ctx);
+  }
+
+  private recordEquity(ts: Micros): void {
+    const p = this.portfolio;
+    this.equity.record(ts, p.equity(), p.cash, p.grossExposure());
+  }
+
+  // ---- venue reports ----------------------------------------------------------------
+
+  fillReceived(order: Order, price: number, qty: number, fee: number, liquidity: Liquidity): void {
+    assert(isOpen(order.status), `fill for order ${order.id} in status ${order.status}`);
+    assert(qty > 0 && order.filledQty + qty <= order.qty * (1 + 1e-9), `overfill of order ${order.id}`);
+    const i = this.slot.get(order.instrumentId)!;
+    const ts = this.clock.now();
+    this.portfolio.applyFill(i, sideSign(order.side) * qty, price, fee, ts, this.equity.length);
+    const filled = order.filledQty + qty;
+    order.avgFillPrice = order.filledQty === 0 ? price : (order.avgFillPrice * order.filledQty + price * qty) / filled;
+    order.filledQty = filled;
+    order.fees += fee;
+    order.updatedTs = ts;
+    order.status = filled >= order.qty * (1 - 1e-9) ? OrderStatus.filled : OrderStatus.partiallyFilled;
+    if (order.status === OrderStatus.filled) this.open.delete(order.id);
+    const fill: Fill = {
+      seq: this.fills.length + 1, orderId: order.id, instrumentId: order.instrumentId, side: order.side,
+      price, qty, fee, liquidity, ts,
+    };
+    this.fills.push(fill);
+    this.bus.publish('fill', fill);
+    this.strategy.onFill?.(fill, this.ctx);
+    this.strategy.onOrder?.(order, this.ctx);
+  }
+
+  statusChanged(order: Order, status: OrderStatus, reason?: string): void {
+    order.status = status;
+    order.updatedTs = this.clock.now();
+    if (reason !== undefined) order.reason = reason;
+    if (!isOpen(status)) this.open.delete(order.id);
+    this.bus.publish('order', order);
+    this.strategy.onOrder?.(order, this.ctx);
+  }
+
+  // ---- strategy actions --------------------------------------------------------------
+
+  private slotOf(instrument: string | Instrument | undefined): number {
+    if (instrument === undefined) {
+      if (this.instruments.length === 1) return 0;
+      throw new ConfigError('this run has several instruments: name the instrument');
+    }
+    const id = typeof instrument === 'string' ? instrument : instrument.id;
+    const i = this.slot.get(id);
+    if (i === undefined) throw new ConfigError(`unknown instrument "${id}"; the run has ${[...this.slot.keys()].join(', ')}`);
+    return i;
+  }
+
+  private submit(req: OrderRequest): SubmitResult {
+    const id = typeof req.instrument === 'object' ? req.instrument.id : req.instrument;
+    const i = id === undefined && this.instruments.length === 1 ? 0 : this.slot.get(id ?? '');
+    if (i === undefined) {
+      return { ok: false, reason: RejectReason.unknownInstrument, message: `unknown instrument "${String(id)}"` };
+    }
+    if (this.halted !== null) return { ok: false, reason: RejectReason.halted, message: `trading halted: ${this.halted}` };
+    const inst = this.instruments[i];
+    const bad = validateOrderRequest(req, inst);
+    if (bad) return { ok: false, ...bad };
+    if (req.reduceOnly) {
+      const pos = this.portfolio.position(i);
+      if (pos === 0 || Math.sign(pos) === sideSign(req.side)) {
+        return { ok: false, reason: RejectReason.reduceOnlyWouldIncrease, message: `reduce-only ${req.side} with position ${pos}` };
+      }
+    }
+    const now = this.clock.now();
+    const order: Order = {
+      id: `${this.prefix}${++this.seq}`, instrumentId: inst.id, side: req.side, type: req.type ?? OrderType.market,
+      tif: req.tif ?? TimeInForce.GTC, postOnly: req.postOnly ?? false, reduceOnly: req.reduceOnly ?? false,
+      qty: req.qty, price: req.price ?? Number.NaN, stopPrice: req.stopPrice ?? Number.NaN,
+      status: OrderStatus.accepted, filledQty: 0, avgFillPrice: Number.NaN, fees: 0, createdTs: now, updatedTs: now,
+      ...(req.tag !== undefined ? { tag: req.tag } : {}),
+    };
+    for (const check of this.checks) {
+      const r = check(order, i, this.portfolio);
+      if (r) return this.reject(order, r);
+    }
+    this.orders.push(order);
+    this.byId.set(order.id, order);
+    this.open.set(order.id, order);
+    const refused = this.venue.submit(order);
+    if (refused) {
+      this.open.delete(order.id);
+      order.status = OrderStatus.rejected;
+      order.reason = refused.reason;
+      return { ok: false, ...refused };
+    }
+    this.bus.publish('order', order);
+    return { ok: true, order };
+  }
+
+  private reject(order: Order, r: Refusal): SubmitResult {
+    order.status = OrderStatus.rejected;
+    order.reason = r.reason;
+    this.orders.push(order);
+    this.byId.set(order.id, order);
+    this.bus.publish('order', order);
+    return { ok: false, ...r };
+  }
+
+  private cancel(orderId: string): ModifyResult {
+    const order = this.open.get(orderId);
+    if (!order) return this.notOpen(orderId);
+    const refused = this.venue.cancel(order);
+    if (refused) return { ok: false, ...refused };
+    order.status = OrderStatus.cancelled;
+    order.updatedTs = this.clock.now();
+    this.open.delete(orderId);
+    this.bus.publish('order', order);
+    return { ok: true, order };
+  }
+
+  private replace(orderId: string, changes: OrderChanges): ModifyResult {
+    const order = this.open.get(orderId);
+    if (!order) return this.notOpen(orderId);
+    const inst = this.instruments[this.slot.get(order.instrumentId)!];
+    const req: OrderRequest = {
+      instrument: inst, side: order.side, type: order.type, qty: changes.qty ?? order.qty,
+      ...(order.type === OrderType.limit || order.type === OrderType.stopLimit ? { price: changes.price ?? order.price } : {}),
+      ...(order.type === OrderType.stop || order.type === OrderType.stopLimit ? { stopPrice: changes.stopPrice ?? order.stopPrice } : {}),
+    };
+    const bad = validateOrderRequest(req, inst);
+    if (bad) return { ok: false, ...bad };
+    if (req.qty <= order.filledQty) {
+      return { ok: false, reason: RejectReason.invalidQuantity, message: `new quantity ${req.qty} is not above the filled ${order.filledQty}` };
+    }
+    const refused = this.venue.replace(order, changes);
+    if (refused) return { ok: false, ...refused };
+    order.qty = req.qty;
+    if (req.price !== undefined) order.price = req.price;
+    if (req.stopPrice !== undefined) order.stopPrice = req.stopPrice;
+    order.updatedTs = this.clock.now();
+    this.bus.publish('order', order);
+    return { ok: true, order };
+  }
+
+  private notOpen(orderId: string): ModifyResult {
+    const known = this.byId.get(orderId);
+    return known
+      ? { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} is ${known.status}` }
+      : { ok: false, reason: RejectReason.unknownOrder, message: `no order ${orderId}` };
+  }
+
+  private makeContext(log: Logger): Context {
+    const engine = this;
+    const portfolio = this.portfolio;
+    const portfolioView: PortfolioView = {
+      get cash() { return portfolio.cash; },
+      equity: () => portfolio.equity(),
+      positions: () => portfolio.views(),
+    };
+    const withSide = (side: Side, qty: number, o?: OrderOptions): OrderRequest => ({ ...o, side, qty });
+    return {
+      clock: this.clock,
+      now: () => this.clock.now(),
+      instruments: this.instruments,
+      instrument: (id) => this.instruments[this.slotOf(id)],
+      submit: (req) => engine.submit(req),
+      buy: (qty, o) => engine.submit(withSide(Side.buy, qty, o)),
+      sell: (qty, o) => engine.submit(withSide(Side.sell, qty, o)),
+      close: (instrument) => {
+        const i = this.slotOf(instrument);
+        const pos = portfolio.position(i);
+        if (pos === 0) return null;
+        return engine.submit({ instrument: this.instruments[i], side: pos > 0 ? Side.sell : Side.buy, qty: Math.abs(pos) });
+      },
+      cancel: (id) => engine.cancel(id),
+      cancelAll: (instrument) => {
+        const target = instrument === undefined ? undefined : this.instruments[this.slotOf(instrument)].id;
+        let n = 0;
+        for (const o of [...this.open.values()]) {
+          if ((target === undefined || o.instrumentId === target) && engine.cancel(o.id).ok) n++;
+        }
+        return n;
+      },
+      replace: (id, changes) => engine.replace(id, changes),
+      position: (instrument) => portfolio.position(this.slotOf(instrument)),
+      positionView: (instrument): PositionView => portfolio.view(this.slotOf(instrument)),
+      openOrders: (instrument) => {
+        if (this.open.size === 0) return [];
+        const target = instrument === undefined ? undefined : this.instruments[this.slotOf(instrument)].id;
+        const out: Order[] = [];
+        for (const o of this.open.values()) if (target === undefined || o.instrumentId === target) out.push(o);
+        return out;
+      },
+      portfolio: portfolioView,
+      setTimer: (name, at, interval) => this.clock.setTimer(name, at, interval),
+      cancelTimer: (name) => this.clock.cancelTimer(name),
+      log,
+    };
+  }
+}

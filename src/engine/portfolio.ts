@@ -1,0 +1,165 @@
+import { assert } from '../core/assert.ts';
+import { Settlement, type Instrument } from '../core/instrument.ts';
+import type { Micros } from '../core/time.ts';
+import { TradeLog } from './trade-log.ts';
+
+/** Read-only view of one position. */
+export interface PositionView {
+  /** Instrument id. */
+  readonly instrumentId: string;
+  /** Signed quantity: > 0 long, < 0 short. */
+  readonly qty: number;
+  /** Average entry price of the open quantity (NaN when flat). */
+  readonly avgPrice: number;
+  /** Last mark price. */
+  readonly lastPrice: number;
+  /** Realized gross P&L so far. */
+  readonly realizedPnl: number;
+  /** Unrealized P&L at the last mark. */
+  readonly unrealizedPnl: number;
+  /** Margin held for the position (futures style), 0 for cash settlement. */
+  readonly margin: number;
+}
+
+/**
+ * Cash, positions and P&L for every instrument of a run. Cash-settled instruments pay
+ * the full notional; margin-settled ones hold `margin × |qty|` out of cash and mark
+ * their P&L into cash on every price update (as backtrader's futures commission info).
+ */
+export class Portfolio {
+  /** Free cash (for margin instruments, after margin held and marked P&L). */
+  cash: number;
+  readonly initialCash: number;
+  /** Fees paid in total. */
+  fees = 0;
+  readonly trades = new TradeLog();
+  private readonly instruments: Instrument[];
+  private readonly qty: Float64Array;
+  private readonly avgPrice: Float64Array;
+  private readonly lastPrice: Float64Array;
+  private readonly realized: Float64Array;
+  private readonly isMargin: Uint8Array;
+
+  constructor(instruments: readonly Instrument[], cash: number) {
+    assert(Number.isFinite(cash) && cash >= 0, `initial cash must be a finite number >= 0, got ${cash}`);
+    this.cash = cash;
+    this.initialCash = cash;
+    this.instruments = [...instruments];
+    const n = instruments.length;
+    this.qty = new Float64Array(n);
+    this.avgPrice = new Float64Array(n).fill(Number.NaN);
+    this.lastPrice = new Float64Array(n).fill(Number.NaN);
+    this.realized = new Float64Array(n);
+    this.isMargin = Uint8Array.from(instruments, (i) => (i.settlement === Settlement.margin ? 1 : 0));
+  }
+
+  /** Signed position of instrument slot `i`. */
+  position(i: number): number {
+    return this.qty[i];
+  }
+
+  /** Last mark price of slot `i` (NaN before the first price). */
+  markPrice(i: number): number {
+    return this.lastPrice[i];
+  }
+
+  /** Updates the mark price; margin instruments move their P&L into cash. */
+  mark(i: number, price: number): void {
+    const last = this.lastPrice[i];
+    if (this.isMargin[i] === 1 && this.qty[i] !== 0) {
+      this.cash += this.qty[i] * (price - last) * this.instruments[i].multiplier;
+    }
+    this.lastPrice[i] = price;
+  }
+
+  /**
+   * Cash an order needs to change the position of slot `i` by `delta` at `price` plus `fee`;
+   * 0 when the change only reduces the position (which frees cash or margin).
+   */
+  cashRequired(i: number, delta: number, price: number, fee: number): number {
+    const q0 = this.qty[i];
+    const q1 = q0 + delta;
+    const added = Math.max(0, Math.abs(q1) - Math.abs(q0));
+    if (added === 0) return Math.max(0, fee);
+    const inst = this.instruments[i];
+    const perUnit = this.isMargin[i] === 1 ? inst.margin : price * inst.multiplier;
+    return added * perUnit + Math.max(0, fee);
+  }
+
+  /** Applies a fill of signed quantity `delta` at `price` paying `fee`; returns realized gross P&L. */
+  applyFill(i: number, delta: number, price: number, fee: number, ts: Micros, point: number): number {
+    const inst = this.instruments[i];
+    const m = inst.multiplier;
+    const q0 = this.qty[i];
+    const q1 = q0 + delta;
+    let realized = 0;
+    if (q0 !== 0 && Math.sign(delta) !== Math.sign(q0)) {
+      const closed = Math.min(Math.abs(delta), Math.abs(q0));
+      realized = closed * (price - this.avgPrice[i]) * Math.sign(q0) * m;
+    }
+    if (this.isMargin[i] === 1) {
+      // Mark the old position to the fill price, then move margin for the size change.
+      if (q0 !== 0) this.cash += q0 * (price - this.lastPrice[i]) * m;
+      this.lastPrice[i] = price;
+      this.cash -= (Math.abs(q1) - Math.abs(q0)) * inst.margin;
+    } else {
+      this.cash -= delta * price * m;
+      if (Number.isNaN(this.lastPrice[i])) this.lastPrice[i] = price;
+    }
+    this.cash -= fee;
+    this.fees += fee;
+    this.realized[i] += realized;
+    if (q1 === 0) this.avgPrice[i] = Number.NaN;
+    else if (q0 === 0 || Math.sign(q1) !== Math.sign(q0)) this.avgPrice[i] = price;
+    else if (Math.abs(q1) > Math.abs(q0)) this.avgPrice[i] = (this.avgPrice[i] * Math.abs(q0) + price * Math.abs(delta)) / Math.abs(q1);
+    this.qty[i] = Math.abs(q1) < 1e-12 * Math.max(1, Math.abs(q0)) ? 0 : q1;
+    this.trades.onFill(inst.id, q0, this.qty[i], price, m, fee, realized, ts, point);
+    return realized;
+  }
+
+  /** Value of positions counted in equity: notional for cash settlement, margin held for futures style. */
+  positionValue(i: number): number {
+    const q = this.qty[i];
+    if (q === 0) return 0;
+    return this.isMargin[i] === 1 ? Math.abs(q) * this.instruments[i].margin : q * this.lastPrice[i] * this.instruments[i].multiplier;
+  }
+
+  /** Cash plus the value of every position at its last mark. */
+  equity(): number {
+    let v = this.cash;
+    for (let i = 0; i < this.qty.length; i++) if (this.qty[i] !== 0) v += this.positionValue(i);
+    return v;
+  }
+
+  /** Sum of |notional| of open positions at their marks. */
+  grossExposure(): number {
+    let g = 0;
+    for (let i = 0; i < this.qty.length; i++) {
+      if (this.qty[i] !== 0) g += Math.abs(this.qty[i] * this.lastPrice[i] * this.instruments[i].multiplier);
+    }
+    return g;
+  }
+
+  /** True when any position is open. */
+  hasPosition(): boolean {
+    for (let i = 0; i < this.qty.length; i++) if (this.qty[i] !== 0) return true;
+    return false;
+  }
+
+  /** Snapshot of slot `i`. */
+  view(i: number): PositionView {
+    const inst = this.instruments[i];
+    const q = this.qty[i];
+    const unrealized = q === 0 ? 0 : q * (this.lastPrice[i] - this.avgPrice[i]) * inst.multiplier;
+    return {
+      instrumentId: inst.id, qty: q, avgPrice: this.avgPrice[i], lastPrice: this.lastPrice[i],
+      realizedPnl: this.realized[i], unrealizedPnl: unrealized,
+      margin: this.isMargin[i] === 1 ? Math.abs(q) * inst.margin : 0,
+    };
+  }
+
+  /** Snapshots of every slot. */
+  views(): PositionView[] {
+    return this.instruments.map((_, i) => this.view(i));
+  }
+}

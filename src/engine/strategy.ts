@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
+import type { Fill } from '../core/fill.ts';
+import type { Instrument } from '../core/instrument.ts';
+import type { ModifyResult, Order, OrderChanges, OrderRequest, SubmitResult } from '../core/order.ts';
+import type { Micros } from '../core/time.ts';
+import type { Clock, TimerEvent } from './clock.ts';
+import type { Logger } from './logger.ts';
+import type { PositionView } from './portfolio.ts';
+
+/** Order fields a strategy may add to the convenience calls `buy`/`sell`. */
+export type OrderOptions = Omit<OrderRequest, 'side' | 'qty'>;
+
+/** Read-only account state. */
+export interface PortfolioView {
+  /** Free cash. */
+  readonly cash: number;
+  /** Cash plus position value at the last marks. */
+  equity(): number;
+  /** Every position (flat ones included). */
+  positions(): PositionView[];
+}
+
+/**
+ * Everything a strategy can see and do. The same object shape is given in backtest, paper
+ * and live mode, so strategy code never knows which one it runs in.
+ */
+export interface Context {
+  /** Engine time source. */
+  readonly clock: Clock;
+  /** Shorthand for `clock.now()`. */
+  now(): Micros;
+  /** Instruments of the run, in slot order. */
+  readonly instruments: readonly Instrument[];
+  /** Looks up an instrument by id; throws on an unknown id. */
+  instrument(id: string): Instrument;
+  /** Validates and sends an order. Rejection is a normal outcome returned as data. */
+  submit(request: OrderRequest): SubmitResult;
+  /** `submit` with side buy. */
+  buy(qty: number, options?: OrderOptions): SubmitResult;
+  /** `submit` with side sell. */
+  sell(qty: number, options?: OrderOptions): SubmitResult;
+  /** Sends a market order that flattens the position; null when already flat. */
+  close(instrument?: string): SubmitResult | null;
+  /** Cancels an open order. */
+  cancel(orderId: string): ModifyResult;
+  /** Cancels every open order (of one instrument when given); returns how many. */
+  cancelAll(instrument?: string): number;
+  /** Changes price/quantity of an open order (cancel/replace). */
+  replace(orderId: string, changes: OrderChanges): ModifyResult;
+  /** Signed position quantity (the only instrument when omitted). */
+  position(instrument?: string): number;
+  /** Full position snapshot. */
+  positionView(instrument?: string): PositionView;
+  /** Open orders, optionally of one instrument. */
+  openOrders(instrument?: string): readonly Readonly<Order>[];
+  /** Account state. */
+  readonly portfolio: PortfolioView;
+  /** Sets a named timer (see `Clock.setTimer`). */
+  setTimer(name: string, at: Micros, intervalMicros?: number): void;
+  /** Cancels a named timer. */
+  cancelTimer(name: string): boolean;
+  /** Logger stamped with engine time. */
+  readonly log: Logger;
+}
+
+/**
+ * A trading strategy: plain callbacks over normalized events. Every callback is optional
+ * and synchronous. Market event arguments are reused views: copy fields, never keep them.
+ * `onOrder` reports status changes decided by the venue (fills, cancels, expiries,
+ * venue rejections), not the immediate outcome of the strategy's own calls, which the
+ * call itself returns.
+ */
+export interface Strategy {
+  onStart?(ctx: Context): void;
+  onBar?(bar: BarView, ctx: Context): void;
+  onTrade?(trade: TradeView, ctx: Context): void;
+  onQuote?(quote: QuoteView, ctx: Context): void;
+  onBook?(delta: BookDeltaView, ctx: Context): void;
+  onOrder?(order: Readonly<Order>, ctx: Context): void;
+  onFill?(fill: Fill, ctx: Context): void;
+  onTimer?(timer: TimerEvent, ctx: Context): void;
+  onStop?(ctx: Context): void;
+}
+
+/** A strategy module's export: its parameter schema and a factory. */
+export interface StrategyDefinition<S extends z.ZodObject = z.ZodObject> {
+  /** Folder name / identifier. */
+  readonly name: string;
+  /** One line on what it trades. */
+  readonly description: string;
+  /** zod strict object schema; defaults resolve here. */
+  readonly params: S;
+  /** Builds a fresh strategy instance from validated params. */
+  create(params: z.output<S>): Strategy;
+}
+
+/** Declares a strategy (identity function that freezes and types the definition). */
+export function defineStrategy<S extends z.ZodObject>(def: StrategyDefinition<S>): StrategyDefinition<S> {
+  return Object.freeze(def);
+}

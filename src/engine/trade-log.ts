@@ -1,0 +1,122 @@
+import type { Micros } from '../core/time.ts';
+
+/** A closed (or still open) round trip: from flat to flat, or until the position flips. */
+export interface RoundTrip {
+  /** Instrument id. */
+  readonly instrumentId: string;
+  /** Direction of the position. */
+  readonly side: 'long' | 'short';
+  /** Largest absolute position held during the trip. */
+  readonly qty: number;
+  /** Time of the first entry fill. */
+  readonly entryTs: Micros;
+  /** Time of the fill that closed the trip (NaN while open). */
+  readonly exitTs: Micros;
+  /** Average entry price. */
+  readonly entryPrice: number;
+  /** Average exit price (NaN while open). */
+  readonly exitPrice: number;
+  /** Gross P&L: price move times quantity times multiplier. */
+  readonly pnl: number;
+  /** Fees paid by every fill of the trip. */
+  readonly fees: number;
+  /** pnl − fees. */
+  readonly netPnl: number;
+  /** netPnl over the entry notional. */
+  readonly returnPct: number;
+  /** Number of equity points (bars) the trip spanned. */
+  readonly bars: number;
+}
+
+interface OpenTrip {
+  side: 1 | -1;
+  entryTs: Micros;
+  entryQty: number;
+  entryNotional: number;
+  exitQty: number;
+  exitNotional: number;
+  maxQty: number;
+  pnl: number;
+  fees: number;
+  startPoint: number;
+}
+
+/** Builds round trips from fills, per instrument. */
+export class TradeLog {
+  readonly closed: RoundTrip[] = [];
+  private readonly open = new Map<string, OpenTrip>();
+
+  /**
+   * Records a fill that moved the position from `before` to `after` (signed). `realized`
+   * is the gross P&L the fill realized; `point` is the current equity-point index.
+   */
+  onFill(
+    instrumentId: string, before: number, after: number, price: number, multiplier: number,
+    fee: number, realized: number, ts: Micros, point: number,
+  ): void {
+    let trip = this.open.get(instrumentId);
+    const qty = Math.abs(after - before);
+    if (trip === undefined) {
+      trip = this.start(instrumentId, after > 0 ? 1 : -1, ts, point);
+    }
+    const closing = before !== 0 && Math.sign(after - before) !== Math.sign(before);
+    if (!closing) {
+      trip.entryQty += qty;
+      trip.entryNotional += qty * price * multiplier;
+      trip.fees += fee;
+      trip.maxQty = Math.max(trip.maxQty, Math.abs(after));
+      return;
+    }
+    const closedQty = Math.min(qty, Math.abs(before));
+    const feeClose = fee * (closedQty / qty);
+    trip.exitQty += closedQty;
+    trip.exitNotional += closedQty * price * multiplier;
+    trip.pnl += realized;
+    trip.fees += feeClose;
+    if (after === 0 || Math.sign(after) !== Math.sign(before)) {
+      this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point));
+      this.open.delete(instrumentId);
+      if (after !== 0) {
+        const next = this.start(instrumentId, after > 0 ? 1 : -1, ts, point);
+        next.entryQty = Math.abs(after);
+        next.entryNotional = Math.abs(after) * price * multiplier;
+        next.fees = fee - feeClose;
+        next.maxQty = Math.abs(after);
+      }
+    }
+  }
+
+  /** Round trips still open at `ts`, valued at their entry (not closed, so no exit fields). */
+  openTrips(multiplierOf: (id: string) => number): RoundTrip[] {
+    const out: RoundTrip[] = [];
+    for (const [id, t] of this.open) {
+      const m = multiplierOf(id);
+      out.push({
+        instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs,
+        exitTs: Number.NaN, entryPrice: t.entryNotional / (t.entryQty * m), exitPrice: Number.NaN,
+        pnl: t.pnl, fees: t.fees, netPnl: t.pnl - t.fees, returnPct: Number.NaN, bars: 0,
+      });
+    }
+    return out;
+  }
+
+  private start(id: string, side: 1 | -1, ts: Micros, point: number): OpenTrip {
+    const t: OpenTrip = {
+      side, entryTs: ts, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, maxQty: 0, pnl: 0, fees: 0,
+      startPoint: point,
+    };
+    this.open.set(id, t);
+    return t;
+  }
+
+  private finish(id: string, t: OpenTrip, ts: Micros, m: number, point: number): RoundTrip {
+    const entryPrice = t.entryNotional / (t.entryQty * m);
+    const exitPrice = t.exitNotional / (t.exitQty * m);
+    const netPnl = t.pnl - t.fees;
+    return {
+      instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs, exitTs: ts,
+      entryPrice, exitPrice, pnl: t.pnl, fees: t.fees, netPnl,
+      returnPct: netPnl / (entryPrice * t.maxQty * m), bars: point - t.startPoint,
+    };
+  }
+}

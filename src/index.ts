@@ -1,0 +1,27 @@
+/**
+ * Lockstep's public entry. Strategies, notebooks and user code import from here only
+ * (`import { defineStrategy } from 'lockstep'`).
+ */
+export * from './core/errors.ts';
+export * from './core/events.ts';
+export * from './core/fill.ts';
+export * from './core/instrument.ts';
+export * from './core/order.ts';
+export * from './core/rng.ts';
+export * from './core/time.ts';
+export type { Clock, TimerEvent } from './engine/clock.ts';
+export type { Logger, LogRecord } from './engine/logger.ts';
+export type { PositionView } from './engine/portfolio.ts';
+export type { RoundTrip } from './engine/trade-log.ts';
+export { defineStrategy } from './engine/strategy.ts';
+export type { Context, OrderOptions, PortfolioView, Strategy, StrategyDefinition } from './engine/strategy.ts';
+export { SimClock } from './engine/sim-clock.ts';
+export { coreMetrics, type CoreMetrics } from './analytics/core-metrics.ts';
+export { openBars, type BarStream } from './data/read-bars.ts';
+export { runBacktest, type RunBacktestOptions } from './backtest/run-backtest.ts';
+export type { RunResult } from './backtest/run-result.ts';
+export type { RunConfig, RunConfigInput } from './backtest/run-config.ts';
+export { crossedAbove, crossedBelow, CrossDetector } from './engine/cross-detector.ts';
+// Streaming indicators come from trading-signals; re-exported so strategies need one import.
+export { SMA, EMA, RSI, BollingerBands, ATR, MACD } from 'trading-signals';
+export { z } from 'zod';

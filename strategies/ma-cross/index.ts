@@ -1,0 +1,38 @@
+import { defineStrategy, SMA, z } from 'lockstep';
+
+/**
+ * Two-SMA trend follower, always in the market once both averages exist: long `size`
+ * while the fast SMA is above the slow one, short `size` while it is below, reversing
+ * with one order on each cross.
+ */
+export const strategy = defineStrategy({
+  name: 'ma-cross',
+  description: 'Long when the fast SMA is above the slow SMA, short when below',
+  params: z.strictObject({
+    /** Fast SMA length. */
+    fast: z.number().int().min(1).default(10),
+    /** Slow SMA length. */
+    slow: z.number().int().min(2).default(30),
+    /** Absolute position held. */
+    size: z.number().positive().default(1),
+  }).refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow' }),
+  create(p) {
+    const fast = new SMA(p.fast);
+    const slow = new SMA(p.slow);
+    let pending = false;
+    return {
+      onBar(bar, ctx) {
+        const f = fast.add(bar.close);
+        const s = slow.add(bar.close);
+        if (f === null || s === null || f === s) return;
+        if (pending && ctx.openOrders().length > 0) return;
+        pending = false;
+        const target = f > s ? p.size : -p.size;
+        const delta = target - ctx.position();
+        if (delta === 0) return;
+        const r = delta > 0 ? ctx.buy(delta) : ctx.sell(-delta);
+        pending = r.ok;
+      },
+    };
+  },
+});
