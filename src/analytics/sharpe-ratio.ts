@@ -5,7 +5,8 @@ import { mean, sampleStd } from './mean-std.ts';
  * with `riskFree` per period (default 0). NaN when the deviation is zero or undefined.
  */
 export function sharpeRatio(returns: ArrayLike<number>, periodsPerYear: number, riskFree = 0): number {
-  const ex = Float64Array.from(returns as ArrayLike<number>, (r) => r - riskFree);
+  const ex = new Float64Array(returns.length);
+  for (let i = 0; i < ex.length; i++) ex[i] = returns[i] - riskFree;
   const sd = sampleStd(ex);
   if (!(sd > 0)) return Number.NaN;
   return (mean(ex) / sd) * Math.sqrt(periodsPerYear);

@@ -4,7 +4,8 @@ import { defineInstrument } from '../core/instrument.ts';
 import { parseDateTime } from '../core/time.ts';
 import type { BarBatch } from '../data/bar-batch.ts';
 import { BarSource } from '../data/bar-source.ts';
-import { openBars } from '../data/read-bars.ts';
+import { BadRowHandler } from '../data/bad-rows.ts';
+import { openBars, type BarStream } from '../data/read-bars.ts';
 import { Engine } from '../engine/engine.ts';
 import { runEventLoop } from '../engine/event-loop.ts';
 import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
@@ -24,6 +25,12 @@ export interface RunBacktestOptions {
   strategy?: StrategyDefinition;
   /** Receives each log record as it is written. */
   onLog?: (r: LogRecord) => void;
+  /**
+   * In-memory bars, one array of batches per `config.data` entry, replayed instead of
+   * reading the files (benchmarks, optimizers sharing one loaded dataset). Batches are
+   * replayed as given (not validated again) and are not modified.
+   */
+  feeds?: ReadonlyArray<readonly BarBatch[]>;
 }
 
 /** Wraps an async iterable, adding the time spent waiting for each item to `acc.seconds`. */
@@ -41,6 +48,13 @@ function timed<T>(src: AsyncIterable<T>, acc: { seconds: number }): AsyncIterabl
       };
     },
   };
+}
+
+function memoryStream(file: string, batches: readonly BarBatch[]): BarStream {
+  async function* gen(): AsyncGenerator<BarBatch> {
+    yield* batches;
+  }
+  return { file, format: 'memory', batches: gen(), badRows: new BadRowHandler('error'), filtered: { count: 0 } };
 }
 
 /** Runs one bar backtest end to end and returns its result (nothing is written to disk). */
@@ -62,7 +76,9 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
     ...(cfg.from !== undefined ? { from: parseDateTime(cfg.from) } : {}),
     ...(cfg.to !== undefined ? { to: parseDateTime(cfg.to) } : {}),
   };
-  const streams = await Promise.all(cfg.data.map((f) => openBars(f.file, { onBadRow: cfg.onBadRow, ...window })));
+  const streams = opts.feeds
+    ? cfg.data.map((f, i) => memoryStream(f.file, opts.feeds![i] ?? []))
+    : await Promise.all(cfg.data.map((f) => openBars(f.file, { onBadRow: cfg.onBadRow, ...window })));
   const sources = streams.map((s, i) => new BarSource(s.file, timed<BarBatch>(s.batches, load), instruments[i], i));
   const tRun = performance.now();
   engine.start();

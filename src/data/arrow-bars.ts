@@ -27,11 +27,10 @@ export function barBatchFromArrow(rb: RecordBatch, file: string, firstRow: numbe
     const tod = col(cols.time, false);
     for (let i = 0; i < n; i++) ts[i] += tod[i];
   }
-  const row = new Float64Array(n);
-  for (let i = 0; i < n; i++) row[i] = firstRow + i;
   return {
     length: n, ts, open: col(cols.open, false), high: col(cols.high, false), low: col(cols.low, false),
-    close: col(cols.close, false), volume: cols.volume >= 0 ? col(cols.volume, false) : new Float64Array(n), row,
+    close: col(cols.close, false), volume: cols.volume >= 0 ? col(cols.volume, false) : new Float64Array(n),
+    row: null, firstRow,
   };
 }
 

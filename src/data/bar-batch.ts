@@ -10,9 +10,16 @@ export interface BarBatch {
   volume: Float64Array;
   /**
    * Row number of each row in its source, for error messages (1-based data rows; text
-   * files count the header line too).
+   * files count the header line too). Null when rows are consecutive from `firstRow`.
    */
-  row: Float64Array;
+  row: Float64Array | null;
+  /** Row number of row 0 when `row` is null. */
+  firstRow: number;
+}
+
+/** Source row number of row `i` of a batch. */
+export function rowOf(b: BarBatch, i: number): number {
+  return b.row === null ? b.firstRow + i : b.row[i];
 }
 
 /** Allocates an empty batch with room for `capacity` rows. */
@@ -21,7 +28,7 @@ export function allocBarBatch(capacity: number): BarBatch {
     length: 0,
     ts: new Float64Array(capacity), open: new Float64Array(capacity), high: new Float64Array(capacity),
     low: new Float64Array(capacity), close: new Float64Array(capacity), volume: new Float64Array(capacity),
-    row: new Float64Array(capacity),
+    row: new Float64Array(capacity), firstRow: 0,
   };
 }
 
@@ -31,7 +38,8 @@ export function concatBarBatches(batches: readonly BarBatch[]): BarBatch {
   const out = allocBarBatch(n);
   let o = 0;
   for (const b of batches) {
-    for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume', 'row'] as const) out[k].set(b[k].subarray(0, b.length), o);
+    for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) out[k].set(b[k].subarray(0, b.length), o);
+    for (let i = 0; i < b.length; i++) out.row![o + i] = rowOf(b, i);
     o += b.length;
   }
   out.length = n;

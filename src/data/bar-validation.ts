@@ -1,5 +1,5 @@
 import { isoFromMicros } from '../core/time.ts';
-import type { BarBatch } from './bar-batch.ts';
+import { rowOf, type BarBatch } from './bar-batch.ts';
 import type { BadRowHandler } from './bad-rows.ts';
 
 /** Running state of validation across the batches of one file. */
@@ -38,6 +38,7 @@ export function validateBars(b: BarBatch, state: BarValidationState, handler: Ba
   let prev = state.prevTs;
   const n = b.length;
   const { ts, open, high, low, close, volume } = b;
+  let rows = b.row;
   for (let r = 0; r < n; r++) {
     const t = ts[r];
     const o = open[r];
@@ -51,14 +52,20 @@ export function validateBars(b: BarBatch, state: BarValidationState, handler: Ba
     if (ok) {
       prev = t;
       if (w !== r) {
-        ts[w] = t; open[w] = o; high[w] = h; low[w] = l; close[w] = c; volume[w] = v; b.row[w] = b.row[r];
+        ts[w] = t; open[w] = o; high[w] = h; low[w] = l; close[w] = c; volume[w] = v; rows![w] = rowOf(b, r);
       }
       w++;
       continue;
     }
+    // First bad row: materialize row numbers so skipped rows keep later rows' numbers right.
+    if (rows === null) {
+      rows = new Float64Array(n);
+      for (let k = 0; k < n; k++) rows[k] = rowOf(b, k);
+      b.row = rows;
+    }
     const problem = problemOf(b, r, prev);
     // The fast test and problemOf agree: a row failing one has a problem in the other.
-    handler.bad({ file: state.file, row: b.row[r], field: problem?.[0] ?? 'row' }, problem?.[1] ?? 'invalid row');
+    handler.bad({ file: state.file, row: rowOf(b, r), field: problem?.[0] ?? 'row' }, problem?.[1] ?? 'invalid row');
   }
   b.length = w;
   state.prevTs = prev;

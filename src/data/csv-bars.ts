@@ -1,7 +1,22 @@
 import { open } from 'node:fs/promises';
 import { DataError } from '../core/errors.ts';
 import { allocBarBatch, type BarBatch } from './bar-batch.ts';
-import { parseNumber, parseTimeOfDay, parseTimestamp } from './text-parse.ts';
+import { fieldEnd, parseNumberField, parseTimeOfDay, parseTimestamp } from './text-parse.ts';
+
+const ROLE = { skip: 0, ts: 1, time: 2, open: 3, high: 4, low: 5, close: 6, volume: 7 } as const;
+
+/** The role of every header column, in file order. */
+function rolesOf(c: BarColumns): Uint8Array {
+  const r = new Uint8Array(c.count);
+  r[c.ts] = ROLE.ts;
+  if (c.time >= 0) r[c.time] = ROLE.time;
+  r[c.open] = ROLE.open;
+  r[c.high] = ROLE.high;
+  r[c.low] = ROLE.low;
+  r[c.close] = ROLE.close;
+  if (c.volume >= 0) r[c.volume] = ROLE.volume;
+  return r;
+}
 
 /** Column positions found in a bar CSV header. */
 export interface BarColumns {
@@ -77,8 +92,7 @@ export async function* readCsvBars(file: string, opts: CsvReadOptions = {}): Asy
     let line = 0;
     let eof = false;
     let batch = allocBarBatch(batchSize);
-    const starts = new Int32Array(256);
-    const ends = new Int32Array(256);
+    let roles: Uint8Array = new Uint8Array(0);
     while (!eof) {
       if (carry === buf.length) {
         const bigger = Buffer.allocUnsafe(buf.length * 2);
@@ -108,40 +122,57 @@ export async function* readCsvBars(file: string, opts: CsvReadOptions = {}): Asy
           pos = nl + 1;
           continue; // blank line
         }
-        // Split fields.
-        let nf = 0;
-        let fs = pos;
-        for (let i = pos; i < e; i++) {
-          if (buf[i] === 44) {
-            if (nf < 256) { starts[nf] = fs; ends[nf] = i; }
-            nf++;
-            fs = i + 1;
-          }
-        }
-        if (nf < 256) { starts[nf] = fs; ends[nf] = e; }
-        nf++;
         if (cols === null) {
-          const names: string[] = [];
-          for (let k = 0; k < Math.min(nf, 256); k++) names.push(buf.toString('latin1', starts[k], ends[k]));
+          const names = buf.toString('latin1', pos, e).split(',');
           if (names.length > 0) names[0] = names[0].replace(/^\uFEFF|^ï»¿/, '');
           cols = barColumnsFromHeader(names, file);
+          roles = rolesOf(cols);
           pos = nl + 1;
           continue;
         }
-        if (nf !== cols.count) {
+        // One pass over the fields: needed ones are parsed in place, others skipped.
+        const n = batch.length;
+        let p = pos;
+        let ts = Number.NaN;
+        let tod = 0;
+        let vol = 0;
+        let o = Number.NaN, h = Number.NaN, l = Number.NaN, c = Number.NaN;
+        let k = 0;
+        for (; k < roles.length; k++) {
+          if (k > 0) {
+            if (p >= e) break; // too few fields
+            p++; // skip the comma
+          }
+          const role = roles[k];
+          if (role === ROLE.skip || role === ROLE.ts || role === ROLE.time) {
+            let q = p;
+            while (q < e && buf[q] !== 44) q++;
+            if (role === ROLE.ts) ts = parseTimestamp(buf, p, q);
+            else if (role === ROLE.time) tod = parseTimeOfDay(buf, p, q);
+            p = q;
+            continue;
+          }
+          const v = parseNumberField(buf, p, e);
+          p = fieldEnd;
+          if (role === ROLE.open) o = v;
+          else if (role === ROLE.high) h = v;
+          else if (role === ROLE.low) l = v;
+          else if (role === ROLE.close) c = v;
+          else vol = v;
+        }
+        if (k !== roles.length || p !== e) {
+          let nf = 1;
+          for (let q = pos; q < e; q++) if (buf[q] === 44) nf++;
           throw new DataError({ file, row: line }, `expected ${cols.count} fields like the header, found ${nf}`,
             'Fix the row (a stray comma or a missing value?) or remove it');
         }
-        const n = batch.length;
-        let ts = parseTimestamp(buf, starts[cols.ts], ends[cols.ts]);
-        if (cols.time >= 0) ts += parseTimeOfDay(buf, starts[cols.time], ends[cols.time]);
-        batch.ts[n] = ts;
-        batch.open[n] = parseNumber(buf, starts[cols.open], ends[cols.open]);
-        batch.high[n] = parseNumber(buf, starts[cols.high], ends[cols.high]);
-        batch.low[n] = parseNumber(buf, starts[cols.low], ends[cols.low]);
-        batch.close[n] = parseNumber(buf, starts[cols.close], ends[cols.close]);
-        batch.volume[n] = cols.volume >= 0 ? parseNumber(buf, starts[cols.volume], ends[cols.volume]) : 0;
-        batch.row[n] = line;
+        batch.ts[n] = ts + tod;
+        batch.open[n] = o;
+        batch.high[n] = h;
+        batch.low[n] = l;
+        batch.close[n] = c;
+        batch.volume[n] = vol;
+        batch.row![n] = line;
         batch.length = n + 1;
         if (batch.length === batchSize) {
           yield batch;

@@ -22,7 +22,8 @@ export interface ReadBarsOptions {
 /** A validated stream of bar batches plus what was skipped on the way. */
 export interface BarStream {
   readonly file: string;
-  readonly format: BarFormat;
+  /** Reader used, or `memory` for in-memory batches. */
+  readonly format: BarFormat | 'memory';
   readonly batches: AsyncIterable<BarBatch>;
   /** Filled as the stream is consumed. */
   readonly badRows: BadRowHandler;
@@ -65,6 +66,7 @@ export async function openBars(file: string, opts: ReadBarsOptions = {}): Promis
 }
 
 function window(b: BarBatch, from: number, to: number, filtered: { count: number }): void {
+  if (b.row === null) b.row = Float64Array.from({ length: b.length }, (_, i) => b.firstRow + i);
   let w = 0;
   for (let r = 0; r < b.length; r++) {
     const t = b.ts[r];
@@ -74,7 +76,8 @@ function window(b: BarBatch, from: number, to: number, filtered: { count: number
     }
     if (w !== r) {
       b.ts[w] = t; b.open[w] = b.open[r]; b.high[w] = b.high[r]; b.low[w] = b.low[r];
-      b.close[w] = b.close[r]; b.volume[w] = b.volume[r]; b.row[w] = b.row[r];
+      b.close[w] = b.close[r]; b.volume[w] = b.volume[r];
+      if (b.row !== null) b.row[w] = b.row[r];
     }
     w++;
   }

@@ -47,6 +47,45 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   return text.trim() === '' ? Number.NaN : v;
 }
 
+/** End of the field parsed by the last `parseNumberField` call (index of its delimiter). */
+export let fieldEnd = 0;
+
+/**
+ * Parses the number starting at `s` and ending at the next comma or at `lineEnd`, and
+ * sets `fieldEnd`. Scanning and parsing are one pass; unusual text (spaces, quotes,
+ * exponents, > 15 digits) falls back to `parseNumber` on the whole field.
+ */
+export function parseNumberField(buf: Uint8Array, s: number, lineEnd: number): number {
+  let i = s;
+  let neg = false;
+  if (buf[i] === 45) { neg = true; i++; }
+  let mant = 0;
+  let digits = 0;
+  let frac = -1;
+  let c = 0;
+  for (; i < lineEnd; i++) {
+    c = buf[i];
+    if (c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      if (mant !== 0) digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) {
+      frac = 0;
+    } else {
+      break;
+    }
+  }
+  if ((i === lineEnd || c === 44) && digits <= 15 && i > s + (neg ? 1 : 0) && frac !== 0 && frac <= 22) {
+    fieldEnd = i;
+    const v = frac <= 0 ? mant : mant / POW10[frac];
+    return neg ? -v : v;
+  }
+  let e = i;
+  while (e < lineEnd && buf[e] !== 44) e++;
+  fieldEnd = e;
+  return parseNumber(buf, s, e);
+}
+
 function latin1(buf: Uint8Array, s: number, e: number): string {
   let out = '';
   for (let i = s; i < e; i++) out += String.fromCharCode(buf[i]);

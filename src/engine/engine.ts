@@ -146,7 +146,7 @@ export class Engine implements EventSink, OrderEventSink {
 
   private recordEquity(ts: Micros): void {
     const p = this.portfolio;
-    this.equity.record(ts, p.equity(), p.cash, p.grossExposure());
+    this.equity.record(ts, p.equity(), p.cash, p.hasPosition() ? p.grossExposure() : 0);
   }
 
   // ---- venue reports ----------------------------------------------------------------

@@ -37,11 +37,11 @@ export class EquityRecorder {
     this.exp[i] = exposure;
   }
 
-  /** Trimmed copies of the columns. */
+  /** Views of the recorded columns (valid until more points are recorded). */
   curve(): EquityCurve {
     return {
-      ts: this.ts.slice(0, this.n), equity: this.eq.slice(0, this.n),
-      cash: this.cash.slice(0, this.n), exposure: this.exp.slice(0, this.n),
+      ts: this.ts.subarray(0, this.n), equity: this.eq.subarray(0, this.n),
+      cash: this.cash.subarray(0, this.n), exposure: this.exp.subarray(0, this.n),
     };
   }
 

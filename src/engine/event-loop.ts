@@ -7,11 +7,11 @@ import type { EventSink, EventSource } from './event-source.ts';
  */
 export async function runEventLoop(sources: readonly EventSource[], sink: EventSink): Promise<number> {
   let events = 0;
-  for (const s of sources) if (s.needsLoad()) await s.load();
+  for (const s of sources) while (s.needsLoad()) await s.load();
   if (sources.length === 1) {
     const s = sources[0];
     for (;;) {
-      if (s.needsLoad()) await s.load();
+      while (s.needsLoad()) await s.load();
       if (s.peekTs() === Infinity) return events;
       events += s.emitUntil(Infinity, true, sink);
     }
@@ -54,7 +54,7 @@ export async function runEventLoop(sources: readonly EventSource[], sink: EventS
       }
     }
     events += s.emitUntil(limit, top < limitIdx, sink);
-    if (s.needsLoad()) await s.load();
+    while (s.needsLoad()) await s.load();
     if (s.peekTs() === Infinity) {
       heap[0] = heap[heap.length - 1];
       heap.pop();

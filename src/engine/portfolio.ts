@@ -104,7 +104,7 @@ export class Portfolio {
       this.cash -= (Math.abs(q1) - Math.abs(q0)) * inst.margin;
     } else {
       this.cash -= delta * price * m;
-      if (Number.isNaN(this.lastPrice[i])) this.lastPrice[i] = price;
+      this.lastPrice[i] = price; // a fill is the latest traded price
     }
     this.cash -= fee;
     this.fees += fee;

@@ -1,0 +1,63 @@
+import { runBacktest } from '../src/backtest/run-backtest.ts';
+import { openBars } from '../src/data/read-bars.ts';
+import { sliceBatches } from '../src/data/synth-bars.ts';
+import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';
+import { fmtRate, peakRssMiB, timeIt, writeBenchJson } from './bench-util.ts';
+import { grademarkBarsPerSecond } from './grademark-bars.ts';
+
+const config = (file: string) => ({
+  strategy: 'ma-cross', params: { fast: 10, slow: 30 },
+  data: [{ file, instrument: { symbol: 'SYN' } }],
+});
+
+async function loadRows(file: string): Promise<number> {
+  const s = await openBars(file);
+  let n = 0;
+  for await (const b of s.batches) n += b.length;
+  return n;
+}
+
+/** Bars workload: 1M one-minute bars, ma-cross 10/30 long/short. */
+export async function barsBench(): Promise<Record<string, unknown>> {
+  const files = await ensureBarFiles();
+  const reps = 3;
+  const csv = await timeIt(reps, () => loadRows(files.csv));
+  const pq = await timeIt(reps, () => loadRows(files.parquet));
+  const mem = sliceBatches(benchBars(), 65_536);
+  const engine = await timeIt(reps, () => runBacktest(config('memory'), { feeds: [mem] }));
+  const fromParquet = await timeIt(reps, () => runBacktest(config(files.parquet)));
+  const fromCsv = await timeIt(reps, () => runBacktest(config(files.csv)));
+  const rss = peakRssMiB();
+  const r = engine.value;
+  const gm = await grademarkBarsPerSecond(100_000);
+  const engineRate = BAR_COUNT / engine.value.timing.runSeconds;
+  const figures = {
+    bars: BAR_COUNT,
+    csvLoadRowsPerSec: csv.value / csv.seconds,
+    parquetLoadRowsPerSec: pq.value / pq.seconds,
+    engineBarsPerSec: engineRate,
+    endToEndParquetBarsPerSec: BAR_COUNT / fromParquet.seconds,
+    endToEndCsvBarsPerSec: BAR_COUNT / fromCsv.seconds,
+    peakRssMiB: rss,
+    fills: r.fills.length,
+    trades: r.trades.length,
+    grademarkBars: gm.bars,
+    grademarkBarsPerSec: gm.barsPerSec,
+    speedupVsGrademarkEngine: engineRate / gm.barsPerSec,
+    speedupVsGrademarkEndToEndCsv: BAR_COUNT / fromCsv.seconds / gm.barsPerSec,
+    targets: { engineBarsPerSec: 5e6, parquetLoadRowsPerSec: 5e6, peakRssMiB: 1024 },
+  };
+  const out = writeBenchJson('bars', figures);
+  console.log([
+    `bars: ${BAR_COUNT.toLocaleString()} one-minute bars, ma-cross 10/30 long/short (${r.fills.length} fills, ${r.trades.length} trades)`,
+    `  load CSV          ${fmtRate(figures.csvLoadRowsPerSec)} rows/s`,
+    `  load Parquet      ${fmtRate(figures.parquetLoadRowsPerSec)} rows/s   (target ≥ 5M)`,
+    `  engine run        ${fmtRate(engineRate)} bars/s   (target ≥ 5M)`,
+    `  end to end Parquet ${fmtRate(figures.endToEndParquetBarsPerSec)} bars/s`,
+    `  end to end CSV    ${fmtRate(figures.endToEndCsvBarsPerSec)} bars/s`,
+    `  peak RSS          ${rss.toFixed(0)} MiB   (target < 1024)`,
+    `  grademark         ${fmtRate(gm.barsPerSec)} bars/s on ${gm.bars.toLocaleString()} bars → Lockstep engine ${figures.speedupVsGrademarkEngine.toFixed(0)}×, end to end from CSV ${figures.speedupVsGrademarkEndToEndCsv.toFixed(0)}×`,
+    `  → ${out}`,
+  ].join('\n'));
+  return figures;
+}
