@@ -4,7 +4,7 @@
 Written from the backtrader semantics alone (no Lockstep code): SMA(period) of the close,
 CrossOver via the last non-zero difference, one order at a time, market orders executed at
 the next bar's open, no commission, cash 10,000, value = cash + position * last close.
-Prints one JSON object with the fills and the final value/cash.
+Usage: oracle.py FILE [period size cash]. Prints one JSON object with the fills and the final value/cash.
 """
 import csv
 import json
@@ -53,4 +53,5 @@ def main(path, period=15, size=1, cash=10000.0):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    a = sys.argv[1:]
+    main(a[0], *(int(x) for x in a[1:2]), *(float(x) for x in a[2:4]))

@@ -1,0 +1,50 @@
+// Layering rules from DESIGN.md: a layer under src/ imports only layers listed before it;
+// strategies import only the public entry (src/index.ts, via the package name 'lockstep').
+const LAYERS = ['core', 'engine', 'book', 'sim', 'data', 'analytics', 'ml', 'backtest', 'live', 'optimize', 'cli'];
+
+const layerRules = LAYERS.map((layer, i) => ({
+  name: `layer-${layer}`,
+  comment: `src/${layer} may import only ${LAYERS.slice(0, i).join(', ') || 'nothing else in src'}`,
+  severity: 'error',
+  from: { path: `^src/${layer}/` },
+  to: { path: `^src/(${LAYERS.slice(i + 1).join('|') || '__none__'})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'backtest-live-independent',
+      comment: 'backtest and live both build on engine and sim; neither imports the other',
+      severity: 'error',
+      from: { path: '^src/live/' },
+      to: { path: '^src/backtest/' },
+    },
+    {
+      name: 'strategies-public-entry-only',
+      comment: 'strategies import only the public entry (lockstep → src/index.ts)',
+      severity: 'error',
+      from: { path: '^strategies/' },
+      to: { path: '^src/', pathNot: '^src/index\\.ts$' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'src-not-tests',
+      comment: 'library code never imports test helpers or benchmarks',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(test|bench)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'node', 'default'], extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRng, normal } from '../core/rng.ts';
+import { PYTHON } from '../../test/shared-data.ts';
+import { coreMetrics, type CoreMetrics } from './core-metrics.ts';
+import { maxDrawdown } from './max-drawdown.ts';
+import { profitFactor } from './profit-factor.ts';
+import { winRate } from './win-rate.ts';
+
+const ORACLE = resolve(import.meta.dirname, '../../test/oracles/metrics_oracle.py');
+
+function series(seed: number, n: number) {
+  const rng = createRng(seed);
+  const ts: number[] = [];
+  const equity: number[] = [];
+  const gross: number[] = [];
+  let v = 10_000;
+  for (let i = 0; i < n; i++) {
+    ts.push(Date.UTC(2020, 0, 1) * 1000 + i * 86_400e6);
+    v *= 1 + 0.0004 + 0.01 * normal(rng);
+    equity.push(v);
+    gross.push(rng.next() < 0.6 ? v : 0);
+  }
+  const pnls = Array.from({ length: 37 }, () => Math.round((rng.next() - 0.45) * 20_000) / 100);
+  return { ts, equity, gross, pnls };
+}
+
+describe('coreMetrics against an independent Python (statistics module) implementation', () => {
+  for (const [seed, ppy] of [[1, null], [2, 252], [3, 365]] as const) {
+    it(`seed ${seed}, periodsPerYear ${ppy ?? 'observed'}`, () => {
+      const s = series(seed, 500);
+      const py = JSON.parse(execFileSync(PYTHON, [ORACLE], { input: JSON.stringify({ ...s, ppy }) }).toString()) as CoreMetrics;
+      const ours = coreMetrics({ ts: s.ts, equity: s.equity, grossExposure: s.gross, tradeNetPnls: s.pnls, ...(ppy ? { periodsPerYear: ppy } : {}) });
+      for (const k of Object.keys(py) as (keyof CoreMetrics)[]) expect(ours[k], k).toBeCloseTo(py[k], 9);
+    });
+  }
+});
+
+describe('hand-checked cases', () => {
+  it('max drawdown is a positive fraction from the running peak', () => {
+    expect(maxDrawdown([100, 120, 90, 130, 65, 70])).toBeCloseTo(0.5, 15); // 130 → 65
+    expect(maxDrawdown([100, 101, 102])).toBe(0);
+  });
+  it('win rate and profit factor', () => {
+    expect(winRate([10, -5, 0, 20])).toBe(0.5);
+    expect(profitFactor([10, -5, 20, -10])).toBe(2);
+    expect(profitFactor([10, 20])).toBe(Infinity);
+  });
+  it('one year of 252 bars doubling gives CAGR 100% and total return 100%', () => {
+    const equity = Array.from({ length: 253 }, (_, i) => 100 * 2 ** (i / 252));
+    const m = coreMetrics({ ts: equity.map((_, i) => i), equity, grossExposure: equity, tradeNetPnls: [], periodsPerYear: 252 });
+    expect(m.cagr).toBeCloseTo(1, 12);
+    expect(m.totalReturn).toBeCloseTo(1, 12);
+    expect(m.volatility).toBeCloseTo(0, 12); // constant per-bar return
+    expect(m.exposure).toBe(1);
+    expect(m.trades).toBe(0);
+    expect(m.winRate).toBeNaN();
+  });
+});
