@@ -146,14 +146,16 @@ export class Engine implements EventSink, OrderEventSink {
 
   private recordEquity(ts: Micros): void {
     const p = this.portfolio;
-    this.equity.record(ts, p.equity(), p.cash, p.hasPosition() ? p.grossExposure() : 0);
+    p.revalue();
+    this.equity.record(ts, p.equityValue, p.cash, p.grossValue);
   }
 
   // ---- venue reports ----------------------------------------------------------------
 
   fillReceived(order: Order, price: number, qty: number, fee: number, liquidity: Liquidity): void {
-    assert(isOpen(order.status), `fill for order ${order.id} in status ${order.status}`);
-    assert(qty > 0 && order.filledQty + qty <= order.qty * (1 + 1e-9), `overfill of order ${order.id}`);
+    // Messages are built only on failure: this is the per-fill path.
+    if (!isOpen(order.status)) assert(false, `fill for order ${order.id} in status ${order.status}`);
+    if (!(qty > 0 && order.filledQty + qty <= order.qty * (1 + 1e-9))) assert(false, `overfill of order ${order.id}`);
     const i = this.slot.get(order.instrumentId)!;
     const ts = this.clock.now();
     this.portfolio.applyFill(i, sideSign(order.side) * qty, price, fee, ts, this.equity.length);
@@ -218,7 +220,7 @@ export class Engine implements EventSink, OrderEventSink {
       tif: req.tif ?? TimeInForce.GTC, postOnly: req.postOnly ?? false, reduceOnly: req.reduceOnly ?? false,
       qty: req.qty, price: req.price ?? Number.NaN, stopPrice: req.stopPrice ?? Number.NaN,
       status: OrderStatus.accepted, filledQty: 0, avgFillPrice: Number.NaN, fees: 0, createdTs: now, updatedTs: now,
-      ...(req.tag !== undefined ? { tag: req.tag } : {}),
+      reason: undefined, tag: req.tag,
     };
     for (const check of this.checks) {
       const r = check(order, i, this.portfolio);
@@ -298,7 +300,7 @@ export class Engine implements EventSink, OrderEventSink {
       equity: () => portfolio.equity(),
       positions: () => portfolio.views(),
     };
-    const withSide = (side: Side, qty: number, o?: OrderOptions): OrderRequest => ({ ...o, side, qty });
+    const withSide = (side: Side, qty: number, o?: OrderOptions): OrderRequest => (o === undefined ? { side, qty } : { ...o, side, qty });
     return {
       clock: this.clock,
       now: () => this.clock.now(),
@@ -331,6 +333,13 @@ export class Engine implements EventSink, OrderEventSink {
         const out: Order[] = [];
         for (const o of this.open.values()) if (target === undefined || o.instrumentId === target) out.push(o);
         return out;
+      },
+      hasOpenOrders: (instrument) => {
+        if (this.open.size === 0) return false;
+        if (instrument === undefined) return true;
+        const target = this.instruments[this.slotOf(instrument)].id;
+        for (const o of this.open.values()) if (o.instrumentId === target) return true;
+        return false;
       },
       portfolio: portfolioView,
       setTimer: (name, at, interval) => this.clock.setTimer(name, at, interval),

@@ -12,13 +12,21 @@ export interface EquityCurve {
   readonly exposure: Float64Array;
 }
 
-/** Growable columnar recorder; a new point per timestamp, later events at the same time overwrite. */
+const CHUNK = 65_536;
+
+/**
+ * Columnar recorder: a new point per timestamp, later events at the same time overwrite.
+ * Points go into fixed 64k-point chunks (one interleaved Float64Array each), so growing
+ * never copies; `curve()` joins the chunks into columns once, at the end of a run.
+ */
 export class EquityRecorder {
-  private ts: Float64Array = new Float64Array(1024);
-  private eq: Float64Array = new Float64Array(1024);
-  private cash: Float64Array = new Float64Array(1024);
-  private exp: Float64Array = new Float64Array(1024);
+  private readonly chunks: Float64Array[] = [];
+  /** Current chunk: [ts, equity, cash, exposure] × CHUNK. */
+  private cur: Float64Array = new Float64Array(0);
+  /** Index of the last point in `cur` (−1 before the first point of a chunk). */
+  private k = -1;
   private n = 0;
+  private lastTs = Number.NaN;
 
   /** Number of points recorded. */
   get length(): number {
@@ -26,34 +34,37 @@ export class EquityRecorder {
   }
 
   record(ts: Micros, equity: number, cash: number, exposure: number): void {
-    let i = this.n - 1;
-    if (i < 0 || this.ts[i] !== ts) {
-      i = this.n++;
-      if (i === this.ts.length) this.grow();
-      this.ts[i] = ts;
+    if (ts !== this.lastTs) {
+      this.lastTs = ts;
+      this.n++;
+      if (++this.k === CHUNK || this.chunks.length === 0) {
+        this.cur = new Float64Array(4 * CHUNK);
+        this.chunks.push(this.cur);
+        this.k = 0;
+      }
+      this.cur[4 * this.k] = ts;
     }
-    this.eq[i] = equity;
-    this.cash[i] = cash;
-    this.exp[i] = exposure;
+    const j = 4 * this.k;
+    this.cur[j + 1] = equity;
+    this.cur[j + 2] = cash;
+    this.cur[j + 3] = exposure;
   }
 
-  /** Views of the recorded columns (valid until more points are recorded). */
+  /** The recorded columns (copies: later points do not change them). */
   curve(): EquityCurve {
-    return {
-      ts: this.ts.subarray(0, this.n), equity: this.eq.subarray(0, this.n),
-      cash: this.cash.subarray(0, this.n), exposure: this.exp.subarray(0, this.n),
-    };
-  }
-
-  private grow(): void {
-    const g = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.ts = g(this.ts);
-    this.eq = g(this.eq);
-    this.cash = g(this.cash);
-    this.exp = g(this.exp);
+    const n = this.n;
+    const ts = new Float64Array(n);
+    const equity = new Float64Array(n);
+    const cash = new Float64Array(n);
+    const exposure = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = this.chunks[(i / CHUNK) | 0];
+      const j = 4 * (i % CHUNK);
+      ts[i] = c[j];
+      equity[i] = c[j + 1];
+      cash[i] = c[j + 2];
+      exposure[i] = c[j + 3];
+    }
+    return { ts, equity, cash, exposure };
   }
 }

@@ -23,16 +23,19 @@ export function validateOrderRequest(req: OrderRequest, inst: Instrument): Refus
   }
   const needsPrice = type === OrderType.limit || type === OrderType.stopLimit;
   const needsStop = type === OrderType.stop || type === OrderType.stopLimit;
-  for (const [field, needed, value] of [['price', needsPrice, req.price], ['stopPrice', needsStop, req.stopPrice]] as const) {
-    if (needed && value === undefined) return refuse(RejectReason.missingPrice, `${type} order needs ${field}`);
-    if (!needed && value !== undefined) return refuse(RejectReason.invalidPrice, `${type} order takes no ${field}`);
-    if (value !== undefined) {
-      if (!(Number.isFinite(value) && value > 0)) return refuse(RejectReason.invalidPrice, `${field} must be a positive number, got ${value}`);
-      if (!isMultipleOf(value, inst.tickSize)) {
-        return refuse(RejectReason.invalidPrice, `${field} ${value} is not on the tick grid ${inst.tickSize} of ${inst.id}`);
-      }
-    }
-  }
+  const bad = checkPrice('price', needsPrice, req.price, type, inst) ?? checkPrice('stopPrice', needsStop, req.stopPrice, type, inst);
+  if (bad) return bad;
   if (req.postOnly && type !== OrderType.limit) return refuse(RejectReason.invalidPrice, 'post-only applies to limit orders only');
+  return null;
+}
+
+function checkPrice(field: string, needed: boolean, value: number | undefined, type: string, inst: Instrument): Refusal | null {
+  if (needed && value === undefined) return refuse(RejectReason.missingPrice, `${type} order needs ${field}`);
+  if (!needed && value !== undefined) return refuse(RejectReason.invalidPrice, `${type} order takes no ${field}`);
+  if (value === undefined) return null;
+  if (!(Number.isFinite(value) && value > 0)) return refuse(RejectReason.invalidPrice, `${field} must be a positive number, got ${value}`);
+  if (!isMultipleOf(value, inst.tickSize)) {
+    return refuse(RejectReason.invalidPrice, `${field} ${value} is not on the tick grid ${inst.tickSize} of ${inst.id}`);
+  }
   return null;
 }

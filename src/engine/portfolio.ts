@@ -39,6 +39,12 @@ export class Portfolio {
   private readonly lastPrice: Float64Array;
   private readonly realized: Float64Array;
   private readonly isMargin: Uint8Array;
+  private readonly multiplier: Float64Array;
+  private readonly margin: Float64Array;
+  /** Equity at the last `revalue()` (cash + position values). */
+  equityValue = 0;
+  /** Gross exposure at the last `revalue()`; 0 when flat. */
+  grossValue = 0;
 
   constructor(instruments: readonly Instrument[], cash: number) {
     assert(Number.isFinite(cash) && cash >= 0, `initial cash must be a finite number >= 0, got ${cash}`);
@@ -51,6 +57,9 @@ export class Portfolio {
     this.lastPrice = new Float64Array(n).fill(Number.NaN);
     this.realized = new Float64Array(n);
     this.isMargin = Uint8Array.from(instruments, (i) => (i.settlement === Settlement.margin ? 1 : 0));
+    this.multiplier = Float64Array.from(instruments, (i) => i.multiplier);
+    this.margin = Float64Array.from(instruments, (i) => i.margin);
+    this.equityValue = cash;
   }
 
   /** Signed position of instrument slot `i`. */
@@ -118,6 +127,25 @@ export class Portfolio {
   }
 
   /** Value of positions counted in equity: notional for cash settlement, margin held for futures style. */
+  /**
+   * Sets `equityValue` and `grossValue` in one pass over the slots (the per-event path:
+   * no allocation, one loop instead of separate equity and exposure scans).
+   */
+  revalue(): void {
+    let v = this.cash;
+    let g = 0;
+    const { qty, lastPrice, multiplier, isMargin } = this;
+    for (let i = 0; i < qty.length; i++) {
+      const q = qty[i];
+      if (q === 0) continue;
+      const notional = q * lastPrice[i] * multiplier[i];
+      g += Math.abs(notional);
+      v += isMargin[i] === 1 ? Math.abs(q) * this.margin[i] : notional;
+    }
+    this.equityValue = v;
+    this.grossValue = g;
+  }
+
   positionValue(i: number): number {
     const q = this.qty[i];
     if (q === 0) return 0;

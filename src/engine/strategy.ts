@@ -54,6 +54,8 @@ export interface Context {
   positionView(instrument?: string): PositionView;
   /** Open orders, optionally of one instrument. */
   openOrders(instrument?: string): readonly Readonly<Order>[];
+  /** True when any order (of `instrument`, when given) is still open; allocation-free. */
+  hasOpenOrders(instrument?: string): boolean;
   /** Account state. */
   readonly portfolio: PortfolioView;
   /** Sets a named timer (see `Clock.setTimer`). */

@@ -25,7 +25,7 @@ export const strategy = defineStrategy({
         const f = fast.add(bar.close);
         const s = slow.add(bar.close);
         if (f === null || s === null || f === s) return;
-        if (pending && ctx.openOrders().length > 0) return;
+        if (pending && ctx.hasOpenOrders()) return;
         pending = false;
         const target = f > s ? p.size : -p.size;
         const delta = target - ctx.position();

@@ -22,7 +22,7 @@ export const strategy = defineStrategy({
     return {
       onBar(bar, ctx) {
         const v = rsi.add(bar.close);
-        if (v === null || ctx.openOrders().length > 0) return;
+        if (v === null || ctx.hasOpenOrders()) return;
         const pos = ctx.position();
         if (pos === 0 && v < p.lower) ctx.buy(p.size);
         else if (pos > 0 && v > p.upper) ctx.close();

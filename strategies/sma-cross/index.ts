@@ -22,7 +22,7 @@ export const strategy = defineStrategy({
         const avg = sma.add(bar.close);
         if (avg === null) return;
         const signal = cross.update(bar.close, avg);
-        if (ctx.openOrders().length > 0) return;
+        if (ctx.hasOpenOrders()) return;
         const pos = ctx.position();
         if (pos === 0 && signal === 1) ctx.buy(p.size);
         else if (pos > 0 && signal === -1) ctx.close();
