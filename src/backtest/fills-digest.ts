@@ -7,12 +7,21 @@ import type { Fill } from '../core/fill.ts';
  */
 export function fillsDigest(fills: readonly Fill[]): string {
   const h = createHash('sha256');
-  const num = new Float64Array(4);
-  const bytes = new Uint8Array(num.buffer);
+  // Hashing is fed in 64 KiB blocks: one native call per fill would dominate the cost.
+  const buf = Buffer.allocUnsafe(1 << 16);
+  let at = 0;
   for (const f of fills) {
-    h.update(`${f.orderId}|${f.instrumentId}|${f.side}|${f.liquidity}|`);
-    num[0] = f.ts; num[1] = f.price; num[2] = f.qty; num[3] = f.fee;
-    h.update(bytes);
+    const text = `${f.orderId}|${f.instrumentId}|${f.side}|${f.liquidity}|`;
+    if (at + Buffer.byteLength(text) + 32 > buf.length) {
+      h.update(buf.subarray(0, at));
+      at = 0;
+    }
+    at += buf.write(text, at);
+    at = buf.writeDoubleLE(f.ts, at);
+    at = buf.writeDoubleLE(f.price, at);
+    at = buf.writeDoubleLE(f.qty, at);
+    at = buf.writeDoubleLE(f.fee, at);
   }
+  h.update(buf.subarray(0, at));
   return h.digest('hex');
 }

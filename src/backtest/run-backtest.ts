@@ -5,7 +5,8 @@ import { parseDateTime } from '../core/time.ts';
 import type { BarBatch } from '../data/bar-batch.ts';
 import { BarSource } from '../data/bar-source.ts';
 import { BadRowHandler } from '../data/bad-rows.ts';
-import { openBars, type BarStream } from '../data/read-bars.ts';
+import { type BarStream } from '../data/read-bars.ts';
+import { openBarsAuto } from '../data/open-bars-threaded.ts';
 import { Engine } from '../engine/engine.ts';
 import { runEventLoop } from '../engine/event-loop.ts';
 import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
@@ -78,17 +79,22 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
   };
   const streams = opts.feeds
     ? cfg.data.map((f, i) => memoryStream(f.file, opts.feeds![i] ?? []))
-    : await Promise.all(cfg.data.map((f) => openBars(f.file, { onBadRow: cfg.onBadRow, ...window })));
+    : await Promise.all(cfg.data.map((f) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window })));
   const sources = streams.map((s, i) => new BarSource(s.file, timed<BarBatch>(s.batches, load), instruments[i], i));
   const tRun = performance.now();
   engine.start();
   const events = await runEventLoop(sources, engine);
   engine.stop();
   const tEnd = performance.now();
-  const total = (tEnd - t0) / 1000;
   const loop = (tEnd - tRun) / 1000;
   const curve = engine.equity.curve();
   const trades = engine.portfolio.trades.closed;
+  const metrics = coreMetrics({
+    ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: trades.map((t) => t.netPnl),
+    ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
+  });
+  const digest = fillsDigest(engine.fills);
+  const total = (performance.now() - t0) / 1000;
   const byId = new Map(instruments.map((i) => [i.id, i]));
   return {
     schema: 'lockstep.run/1',
@@ -101,10 +107,7 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
     finalValue: engine.portfolio.equity(),
     cash: engine.portfolio.cash,
     fees: engine.portfolio.fees,
-    metrics: coreMetrics({
-      ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: trades.map((t) => t.netPnl),
-      ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
-    }),
+    metrics,
     orders: engine.orders,
     fills: engine.fills,
     trades,
@@ -117,7 +120,7 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
       file: s.file, format: s.format, instrumentId: instruments[i].id, bars: sources[i].emitted,
       badRows: s.badRows.report, outsideWindow: s.filtered.count,
     })),
-    fillsDigest: fillsDigest(engine.fills),
+    fillsDigest: digest,
     logs: logger.records,
   };
 }

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
-import { readArrowBars, readParquetBars } from './arrow-bars.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { validateBars, type BarValidationState } from './bar-validation.ts';
 import { BadRowHandler, BadRowPolicy } from './bad-rows.ts';
@@ -49,7 +48,10 @@ export async function openBars(file: string, opts: ReadBarsOptions = {}): Promis
     throw new ConfigError(`data file ${file} not found: pass an existing CSV, Parquet or Arrow file with --data`);
   }
   const format = barFormatOf(file);
-  const raw = format === BarFormat.parquet ? readParquetBars(file) : format === BarFormat.arrow ? readArrowBars(file) : readCsvBars(file);
+  // Arrow and Parquet readers load apache-arrow and the wasm decoder: only when needed.
+  const raw = format === BarFormat.csv ? readCsvBars(file)
+    : format === BarFormat.parquet ? (await import('./arrow-bars.ts')).readParquetBars(file)
+    : (await import('./arrow-bars.ts')).readArrowBars(file);
   const handler = new BadRowHandler(opts.onBadRow ?? BadRowPolicy.error);
   const state: BarValidationState = { file, prevTs: -Infinity };
   const from = opts.from ?? -Infinity;

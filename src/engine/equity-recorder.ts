@@ -57,13 +57,15 @@ export class EquityRecorder {
     const equity = new Float64Array(n);
     const cash = new Float64Array(n);
     const exposure = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const c = this.chunks[(i / CHUNK) | 0];
-      const j = 4 * (i % CHUNK);
-      ts[i] = c[j];
-      equity[i] = c[j + 1];
-      cash[i] = c[j + 2];
-      exposure[i] = c[j + 3];
+    for (let c = 0, i = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c];
+      const end = Math.min(n, i + CHUNK);
+      for (let j = 0; i < end; i++, j += 4) {
+        ts[i] = chunk[j];
+        equity[i] = chunk[j + 1];
+        cash[i] = chunk[j + 2];
+        exposure[i] = chunk[j + 3];
+      }
     }
     return { ts, equity, cash, exposure };
   }

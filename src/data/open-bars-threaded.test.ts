@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../core/errors.ts';
+import { sharedFile } from '../../test/shared-data.ts';
+import { tempDir } from '../../test/tmp.ts';
+import { concatBarBatches, rowOf, type BarBatch } from './bar-batch.ts';
+import { openBarsThreaded } from './open-bars-threaded.ts';
+import { openBars, type BarStream } from './read-bars.ts';
+
+const tmp = tempDir();
+
+async function drain(s: BarStream): Promise<BarBatch> {
+  const out: BarBatch[] = [];
+  for await (const b of s.batches) out.push(b);
+  return concatBarBatches(out);
+}
+
+describe('openBarsThreaded (reader on a worker thread)', () => {
+  it('yields exactly the bars openBars yields, in order, across many batches', async () => {
+    const f = sharedFile('crypto/btc-perp-20211231-20220201_1m.csv'); // 45k rows
+    const [a, b] = await Promise.all([drain(await openBars(f)), drain(await openBarsThreaded(f))]);
+    expect(b.length).toBe(a.length);
+    for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) expect(b[k].subarray(0, b.length)).toEqual(a[k].subarray(0, a.length));
+  });
+
+  it('passes bad-row errors through with file, row and field', async () => {
+    const f = tmp.file('bad.csv', 'date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,2,1,-4\n');
+    const err = await drain(await openBarsThreaded(f)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).location).toEqual({ file: f, row: 3, field: 'close' });
+    expect((err as DataError).message).toContain(`${f}:3 field "close"`);
+  });
+
+  it('reports skipped rows and the window filter count at the end of the stream', async () => {
+    const f = tmp.file('skip.csv', 'date,open,high,low,close\n2024-01-01,1,2,1,1\n2024-01-02,1,0.5,1,1\n2024-01-03,1,2,1,1.5\n2024-01-04,1,2,1,1.5\n');
+    const s = await openBarsThreaded(f, { onBadRow: 'skip', to: Date.UTC(2024, 0, 3) * 1000 });
+    const bars = await drain(s);
+    expect(bars.length).toBe(2);
+    expect(rowOf(bars, 1)).toBe(4);
+    expect(s.badRows.report.skipped).toBe(1);
+    expect(s.filtered.count).toBe(1);
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { EquityRecorder } from './equity-recorder.ts';
+
+describe('EquityRecorder', () => {
+  it('keeps one point per timestamp (last write wins) across chunk boundaries', () => {
+    const r = new EquityRecorder();
+    const n = 150_000; // > two 64k chunks
+    for (let i = 0; i < n; i++) {
+      r.record(i * 10, i, -i, 0);
+      r.record(i * 10, i + 0.5, -i, i % 2); // same time: overwrites
+    }
+    const c = r.curve();
+    expect(r.length).toBe(n);
+    expect(c.ts.length).toBe(n);
+    for (const i of [0, 65_535, 65_536, 131_071, 131_072, n - 1]) {
+      expect([c.ts[i], c.equity[i], c.cash[i], c.exposure[i]]).toEqual([i * 10, i + 0.5, -i, i % 2]);
+    }
+  });
+  it('an empty recorder gives empty columns', () => {
+    expect(new EquityRecorder().curve().ts.length).toBe(0);
+  });
+});
