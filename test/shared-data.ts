@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** Root of the shared sample data (../shared/data next to the repository). */
-export const SHARED_DATA = resolve(import.meta.dirname, '../../shared/data');
+/**
+ * Root of the shared sample data: $LOCKSTEP_SHARED_DATA, else ../shared/data next to the
+ * repository, else /work/shared/data (the workspace's copy).
+ */
+export const SHARED_DATA = [process.env.LOCKSTEP_SHARED_DATA, resolve(import.meta.dirname, '../../shared/data'), '/work/shared/data']
+  .find((p): p is string => p !== undefined && existsSync(p)) ?? resolve(import.meta.dirname, '../../shared/data');
 
 /** Path of a shared sample file; fails loudly when the data is missing. */
 export function sharedFile(rel: string): string {
