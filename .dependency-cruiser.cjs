@@ -1,5 +1,8 @@
 // Layering rules from DESIGN.md: a layer under src/ imports only layers listed before it;
 // strategies import only the public entry (src/index.ts, via the package name 'lockstep').
+// TypeScript is parsed through Babel (@babel/preset-typescript): dependency-cruiser's own
+// TypeScript support needs the typescript 5 JS API, which TypeScript 7 does not ship.
+// Babel drops type-only imports, so the rules check runtime imports.
 const LAYERS = ['core', 'engine', 'book', 'sim', 'data', 'analytics', 'ml', 'backtest', 'live', 'optimize', 'cli'];
 
 const layerRules = LAYERS.map((layer, i) => ({
@@ -44,7 +47,8 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.test\\.ts$' },
-    tsPreCompilationDeps: true,
+    tsPreCompilationDeps: false,
+    babelConfig: { fileName: '.babelrc.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'node', 'default'], extensions: ['.ts', '.js'] },
   },
 };
