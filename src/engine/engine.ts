@@ -58,7 +58,6 @@ export class Engine implements EventSink, OrderEventSink {
   /** Market events processed. */
   events = 0;
   private readonly open = new Map<string, Order>();
-  private readonly byId = new Map<string, Order>();
   private readonly slot = new Map<string, number>();
   private readonly instruments: readonly Instrument[];
   private readonly strategy: Strategy;
@@ -227,7 +226,6 @@ export class Engine implements EventSink, OrderEventSink {
       if (r) return this.reject(order, r);
     }
     this.orders.push(order);
-    this.byId.set(order.id, order);
     this.open.set(order.id, order);
     const refused = this.venue.submit(order);
     if (refused) {
@@ -244,7 +242,6 @@ export class Engine implements EventSink, OrderEventSink {
     order.status = OrderStatus.rejected;
     order.reason = r.reason;
     this.orders.push(order);
-    this.byId.set(order.id, order);
     this.bus.publish('order', order);
     return { ok: false, ...r };
   }
@@ -286,7 +283,8 @@ export class Engine implements EventSink, OrderEventSink {
   }
 
   private notOpen(orderId: string): ModifyResult {
-    const known = this.byId.get(orderId);
+    // Rare path (cancel/replace of a closed order): a scan instead of an id map on every submit.
+    const known = this.orders.find((o) => o.id === orderId);
     return known
       ? { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} is ${known.status}` }
       : { ok: false, reason: RejectReason.unknownOrder, message: `no order ${orderId}` };
