@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: python3 runs the independent test oracles.
-APT_PACKAGES=(python3)
+# Debian packages: python3 (+ numpy, pandas, scipy) runs the independent test oracles;
+# chromium renders the HTML reports in the browser tests.
+APT_PACKAGES=(python3 python3-numpy python3-pandas python3-scipy chromium)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,0 +1,74 @@
+/** Result of combinatorially symmetric cross-validation. */
+export interface OverfittingReport {
+  /** Probability of backtest overfitting: share of splits whose in-sample best ranks below the out-of-sample median. */
+  readonly pbo: number;
+  /** Logit of the best in-sample trial's relative out-of-sample rank, per split. */
+  readonly logits: readonly number[];
+  /** Number of train/test splits evaluated, C(S, S/2). */
+  readonly splits: number;
+}
+
+function sharpeOf(r: ArrayLike<number>, rows: readonly number[]): number {
+  let s = 0;
+  let n = 0;
+  for (const i of rows) { s += r[i]; n++; }
+  const m = s / n;
+  let ss = 0;
+  for (const i of rows) ss += (r[i] - m) ** 2;
+  const sd = Math.sqrt(ss / (n - 1));
+  return sd > 0 ? m / sd : m > 0 ? Infinity : m < 0 ? -Infinity : 0;
+}
+
+function* combinations(n: number, k: number): Generator<number[]> {
+  const idx = Array.from({ length: k }, (_, i) => i);
+  for (;;) {
+    yield idx.slice();
+    let i = k - 1;
+    while (i >= 0 && idx[i] === n - k + i) i--;
+    if (i < 0) return;
+    idx[i]++;
+    for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1] + 1;
+  }
+}
+
+/**
+ * Probability of backtest overfitting by CSCV (Bailey, Borwein, López de Prado, Zhu
+ * 2015). `trials[j]` are trial j's per-period returns (all the same length T). Rows are
+ * cut into `blocks` (even) contiguous blocks; every half of the blocks serves once as
+ * in-sample with the rest out-of-sample. For each split the trial with the best
+ * in-sample Sharpe ratio is ranked out-of-sample (rank ω ∈ (0, 1), ties averaged) and
+ * λ = ln(ω / (1 − ω)); PBO is the share of splits with λ ≤ 0.
+ */
+export function backtestOverfitting(trials: readonly ArrayLike<number>[], blocks = 16): OverfittingReport {
+  const nTrials = trials.length;
+  if (nTrials < 2) throw new RangeError('CSCV needs at least 2 trials');
+  if (blocks < 2 || blocks % 2 !== 0) throw new RangeError(`CSCV needs an even number of blocks, got ${blocks}`);
+  const T = trials[0].length;
+  if (trials.some((t) => t.length !== T)) throw new RangeError('every trial needs the same number of returns');
+  if (T < 2 * blocks) throw new RangeError(`CSCV with ${blocks} blocks needs at least ${2 * blocks} returns per trial, got ${T}`);
+  const size = Math.floor(T / blocks);
+  const blockRows = Array.from({ length: blocks }, (_, b) => Array.from({ length: size }, (_, i) => b * size + i));
+  const logits: number[] = [];
+  for (const train of combinations(blocks, blocks / 2)) {
+    const inTrain = new Set(train);
+    const isRows = train.flatMap((b) => blockRows[b]);
+    const oosRows = blockRows.flatMap((rows, b) => (inTrain.has(b) ? [] : rows));
+    let best = 0;
+    let bestIs = -Infinity;
+    for (let j = 0; j < nTrials; j++) {
+      const s = sharpeOf(trials[j], isRows);
+      if (s > bestIs) { bestIs = s; best = j; }
+    }
+    const oos = trials.map((t) => sharpeOf(t, oosRows));
+    let below = 0;
+    let equal = 0;
+    for (const s of oos) {
+      if (s < oos[best]) below++;
+      else if (s === oos[best]) equal++;
+    }
+    const rank = below + (equal + 1) / 2; // average rank of the best IS trial, 1..N
+    const w = rank / (nTrials + 1);
+    logits.push(Math.log(w / (1 - w)));
+  }
+  return { pbo: logits.filter((l) => l <= 0).length / logits.length, logits, splits: logits.length };
+}
