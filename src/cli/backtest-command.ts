@@ -3,6 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import { runBacktest } from '../backtest/run-backtest.ts';
 import type { RunConfigInput } from '../backtest/run-config.ts';
 import { toJson, writeRunResult } from '../backtest/write-result.ts';
+import { writeTearsheet } from '../backtest/write-report.ts';
 import { ConfigError } from '../core/errors.ts';
 import { formatSummary } from './format-summary.ts';
 import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
@@ -34,6 +35,7 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --config FILE               JSON run config; flags override its fields
   --out DIR                   reports folder (default reports)
   --no-save                   do not write the result folder
+  --no-report                 save the result without the HTML report
   --json                      print one JSON object instead of the summary table`;
 
 const OPTIONS = {
@@ -44,11 +46,12 @@ const OPTIONS = {
   'slippage-ticks': { type: 'string' }, 'slippage-impact': { type: 'string' }, 'fill-at': { type: 'string' },
   'max-volume-share': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'on-bad-row': { type: 'string' },
   seed: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, 'no-save': { type: 'boolean' },
+  'no-report': { type: 'boolean' },
   json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Turns backtest flags into a run config input (the schema validates it). */
-export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: RunConfigInput; json: boolean; save: boolean; out: string } | null> {
+export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: RunConfigInput; json: boolean; save: boolean; report: boolean; out: string } | null> {
   const { values: v, positionals } = parseFlags(argv, OPTIONS, 'backtest');
   if (v.help) return null;
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument "${positionals[0]}" (see lockstep backtest --help)`);
@@ -104,7 +107,7 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
   if (v['on-bad-row']) cfg.onBadRow = v['on-bad-row'];
   const seed = n('seed');
   if (seed !== undefined) cfg.seed = seed;
-  return { config: cfg as RunConfigInput, json: v.json ?? false, save: !v['no-save'], out: v.out ?? 'reports' };
+  return { config: cfg as RunConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports' };
 }
 
 /** Wall-clock run id: `YYYYMMDD-HHMMSS-<strategy>-<4 hex>`. */
@@ -123,15 +126,17 @@ export async function backtestCommand(argv: string[], out: (s: string) => void):
   const id = newRunId(parsed.config.strategy);
   const result = await runBacktest(parsed.config, { id });
   const runDir = parsed.save ? await writeRunResult(result, resolve(parsed.out)) : null;
+  const report = runDir !== null && parsed.report ? await writeTearsheet(runDir) : null;
   if (parsed.json) {
     out(toJson({
-      id: result.id, runDir, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
+      id: result.id, runDir, report, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
       metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
       fills: result.fills, trades: result.trades, openTrades: result.openTrades, positions: result.positions,
       feeds: result.feeds, seed: result.seed,
     }));
   } else {
     out(formatSummary(result, runDir));
+    if (report) out(`report         ${report}`);
   }
   return 0;
 }

@@ -1,20 +1,25 @@
 import { LockstepError } from '../core/errors.ts';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
+import { REPORT_HELP, reportCommand } from './report-command.ts';
 
 const HELP = `lockstep — event-driven backtesting with a live-mode switch
 
 Usage: lockstep <command> [options]
 
 Commands:
-  backtest    run a strategy over bar data and save the result
+  backtest    run a strategy over bar data and save the result (+ HTML report)
+  report      write the HTML tearsheet of a saved run, or compare several
   help        show this text (or: lockstep <command> --help)
 
-${BACKTEST_HELP}`;
+${BACKTEST_HELP}
+
+${REPORT_HELP}`;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   backtest: backtestCommand,
+  report: reportCommand,
 };
 
 /**

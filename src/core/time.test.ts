@@ -25,3 +25,15 @@ describe('time', () => {
     expect(isoFromMicros(1_500)).toBe('1970-01-01T00:00:00.001500Z');
   });
 });
+
+import { civilFromDays as civil, daysFromCivil as days } from './time.ts';
+describe('civilFromDays', () => {
+  it('inverts daysFromCivil and agrees with Date for 1600–2400', () => {
+    for (let t = days(1600, 1, 1); t < days(2400, 1, 1); t += 37) {
+      const { y, m, d } = civil(t);
+      expect(days(y, m, d)).toBe(t);
+      const js = new Date(t * 86_400_000);
+      expect([y, m, d]).toEqual([js.getUTCFullYear(), js.getUTCMonth() + 1, js.getUTCDate()]);
+    }
+  });
+});

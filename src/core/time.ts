@@ -22,6 +22,19 @@ export function daysFromCivil(year: number, month: number, day: number): number 
   return era * 146097 + doe - 719468;
 }
 
+/** Inverse of `daysFromCivil`: days since 1970-01-01 → proleptic Gregorian y/m/d (Hinnant's algorithm). */
+export function civilFromDays(days: number): { y: number; m: number; d: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
 /** ISO-8601 UTC text of a micros timestamp, keeping sub-millisecond digits when present. */
 export function isoFromMicros(ts: Micros): string {
   const ms = Math.floor(ts / MICROS_PER_MILLI);

@@ -1,0 +1,101 @@
+import { alphaBeta } from './alpha-beta.ts';
+import { averageLoss } from './average-loss.ts';
+import { averageWin } from './average-win.ts';
+import { calmarRatio } from './calmar-ratio.ts';
+import { historicalCVaR, parametricCVaR } from './conditional-value-at-risk.ts';
+import { coreMetrics, type CoreMetrics } from './core-metrics.ts';
+import { maxDrawdownDuration } from './drawdown-duration.ts';
+import { expectancy } from './expectancy.ts';
+import { kellyFraction } from './kelly-fraction.ts';
+import { excessKurtosis } from './kurtosis.ts';
+import { largestLoss } from './largest-loss.ts';
+import { largestWin } from './largest-win.ts';
+import { maxConsecutiveLosses } from './max-consecutive-losses.ts';
+import { omegaRatio } from './omega-ratio.ts';
+import { probabilisticSharpeRatio } from './probabilistic-sharpe-ratio.ts';
+import { simpleReturns } from './simple-returns.ts';
+import { skewness } from './skewness.ts';
+import { stability } from './stability.ts';
+import { systemQualityNumber } from './system-quality-number.ts';
+import { tailRatio } from './tail-ratio.ts';
+import { annualTurnover } from './turnover.ts';
+import { historicalVaR, parametricVaR } from './value-at-risk.ts';
+
+/** Everything the tearsheet shows, under stable keys (NaN = undefined for this run). */
+export interface PerformanceSummary extends CoreMetrics {
+  calmar: number;
+  omega: number;
+  /** Longest peak-to-recovery spell, in periods. */
+  maxDrawdownPeriods: number;
+  /** 5% one-period VaR and CVaR (returns, negative = loss). */
+  varHistorical: number;
+  varParametric: number;
+  cvarHistorical: number;
+  cvarParametric: number;
+  skew: number;
+  /** Excess kurtosis. */
+  kurtosis: number;
+  tailRatio: number;
+  stability: number;
+  /** Against the benchmark, when one is given. */
+  alpha: number;
+  beta: number;
+  turnover: number;
+  expectancy: number;
+  averageWin: number;
+  averageLoss: number;
+  largestWin: number;
+  largestLoss: number;
+  maxConsecutiveLosses: number;
+  sqn: number;
+  kelly: number;
+  /** Probability that the true Sharpe ratio is above zero. */
+  probabilisticSharpe: number;
+}
+
+export interface PerformanceInput {
+  ts: ArrayLike<number>;
+  equity: ArrayLike<number>;
+  grossExposure: ArrayLike<number>;
+  tradeNetPnls: readonly number[];
+  /** Sum of |price · qty · multiplier| over fills. */
+  tradedNotional: number;
+  /** Benchmark per-period returns aligned with the equity returns (length n − 1). */
+  benchmarkReturns?: ArrayLike<number>;
+  periodsPerYear?: number;
+}
+
+/** Computes the full set of run statistics from a result's series. */
+export function performanceSummary(input: PerformanceInput): PerformanceSummary {
+  const core = coreMetrics(input);
+  const ppy = core.periodsPerYear;
+  const r = simpleReturns(input.equity);
+  const pnls = input.tradeNetPnls;
+  const ab = input.benchmarkReturns ? alphaBeta(r, input.benchmarkReturns, ppy) : { alpha: Number.NaN, beta: Number.NaN };
+  return {
+    ...core,
+    calmar: calmarRatio(input.equity, ppy),
+    omega: omegaRatio(r),
+    maxDrawdownPeriods: maxDrawdownDuration(input.equity).periods,
+    varHistorical: historicalVaR(r),
+    varParametric: parametricVaR(r),
+    cvarHistorical: historicalCVaR(r),
+    cvarParametric: parametricCVaR(r),
+    skew: skewness(r),
+    kurtosis: excessKurtosis(r),
+    tailRatio: tailRatio(r),
+    stability: stability(r),
+    alpha: ab.alpha,
+    beta: ab.beta,
+    turnover: annualTurnover(input.tradedNotional, input.equity, ppy),
+    expectancy: expectancy(pnls),
+    averageWin: averageWin(pnls),
+    averageLoss: averageLoss(pnls),
+    largestWin: largestWin(pnls),
+    largestLoss: largestLoss(pnls),
+    maxConsecutiveLosses: maxConsecutiveLosses(pnls),
+    sqn: systemQualityNumber(pnls),
+    kelly: kellyFraction(pnls),
+    probabilisticSharpe: probabilisticSharpeRatio(r),
+  };
+}

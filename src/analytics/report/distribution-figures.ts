@@ -1,0 +1,40 @@
+import { monthlyReturns } from '../monthly-returns.ts';
+import { simpleReturns } from '../simple-returns.ts';
+import { baseLayout, type Figure } from './figure.ts';
+import type { ReportRun } from './report-run.ts';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Monthly returns heatmap (years × months, %). */
+export function monthlyHeatmapFigure(run: ReportRun): Figure {
+  const m = monthlyReturns(run.equity.ts, run.equity.equity);
+  const z = m.values.map((row) => row.map((v) => (Number.isNaN(v) ? null : Math.round(v * 10000) / 100)));
+  return {
+    id: 'fig-monthly', title: 'Monthly returns (%)',
+    data: [{
+      type: 'heatmap', x: MONTHS, y: m.years.map(String), z, colorscale: [[0, '#c62828'], [0.5, '#ffffff'], [1, '#1a7f37']], zmid: 0,
+      text: z.map((row) => row.map((v) => (v === null ? '' : v.toFixed(1)))), texttemplate: '%{text}', hoverongaps: false,
+    }],
+    layout: baseLayout({ height: Math.max(220, 60 + 28 * m.years.length), yaxis: { type: 'category', autorange: 'reversed' } }),
+  };
+}
+
+/** Histogram of per-bar returns (%). */
+export function returnDistributionFigure(run: ReportRun): Figure {
+  const r = Array.from(simpleReturns(run.equity.equity), (v) => v * 100).filter((v) => v !== 0);
+  return {
+    id: 'fig-returns', title: 'Distribution of per-bar returns while invested (%)',
+    data: [{ type: 'histogram', x: r, nbinsx: 80, marker: { color: '#1f77b4' }, name: 'returns' }],
+    layout: baseLayout({ hovermode: 'closest', xaxis: { title: { text: 'return %' } }, yaxis: { title: { text: 'bars' } } }),
+  };
+}
+
+/** Histogram of closed-trade net P&L. */
+export function tradePnlFigure(run: ReportRun): Figure {
+  const pnl = run.trades.map((t) => t.netPnl);
+  return {
+    id: 'fig-trade-pnl', title: `Trade P&L distribution (${pnl.length} trades)`,
+    data: [{ type: 'histogram', x: pnl, nbinsx: 50, marker: { color: '#17becf' }, name: 'net P&L' }],
+    layout: baseLayout({ hovermode: 'closest', xaxis: { title: { text: 'net P&L' } }, yaxis: { title: { text: 'trades' } } }),
+  };
+}

@@ -1,0 +1,41 @@
+import type { PerformanceSummary } from '../performance-summary.ts';
+
+/** One closed round trip as the report shows it. */
+export interface ReportTrade {
+  readonly side: string;
+  readonly qty: number;
+  readonly entryTs: number;
+  readonly exitTs: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
+  readonly netPnl: number;
+  readonly returnPct: number;
+  readonly bars: number;
+}
+
+/** One fill as the report shows it (entries and exits on the price chart). */
+export interface ReportFill {
+  readonly ts: number;
+  readonly side: string;
+  readonly price: number;
+  readonly qty: number;
+}
+
+/**
+ * Everything a tearsheet needs, as plain data read from a saved run (never live engine
+ * objects). Times are µs since the epoch.
+ */
+export interface ReportRun {
+  readonly id: string;
+  /** Heading, e.g. "sma-cross on 2006-day-001". */
+  readonly title: string;
+  readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
+  readonly initialCash: number;
+  readonly finalValue: number;
+  readonly summary: PerformanceSummary;
+  readonly equity: { readonly ts: ArrayLike<number>; readonly equity: ArrayLike<number>; readonly exposure: ArrayLike<number> };
+  readonly trades: readonly ReportTrade[];
+  readonly fills: readonly ReportFill[];
+  /** Close prices of the (first) instrument, when its data file could be read. */
+  readonly prices?: { readonly symbol: string; readonly ts: ArrayLike<number>; readonly close: ArrayLike<number> };
+}

@@ -1,0 +1,54 @@
+import type { PerformanceSummary } from '../performance-summary.ts';
+import { monthlyHeatmapFigure, returnDistributionFigure, tradePnlFigure } from './distribution-figures.ts';
+import { equityFigure, exposureFigure, rollingFigure, underwaterFigure } from './equity-figures.ts';
+import type { Figure } from './figure.ts';
+import { formatMetric, formatTime, METRIC_LABELS } from './format.ts';
+import { esc, figureCard, htmlPage } from './html-page.ts';
+import { priceFigure } from './price-figure.ts';
+import type { ReportRun } from './report-run.ts';
+
+/** Trades listed in the HTML table (all trades are in trades.parquet). */
+export const MAX_TRADE_ROWS = 1000;
+
+function metricsTable(s: PerformanceSummary): string {
+  const rows = METRIC_LABELS.map(([k, label]) => {
+    const v = (s as unknown as Record<string, number>)[k];
+    const cls = v > 0 && k !== 'maxDrawdown' ? '' : v < 0 ? ' class="neg"' : '';
+    return `<tr><td>${esc(label)}</td><td${cls}>${esc(formatMetric(k, v))}</td></tr>`;
+  });
+  return `<table class="metrics">${rows.join('')}</table>`;
+}
+
+function tradesTable(run: ReportRun): string {
+  const shown = run.trades.slice(0, MAX_TRADE_ROWS);
+  const rows = shown.map((t, i) => `<tr><td>${i + 1}</td><td>${esc(t.side)}</td><td>${t.qty}</td><td>${esc(formatTime(t.entryTs))}</td>`
+    + `<td>${t.entryPrice.toFixed(4)}</td><td>${esc(formatTime(t.exitTs))}</td><td>${t.exitPrice.toFixed(4)}</td>`
+    + `<td class="${t.netPnl >= 0 ? 'pos' : 'neg'}">${t.netPnl.toFixed(2)}</td><td>${(t.returnPct * 100).toFixed(2)}%</td><td>${t.bars}</td></tr>`);
+  const note = run.trades.length > shown.length ? `<p class="note">First ${shown.length} of ${run.trades.length} trades; all are in trades.parquet.</p>` : '';
+  return `<div class="scroll"><table class="trades"><thead><tr><th>#</th><th>side</th><th>qty</th><th>entry</th><th>entry price</th>`
+    + `<th>exit</th><th>exit price</th><th>net P&amp;L</th><th>return</th><th>bars</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}`;
+}
+
+/** The figures of a single-run tearsheet, in page order. */
+export function tearsheetFigures(run: ReportRun): Figure[] {
+  return [
+    equityFigure(run), priceFigure(run), underwaterFigure(run), monthlyHeatmapFigure(run), rollingFigure(run),
+    returnDistributionFigure(run), tradePnlFigure(run), exposureFigure(run),
+  ];
+}
+
+/** Self-contained HTML tearsheet of one run. */
+export function tearsheetHtml(run: ReportRun): string {
+  const figs = tearsheetFigures(run);
+  const params = Object.entries(run.strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const ts = run.equity.ts;
+  const span = ts.length > 0 ? `${formatTime(ts[0])} → ${formatTime(ts[ts.length - 1])}` : 'no data';
+  const subtitle = `${run.strategy.name} ${params} · ${span} · ${ts.length.toLocaleString('en-US')} bars · start ${run.initialCash.toLocaleString('en-US')} → ${run.finalValue.toLocaleString('en-US', { maximumFractionDigits: 2 })} · run ${run.id}`;
+  const body = `<div class="grid">
+<div class="card"><h2>Metrics</h2>${metricsTable(run.summary)}</div>
+${figureCard(figs[0])}
+</div>
+<div class="grid">${figs.slice(1).map(figureCard).join('\n')}</div>
+<div class="card"><h2>Trades</h2>${tradesTable(run)}</div>`;
+  return htmlPage(run.title, subtitle, body, figs);
+}

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../core/errors.ts';
+import { readParquetColumns } from '../data/parquet-read.ts';
+import type { RunConfig } from './run-config.ts';
+
+/** A saved run, read back from `reports/<run-id>/` (plain data; no engine objects). */
+export interface SavedRun {
+  readonly dir: string;
+  readonly id: string;
+  readonly config: RunConfig;
+  readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
+  readonly initialCash: number;
+  readonly finalValue: number;
+  readonly periodsPerYear: number;
+  readonly equity: { ts: Float64Array; equity: Float64Array; cash: Float64Array; exposure: Float64Array };
+  readonly fills: { ts: number; side: string; price: number; qty: number; fee: number }[];
+  readonly trades: { side: string; qty: number; entryTs: number; exitTs: number; entryPrice: number; exitPrice: number; netPnl: number; returnPct: number; bars: number }[];
+}
+
+const num = (c: Float64Array | string[] | undefined, file: string, name: string): Float64Array => {
+  if (!(c instanceof Float64Array)) throw new ConfigError(`${file} has no numeric column "${name}": not a Lockstep result`);
+  return c;
+};
+const str = (c: Float64Array | string[] | undefined, file: string, name: string): string[] => {
+  if (!Array.isArray(c)) throw new ConfigError(`${file} has no text column "${name}": not a Lockstep result`);
+  return c;
+};
+
+/** Reads result.json and the Parquet series of a run folder. */
+export async function readRun(dir: string): Promise<SavedRun> {
+  const jsonFile = join(dir, 'result.json');
+  let summary: Record<string, unknown>;
+  try {
+    summary = JSON.parse(await readFile(jsonFile, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`${dir} is not a complete run folder (${jsonFile}: ${(e as Error).message}); pass a folder under reports/ written by lockstep backtest`);
+  }
+  if (summary.schema !== 'lockstep.run/1') throw new ConfigError(`${jsonFile} has schema ${String(summary.schema)}, expected lockstep.run/1`);
+  const eqFile = join(dir, 'equity.parquet');
+  const eq = (await readParquetColumns(eqFile)).columns;
+  const fFile = join(dir, 'fills.parquet');
+  const f = (await readParquetColumns(fFile)).columns;
+  const tFile = join(dir, 'trades.parquet');
+  const t = await readParquetColumns(tFile);
+  const fills = str(f.side, fFile, 'side').map((side, i) => ({
+    ts: num(f.ts, fFile, 'ts')[i], side, price: num(f.price, fFile, 'price')[i], qty: num(f.qty, fFile, 'qty')[i], fee: num(f.fee, fFile, 'fee')[i],
+  }));
+  const tc = t.columns;
+  const trades = Array.from({ length: t.rows }, (_, i) => ({
+    side: str(tc.side, tFile, 'side')[i], qty: num(tc.qty, tFile, 'qty')[i], entryTs: num(tc.entryTs, tFile, 'entryTs')[i],
+    exitTs: num(tc.exitTs, tFile, 'exitTs')[i], entryPrice: num(tc.entryPrice, tFile, 'entryPrice')[i], exitPrice: num(tc.exitPrice, tFile, 'exitPrice')[i],
+    netPnl: num(tc.netPnl, tFile, 'netPnl')[i], returnPct: num(tc.returnPct, tFile, 'returnPct')[i], bars: num(tc.bars, tFile, 'bars')[i],
+  }));
+  const metrics = summary.metrics as { periodsPerYear?: number | null } | undefined;
+  return {
+    dir, id: String(summary.id), config: summary.config as RunConfig,
+    strategy: summary.strategy as SavedRun['strategy'],
+    initialCash: Number(summary.initialCash), finalValue: Number(summary.finalValue),
+    periodsPerYear: metrics?.periodsPerYear ?? Number.NaN,
+    equity: { ts: num(eq.ts, eqFile, 'ts'), equity: num(eq.equity, eqFile, 'equity'), cash: num(eq.cash, eqFile, 'cash'), exposure: num(eq.exposure, eqFile, 'exposure') },
+    fills, trades,
+  };
+}

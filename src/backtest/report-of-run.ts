@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { performanceSummary } from '../analytics/performance-summary.ts';
+import type { ReportRun } from '../analytics/report/report-run.ts';
+import { defineInstrument } from '../core/instrument.ts';
+import { concatBarBatches, type BarBatch } from '../data/bar-batch.ts';
+import { openBars } from '../data/read-bars.ts';
+import type { SavedRun } from './read-run.ts';
+
+/** Close prices of the run's first data file, or undefined when it cannot be read any more. */
+async function pricesOf(run: SavedRun): Promise<ReportRun['prices']> {
+  const feed = run.config.data[0];
+  if (!feed || !existsSync(feed.file)) return undefined;
+  try {
+    const s = await openBars(feed.file, { onBadRow: 'skip' });
+    const batches: BarBatch[] = [];
+    for await (const b of s.batches) batches.push(b);
+    const all = concatBarBatches(batches);
+    return { symbol: feed.instrument.symbol, ts: all.ts.subarray(0, all.length), close: all.close.subarray(0, all.length) };
+  } catch {
+    return undefined; // the report still shows fills without the price line
+  }
+}
+
+/** Benchmark returns aligned to the equity points: the last close at or before each point. */
+function alignedReturns(eqTs: ArrayLike<number>, prices: NonNullable<ReportRun['prices']>): Float64Array | undefined {
+  const n = eqTs.length;
+  if (n < 2 || prices.ts.length === 0) return undefined;
+  const level = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    while (j + 1 < prices.ts.length && prices.ts[j + 1] <= eqTs[i]) j++;
+    if (prices.ts[j] > eqTs[i]) return undefined; // equity starts before the prices
+    level[i] = prices.close[j];
+  }
+  const r = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) r[i - 1] = level[i] / level[i - 1] - 1;
+  return r;
+}
+
+/** Builds the report's input from a saved run; the traded instrument is the alpha/beta benchmark. */
+export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
+  const prices = await pricesOf(run);
+  const mult = new Map(run.config.data.map((d) => {
+    const inst = defineInstrument(d.instrument);
+    return [inst.id, inst.multiplier] as const;
+  }));
+  const m = run.config.data.length === 1 ? (mult.values().next().value ?? 1) : 1;
+  const tradedNotional = run.fills.reduce((s, f) => s + Math.abs(f.price * f.qty) * m, 0);
+  const benchmarkReturns = prices ? alignedReturns(run.equity.ts, prices) : undefined;
+  const summary = performanceSummary({
+    ts: run.equity.ts, equity: run.equity.equity, grossExposure: run.equity.exposure, tradeNetPnls: run.trades.map((t) => t.netPnl),
+    tradedNotional, ...(benchmarkReturns ? { benchmarkReturns } : {}),
+    ...(run.config.periodsPerYear !== undefined ? { periodsPerYear: run.config.periodsPerYear } : {}),
+  });
+  const file = run.config.data[0] ? basename(run.config.data[0].file) : 'memory';
+  return {
+    id: run.id, title: `${run.strategy.name} on ${file}`, strategy: run.strategy, initialCash: run.initialCash, finalValue: run.finalValue,
+    summary, equity: run.equity, trades: run.trades, fills: run.fills, ...(prices ? { prices } : {}),
+  };
+}

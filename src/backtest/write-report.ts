@@ -1,0 +1,27 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compareHtml } from '../analytics/report/compare.ts';
+import { tearsheetHtml } from '../analytics/report/tearsheet.ts';
+import { readRun } from './read-run.ts';
+import { reportRunOf } from './report-of-run.ts';
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+/** Writes `<runDir>/report.html` (a self-contained tearsheet) and returns its path. */
+export async function writeTearsheet(runDir: string): Promise<string> {
+  const run = await reportRunOf(await readRun(runDir));
+  const file = join(runDir, 'report.html');
+  await writeAtomically(file, tearsheetHtml(run));
+  return file;
+}
+
+/** Writes a comparison page of several run folders to `file`. */
+export async function writeComparison(runDirs: readonly string[], file: string): Promise<string> {
+  const runs = await Promise.all(runDirs.map(async (d) => reportRunOf(await readRun(d))));
+  await writeAtomically(file, compareHtml(runs));
+  return file;
+}

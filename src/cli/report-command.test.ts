@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, renderReport } from '../../test/browser.ts';
+import { sharedFile } from '../../test/shared-data.ts';
+import { tempDir } from '../../test/tmp.ts';
+import { main } from './main.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SHOTS = join(ROOT, 'reports', 'screenshots');
+const tmp = tempDir();
+let browser: Browser;
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+}, 60_000);
+afterAll(async () => browser?.close());
+
+describe('HTML reports render offline in headless Chromium', () => {
+  it('the demo backtest writes a tearsheet whose 8 charts all render, with no console errors and no network', async () => {
+    const out = join(tmp.dir, 'reports');
+    const r = await cli('backtest', '--strategy', 'sma-cross', '--data', join(ROOT, 'data/sample/2006-day-001.csv'), '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.report).toBe(join(j.runDir, 'report.html'));
+    const html = readFileSync(j.report, 'utf8');
+    expect(html).not.toMatch(/<script[^>]+src=["']https?:/); // plotly is inlined, not from a CDN
+    const res = await renderReport(browser, j.report, join(SHOTS, 'demo-report.png'));
+    expect(res.errors).toEqual([]);
+    expect(res.requests).toEqual([]);
+    expect(res.rendered).toBe(8);
+    expect(res.plots).toBe(8);
+    expect(statSync(join(SHOTS, 'demo-report.png')).size).toBeGreaterThan(50_000);
+  });
+
+  it('a long intraday run (45k one-minute bars, 1,500+ trades) renders, decimated', async () => {
+    const out = join(tmp.dir, 'reports-btc');
+    const r = await cli('backtest', '--strategy', 'ma-cross', '--data', sharedFile('crypto/btc-perp-20211231-20220201_1m.csv'), '--cash', '100000', '--out', out, '--json');
+    const j = JSON.parse(r.out);
+    expect(j.trades.length).toBeGreaterThan(1500);
+    const res = await renderReport(browser, j.report, join(SHOTS, 'btc-ma-cross-report.png'));
+    expect(res.errors).toEqual([]);
+    expect(res.rendered).toBe(8);
+    expect(res.plots).toBe(8);
+    expect(statSync(j.report).size).toBeLessThan(12 << 20); // series are decimated, the trade table capped
+  });
+
+  it('lockstep report compares several runs', async () => {
+    const out = join(tmp.dir, 'reports-cmp');
+    const day = join(ROOT, 'data/sample/2006-day-001.csv');
+    const a = JSON.parse((await cli('backtest', '--strategy', 'sma-cross', '--data', day, '--out', out, '--json', '--no-report')).out);
+    const b = JSON.parse((await cli('backtest', '--strategy', 'ma-cross', '--data', day, '--out', out, '--json', '--no-report')).out);
+    expect(a.report).toBeNull();
+    expect(existsSync(join(a.runDir, 'report.html'))).toBe(false);
+    const file = join(out, 'cmp.html');
+    const r = await cli('report', a.runDir, b.runDir, '--out', file);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(file);
+    const res = await renderReport(browser, file, join(SHOTS, 'compare-report.png'));
+    expect(res.errors).toEqual([]);
+    expect(res.rendered).toBe(2);
+    expect(res.plots).toBe(2);
+    // a single run folder gets its tearsheet
+    const one = await cli('report', a.runDir);
+    expect(one.out.trim()).toBe(join(a.runDir, 'report.html'));
+  });
+
+  it('report on a folder that is not a run is a one-line usage error', async () => {
+    const r = await cli('report', tmp.dir);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/not a run folder/);
+  });
+});

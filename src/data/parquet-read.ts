@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { DataType, tableFromIPC } from 'apache-arrow';
+import { DataError } from '../core/errors.ts';
+import { arrowColumnToFloat64 } from './arrow-columns.ts';
+import { loadParquetWasm } from './parquet-wasm.ts';
+
+/** A small Parquet file read whole: numeric columns as doubles, string columns as strings. */
+export interface ParquetColumns {
+  readonly rows: number;
+  readonly columns: Readonly<Record<string, Float64Array | string[]>>;
+}
+
+/** Reads every column of a (result-sized) Parquet file into memory. */
+export async function readParquetColumns(file: string): Promise<ParquetColumns> {
+  const pw = await loadParquetWasm();
+  let table;
+  try {
+    table = tableFromIPC(pw.readParquet(await readFile(file)).intoIPCStream());
+  } catch (e) {
+    throw new DataError({ file, row: 0 }, `not a readable Parquet file (${(e as Error).message})`, 'Re-run the backtest to rewrite its result');
+  }
+  const columns: Record<string, Float64Array | string[]> = {};
+  for (const field of table.schema.fields) {
+    const vec = table.getChild(field.name)!;
+    const text = DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type)
+      || (DataType.isDictionary(field.type) && DataType.isUtf8(field.type.dictionary));
+    columns[field.name] = text
+      ? Array.from({ length: vec.length }, (_, i) => String(vec.get(i) ?? ''))
+      : arrowColumnToFloat64(vec, DataType.isTimestamp(field.type)).slice();
+  }
+  return { rows: table.numRows, columns };
+}
