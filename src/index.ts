@@ -25,3 +25,20 @@ export { crossedAbove, crossedBelow, CrossDetector } from './engine/cross-detect
 // Streaming indicators come from trading-signals; re-exported so strategies need one import.
 export { SMA, EMA, RSI, BollingerBands, ATR, MACD } from 'trading-signals';
 export { z } from 'zod';
+// Analytics and reports (results → numbers, DataFrames, HTML).
+export { performanceSummary, type PerformanceSummary, type PerformanceInput } from './analytics/performance-summary.ts';
+export {
+  equityFrame, tradesFrame, fillsFrame, trialsFrame, equityTable, tradesTable, fillsTable, trialsTable, type RunSeries, type TrialRow,
+} from './analytics/dataframes.ts';
+export { probabilisticSharpeRatio } from './analytics/probabilistic-sharpe-ratio.ts';
+export { deflatedSharpeRatio, expectedMaxSharpe } from './analytics/deflated-sharpe-ratio.ts';
+export { backtestOverfitting, type OverfittingReport } from './analytics/backtest-overfitting.ts';
+export { simpleReturns } from './analytics/simple-returns.ts';
+export { underwater } from './analytics/underwater.ts';
+export { monthlyReturns } from './analytics/monthly-returns.ts';
+export { tearsheetHtml } from './analytics/report/tearsheet.ts';
+export { compareHtml } from './analytics/report/compare.ts';
+export { readRun, type SavedRun } from './backtest/read-run.ts';
+export { reportRunOf } from './backtest/report-of-run.ts';
+export { writeTearsheet, writeComparison } from './backtest/write-report.ts';
+export { writeRunResult } from './backtest/write-result.ts';

@@ -1,0 +1,84 @@
+import { tableFromArrays, type Table } from 'apache-arrow';
+import type { DataFrame } from 'danfojs';
+import { isoFromMicros } from '../core/time.ts';
+
+/** The parts of a run result (in memory or read back from reports/) the frames are built from. */
+export interface RunSeries {
+  readonly equity: { readonly ts: ArrayLike<number>; readonly equity: ArrayLike<number>; readonly cash: ArrayLike<number>; readonly exposure: ArrayLike<number> };
+  readonly trades: readonly { side: string; qty: number; entryTs: number; exitTs: number; entryPrice: number; exitPrice: number; netPnl: number; returnPct: number; bars: number }[];
+  readonly fills: readonly { ts: number; side: string; price: number; qty: number; fee: number }[];
+}
+
+/** One optimization trial: its parameters and the metrics it scored. */
+export interface TrialRow {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+type Columns = Record<string, (number | string | null)[]>;
+
+// danfojs pulls in TensorFlow.js: loaded on first use only.
+let danfo: typeof import('danfojs') | undefined;
+async function frame(cols: Columns): Promise<DataFrame> {
+  danfo ??= await import('danfojs');
+  return new danfo.DataFrame(cols);
+}
+
+const iso = (t: number): string => isoFromMicros(t);
+const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function equityColumns(r: RunSeries): Columns {
+  const e = r.equity;
+  const n = e.ts.length;
+  return {
+    time: Array.from({ length: n }, (_, i) => iso(e.ts[i])),
+    equity: Array.from(e.equity, num), cash: Array.from(e.cash, num), exposure: Array.from(e.exposure, num),
+    return: Array.from({ length: n }, (_, i) => (i === 0 ? null : num(e.equity[i] / e.equity[i - 1] - 1))),
+  };
+}
+
+function tradeColumns(r: RunSeries): Columns {
+  const t = r.trades;
+  return {
+    side: t.map((x) => x.side), qty: t.map((x) => x.qty), entryTime: t.map((x) => iso(x.entryTs)), exitTime: t.map((x) => iso(x.exitTs)),
+    entryPrice: t.map((x) => x.entryPrice), exitPrice: t.map((x) => x.exitPrice), netPnl: t.map((x) => x.netPnl),
+    returnPct: t.map((x) => num(x.returnPct)), bars: t.map((x) => x.bars),
+  };
+}
+
+function fillColumns(r: RunSeries): Columns {
+  const f = r.fills;
+  return { time: f.map((x) => iso(x.ts)), side: f.map((x) => x.side), price: f.map((x) => x.price), qty: f.map((x) => x.qty), fee: f.map((x) => x.fee) };
+}
+
+function trialColumns(trials: readonly TrialRow[]): Columns {
+  const pk = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
+  const mk = [...new Set(trials.flatMap((t) => Object.keys(t.metrics)))];
+  const cols: Columns = {};
+  for (const k of pk) cols[k] = trials.map((t) => { const v = t.params[k]; return typeof v === 'number' || typeof v === 'string' ? v : v === undefined ? null : String(v); });
+  for (const k of mk) cols[k in cols ? `metric_${k}` : k] = trials.map((t) => num(t.metrics[k] ?? Number.NaN));
+  return cols;
+}
+
+/** Equity curve as a danfojs DataFrame: time (ISO UTC), equity, cash, exposure, return. */
+export const equityFrame = (r: RunSeries): Promise<DataFrame> => frame(equityColumns(r));
+/** Closed trades as a danfojs DataFrame. */
+export const tradesFrame = (r: RunSeries): Promise<DataFrame> => frame(tradeColumns(r));
+/** Fills as a danfojs DataFrame. */
+export const fillsFrame = (r: RunSeries): Promise<DataFrame> => frame(fillColumns(r));
+/** Optimization trials (one row each: parameters then metrics) as a danfojs DataFrame. */
+export const trialsFrame = (trials: readonly TrialRow[]): Promise<DataFrame> => frame(trialColumns(trials));
+
+function table(cols: Columns): Table {
+  const out: Record<string, Float64Array | string[]> = {};
+  for (const [k, v] of Object.entries(cols)) {
+    out[k] = v.every((x) => x === null || typeof x === 'number') ? Float64Array.from(v, (x) => (x === null ? Number.NaN : (x as number))) : v.map((x) => (x === null ? '' : String(x)));
+  }
+  return tableFromArrays(out as Parameters<typeof tableFromArrays>[0]);
+}
+
+/** The same frames as plain Apache Arrow tables (null numbers become NaN). */
+export const equityTable = (r: RunSeries): Table => table(equityColumns(r));
+export const tradesTable = (r: RunSeries): Table => table(tradeColumns(r));
+export const fillsTable = (r: RunSeries): Table => table(fillColumns(r));
+export const trialsTable = (trials: readonly TrialRow[]): Table => table(trialColumns(trials));
