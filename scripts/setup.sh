@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: python3 (+ numpy, pandas, scipy) runs the independent test oracles;
-# chromium renders the HTML reports in the browser tests.
-APT_PACKAGES=(python3 python3-numpy python3-pandas python3-scipy chromium)
+# chromium renders the HTML reports in the browser tests; jupyter-nbconvert and
+# python3-ipykernel execute the tslab notebooks.
+APT_PACKAGES=(python3 python3-numpy python3-pandas python3-scipy chromium jupyter-nbconvert python3-ipykernel)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -23,4 +24,12 @@ fi
 # npm ci when node_modules is missing or older than the lockfile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Notebooks: tslab's TypeScript 5.0 resolves modules the Node10 way (no package "exports"),
+# so `lockstep` is linked into node_modules (package.json "types" points at src/index.ts),
+# and the kernel runs under tsx so the TypeScript sources load as they are.
+ln -sfn .. node_modules/lockstep
+if ! jupyter kernelspec list 2>/dev/null | grep -q '^ *tslab ' || ! grep -q "$PWD/scripts/tslab-kernel" "$(jupyter kernelspec list 2>/dev/null | awk '$1=="tslab"{print $2}')/kernel.json" 2>/dev/null; then
+  npx --no-install tslab install --python=/usr/bin/python3 --binary="$PWD/scripts/tslab-kernel" >/dev/null
 fi

@@ -82,3 +82,15 @@ export const equityTable = (r: RunSeries): Table => table(equityColumns(r));
 export const tradesTable = (r: RunSeries): Table => table(tradeColumns(r));
 export const fillsTable = (r: RunSeries): Table => table(fillColumns(r));
 export const trialsTable = (trials: readonly TrialRow[]): Table => table(trialColumns(trials));
+
+/** An HTML table of a DataFrame's first `rows` rows (for tslab's `display.html`). */
+export function dataFrameHtml(df: DataFrame, rows = 20): string {
+  const esc = (v: unknown): string => String(v ?? '').replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+  const cols = df.columns as string[];
+  const values = (df.values as unknown[][]).slice(0, rows);
+  const fmt = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : esc(v));
+  const head = `<tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`;
+  const body = values.map((r) => `<tr>${r.map((v) => `<td>${fmt(v)}</td>`).join('')}</tr>`).join('');
+  const more = df.shape[0] > rows ? `<p>${rows} of ${df.shape[0]} rows</p>` : '';
+  return `<table>${head}${body}</table>${more}`;
+}

@@ -53,7 +53,7 @@ function timed<T>(src: AsyncIterable<T>, acc: { seconds: number }): AsyncIterabl
 
 function memoryStream(file: string, batches: readonly BarBatch[]): BarStream {
   async function* gen(): AsyncGenerator<BarBatch> {
-    yield* batches;
+    for (const b of batches) yield b;
   }
   return { file, format: 'memory', batches: gen(), badRows: new BadRowHandler('error'), filtered: { count: 0 } };
 }

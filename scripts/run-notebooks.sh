@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Executes every notebook in notebooks/ with the tslab kernel into a temporary folder
+# (committed notebooks keep no outputs) and fails on the first cell error.
+set -euo pipefail
+cd "$(dirname "$0")/../notebooks"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+status=0
+for nb in [0-9]*.ipynb; do
+  start=$(date +%s)
+  if jupyter nbconvert --to notebook --execute "$nb" --ExecutePreprocessor.timeout=600 \
+      --ExecutePreprocessor.kernel_name=tslab --output-dir "$out" >"$out/$nb.log" 2>&1; then
+    echo "notebook $nb: ok ($(( $(date +%s) - start )) s)"
+  else
+    echo "notebook $nb: FAILED" >&2
+    grep -v '^0.00s' "$out/$nb.log" | tail -30 >&2
+    status=1
+  fi
+done
+exit $status
