@@ -30,6 +30,8 @@ fi
 # so `lockstep` is linked into node_modules (package.json "types" points at src/index.ts),
 # and the kernel runs under tsx so the TypeScript sources load as they are.
 ln -sfn .. node_modules/lockstep
-if ! jupyter kernelspec list 2>/dev/null | grep -q '^ *tslab ' || ! grep -q "$PWD/scripts/tslab-kernel" "$(jupyter kernelspec list 2>/dev/null | awk '$1=="tslab"{print $2}')/kernel.json" 2>/dev/null; then
-  npx --no-install tslab install --python=/usr/bin/python3 --binary="$PWD/scripts/tslab-kernel" >/dev/null
-fi
+# The kernel spec goes into the project (.jupyter/, used by scripts/run-notebooks.sh so
+# that several clones never run each other's code) and into Jupyter's system-wide list.
+npx --no-install tslab install --python=/usr/bin/python3 --binary="$PWD/scripts/tslab-kernel" --prefix "$PWD/.jupyter" >/dev/null
+npx --no-install tslab install --python=/usr/bin/python3 --binary="$PWD/scripts/tslab-kernel" >/dev/null 2>&1 \
+  || echo "setup: could not register the tslab kernel system-wide (notebooks still run with npm run notebooks)" >&2

@@ -28,7 +28,7 @@ export { z } from 'zod';
 // Analytics and reports (results → numbers, DataFrames, HTML).
 export { performanceSummary, type PerformanceSummary, type PerformanceInput } from './analytics/performance-summary.ts';
 export {
-  equityFrame, tradesFrame, fillsFrame, trialsFrame, equityTable, tradesTable, fillsTable, trialsTable, dataFrameHtml, type RunSeries, type TrialRow,
+  equityFrame, returnsFrame, returnsTable, tradesFrame, fillsFrame, trialsFrame, equityTable, tradesTable, fillsTable, trialsTable, dataFrameHtml, type RunSeries, type TrialRow,
 } from './analytics/dataframes.ts';
 export { probabilisticSharpeRatio } from './analytics/probabilistic-sharpe-ratio.ts';
 export { deflatedSharpeRatio, expectedMaxSharpe } from './analytics/deflated-sharpe-ratio.ts';

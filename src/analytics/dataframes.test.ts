@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../backtest/run-backtest.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { strategy as smaCross } from '../../strategies/sma-cross/index.ts';
-import { equityFrame, equityTable, fillsFrame, tradesFrame, tradesTable, trialsFrame, trialsTable } from './dataframes.ts';
+import { equityFrame, equityTable, fillsFrame, returnsFrame, tradesFrame, tradesTable, trialsFrame, trialsTable } from './dataframes.ts';
 
 describe('DataFrame and Arrow helpers', () => {
   it('equity, trades and fills frames carry the run result column for column', async () => {
@@ -12,6 +12,10 @@ describe('DataFrame and Arrow helpers', () => {
     expect(eq.columns).toEqual(['time', 'equity', 'cash', 'exposure', 'return']);
     expect(eq['time'].values[0]).toBe('2006-01-02T00:00:00.000Z');
     expect(eq['equity'].values.at(-1)).toBeCloseTo(r.finalValue, 9);
+    const rf = await returnsFrame(r);
+    expect(rf.shape).toEqual([254, 3]);
+    // log returns sum to the log of total growth (an identity, independent of the frame code)
+    expect(rf['logReturn'].sum()).toBeCloseTo(Math.log(r.finalValue / 10_000), 10);
     const tr = await tradesFrame(r);
     expect(tr.shape[0]).toBe(11);
     // danfo's own sum agrees with a plain reduction over the result's trades

@@ -37,6 +37,16 @@ function equityColumns(r: RunSeries): Columns {
   };
 }
 
+function returnColumns(r: RunSeries): Columns {
+  const e = r.equity;
+  const n = Math.max(0, e.ts.length - 1);
+  return {
+    time: Array.from({ length: n }, (_, i) => iso(e.ts[i + 1])),
+    return: Array.from({ length: n }, (_, i) => num(e.equity[i + 1] / e.equity[i] - 1)),
+    logReturn: Array.from({ length: n }, (_, i) => num(Math.log(e.equity[i + 1] / e.equity[i]))),
+  };
+}
+
 function tradeColumns(r: RunSeries): Columns {
   const t = r.trades;
   return {
@@ -62,6 +72,8 @@ function trialColumns(trials: readonly TrialRow[]): Columns {
 
 /** Equity curve as a danfojs DataFrame: time (ISO UTC), equity, cash, exposure, return. */
 export const equityFrame = (r: RunSeries): Promise<DataFrame> => frame(equityColumns(r));
+/** Per-bar simple and log returns of the equity curve (one row fewer than the curve). */
+export const returnsFrame = (r: RunSeries): Promise<DataFrame> => frame(returnColumns(r));
 /** Closed trades as a danfojs DataFrame. */
 export const tradesFrame = (r: RunSeries): Promise<DataFrame> => frame(tradeColumns(r));
 /** Fills as a danfojs DataFrame. */
@@ -79,6 +91,7 @@ function table(cols: Columns): Table {
 
 /** The same frames as plain Apache Arrow tables (null numbers become NaN). */
 export const equityTable = (r: RunSeries): Table => table(equityColumns(r));
+export const returnsTable = (r: RunSeries): Table => table(returnColumns(r));
 export const tradesTable = (r: RunSeries): Table => table(tradeColumns(r));
 export const fillsTable = (r: RunSeries): Table => table(fillColumns(r));
 export const trialsTable = (trials: readonly TrialRow[]): Table => table(trialColumns(trials));
