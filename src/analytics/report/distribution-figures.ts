@@ -1,6 +1,7 @@
 import { monthlyReturns } from '../monthly-returns.ts';
 import { simpleReturns } from '../simple-returns.ts';
 import { baseLayout, type Figure } from './figure.ts';
+import { histogram } from './histogram.ts';
 import type { ReportRun } from './report-run.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -21,20 +22,21 @@ export function monthlyHeatmapFigure(run: ReportRun): Figure {
 
 /** Histogram of per-bar returns (%). */
 export function returnDistributionFigure(run: ReportRun): Figure {
-  const r = Array.from(simpleReturns(run.equity.equity), (v) => v * 100).filter((v) => v !== 0);
+  // Binned here, not by plotly: a million raw returns would bloat the page.
+  const h = histogram(Array.from(simpleReturns(run.equity.equity), (v) => v * 100).filter((v) => v !== 0), 80);
   return {
     id: 'fig-returns', title: 'Distribution of per-bar returns while invested (%)',
-    data: [{ type: 'histogram', x: r, nbinsx: 80, marker: { color: '#1f77b4' }, name: 'returns' }],
+    data: [{ type: 'bar', x: h.centers, y: h.counts, width: h.width, marker: { color: '#1f77b4' }, name: 'returns' }],
     layout: baseLayout({ hovermode: 'closest', xaxis: { title: { text: 'return %' } }, yaxis: { title: { text: 'bars' } } }),
   };
 }
 
 /** Histogram of closed-trade net P&L. */
 export function tradePnlFigure(run: ReportRun): Figure {
-  const pnl = run.trades.map((t) => t.netPnl);
+  const h = histogram(run.trades.map((t) => t.netPnl), 50);
   return {
-    id: 'fig-trade-pnl', title: `Trade P&L distribution (${pnl.length} trades)`,
-    data: [{ type: 'histogram', x: pnl, nbinsx: 50, marker: { color: '#17becf' }, name: 'net P&L' }],
+    id: 'fig-trade-pnl', title: `Trade P&L distribution (${run.trades.length} trades)`,
+    data: [{ type: 'bar', x: h.centers, y: h.counts, width: h.width, marker: { color: '#17becf' }, name: 'net P&L' }],
     layout: baseLayout({ hovermode: 'closest', xaxis: { title: { text: 'net P&L' } }, yaxis: { title: { text: 'trades' } } }),
   };
 }

@@ -65,3 +65,15 @@ describe('HTML helpers', () => {
     expect(formatMetric('trades', 1890)).toBe('1,890');
   });
 });
+
+import { histogram } from './histogram.ts';
+describe('histogram', () => {
+  it('counts every finite value once into equal-width bins (hand-checked)', () => {
+    const h = histogram([0, 1, 2, 3, 4, 10, Number.NaN, Infinity], 5);
+    expect(h.width).toBe(2);
+    expect(h.counts).toEqual([2, 2, 1, 0, 1]); // [0,2) [2,4) [4,6) [6,8) [8,10]
+    expect(h.centers).toEqual([1, 3, 5, 7, 9]);
+    expect(histogram([], 3).counts).toEqual([]);
+    expect(histogram([5, 5], 3)).toEqual({ centers: [5], counts: [2], width: 1 });
+  });
+});
