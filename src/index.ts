@@ -42,3 +42,4 @@ export { readRun, type SavedRun } from './backtest/read-run.ts';
 export { reportRunOf } from './backtest/report-of-run.ts';
 export { writeTearsheet, writeComparison } from './backtest/write-report.ts';
 export { writeRunResult } from './backtest/write-result.ts';
+export * from './core/search-space.ts';

@@ -32,6 +32,45 @@ export interface RunBacktestOptions {
    * replayed as given (not validated again) and are not modified.
    */
   feeds?: ReadonlyArray<readonly BarBatch[]>;
+  /**
+   * Called before each batch after the first with the run so far; returning (a promise
+   * of) true stops the run with a `RunStopped` error (optimizers prune trials this way).
+   */
+  checkpoint?: (progress: RunProgress) => boolean | Promise<boolean>;
+}
+
+/** A run's state at a checkpoint. */
+export interface RunProgress {
+  /** Market events processed so far. */
+  readonly events: number;
+  /** Equity curve so far (copies). */
+  readonly ts: Float64Array;
+  readonly equity: Float64Array;
+}
+
+/** Thrown when a checkpoint asks the run to stop. */
+export class RunStopped extends Error {
+  constructor(readonly progress: RunProgress) {
+    super(`run stopped at a checkpoint after ${progress.events} events`);
+    this.name = 'RunStopped';
+  }
+}
+
+/** Calls `hook` between batches of `src` (not before the first). */
+function withCheckpoints<T>(src: AsyncIterable<T>, hook: () => Promise<void>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = src[Symbol.asyncIterator]();
+      let first = true;
+      return {
+        async next() {
+          if (!first) await hook();
+          first = false;
+          return it.next();
+        },
+      };
+    },
+  };
 }
 
 /** Wraps an async iterable, adding the time spent waiting for each item to `acc.seconds`. */
@@ -80,7 +119,18 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
   const streams = opts.feeds
     ? cfg.data.map((f, i) => memoryStream(f.file, opts.feeds![i] ?? []))
     : await Promise.all(cfg.data.map((f) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window })));
-  const sources = streams.map((s, i) => new BarSource(s.file, timed<BarBatch>(s.batches, load), instruments[i], i));
+  const hook = opts.checkpoint;
+  const check = hook
+    ? async (): Promise<void> => {
+      const c = engine.equity.curve();
+      const progress = { events: engine.events, ts: c.ts, equity: c.equity };
+      if (await hook(progress)) throw new RunStopped(progress);
+    }
+    : null;
+  const sources = streams.map((s, i) => {
+    const batches = timed<BarBatch>(s.batches, load);
+    return new BarSource(s.file, check ? withCheckpoints(batches, check) : batches, instruments[i], i);
+  });
   const tRun = performance.now();
   engine.start();
   const events = await runEventLoop(sources, engine);

@@ -1,3 +1,4 @@
+import type { SearchSpace } from '../core/search-space.ts';
 import type { z } from 'zod';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
@@ -95,6 +96,8 @@ export interface StrategyDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly params: S;
   /** Builds a fresh strategy instance from validated params. */
   create(params: z.output<S>): Strategy;
+  /** Default search space for optimizers (ranges and constraints of the params). */
+  readonly space?: SearchSpace;
 }
 
 /** Declares a strategy (identity function that freezes and types the definition). */

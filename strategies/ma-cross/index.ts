@@ -16,6 +16,10 @@ export const strategy = defineStrategy({
     /** Absolute position held. */
     size: z.number().positive().default(1),
   }).refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow' }),
+  space: {
+    params: { fast: { type: 'int', low: 2, high: 50 }, slow: { type: 'int', low: 10, high: 200 } },
+    constraints: [{ name: 'fast < slow', check: (p) => Number(p.fast) < Number(p.slow) }],
+  },
   create(p) {
     const fast = new SMA(p.fast);
     const slow = new SMA(p.slow);

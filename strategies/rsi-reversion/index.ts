@@ -17,6 +17,13 @@ export const strategy = defineStrategy({
     /** Quantity bought. */
     size: z.number().positive().default(1),
   }).refine((p) => p.lower < p.upper, { message: 'lower must be below upper' }),
+  space: {
+    params: {
+      period: { type: 'int', low: 2, high: 30 },
+      lower: { type: 'int', low: 10, high: 45, step: 5 },
+      upper: { type: 'int', low: 55, high: 90, step: 5 },
+    },
+  },
   create(p) {
     const rsi = new RSI(p.period);
     return {

@@ -14,6 +14,7 @@ export const strategy = defineStrategy({
     /** Quantity bought on an upward cross. */
     size: z.number().positive().default(1),
   }),
+  space: { params: { period: { type: 'int', low: 2, high: 100 } } },
   create(p) {
     const sma = new SMA(p.period);
     const cross = new CrossDetector();

@@ -1,0 +1,113 @@
+import { performanceSummary, type PerformanceSummary } from '../analytics/performance-summary.ts';
+import type { ParamValue } from '../core/search-space.ts';
+import type { RunConfigInput } from '../backtest/run-config.ts';
+import { runBacktest, RunStopped, type RunProgress } from '../backtest/run-backtest.ts';
+import type { StrategyDefinition } from '../engine/strategy.ts';
+import { coreMetrics } from '../analytics/core-metrics.ts';
+import { brokenLimit, objectiveValues, type Objective, type TrialLimits } from './objective.ts';
+import type { TrialState } from './sampler.ts';
+import { sliceShared, type SharedBars } from './shared-bars.ts';
+
+/** One backtest of an optimization: params, row range of the shared data, what to keep. */
+export interface TrialTask {
+  readonly number: number;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Base run config (its params are overridden by `params`). */
+  readonly config: RunConfigInput;
+  /** Rows [from, to) of the shared bars (default: all). */
+  readonly rows?: readonly [number, number];
+  readonly objectives: readonly Objective[];
+  readonly limits: TrialLimits;
+  /** Compounded returns in this many equal-row buckets are returned (for CSCV); 0 = none. */
+  readonly returnBuckets: number;
+  /** Return the equity curve too (walk-forward out-of-sample runs). */
+  readonly keepEquity?: boolean;
+  /** Report intermediate values at checkpoints (pruning). */
+  readonly checkpoints?: number;
+}
+
+/** What a trial produced (plain data: crosses worker boundaries). */
+export interface TrialResult {
+  readonly number: number;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly state: TrialState;
+  readonly values: readonly number[];
+  readonly finalValue: number;
+  readonly metrics: PerformanceSummary | null;
+  /** Why it failed, was infeasible or pruned. */
+  readonly reason?: string;
+  readonly returns?: Float64Array;
+  readonly equity?: { ts: Float64Array; equity: Float64Array };
+  /** Last intermediate value reported (pruned trials). */
+  readonly intermediate?: number;
+  readonly seconds: number;
+}
+
+/** Compounds per-point returns into `k` buckets of equal point counts. */
+export function bucketReturns(equity: ArrayLike<number>, k: number): Float64Array {
+  const n = equity.length;
+  const out = new Float64Array(k);
+  if (n < 2) return out;
+  for (let b = 0; b < k; b++) {
+    const s = Math.floor((b * (n - 1)) / k);
+    const e = Math.floor(((b + 1) * (n - 1)) / k);
+    out[b] = equity[e] / equity[s] - 1;
+  }
+  return out;
+}
+
+/** Intermediate objective value of a partial run (core metrics only; total return otherwise). */
+function intermediateValue(objective: Objective, p: RunProgress): number {
+  const m = coreMetrics({ ts: p.ts, equity: p.equity, grossExposure: new Float64Array(p.ts.length), tradeNetPnls: [] }) as unknown as Record<string, number>;
+  const v = m[objective.name];
+  return Number.isFinite(v) ? v : m.totalReturn;
+}
+
+/**
+ * Runs one trial on shared bars. `prune(step, value)` is asked at each checkpoint when
+ * the task wants checkpoints; a true answer stops the run (state pruned).
+ */
+export async function evaluateTrial(
+  task: TrialTask, bars: SharedBars, def: StrategyDefinition,
+  prune?: (step: number, value: number) => Promise<boolean>,
+): Promise<TrialResult> {
+  const t0 = performance.now();
+  const [from, to] = task.rows ?? [0, bars.length];
+  const steps = task.checkpoints ?? 0;
+  const size = steps > 0 ? Math.max(1, Math.ceil((to - from) / steps)) : 65_536;
+  const feeds = [sliceShared(bars, from, to, size)];
+  let step = 0;
+  let lastValue = Number.NaN;
+  const base = { number: task.number, params: task.params };
+  try {
+    const r = await runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
+      strategy: def, feeds,
+      ...(steps > 0 && prune ? {
+        checkpoint: async (p: RunProgress) => {
+          lastValue = intermediateValue(task.objectives[0], p);
+          return prune(step++, lastValue);
+        },
+      } : {}),
+    });
+    const m = r.config.data[0].instrument.multiplier ?? 1;
+    const summary = performanceSummary({
+      ts: r.equity.ts, equity: r.equity.equity, grossExposure: r.equity.exposure, tradeNetPnls: r.trades.map((t) => t.netPnl),
+      tradedNotional: r.fills.reduce((s, f) => s + Math.abs(f.price * f.qty) * m, 0),
+      ...(r.config.periodsPerYear !== undefined ? { periodsPerYear: r.config.periodsPerYear } : {}),
+    });
+    const values = objectiveValues(task.objectives, summary, r.finalValue);
+    const broken = brokenLimit(task.limits, summary);
+    return {
+      ...base, state: broken ? 'infeasible' : 'complete', values, finalValue: r.finalValue, metrics: summary,
+      ...(broken ? { reason: broken } : {}),
+      ...(task.returnBuckets > 0 ? { returns: bucketReturns(r.equity.equity, task.returnBuckets) } : {}),
+      ...(task.keepEquity ? { equity: { ts: Float64Array.from(r.equity.ts), equity: Float64Array.from(r.equity.equity) } } : {}),
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } catch (e) {
+    if (e instanceof RunStopped) {
+      return { ...base, state: 'pruned', values: [], finalValue: Number.NaN, metrics: null, intermediate: lastValue, reason: `pruned at step ${step - 1}`, seconds: (performance.now() - t0) / 1000 };
+    }
+    return { ...base, state: 'failed', values: [], finalValue: Number.NaN, metrics: null, reason: (e as Error).message, seconds: (performance.now() - t0) / 1000 };
+  }
+}

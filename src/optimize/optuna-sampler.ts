@@ -1,0 +1,150 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, LockstepError } from '../core/errors.ts';
+import type { ParamValue, SearchSpace } from '../core/search-space.ts';
+import type { Direction, Proposal, Sampler, TrialOutcome } from './sampler.ts';
+
+const BRIDGE = fileURLToPath(new URL('./optuna_bridge.py', import.meta.url));
+const INSTALL = 'install it with: sudo apt-get install python3-optuna (./scripts/setup.sh does this)';
+
+/** Debian's Python when present (Optuna comes from Debian's python3-optuna), else python3 on PATH. */
+export function bridgePython(): string {
+  return process.env.LOCKSTEP_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+}
+
+export interface OptunaOptions {
+  /** tpe, cmaes, nsga2 (multi-objective) or random. */
+  sampler: 'tpe' | 'cmaes' | 'nsga2' | 'random';
+  directions: readonly Direction[];
+  seed: number;
+  /** Total trials of the study (across every process sharing the storage). */
+  trials: number;
+  /** Optuna storage URL (e.g. postgresql://…); in-memory when absent. */
+  storage?: string;
+  /** Study name (shared by every process of a distributed study). */
+  study: string;
+  /** Median pruning on intermediate values (single objective only). */
+  prune?: boolean;
+}
+
+/** Error from the Optuna child process (crash, protocol error, Optuna exception). */
+export class OptunaError extends LockstepError {
+  constructor(message: string) {
+    super('optuna', message);
+    this.name = 'OptunaError';
+  }
+}
+
+/**
+ * Bayesian optimization through Optuna in a child Python process (JSON lines over
+ * stdin/stdout, see optuna_bridge.py). The child's crash rejects every pending request
+ * with its exit status and the tail of its stderr, rather than hanging.
+ */
+export class OptunaSampler implements Sampler {
+  readonly name: string;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly pending: Array<{ resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }> = [];
+  private buffer = '';
+  private stderr = '';
+  private dead: Error | null = null;
+  private readonly ready: Promise<Record<string, unknown>>;
+
+  constructor(space: SearchSpace, private readonly o: OptunaOptions) {
+    this.name = o.sampler;
+    const python = bridgePython();
+    this.child = spawn(python, [BRIDGE], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout.setEncoding('utf8');
+    this.child.stderr.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
+    this.child.stderr.on('data', (chunk: string) => { this.stderr = (this.stderr + chunk).slice(-4000); });
+    this.child.on('error', (e: NodeJS.ErrnoException) => {
+      this.fail(e.code === 'ENOENT'
+        ? new ConfigError(`Python not found (${python}): install Debian's python3 and python3-optuna (./scripts/setup.sh), or set LOCKSTEP_PYTHON`)
+        : new OptunaError(`cannot start ${python}: ${e.message}`));
+    });
+    this.child.on('exit', (code, signal) => {
+      if (this.dead) return;
+      const tail = this.stderr.trim().split('\n').slice(-3).join(' | ');
+      this.fail(new OptunaError(`the Optuna process exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`));
+    });
+    this.child.stdin.on('error', () => {}); // reported through 'exit'
+    this.ready = this.request({
+      op: 'init', sampler: o.sampler, directions: o.directions, seed: o.seed, n_trials: o.trials, prune: o.prune ?? false,
+      storage: o.storage ?? null, study: o.study, space: space.params,
+    });
+  }
+
+  async ask(n: number): Promise<Proposal[]> {
+    await this.ready;
+    const r = await this.request({ op: 'ask', n });
+    return (r.trials as { number: number; params: Record<string, ParamValue> }[]).map((t) => ({ number: t.number, params: t.params }));
+  }
+
+  async tell(results: readonly { proposal: Proposal; outcome: TrialOutcome }[]): Promise<void> {
+    await this.request({
+      op: 'tell',
+      results: results.map(({ proposal, outcome }) => ({
+        number: proposal.number,
+        state: outcome.state === 'complete' ? 'complete' : outcome.state === 'pruned' ? 'pruned' : 'fail',
+        values: (outcome.values ?? []).map((v) => (Number.isFinite(v) ? v : null)),
+      })),
+    });
+  }
+
+  async shouldPrune(proposal: Proposal, step: number, value: number): Promise<boolean> {
+    const r = await this.request({ op: 'report', number: proposal.number, step, value: Number.isFinite(value) ? value : null });
+    return r.prune === true;
+  }
+
+  /** Optuna's version and how many trials the study already held when opened. */
+  async info(): Promise<{ optuna: string; existing: number }> {
+    const r = await this.ready;
+    return { optuna: String(r.optuna), existing: Number(r.existing) };
+  }
+
+  async close(): Promise<void> {
+    if (this.dead) return;
+    try {
+      await this.request({ op: 'close' });
+    } catch {
+      // already gone
+    }
+    this.dead = new OptunaError('closed');
+    this.child.kill();
+  }
+
+  private request(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.child.stdin.write(`${JSON.stringify(msg)}\n`);
+    });
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      if (line.trim() === '') continue;
+      const p = this.pending.shift();
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        p?.reject(new OptunaError(`unreadable line from the Optuna process: ${line.slice(0, 200)}`));
+        continue;
+      }
+      if (msg.ok === true) p?.resolve(msg);
+      else if (msg.missing) this.fail(new ConfigError(`Optuna is not available to ${bridgePython()} (missing Python module ${String(msg.missing)}): ${INSTALL}`));
+      else p?.reject(new OptunaError(`Optuna: ${String(msg.error)}`));
+    }
+  }
+
+  private fail(e: Error): void {
+    this.dead ??= e;
+    for (const p of this.pending.splice(0)) p.reject(e);
+  }
+}

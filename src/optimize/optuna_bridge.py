@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Lockstep <-> Optuna bridge: an ask/tell protocol over stdin/stdout, one JSON object per line.
+
+Requests (each answered by exactly one line; errors answer {"ok": false, "error": "..."}):
+  {"op": "init", "sampler": "tpe|cmaes|nsga2|random", "directions": [...], "space": {...},
+   "seed": int, "storage": url|null, "study": name, "n_trials": int, "prune": bool}
+  {"op": "ask", "n": k}             -> {"ok": true, "trials": [{"number": n, "params": {...}}]}
+                                       (fewer than k, or none, once the study holds n_trials)
+  {"op": "tell", "results": [{"number": n, "state": "complete|pruned|fail", "values": [...]}]}
+  {"op": "report", "number": n, "step": s, "value": v}  -> {"ok": true, "prune": bool}
+  {"op": "close"}
+stdout carries only protocol lines; Optuna's logging goes to stderr.
+"""
+import json
+import sys
+import traceback
+
+try:
+    import optuna
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+    from optuna.trial import TrialState
+except ImportError as e:  # reported by the TypeScript side with the install command
+    print(json.dumps({"ok": False, "error": f"missing Python module: {e.name}", "missing": e.name}), flush=True)
+    sys.exit(3)
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def distribution(spec):
+    t = spec["type"]
+    if t == "int":
+        return IntDistribution(int(spec["low"]), int(spec["high"]), step=int(spec.get("step") or 1), log=bool(spec.get("log")))
+    if t == "float":
+        step = spec.get("step")
+        return FloatDistribution(float(spec["low"]), float(spec["high"]), step=float(step) if step and not spec.get("log") else None, log=bool(spec.get("log")))
+    return CategoricalDistribution(list(spec["choices"]))
+
+
+class Bridge:
+    def __init__(self):
+        self.study = None
+        self.space = {}
+        self.live = {}  # number -> Trial (asked here, not yet told)
+        self.n_trials = None
+        self.prune = False
+
+    def init(self, req):
+        seed = req.get("seed")
+        name = req["sampler"]
+        directions = req["directions"]
+        if name == "tpe":
+            sampler = optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=req.get("storage") is not None)
+        elif name == "cmaes":
+            sampler = optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
+        elif name == "nsga2":
+            sampler = optuna.samplers.NSGAIISampler(seed=seed)
+        elif name == "random":
+            sampler = optuna.samplers.RandomSampler(seed=seed)
+        else:
+            raise ValueError(f"unknown sampler {name}")
+        self.prune = bool(req.get("prune")) and len(directions) == 1
+        pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2) if self.prune else optuna.pruners.NopPruner()
+        self.space = {k: distribution(v) for k, v in req["space"].items()}
+        self.n_trials = req.get("n_trials")
+        self.study = optuna.create_study(study_name=req["study"], storage=req.get("storage"), sampler=sampler, pruner=pruner,
+                                         directions=directions, load_if_exists=True)
+        return {"optuna": optuna.__version__, "existing": len(self.study.get_trials(deepcopy=False))}
+
+    def counted(self):
+        return [t for t in self.study.get_trials(deepcopy=False) if t.state != TrialState.FAIL]
+
+    def ask(self, req):
+        out = []
+        for _ in range(int(req["n"])):
+            if self.n_trials is not None and len(self.counted()) >= self.n_trials:
+                break
+            trial = self.study.ask(self.space)
+            # Shared storage: another process may have taken the last slot since we counted.
+            if self.n_trials is not None and len(self.counted()) > self.n_trials and trial.number >= self.n_trials:
+                self.study.tell(trial, state=TrialState.FAIL)
+                break
+            self.live[trial.number] = trial
+            out.append({"number": trial.number, "params": trial.params})
+        return {"trials": out}
+
+    def tell(self, req):
+        for r in req["results"]:
+            trial = self.live.pop(r["number"])
+            state = r["state"]
+            if state == "complete":
+                vals = [float("nan") if v is None else float(v) for v in r["values"]]
+                if any(v != v for v in vals):  # NaN objective: the trial failed to score
+                    self.study.tell(trial, state=TrialState.FAIL)
+                else:
+                    self.study.tell(trial, vals if len(vals) > 1 else vals[0])
+            elif state == "pruned":
+                self.study.tell(trial, state=TrialState.PRUNED)
+            else:
+                self.study.tell(trial, state=TrialState.FAIL)
+        return {}
+
+    def report(self, req):
+        trial = self.live[req["number"]]
+        v = req["value"]
+        if v is None or v != v:
+            return {"prune": False}
+        trial.report(float(v), int(req["step"]))
+        return {"prune": bool(self.prune and trial.should_prune())}
+
+
+def main():
+    bridge = Bridge()
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            req = json.loads(line)
+            op = req["op"]
+            if op == "close":
+                print(json.dumps({"ok": True}), flush=True)
+                return
+            res = getattr(bridge, op)(req)
+            print(json.dumps({"ok": True, **res}, allow_nan=False), flush=True)
+        except Exception as e:  # one line back, the TypeScript side raises it
+            traceback.print_exc(file=sys.stderr)
+            print(json.dumps({"ok": False, "error": f"{type(e).__name__}: {e}"}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+import { backtestOverfitting, type OverfittingReport } from '../analytics/backtest-overfitting.ts';
+import type { RunConfigInput } from '../backtest/run-config.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { SearchSpace } from '../core/search-space.ts';
+import type { TrialResult, TrialTask } from './evaluate-trial.ts';
+import { GeneticSampler } from './genetic-sampler.ts';
+import { GridSampler } from './grid-sampler.ts';
+import type { Objective, TrialLimits } from './objective.ts';
+import { OptunaSampler } from './optuna-sampler.ts';
+import { RandomSampler } from './random-sampler.ts';
+import { fitness, type Proposal, type Sampler } from './sampler.ts';
+import type { TrialPool } from './trial-pool.ts';
+import type { TrialStore } from './trial-store.ts';
+
+export const SAMPLERS = ['grid', 'random', 'genetic', 'tpe', 'cmaes', 'nsga2'] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+/** Everything that defines a study. */
+export interface StudySpec {
+  /** Base run config; each trial overrides its params. */
+  readonly config: RunConfigInput;
+  readonly space: SearchSpace;
+  readonly sampler: SamplerName;
+  /** Trials to run (grid: a cap; default the whole grid). */
+  readonly trials?: number;
+  readonly objectives: readonly Objective[];
+  readonly limits?: TrialLimits;
+  readonly seed: number;
+  /** Proposals asked per batch; fixed so results do not depend on the worker count. */
+  readonly batch?: number;
+  /** Rows of the shared bars to run on (walk-forward folds). */
+  readonly rows?: readonly [number, number];
+  /** Buckets of compounded returns kept per trial for CSCV (default 64). */
+  readonly returnBuckets?: number;
+  /** Median pruning through Optuna (tpe/cmaes). */
+  readonly prune?: boolean;
+  /** Optuna storage URL and study name (distributed studies). */
+  readonly storage?: string;
+  readonly study?: string;
+}
+
+export interface StudyResult {
+  readonly sampler: SamplerName;
+  readonly objectives: readonly Objective[];
+  /** Every trial, ordered by trial number. */
+  readonly trials: readonly TrialResult[];
+  /** Best complete trial by the first objective (ties: the lower number). */
+  readonly best: TrialResult | null;
+  /** Non-dominated complete trials (several objectives). */
+  readonly pareto: readonly number[];
+  /** CSCV over the trials' bucketed returns; null with fewer than 2 scored trials. */
+  readonly overfitting: OverfittingReport | null;
+  readonly seconds: number;
+}
+
+/** Builds the sampler a study asks. */
+export function createSampler(spec: StudySpec): Sampler {
+  const n = spec.trials;
+  const dir = spec.objectives[0].direction;
+  const need = (): number => {
+    if (n === undefined || !(n > 0)) throw new ConfigError(`the ${spec.sampler} sampler needs --trials N`);
+    return n;
+  };
+  switch (spec.sampler) {
+    case 'grid': return new GridSampler(spec.space, n ?? Infinity);
+    case 'random': return new RandomSampler(spec.space, need(), spec.seed);
+    case 'genetic': return new GeneticSampler(spec.space, need(), dir, spec.seed);
+    default:
+      if (spec.sampler === 'nsga2' ? false : spec.objectives.length > 1 && spec.sampler !== 'tpe') {
+        throw new ConfigError(`the ${spec.sampler} sampler takes one objective; use nsga2 or tpe for several`);
+      }
+      return new OptunaSampler(spec.space, {
+        sampler: spec.sampler, directions: spec.objectives.map((o) => o.direction), seed: spec.seed, trials: need(),
+        study: spec.study ?? 'lockstep', ...(spec.storage ? { storage: spec.storage } : {}), prune: spec.prune ?? false,
+      });
+  }
+}
+
+function dominates(a: readonly number[], b: readonly number[], objs: readonly Objective[]): boolean {
+  let better = false;
+  for (let i = 0; i < objs.length; i++) {
+    const x = objs[i].direction === 'maximize' ? a[i] : -a[i];
+    const y = objs[i].direction === 'maximize' ? b[i] : -b[i];
+    if (x < y) return false;
+    if (x > y) better = true;
+  }
+  return better;
+}
+
+/** Trial numbers on the Pareto front of complete trials. */
+export function paretoFront(trials: readonly TrialResult[], objs: readonly Objective[]): number[] {
+  const ok = trials.filter((t) => t.state === 'complete' && t.values.every(Number.isFinite));
+  return ok.filter((t) => !ok.some((u) => u !== t && dominates(u.values, t.values, objs))).map((t) => t.number);
+}
+
+/** Default proposals per batch of each sampler. */
+function defaultBatch(s: SamplerName): number {
+  return s === 'grid' || s === 'random' ? 32 : s === 'genetic' ? 20 : 4;
+}
+
+/**
+ * Runs a study: asks the sampler in fixed-size batches, evaluates each batch on the pool
+ * (stored trials are reused, new ones streamed to the store), tells outcomes in trial
+ * order. `onTrial` sees every finished trial.
+ */
+export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?: TrialStore; onTrial?: (r: TrialResult, done: number) => void; sampler?: Sampler } = {}): Promise<StudyResult> {
+  const t0 = performance.now();
+  const sampler = opts.sampler ?? createSampler(spec);
+  const batch = spec.batch ?? defaultBatch(spec.sampler);
+  const buckets = spec.returnBuckets ?? 64;
+  const results: TrialResult[] = [];
+  const usePrune = spec.prune === true && sampler.shouldPrune !== undefined;
+  try {
+    for (;;) {
+      const props = await sampler.ask(batch);
+      if (props.length === 0) break;
+      const run = (p: Proposal): Promise<TrialResult> => {
+        const stored = opts.store?.get(p.number, p.params);
+        if (stored) return Promise.resolve(stored);
+        const task: TrialTask = {
+          number: p.number, params: p.params, config: spec.config, objectives: spec.objectives, limits: spec.limits ?? {},
+          returnBuckets: buckets, ...(spec.rows ? { rows: spec.rows } : {}), ...(usePrune ? { checkpoints: 10 } : {}),
+        };
+        return pool.run(task, usePrune ? (_t, step, value) => sampler.shouldPrune!(p, step, value) : undefined).then((r) => {
+          opts.store?.add(r);
+          return r;
+        });
+      };
+      const done = await Promise.all(props.map(async (p) => {
+        const r = await run(p);
+        results.push(r);
+        opts.onTrial?.(r, results.length);
+        return r;
+      }));
+      await sampler.tell(done.map((r, i) => ({
+        proposal: props[i],
+        outcome: { state: r.state, values: r.values, ...(r.intermediate !== undefined ? { intermediate: r.intermediate } : {}) },
+      })));
+    }
+  } finally {
+    await sampler.close();
+  }
+  results.sort((a, b) => a.number - b.number);
+  const dir = spec.objectives[0].direction;
+  let best: TrialResult | null = null;
+  for (const r of results) {
+    const f = fitness({ state: r.state, values: r.values }, dir);
+    if (f > -Infinity && (best === null || f > fitness({ state: best.state, values: best.values }, dir))) best = r;
+  }
+  const scored = results.filter((r) => r.state === 'complete' && r.returns && r.returns.length >= 8);
+  const blocks = Math.min(12, Math.floor(buckets / 4) * 2);
+  const overfitting = scored.length >= 2 && blocks >= 2 ? backtestOverfitting(scored.map((r) => r.returns!), blocks) : null;
+  return {
+    sampler: spec.sampler, objectives: spec.objectives, trials: results, best,
+    pareto: spec.objectives.length > 1 ? paretoFront(results, spec.objectives) : best ? [best.number] : [],
+    overfitting, seconds: (performance.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,44 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadStrategy } from '../backtest/load-strategy.ts';
+import { evaluateTrial, type TrialResult, type TrialTask } from './evaluate-trial.ts';
+import type { SharedBars } from './shared-bars.ts';
+
+/** Messages from the pool to a trial worker. */
+export type ToWorker = { type: 'run'; id: number; task: TrialTask; prune: boolean } | { type: 'prune-reply'; id: number; prune: boolean };
+/** Messages from a trial worker to the pool. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'intermediate'; id: number; step: number; value: number }
+  | { type: 'result'; id: number; result: TrialResult }
+  | { type: 'fatal'; message: string };
+
+/** Worker body: loads the strategy once, then runs trials on the shared bars it was given. */
+async function serve(bars: SharedBars, strategy: string): Promise<void> {
+  const port = parentPort!;
+  const def = await loadStrategy(strategy);
+  const waiting = new Map<number, (prune: boolean) => void>();
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'prune-reply') {
+      waiting.get(m.id)?.(m.prune);
+      waiting.delete(m.id);
+      return;
+    }
+    const ask = m.prune
+      ? (step: number, value: number) => new Promise<boolean>((resolve) => {
+        waiting.set(m.id, resolve);
+        port.postMessage({ type: 'intermediate', id: m.id, step, value } satisfies FromWorker);
+      })
+      : undefined;
+    void evaluateTrial(m.task, bars, def, ask).then((result) => {
+      const transfer = [result.returns?.buffer, result.equity?.ts.buffer, result.equity?.equity.buffer].filter((b): b is ArrayBuffer => b !== undefined);
+      port.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker, transfer);
+    });
+  });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
+}
+
+if (parentPort && workerData?.kind === 'lockstep-trial-worker') {
+  serve(workerData.bars as SharedBars, workerData.strategy as string).catch((e: Error) => {
+    parentPort!.postMessage({ type: 'fatal', message: e.message } satisfies FromWorker);
+  });
+}
