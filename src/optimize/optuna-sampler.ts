@@ -138,7 +138,11 @@ export class OptunaSampler implements Sampler {
         continue;
       }
       if (msg.ok === true) p?.resolve(msg);
-      else if (msg.missing) this.fail(new ConfigError(`Optuna is not available to ${bridgePython()} (missing Python module ${String(msg.missing)}): ${INSTALL}`));
+      else if (msg.missing) {
+        const e = new ConfigError(`Optuna is not available to ${bridgePython()} (missing Python module ${String(msg.missing)}): ${INSTALL}`);
+        p?.reject(e);
+        this.fail(e);
+      }
       else p?.reject(new OptunaError(`Optuna: ${String(msg.error)}`));
     }
   }

@@ -76,12 +76,14 @@ describe('random', () => {
 
 describe('genetic', () => {
   it('finds the optimum of a smooth objective and is reproducible from its seed', async () => {
-    const run = async (seed: number, batch: number) => drive(new GeneticSampler(space, 200, 'maximize', seed, { population: 20 }), batch);
+    // 0..200 × 0..100 (≈ 15k feasible points): 200 trials cannot find (7, 3) by enumeration.
+    const big: SearchSpace = { params: { x: { type: 'int', low: 0, high: 200 }, y: { type: 'int', low: 0, high: 100 } }, constraints: space.constraints };
+    const run = async (seed: number, batch: number) => drive(new GeneticSampler(big, 200, 'maximize', seed, { population: 20 }), batch);
     const a = await run(3, 20);
     const b = await run(3, 7);
     expect(a.map((p) => p.params)).toEqual(b.map((p) => p.params));
     const best = Math.max(...a.map((p) => score(p.params)));
-    expect(best === 0).toBe(true); // x = 7, y = 3 (score −0)
+    expect(best).toBeGreaterThan(-5); // within a couple of steps of x = 7, y = 3
     // later generations are better on average than the random first one
     const mean = (ps: Proposal[]) => ps.reduce((s, p) => s + score(p.params), 0) / ps.length;
     expect(mean(a.slice(-40))).toBeGreaterThan(mean(a.slice(0, 20)));

@@ -1,0 +1,141 @@
+import { chmodSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBacktest } from '../backtest/run-backtest.ts';
+import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
+import { sharedFile } from '../../test/shared-data.ts';
+import { tempDir } from '../../test/tmp.ts';
+import { loadSharedBars } from './load-shared.ts';
+import { parseObjectives } from './objective.ts';
+import { OptunaSampler } from './optuna-sampler.ts';
+import { runStudy, type StudySpec } from './run-study.ts';
+import type { SharedBars } from './shared-bars.ts';
+import { TrialPool } from './trial-pool.ts';
+import { TrialStore } from './trial-store.ts';
+
+const FILE = sharedFile('backtrader/orcl-1995-2014.txt');
+const config = { strategy: 'ma-cross', cash: 100_000, data: [{ file: FILE, instrument: { symbol: 'ORCL' } }] };
+const tmp = tempDir();
+let bars: SharedBars;
+let pool1: TrialPool;
+let pool2: TrialPool;
+
+beforeAll(async () => {
+  bars = await loadSharedBars(FILE);
+  pool1 = new TrialPool(bars, 'ma-cross', 1);
+  pool2 = new TrialPool(bars, 'ma-cross', 2);
+}, 60_000);
+afterAll(async () => {
+  await pool1?.close();
+  await pool2?.close();
+});
+
+const spec = (over: Partial<StudySpec>): StudySpec => ({
+  config, space: maCross.space!, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1, ...over,
+});
+
+describe('runStudy', () => {
+  it('grid results equal single backtests run one by one', async () => {
+    const s = spec({ space: { params: { fast: { type: 'int', low: 5, high: 15, step: 5 }, slow: { type: 'int', low: 20, high: 60, step: 20 } } } });
+    const study = await runStudy(s, pool2);
+    expect(study.trials).toHaveLength(9);
+    expect(study.trials.map((t) => t.params)).toEqual([
+      { fast: 5, slow: 20 }, { fast: 5, slow: 40 }, { fast: 5, slow: 60 }, { fast: 10, slow: 20 }, { fast: 10, slow: 40 },
+      { fast: 10, slow: 60 }, { fast: 15, slow: 20 }, { fast: 15, slow: 40 }, { fast: 15, slow: 60 },
+    ]);
+    for (const t of study.trials) {
+      const single = await runBacktest({ ...config, params: t.params }, { strategy: maCross });
+      expect(t.state).toBe('complete');
+      expect(t.finalValue).toBe(single.finalValue);
+      expect(t.values[0]).toBe(single.metrics.sharpe);
+      expect(t.metrics!.trades).toBe(single.trades.length);
+    }
+    const best = study.trials.reduce((a, b) => (b.values[0] > a.values[0] ? b : a));
+    expect(study.best!.number).toBe(best.number);
+    expect(study.overfitting!.splits).toBe(924); // C(12, 6)
+  });
+
+  it('a genetic study is identical on 1 and 2 workers, and reproduces from its seed', async () => {
+    const s = spec({ sampler: 'genetic', trials: 30, seed: 11 });
+    const a = await runStudy(s, pool1);
+    const b = await runStudy(s, pool2);
+    expect(b.trials.map((t) => [t.params, t.values])).toEqual(a.trials.map((t) => [t.params, t.values]));
+    const c = await runStudy({ ...s, seed: 12 }, pool2);
+    expect(c.trials.map((t) => t.params)).not.toEqual(a.trials.map((t) => t.params));
+  });
+
+  it('limits mark trials infeasible and constraints are respected', async () => {
+    const study = await runStudy(spec({ sampler: 'random', trials: 12, seed: 3, limits: { minTrades: 150 } }), pool2);
+    for (const t of study.trials) {
+      expect(Number(t.params.fast)).toBeLessThan(Number(t.params.slow));
+      expect(t.state).toBe(t.metrics!.trades < 150 ? 'infeasible' : 'complete');
+    }
+    expect(study.trials.some((t) => t.state === 'infeasible')).toBe(true);
+  });
+
+  it('streams trials to disk and resumes without re-running them', async () => {
+    const file = tmp.file('study/trials.jsonl');
+    const s = spec({ sampler: 'random', trials: 8, seed: 5 });
+    const first = await runStudy(s, pool2, { store: new TrialStore(file, { s: 'x' }) });
+    let reran = 0;
+    const again = await runStudy({ ...s, trials: 10 }, pool2, { store: new TrialStore(file, { s: 'x' }), onTrial: (r) => { if (r.seconds > 0 && !first.trials.some((t) => t.number === r.number)) reran++; } });
+    expect(again.trials.slice(0, 8).map((t) => [t.params, t.values])).toEqual(first.trials.map((t) => [t.params, t.values]));
+    expect(again.trials).toHaveLength(10);
+    expect(reran).toBe(2);
+    expect(() => new TrialStore(file, { s: 'other' })).toThrow(/different study/);
+  });
+});
+
+describe('Optuna bridge', () => {
+  it('TPE is reproducible from its seed and independent of the worker count', async () => {
+    const s = spec({ sampler: 'tpe', trials: 16, seed: 42 });
+    const a = await runStudy(s, pool1);
+    const b = await runStudy(s, pool2);
+    expect(a.trials).toHaveLength(16);
+    expect(b.trials.map((t) => [t.params, t.values])).toEqual(a.trials.map((t) => [t.params, t.values]));
+    for (const t of a.trials) expect(Number(t.params.fast)).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it('NSGA-II handles two objectives and reports a Pareto front', async () => {
+    const s = spec({ sampler: 'nsga2', trials: 12, seed: 1, objectives: parseObjectives('sharpe,maxDrawdown') });
+    const r = await runStudy(s, pool2);
+    expect(r.objectives.map((o) => o.direction)).toEqual(['maximize', 'minimize']);
+    expect(r.pareto.length).toBeGreaterThan(0);
+    const front = r.trials.filter((t) => r.pareto.includes(t.number));
+    for (const f of front) {
+      for (const t of r.trials) if (t.state === 'complete') expect(t.values[0] > f.values[0] && t.values[1] < f.values[1]).toBe(false);
+    }
+  }, 120_000);
+
+  it('pruning stops weak trials early (median pruner on intermediate values)', async () => {
+    const s = spec({ sampler: 'tpe', trials: 24, seed: 9, prune: true, batch: 1 });
+    const r = await runStudy(s, pool1);
+    expect(r.trials.filter((t) => t.state === 'pruned').length).toBeGreaterThan(0);
+    expect(r.trials.filter((t) => t.state === 'complete').length).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('a crash of the child process is reported, not hung on', async () => {
+    const fake = tmp.file('crash.sh', '#!/bin/sh\nread line\necho "boom" >&2\nexit 7\n');
+    chmodSync(fake, 0o755);
+    process.env.LOCKSTEP_PYTHON = fake;
+    try {
+      const s = new OptunaSampler(maCross.space!, { sampler: 'tpe', directions: ['maximize'], seed: 1, trials: 5, study: 'x' });
+      await expect(s.ask(1)).rejects.toThrow(/Optuna process exited \(code 7\): boom/);
+      await s.close();
+    } finally {
+      delete process.env.LOCKSTEP_PYTHON;
+    }
+  });
+
+  it('a Python without Optuna gets the install command', async () => {
+    const fake = tmp.file('no-optuna.sh', `#!/bin/sh\nexec /usr/bin/python3 -c "import sys; sys.modules['optuna'] = None; sys.argv = sys.argv[1:]; exec(open(sys.argv[0]).read())" "$@"\n`);
+    chmodSync(fake, 0o755);
+    process.env.LOCKSTEP_PYTHON = fake;
+    try {
+      const s = new OptunaSampler(maCross.space!, { sampler: 'tpe', directions: ['maximize'], seed: 1, trials: 5, study: 'x' });
+      await expect(s.ask(1)).rejects.toThrow(/apt-get install python3-optuna/);
+      await s.close();
+    } finally {
+      delete process.env.LOCKSTEP_PYTHON;
+    }
+  });
+});
