@@ -1,6 +1,8 @@
 import { LockstepError } from '../core/errors.ts';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
 import { REPORT_HELP, reportCommand } from './report-command.ts';
+import { OPTIMIZE_HELP, optimizeCommand } from './optimize-command.ts';
+import { WALKFORWARD_HELP, walkforwardCommand } from './walkforward-command.ts';
 
 const HELP = `lockstep — event-driven backtesting with a live-mode switch
 
@@ -9,17 +11,25 @@ Usage: lockstep <command> [options]
 Commands:
   backtest    run a strategy over bar data and save the result (+ HTML report)
   report      write the HTML tearsheet of a saved run, or compare several
+  optimize    search strategy parameters (grid, random, genetic, Optuna TPE/CMA-ES/NSGA-II)
+  walkforward walk-forward analysis: optimize in sample, evaluate out of sample
   help        show this text (or: lockstep <command> --help)
 
 ${BACKTEST_HELP}
 
-${REPORT_HELP}`;
+${REPORT_HELP}
+
+${OPTIMIZE_HELP}
+
+${WALKFORWARD_HELP}`;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   backtest: backtestCommand,
   report: reportCommand,
+  optimize: optimizeCommand,
+  walkforward: walkforwardCommand,
 };
 
 /**

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, renderReport } from '../../test/browser.ts';
+import { sharedFile } from '../../test/shared-data.ts';
+import { tempDir } from '../../test/tmp.ts';
+import { runBacktest } from '../backtest/run-backtest.ts';
+import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
+import { main } from './main.ts';
+
+const ORCL = sharedFile('backtrader/orcl-1995-2014.txt');
+const SHOTS = resolve(import.meta.dirname, '../../reports/screenshots');
+const tmp = tempDir();
+let browser: Browser;
+beforeAll(async () => { browser = await launchChromium(); }, 60_000);
+afterAll(async () => browser?.close());
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
+  return { code, out, err };
+}
+
+describe('lockstep optimize', () => {
+  it('--json: trials in parameter order, each equal to a single backtest; the report renders', async () => {
+    const out = join(tmp.dir, 'r1');
+    const r = await cli('optimize', '--strategy', 'ma-cross', '--data', ORCL, '--grid', 'fast=5:15:5', '--grid', 'slow=20:60:20', '--cash', '50000',
+      '--commission-rate', '0.001', '--workers', '2', '--json', '--out', out, '--study', 'grid1');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.trials.map((t: { params: unknown }) => t.params)).toEqual([
+      { fast: 5, slow: 20 }, { fast: 5, slow: 40 }, { fast: 5, slow: 60 }, { fast: 10, slow: 20 }, { fast: 10, slow: 40 },
+      { fast: 10, slow: 60 }, { fast: 15, slow: 20 }, { fast: 15, slow: 40 }, { fast: 15, slow: 60 },
+    ]);
+    for (const t of j.trials.slice(0, 3)) {
+      const single = await runBacktest({ strategy: 'ma-cross', params: t.params, cash: 50_000, commission: { type: 'rate', rate: 0.001 }, data: [{ file: ORCL, instrument: { symbol: 'ORCL' } }] }, { strategy: maCross });
+      expect(t.finalValue).toBe(single.finalValue);
+      expect(t.metrics.sharpe).toBe(single.metrics.sharpe);
+    }
+    expect(existsSync(j.trialsFile)).toBe(true);
+    expect(readFileSync(j.trialsFile, 'utf8').trim().split('\n')).toHaveLength(10); // header + 9 trials
+    const res = await renderReport(browser, j.report, join(SHOTS, 'optimization-report.png'));
+    expect(res.errors).toEqual([]);
+    expect(res.rendered).toBe(4); // history, heatmap, sensitivity, parallel coordinates
+    expect(res.plots).toBe(4);
+  }, 120_000);
+
+  it('random sampler: the same seed reproduces the study, whatever --workers', async () => {
+    const run = async (workers: string, seed: string) => JSON.parse((await cli('optimize', '--strategy', 'ma-cross', '--data', ORCL, '--sampler', 'random',
+      '--trials', '10', '--seed', seed, '--workers', workers, '--json', '--no-report', '--out', join(tmp.dir, `r-${workers}-${seed}`))).out);
+    const a = await run('1', '4');
+    const b = await run('2', '4');
+    expect(b.trials.map((t: { params: unknown; finalValue: number }) => [t.params, t.finalValue])).toEqual(a.trials.map((t: { params: unknown; finalValue: number }) => [t.params, t.finalValue]));
+    expect(a.report).toBeNull();
+  }, 120_000);
+
+  it('user errors are one line', async () => {
+    const r1 = await cli('optimize', '--strategy', 'ma-cross', '--data', ORCL, '--sampler', 'magic');
+    expect(r1.code).toBe(2);
+    expect(r1.err).toMatch(/--sampler must be one of/);
+    const r2 = await cli('optimize', '--strategy', 'ma-cross', '--data', ORCL, '--sampler', 'random');
+    expect(r2.code).toBe(1);
+    expect(r2.err).toMatch(/needs --trials/);
+    const r3 = await cli('optimize', '--strategy', 'ma-cross', '--data', ORCL, '--objective', 'luck');
+    expect(r3.err).toMatch(/unknown objective "luck"/);
+    for (const r of [r1, r2, r3]) expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('lockstep walkforward', () => {
+  it('--json folds and stitched results; the report renders in Chromium', async () => {
+    const out = join(tmp.dir, 'wf');
+    const r = await cli('walkforward', '--strategy', 'ma-cross', '--data', ORCL, '--grid', 'fast=5:20:5', '--grid', 'slow=30:90:30',
+      '--train', '1000', '--test', '500', '--workers', '2', '--json', '--out', out, '--study', 'wf1');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.folds).toHaveLength(8);
+    expect(j.folds[0].trials).toBe(12);
+    expect(j.overfitting.pbo).toBeGreaterThanOrEqual(0);
+    expect(j.overfitting.pbo).toBeLessThanOrEqual(1);
+    // folds tile the test period without gaps: each test window starts the bar after the previous one ended
+    for (let i = 1; i < j.folds.length; i++) expect(j.folds[i].testStart).toBeGreaterThan(j.folds[i - 1].testEnd);
+    const res = await renderReport(browser, j.report, join(SHOTS, 'walkforward-report.png'));
+    expect(res.errors).toEqual([]);
+    expect(res.rendered).toBe(2);
+    expect(res.plots).toBe(2);
+  }, 120_000);
+});

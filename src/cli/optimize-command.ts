@@ -1,0 +1,181 @@
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { optimizationHtml } from '../analytics/report/optimization-report.ts';
+import { loadStrategy } from '../backtest/load-strategy.ts';
+import { toJson } from '../backtest/write-result.ts';
+import type { RunConfigInput } from '../backtest/run-config.ts';
+import type { ParamValue, SearchSpace } from '../core/search-space.ts';
+import { parseDateTime } from '../core/time.ts';
+import type { TrialResult } from '../optimize/evaluate-trial.ts';
+import { loadSharedBars } from '../optimize/load-shared.ts';
+import { parseObjectives } from '../optimize/objective.ts';
+import { Progress } from '../optimize/progress.ts';
+import { runStudy, SAMPLERS, type SamplerName, type StudyResult, type StudySpec } from '../optimize/run-study.ts';
+import type { SharedBars } from '../optimize/shared-bars.ts';
+import { spaceFromFlags } from '../optimize/space-flags.ts';
+import { defaultWorkers, TrialPool } from '../optimize/trial-pool.ts';
+import { TrialStore } from '../optimize/trial-store.ts';
+import { backtestConfigFromFlags } from './backtest-command.ts';
+import { numberFlag } from './parse-flags.ts';
+import { intFlag, splitStudyArgs } from './study-flags.ts';
+import { UsageError } from './usage-error.ts';
+
+export const OPTIMIZE_HELP = `lockstep optimize --strategy S --data FILE [--grid k=LOW:HIGH[:STEP] | --grid k=a,b,c ...] [options]
+
+Searches strategy parameters with backtests run in parallel worker threads.
+
+  --grid SPEC              search space (repeatable); default: the strategy's declared space
+  --sampler NAME           grid (default), random, genetic, tpe, cmaes, nsga2 (last three: Optuna)
+  --trials N               trials to run (needed by all samplers but grid, where it caps the grid)
+  --objective LIST         metric(s) to optimize, e.g. sharpe or sharpe,maxDrawdown; prefix max:/min: to set the direction
+  --min-trades N           trials with fewer closed trades count as infeasible
+  --max-drawdown X         trials with a deeper max drawdown (fraction) count as infeasible
+  --workers N              worker threads (default: one per core)
+  --seed N                 sampler seed (default 1); results do not depend on --workers
+  --batch N                proposals per sampler round (default: grid/random 32, genetic 20, Optuna 4)
+  --prune                  stop weak trials early (Optuna median pruner)
+  --study NAME             study name: trials stream to reports/NAME/trials.jsonl; re-running resumes
+  --storage URL            Optuna storage shared by several machines, e.g. postgresql://user:pw@host/db
+  --out DIR                reports folder (default reports)
+  --no-report              skip optimization.html
+  --json                   print one JSON object: trials (in parameter order) with params, finalValue, metrics
+  plus every backtest flag (--cash, --commission-rate, --from/--to, ...)`;
+
+/** The study flags shared by optimize and walkforward, resolved. */
+export interface StudySetup {
+  spec: Omit<StudySpec, 'rows'>;
+  strategy: string;
+  bars: SharedBars;
+  workers: number;
+  json: boolean;
+  report: boolean;
+  out: string;
+  studyName: string;
+  flags: Record<string, string | string[] | boolean>;
+}
+
+export async function studySetup(argv: string[], command: string): Promise<StudySetup | null> {
+  const { study: f, rest } = splitStudyArgs(argv, command);
+  if (f.help) return null;
+  const parsed = await backtestConfigFromFlags(rest);
+  if (!parsed) return null;
+  const config = parsed.config;
+  if (config.data.length !== 1) throw new UsageError(`${command}: one --data file per study`);
+  const def = await loadStrategy(config.strategy);
+  const space: SearchSpace = spaceFromFlags((f.grid as string[] | undefined) ?? [], def.space);
+  const sampler = String(f.sampler ?? 'grid') as SamplerName;
+  if (!SAMPLERS.includes(sampler)) throw new UsageError(`${command}: --sampler must be one of ${SAMPLERS.join(', ')}`);
+  const seed = typeof config.seed === 'number' ? config.seed : 1;
+  const workers = intFlag(f.workers, 'workers') ?? defaultWorkers();
+  const minTrades = f['min-trades'] !== undefined ? numberFlag(String(f['min-trades']), 'min-trades') : undefined;
+  const maxDd = f['max-drawdown'] !== undefined ? numberFlag(String(f['max-drawdown']), 'max-drawdown') : undefined;
+  const trials = intFlag(f.trials, 'trials');
+  const batch = intFlag(f.batch, 'batch');
+  const storage = typeof f.storage === 'string' ? f.storage : undefined;
+  const studyName = typeof f.study === 'string' ? f.study : `${command === 'optimize' ? 'opt' : 'wf'}-${config.strategy.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  const file = config.data[0].file;
+  const bars = await loadSharedBars(file, {
+    onBadRow: config.onBadRow ?? 'error',
+    ...(config.from !== undefined ? { from: parseDateTime(config.from) } : {}),
+    ...(config.to !== undefined ? { to: parseDateTime(config.to) } : {}),
+  });
+  // Distributed studies: each process samples with its own seed (they cannot be reproduced anyway).
+  const sampleSeed = storage ? (seed * 1_000_003 + process.pid) % 2_147_483_647 : seed;
+  const spec: Omit<StudySpec, 'rows'> = {
+    config: withoutWindow(config), space, sampler, objectives: parseObjectives(String(f.objective ?? 'sharpe')),
+    limits: { ...(minTrades !== undefined ? { minTrades } : {}), ...(maxDd !== undefined ? { maxDrawdown: maxDd } : {}) },
+    seed: sampleSeed, ...(trials !== undefined ? { trials } : {}), ...(batch !== undefined ? { batch } : {}),
+    ...(f.prune ? { prune: true } : {}), ...(storage ? { storage, study: studyName } : { study: studyName }),
+  };
+  return {
+    spec, strategy: config.strategy, bars, workers, json: f.json === true, report: f['no-report'] !== true,
+    out: resolve(typeof f.out === 'string' ? f.out : 'reports'), studyName, flags: f,
+  };
+}
+
+/** The trial config: bars are windowed once when loaded, so trials carry no from/to. */
+function withoutWindow(c: RunConfigInput): RunConfigInput {
+  const { from: _f, to: _t, ...rest } = c;
+  return rest;
+}
+
+/** Trials sorted by their parameter values in space order (numbers ascending, categoricals by choice order). */
+export function inParameterOrder(trials: readonly TrialResult[], space: SearchSpace): TrialResult[] {
+  const keys = Object.keys(space.params);
+  const rank = (k: string, v: ParamValue): number => {
+    const s = space.params[k];
+    return s.type === 'categorical' ? s.choices.indexOf(v) : Number(v);
+  };
+  return [...trials].sort((a, b) => {
+    for (const k of keys) {
+      const d = rank(k, a.params[k]) - rank(k, b.params[k]);
+      if (d !== 0) return d;
+    }
+    return a.number - b.number;
+  });
+}
+
+export function trialJson(t: TrialResult): Record<string, unknown> {
+  return { number: t.number, params: t.params, state: t.state, values: t.values, finalValue: t.finalValue, metrics: t.metrics, ...(t.reason ? { reason: t.reason } : {}) };
+}
+
+function summaryText(r: StudyResult, space: SearchSpace, dir: string | null, reportFile: string | null): string {
+  const keys = Object.keys(space.params);
+  const obj = r.objectives.map((o) => o.name);
+  const ok = r.trials.filter((t) => t.state === 'complete');
+  const dirSign = r.objectives[0].direction === 'maximize' ? -1 : 1;
+  const top = [...ok].sort((a, b) => dirSign * (a.values[0] - b.values[0]) || a.number - b.number).slice(0, 10);
+  const lines = [
+    `${r.sampler}: ${r.trials.length} trials (${ok.length} complete) in ${r.seconds.toFixed(1)} s`,
+    `best ${r.best ? `#${r.best.number} ${keys.map((k) => `${k}=${String(r.best!.params[k])}`).join(' ')} ${obj[0]}=${r.best.values[0].toFixed(4)} final value ${r.best.finalValue.toFixed(2)}` : 'none (no trial scored)'}`,
+    r.overfitting ? `probability of backtest overfitting (CSCV, ${r.overfitting.splits} splits): ${(r.overfitting.pbo * 100).toFixed(1)}%` : '',
+    '',
+    [...keys, ...obj, 'finalValue'].map((h) => h.padStart(12)).join(''),
+    ...top.map((t) => [...keys.map((k) => String(t.params[k])), ...t.values.map((v) => v.toFixed(4)), t.finalValue.toFixed(2)].map((c) => c.padStart(12)).join('')),
+  ];
+  if (dir) lines.push('', `trials         ${join(dir, 'trials.jsonl')}`);
+  if (reportFile) lines.push(`report         ${reportFile}`);
+  return lines.filter((l, i) => l !== '' || i > 2).join('\n');
+}
+
+export async function optimizeCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const s = await studySetup(argv, 'optimize');
+  if (s === null) {
+    out(OPTIMIZE_HELP);
+    return 0;
+  }
+  const dir = join(s.out, s.studyName);
+  const store = s.spec.storage ? undefined : new TrialStore(join(dir, 'trials.jsonl'), {
+    strategy: s.strategy, data: s.spec.config.data, config: s.spec.config, space: s.spec.space.params, sampler: s.spec.sampler,
+    objectives: s.spec.objectives, limits: s.spec.limits, seed: s.spec.seed, trials: s.spec.trials ?? null,
+  });
+  const pool = new TrialPool(s.bars, s.strategy, s.workers);
+  const total = s.spec.sampler === 'grid' ? Math.min(s.spec.trials ?? Infinity, (await import('../optimize/grid-points.ts')).gridPoints(s.spec.space).length) : s.spec.trials ?? 0;
+  const progress = new Progress(`optimize ${s.studyName}`, total, (t) => process.stderr.write(t), process.stderr.isTTY === true);
+  let result: StudyResult;
+  try {
+    result = await runStudy(s.spec as StudySpec, pool, { ...(store ? { store } : {}), onTrial: (_r, done) => progress.update(done) });
+  } finally {
+    await pool.close();
+  }
+  let reportFile: string | null = null;
+  if (s.report) {
+    await mkdir(dir, { recursive: true });
+    reportFile = join(dir, 'optimization.html');
+    await writeFile(reportFile, optimizationHtml({
+      title: `Optimization of ${s.strategy}`, sampler: result.sampler, objectives: result.objectives, paramNames: Object.keys(s.spec.space.params),
+      trials: result.trials, bestNumber: result.best?.number ?? null, pbo: result.overfitting?.pbo ?? null, seconds: result.seconds,
+    }));
+  }
+  if (s.json) {
+    out(toJson({
+      study: s.studyName, sampler: result.sampler, objectives: result.objectives, seconds: result.seconds, workers: s.workers,
+      trials: inParameterOrder(result.trials, s.spec.space).map(trialJson), best: result.best ? trialJson(result.best) : null,
+      pareto: result.pareto, overfitting: result.overfitting ? { pbo: result.overfitting.pbo, splits: result.overfitting.splits } : null,
+      report: reportFile, trialsFile: store ? store.file : null,
+    }));
+  } else {
+    out(summaryText(result, s.spec.space, store ? dir : null, reportFile));
+  }
+  return 0;
+}

@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { walkForwardHtml, type ReportFold } from '../analytics/report/walkforward-report.ts';
+import { toJson } from '../backtest/write-result.ts';
+import { foldWindows, parseWindow, walkForward, type Fold } from '../optimize/walk-forward.ts';
+import { TrialPool } from '../optimize/trial-pool.ts';
+import { studySetup, trialJson } from './optimize-command.ts';
+import { UsageError } from './usage-error.ts';
+
+export const WALKFORWARD_HELP = `lockstep walkforward --strategy S --data FILE --train N --test N [--anchored] [optimize options]
+
+Walk-forward analysis: optimize on each train window, run the best params on the
+following test window, and chain the test windows into one out-of-sample equity curve.
+
+  --train N | Nd|Nh|Nm     in-sample window in bars, or a duration (365d, 12h, 30m)
+  --test N | Nd|Nh|Nm      out-of-sample window (folds advance by this much)
+  --anchored               train windows all start at the first bar (default: rolling)
+  plus the optimize options (--grid, --sampler, --trials, --objective, --workers, --seed, ...)
+  and every backtest flag. Writes reports/<study>/walkforward.html unless --no-report.`;
+
+const CORE = new Set(['totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown']);
+
+function reportFold(f: Fold, ts: Float64Array, metric: string): ReportFold {
+  const m = f.best?.metrics as unknown as Record<string, number> | undefined;
+  const o = f.oos as unknown as Record<string, number> | null;
+  return {
+    index: f.index, trainStart: ts[f.window.trainFrom], trainEnd: ts[f.window.trainTo - 1], testStart: ts[f.window.trainTo], testEnd: ts[f.window.testTo - 1],
+    params: f.best?.params ?? null, isMetric: m?.[metric] ?? Number.NaN, oosMetric: o?.[metric] ?? Number.NaN,
+    isReturn: m?.totalReturn ?? Number.NaN, oosReturn: o?.totalReturn ?? Number.NaN,
+  };
+}
+
+export async function walkforwardCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const s = await studySetup(argv, 'walkforward');
+  if (s === null) {
+    out(WALKFORWARD_HELP);
+    return 0;
+  }
+  if (typeof s.flags.train !== 'string' || typeof s.flags.test !== 'string') throw new UsageError('walkforward: --train and --test are required (see lockstep walkforward --help)');
+  const ts = s.bars.ts.subarray(0, s.bars.length);
+  const windows = foldWindows(ts, parseWindow(s.flags.train, 'train'), parseWindow(s.flags.test, 'test'), s.flags.anchored === true);
+  if (windows.length === 0) throw new UsageError(`walkforward: no fold fits ${s.bars.length} bars with --train ${s.flags.train} --test ${s.flags.test}`);
+  const pool = new TrialPool(s.bars, s.strategy, s.workers);
+  let wf;
+  try {
+    wf = await walkForward(s.spec, s.bars, pool, windows, (f) => process.stderr.write(`walkforward fold ${f.index + 1}/${windows.length}: best ${f.best ? JSON.stringify(f.best.params) : 'none'}\n`));
+  } finally {
+    await pool.close();
+  }
+  const metric = CORE.has(s.spec.objectives[0].name) ? s.spec.objectives[0].name : 'sharpe';
+  const folds = wf.folds.map((f) => reportFold(f, ts, metric));
+  let reportFile: string | null = null;
+  if (s.report) {
+    const dir = join(s.out, s.studyName);
+    await mkdir(dir, { recursive: true });
+    reportFile = join(dir, 'walkforward.html');
+    await writeFile(reportFile, walkForwardHtml({
+      title: `Walk-forward of ${s.strategy}`, metricName: metric, folds, stitched: wf.stitched, efficiency: wf.efficiency,
+      pbo: wf.overfitting?.pbo ?? null, stability: wf.paramStability, oosSharpe: wf.oosSummary?.sharpe ?? Number.NaN,
+      oosReturn: wf.oosSummary?.totalReturn ?? Number.NaN, seconds: wf.seconds,
+    }));
+  }
+  if (s.json) {
+    out(toJson({
+      study: s.studyName, folds: wf.folds.map((f, i) => ({ ...folds[i], best: f.best ? trialJson(f.best) : null, oos: f.oos, trials: f.study.trials.length })),
+      efficiency: wf.efficiency, overfitting: wf.overfitting ? { pbo: wf.overfitting.pbo, splits: wf.overfitting.splits } : null,
+      paramStability: wf.paramStability, oos: wf.oosSummary, seconds: wf.seconds, report: reportFile,
+    }));
+  } else {
+    out([
+      `walk-forward: ${wf.folds.length} folds in ${wf.seconds.toFixed(1)} s`,
+      `out of sample: total return ${((wf.oosSummary?.totalReturn ?? Number.NaN) * 100).toFixed(2)}%, Sharpe ${(wf.oosSummary?.sharpe ?? Number.NaN).toFixed(3)}`,
+      `walk-forward efficiency ${wf.efficiency.toFixed(3)}; probability of backtest overfitting ${wf.overfitting ? `${(wf.overfitting.pbo * 100).toFixed(1)}%` : '—'}`,
+      ...folds.map((f) => `  fold ${f.index + 1}: ${JSON.stringify(f.params)} IS ${metric} ${f.isMetric.toFixed(3)} → OOS ${f.oosMetric.toFixed(3)}`),
+      ...(reportFile ? [`report         ${reportFile}`] : []),
+    ].join('\n'));
+  }
+  return 0;
+}
