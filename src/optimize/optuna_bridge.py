@@ -13,6 +13,7 @@ stdout carries only protocol lines; Optuna's logging goes to stderr.
 """
 import json
 import sys
+import time
 import traceback
 
 try:
@@ -62,22 +63,52 @@ class Bridge:
         pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2) if self.prune else optuna.pruners.NopPruner()
         self.space = {k: distribution(v) for k, v in req["space"].items()}
         self.n_trials = req.get("n_trials")
-        self.study = optuna.create_study(study_name=req["study"], storage=req.get("storage"), sampler=sampler, pruner=pruner,
-                                         directions=directions, load_if_exists=True)
+        # Several processes opening a new database at once race to create Optuna's tables:
+        # the loser sees an integrity error and simply tries again.
+        for attempt in range(10):
+            try:
+                self.study = optuna.create_study(study_name=req["study"], storage=req.get("storage"), sampler=sampler, pruner=pruner,
+                                                 directions=directions, load_if_exists=True)
+                break
+            except Exception as e:  # sqlalchemy IntegrityError / OperationalError during schema creation
+                if attempt == 9 or req.get("storage") is None:
+                    raise
+                print(f"create_study attempt {attempt + 1} failed ({type(e).__name__}); retrying", file=sys.stderr)
+                time.sleep(0.2 * (attempt + 1))
         return {"optuna": optuna.__version__, "existing": len(self.study.get_trials(deepcopy=False))}
 
     def counted(self):
         return [t for t in self.study.get_trials(deepcopy=False) if t.state != TrialState.FAIL]
+
+    def duplicate(self, trial):
+        """True when another live or finished trial already has these params."""
+        for t in self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING, TrialState.PRUNED)):
+            if t.number != trial.number and t.params == trial.params:
+                return True
+        return False
 
     def ask(self, req):
         out = []
         for _ in range(int(req["n"])):
             if self.n_trials is not None and len(self.counted()) >= self.n_trials:
                 break
-            trial = self.study.ask(self.space)
-            # Shared storage: another process may have taken the last slot since we counted.
-            if self.n_trials is not None and len(self.counted()) > self.n_trials and trial.number >= self.n_trials:
-                self.study.tell(trial, state=TrialState.FAIL)
+            trial = None
+            for attempt in range(20):
+                cand = self.study.ask(self.space)
+                if self.n_trials is not None:
+                    # Shared storage: trials asked concurrently by other processes are ranked by
+                    # number; one ranked past n_trials is withdrawn, so the study ends at n_trials.
+                    ranked = sorted(t.number for t in self.counted())
+                    if ranked.index(cand.number) >= self.n_trials:
+                        self.study.tell(cand, state=TrialState.FAIL)
+                        break
+                if attempt < 19 and self.duplicate(cand):
+                    # Never evaluate the same parameters twice: withdraw and ask again.
+                    self.study.tell(cand, state=TrialState.FAIL)
+                    continue
+                trial = cand
+                break
+            if trial is None:
                 break
             self.live[trial.number] = trial
             out.append({"number": trial.number, "params": trial.params})
