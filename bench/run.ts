@@ -1,7 +1,8 @@
 import { barsBench } from './bars.bench.ts';
+import { optimizeBench } from './optimize.bench.ts';
 
 /** `npm run bench`: every workload in turn, or only those named on the command line. */
-const workloads: Record<string, () => Promise<unknown>> = { bars: barsBench };
+const workloads: Record<string, () => Promise<unknown>> = { bars: barsBench, optimize: optimizeBench };
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(workloads)) {
   if (wanted.length === 0 || wanted.includes(name)) await run();

@@ -23,7 +23,9 @@ export type { RunResult } from './backtest/run-result.ts';
 export type { RunConfig, RunConfigInput } from './backtest/run-config.ts';
 export { crossedAbove, crossedBelow, CrossDetector } from './engine/cross-detector.ts';
 // Streaming indicators come from trading-signals; re-exported so strategies need one import.
-export { SMA, EMA, RSI, BollingerBands, ATR, MACD } from 'trading-signals';
+export { EMA, RSI, BollingerBands, ATR, MACD } from 'trading-signals';
+// SMA: trading-signals' class with the optimizer's indicator memo (identical values).
+export { SMA } from './engine/memo-sma.ts';
 export { z } from 'zod';
 // Analytics and reports (results → numbers, DataFrames, HTML).
 export { performanceSummary, type PerformanceSummary, type PerformanceInput } from './analytics/performance-summary.ts';

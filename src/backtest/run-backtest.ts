@@ -110,7 +110,8 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
     instruments, fillTiming: cfg.fillTiming, fees: feeModelOf(cfg.commission), slippage: slippageModelOf(cfg.slippage),
     maxVolumeShare: cfg.maxVolumeShare, checkCash: cfg.checkCash,
   });
-  const engine = new Engine({ instruments, cash: cfg.cash, strategy: def.create(params), venue: broker, clock, logger });
+  const expectedEvents = opts.feeds ? opts.feeds.reduce((s, f) => s + f.reduce((t, b) => t + b.length, 0), 0) : 0;
+  const engine = new Engine({ instruments, cash: cfg.cash, strategy: def.create(params), venue: broker, clock, logger, expectedEvents });
   const load = { seconds: 0 };
   const window = {
     ...(cfg.from !== undefined ? { from: parseDateTime(cfg.from) } : {}),
@@ -123,7 +124,7 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
   const check = hook
     ? async (): Promise<void> => {
       const c = engine.equity.curve();
-      const progress = { events: engine.events, ts: c.ts, equity: c.equity };
+      const progress = { events: engine.events, ts: c.ts.slice(), equity: c.equity.slice() };
       if (await hook(progress)) throw new RunStopped(progress);
     }
     : null;

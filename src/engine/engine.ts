@@ -15,6 +15,7 @@ import type { ExecutionClient, OrderEventSink, Refusal } from './execution-clien
 import type { Logger } from './logger.ts';
 import { MessageBus } from './message-bus.ts';
 import { validateOrderRequest } from './order-validation.ts';
+import { OpenOrders } from './open-orders.ts';
 import { Portfolio, type PositionView } from './portfolio.ts';
 import type { Context, OrderOptions, PortfolioView, Strategy } from './strategy.ts';
 
@@ -41,6 +42,8 @@ export interface EngineOptions {
   checks?: readonly PreTradeCheck[];
   /** Prefix of client order ids (live sessions make it unique per session). */
   orderIdPrefix?: string;
+  /** Market events expected, when known (sizes the equity curve once). */
+  expectedEvents?: number;
 }
 
 /**
@@ -51,13 +54,13 @@ export interface EngineOptions {
 export class Engine implements EventSink, OrderEventSink {
   readonly portfolio: Portfolio;
   readonly bus = new MessageBus();
-  readonly equity = new EquityRecorder();
+  readonly equity: EquityRecorder;
   readonly orders: Order[] = [];
   readonly fills: Fill[] = [];
   readonly ctx: Context;
   /** Market events processed. */
   events = 0;
-  private readonly open = new Map<string, Order>();
+  private readonly open = new OpenOrders();
   private readonly slot = new Map<string, number>();
   private readonly instruments: readonly Instrument[];
   private readonly strategy: Strategy;
@@ -77,6 +80,7 @@ export class Engine implements EventSink, OrderEventSink {
       this.slot.set(inst.id, i);
     });
     this.portfolio = new Portfolio(opts.instruments, opts.cash);
+    this.equity = new EquityRecorder(opts.expectedEvents ?? 0);
     this.strategy = opts.strategy;
     this.venue = opts.venue;
     this.clock = opts.clock;
@@ -226,7 +230,7 @@ export class Engine implements EventSink, OrderEventSink {
       if (r) return this.reject(order, r);
     }
     this.orders.push(order);
-    this.open.set(order.id, order);
+    this.open.add(order);
     const refused = this.venue.submit(order);
     if (refused) {
       this.open.delete(order.id);
@@ -336,8 +340,7 @@ export class Engine implements EventSink, OrderEventSink {
         if (this.open.size === 0) return false;
         if (instrument === undefined) return true;
         const target = this.instruments[this.slotOf(instrument)].id;
-        for (const o of this.open.values()) if (o.instrumentId === target) return true;
-        return false;
+        return this.open.hasInstrument(target);
       },
       portfolio: portfolioView,
       setTimer: (name, at, interval) => this.clock.setTimer(name, at, interval),

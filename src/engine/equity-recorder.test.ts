@@ -20,3 +20,20 @@ describe('EquityRecorder', () => {
     expect(new EquityRecorder().curve().ts.length).toBe(0);
   });
 });
+
+describe('EquityRecorder with expected points', () => {
+  it('records into preallocated columns and spills to chunks when more points arrive', () => {
+    for (const expected of [10, 100]) {
+      const r = new EquityRecorder(expected);
+      for (let i = 0; i < 50; i++) {
+        r.record(i, i, 0, 0);
+        r.record(i, i * 2, -i, 1);
+      }
+      const c = r.curve();
+      expect(c.ts.length).toBe(50);
+      expect(Array.from(c.equity.subarray(45))).toEqual([90, 92, 94, 96, 98]);
+      expect(c.cash[49]).toBe(-49);
+      expect(c.exposure[0]).toBe(1);
+    }
+  });
+});

@@ -20,6 +20,21 @@ const CHUNK = 65_536;
  * never copies; `curve()` joins the chunks into columns once, at the end of a run.
  */
 export class EquityRecorder {
+  /**
+   * @param expectedPoints when the number of points is known up front (in-memory replays,
+   * optimizer trials), columns of that size are allocated once and `curve()` returns views
+   * of them instead of copying; more points than expected fall back to chunks.
+   */
+  constructor(expectedPoints = 0) {
+    if (expectedPoints > 0) {
+      this.cols = {
+        ts: new Float64Array(expectedPoints), equity: new Float64Array(expectedPoints),
+        cash: new Float64Array(expectedPoints), exposure: new Float64Array(expectedPoints),
+      };
+    }
+  }
+
+  private cols: { ts: Float64Array; equity: Float64Array; cash: Float64Array; exposure: Float64Array } | null = null;
   private readonly chunks: Float64Array[] = [];
   /** Current chunk: [ts, equity, cash, exposure] × CHUNK. */
   private cur: Float64Array = new Float64Array(0);
@@ -34,6 +49,25 @@ export class EquityRecorder {
   }
 
   record(ts: Micros, equity: number, cash: number, exposure: number): void {
+    const c = this.cols;
+    if (c !== null) {
+      let i = this.n - 1;
+      if (ts !== this.lastTs) {
+        i = this.n;
+        if (i === c.ts.length) {
+          this.spill();
+          this.record(ts, equity, cash, exposure);
+          return;
+        }
+        this.n++;
+        this.lastTs = ts;
+        c.ts[i] = ts;
+      }
+      c.equity[i] = equity;
+      c.cash[i] = cash;
+      c.exposure[i] = exposure;
+      return;
+    }
     if (ts !== this.lastTs) {
       this.lastTs = ts;
       this.n++;
@@ -50,9 +84,13 @@ export class EquityRecorder {
     this.cur[j + 3] = exposure;
   }
 
-  /** The recorded columns (copies: later points do not change them). */
+  /** The recorded columns (copies, or views when preallocated: record nothing after reading them). */
   curve(): EquityCurve {
     const n = this.n;
+    const pre = this.cols;
+    if (pre !== null) {
+      return { ts: pre.ts.subarray(0, n), equity: pre.equity.subarray(0, n), cash: pre.cash.subarray(0, n), exposure: pre.exposure.subarray(0, n) };
+    }
     const ts = new Float64Array(n);
     const equity = new Float64Array(n);
     const cash = new Float64Array(n);
@@ -68,5 +106,16 @@ export class EquityRecorder {
       }
     }
     return { ts, equity, cash, exposure };
+  }
+
+  /** Moves preallocated columns into chunks (more points arrived than expected). */
+  private spill(): void {
+    const c = this.cols!;
+    const n = this.n;
+    this.cols = null;
+    this.n = 0;
+    this.k = -1;
+    this.lastTs = Number.NaN;
+    for (let i = 0; i < n; i++) this.record(c.ts[i], c.equity[i], c.cash[i], c.exposure[i]);
   }
 }

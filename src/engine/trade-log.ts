@@ -29,6 +29,8 @@ export interface RoundTrip {
 }
 
 interface OpenTrip {
+  /** False once the trip closed (the record is reused by the next trip). */
+  active: boolean;
   side: 1 | -1;
   entryTs: Micros;
   entryQty: number;
@@ -56,7 +58,7 @@ export class TradeLog {
   ): void {
     let trip = this.open.get(instrumentId);
     const qty = Math.abs(after - before);
-    if (trip === undefined) {
+    if (trip === undefined || !trip.active) {
       trip = this.start(instrumentId, after > 0 ? 1 : -1, ts, point);
     }
     const closing = before !== 0 && Math.sign(after - before) !== Math.sign(before);
@@ -75,7 +77,7 @@ export class TradeLog {
     trip.fees += feeClose;
     if (after === 0 || Math.sign(after) !== Math.sign(before)) {
       this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point));
-      this.open.delete(instrumentId);
+      trip.active = false;
       if (after !== 0) {
         const next = this.start(instrumentId, after > 0 ? 1 : -1, ts, point);
         next.entryQty = Math.abs(after);
@@ -90,6 +92,7 @@ export class TradeLog {
   openTrips(multiplierOf: (id: string) => number): RoundTrip[] {
     const out: RoundTrip[] = [];
     for (const [id, t] of this.open) {
+      if (!t.active) continue;
       const m = multiplierOf(id);
       out.push({
         instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs,
@@ -101,11 +104,15 @@ export class TradeLog {
   }
 
   private start(id: string, side: 1 | -1, ts: Micros, point: number): OpenTrip {
-    const t: OpenTrip = {
-      side, entryTs: ts, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, maxQty: 0, pnl: 0, fees: 0,
-      startPoint: point,
-    };
-    this.open.set(id, t);
+    // One record per instrument, reset in place: no Map churn per round trip.
+    let t = this.open.get(id);
+    if (t === undefined) {
+      t = { active: true, side, entryTs: ts, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, maxQty: 0, pnl: 0, fees: 0, startPoint: point };
+      this.open.set(id, t);
+      return t;
+    }
+    t.active = true; t.side = side; t.entryTs = ts; t.entryQty = 0; t.entryNotional = 0; t.exitQty = 0; t.exitNotional = 0;
+    t.maxQty = 0; t.pnl = 0; t.fees = 0; t.startPoint = point;
     return t;
   }
 

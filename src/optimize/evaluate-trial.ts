@@ -3,6 +3,7 @@ import type { ParamValue } from '../core/search-space.ts';
 import type { RunConfigInput } from '../backtest/run-config.ts';
 import { runBacktest, RunStopped, type RunProgress } from '../backtest/run-backtest.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
+import { withIndicatorMemo } from '../engine/indicator-memo.ts';
 import { coreMetrics } from '../analytics/core-metrics.ts';
 import { brokenLimit, objectiveValues, type Objective, type TrialLimits } from './objective.ts';
 import type { TrialState } from './sampler.ts';
@@ -43,6 +44,18 @@ export interface TrialResult {
   readonly seconds: number;
 }
 
+const CORE_KEYS = new Set(['totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown', 'trades', 'winRate', 'profitFactor', 'exposure', 'finalValue']);
+
+/** A summary holding only the core metrics (the extended ones NaN). */
+function fromCore(core: PerformanceSummary | import('../analytics/core-metrics.ts').CoreMetrics): PerformanceSummary {
+  const nan = Number.NaN;
+  return {
+    calmar: nan, omega: nan, maxDrawdownPeriods: nan, varHistorical: nan, varParametric: nan, cvarHistorical: nan, cvarParametric: nan,
+    skew: nan, kurtosis: nan, tailRatio: nan, stability: nan, alpha: nan, beta: nan, turnover: nan, expectancy: nan, averageWin: nan,
+    averageLoss: nan, largestWin: nan, largestLoss: nan, maxConsecutiveLosses: nan, sqn: nan, kelly: nan, probabilisticSharpe: nan, ...core,
+  };
+}
+
 /** Compounds per-point returns into `k` buckets of equal point counts. */
 export function bucketReturns(equity: ArrayLike<number>, k: number): Float64Array {
   const n = equity.length;
@@ -80,7 +93,8 @@ export async function evaluateTrial(
   let lastValue = Number.NaN;
   const base = { number: task.number, params: task.params };
   try {
-    const r = await runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
+    // Trials on the same rows share indicator recordings (identical values, see indicator-memo.ts).
+    const r = await withIndicatorMemo(`${from}:${to}`, to - from, () => runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
       strategy: def, feeds,
       ...(steps > 0 && prune ? {
         checkpoint: async (p: RunProgress) => {
@@ -88,9 +102,10 @@ export async function evaluateTrial(
           return prune(step++, lastValue);
         },
       } : {}),
-    });
+    }));
     const m = r.config.data[0].instrument.multiplier ?? 1;
-    const summary = performanceSummary({
+    // The run's core metrics suffice unless an objective needs the extended ones (which sort the returns).
+    const summary = task.objectives.every((o) => CORE_KEYS.has(o.name)) ? fromCore(r.metrics) : performanceSummary({
       ts: r.equity.ts, equity: r.equity.equity, grossExposure: r.equity.exposure, tradeNetPnls: r.trades.map((t) => t.netPnl),
       tradedNotional: r.fills.reduce((s, f) => s + Math.abs(f.price * f.qty) * m, 0),
       ...(r.config.periodsPerYear !== undefined ? { periodsPerYear: r.config.periodsPerYear } : {}),

@@ -1,0 +1,37 @@
+import type { Order } from '../core/order.ts';
+
+/**
+ * The orders still open, in submission order. A small array rather than a Map: there
+ * are usually a handful, and adding/removing one per order cycle must stay cheap.
+ */
+export class OpenOrders {
+  private readonly list: Order[] = [];
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  add(order: Order): void {
+    this.list.push(order);
+  }
+
+  get(id: string): Order | undefined {
+    for (const o of this.list) if (o.id === id) return o;
+    return undefined;
+  }
+
+  delete(id: string): void {
+    const i = this.list.findIndex((o) => o.id === id);
+    if (i >= 0) this.list.splice(i, 1);
+  }
+
+  values(): readonly Order[] {
+    return this.list;
+  }
+
+  /** True when an open order is for `instrumentId`. */
+  hasInstrument(instrumentId: string): boolean {
+    for (const o of this.list) if (o.instrumentId === instrumentId) return true;
+    return false;
+  }
+}
