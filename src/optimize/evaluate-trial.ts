@@ -105,12 +105,12 @@ export async function evaluateTrial(
     }));
     const m = r.config.data[0].instrument.multiplier ?? 1;
     // The run's core metrics suffice unless an objective needs the extended ones (which sort the returns).
-    const summary = task.objectives.every((o) => CORE_KEYS.has(o.name)) ? fromCore(r.metrics) : performanceSummary({
+    const summary = task.objectives.every((o) => o.module !== undefined || CORE_KEYS.has(o.name)) ? fromCore(r.metrics) : performanceSummary({
       ts: r.equity.ts, equity: r.equity.equity, grossExposure: r.equity.exposure, tradeNetPnls: r.trades.map((t) => t.netPnl),
       tradedNotional: r.fills.reduce((s, f) => s + Math.abs(f.price * f.qty) * m, 0),
       ...(r.config.periodsPerYear !== undefined ? { periodsPerYear: r.config.periodsPerYear } : {}),
     });
-    const values = objectiveValues(task.objectives, summary, r.finalValue);
+    const values = await objectiveValues(task.objectives, summary, r);
     const broken = brokenLimit(task.limits, summary);
     return {
       ...base, state: broken ? 'infeasible' : 'complete', values, finalValue: r.finalValue, metrics: summary,

@@ -1,11 +1,19 @@
 import { ConfigError } from '../core/errors.ts';
 import type { PerformanceSummary } from '../analytics/performance-summary.ts';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RunResult } from '../backtest/run-result.ts';
 import type { Direction } from './sampler.ts';
 
 /** One optimization objective: a summary metric (or a custom score) and its direction. */
 export interface Objective {
   readonly name: string;
   readonly direction: Direction;
+  /**
+   * A module exporting `objective(result: RunResult): number` (custom objectives; loaded by
+   * each worker, so it is a file path rather than a function).
+   */
+  readonly module?: string;
 }
 
 /** Limits a trial must meet to count (others are recorded as infeasible). */
@@ -29,12 +37,16 @@ export const OBJECTIVE_KEYS = [
 
 /**
  * Parses `--objective` text: a comma list of metric names, each optionally prefixed
- * `max:` or `min:` (default: maximize, except drawdown/volatility-like metrics).
+ * `max:` or `min:` (default: maximize, except drawdown/volatility-like metrics); a path
+ * ending in .ts/.js names a custom objective module (maximized unless `min:`).
  */
 export function parseObjectives(text: string): Objective[] {
   const out = text.split(',').map((raw) => raw.trim()).filter(Boolean).map((item): Objective => {
     const m = /^(max:|min:)?(.+)$/.exec(item)!;
     const name = m[2];
+    if (/\.(ts|mts|js|mjs)$/.test(name)) {
+      return { name: basename(name).replace(/\.[^.]+$/, ''), direction: m[1] === 'min:' ? 'minimize' : 'maximize', module: resolve(name) };
+    }
     if (!(OBJECTIVE_KEYS as readonly string[]).includes(name)) {
       throw new ConfigError(`unknown objective "${name}"; choose from ${OBJECTIVE_KEYS.join(', ')}`);
     }
@@ -45,9 +57,32 @@ export function parseObjectives(text: string): Objective[] {
   return out;
 }
 
+/** A custom objective: scores a run result. */
+export type ObjectiveFunction = (result: RunResult) => number;
+
+const loaded = new Map<string, Promise<ObjectiveFunction>>();
+
+/** Loads (once per thread) the `objective` export of a custom objective module. */
+export function loadObjective(file: string): Promise<ObjectiveFunction> {
+  let p = loaded.get(file);
+  if (!p) {
+    p = import(pathToFileURL(file).href).then((m: { objective?: unknown }) => {
+      if (typeof m.objective !== 'function') throw new ConfigError(`${file} must export a function "objective(result)" returning a number`);
+      return m.objective as ObjectiveFunction;
+    }, (e: Error) => { throw new ConfigError(`cannot load objective module ${file}: ${e.message}`); });
+    loaded.set(file, p);
+  }
+  return p;
+}
+
 /** Objective values of a finished run (NaN where the metric is undefined). */
-export function objectiveValues(objectives: readonly Objective[], summary: PerformanceSummary, finalValue: number): number[] {
-  return objectives.map((o) => (o.name === 'finalValue' ? finalValue : (summary as unknown as Record<string, number>)[o.name]));
+export async function objectiveValues(objectives: readonly Objective[], summary: PerformanceSummary, result: RunResult): Promise<number[]> {
+  const out: number[] = [];
+  for (const o of objectives) {
+    if (o.module) out.push(Number((await loadObjective(o.module))(result)));
+    else out.push(o.name === 'finalValue' ? result.finalValue : (summary as unknown as Record<string, number>)[o.name]);
+  }
+  return out;
 }
 
 /** The first limit a run breaks, or null. */

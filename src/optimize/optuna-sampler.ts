@@ -63,7 +63,8 @@ export class OptunaSampler implements Sampler {
         ? new ConfigError(`Python not found (${python}): install Debian's python3 and python3-optuna (./scripts/setup.sh), or set LOCKSTEP_PYTHON`)
         : new OptunaError(`cannot start ${python}: ${e.message}`));
     });
-    this.child.on('exit', (code, signal) => {
+    // 'close' (not 'exit'): fires after stderr is drained, so the message carries its tail.
+    this.child.on('close', (code, signal) => {
       if (this.dead) return;
       const tail = this.stderr.trim().split('\n').slice(-3).join(' | ');
       this.fail(new OptunaError(`the Optuna process exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`));

@@ -85,7 +85,28 @@ describe('runStudy', () => {
   });
 });
 
+describe('objectives', () => {
+  it('a custom objective module scores each trial in the workers', async () => {
+    const mod = tmp.file('trade-count.mts', 'export function objective(result: { trades: unknown[] }): number { return result.trades.length; }\n');
+    const study = await runStudy(spec({ sampler: 'random', trials: 6, seed: 2, objectives: parseObjectives(`min:${mod}`) }), pool2);
+    for (const t of study.trials) {
+      expect(t.reason).toBeUndefined();
+      expect(t.state).toBe('complete');
+      expect(t.values[0]).toBe(t.metrics!.trades);
+    }
+    expect(study.best!.values[0]).toBe(Math.min(...study.trials.map((t) => t.values[0])));
+  });
+});
+
 describe('Optuna bridge', () => {
+  it('CMA-ES runs and reproduces from its seed', async () => {
+    const s = spec({ sampler: 'cmaes', trials: 12, seed: 5 });
+    const a = await runStudy(s, pool2);
+    const b = await runStudy(s, pool1);
+    expect(a.trials.filter((t) => t.state === 'complete').length).toBeGreaterThan(8);
+    expect(b.trials.map((t) => t.params)).toEqual(a.trials.map((t) => t.params));
+  }, 120_000);
+
   it('TPE is reproducible from its seed and independent of the worker count', async () => {
     const s = spec({ sampler: 'tpe', trials: 16, seed: 42 });
     const a = await runStudy(s, pool1);
