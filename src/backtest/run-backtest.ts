@@ -37,6 +37,8 @@ export interface RunBacktestOptions {
    * of) true stops the run with a `RunStopped` error (optimizers prune trials this way).
    */
   checkpoint?: (progress: RunProgress) => boolean | Promise<boolean>;
+  /** Skip the fills digest (optimizer trials, which compare metrics, not fills). */
+  skipDigest?: boolean;
 }
 
 /** A run's state at a checkpoint. */
@@ -144,7 +146,7 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
     ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: trades.map((t) => t.netPnl),
     ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
   });
-  const digest = fillsDigest(engine.fills);
+  const digest = opts.skipDigest ? '' : fillsDigest(engine.fills);
   const total = (performance.now() - t0) / 1000;
   const byId = new Map(instruments.map((i) => [i.id, i]));
   return {

@@ -58,7 +58,7 @@ export interface RunResult {
   readonly events: number;
   readonly timing: RunTiming;
   readonly feeds: readonly FeedSummary[];
-  /** SHA-256 of the fills: equal digests ⇔ identical fills. */
+  /** SHA-256 of the fills: equal digests ⇔ identical fills (empty when the run skipped it). */
   readonly fillsDigest: string;
   readonly logs: readonly LogRecord[];
 }

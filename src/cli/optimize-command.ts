@@ -32,7 +32,7 @@ Searches strategy parameters with backtests run in parallel worker threads.
   --max-drawdown X         trials with a deeper max drawdown (fraction) count as infeasible
   --workers N              worker threads (default: one per core)
   --seed N                 sampler seed (default 1); results do not depend on --workers
-  --batch N                proposals per sampler round (default: grid/random 32, genetic 20, Optuna 4)
+  --batch N                proposals per sampler round (default: grid/random 256, genetic 20, Optuna 4)
   --prune                  stop weak trials early (Optuna median pruner)
   --study NAME             study name: trials stream to reports/NAME/trials.jsonl; re-running resumes
   --storage URL            Optuna storage shared by several machines, e.g. postgresql://user:pw@host/db

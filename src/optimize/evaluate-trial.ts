@@ -95,7 +95,7 @@ export async function evaluateTrial(
   try {
     // Trials on the same rows share indicator recordings (identical values, see indicator-memo.ts).
     const r = await withIndicatorMemo(`${from}:${to}`, to - from, () => runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
-      strategy: def, feeds,
+      strategy: def, feeds, skipDigest: true,
       ...(steps > 0 && prune ? {
         checkpoint: async (p: RunProgress) => {
           lastValue = intermediateValue(task.objectives[0], p);

@@ -95,7 +95,8 @@ export function paretoFront(trials: readonly TrialResult[], objs: readonly Objec
 
 /** Default proposals per batch of each sampler. */
 function defaultBatch(s: SamplerName): number {
-  return s === 'grid' || s === 'random' ? 32 : s === 'genetic' ? 20 : 4;
+  // Grid and random proposals do not depend on results: big batches keep workers busy.
+  return s === 'grid' || s === 'random' ? 256 : s === 'genetic' ? 20 : 4;
 }
 
 /**
