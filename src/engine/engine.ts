@@ -8,6 +8,7 @@ import {
   type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult,
 } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
+import type { BookKeeper } from './book-reader.ts';
 import type { Clock, TimerEvent } from './clock.ts';
 import { EquityRecorder } from './equity-recorder.ts';
 import type { EventSink } from './event-source.ts';
@@ -44,6 +45,13 @@ export interface EngineOptions {
   orderIdPrefix?: string;
   /** Market events expected, when known (sizes the equity curve once). */
   expectedEvents?: number;
+  /** L2 books kept from book deltas and shown to the strategy (tick/L2 runs). */
+  books?: BookKeeper;
+  /**
+   * Equity-curve resolution in µs: one point per interval (the last value in it). 0 (the
+   * default) records a point per distinct event time — right for bars, too dense for ticks.
+   */
+  equityIntervalMicros?: number;
 }
 
 /**
@@ -71,6 +79,8 @@ export class Engine implements EventSink, OrderEventSink {
   private readonly fireTimer: (t: TimerEvent) => void;
   private seq = 0;
   private halted: string | null = null;
+  private readonly books: BookKeeper | undefined;
+  private readonly equityInterval: number;
 
   constructor(opts: EngineOptions) {
     assert(opts.instruments.length > 0, 'a run needs at least one instrument');
@@ -80,7 +90,9 @@ export class Engine implements EventSink, OrderEventSink {
       this.slot.set(inst.id, i);
     });
     this.portfolio = new Portfolio(opts.instruments, opts.cash);
-    this.equity = new EquityRecorder(opts.expectedEvents ?? 0);
+    this.equity = new EquityRecorder(opts.equityIntervalMicros ? 0 : opts.expectedEvents ?? 0);
+    this.books = opts.books;
+    this.equityInterval = opts.equityIntervalMicros ?? 0;
     this.strategy = opts.strategy;
     this.venue = opts.venue;
     this.clock = opts.clock;
@@ -124,30 +136,44 @@ export class Engine implements EventSink, OrderEventSink {
     this.recordEquity(bar.ts);
   }
 
+  // Tick events run on local time (when the strategy sees them); the venue uses both stamps.
   onTrade(trade: TradeView): void {
-    this.clock.advanceTo(trade.ts, this.fireTimer);
+    this.clock.advanceTo(trade.tsLocal, this.fireTimer);
     this.events++;
     this.venue.onTrade?.(trade);
     this.portfolio.mark(trade.instrumentIndex, trade.price);
     this.strategy.onTrade?.(trade, this.ctx);
-    this.recordEquity(trade.ts);
+    this.recordEquity(trade.tsLocal);
   }
 
   onQuote(quote: QuoteView): void {
-    this.clock.advanceTo(quote.ts, this.fireTimer);
+    this.clock.advanceTo(quote.tsLocal, this.fireTimer);
     this.events++;
     this.venue.onQuote?.(quote);
+    const mid = (quote.bidPrice + quote.askPrice) / 2;
+    if (mid > 0) this.portfolio.mark(quote.instrumentIndex, mid);
     this.strategy.onQuote?.(quote, this.ctx);
+    this.recordEquity(quote.tsLocal);
   }
 
   onBookDelta(delta: BookDeltaView): void {
-    this.clock.advanceTo(delta.ts, this.fireTimer);
+    this.clock.advanceTo(delta.tsLocal, this.fireTimer);
     this.events++;
     this.venue.onBookDelta?.(delta);
-    if (delta.last) this.strategy.onBook?.(delta, this.ctx);
+    const books = this.books;
+    if (books !== undefined) books.apply(delta);
+    if (!delta.last) return;
+    if (books !== undefined) {
+      const mid = books.book(delta.instrumentIndex).mid();
+      if (mid > 0) this.portfolio.mark(delta.instrumentIndex, mid);
+    }
+    this.strategy.onBook?.(delta, this.ctx);
+    this.recordEquity(delta.tsLocal);
   }
 
   private recordEquity(ts: Micros): void {
+    const iv = this.equityInterval;
+    if (iv > 0) ts = Math.floor(ts / iv) * iv;
     const p = this.portfolio;
     p.revalue();
     this.equity.record(ts, p.equityValue, p.cash, p.grossValue);
@@ -335,6 +361,10 @@ export class Engine implements EventSink, OrderEventSink {
         const out: Order[] = [];
         for (const o of this.open.values()) if (target === undefined || o.instrumentId === target) out.push(o);
         return out;
+      },
+      book: (instrument) => {
+        if (this.books === undefined) throw new ConfigError('no order book in this run: book data (L2 deltas) is needed for ctx.book()');
+        return this.books.book(this.slotOf(instrument));
       },
       hasOpenOrders: (instrument) => {
         if (this.open.size === 0) return false;

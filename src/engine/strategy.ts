@@ -1,4 +1,5 @@
 import type { SearchSpace } from '../core/search-space.ts';
+import type { BookReader } from './book-reader.ts';
 import type { z } from 'zod';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
@@ -55,6 +56,8 @@ export interface Context {
   positionView(instrument?: string): PositionView;
   /** Open orders, optionally of one instrument. */
   openOrders(instrument?: string): readonly Readonly<Order>[];
+  /** The instrument's L2 book as of now (runs with book deltas only). */
+  book(instrument?: string): BookReader;
   /** True when any order (of `instrument`, when given) is still open; allocation-free. */
   hasOpenOrders(instrument?: string): boolean;
   /** Account state. */
