@@ -280,6 +280,7 @@ export class Engine implements EventSink, OrderEventSink {
     const order = this.open.get(orderId);
     if (!order) return this.notOpen(orderId);
     const refused = this.venue.cancel(order);
+    if (refused === 'pending') return { ok: true, order };
     if (refused) return { ok: false, ...refused };
     order.status = OrderStatus.cancelled;
     order.updatedTs = this.clock.now();

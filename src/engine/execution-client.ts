@@ -29,7 +29,11 @@ export interface ExecutionClient {
    */
   bind(sink: OrderEventSink, account: Portfolio): void;
   submit(order: Order): Refusal | null;
-  cancel(order: Order): Refusal | null;
+  /**
+   * Cancels an order: null when done at once, 'pending' when the request travels to the
+   * venue (the order stays open until the venue reports the cancel — or fills it first).
+   */
+  cancel(order: Order): Refusal | null | 'pending';
   replace(order: Order, changes: OrderChanges): Refusal | null;
   /** Market hooks for simulated venues: before the strategy sees the event... */
   onBar?(bar: BarView): void;
