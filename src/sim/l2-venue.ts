@@ -121,6 +121,7 @@ export class L2Venue implements ExecutionClient {
       if (r.side === d.side && r.price === d.price) this.queue.depthChanged(r, prev, d.qty);
     }
     if (d.last) this.matchCrossed(i, d.ts);
+    this.deliver(d.tsLocal);
   }
 
   onQuote(q: QuoteView): void {
@@ -132,6 +133,7 @@ export class L2Venue implements ExecutionClient {
     if (q.bidSize > 0) book.apply(1, q.bidPrice, q.bidSize);
     if (q.askSize > 0) book.apply(-1, q.askPrice, q.askSize);
     this.matchCrossed(i, q.ts);
+    this.deliver(q.tsLocal);
   }
 
   onTrade(t: TradeView): void {
@@ -139,8 +141,7 @@ export class L2Venue implements ExecutionClient {
     const i = t.instrumentIndex;
     this.triggerStops(i, t.price, t.ts);
     const list = this.resting[i];
-    if (list.length === 0) return;
-    for (const r of [...list]) {
+    for (const r of list.length > 0 ? [...list] : list) {
       // A sell aggressor trades against bids, a buy aggressor against asks; unknown: either.
       const hits = t.aggressor === 0 ? (r.side === 1 ? t.price <= r.price : t.price >= r.price) : t.aggressor === -r.side;
       if (!hits) continue;
@@ -155,12 +156,26 @@ export class L2Venue implements ExecutionClient {
       r.ahead = Math.max(0, left);
       if (left < 0) this.fill(i, r, Math.min(r.open, -left), r.price, Liquidity.maker, t.ts);
     }
+    this.deliver(t.tsLocal);
   }
 
-  /** Processes order requests that reached the exchange by `tsEvent`, then delivers answers due by `tsLocal`. */
+  /**
+   * Before an event at exchange time `tsEvent`: requests that reached the exchange by then
+   * act on the book as it was (before this event), then answers due by `tsLocal` are
+   * delivered.
+   */
   private advance(tsEvent: number, tsLocal: number): void {
+    while (this.actions.length > 0 && this.actions[0].at <= tsEvent) {
+      const a = this.actions.shift()!;
+      if (a.at > this.exchNow) this.exchNow = a.at;
+      this.arrive(a);
+    }
     if (tsEvent > this.exchNow) this.exchNow = tsEvent;
-    while (this.actions.length > 0 && this.actions[0].at <= this.exchNow) this.arrive(this.actions.shift()!);
+    this.deliver(tsLocal);
+  }
+
+  /** Hands the strategy every answer due by local time `tsLocal`. */
+  private deliver(tsLocal: number): void {
     while (this.outbox.length > 0 && this.outbox[0].at <= tsLocal) {
       const r = this.outbox.shift()!;
       if (r.kind === 'fill') this.sink.fillReceived(r.order, r.price, r.qty, r.fee, r.liquidity);
@@ -179,7 +194,7 @@ export class L2Venue implements ExecutionClient {
 
   private arrive(a: Action): void {
     const i = this.slotOf.get(a.order.instrumentId)!;
-    const at = Math.max(a.at, this.exchNow);
+    const at = this.exchNow;
     if (a.kind === 'cancel') {
       const list = this.resting[i];
       const k = list.findIndex((r) => r.order === a.order);
