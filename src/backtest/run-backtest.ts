@@ -13,6 +13,11 @@ import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
 import { SimClock } from '../engine/sim-clock.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { BarBroker } from '../sim/bar-broker.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { EventSource } from '../engine/event-source.ts';
+import type { ExecutionClient } from '../engine/execution-client.ts';
+import type { L2BookKeeper } from '../book/book-keeper.ts';
+import { isTickFeed, tickSetup } from './tick-feeds.ts';
 import { fillsDigest } from './fills-digest.ts';
 import { loadStrategy, parseStrategyParams } from './load-strategy.ts';
 import { feeModelOf, slippageModelOf } from './models-from-config.ts';
@@ -108,32 +113,63 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
   const instruments = cfg.data.map((f) => defineInstrument(f.instrument));
   const clock = new SimClock();
   const logger = new MemoryLogger(() => clock.now(), 'info', 10_000, opts.onLog);
-  const broker = new BarBroker({
-    instruments, fillTiming: cfg.fillTiming, fees: feeModelOf(cfg.commission), slippage: slippageModelOf(cfg.slippage),
-    maxVolumeShare: cfg.maxVolumeShare, checkCash: cfg.checkCash,
-  });
-  const expectedEvents = opts.feeds ? opts.feeds.reduce((s, f) => s + f.reduce((t, b) => t + b.length, 0), 0) : 0;
-  const engine = new Engine({ instruments, cash: cfg.cash, strategy: def.create(params), venue: broker, clock, logger, expectedEvents });
   const load = { seconds: 0 };
-  const window = {
-    ...(cfg.from !== undefined ? { from: parseDateTime(cfg.from) } : {}),
-    ...(cfg.to !== undefined ? { to: parseDateTime(cfg.to) } : {}),
-  };
-  const streams = opts.feeds
-    ? cfg.data.map((f, i) => memoryStream(f.file, opts.feeds![i] ?? []))
-    : await Promise.all(cfg.data.map((f) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window })));
+  const tickFlags = opts.feeds ? cfg.data.map(() => false) : await Promise.all(cfg.data.map(isTickFeed));
+  const ticks = tickFlags.some(Boolean);
+  if (ticks && !tickFlags.every(Boolean)) throw new ConfigError('a run replays either bars or tick data, not both');
+  let engineRef: Engine | null = null;
   const hook = opts.checkpoint;
   const check = hook
     ? async (): Promise<void> => {
-      const c = engine.equity.curve();
-      const progress = { events: engine.events, ts: c.ts.slice(), equity: c.equity.slice() };
+      const c = engineRef!.equity.curve();
+      const progress = { events: engineRef!.events, ts: c.ts.slice(), equity: c.equity.slice() };
       if (await hook(progress)) throw new RunStopped(progress);
     }
     : null;
-  const sources = streams.map((s, i) => {
-    const batches = timed<BarBatch>(s.batches, load);
-    return new BarSource(s.file, check ? withCheckpoints(batches, check) : batches, instruments[i], i);
+  const wrap = <B>(batches: AsyncIterable<B>): AsyncIterable<B> => {
+    const t = timed<B>(batches, load);
+    return check ? withCheckpoints(t, check) : t;
+  };
+  let venue: ExecutionClient;
+  let sources: (EventSource & { emitted: number })[];
+  let feedInfo: () => RunResult['feeds'];
+  let books: L2BookKeeper | undefined;
+  if (ticks) {
+    const setup = await tickSetup(cfg, instruments, clock, wrap);
+    venue = setup.venue;
+    books = setup.books;
+    sources = setup.sources as (EventSource & { emitted: number })[];
+    feedInfo = () => cfg.data.map((f, i) => ({
+      file: f.file, format: 'ticks', instrumentId: instruments[i].id,
+      bars: setup.perFeed[i].reduce((n, src) => n + (src as unknown as { emitted: number }).emitted, 0),
+      badRows: { skipped: books!.dropped, examples: [] }, outsideWindow: 0,
+    }));
+  } else {
+    venue = new BarBroker({
+      instruments, fillTiming: cfg.fillTiming, fees: feeModelOf(cfg.commission), slippage: slippageModelOf(cfg.slippage),
+      maxVolumeShare: cfg.maxVolumeShare, checkCash: cfg.checkCash,
+    });
+    const window = {
+      ...(cfg.from !== undefined ? { from: parseDateTime(cfg.from) } : {}),
+      ...(cfg.to !== undefined ? { to: parseDateTime(cfg.to) } : {}),
+    };
+    const streams = opts.feeds
+      ? cfg.data.map((f, i) => memoryStream(f.file, opts.feeds![i] ?? []))
+      : await Promise.all(cfg.data.map((f) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window })));
+    const barSources = streams.map((st, i) => new BarSource(st.file, wrap(st.batches), instruments[i], i));
+    sources = barSources;
+    feedInfo = () => streams.map((st, i) => ({
+      file: st.file, format: st.format, instrumentId: instruments[i].id, bars: barSources[i].emitted,
+      badRows: st.badRows.report, outsideWindow: st.filtered.count,
+    }));
+  }
+  const expectedEvents = opts.feeds ? opts.feeds.reduce((n, f) => n + f.reduce((t, b) => t + b.length, 0), 0) : 0;
+  const engine = new Engine({
+    instruments, cash: cfg.cash, strategy: def.create(params), venue, clock, logger, expectedEvents,
+    ...(books ? { books } : {}),
+    ...(cfg.equityIntervalMicros !== undefined ? { equityIntervalMicros: cfg.equityIntervalMicros } : ticks ? { equityIntervalMicros: 1_000_000 } : {}),
   });
+  engineRef = engine;
   const tRun = performance.now();
   engine.start();
   const events = await runEventLoop(sources, engine);
@@ -169,10 +205,7 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
     equity: curve,
     events,
     timing: { loadSeconds: load.seconds, runSeconds: Math.max(0, loop - load.seconds), totalSeconds: total },
-    feeds: streams.map((s, i) => ({
-      file: s.file, format: s.format, instrumentId: instruments[i].id, bars: sources[i].emitted,
-      badRows: s.badRows.report, outsideWindow: s.filtered.count,
-    })),
+    feeds: feedInfo(),
     fillsDigest: digest,
     logs: logger.records,
   };

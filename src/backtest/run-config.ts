@@ -27,8 +27,10 @@ export const SlippageSchema = z.discriminatedUnion('type', [
 ]);
 
 export const FeedSchema = z.strictObject({
-  /** Bar file: CSV, Parquet or Arrow IPC. */
+  /** Bar file (CSV, Parquet, Arrow IPC), or tick data: a folder or file of normalized trades/quotes/deltas Parquet. */
   file: z.string().min(1),
+  /** bars or ticks; detected from the path when absent (folders and trades-/quotes-/deltas- files are ticks). */
+  kind: z.enum(['bars', 'ticks']).optional(),
   /** Instrument traded from this feed. */
   instrument: InstrumentSchema,
 });
@@ -60,6 +62,19 @@ export const RunConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(1),
   /** Annualization override for metrics (default: observed bars per year). */
   periodsPerYear: z.number().positive().optional(),
+  /** Tick runs: order entry and response latency (µs), fixed or interpolated from a recorded file. */
+  latency: z.union([
+    z.strictObject({ entryMicros: z.number().nonnegative(), responseMicros: z.number().nonnegative() }),
+    z.strictObject({ file: z.string().min(1) }),
+  ]).default({ entryMicros: 0, responseMicros: 0 }),
+  /** Tick runs: how resting orders advance in their queue. */
+  queue: z.enum(['risk-averse', 'probabilistic']).default('risk-averse'),
+  /** Exponent n of the probabilistic queue's ahead^n / (ahead^n + behind^n). */
+  queuePower: z.number().positive().default(3),
+  /** Tick runs: a crossed or locked book stops the run (error), is ignored, or waits for the next snapshot. */
+  onCrossedBook: z.enum(['error', 'ignore', 'resnapshot']).default('error'),
+  /** Equity-curve resolution in µs (default: every bar; 1 s for tick runs). */
+  equityIntervalMicros: z.number().nonnegative().optional(),
 });
 
 export type RunConfig = z.output<typeof RunConfigSchema>;

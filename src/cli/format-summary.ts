@@ -8,7 +8,7 @@ export function formatSummary(r: RunResult, runDir: string | null): string {
   const m = r.metrics;
   const rows: Array<[string, string]> = [
     ['strategy', `${r.strategy.name} ${JSON.stringify(r.strategy.params)}`],
-    ['data', r.feeds.map((f) => `${f.file} (${f.bars} bars)`).join(', ')],
+    ['data', r.feeds.map((f) => `${f.file} (${f.bars} ${f.format === 'ticks' ? 'events' : 'bars'})`).join(', ')],
     ['initial cash', num(r.initialCash)],
     ['final value', num(r.finalValue)],
     ['cash', num(r.cash)],

@@ -1,6 +1,7 @@
 import { LockstepError } from '../core/errors.ts';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
 import { REPORT_HELP, reportCommand } from './report-command.ts';
+import { DATA_HELP, dataCommand } from './data-command.ts';
 import { OPTIMIZE_HELP, optimizeCommand } from './optimize-command.ts';
 import { WALKFORWARD_HELP, walkforwardCommand } from './walkforward-command.ts';
 
@@ -13,6 +14,7 @@ Commands:
   report      write the HTML tearsheet of a saved run, or compare several
   optimize    search strategy parameters (grid, random, genetic, Optuna TPE/CMA-ES/NSGA-II)
   walkforward walk-forward analysis: optimize in sample, evaluate out of sample
+  data        data tools: synth (synthetic L2 + trades stream)
   help        show this text (or: lockstep <command> --help)
 
 ${BACKTEST_HELP}
@@ -21,7 +23,9 @@ ${REPORT_HELP}
 
 ${OPTIMIZE_HELP}
 
-${WALKFORWARD_HELP}`;
+${WALKFORWARD_HELP}
+
+${DATA_HELP}`;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
@@ -30,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   optimize: optimizeCommand,
   walkforward: walkforwardCommand,
+  data: dataCommand,
 };
 
 /**

@@ -35,7 +35,7 @@ export interface Context {
   /** Instruments of the run, in slot order. */
   readonly instruments: readonly Instrument[];
   /** Looks up an instrument by id; throws on an unknown id. */
-  instrument(id: string): Instrument;
+  instrument(id?: string): Instrument;
   /** Validates and sends an order. Rejection is a normal outcome returned as data. */
   submit(request: OrderRequest): SubmitResult;
   /** `submit` with side buy. */

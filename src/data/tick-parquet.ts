@@ -1,0 +1,133 @@
+import { openAsBlob } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { ConfigError, DataError } from '../core/errors.ts';
+import { arrowColumnToFloat64 } from './arrow-columns.ts';
+import { microsColumn, writeParquetFile } from './parquet-write.ts';
+import { loadParquetWasm } from './parquet-wasm.ts';
+import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
+
+/**
+ * Normalized tick files (the catalog's and `data synth`'s format), one kind per file,
+ * timestamps as int64 µs since the epoch:
+ *   trades: ts_event, ts_local, price, size, aggressor (int8: 1 buy, −1 sell, 0 unknown)
+ *   quotes: ts_event, ts_local, bid_price, bid_size, ask_price, ask_size
+ *   deltas: ts_event, ts_local, side (int8: 1 bid, −1 ask), price, size (0 removes), flags (uint8: 1 snapshot, 2 clear, 4 last)
+ */
+export type TickKind = TickBatch['kind'];
+
+const COLUMNS: Record<TickKind, readonly string[]> = {
+  trades: ['ts_event', 'ts_local', 'price', 'size', 'aggressor'],
+  quotes: ['ts_event', 'ts_local', 'bid_price', 'bid_size', 'ask_price', 'ask_size'],
+  deltas: ['ts_event', 'ts_local', 'side', 'price', 'size', 'flags'],
+};
+
+/** The kind of a normalized tick table, from its column names. */
+export function tickKindOf(names: readonly string[], file: string): TickKind {
+  for (const kind of ['deltas', 'quotes', 'trades'] as const) if (COLUMNS[kind].every((c) => names.includes(c))) return kind;
+  throw new DataError({ file, row: 0 }, `columns ${names.join(', ')} are not a normalized trades, quotes or deltas table`,
+    `Write columns ${Object.entries(COLUMNS).map(([k, c]) => `${k}: ${c.join(',')}`).join(' | ')}`);
+}
+
+/** Writes one batch as a normalized Parquet file. */
+export async function writeTickParquet(file: string, b: TickBatch): Promise<void> {
+  const n = b.batch.length;
+  const base = { ts_event: microsColumn(b.batch.ts.subarray(0, n)), ts_local: microsColumn(b.batch.tsLocal.subarray(0, n)) };
+  if (b.kind === 'trades') {
+    const t = b.batch;
+    await writeParquetFile(file, { ...base, price: t.price.subarray(0, n), size: t.qty.subarray(0, n), aggressor: Float64Array.from(t.aggressor.subarray(0, n)) });
+  } else if (b.kind === 'quotes') {
+    const q = b.batch;
+    await writeParquetFile(file, { ...base, bid_price: q.bidPrice.subarray(0, n), bid_size: q.bidSize.subarray(0, n), ask_price: q.askPrice.subarray(0, n), ask_size: q.askSize.subarray(0, n) });
+  } else {
+    const d = b.batch;
+    await writeParquetFile(file, { ...base, side: Float64Array.from(d.side.subarray(0, n)), price: d.price.subarray(0, n), size: d.qty.subarray(0, n), flags: Float64Array.from(d.flags.subarray(0, n)) });
+  }
+}
+
+function col(t: Table, name: string, file: string, row: number, asTime = false): Float64Array {
+  const v = t.getChild(name);
+  if (!v) throw new DataError({ file, row, field: name }, `missing column ${name}`, 'Use the normalized tick schema (see the README)');
+  return arrowColumnToFloat64(v, asTime);
+}
+
+function batchOf(kind: TickKind, t: Table, file: string, firstRow: number): TickBatch {
+  const n = t.numRows;
+  const ts = col(t, 'ts_event', file, firstRow, true);
+  const tsLocal = col(t, 'ts_local', file, firstRow, true);
+  for (let i = 0; i < n; i++) {
+    if (!(tsLocal[i] >= (i > 0 ? tsLocal[i - 1] : -Infinity))) {
+      throw new DataError({ file, row: firstRow + i, field: 'ts_local' }, Number.isNaN(tsLocal[i]) ? 'timestamp is missing' : 'local timestamps go backwards', 'Sort the file by ts_local');
+    }
+  }
+  if (kind === 'trades') {
+    const batch: TradeBatch = { length: n, ts, tsLocal, price: col(t, 'price', file, firstRow), qty: col(t, 'size', file, firstRow), aggressor: Int8Array.from(col(t, 'aggressor', file, firstRow)), firstRow };
+    return { kind, batch };
+  }
+  if (kind === 'quotes') {
+    const batch: QuoteBatch = {
+      length: n, ts, tsLocal, bidPrice: col(t, 'bid_price', file, firstRow), bidSize: col(t, 'bid_size', file, firstRow),
+      askPrice: col(t, 'ask_price', file, firstRow), askSize: col(t, 'ask_size', file, firstRow), firstRow,
+    };
+    return { kind, batch };
+  }
+  const side = col(t, 'side', file, firstRow);
+  for (let i = 0; i < n; i++) {
+    if (side[i] !== 1 && side[i] !== -1) throw new DataError({ file, row: firstRow + i, field: 'side' }, `side ${side[i]} is not 1 (bid) or -1 (ask)`, 'Fix the row');
+  }
+  const batch: DeltaBatch = { length: n, ts, tsLocal, side: Int8Array.from(side), price: col(t, 'price', file, firstRow), qty: col(t, 'size', file, firstRow), flags: Uint8Array.from(col(t, 'flags', file, firstRow)), firstRow };
+  return { kind, batch };
+}
+
+/** Streams a normalized tick Parquet file one row group at a time. */
+export async function* readTickParquet(file: string): AsyncGenerator<TickBatch> {
+  const pw = await loadParquetWasm();
+  let pf;
+  try {
+    pf = await pw.ParquetFile.fromFile(await openAsBlob(file));
+  } catch (e) {
+    throw new DataError({ file, row: 0 }, `not a readable Parquet file (${(e as Error).message})`, 'Check the file is complete Parquet');
+  }
+  const groups = pf.metadata().numRowGroups();
+  let row = 1;
+  let kind: TickKind | null = null;
+  for (let g = 0; g < groups; g++) {
+    const t = tableFromIPC((await pf.read({ rowGroups: [g] })).intoIPCStream());
+    kind ??= tickKindOf(t.schema.fields.map((f) => f.name), file);
+    if (t.numRows > 0) yield batchOf(kind, t, file, row);
+    row += t.numRows;
+  }
+}
+
+/** Tick files of a folder (or one file), grouped by kind in name order: `deltas-*.parquet`, `trades-*.parquet`, `quotes-*.parquet`. */
+export async function tickFilesOf(path: string): Promise<Record<TickKind, string[]>> {
+  const out: Record<TickKind, string[]> = { trades: [], quotes: [], deltas: [] };
+  const s = await stat(path).catch(() => null);
+  if (s === null) throw new ConfigError(`tick data ${path} not found`);
+  const files = s.isDirectory() ? (await readdir(path)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(path, f)) : [path];
+  for (const f of files) {
+    const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind));
+    if (k) out[k].push(f);
+  }
+  if (out.trades.length + out.quotes.length + out.deltas.length === 0) {
+    throw new ConfigError(`no tick files in ${path}: expected deltas-*.parquet, trades-*.parquet or quotes-*.parquet`);
+  }
+  return out;
+}
+
+/** Batches of one kind from several files, in file order. */
+export async function* readTickFiles<B>(files: readonly string[]): AsyncGenerator<B> {
+  for (const f of files) for await (const b of readTickParquet(f)) yield b.batch as B;
+}
+
+/** Writes a synthetic or imported stream as `<dir>/<kind>-NNNNN.parquet` parts. */
+export async function writeTickParts(dir: string, kind: TickKind, batches: AsyncIterable<TickBatch> | Iterable<TickBatch>): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  let part = 0;
+  for await (const b of batches) {
+    if (b.batch.length === 0) continue;
+    await writeTickParquet(join(dir, `${kind}-${String(part++).padStart(5, '0')}.parquet`), b);
+  }
+  return part;
+}
