@@ -51,8 +51,8 @@ export function* synthL2(o: SynthL2Options): Generator<SynthChunk> {
   }
   let imbalance = 0;
   let produced = 0;
-  let d = allocDeltas(chunk + 64);
-  let t = allocTrades(chunk);
+  let d = allocDeltas(chunk + 4096);
+  let t = allocTrades(chunk + 4096);
   const pushDelta = (side: 1 | -1, idx: number, size: number, flags: number, local: number) => {
     const i = d.length++;
     d.ts[i] = ts; d.tsLocal[i] = local; d.side[i] = side; d.price[i] = Number((idx * tick).toFixed(10)); d.qty[i] = size; d.flags[i] = flags;
@@ -125,14 +125,13 @@ export function* synthL2(o: SynthL2Options): Generator<SynthChunk> {
         } else book.set(idx, left);
         pushDelta(aggressor === 1 ? -1 : 1, idx, Math.max(0, left), qty > 1e-9 && book.size > 8 ? 0 : DeltaFlag.last, l);
         produced += 2;
-        if (t.length >= chunk) break;
       }
       d.flags[d.length - 1] |= DeltaFlag.last;
     }
     if (d.length >= chunk || t.length >= chunk) {
       yield { deltas: d, trades: t };
-      d = allocDeltas(chunk + 64);
-      t = allocTrades(chunk);
+      d = allocDeltas(chunk + 4096);
+      t = allocTrades(chunk + 4096);
     }
   }
   if (d.length > 0 || t.length > 0) yield { deltas: d, trades: t };

@@ -42,14 +42,24 @@ export const strategy = defineStrategy({
         if (Math.abs(mid - lastMid) < p.requote * tick) return;
         lastMid = mid;
         ctx.cancelAll();
+        // Cancels travel to the venue: orders still open may fill meanwhile, so they count
+        // against the position limit until they are gone.
+        let buying = 0;
+        let selling = 0;
+        for (const o of ctx.openOrders()) {
+          if (o.side === 'buy') buying += o.qty - o.filledQty;
+          else selling += o.qty - o.filledQty;
+        }
         const pos = ctx.position();
         for (let k = 0; k < p.levels; k++) {
           const away = (p.offset + k * p.spacing) * tick;
-          if (pos + p.size * (k + 1) <= p.maxPosition + 1e-12) {
+          if (pos + buying + p.size <= p.maxPosition + 1e-9) {
             ctx.buy(p.size, { type: 'limit', price: roundToTick(Math.floor((mid - away) / tick) * tick, tick), postOnly: true });
+            buying += p.size;
           }
-          if (pos - p.size * (k + 1) >= -p.maxPosition - 1e-12) {
+          if (pos - selling - p.size >= -p.maxPosition - 1e-9) {
             ctx.sell(p.size, { type: 'limit', price: roundToTick(Math.ceil((mid + away) / tick) * tick, tick), postOnly: true });
+            selling += p.size;
           }
         }
       },
