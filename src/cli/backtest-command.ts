@@ -14,7 +14,15 @@ export const BACKTEST_HELP = `lockstep backtest --strategy S --data FILE [option
 Runs a bar backtest and saves the result under reports/<run-id>/.
 
   --strategy S                folder under strategies/ or a path to a strategy module
-  --data FILE                 bars: CSV (header-driven), Parquet or Arrow IPC
+  --data FILE                 bars: CSV (header-driven), Parquet or Arrow IPC; or tick data: a
+                              folder (or file) of normalized trades-/quotes-/deltas-*.parquet
+  --venue V --symbol S        tick data from the catalog (data/catalog, see lockstep data import)
+  --catalog DIR               catalog folder (default data/catalog)
+  --latency-entry US          tick runs: order entry latency in µs (default 0)
+  --latency-response US       tick runs: response latency in µs (default 0)
+  --latency-file FILE         tick runs: latencies interpolated from CSV timestamp,entry,response
+  --queue risk-averse|probabilistic   tick runs: queue model (default risk-averse)
+  --on-crossed-book error|ignore|resnapshot   tick runs: crossed/locked book policy
   --symbol SYM                instrument symbol (default: file name)
   --param k=v                 strategy parameter (repeatable)
   --cash N                    starting cash (default 10000)
@@ -47,7 +55,9 @@ const OPTIONS = {
   'max-volume-share': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'on-bad-row': { type: 'string' },
   seed: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, 'no-save': { type: 'boolean' },
   'no-report': { type: 'boolean' },
-  json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, venue: { type: 'string' }, catalog: { type: 'string' },
+  'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, 'latency-file': { type: 'string' }, queue: { type: 'string' },
+  'on-crossed-book': { type: 'string' },
 } as const;
 
 /** Turns backtest flags into a run config input (the schema validates it). */
@@ -76,7 +86,17 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
     }
     data = [{ file: resolve(v.data), instrument: instrument as RunConfigInput['data'][number]['instrument'] }];
   }
-  if (!data) throw new UsageError('backtest: --data is required (see lockstep backtest --help)');
+  if (!data && v.venue) {
+    if (!v.symbol) throw new UsageError('backtest: --venue needs --symbol');
+    const root = v.catalog ? `?root=${encodeURIComponent(resolve(v.catalog))}` : '';
+    const instrument: Record<string, unknown> = { symbol: v.symbol, venue: v.venue };
+    for (const [flag, key] of [['tick-size', 'tickSize'], ['lot-size', 'lotSize'], ['multiplier', 'multiplier'], ['margin', 'margin']] as const) {
+      const x = n(flag);
+      if (x !== undefined) instrument[key] = x;
+    }
+    data = [{ file: `catalog://${v.venue}/${v.symbol}${root}`, instrument: instrument as RunConfigInput['data'][number]['instrument'] }];
+  }
+  if (!data) throw new UsageError('backtest: --data (or --venue and --symbol) is required (see lockstep backtest --help)');
   const cfg: Record<string, unknown> = { ...base, strategy, data };
   cfg.params = { ...(base.params as object | undefined), ...keyValues(v.param, 'param') };
   const cash = n('cash');
@@ -105,6 +125,12 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
   if (v.from) cfg.from = v.from;
   if (v.to) cfg.to = v.to;
   if (v['on-bad-row']) cfg.onBadRow = v['on-bad-row'];
+  const le = n('latency-entry');
+  const lr = n('latency-response');
+  if (v['latency-file']) cfg.latency = { file: resolve(v['latency-file']) };
+  else if (le !== undefined || lr !== undefined) cfg.latency = { entryMicros: le ?? 0, responseMicros: lr ?? 0 };
+  if (v.queue) cfg.queue = v.queue;
+  if (v['on-crossed-book']) cfg.onCrossedBook = v['on-crossed-book'];
   const seed = n('seed');
   if (seed !== undefined) cfg.seed = seed;
   return { config: cfg as RunConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports' };

@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
 import { synthL2 } from '../data/synth-l2.ts';
+import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
+import { readTardisCsv } from '../data/tardis-csv.ts';
+import { readBinanceCsv, readBinanceParquet } from '../data/binance-files.ts';
+import { readTickParquet } from '../data/tick-parquet.ts';
+import type { TickBatch } from '../data/tick-batch.ts';
+import { isoFromMicros } from '../core/time.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -7,8 +13,18 @@ import { parseFlags } from './parse-flags.ts';
 import { intFlag } from './study-flags.ts';
 import { UsageError } from './usage-error.ts';
 
-export const DATA_HELP = `lockstep data synth --events N [--seed S] --out DIR
+export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--catalog DIR] FILE...
+lockstep data ls [--catalog DIR]
+lockstep data synth --events N [--seed S] --out DIR
 
+import: reads Tardis.dev CSV (trades, quotes, incremental_book_L2, book_snapshot_N; .gz ok),
+Binance dumps (--kind trades|aggTrades|depth CSV, or the trades/quotes Parquet samples) or
+normalized tick files (csv = our Parquet/CSV schema) into the partitioned Parquet catalog
+DIR/VENUE/SYMBOL/KIND/DATE/part-N.parquet (default data/catalog). Import days in time order.
+Backtests select from it with --venue V --symbol S [--from --to].
+ls: lists the catalog with row counts and time ranges.
+
+synth:
 Writes a deterministic synthetic L2 order book + trades stream (Poisson limit orders,
 cancellations and market sweeps around a drifting price; tick 0.01, sizes in 0.001) as
 normalized Parquet parts DIR/deltas-NNNNN.parquet and DIR/trades-NNNNN.parquet, one million
@@ -20,6 +36,8 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
     out(DATA_HELP);
     return sub === undefined ? 2 : 0;
   }
+  if (sub === 'import') return importCommand(rest, out);
+  if (sub === 'ls') return lsCommand(rest, out);
   if (sub !== 'synth') throw new UsageError(`data: unknown subcommand "${sub}" (see lockstep data --help)`);
   const { values } = parseFlags(rest, { events: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, chunk: { type: 'string' } }, 'data synth');
   const events = intFlag(values.events, 'events');
@@ -41,5 +59,63 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
     trades += c.trades.length;
   }
   out(`wrote ${deltas.toLocaleString('en-US')} deltas and ${trades.toLocaleString('en-US')} trades in ${part} part(s) to ${dir} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return 0;
+}
+
+async function importCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    format: { type: 'string' }, venue: { type: 'string' }, symbol: { type: 'string' }, kind: { type: 'string' }, catalog: { type: 'string' },
+    'on-gap': { type: 'string' },
+  }, 'data import');
+  if (!values.format || !values.venue || !values.symbol) throw new UsageError('data import: --format, --venue and --symbol are required (see lockstep data --help)');
+  if (positionals.length === 0) throw new UsageError('data import: give at least one file');
+  const catalog = new Catalog(values.catalog ?? DEFAULT_CATALOG);
+  let rows = 0;
+  for (const file of positionals) {
+    let batches: AsyncIterable<TickBatch>;
+    if (values.format === 'tardis') batches = readTardisCsv(file);
+    else if (values.format === 'binance') {
+      if (file.endsWith('.parquet')) batches = (async function* () { yield await readBinanceParquet(file); })();
+      else {
+        const kind = values.kind ?? 'trades';
+        if (kind !== 'trades' && kind !== 'aggTrades' && kind !== 'depth') throw new UsageError('data import: --kind must be trades, aggTrades or depth for Binance CSV dumps');
+        const onGap = values['on-gap'] === 'resnapshot' ? 'resnapshot' : 'error';
+        batches = readBinanceCsv(file, kind, { onGap });
+      }
+    } else if (values.format === 'csv') batches = readTickParquet(file);
+    else throw new UsageError('data import: --format must be tardis, binance or csv');
+    const n = await catalog.write(values.venue, values.symbol, batches);
+    out(`${file}: ${n.toLocaleString('en-US')} rows → ${catalog.root}/${values.venue}/${values.symbol}`);
+    rows += n;
+  }
+  out(`imported ${rows.toLocaleString('en-US')} rows`);
+  return 0;
+}
+
+async function lsCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values } = parseFlags(argv, { catalog: { type: 'string' }, json: { type: 'boolean' } }, 'data ls');
+  const catalog = new Catalog(values.catalog ?? DEFAULT_CATALOG);
+  const parts = await catalog.parts();
+  const groups = new Map<string, { venue: string; symbol: string; kind: string; rows: number; first: number; last: number; parts: number; days: Set<string> }>();
+  for (const p of parts) {
+    const k = `${p.venue}/${p.symbol}/${p.kind}`;
+    const g = groups.get(k) ?? { venue: p.venue, symbol: p.symbol, kind: p.kind, rows: 0, first: Infinity, last: -Infinity, parts: 0, days: new Set<string>() };
+    g.rows += p.rows; g.first = Math.min(g.first, p.first); g.last = Math.max(g.last, p.last); g.parts++; g.days.add(p.date);
+    groups.set(k, g);
+  }
+  const list = [...groups.values()];
+  if (values.json) {
+    out(JSON.stringify(list.map((g) => ({ venue: g.venue, symbol: g.symbol, kind: g.kind, rows: g.rows, parts: g.parts, days: g.days.size, from: isoFromMicros(g.first), to: isoFromMicros(g.last) }))));
+    return 0;
+  }
+  if (list.length === 0) {
+    out(`the catalog ${catalog.root} is empty (lockstep data import ... fills it)`);
+    return 0;
+  }
+  out(['venue', 'symbol', 'kind', 'rows', 'days', 'from', 'to'].map((h, i) => (i < 3 ? h.padEnd(14) : h.padStart(i === 3 ? 12 : i === 4 ? 6 : 30))).join(''));
+  for (const g of list) {
+    out([g.venue.padEnd(14), g.symbol.padEnd(14), g.kind.padEnd(14), g.rows.toLocaleString('en-US').padStart(12), String(g.days.size).padStart(6),
+      isoFromMicros(g.first).padStart(30), isoFromMicros(g.last).padStart(30)].join(''));
+  }
   return 0;
 }

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sharedFile } from '../../test/shared-data.ts';
+import { tempDir } from '../../test/tmp.ts';
+import { main } from './main.ts';
+
+const tmp = tempDir();
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
+  return { code, out, err };
+}
+
+describe('catalog: import, ls, backtest from it', () => {
+  it('real Binance samples end to end: import trades + quotes, list them, replay trade-momentum', async () => {
+    const catalog = join(tmp.dir, 'catalog');
+    const imp = await cli('data', 'import', '--format', 'binance', '--venue', 'BINANCE', '--symbol', 'BTCUSDT', '--catalog', catalog,
+      sharedFile('crypto/binance-btcusdt-trades.parquet'), sharedFile('crypto/binance-btcusdt-quotes.parquet'));
+    expect(imp.err).toBe('');
+    expect(imp.out).toMatch(/imported 2,452 rows/); // 2,001 trades + 451 quotes
+    const ls = JSON.parse((await cli('data', 'ls', '--catalog', catalog, '--json')).out);
+    expect(ls).toEqual([
+      expect.objectContaining({ venue: 'BINANCE', symbol: 'BTCUSDT', kind: 'quotes', rows: 451, days: 1 }),
+      expect.objectContaining({ venue: 'BINANCE', symbol: 'BTCUSDT', kind: 'trades', rows: 2001, days: 1, from: '2021-01-08T00:00:00.278Z' }),
+    ]);
+    const r = await cli('backtest', '--strategy', 'trade-momentum', '--venue', 'BINANCE', '--symbol', 'BTCUSDT', '--catalog', catalog,
+      '--lot-size', '0.000001', '--param', 'fast=20', '--param', 'slow=100', '--param', 'size=0.01', '--cash', '100000', '--no-save', '--json');
+    expect(r.err).toBe('');
+    const j = JSON.parse(r.out);
+    expect(j.events).toBe(2452);
+    expect(j.fills.length).toBeGreaterThan(2);
+    // Every fill is a taker buy at the quoted ask or a sell at the quoted bid at that moment (top-of-book venue from quotes).
+    for (const f of j.fills) expect(f.liquidity).toBe('taker');
+    let cash = 100_000;
+    for (const f of j.fills) cash -= (f.side === 'buy' ? 1 : -1) * f.price * f.qty + f.fee;
+    expect(j.cash).toBeCloseTo(cash, 6);
+  }, 60_000);
+
+  it('Tardis files import by type and a window selects the right rows', async () => {
+    const catalog = join(tmp.dir, 'catalog2');
+    await cli('data', 'import', '--format', 'tardis', '--venue', 'DERIBIT', '--symbol', 'BTC-PERPETUAL', '--catalog', catalog, sharedFile('tardis/deribit_incremental_book_L2_BTC-PERPETUAL.csv'));
+    await cli('data', 'import', '--format', 'tardis', '--venue', 'BITMEX', '--symbol', 'XBTUSD', '--catalog', catalog, sharedFile('tardis/bitmex_trades_XBTUSD.csv'));
+    const ls = JSON.parse((await cli('data', 'ls', '--catalog', catalog, '--json')).out);
+    expect(ls.map((g: { venue: string; kind: string; rows: number }) => [g.venue, g.kind, g.rows])).toEqual([['BITMEX', 'trades', 10], ['DERIBIT', 'deltas', 15]]);
+    const r = await cli('backtest', '--strategy', 'grid-mm', '--venue', 'DERIBIT', '--symbol', 'BTC-PERPETUAL', '--catalog', catalog, '--tick-size', '0.5',
+      '--param', 'size=10', '--lot-size', '10', '--no-save', '--json');
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).events).toBe(15);
+  });
+
+  it('user errors: unknown format, missing catalog data', async () => {
+    const a = await cli('data', 'import', '--format', 'csvx', '--venue', 'V', '--symbol', 'S', 'x.csv');
+    expect(a.code).toBe(2);
+    const b = await cli('backtest', '--strategy', 'grid-mm', '--venue', 'NOPE', '--symbol', 'X', '--catalog', join(tmp.dir, 'empty'), '--no-save');
+    expect(b.code).toBe(1);
+    expect(b.err).toMatch(/no data for NOPE\/X.*lockstep data import/);
+  });
+});
