@@ -74,7 +74,7 @@ describe('lockstep backtest', () => {
   });
 
   const userErrors: Array<[string, string[], number, RegExp]> = [
-    ['missing --data', ['--strategy', 'sma-cross'], 2, /--data is required/],
+    ['missing --data', ['--strategy', 'sma-cross'], 2, /--data \(or --venue and --symbol\) is required/],
     ['unknown strategy', ['--strategy', 'nope', '--data', DAY], 1, /nope/],
     ['missing file', ['--strategy', 'sma-cross', '--data', '/no/such.csv'], 1, /\/no\/such\.csv not found/],
     ['bad number', ['--strategy', 'sma-cross', '--data', DAY, '--cash', 'lots'], 2, /--cash/],
