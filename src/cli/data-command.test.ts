@@ -36,6 +36,15 @@ describe('catalog: import, ls, backtest from it', () => {
     let cash = 100_000;
     for (const f of j.fills) cash -= (f.side === 'buy' ? 1 : -1) * f.price * f.qty + f.fee;
     expect(j.cash).toBeCloseTo(cash, 6);
+    // Resample the same trades to 1-second bars and backtest those as bars.
+    const barsFile = join(tmp.dir, 'btc-1s.parquet');
+    const rs = await cli('data', 'resample', '--venue', 'BINANCE', '--symbol', 'BTCUSDT', '--catalog', catalog, '--every', '1s', '--out', barsFile);
+    expect(rs.err).toBe('');
+    const n = Number(/wrote (\d+) bars/.exec(rs.out)![1]);
+    expect(n).toBeGreaterThan(30);
+    expect(n).toBeLessThanOrEqual(61); // the sample spans one minute
+    const bt = JSON.parse((await cli('backtest', '--strategy', 'sma-cross', '--data', barsFile, '--param', 'period=5', '--lot-size', '0.001', '--param', 'size=0.01', '--cash', '100000', '--no-save', '--json')).out);
+    expect(bt.events).toBe(n);
   }, 60_000);
 
   it('Tardis files import by type and a window selects the right rows', async () => {

@@ -3,8 +3,10 @@ import { synthL2 } from '../data/synth-l2.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { readTardisCsv } from '../data/tardis-csv.ts';
 import { readBinanceCsv, readBinanceParquet } from '../data/binance-files.ts';
-import { readTickParquet } from '../data/tick-parquet.ts';
-import type { TickBatch } from '../data/tick-batch.ts';
+import { readTickFiles, readTickParquet } from '../data/tick-parquet.ts';
+import type { TickBatch, TradeBatch } from '../data/tick-batch.ts';
+import { resampleTrades, type BarRule } from '../data/resample.ts';
+import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { isoFromMicros } from '../core/time.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { UsageError } from './usage-error.ts';
 
 export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--catalog DIR] FILE...
 lockstep data ls [--catalog DIR]
+lockstep data resample --venue V --symbol S (--every 1m|30s|1h | --volume X | --dollar X) --out FILE.parquet [--catalog DIR]
 lockstep data synth --events N [--seed S] --out DIR
 
 import: reads Tardis.dev CSV (trades, quotes, incremental_book_L2, book_snapshot_N; .gz ok),
@@ -38,6 +41,7 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
   }
   if (sub === 'import') return importCommand(rest, out);
   if (sub === 'ls') return lsCommand(rest, out);
+  if (sub === 'resample') return resampleCommand(rest, out);
   if (sub !== 'synth') throw new UsageError(`data: unknown subcommand "${sub}" (see lockstep data --help)`);
   const { values } = parseFlags(rest, { events: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, chunk: { type: 'string' } }, 'data synth');
   const events = intFlag(values.events, 'events');
@@ -117,5 +121,31 @@ async function lsCommand(argv: string[], out: (s: string) => void): Promise<numb
     out([g.venue.padEnd(14), g.symbol.padEnd(14), g.kind.padEnd(14), g.rows.toLocaleString('en-US').padStart(12), String(g.days.size).padStart(6),
       isoFromMicros(g.first).padStart(30), isoFromMicros(g.last).padStart(30)].join(''));
   }
+  return 0;
+}
+
+async function resampleCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values } = parseFlags(argv, {
+    venue: { type: 'string' }, symbol: { type: 'string' }, catalog: { type: 'string' }, every: { type: 'string' }, volume: { type: 'string' },
+    dollar: { type: 'string' }, out: { type: 'string' },
+  }, 'data resample');
+  if (!values.venue || !values.symbol || !values.out) throw new UsageError('data resample: --venue, --symbol and --out are required');
+  let rule: BarRule;
+  if (values.every) {
+    const m = /^(\d+)(s|m|h|d)$/.exec(values.every);
+    if (!m) throw new UsageError('--every expects a duration like 30s, 1m, 1h or 1d');
+    rule = { every: Number(m[1]) * { s: 1e6, m: 60e6, h: 3600e6, d: 86_400e6 }[m[2] as 's' | 'm' | 'h' | 'd'] };
+  } else if (values.volume) rule = { volume: Number(values.volume) };
+  else if (values.dollar) rule = { dollar: Number(values.dollar) };
+  else throw new UsageError('data resample: choose --every, --volume or --dollar');
+  const files = await new Catalog(values.catalog ?? DEFAULT_CATALOG).select(values.venue, values.symbol);
+  if (files.trades.length === 0) throw new UsageError(`data resample: no trades for ${values.venue}/${values.symbol} in the catalog`);
+  const bars = await resampleTrades(readTickFiles<TradeBatch>(files.trades), rule);
+  const n = bars.length;
+  await writeParquetFile(resolve(values.out), {
+    timestamp: microsColumn(bars.ts.subarray(0, n)), open: bars.open.subarray(0, n), high: bars.high.subarray(0, n), low: bars.low.subarray(0, n),
+    close: bars.close.subarray(0, n), volume: bars.volume.subarray(0, n),
+  });
+  out(`wrote ${n.toLocaleString('en-US')} bars to ${resolve(values.out)}`);
   return 0;
 }
