@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runBacktest } from '../src/backtest/run-backtest.ts';
+import { createRng, normal } from '../src/core/rng.ts';
+import { synthL2 } from '../src/data/synth-l2.ts';
+import { allocQuotes, allocTrades } from '../src/data/tick-batch.ts';
+import { writeTickParquet } from '../src/data/tick-parquet.ts';
+import { BENCH_DATA, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
+
+const PART = 1_000_000;
+
+/** 5M trades + 5M quotes on a random walk, alternating, written once as 1M-row parts. */
+async function ensureTicks(): Promise<string> {
+  const dir = join(BENCH_DATA, 'ticks-5m');
+  if (existsSync(dir) && readdirSync(dir).length === 10) return dir;
+  mkdirSync(dir, { recursive: true });
+  const rng = createRng(42);
+  let p = 100;
+  let ts = Date.UTC(2024, 0, 1) * 1000;
+  for (let part = 0; part < 5; part++) {
+    const t = allocTrades(PART);
+    const q = allocQuotes(PART);
+    for (let i = 0; i < PART; i++) {
+      ts += 50;
+      p = Math.max(1, p * (1 + 0.0002 * normal(rng)));
+      const mid = Math.round(p * 100) / 100;
+      q.ts[i] = ts; q.tsLocal[i] = ts + 100; q.bidPrice[i] = mid - 0.01; q.askPrice[i] = mid + 0.01; q.bidSize[i] = 1 + Math.floor(rng.next() * 10); q.askSize[i] = 1 + Math.floor(rng.next() * 10);
+      ts += 50;
+      const up = rng.next() < 0.5;
+      t.ts[i] = ts; t.tsLocal[i] = ts + 100; t.price[i] = up ? mid + 0.01 : mid - 0.01; t.qty[i] = 1 + Math.floor(rng.next() * 5); t.aggressor[i] = up ? 1 : -1;
+    }
+    t.length = PART;
+    q.length = PART;
+    const name = String(part).padStart(5, '0');
+    await writeTickParquet(join(dir, `trades-${name}.parquet`), { kind: 'trades', batch: t });
+    await writeTickParquet(join(dir, `quotes-${name}.parquet`), { kind: 'quotes', batch: q });
+  }
+  return dir;
+}
+
+/** ~10M book deltas + ~1.5M trades from the synthetic L2 generator, written once. */
+async function ensureL2(): Promise<string> {
+  const dir = join(BENCH_DATA, 'l2-11m');
+  if (existsSync(join(dir, 'done'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  let part = 0;
+  for (const c of synthL2({ events: 11_500_000, seed: 42, chunk: PART })) {
+    const name = String(part++).padStart(5, '0');
+    await writeTickParquet(join(dir, `deltas-${name}.parquet`), { kind: 'deltas', batch: c.deltas });
+    await writeTickParquet(join(dir, `trades-${name}.parquet`), { kind: 'trades', batch: c.trades });
+  }
+  (await import('node:fs')).writeFileSync(join(dir, 'done'), '');
+  return dir;
+}
+
+/** Tick workloads: trades + quotes with a momentum strategy, and L2 + trades with grid-mm. */
+export async function ticksBench(): Promise<Record<string, unknown>> {
+  const ticks = await ensureTicks();
+  const l2 = await ensureL2();
+  const rss0 = rssMiB();
+  const t = await runBacktest({
+    strategy: 'trade-momentum', params: { fast: 50, slow: 200, size: 1 }, cash: 1e7, checkCash: false,
+    data: [{ file: ticks, instrument: { symbol: 'TICK' } }],
+  });
+  const tickRate = t.events / t.timing.totalSeconds;
+  const m = await runBacktest({
+    strategy: 'grid-mm', cash: 1e6, queue: 'probabilistic', data: [{ file: l2, instrument: { symbol: 'L2', lotSize: 0.001 } }],
+  });
+  const l2Rate = m.events / m.timing.totalSeconds;
+  const figures = {
+    ticks: { events: t.events, fills: t.fills.length, seconds: t.timing.totalSeconds, loadSeconds: t.timing.loadSeconds, eventsPerSec: tickRate, target: 5e6 },
+    l2: { events: m.events, fills: m.fills.length, seconds: m.timing.totalSeconds, loadSeconds: m.timing.loadSeconds, eventsPerSec: l2Rate, target: 2e6 },
+    rssBeforeMiB: rss0, peakRssMiB: peakRssMiB(),
+  };
+  const out = writeBenchJson('ticks', figures);
+  console.log([
+    `ticks: ${t.events.toLocaleString()} events (5M trades + 5M quotes, Parquet), trade-momentum, market orders (${t.fills.length} fills)`,
+    `  end to end        ${fmtRate(tickRate)} events/s   (target ≥ 5M; load ${t.timing.loadSeconds.toFixed(2)} s of ${t.timing.totalSeconds.toFixed(2)} s)`,
+    `L2: ${m.events.toLocaleString()} events (synthetic book deltas + trades, Parquet), grid-mm, probabilistic queue (${m.fills.length} fills)`,
+    `  end to end        ${fmtRate(l2Rate)} events/s   (target ≥ 2M; load ${m.timing.loadSeconds.toFixed(2)} s of ${m.timing.totalSeconds.toFixed(2)} s)`,
+    `  peak RSS          ${figures.peakRssMiB.toFixed(0)} MiB (process, whole bench so far)`,
+    `  → ${out}`,
+  ].join('\n'));
+  return figures;
+}
