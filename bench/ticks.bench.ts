@@ -59,7 +59,7 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
   const l2 = await ensureL2();
   const rss0 = rssMiB();
   const t = await runBacktest({
-    strategy: 'trade-momentum', params: { fast: 50, slow: 200, size: 1 }, cash: 1e7, checkCash: false,
+    strategy: 'trade-momentum', params: { fast: 10, slow: 30, size: 1 }, cash: 1e7, checkCash: false,
     data: [{ file: ticks, instrument: { symbol: 'TICK' } }],
   });
   const tickRate = t.events / t.timing.totalSeconds;

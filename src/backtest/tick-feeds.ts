@@ -5,7 +5,8 @@ import type { Instrument } from '../core/instrument.ts';
 import type { EventSource } from '../engine/event-source.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { DeltaBatch, QuoteBatch, TradeBatch } from '../data/tick-batch.ts';
-import { readTickFiles, tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
+import { tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
+import { readTickFilesAuto } from '../data/tick-files-threaded.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseDateTime } from '../core/time.ts';
@@ -53,9 +54,9 @@ export async function tickSetup(cfg: RunConfig, instruments: readonly Instrument
     const files = await feedFiles(feed.file, from, to);
     const list: EventSource[] = [];
     // Deltas first: at equal local times the book updates before trades and quotes are seen.
-    if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], wrap(windowed(readTickFiles<DeltaBatch>(files.deltas))), instruments[i], i));
-    if (files.trades.length) list.push(new TradeSource(files.trades[0], wrap(windowed(readTickFiles<TradeBatch>(files.trades))), instruments[i], i));
-    if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], wrap(windowed(readTickFiles<QuoteBatch>(files.quotes))), instruments[i], i));
+    if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], wrap(windowed(readTickFilesAuto<DeltaBatch>(files.deltas))), instruments[i], i));
+    if (files.trades.length) list.push(new TradeSource(files.trades[0], wrap(windowed(readTickFilesAuto<TradeBatch>(files.trades))), instruments[i], i));
+    if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], wrap(windowed(readTickFilesAuto<QuoteBatch>(files.quotes))), instruments[i], i));
     perFeed.push(list);
   }
   return { venue, books, sources: perFeed.flat(), perFeed };

@@ -118,3 +118,22 @@ describe('normalized tick files', () => {
     expect((err as DataError).location).toEqual({ file: f, row: 2, field: 'ts_local' });
   });
 });
+
+describe('tick files decoded on a reader thread', () => {
+  it('yield the same batches as inline reading, and errors keep file, row and field', async () => {
+    const { readTickFilesThreaded } = await import('../data/tick-files-threaded.ts');
+    const { readTickFiles, tickFilesOf } = await import('../data/tick-parquet.ts');
+    const files = (await tickFilesOf(join(tmp.dir, 'many'))).deltas;
+    const flat = async (src: AsyncIterable<DeltaLike>) => { const out: number[] = []; for await (const b of src) for (let i = 0; i < b.length; i++) out.push(b.tsLocal[i], b.price[i], b.qty[i]); return out; };
+    expect(await flat(readTickFilesThreaded<DeltaLike>(files))).toEqual(await flat(readTickFiles<DeltaLike>(files)));
+    const bad = tmp.file('trades-bad2.parquet');
+    const t = allocTrades(2);
+    t.length = 2; t.ts.set([1e15, 1e15]); t.tsLocal.set([1e15 + 10, 1e15 + 5]); t.price.set([1, 1]); t.qty.set([1, 1]);
+    await writeTickParquet(bad, { kind: 'trades', batch: t });
+    const err = await flat(readTickFilesThreaded<DeltaLike>([bad])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).location).toEqual({ file: bad, row: 2, field: 'ts_local' });
+  }, 60_000);
+});
+
+type DeltaLike = { length: number; tsLocal: Float64Array; price: Float64Array; qty: Float64Array };

@@ -54,3 +54,14 @@ describe('L2Book', () => {
     }
   });
 });
+
+describe('SideBook.setOnly', () => {
+  it('replaces the side with one level, or empties it', () => {
+    const b = new L2Book();
+    b.apply(1, 99, 1); b.apply(1, 98, 2);
+    b.bids.setOnly(100, 3);
+    expect(b.top(1, 5)).toEqual([[100, 3]]);
+    b.bids.setOnly(100, 0);
+    expect(b.bestBid()).toBeNaN();
+  });
+});

@@ -77,6 +77,17 @@ export class SideBook {
     }
   }
 
+  /** Makes `price` the only level (size 0 empties the side): top-of-book data, no shifting. */
+  setOnly(price: number, size: number): void {
+    if (size > 0) {
+      this.px[0] = price;
+      this.sz[0] = size;
+      this.n = 1;
+    } else {
+      this.n = 0;
+    }
+  }
+
   /** Removes every level. */
   clear(): void {
     this.n = 0;

@@ -129,9 +129,8 @@ export class L2Venue implements ExecutionClient {
     const i = q.instrumentIndex;
     const book = this.books[i];
     // Quote-only data: the book is the top of book.
-    book.clear();
-    if (q.bidSize > 0) book.apply(1, q.bidPrice, q.bidSize);
-    if (q.askSize > 0) book.apply(-1, q.askPrice, q.askSize);
+    book.bids.setOnly(q.bidPrice, q.bidSize);
+    book.asks.setOnly(q.askPrice, q.askSize);
     this.matchCrossed(i, q.ts);
     this.deliver(q.tsLocal);
   }

@@ -26,9 +26,9 @@ export const strategy = defineStrategy({
         const s = slow.add(trade.price);
         if (f === null || s === null || f === s || ctx.hasOpenOrders()) return;
         const target = f > s ? p.size : -p.size;
-        const delta = Number((target - ctx.position()).toFixed(9));
-        if (delta > 0) ctx.buy(delta);
-        else if (delta < 0) ctx.sell(-delta);
+        const delta = target - ctx.position();
+        if (delta > 1e-12) ctx.buy(delta);
+        else if (delta < -1e-12) ctx.sell(-delta);
       },
     };
   },
