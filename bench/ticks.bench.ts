@@ -83,3 +83,42 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
   ].join('\n'));
   return figures;
 }
+
+/** 100M synthetic L2 + trade events written once (≈ 1 GB of Parquet parts, a few minutes). */
+async function ensureL2Big(): Promise<string> {
+  const dir = join(BENCH_DATA, 'l2-100m');
+  if (existsSync(join(dir, 'done'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  let part = 0;
+  for (const c of synthL2({ events: 100_000_000, seed: 7, chunk: 2 * PART })) {
+    const name = String(part++).padStart(5, '0');
+    await writeTickParquet(join(dir, `deltas-${name}.parquet`), { kind: 'deltas', batch: c.deltas });
+    await writeTickParquet(join(dir, `trades-${name}.parquet`), { kind: 'trades', batch: c.trades });
+  }
+  (await import('node:fs')).writeFileSync(join(dir, 'done'), '');
+  return dir;
+}
+
+/** Memory workload: replaying 100M events must stream in bounded memory (RSS < 1 GiB). */
+export async function memoryBench(): Promise<Record<string, unknown>> {
+  const dir = await ensureL2Big();
+  (globalThis as { gc?: () => void }).gc?.();
+  const before = rssMiB();
+  let maxRss = before;
+  const timer = setInterval(() => { maxRss = Math.max(maxRss, rssMiB()); }, 200);
+  const r = await runBacktest({
+    strategy: 'trade-momentum', params: { fast: 500, slow: 5000, size: 0.1 }, cash: 1e6,
+    data: [{ file: dir, instrument: { symbol: 'L2', lotSize: 0.001 } }],
+  });
+  clearInterval(timer);
+  maxRss = Math.max(maxRss, rssMiB());
+  const figures = { events: r.events, seconds: r.timing.totalSeconds, eventsPerSec: r.events / r.timing.totalSeconds, rssBeforeMiB: before, maxRssDuringRunMiB: maxRss, fills: r.fills.length, target: { rssMiB: 1024 } };
+  const out = writeBenchJson('memory', figures);
+  console.log([
+    `memory: ${r.events.toLocaleString()} events streamed (L2 deltas + trades, Parquet), trade-momentum 500/5000 (${r.fills.length} fills)`,
+    `  RSS during run    ${maxRss.toFixed(0)} MiB max (before ${before.toFixed(0)} MiB)   (target < 1024)`,
+    `  end to end        ${fmtRate(figures.eventsPerSec)} events/s over ${r.timing.totalSeconds.toFixed(1)} s`,
+    `  → ${out}`,
+  ].join('\n'));
+  return figures;
+}

@@ -123,9 +123,12 @@ describe('tick files decoded on a reader thread', () => {
   it('yield the same batches as inline reading, and errors keep file, row and field', async () => {
     const { readTickFilesThreaded } = await import('../data/tick-files-threaded.ts');
     const { readTickFiles, tickFilesOf } = await import('../data/tick-parquet.ts');
-    const files = (await tickFilesOf(join(tmp.dir, 'many'))).deltas;
     const flat = async (src: AsyncIterable<DeltaLike>) => { const out: number[] = []; for await (const b of src) for (let i = 0; i < b.length; i++) out.push(b.tsLocal[i], b.price[i], b.qty[i]); return out; };
-    expect(await flat(readTickFilesThreaded<DeltaLike>(files))).toEqual(await flat(readTickFiles<DeltaLike>(files)));
+    // many small files, and one file of several 64k-row batches
+    for (const dir of ['many', 'one']) {
+      const files = (await tickFilesOf(join(tmp.dir, dir))).deltas;
+      expect(await flat(readTickFilesThreaded<DeltaLike>(files))).toEqual(await flat(readTickFiles<DeltaLike>(files)));
+    }
     const bad = tmp.file('trades-bad2.parquet');
     const t = allocTrades(2);
     t.length = 2; t.ts.set([1e15, 1e15]); t.tsLocal.set([1e15 + 10, 1e15 + 5]); t.price.set([1, 1]); t.qty.set([1, 1]);

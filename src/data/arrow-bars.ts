@@ -5,7 +5,7 @@ import { DataError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { arrowColumnToFloat64, UnsupportedColumn } from './arrow-columns.ts';
 import { barColumnsFromHeader } from './csv-bars.ts';
-import { loadParquetWasm } from './parquet-wasm.ts';
+import { readParquetTable } from './parquet-batches.ts';
 
 /** Converts one Arrow record batch of OHLCV columns (matched by name, any case) to a BarBatch. */
 export function barBatchFromArrow(rb: RecordBatch, file: string, firstRow: number): BarBatch {
@@ -45,24 +45,13 @@ export async function* readArrowBars(file: string): AsyncGenerator<BarBatch> {
   }
 }
 
-/** Streams a Parquet file one row group at a time (the file itself is never loaded whole). */
+/** Streams a Parquet file's bars in batches (decoded whole: see readParquetTable). */
 export async function* readParquetBars(file: string, batchSize = 65_536): AsyncGenerator<BarBatch> {
-  const pw = await loadParquetWasm();
-  let pf;
-  try {
-    pf = await pw.ParquetFile.fromFile(await openAsBlob(file));
-  } catch (e) {
-    throw new DataError({ file, row: 0 }, `not a readable Parquet file (${(e as Error).message})`, 'Check the file is complete Parquet');
-  }
-  const groups = pf.metadata().numRowGroups();
+  const table = await readParquetTable(file, batchSize);
   let row = 1;
-  for (let g = 0; g < groups; g++) {
-    const table = tableFromIPC((await pf.read({ rowGroups: [g], batchSize })).intoIPCStream());
-    for (const rb of table.batches) {
-      if (rb.numRows === 0) continue;
-      yield barBatchFromArrow(rb, file, row);
-      row += rb.numRows;
-    }
+  for (const rb of table.batches) {
+    if (rb.numRows === 0) continue;
+    yield barBatchFromArrow(rb, file, row);
+    row += rb.numRows;
   }
-  pf.free();
 }

@@ -1,9 +1,8 @@
-import { openAsBlob } from 'node:fs';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { DataError } from '../core/errors.ts';
 import { arrowColumnToFloat64 } from './arrow-columns.ts';
 import { allocBarBatch, type BarBatch } from './bar-batch.ts';
-import { loadParquetWasm } from './parquet-wasm.ts';
+import { readParquetTable } from './parquet-batches.ts';
 import { epochToMicros } from './text-parse.ts';
 import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type TickBatch } from './tick-batch.ts';
 import { numField, textLines } from './text-lines.ts';
@@ -138,13 +137,7 @@ export async function readBinanceKlines(file: string): Promise<BarBatch> {
  * quantity, buyer_maker) or quotes (timestamp, ask_size, ask, bid_size, bid).
  */
 export async function readBinanceParquet(file: string): Promise<TickBatch> {
-  const pw = await loadParquetWasm();
-  let t: Table;
-  try {
-    t = tableFromIPC((await (await pw.ParquetFile.fromFile(await openAsBlob(file))).read({})).intoIPCStream());
-  } catch (e) {
-    throw new DataError({ file, row: 0 }, `not a readable Parquet file (${(e as Error).message})`, 'Check the file is complete Parquet');
-  }
+  const t: Table = await readParquetTable(file);
   const names = t.schema.fields.map((f) => f.name);
   const num = (n: string, time = false) => {
     const v = t.getChild(n);

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { DataType, tableFromIPC } from 'apache-arrow';
-import { DataError } from '../core/errors.ts';
+import { DataType } from 'apache-arrow';
 import { arrowColumnToFloat64 } from './arrow-columns.ts';
-import { loadParquetWasm } from './parquet-wasm.ts';
+import { readParquetTable } from './parquet-batches.ts';
 
 /** A small Parquet file read whole: numeric columns as doubles, string columns as strings. */
 export interface ParquetColumns {
@@ -12,13 +10,7 @@ export interface ParquetColumns {
 
 /** Reads every column of a (result-sized) Parquet file into memory. */
 export async function readParquetColumns(file: string): Promise<ParquetColumns> {
-  const pw = await loadParquetWasm();
-  let table;
-  try {
-    table = tableFromIPC(pw.readParquet(await readFile(file)).intoIPCStream());
-  } catch (e) {
-    throw new DataError({ file, row: 0 }, `not a readable Parquet file (${(e as Error).message})`, 'Re-run the backtest to rewrite its result');
-  }
+  const table = await readParquetTable(file);
   const columns: Record<string, Float64Array | string[]> = {};
   for (const field of table.schema.fields) {
     const vec = table.getChild(field.name)!;

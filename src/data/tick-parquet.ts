@@ -1,11 +1,10 @@
-import { openAsBlob } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { Table as ArrowTable, type Table } from 'apache-arrow';
 import { ConfigError, DataError } from '../core/errors.ts';
 import { arrowColumnToFloat64 } from './arrow-columns.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
-import { loadParquetWasm } from './parquet-wasm.ts';
+import { readParquetTable } from './parquet-batches.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
 
 /**
@@ -80,24 +79,18 @@ function batchOf(kind: TickKind, t: Table, file: string, firstRow: number): Tick
   return { kind, batch };
 }
 
-/** Streams a normalized tick Parquet file one row group at a time. */
+/** Streams a normalized tick Parquet file in batches (decoded whole: see readParquetTable). */
 export async function* readTickParquet(file: string): AsyncGenerator<TickBatch> {
-  const pw = await loadParquetWasm();
-  let pf;
-  try {
-    pf = await pw.ParquetFile.fromFile(await openAsBlob(file));
-  } catch (e) {
-    throw new DataError({ file, row: 0 }, `not a readable Parquet file (${(e as Error).message})`, 'Check the file is complete Parquet');
-  }
-  const groups = pf.metadata().numRowGroups();
+  const table = await readParquetTable(file);
   let row = 1;
   let kind: TickKind | null = null;
-  for (let g = 0; g < groups; g++) {
-    const t = tableFromIPC((await pf.read({ rowGroups: [g] })).intoIPCStream());
+  for (const rb of table.batches) {
+    const t = new ArrowTable(rb);
     kind ??= tickKindOf(t.schema.fields.map((f) => f.name), file);
     if (t.numRows > 0) yield batchOf(kind, t, file, row);
     row += t.numRows;
   }
+  if (kind === null) tickKindOf(table.schema.fields.map((f) => f.name), file);
 }
 
 /** Tick files of a folder (or one file), grouped by kind in name order: `deltas-*.parquet`, `trades-*.parquet`, `quotes-*.parquet`. */

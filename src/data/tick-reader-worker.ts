@@ -25,11 +25,17 @@ async function serve(files: string[]): Promise<void> {
         const batch = b.batch as unknown as Record<string, unknown>;
         const transfer: ArrayBuffer[] = [];
         const seen = new Set<ArrayBufferLike>();
-        for (const v of Object.values(batch)) {
-          if (ArrayBuffer.isView(v) && !seen.has(v.buffer)) {
-            seen.add(v.buffer);
-            transfer.push(v.buffer as ArrayBuffer);
+        for (const [k, v0] of Object.entries(batch)) {
+          if (!ArrayBuffer.isView(v0)) continue;
+          // Columns can be views into one buffer shared by several batches (a decoded file):
+          // give each its own buffer so transferring it detaches nothing else.
+          let v = v0 as Float64Array;
+          if (v.byteOffset !== 0 || v.byteLength !== v.buffer.byteLength || seen.has(v.buffer)) {
+            v = v.slice();
+            batch[k] = v;
           }
+          seen.add(v.buffer);
+          transfer.push(v.buffer as ArrayBuffer);
         }
         port.postMessage({ type: 'batch', batch }, transfer);
       }

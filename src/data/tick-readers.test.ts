@@ -173,3 +173,43 @@ describe('readers on truncated and corrupted files (fuzz)', () => {
     }, 60_000);
   }
 });
+
+describe('Parquet readers on truncated and corrupted files (fuzz)', () => {
+  it('bar, tick and Binance Parquet readers: truncations and corruptions end in rows or a named DataError', async () => {
+    const { openBars } = await import('./read-bars.ts');
+    const { readTickParquet } = await import('./tick-parquet.ts');
+    const { writeTickParquet } = await import('./tick-parquet.ts');
+    const { allocTrades } = await import('./tick-batch.ts');
+    const t = allocTrades(500);
+    for (let i = 0; i < 500; i++) { t.ts[i] = 1e15 + i; t.tsLocal[i] = 1e15 + i; t.price[i] = 100 + (i % 7); t.qty[i] = 1; t.aggressor[i] = i % 2 ? 1 : -1; }
+    t.length = 500;
+    const tickFile = tmp.file('trades-fuzz-src.parquet');
+    await writeTickParquet(tickFile, { kind: 'trades', batch: t });
+    const sources: Array<[Buffer, (f: string) => Promise<unknown>]> = [
+      [readFileSync(tickFile), async (f) => collect(readTickParquet(f))],
+      [readFileSync(sharedFile('crypto/binance-btcusdt-quotes.parquet')), (f) => readBinanceParquet(f)],
+      [readFileSync(sharedFile('crypto/binance-btcusdt-trades.parquet')), async (f) => { const s = await openBars(f); return collect(s.batches); }],
+    ];
+    let seed = 7;
+    const rnd = () => { seed = (seed * 48271) % 2147483647; return seed / 2147483647; };
+    for (const [bytes, read] of sources) {
+      const variants: Buffer[] = [];
+      for (let k = 1; k <= 25; k++) variants.push(bytes.subarray(0, Math.floor((bytes.length * k) / 26)));
+      for (let k = 0; k < 40; k++) {
+        const b = Buffer.from(bytes);
+        for (let j = 0; j < 8; j++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        variants.push(b);
+      }
+      for (const v of variants) {
+        const f = tmp.file('fuzz.parquet');
+        writeFileSync(f, v);
+        try {
+          await read(f);
+        } catch (e) {
+          expect(e, String(e)).toBeInstanceOf(DataError);
+          expect((e as DataError).location.file).toBe(f);
+        }
+      }
+    }
+  }, 120_000);
+});

@@ -1,0 +1,25 @@
+import { readFile } from 'node:fs/promises';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { DataError } from '../core/errors.ts';
+import { loadParquetWasm } from './parquet-wasm.ts';
+
+/**
+ * Decodes a whole Parquet file into an Arrow table of `batchSize`-row batches. The
+ * synchronous decoder is used on purpose: a corrupted file then fails with a catchable
+ * error, whereas parquet-wasm's async reader can panic inside a callback and take the
+ * process down. (Big files are decoded on reader threads, where a crash stays contained.)
+ */
+export async function readParquetTable(file: string, batchSize = 65_536): Promise<Table> {
+  const pw = await loadParquetWasm();
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new DataError({ file, row: 0 }, `cannot read the file (${(e as Error).message})`, 'Check the path');
+  }
+  try {
+    return tableFromIPC(pw.readParquet(bytes, { batchSize }).intoIPCStream());
+  } catch (e) {
+    throw new DataError({ file, row: 0 }, `not a readable Parquet file (${String((e as Error).message ?? e).split('\n')[0]})`, 'Check the file is complete, uncorrupted Parquet');
+  }
+}
