@@ -1,14 +1,15 @@
-import { defineStrategy, roundToTick, z } from 'lockstep';
+import { defineStrategy, isOpen, roundToTick, z, type Order } from 'lockstep';
 
 /**
  * Resting-quote market maker on L2 data: keeps `levels` post-only bids and asks spaced
- * `spacing` ticks apart around the mid (the first `offset` ticks away from it), and
- * cancels and re-quotes when the mid moves by `requote` ticks. Stops quoting the side that
- * would push the position past `maxPosition`.
+ * `spacing` ticks apart around the mid (the first `offset` ticks away from it). When the
+ * mid moves by `requote` ticks the ladder is moved: quotes still at a wanted price stay
+ * (keeping their queue place), the others are cancelled and the missing prices quoted.
+ * Open orders count against `maxPosition` until they are gone (cancels travel).
  */
 export const strategy = defineStrategy({
   name: 'grid-mm',
-  description: 'Quotes N post-only levels each side around the mid; re-quotes when the mid moves',
+  description: 'Quotes N post-only levels each side around the mid; moves the ladder when the mid moves',
   params: z.strictObject({
     /** Quotes per side. */
     levels: z.number().int().min(1).max(50).default(3),
@@ -33,17 +34,32 @@ export const strategy = defineStrategy({
   },
   create(p) {
     let lastMid = Number.NaN;
+    // Our resting quotes by price, per side.
+    const bids = new Map<number, Order>();
+    const asks = new Map<number, Order>();
     return {
       onBook(_delta, ctx) {
-        const book = ctx.book();
-        const mid = book.mid();
+        const mid = ctx.book().mid();
         if (!(mid > 0)) return;
         const tick = ctx.instrument().tickSize;
         if (Math.abs(mid - lastMid) < p.requote * tick) return;
         lastMid = mid;
-        ctx.cancelAll();
-        // Cancels travel to the venue: orders still open may fill meanwhile, so they count
-        // against the position limit until they are gone.
+        const wantBid = new Set<number>();
+        const wantAsk = new Set<number>();
+        for (let k = 0; k < p.levels; k++) {
+          const away = (p.offset + k * p.spacing) * tick;
+          wantBid.add(roundToTick(Math.floor((mid - away) / tick) * tick, tick));
+          wantAsk.add(roundToTick(Math.ceil((mid + away) / tick) * tick, tick));
+        }
+        // Forget finished quotes; cancel the unwanted ones.
+        for (const [book, want] of [[bids, wantBid], [asks, wantAsk]] as const) {
+          for (const [price, o] of book) {
+            if (isOpen(o.status) && want.has(price)) continue;
+            if (isOpen(o.status)) ctx.cancel(o.id);
+            book.delete(price);
+          }
+        }
+        // Everything still open — including quotes whose cancel is in flight — counts against the limit.
         let buying = 0;
         let selling = 0;
         for (const o of ctx.openOrders()) {
@@ -51,16 +67,15 @@ export const strategy = defineStrategy({
           else selling += o.qty - o.filledQty;
         }
         const pos = ctx.position();
-        for (let k = 0; k < p.levels; k++) {
-          const away = (p.offset + k * p.spacing) * tick;
-          if (pos + buying + p.size <= p.maxPosition + 1e-9) {
-            ctx.buy(p.size, { type: 'limit', price: roundToTick(Math.floor((mid - away) / tick) * tick, tick), postOnly: true });
-            buying += p.size;
-          }
-          if (pos - selling - p.size >= -p.maxPosition - 1e-9) {
-            ctx.sell(p.size, { type: 'limit', price: roundToTick(Math.ceil((mid + away) / tick) * tick, tick), postOnly: true });
-            selling += p.size;
-          }
+        for (const price of wantBid) {
+          if (bids.has(price) || pos + buying + p.size > p.maxPosition + 1e-9) continue;
+          const r = ctx.buy(p.size, { type: 'limit', price, postOnly: true });
+          if (r.ok) { bids.set(price, r.order); buying += p.size; }
+        }
+        for (const price of wantAsk) {
+          if (asks.has(price) || pos - selling - p.size < -p.maxPosition - 1e-9) continue;
+          const r = ctx.sell(p.size, { type: 'limit', price, postOnly: true });
+          if (r.ok) { asks.set(price, r.order); selling += p.size; }
         }
       },
     };
