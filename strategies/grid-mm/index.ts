@@ -46,10 +46,12 @@ export const strategy = defineStrategy({
         lastMid = mid;
         const wantBid = new Set<number>();
         const wantAsk = new Set<number>();
+        // In ticks, with a small tolerance so float noise (100.03 / 0.01 = 10003.000000000002) never shifts a quote.
+        const midTicks = mid / tick;
         for (let k = 0; k < p.levels; k++) {
-          const away = (p.offset + k * p.spacing) * tick;
-          wantBid.add(roundToTick(Math.floor((mid - away) / tick) * tick, tick));
-          wantAsk.add(roundToTick(Math.ceil((mid + away) / tick) * tick, tick));
+          const away = p.offset + k * p.spacing;
+          wantBid.add(roundToTick(Math.floor(midTicks - away + 1e-9) * tick, tick));
+          wantAsk.add(roundToTick(Math.ceil(midTicks + away - 1e-9) * tick, tick));
         }
         // Forget finished quotes; cancel the unwanted ones.
         for (const [book, want] of [[bids, wantBid], [asks, wantAsk]] as const) {
