@@ -13,6 +13,7 @@ import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
 import { SimClock } from '../engine/sim-clock.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { BarBroker } from '../sim/bar-broker.ts';
+import { RiskEngine } from '../engine/risk-engine.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { EventSource } from '../engine/event-source.ts';
 import type { ExecutionClient } from '../engine/execution-client.ts';
@@ -167,6 +168,7 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
   const engine = new Engine({
     instruments, cash: cfg.cash, strategy: def.create(params), venue, clock, logger, expectedEvents,
     ...(books ? { books } : {}),
+    ...(cfg.risk ? { risk: new RiskEngine(cfg.risk) } : {}),
     ...(cfg.equityIntervalMicros !== undefined ? { equityIntervalMicros: cfg.equityIntervalMicros } : ticks ? { equityIntervalMicros: 1_000_000 } : {}),
   });
   engineRef = engine;
@@ -207,6 +209,7 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
     timing: { loadSeconds: load.seconds, runSeconds: Math.max(0, loop - load.seconds), totalSeconds: total },
     feeds: feedInfo(),
     fillsDigest: digest,
+    killSwitch: engine.killReason,
     logs: logger.records,
   };
 }

@@ -73,6 +73,17 @@ export const RunConfigSchema = z.strictObject({
   queuePower: z.number().positive().default(3),
   /** Tick runs: a crossed or locked book stops the run (error), is ignored, or waits for the next snapshot. */
   onCrossedBook: z.enum(['error', 'ignore', 'resnapshot']).default('error'),
+  /** Risk limits checked before every order; loss limits trip the kill switch. */
+  risk: z.strictObject({
+    maxPosition: z.number().positive().optional(),
+    maxNotional: z.number().positive().optional(),
+    maxOrderQty: z.number().positive().optional(),
+    priceBandBps: z.number().positive().optional(),
+    maxOpenOrders: z.number().int().positive().optional(),
+    maxOrdersPerSecond: z.number().int().positive().optional(),
+    maxDailyLoss: z.number().positive().optional(),
+    maxDrawdown: z.number().positive().max(1).optional(),
+  }).optional(),
   /** Equity-curve resolution in µs (default: every bar; 1 s for tick runs). */
   equityIntervalMicros: z.number().nonnegative().optional(),
 });

@@ -60,5 +60,7 @@ export interface RunResult {
   readonly feeds: readonly FeedSummary[];
   /** SHA-256 of the fills: equal digests ⇔ identical fills (empty when the run skipped it). */
   readonly fillsDigest: string;
+  /** Why the kill switch halted the strategy, or null. */
+  readonly killSwitch: string | null;
   readonly logs: readonly LogRecord[];
 }

@@ -9,6 +9,7 @@ import {
 } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { BookKeeper } from './book-reader.ts';
+import type { RiskEngine } from './risk-engine.ts';
 import type { Clock, TimerEvent } from './clock.ts';
 import { EquityRecorder } from './equity-recorder.ts';
 import type { EventSink } from './event-source.ts';
@@ -45,6 +46,8 @@ export interface EngineOptions {
   orderIdPrefix?: string;
   /** Market events expected, when known (sizes the equity curve once). */
   expectedEvents?: number;
+  /** Pre-trade limits and loss limits (kill switch); shared by backtest, paper and live. */
+  risk?: RiskEngine;
   /** L2 books kept from book deltas and shown to the strategy (tick/L2 runs). */
   books?: BookKeeper;
   /**
@@ -80,6 +83,10 @@ export class Engine implements EventSink, OrderEventSink {
   private seq = 0;
   private halted: string | null = null;
   private readonly books: BookKeeper | undefined;
+  private readonly risk: RiskEngine | undefined;
+  private readonly log: Logger;
+  /** Why the kill switch tripped (null while trading). */
+  killReason: string | null = null;
   private readonly equityInterval: number;
 
   constructor(opts: EngineOptions) {
@@ -92,6 +99,8 @@ export class Engine implements EventSink, OrderEventSink {
     this.portfolio = new Portfolio(opts.instruments, opts.cash);
     this.equity = new EquityRecorder(opts.equityIntervalMicros ? 0 : opts.expectedEvents ?? 0);
     this.books = opts.books;
+    this.risk = opts.risk;
+    this.log = opts.logger;
     this.equityInterval = opts.equityIntervalMicros ?? 0;
     this.strategy = opts.strategy;
     this.venue = opts.venue;
@@ -114,9 +123,21 @@ export class Engine implements EventSink, OrderEventSink {
     this.strategy.onStop?.(this.ctx);
   }
 
-  /** Stops accepting new orders (kill switch); existing state is kept. */
+  /** Stops accepting new orders; existing state is kept. */
   halt(reason: string): void {
     this.halted = reason;
+  }
+
+  /**
+   * Kill switch: cancels every open order, halts new orders and stops calling the
+   * strategy; the reason is logged. Idempotent.
+   */
+  kill(reason: string): void {
+    if (this.killReason !== null) return;
+    this.killReason = reason;
+    this.halt(`kill switch: ${reason}`);
+    this.log.error('kill switch tripped: cancelling every open order and halting the strategy', { reason, openOrders: this.open.size });
+    for (const o of [...this.open.values()]) this.cancel(o.id);
   }
 
   /** Orders still open. */
@@ -131,7 +152,7 @@ export class Engine implements EventSink, OrderEventSink {
     this.events++;
     this.venue.onBar?.(bar);
     this.portfolio.mark(bar.instrumentIndex, bar.close);
-    this.strategy.onBar?.(bar, this.ctx);
+    if (this.killReason === null) this.strategy.onBar?.(bar, this.ctx);
     this.venue.afterBar?.(bar);
     this.recordEquity(bar.ts);
   }
@@ -142,7 +163,7 @@ export class Engine implements EventSink, OrderEventSink {
     this.events++;
     this.venue.onTrade?.(trade);
     this.portfolio.mark(trade.instrumentIndex, trade.price);
-    this.strategy.onTrade?.(trade, this.ctx);
+    if (this.killReason === null) this.strategy.onTrade?.(trade, this.ctx);
     this.recordEquity(trade.tsLocal);
   }
 
@@ -152,7 +173,7 @@ export class Engine implements EventSink, OrderEventSink {
     this.venue.onQuote?.(quote);
     const mid = (quote.bidPrice + quote.askPrice) / 2;
     if (mid > 0) this.portfolio.mark(quote.instrumentIndex, mid);
-    this.strategy.onQuote?.(quote, this.ctx);
+    if (this.killReason === null) this.strategy.onQuote?.(quote, this.ctx);
     this.recordEquity(quote.tsLocal);
   }
 
@@ -167,7 +188,7 @@ export class Engine implements EventSink, OrderEventSink {
       const mid = books.book(delta.instrumentIndex).mid();
       if (mid > 0) this.portfolio.mark(delta.instrumentIndex, mid);
     }
-    this.strategy.onBook?.(delta, this.ctx);
+    if (this.killReason === null) this.strategy.onBook?.(delta, this.ctx);
     this.recordEquity(delta.tsLocal);
   }
 
@@ -177,6 +198,10 @@ export class Engine implements EventSink, OrderEventSink {
     const p = this.portfolio;
     p.revalue();
     this.equity.record(ts, p.equityValue, p.cash, p.grossValue);
+    if (this.risk !== undefined && this.killReason === null) {
+      const breach = this.risk.onEquity(ts, p.equityValue);
+      if (breach !== null) this.kill(breach);
+    }
   }
 
   // ---- venue reports ----------------------------------------------------------------
@@ -251,6 +276,10 @@ export class Engine implements EventSink, OrderEventSink {
       status: OrderStatus.accepted, filledQty: 0, avgFillPrice: Number.NaN, fees: 0, createdTs: now, updatedTs: now,
       reason: undefined, tag: req.tag,
     };
+    if (this.risk !== undefined) {
+      const r = this.risk.check(order, i, { portfolio: this.portfolio, openOrders: this.open.values(), now });
+      if (r) return this.reject(order, r);
+    }
     for (const check of this.checks) {
       const r = check(order, i, this.portfolio);
       if (r) return this.reject(order, r);

@@ -68,6 +68,11 @@ export class Portfolio {
   }
 
   /** Last mark price of slot `i` (NaN before the first price). */
+  /** Contract multiplier of slot `i`. */
+  multiplierOf(i: number): number {
+    return this.multiplier[i];
+  }
+
   markPrice(i: number): number {
     return this.lastPrice[i];
   }
