@@ -157,6 +157,11 @@ export class Engine implements EventSink, OrderEventSink {
     this.recordEquity(bar.ts);
   }
 
+  /** Advances time with no market event (live wake-ups): due timers fire. */
+  advanceClock(ts: Micros): void {
+    this.clock.advanceTo(ts, this.fireTimer);
+  }
+
   // Tick events run on local time (when the strategy sees them); the venue uses both stamps.
   onTrade(trade: TradeView): void {
     this.clock.advanceTo(trade.tsLocal, this.fireTimer);
