@@ -163,6 +163,11 @@ export class L2Venue implements ExecutionClient {
    * act on the book as it was (before this event), then answers due by `tsLocal` are
    * delivered.
    */
+  /** Lets requests that reached the exchange by `tsEvent` act and delivers answers due by `tsLocal` (no market event). */
+  sync(tsEvent: number, tsLocal: number): void {
+    this.advance(tsEvent, tsLocal);
+  }
+
   private advance(tsEvent: number, tsLocal: number): void {
     while (this.actions.length > 0 && this.actions[0].at <= tsEvent) {
       const a = this.actions.shift()!;

@@ -1,0 +1,80 @@
+import ccxt from 'ccxt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BookDeltaView } from '../../core/events.ts';
+import { LoopbackExchange } from './loopback-exchange.ts';
+
+const KEYS = new Map([['test-key', 'test-secret']]);
+let ex: LoopbackExchange;
+let base: string;
+
+function client(secret = 'test-secret') {
+  const c = new ccxt.binance({ apiKey: 'test-key', secret, enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
+  const api = c.urls.api as Record<string, string>;
+  api.public = `${base}/api/v3`;
+  api.private = `${base}/api/v3`;
+  return c;
+}
+
+const delta = (ts: number, side: 1 | -1, price: number, qty: number, last = false, clear = false): BookDeltaView =>
+  ({ instrumentId: 'BTCUSDT.LOOPBACK', instrumentIndex: 0, ts, tsLocal: ts, side, price, qty, isSnapshot: clear, clear, last });
+
+beforeAll(async () => {
+  ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.0001, keys: KEYS, balances: { USDT: 100_000, BTC: 1 } });
+  const t = 1.7e15;
+  ex.onDelta(delta(t, 1, 20000, 1, false, true));
+  ex.onDelta(delta(t, 1, 19999, 2));
+  ex.onDelta(delta(t, -1, 20001, 1));
+  ex.onDelta(delta(t, -1, 20002, 2, true));
+  base = await ex.listen();
+});
+afterAll(async () => ex?.close());
+
+describe('loopback exchange through the real ccxt Binance client', () => {
+  it('markets, order book and ticker', async () => {
+    const c = client();
+    const markets = await c.loadMarkets();
+    expect(markets['BTC/USDT']!.precision.price).toBe(0.01);
+    const ob = await c.fetchOrderBook('BTC/USDT');
+    expect(ob.bids[0]).toEqual([20000, 1]);
+    expect(ob.asks[1]).toEqual([20002, 2]);
+  });
+
+  it('limit order rests, market order walks the book, balances follow, cancel works', async () => {
+    const c = client();
+    await c.loadMarkets();
+    const resting = await c.createOrder('BTC/USDT', 'limit', 'buy', 0.5, 19999);
+    expect(resting.status).toBe('open');
+    expect((await c.fetchOpenOrders('BTC/USDT')).map((o) => o.id)).toEqual([resting.id]);
+    const mkt = await c.createOrder('BTC/USDT', 'market', 'buy', 1.5);
+    expect(mkt.status).toBe('closed');
+    expect(mkt.filled).toBe(1.5);
+    // 1 @ 20001 + 0.5 @ 20002 = 30,002 quote; average 20,001.333…
+    expect(mkt.cost).toBeCloseTo(30_002, 6);
+    const bal = await c.fetchBalance();
+    expect(bal.BTC.total).toBeCloseTo(2.5, 9);
+    // 100,000 − 30,002 − 0.1% taker fee (30.002); 0.5 × 19,999 locked for the resting bid
+    expect(bal.USDT.total).toBeCloseTo(100_000 - 30_002 - 30.002, 6);
+    expect(bal.USDT.used).toBeCloseTo(0.5 * 19_999, 6);
+    const cancelled = await c.cancelOrder(String(resting.id), 'BTC/USDT');
+    expect(cancelled.status).toBe('canceled');
+    expect((await c.fetchBalance()).USDT.used).toBeCloseTo(0, 9);
+    expect(await c.fetchOpenOrders('BTC/USDT')).toHaveLength(0);
+  });
+
+  it('a resting order fills when the replayed market trades through it', async () => {
+    const c = client();
+    await c.loadMarkets();
+    const o = await c.createOrder('BTC/USDT', 'limit', 'sell', 0.25, 20005);
+    ex.onTrade({ instrumentId: 'BTCUSDT.LOOPBACK', instrumentIndex: 0, ts: 1.7e15 + 1000, tsLocal: 1.7e15 + 1000, price: 20006, qty: 1, aggressor: 1 });
+    const after = await c.fetchOrder(String(o.id), 'BTC/USDT');
+    expect(after.status).toBe('closed');
+    expect(after.filled).toBe(0.25);
+  });
+
+  it('a bad signature or an unknown key is refused', async () => {
+    await expect(client('wrong-secret').fetchBalance()).rejects.toThrow(/Signature for this request is not valid/);
+    const c = client();
+    c.apiKey = 'nobody';
+    await expect(c.fetchBalance()).rejects.toThrow(ccxt.AuthenticationError);
+  });
+});
