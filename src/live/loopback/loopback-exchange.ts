@@ -9,6 +9,7 @@ import { Portfolio } from '../../engine/portfolio.ts';
 import { makerTakerFee } from '../../sim/fee-model.ts';
 import { L2Venue } from '../../sim/l2-venue.ts';
 import { checkSignature } from './binance-auth.ts';
+import { BinanceStreams } from './binance-streams.ts';
 
 /** Options of the loopback exchange. */
 export interface LoopbackOptions {
@@ -67,8 +68,17 @@ export class LoopbackExchange {
   private readonly balances = new Map<string, Map<string, { free: number; locked: number }>>();
   private readonly trades: { id: number; price: number; qty: number; time: number; buyerMaker: boolean }[] = [];
   private nextId = 1;
+  private tradeSeq = 0;
   private updateId = 1;
   private server: Server | null = null;
+  /** Websocket market streams (after listen()). */
+  streams: BinanceStreams | null = null;
+  private pendingBids: string[][] = [];
+  private pendingAsks: string[][] = [];
+  /** REST depth snapshots served (tests: resynchronization). */
+  depthSnapshots = 0;
+  /** When true the next depth update skips an update id (tests: a sequence gap). */
+  skipNextUpdateId = false;
 
   constructor(private readonly o: LoopbackOptions) {
     this.instrument = defineInstrument({ symbol: o.symbol, venue: 'LOOPBACK', tickSize: o.tickSize, lotSize: o.stepSize });
@@ -77,6 +87,11 @@ export class LoopbackExchange {
     for (const key of o.keys.keys()) {
       this.balances.set(key, new Map(Object.entries(o.balances).map(([a, v]) => [a, { free: v, locked: 0 }])));
     }
+  }
+
+  /** The exchange's book (read-only use). */
+  book(): import('../../book/l2-book.ts').L2Book {
+    return this.venue.book(0);
   }
 
   /** Exchange time (µs): the replayed market's. */
@@ -88,25 +103,46 @@ export class LoopbackExchange {
   onDelta(d: BookDeltaView): void {
     this.clock.advanceTo(Math.max(this.clock.now(), d.ts), () => {});
     this.venue.onBookDelta({ ...d, tsLocal: d.ts });
-    if (d.last) this.updateId++;
+    (d.side === 1 ? this.pendingBids : this.pendingAsks).push([String(d.price), String(d.qty)]);
+    if (!d.last) return;
+    if (this.skipNextUpdateId) {
+      this.skipNextUpdateId = false;
+      this.updateId++;
+    }
+    const first = this.updateId + 1;
+    this.updateId++;
+    const stream = `${this.o.symbol.toLowerCase()}@depth@100ms`;
+    this.streams?.publish(stream, { e: 'depthUpdate', E: Math.floor(d.ts / 1000), s: this.o.symbol, U: first, u: this.updateId, b: this.pendingBids, a: this.pendingAsks });
+    this.pendingBids = [];
+    this.pendingAsks = [];
+    const book = this.venue.book(0);
+    this.streams?.publish(`${this.o.symbol.toLowerCase()}@bookTicker`, {
+      u: this.updateId, s: this.o.symbol, b: String(book.bestBid()), B: String(book.bids.bestSize()), a: String(book.bestAsk()), A: String(book.asks.bestSize()),
+    });
   }
 
   /** Feeds one market trade. */
   onTrade(t: TradeView): void {
     this.clock.advanceTo(Math.max(this.clock.now(), t.ts), () => {});
     this.venue.onTrade({ ...t, tsLocal: t.ts });
-    this.trades.push({ id: this.trades.length + 1, price: t.price, qty: t.qty, time: Math.floor(t.ts / 1000), buyerMaker: t.aggressor === -1 });
+    const tr = { id: ++this.tradeSeq, price: t.price, qty: t.qty, time: Math.floor(t.ts / 1000), buyerMaker: t.aggressor === -1 };
+    this.trades.push(tr);
     if (this.trades.length > 1000) this.trades.shift();
+    this.streams?.publish(`${this.o.symbol.toLowerCase()}@trade`, {
+      e: 'trade', E: tr.time, s: this.o.symbol, t: tr.id, p: String(tr.price), q: String(tr.qty), T: tr.time, m: tr.buyerMaker, M: true,
+    });
   }
 
   /** Starts the HTTP API on 127.0.0.1; returns the base URL. */
   async listen(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.streams = new BinanceStreams(this.server);
     await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {
+    this.streams?.close();
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
   }
 
@@ -202,6 +238,7 @@ export class LoopbackExchange {
       case 'GET /api/v3/time': return { serverTime: Date.now() };
       case 'GET /api/v3/exchangeInfo': return this.exchangeInfo();
       case 'GET /api/v3/depth': {
+        this.depthSnapshots++;
         const n = Number(p.get('limit') ?? 100);
         const fmt = (side: 1 | -1) => book.top(side, n).map(([px, q]) => [String(px), String(q)]);
         return { lastUpdateId: this.updateId, bids: fmt(1), asks: fmt(-1) };

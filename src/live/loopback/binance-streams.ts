@@ -1,0 +1,68 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * Binance's public market streams over websocket for the loopback exchange: clients
+ * connect to /ws/… and send {"method":"SUBSCRIBE","params":["btcusdt@depth@100ms", …]}; the
+ * exchange pushes diff-depth (with U/u update ids), trade and bookTicker events.
+ */
+export class BinanceStreams {
+  private readonly wss: WebSocketServer;
+  private readonly subs = new Map<WebSocket, Set<string>>();
+
+  constructor(server: Server) {
+    this.wss = new WebSocketServer({ noServer: true });
+    server.on('upgrade', (req: IncomingMessage, socket, head) => {
+      if (!(req.url ?? '').startsWith('/ws')) {
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  /** Subscribed streams (tests wait for them). */
+  subscribed(stream: string): boolean {
+    for (const s of this.subs.values()) if (s.has(stream)) return true;
+    return false;
+  }
+
+  /** Sends an event to every socket subscribed to `stream`. */
+  publish(stream: string, event: unknown): void {
+    let text: string | null = null;
+    for (const [ws, s] of this.subs) {
+      if (!s.has(stream) || ws.readyState !== ws.OPEN) continue;
+      text ??= JSON.stringify(event);
+      ws.send(text);
+    }
+  }
+
+  /** Drops every connection (tests: the client must reconnect and resynchronize). */
+  dropAll(): void {
+    for (const ws of this.subs.keys()) ws.terminate();
+    this.subs.clear();
+  }
+
+  close(): void {
+    this.dropAll();
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket): void {
+    const s = new Set<string>();
+    this.subs.set(ws, s);
+    ws.on('close', () => this.subs.delete(ws));
+    ws.on('message', (data) => {
+      let m: { method?: string; params?: string[]; id?: number };
+      try {
+        m = JSON.parse(String(data));
+      } catch {
+        ws.send(JSON.stringify({ error: { code: 2, msg: 'Invalid JSON' } }));
+        return;
+      }
+      if (m.method === 'SUBSCRIBE') for (const p of m.params ?? []) s.add(p);
+      else if (m.method === 'UNSUBSCRIBE') for (const p of m.params ?? []) s.delete(p);
+      ws.send(JSON.stringify({ result: null, id: m.id ?? null }));
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import ccxt from 'ccxt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BookDeltaView } from '../../core/events.ts';
+import { LoopbackExchange } from './loopback-exchange.ts';
+
+let ex: LoopbackExchange;
+let base: string;
+let t = 1.7e15;
+
+const delta = (side: 1 | -1, price: number, qty: number, last = false, clear = false): BookDeltaView =>
+  ({ instrumentId: 'BTCUSDT.LOOPBACK', instrumentIndex: 0, ts: t, tsLocal: t, side, price, qty, isSnapshot: clear, clear, last });
+
+async function pro() {
+  const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
+  const api = c.urls.api as Record<string, unknown>;
+  api.public = `${base}/api/v3`;
+  api.private = `${base}/api/v3`;
+  (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
+  await c.loadHttpProxyAgent(); // ccxt needs its http agent for plain ws:// URLs
+  return c;
+}
+
+type Book = { bids: number[][]; asks: number[][] };
+
+/** Watches until the book satisfies `pred`, nudging the exchange with no-op updates (each watch resolves on an update). */
+async function watchUntil(c: Awaited<ReturnType<typeof pro>>, pred: (b: Book) => boolean): Promise<Book> {
+  for (let k = 0; k < 50; k++) {
+    const w = c.watchOrderBook('BTC/USDT').then((b) => b as unknown as Book, () => null);
+    await new Promise((r) => setTimeout(r, 30));
+    t += 10;
+    const top = ex.streams && ex.book().bestBid();
+    ex.onDelta(delta(1, top as number, ex.book().depthAt(1, top as number), true)); // re-states the best bid
+    const b = await w;
+    if (b && pred(b)) return b;
+  }
+  throw new Error('book never reached the expected state');
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+beforeAll(async () => {
+  ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.0001, keys: new Map([['k', 's']]), balances: {} });
+  ex.onDelta(delta(1, 20000, 1, false, true));
+  ex.onDelta(delta(-1, 20001, 1, true));
+  base = await ex.listen();
+});
+afterAll(async () => ex?.close());
+
+describe('loopback market streams through ccxt.pro', () => {
+  it('watchOrderBook: REST snapshot + diff stream; a dropped socket reconnects and the book resynchronizes; a gap re-snapshots', async () => {
+    const c = await pro();
+    await c.loadMarkets();
+    const first = c.watchOrderBook('BTC/USDT');
+    await until(() => ex.streams!.subscribed('btcusdt@depth@100ms'));
+    t += 1000;
+    ex.onDelta(delta(1, 20000.5, 2, true));
+    let ob: Book = (await first) as unknown as Book;
+    const snaps0 = ex.depthSnapshots;
+    expect(ob.bids[0]).toEqual([20000.5, 2]);
+    expect(ob.asks[0]).toEqual([20001, 1]);
+    // drop every socket: watching again reconnects, re-subscribes and re-snapshots
+    ex.streams!.dropAll();
+    await new Promise((r) => setTimeout(r, 50));
+    t += 1000;
+    ex.onDelta(delta(-1, 20001, 0, false));
+    ex.onDelta(delta(-1, 20002, 3, true)); // happens while the client is disconnected
+    ob = await watchUntil(c, (b) => b.asks[0]?.[0] === 20002);
+    expect(ob.asks[0]).toEqual([20002, 3]);
+    expect(ex.depthSnapshots).toBeGreaterThan(snaps0); // a new REST snapshot after the reconnect
+    const snaps1 = ex.depthSnapshots;
+    // a sequence gap (an update id skipped): the client notices and re-snapshots
+    ex.skipNextUpdateId = true;
+    t += 1000;
+    ex.onDelta(delta(1, 19999, 4, true));
+    ob = await watchUntil(c, (b) => b.bids.some((l) => l[0] === 19999));
+    expect(ob.bids.find((l) => l[0] === 19999)).toEqual([19999, 4]);
+    expect(ex.depthSnapshots).toBeGreaterThan(snaps1); // the gap forced a re-snapshot
+    await c.close();
+  }, 30_000);
+
+  it('watchTrades', async () => {
+    const c = await pro();
+    await c.loadMarkets();
+    const w = c.watchTrades('BTC/USDT');
+    await until(() => ex.streams!.subscribed('btcusdt@trade'));
+    ex.onTrade({ instrumentId: 'BTCUSDT.LOOPBACK', instrumentIndex: 0, ts: t, tsLocal: t, price: 20001, qty: 0.5, aggressor: 1 });
+    const trades = await w;
+    expect(trades.at(-1)!.price).toBe(20001);
+    expect(trades.at(-1)!.side).toBe('buy');
+    await c.close();
+  }, 30_000);
+});
