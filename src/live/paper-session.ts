@@ -1,0 +1,134 @@
+import { L2BookKeeper } from '../book/book-keeper.ts';
+import type { TradeView } from '../core/events.ts';
+import type { Instrument } from '../core/instrument.ts';
+import { Engine } from '../engine/engine.ts';
+import { MemoryLogger } from '../engine/logger.ts';
+import { RiskEngine, type RiskLimits } from '../engine/risk-engine.ts';
+import type { StrategyDefinition } from '../engine/strategy.ts';
+import { L2Venue } from '../sim/l2-venue.ts';
+import type { FeeModel } from '../sim/fee-model.ts';
+import { constantLatency, type LatencyModel } from '../sim/latency-model.ts';
+import { riskAverseQueue, type QueueModel } from '../sim/queue-model.ts';
+import { BookDiff } from './book-diff.ts';
+import { LiveClock } from './live-clock.ts';
+
+/** The slice of a ccxt.pro exchange a live session uses (public market streams). */
+export interface MarketStreams {
+  watchOrderBook(symbol: string, limit?: number): Promise<{ bids: number[][]; asks: number[][]; timestamp?: number }>;
+  watchTrades(symbol: string): Promise<Array<{ id?: string; timestamp?: number; price: number; amount: number; side?: string }>>;
+  close(): Promise<unknown>;
+}
+
+export interface PaperSessionOptions {
+  strategy: StrategyDefinition;
+  /** Validated strategy params. */
+  params: unknown;
+  exchange: MarketStreams;
+  /** ccxt symbol, e.g. BTC/USDT. */
+  symbol: string;
+  instrument: Instrument;
+  cash: number;
+  fees: FeeModel;
+  latency?: LatencyModel;
+  queue?: QueueModel;
+  risk?: RiskLimits;
+  /** Stop after this many market events (tests) … */
+  maxEvents?: number;
+  /** … or after this long. */
+  maxMillis?: number;
+  /** Book depth requested from the exchange. */
+  depth?: number;
+}
+
+/** What a session produced. */
+export interface PaperSessionResult {
+  readonly engine: Engine;
+  readonly events: number;
+  readonly reconnects: number;
+  readonly logger: MemoryLogger;
+}
+
+/**
+ * Paper trading: the live order book and trades (through ccxt.pro) become the same
+ * normalized events a replay produces, drive the same engine and strategy, and orders
+ * fill in the simulated L2 venue against the live book. Time is the local receive time;
+ * a stream that fails (socket dropped, sequence gap) is watched again, which makes ccxt
+ * reconnect and re-snapshot, and the book is rebuilt from that snapshot.
+ */
+export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSessionResult> {
+  const clock = new LiveClock();
+  const logger = new MemoryLogger(() => clock.now());
+  const venue = new L2Venue({ instruments: [o.instrument], clock, fees: o.fees, latency: o.latency ?? constantLatency(0, 0), queue: o.queue ?? riskAverseQueue });
+  const engine = new Engine({
+    instruments: [o.instrument], cash: o.cash, strategy: o.strategy.create(o.params as never), venue, clock, logger,
+    books: new L2BookKeeper(1, 'ignore'), equityIntervalMicros: 1_000_000, ...(o.risk ? { risk: new RiskEngine(o.risk) } : {}),
+  });
+  clock.onWake = (now) => engine.advanceClock(now);
+  const diff = new BookDiff();
+  let events = 0;
+  let reconnects = 0;
+  let stopped = false;
+  const t0 = Date.now();
+  const done = () => stopped || (o.maxEvents !== undefined && events >= o.maxEvents) || (o.maxMillis !== undefined && Date.now() - t0 >= o.maxMillis);
+  engine.start();
+  const books = (async () => {
+    while (!done()) {
+      let ob;
+      try {
+        ob = await o.exchange.watchOrderBook(o.symbol, o.depth);
+      } catch (e) {
+        if (done()) break;
+        reconnects++;
+        logger.warn('order book stream failed; watching again (reconnect + re-snapshot)', { error: String(e) });
+        diff.reset();
+        await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** Math.min(reconnects, 6))));
+        continue;
+      }
+      const now = clock.now();
+      for (const d of diff.diff(ob.bids, ob.asks, now, now, o.instrument.id, 0)) {
+        engine.onBookDelta(d);
+        events++;
+      }
+    }
+  })();
+  const trades = (async () => {
+    let lastId: string | undefined;
+    let lastTs = -Infinity;
+    while (!done()) {
+      let list;
+      try {
+        list = await o.exchange.watchTrades(o.symbol);
+      } catch (e) {
+        if (done()) break;
+        reconnects++;
+        logger.warn('trade stream failed; watching again', { error: String(e) });
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      // ccxt keeps a rolling cache: deliver only trades not seen yet.
+      let start = 0;
+      if (lastId !== undefined) {
+        const k = list.findIndex((x) => x.id === lastId);
+        start = k >= 0 ? k + 1 : list.findIndex((x) => (x.timestamp ?? 0) > lastTs);
+        if (start < 0) start = list.length;
+      }
+      for (const x of list.slice(start)) {
+        const now = clock.now();
+        const v: TradeView = { instrumentId: o.instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, price: x.price, qty: x.amount, aggressor: x.side === 'buy' ? 1 : x.side === 'sell' ? -1 : 0 };
+        engine.onTrade(v);
+        events++;
+        lastId = x.id;
+        lastTs = x.timestamp ?? lastTs;
+      }
+    }
+  })();
+  const timer = o.maxMillis !== undefined ? setTimeout(() => { stopped = true; }, o.maxMillis) : null;
+  await Promise.race([books, trades]);
+  stopped = true;
+  if (timer) clearTimeout(timer);
+  engine.stop();
+  clock.close();
+  await o.exchange.close();
+  await Promise.allSettled([books, trades]);
+  return { engine, events, reconnects, logger };
+}
