@@ -2,6 +2,8 @@ import { LockstepError } from '../core/errors.ts';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
 import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { DATA_HELP, dataCommand } from './data-command.ts';
+import { LIVE_HELP, liveCommand } from './live-command.ts';
+import { VENUE_HELP, venueCommand } from './venue-command.ts';
 import { OPTIMIZE_HELP, optimizeCommand } from './optimize-command.ts';
 import { WALKFORWARD_HELP, walkforwardCommand } from './walkforward-command.ts';
 
@@ -14,7 +16,9 @@ Commands:
   report      write the HTML tearsheet of a saved run, or compare several
   optimize    search strategy parameters (grid, random, genetic, Optuna TPE/CMA-ES/NSGA-II)
   walkforward walk-forward analysis: optimize in sample, evaluate out of sample
-  data        data tools: synth (synthetic L2 + trades stream)
+  data        data tools: import, ls, resample, synth
+  live        run a strategy on a live market (paper mode)
+  venue       venue serve: a loopback Binance-compatible exchange on 127.0.0.1
   help        show this text (or: lockstep <command> --help)
 
 ${BACKTEST_HELP}
@@ -25,7 +29,11 @@ ${OPTIMIZE_HELP}
 
 ${WALKFORWARD_HELP}
 
-${DATA_HELP}`;
+${DATA_HELP}
+
+${LIVE_HELP}
+
+${VENUE_HELP}`;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
@@ -35,6 +43,8 @@ const COMMANDS: Record<string, Command> = {
   optimize: optimizeCommand,
   walkforward: walkforwardCommand,
   data: dataCommand,
+  live: liveCommand,
+  venue: venueCommand,
 };
 
 /**

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { tickFilesOf } from '../data/tick-parquet.ts';
+import { LoopbackExchange } from '../live/loopback/loopback-exchange.ts';
+import { replayMarket } from '../live/loopback/replay-market.ts';
+import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
+import { UsageError } from './usage-error.ts';
+
+export const VENUE_HELP = `lockstep venue serve --data DIR [--port N] [--speed X] [--symbol BTCUSDT --base BTC --quote USDT]
+    [--tick-size 0.01 --step-size 0.001] [--balance USDT=100000 ...] [--keys-file FILE]
+
+Starts a loopback exchange on 127.0.0.1 speaking Binance's spot REST and websocket API
+(the subset ccxt uses) whose market replays the tick files in DIR (deltas-*, trades-*) at
+X × real time. API keys come from --keys-file (JSON {"key": "secret"}, keep it outside
+the repository) or LOCKSTEP_LOOPBACK_KEYS (key:secret,key2:secret2); they are never
+printed. Prints "listening on URL" and runs until interrupted or the data ends.`;
+
+export async function venueCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'serve') {
+    out(VENUE_HELP);
+    return sub === undefined || sub === '--help' || sub === '-h' ? 0 : 2;
+  }
+  const { values } = parseFlags(rest, {
+    data: { type: 'string' }, port: { type: 'string' }, speed: { type: 'string' }, symbol: { type: 'string' }, base: { type: 'string' },
+    quote: { type: 'string' }, 'tick-size': { type: 'string' }, 'step-size': { type: 'string' }, balance: { type: 'string', multiple: true },
+    'keys-file': { type: 'string' },
+  }, 'venue serve');
+  if (!values.data) throw new UsageError('venue serve: --data DIR is required');
+  const keys = new Map<string, string>();
+  if (values['keys-file']) {
+    const obj = JSON.parse(readFileSync(values['keys-file'], 'utf8')) as Record<string, string>;
+    for (const [k, s] of Object.entries(obj)) keys.set(k, s);
+  }
+  for (const pair of (process.env.LOCKSTEP_LOOPBACK_KEYS ?? '').split(',').filter(Boolean)) {
+    const [k, s] = pair.split(':');
+    if (k && s) keys.set(k, s);
+  }
+  const balances = Object.fromEntries(Object.entries(keyValues(values.balance ?? ['USDT=100000', 'BTC=10'], 'balance')).map(([a, v]) => [a, Number(v)]));
+  const ex = new LoopbackExchange({
+    symbol: values.symbol ?? 'BTCUSDT', base: values.base ?? 'BTC', quote: values.quote ?? 'USDT',
+    tickSize: numberFlag(values['tick-size'], 'tick-size') ?? 0.01, stepSize: numberFlag(values['step-size'], 'step-size') ?? 0.001, keys, balances,
+  });
+  const url = await ex.listen(numberFlag(values.port, 'port') ?? 0);
+  out(`listening on ${url} (${keys.size} API key${keys.size === 1 ? '' : 's'})`);
+  const stop = new AbortController();
+  const onSig = () => stop.abort();
+  process.once('SIGINT', onSig);
+  process.once('SIGTERM', onSig);
+  const files = await tickFilesOf(values.data);
+  const n = await replayMarket(ex, files, numberFlag(values.speed, 'speed') ?? 1, stop.signal);
+  out(`replayed ${n.toLocaleString('en-US')} events`);
+  await ex.close();
+  return 0;
+}
