@@ -137,7 +137,14 @@ export class Engine implements EventSink, OrderEventSink {
     this.killReason = reason;
     this.halt(`kill switch: ${reason}`);
     this.log.error('kill switch tripped: cancelling every open order and halting the strategy', { reason, openOrders: this.open.size });
-    for (const o of [...this.open.values()]) this.cancel(o.id);
+    this.cancelOpenOrders();
+  }
+
+  /** Cancels every open order (kill switch, end of a live session); returns how many were asked. */
+  cancelOpenOrders(): number {
+    const list = [...this.open.values()];
+    for (const o of list) this.cancel(o.id);
+    return list.length;
   }
 
   /** Orders still open. */
@@ -155,6 +162,17 @@ export class Engine implements EventSink, OrderEventSink {
     if (this.killReason === null) this.strategy.onBar?.(bar, this.ctx);
     this.venue.afterBar?.(bar);
     this.recordEquity(bar.ts);
+  }
+
+  /**
+   * Adopts an order that already rests at the venue (start-up reconciliation after a
+   * restart): it becomes an open order of this engine without being sent again.
+   */
+  adopt(order: Order): void {
+    if (this.open.get(order.id)) return;
+    this.orders.push(order);
+    this.open.add(order);
+    this.bus.publish('order', order);
   }
 
   /** Advances time with no market event (live wake-ups): due timers fire. */

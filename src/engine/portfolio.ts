@@ -68,6 +68,14 @@ export class Portfolio {
   }
 
   /** Last mark price of slot `i` (NaN before the first price). */
+  /** Sets a position and cash read from a venue at start-up (reconciliation), before any fill. */
+  adopt(i: number, qty: number, avgPrice: number, cash: number): void {
+    this.qty[i] = qty;
+    this.avgPrice[i] = qty === 0 ? Number.NaN : avgPrice;
+    if (Number.isNaN(this.lastPrice[i]) && qty !== 0) this.lastPrice[i] = avgPrice;
+    this.cash = cash;
+  }
+
   /** Contract multiplier of slot `i`. */
   multiplierOf(i: number): number {
     return this.multiplier[i];

@@ -6,6 +6,7 @@ import { MemoryLogger } from '../engine/logger.ts';
 import { RiskEngine, type RiskLimits } from '../engine/risk-engine.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { L2Venue } from '../sim/l2-venue.ts';
+import type { ExecutionClient } from '../engine/execution-client.ts';
 import type { FeeModel } from '../sim/fee-model.ts';
 import { constantLatency, type LatencyModel } from '../sim/latency-model.ts';
 import { riskAverseQueue, type QueueModel } from '../sim/queue-model.ts';
@@ -38,6 +39,16 @@ export interface PaperSessionOptions {
   maxMillis?: number;
   /** Book depth requested from the exchange. */
   depth?: number;
+  /**
+   * Live mode: where orders go instead of the simulated venue, and what to adopt from the
+   * venue before the strategy starts (open orders, balances).
+   */
+  live?: {
+    execution: (clock: LiveClock, logger: MemoryLogger) => ExecutionClient & { close(): Promise<void> };
+    reconcile?: (engine: Engine, clock: LiveClock) => Promise<void>;
+    /** Client order id prefix, unique per session (ids stay unique across restarts). */
+    orderIdPrefix: string;
+  };
 }
 
 /** What a session produced. */
@@ -58,9 +69,11 @@ export interface PaperSessionResult {
 export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSessionResult> {
   const clock = new LiveClock();
   const logger = new MemoryLogger(() => clock.now());
-  const venue = new L2Venue({ instruments: [o.instrument], clock, fees: o.fees, latency: o.latency ?? constantLatency(0, 0), queue: o.queue ?? riskAverseQueue });
+  const live = o.live?.execution(clock, logger);
+  const venue = live ?? new L2Venue({ instruments: [o.instrument], clock, fees: o.fees, latency: o.latency ?? constantLatency(0, 0), queue: o.queue ?? riskAverseQueue });
   const engine = new Engine({
     instruments: [o.instrument], cash: o.cash, strategy: o.strategy.create(o.params as never), venue, clock, logger,
+    ...(o.live ? { orderIdPrefix: o.live.orderIdPrefix } : {}),
     books: new L2BookKeeper(1, 'ignore'), equityIntervalMicros: 1_000_000, ...(o.risk ? { risk: new RiskEngine(o.risk) } : {}),
   });
   clock.onWake = (now) => engine.advanceClock(now);
@@ -70,6 +83,7 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   let stopped = false;
   const t0 = Date.now();
   const done = () => stopped || (o.maxEvents !== undefined && events >= o.maxEvents) || (o.maxMillis !== undefined && Date.now() - t0 >= o.maxMillis);
+  if (o.live?.reconcile) await o.live.reconcile(engine, clock);
   engine.start();
   const books = (async () => {
     while (!done()) {
@@ -127,6 +141,7 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   stopped = true;
   if (timer) clearTimeout(timer);
   engine.stop();
+  await live?.close();
   clock.close();
   await o.exchange.close();
   await Promise.allSettled([books, trades]);

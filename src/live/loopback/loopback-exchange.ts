@@ -247,6 +247,15 @@ export class LoopbackExchange {
         return this.trades.slice(-Number(p.get('limit') ?? 500)).map((t) => ({ id: t.id, price: String(t.price), qty: String(t.qty), quoteQty: String(t.price * t.qty), time: t.time, isBuyerMaker: t.buyerMaker, isBestMatch: true }));
       case 'GET /api/v3/ticker/bookTicker':
         return { symbol: this.o.symbol, bidPrice: String(book.bestBid()), bidQty: String(book.bids.bestSize()), askPrice: String(book.bestAsk()), askQty: String(book.asks.bestSize()) };
+      case 'GET /api/v3/ticker/24hr': {
+        const last = this.trades.at(-1)?.price ?? book.mid();
+        const now = Date.now();
+        return {
+          symbol: this.o.symbol, lastPrice: String(last), bidPrice: String(book.bestBid()), bidQty: String(book.bids.bestSize()), askPrice: String(book.bestAsk()),
+          askQty: String(book.asks.bestSize()), openPrice: String(last), highPrice: String(last), lowPrice: String(last), volume: '0', quoteVolume: '0',
+          priceChange: '0', priceChangePercent: '0', weightedAvgPrice: String(last), openTime: now - 86_400_000, closeTime: now, count: this.trades.length,
+        };
+      }
       case 'GET /api/v3/account': {
         const key = signed();
         return { makerCommission: 10, takerCommission: 10, canTrade: true, canWithdraw: false, canDeposit: false, updateTime: Date.now(), accountType: 'SPOT', permissions: ['SPOT'],

@@ -1,0 +1,184 @@
+import { Liquidity } from '../core/fill.ts';
+import type { Instrument } from '../core/instrument.ts';
+import { OrderStatus, OrderType, RejectReason, Side, TimeInForce, type Order, type OrderChanges } from '../core/order.ts';
+import type { Clock } from '../engine/clock.ts';
+import type { ExecutionClient, OrderEventSink, Refusal } from '../engine/execution-client.ts';
+import type { Logger } from '../engine/logger.ts';
+import type { Portfolio } from '../engine/portfolio.ts';
+
+/** The ccxt calls live order routing uses. */
+export interface CcxtTrading {
+  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  cancelOrder(id: string, symbol: string): Promise<CcxtOrder>;
+  fetchOrder(id: string, symbol: string): Promise<CcxtOrder>;
+  fetchOpenOrders(symbol: string): Promise<CcxtOrder[]>;
+}
+
+/** The fields of a ccxt order we read. */
+export interface CcxtOrder {
+  id: string;
+  clientOrderId?: string;
+  status?: string;
+  side?: string;
+  type?: string;
+  price?: number;
+  amount?: number;
+  filled?: number;
+  average?: number;
+  cost?: number;
+  fee?: { cost?: number };
+  postOnly?: boolean;
+}
+
+interface Tracked {
+  order: Order;
+  exchangeId: string | null;
+  /** Filled quantity and cost already reported to the engine. */
+  reported: number;
+  reportedCost: number;
+  cancelRequested: boolean;
+}
+
+/**
+ * Live order routing through ccxt: every order gets a client order id (`<prefix><seq>`),
+ * is sent asynchronously (the engine sees it accepted at once), retried with the same
+ * client id on a network error (the exchange refuses duplicates, so a retry never doubles
+ * an order), and followed by polling until it is done; fills are reported as the filled
+ * quantity grows. The state machine is the engine's: accepted → partially filled →
+ * filled | cancelled | rejected.
+ */
+export class CcxtExecution implements ExecutionClient {
+  private sink!: OrderEventSink;
+  private readonly tracked = new Map<Order, Tracked>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly ex: CcxtTrading,
+    private readonly symbol: string,
+    private readonly instrument: Instrument,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly pollMillis = 100,
+    private readonly retries = 3,
+  ) {}
+
+  bind(sink: OrderEventSink, _account: Portfolio): void {
+    this.sink = sink;
+    this.timer = setInterval(() => this.poll(), this.pollMillis);
+    this.timer.unref?.();
+  }
+
+  /** Follows an order that already rests at the exchange (reconciliation). */
+  track(order: Order, exchangeId: string, filled: number): void {
+    this.tracked.set(order, { order, exchangeId, reported: filled, reportedCost: 0, cancelRequested: false });
+  }
+
+  submit(order: Order): Refusal | null {
+    const t: Tracked = { order, exchangeId: null, reported: 0, reportedCost: 0, cancelRequested: false };
+    this.tracked.set(order, t);
+    const params: Record<string, unknown> = { clientOrderId: order.id };
+    if (order.postOnly) params.postOnly = true;
+    if (order.tif === TimeInForce.IOC || order.tif === TimeInForce.FOK) params.timeInForce = order.tif;
+    const type = order.type === OrderType.market ? 'market' : 'limit';
+    this.run(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const r = await this.ex.createOrder(this.symbol, type, order.side, order.qty, type === 'limit' ? order.price : undefined, params);
+          t.exchangeId = r.id;
+          this.apply(t, r);
+          return;
+        } catch (e) {
+          const name = (e as Error).constructor?.name ?? '';
+          if (/Network|RequestTimeout|ExchangeNotAvailable/.test(name) && attempt < this.retries) {
+            this.log.warn('order request failed; retrying with the same client id', { id: order.id, error: String(e) });
+            continue;
+          }
+          if (/Duplicate/i.test(String(e))) return; // an earlier attempt did arrive: polling finds it by client id
+          this.tracked.delete(order);
+          this.sink.statusChanged(order, OrderStatus.rejected, /insufficient/i.test(String(e)) ? RejectReason.insufficientCash : String(e).slice(0, 200));
+          return;
+        }
+      }
+    });
+    return null;
+  }
+
+  cancel(order: Order): 'pending' {
+    const t = this.tracked.get(order);
+    if (t) t.cancelRequested = true;
+    this.run(async () => {
+      for (let k = 0; k < 50 && t && t.exchangeId === null && this.tracked.has(order); k++) await new Promise((r) => setTimeout(r, 10));
+      if (!t || t.exchangeId === null || !this.tracked.has(order)) return;
+      try {
+        this.apply(t, await this.ex.cancelOrder(t.exchangeId, this.symbol));
+      } catch (e) {
+        this.log.warn('cancel failed (already done?)', { id: order.id, error: String(e) });
+        await this.refresh(t);
+      }
+    });
+    return 'pending';
+  }
+
+  replace(_order: Order, _changes: OrderChanges): Refusal | null {
+    return { reason: RejectReason.notOpen, message: 'replace is not supported live yet: cancel and submit a new order' };
+  }
+
+  /** Waits for every request in flight, takes a last look at every order, then stops polling. */
+  async close(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.tracked.values()].map((t) => this.refresh(t)));
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private run(fn: () => Promise<void>): void {
+    const p = fn().finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  private poll(): void {
+    for (const t of this.tracked.values()) if (t.exchangeId !== null) this.run(() => this.refresh(t));
+  }
+
+  private async refresh(t: Tracked): Promise<void> {
+    if (t.exchangeId === null || !this.tracked.has(t.order)) return;
+    try {
+      this.apply(t, await this.ex.fetchOrder(t.exchangeId, this.symbol));
+    } catch (e) {
+      this.log.warn('order status poll failed', { id: t.order.id, error: String(e) });
+    }
+  }
+
+  /** Reports what changed since the last look: new fills, then a final status. */
+  private apply(t: Tracked, r: CcxtOrder): void {
+    if (!this.tracked.has(t.order)) return;
+    const filled = r.filled ?? 0;
+    if (filled > t.reported + 1e-12) {
+      const qty = filled - t.reported;
+      // The price of the new part: total cost minus what was already reported.
+      const cost = r.cost ?? filled * (r.average ?? r.price ?? Number.NaN);
+      const price = t.reported > 0 && cost > t.reportedCost ? (cost - t.reportedCost) / qty : r.average ?? r.price ?? cost / filled;
+      t.reportedCost = cost;
+      const fee = (r.fee?.cost ?? 0) * (qty / Math.max(filled, 1e-12));
+      t.reported = filled;
+      this.sink.fillReceived(t.order, price, qty, fee, r.type === 'market' ? Liquidity.taker : Liquidity.maker);
+    }
+    if (r.status === 'canceled' || r.status === 'expired' || r.status === 'rejected') {
+      this.tracked.delete(t.order);
+      if (t.order.status !== OrderStatus.filled) this.sink.statusChanged(t.order, r.status === 'canceled' ? OrderStatus.cancelled : r.status === 'expired' ? OrderStatus.expired : OrderStatus.rejected, r.status);
+    } else if (r.status === 'closed') {
+      this.tracked.delete(t.order);
+    }
+  }
+}
+
+/** An engine order object for an order found open at the exchange (reconciliation). */
+export function orderFromExchange(r: CcxtOrder, instrument: Instrument, now: number): Order {
+  return {
+    id: r.clientOrderId ?? `ex-${r.id}`, instrumentId: instrument.id, side: r.side === 'sell' ? Side.sell : Side.buy,
+    type: r.type === 'market' ? OrderType.market : OrderType.limit, tif: TimeInForce.GTC, postOnly: r.postOnly ?? false, reduceOnly: false,
+    qty: r.amount ?? 0, price: r.price ?? Number.NaN, stopPrice: Number.NaN, status: (r.filled ?? 0) > 0 ? OrderStatus.partiallyFilled : OrderStatus.accepted,
+    filledQty: r.filled ?? 0, avgFillPrice: r.average ?? Number.NaN, fees: 0, createdTs: now, updatedTs: now, reason: undefined, tag: 'adopted',
+  };
+}
