@@ -17,8 +17,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 describe('lockstep venue serve + lockstep live --mode paper', () => {
   it('a paper session of the backtested grid-mm against the loopback exchange replaying synthetic data', async () => {
     const data = join(tmp.dir, 'l2');
-    expect((await cli('data', 'synth', '--events', '300000', '--seed', '5', '--out', data)).code).toBe(0);
-    const server = spawn(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'venue', 'serve', '--data', data, '--speed', '20'], {
+    expect((await cli('data', 'synth', '--events', '600000', '--seed', '5', '--out', data)).code).toBe(0);
+    const server = spawn(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'venue', 'serve', '--data', data, '--speed', '10'], {
       cwd: ROOT, env: { ...process.env, LOCKSTEP_LOOPBACK_KEYS: 'k1:s1' },
     });
     try {
@@ -37,15 +37,44 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       expect(j.events).toBeGreaterThan(100);
       expect(j.orders).toBeGreaterThan(0);
       expect(j.strategy.name).toBe('grid-mm');
+      // the same strategy in live mode: real orders at the (loopback) exchange, none left open afterwards
+      process.env.LOCKSTEP_API_KEY = 'k1';
+      process.env.LOCKSTEP_API_SECRET = 's1';
+      try {
+        const l = await cli('live', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live', '--url', url, '--max-seconds', '3',
+          '--param', 'size=0.01', '--param', 'maxPosition=0.1', '--param', 'offset=20', '--param', 'requote=10', '--json');
+        expect(l.err).toBe('');
+        const lj = JSON.parse(l.out);
+        expect(lj.mode).toBe('live');
+        expect(lj.orders).toBeGreaterThan(0);
+        expect(l.out).not.toContain('s1'); // the secret is never printed
+      } finally {
+        delete process.env.LOCKSTEP_API_KEY;
+        delete process.env.LOCKSTEP_API_SECRET;
+      }
+      const ccxt = (await import('ccxt')).default;
+      const c = new ccxt.binance({ apiKey: 'k1', secret: 's1', options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
+      (c.urls.api as Record<string, string>).public = `${url}/api/v3`;
+      (c.urls.api as Record<string, string>).private = `${url}/api/v3`;
+      await c.loadMarkets();
+      expect(await c.fetchOpenOrders('BTC/USDT')).toHaveLength(0);
     } finally {
       server.kill('SIGTERM');
     }
   }, 90_000);
 
-  it('--mode live is refused with one line until order routing exists', async () => {
-    const r = await cli('live', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live');
-    expect(r.code).toBe(2);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/not available yet/);
+  it('--mode live without credentials is refused with one line', async () => {
+    const saved = [process.env.LOCKSTEP_API_KEY, process.env.LOCKSTEP_API_SECRET];
+    delete process.env.LOCKSTEP_API_KEY;
+    delete process.env.LOCKSTEP_API_SECRET;
+    try {
+      const r = await cli('live', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live');
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/LOCKSTEP_API_KEY/);
+    } finally {
+      if (saved[0]) process.env.LOCKSTEP_API_KEY = saved[0];
+      if (saved[1]) process.env.LOCKSTEP_API_SECRET = saved[1];
+    }
   });
 });

@@ -12,7 +12,7 @@ Starts a loopback exchange on 127.0.0.1 speaking Binance's spot REST and websock
 (the subset ccxt uses) whose market replays the tick files in DIR (deltas-*, trades-*) at
 X × real time. API keys come from --keys-file (JSON {"key": "secret"}, keep it outside
 the repository) or LOCKSTEP_LOOPBACK_KEYS (key:secret,key2:secret2); they are never
-printed. Prints "listening on URL" and runs until interrupted or the data ends.`;
+printed. Prints "listening on URL" and serves until interrupted (the market stays still after the data ends).`;
 
 export async function venueCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
@@ -48,7 +48,8 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
   process.once('SIGTERM', onSig);
   const files = await tickFilesOf(values.data);
   const n = await replayMarket(ex, files, numberFlag(values.speed, 'speed') ?? 1, stop.signal);
-  out(`replayed ${n.toLocaleString('en-US')} events`);
+  out(`replayed ${n.toLocaleString('en-US')} events; still serving until interrupted`);
+  if (!stop.signal.aborted) await new Promise((r) => stop.signal.addEventListener('abort', r, { once: true }));
   await ex.close();
   return 0;
 }

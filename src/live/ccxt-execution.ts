@@ -124,12 +124,27 @@ export class CcxtExecution implements ExecutionClient {
     return { reason: RejectReason.notOpen, message: 'replace is not supported live yet: cancel and submit a new order' };
   }
 
+  /**
+   * Cancels every order this session still follows at the exchange, including ones whose
+   * submit was in flight (it waits for them first), and confirms each outcome.
+   */
+  async cancelAll(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.tracked.values()].filter((t) => t.exchangeId !== null).map(async (t) => {
+      try {
+        this.apply(t, await this.ex.cancelOrder(t.exchangeId!, this.symbol));
+      } catch {
+        await this.refresh(t);
+      }
+    }));
+  }
+
   /** Waits for every request in flight, takes a last look at every order, then stops polling. */
   async close(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
-    await Promise.allSettled([...this.tracked.values()].map((t) => this.refresh(t)));
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.tracked.values()].map((t) => this.refresh(t)));
   }
 
   private run(fn: () => Promise<void>): void {
@@ -137,8 +152,14 @@ export class CcxtExecution implements ExecutionClient {
     this.inflight.add(p);
   }
 
+  private polling = false;
+
+  /** One status round over the orders still open (skipped while the previous round runs). */
   private poll(): void {
-    for (const t of this.tracked.values()) if (t.exchangeId !== null) this.run(() => this.refresh(t));
+    if (this.polling) return;
+    this.polling = true;
+    const round = [...this.tracked.values()].filter((t) => t.exchangeId !== null).map((t) => this.refresh(t));
+    this.run(() => Promise.allSettled(round).then(() => { this.polling = false; }));
   }
 
   private async refresh(t: Tracked): Promise<void> {

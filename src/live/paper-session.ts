@@ -44,10 +44,12 @@ export interface PaperSessionOptions {
    * venue before the strategy starts (open orders, balances).
    */
   live?: {
-    execution: (clock: LiveClock, logger: MemoryLogger) => ExecutionClient & { close(): Promise<void> };
+    execution: (clock: LiveClock, logger: MemoryLogger) => ExecutionClient & { close(): Promise<void>; cancelAll?(): Promise<void> };
     reconcile?: (engine: Engine, clock: LiveClock) => Promise<void>;
     /** Client order id prefix, unique per session (ids stay unique across restarts). */
     orderIdPrefix: string;
+    /** Cancel every open order when the session ends (so nothing rests unattended). */
+    cancelAtEnd?: boolean;
   };
 }
 
@@ -136,11 +138,16 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
       }
     }
   })();
-  const timer = o.maxMillis !== undefined ? setTimeout(() => { stopped = true; }, o.maxMillis) : null;
+  // At the deadline, closing the streams unblocks watchers waiting on a quiet market.
+  const timer = o.maxMillis !== undefined ? setTimeout(() => { stopped = true; void o.exchange.close(); }, o.maxMillis) : null;
   await Promise.race([books, trades]);
   stopped = true;
   if (timer) clearTimeout(timer);
   engine.stop();
+  if (o.live?.cancelAtEnd) {
+    engine.cancelOpenOrders();
+    await live?.cancelAll?.();
+  }
   await live?.close();
   clock.close();
   await o.exchange.close();
