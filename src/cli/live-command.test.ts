@@ -52,6 +52,19 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
         delete process.env.LOCKSTEP_API_KEY;
         delete process.env.LOCKSTEP_API_SECRET;
       }
+      // `lockstep kill` trips the kill switch of a running session in another process
+      const reports = join(tmp.dir, 'reports');
+      const sess = join(reports, 'paper-run');
+      const child = spawn(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'live', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'paper',
+        '--url', url, '--max-seconds', '60', '--param', 'size=0.01', '--record', sess], { cwd: ROOT });
+      const exited = new Promise<number | null>((r) => child.on('exit', r));
+      const { existsSync, readFileSync } = await import('node:fs');
+      for (let k = 0; k < 300 && !existsSync(join(sess, 'session.json')); k++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1500));
+      const killed = await cli('kill', '--reports', reports);
+      expect(killed.out).toMatch(/kill switch sent to session .*paper-run/);
+      expect(await exited).toBe(0);
+      expect(JSON.parse(readFileSync(join(sess, 'summary.json'), 'utf8')).killSwitch).toBe('signal SIGTERM');
       const ccxt = (await import('ccxt')).default;
       const c = new ccxt.binance({ apiKey: 'k1', secret: 's1', options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
       (c.urls.api as Record<string, string>).public = `${url}/api/v3`;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { CcxtExecution, type CcxtTrading } from '../live/ccxt-execution.ts';
 import { reconcileFromExchange, type CcxtAccount } from '../live/ccxt-reconcile.ts';
@@ -29,6 +30,9 @@ LOCKSTEP_API_SECRET, or --keys-file (JSON {"apiKey": …, "secret": …} outside
   --queue risk-averse|probabilistic
   --max-seconds N       stop after N seconds; --max-events N  stop after N market events
   --keys-file FILE      live mode API credentials (never logged or saved)
+  --record DIR          session folder (default reports/<mode>-<time>): market events as tick
+                        Parquet (replayable with lockstep backtest --data DIR), orders, fills
+  Ctrl-C, SIGTERM or \`lockstep kill\` trips the kill switch: open orders cancelled, session ended.
   --keep-orders         live mode: leave open orders at the exchange when the session ends
   --json                print one JSON object (orders, fills, position, events)`;
 
@@ -38,7 +42,7 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
     url: { type: 'string' }, 'tick-size': { type: 'string' }, 'lot-size': { type: 'string' }, cash: { type: 'string' }, 'maker-fee': { type: 'string' },
     'taker-fee': { type: 'string' }, 'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, queue: { type: 'string' },
     'max-seconds': { type: 'string' }, 'max-events': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    'keys-file': { type: 'string' }, 'keep-orders': { type: 'boolean' },
+    'keys-file': { type: 'string' }, 'keep-orders': { type: 'boolean' }, record: { type: 'string' },
   }, 'live');
   if (v.help) {
     out(LIVE_HELP);
@@ -78,9 +82,10 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
   const maxSeconds = n('max-seconds');
   const maxEvents = n('max-events');
   const [baseAsset, quoteAsset] = v.symbol.split('/');
+  const record = resolve(v.record ?? join('reports', `${v.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`));
   let exec: CcxtExecution | null = null;
   const r = await runPaperSession({
-    strategy: def, params, exchange, symbol: v.symbol, instrument, cash: n('cash') ?? 10_000, fees: makerTakerFee(n('maker-fee') ?? 0, n('taker-fee') ?? 0.001),
+    strategy: def, params, exchange, symbol: v.symbol, instrument, record, cash: n('cash') ?? 10_000, fees: makerTakerFee(n('maker-fee') ?? 0, n('taker-fee') ?? 0.001),
     latency: constantLatency(n('latency-entry') ?? 0, n('latency-response') ?? 0), queue: v.queue === 'probabilistic' ? probabilisticQueue(3) : riskAverseQueue,
     ...(maxSeconds !== undefined ? { maxMillis: maxSeconds * 1000 } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}),
     ...(v.mode === 'live' ? {
@@ -95,7 +100,7 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
   const e = r.engine;
   const summary = {
     mode: v.mode, strategy: { name: def.name, params }, events: r.events, reconnects: r.reconnects, orders: e.orders.length, fills: e.fills,
-    position: e.portfolio.position(0), cash: e.portfolio.cash, equity: e.portfolio.equity(), killSwitch: e.killReason,
+    position: e.portfolio.position(0), cash: e.portfolio.cash, equity: e.portfolio.equity(), killSwitch: e.killReason, record,
   };
   if (v.json) out(toJson(summary));
   else out(`${v.mode} session: ${r.events} events, ${e.orders.length} orders, ${e.fills.length} fills, position ${summary.position}, equity ${summary.equity.toFixed(2)}`);

@@ -4,6 +4,7 @@ import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { DATA_HELP, dataCommand } from './data-command.ts';
 import { LIVE_HELP, liveCommand } from './live-command.ts';
 import { VENUE_HELP, venueCommand } from './venue-command.ts';
+import { KILL_HELP, killCommand } from './kill-command.ts';
 import { OPTIMIZE_HELP, optimizeCommand } from './optimize-command.ts';
 import { WALKFORWARD_HELP, walkforwardCommand } from './walkforward-command.ts';
 
@@ -19,6 +20,7 @@ Commands:
   data        data tools: import, ls, resample, synth
   live        run a strategy on a live market (paper mode)
   venue       venue serve: a loopback Binance-compatible exchange on 127.0.0.1
+  kill        trip the kill switch of running paper/live sessions
   help        show this text (or: lockstep <command> --help)
 
 ${BACKTEST_HELP}
@@ -33,7 +35,9 @@ ${DATA_HELP}
 
 ${LIVE_HELP}
 
-${VENUE_HELP}`;
+${VENUE_HELP}
+
+${KILL_HELP}`;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
@@ -45,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   data: dataCommand,
   live: liveCommand,
   venue: venueCommand,
+  kill: killCommand,
 };
 
 /**

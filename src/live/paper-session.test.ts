@@ -1,4 +1,8 @@
 import ccxt from 'ccxt';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../test/tmp.ts';
+import { runBacktest } from '../backtest/run-backtest.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strategy as gridMm } from '../../strategies/grid-mm/index.ts';
 import { defineInstrument } from '../core/instrument.ts';
@@ -39,7 +43,28 @@ afterAll(async () => {
   await ex?.close();
 });
 
+const tmp = tempDir();
+
 describe('paper session against the loopback exchange through ccxt.pro', () => {
+  it('a kill signal trips the kill switch and ends the session', async () => {
+    const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
+    const api = c.urls.api as Record<string, unknown>;
+    api.public = `${base}/api/v3`;
+    (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
+    await c.loadHttpProxyAgent();
+    await c.loadMarkets();
+    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
+    setTimeout(() => process.emit('SIGUSR2' as never, 'SIGUSR2' as never), 500);
+    const t0 = Date.now();
+    const r = await runPaperSession({
+      strategy: gridMm, params: gridMm.params.parse({ size: 0.01 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
+      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxMillis: 20_000, killSignals: ['SIGUSR2'],
+    });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.engine.killReason).toBe('signal SIGUSR2');
+    expect(r.engine.orders.filter((o) => o.status === 'accepted')).toHaveLength(0); // all cancelled
+  }, 30_000);
+
   it('grid-mm — the same strategy module as in backtests — quotes and gets paper fills from the live book', async () => {
     const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
     const api = c.urls.api as Record<string, unknown>;
@@ -48,10 +73,16 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
     await c.loadHttpProxyAgent();
     await c.loadMarkets();
     const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
+    const record = tmp.file('session');
     const r = await runPaperSession({
       strategy: gridMm, params: gridMm.params.parse({ size: 0.01, maxPosition: 0.1 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
-      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxEvents: 4000, maxMillis: 20_000,
+      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxEvents: 4000, maxMillis: 20_000, record,
     });
+    // The recording replays through the backtester: same events, same strategy module.
+    const replay = await runBacktest({ strategy: 'grid-mm', params: { size: 0.01, maxPosition: 0.1 }, data: [{ file: record, instrument: { symbol: 'BTCUSDT', lotSize: 0.001 } }], cash: 100_000, onCrossedBook: 'ignore' }, { strategy: gridMm });
+    expect(replay.events).toBe(r.events);
+    expect(replay.orders.length).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(record, 'summary.json'), 'utf8')).events).toBe(r.events);
     expect(r.events).toBeGreaterThan(1000);
     expect(r.engine.orders.length).toBeGreaterThan(6);
     expect(r.engine.orders.every((o) => o.postOnly)).toBe(true);

@@ -11,6 +11,7 @@ import type { FeeModel } from '../sim/fee-model.ts';
 import { constantLatency, type LatencyModel } from '../sim/latency-model.ts';
 import { riskAverseQueue, type QueueModel } from '../sim/queue-model.ts';
 import { BookDiff } from './book-diff.ts';
+import { SessionRecorder } from './session-recorder.ts';
 import { LiveClock } from './live-clock.ts';
 
 /** The slice of a ccxt.pro exchange a live session uses (public market streams). */
@@ -39,6 +40,10 @@ export interface PaperSessionOptions {
   maxMillis?: number;
   /** Book depth requested from the exchange. */
   depth?: number;
+  /** Record the session (market events, orders, fills) into this folder. */
+  record?: string;
+  /** Signals that trip the kill switch and end the session (default SIGINT, SIGTERM). */
+  killSignals?: readonly NodeJS.Signals[];
   /**
    * Live mode: where orders go instead of the simulated venue, and what to adopt from the
    * venue before the strategy starts (open orders, balances).
@@ -85,6 +90,16 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   let stopped = false;
   const t0 = Date.now();
   const done = () => stopped || (o.maxEvents !== undefined && events >= o.maxEvents) || (o.maxMillis !== undefined && Date.now() - t0 >= o.maxMillis);
+  const recorder = o.record ? new SessionRecorder(o.record) : null;
+  await recorder?.open({ mode: o.live ? 'live' : 'paper', strategy: o.strategy.name, params: o.params, symbol: o.symbol, instrument: o.instrument });
+  // A signal (Ctrl-C, `lockstep kill`) trips the kill switch: open orders cancelled, session ended.
+  const onSignal = (sig: NodeJS.Signals) => {
+    engine.kill(`signal ${sig}`);
+    stopped = true;
+    void o.exchange.close();
+  };
+  const signals = o.killSignals ?? ['SIGINT', 'SIGTERM'];
+  for (const sig of signals) process.on(sig, onSignal);
   if (o.live?.reconcile) await o.live.reconcile(engine, clock);
   engine.start();
   const books = (async () => {
@@ -100,8 +115,10 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
         await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** Math.min(reconnects, 6))));
         continue;
       }
+      if (stopped) break; // the session ended while this watch was pending
       const now = clock.now();
       for (const d of diff.diff(ob.bids, ob.asks, now, now, o.instrument.id, 0)) {
+        recorder?.delta(d);
         engine.onBookDelta(d);
         events++;
       }
@@ -121,6 +138,7 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
         await new Promise((r) => setTimeout(r, 50));
         continue;
       }
+      if (stopped) break;
       // ccxt keeps a rolling cache: deliver only trades not seen yet.
       let start = 0;
       if (lastId !== undefined) {
@@ -131,6 +149,7 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
       for (const x of list.slice(start)) {
         const now = clock.now();
         const v: TradeView = { instrumentId: o.instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, price: x.price, qty: x.amount, aggressor: x.side === 'buy' ? 1 : x.side === 'sell' ? -1 : 0 };
+        recorder?.trade(v);
         engine.onTrade(v);
         events++;
         lastId = x.id;
@@ -144,12 +163,19 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   stopped = true;
   if (timer) clearTimeout(timer);
   engine.stop();
+  // Paper: let requests still travelling to the simulated venue (cancels after a kill) arrive.
+  if (!live) {
+    const later = clock.now() + 60_000_000;
+    (venue as L2Venue).sync(later, later);
+  }
   if (o.live?.cancelAtEnd) {
     engine.cancelOpenOrders();
     await live?.cancelAll?.();
   }
   await live?.close();
   clock.close();
+  for (const sig of signals) process.off(sig, onSignal);
+  await recorder?.close(engine.orders, engine.fills, { events, reconnects, killSwitch: engine.killReason, position: engine.portfolio.position(0), equity: engine.portfolio.equity() });
   await o.exchange.close();
   await Promise.allSettled([books, trades]);
   return { engine, events, reconnects, logger };

@@ -1,0 +1,88 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BookDeltaView, TradeView } from '../core/events.ts';
+import type { Fill } from '../core/fill.ts';
+import type { Order } from '../core/order.ts';
+import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
+import { allocDeltas, allocTrades, DeltaFlag, type DeltaBatch, type TradeBatch } from '../data/tick-batch.ts';
+import { writeTickParquet } from '../data/tick-parquet.ts';
+
+const PART = 65_536;
+
+/**
+ * Records a live or paper session into a folder: the market events exactly as the engine
+ * saw them (normalized deltas-/trades- Parquet parts, so `lockstep backtest --data DIR`
+ * replays them), and at the end the orders, fills and session facts.
+ */
+export class SessionRecorder {
+  private deltas: DeltaBatch = allocDeltas(PART);
+  private trades: TradeBatch = allocTrades(PART);
+  private dPart = 0;
+  private tPart = 0;
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dir: string) {}
+
+  async open(facts: Record<string, unknown>): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await writeFile(join(this.dir, 'session.json'), JSON.stringify({ ...facts, started: new Date().toISOString(), pid: process.pid }, null, 2));
+  }
+
+  delta(d: BookDeltaView): void {
+    const b = this.deltas;
+    const i = b.length++;
+    b.ts[i] = d.ts; b.tsLocal[i] = d.tsLocal; b.side[i] = d.side; b.price[i] = d.price; b.qty[i] = d.qty;
+    b.flags[i] = (d.isSnapshot ? DeltaFlag.snapshot : 0) | (d.clear ? DeltaFlag.clear : 0) | (d.last ? DeltaFlag.last : 0);
+    if (b.length === PART && d.last) this.flushDeltas();
+    else if (b.length === PART) this.grow();
+  }
+
+  trade(t: TradeView): void {
+    const b = this.trades;
+    const i = b.length++;
+    b.ts[i] = t.ts; b.tsLocal[i] = t.tsLocal; b.price[i] = t.price; b.qty[i] = t.qty; b.aggressor[i] = t.aggressor;
+    if (b.length === PART) this.flushTrades();
+  }
+
+  /** Writes what is buffered plus the orders, fills and final facts. */
+  async close(orders: readonly Order[], fills: readonly Fill[], facts: Record<string, unknown>): Promise<void> {
+    this.flushDeltas();
+    this.flushTrades();
+    await this.writing;
+    await writeParquetFile(join(this.dir, 'fills.parquet'), {
+      seq: Float64Array.from(fills, (f) => f.seq), ts: microsColumn(fills.map((f) => f.ts)), orderId: fills.map((f) => f.orderId),
+      side: fills.map((f) => f.side), price: Float64Array.from(fills, (f) => f.price), qty: Float64Array.from(fills, (f) => f.qty),
+      fee: Float64Array.from(fills, (f) => f.fee), liquidity: fills.map((f) => f.liquidity),
+    });
+    await writeParquetFile(join(this.dir, 'orders.parquet'), {
+      id: orders.map((o) => o.id), side: orders.map((o) => o.side), type: orders.map((o) => o.type), qty: Float64Array.from(orders, (o) => o.qty),
+      price: Float64Array.from(orders, (o) => o.price), status: orders.map((o) => o.status), filledQty: Float64Array.from(orders, (o) => o.filledQty),
+      createdTs: microsColumn(orders.map((o) => o.createdTs)),
+    });
+    await writeFile(join(this.dir, 'summary.json'), JSON.stringify({ ...facts, ended: new Date().toISOString() }, null, 2));
+  }
+
+  /** A snapshot group may run past a part: keep it whole by growing the buffer. */
+  private grow(): void {
+    const b = allocDeltas(this.deltas.ts.length * 2);
+    const o = this.deltas;
+    b.length = o.length; b.ts.set(o.ts); b.tsLocal.set(o.tsLocal); b.side.set(o.side); b.price.set(o.price); b.qty.set(o.qty); b.flags.set(o.flags);
+    this.deltas = b;
+  }
+
+  private flushDeltas(): void {
+    if (this.deltas.length === 0) return;
+    const b = this.deltas;
+    this.deltas = allocDeltas(PART);
+    const file = join(this.dir, `deltas-${String(this.dPart++).padStart(5, '0')}.parquet`);
+    this.writing = this.writing.then(() => writeTickParquet(file, { kind: 'deltas', batch: b }));
+  }
+
+  private flushTrades(): void {
+    if (this.trades.length === 0) return;
+    const b = this.trades;
+    this.trades = allocTrades(PART);
+    const file = join(this.dir, `trades-${String(this.tPart++).padStart(5, '0')}.parquet`);
+    this.writing = this.writing.then(() => writeTickParquet(file, { kind: 'trades', batch: b }));
+  }
+}
