@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { L2BookKeeper } from '../book/book-keeper.ts';
 import type { TradeView } from '../core/events.ts';
 import type { Instrument } from '../core/instrument.ts';
@@ -58,12 +59,33 @@ export interface PaperSessionOptions {
   };
 }
 
+/** Latency percentiles in µs. */
+export interface LatencyStats {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
 /** What a session produced. */
 export interface PaperSessionResult {
   readonly engine: Engine;
   readonly events: number;
   readonly reconnects: number;
   readonly logger: MemoryLogger;
+  /** Book update handed to Lockstep by ccxt → order(s) handed to the venue, per decision. */
+  readonly tickToTrade: LatencyStats;
+  /** Event-loop delay (µs) sampled during the session. */
+  readonly eventLoopLag: LatencyStats;
+  /** Garbage-collection pauses. */
+  readonly gc: { count: number; totalMs: number; maxMs: number };
+}
+
+function stats(xs: number[]): LatencyStats {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : Number.NaN);
+  return { count: s.length, p50: q(0.5), p99: q(0.99), p999: q(0.999), max: s.length ? s[s.length - 1] : Number.NaN };
 }
 
 /**
@@ -85,6 +107,14 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   });
   clock.onWake = (now) => engine.advanceClock(now);
   const diff = new BookDiff();
+  const decisions: number[] = [];
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
+  const gc = { count: 0, totalMs: 0, maxMs: 0 };
+  const gcObs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) { gc.count++; gc.totalMs += e.duration; gc.maxMs = Math.max(gc.maxMs, e.duration); }
+  });
+  gcObs.observe({ entryTypes: ['gc'] });
   let events = 0;
   let reconnects = 0;
   let stopped = false;
@@ -116,12 +146,15 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
         continue;
       }
       if (stopped) break; // the session ended while this watch was pending
+      const received = performance.now();
+      const ordersBefore = engine.orders.length;
       const now = clock.now();
       for (const d of diff.diff(ob.bids, ob.asks, now, now, o.instrument.id, 0)) {
         recorder?.delta(d);
         engine.onBookDelta(d);
         events++;
       }
+      if (engine.orders.length > ordersBefore) decisions.push((performance.now() - received) * 1000);
     }
   })();
   const trades = (async () => {
@@ -175,8 +208,11 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   await live?.close();
   clock.close();
   for (const sig of signals) process.off(sig, onSignal);
+  lag.disable();
+  gcObs.disconnect();
+  const lagStats = { count: lag.count, p50: lag.percentile(50) / 1000, p99: lag.percentile(99) / 1000, p999: lag.percentile(99.9) / 1000, max: lag.max / 1000 };
   await recorder?.close(engine.orders, engine.fills, { events, reconnects, killSwitch: engine.killReason, position: engine.portfolio.position(0), equity: engine.portfolio.equity() });
   await o.exchange.close();
   await Promise.allSettled([books, trades]);
-  return { engine, events, reconnects, logger };
+  return { engine, events, reconnects, logger, tickToTrade: stats(decisions), eventLoopLag: lagStats, gc };
 }
