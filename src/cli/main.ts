@@ -5,6 +5,7 @@ import { DATA_HELP, dataCommand } from './data-command.ts';
 import { LIVE_HELP, liveCommand } from './live-command.ts';
 import { VENUE_HELP, venueCommand } from './venue-command.ts';
 import { KILL_HELP, killCommand } from './kill-command.ts';
+import { REPLAY_HELP, replayCommand } from './replay-command.ts';
 import { OPTIMIZE_HELP, optimizeCommand } from './optimize-command.ts';
 import { WALKFORWARD_HELP, walkforwardCommand } from './walkforward-command.ts';
 
@@ -21,6 +22,7 @@ Commands:
   live        run a strategy on a live market (paper mode)
   venue       venue serve: a loopback Binance-compatible exchange on 127.0.0.1
   kill        trip the kill switch of running paper/live sessions
+  replay      replay a recorded session through the backtester: parity report
   help        show this text (or: lockstep <command> --help)
 
 ${BACKTEST_HELP}
@@ -37,7 +39,9 @@ ${LIVE_HELP}
 
 ${VENUE_HELP}
 
-${KILL_HELP}`;
+${KILL_HELP}
+
+${REPLAY_HELP}`;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
@@ -50,6 +54,7 @@ const COMMANDS: Record<string, Command> = {
   live: liveCommand,
   venue: venueCommand,
   kill: killCommand,
+  replay: replayCommand,
 };
 
 /**

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/tmp.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
+import { replayCommand } from '../cli/replay-command.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strategy as gridMm } from '../../strategies/grid-mm/index.ts';
 import { defineInstrument } from '../core/instrument.ts';
@@ -83,6 +84,13 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
     expect(replay.events).toBe(r.events);
     expect(replay.orders.length).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(record, 'summary.json'), 'utf8')).events).toBe(r.events);
+    // Parity: the replay of the recording takes the same decisions with the same fills.
+    let out = '';
+    await replayCommand([record, '--json'], (x) => { out += x; });
+    const parity = JSON.parse(out);
+    expect(parity.liveOrders).toBe(r.engine.orders.length);
+    expect(parity.unexplained).toBe(0);
+    expect(parity.differences).toEqual([]);
     expect(r.events).toBeGreaterThan(1000);
     expect(r.engine.orders.length).toBeGreaterThan(6);
     expect(r.engine.orders.every((o) => o.postOnly)).toBe(true);

@@ -107,6 +107,10 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   });
   clock.onWake = (now) => engine.advanceClock(now);
   const diff = new BookDiff();
+  // Every market event gets a strictly later local time than the one before (µs), so the
+  // recording replays in exactly the order the engine saw (no ties between kinds).
+  let lastStamp = 0;
+  const stamp = (): number => (lastStamp = Math.max(clock.now(), lastStamp + 1));
   const decisions: number[] = [];
   const lag = monitorEventLoopDelay({ resolution: 1 });
   lag.enable();
@@ -121,7 +125,10 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   const t0 = Date.now();
   const done = () => stopped || (o.maxEvents !== undefined && events >= o.maxEvents) || (o.maxMillis !== undefined && Date.now() - t0 >= o.maxMillis);
   const recorder = o.record ? new SessionRecorder(o.record) : null;
-  await recorder?.open({ mode: o.live ? 'live' : 'paper', strategy: o.strategy.name, params: o.params, symbol: o.symbol, instrument: o.instrument });
+  await recorder?.open({
+    mode: o.live ? 'live' : 'paper', strategy: o.strategy.name, params: o.params, symbol: o.symbol, instrument: o.instrument, cash: o.cash,
+    fees: o.fees.name, latency: o.latency?.name ?? 'constant(0,0)', queue: (o.queue ?? riskAverseQueue).name, risk: o.risk ?? null,
+  });
   // A signal (Ctrl-C, `lockstep kill`) trips the kill switch: open orders cancelled, session ended.
   const onSignal = (sig: NodeJS.Signals) => {
     engine.kill(`signal ${sig}`);
@@ -148,7 +155,7 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
       if (stopped) break; // the session ended while this watch was pending
       const received = performance.now();
       const ordersBefore = engine.orders.length;
-      const now = clock.now();
+      const now = stamp();
       for (const d of diff.diff(ob.bids, ob.asks, now, now, o.instrument.id, 0)) {
         recorder?.delta(d);
         engine.onBookDelta(d);
@@ -180,7 +187,7 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
         if (start < 0) start = list.length;
       }
       for (const x of list.slice(start)) {
-        const now = clock.now();
+        const now = stamp();
         const v: TradeView = { instrumentId: o.instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, price: x.price, qty: x.amount, aggressor: x.side === 'buy' ? 1 : x.side === 'sell' ? -1 : 0 };
         recorder?.trade(v);
         engine.onTrade(v);
