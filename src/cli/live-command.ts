@@ -34,6 +34,7 @@ LOCKSTEP_API_SECRET, or --keys-file (JSON {"apiKey": …, "secret": …} outside
                         Parquet (replayable with lockstep backtest --data DIR), orders, fills
   Ctrl-C, SIGTERM or \`lockstep kill\` trips the kill switch: open orders cancelled, session ended.
   --keep-orders         live mode: leave open orders at the exchange when the session ends
+  --stale-ms N          no market data for N ms cancels open orders and pauses trading (default 5000)
   --json                print one JSON object (orders, fills, position, events)`;
 
 export async function liveCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -42,7 +43,7 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
     url: { type: 'string' }, 'tick-size': { type: 'string' }, 'lot-size': { type: 'string' }, cash: { type: 'string' }, 'maker-fee': { type: 'string' },
     'taker-fee': { type: 'string' }, 'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, queue: { type: 'string' },
     'max-seconds': { type: 'string' }, 'max-events': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    'keys-file': { type: 'string' }, 'keep-orders': { type: 'boolean' }, record: { type: 'string' },
+    'keys-file': { type: 'string' }, 'keep-orders': { type: 'boolean' }, record: { type: 'string' }, 'stale-ms': { type: 'string' },
   }, 'live');
   if (v.help) {
     out(LIVE_HELP);
@@ -85,7 +86,9 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
   const record = resolve(v.record ?? join('reports', `${v.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`));
   let exec: CcxtExecution | null = null;
   const r = await runPaperSession({
-    strategy: def, params, exchange, symbol: v.symbol, instrument, record, cash: n('cash') ?? 10_000, fees: makerTakerFee(n('maker-fee') ?? 0, n('taker-fee') ?? 0.001),
+    strategy: def, params, exchange, symbol: v.symbol, instrument, record,
+    exchangeTime: () => (exchange as unknown as { fetchTime(): Promise<number> }).fetchTime(),
+    ...(n('stale-ms') !== undefined ? { staleMillis: n('stale-ms')! } : {}), cash: n('cash') ?? 10_000, fees: makerTakerFee(n('maker-fee') ?? 0, n('taker-fee') ?? 0.001),
     latency: constantLatency(n('latency-entry') ?? 0, n('latency-response') ?? 0), queue: v.queue === 'probabilistic' ? probabilisticQueue(3) : riskAverseQueue,
     ...(maxSeconds !== undefined ? { maxMillis: maxSeconds * 1000 } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}),
     ...(v.mode === 'live' ? {
@@ -100,7 +103,8 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
   const e = r.engine;
   const summary = {
     mode: v.mode, strategy: { name: def.name, params }, events: r.events, reconnects: r.reconnects, orders: e.orders.length, fills: e.fills,
-    position: e.portfolio.position(0), cash: e.portfolio.cash, equity: e.portfolio.equity(), killSwitch: e.killReason, record,
+    position: e.portfolio.position(0), cash: e.portfolio.cash, equity: e.portfolio.equity(), killSwitch: e.killReason, record, staleEpisodes: r.staleEpisodes, clockSkewMs: r.clockSkewMs,
+    tickToTradeMicros: r.tickToTrade,
   };
   if (v.json) out(toJson(summary));
   else out(`${v.mode} session: ${r.events} events, ${e.orders.length} orders, ${e.fills.length} fills, position ${summary.position}, equity ${summary.equity.toFixed(2)}`);

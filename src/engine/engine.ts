@@ -123,6 +123,20 @@ export class Engine implements EventSink, OrderEventSink {
     this.strategy.onStop?.(this.ctx);
   }
 
+  /** Why new orders are paused (a stale feed, say), or null. Unlike a halt it can be lifted. */
+  pausedReason: string | null = null;
+
+  /** Refuses new orders until `resumeTrading()` (open orders are the caller's business). */
+  pauseTrading(reason: string): void {
+    if (this.pausedReason === null) this.log.warn('trading paused', { reason });
+    this.pausedReason = reason;
+  }
+
+  resumeTrading(): void {
+    if (this.pausedReason !== null) this.log.info('trading resumed', { after: this.pausedReason });
+    this.pausedReason = null;
+  }
+
   /** Stops accepting new orders; existing state is kept. */
   halt(reason: string): void {
     this.halted = reason;
@@ -282,6 +296,7 @@ export class Engine implements EventSink, OrderEventSink {
       return { ok: false, reason: RejectReason.unknownInstrument, message: `unknown instrument "${String(id)}"` };
     }
     if (this.halted !== null) return { ok: false, reason: RejectReason.halted, message: `trading halted: ${this.halted}` };
+    if (this.pausedReason !== null) return { ok: false, reason: RejectReason.halted, message: `trading paused: ${this.pausedReason}` };
     const inst = this.instruments[i];
     const bad = validateOrderRequest(req, inst);
     if (bad) return { ok: false, ...bad };

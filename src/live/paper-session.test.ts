@@ -16,6 +16,7 @@ import { runPaperSession, type MarketStreams } from './paper-session.ts';
 let ex: LoopbackExchange;
 let base: string;
 let feed: ReturnType<typeof setInterval>;
+let feedPaused = false;
 
 beforeAll(async () => {
   ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.001, keys: new Map([['k', 's']]), balances: {} });
@@ -25,6 +26,7 @@ beforeAll(async () => {
   let i = 0;
   let j = 0;
   const step = () => {
+    if (feedPaused) return;
     for (let k = 0; k < 40 && i < d.length; k++, i++) {
       while (j < t.length && t.ts[j] <= d.ts[i]) {
         ex.onTrade({ instrumentId: 'X', instrumentIndex: 0, ts: t.ts[j], tsLocal: t.ts[j], price: t.price[j], qty: t.qty[j], aggressor: t.aggressor[j] as 1 | -1 | 0 });
@@ -47,6 +49,29 @@ afterAll(async () => {
 const tmp = tempDir();
 
 describe('paper session against the loopback exchange through ccxt.pro', () => {
+  it('a stale feed cancels open orders and pauses trading until data flows again; clock skew is measured', async () => {
+    const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
+    const api = c.urls.api as Record<string, unknown>;
+    api.public = `${base}/api/v3`;
+    (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
+    await c.loadHttpProxyAgent();
+    await c.loadMarkets();
+    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
+    setTimeout(() => { feedPaused = true; }, 500);
+    setTimeout(() => { feedPaused = false; }, 1700);
+    const r = await runPaperSession({
+      strategy: gridMm, params: gridMm.params.parse({ size: 0.01, offset: 30 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
+      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxMillis: 2500, staleMillis: 400, exchangeTime: () => c.fetchTime() as Promise<number>,
+    });
+    feedPaused = false;
+    expect(r.staleEpisodes).toBeGreaterThanOrEqual(1);
+    const msgs = r.logger.records.map((x) => x.message);
+    expect(msgs).toContain('trading paused');
+    expect(msgs).toContain('trading resumed');
+    expect(msgs.indexOf('trading paused')).toBeLessThan(msgs.lastIndexOf('trading resumed'));
+    expect(Math.abs(r.clockSkewMs)).toBeLessThan(1000);
+  }, 30_000);
+
   it('a kill signal trips the kill switch and ends the session', async () => {
     const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
     const api = c.urls.api as Record<string, unknown>;

@@ -43,6 +43,14 @@ export interface PaperSessionOptions {
   depth?: number;
   /** Record the session (market events, orders, fills) into this folder. */
   record?: string;
+  /**
+   * No market event for this long (ms, default 5,000) marks the feed stale: every open
+   * order is cancelled (nothing rests unattended) and new orders are paused until events
+   * flow again.
+   */
+  staleMillis?: number;
+  /** Exchange clock, for the clock-skew measurement (e.g. ccxt's fetchTime). */
+  exchangeTime?: () => Promise<number>;
   /** Signals that trip the kill switch and end the session (default SIGINT, SIGTERM). */
   killSignals?: readonly NodeJS.Signals[];
   /**
@@ -80,6 +88,10 @@ export interface PaperSessionResult {
   readonly eventLoopLag: LatencyStats;
   /** Garbage-collection pauses. */
   readonly gc: { count: number; totalMs: number; maxMs: number };
+  /** Times the feed went stale (orders cancelled, trading paused). */
+  readonly staleEpisodes: number;
+  /** Exchange clock minus local clock at start (ms, NaN when not measured). */
+  readonly clockSkewMs: number;
 }
 
 function stats(xs: number[]): LatencyStats {
@@ -110,7 +122,33 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   // Every market event gets a strictly later local time than the one before (µs), so the
   // recording replays in exactly the order the engine saw (no ties between kinds).
   let lastStamp = 0;
-  const stamp = (): number => (lastStamp = Math.max(clock.now(), lastStamp + 1));
+  let lastEventWall = Date.now();
+  const stamp = (): number => {
+    lastEventWall = Date.now();
+    if (engine.pausedReason !== null && staleEpisodes > 0) engine.resumeTrading();
+    return (lastStamp = Math.max(clock.now(), lastStamp + 1));
+  };
+  let staleEpisodes = 0;
+  const staleMs = o.staleMillis ?? 5000;
+  const watchdog = setInterval(() => {
+    if (engine.pausedReason === null && Date.now() - lastEventWall > staleMs) {
+      staleEpisodes++;
+      engine.pauseTrading(`no market data for ${staleMs} ms`);
+      engine.cancelOpenOrders();
+    }
+  }, Math.min(250, staleMs / 4));
+  watchdog.unref?.();
+  let clockSkewMs = Number.NaN;
+  if (o.exchangeTime) {
+    try {
+      const t0 = Date.now();
+      const server = await o.exchangeTime();
+      clockSkewMs = server - (t0 + Date.now()) / 2;
+      logger.info('clock skew measured', { clockSkewMs });
+    } catch (e) {
+      logger.warn('clock skew not measured', { error: String(e) });
+    }
+  }
   const decisions: number[] = [];
   const lag = monitorEventLoopDelay({ resolution: 1 });
   lag.enable();
@@ -215,11 +253,12 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   await live?.close();
   clock.close();
   for (const sig of signals) process.off(sig, onSignal);
+  clearInterval(watchdog);
   lag.disable();
   gcObs.disconnect();
   const lagStats = { count: lag.count, p50: lag.percentile(50) / 1000, p99: lag.percentile(99) / 1000, p999: lag.percentile(99.9) / 1000, max: lag.max / 1000 };
-  await recorder?.close(engine.orders, engine.fills, { events, reconnects, killSwitch: engine.killReason, position: engine.portfolio.position(0), equity: engine.portfolio.equity() });
+  await recorder?.close(engine.orders, engine.fills, { events, reconnects, staleEpisodes, clockSkewMs, killSwitch: engine.killReason, position: engine.portfolio.position(0), equity: engine.portfolio.equity() });
   await o.exchange.close();
   await Promise.allSettled([books, trades]);
-  return { engine, events, reconnects, logger, tickToTrade: stats(decisions), eventLoopLag: lagStats, gc };
+  return { engine, events, reconnects, logger, tickToTrade: stats(decisions), eventLoopLag: lagStats, gc, staleEpisodes, clockSkewMs };
 }
