@@ -9,6 +9,7 @@ import type { Portfolio } from '../engine/portfolio.ts';
 /** The ccxt calls live order routing uses. */
 export interface CcxtTrading {
   createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  editOrder(id: string, symbol: string, type: string, side: string, amount?: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
   cancelOrder(id: string, symbol: string): Promise<CcxtOrder>;
   fetchOrder(id: string, symbol: string): Promise<CcxtOrder>;
   fetchOpenOrders(symbol: string): Promise<CcxtOrder[]>;
@@ -120,8 +121,33 @@ export class CcxtExecution implements ExecutionClient {
     return 'pending';
   }
 
-  replace(_order: Order, _changes: OrderChanges): Refusal | null {
-    return { reason: RejectReason.notOpen, message: 'replace is not supported live yet: cancel and submit a new order' };
+  /**
+   * Replaces an unfilled order through ccxt's editOrder (Binance spot: cancel-replace, a new
+   * exchange order id; queue priority is lost as on the venue). Partly filled orders are
+   * refused: cancel and submit instead.
+   */
+  replace(order: Order, changes: OrderChanges): Refusal | null {
+    const t = this.tracked.get(order);
+    if (!t || t.reported > 0 || order.filledQty > 0) {
+      return { reason: RejectReason.notOpen, message: 'only unfilled open orders can be replaced live: cancel and submit a new order' };
+    }
+    const qty = changes.qty ?? order.qty;
+    const price = changes.price ?? order.price;
+    this.run(async () => {
+      for (let k = 0; k < 50 && t.exchangeId === null && this.tracked.has(order); k++) await new Promise((r) => setTimeout(r, 10));
+      if (t.exchangeId === null || !this.tracked.has(order)) return;
+      try {
+        const r = await this.ex.editOrder(t.exchangeId, this.symbol, order.type === OrderType.market ? 'market' : 'limit', order.side, qty, price, {
+          newClientOrderId: `${order.id}r${Date.now().toString(36)}`,
+        });
+        t.exchangeId = r.id;
+        this.apply(t, r);
+      } catch (e) {
+        this.log.warn('replace failed; the order is left as it was at the exchange', { id: order.id, error: String(e) });
+        await this.refresh(t);
+      }
+    });
+    return null;
   }
 
   /**

@@ -98,3 +98,34 @@ describe('live order routing through ccxt against the loopback exchange', () => 
     await ccxtClient.close();
   }, 90_000);
 });
+
+describe('CcxtExecution replace', () => {
+  it('an engine replace of an unfilled order becomes a cancel-replace at the exchange', async () => {
+    const { Engine } = await import('../engine/engine.ts');
+    const { MemoryLogger } = await import('../engine/logger.ts');
+    const { LiveClock } = await import('./live-clock.ts');
+    const c = await client();
+    const clock = new LiveClock();
+    const logger = new MemoryLogger(() => clock.now());
+    const exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, clock, logger, 50);
+    let ctx!: import('../engine/strategy.ts').Context;
+    const engine = new Engine({ instruments: [instrument], cash: 1e6, venue: exec, clock, logger, orderIdPrefix: 'rp-', strategy: { onStart: (x) => { ctx = x; } } });
+    engine.start();
+    const book = ex.book();
+    const far = Math.round((book.bestBid() - 50) * 100) / 100;
+    const r = ctx.buy(0.01, { type: 'limit', price: far });
+    expect(r.ok).toBe(true);
+    const until = async (cond: () => Promise<boolean>) => { for (let k = 0; k < 200 && !(await cond()); k++) await new Promise((s) => setTimeout(s, 20)); };
+    await until(async () => (await c.fetchOpenOrders('BTC/USDT')).some((o) => o.clientOrderId === 'rp-1'));
+    const moved = Math.round((far - 1) * 100) / 100;
+    expect(ctx.replace('rp-1', { price: moved }).ok).toBe(true);
+    await until(async () => (await c.fetchOpenOrders('BTC/USDT')).some((o) => o.price === moved));
+    const open = await c.fetchOpenOrders('BTC/USDT');
+    expect(open.filter((o) => String(o.clientOrderId).startsWith('rp-1')).map((o) => o.price)).toEqual([moved]); // old one gone, one order at the new price
+    engine.cancelOpenOrders();
+    await exec.cancelAll();
+    await exec.close();
+    clock.close();
+    await c.close();
+  }, 30_000);
+});

@@ -71,6 +71,21 @@ describe('loopback exchange through the real ccxt Binance client', () => {
     expect(after.filled).toBe(0.25);
   });
 
+  it('editOrder replaces a resting order (cancel-replace: new id, new price, funds re-reserved)', async () => {
+    const c = client();
+    await c.loadMarkets();
+    const first = await c.createOrder('BTC/USDT', 'limit', 'buy', 0.1, 19990);
+    const edited = await c.editOrder(String(first.id), 'BTC/USDT', 'limit', 'buy', 0.2, 19980);
+    expect(edited.id).not.toBe(first.id);
+    expect(edited.price).toBe(19980);
+    expect(edited.amount).toBe(0.2);
+    expect((await c.fetchOrder(String(first.id), 'BTC/USDT')).status).toBe('canceled');
+    const open = await c.fetchOpenOrders('BTC/USDT');
+    expect(open.map((o) => o.id)).toContain(edited.id);
+    expect((await c.fetchBalance()).USDT.used).toBeCloseTo(0.2 * 19_980, 6);
+    await c.cancelOrder(String(edited.id), 'BTC/USDT');
+  });
+
   it('a bad signature or an unknown key is refused', async () => {
     await expect(client('wrong-secret').fetchBalance()).rejects.toThrow(/Signature for this request is not valid/);
     const c = client();

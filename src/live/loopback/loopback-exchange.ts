@@ -262,6 +262,19 @@ export class LoopbackExchange {
           balances: [...this.balances.get(key)!].map(([asset, b]) => ({ asset, free: b.free.toFixed(8), locked: b.locked.toFixed(8) })) };
       }
       case 'POST /api/v3/order': return this.place(signed(), p);
+      case 'POST /api/v3/order/cancelReplace': {
+        // STOP_ON_FAILURE: cancel the old order, then place the new one.
+        const key = signed();
+        const old = new URLSearchParams(p);
+        if (p.get('cancelOrderId')) old.set('orderId', p.get('cancelOrderId')!);
+        if (p.get('cancelOrigClientOrderId')) old.set('origClientOrderId', p.get('cancelOrigClientOrderId')!);
+        const cancelResponse = this.cancel(key, old);
+        const fresh = new URLSearchParams(p);
+        fresh.delete('newClientOrderId');
+        if (p.get('newClientOrderId')) fresh.set('newClientOrderId', p.get('newClientOrderId')!);
+        const newOrderResponse = this.place(key, fresh);
+        return { cancelResult: 'SUCCESS', newOrderResult: 'SUCCESS', cancelResponse, newOrderResponse };
+      }
       case 'DELETE /api/v3/order': return this.cancel(signed(), p);
       case 'GET /api/v3/order': return this.view(this.find(signed(), p));
       case 'GET /api/v3/openOrders': {
