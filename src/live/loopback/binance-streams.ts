@@ -9,6 +9,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export class BinanceStreams {
   private readonly wss: WebSocketServer;
   private readonly subs = new Map<WebSocket, Set<string>>();
+  /** WebSocket API requests (/ws-api/…): returns the reply; set by the exchange. */
+  onRpc: ((ws: WebSocket, method: string, params: Record<string, unknown>) => unknown) | null = null;
 
   constructor(server: Server) {
     this.wss = new WebSocketServer({ noServer: true });
@@ -17,7 +19,8 @@ export class BinanceStreams {
         socket.destroy();
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+      const rpc = (req.url ?? '').startsWith('/ws-api');
+      this.wss.handleUpgrade(req, socket, head, (ws) => (rpc ? this.acceptRpc(ws) : this.accept(ws)));
     });
   }
 
@@ -46,6 +49,25 @@ export class BinanceStreams {
   close(): void {
     this.dropAll();
     this.wss.close();
+  }
+
+  /** JSON-RPC style WebSocket API: {id, method, params} → {id, status, result | error}. */
+  private acceptRpc(ws: WebSocket): void {
+    ws.on('message', (data) => {
+      let m: { id?: unknown; method?: string; params?: Record<string, unknown> };
+      try {
+        m = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      try {
+        const result = this.onRpc ? this.onRpc(ws, String(m.method), m.params ?? {}) : null;
+        ws.send(JSON.stringify({ id: m.id, status: 200, result }));
+      } catch (e) {
+        const err = e as { code?: number; message: string };
+        ws.send(JSON.stringify({ id: m.id, status: 400, error: { code: err.code ?? -1000, msg: err.message } }));
+      }
+    });
   }
 
   private accept(ws: WebSocket): void {

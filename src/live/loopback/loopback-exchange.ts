@@ -68,6 +68,9 @@ export class LoopbackExchange {
   private readonly balances = new Map<string, Map<string, { free: number; locked: number }>>();
   private readonly trades: { id: number; price: number; qty: number; time: number; buyerMaker: boolean }[] = [];
   private nextId = 1;
+  /** User-data subscribers per API key. */
+  private readonly userStreams = new Map<string, { ws: import('ws').WebSocket; id: number }[]>();
+  private nextSubscription = 0;
   private tradeSeq = 0;
   private updateId = 1;
   private server: Server | null = null;
@@ -137,6 +140,7 @@ export class LoopbackExchange {
   async listen(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.streams = new BinanceStreams(this.server);
+    this.streams.onRpc = (ws, method, params) => this.rpc(ws, method, params);
     await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -151,6 +155,36 @@ export class LoopbackExchange {
     let x = b.get(asset);
     if (!x) b.set(asset, (x = { free: 0, locked: 0 }));
     return x;
+  }
+
+  /** WebSocket API: user-data subscription by signature (what ccxt.pro uses for spot watchOrders). */
+  private rpc(ws: import('ws').WebSocket, method: string, params: Record<string, unknown>): unknown {
+    if (method !== 'userDataStream.subscribe.signature') throw Object.assign(new Error(`unknown method ${method}`), { code: -1000 });
+    const entries = Object.entries(params).filter(([k]) => k !== 'signature').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const query = [...entries.map(([k, v]) => `${k}=${String(v)}`), `signature=${String(params.signature ?? '')}`].join('&');
+    const a = checkSignature(this.o.keys, params.apiKey as string | undefined, query, '', Date.now());
+    if (!a.ok) throw Object.assign(new Error(a.msg), { code: a.code });
+    const id = this.nextSubscription++;
+    const list = this.userStreams.get(a.apiKey) ?? [];
+    list.push({ ws, id });
+    this.userStreams.set(a.apiKey, list);
+    ws.on('close', () => this.userStreams.set(a.apiKey, (this.userStreams.get(a.apiKey) ?? []).filter((x) => x.ws !== ws)));
+    return { subscriptionId: id };
+  }
+
+  /** Pushes an executionReport to the order owner's user-data subscribers. */
+  private report(r: OrderRecord, execType: string, lastQty = 0, lastPrice = 0, commission = 0): void {
+    const subs = this.userStreams.get(r.apiKey);
+    if (!subs || subs.length === 0) return;
+    const v = this.view(r) as Record<string, string | number | boolean>;
+    const now = Date.now();
+    const event = {
+      e: 'executionReport', E: now, s: this.o.symbol, c: r.clientOrderId, S: v.side, o: v.type, f: v.timeInForce, q: v.origQty, p: v.price, P: '0.00000000',
+      F: '0.00000000', g: -1, C: '', x: execType, X: r.status, r: 'NONE', i: r.orderId, l: String(lastQty), z: String(r.executed), L: String(lastPrice),
+      n: String(commission), N: commission ? this.o.quote : null, T: now, t: execType === 'TRADE' ? ++this.tradeSeq : -1, I: now, w: v.isWorking,
+      m: r.order.type !== OrderType.market, M: false, O: r.time, Z: String(r.cumQuote), Y: String(lastQty * lastPrice), Q: '0.00000000',
+    };
+    for (const s of subs) if (s.ws.readyState === s.ws.OPEN) s.ws.send(JSON.stringify({ subscriptionId: s.id, event }));
   }
 
   private filled(ord: Order, price: number, qty: number, fee: number, _liq: Liquidity): void {
@@ -172,6 +206,7 @@ export class LoopbackExchange {
     r.fills.push({ price: String(price), qty: String(qty), commission: String(fee), commissionAsset: this.o.quote });
     r.status = r.executed >= ord.qty - 1e-12 ? 'FILLED' : 'PARTIALLY_FILLED';
     ord.status = r.status === 'FILLED' ? OrderStatus.filled : OrderStatus.partiallyFilled;
+    this.report(r, 'TRADE', qty, price, fee);
   }
 
   private statusOf(ord: Order, st: OrderStatus): void {
@@ -179,6 +214,7 @@ export class LoopbackExchange {
     ord.status = st;
     r.status = STATUS[st];
     if (st === OrderStatus.cancelled || st === OrderStatus.rejected || st === OrderStatus.expired) this.release(r);
+    this.report(r, st === OrderStatus.cancelled ? 'CANCELED' : st === OrderStatus.rejected ? 'REJECTED' : st === OrderStatus.expired ? 'EXPIRED' : 'NEW');
   }
 
   /** Returns what a finished order still had locked. */
@@ -330,6 +366,7 @@ export class LoopbackExchange {
     const r: OrderRecord = { order, orderId: this.nextId++, clientOrderId, apiKey: key, executed: 0, cumQuote: 0, fills: [], status: 'NEW', time: Date.now(), reservePrice: ref };
     this.orders.set(r.orderId, r);
     this.byOrder.set(order, r);
+    this.report(r, 'NEW');
     this.venue.submit(order);
     this.venue.sync(now, now); // the order acts on the book at once (no latency inside the exchange)
     if (market && r.status === 'NEW') r.status = 'EXPIRED';

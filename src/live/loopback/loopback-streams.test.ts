@@ -45,7 +45,7 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
 }
 
 beforeAll(async () => {
-  ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.0001, keys: new Map([['k', 's']]), balances: {} });
+  ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.0001, keys: new Map([['k', 's']]), balances: { USDT: 100_000, BTC: 1 } });
   ex.onDelta(delta(1, 20000, 1, false, true));
   ex.onDelta(delta(-1, 20001, 1, true));
   base = await ex.listen();
@@ -81,6 +81,27 @@ describe('loopback market streams through ccxt.pro', () => {
     ob = await watchUntil(c, (b) => b.bids.some((l) => l[0] === 19999));
     expect(ob.bids.find((l) => l[0] === 19999)).toEqual([19999, 4]);
     expect(ex.depthSnapshots).toBeGreaterThan(snaps1); // the gap forced a re-snapshot
+    await c.close();
+  }, 30_000);
+
+  it('watchOrders: the user-data stream (WebSocket API, signed subscription) reports new and cancelled orders', async () => {
+    const c = await pro();
+    c.apiKey = 'k';
+    c.secret = 's';
+    ((c.urls.api as Record<string, unknown>).ws as Record<string, Record<string, string>>)['ws-api'].spot = `${base.replace('http', 'ws')}/ws-api/v3`;
+    await c.loadMarkets();
+    ex.onDelta(delta(1, 20000, 1, false, true));
+    ex.onDelta(delta(-1, 20001, 1, true));
+    const w = c.watchOrders('BTC/USDT');
+    await new Promise((r) => setTimeout(r, 300)); // subscription confirmed
+    const placed = await c.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 19000);
+    const seen = await w;
+    expect(seen.at(-1)!.id).toBe(placed.id);
+    expect(seen.at(-1)!.status).toBe('open');
+    const w2 = c.watchOrders('BTC/USDT');
+    await c.cancelOrder(String(placed.id), 'BTC/USDT');
+    const after = await w2;
+    expect(after.at(-1)!.status).toBe('canceled');
     await c.close();
   }, 30_000);
 
