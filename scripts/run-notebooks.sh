@@ -3,6 +3,8 @@
 # (committed notebooks keep no outputs) and fails on the first cell error.
 set -euo pipefail
 cd "$(dirname "$0")/../notebooks"
+# npm install prunes the self-link tslab resolves lockstep through: restore it.
+ln -sfn .. ../node_modules/lockstep
 # This clone's own kernel spec (written by scripts/setup.sh), ahead of any system-wide one.
 export JUPYTER_PATH="$(cd .. && pwd)/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 out="$(mktemp -d)"
