@@ -1,9 +1,8 @@
-import ccxt from 'ccxt';
+import { loopbackClient } from '../test/loopback.ts';
 import { strategy as gridMm } from '../strategies/grid-mm/index.ts';
 import { defineInstrument } from '../src/core/instrument.ts';
-import { synthL2 } from '../src/data/synth-l2.ts';
-import { DeltaFlag } from '../src/data/tick-batch.ts';
 import { LoopbackExchange } from '../src/live/loopback/loopback-exchange.ts';
+import { startSynthFeed } from '../src/live/loopback/synth-feed.ts';
 import { runPaperSession, type MarketStreams } from '../src/live/paper-session.ts';
 import { makerTakerFee } from '../src/sim/fee-model.ts';
 import { writeBenchJson } from './bench-util.ts';
@@ -14,35 +13,15 @@ import { writeBenchJson } from './bench-util.ts';
  */
 export async function liveBench(): Promise<Record<string, unknown>> {
   const ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.001, keys: new Map(), balances: {} });
-  const { deltas: d, trades: t } = synthL2({ events: 2_000_000, seed: 4, chunk: 10_000_000 }).next().value!;
-  let i = 0;
-  let j = 0;
-  const step = () => {
-    for (let k = 0; k < 20 && i < d.length; k++, i++) {
-      while (j < t.length && t.ts[j] <= d.ts[i]) {
-        ex.onTrade({ instrumentId: 'X', instrumentIndex: 0, ts: t.ts[j], tsLocal: t.ts[j], price: t.price[j], qty: t.qty[j], aggressor: t.aggressor[j] as 1 | -1 | 0 });
-        j++;
-      }
-      const f = d.flags[i];
-      ex.onDelta({ instrumentId: 'X', instrumentIndex: 0, ts: d.ts[i], tsLocal: d.ts[i], side: d.side[i] as 1 | -1, price: d.price[i], qty: d.qty[i],
-        isSnapshot: (f & DeltaFlag.snapshot) !== 0, clear: (f & DeltaFlag.clear) !== 0, last: (f & DeltaFlag.last) !== 0 });
-    }
-  };
-  step();
-  const feed = setInterval(step, 1);
+  const feed = startSynthFeed(ex, { events: 2_000_000, seed: 4, perTick: 20, everyMs: 1 });
   const base = await ex.listen();
-  const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
-  const api = c.urls.api as Record<string, unknown>;
-  api.public = `${base}/api/v3`;
-  (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
-  await c.loadHttpProxyAgent();
-  await c.loadMarkets();
+  const c = await loopbackClient(base);
   const r = await runPaperSession({
     strategy: gridMm, params: gridMm.params.parse({ size: 0.01, maxPosition: 0.1 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
     instrument: defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 }), cash: 100_000, fees: makerTakerFee(0, 0.001),
     maxMillis: 10_000,
   });
-  clearInterval(feed);
+  feed.stop();
   await ex.close();
   const figures = { events: r.events, orders: r.engine.orders.length, tickToTradeMicros: r.tickToTrade, eventLoopLagMicros: r.eventLoopLag, gc: r.gc, targets: { p50Micros: 100, p99Micros: 1000 } };
   const out = writeBenchJson('live', figures);

@@ -2,16 +2,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
-import { main } from './main.ts';
+import { cli } from '../../test/cli.ts';
 
 const tmp = tempDir();
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
-  return { code, out, err };
-}
 
 describe('catalog: import, ls, backtest from it', () => {
   it('real Binance samples end to end: import trades + quotes, list them, replay trade-momentum', async () => {

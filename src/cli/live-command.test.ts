@@ -2,17 +2,11 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
-import { main } from './main.ts';
+import { cli } from '../../test/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const tmp = tempDir();
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
-  return { code, out, err };
-}
 
 describe('lockstep venue serve + lockstep live --mode paper', () => {
   it('a paper session of the backtested grid-mm against the loopback exchange replaying synthetic data', async () => {

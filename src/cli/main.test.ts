@@ -6,17 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { loadParquetWasm } from '../data/parquet-wasm.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
-import { main } from './main.ts';
+import { cli } from '../../test/cli.ts';
 
 const DAY = sharedFile('backtrader/2006-day-001.txt');
 const tmp = tempDir();
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
-  return { code, out, err };
-}
 
 describe('lockstep backtest', () => {
   it('--json prints one object with the documented fields; values agree with the fills', async () => {

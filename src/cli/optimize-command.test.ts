@@ -7,7 +7,7 @@ import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { runBacktest } from '../backtest/run-backtest.ts';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
-import { main } from './main.ts';
+import { cli } from '../../test/cli.ts';
 
 const ORCL = sharedFile('backtrader/orcl-1995-2014.txt');
 const SHOTS = resolve(import.meta.dirname, '../../reports/screenshots');
@@ -16,12 +16,6 @@ let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); }, 60_000);
 afterAll(async () => browser?.close());
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => { out += `${s}\n`; }, (s) => { err += `${s}\n`; });
-  return { code, out, err };
-}
 
 describe('lockstep optimize', () => {
   it('--json: trials in parameter order, each equal to a single backtest; the report renders', async () => {

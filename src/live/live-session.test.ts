@@ -1,57 +1,30 @@
-import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strategy as gridMm } from '../../strategies/grid-mm/index.ts';
 import { defineInstrument } from '../core/instrument.ts';
-import { synthL2 } from '../data/synth-l2.ts';
-import { DeltaFlag } from '../data/tick-batch.ts';
 import { makerTakerFee } from '../sim/fee-model.ts';
 import { CcxtExecution, type CcxtTrading } from './ccxt-execution.ts';
 import { reconcileFromExchange, type CcxtAccount } from './ccxt-reconcile.ts';
 import { LoopbackExchange } from './loopback/loopback-exchange.ts';
+import { startSynthFeed, type SynthFeed } from './loopback/synth-feed.ts';
+import { loopbackClient } from '../../test/loopback.ts';
 import { runPaperSession, type MarketStreams } from './paper-session.ts';
 
 let ex: LoopbackExchange;
 let base: string;
-let feed: ReturnType<typeof setInterval>;
-let paused = false;
+let feed: SynthFeed;
 const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
 
 beforeAll(async () => {
   ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.001, keys: new Map([['live-key', 'live-secret']]), balances: { USDT: 100_000, BTC: 1 } });
-  const { deltas: d, trades: t } = synthL2({ events: 300_000, seed: 9, chunk: 1_000_000 }).next().value!;
-  let i = 0;
-  let j = 0;
-  const step = () => {
-    if (paused) return;
-    for (let k = 0; k < 30 && i < d.length; k++, i++) {
-      while (j < t.length && t.ts[j] <= d.ts[i]) {
-        ex.onTrade({ instrumentId: 'X', instrumentIndex: 0, ts: t.ts[j], tsLocal: t.ts[j], price: t.price[j], qty: t.qty[j], aggressor: t.aggressor[j] as 1 | -1 | 0 });
-        j++;
-      }
-      const f = d.flags[i];
-      ex.onDelta({ instrumentId: 'X', instrumentIndex: 0, ts: d.ts[i], tsLocal: d.ts[i], side: d.side[i] as 1 | -1, price: d.price[i], qty: d.qty[i],
-        isSnapshot: (f & DeltaFlag.snapshot) !== 0, clear: (f & DeltaFlag.clear) !== 0, last: (f & DeltaFlag.last) !== 0 });
-    }
-  };
-  step();
-  feed = setInterval(step, 2);
+  feed = startSynthFeed(ex, { events: 300_000, seed: 9, perTick: 30, everyMs: 2 });
   base = await ex.listen();
 });
 afterAll(async () => {
-  clearInterval(feed);
+  feed.stop();
   await ex?.close();
 });
 
-async function client() {
-  const c = new ccxt.pro.binance({ apiKey: 'live-key', secret: 'live-secret', enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
-  const api = c.urls.api as Record<string, unknown>;
-  api.public = `${base}/api/v3`;
-  api.private = `${base}/api/v3`;
-  (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
-  await c.loadHttpProxyAgent();
-  await c.loadMarkets();
-  return c;
-}
+const client = () => loopbackClient(base, { apiKey: 'live-key', secret: 'live-secret' });
 
 async function session(prefix: string, maxEvents: number, onEngine?: (e: import('../engine/engine.ts').Engine) => void) {
   const c = await client();
@@ -73,7 +46,7 @@ async function session(prefix: string, maxEvents: number, onEngine?: (e: import(
 describe('live order routing through ccxt against the loopback exchange', () => {
   it('places real orders; a restart adopts the open ones (none lost, none sent twice); the kill switch cancels them all', async () => {
     const a = await session('sA-', 1500);
-    paused = true; // freeze the market so the exchange and the engine can be compared
+    feed.paused = true; // freeze the market so the exchange and the engine can be compared
     await new Promise((r) => setTimeout(r, 20));
     const ccxtClient = await client();
     const openAfterA = await ccxtClient.fetchOpenOrders('BTC/USDT');
@@ -86,7 +59,7 @@ describe('live order routing through ccxt against the loopback exchange', () => 
     for (const o of openAfterA) expect(localOpen.has(o.clientOrderId!)).toBe(true);
 
     let adopted: string[] = [];
-    const b = await session('sB-', 800, (engine) => { adopted = engine.orders.map((o) => o.id); paused = false; });
+    const b = await session('sB-', 800, (engine) => { adopted = engine.orders.map((o) => o.id); feed.paused = false; });
     expect(adopted.sort()).toEqual(openAfterA.map((o) => o.clientOrderId).sort()); // adopted, not lost
     const ids = b.engine.orders.map((o) => o.id);
     expect(new Set(ids).size).toBe(ids.length); // nothing sent twice

@@ -1,4 +1,3 @@
-import ccxt from 'ccxt';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/tmp.ts';
@@ -7,42 +6,23 @@ import { replayCommand } from '../cli/replay-command.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strategy as gridMm } from '../../strategies/grid-mm/index.ts';
 import { defineInstrument } from '../core/instrument.ts';
-import { synthL2 } from '../data/synth-l2.ts';
-import { DeltaFlag } from '../data/tick-batch.ts';
 import { makerTakerFee } from '../sim/fee-model.ts';
 import { LoopbackExchange } from './loopback/loopback-exchange.ts';
+import { startSynthFeed, type SynthFeed } from './loopback/synth-feed.ts';
+import { loopbackClient } from '../../test/loopback.ts';
 import { runPaperSession, type MarketStreams } from './paper-session.ts';
 
 let ex: LoopbackExchange;
 let base: string;
-let feed: ReturnType<typeof setInterval>;
-let feedPaused = false;
+let feed: SynthFeed;
 
 beforeAll(async () => {
   ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.001, keys: new Map([['k', 's']]), balances: {} });
-  // The exchange's market: a synthetic L2 + trades stream, 40 events every 2 ms.
-  const chunk = synthL2({ events: 200_000, seed: 3, chunk: 1_000_000 }).next().value!;
-  const { deltas: d, trades: t } = chunk;
-  let i = 0;
-  let j = 0;
-  const step = () => {
-    if (feedPaused) return;
-    for (let k = 0; k < 40 && i < d.length; k++, i++) {
-      while (j < t.length && t.ts[j] <= d.ts[i]) {
-        ex.onTrade({ instrumentId: 'X', instrumentIndex: 0, ts: t.ts[j], tsLocal: t.ts[j], price: t.price[j], qty: t.qty[j], aggressor: t.aggressor[j] as 1 | -1 | 0 });
-        j++;
-      }
-      const f = d.flags[i];
-      ex.onDelta({ instrumentId: 'X', instrumentIndex: 0, ts: d.ts[i], tsLocal: d.ts[i], side: d.side[i] as 1 | -1, price: d.price[i], qty: d.qty[i],
-        isSnapshot: (f & DeltaFlag.snapshot) !== 0, clear: (f & DeltaFlag.clear) !== 0, last: (f & DeltaFlag.last) !== 0 });
-    }
-  };
-  step();
-  feed = setInterval(step, 2);
+  feed = startSynthFeed(ex, { events: 200_000, seed: 3, perTick: 40, everyMs: 2 });
   base = await ex.listen();
 });
 afterAll(async () => {
-  clearInterval(feed);
+  feed.stop();
   await ex?.close();
 });
 
@@ -50,20 +30,15 @@ const tmp = tempDir();
 
 describe('paper session against the loopback exchange through ccxt.pro', () => {
   it('a stale feed cancels open orders and pauses trading until data flows again; clock skew is measured', async () => {
-    const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
-    const api = c.urls.api as Record<string, unknown>;
-    api.public = `${base}/api/v3`;
-    (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
-    await c.loadHttpProxyAgent();
-    await c.loadMarkets();
+    const c = await loopbackClient(base);
     const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
-    setTimeout(() => { feedPaused = true; }, 500);
-    setTimeout(() => { feedPaused = false; }, 1700);
+    setTimeout(() => { feed.paused = true; }, 500);
+    setTimeout(() => { feed.paused = false; }, 1700);
     const r = await runPaperSession({
       strategy: gridMm, params: gridMm.params.parse({ size: 0.01, offset: 30 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
       instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxMillis: 2500, staleMillis: 400, exchangeTime: () => c.fetchTime() as Promise<number>,
     });
-    feedPaused = false;
+    feed.paused = false;
     expect(r.staleEpisodes).toBeGreaterThanOrEqual(1);
     const msgs = r.logger.records.map((x) => x.message);
     expect(msgs).toContain('trading paused');
@@ -73,12 +48,7 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
   }, 30_000);
 
   it('a kill signal trips the kill switch and ends the session', async () => {
-    const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
-    const api = c.urls.api as Record<string, unknown>;
-    api.public = `${base}/api/v3`;
-    (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
-    await c.loadHttpProxyAgent();
-    await c.loadMarkets();
+    const c = await loopbackClient(base);
     const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
     setTimeout(() => process.emit('SIGUSR2' as never, 'SIGUSR2' as never), 500);
     const t0 = Date.now();
@@ -92,12 +62,7 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
   }, 30_000);
 
   it('grid-mm — the same strategy module as in backtests — quotes and gets paper fills from the live book', async () => {
-    const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
-    const api = c.urls.api as Record<string, unknown>;
-    api.public = `${base}/api/v3`;
-    (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
-    await c.loadHttpProxyAgent();
-    await c.loadMarkets();
+    const c = await loopbackClient(base);
     const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
     const record = tmp.file('session');
     const r = await runPaperSession({
