@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, DataError, LockstepError } from '../core/errors.ts';
+import { fromWire } from './reader-thread.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { BadRowHandler } from './bad-rows.ts';
 import type { ReaderMessage } from './bar-reader-worker.ts';
@@ -15,17 +15,6 @@ export const THREADED_MIN_BYTES = 256 << 20;
 
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./bar-reader-worker.ts', import.meta.url).href;
-
-function rebuild(m: Extract<ReaderMessage, { type: 'error' }>): Error {
-  if (m.location && m.fix !== undefined) {
-    const e = new DataError(m.location, '', m.fix);
-    e.message = m.message; // the original text, already formatted with file, row and field
-    return e;
-  }
-  if (m.code === 'config') return new ConfigError(m.message);
-  if (m.code !== undefined) return new LockstepError(m.code, m.message);
-  return new Error(`bar reader thread failed: ${m.message}`);
-}
 
 /**
  * Like `openBars`, but decoding and validation run on a worker thread so that reading
@@ -74,7 +63,7 @@ export async function openBarsThreaded(file: string, opts: ReadBarsOptions = {})
           filtered.count = m.filtered;
           return;
         } else {
-          throw rebuild(m);
+          throw fromWire(m, 'bar reader');
         }
       }
     } finally {

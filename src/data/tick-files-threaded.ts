@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, DataError, LockstepError } from '../core/errors.ts';
+import { fromWire, type WireError } from './reader-thread.ts';
 import { readTickFiles } from './tick-parquet.ts';
 
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
@@ -9,18 +9,7 @@ const ENTRY = new URL('./tick-reader-worker.ts', import.meta.url).href;
 /** Tick files at least this large in total are decoded on a reader thread, overlapping the replay. */
 export const THREADED_TICK_BYTES = 32 << 20;
 
-type Msg = { type: 'batch'; batch: unknown } | { type: 'end' } | { type: 'error'; name: string; message: string; code?: string; location?: DataError['location']; fix?: string };
-
-function rebuild(m: Extract<Msg, { type: 'error' }>): Error {
-  if (m.location && m.fix !== undefined) {
-    const e = new DataError(m.location, '', m.fix);
-    e.message = m.message;
-    return e;
-  }
-  if (m.code === 'config') return new ConfigError(m.message);
-  if (m.code !== undefined) return new LockstepError(m.code, m.message);
-  return new Error(`tick reader thread failed: ${m.message}`);
-}
+type Msg = { type: 'batch'; batch: unknown } | { type: 'end' } | WireError;
 
 /**
  * Batches of tick files decoded on a worker thread, in file order. The thread starts at
@@ -49,7 +38,7 @@ export function readTickFilesThreaded<B>(files: readonly string[]): AsyncIterabl
     for (;;) {
       const m = queue.shift() ?? (exited ? ({ type: 'error', name: 'Error', message: 'tick reader thread ended early' } as Msg) : await new Promise<Msg>((r) => { waiting = r; }));
       if (m.type === 'end') return;
-      if (m.type === 'error') throw rebuild(m);
+      if (m.type === 'error') throw fromWire(m, 'tick reader');
       worker.postMessage('pull');
       yield m.batch as B;
     }
