@@ -38,20 +38,25 @@ async function ensureTicks(): Promise<string> {
   return dir;
 }
 
-/** ~10M book deltas + ~1.5M trades from the synthetic L2 generator, written once. */
-async function ensureL2(): Promise<string> {
-  const dir = join(BENCH_DATA, 'l2-11m');
+/** A synthetic L2 + trades stream written once under data/bench/NAME as parts of `chunk` events. */
+async function ensureSynth(name: string, events: number, seed: number, chunk: number): Promise<string> {
+  const dir = join(BENCH_DATA, name);
   if (existsSync(join(dir, 'done'))) return dir;
   mkdirSync(dir, { recursive: true });
   let part = 0;
-  for (const c of synthL2({ events: 11_500_000, seed: 42, chunk: PART })) {
-    const name = String(part++).padStart(5, '0');
-    await writeTickParquet(join(dir, `deltas-${name}.parquet`), { kind: 'deltas', batch: c.deltas });
-    await writeTickParquet(join(dir, `trades-${name}.parquet`), { kind: 'trades', batch: c.trades });
+  for (const c of synthL2({ events, seed, chunk })) {
+    const n = String(part++).padStart(5, '0');
+    await writeTickParquet(join(dir, `deltas-${n}.parquet`), { kind: 'deltas', batch: c.deltas });
+    await writeTickParquet(join(dir, `trades-${n}.parquet`), { kind: 'trades', batch: c.trades });
   }
   (await import('node:fs')).writeFileSync(join(dir, 'done'), '');
   return dir;
 }
+
+/** ~10M book deltas + ~1.5M trades. */
+const ensureL2 = () => ensureSynth('l2-11m', 11_500_000, 42, PART);
+/** 100M events (≈ 1 GB of Parquet parts, a few minutes the first time). */
+const ensureL2Big = () => ensureSynth('l2-100m', 100_000_000, 7, 2 * PART);
 
 /** Tick workloads: trades + quotes with a momentum strategy, and L2 + trades with grid-mm. */
 export async function ticksBench(): Promise<Record<string, unknown>> {
@@ -82,21 +87,6 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
     `  → ${out}`,
   ].join('\n'));
   return figures;
-}
-
-/** 100M synthetic L2 + trade events written once (≈ 1 GB of Parquet parts, a few minutes). */
-async function ensureL2Big(): Promise<string> {
-  const dir = join(BENCH_DATA, 'l2-100m');
-  if (existsSync(join(dir, 'done'))) return dir;
-  mkdirSync(dir, { recursive: true });
-  let part = 0;
-  for (const c of synthL2({ events: 100_000_000, seed: 7, chunk: 2 * PART })) {
-    const name = String(part++).padStart(5, '0');
-    await writeTickParquet(join(dir, `deltas-${name}.parquet`), { kind: 'deltas', batch: c.deltas });
-    await writeTickParquet(join(dir, `trades-${name}.parquet`), { kind: 'trades', batch: c.trades });
-  }
-  (await import('node:fs')).writeFileSync(join(dir, 'done'), '');
-  return dir;
 }
 
 /** Memory workload: replaying 100M events must stream in bounded memory (RSS < 1 GiB). */
