@@ -72,9 +72,15 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
     strategy: 'grid-mm', cash: 1e6, queue: 'probabilistic', data: [{ file: l2, instrument: { symbol: 'L2', lotSize: 0.001 } }],
   });
   const l2Rate = m.events / m.timing.totalSeconds;
+  const as = await runBacktest({
+    strategy: 'avellaneda-stoikov', cash: 1e6, queue: 'probabilistic', latency: { entryMicros: 300, responseMicros: 300 },
+    params: { levels: 2 }, data: [{ file: l2, instrument: { symbol: 'L2', lotSize: 0.001 } }],
+  });
+  const asRate = as.events / as.timing.totalSeconds;
   const figures = {
     ticks: { events: t.events, fills: t.fills.length, seconds: t.timing.totalSeconds, loadSeconds: t.timing.loadSeconds, eventsPerSec: tickRate, target: 5e6 },
     l2: { events: m.events, fills: m.fills.length, seconds: m.timing.totalSeconds, loadSeconds: m.timing.loadSeconds, eventsPerSec: l2Rate, target: 2e6 },
+    avellanedaStoikov: { events: as.events, orders: as.orders.length, fills: as.fills.length, seconds: as.timing.totalSeconds, eventsPerSec: asRate, target: 1e6 },
     rssBeforeMiB: rss0, peakRssMiB: peakRssMiB(),
   };
   const out = writeBenchJson('ticks', figures);
@@ -83,6 +89,8 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
     `  end to end        ${fmtRate(tickRate)} events/s   (target ≥ 5M; load ${t.timing.loadSeconds.toFixed(2)} s of ${t.timing.totalSeconds.toFixed(2)} s)`,
     `L2: ${m.events.toLocaleString()} events (synthetic book deltas + trades, Parquet), grid-mm, probabilistic queue (${m.fills.length} fills)`,
     `  end to end        ${fmtRate(l2Rate)} events/s   (target ≥ 2M; load ${m.timing.loadSeconds.toFixed(2)} s of ${m.timing.totalSeconds.toFixed(2)} s)`,
+    `A–S market maker on the same L2 workload (2 levels, probabilistic queue, 300 µs latency; ${as.orders.length} orders, ${as.fills.length} fills)`,
+    `  end to end        ${fmtRate(asRate)} events/s   (target ≥ 1M)`,
     `  peak RSS          ${figures.peakRssMiB.toFixed(0)} MiB (process, whole bench so far)`,
     `  → ${out}`,
   ].join('\n'));

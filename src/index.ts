@@ -45,3 +45,5 @@ export { reportRunOf } from './backtest/report-of-run.ts';
 export { writeTearsheet, writeComparison } from './backtest/write-report.ts';
 export { writeRunResult } from './backtest/write-result.ts';
 export * from './core/search-space.ts';
+// Execution helpers usable by any strategy, in backtest and live.
+export { QuoteLadder } from './exec/quote-ladder.ts';

@@ -1,4 +1,4 @@
-import { defineStrategy, isOpen, roundToTick, z, type Order } from 'lockstep';
+import { defineStrategy, QuoteLadder, roundToTick, z } from 'lockstep';
 
 /**
  * Resting-quote market maker on L2 data: keeps `levels` post-only bids and asks spaced
@@ -34,9 +34,9 @@ export const strategy = defineStrategy({
   },
   create(p) {
     let lastMid = Number.NaN;
-    // Our resting quotes by price, per side.
-    const bids = new Map<number, Order>();
-    const asks = new Map<number, Order>();
+    const ladder = new QuoteLadder();
+    const bids: number[] = [];
+    const asks: number[] = [];
     return {
       onBook(_delta, ctx) {
         const mid = ctx.book().mid();
@@ -44,41 +44,16 @@ export const strategy = defineStrategy({
         const tick = ctx.instrument().tickSize;
         if (Math.abs(mid - lastMid) < p.requote * tick) return;
         lastMid = mid;
-        const wantBid = new Set<number>();
-        const wantAsk = new Set<number>();
+        bids.length = 0;
+        asks.length = 0;
         // In ticks, with a small tolerance so float noise (100.03 / 0.01 = 10003.000000000002) never shifts a quote.
         const midTicks = mid / tick;
         for (let k = 0; k < p.levels; k++) {
           const away = p.offset + k * p.spacing;
-          wantBid.add(roundToTick(Math.floor(midTicks - away + 1e-9) * tick, tick));
-          wantAsk.add(roundToTick(Math.ceil(midTicks + away - 1e-9) * tick, tick));
+          bids.push(roundToTick(Math.floor(midTicks - away + 1e-9) * tick, tick));
+          asks.push(roundToTick(Math.ceil(midTicks + away - 1e-9) * tick, tick));
         }
-        // Forget finished quotes; cancel the unwanted ones.
-        for (const [book, want] of [[bids, wantBid], [asks, wantAsk]] as const) {
-          for (const [price, o] of book) {
-            if (isOpen(o.status) && want.has(price)) continue;
-            if (isOpen(o.status)) ctx.cancel(o.id);
-            book.delete(price);
-          }
-        }
-        // Everything still open — including quotes whose cancel is in flight — counts against the limit.
-        let buying = 0;
-        let selling = 0;
-        for (const o of ctx.openOrders()) {
-          if (o.side === 'buy') buying += o.qty - o.filledQty;
-          else selling += o.qty - o.filledQty;
-        }
-        const pos = ctx.position();
-        for (const price of wantBid) {
-          if (bids.has(price) || pos + buying + p.size > p.maxPosition + 1e-9) continue;
-          const r = ctx.buy(p.size, { type: 'limit', price, postOnly: true });
-          if (r.ok) { bids.set(price, r.order); buying += p.size; }
-        }
-        for (const price of wantAsk) {
-          if (asks.has(price) || pos - selling - p.size < -p.maxPosition - 1e-9) continue;
-          const r = ctx.sell(p.size, { type: 'limit', price, postOnly: true });
-          if (r.ok) { asks.set(price, r.order); selling += p.size; }
-        }
+        ladder.sync(ctx, bids, asks, p.size, p.maxPosition);
       },
     };
   },

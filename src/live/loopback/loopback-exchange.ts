@@ -98,6 +98,11 @@ export class LoopbackExchange {
   }
 
   /** Exchange time (µs): the replayed market's. */
+  /** Client order ids of every order the exchange has seen, or only the resting ones (any API key). */
+  clientOrderIds(resting = false): string[] {
+    return [...this.orders.values()].filter((r) => !resting || r.status === 'NEW' || r.status === 'PARTIALLY_FILLED').map((r) => r.clientOrderId);
+  }
+
   now(): number {
     return this.clock.now();
   }
