@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 # Debian packages: python3 (+ numpy, pandas, scipy) runs the independent test oracles;
 # chromium renders the HTML reports in the browser tests; jupyter-nbconvert and
 # python3-ipykernel execute the tslab notebooks; python3-optuna (+ psycopg2) runs Bayesian
-# optimization; postgresql is started by the distributed-optimization test.
+# optimization; postgresql is started by the distributed-optimization test; python3-sklearn
+# and python3-onnx train and export the ONNX signal models (`lockstep ml train`).
 APT_PACKAGES=(python3 python3-numpy python3-pandas python3-scipy chromium jupyter-nbconvert python3-ipykernel
-  python3-optuna python3-psycopg2 postgresql)
+  python3-optuna python3-psycopg2 postgresql python3-sklearn python3-onnx)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -47,3 +47,8 @@ export { writeRunResult } from './backtest/write-result.ts';
 export * from './core/search-space.ts';
 // Execution helpers usable by any strategy, in backtest and live.
 export { QuoteLadder } from './exec/quote-ladder.ts';
+// ML signals: one feature module for research and strategies; ONNX models with their cards.
+export { BarFeatures, BAR_FEATURES } from './ml/bar-features.ts';
+export { SignalModel, type ModelCard } from './ml/onnx-model.ts';
+export { buildBarDataset, readDataset, writeDataset, type Dataset } from './ml/dataset.ts';
+export { trainModel, type TrainOptions } from './ml/train-model.ts';

@@ -8,6 +8,7 @@ import { KILL_HELP, killCommand } from './kill-command.ts';
 import { REPLAY_HELP, replayCommand } from './replay-command.ts';
 import { OPTIMIZE_HELP, optimizeCommand } from './optimize-command.ts';
 import { WALKFORWARD_HELP, walkforwardCommand } from './walkforward-command.ts';
+import { ML_HELP, mlCommand } from './ml-command.ts';
 
 const HELP = `lockstep — event-driven backtesting with a live-mode switch
 
@@ -23,6 +24,7 @@ Commands:
   venue       venue serve: a loopback Binance-compatible exchange on 127.0.0.1
   kill        trip the kill switch of running paper/live sessions
   replay      replay a recorded session through the backtester: parity report
+  ml          ML signals: feature/label datasets, training + ONNX export
   help        show this text (or: lockstep <command> --help)
 
 ${BACKTEST_HELP}
@@ -41,7 +43,9 @@ ${VENUE_HELP}
 
 ${KILL_HELP}
 
-${REPLAY_HELP}`;
+${REPLAY_HELP}
+
+${ML_HELP}`;
 
 type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
 
@@ -55,6 +59,7 @@ const COMMANDS: Record<string, Command> = {
   venue: venueCommand,
   kill: killCommand,
   replay: replayCommand,
+  ml: mlCommand,
 };
 
 /**
