@@ -52,3 +52,7 @@ export { BarFeatures, BAR_FEATURES } from './ml/bar-features.ts';
 export { SignalModel, type ModelCard } from './ml/onnx-model.ts';
 export { buildBarDataset, readDataset, writeDataset, type Dataset } from './ml/dataset.ts';
 export { trainModel, type TrainOptions } from './ml/train-model.ts';
+export { ExecAlgo, Executor, type ExecOptions, type ExecReport } from './exec/exec-algo.ts';
+export { Twap, Vwap, volumeProfile, type ScheduleOptions } from './exec/schedule-algos.ts';
+export { Pov, Iceberg } from './exec/participation-algos.ts';
+export { implementationShortfall, type Shortfall } from './exec/implementation-shortfall.ts';
