@@ -56,3 +56,4 @@ export { ExecAlgo, Executor, type ExecOptions, type ExecReport } from './exec/ex
 export { Twap, Vwap, volumeProfile, type ScheduleOptions } from './exec/schedule-algos.ts';
 export { Pov, Iceberg } from './exec/participation-algos.ts';
 export { implementationShortfall, type Shortfall } from './exec/implementation-shortfall.ts';
+export { SymbolResolver, type Listing } from './core/symbol-resolver.ts';

@@ -33,6 +33,8 @@ export const FeedSchema = z.strictObject({
   kind: z.enum(['bars', 'ticks']).optional(),
   /** Instrument traded from this feed. */
   instrument: InstrumentSchema,
+  /** Tick runs: order latency of this feed's venue (µs), overriding the run's `latency`. */
+  latency: z.strictObject({ entryMicros: z.number().nonnegative(), responseMicros: z.number().nonnegative() }).optional(),
 });
 
 /** A backtest run, fully resolved: every default is filled in here. */

@@ -42,6 +42,7 @@ export async function tickSetup(cfg: RunConfig, instruments: readonly Instrument
   const latency = 'file' in cfg.latency ? interpolatedLatency(cfg.latency.file) : constantLatency(cfg.latency.entryMicros, cfg.latency.responseMicros);
   const venue = new L2Venue({
     instruments, clock, fees: feeModelOf(cfg.commission), latency, checkCash: cfg.checkCash,
+    latencyBySlot: cfg.data.map((f) => (f.latency ? constantLatency(f.latency.entryMicros, f.latency.responseMicros) : undefined)),
     queue: cfg.queue === 'probabilistic' ? probabilisticQueue(cfg.queuePower) : riskAverseQueue,
   });
   const books = new L2BookKeeper(instruments.length, cfg.onCrossedBook);

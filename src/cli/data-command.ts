@@ -14,11 +14,13 @@ import { mkdir } from 'node:fs/promises';
 import { parseFlags } from './parse-flags.ts';
 import { intFlag } from './study-flags.ts';
 import { UsageError } from './usage-error.ts';
+import { synthVenuePair } from '../data/synth-pair.ts';
+import type { DeltaBatch } from '../data/tick-batch.ts';
 
 export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--catalog DIR] FILE...
 lockstep data ls [--catalog DIR]
 lockstep data resample --venue V --symbol S (--every 1m|30s|1h | --volume X | --dollar X) --out FILE.parquet [--catalog DIR]
-lockstep data synth --events N [--seed S] --out DIR
+lockstep data synth --events N [--seed S] [--pair] --out DIR
 
 import: reads Tardis.dev CSV (trades, quotes, incremental_book_L2, book_snapshot_N; .gz ok),
 Binance dumps (--kind trades|aggTrades|depth CSV, or the trades/quotes Parquet samples) or
@@ -31,7 +33,9 @@ synth:
 Writes a deterministic synthetic L2 order book + trades stream (Poisson limit orders,
 cancellations and market sweeps around a drifting price; tick 0.01, sizes in 0.001) as
 normalized Parquet parts DIR/deltas-NNNNN.parquet and DIR/trades-NNNNN.parquet, one million
-events per part. Replay it with:  lockstep backtest --strategy grid-mm --data DIR --lot-size 0.001`;
+events per part. Replay it with:  lockstep backtest --strategy grid-mm --data DIR --lot-size 0.001
+--pair writes two venues of one instrument, DIR/A and DIR/B: B shows A's book and trades
+3 ms later, shifted by a mean-reverting basis of whole ticks (cross-venue arbitrage data).`;
 
 export async function dataCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
@@ -43,7 +47,7 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
   if (sub === 'ls') return lsCommand(rest, out);
   if (sub === 'resample') return resampleCommand(rest, out);
   if (sub !== 'synth') throw new UsageError(`data: unknown subcommand "${sub}" (see lockstep data --help)`);
-  const { values } = parseFlags(rest, { events: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, chunk: { type: 'string' } }, 'data synth');
+  const { values } = parseFlags(rest, { events: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, chunk: { type: 'string' }, pair: { type: 'boolean' } }, 'data synth');
   const events = intFlag(values.events, 'events');
   if (events === undefined) throw new UsageError('data synth: --events N is required');
   if (!values.out) throw new UsageError('data synth: --out DIR is required');
@@ -55,12 +59,23 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
   let deltas = 0;
   let trades = 0;
   const t0 = performance.now();
-  for (const c of synthL2({ events, seed, chunk: intFlag(values.chunk, 'chunk') ?? 1_000_000 })) {
-    const name = String(part++).padStart(5, '0');
-    await writeTickParquet(join(dir, `deltas-${name}.parquet`), { kind: 'deltas', batch: c.deltas });
-    if (c.trades.length > 0) await writeTickParquet(join(dir, `trades-${name}.parquet`), { kind: 'trades', batch: c.trades });
+  const chunk = intFlag(values.chunk, 'chunk') ?? 1_000_000;
+  const write = async (to: string, name: string, c: { deltas: DeltaBatch; trades: TradeBatch }) => {
+    await writeTickParquet(join(to, `deltas-${name}.parquet`), { kind: 'deltas', batch: c.deltas });
+    if (c.trades.length > 0) await writeTickParquet(join(to, `trades-${name}.parquet`), { kind: 'trades', batch: c.trades });
     deltas += c.deltas.length;
     trades += c.trades.length;
+  };
+  if (values.pair) {
+    await mkdir(join(dir, 'A'), { recursive: true });
+    await mkdir(join(dir, 'B'), { recursive: true });
+    for (const c of synthVenuePair({ events, seed, chunk })) {
+      const name = String(part++).padStart(5, '0');
+      await write(join(dir, 'A'), name, c.a);
+      await write(join(dir, 'B'), name, c.b);
+    }
+  } else {
+    for (const c of synthL2({ events, seed, chunk })) await write(dir, String(part++).padStart(5, '0'), c);
   }
   out(`wrote ${deltas.toLocaleString('en-US')} deltas and ${trades.toLocaleString('en-US')} trades in ${part} part(s) to ${dir} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return 0;

@@ -16,6 +16,8 @@ export interface L2VenueOptions {
   clock: Clock;
   fees: FeeModel;
   latency?: LatencyModel;
+  /** Per instrument slot (one venue per instrument): overrides `latency` where given. */
+  latencyBySlot?: readonly (LatencyModel | undefined)[];
   queue?: QueueModel;
   /** Reject orders that need more cash than the account holds (checked on arrival). */
   checkCash?: boolean;
@@ -66,6 +68,7 @@ export class L2Venue implements ExecutionClient {
   private readonly outbox: Report[] = [];
   private readonly exFilled = new Map<Order, number>();
   private readonly latency: LatencyModel;
+  private readonly latencies: LatencyModel[];
   private readonly queue: QueueModel;
   private seq = 0;
   /** Latest exchange time seen. */
@@ -77,6 +80,7 @@ export class L2Venue implements ExecutionClient {
     this.resting = o.instruments.map(() => []);
     this.stops = o.instruments.map(() => []);
     this.latency = o.latency ?? constantLatency(0, 0);
+    this.latencies = o.instruments.map((_, i) => o.latencyBySlot?.[i] ?? this.latency);
     this.queue = o.queue ?? riskAverseQueue;
   }
 
@@ -92,20 +96,20 @@ export class L2Venue implements ExecutionClient {
 
   submit(order: Order): Refusal | null {
     const now = this.o.clock.now();
-    insertOrdered(this.actions, { kind: 'submit', at: now + this.latency.entry(now), seq: this.seq++, order });
+    insertOrdered(this.actions, { kind: 'submit', at: now + this.latencyOf(order).entry(now), seq: this.seq++, order });
     return null;
   }
 
   cancel(order: Order): 'pending' {
     const now = this.o.clock.now();
-    insertOrdered(this.actions, { kind: 'cancel', at: now + this.latency.entry(now), seq: this.seq++, order });
+    insertOrdered(this.actions, { kind: 'cancel', at: now + this.latencyOf(order).entry(now), seq: this.seq++, order });
     return 'pending';
   }
 
   replace(order: Order, changes: OrderChanges): Refusal | null {
     const now = this.o.clock.now();
     insertOrdered(this.actions, {
-      kind: 'replace', at: now + this.latency.entry(now), seq: this.seq++, order, price: changes.price ?? order.price, qty: changes.qty ?? order.qty,
+      kind: 'replace', at: now + this.latencyOf(order).entry(now), seq: this.seq++, order, price: changes.price ?? order.price, qty: changes.qty ?? order.qty,
     });
     return null;
   }
@@ -189,7 +193,11 @@ export class L2Venue implements ExecutionClient {
 
   /** Queues an answer made at exchange time `r.at`; it reaches the strategy after the response latency. */
   private report(r: Report): void {
-    insertOrdered(this.outbox, { ...r, at: r.at + this.latency.response(r.at), seq: this.seq++ });
+    insertOrdered(this.outbox, { ...r, at: r.at + this.latencyOf(r.order).response(r.at), seq: this.seq++ });
+  }
+
+  private latencyOf(order: Order): LatencyModel {
+    return this.latencies.length === 1 ? this.latencies[0] : this.latencies[this.slotOf.get(order.instrumentId)!];
   }
 
   private status(order: Order, status: OrderStatus, reason: string, at: number): void {
