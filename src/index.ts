@@ -57,3 +57,14 @@ export { Twap, Vwap, volumeProfile, type ScheduleOptions } from './exec/schedule
 export { Pov, Iceberg } from './exec/participation-algos.ts';
 export { implementationShortfall, type Shortfall } from './exec/implementation-shortfall.ts';
 export { SymbolResolver, type Listing } from './core/symbol-resolver.ts';
+// Notebook display: plotly figures, metrics and tables as HTML fragments (tslab `display.html`).
+export { figureHtml, metricsHtml, tableHtml, resetFigureLibrary } from './analytics/report/notebook-html.ts';
+export { tearsheetFigures } from './analytics/report/tearsheet.ts';
+export { optimizationFigures } from './analytics/report/optimization-report.ts';
+export { walkForwardFigures } from './analytics/report/walkforward-report.ts';
+// Research from code: the engines of `lockstep optimize` and `lockstep walkforward`.
+export { optimizeStrategy, walkForwardStrategy, progressLines, type StudyOptions, type WalkForwardOptions } from './optimize/research.ts';
+// Paper/live sessions, the loopback exchange and session parity from code (`lockstep live`, `venue serve`, `replay`).
+export { runLive, type LiveOptions, type LiveSummary } from './live/run-live.ts';
+export { startLoopbackVenue, type LoopbackVenue, type LoopbackVenueOptions } from './live/loopback/start-venue.ts';
+export { replaySession, type SessionParity } from './backtest/replay-session.ts';

@@ -20,7 +20,7 @@ import type { ExecutionClient } from '../engine/execution-client.ts';
 import type { L2BookKeeper } from '../book/book-keeper.ts';
 import { isTickFeed, tickSetup } from './tick-feeds.ts';
 import { fillsDigest } from './fills-digest.ts';
-import { loadStrategy, parseStrategyParams } from './load-strategy.ts';
+import { loadStrategy, parseStrategyParams } from '../engine/load-strategy.ts';
 import { feeModelOf, slippageModelOf } from './models-from-config.ts';
 import { parseRunConfig, type RunConfigInput } from './run-config.ts';
 import type { RunResult } from './run-result.ts';

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import { formatIssues } from '../core/format-issues.ts';
+
+export { formatIssues };
 import { InstrumentSchema } from '../core/instrument.ts';
 import { parseDateTime } from '../core/time.ts';
 
@@ -100,10 +103,6 @@ export function parseRunConfig(input: unknown): Readonly<RunConfig> {
   return deepFreeze(r.data);
 }
 
-/** One line per zod issue: `path: message`. */
-export function formatIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-}
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {

@@ -1,15 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import { CcxtExecution, type CcxtTrading } from '../live/ccxt-execution.ts';
-import { reconcileFromExchange, type CcxtAccount } from '../live/ccxt-reconcile.ts';
-import { loadStrategy, parseStrategyParams } from '../backtest/load-strategy.ts';
+import { runLive } from '../live/run-live.ts';
 import { toJson } from '../backtest/write-result.ts';
-import { defineInstrument } from '../core/instrument.ts';
-import { runPaperSession, type MarketStreams } from '../live/paper-session.ts';
-import { makerTakerFee } from '../sim/fee-model.ts';
-import { constantLatency } from '../sim/latency-model.ts';
-import { probabilisticQueue, riskAverseQueue } from '../sim/queue-model.ts';
 import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -61,52 +52,15 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
     }
     if (!creds) throw new UsageError('live: --mode live needs API credentials in LOCKSTEP_API_KEY and LOCKSTEP_API_SECRET or --keys-file FILE');
   }
-  const venueId = v.venue ?? 'binance';
-  const ccxt = createRequire(import.meta.url)('ccxt') as { pro: Record<string, new (o: unknown) => unknown> };
-  const Ex = ccxt.pro[venueId];
-  if (!Ex) throw new UsageError(`live: ccxt has no exchange "${venueId}"`);
-  const exchange = new Ex({ ...(creds ?? {}), enableRateLimit: true, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } }) as MarketStreams & {
-    urls: { api: Record<string, unknown> }; loadHttpProxyAgent(): Promise<void>; loadMarkets(): Promise<unknown>;
-  };
-  if (v.url) {
-    const api = exchange.urls.api;
-    api.public = `${v.url}/api/v3`;
-    api.private = `${v.url}/api/v3`;
-    (api.ws as Record<string, string>).spot = `${v.url.replace(/^http/, 'ws')}/ws`;
-    await exchange.loadHttpProxyAgent();
-  }
-  await exchange.loadMarkets();
-  const def = await loadStrategy(v.strategy);
-  const params = parseStrategyParams(def, keyValues(v.param, 'param'));
   const n = (k: keyof typeof v) => numberFlag(v[k] as string | undefined, k);
-  const instrument = defineInstrument({ symbol: v.symbol.replace('/', ''), venue: venueId.toUpperCase(), tickSize: n('tick-size') ?? 0.01, lotSize: n('lot-size') ?? 0.001 });
-  const maxSeconds = n('max-seconds');
-  const maxEvents = n('max-events');
-  const [baseAsset, quoteAsset] = v.symbol.split('/');
-  const record = resolve(v.record ?? join('reports', `${v.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`));
-  let exec: CcxtExecution | null = null;
-  const r = await runPaperSession({
-    strategy: def, params, exchange, symbol: v.symbol, instrument, record,
-    exchangeTime: () => (exchange as unknown as { fetchTime(): Promise<number> }).fetchTime(),
-    ...(n('stale-ms') !== undefined ? { staleMillis: n('stale-ms')! } : {}), cash: n('cash') ?? 10_000, fees: makerTakerFee(n('maker-fee') ?? 0, n('taker-fee') ?? 0.001),
-    latency: constantLatency(n('latency-entry') ?? 0, n('latency-response') ?? 0), queue: v.queue === 'probabilistic' ? probabilisticQueue(3) : riskAverseQueue,
-    ...(maxSeconds !== undefined ? { maxMillis: maxSeconds * 1000 } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}),
-    ...(v.mode === 'live' ? {
-      live: {
-        orderIdPrefix: `ls${Date.now().toString(36)}-`,
-        execution: (clock, logger) => (exec = new CcxtExecution(exchange as unknown as CcxtTrading, v.symbol!, instrument, clock, logger)),
-        reconcile: async (engine, clock) => { await reconcileFromExchange(exchange as unknown as CcxtAccount, v.symbol!, baseAsset, quoteAsset, instrument, engine, exec!, clock.now()); },
-        cancelAtEnd: !v['keep-orders'],
-      },
-    } : {}),
+  const summary = await runLive({
+    strategy: v.strategy, params: keyValues(v.param, 'param'), mode: v.mode, venue: v.venue, symbol: v.symbol, url: v.url,
+    ...(creds ? { credentials: creds } : {}), tickSize: n('tick-size'), lotSize: n('lot-size'), cash: n('cash'), makerFee: n('maker-fee'),
+    takerFee: n('taker-fee'), latencyEntryMicros: n('latency-entry'), latencyResponseMicros: n('latency-response'),
+    queue: v.queue === 'probabilistic' ? 'probabilistic' : 'risk-averse', maxSeconds: n('max-seconds'), maxEvents: n('max-events'),
+    record: v.record, staleMillis: n('stale-ms'), keepOrders: v['keep-orders'] === true,
   });
-  const e = r.engine;
-  const summary = {
-    mode: v.mode, strategy: { name: def.name, params }, events: r.events, reconnects: r.reconnects, orders: e.orders.length, fills: e.fills,
-    position: e.portfolio.position(0), cash: e.portfolio.cash, equity: e.portfolio.equity(), killSwitch: e.killReason, record, staleEpisodes: r.staleEpisodes, clockSkewMs: r.clockSkewMs,
-    tickToTradeMicros: r.tickToTrade,
-  };
   if (v.json) out(toJson(summary));
-  else out(`${v.mode} session: ${r.events} events, ${e.orders.length} orders, ${e.fills.length} fills, position ${summary.position}, equity ${summary.equity.toFixed(2)}`);
+  else out(`${v.mode} session: ${summary.events} events, ${summary.orders} orders, ${summary.fills.length} fills, position ${summary.position}, equity ${summary.equity.toFixed(2)}`);
   return 0;
 }

@@ -1,7 +1,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { optimizationHtml } from '../analytics/report/optimization-report.ts';
-import { loadStrategy } from '../backtest/load-strategy.ts';
+import { loadStrategy } from '../engine/load-strategy.ts';
 import { toJson } from '../backtest/write-result.ts';
 import type { RunConfigInput } from '../backtest/run-config.ts';
 import type { ParamValue, SearchSpace } from '../core/search-space.ts';

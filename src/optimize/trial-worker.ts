@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadStrategy } from '../backtest/load-strategy.ts';
+import { loadStrategy } from '../engine/load-strategy.ts';
 import { evaluateTrial, type TrialResult, type TrialTask } from './evaluate-trial.ts';
 import type { SharedBars } from './shared-bars.ts';
 

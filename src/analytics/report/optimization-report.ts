@@ -105,9 +105,14 @@ function parallelFigure(d: OptimizationReportData): Figure {
   };
 }
 
+/** The report's figures: history, parameter heatmap, sensitivity, parallel coordinates (those that apply). */
+export function optimizationFigures(d: OptimizationReportData): Figure[] {
+  return [historyFigure(d), heatmapFigure(d), sensitivityFigure(d), parallelFigure(d)].filter((f): f is Figure => f !== null);
+}
+
 /** Self-contained HTML report of an optimization study. */
 export function optimizationHtml(d: OptimizationReportData): string {
-  const figs = [historyFigure(d), heatmapFigure(d), sensitivityFigure(d), parallelFigure(d)].filter((f): f is Figure => f !== null);
+  const figs = optimizationFigures(d);
   const ok = scored(d).sort((a, b) => (better(d, a.values[0], b.values[0]) ? -1 : better(d, b.values[0], a.values[0]) ? 1 : a.number - b.number));
   const head = `<tr><th>#</th>${d.paramNames.map((k) => `<th>${esc(k)}</th>`).join('')}${d.objectives.map((o) => `<th>${esc(o.name)}</th>`).join('')}<th>final value</th></tr>`;
   const rows = ok.slice(0, 25).map((t) => `<tr><td>${t.number}</td>${d.paramNames.map((k) => `<td>${esc(String(t.params[k]))}</td>`).join('')}`

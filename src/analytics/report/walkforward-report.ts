@@ -31,8 +31,8 @@ export interface WalkForwardReportData {
   readonly seconds: number;
 }
 
-/** Self-contained HTML report of a walk-forward analysis. */
-export function walkForwardHtml(d: WalkForwardReportData): string {
+/** The report's figures: IS vs OOS metric per fold, and the stitched OOS equity. */
+export function walkForwardFigures(d: Pick<WalkForwardReportData, 'folds' | 'stitched' | 'metricName'>): [Figure, Figure] {
   const labels = d.folds.map((f) => `fold ${f.index + 1}`);
   const bars: Figure = {
     id: 'fig-folds', title: `In-sample vs out-of-sample ${d.metricName} per fold`,
@@ -52,6 +52,12 @@ export function walkForwardHtml(d: WalkForwardReportData): string {
     data: [{ type: 'scatter', mode: 'lines', name: 'OOS equity', x: eq.x, y: eq.y, line: { color: '#2ca02c', width: 1.5 } }],
     layout: baseLayout({ xaxis: { type: 'date' }, shapes }),
   };
+  return [bars, equity];
+}
+
+/** Self-contained HTML report of a walk-forward analysis. */
+export function walkForwardHtml(d: WalkForwardReportData): string {
+  const [bars, equity] = walkForwardFigures(d);
   const paramNames = [...new Set(d.folds.flatMap((f) => Object.keys(f.params ?? {})))];
   const head = `<tr><th>fold</th><th>train</th><th>test</th>${paramNames.map((k) => `<th>${esc(k)}</th>`).join('')}<th>IS ${esc(d.metricName)}</th><th>OOS ${esc(d.metricName)}</th><th>IS return</th><th>OOS return</th></tr>`;
   const rows = d.folds.map((f) => `<tr><td>${f.index + 1}</td><td>${esc(formatTime(f.trainStart))} → ${esc(formatTime(f.trainEnd))}</td>`

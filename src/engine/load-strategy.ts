@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
-import { formatIssues } from './run-config.ts';
+import { formatIssues } from '../core/format-issues.ts';
 
 /** Folder holding the bundled strategies (`strategies/` at the package root). */
 export const STRATEGIES_DIR = resolve(import.meta.dirname, '../../strategies');

@@ -1,0 +1,95 @@
+import { loadStrategy } from '../engine/load-strategy.ts';
+import type { RunConfigInput } from '../backtest/run-config.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { SearchSpace } from '../core/search-space.ts';
+import { parseDateTime } from '../core/time.ts';
+import { gridPoints } from './grid-points.ts';
+import { loadSharedBars } from './load-shared.ts';
+import { parseObjectives } from './objective.ts';
+import { Progress } from './progress.ts';
+import { runStudy, type SamplerName, type StudyResult, type StudySpec } from './run-study.ts';
+import type { SharedBars } from './shared-bars.ts';
+import { defaultWorkers, TrialPool } from './trial-pool.ts';
+import { foldWindows, parseWindow, walkForward, type Fold, type WalkForwardResult } from './walk-forward.ts';
+
+/** An optimization from code (notebooks, scripts): the `lockstep optimize` options as an object. */
+export interface StudyOptions {
+  /** Run config with one bar feed; `from`/`to` window the bars once. */
+  config: RunConfigInput;
+  /** Search space; default the strategy's declared `space`. */
+  space?: SearchSpace;
+  sampler?: SamplerName;
+  trials?: number;
+  /** e.g. 'sharpe' or 'sharpe,min:maxDrawdown'. */
+  objective?: string;
+  seed?: number;
+  workers?: number;
+  minTrades?: number;
+  maxDrawdown?: number;
+  /** Called after every trial (and fold, for walk-forward). */
+  onProgress?: (done: number, total: number, note?: string) => void;
+}
+
+export interface WalkForwardOptions extends StudyOptions {
+  /** Train window: bars (number) or a duration like '7d', '12h'. */
+  train: number | string;
+  test: number | string;
+  anchored?: boolean;
+}
+
+async function prepare(o: StudyOptions): Promise<{ spec: Omit<StudySpec, 'rows'>; bars: SharedBars; strategy: string }> {
+  const c = o.config;
+  if (c.data.length !== 1) throw new ConfigError('a study runs on one bar feed: give config.data one entry');
+  const def = await loadStrategy(c.strategy);
+  const space = o.space ?? def.space;
+  if (!space) throw new ConfigError(`strategy ${c.strategy} declares no search space: pass \`space\``);
+  const bars = await loadSharedBars(c.data[0].file, {
+    onBadRow: c.onBadRow ?? 'error',
+    ...(c.from !== undefined ? { from: parseDateTime(c.from) } : {}),
+    ...(c.to !== undefined ? { to: parseDateTime(c.to) } : {}),
+  });
+  const { from: _f, to: _t, ...config } = c;
+  const spec: Omit<StudySpec, 'rows'> = {
+    config, space, sampler: o.sampler ?? 'grid', objectives: parseObjectives(o.objective ?? 'sharpe'), seed: o.seed ?? 1,
+    limits: { ...(o.minTrades !== undefined ? { minTrades: o.minTrades } : {}), ...(o.maxDrawdown !== undefined ? { maxDrawdown: o.maxDrawdown } : {}) },
+    ...(o.trials !== undefined ? { trials: o.trials } : {}),
+  };
+  return { spec, bars, strategy: c.strategy };
+}
+
+/** Runs an optimization study on worker threads (the engine of `lockstep optimize`). */
+export async function optimizeStrategy(o: StudyOptions): Promise<StudyResult> {
+  const { spec, bars, strategy } = await prepare(o);
+  const total = spec.sampler === 'grid' ? Math.min(spec.trials ?? Infinity, gridPoints(spec.space).length) : spec.trials ?? 0;
+  if (spec.sampler !== 'grid' && !spec.trials) throw new ConfigError(`sampler ${spec.sampler} needs \`trials\``);
+  const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers());
+  try {
+    return await runStudy(spec as StudySpec, pool, { onTrial: (_r, done) => o.onProgress?.(done, total) });
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Walk-forward analysis (the engine of `lockstep walkforward`); folds carry their bar times. */
+export async function walkForwardStrategy(o: WalkForwardOptions): Promise<WalkForwardResult & { ts: Float64Array }> {
+  const { spec, bars, strategy } = await prepare(o);
+  const ts = bars.ts.slice(0, bars.length);
+  const windows = foldWindows(ts, parseWindow(String(o.train), 'train'), parseWindow(String(o.test), 'test'), o.anchored === true);
+  if (windows.length === 0) throw new ConfigError(`no walk-forward fold fits ${bars.length} bars with train ${o.train} / test ${o.test}`);
+  const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers());
+  try {
+    const r = await walkForward(spec, bars, pool, windows, (f: Fold) => o.onProgress?.(f.index + 1, windows.length, f.best ? JSON.stringify(f.best.params) : 'no feasible trial'));
+    return { ...r, ts };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** A progress callback printing plain lines (every 10% and at the end) — for notebooks and logs. */
+export function progressLines(label: string, write: (line: string) => void = (l) => console.log(l)) {
+  let p: Progress | null = null;
+  return (done: number, total: number, note?: string) => {
+    p ??= new Progress(label, total, (t) => write(t.replace(/\n$/, '')), false);
+    p.update(done, note);
+  };
+}
