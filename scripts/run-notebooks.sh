@@ -15,10 +15,16 @@ for nb in [0-9]*.ipynb; do
   if jupyter nbconvert --to notebook --execute "$nb" --ExecutePreprocessor.timeout=600 \
       --ExecutePreprocessor.kernel_name=tslab --output-dir "$out" >"$out/$nb.log" 2>&1; then
     echo "notebook $nb: ok ($(( $(date +%s) - start )) s)"
+    # The executed copy as a page, for the figure check below.
+    jupyter nbconvert --to html "$out/$nb" --output-dir "$out/html" >/dev/null 2>&1
   else
     echo "notebook $nb: FAILED" >&2
     grep -v '^0.00s' "$out/$nb.log" | tail -30 >&2
     status=1
   fi
 done
+# Every plotly figure in the outputs must draw in Chromium, offline, without script errors.
+if [ $status -eq 0 ]; then
+  (cd .. && node --import tsx scripts/check-notebook-figures.ts "$out"/html/*.html) || status=1
+fi
 exit $status

@@ -63,8 +63,9 @@ export { tearsheetFigures } from './analytics/report/tearsheet.ts';
 export { optimizationFigures } from './analytics/report/optimization-report.ts';
 export { walkForwardFigures } from './analytics/report/walkforward-report.ts';
 // Research from code: the engines of `lockstep optimize` and `lockstep walkforward`.
-export { optimizeStrategy, walkForwardStrategy, progressLines, type StudyOptions, type WalkForwardOptions } from './optimize/research.ts';
+export { optimizeStrategy, walkForwardStrategy, progressLines, reportFold, type StudyOptions, type WalkForwardOptions } from './optimize/research.ts';
 // Paper/live sessions, the loopback exchange and session parity from code (`lockstep live`, `venue serve`, `replay`).
 export { runLive, type LiveOptions, type LiveSummary } from './live/run-live.ts';
 export { startLoopbackVenue, type LoopbackVenue, type LoopbackVenueOptions } from './live/loopback/start-venue.ts';
 export { replaySession, type SessionParity } from './backtest/replay-session.ts';
+export { writeSynthL2, type SynthFilesOptions } from './data/synth-files.ts';

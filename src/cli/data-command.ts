@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { synthL2 } from '../data/synth-l2.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { readTardisCsv } from '../data/tardis-csv.ts';
 import { readBinanceCsv, readBinanceParquet } from '../data/binance-files.ts';
@@ -8,14 +7,10 @@ import type { TickBatch, TradeBatch } from '../data/tick-batch.ts';
 import { resampleTrades, type BarRule } from '../data/resample.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { isoFromMicros } from '../core/time.ts';
-import { writeTickParquet } from '../data/tick-parquet.ts';
-import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import { parseFlags } from './parse-flags.ts';
 import { intFlag } from './study-flags.ts';
 import { UsageError } from './usage-error.ts';
-import { synthVenuePair } from '../data/synth-pair.ts';
-import type { DeltaBatch } from '../data/tick-batch.ts';
+import { writeSynthL2 } from '../data/synth-files.ts';
 
 export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--catalog DIR] FILE...
 lockstep data ls [--catalog DIR]
@@ -54,29 +49,8 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed expects a non-negative integer');
   const dir = resolve(values.out);
-  await mkdir(dir, { recursive: true });
-  let part = 0;
-  let deltas = 0;
-  let trades = 0;
   const t0 = performance.now();
-  const chunk = intFlag(values.chunk, 'chunk') ?? 1_000_000;
-  const write = async (to: string, name: string, c: { deltas: DeltaBatch; trades: TradeBatch }) => {
-    await writeTickParquet(join(to, `deltas-${name}.parquet`), { kind: 'deltas', batch: c.deltas });
-    if (c.trades.length > 0) await writeTickParquet(join(to, `trades-${name}.parquet`), { kind: 'trades', batch: c.trades });
-    deltas += c.deltas.length;
-    trades += c.trades.length;
-  };
-  if (values.pair) {
-    await mkdir(join(dir, 'A'), { recursive: true });
-    await mkdir(join(dir, 'B'), { recursive: true });
-    for (const c of synthVenuePair({ events, seed, chunk })) {
-      const name = String(part++).padStart(5, '0');
-      await write(join(dir, 'A'), name, c.a);
-      await write(join(dir, 'B'), name, c.b);
-    }
-  } else {
-    for (const c of synthL2({ events, seed, chunk })) await write(dir, String(part++).padStart(5, '0'), c);
-  }
+  const { deltas, trades, parts: part } = await writeSynthL2(dir, { events, seed, chunk: intFlag(values.chunk, 'chunk') ?? 1_000_000, pair: values.pair === true });
   out(`wrote ${deltas.toLocaleString('en-US')} deltas and ${trades.toLocaleString('en-US')} trades in ${part} part(s) to ${dir} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return 0;
 }

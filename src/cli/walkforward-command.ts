@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { walkForwardHtml, type ReportFold } from '../analytics/report/walkforward-report.ts';
+import { walkForwardHtml } from '../analytics/report/walkforward-report.ts';
+import { reportFold } from '../optimize/research.ts';
 import { toJson } from '../backtest/write-result.ts';
-import { foldWindows, parseWindow, walkForward, type Fold } from '../optimize/walk-forward.ts';
+import { foldWindows, parseWindow, walkForward } from '../optimize/walk-forward.ts';
 import { TrialPool } from '../optimize/trial-pool.ts';
 import { studySetup, trialJson } from './optimize-command.ts';
 import { UsageError } from './usage-error.ts';
@@ -20,15 +21,6 @@ following test window, and chain the test windows into one out-of-sample equity 
 
 const CORE = new Set(['totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown']);
 
-function reportFold(f: Fold, ts: Float64Array, metric: string): ReportFold {
-  const m = f.best?.metrics as unknown as Record<string, number> | undefined;
-  const o = f.oos as unknown as Record<string, number> | null;
-  return {
-    index: f.index, trainStart: ts[f.window.trainFrom], trainEnd: ts[f.window.trainTo - 1], testStart: ts[f.window.trainTo], testEnd: ts[f.window.testTo - 1],
-    params: f.best?.params ?? null, isMetric: m?.[metric] ?? Number.NaN, oosMetric: o?.[metric] ?? Number.NaN,
-    isReturn: m?.totalReturn ?? Number.NaN, oosReturn: o?.totalReturn ?? Number.NaN,
-  };
-}
 
 export async function walkforwardCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const s = await studySetup(argv, 'walkforward');

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { openAsBlob } from 'node:fs';
-import { RecordBatchReader, tableFromIPC, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { arrowColumnToFloat64, UnsupportedColumn } from './arrow-columns.ts';

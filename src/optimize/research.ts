@@ -1,3 +1,4 @@
+import type { ReportFold } from '../analytics/report/walkforward-report.ts';
 import { loadStrategy } from '../engine/load-strategy.ts';
 import type { RunConfigInput } from '../backtest/run-config.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -64,7 +65,8 @@ export async function optimizeStrategy(o: StudyOptions): Promise<StudyResult> {
   if (spec.sampler !== 'grid' && !spec.trials) throw new ConfigError(`sampler ${spec.sampler} needs \`trials\``);
   const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers());
   try {
-    return await runStudy(spec as StudySpec, pool, { onTrial: (_r, done) => o.onProgress?.(done, total) });
+    // Failed trials (e.g. constraint violations under Optuna) do not count towards `trials`: the total grows with them.
+    return await runStudy(spec as StudySpec, pool, { onTrial: (_r, done) => o.onProgress?.(done, Math.max(total, done)) });
   } finally {
     await pool.close();
   }
@@ -91,5 +93,16 @@ export function progressLines(label: string, write: (line: string) => void = (l)
   return (done: number, total: number, note?: string) => {
     p ??= new Progress(label, total, (t) => write(t.replace(/\n$/, '')), false);
     p.update(done, note);
+  };
+}
+
+/** A fold as the walk-forward report shows it: bar times, chosen params, IS and OOS metric and return. */
+export function reportFold(f: Fold, ts: Float64Array, metric: string): ReportFold {
+  const m = f.best?.metrics as unknown as Record<string, number> | undefined;
+  const o = f.oos as unknown as Record<string, number> | null;
+  return {
+    index: f.index, trainStart: ts[f.window.trainFrom], trainEnd: ts[f.window.trainTo - 1], testStart: ts[f.window.trainTo], testEnd: ts[f.window.testTo - 1],
+    params: f.best?.params ?? null, isMetric: m?.[metric] ?? Number.NaN, oosMetric: o?.[metric] ?? Number.NaN,
+    isReturn: m?.totalReturn ?? Number.NaN, oosReturn: o?.totalReturn ?? Number.NaN,
   };
 }
