@@ -13,6 +13,8 @@ export interface CcxtTrading {
   cancelOrder(id: string, symbol: string): Promise<CcxtOrder>;
   fetchOrder(id: string, symbol: string): Promise<CcxtOrder>;
   fetchOpenOrders(symbol: string): Promise<CcxtOrder[]>;
+  /** ccxt.pro private order stream (the exchange's user-data stream), when the client has it. */
+  watchOrders?(symbol: string): Promise<CcxtOrder[]>;
 }
 
 /** The fields of a ccxt order we read. */
@@ -27,7 +29,8 @@ export interface CcxtOrder {
   filled?: number;
   average?: number;
   cost?: number;
-  fee?: { cost?: number };
+  /** Cumulative fee of the order (ccxt sums the executions it saw); currency base or quote. */
+  fee?: { cost?: number; currency?: string };
   postOnly?: boolean;
 }
 
@@ -37,6 +40,8 @@ interface Tracked {
   /** Filled quantity and cost already reported to the engine. */
   reported: number;
   reportedCost: number;
+  /** Cumulative fee already reported (quote currency). */
+  reportedFee: number;
   cancelRequested: boolean;
 }
 
@@ -44,15 +49,26 @@ interface Tracked {
  * Live order routing through ccxt: every order gets a client order id (`<prefix><seq>`),
  * is sent asynchronously (the engine sees it accepted at once), retried with the same
  * client id on a network error (the exchange refuses duplicates, so a retry never doubles
- * an order), and followed by polling until it is done; fills are reported as the filled
- * quantity grows. The state machine is the engine's: accepted → partially filled →
- * filled | cancelled | rejected.
+ * an order), and followed until it is done — through the exchange's private order stream
+ * (ccxt.pro `watchOrders`) when the client has one, with REST polling as the safety net
+ * (every `pollMillis` while no stream is up, every `streamPollMillis` while it is). Every
+ * update carries cumulative filled quantity and cost, so whichever source reports first,
+ * each fill is reported exactly once. The state machine is the engine's: accepted →
+ * partially filled → filled | cancelled | rejected.
  */
 export class CcxtExecution implements ExecutionClient {
   private sink!: OrderEventSink;
   private readonly tracked = new Map<Order, Tracked>();
   private readonly inflight = new Set<Promise<unknown>>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly byExchangeId = new Map<string, Tracked>();
+  private streaming = false;
+  /** True while the private order stream delivers. */
+  streamUp = false;
+  /** Order updates taken from the stream / from REST polls (for tests and diagnostics). */
+  readonly updates = { stream: 0, poll: 0 };
+  private lastPoll = 0;
+  private readonly base: string;
 
   constructor(
     private readonly ex: CcxtTrading,
@@ -62,21 +78,63 @@ export class CcxtExecution implements ExecutionClient {
     private readonly log: Logger,
     private readonly pollMillis = 100,
     private readonly retries = 3,
-  ) {}
+    private readonly streamPollMillis = 2000,
+  ) {
+    this.base = symbol.split('/')[0];
+  }
 
   bind(sink: OrderEventSink, _account: Portfolio): void {
     this.sink = sink;
     this.timer = setInterval(() => this.poll(), this.pollMillis);
     this.timer.unref?.();
+    if (this.ex.watchOrders) {
+      this.streaming = true;
+      void this.streamOrders();
+    }
   }
 
   /** Follows an order that already rests at the exchange (reconciliation). */
   track(order: Order, exchangeId: string, filled: number): void {
-    this.tracked.set(order, { order, exchangeId, reported: filled, reportedCost: 0, cancelRequested: false });
+    const t: Tracked = { order, exchangeId, reported: filled, reportedCost: 0, reportedFee: 0, cancelRequested: false };
+    this.tracked.set(order, t);
+    this.byExchangeId.set(exchangeId, t);
+  }
+
+  /** Reads the private order stream until closed; reconnects with backoff (polling covers the gap). */
+  private async streamOrders(): Promise<void> {
+    let backoff = 100;
+    while (this.streaming) {
+      try {
+        const updates = await this.ex.watchOrders!(this.symbol);
+        if (!this.streaming) return;
+        if (!this.streamUp) this.log.info('private order stream up');
+        this.streamUp = true;
+        backoff = 100;
+        for (const r of updates) {
+          const t = this.byExchangeId.get(r.id) ?? this.findByClientId(r.clientOrderId);
+          if (t === undefined) continue;
+          if (t.exchangeId === null) { t.exchangeId = r.id; this.byExchangeId.set(r.id, t); }
+          this.updates.stream++;
+          this.apply(t, r);
+        }
+      } catch (e) {
+        if (!this.streaming) return;
+        if (this.streamUp) this.log.warn('private order stream lost; polling until it is back', { error: String(e).slice(0, 200) });
+        this.streamUp = false;
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  private findByClientId(id: string | undefined): Tracked | undefined {
+    if (id === undefined) return undefined;
+    for (const t of this.tracked.values()) if (t.order.id === id) return t;
+    return undefined;
   }
 
   submit(order: Order): Refusal | null {
-    const t: Tracked = { order, exchangeId: null, reported: 0, reportedCost: 0, cancelRequested: false };
+    const t: Tracked = { order, exchangeId: null, reported: 0, reportedCost: 0, reportedFee: 0, cancelRequested: false };
     this.tracked.set(order, t);
     const params: Record<string, unknown> = { clientOrderId: order.id };
     if (order.postOnly) params.postOnly = true;
@@ -87,6 +145,7 @@ export class CcxtExecution implements ExecutionClient {
         try {
           const r = await this.ex.createOrder(this.symbol, type, order.side, order.qty, type === 'limit' ? order.price : undefined, params);
           t.exchangeId = r.id;
+          this.byExchangeId.set(r.id, t);
           this.apply(t, r);
           return;
         } catch (e) {
@@ -141,6 +200,7 @@ export class CcxtExecution implements ExecutionClient {
           newClientOrderId: `${order.id}r${Date.now().toString(36)}`,
         });
         t.exchangeId = r.id;
+        this.byExchangeId.set(r.id, t);
         this.apply(t, r);
       } catch (e) {
         this.log.warn('replace failed; the order is left as it was at the exchange', { id: order.id, error: String(e) });
@@ -169,6 +229,8 @@ export class CcxtExecution implements ExecutionClient {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.streaming = false;
+    this.streamUp = false;
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     await Promise.allSettled([...this.tracked.values()].map((t) => this.refresh(t)));
   }
@@ -183,6 +245,9 @@ export class CcxtExecution implements ExecutionClient {
   /** One status round over the orders still open (skipped while the previous round runs). */
   private poll(): void {
     if (this.polling) return;
+    const now = Date.now();
+    if (this.streamUp && now - this.lastPoll < this.streamPollMillis) return;
+    this.lastPoll = now;
     this.polling = true;
     const round = [...this.tracked.values()].filter((t) => t.exchangeId !== null).map((t) => this.refresh(t));
     this.run(() => Promise.allSettled(round).then(() => { this.polling = false; }));
@@ -191,7 +256,9 @@ export class CcxtExecution implements ExecutionClient {
   private async refresh(t: Tracked): Promise<void> {
     if (t.exchangeId === null || !this.tracked.has(t.order)) return;
     try {
-      this.apply(t, await this.ex.fetchOrder(t.exchangeId, this.symbol));
+      const r = await this.ex.fetchOrder(t.exchangeId, this.symbol);
+      this.updates.poll++;
+      this.apply(t, r);
     } catch (e) {
       this.log.warn('order status poll failed', { id: t.order.id, error: String(e) });
     }
@@ -207,16 +274,24 @@ export class CcxtExecution implements ExecutionClient {
       const cost = r.cost ?? filled * (r.average ?? r.price ?? Number.NaN);
       const price = t.reported > 0 && cost > t.reportedCost ? (cost - t.reportedCost) / qty : r.average ?? r.price ?? cost / filled;
       t.reportedCost = cost;
-      const fee = (r.fee?.cost ?? 0) * (qty / Math.max(filled, 1e-12));
+      // Cumulative fee in quote currency (Binance may charge in the base asset) minus what was reported.
+      const cumFee = r.fee?.cost !== undefined ? r.fee.cost * (r.fee.currency === this.base ? price : 1) : t.reportedFee;
+      const fee = cumFee - t.reportedFee;
+      t.reportedFee = cumFee;
       t.reported = filled;
       this.sink.fillReceived(t.order, price, qty, fee, r.type === 'market' ? Liquidity.taker : Liquidity.maker);
     }
     if (r.status === 'canceled' || r.status === 'expired' || r.status === 'rejected') {
-      this.tracked.delete(t.order);
+      this.forget(t);
       if (t.order.status !== OrderStatus.filled) this.sink.statusChanged(t.order, r.status === 'canceled' ? OrderStatus.cancelled : r.status === 'expired' ? OrderStatus.expired : OrderStatus.rejected, r.status);
     } else if (r.status === 'closed') {
-      this.tracked.delete(t.order);
+      this.forget(t);
     }
+  }
+
+  private forget(t: Tracked): void {
+    this.tracked.delete(t.order);
+    if (t.exchangeId !== null) this.byExchangeId.delete(t.exchangeId);
   }
 }
 

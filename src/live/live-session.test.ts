@@ -102,3 +102,58 @@ describe('CcxtExecution replace', () => {
     await c.close();
   }, 30_000);
 });
+
+describe('CcxtExecution private order stream', () => {
+  async function harness(exClient: CcxtTrading) {
+    const { Engine } = await import('../engine/engine.ts');
+    const { MemoryLogger } = await import('../engine/logger.ts');
+    const { LiveClock } = await import('./live-clock.ts');
+    const clock = new LiveClock();
+    const logger = new MemoryLogger(() => clock.now());
+    const exec = new CcxtExecution(exClient, 'BTC/USDT', instrument, clock, logger, 50);
+    let ctx!: import('../engine/strategy.ts').Context;
+    const engine = new Engine({ instruments: [instrument], cash: 1e6, venue: exec, clock, logger, orderIdPrefix: `ps${Date.now() % 1e6}-`, strategy: { onStart: (x) => { ctx = x; } } });
+    engine.start();
+    const until = async (cond: () => boolean) => { for (let k = 0; k < 250 && !cond(); k++) await new Promise((s) => setTimeout(s, 20)); };
+    const stop = async () => { await exec.cancelAll(); await exec.close(); clock.close(); };
+    return { exec, engine, ctx: () => ctx, until, logger, stop };
+  }
+
+  it('fills and cancels arrive through watchOrders (user-data stream); the fill carries the exchange fee', async () => {
+    const c = await client();
+    const h = await harness(c as unknown as CcxtTrading);
+    await new Promise((s) => setTimeout(s, 300)); // the user-data subscription is made
+    const book = ex.book();
+    const buy = h.ctx().buy(0.01, { type: 'limit', price: Math.round((book.bestAsk() + 5) * 100) / 100 });
+    const far = h.ctx().buy(0.01, { type: 'limit', price: Math.round((book.bestBid() - 50) * 100) / 100 });
+    expect(buy.ok && far.ok).toBe(true);
+    await h.until(() => h.engine.fills.length > 0);
+    await new Promise((s) => setTimeout(s, 100));
+    h.ctx().cancel(far.ok ? far.order.id : '');
+    await h.until(() => far.ok && far.order.status === 'cancelled');
+    expect(h.exec.streamUp).toBe(true);
+    expect(h.exec.updates.stream).toBeGreaterThan(0);
+    const f = h.engine.fills[0];
+    // The loopback charges 0.1% of notional, in USDT.
+    expect(f.fee).toBeCloseTo(0.001 * f.price * f.qty, 9);
+    expect(far.ok && far.order.status).toBe('cancelled');
+    await h.stop();
+    await c.close();
+  }, 30_000);
+
+  it('without a working stream, REST polling follows the orders', async () => {
+    const c = await client();
+    const broken = Object.create(c) as CcxtTrading;
+    broken.watchOrders = async () => { throw new Error('stream refused'); };
+    const h = await harness(broken);
+    const book = ex.book();
+    const buy = h.ctx().buy(0.01, { type: 'limit', price: Math.round((book.bestAsk() + 5) * 100) / 100 });
+    expect(buy.ok).toBe(true);
+    await h.until(() => h.engine.fills.length > 0);
+    expect(h.engine.fills).toHaveLength(1);
+    expect(h.exec.streamUp).toBe(false);
+    expect(h.exec.updates.stream).toBe(0);
+    await h.stop();
+    await c.close();
+  }, 30_000);
+});
