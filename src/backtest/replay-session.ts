@@ -19,14 +19,24 @@ async function recorded(dir: string): Promise<{ orders: ParityOrder[]; fills: Pa
   return { orders, fills };
 }
 
-/** The run config equivalent to a recorded session. */
-export function sessionRunConfig(dir: string, s: Record<string, unknown>): RunConfigInput {
+/** The account when the session's strategy started (`start.json`, written after reconciliation). */
+export interface SessionStart {
+  position: number;
+  avgPrice: number;
+  cash: number;
+  /** Orders found open at the exchange and adopted: not decisions of this session. */
+  adoptedOrders: string[];
+}
+
+/** The run config equivalent to a recorded session, starting from its recorded account. */
+export function sessionRunConfig(dir: string, s: Record<string, unknown>, start?: SessionStart): RunConfigInput {
   const inst = s.instrument as { symbol: string; venue: string; tickSize: number; lotSize: number };
+  const held = start && start.position !== 0 && start.avgPrice > 0 ? { position: { qty: start.position, avgPrice: start.avgPrice } } : {};
   const lat = /constant\((\d+(?:\.\d+)?),(\d+(?:\.\d+)?)\)/.exec(String(s.latency ?? ''));
   const fee = /maker-taker:(-?[\d.e-]+)\/([\d.e-]+)/.exec(String(s.fees ?? ''));
   return {
-    strategy: String(s.strategy), params: (s.params ?? {}) as Record<string, unknown>, cash: Number(s.cash ?? 10_000), checkCash: false, onCrossedBook: 'ignore',
-    data: [{ file: dir, kind: 'ticks', instrument: { symbol: inst.symbol, venue: inst.venue, tickSize: inst.tickSize, lotSize: inst.lotSize } }],
+    strategy: String(s.strategy), params: (s.params ?? {}) as Record<string, unknown>, cash: start?.cash ?? Number(s.cash ?? 10_000), checkCash: false, onCrossedBook: 'ignore',
+    data: [{ file: dir, kind: 'ticks', instrument: { symbol: inst.symbol, venue: inst.venue, tickSize: inst.tickSize, lotSize: inst.lotSize }, ...held }],
     ...(lat ? { latency: { entryMicros: Number(lat[1]), responseMicros: Number(lat[2]) } } : {}),
     ...(fee ? { commission: { type: 'maker-taker' as const, maker: Number(fee[1]), taker: Number(fee[2]) } } : {}),
     queue: String(s.queue ?? '').startsWith('probabilistic') ? 'probabilistic' : 'risk-averse',
@@ -51,8 +61,11 @@ export async function replaySession(sessionDir: string): Promise<SessionParity> 
     throw new ConfigError(`${sessionDir}: not a finished session folder (needs session.json and summary.json), e.g. reports/paper-…`);
   }
   const session = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as Record<string, unknown>;
-  const live = await recorded(dir);
-  const r = await runBacktest(sessionRunConfig(dir, session), { id: 'replay' });
+  const start = existsSync(join(dir, 'start.json')) ? JSON.parse(readFileSync(join(dir, 'start.json'), 'utf8')) as SessionStart : undefined;
+  const all = await recorded(dir);
+  const adopted = new Set(start?.adoptedOrders ?? []);
+  const live = { orders: all.orders.filter((o) => !adopted.has(o.id)), fills: all.fills.filter((f) => !adopted.has(f.orderId)) };
+  const r = await runBacktest(sessionRunConfig(dir, session, start), { id: 'replay' });
   const replay = {
     orders: r.orders.map((o) => ({ id: o.id, side: o.side, type: o.type, price: o.price, qty: o.qty, filledQty: o.filledQty })),
     fills: r.fills.map((f) => ({ orderId: f.orderId, price: f.price, qty: f.qty, fee: f.fee })),

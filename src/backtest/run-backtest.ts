@@ -172,6 +172,7 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
     ...(cfg.equityIntervalMicros !== undefined ? { equityIntervalMicros: cfg.equityIntervalMicros } : ticks ? { equityIntervalMicros: 1_000_000 } : {}),
   });
   engineRef = engine;
+  cfg.data.forEach((f, i) => { if (f.position && f.position.qty !== 0) engine.portfolio.adopt(i, f.position.qty, f.position.avgPrice, engine.portfolio.cash); });
   const tRun = performance.now();
   engine.start();
   const events = await runEventLoop(sources, engine);

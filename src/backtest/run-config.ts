@@ -36,6 +36,8 @@ export const FeedSchema = z.strictObject({
   kind: z.enum(['bars', 'ticks']).optional(),
   /** Instrument traded from this feed. */
   instrument: InstrumentSchema,
+  /** Position held at the start (e.g. a live session's reconciled inventory); default flat. */
+  position: z.strictObject({ qty: z.number(), avgPrice: z.number().positive() }).optional(),
   /** Tick runs: order latency of this feed's venue (µs), overriding the run's `latency`. */
   latency: z.strictObject({ entryMicros: z.number().nonnegative(), responseMicros: z.number().nonnegative() }).optional(),
 });

@@ -14,6 +14,11 @@ export async function readParquetColumns(file: string): Promise<ParquetColumns> 
   const columns: Record<string, Float64Array | string[]> = {};
   for (const field of table.schema.fields) {
     const vec = table.getChild(field.name)!;
+    // A column with no values at all (e.g. every order's `reason` unset) has the Null type.
+    if (DataType.isNull(field.type)) {
+      columns[field.name] = new Array<string>(table.numRows).fill('');
+      continue;
+    }
     const text = DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type)
       || (DataType.isDictionary(field.type) && DataType.isUtf8(field.type.dictionary));
     columns[field.name] = text

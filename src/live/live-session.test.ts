@@ -26,12 +26,12 @@ afterAll(async () => {
 
 const client = () => loopbackClient(base, { apiKey: 'live-key', secret: 'live-secret' });
 
-async function session(prefix: string, maxEvents: number, onEngine?: (e: import('../engine/engine.ts').Engine) => void) {
+async function session(prefix: string, maxEvents: number, onEngine?: (e: import('../engine/engine.ts').Engine) => void, record?: string) {
   const c = await client();
   let exec!: CcxtExecution;
   return runPaperSession({
     strategy: gridMm, params: gridMm.params.parse({ size: 0.01, maxPosition: 0.05, offset: 40, spacing: 5, requote: 20 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
-    instrument, cash: 0, fees: makerTakerFee(0, 0.001), maxEvents,
+    instrument, cash: 0, fees: makerTakerFee(0, 0.001), maxEvents, record,
     live: {
       orderIdPrefix: prefix,
       execution: (clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, clock, logger, 50)),
@@ -156,4 +156,24 @@ describe('CcxtExecution private order stream', () => {
     await h.stop();
     await c.close();
   }, 30_000);
+});
+
+describe('parity of a live session', () => {
+  it('the replay starts from the reconciled account; the first decisions match and every difference is attributed', async () => {
+    const { replaySession } = await import('../backtest/replay-session.ts');
+    const { tempDir } = await import('../../test/tmp.ts');
+    const record = tempDir().file('live-session');
+    const before = await (await client()).fetchBalance();
+    const a = await session(`pl${Date.now() % 1e6}-`, 2500, undefined, record);
+    expect(a.engine.orders.length).toBeGreaterThan(3);
+    const start = JSON.parse((await import('node:fs')).readFileSync(`${record}/start.json`, 'utf8'));
+    // The account the strategy started from is the exchange's (independent: ccxt's balance call).
+    expect(start.position).toBeCloseTo(Number((before.BTC as { total: number }).total), 9);
+    const p = await replaySession(record);
+    expect(p.mode).toBe('live');
+    expect(p.matchedOrders).toBeGreaterThan(0);
+    expect(p.unexplained).toBe(0);
+    // Nothing adopted at start is counted as this session's decision.
+    expect(p.liveOrders).toBe(a.engine.orders.filter((o) => !start.adoptedOrders.includes(o.id)).length);
+  }, 60_000);
 });

@@ -176,6 +176,8 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   const signals = o.killSignals ?? ['SIGINT', 'SIGTERM'];
   for (const sig of signals) process.on(sig, onSignal);
   if (o.live?.reconcile) await o.live.reconcile(engine, clock);
+  const pv = engine.portfolio.view(0);
+  await recorder?.start({ position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id) });
   engine.start();
   const books = (async () => {
     while (!done()) {

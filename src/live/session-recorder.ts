@@ -28,6 +28,15 @@ export class SessionRecorder {
     await writeFile(join(this.dir, 'session.json'), JSON.stringify({ ...facts, started: new Date().toISOString(), pid: process.pid }, null, 2));
   }
 
+  /**
+   * The account as the strategy starts (after start-up reconciliation in live mode):
+   * position, its average price, cash, and the ids of orders adopted from the exchange.
+   * A replay starts from this state and leaves the adopted orders out of the parity.
+   */
+  async start(state: { position: number; avgPrice: number; cash: number; adoptedOrders: string[] }): Promise<void> {
+    await writeFile(join(this.dir, 'start.json'), JSON.stringify(state, null, 2));
+  }
+
   delta(d: BookDeltaView): void {
     const b = this.deltas;
     const i = b.length++;
