@@ -26,6 +26,8 @@ LOCKSTEP_API_SECRET, or --keys-file (JSON {"apiKey": …, "secret": …} outside
   Ctrl-C, SIGTERM or \`lockstep kill\` trips the kill switch: open orders cancelled, session ended.
   --keep-orders         live mode: leave open orders at the exchange when the session ends
   --stale-ms N          no market data for N ms cancels open orders and pauses trading (default 5000)
+  --quotes              also stream best bid/ask (strategy onQuote; recorded as quotes-*.parquet)
+  --bars TF             also stream bars of ccxt timeframe TF (1s, 1m, …): closed candles reach onBar
   --json                print one JSON object (orders, fills, position, events)`;
 
 export async function liveCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -35,6 +37,7 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
     'taker-fee': { type: 'string' }, 'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, queue: { type: 'string' },
     'max-seconds': { type: 'string' }, 'max-events': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     'keys-file': { type: 'string' }, 'keep-orders': { type: 'boolean' }, record: { type: 'string' }, 'stale-ms': { type: 'string' },
+    quotes: { type: 'boolean' }, bars: { type: 'string' },
   }, 'live');
   if (v.help) {
     out(LIVE_HELP);
@@ -58,7 +61,8 @@ export async function liveCommand(argv: string[], out: (s: string) => void): Pro
     ...(creds ? { credentials: creds } : {}), tickSize: n('tick-size'), lotSize: n('lot-size'), cash: n('cash'), makerFee: n('maker-fee'),
     takerFee: n('taker-fee'), latencyEntryMicros: n('latency-entry'), latencyResponseMicros: n('latency-response'),
     queue: v.queue === 'probabilistic' ? 'probabilistic' : 'risk-averse', maxSeconds: n('max-seconds'), maxEvents: n('max-events'),
-    record: v.record, staleMillis: n('stale-ms'), keepOrders: v['keep-orders'] === true,
+    record: v.record, staleMillis: n('stale-ms'), keepOrders: v['keep-orders'] === true, quotes: v.quotes === true,
+    ...(v.bars ? { barTimeframe: v.bars } : {}),
   });
   if (v.json) out(toJson(summary));
   else out(`${v.mode} session: ${summary.events} events, ${summary.orders} orders, ${summary.fills.length} fills, position ${summary.position}, equity ${summary.equity.toFixed(2)}`);

@@ -88,3 +88,39 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
     expect(Math.abs(r.engine.portfolio.position(0))).toBeLessThanOrEqual(0.1 + 1e-9);
   }, 60_000);
 });
+
+describe('quotes and bars in live sessions', () => {
+  it('book-ticker quotes reach onQuote and closed 1 s klines reach onBar, once each, and are recorded', async () => {
+    const { defineStrategy } = await import('../engine/strategy.ts');
+    const { z } = await import('zod');
+    const quotes: [number, number][] = [];
+    const bars: { ts: number; open: number; high: number; low: number; close: number; volume: number }[] = [];
+    const def = defineStrategy({
+      name: 'watcher', description: 'records quotes and bars', params: z.strictObject({}),
+      create: () => ({
+        onQuote: (q) => { quotes.push([q.bidPrice, q.askPrice]); },
+        onBar: (b) => { bars.push({ ts: b.ts, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume }); },
+      }),
+    });
+    const c = await loopbackClient(base);
+    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
+    const record = tmp.file('quotes-bars');
+    await runPaperSession({
+      strategy: def, params: {}, exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT', instrument, cash: 1000, fees: makerTakerFee(0, 0.001),
+      maxMillis: 2500, quotes: true, barTimeframe: '1s', record,
+    });
+    expect(quotes.length).toBeGreaterThan(10);
+    for (const [bid, ask] of quotes) expect(bid).toBeLessThan(ask);
+    expect(bars.length).toBeGreaterThan(1);
+    for (const b of bars) {
+      expect(b.high).toBeGreaterThanOrEqual(Math.max(b.open, b.close));
+      expect(b.low).toBeLessThanOrEqual(Math.min(b.open, b.close));
+      expect(b.volume).toBeGreaterThan(0);
+    }
+    for (let k = 1; k < bars.length; k++) expect(bars[k].ts).toBeGreaterThan(bars[k - 1].ts);
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(record);
+    expect(files.some((f) => f.startsWith('quotes-'))).toBe(true);
+    expect(files).toContain('bars.parquet');
+  }, 30_000);
+});

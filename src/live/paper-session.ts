@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { L2BookKeeper } from '../book/book-keeper.ts';
-import type { TradeView } from '../core/events.ts';
+import type { BarView, QuoteView, TradeView } from '../core/events.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { Engine } from '../engine/engine.ts';
 import { MemoryLogger } from '../engine/logger.ts';
@@ -19,6 +19,10 @@ import { LiveClock } from './live-clock.ts';
 export interface MarketStreams {
   watchOrderBook(symbol: string, limit?: number): Promise<{ bids: number[][]; asks: number[][]; timestamp?: number }>;
   watchTrades(symbol: string): Promise<Array<{ id?: string; timestamp?: number; price: number; amount: number; side?: string }>>;
+  /** Best bid/ask stream (Binance bookTicker); used when `quotes` is on. */
+  watchBidsAsks?(symbols: string[]): Promise<Record<string, { bid?: number; bidVolume?: number; ask?: number; askVolume?: number }>>;
+  /** Candles [openTimeMs, o, h, l, c, v] (Binance kline stream); used when `barTimeframe` is set. */
+  watchOHLCV?(symbol: string, timeframe: string): Promise<number[][]>;
   close(): Promise<unknown>;
 }
 
@@ -41,6 +45,10 @@ export interface PaperSessionOptions {
   maxMillis?: number;
   /** Book depth requested from the exchange. */
   depth?: number;
+  /** Also stream top-of-book quotes (strategy `onQuote`; recorded as quotes-*.parquet). */
+  quotes?: boolean;
+  /** Also stream bars of this ccxt timeframe ('1s', '1m', …): each candle reaches `onBar` once it has closed. */
+  barTimeframe?: string;
   /** Record the session (market events, orders, fills) into this folder. */
   record?: string;
   /**
@@ -179,6 +187,19 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   const pv = engine.portfolio.view(0);
   await recorder?.start({ position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id) });
   engine.start();
+  /** Runs one optional stream until the session ends; failures re-watch after a short backoff. */
+  const watchLoop = (name: string, step: () => Promise<void>) => (async () => {
+    while (!done()) {
+      try {
+        await step();
+      } catch (e) {
+        if (done()) break;
+        reconnects++;
+        logger.warn(`${name} stream failed; watching again`, { error: String(e) });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  })();
   const books = (async () => {
     while (!done()) {
       let ob;
@@ -237,9 +258,37 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
       }
     }
   })();
+  const quoteStream = o.quotes ? watchLoop('quote', async () => {
+    const all = await o.exchange.watchBidsAsks!([o.symbol]);
+    const t = all[o.symbol];
+    if (!t || !(t.bid! > 0) || !(t.ask! > 0)) return;
+    const now = stamp();
+    const v: QuoteView = { instrumentId: o.instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, bidPrice: t.bid!, bidSize: t.bidVolume ?? 0, askPrice: t.ask!, askSize: t.askVolume ?? 0 };
+    recorder?.quote(v);
+    engine.onQuote(v);
+    events++;
+  }) : null;
+  // A candle is complete once a later one appears: then it goes to the strategy, once.
+  let barOpen = -Infinity;
+  let lastCandle: number[] | null = null;
+  const barStream = o.barTimeframe ? watchLoop('bar', async () => {
+    const candles = await o.exchange.watchOHLCV!(o.symbol, o.barTimeframe!);
+    for (const c of candles) {
+      if (c[0] < barOpen) continue;
+      if (c[0] > barOpen && lastCandle !== null && lastCandle[0] === barOpen) {
+        const now = stamp();
+        const v: BarView = { instrumentId: o.instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, open: lastCandle[1], high: lastCandle[2], low: lastCandle[3], close: lastCandle[4], volume: lastCandle[5] };
+        recorder?.bar(v);
+        engine.onBar(v);
+        events++;
+      }
+      barOpen = c[0];
+      lastCandle = c;
+    }
+  }) : null;
   // At the deadline, closing the streams unblocks watchers waiting on a quiet market.
   const timer = o.maxMillis !== undefined ? setTimeout(() => { stopped = true; void o.exchange.close(); }, o.maxMillis) : null;
-  await Promise.race([books, trades]);
+  await Promise.race([books, trades, ...(quoteStream ? [quoteStream] : []), ...(barStream ? [barStream] : [])]);
   stopped = true;
   if (timer) clearTimeout(timer);
   engine.stop();

@@ -40,6 +40,10 @@ export interface LiveOptions {
   staleMillis?: number;
   /** Live mode: leave open orders at the exchange at the end. */
   keepOrders?: boolean;
+  /** Also stream top-of-book quotes (`onQuote`). */
+  quotes?: boolean;
+  /** Also stream closed bars of this ccxt timeframe (`onBar`), e.g. '1m'. */
+  barTimeframe?: string;
 }
 
 /** What a session did. */
@@ -75,7 +79,11 @@ export async function runLive(o: LiveOptions): Promise<LiveSummary> {
       const api = exchange.urls.api;
       api.public = `${o.url}/api/v3`;
       api.private = `${o.url}/api/v3`;
-      (api.ws as Record<string, string>).spot = `${o.url.replace(/^http/, 'ws')}/ws`;
+      const ws = api.ws as Record<string, unknown>;
+      ws.spot = `${o.url.replace(/^http/, 'ws')}/ws`;
+      // The WebSocket API (user-data stream for watchOrders) lives at /ws-api/v3 on the same host.
+      const wsApi = ws['ws-api'] as Record<string, string> | undefined;
+      if (wsApi) wsApi.spot = `${o.url.replace(/^http/, 'ws')}/ws-api/v3`;
       await exchange.loadHttpProxyAgent();
     }
     await exchange.loadMarkets();
@@ -86,7 +94,8 @@ export async function runLive(o: LiveOptions): Promise<LiveSummary> {
     const record = resolve(o.record ?? join('reports', `${o.mode}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`));
     let exec: CcxtExecution | null = null;
     const r = await runPaperSession({
-      strategy: def, params, exchange, symbol: o.symbol, instrument, record,
+      strategy: def, params, exchange, symbol: o.symbol, instrument, record, quotes: o.quotes === true,
+      ...(o.barTimeframe ? { barTimeframe: o.barTimeframe } : {}),
       exchangeTime: () => (exchange as unknown as { fetchTime(): Promise<number> }).fetchTime(),
       ...(o.staleMillis !== undefined ? { staleMillis: o.staleMillis } : {}), cash: o.cash ?? 10_000, fees: makerTakerFee(o.makerFee ?? 0, o.takerFee ?? 0.001),
       latency: constantLatency(o.latencyEntryMicros ?? 0, o.latencyResponseMicros ?? 0), queue: o.queue === 'probabilistic' ? probabilisticQueue(3) : riskAverseQueue,

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BookDeltaView, TradeView } from '../core/events.ts';
+import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Order } from '../core/order.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
-import { allocDeltas, allocTrades, DeltaFlag, type DeltaBatch, type TradeBatch } from '../data/tick-batch.ts';
+import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type QuoteBatch, type TradeBatch } from '../data/tick-batch.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
 
 const PART = 65_536;
@@ -17,8 +17,11 @@ const PART = 65_536;
 export class SessionRecorder {
   private deltas: DeltaBatch = allocDeltas(PART);
   private trades: TradeBatch = allocTrades(PART);
+  private quotes: QuoteBatch = allocQuotes(PART);
+  private readonly bars: BarView[] = [];
   private dPart = 0;
   private tPart = 0;
+  private qPart = 0;
   private writing: Promise<unknown> = Promise.resolve();
 
   constructor(readonly dir: string) {}
@@ -53,11 +56,31 @@ export class SessionRecorder {
     if (b.length === PART) this.flushTrades();
   }
 
+  quote(q: QuoteView): void {
+    const b = this.quotes;
+    const i = b.length++;
+    b.ts[i] = q.ts; b.tsLocal[i] = q.tsLocal; b.bidPrice[i] = q.bidPrice; b.bidSize[i] = q.bidSize; b.askPrice[i] = q.askPrice; b.askSize[i] = q.askSize;
+    if (b.length === PART) this.flushQuotes();
+  }
+
+  /** Live bars (kept in memory; written as bars.parquet at the end, for reference). */
+  bar(v: BarView): void {
+    this.bars.push({ ...v });
+  }
+
   /** Writes what is buffered plus the orders, fills and final facts. */
   async close(orders: readonly Order[], fills: readonly Fill[], facts: Record<string, unknown>): Promise<void> {
     this.flushDeltas();
     this.flushTrades();
+    this.flushQuotes();
     await this.writing;
+    if (this.bars.length > 0) {
+      const bs = this.bars;
+      await writeParquetFile(join(this.dir, 'bars.parquet'), {
+        timestamp: microsColumn(bs.map((b) => b.ts)), open: Float64Array.from(bs, (b) => b.open), high: Float64Array.from(bs, (b) => b.high),
+        low: Float64Array.from(bs, (b) => b.low), close: Float64Array.from(bs, (b) => b.close), volume: Float64Array.from(bs, (b) => b.volume),
+      });
+    }
     await writeParquetFile(join(this.dir, 'fills.parquet'), {
       seq: Float64Array.from(fills, (f) => f.seq), ts: microsColumn(fills.map((f) => f.ts)), orderId: fills.map((f) => f.orderId),
       side: fills.map((f) => f.side), price: Float64Array.from(fills, (f) => f.price), qty: Float64Array.from(fills, (f) => f.qty),
@@ -85,6 +108,14 @@ export class SessionRecorder {
     this.deltas = allocDeltas(PART);
     const file = join(this.dir, `deltas-${String(this.dPart++).padStart(5, '0')}.parquet`);
     this.writing = this.writing.then(() => writeTickParquet(file, { kind: 'deltas', batch: b }));
+  }
+
+  private flushQuotes(): void {
+    if (this.quotes.length === 0) return;
+    const b = this.quotes;
+    this.quotes = allocQuotes(PART);
+    const file = join(this.dir, `quotes-${String(this.qPart++).padStart(5, '0')}.parquet`);
+    this.writing = this.writing.then(() => writeTickParquet(file, { kind: 'quotes', batch: b }));
   }
 
   private flushTrades(): void {

@@ -59,6 +59,9 @@ class HttpError extends Error {
  * endpoints (API keys and HMAC signatures checked). Its market is a replayed dataset fed
  * through `onDelta` / `onTrade`; orders match in the simulated L2 venue against it.
  */
+/** Kline streams the loopback serves (built from its trades). */
+const KLINE_INTERVALS: ReadonlyArray<readonly [string, number]> = [['1s', 1000], ['1m', 60_000]];
+
 export class LoopbackExchange {
   readonly instrument: Instrument;
   private readonly clock = new SimClock();
@@ -139,6 +142,29 @@ export class LoopbackExchange {
     this.streams?.publish(`${this.o.symbol.toLowerCase()}@trade`, {
       e: 'trade', E: tr.time, s: this.o.symbol, t: tr.id, p: String(tr.price), q: String(tr.qty), T: tr.time, m: tr.buyerMaker, M: true,
     });
+    for (const [interval, ms] of KLINE_INTERVALS) this.kline(interval, ms, tr.time, tr.price, tr.qty);
+  }
+
+  private readonly klines = new Map<string, { t: number; o: number; h: number; l: number; c: number; v: number; n: number }>();
+
+  /** Updates the candle of `interval` with a trade and pushes it (a finished candle first, with x = true). */
+  private kline(interval: string, ms: number, time: number, price: number, qty: number): void {
+    const start = Math.floor(time / ms) * ms;
+    let k = this.klines.get(interval);
+    const stream = `${this.o.symbol.toLowerCase()}@kline_${interval}`;
+    const push = (c: NonNullable<typeof k>, closed: boolean) => this.streams?.publish(stream, {
+      e: 'kline', E: time, s: this.o.symbol, k: {
+        t: c.t, T: c.t + ms - 1, s: this.o.symbol, i: interval, f: 0, L: 0, o: String(c.o), c: String(c.c), h: String(c.h), l: String(c.l),
+        v: String(c.v), n: c.n, x: closed, q: '0', V: '0', Q: '0', B: '0',
+      },
+    });
+    if (k && start > k.t) push(k, true);
+    if (!k || start > k.t) {
+      k = { t: start, o: price, h: price, l: price, c: price, v: 0, n: 0 };
+      this.klines.set(interval, k);
+    }
+    k.h = Math.max(k.h, price); k.l = Math.min(k.l, price); k.c = price; k.v += qty; k.n++;
+    push(k, false);
   }
 
   /** Starts the HTTP API on 127.0.0.1; returns the base URL. */
