@@ -15,12 +15,12 @@ const HELP = `lockstep — event-driven backtesting with a live-mode switch
 Usage: lockstep <command> [options]
 
 Commands:
-  backtest    run a strategy over bar data and save the result (+ HTML report)
+  backtest    run a strategy over bars or ticks/L2 and save the result (+ HTML report)
   report      write the HTML tearsheet of a saved run, or compare several
   optimize    search strategy parameters (grid, random, genetic, Optuna TPE/CMA-ES/NSGA-II)
   walkforward walk-forward analysis: optimize in sample, evaluate out of sample
   data        data tools: import, ls, resample, synth
-  live        run a strategy on a live market (paper mode)
+  live        run a strategy on a live market (paper or live mode)
   venue       venue serve: a loopback Binance-compatible exchange on 127.0.0.1
   kill        trip the kill switch of running paper/live sessions
   replay      replay a recorded session through the backtester: parity report
