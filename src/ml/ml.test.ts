@@ -54,6 +54,13 @@ describe('ONNX signal model', () => {
     inputs.forEach((_, i) => expect(batch[i]).toBeCloseTo(probability[i], 6));
   });
 
+  it('a relative model path not found from the working directory is taken from the package root', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+      "const { SignalModel } = await import('../src/ml/onnx-model.ts'); console.log(SignalModel.load('models/btc-1m-logreg.onnx').path);"], { cwd: 'notebooks' }).toString();
+    expect(out.trim()).toMatch(/\/models\/btc-1m-logreg\.onnx$/);
+    expect(out.trim()).not.toContain('notebooks');
+  });
+
   it('refuses a model whose features differ from the feature module, and a missing card', () => {
     expect(() => SignalModel.load(MODEL, ['ret_1'])).toThrow(/features \[ret_1, .*differ.*Retrain/s);
     expect(() => SignalModel.load(tmp.file('none.onnx'))).toThrow(/model card .*none\.json missing.*ml train/);

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, DataError } from '../core/errors.ts';
 
 /** A trained model's JSON sidecar (`models/NAME.json`), written by the training script. */
@@ -27,6 +28,8 @@ interface OrtSession {
   loadModel(path: string, options: object): void;
   run(feeds: Record<string, unknown>, fetches: Record<string, null>, options: object): Record<string, OrtTensor>;
 }
+
+const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
 
 let ort: { session: () => OrtSession; tensor: (data: Float32Array, dims: number[]) => unknown } | undefined;
 
@@ -66,8 +69,13 @@ export class SignalModel {
     this.fetches = { [card.output]: null };
   }
 
-  /** Loads `NAME.onnx` and its `NAME.json` card; `features` (when given) must equal the card's. */
+  /**
+   * Loads `NAME.onnx` and its `NAME.json` card; `features` (when given) must equal the card's.
+   * A relative path not found from the working directory is tried from the package root
+   * (so `models/…` works from notebooks/ too).
+   */
   static load(path: string, features?: readonly string[]): SignalModel {
+    if (!isAbsolute(path) && !existsSync(path) && existsSync(join(PACKAGE_ROOT, path))) path = join(PACKAGE_ROOT, path);
     const cardPath = path.replace(/\.onnx$/, '') + '.json';
     let card: ModelCard;
     try {
