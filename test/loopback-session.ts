@@ -3,28 +3,15 @@ import { defineInstrument } from '../src/core/instrument.ts';
 import { makerTakerFee } from '../src/sim/fee-model.ts';
 import { CcxtExecution, type CcxtTrading } from '../src/live/ccxt-execution.ts';
 import { reconcileFromExchange, type CcxtAccount } from '../src/live/ccxt-reconcile.ts';
-import { LoopbackExchange } from '../src/live/loopback/loopback-exchange.ts';
-import { startSynthFeed, type SynthFeed } from '../src/live/loopback/synth-feed.ts';
+import { startLoopbackVenue, type LoopbackVenue } from '../src/live/loopback/start-venue.ts';
 import { runPaperSession, type MarketStreams } from '../src/live/paper-session.ts';
 import { loopbackClient } from './loopback.ts';
 
 export const loopbackInstrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
 
-/** A loopback Binance with a synthetic market and one funded API key; `close()` when done. */
-export async function startLoopback(seed = 5) {
-  const ex = new LoopbackExchange({
-    symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.001,
-    keys: new Map([['key', 'secret']]), balances: { USDT: 100_000, BTC: 1 },
-  });
-  const feed: SynthFeed = startSynthFeed(ex, { events: 300_000, seed, perTick: 30, everyMs: 2 });
-  const base = await ex.listen();
-  return {
-    ex, base, feed,
-    async close() {
-      feed.stop();
-      await ex.close();
-    },
-  };
+/** A loopback Binance with a synthetic market and one funded API key (`key` / `secret`); `close()` when done. */
+export function startLoopback(seed = 5): Promise<LoopbackVenue> {
+  return startLoopbackVenue({ events: 300_000, seed, keys: { key: 'secret' }, balances: { USDT: 100_000, BTC: 1 } });
 }
 
 /**

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
 import { cli } from '../../test/cli.ts';
+import { pointCcxtAt } from '../live/ccxt-base-url.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const tmp = tempDir();
@@ -61,8 +62,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       expect(JSON.parse(readFileSync(join(sess, 'summary.json'), 'utf8')).killSwitch).toBe('signal SIGTERM');
       const ccxt = (await import('ccxt')).default;
       const c = new ccxt.binance({ apiKey: 'k1', secret: 's1', options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
-      (c.urls.api as Record<string, string>).public = `${url}/api/v3`;
-      (c.urls.api as Record<string, string>).private = `${url}/api/v3`;
+      await pointCcxtAt(c, url);
       await c.loadMarkets();
       expect(await c.fetchOpenOrders('BTC/USDT')).toHaveLength(0);
     } finally {

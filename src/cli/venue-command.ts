@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { tickFilesOf } from '../data/tick-parquet.ts';
-import { LoopbackExchange } from '../live/loopback/loopback-exchange.ts';
-import { replayMarket } from '../live/loopback/replay-market.ts';
+import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
 import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -36,20 +34,21 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
     if (k && s) keys.set(k, s);
   }
   const balances = Object.fromEntries(Object.entries(keyValues(values.balance ?? ['USDT=100000', 'BTC=10'], 'balance')).map(([a, v]) => [a, Number(v)]));
-  const ex = new LoopbackExchange({
-    symbol: values.symbol ?? 'BTCUSDT', base: values.base ?? 'BTC', quote: values.quote ?? 'USDT',
-    tickSize: numberFlag(values['tick-size'], 'tick-size') ?? 0.01, stepSize: numberFlag(values['step-size'], 'step-size') ?? 0.001, keys, balances,
+  const venue = await startLoopbackVenue({
+    data: values.data, speed: numberFlag(values.speed, 'speed'), keys: Object.fromEntries(keys), balances,
+    symbol: values.symbol, base: values.base, quote: values.quote,
+    tickSize: numberFlag(values['tick-size'], 'tick-size'), stepSize: numberFlag(values['step-size'], 'step-size'), port: numberFlag(values.port, 'port'),
   });
-  const url = await ex.listen(numberFlag(values.port, 'port') ?? 0);
-  out(`listening on ${url} (${keys.size} API key${keys.size === 1 ? '' : 's'})`);
-  const stop = new AbortController();
-  const onSig = () => stop.abort();
-  process.once('SIGINT', onSig);
-  process.once('SIGTERM', onSig);
-  const files = await tickFilesOf(values.data);
-  const n = await replayMarket(ex, files, numberFlag(values.speed, 'speed') ?? 1, stop.signal);
-  out(`replayed ${n.toLocaleString('en-US')} events; still serving until interrupted`);
-  if (!stop.signal.aborted) await new Promise((r) => stop.signal.addEventListener('abort', r, { once: true }));
-  await ex.close();
+  out(`listening on ${venue.url} (${keys.size} API key${keys.size === 1 ? '' : 's'})`);
+  const stopped = new Promise<null>((resolve) => {
+    process.once('SIGINT', () => resolve(null));
+    process.once('SIGTERM', () => resolve(null));
+  });
+  const n = await Promise.race([venue.replayed, stopped]);
+  if (n !== null) {
+    out(`replayed ${n.toLocaleString('en-US')} events; still serving until interrupted`);
+    await stopped;
+  }
+  await venue.close();
   return 0;
 }

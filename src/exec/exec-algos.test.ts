@@ -164,7 +164,7 @@ describe('execution algorithms in paper mode (loopback exchange through ccxt)', 
         onStop: () => { report = exec.reports()[0]; },
       }),
     });
-    const r = await loopbackSession(lb.base, 'paper', def, {}, { maxEvents: 1e9, maxMillis: 2500 });
+    const r = await loopbackSession(lb.url, 'paper', def, {}, { maxEvents: 1e9, maxMillis: 2500 });
     const children = r.engine.orders.filter((o) => o.tag === 'tw');
     expect(children.map((o) => o.qty)).toEqual([0.01, 0.01, 0.01, 0.01]);
     // Slices 300 ms apart on the wall clock (timers fire on the live clock).

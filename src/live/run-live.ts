@@ -9,6 +9,7 @@ import { probabilisticQueue, riskAverseQueue } from '../sim/queue-model.ts';
 import { CcxtExecution, type CcxtTrading } from './ccxt-execution.ts';
 import { reconcileFromExchange, type CcxtAccount } from './ccxt-reconcile.ts';
 import { runPaperSession, type MarketStreams } from './paper-session.ts';
+import { pointCcxtAt } from './ccxt-base-url.ts';
 
 /** A paper or live session: `lockstep live` as an object (notebooks, scripts). */
 export interface LiveOptions {
@@ -75,17 +76,7 @@ export async function runLive(o: LiveOptions): Promise<LiveSummary> {
     urls: { api: Record<string, unknown> }; loadHttpProxyAgent(): Promise<void>; loadMarkets(): Promise<unknown>; close(): Promise<void>;
   };
   try {
-    if (o.url) {
-      const api = exchange.urls.api;
-      api.public = `${o.url}/api/v3`;
-      api.private = `${o.url}/api/v3`;
-      const ws = api.ws as Record<string, unknown>;
-      ws.spot = `${o.url.replace(/^http/, 'ws')}/ws`;
-      // The WebSocket API (user-data stream for watchOrders) lives at /ws-api/v3 on the same host.
-      const wsApi = ws['ws-api'] as Record<string, string> | undefined;
-      if (wsApi) wsApi.spot = `${o.url.replace(/^http/, 'ws')}/ws-api/v3`;
-      await exchange.loadHttpProxyAgent();
-    }
+    if (o.url) await pointCcxtAt(exchange, o.url);
     await exchange.loadMarkets();
     const def = await loadStrategy(o.strategy);
     const params = parseStrategyParams(def, o.params ?? {});

@@ -2,6 +2,7 @@ import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookDeltaView } from '../../core/events.ts';
 import { LoopbackExchange } from './loopback-exchange.ts';
+import { pointCcxtAt } from '../ccxt-base-url.ts';
 
 let ex: LoopbackExchange;
 let base: string;
@@ -12,11 +13,7 @@ const delta = (side: 1 | -1, price: number, qty: number, last = false, clear = f
 
 async function pro() {
   const c = new ccxt.pro.binance({ enableRateLimit: false, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
-  const api = c.urls.api as Record<string, unknown>;
-  api.public = `${base}/api/v3`;
-  api.private = `${base}/api/v3`;
-  (api.ws as Record<string, string>).spot = `${base.replace('http', 'ws')}/ws`;
-  await c.loadHttpProxyAgent(); // ccxt needs its http agent for plain ws:// URLs
+  await pointCcxtAt(c, base);
   return c;
 }
 
@@ -88,7 +85,6 @@ describe('loopback market streams through ccxt.pro', () => {
     const c = await pro();
     c.apiKey = 'k';
     c.secret = 's';
-    ((c.urls.api as Record<string, unknown>).ws as Record<string, Record<string, string>>)['ws-api'].spot = `${base.replace('http', 'ws')}/ws-api/v3`;
     await c.loadMarkets();
     ex.onDelta(delta(1, 20000, 1, false, true));
     ex.onDelta(delta(-1, 20001, 1, true));

@@ -26,6 +26,8 @@ export interface LoopbackVenueOptions {
 export interface LoopbackVenue {
   readonly url: string;
   readonly exchange: LoopbackExchange;
+  /** With `data`: resolves with the number of events replayed when the files are done (the market then stays still). */
+  readonly replayed: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -36,21 +38,21 @@ export async function startLoopbackVenue(o: LoopbackVenueOptions = {}): Promise<
   });
   const stop = new AbortController();
   let stopFeed = () => stop.abort();
-  let replay: Promise<unknown> = Promise.resolve();
+  let replayed: Promise<number> = new Promise<number>(() => {});
   if (o.data) {
     const files = await tickFilesOf(o.data);
-    replay = replayMarket(exchange, files, o.speed ?? 1, stop.signal);
+    replayed = replayMarket(exchange, files, o.speed ?? 1, stop.signal);
   } else {
     const feed = startSynthFeed(exchange, { events: o.events ?? 300_000, seed: o.seed ?? 1 });
     stopFeed = () => feed.stop();
   }
   const url = await exchange.listen(o.port ?? 0);
   return {
-    url, exchange,
+    url, exchange, replayed,
     async close() {
       stopFeed();
       stop.abort();
-      await replay.catch(() => undefined);
+      if (o.data) await replayed.catch(() => undefined);
       await exchange.close();
     },
   };
