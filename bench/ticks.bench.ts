@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBacktest } from '../src/backtest/run-backtest.ts';
 import { createRng, normal } from '../src/core/rng.ts';
-import { synthL2 } from '../src/data/synth-l2.ts';
+import { writeSynthL2 } from '../src/data/synth-files.ts';
 import { allocQuotes, allocTrades } from '../src/data/tick-batch.ts';
 import { writeTickParquet } from '../src/data/tick-parquet.ts';
 import { BENCH_DATA, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
@@ -42,14 +42,8 @@ async function ensureTicks(): Promise<string> {
 async function ensureSynth(name: string, events: number, seed: number, chunk: number): Promise<string> {
   const dir = join(BENCH_DATA, name);
   if (existsSync(join(dir, 'done'))) return dir;
-  mkdirSync(dir, { recursive: true });
-  let part = 0;
-  for (const c of synthL2({ events, seed, chunk })) {
-    const n = String(part++).padStart(5, '0');
-    await writeTickParquet(join(dir, `deltas-${n}.parquet`), { kind: 'deltas', batch: c.deltas });
-    await writeTickParquet(join(dir, `trades-${n}.parquet`), { kind: 'trades', batch: c.trades });
-  }
-  (await import('node:fs')).writeFileSync(join(dir, 'done'), '');
+  await writeSynthL2(dir, { events, seed, chunk });
+  writeFileSync(join(dir, 'done'), '');
   return dir;
 }
 

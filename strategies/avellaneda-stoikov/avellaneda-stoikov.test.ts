@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest } from 'lockstep';
 import { allocDeltas, DeltaFlag } from '../../src/data/tick-batch.ts';
-import { synthL2 } from '../../src/data/synth-l2.ts';
+import { writeSynthL2 } from '../../src/data/synth-files.ts';
 import { writeTickParquet } from '../../src/data/tick-parquet.ts';
 import { loopbackSession, startLoopback } from '../../test/loopback-session.ts';
 import { tempDir } from '../../test/tmp.ts';
@@ -85,11 +85,7 @@ describe('avellaneda-stoikov on L2 data', () => {
 
   it('market-makes on synthetic L2 with the probabilistic queue: fills both ways, never beyond the inventory limit', async () => {
     const dir = tmp.file('synth');
-    mkdirSync(dir);
-    for (const c of synthL2({ events: 300_000, seed: 11 })) {
-      await writeTickParquet(join(dir, 'deltas-00000.parquet'), { kind: 'deltas', batch: c.deltas });
-      await writeTickParquet(join(dir, 'trades-00000.parquet'), { kind: 'trades', batch: c.trades });
-    }
+    await writeSynthL2(dir, { events: 300_000, seed: 11 });
     for (const horizon of ['finite', 'infinite'] as const) {
       const r = await runBacktest({
         strategy: 'avellaneda-stoikov', params: { horizon, levels: 2, maxPosition: 0.5 }, queue: 'probabilistic',

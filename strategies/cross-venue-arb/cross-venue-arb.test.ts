@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest, SymbolResolver, type RunConfigInput } from 'lockstep';
-import { synthVenuePair } from '../../src/data/synth-pair.ts';
-import { writeTickParquet } from '../../src/data/tick-parquet.ts';
+import { writeSynthL2 } from '../../src/data/synth-files.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { crossEdgeBps, strategy } from './index.ts';
 
@@ -12,13 +10,7 @@ let dir = '';
 
 beforeAll(async () => {
   dir = tmp.file('pair');
-  for (const v of ['A', 'B']) mkdirSync(join(dir, v), { recursive: true });
-  for (const c of synthVenuePair({ events: 300_000, seed: 3 })) {
-    await writeTickParquet(join(dir, 'A', 'deltas-00000.parquet'), { kind: 'deltas', batch: c.a.deltas });
-    await writeTickParquet(join(dir, 'A', 'trades-00000.parquet'), { kind: 'trades', batch: c.a.trades });
-    await writeTickParquet(join(dir, 'B', 'deltas-00000.parquet'), { kind: 'deltas', batch: c.b.deltas });
-    await writeTickParquet(join(dir, 'B', 'trades-00000.parquet'), { kind: 'trades', batch: c.b.trades });
-  }
+  await writeSynthL2(dir, { events: 300_000, seed: 3, pair: true });
 });
 
 const config = (params: Record<string, unknown> = {}): RunConfigInput => ({
