@@ -3,11 +3,9 @@ import { join, resolve } from 'node:path';
 import { optimizationHtml } from '../analytics/report/optimization-report.ts';
 import { loadStrategy } from '../engine/load-strategy.ts';
 import { toJson } from '../backtest/write-result.ts';
-import type { RunConfigInput } from '../backtest/run-config.ts';
 import type { ParamValue, SearchSpace } from '../core/search-space.ts';
-import { parseDateTime } from '../core/time.ts';
 import type { TrialResult } from '../optimize/evaluate-trial.ts';
-import { loadSharedBars } from '../optimize/load-shared.ts';
+import { loadStudyBars, plannedTrials } from '../optimize/research.ts';
 import { parseObjectives } from '../optimize/objective.ts';
 import { Progress } from '../optimize/progress.ts';
 import { runStudy, SAMPLERS, type SamplerName, type StudyResult, type StudySpec } from '../optimize/run-study.ts';
@@ -73,16 +71,11 @@ export async function studySetup(argv: string[], command: string): Promise<Study
   const batch = intFlag(f.batch, 'batch');
   const storage = typeof f.storage === 'string' ? f.storage : undefined;
   const studyName = typeof f.study === 'string' ? f.study : `${command === 'optimize' ? 'opt' : 'wf'}-${config.strategy.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
-  const file = config.data[0].file;
-  const bars = await loadSharedBars(file, {
-    onBadRow: config.onBadRow ?? 'error',
-    ...(config.from !== undefined ? { from: parseDateTime(config.from) } : {}),
-    ...(config.to !== undefined ? { to: parseDateTime(config.to) } : {}),
-  });
+  const { bars, config: trialConfig } = await loadStudyBars(config);
   // Distributed studies: each process samples with its own seed (they cannot be reproduced anyway).
   const sampleSeed = storage ? (seed * 1_000_003 + process.pid) % 2_147_483_647 : seed;
   const spec: Omit<StudySpec, 'rows'> = {
-    config: withoutWindow(config), space, sampler, objectives: parseObjectives(String(f.objective ?? 'sharpe')),
+    config: trialConfig, space, sampler, objectives: parseObjectives(String(f.objective ?? 'sharpe')),
     limits: { ...(minTrades !== undefined ? { minTrades } : {}), ...(maxDd !== undefined ? { maxDrawdown: maxDd } : {}) },
     seed: sampleSeed, ...(trials !== undefined ? { trials } : {}), ...(batch !== undefined ? { batch } : {}),
     ...(f.prune ? { prune: true } : {}), ...(storage ? { storage, study: studyName } : { study: studyName }),
@@ -91,12 +84,6 @@ export async function studySetup(argv: string[], command: string): Promise<Study
     spec, strategy: config.strategy, bars, workers, json: f.json === true, report: f['no-report'] !== true,
     out: resolve(typeof f.out === 'string' ? f.out : 'reports'), studyName, flags: f,
   };
-}
-
-/** The trial config: bars are windowed once when loaded, so trials carry no from/to. */
-function withoutWindow(c: RunConfigInput): RunConfigInput {
-  const { from: _f, to: _t, ...rest } = c;
-  return rest;
 }
 
 /** Trials sorted by their parameter values in space order (numbers ascending, categoricals by choice order). */
@@ -150,7 +137,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void):
     objectives: s.spec.objectives, limits: s.spec.limits, seed: s.spec.seed, trials: s.spec.trials ?? null,
   });
   const pool = new TrialPool(s.bars, s.strategy, s.workers);
-  const total = s.spec.sampler === 'grid' ? Math.min(s.spec.trials ?? Infinity, (await import('../optimize/grid-points.ts')).gridPoints(s.spec.space).length) : s.spec.trials ?? 0;
+  const total = plannedTrials(s.spec);
   const progress = new Progress(`optimize ${s.studyName}`, total, (t) => process.stderr.write(t), process.stderr.isTTY === true);
   let result: StudyResult;
   try {

@@ -5,12 +5,14 @@ export class Progress {
   private lastPct = -1;
   constructor(
     private readonly label: string,
-    private readonly total: number,
+    private total: number,
     private readonly write: (s: string) => void,
     private readonly tty: boolean,
   ) {}
 
   update(done: number, note = ''): void {
+    // Trials that do not count (Optuna's failed ones) can push `done` past the planned total.
+    if (done > this.total) this.total = done;
     const el = (performance.now() - this.t0) / 1000;
     const frac = this.total > 0 ? Math.min(1, done / this.total) : 0;
     const eta = frac > 0 ? (el / frac) * (1 - frac) : Number.NaN;

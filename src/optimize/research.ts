@@ -38,18 +38,32 @@ export interface WalkForwardOptions extends StudyOptions {
   anchored?: boolean;
 }
 
-async function prepare(o: StudyOptions): Promise<{ spec: Omit<StudySpec, 'rows'>; bars: SharedBars; strategy: string }> {
-  const c = o.config;
+/**
+ * Loads a study's one bar feed into shared memory, windowed by the config's from/to once;
+ * the returned trial config has no window left (trials run on the loaded rows).
+ */
+export async function loadStudyBars(c: RunConfigInput): Promise<{ bars: SharedBars; config: RunConfigInput }> {
   if (c.data.length !== 1) throw new ConfigError('a study runs on one bar feed: give config.data one entry');
-  const def = await loadStrategy(c.strategy);
-  const space = o.space ?? def.space;
-  if (!space) throw new ConfigError(`strategy ${c.strategy} declares no search space: pass \`space\``);
   const bars = await loadSharedBars(c.data[0].file, {
     onBadRow: c.onBadRow ?? 'error',
     ...(c.from !== undefined ? { from: parseDateTime(c.from) } : {}),
     ...(c.to !== undefined ? { to: parseDateTime(c.to) } : {}),
   });
   const { from: _f, to: _t, ...config } = c;
+  return { bars, config };
+}
+
+/** Trials a study will run: the (capped) grid size, or the requested count. */
+export function plannedTrials(spec: Pick<StudySpec, 'sampler' | 'trials' | 'space'>): number {
+  return spec.sampler === 'grid' ? Math.min(spec.trials ?? Infinity, gridPoints(spec.space).length) : spec.trials ?? 0;
+}
+
+async function prepare(o: StudyOptions): Promise<{ spec: Omit<StudySpec, 'rows'>; bars: SharedBars; strategy: string }> {
+  const c = o.config;
+  const def = await loadStrategy(c.strategy);
+  const space = o.space ?? def.space;
+  if (!space) throw new ConfigError(`strategy ${c.strategy} declares no search space: pass \`space\``);
+  const { bars, config } = await loadStudyBars(c);
   const spec: Omit<StudySpec, 'rows'> = {
     config, space, sampler: o.sampler ?? 'grid', objectives: parseObjectives(o.objective ?? 'sharpe'), seed: o.seed ?? 1,
     limits: { ...(o.minTrades !== undefined ? { minTrades: o.minTrades } : {}), ...(o.maxDrawdown !== undefined ? { maxDrawdown: o.maxDrawdown } : {}) },
@@ -61,12 +75,11 @@ async function prepare(o: StudyOptions): Promise<{ spec: Omit<StudySpec, 'rows'>
 /** Runs an optimization study on worker threads (the engine of `lockstep optimize`). */
 export async function optimizeStrategy(o: StudyOptions): Promise<StudyResult> {
   const { spec, bars, strategy } = await prepare(o);
-  const total = spec.sampler === 'grid' ? Math.min(spec.trials ?? Infinity, gridPoints(spec.space).length) : spec.trials ?? 0;
+  const total = plannedTrials(spec);
   if (spec.sampler !== 'grid' && !spec.trials) throw new ConfigError(`sampler ${spec.sampler} needs \`trials\``);
   const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers());
   try {
-    // Failed trials (e.g. constraint violations under Optuna) do not count towards `trials`: the total grows with them.
-    return await runStudy(spec as StudySpec, pool, { onTrial: (_r, done) => o.onProgress?.(done, Math.max(total, done)) });
+    return await runStudy(spec as StudySpec, pool, { onTrial: (_r, done) => o.onProgress?.(done, total) });
   } finally {
     await pool.close();
   }
