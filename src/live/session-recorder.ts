@@ -4,7 +4,7 @@ import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/event
 import type { Fill } from '../core/fill.ts';
 import type { Order } from '../core/order.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
-import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type QuoteBatch, type TradeBatch } from '../data/tick-batch.ts';
+import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type QuoteBatch, type TickBatch, type TradeBatch } from '../data/tick-batch.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
 
 const PART = 65_536;
@@ -19,9 +19,8 @@ export class SessionRecorder {
   private trades: TradeBatch = allocTrades(PART);
   private quotes: QuoteBatch = allocQuotes(PART);
   private readonly bars: BarView[] = [];
-  private dPart = 0;
-  private tPart = 0;
-  private qPart = 0;
+  /** Parts written so far, per kind. */
+  private readonly parts: Record<TickBatch['kind'], number> = { deltas: 0, trades: 0, quotes: 0 };
   private writing: Promise<unknown> = Promise.resolve();
 
   constructor(readonly dir: string) {}
@@ -103,26 +102,27 @@ export class SessionRecorder {
   }
 
   private flushDeltas(): void {
-    if (this.deltas.length === 0) return;
-    const b = this.deltas;
-    this.deltas = allocDeltas(PART);
-    const file = join(this.dir, `deltas-${String(this.dPart++).padStart(5, '0')}.parquet`);
-    this.writing = this.writing.then(() => writeTickParquet(file, { kind: 'deltas', batch: b }));
+    const batch = this.deltas;
+    if (batch.length > 0) this.deltas = allocDeltas(PART);
+    this.writePart({ kind: 'deltas', batch });
   }
 
   private flushQuotes(): void {
-    if (this.quotes.length === 0) return;
-    const b = this.quotes;
-    this.quotes = allocQuotes(PART);
-    const file = join(this.dir, `quotes-${String(this.qPart++).padStart(5, '0')}.parquet`);
-    this.writing = this.writing.then(() => writeTickParquet(file, { kind: 'quotes', batch: b }));
+    const batch = this.quotes;
+    if (batch.length > 0) this.quotes = allocQuotes(PART);
+    this.writePart({ kind: 'quotes', batch });
   }
 
   private flushTrades(): void {
-    if (this.trades.length === 0) return;
-    const b = this.trades;
-    this.trades = allocTrades(PART);
-    const file = join(this.dir, `trades-${String(this.tPart++).padStart(5, '0')}.parquet`);
-    this.writing = this.writing.then(() => writeTickParquet(file, { kind: 'trades', batch: b }));
+    const batch = this.trades;
+    if (batch.length > 0) this.trades = allocTrades(PART);
+    this.writePart({ kind: 'trades', batch });
+  }
+
+  /** Queues a filled buffer as the next `KIND-NNNNN.parquet` part (writes stay in order). */
+  private writePart(part: TickBatch): void {
+    if (part.batch.length === 0) return;
+    const file = join(this.dir, `${part.kind}-${String(this.parts[part.kind]++).padStart(5, '0')}.parquet`);
+    this.writing = this.writing.then(() => writeTickParquet(file, part));
   }
 }
