@@ -10,6 +10,8 @@ import { makerTakerFee } from '../../sim/fee-model.ts';
 import { L2Venue } from '../../sim/l2-venue.ts';
 import { checkSignature } from './binance-auth.ts';
 import { BinanceStreams } from './binance-streams.ts';
+import { KlineStreams } from './klines.ts';
+import { UserDataStreams } from './user-data-streams.ts';
 
 /** Options of the loopback exchange. */
 export interface LoopbackOptions {
@@ -59,9 +61,6 @@ class HttpError extends Error {
  * endpoints (API keys and HMAC signatures checked). Its market is a replayed dataset fed
  * through `onDelta` / `onTrade`; orders match in the simulated L2 venue against it.
  */
-/** Kline streams the loopback serves (built from its trades). */
-const KLINE_INTERVALS: ReadonlyArray<readonly [string, number]> = [['1s', 1000], ['1m', 60_000]];
-
 export class LoopbackExchange {
   readonly instrument: Instrument;
   private readonly clock = new SimClock();
@@ -72,9 +71,9 @@ export class LoopbackExchange {
   private readonly trades: { id: number; price: number; qty: number; time: number; buyerMaker: boolean }[] = [];
   private nextId = 1;
   /** User-data subscribers per API key. */
-  private readonly userStreams = new Map<string, { ws: import('ws').WebSocket; id: number }[]>();
-  private nextSubscription = 0;
+  private readonly userData = new UserDataStreams();
   private tradeSeq = 0;
+  private readonly klines: KlineStreams;
   private updateId = 1;
   private server: Server | null = null;
   /** Websocket market streams (after listen()). */
@@ -87,6 +86,7 @@ export class LoopbackExchange {
   skipNextUpdateId = false;
 
   constructor(private readonly o: LoopbackOptions) {
+    this.klines = new KlineStreams(o.symbol);
     this.instrument = defineInstrument({ symbol: o.symbol, venue: 'LOOPBACK', tickSize: o.tickSize, lotSize: o.stepSize });
     this.venue = new L2Venue({ instruments: [this.instrument], clock: this.clock, fees: makerTakerFee(o.makerFee ?? 0.001, o.takerFee ?? 0.001) });
     this.venue.bind({ fillReceived: (ord, p, q, fee, liq) => this.filled(ord, p, q, fee, liq), statusChanged: (ord, st) => this.statusOf(ord, st) }, new Portfolio([this.instrument], 0));
@@ -142,29 +142,7 @@ export class LoopbackExchange {
     this.streams?.publish(`${this.o.symbol.toLowerCase()}@trade`, {
       e: 'trade', E: tr.time, s: this.o.symbol, t: tr.id, p: String(tr.price), q: String(tr.qty), T: tr.time, m: tr.buyerMaker, M: true,
     });
-    for (const [interval, ms] of KLINE_INTERVALS) this.kline(interval, ms, tr.time, tr.price, tr.qty);
-  }
-
-  private readonly klines = new Map<string, { t: number; o: number; h: number; l: number; c: number; v: number; n: number }>();
-
-  /** Updates the candle of `interval` with a trade and pushes it (a finished candle first, with x = true). */
-  private kline(interval: string, ms: number, time: number, price: number, qty: number): void {
-    const start = Math.floor(time / ms) * ms;
-    let k = this.klines.get(interval);
-    const stream = `${this.o.symbol.toLowerCase()}@kline_${interval}`;
-    const push = (c: NonNullable<typeof k>, closed: boolean) => this.streams?.publish(stream, {
-      e: 'kline', E: time, s: this.o.symbol, k: {
-        t: c.t, T: c.t + ms - 1, s: this.o.symbol, i: interval, f: 0, L: 0, o: String(c.o), c: String(c.c), h: String(c.h), l: String(c.l),
-        v: String(c.v), n: c.n, x: closed, q: '0', V: '0', Q: '0', B: '0',
-      },
-    });
-    if (k && start > k.t) push(k, true);
-    if (!k || start > k.t) {
-      k = { t: start, o: price, h: price, l: price, c: price, v: 0, n: 0 };
-      this.klines.set(interval, k);
-    }
-    k.h = Math.max(k.h, price); k.l = Math.min(k.l, price); k.c = price; k.v += qty; k.n++;
-    push(k, false);
+    this.klines.onTrade(tr.time, tr.price, tr.qty, (stream, event) => this.streams?.publish(stream, event));
   }
 
   /** Starts the HTTP API on 127.0.0.1; returns the base URL. */
@@ -195,18 +173,12 @@ export class LoopbackExchange {
     const query = [...entries.map(([k, v]) => `${k}=${String(v)}`), `signature=${String(params.signature ?? '')}`].join('&');
     const a = checkSignature(this.o.keys, params.apiKey as string | undefined, query, '', Date.now());
     if (!a.ok) throw Object.assign(new Error(a.msg), { code: a.code });
-    const id = this.nextSubscription++;
-    const list = this.userStreams.get(a.apiKey) ?? [];
-    list.push({ ws, id });
-    this.userStreams.set(a.apiKey, list);
-    ws.on('close', () => this.userStreams.set(a.apiKey, (this.userStreams.get(a.apiKey) ?? []).filter((x) => x.ws !== ws)));
-    return { subscriptionId: id };
+    return { subscriptionId: this.userData.subscribe(ws, a.apiKey) };
   }
 
   /** Pushes an executionReport to the order owner's user-data subscribers. */
   private report(r: OrderRecord, execType: string, lastQty = 0, lastPrice = 0, commission = 0): void {
-    const subs = this.userStreams.get(r.apiKey);
-    if (!subs || subs.length === 0) return;
+    if (!this.userData.has(r.apiKey)) return;
     const v = this.view(r) as Record<string, string | number | boolean>;
     const now = Date.now();
     const event = {
@@ -215,7 +187,7 @@ export class LoopbackExchange {
       n: String(commission), N: commission ? this.o.quote : null, T: now, t: execType === 'TRADE' ? ++this.tradeSeq : -1, I: now, w: v.isWorking,
       m: r.order.type !== OrderType.market, M: false, O: r.time, Z: String(r.cumQuote), Y: String(lastQty * lastPrice), Q: '0.00000000',
     };
-    for (const s of subs) if (s.ws.readyState === s.ws.OPEN) s.ws.send(JSON.stringify({ subscriptionId: s.id, event }));
+    this.userData.send(r.apiKey, event);
   }
 
   private filled(ord: Order, price: number, qty: number, fee: number, _liq: Liquidity): void {
