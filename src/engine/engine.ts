@@ -4,7 +4,7 @@ import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/event
 import type { Fill, Liquidity } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
 import {
-  isOpen, OrderStatus, OrderType, RejectReason, Side, sideSign, TimeInForce,
+  isOpen, OrderStatus, OrderType, RejectReason, sideSign, TimeInForce,
   type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult,
 } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
@@ -18,8 +18,9 @@ import type { Logger } from './logger.ts';
 import { MessageBus } from './message-bus.ts';
 import { validateOrderRequest } from './order-validation.ts';
 import { OpenOrders } from './open-orders.ts';
-import { Portfolio, type PositionView } from './portfolio.ts';
-import type { Context, OrderOptions, PortfolioView, Strategy } from './strategy.ts';
+import { Portfolio } from './portfolio.ts';
+import type { Context, Strategy } from './strategy.ts';
+import { createContext } from './strategy-context.ts';
 
 /** A pre-trade check run on every order before it leaves (risk limits plug in here). */
 export type PreTradeCheck = (order: Readonly<Order>, instrumentIndex: number, portfolio: Portfolio) => Refusal | null;
@@ -107,7 +108,10 @@ export class Engine implements EventSink, OrderEventSink {
     this.clock = opts.clock;
     this.checks = opts.checks ?? [];
     this.prefix = opts.orderIdPrefix ?? 'O-';
-    this.ctx = this.makeContext(opts.logger);
+    this.ctx = createContext({
+      clock: this.clock, instruments: this.instruments, portfolio: this.portfolio, open: this.open, books: this.books,
+      slotOf: (i) => this.slotOf(i), submit: (r) => this.submit(r), cancel: (id) => this.cancel(id), replace: (id, c) => this.replace(id, c),
+    }, opts.logger);
     this.fireTimer = (t) => {
       this.strategy.onTimer?.(t, this.ctx);
       this.bus.publish('timer', t);
@@ -386,64 +390,5 @@ export class Engine implements EventSink, OrderEventSink {
     return known
       ? { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} is ${known.status}` }
       : { ok: false, reason: RejectReason.unknownOrder, message: `no order ${orderId}` };
-  }
-
-  private makeContext(log: Logger): Context {
-    const engine = this;
-    const portfolio = this.portfolio;
-    const portfolioView: PortfolioView = {
-      get cash() { return portfolio.cash; },
-      equity: () => portfolio.equity(),
-      positions: () => portfolio.views(),
-    };
-    const withSide = (side: Side, qty: number, o?: OrderOptions): OrderRequest => (o === undefined ? { side, qty } : { ...o, side, qty });
-    return {
-      clock: this.clock,
-      now: () => this.clock.now(),
-      instruments: this.instruments,
-      instrument: (id) => this.instruments[this.slotOf(id)],
-      submit: (req) => engine.submit(req),
-      buy: (qty, o) => engine.submit(withSide(Side.buy, qty, o)),
-      sell: (qty, o) => engine.submit(withSide(Side.sell, qty, o)),
-      close: (instrument) => {
-        const i = this.slotOf(instrument);
-        const pos = portfolio.position(i);
-        if (pos === 0) return null;
-        return engine.submit({ instrument: this.instruments[i], side: pos > 0 ? Side.sell : Side.buy, qty: Math.abs(pos) });
-      },
-      cancel: (id) => engine.cancel(id),
-      cancelAll: (instrument) => {
-        const target = instrument === undefined ? undefined : this.instruments[this.slotOf(instrument)].id;
-        let n = 0;
-        for (const o of [...this.open.values()]) {
-          if ((target === undefined || o.instrumentId === target) && engine.cancel(o.id).ok) n++;
-        }
-        return n;
-      },
-      replace: (id, changes) => engine.replace(id, changes),
-      position: (instrument) => portfolio.position(this.slotOf(instrument)),
-      positionView: (instrument): PositionView => portfolio.view(this.slotOf(instrument)),
-      openOrders: (instrument) => {
-        if (this.open.size === 0) return [];
-        const target = instrument === undefined ? undefined : this.instruments[this.slotOf(instrument)].id;
-        const out: Order[] = [];
-        for (const o of this.open.values()) if (target === undefined || o.instrumentId === target) out.push(o);
-        return out;
-      },
-      book: (instrument) => {
-        if (this.books === undefined) throw new ConfigError('no order book in this run: book data (L2 deltas) is needed for ctx.book()');
-        return this.books.book(this.slotOf(instrument));
-      },
-      hasOpenOrders: (instrument) => {
-        if (this.open.size === 0) return false;
-        if (instrument === undefined) return true;
-        const target = this.instruments[this.slotOf(instrument)].id;
-        return this.open.hasInstrument(target);
-      },
-      portfolio: portfolioView,
-      setTimer: (name, at, interval) => this.clock.setTimer(name, at, interval),
-      cancelTimer: (name) => this.clock.cancelTimer(name),
-      log,
-    };
   }
 }
