@@ -50,8 +50,8 @@ export function* synthVenuePair(o: SynthPairOptions): Generator<SynthPairChunk> 
     for (let i = 0; i < d.length; i++) {
       const ts = d.ts[i];
       pushTradesUpTo(ts);
+      if ((d.flags[i] & DeltaFlag.clear) !== 0) book.clear();
       book.apply(d.side[i] as 1 | -1, d.price[i], d.qty[i]);
-      if ((d.flags[i] & DeltaFlag.clear) !== 0) { book.clear(); book.apply(d.side[i] as 1 | -1, d.price[i], d.qty[i]); }
       let j = bd.length++;
       bd.ts[j] = ts + lag; bd.tsLocal[j] = d.tsLocal[i] + lag; bd.side[j] = d.side[i]; bd.price[j] = px(d.price[i]); bd.qty[j] = d.qty[i]; bd.flags[j] = d.flags[i];
       if (nextMove < 0) nextMove = ts + every;

@@ -38,8 +38,8 @@ export abstract class ExecAlgo {
   abstract readonly algo: string;
   readonly id: string;
   protected readonly o: ExecOptions;
-  protected readonly children: Order[] = [];
-  private readonly childIds = new Set<string>();
+  /** Child orders by id, in the order they were sent. */
+  protected readonly children = new Map<string, Order>();
   private readonly fills: { price: number; qty: number; fee: number }[] = [];
   protected filled = 0;
   protected arrival = Number.NaN;
@@ -58,7 +58,7 @@ export abstract class ExecAlgo {
   /** Starts at the context's current time. */
   start(ctx: Context): void {
     this.startTs = ctx.now();
-    const mid = ctx.instruments.length ? safeMid(ctx, this.o.instrument) : Number.NaN;
+    const mid = safeMid(ctx, this.o.instrument);
     if (Number.isNaN(this.arrival) && mid > 0) this.arrival = mid;
     if (mid > 0) this.lastPrice = mid;
     this.onStart(ctx);
@@ -79,7 +79,7 @@ export abstract class ExecAlgo {
   /** Quantity of open child orders not yet filled. */
   protected working(): number {
     let w = 0;
-    for (const c of this.children) if (isOpen(c.status)) w += c.qty - c.filledQty;
+    for (const c of this.children.values()) if (isOpen(c.status)) w += c.qty - c.filledQty;
     return w;
   }
 
@@ -100,14 +100,13 @@ export abstract class ExecAlgo {
       ctx.log.warn(`${this.id}: child order refused`, { reason: r.reason, message: r.message });
       return null;
     }
-    this.children.push(r.order as Order);
-    this.childIds.add(r.order.id);
+    this.children.set(r.order.id, r.order as Order);
     return r.order as Order;
   }
 
   /** Cancels the open children. */
   protected cancelWorking(ctx: Context): void {
-    for (const c of this.children) if (isOpen(c.status)) ctx.cancel(c.id);
+    for (const c of this.children.values()) if (isOpen(c.status)) ctx.cancel(c.id);
   }
 
   /** Best bid for a buy, best ask for a sell (NaN without a book). */
@@ -146,21 +145,19 @@ export abstract class ExecAlgo {
 
   /** True when the fill belonged to this algorithm. */
   handleFill(fill: Fill, ctx: Context): boolean {
-    if (!this.childIds.has(fill.orderId)) return false;
+    const order = this.children.get(fill.orderId);
+    if (order === undefined) return false;
     this.fills.push({ price: fill.price, qty: fill.qty, fee: fill.fee });
     this.filled += fill.qty;
     this.lastPrice = fill.price;
     if (this.filled >= this.o.qty * (1 - 1e-9)) this.complete(ctx);
-    else {
-      const order = this.children.find((c) => c.id === fill.orderId)!;
-      if (!this.finished) this.onChildFilled(order, ctx);
-    }
+    else if (!this.finished) this.onChildFilled(order, ctx);
     return true;
   }
 
   /** Status changes of orders (cancels confirmed by the venue reach the algorithm here). */
   handleOrder(order: Readonly<Order>, ctx: Context): void {
-    if (this.childIds.has(order.id) && order.status === 'cancelled' && !this.finished) this.onChildCancelled(order, ctx);
+    if (this.children.has(order.id) && order.status === 'cancelled' && !this.finished) this.onChildCancelled(order, ctx);
   }
 
   get done(): boolean {
@@ -169,7 +166,7 @@ export abstract class ExecAlgo {
 
   report(): ExecReport {
     const s = implementationShortfall(this.o.side, this.arrival, this.o.qty, this.fills, this.lastPrice);
-    return { ...s, algo: this.algo, id: this.id, startTs: this.startTs, endTs: this.endTs, childOrders: this.children.length, done: this.finished };
+    return { ...s, algo: this.algo, id: this.id, startTs: this.startTs, endTs: this.endTs, childOrders: this.children.size, done: this.finished };
   }
 }
 

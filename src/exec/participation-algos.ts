@@ -26,11 +26,6 @@ export class Pov extends ExecAlgo {
     const min = this.p.minChildQty ?? ctx.instrument(this.o.instrument).lotSize;
     if (deficit >= min - 1e-12) this.send(ctx, deficit);
   }
-
-  /** Market volume seen since the start. */
-  get volumeSeen(): number {
-    return this.marketVolume;
-  }
 }
 
 /**
@@ -41,7 +36,7 @@ export class Iceberg extends ExecAlgo {
   readonly algo = 'iceberg';
 
   constructor(id: string, private readonly p: ExecOptions & { displayQty: number; price?: number }) {
-    super(id, { ...p, childType: 'limit' });
+    super(id, p);
     if (!(p.displayQty > 0 && p.displayQty <= p.qty)) throw new RangeError(`${id}: displayQty must be in (0, qty]`);
   }
 

@@ -15,7 +15,7 @@ export class QuoteLadder {
 
   constructor(private readonly instrumentId?: string) {}
 
-  /** Moves the ladder to the wanted prices; returns how many orders were sent. */
+  /** Moves the ladder to the wanted prices; returns how many new quotes were accepted. */
   sync(ctx: Context, bidPrices: Iterable<number>, askPrices: Iterable<number>, size: number, maxPosition: number): number {
     const wantBid = this.wantBid;
     const wantAsk = this.wantAsk;
@@ -37,14 +37,12 @@ export class QuoteLadder {
     for (const price of wantBid) {
       if (this.bids.has(price) || pos + buying + size > maxPosition + 1e-9) continue;
       const r = ctx.buy(size, { type: 'limit', price, postOnly: true, instrument });
-      sent++;
-      if (r.ok) { this.bids.set(price, r.order); buying += size; }
+      if (r.ok) { this.bids.set(price, r.order); buying += size; sent++; }
     }
     for (const price of wantAsk) {
       if (this.asks.has(price) || pos - selling - size < -maxPosition - 1e-9) continue;
       const r = ctx.sell(size, { type: 'limit', price, postOnly: true, instrument });
-      sent++;
-      if (r.ok) { this.asks.set(price, r.order); selling += size; }
+      if (r.ok) { this.asks.set(price, r.order); selling += size; sent++; }
     }
     return sent;
   }

@@ -187,17 +187,24 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   const pv = engine.portfolio.view(0);
   await recorder?.start({ position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id) });
   engine.start();
-  /** Runs one optional stream until the session ends; failures re-watch after a short backoff. */
-  const watchLoop = (name: string, step: () => Promise<void>) => (async () => {
+  /**
+   * Runs a market stream until the session ends: each update that arrives before the end is
+   * handed to `handle`; a failed watch is watched again after a short backoff.
+   */
+  const watchLoop = <T>(name: string, watch: () => Promise<T>, handle: (update: T) => void) => (async () => {
     while (!done()) {
+      let update: T;
       try {
-        await step();
+        update = await watch();
       } catch (e) {
         if (done()) break;
         reconnects++;
         logger.warn(`${name} stream failed; watching again`, { error: String(e) });
         await new Promise((r) => setTimeout(r, 50));
+        continue;
       }
+      if (stopped) break; // the session ended while this watch was pending
+      handle(update);
     }
   })();
   const books = (async () => {
@@ -225,41 +232,27 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
       if (engine.orders.length > ordersBefore) decisions.push((performance.now() - received) * 1000);
     }
   })();
-  const trades = (async () => {
-    let lastId: string | undefined;
-    let lastTs = -Infinity;
-    while (!done()) {
-      let list;
-      try {
-        list = await o.exchange.watchTrades(o.symbol);
-      } catch (e) {
-        if (done()) break;
-        reconnects++;
-        logger.warn('trade stream failed; watching again', { error: String(e) });
-        await new Promise((r) => setTimeout(r, 50));
-        continue;
-      }
-      if (stopped) break;
-      // ccxt keeps a rolling cache: deliver only trades not seen yet.
-      let start = 0;
-      if (lastId !== undefined) {
-        const k = list.findIndex((x) => x.id === lastId);
-        start = k >= 0 ? k + 1 : list.findIndex((x) => (x.timestamp ?? 0) > lastTs);
-        if (start < 0) start = list.length;
-      }
-      for (const x of list.slice(start)) {
-        const now = stamp();
-        const v: TradeView = { instrumentId: o.instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, price: x.price, qty: x.amount, aggressor: x.side === 'buy' ? 1 : x.side === 'sell' ? -1 : 0 };
-        recorder?.trade(v);
-        engine.onTrade(v);
-        events++;
-        lastId = x.id;
-        lastTs = x.timestamp ?? lastTs;
-      }
+  let lastId: string | undefined;
+  let lastTs = -Infinity;
+  const trades = watchLoop('trade', () => o.exchange.watchTrades(o.symbol), (list) => {
+    // ccxt keeps a rolling cache: deliver only trades not seen yet.
+    let start = 0;
+    if (lastId !== undefined) {
+      const k = list.findIndex((x) => x.id === lastId);
+      start = k >= 0 ? k + 1 : list.findIndex((x) => (x.timestamp ?? 0) > lastTs);
+      if (start < 0) start = list.length;
     }
-  })();
-  const quoteStream = o.quotes ? watchLoop('quote', async () => {
-    const all = await o.exchange.watchBidsAsks!([o.symbol]);
+    for (const x of list.slice(start)) {
+      const now = stamp();
+      const v: TradeView = { instrumentId: o.instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, price: x.price, qty: x.amount, aggressor: x.side === 'buy' ? 1 : x.side === 'sell' ? -1 : 0 };
+      recorder?.trade(v);
+      engine.onTrade(v);
+      events++;
+      lastId = x.id;
+      lastTs = x.timestamp ?? lastTs;
+    }
+  });
+  const quoteStream = o.quotes ? watchLoop('quote', () => o.exchange.watchBidsAsks!([o.symbol]), (all) => {
     const t = all[o.symbol];
     if (!t || !(t.bid! > 0) || !(t.ask! > 0)) return;
     const now = stamp();
@@ -271,8 +264,7 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   // A candle is complete once a later one appears: then it goes to the strategy, once.
   let barOpen = -Infinity;
   let lastCandle: number[] | null = null;
-  const barStream = o.barTimeframe ? watchLoop('bar', async () => {
-    const candles = await o.exchange.watchOHLCV!(o.symbol, o.barTimeframe!);
+  const barStream = o.barTimeframe ? watchLoop('bar', () => o.exchange.watchOHLCV!(o.symbol, o.barTimeframe!), (candles) => {
     for (const c of candles) {
       if (c[0] < barOpen) continue;
       if (c[0] > barOpen && lastCandle !== null && lastCandle[0] === barOpen) {

@@ -1,8 +1,11 @@
+import { mean, sampleStd } from '../analytics/mean-std.ts';
+
 /**
  * The bar features of Lockstep's ML signals — one module for research (datasets) and for
  * strategies (backtest and live), so a model always sees features computed the same way.
  * Streaming: `update` per bar, O(window) work, no allocation.
  */
+
 export const BAR_FEATURES = [
   /** log(close / close 1 bar ago) */
   'ret_1',
@@ -80,7 +83,7 @@ export class BarFeatures {
     v[1] = Math.log(close / at(5));
     v[2] = Math.log(close / at(15));
     v[3] = Math.log(close / at(60));
-    v[4] = std(this.rets, RETS);
+    v[4] = sampleStd(this.rets);
     const sum = this.avgGain + this.avgLoss;
     v[5] = sum > 0 ? (this.avgGain / sum) * 2 - 1 : 0;
     let m = 0;
@@ -92,21 +95,9 @@ export class BarFeatures {
     v[6] = sd > 0 ? (close - m) / sd : 0;
     v[7] = Math.log(high / low);
     const lv = this.logVol;
-    let lm = 0;
-    for (let k = 0; k < RETS; k++) lm += lv[k];
-    lm /= RETS;
-    const lsd = std(lv, RETS);
+    const lm = mean(lv);
+    const lsd = sampleStd(lv);
     v[8] = lsd > 0 ? (lv[n % RETS] - lm) / lsd : 0;
     return true;
   }
-}
-
-/** Sample standard deviation of the first `n` values. */
-function std(x: Float64Array, n: number): number {
-  let m = 0;
-  for (let i = 0; i < n; i++) m += x[i];
-  m /= n;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (x[i] - m) ** 2;
-  return Math.sqrt(s / (n - 1));
 }

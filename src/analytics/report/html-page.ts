@@ -6,9 +6,10 @@ export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** JSON that is safe inside a <script> element (NaN/±Infinity become null). */
+/** JSON that is safe inside a <script> element (NaN/±Infinity become null, typed arrays plain arrays). */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)).replace(/</g, '\\u003c');
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v))
+    .replace(/</g, '\\u003c');
 }
 
 const CSS = `

@@ -17,12 +17,7 @@ export function figureHtml(fig: { data: readonly unknown[]; layout?: Record<stri
   const layout = { height, ...(fig.title ? { title: { text: fig.title, font: { size: 14 } } } : {}), ...(fig.layout ?? {}) };
   return `${lib}<div id="${id}" class="lockstep-figure" style="min-height:${height}px"></div>`
     + `<script>(function(){var t=0;function draw(){if(!window.Plotly){if(t++<200)return setTimeout(draw,25);return;}`
-    + `window.Plotly.newPlot(${JSON.stringify(id)},${json(fig.data)},${json(layout)},{responsive:true,displaylogo:false});}draw();})();</script>`;
-}
-
-/** JSON for a script tag: typed arrays as arrays, non-finite numbers as null. */
-function json(v: unknown): string {
-  return scriptJson(JSON.parse(JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) ? Array.from(x as unknown as ArrayLike<number>) : x))));
+    + `window.Plotly.newPlot(${JSON.stringify(id)},${scriptJson(fig.data)},${scriptJson(layout)},{responsive:true,displaylogo:false});}draw();})();</script>`;
 }
 
 /** Makes the next `figureHtml` inline plotly.js again (a new notebook page). */
