@@ -1,10 +1,8 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { Table as ArrowTable, type Table } from 'apache-arrow';
 import { ConfigError, DataError } from '../core/errors.ts';
-import { arrowColumnToFloat64 } from './arrow-columns.ts';
+import { FastParquet, rawToFloat64 } from './parquet-fast.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
-import { readParquetTable } from './parquet-batches.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
 
 /**
@@ -45,49 +43,89 @@ export async function writeTickParquet(file: string, b: TickBatch): Promise<void
   }
 }
 
-function col(t: Table, name: string, file: string, row: number, asTime = false): Float64Array {
-  const v = t.getChild(name);
-  if (!v) throw new DataError({ file, row, field: name }, `missing column ${name}`, 'Use the normalized tick schema (see the README)');
-  return arrowColumnToFloat64(v, asTime);
-}
+/** Reads one column of a batch as doubles (µs for time columns); undefined when missing. */
+type ColumnOf = (name: string, asTime: boolean) => Float64Array | undefined;
 
-function batchOf(kind: TickKind, t: Table, file: string, firstRow: number): TickBatch {
-  const n = t.numRows;
-  const ts = col(t, 'ts_event', file, firstRow, true);
-  const tsLocal = col(t, 'ts_local', file, firstRow, true);
+function batchOf(kind: TickKind, get: ColumnOf, n: number, file: string, firstRow: number): TickBatch {
+  const col = (name: string, asTime = false): Float64Array => {
+    const v = get(name, asTime);
+    if (!v) throw new DataError({ file, row: firstRow, field: name }, `missing column ${name}`, 'Use the normalized tick schema (see the README)');
+    return v;
+  };
+  const ts = col('ts_event', true);
+  const tsLocal = col('ts_local', true);
   for (let i = 0; i < n; i++) {
     if (!(tsLocal[i] >= (i > 0 ? tsLocal[i - 1] : -Infinity))) {
       throw new DataError({ file, row: firstRow + i, field: 'ts_local' }, Number.isNaN(tsLocal[i]) ? 'timestamp is missing' : 'local timestamps go backwards', 'Sort the file by ts_local');
     }
   }
   if (kind === 'trades') {
-    const batch: TradeBatch = { length: n, ts, tsLocal, price: col(t, 'price', file, firstRow), qty: col(t, 'size', file, firstRow), aggressor: Int8Array.from(col(t, 'aggressor', file, firstRow)), firstRow };
+    const batch: TradeBatch = { length: n, ts, tsLocal, price: col('price'), qty: col('size'), aggressor: Int8Array.from(col('aggressor')), firstRow };
     return { kind, batch };
   }
   if (kind === 'quotes') {
     const batch: QuoteBatch = {
-      length: n, ts, tsLocal, bidPrice: col(t, 'bid_price', file, firstRow), bidSize: col(t, 'bid_size', file, firstRow),
-      askPrice: col(t, 'ask_price', file, firstRow), askSize: col(t, 'ask_size', file, firstRow), firstRow,
+      length: n, ts, tsLocal, bidPrice: col('bid_price'), bidSize: col('bid_size'), askPrice: col('ask_price'), askSize: col('ask_size'), firstRow,
     };
     return { kind, batch };
   }
-  const side = col(t, 'side', file, firstRow);
+  const side = col('side');
   for (let i = 0; i < n; i++) {
     if (side[i] !== 1 && side[i] !== -1) throw new DataError({ file, row: firstRow + i, field: 'side' }, `side ${side[i]} is not 1 (bid) or -1 (ask)`, 'Fix the row');
   }
-  const batch: DeltaBatch = { length: n, ts, tsLocal, side: Int8Array.from(side), price: col(t, 'price', file, firstRow), qty: col(t, 'size', file, firstRow), flags: Uint8Array.from(col(t, 'flags', file, firstRow)), firstRow };
+  const batch: DeltaBatch = { length: n, ts, tsLocal, side: Int8Array.from(side), price: col('price'), qty: col('size'), flags: Uint8Array.from(col('flags')), firstRow };
   return { kind, batch };
 }
 
-/** Streams a normalized tick Parquet file in batches (decoded whole: see readParquetTable). */
+/**
+ * Streams a normalized tick Parquet file one row group at a time. Files in the subset
+ * parquet-fast.ts handles (what we write) decode directly; others (zstd, say) go through
+ * parquet-wasm and Arrow, decoded whole.
+ */
 export async function* readTickParquet(file: string): AsyncGenerator<TickBatch> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new DataError({ file, row: 0 }, `cannot read the file (${(e as Error).message})`, 'Check the path');
+  }
+  const fast = FastParquet.open(bytes, file);
+  if (fast === null) {
+    yield* readTickParquetArrow(file);
+    return;
+  }
+  const kind = tickKindOf(fast.columns.map((c) => c.name), file);
+  const byName = new Map(fast.columns.map((c) => [c.name, c]));
+  let row = 1;
+  for (let g = 0; g < fast.rowGroups.length; g++) {
+    const n = fast.rowGroups[g].numRows;
+    if (n === 0) continue;
+    const cols = fast.readRowGroup(g);
+    yield batchOf(kind, (name, asTime) => {
+      const raw = cols.get(name);
+      return raw && rawToFloat64(byName.get(name)!, raw, asTime);
+    }, n, file, row);
+    row += n;
+  }
+}
+
+/** The general path: parquet-wasm decodes the file whole into Arrow batches (loaded only when needed). */
+async function* readTickParquetArrow(file: string): AsyncGenerator<TickBatch> {
+  const [{ Table: ArrowTable }, { arrowColumnToFloat64 }, { readParquetTable }] = await Promise.all([
+    import('apache-arrow'), import('./arrow-columns.ts'), import('./parquet-batches.ts'),
+  ]);
   const table = await readParquetTable(file);
   let row = 1;
   let kind: TickKind | null = null;
   for (const rb of table.batches) {
     const t = new ArrowTable(rb);
     kind ??= tickKindOf(t.schema.fields.map((f) => f.name), file);
-    if (t.numRows > 0) yield batchOf(kind, t, file, row);
+    if (t.numRows > 0) {
+      yield batchOf(kind, (name, asTime) => {
+        const v = t.getChild(name);
+        return v ? arrowColumnToFloat64(v, asTime) : undefined;
+      }, t.numRows, file, row);
+    }
     row += t.numRows;
   }
   if (kind === null) tickKindOf(table.schema.fields.map((f) => f.name), file);

@@ -1,0 +1,189 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  Field, Float64, Int32, makeData, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
+  Utf8, vectorFromArray, tableFromArrays, tableToIPC,
+} from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { DataError } from '../core/errors.ts';
+import { tempDir } from '../../test/tmp.ts';
+import { sharedFile } from '../../test/shared-data.ts';
+import { arrowColumnToFloat64 } from './arrow-columns.ts';
+import { readParquetTable } from './parquet-batches.ts';
+import { FastParquet, rawToFloat64 } from './parquet-fast.ts';
+import { loadParquetWasm } from './parquet-wasm.ts';
+import { snappyDecompress, snappyLength } from './snappy.ts';
+
+const tmp = tempDir('lockstep-parquet-fast-');
+const pw = await loadParquetWasm();
+
+type Props = (b: InstanceType<typeof pw.WriterPropertiesBuilder>) => InstanceType<typeof pw.WriterPropertiesBuilder>;
+
+/** Writes an Arrow table with parquet-wasm (the reference writer) under the given properties. */
+function write(name: string, table: Table, props: Props): string {
+  const file = tmp.file(name);
+  const built = props(new pw.WriterPropertiesBuilder().setMaxRowGroupSize(1000)).build();
+  writeFileSync(file, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(table, 'stream')), built));
+  return file;
+}
+
+/** Every column of a file through the fast decoder, converted as the tick reader does. */
+function fastColumns(file: string, asTime: (name: string) => boolean): Map<string, number[]> {
+  const fp = FastParquet.open(readFileSync(file), file);
+  expect(fp, `${file} should be in the fast subset`).not.toBeNull();
+  const out = new Map<string, number[]>(fp!.columns.map((c) => [c.name, []]));
+  for (let g = 0; g < fp!.rowGroups.length; g++) {
+    for (const [name, raw] of fp!.readRowGroup(g)) {
+      const col = fp!.columns.find((c) => c.name === name)!;
+      out.get(name)!.push(...rawToFloat64(col, raw, asTime(name)));
+    }
+  }
+  return out;
+}
+
+/** The same columns through parquet-wasm + Arrow (the general reader): the oracle. */
+async function referenceColumns(file: string, asTime: (name: string) => boolean): Promise<Map<string, number[]>> {
+  const t = await readParquetTable(file);
+  return new Map(t.schema.fields.map((f) => [f.name, [...arrowColumnToFloat64(t.getChild(f.name)!, asTime(f.name))]]));
+}
+
+/** A table of n rows with the column kinds tick and bar files use, nulls included. */
+function sampleTable(n: number, seed: number): Table {
+  let s = seed;
+  const rnd = () => { s = (s * 48271) % 2147483647; return s / 2147483647; };
+  const ts = new BigInt64Array(n);
+  const price = new Float64Array(n);
+  const size = new Float64Array(n);
+  const i32 = new Int32Array(n);
+  const f32 = new Float32Array(n);
+  let t = 1_700_000_000_000_000n;
+  let p = 100;
+  for (let i = 0; i < n; i++) {
+    t += BigInt(Math.floor(rnd() * 5000)); // irregular gaps, some repeats
+    ts[i] = t;
+    p = Math.max(0.01, Math.round((p + (rnd() - 0.5) * 0.1) * 100) / 100);
+    price[i] = p;
+    size[i] = Math.floor(rnd() * 1e6) / 1e3;
+    i32[i] = Math.floor((rnd() - 0.5) * 2e9);
+    f32[i] = (rnd() - 0.5) * 1e5;
+  }
+  // A nullable column with every 7th value missing.
+  const nullable = vectorFromArray(Array.from(price, (v, i) => (i % 7 === 3 ? null : v * 2)), new Float64());
+  const base = tableFromArrays({ ts_local: ts, price, size, i32, f32 });
+  return new Table({ ...Object.fromEntries(base.schema.fields.map((f) => [f.name, base.getChild(f.name as 'price')!])), nullable });
+}
+
+const asTimeTs = (name: string) => name.startsWith('ts');
+
+describe('FastParquet decodes what parquet-wasm decodes', () => {
+  const table = sampleTable(4321, 11);
+  const delta: Props = (b) => b.setColumnDictionaryEnabled('ts_local', false).setColumnEncoding('ts_local', pw.Encoding.DELTA_BINARY_PACKED);
+  const cases: Array<[string, Props]> = [
+    ['uncompressed, dictionary', (b) => b.setCompression(pw.Compression.UNCOMPRESSED)],
+    ['uncompressed, plain', (b) => b.setCompression(pw.Compression.UNCOMPRESSED).setDictionaryEnabled(false)],
+    ['snappy, dictionary', (b) => b.setCompression(pw.Compression.SNAPPY)],
+    ['snappy, plain', (b) => b.setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false)],
+    ['gzip, dictionary', (b) => b.setCompression(pw.Compression.GZIP)],
+    ['snappy, delta timestamps (our writer)', (b) => delta(b.setCompression(pw.Compression.SNAPPY))],
+    ['uncompressed, delta timestamps, data page v2', (b) => delta(b.setCompression(pw.Compression.UNCOMPRESSED).setWriterVersion(pw.WriterVersion.V2))],
+    ['snappy, dictionary, data page v2', (b) => b.setCompression(pw.Compression.SNAPPY).setWriterVersion(pw.WriterVersion.V2)],
+  ];
+  for (const [name, props] of cases) {
+    it(`${name}: every value equal (nulls as NaN, int64 time as µs)`, async () => {
+      const file = write(`${name.replace(/\W+/g, '-')}.parquet`, table, props);
+      const fast = fastColumns(file, asTimeTs);
+      const ref = await referenceColumns(file, asTimeTs);
+      expect([...fast.keys()]).toEqual([...ref.keys()]);
+      for (const [col, values] of ref) expect(fast.get(col), col).toEqual(values);
+      // And against the source itself, independent of either reader.
+      expect(fast.get('price')!.slice(0, 5)).toEqual([...table.getChild('price')!.toArray().slice(0, 5)]);
+      expect(Number.isNaN(fast.get('nullable')![3])).toBe(true);
+      expect(fast.get('ts_local')![4320]).toBe(Number(table.getChild('ts_local')!.get(4320)));
+    });
+  }
+
+  it('timestamp logical types convert to µs like the Arrow path (ms, µs, ns)', async () => {
+    const ms = [1_700_000_000_123, 1_700_000_000_456];
+    const types = [[new TimestampMillisecond(), 1n], [new TimestampMicrosecond(), 1000n], [new TimestampNanosecond(), 1_000_000n]] as const;
+    for (const [type, scale] of types) {
+      const data = makeData({ type, length: 2, nullCount: 0, data: BigInt64Array.from(ms, (v) => BigInt(v) * scale) });
+      const file = write(`ts-${type.unit}.parquet`, new Table({ t: makeVector(data) }), (b) => b.setCompression(pw.Compression.SNAPPY));
+      const fast = fastColumns(file, () => false).get('t')!;
+      expect(fast).toEqual(ms.map((v) => v * 1000));
+      expect(fast).toEqual((await referenceColumns(file, () => false)).get('t'));
+    }
+  });
+
+  it('the shared NautilusTrader samples agree with the reference reader or are left to it', async () => {
+    for (const name of ['crypto/binance-btcusdt-trades.parquet', 'crypto/binance-btcusdt-quotes.parquet']) {
+      const file = sharedFile(name);
+      const fp = FastParquet.open(readFileSync(file), file);
+      if (fp === null) continue; // outside the subset (strings / zstd): the general reader takes it
+      const ref = await referenceColumns(file, () => false);
+      const fast = fastColumns(file, () => false);
+      for (const [k, v] of fast) expect(v, k).toEqual(ref.get(k));
+    }
+  });
+
+  it('leaves files outside its subset to the general reader (null)', () => {
+    const t = tableFromArrays({ x: new Float64Array([1, 2, 3]) });
+    const zstd = write('zstd.parquet', t, (b) => b.setCompression(pw.Compression.ZSTD));
+    expect(FastParquet.open(readFileSync(zstd), zstd)).toBeNull();
+    const strings = new Table({ s: vectorFromArray(['a', 'b'], new Utf8()) });
+    const text = write('strings.parquet', strings, (b) => b.setCompression(pw.Compression.SNAPPY));
+    expect(FastParquet.open(readFileSync(text), text)).toBeNull();
+    const nested = new Table({ s: vectorFromArray([{ a: 1 }, { a: 2 }], new Struct([new Field('a', new Int32())])) });
+    const n = write('nested.parquet', nested, (b) => b.setCompression(pw.Compression.SNAPPY));
+    expect(FastParquet.open(readFileSync(n), n)).toBeNull();
+  });
+});
+
+describe('FastParquet on truncated and corrupted files', () => {
+  it('every truncation and 300 random corruptions end in values or a DataError naming the file (never a hang or another error)', () => {
+    const file = write('fuzz-src.parquet', sampleTable(3000, 5), (b) => b.setCompression(pw.Compression.SNAPPY)
+      .setColumnDictionaryEnabled('ts_local', false).setColumnEncoding('ts_local', pw.Encoding.DELTA_BINARY_PACKED));
+    const bytes = readFileSync(file);
+    let seed = 99;
+    const rnd = () => { seed = (seed * 48271) % 2147483647; return seed / 2147483647; };
+    const variants: Buffer[] = [];
+    for (let cut = 0; cut < bytes.length; cut += Math.max(1, Math.floor(bytes.length / 80))) variants.push(bytes.subarray(0, cut));
+    for (let k = 0; k < 300; k++) {
+      const b = Buffer.from(bytes);
+      for (let j = 0; j < 1 + (k % 4); j++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      variants.push(b);
+    }
+    let errors = 0;
+    for (const v of variants) {
+      try {
+        const fp = FastParquet.open(v, 'fuzz.parquet');
+        if (fp === null) continue;
+        for (let g = 0; g < fp.rowGroups.length; g++) {
+          for (const col of fp.readRowGroup(g).values()) expect(col.length).toBe(fp.rowGroups[g].numRows);
+        }
+      } catch (e) {
+        errors++;
+        expect(e, String(e)).toBeInstanceOf(DataError);
+        expect((e as DataError).location.file).toBe('fuzz.parquet');
+      }
+    }
+    expect(errors).toBeGreaterThan(80); // every truncation at least
+  });
+});
+
+describe('snappy', () => {
+  it('decodes hand-made blocks: literals, 1/2/4-byte-offset copies, overlapping runs', () => {
+    // "abcd" literal, then copy len 8 offset 4 (tag kind 1), then copy len 3 offset 1 (kind 2), then literal "Z".
+    const block = Uint8Array.from([16, 0x0c, 97, 98, 99, 100, ((8 - 4) << 2) | 1, 4, ((3 - 1) << 2) | 2, 1, 0, 0x00, 90]);
+    const out = new Uint8Array(snappyLength(block));
+    snappyDecompress(block, out);
+    expect(Buffer.from(out).toString()).toBe('abcdabcdabcdddd' + 'Z');
+    const four = Uint8Array.from([6, 0x04, 120, 121, ((4 - 1) << 2) | 3, 2, 0, 0, 0]);
+    const o2 = new Uint8Array(snappyLength(four));
+    snappyDecompress(four, o2);
+    expect(Buffer.from(o2).toString()).toBe('xyxyxy');
+  });
+
+  it('refuses copies before the start and lengths that disagree', () => {
+    expect(() => snappyDecompress(Uint8Array.from([4, (0 << 2) | 1, 9]), new Uint8Array(4))).toThrow(/outside/);
+    expect(() => snappyDecompress(Uint8Array.from([3, 0x00, 65]), new Uint8Array(3))).toThrow(/expected 3/);
+  });
+});
