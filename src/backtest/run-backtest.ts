@@ -18,7 +18,7 @@ import { ConfigError } from '../core/errors.ts';
 import type { EventSource } from '../engine/event-source.ts';
 import type { ExecutionClient } from '../engine/execution-client.ts';
 import type { L2BookKeeper } from '../book/book-keeper.ts';
-import { isTickFeed, tickSetup } from './tick-feeds.ts';
+import { isTickFeed, tickSetup, type ReaderThreads } from './tick-feeds.ts';
 import { fillsDigest } from './fills-digest.ts';
 import { loadStrategy, parseStrategyParams } from '../engine/load-strategy.ts';
 import { feeModelOf, slippageModelOf } from './models-from-config.ts';
@@ -105,12 +105,21 @@ function memoryStream(file: string, batches: readonly BarBatch[]): BarStream {
   return { file, format: 'memory', batches: gen(), badRows: new BadRowHandler('error'), filtered: { count: 0 } };
 }
 
-/** Runs one bar backtest end to end and returns its result (nothing is written to disk). */
+/** Runs one backtest (bars or ticks) end to end and returns its result (nothing is written to disk). */
 export async function runBacktest(input: RunConfigInput, opts: RunBacktestOptions = {}): Promise<RunResult> {
-  const t0 = performance.now();
+  const readers: ReaderThreads = {};
+  try {
+    return await run(input, opts, readers, performance.now());
+  } finally {
+    // A run that failed before or during the replay must not leave its reader thread alive
+    // (set-up may still be opening it when the strategy fails to load).
+    await readers.setup?.catch(() => {});
+    readers.thread?.close();
+  }
+}
+
+async function run(input: RunConfigInput, opts: RunBacktestOptions, readers: ReaderThreads, t0: number): Promise<RunResult> {
   const cfg = parseRunConfig(input);
-  const def = opts.strategy ?? (await loadStrategy(cfg.strategy));
-  const params = parseStrategyParams(def, cfg.params);
   const instruments = cfg.data.map((f) => defineInstrument(f.instrument));
   const clock = new SimClock();
   const logger = new MemoryLogger(() => clock.now(), 'info', 10_000, opts.onLog);
@@ -135,8 +144,14 @@ export async function runBacktest(input: RunConfigInput, opts: RunBacktestOption
   let sources: (EventSource & { emitted: number })[];
   let feedInfo: () => RunResult['feeds'];
   let books: L2BookKeeper | undefined;
-  if (ticks) {
-    const setup = await tickSetup(cfg, instruments, clock, wrap);
+  // Tick readers start before the strategy module loads, so their threads' start-up overlaps it.
+  const tickReady = ticks ? tickSetup(cfg, instruments, clock, wrap, readers) : null;
+  readers.setup = tickReady ?? undefined;
+  tickReady?.catch(() => {}); // awaited below (and by runBacktest on failure): never an unhandled rejection
+  const def = opts.strategy ?? (await loadStrategy(cfg.strategy));
+  const params = parseStrategyParams(def, cfg.params);
+  if (tickReady) {
+    const setup = await tickReady;
     venue = setup.venue;
     books = setup.books;
     sources = setup.sources as (EventSource & { emitted: number })[];

@@ -6,7 +6,7 @@ import type { EventSource } from '../engine/event-source.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { DeltaBatch, QuoteBatch, TradeBatch } from '../data/tick-batch.ts';
 import { tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
-import { readTickFilesAuto } from '../data/tick-files-threaded.ts';
+import { readTickFilesAuto, type TickReaderThread } from '../data/tick-files-threaded.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseDateTime } from '../core/time.ts';
@@ -38,7 +38,10 @@ export interface TickSetup {
 /** Wraps each batch stream (timing / checkpoints) before it becomes a source. */
 export type BatchWrap = <B>(batches: AsyncIterable<B>) => AsyncIterable<B>;
 
-export async function tickSetup(cfg: RunConfig, instruments: readonly Instrument[], clock: Clock, wrap: BatchWrap): Promise<TickSetup> {
+/** The run's tick reader thread, once one is needed (the caller closes it when the run ends). */
+export type ReaderThreads = { thread?: TickReaderThread; setup?: Promise<unknown> };
+
+export async function tickSetup(cfg: RunConfig, instruments: readonly Instrument[], clock: Clock, wrap: BatchWrap, reader: ReaderThreads = {}): Promise<TickSetup> {
   const latency = 'file' in cfg.latency ? interpolatedLatency(cfg.latency.file) : constantLatency(cfg.latency.entryMicros, cfg.latency.responseMicros);
   const venue = new L2Venue({
     instruments, clock, fees: feeModelOf(cfg.commission), latency, checkCash: cfg.checkCash,
@@ -51,13 +54,14 @@ export async function tickSetup(cfg: RunConfig, instruments: readonly Instrument
   const to = cfg.to !== undefined ? parseDateTime(cfg.to) : Infinity;
   const windowed = <B extends { length: number; tsLocal: Float64Array }>(src: AsyncIterable<B>): AsyncIterable<B> =>
     Number.isFinite(from) || Number.isFinite(to) ? filterWindow(src, from, to) : src;
+  // One reader thread for the whole run (made when some feed is big enough to need it).
   for (const [i, feed] of cfg.data.entries()) {
     const files = await feedFiles(feed.file, from, to);
     const list: EventSource[] = [];
     // Deltas first: at equal local times the book updates before trades and quotes are seen.
-    if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], wrap(windowed(readTickFilesAuto<DeltaBatch>(files.deltas))), instruments[i], i));
-    if (files.trades.length) list.push(new TradeSource(files.trades[0], wrap(windowed(readTickFilesAuto<TradeBatch>(files.trades))), instruments[i], i));
-    if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], wrap(windowed(readTickFilesAuto<QuoteBatch>(files.quotes))), instruments[i], i));
+    if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], wrap(windowed(readTickFilesAuto<DeltaBatch>(files.deltas, reader))), instruments[i], i));
+    if (files.trades.length) list.push(new TradeSource(files.trades[0], wrap(windowed(readTickFilesAuto<TradeBatch>(files.trades, reader))), instruments[i], i));
+    if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], wrap(windowed(readTickFilesAuto<QuoteBatch>(files.quotes, reader))), instruments[i], i));
     perFeed.push(list);
   }
   return { venue, books, sources: perFeed.flat(), perFeed };

@@ -137,6 +137,26 @@ describe('tick files decoded on a reader thread', () => {
     expect(err).toBeInstanceOf(DataError);
     expect((err as DataError).location).toEqual({ file: bad, row: 2, field: 'ts_local' });
   }, 60_000);
+
+  it('one thread serves several streams at once, each in its own order; close() ends what is still being read', async () => {
+    const { TickReaderThread } = await import('../data/tick-files-threaded.ts');
+    const { readTickFiles, tickFilesOf } = await import('../data/tick-parquet.ts');
+    const flat = async (src: AsyncIterable<DeltaLike>) => { const out: number[] = []; for await (const b of src) for (let i = 0; i < b.length; i++) out.push(b.tsLocal[i], b.price[i]); return out; };
+    const many = (await tickFilesOf(join(tmp.dir, 'many'))).deltas;
+    const one = (await tickFilesOf(join(tmp.dir, 'one'))).deltas;
+    const thread = new TickReaderThread();
+    const [a, b] = await Promise.all([flat(thread.stream<DeltaLike>(many)), flat(thread.stream<DeltaLike>(one))]);
+    expect(a).toEqual(await flat(readTickFiles<DeltaLike>(many)));
+    expect(b).toEqual(await flat(readTickFiles<DeltaLike>(one)));
+    expect(thread.running).toBe(false); // stopped after its last stream
+    const second = new TickReaderThread();
+    const it = second.stream<DeltaLike>(one)[Symbol.asyncIterator]();
+    expect((await it.next()).done).toBe(false);
+    second.close();
+    expect(second.running).toBe(false);
+    const err = await (async () => { for (;;) if ((await it.next()).done) return null; })().catch((e: unknown) => e);
+    expect(String(err)).toMatch(/reader thread was closed/);
+  }, 60_000);
 });
 
 type DeltaLike = { length: number; tsLocal: Float64Array; price: Float64Array; qty: Float64Array };

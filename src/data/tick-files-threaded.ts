@@ -6,51 +6,118 @@ import { readTickFiles } from './tick-parquet.ts';
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./tick-reader-worker.ts', import.meta.url).href;
 
-/** Tick files at least this large in total are decoded on a reader thread, overlapping the replay. */
-export const THREADED_TICK_BYTES = 32 << 20;
-
-type Msg = { type: 'batch'; batch: unknown } | { type: 'end' } | WireError;
-
 /**
- * Batches of tick files decoded on a worker thread, in file order. The thread starts at
- * once (not on the first read), so its start-up overlaps the rest of the run's set-up.
+ * Tick files at least this large in total are decoded on a reader thread, overlapping the
+ * replay (below it the thread's ~0.2 s start-up costs more than it saves). Our files hold
+ * about 2.5–7 bytes per event, so this is roughly 1–3M events.
  */
-export function readTickFilesThreaded<B>(files: readonly string[]): AsyncIterable<B> {
-  const worker = new Worker(BOOTSTRAP, { workerData: { kind: 'lockstep-tick-reader', entry: ENTRY, files: [...files] } });
-  const queue: Msg[] = [];
-  let waiting: ((m: Msg) => void) | null = null;
-  let exited = false;
-  const push = (m: Msg) => {
-    if (waiting) {
-      const w = waiting;
-      waiting = null;
-      w(m);
-    } else queue.push(m);
-  };
-  worker.on('message', push);
-  worker.on('error', (e) => push({ type: 'error', name: 'Error', message: e.message }));
-  worker.on('exit', (code) => {
-    exited = true;
-    if (code !== 0) push({ type: 'error', name: 'Error', message: `exited with code ${code}` });
-  });
-  async function* batches(): AsyncGenerator<B> {
-  try {
-    for (;;) {
-      const m = queue.shift() ?? (exited ? ({ type: 'error', name: 'Error', message: 'tick reader thread ended early' } as Msg) : await new Promise<Msg>((r) => { waiting = r; }));
-      if (m.type === 'end') return;
-      if (m.type === 'error') throw fromWire(m, 'tick reader');
-      worker.postMessage('pull');
-      yield m.batch as B;
-    }
-  } finally {
-    if (!exited) await worker.terminate();
-  }
-  }
-  return batches();
+export const THREADED_TICK_BYTES = 8 << 20;
+
+/** Messages from the reader thread, per stream. */
+export type TickReaderMsg = { id: number; type: 'batch'; batch: unknown } | { id: number; type: 'end' } | (WireError & { id: number });
+/** Messages to it. */
+export type TickReaderCmd = { type: 'open'; id: number; files: string[] } | { type: 'pull'; id: number } | { type: 'close'; id: number };
+
+interface Stream {
+  queue: TickReaderMsg[];
+  waiting: ((m: TickReaderMsg) => void) | null;
 }
 
-/** Reads tick files on a thread when they are big enough to gain from it, else inline. */
-export function readTickFilesAuto<B>(files: readonly string[]): AsyncIterable<B> {
+/**
+ * One reader thread decoding the tick files of a whole run: every stream (deltas, trades,
+ * quotes of each feed) is served by the same thread, one row group at a time, so a run
+ * uses two cores — the replay and the decoding — instead of oversubscribing a small
+ * machine with a thread per stream. The thread starts at once, overlapping set-up.
+ */
+export class TickReaderThread {
+  private readonly worker: Worker;
+  private readonly streams = new Map<number, Stream>();
+  private nextId = 0;
+  private exited = false;
+  private failure: string | null = null;
+
+  constructor() {
+    this.worker = new Worker(BOOTSTRAP, { workerData: { kind: 'lockstep-tick-reader', entry: ENTRY } });
+    this.worker.on('message', (m: TickReaderMsg) => this.push(this.streams.get(m.id), m));
+    this.worker.on('error', (e) => this.failAll(e.message));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      this.failAll(code === 0 ? 'tick reader thread ended early' : `exited with code ${code}`);
+    });
+  }
+
+  private push(s: Stream | undefined, m: TickReaderMsg): void {
+    if (!s) return;
+    if (s.waiting) {
+      const w = s.waiting;
+      s.waiting = null;
+      w(m);
+    } else s.queue.push(m);
+  }
+
+  private failAll(message: string): void {
+    this.failure ??= message;
+    for (const [id, s] of this.streams) this.push(s, { id, type: 'error', name: 'Error', message });
+  }
+
+  /** Batches of `files` (one kind), in file order, decoded on the shared thread. */
+  stream<B>(files: readonly string[]): AsyncIterable<B> {
+    const id = this.nextId++;
+    const s: Stream = { queue: [], waiting: null };
+    this.streams.set(id, s);
+    this.post({ type: 'open', id, files: [...files] });
+    const self = this;
+    async function* batches(): AsyncGenerator<B> {
+      try {
+        for (;;) {
+          const failed = self.failure !== null && s.queue.length === 0 ? { id, type: 'error', name: 'Error', message: self.failure } as TickReaderMsg : undefined;
+          const m = s.queue.shift() ?? failed ?? (await new Promise<TickReaderMsg>((r) => { s.waiting = r; }));
+          if (m.type === 'end') return;
+          if (m.type === 'error') throw fromWire(m, 'tick reader');
+          self.post({ type: 'pull', id });
+          yield m.batch as B;
+        }
+      } finally {
+        self.streams.delete(id);
+        self.post({ type: 'close', id });
+        if (self.streams.size === 0 && !self.exited) {
+          self.failure = 'the reader thread was stopped after its last stream';
+          await self.worker.terminate();
+        }
+      }
+    }
+    return batches();
+  }
+
+  /** Stops the thread (its streams end with an error if still read). Idempotent. */
+  close(): void {
+    if (this.exited) return;
+    this.failure ??= 'the reader thread was closed';
+    void this.worker.terminate();
+  }
+
+  /** False once the thread has stopped (all its streams ended): open new streams on a new one. */
+  get running(): boolean {
+    return !this.exited && this.failure === null;
+  }
+
+  private post(cmd: TickReaderCmd): void {
+    if (!this.exited) this.worker.postMessage(cmd);
+  }
+}
+
+/** Batches of tick files decoded on a reader thread of their own. */
+export function readTickFilesThreaded<B>(files: readonly string[]): AsyncIterable<B> {
+  return new TickReaderThread().stream<B>(files);
+}
+
+/**
+ * Reads tick files on `thread` when they are big enough to gain from it, else inline.
+ * `thread` is made on first need (pass a holder shared by the run's streams).
+ */
+export function readTickFilesAuto<B>(files: readonly string[], shared: { thread?: TickReaderThread } = {}): AsyncIterable<B> {
   const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
-  return bytes >= THREADED_TICK_BYTES ? readTickFilesThreaded<B>(files) : readTickFiles<B>(files);
+  if (bytes < THREADED_TICK_BYTES) return readTickFiles<B>(files);
+  if (!shared.thread?.running) shared.thread = new TickReaderThread();
+  return shared.thread.stream<B>(files);
 }

@@ -1,28 +1,58 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { creditGate, toWire, transferables } from './reader-thread.ts';
+import { toWire, transferables } from './reader-thread.ts';
 import { readTickParquet } from './tick-parquet.ts';
+import type { TickReaderCmd } from './tick-files-threaded.ts';
 
-/** Batches in flight before the reader thread waits for the consumer. */
+/** Batches in flight per stream before the reader thread waits for the consumer. */
 const MAX_IN_FLIGHT = 4;
 
-/** Worker body: decodes tick Parquet files in order and posts their batches (buffers transferred). */
-async function serve(files: string[]): Promise<void> {
+interface Served { credits: number; wake: (() => void) | null; closed: boolean }
+
+/**
+ * Worker body: serves every stream the run opens, each an async loop over its files that
+ * posts one row group at a time (buffers transferred) while it holds credits. Decoding is
+ * synchronous per row group, so streams interleave at row-group granularity.
+ */
+function serveAll(): void {
   const port = parentPort!;
-  const gate = creditGate(port, MAX_IN_FLIGHT);
-  try {
-    for (const f of files) {
-      for await (const b of readTickParquet(f)) {
-        await gate.take();
-        const batch = b.batch as unknown as Record<string, unknown>;
-        port.postMessage({ type: 'batch', batch }, transferables(batch));
-      }
+  const served = new Map<number, Served>();
+  port.on('message', (cmd: TickReaderCmd) => {
+    if (cmd.type === 'open') {
+      const s: Served = { credits: MAX_IN_FLIGHT, wake: null, closed: false };
+      served.set(cmd.id, s);
+      void serve(cmd.id, cmd.files, s);
+      return;
     }
-    port.postMessage({ type: 'end' });
-  } catch (e) {
-    port.postMessage(toWire(e));
-  } finally {
-    port.close();
+    const s = served.get(cmd.id);
+    if (!s) return;
+    if (cmd.type === 'pull') s.credits++;
+    else {
+      s.closed = true;
+      served.delete(cmd.id);
+    }
+    const w = s.wake;
+    s.wake = null;
+    w?.();
+  });
+
+  async function serve(id: number, files: string[], s: Served): Promise<void> {
+    try {
+      for (const f of files) {
+        for await (const b of readTickParquet(f)) {
+          while (s.credits === 0 && !s.closed) await new Promise<void>((r) => { s.wake = r; });
+          if (s.closed) return;
+          s.credits--;
+          const batch = b.batch as unknown as Record<string, unknown>;
+          port.postMessage({ id, type: 'batch', batch }, transferables(batch));
+          // Let the other streams' loops (and incoming pulls) run between row groups.
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      }
+      port.postMessage({ id, type: 'end' });
+    } catch (e) {
+      port.postMessage({ ...toWire(e), id });
+    }
   }
 }
 
-if (parentPort && workerData?.kind === 'lockstep-tick-reader') await serve(workerData.files as string[]);
+if (parentPort && workerData?.kind === 'lockstep-tick-reader') serveAll();
