@@ -16,6 +16,7 @@ export async function runEventLoop(sources: readonly EventSource[], sink: EventS
       events += s.emitUntil(Infinity, true, sink);
     }
   }
+  if (sources.length === 2) return events + (await mergeTwo(sources[0], sources[1], sink));
   // Heap of source indices ordered by (next timestamp, index).
   const heap: number[] = [];
   const key = (i: number): number => sources[i].peekTs();
@@ -44,13 +45,11 @@ export async function runEventLoop(sources: readonly EventSource[], sink: EventS
     // The runner-up bounds how far this source may run ahead.
     let limit = Infinity;
     let limitIdx = Number.MAX_SAFE_INTEGER;
-    for (const c of [1, 2]) {
-      if (c < heap.length) {
-        const t = key(heap[c]);
-        if (t < limit || (t === limit && heap[c] < limitIdx)) {
-          limit = t;
-          limitIdx = heap[c];
-        }
+    for (let c = 1; c <= 2 && c < heap.length; c++) {
+      const t = key(heap[c]);
+      if (t < limit || (t === limit && heap[c] < limitIdx)) {
+        limit = t;
+        limitIdx = heap[c];
       }
     }
     events += s.emitUntil(limit, top < limitIdx, sink);
@@ -62,4 +61,22 @@ export async function runEventLoop(sources: readonly EventSource[], sink: EventS
     if (heap.length > 0) siftDown(0);
   }
   return events;
+}
+
+/**
+ * Two sources (trades + quotes, deltas + trades: the common tick run) merged without a
+ * heap: each turn the source that is behind emits up to the other's next timestamp (the
+ * first source wins ties). Finely interleaved streams hand over after almost every event,
+ * so this turn must stay cheap.
+ */
+async function mergeTwo(a: EventSource, b: EventSource, sink: EventSink): Promise<number> {
+  let events = 0;
+  for (;;) {
+    while (a.needsLoad()) await a.load();
+    while (b.needsLoad()) await b.load();
+    const ta = a.peekTs();
+    const tb = b.peekTs();
+    if (ta === Infinity && tb === Infinity) return events;
+    events += ta <= tb ? a.emitUntil(tb, true, sink) : b.emitUntil(ta, false, sink);
+  }
 }
