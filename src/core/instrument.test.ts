@@ -21,3 +21,26 @@ describe('instrument', () => {
     expect(roundToTick(0.1 * 3, 0.1)).toBe(0.3);
   });
 });
+
+describe('roundToTick without strings', () => {
+  it('equals the toFixed formulation (nearest double to the tick grid at two finer decimals) on 160k random prices and ticks', () => {
+    const viaString = (price: number, tickSize: number) => {
+      const r = Math.round(price / tickSize) * tickSize;
+      return Number(r.toFixed(Math.min(12, Math.max(0, -Math.floor(Math.log10(tickSize)) + 2))));
+    };
+    let s = 12345;
+    const rnd = () => { s = (s * 48271) % 2147483647; return s / 2147483647; };
+    let differences = 0;
+    for (const tick of [1, 0.5, 0.25, 0.1, 0.05, 0.01, 0.005, 0.001, 1e-4, 1e-5, 1e-6, 1e-8, 0.125, 0.3, 7, 1e-10]) {
+      for (let k = 0; k < 10_000; k++) {
+        const p = rnd() * 10 ** Math.floor(rnd() * 8) * (rnd() < 0.05 ? -1 : 1);
+        const a = roundToTick(p, tick);
+        const b = viaString(p, tick);
+        if (!(a === b || (a === 0 && b === 0))) differences++;
+      }
+    }
+    expect(differences).toBe(0);
+    expect(roundToTick(0.1 * 3, 0.1)).toBe(0.3);
+    expect(roundToTick(100.03, 0.01)).toBe(100.03);
+  });
+});

@@ -73,7 +73,12 @@ export function isMultipleOf(value: number, step: number): boolean {
 /** Rounds a price to the instrument's tick. */
 export function roundToTick(price: number, tickSize: number): number {
   const r = Math.round(price / tickSize) * tickSize;
-  // Trim binary noise (e.g. 0.1 * 3) so printed prices look like the tick grid.
-  const decimals = Math.max(0, -Math.floor(Math.log10(tickSize)) + 2);
-  return Number(r.toFixed(Math.min(decimals, 12)));
+  // Trim binary noise (e.g. 0.1 * 3) so printed prices look like the tick grid: the nearest
+  // double to r at two decimals finer than the tick. r·scale sits next to an integer, so
+  // rounding it and dividing (correctly rounded) equals Number(r.toFixed(decimals)) without
+  // a string; from 2^44 on the product's own error nears half a unit and the string path decides.
+  const decimals = Math.min(12, Math.max(0, -Math.floor(Math.log10(tickSize)) + 2));
+  const scale = 10 ** decimals;
+  const scaled = r * scale;
+  return Math.abs(scaled) < 2 ** 44 ? Math.round(scaled) / scale : Number(r.toFixed(decimals));
 }

@@ -31,6 +31,8 @@ interface Resting extends QueuePosition {
   price: number;
   /** Quantity still open at the exchange. */
   open: number;
+  /** Quantity the exchange has filled so far (across replaces). */
+  filled: number;
 }
 
 type Action =
@@ -66,7 +68,6 @@ export class L2Venue implements ExecutionClient {
   private readonly stops: Order[][];
   private readonly actions: Action[] = [];
   private readonly outbox: Report[] = [];
-  private readonly exFilled = new Map<Order, number>();
   private readonly latency: LatencyModel;
   private readonly latencies: LatencyModel[];
   private readonly queue: QueueModel;
@@ -115,17 +116,28 @@ export class L2Venue implements ExecutionClient {
   }
 
   onBookDelta(d: BookDeltaView): void {
-    this.advance(d.ts, d.tsLocal);
+    // The per-delta path: calls (and the boxing of their double arguments) only when due.
+    const ts = d.ts;
+    if (this.actions.length > 0 && this.actions[0].at <= ts) this.arriveUntil(ts);
+    if (ts > this.exchNow) this.exchNow = ts;
+    if (this.outbox.length > 0 && this.outbox[0].at <= d.tsLocal) this.deliver(d.tsLocal);
     const i = d.instrumentIndex;
     const book = this.books[i];
     if (d.clear) book.clear();
-    const prev = book.depthAt(d.side, d.price);
-    book.apply(d.side, d.price, d.qty);
-    for (const r of this.resting[i]) {
-      if (r.side === d.side && r.price === d.price) this.queue.depthChanged(r, prev, d.qty);
+    const list = this.resting[i];
+    let queued = false;
+    for (let k = 0; k < list.length && !queued; k++) queued = list[k].side === d.side && list[k].price === d.price;
+    if (queued) {
+      const prev = book.depthAt(d.side, d.price);
+      book.apply(d.side, d.price, d.qty);
+      for (const r of list) {
+        if (r.side === d.side && r.price === d.price) this.queue.depthChanged(r, prev, d.qty);
+      }
+    } else {
+      book.apply(d.side, d.price, d.qty);
     }
-    if (d.last) this.matchCrossed(i, d.ts);
-    this.deliver(d.tsLocal);
+    if (d.last && list.length > 0) this.matchCrossed(i, ts);
+    if (this.outbox.length > 0 && this.outbox[0].at <= d.tsLocal) this.deliver(d.tsLocal);
   }
 
   onQuote(q: QuoteView): void {
@@ -144,20 +156,23 @@ export class L2Venue implements ExecutionClient {
     const i = t.instrumentIndex;
     this.triggerStops(i, t.price, t.ts);
     const list = this.resting[i];
-    for (const r of list.length > 0 ? [...list] : list) {
+    // By index, no copy (this runs on every trade): a fill that completes an order removes
+    // it from `list`, and the loop then looks at the same index again.
+    for (let k = 0; k < list.length; k++) {
+      const r = list[k];
       // A sell aggressor trades against bids, a buy aggressor against asks; unknown: either.
       const hits = t.aggressor === 0 ? (r.side === 1 ? t.price <= r.price : t.price >= r.price) : t.aggressor === -r.side;
       if (!hits) continue;
       const through = r.side === 1 ? t.price < r.price : t.price > r.price;
       if (through) {
         this.fill(i, r, r.open, r.price, Liquidity.maker, t.ts);
-        continue;
+      } else if (t.price === r.price) {
+        r.tradedSinceDepth += t.qty;
+        const left = r.ahead - t.qty;
+        r.ahead = Math.max(0, left);
+        if (left < 0) this.fill(i, r, Math.min(r.open, -left), r.price, Liquidity.maker, t.ts);
       }
-      if (t.price !== r.price) continue;
-      r.tradedSinceDepth += t.qty;
-      const left = r.ahead - t.qty;
-      r.ahead = Math.max(0, left);
-      if (left < 0) this.fill(i, r, Math.min(r.open, -left), r.price, Liquidity.maker, t.ts);
+      if (list[k] !== r) k--;
     }
     this.deliver(t.tsLocal);
   }
@@ -173,13 +188,18 @@ export class L2Venue implements ExecutionClient {
   }
 
   private advance(tsEvent: number, tsLocal: number): void {
+    this.arriveUntil(tsEvent);
+    if (tsEvent > this.exchNow) this.exchNow = tsEvent;
+    this.deliver(tsLocal);
+  }
+
+  /** Requests that reach the exchange by `tsEvent` act, in arrival order. */
+  private arriveUntil(tsEvent: number): void {
     while (this.actions.length > 0 && this.actions[0].at <= tsEvent) {
       const a = this.actions.shift()!;
       if (a.at > this.exchNow) this.exchNow = a.at;
       this.arrive(a);
     }
-    if (tsEvent > this.exchNow) this.exchNow = tsEvent;
-    this.deliver(tsLocal);
   }
 
   /** Hands the strategy every answer due by local time `tsLocal`. */
@@ -193,7 +213,9 @@ export class L2Venue implements ExecutionClient {
 
   /** Queues an answer made at exchange time `r.at`; it reaches the strategy after the response latency. */
   private report(r: Report): void {
-    insertOrdered(this.outbox, { ...r, at: r.at + this.latencyOf(r.order).response(r.at), seq: this.seq++ });
+    r.at += this.latencyOf(r.order).response(r.at);
+    r.seq = this.seq++;
+    insertOrdered(this.outbox, r);
   }
 
   private latencyOf(order: Order): LatencyModel {
@@ -220,8 +242,7 @@ export class L2Venue implements ExecutionClient {
       const list = this.resting[i];
       const r = list.find((x) => x.order === a.order);
       if (!r) return; // filled or cancelled meanwhile
-      const filled = this.exFilled.get(a.order) ?? 0;
-      const open = a.qty - filled;
+      const open = a.qty - r.filled;
       if (open <= 0) {
         list.splice(list.indexOf(r), 1);
         this.status(a.order, OrderStatus.cancelled, 'replaced below the filled quantity', at);
@@ -232,7 +253,7 @@ export class L2Venue implements ExecutionClient {
       if (!keep) {
         list.splice(list.indexOf(r), 1);
         r.price = a.price;
-        this.place(i, r.order, a.price, open, at);
+        this.place(i, r.order, a.price, open, at, r.filled);
       }
       return;
     }
@@ -251,8 +272,8 @@ export class L2Venue implements ExecutionClient {
     this.place(i, o, o.type === OrderType.market ? Number.NaN : o.price, o.qty, at);
   }
 
-  /** Executes or rests `qty` of an order at the exchange at time `at`. */
-  private place(i: number, o: Order, price: number, qty: number, at: number): void {
+  /** Executes or rests `qty` of an order at the exchange at time `at` (`filled` earlier, when re-placed). */
+  private place(i: number, o: Order, price: number, qty: number, at: number, filled = 0): void {
     const side = sideSign(o.side);
     const book = this.books[i];
     const opp = side === 1 ? book.asks : book.bids;
@@ -287,7 +308,7 @@ export class L2Venue implements ExecutionClient {
       this.status(o, OrderStatus.cancelled, market ? 'market order: not enough depth' : 'immediate-or-cancel remainder', at);
       return;
     }
-    const r: Resting = { order: o, side, price, open: left, ahead: 0, tradedSinceDepth: 0 };
+    const r: Resting = { order: o, side, price, open: left, filled: filled + qty - left, ahead: 0, tradedSinceDepth: 0 };
     this.queue.join(r, book.depthAt(side, price));
     this.resting[i].push(r);
   }
@@ -299,8 +320,13 @@ export class L2Venue implements ExecutionClient {
     const book = this.books[i];
     const bestAsk = book.bestAsk();
     const bestBid = book.bestBid();
-    for (const r of [...list]) {
-      if (r.side === 1 ? bestAsk <= r.price : bestBid >= r.price) this.fill(i, r, r.open, r.price, Liquidity.maker, at);
+    // By index, no copy (this runs on every book update): fills remove orders from `list`.
+    for (let k = 0; k < list.length; k++) {
+      const r = list[k];
+      if (r.side === 1 ? bestAsk <= r.price : bestBid >= r.price) {
+        this.fill(i, r, r.open, r.price, Liquidity.maker, at);
+        if (list[k] !== r) k--;
+      }
     }
   }
 
@@ -322,6 +348,7 @@ export class L2Venue implements ExecutionClient {
     if (qty <= 0) return;
     this.sendFill(i, r.order, price, qty, liquidity, at);
     r.open -= qty;
+    r.filled += qty;
     if (r.open <= 1e-12) {
       const list = this.resting[i];
       list.splice(list.indexOf(r), 1);
@@ -329,7 +356,6 @@ export class L2Venue implements ExecutionClient {
   }
 
   private sendFill(i: number, o: Order, price: number, qty: number, liquidity: Liquidity, at: number): void {
-    this.exFilled.set(o, (this.exFilled.get(o) ?? 0) + qty);
     const fee = this.o.fees.fee(this.o.instruments[i], qty, price, liquidity);
     this.report({ kind: 'fill', order: o, price, qty, fee, liquidity, at, seq: 0 });
   }
