@@ -9,9 +9,10 @@ import { BENCH_DATA, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench
 
 const PART = 1_000_000;
 
+// Bench files carry a format version in their folder name (v2: Snappy pages, delta-encoded timestamps).
 /** 5M trades + 5M quotes on a random walk, alternating, written once as 1M-row parts. */
 async function ensureTicks(): Promise<string> {
-  const dir = join(BENCH_DATA, 'ticks-5m');
+  const dir = join(BENCH_DATA, 'ticks-5m-v2');
   if (existsSync(dir) && readdirSync(dir).length === 10) return dir;
   mkdirSync(dir, { recursive: true });
   const rng = createRng(42);
@@ -48,9 +49,9 @@ async function ensureSynth(name: string, events: number, seed: number, chunk: nu
 }
 
 /** ~10M book deltas + ~1.5M trades. */
-const ensureL2 = () => ensureSynth('l2-11m', 11_500_000, 42, PART);
+const ensureL2 = () => ensureSynth('l2-11m-v2', 11_500_000, 42, PART);
 /** 100M events (≈ 1 GB of Parquet parts, a few minutes the first time). */
-const ensureL2Big = () => ensureSynth('l2-100m', 100_000_000, 7, 2 * PART);
+const ensureL2Big = () => ensureSynth('l2-100m-v2', 100_000_000, 7, 2 * PART);
 
 /** Tick workloads: trades + quotes with a momentum strategy, and L2 + trades with grid-mm. */
 export async function ticksBench(): Promise<Record<string, unknown>> {
