@@ -81,6 +81,21 @@ describe('tick backtests', () => {
     expect(filled(prob)).toBeGreaterThanOrEqual(filled(base));
   }, 120_000);
 
+  it('the per-interval equity curve (recorded when the next interval opens) equals per-event recording', async () => {
+    const dir = join(tmp.dir, 'one');
+    const lazy = await runBacktest(cfg(dir, { equityIntervalMicros: 250_000 }), { strategy: gridMm });
+    // A risk engine needs every event's equity, so this run records after each event (the eager path).
+    const eager = await runBacktest(cfg(dir, { equityIntervalMicros: 250_000, risk: { maxPosition: 1e9 } }), { strategy: gridMm });
+    expect(eager.fillsDigest).toBe(lazy.fillsDigest);
+    expect(lazy.equity.ts.length).toBeGreaterThan(20);
+    expect([...lazy.equity.ts]).toEqual([...eager.equity.ts]);
+    expect([...lazy.equity.equity]).toEqual([...eager.equity.equity]);
+    expect([...lazy.equity.exposure]).toEqual([...eager.equity.exposure]);
+    // Every point sits on the interval grid, and the last one holds the final equity.
+    expect([...lazy.equity.ts].every((t) => t % 250_000 === 0)).toBe(true);
+    expect(lazy.equity.equity[lazy.equity.equity.length - 1]).toBeCloseTo(lazy.finalValue, 6);
+  }, 120_000);
+
   it('trade-momentum trades on trade prints with market orders (taker fills walk the book)', async () => {
     const dir = join(tmp.dir, 'one');
     const r = await runBacktest({ ...cfg(dir), strategy: 'trade-momentum', params: { fast: 20, slow: 100, size: 0.5 } }, { strategy: momentum });

@@ -89,6 +89,15 @@ export class Engine implements EventSink, OrderEventSink {
   /** Why the kill switch tripped (null while trading). */
   killReason: string | null = null;
   private readonly equityInterval: number;
+  /**
+   * Interval curves without a risk engine are recorded per bucket, not per event: when an
+   * event opens a new interval the previous one gets its last state (nothing has changed
+   * it since), so the per-event cost is one comparison. Risk limits need every event's
+   * equity, so with a risk engine every event records.
+   */
+  private readonly lazyEquity: boolean;
+  private bucketTs = 0;
+  private bucketEnd = -Infinity;
 
   constructor(opts: EngineOptions) {
     assert(opts.instruments.length > 0, 'a run needs at least one instrument');
@@ -103,6 +112,7 @@ export class Engine implements EventSink, OrderEventSink {
     this.risk = opts.risk;
     this.log = opts.logger;
     this.equityInterval = opts.equityIntervalMicros ?? 0;
+    this.lazyEquity = this.equityInterval > 0 && this.risk === undefined;
     this.strategy = opts.strategy;
     this.venue = opts.venue;
     this.clock = opts.clock;
@@ -125,6 +135,7 @@ export class Engine implements EventSink, OrderEventSink {
 
   stop(): void {
     this.strategy.onStop?.(this.ctx);
+    if (this.lazyEquity && this.bucketEnd !== -Infinity) this.closeBucket();
   }
 
   /** Why new orders are paused (a stale feed, say), or null. Unlike a halt it can be lifted. */
@@ -201,25 +212,28 @@ export class Engine implements EventSink, OrderEventSink {
   // Tick events run on local time (when the strategy sees them); the venue uses both stamps.
   onTrade(trade: TradeView): void {
     this.clock.advanceTo(trade.tsLocal, this.fireTimer);
+    if (trade.tsLocal >= this.bucketEnd && this.lazyEquity) this.openBucket(trade.tsLocal);
     this.events++;
     this.venue.onTrade?.(trade);
     this.portfolio.mark(trade.instrumentIndex, trade.price);
     if (this.killReason === null) this.strategy.onTrade?.(trade, this.ctx);
-    this.recordEquity(trade.tsLocal);
+    if (!this.lazyEquity) this.recordEquity(trade.tsLocal);
   }
 
   onQuote(quote: QuoteView): void {
     this.clock.advanceTo(quote.tsLocal, this.fireTimer);
+    if (quote.tsLocal >= this.bucketEnd && this.lazyEquity) this.openBucket(quote.tsLocal);
     this.events++;
     this.venue.onQuote?.(quote);
     const mid = (quote.bidPrice + quote.askPrice) / 2;
     if (mid > 0) this.portfolio.mark(quote.instrumentIndex, mid);
     if (this.killReason === null) this.strategy.onQuote?.(quote, this.ctx);
-    this.recordEquity(quote.tsLocal);
+    if (!this.lazyEquity) this.recordEquity(quote.tsLocal);
   }
 
   onBookDelta(delta: BookDeltaView): void {
     this.clock.advanceTo(delta.tsLocal, this.fireTimer);
+    if (delta.tsLocal >= this.bucketEnd && this.lazyEquity) this.openBucket(delta.tsLocal);
     this.events++;
     this.venue.onBookDelta?.(delta);
     const books = this.books;
@@ -230,7 +244,21 @@ export class Engine implements EventSink, OrderEventSink {
       if (mid > 0) this.portfolio.mark(delta.instrumentIndex, mid);
     }
     if (this.killReason === null) this.strategy.onBook?.(delta, this.ctx);
-    this.recordEquity(delta.tsLocal);
+    if (!this.lazyEquity) this.recordEquity(delta.tsLocal);
+  }
+
+  /** Closes the open equity bucket (if any) with the current state and opens the one holding `ts`. */
+  private openBucket(ts: Micros): void {
+    if (this.bucketEnd !== -Infinity) this.closeBucket();
+    const iv = this.equityInterval;
+    this.bucketTs = Math.floor(ts / iv) * iv;
+    this.bucketEnd = this.bucketTs + iv;
+  }
+
+  private closeBucket(): void {
+    const p = this.portfolio;
+    p.revalue();
+    this.equity.record(this.bucketTs, p.equityValue, p.cash, p.grossValue);
   }
 
   private recordEquity(ts: Micros): void {

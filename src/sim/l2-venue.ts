@@ -141,20 +141,26 @@ export class L2Venue implements ExecutionClient {
   }
 
   onQuote(q: QuoteView): void {
-    this.advance(q.ts, q.tsLocal);
+    const ts = q.ts;
+    if (this.actions.length > 0 && this.actions[0].at <= ts) this.arriveUntil(ts);
+    if (ts > this.exchNow) this.exchNow = ts;
+    if (this.outbox.length > 0 && this.outbox[0].at <= q.tsLocal) this.deliver(q.tsLocal);
     const i = q.instrumentIndex;
     const book = this.books[i];
     // Quote-only data: the book is the top of book.
     book.bids.setOnly(q.bidPrice, q.bidSize);
     book.asks.setOnly(q.askPrice, q.askSize);
-    this.matchCrossed(i, q.ts);
-    this.deliver(q.tsLocal);
+    if (this.resting[i].length > 0) this.matchCrossed(i, ts);
+    if (this.outbox.length > 0 && this.outbox[0].at <= q.tsLocal) this.deliver(q.tsLocal);
   }
 
   onTrade(t: TradeView): void {
-    this.advance(t.ts, t.tsLocal);
+    const ts = t.ts;
+    if (this.actions.length > 0 && this.actions[0].at <= ts) this.arriveUntil(ts);
+    if (ts > this.exchNow) this.exchNow = ts;
+    if (this.outbox.length > 0 && this.outbox[0].at <= t.tsLocal) this.deliver(t.tsLocal);
     const i = t.instrumentIndex;
-    this.triggerStops(i, t.price, t.ts);
+    if (this.stops[i].length > 0) this.triggerStops(i, t.price, ts);
     const list = this.resting[i];
     // By index, no copy (this runs on every trade): a fill that completes an order removes
     // it from `list`, and the loop then looks at the same index again.
@@ -174,7 +180,7 @@ export class L2Venue implements ExecutionClient {
       }
       if (list[k] !== r) k--;
     }
-    this.deliver(t.tsLocal);
+    if (this.outbox.length > 0 && this.outbox[0].at <= t.tsLocal) this.deliver(t.tsLocal);
   }
 
   /**
