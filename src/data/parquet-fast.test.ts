@@ -187,3 +187,35 @@ describe('snappy', () => {
     expect(() => snappyDecompress(Uint8Array.from([3, 0x00, 65]), new Uint8Array(3))).toThrow(/expected 3/);
   });
 });
+
+describe('tick files either way', () => {
+  it('a zstd tick file (older catalogs, other writers) and our Snappy + delta file read as the same batches', async () => {
+    const { readTickParquet, writeTickParquet } = await import('./tick-parquet.ts');
+    const { allocQuotes } = await import('./tick-batch.ts');
+    const n = 2500;
+    const q = allocQuotes(n);
+    for (let i = 0; i < n; i++) {
+      q.ts[i] = 1_700_000_000_000_000 + i * 1000; q.tsLocal[i] = q.ts[i] + 150;
+      q.bidPrice[i] = 100 + (i % 13) * 0.5; q.askPrice[i] = q.bidPrice[i] + 0.5; q.bidSize[i] = 1 + (i % 5); q.askSize[i] = 2 + (i % 3);
+    }
+    q.length = n;
+    const ours = tmp.file('quotes-ours.parquet');
+    await writeTickParquet(ours, { kind: 'quotes', batch: q });
+    expect(FastParquet.open(readFileSync(ours), ours)).not.toBeNull();
+    // The same table re-encoded with zstd by parquet-wasm: outside the fast subset.
+    const zstd = write('quotes-zstd.parquet', await readParquetTable(ours), (b) => b.setCompression(pw.Compression.ZSTD));
+    expect(FastParquet.open(readFileSync(zstd), zstd)).toBeNull();
+    const rows = async (f: string) => {
+      const out: number[][] = [];
+      for await (const b of readTickParquet(f)) {
+        const x = b.batch as typeof q;
+        for (let i = 0; i < x.length; i++) out.push([x.ts[i], x.tsLocal[i], x.bidPrice[i], x.bidSize[i], x.askPrice[i], x.askSize[i]]);
+      }
+      return out;
+    };
+    const a = await rows(ours);
+    expect(a.length).toBe(n);
+    expect(a[1234]).toEqual([q.ts[1234], q.tsLocal[1234], q.bidPrice[1234], q.bidSize[1234], q.askPrice[1234], q.askSize[1234]]);
+    expect(await rows(zstd)).toEqual(a);
+  });
+});
