@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { isoFromMicros } from '../src/core/time.ts';
 import type { BarBatch } from '../src/data/bar-batch.ts';
@@ -20,6 +22,13 @@ export async function ensureBarFiles(count = BAR_COUNT): Promise<{ csv: string; 
   const csv = join(BENCH_DATA, `bars-${count}.csv`);
   const parquet = join(BENCH_DATA, `bars-${count}.parquet`);
   if (existsSync(csv) && existsSync(parquet)) return { csv, parquet };
+  // Written by a child process: the encoder's memory (WASM memory never shrinks) must not
+  // count in the peak RSS this process reports for the workload.
+  execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), String(count)], { stdio: 'inherit' });
+  return { csv, parquet };
+}
+
+async function writeBarFiles(count: number, csv: string, parquet: string): Promise<void> {
   const b = benchBars(count);
   const lines = ['timestamp,open,high,low,close,volume'];
   for (let i = 0; i < b.length; i++) {
@@ -29,5 +38,9 @@ export async function ensureBarFiles(count = BAR_COUNT): Promise<{ csv: string; 
   await writeParquetFile(parquet, {
     timestamp: microsColumn(b.ts.subarray(0, b.length)), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume,
   });
-  return { csv, parquet };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const count = Number(process.argv[2]);
+  await writeBarFiles(count, join(BENCH_DATA, `bars-${count}.csv`), join(BENCH_DATA, `bars-${count}.parquet`));
 }

@@ -1,18 +1,22 @@
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { arrowColumnToFloat64, UnsupportedColumn } from './arrow-columns.ts';
 import { barColumnsFromHeader } from './csv-bars.ts';
 import { readParquetTable } from './parquet-batches.ts';
+import { FastParquet, rawToFloat64 } from './parquet-fast.ts';
 
-/** Converts one Arrow record batch of OHLCV columns (matched by name, any case) to a BarBatch. */
-export function barBatchFromArrow(rb: RecordBatch, file: string, firstRow: number): BarBatch {
-  const names = rb.schema.fields.map((f) => f.name);
+/** Reads column `idx` as doubles (µs when `asTime`). */
+type ColumnAt = (idx: number, asTime: boolean) => Float64Array;
+
+/** A BarBatch from OHLCV columns matched by name (any case), read through `get`. */
+function barBatchOf(names: string[], get: ColumnAt, n: number, file: string, firstRow: number): BarBatch {
   const cols = barColumnsFromHeader(names, file);
   const col = (idx: number, asTime: boolean): Float64Array => {
     try {
-      return arrowColumnToFloat64(rb.getChildAt(idx)!, asTime);
+      return get(idx, asTime);
     } catch (e) {
       if (e instanceof UnsupportedColumn) {
         throw new DataError({ file, row: firstRow, field: names[idx] }, e.message, 'Store it as a number or timestamp column');
@@ -20,7 +24,6 @@ export function barBatchFromArrow(rb: RecordBatch, file: string, firstRow: numbe
       throw e;
     }
   };
-  const n = rb.numRows;
   const ts = col(cols.ts, true);
   if (cols.time >= 0) {
     const tod = col(cols.time, false);
@@ -31,6 +34,11 @@ export function barBatchFromArrow(rb: RecordBatch, file: string, firstRow: numbe
     close: col(cols.close, false), volume: cols.volume >= 0 ? col(cols.volume, false) : new Float64Array(n),
     row: null, firstRow,
   };
+}
+
+/** Converts one Arrow record batch of OHLCV columns (matched by name, any case) to a BarBatch. */
+export function barBatchFromArrow(rb: RecordBatch, file: string, firstRow: number): BarBatch {
+  return barBatchOf(rb.schema.fields.map((f) => f.name), (idx, asTime) => arrowColumnToFloat64(rb.getChildAt(idx)!, asTime), rb.numRows, file, firstRow);
 }
 
 /** Streams an Arrow IPC file or stream (`.arrow`, `.feather`, `.ipc`) as bar batches. */
@@ -44,13 +52,43 @@ export async function* readArrowBars(file: string): AsyncGenerator<BarBatch> {
   }
 }
 
-/** Streams a Parquet file's bars in batches (decoded whole: see readParquetTable). */
+/**
+ * Streams a Parquet file's bars in batches of at most `batchSize` rows. Flat numeric files
+ * (ours, and most OHLCV exports) decode row group by row group with parquet-fast.ts; the
+ * rest go through parquet-wasm and Arrow, decoded whole (see readParquetTable).
+ */
 export async function* readParquetBars(file: string, batchSize = 65_536): AsyncGenerator<BarBatch> {
-  const table = await readParquetTable(file, batchSize);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new DataError({ file, row: 0 }, `cannot read the file (${(e as Error).message})`, 'Check the path');
+  }
+  const fast = FastParquet.open(bytes, file);
+  if (fast === null) {
+    const table = await readParquetTable(file, batchSize);
+    let row = 1;
+    for (const rb of table.batches) {
+      if (rb.numRows === 0) continue;
+      yield barBatchFromArrow(rb, file, row);
+      row += rb.numRows;
+    }
+    return;
+  }
+  const names = fast.columns.map((c) => c.name);
   let row = 1;
-  for (const rb of table.batches) {
-    if (rb.numRows === 0) continue;
-    yield barBatchFromArrow(rb, file, row);
-    row += rb.numRows;
+  for (let g = 0; g < fast.rowGroups.length; g++) {
+    const n = fast.rowGroups[g].numRows;
+    if (n === 0) continue;
+    const raw = fast.readRowGroup(g);
+    const whole = barBatchOf(names, (idx, asTime) => rawToFloat64(fast.columns[idx], raw.get(names[idx])!, asTime), n, file, row);
+    for (let s = 0; s < n; s += batchSize) {
+      const e = Math.min(n, s + batchSize);
+      yield s === 0 && e === n ? whole : {
+        length: e - s, ts: whole.ts.subarray(s, e), open: whole.open.subarray(s, e), high: whole.high.subarray(s, e),
+        low: whole.low.subarray(s, e), close: whole.close.subarray(s, e), volume: whole.volume.subarray(s, e), row: null, firstRow: row + s,
+      };
+    }
+    row += n;
   }
 }

@@ -131,6 +131,10 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
     const strings = new Table({ s: vectorFromArray(['a', 'b'], new Utf8()) });
     const text = write('strings.parquet', strings, (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(FastParquet.open(readFileSync(text), text)).toBeNull();
+    const unsigned = write('uint.parquet', tableFromArrays({ u: new Uint32Array([1, 4_000_000_000]) }), (b) => b.setCompression(pw.Compression.SNAPPY));
+    expect(FastParquet.open(readFileSync(unsigned), unsigned)).toBeNull(); // read as signed it would be wrong
+    const signed = write('int.parquet', tableFromArrays({ i: new Int32Array([-1, 7]) }), (b) => b.setCompression(pw.Compression.SNAPPY));
+    expect(FastParquet.open(readFileSync(signed), signed)).not.toBeNull();
     const nested = new Table({ s: vectorFromArray([{ a: 1 }, { a: 2 }], new Struct([new Field('a', new Int32())])) });
     const n = write('nested.parquet', nested, (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(FastParquet.open(readFileSync(n), n)).toBeNull();

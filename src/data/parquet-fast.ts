@@ -43,6 +43,21 @@ const str = (v: ThriftValue | undefined): string => (v instanceof Uint8Array ? B
 const struct = (v: ThriftValue | undefined): ThriftStruct | undefined => (v !== undefined && typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v) ? v : undefined);
 const list = (v: ThriftValue | undefined): ThriftValue[] => (Array.isArray(v) ? v : []);
 
+/**
+ * True when the column's annotation reads the same as a plain signed number or a
+ * timestamp/date: decimals, times of day, unsigned and other logical types are left to
+ * the general reader (a UINT64 or a DECIMAL read as raw integers would be wrong, silently).
+ */
+function plainAnnotation(el: ThriftStruct): boolean {
+  const logical = struct(el[10]);
+  if (logical) {
+    if (struct(logical[6]) || struct(logical[8])) return true;
+    const int = struct(logical[10]);
+    return int !== undefined && int[2] === true;
+  }
+  return el[6] === undefined || [6, 9, 10, 15, 16, 17, 18].includes(num(el[6]));
+}
+
 function timeKindOf(el: ThriftStruct): TimeKind {
   const logical = struct(el[10]);
   const ts = logical && struct(logical[8]);
@@ -111,7 +126,7 @@ export class FastParquet {
     for (const el of schema.slice(1)) {
       const physical = PHYSICAL[num(el[1])];
       const rep = num(el[3]);
-      if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1)) return null;
+      if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !plainAnnotation(el)) return null;
       columns.push({ name: str(el[4]), physical, time: timeKindOf(el), optional: rep === 1 });
     }
     for (const g of list(meta[4])) {
