@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runBacktest } from '../src/backtest/run-backtest.ts';
 import { createRng, normal } from '../src/core/rng.ts';
@@ -48,15 +50,35 @@ async function ensureSynth(name: string, events: number, seed: number, chunk: nu
   return dir;
 }
 
-/** ~10M book deltas + ~1.5M trades. */
-const ensureL2 = () => ensureSynth('l2-11m-v2', 11_500_000, 42, PART);
-/** 100M events (≈ 1 GB of Parquet parts, a few minutes the first time). */
-const ensureL2Big = () => ensureSynth('l2-100m-v2', 100_000_000, 7, 2 * PART);
+/** The bench data sets: folder and how to write it. */
+const DATASETS = {
+  /** 5M trades + 5M quotes. */
+  ticks: { dir: join(BENCH_DATA, 'ticks-5m-v2'), write: ensureTicks },
+  /** ~10M book deltas + ~1.5M trades. */
+  l2: { dir: join(BENCH_DATA, 'l2-11m-v2'), write: () => ensureSynth('l2-11m-v2', 11_500_000, 42, PART) },
+  /** 100M events (≈ 1 GB of Parquet parts, a few minutes the first time). */
+  l2big: { dir: join(BENCH_DATA, 'l2-100m-v2'), write: () => ensureSynth('l2-100m-v2', 100_000_000, 7, 2 * PART) },
+} as const;
+
+/**
+ * A bench data set, written first if missing — by a child process, so the Parquet
+ * encoder's memory (WASM memory never shrinks) is not in the RSS this workload reports.
+ */
+function dataset(name: keyof typeof DATASETS): string {
+  const { dir } = DATASETS[name];
+  const ready = name === 'ticks' ? existsSync(dir) && readdirSync(dir).length === 10 : existsSync(join(dir, 'done'));
+  if (!ready) execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'prepare', name], { stdio: 'inherit' });
+  return dir;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'prepare') {
+  await DATASETS[process.argv[3] as keyof typeof DATASETS].write();
+}
 
 /** Tick workloads: trades + quotes with a momentum strategy, and L2 + trades with grid-mm. */
 export async function ticksBench(): Promise<Record<string, unknown>> {
-  const ticks = await ensureTicks();
-  const l2 = await ensureL2();
+  const ticks = dataset('ticks');
+  const l2 = dataset('l2');
   const rss0 = rssMiB();
   const t = await runBacktest({
     strategy: 'trade-momentum', params: { fast: 10, slow: 30, size: 1 }, cash: 1e7, checkCash: false,
@@ -94,7 +116,7 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
 
 /** Memory workload: replaying 100M events must stream in bounded memory (RSS < 1 GiB). */
 export async function memoryBench(): Promise<Record<string, unknown>> {
-  const dir = await ensureL2Big();
+  const dir = dataset('l2big');
   (globalThis as { gc?: () => void }).gc?.();
   const before = rssMiB();
   let maxRss = before;
