@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { DataError } from '../core/errors.ts';
 import { epochToMicros } from './text-parse.ts';
 import { snappyDecompress, snappyLength } from './snappy.ts';
+import { deltaBinaryPacked, plainValues, rleHybrid, type Physical } from './parquet-encodings.ts';
 import { ThriftReader, type ThriftStruct, type ThriftValue } from './thrift-compact.ts';
 
 /**
@@ -20,14 +21,14 @@ export type TimeKind = { unit: 's' | 'ms' | 'us' | 'ns' } | 'date' | null;
 
 export interface FastColumn {
   readonly name: string;
-  readonly physical: 'int32' | 'int64' | 'float' | 'double';
+  readonly physical: Physical;
   /** Timestamp unit or date from the logical / converted type; null for plain numbers. */
   readonly time: TimeKind;
   readonly optional: boolean;
 }
 
-const PHYSICAL: Record<number, FastColumn['physical']> = { 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
-const WIDTH: Record<FastColumn['physical'], number> = { int32: 4, int64: 8, float: 4, double: 8 };
+const PHYSICAL: Record<number, Physical> = { 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
+const WIDTH: Record<Physical, number> = { int32: 4, int64: 8, float: 4, double: 8 };
 const CODECS = new Set([0, 1, 2]); // uncompressed, snappy, gzip
 const ENCODINGS = new Set([0, 2, 3, 4, 5, 8]); // plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, rle_dictionary
 
@@ -138,13 +139,12 @@ export class FastParquet {
     return new FastParquet(bytes, file, meta, columns);
   }
 
-  /** Decodes the named columns (all when omitted) of row group `g` as doubles (raw values: no time conversion). */
-  readRowGroup(g: number, names?: readonly string[]): Map<string, Float64Array> {
+  /** Decodes every column of row group `g` as doubles (raw values: see rawToFloat64 for time conversion). */
+  readRowGroup(g: number): Map<string, Float64Array> {
     const rg = this.rowGroups[g];
     const out = new Map<string, Float64Array>();
     for (const c of rg.chunks) {
       const col = this.columns[c.column];
-      if (names && !names.includes(col.name)) continue;
       out.set(col.name, this.decodeChunk(c, col, rg.numRows, g));
     }
     return out;
@@ -277,166 +277,6 @@ export class FastParquet {
 
 function magic(b: Uint8Array, at: number): boolean {
   return b[at] === 0x50 && b[at + 1] === 0x41 && b[at + 2] === 0x52 && b[at + 3] === 0x31;
-}
-
-/** PLAIN values of a physical type from `src` at byte `p` into `out[at..at+n)`. */
-function plainValues(src: Uint8Array, p: number, physical: FastColumn['physical'], out: Float64Array, at: number, n: number): void {
-  if (n === 0) return;
-  if (physical === 'double') {
-    new Uint8Array(out.buffer, out.byteOffset + at * 8, n * 8).set(src.subarray(p, p + n * 8));
-    return;
-  }
-  if (physical === 'int64') {
-    // Copy the raw bytes into place, then read each int64 as two int32 halves (exact below 2^53).
-    new Uint8Array(out.buffer, out.byteOffset + at * 8, n * 8).set(src.subarray(p, p + n * 8));
-    const halves = new Int32Array(out.buffer, out.byteOffset + at * 8, n * 2);
-    for (let k = 0; k < n; k++) out[at + k] = halves[2 * k + 1] * 4294967296 + (halves[2 * k] >>> 0);
-    return;
-  }
-  const tmp = new Uint8Array(n * 4);
-  tmp.set(src.subarray(p, p + n * 4));
-  const view = physical === 'int32' ? new Int32Array(tmp.buffer) : new Float32Array(tmp.buffer);
-  for (let k = 0; k < n; k++) out[at + k] = view[k];
-}
-
-/** Decodes `n` values of Parquet's RLE / bit-packed hybrid encoding (bit width `w`) from `src[p..end)`. */
-function rleHybrid(src: Uint8Array, p: number, end: number, w: number, n: number, out: Uint8Array | Uint32Array): void {
-  let k = 0;
-  const bytesPerValue = (w + 7) >> 3;
-  const mask = w === 32 ? 0xffffffff : (1 << w) - 1;
-  while (k < n) {
-    let header = 0;
-    let mul = 1;
-    for (let b = 0; ; b++) {
-      if (p >= end || b > 4) throw new Error('level or index data ends early');
-      const x = src[p++];
-      header += (x & 0x7f) * mul;
-      if ((x & 0x80) === 0) break;
-      mul *= 128;
-    }
-    if (header % 2 === 0) {
-      const run = header / 2;
-      if (p + bytesPerValue > end) throw new Error('run value past the end');
-      let v = 0;
-      for (let b = bytesPerValue - 1; b >= 0; b--) v = v * 256 + src[p + b];
-      p += bytesPerValue;
-      const stop = Math.min(n, k + run);
-      for (; k < stop; k++) out[k] = v;
-      if (run === 0) throw new Error('empty run');
-    } else {
-      const groups = (header - 1) / 2;
-      const count = groups * 8;
-      const bytes = groups * w;
-      if (p + bytes > end && k + count <= n) throw new Error('bit-packed run past the end');
-      // LSB-first bit stream; values beyond `n` (padding of the last group) are skipped.
-      const stop = Math.min(n, k + count);
-      let q = p;
-      let acc = 0;
-      let bits = 0;
-      if (w <= 24) {
-        for (; k < stop; k++) {
-          while (bits < w) {
-            acc |= (q < end ? src[q] : 0) << bits;
-            q++;
-            bits += 8;
-          }
-          out[k] = acc & mask;
-          acc >>>= w;
-          bits -= w;
-        }
-      } else {
-        for (; k < stop; k++) {
-          while (bits < w) {
-            acc += (q < end ? src[q] : 0) * 2 ** bits;
-            q++;
-            bits += 8;
-          }
-          out[k] = acc % 2 ** w;
-          acc = Math.floor(acc / 2 ** w);
-          bits -= w;
-        }
-      }
-      p += bytes;
-    }
-  }
-}
-
-/** Largest integer a double holds exactly: delta-decoded values beyond it would be silently rounded. */
-const EXACT = 2 ** 53;
-
-/**
- * DELTA_BINARY_PACKED integers (Parquet's delta encoding) from `src[p..end)` into
- * `out[at..at+n)`. Values are summed in doubles, exact while they stay below 2^53 (µs
- * timestamps do); anything beyond is refused rather than rounded.
- */
-function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): void {
-  const uvar = (): number => {
-    let v = 0;
-    let mul = 1;
-    for (let b = 0; b < 10; b++) {
-      if (p >= end) throw new Error('delta header ends early');
-      const x = src[p++];
-      v += (x & 0x7f) * mul;
-      if ((x & 0x80) === 0) return v;
-      mul *= 128;
-    }
-    throw new Error('varint too long');
-  };
-  const zig = (): number => { const u = uvar(); return u % 2 === 0 ? u / 2 : -(u + 1) / 2; };
-  const blockSize = uvar();
-  const miniblocks = uvar();
-  const total = uvar();
-  let value = zig();
-  if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && blockSize % (miniblocks * 32) === 0)) throw new Error('bad delta block layout');
-  if (total < n) throw new Error('delta page holds fewer values than announced');
-  if (n === 0) return;
-  out[at] = value;
-  let k = 1;
-  const perMini = blockSize / miniblocks;
-  while (k < n) {
-    const minDelta = zig();
-    if (p + miniblocks > end) throw new Error('delta block header ends early');
-    const widthsAt = p;
-    p += miniblocks;
-    for (let m = 0; m < miniblocks && k < n; m++) {
-      const w = src[widthsAt + m];
-      if (w > 64) throw new Error(`delta bit width ${w}`);
-      const stop = Math.min(n, k + perMini);
-      if (w === 0) {
-        for (; k < stop; k++) { value += minDelta; out[at + k] = value; }
-      } else if (w <= 24) {
-        let acc = 0;
-        let bits = 0;
-        let q = p;
-        const mask = (1 << w) - 1;
-        for (; k < stop; k++) {
-          while (bits < w) { acc |= (q < end ? src[q] : 0) << bits; q++; bits += 8; }
-          value += minDelta + (acc & mask);
-          acc >>>= w;
-          bits -= w;
-          out[at + k] = value;
-        }
-      } else {
-        let acc = 0;
-        let bits = 0;
-        let q = p;
-        const scale = 2 ** w;
-        for (; k < stop; k++) {
-          while (bits < w) { acc += (q < end ? src[q] : 0) * 2 ** bits; q++; bits += 8; }
-          // Deltas are two's complement modulo 2^64: a packed value near 2^64 is a negative step.
-          let d = acc % scale;
-          if (w === 64 && d >= 2 ** 63) d -= 2 ** 64;
-          value += minDelta + d;
-          acc = Math.floor(acc / scale);
-          bits -= w;
-          out[at + k] = value;
-        }
-      }
-      if (!(Math.abs(value) < EXACT)) throw new Error('delta-encoded integer beyond 2^53');
-      p += (perMini * w) / 8;
-      if (p > end && k < n) throw new Error('delta miniblock runs past the page');
-    }
-  }
 }
 
 const UNIT_MICROS = { s: 1_000_000, ms: 1_000, us: 1 } as const;

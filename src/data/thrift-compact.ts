@@ -1,5 +1,6 @@
 /**
- * A reader for the Thrift compact protocol, enough for Parquet's footer and page headers:
+ * A reader for the Thrift compact protocol, enough for Parquet's footer and page headers
+ * (and the varints of its encodings):
  * structs come back as objects keyed by field id (`{ 1: 4, 3: [...] }`), lists as arrays,
  * binary as bytes. Every read is bounds-checked; malformed input throws `ThriftError`.
  */
@@ -20,12 +21,12 @@ export class ThriftReader {
   }
 
   private byte(): number {
-    if (this.pos >= this.end) throw new ThriftError('unexpected end of Thrift data');
+    if (this.pos >= this.end) throw new ThriftError('unexpected end of data');
     return this.buf[this.pos++];
   }
 
-  /** Unsigned varint as a double (exact up to 2^53; Parquet offsets and counts fit). */
-  private varint(): number {
+  /** Unsigned varint as a double (exact up to 2^53; Parquet offsets and counts fit). Also read by Parquet's encodings. */
+  varint(): number {
     let v = 0;
     let mul = 1;
     for (let k = 0; k < 10; k++) {
@@ -37,7 +38,8 @@ export class ThriftReader {
     throw new ThriftError('varint longer than 10 bytes');
   }
 
-  private zigzag(): number {
+  /** Zigzag-encoded signed varint. */
+  zigzag(): number {
     const u = this.varint();
     // (u >>> 1) ^ -(u & 1) without 32-bit truncation.
     return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
@@ -65,7 +67,7 @@ export class ThriftReader {
       case T.BYTE: { const b = this.byte(); return b > 127 ? b - 256 : b; }
       case T.I16: case T.I32: case T.I64: return this.zigzag();
       case T.DOUBLE: {
-        if (this.pos + 8 > this.end) throw new ThriftError('unexpected end of Thrift data');
+        if (this.pos + 8 > this.end) throw new ThriftError('unexpected end of data');
         const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
         this.pos += 8;
         return v;

@@ -1,0 +1,127 @@
+import { ThriftReader } from './thrift-compact.ts';
+
+/**
+ * Parquet's value encodings as parquet-fast.ts decodes them: PLAIN, the RLE / bit-packed
+ * hybrid (definition levels, dictionary indices) and DELTA_BINARY_PACKED. Every read is
+ * bounds-checked; malformed input throws a plain Error the caller turns into a DataError.
+ */
+export type Physical = 'int32' | 'int64' | 'float' | 'double';
+
+/** PLAIN values of a physical type from `src` at byte `p` into `out[at..at+n)`. */
+export function plainValues(src: Uint8Array, p: number, physical: Physical, out: Float64Array, at: number, n: number): void {
+  if (n === 0) return;
+  if (physical === 'double') {
+    new Uint8Array(out.buffer, out.byteOffset + at * 8, n * 8).set(src.subarray(p, p + n * 8));
+    return;
+  }
+  if (physical === 'int64') {
+    // Copy the raw bytes into place, then read each int64 as two int32 halves (exact below 2^53).
+    new Uint8Array(out.buffer, out.byteOffset + at * 8, n * 8).set(src.subarray(p, p + n * 8));
+    const halves = new Int32Array(out.buffer, out.byteOffset + at * 8, n * 2);
+    for (let k = 0; k < n; k++) out[at + k] = halves[2 * k + 1] * 4294967296 + (halves[2 * k] >>> 0);
+    return;
+  }
+  const tmp = new Uint8Array(n * 4);
+  tmp.set(src.subarray(p, p + n * 4));
+  const view = physical === 'int32' ? new Int32Array(tmp.buffer) : new Float32Array(tmp.buffer);
+  for (let k = 0; k < n; k++) out[at + k] = view[k];
+}
+
+/**
+ * `n` values of `w` bits packed LSB first from `src[p..end)` into `out[at..at+n)`; bytes
+ * past `end` read as 0 (the padding of a last group).
+ */
+function unpackBits(src: Uint8Array, p: number, end: number, w: number, out: Float64Array | Uint32Array | Uint8Array, at: number, n: number): void {
+  let acc = 0;
+  let bits = 0;
+  if (w <= 24) {
+    // Fits 32-bit integer arithmetic: at most w − 1 + 8 bits are pending.
+    const mask = (1 << w) - 1;
+    for (let k = 0; k < n; k++) {
+      while (bits < w) { acc |= (p < end ? src[p] : 0) << bits; p++; bits += 8; }
+      out[at + k] = acc & mask;
+      acc >>>= w;
+      bits -= w;
+    }
+    return;
+  }
+  const scale = 2 ** w;
+  for (let k = 0; k < n; k++) {
+    while (bits < w) { acc += (p < end ? src[p] : 0) * 2 ** bits; p++; bits += 8; }
+    out[at + k] = acc % scale;
+    acc = Math.floor(acc / scale);
+    bits -= w;
+  }
+}
+
+/** Decodes `n` values of Parquet's RLE / bit-packed hybrid encoding (bit width `w`) from `src[p..end)`. */
+export function rleHybrid(src: Uint8Array, p: number, end: number, w: number, n: number, out: Uint8Array | Uint32Array): void {
+  const r = new ThriftReader(src, p, end);
+  const bytesPerValue = (w + 7) >> 3;
+  let k = 0;
+  while (k < n) {
+    const header = r.varint();
+    if (header % 2 === 0) {
+      const run = header / 2;
+      if (run === 0) throw new Error('empty run');
+      if (r.pos + bytesPerValue > end) throw new Error('run value past the end');
+      let v = 0;
+      for (let b = bytesPerValue - 1; b >= 0; b--) v = v * 256 + src[r.pos + b];
+      r.pos += bytesPerValue;
+      const stop = Math.min(n, k + run);
+      for (; k < stop; k++) out[k] = v;
+    } else {
+      const groups = (header - 1) / 2;
+      const count = Math.min(n - k, groups * 8);
+      if (r.pos + groups * w > end && count === groups * 8) throw new Error('bit-packed run past the end');
+      unpackBits(src, r.pos, end, w, out, k, count);
+      k += count;
+      r.pos += groups * w;
+    }
+  }
+}
+
+/** Largest integer a double holds exactly: delta-decoded values beyond it would be silently rounded. */
+const EXACT = 2 ** 53;
+
+/**
+ * DELTA_BINARY_PACKED integers (Parquet's delta encoding) from `src[p..end)` into
+ * `out[at..at+n)`. Values are summed in doubles, exact while they stay below 2^53 (µs
+ * timestamps do); anything beyond is refused rather than rounded.
+ */
+export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): void {
+  const r = new ThriftReader(src, p, end);
+  const blockSize = r.varint();
+  const miniblocks = r.varint();
+  const total = r.varint();
+  let value = r.zigzag();
+  if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && blockSize % (miniblocks * 32) === 0)) throw new Error('bad delta block layout');
+  if (total < n) throw new Error('delta page holds fewer values than announced');
+  if (n === 0) return;
+  out[at] = value;
+  let k = 1;
+  const perMini = blockSize / miniblocks;
+  while (k < n) {
+    const minDelta = r.zigzag();
+    if (r.pos + miniblocks > end) throw new Error('delta block header ends early');
+    const widthsAt = r.pos;
+    r.pos += miniblocks;
+    for (let m = 0; m < miniblocks && k < n; m++) {
+      const w = src[widthsAt + m];
+      if (w > 64) throw new Error(`delta bit width ${w}`);
+      const count = Math.min(n - k, perMini);
+      // Unpack the miniblock's offsets in place, then sum them up into values.
+      unpackBits(src, r.pos, end, w, out, at + k, count);
+      for (let stop = k + count; k < stop; k++) {
+        let d = out[at + k];
+        // Deltas are two's complement modulo 2^64: a packed value near 2^64 is a negative step.
+        if (w === 64 && d >= 2 ** 63) d -= 2 ** 64;
+        value += minDelta + d;
+        out[at + k] = value;
+      }
+      if (!(Math.abs(value) < EXACT)) throw new Error('delta-encoded integer beyond 2^53');
+      r.pos += (perMini * w) / 8;
+      if (r.pos > end && k < n) throw new Error('delta miniblock runs past the page');
+    }
+  }
+}
