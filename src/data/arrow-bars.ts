@@ -1,12 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { arrowColumnToFloat64, UnsupportedColumn } from './arrow-columns.ts';
 import { barColumnsFromHeader } from './csv-bars.ts';
 import { readParquetTable } from './parquet-batches.ts';
-import { FastParquet, rawToFloat64 } from './parquet-fast.ts';
+import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
 
 /** Reads column `idx` as doubles (µs when `asTime`). */
 type ColumnAt = (idx: number, asTime: boolean) => Float64Array;
@@ -58,15 +57,10 @@ export async function* readArrowBars(file: string): AsyncGenerator<BarBatch> {
  * rest go through parquet-wasm and Arrow, decoded whole (see readParquetTable).
  */
 export async function* readParquetBars(file: string, batchSize = 65_536): AsyncGenerator<BarBatch> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new DataError({ file, row: 0 }, `cannot read the file (${(e as Error).message})`, 'Check the path');
-  }
+  const bytes = await readParquetBytes(file);
   const fast = FastParquet.open(bytes, file);
   if (fast === null) {
-    const table = await readParquetTable(file, batchSize);
+    const table = await readParquetTable(file, batchSize, bytes);
     let row = 1;
     for (const rb of table.batches) {
       if (rb.numRows === 0) continue;

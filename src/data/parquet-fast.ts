@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { DataError } from '../core/errors.ts';
 import { epochToMicros } from './text-parse.ts';
@@ -74,6 +75,15 @@ function timeKindOf(el: ThriftStruct): TimeKind {
   if (converted === 10) return { unit: 'us' };
   if (converted === 6) return 'date';
   return null;
+}
+
+/** A Parquet file's bytes, read once for either decoder; a DataError naming the file when unreadable. */
+export async function readParquetBytes(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new DataError({ file, row: 0 }, `cannot read the file (${(e as Error).message})`, 'Check the path');
+  }
 }
 
 export class FastParquet {

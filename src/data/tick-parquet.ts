@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ConfigError, DataError } from '../core/errors.ts';
-import { FastParquet, rawToFloat64 } from './parquet-fast.ts';
+import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
 
@@ -83,15 +83,10 @@ function batchOf(kind: TickKind, get: ColumnOf, n: number, file: string, firstRo
  * parquet-wasm and Arrow, decoded whole.
  */
 export async function* readTickParquet(file: string): AsyncGenerator<TickBatch> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new DataError({ file, row: 0 }, `cannot read the file (${(e as Error).message})`, 'Check the path');
-  }
+  const bytes = await readParquetBytes(file);
   const fast = FastParquet.open(bytes, file);
   if (fast === null) {
-    yield* readTickParquetArrow(file);
+    yield* readTickParquetArrow(file, bytes);
     return;
   }
   const kind = tickKindOf(fast.columns.map((c) => c.name), file);
@@ -110,11 +105,11 @@ export async function* readTickParquet(file: string): AsyncGenerator<TickBatch> 
 }
 
 /** The general path: parquet-wasm decodes the file whole into Arrow batches (loaded only when needed). */
-async function* readTickParquetArrow(file: string): AsyncGenerator<TickBatch> {
+async function* readTickParquetArrow(file: string, bytes: Uint8Array): AsyncGenerator<TickBatch> {
   const [{ Table: ArrowTable }, { arrowColumnToFloat64 }, { readParquetTable }] = await Promise.all([
     import('apache-arrow'), import('./arrow-columns.ts'), import('./parquet-batches.ts'),
   ]);
-  const table = await readParquetTable(file);
+  const table = await readParquetTable(file, 65_536, bytes);
   let row = 1;
   let kind: TickKind | null = null;
   for (const rb of table.batches) {
