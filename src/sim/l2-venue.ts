@@ -25,6 +25,9 @@ export interface L2VenueOptions {
   keepPriorityOnDecrease?: boolean;
 }
 
+/** What the venue needs of any event: its exchange and local times. */
+interface Stamped { readonly ts: number; readonly tsLocal: number }
+
 interface Resting extends QueuePosition {
   order: Order;
   side: 1 | -1;
@@ -116,11 +119,8 @@ export class L2Venue implements ExecutionClient {
   }
 
   onBookDelta(d: BookDeltaView): void {
-    // The per-delta path: calls (and the boxing of their double arguments) only when due.
+    this.catchUp(d);
     const ts = d.ts;
-    if (this.actions.length > 0 && this.actions[0].at <= ts) this.arriveUntil(ts);
-    if (ts > this.exchNow) this.exchNow = ts;
-    if (this.outbox.length > 0 && this.outbox[0].at <= d.tsLocal) this.deliver(d.tsLocal);
     const i = d.instrumentIndex;
     const book = this.books[i];
     if (d.clear) book.clear();
@@ -137,28 +137,24 @@ export class L2Venue implements ExecutionClient {
       book.apply(d.side, d.price, d.qty);
     }
     if (d.last && list.length > 0) this.matchCrossed(i, ts);
-    if (this.outbox.length > 0 && this.outbox[0].at <= d.tsLocal) this.deliver(d.tsLocal);
+    this.deliverDue(d);
   }
 
   onQuote(q: QuoteView): void {
+    this.catchUp(q);
     const ts = q.ts;
-    if (this.actions.length > 0 && this.actions[0].at <= ts) this.arriveUntil(ts);
-    if (ts > this.exchNow) this.exchNow = ts;
-    if (this.outbox.length > 0 && this.outbox[0].at <= q.tsLocal) this.deliver(q.tsLocal);
     const i = q.instrumentIndex;
     const book = this.books[i];
     // Quote-only data: the book is the top of book.
     book.bids.setOnly(q.bidPrice, q.bidSize);
     book.asks.setOnly(q.askPrice, q.askSize);
     if (this.resting[i].length > 0) this.matchCrossed(i, ts);
-    if (this.outbox.length > 0 && this.outbox[0].at <= q.tsLocal) this.deliver(q.tsLocal);
+    this.deliverDue(q);
   }
 
   onTrade(t: TradeView): void {
+    this.catchUp(t);
     const ts = t.ts;
-    if (this.actions.length > 0 && this.actions[0].at <= ts) this.arriveUntil(ts);
-    if (ts > this.exchNow) this.exchNow = ts;
-    if (this.outbox.length > 0 && this.outbox[0].at <= t.tsLocal) this.deliver(t.tsLocal);
     const i = t.instrumentIndex;
     if (this.stops[i].length > 0) this.triggerStops(i, t.price, ts);
     const list = this.resting[i];
@@ -180,23 +176,30 @@ export class L2Venue implements ExecutionClient {
       }
       if (list[k] !== r) k--;
     }
-    if (this.outbox.length > 0 && this.outbox[0].at <= t.tsLocal) this.deliver(t.tsLocal);
+    this.deliverDue(t);
+  }
+
+  /** Lets requests that reached the exchange by `tsEvent` act and delivers answers due by `tsLocal` (no market event). */
+  sync(tsEvent: number, tsLocal: number): void {
+    this.catchUp({ ts: tsEvent, tsLocal });
   }
 
   /**
-   * Before an event at exchange time `tsEvent`: requests that reached the exchange by then
-   * act on the book as it was (before this event), then answers due by `tsLocal` are
-   * delivered.
+   * Before a market event: requests that reached the exchange by its exchange time act on
+   * the book as it was, then answers due by its local time are delivered. Runs on every
+   * event, so it only calls out when something is due (and takes the event, not two boxed
+   * doubles).
    */
-  /** Lets requests that reached the exchange by `tsEvent` act and delivers answers due by `tsLocal` (no market event). */
-  sync(tsEvent: number, tsLocal: number): void {
-    this.advance(tsEvent, tsLocal);
+  private catchUp(e: Stamped): void {
+    const ts = e.ts;
+    if (this.actions.length > 0 && this.actions[0].at <= ts) this.arriveUntil(ts);
+    if (ts > this.exchNow) this.exchNow = ts;
+    this.deliverDue(e);
   }
 
-  private advance(tsEvent: number, tsLocal: number): void {
-    this.arriveUntil(tsEvent);
-    if (tsEvent > this.exchNow) this.exchNow = tsEvent;
-    this.deliver(tsLocal);
+  /** Delivers the answers due by the event's local time, if any. */
+  private deliverDue(e: Stamped): void {
+    if (this.outbox.length > 0 && this.outbox[0].at <= e.tsLocal) this.deliver(e.tsLocal);
   }
 
   /** Requests that reach the exchange by `tsEvent` act, in arrival order. */
