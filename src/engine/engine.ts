@@ -11,7 +11,8 @@ import type { Micros } from '../core/time.ts';
 import type { BookKeeper } from './book-reader.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import type { Clock, TimerEvent } from './clock.ts';
-import { EquityRecorder } from './equity-recorder.ts';
+import type { EquityRecorder } from './equity-recorder.ts';
+import { EquitySampler } from './equity-sampler.ts';
 import type { EventSink } from './event-source.ts';
 import type { ExecutionClient, OrderEventSink, Refusal } from './execution-client.ts';
 import type { Logger } from './logger.ts';
@@ -88,16 +89,7 @@ export class Engine implements EventSink, OrderEventSink {
   private readonly log: Logger;
   /** Why the kill switch tripped (null while trading). */
   killReason: string | null = null;
-  private readonly equityInterval: number;
-  /**
-   * Interval curves without a risk engine are recorded per bucket, not per event: when an
-   * event opens a new interval the previous one gets its last state (nothing has changed
-   * it since), so the per-event cost is one comparison. Risk limits need every event's
-   * equity, so with a risk engine every event records.
-   */
-  private readonly lazyEquity: boolean;
-  private bucketTs = 0;
-  private bucketEnd = -Infinity;
+  private readonly sampler: EquitySampler;
 
   constructor(opts: EngineOptions) {
     assert(opts.instruments.length > 0, 'a run needs at least one instrument');
@@ -107,12 +99,11 @@ export class Engine implements EventSink, OrderEventSink {
       this.slot.set(inst.id, i);
     });
     this.portfolio = new Portfolio(opts.instruments, opts.cash);
-    this.equity = new EquityRecorder(opts.equityIntervalMicros ? 0 : opts.expectedEvents ?? 0);
     this.books = opts.books;
     this.risk = opts.risk;
     this.log = opts.logger;
-    this.equityInterval = opts.equityIntervalMicros ?? 0;
-    this.lazyEquity = this.equityInterval > 0 && this.risk === undefined;
+    this.sampler = new EquitySampler(this.portfolio, opts.equityIntervalMicros ?? 0, this.risk !== undefined, opts.expectedEvents ?? 0);
+    this.equity = this.sampler.curve;
     this.strategy = opts.strategy;
     this.venue = opts.venue;
     this.clock = opts.clock;
@@ -135,7 +126,7 @@ export class Engine implements EventSink, OrderEventSink {
 
   stop(): void {
     this.strategy.onStop?.(this.ctx);
-    if (this.lazyEquity && this.bucketEnd !== -Infinity) this.closeBucket();
+    this.sampler.finish();
   }
 
   /** Why new orders are paused (a stale feed, say), or null. Unlike a halt it can be lifted. */
@@ -184,13 +175,12 @@ export class Engine implements EventSink, OrderEventSink {
   // ---- market events -------------------------------------------------------------
 
   onBar(bar: BarView): void {
-    this.clock.advanceTo(bar.ts, this.fireTimer);
-    this.events++;
+    this.enter(bar.ts);
     this.venue.onBar?.(bar);
     this.portfolio.mark(bar.instrumentIndex, bar.close);
     if (this.killReason === null) this.strategy.onBar?.(bar, this.ctx);
     this.venue.afterBar?.(bar);
-    this.recordEquity(bar.ts);
+    this.leave(bar.ts);
   }
 
   /**
@@ -211,30 +201,24 @@ export class Engine implements EventSink, OrderEventSink {
 
   // Tick events run on local time (when the strategy sees them); the venue uses both stamps.
   onTrade(trade: TradeView): void {
-    this.clock.advanceTo(trade.tsLocal, this.fireTimer);
-    if (trade.tsLocal >= this.bucketEnd && this.lazyEquity) this.openBucket(trade.tsLocal);
-    this.events++;
+    this.enter(trade.tsLocal);
     this.venue.onTrade?.(trade);
     this.portfolio.mark(trade.instrumentIndex, trade.price);
     if (this.killReason === null) this.strategy.onTrade?.(trade, this.ctx);
-    if (!this.lazyEquity) this.recordEquity(trade.tsLocal);
+    this.leave(trade.tsLocal);
   }
 
   onQuote(quote: QuoteView): void {
-    this.clock.advanceTo(quote.tsLocal, this.fireTimer);
-    if (quote.tsLocal >= this.bucketEnd && this.lazyEquity) this.openBucket(quote.tsLocal);
-    this.events++;
+    this.enter(quote.tsLocal);
     this.venue.onQuote?.(quote);
     const mid = (quote.bidPrice + quote.askPrice) / 2;
     if (mid > 0) this.portfolio.mark(quote.instrumentIndex, mid);
     if (this.killReason === null) this.strategy.onQuote?.(quote, this.ctx);
-    if (!this.lazyEquity) this.recordEquity(quote.tsLocal);
+    this.leave(quote.tsLocal);
   }
 
   onBookDelta(delta: BookDeltaView): void {
-    this.clock.advanceTo(delta.tsLocal, this.fireTimer);
-    if (delta.tsLocal >= this.bucketEnd && this.lazyEquity) this.openBucket(delta.tsLocal);
-    this.events++;
+    this.enter(delta.tsLocal);
     this.venue.onBookDelta?.(delta);
     const books = this.books;
     if (books !== undefined) books.apply(delta);
@@ -244,31 +228,22 @@ export class Engine implements EventSink, OrderEventSink {
       if (mid > 0) this.portfolio.mark(delta.instrumentIndex, mid);
     }
     if (this.killReason === null) this.strategy.onBook?.(delta, this.ctx);
-    if (!this.lazyEquity) this.recordEquity(delta.tsLocal);
+    this.leave(delta.tsLocal);
   }
 
-  /** Closes the open equity bucket (if any) with the current state and opens the one holding `ts`. */
-  private openBucket(ts: Micros): void {
-    if (this.bucketEnd !== -Infinity) this.closeBucket();
-    const iv = this.equityInterval;
-    this.bucketTs = Math.floor(ts / iv) * iv;
-    this.bucketEnd = this.bucketTs + iv;
+  /** Start of every market event: time moves to `ts` (due timers fire); an equity interval the event leaves is closed. */
+  private enter(ts: Micros): void {
+    this.clock.advanceTo(ts, this.fireTimer);
+    this.sampler.enter(ts);
+    this.events++;
   }
 
-  private closeBucket(): void {
-    const p = this.portfolio;
-    p.revalue();
-    this.equity.record(this.bucketTs, p.equityValue, p.cash, p.grossValue);
-  }
-
-  private recordEquity(ts: Micros): void {
-    const iv = this.equityInterval;
-    if (iv > 0) ts = Math.floor(ts / iv) * iv;
-    const p = this.portfolio;
-    p.revalue();
-    this.equity.record(ts, p.equityValue, p.cash, p.grossValue);
+  /** End of every market event: the equity point (per-event mode) and the risk engine's loss limits. */
+  private leave(ts: Micros): void {
+    if (this.sampler.perInterval) return;
+    const t = this.sampler.record(ts);
     if (this.risk !== undefined && this.killReason === null) {
-      const breach = this.risk.onEquity(ts, p.equityValue);
+      const breach = this.risk.onEquity(t, this.portfolio.equityValue);
       if (breach !== null) this.kill(breach);
     }
   }

@@ -1,0 +1,60 @@
+import type { Micros } from '../core/time.ts';
+import { EquityRecorder } from './equity-recorder.ts';
+import type { Portfolio } from './portfolio.ts';
+
+/**
+ * When the engine takes equity points: after every event (bars; any run with a risk
+ * engine, whose loss limits need every event's equity), or — for interval curves (ticks:
+ * one point per second) — when an event opens the next interval: the interval it leaves
+ * gets its last state, since nothing has changed that state in between. Per event that
+ * costs one comparison instead of a revaluation.
+ */
+export class EquitySampler {
+  readonly curve: EquityRecorder;
+  /** True when points are taken as intervals close (nothing to do after an event). */
+  readonly perInterval: boolean;
+  private bucketTs = 0;
+  private bucketEnd = -Infinity;
+
+  /**
+   * @param interval µs per point (0: one point per distinct event time)
+   * @param everyEvent take every event's equity even with an interval (a risk engine watches it)
+   * @param expectedPoints points known up front (see EquityRecorder)
+   */
+  constructor(private readonly portfolio: Portfolio, private readonly interval: number, everyEvent: boolean, expectedPoints: number) {
+    this.curve = new EquityRecorder(interval > 0 ? 0 : expectedPoints);
+    this.perInterval = interval > 0 && !everyEvent;
+  }
+
+  /** Before an event at `ts`: closes the interval the event leaves. */
+  enter(ts: Micros): void {
+    if (ts >= this.bucketEnd && this.perInterval) this.openInterval(ts);
+  }
+
+  /** After an event at `ts` (per-event mode): records the point; returns its (interval) time. */
+  record(ts: Micros): Micros {
+    const iv = this.interval;
+    if (iv > 0) ts = Math.floor(ts / iv) * iv;
+    const p = this.portfolio;
+    p.revalue();
+    this.curve.record(ts, p.equityValue, p.cash, p.grossValue);
+    return ts;
+  }
+
+  /** End of the run: the open interval gets its point. */
+  finish(): void {
+    if (this.perInterval && this.bucketEnd !== -Infinity) this.closeInterval();
+  }
+
+  private openInterval(ts: Micros): void {
+    if (this.bucketEnd !== -Infinity) this.closeInterval();
+    this.bucketTs = Math.floor(ts / this.interval) * this.interval;
+    this.bucketEnd = this.bucketTs + this.interval;
+  }
+
+  private closeInterval(): void {
+    const p = this.portfolio;
+    p.revalue();
+    this.curve.record(this.bucketTs, p.equityValue, p.cash, p.grossValue);
+  }
+}
