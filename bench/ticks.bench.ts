@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runBacktest } from '../src/backtest/run-backtest.ts';
@@ -11,11 +11,8 @@ import { BENCH_DATA, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench
 
 const PART = 1_000_000;
 
-// Bench files carry a format version in their folder name (v2: Snappy pages, delta-encoded timestamps).
-/** 5M trades + 5M quotes on a random walk, alternating, written once as 1M-row parts. */
-async function ensureTicks(): Promise<string> {
-  const dir = join(BENCH_DATA, 'ticks-5m-v2');
-  if (existsSync(dir) && readdirSync(dir).length === 10) return dir;
+/** 5M trades + 5M quotes on a random walk, alternating, as 1M-row parts. */
+async function writeTicks(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const rng = createRng(42);
   let p = 100;
@@ -38,26 +35,19 @@ async function ensureTicks(): Promise<string> {
     await writeTickParquet(join(dir, `trades-${name}.parquet`), { kind: 'trades', batch: t });
     await writeTickParquet(join(dir, `quotes-${name}.parquet`), { kind: 'quotes', batch: q });
   }
-  return dir;
 }
 
-/** A synthetic L2 + trades stream written once under data/bench/NAME as parts of `chunk` events. */
-async function ensureSynth(name: string, events: number, seed: number, chunk: number): Promise<string> {
-  const dir = join(BENCH_DATA, name);
-  if (existsSync(join(dir, 'done'))) return dir;
-  await writeSynthL2(dir, { events, seed, chunk });
-  writeFileSync(join(dir, 'done'), '');
-  return dir;
-}
-
-/** The bench data sets: folder and how to write it. */
+/**
+ * The bench data sets, each written once under data/bench/ (a `done` file marks a complete
+ * one). Folder names carry the file format version (v2: Snappy pages, delta timestamps).
+ */
 const DATASETS = {
   /** 5M trades + 5M quotes. */
-  ticks: { dir: join(BENCH_DATA, 'ticks-5m-v2'), write: ensureTicks },
+  ticks: { dir: join(BENCH_DATA, 'ticks-5m-v2'), write: writeTicks },
   /** ~10M book deltas + ~1.5M trades. */
-  l2: { dir: join(BENCH_DATA, 'l2-11m-v2'), write: () => ensureSynth('l2-11m-v2', 11_500_000, 42, PART) },
+  l2: { dir: join(BENCH_DATA, 'l2-11m-v2'), write: (dir: string) => writeSynthL2(dir, { events: 11_500_000, seed: 42, chunk: PART }) },
   /** 100M events (≈ 1 GB of Parquet parts, a few minutes the first time). */
-  l2big: { dir: join(BENCH_DATA, 'l2-100m-v2'), write: () => ensureSynth('l2-100m-v2', 100_000_000, 7, 2 * PART) },
+  l2big: { dir: join(BENCH_DATA, 'l2-100m-v2'), write: (dir: string) => writeSynthL2(dir, { events: 100_000_000, seed: 7, chunk: 2 * PART }) },
 } as const;
 
 /**
@@ -66,13 +56,14 @@ const DATASETS = {
  */
 function dataset(name: keyof typeof DATASETS): string {
   const { dir } = DATASETS[name];
-  const ready = name === 'ticks' ? existsSync(dir) && readdirSync(dir).length === 10 : existsSync(join(dir, 'done'));
-  if (!ready) execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'prepare', name], { stdio: 'inherit' });
+  if (!existsSync(join(dir, 'done'))) execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'prepare', name], { stdio: 'inherit' });
   return dir;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'prepare') {
-  await DATASETS[process.argv[3] as keyof typeof DATASETS].write();
+  const { dir, write } = DATASETS[process.argv[3] as keyof typeof DATASETS];
+  await write(dir);
+  writeFileSync(join(dir, 'done'), '');
 }
 
 /** Tick workloads: trades + quotes with a momentum strategy, and L2 + trades with grid-mm. */
