@@ -29,7 +29,7 @@ export async function loopbackSession(base: string, mode: 'paper' | 'live', def:
       live: mode === 'paper' ? undefined : {
         orderIdPrefix: `t${Date.now() % 1e6}`,
         cancelAtEnd: true,
-        execution: (clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', loopbackInstrument, clock, logger, 50)),
+        execution: (_clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', loopbackInstrument, logger, { pollMillis: 50 })),
         reconcile: async (engine, clock) => {
           await reconcileFromExchange(c as unknown as CcxtAccount, 'BTC/USDT', 'BTC', 'USDT', loopbackInstrument, engine, exec, clock.now());
         },

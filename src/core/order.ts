@@ -25,14 +25,21 @@ export const TimeInForce = {
 export type TimeInForce = (typeof TimeInForce)[keyof typeof TimeInForce];
 
 export const OrderStatus = {
-  /** Passed local checks and was handed to the venue. */
+  /** Sent to the venue; no answer yet. */
+  submitted: 'submitted',
+  /** Acknowledged by the venue (or held by the engine's emulator): working. */
   accepted: 'accepted',
-  /** Stop-limit whose stop price traded; now a resting limit. */
+  /** Stop or stop-limit whose trigger price traded. */
   triggered: 'triggered',
   partiallyFilled: 'partially-filled',
+  /** A replace is on its way; the venue's version (old price/qty) still applies. */
+  pendingUpdate: 'pending-update',
+  /** A cancel is on its way; the order can still fill until the venue confirms. */
+  pendingCancel: 'pending-cancel',
   filled: 'filled',
   cancelled: 'cancelled',
   rejected: 'rejected',
+  /** Ended by its time in force (DAY, IOC/FOK remainder, a market order without depth). */
   expired: 'expired',
 } as const;
 export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
@@ -50,6 +57,16 @@ export const RejectReason = {
   notOpen: 'order-not-open',
   riskLimit: 'risk-limit',
   halted: 'halted',
+  /** The venue cannot carry this order type or flag and the engine cannot emulate it. */
+  unsupportedOrderType: 'unsupported-order-type',
+  /** Replace of an order the venue has not acknowledged yet. */
+  notAcknowledged: 'not-acknowledged',
+  /** A replace or cancel of this order is already on its way. */
+  requestPending: 'request-pending',
+  /** The venue no longer had the order open when the request arrived (it filled or ended first). */
+  tooLate: 'too-late',
+  /** The venue refused the request for a reason of its own (message says which). */
+  venue: 'venue',
 } as const;
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 
@@ -87,7 +104,11 @@ export interface OrderChanges {
   stopPrice?: number;
 }
 
-/** An order's full, mutable state; strategies get it read-only. */
+/**
+ * An order as the engine knows it. The engine owns this object and changes it only when
+ * it applies a lifecycle event; strategies read it (`Readonly<Order>`); venues never see
+ * it — they get an `OrderSnapshot` and answer by id.
+ */
 export interface Order {
   /** Client order id, unique within a run or session. */
   readonly id: string;
@@ -98,7 +119,7 @@ export interface Order {
   readonly tif: TimeInForce;
   readonly postOnly: boolean;
   readonly reduceOnly: boolean;
-  /** Total quantity. */
+  /** Total quantity (the venue's version: a pending replace changes it when `updated` arrives). */
   qty: number;
   /** Limit price, NaN when not a limit. */
   price: number;
@@ -117,8 +138,46 @@ export interface Order {
   updatedTs: Micros;
   /** Why it was rejected, cancelled or expired, when it was. */
   reason?: string;
-  /** Free text from the request. */
+  /** Free text from the request (bracket legs get `<tag>:entry`, `:stop-loss`, `:take-profit`). */
   readonly tag?: string;
+  /** What the engine does for the venue: held and triggered locally (stop types), expired locally (DAY), kept reducing (reduce-only). */
+  emulated: readonly EmulatedFeature[];
+}
+
+/** Order features the engine's emulator provides when a venue lacks them. */
+export const EmulatedFeature = {
+  stop: 'stop',
+  stopLimit: 'stop-limit',
+  day: 'DAY',
+  reduceOnly: 'reduce-only',
+} as const;
+export type EmulatedFeature = (typeof EmulatedFeature)[keyof typeof EmulatedFeature];
+
+/**
+ * What a venue receives: an immutable copy of the order's terms at the time of the
+ * command. Venues refer back to the order by `id` only.
+ */
+export interface OrderSnapshot {
+  readonly id: string;
+  readonly instrumentId: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+  readonly qty: number;
+  readonly price: number;
+  readonly stopPrice: number;
+  readonly createdTs: Micros;
+}
+
+/** The venue-facing copy of an order's terms, with overrides (emulated orders go out as market/limit, GTC). */
+export function snapshotOf(o: Readonly<Order>, overrides?: Partial<OrderSnapshot>): OrderSnapshot {
+  const s: OrderSnapshot = {
+    id: o.id, instrumentId: o.instrumentId, side: o.side, type: o.type, tif: o.tif, postOnly: o.postOnly,
+    reduceOnly: o.reduceOnly, qty: o.qty, price: o.price, stopPrice: o.stopPrice, createdTs: o.createdTs,
+  };
+  return Object.freeze(overrides === undefined ? s : Object.assign(s, overrides));
 }
 
 /** Result of `submit`: rejection is a normal outcome, not an exception. */
@@ -126,14 +185,14 @@ export type SubmitResult =
   | { readonly ok: true; readonly order: Readonly<Order> }
   | { readonly ok: false; readonly reason: RejectReason; readonly message: string };
 
-/** Result of `cancel` and `replace`. */
+/** Result of `cancel` and `replace`: ok means the request was sent (the outcome arrives as events). */
 export type ModifyResult =
   | { readonly ok: true; readonly order: Readonly<Order> }
   | { readonly ok: false; readonly reason: RejectReason; readonly message: string };
 
-/** True while an order can still fill. */
+/** True while an order can still fill (sent and not yet ended). */
 export function isOpen(status: OrderStatus): boolean {
-  return status === OrderStatus.accepted || status === OrderStatus.triggered || status === OrderStatus.partiallyFilled;
+  return status !== OrderStatus.filled && status !== OrderStatus.cancelled && status !== OrderStatus.rejected && status !== OrderStatus.expired;
 }
 
 /** +1 for buys, -1 for sells. */

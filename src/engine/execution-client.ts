@@ -1,6 +1,6 @@
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Liquidity } from '../core/fill.ts';
-import type { Order, OrderChanges, OrderStatus, RejectReason } from '../core/order.ts';
+import type { OrderSnapshot, OrderType, RejectReason, TimeInForce } from '../core/order.ts';
 import type { Portfolio } from './portfolio.ts';
 
 /** A refusal from a venue or a check. */
@@ -9,32 +9,84 @@ export interface Refusal {
   readonly message: string;
 }
 
-/** What a venue (simulated or real) reports back to the engine. */
-export interface OrderEventSink {
-  /** The venue filled `qty` of `order` at `price`, charging `fee`. */
-  fillReceived(order: Order, price: number, qty: number, fee: number, liquidity: Liquidity): void;
-  /** The venue changed an order's status on its own (cancelled, expired, rejected, triggered). */
-  statusChanged(order: Order, status: OrderStatus, reason?: string): void;
+/** New terms of an order being replaced: the whole order, not a difference. */
+export interface OrderAmendment {
+  /** New total quantity (filled quantity included). */
+  readonly qty: number;
+  /** New limit price (NaN when the order has none). */
+  readonly price: number;
+  /** New trigger price (NaN when the order has none). */
+  readonly stopPrice: number;
 }
 
 /**
- * Where orders go. The engine validates, then hands the order over; a refusal here becomes
- * a rejected `SubmitResult`. Simulated venues also see market data before and after the
- * strategy does, to match resting orders.
+ * What a venue reports about an order, by client order id. Every outcome of a command
+ * arrives this way — at once (bar broker), after a latency model (simulated L2 venue) or
+ * when the exchange answers (live) — and the engine applies it through one state machine
+ * (core/order-lifecycle.ts). `reason` is a `RejectReason` code or a short venue text.
+ */
+export type VenueEvent =
+  | { readonly kind: 'accepted'; readonly orderId: string }
+  | { readonly kind: 'rejected'; readonly orderId: string; readonly reason: string }
+  | { readonly kind: 'triggered'; readonly orderId: string }
+  | {
+    readonly kind: 'fill'; readonly orderId: string; readonly price: number; readonly qty: number;
+    /** Fee charged (negative: a rebate). */
+    readonly fee: number; readonly liquidity: Liquidity;
+  }
+  | { readonly kind: 'updated'; readonly orderId: string; readonly qty: number; readonly price: number; readonly stopPrice: number }
+  | { readonly kind: 'update-rejected'; readonly orderId: string; readonly reason: string }
+  | { readonly kind: 'cancelled'; readonly orderId: string; readonly reason: string }
+  | { readonly kind: 'cancel-rejected'; readonly orderId: string; readonly reason: string }
+  | { readonly kind: 'expired'; readonly orderId: string; readonly reason: string };
+
+/** Where a venue sends its events (the engine). */
+export interface OrderEventSink {
+  onVenueEvent(event: VenueEvent): void;
+}
+
+/**
+ * What a venue carries natively. The engine emulates stop and stop-limit orders, DAY
+ * expiry and reduce-only for a venue that lacks them, and refuses (with
+ * `unsupported-order-type`) anything else the venue cannot carry.
+ */
+export interface VenueCapabilities {
+  /** Order types the venue accepts as such. */
+  readonly orderTypes: ReadonlySet<OrderType>;
+  /** Times in force the venue applies itself. */
+  readonly timeInForce: ReadonlySet<TimeInForce>;
+  /** The venue refuses a post-only order that would take liquidity. */
+  readonly postOnly: boolean;
+  /** The venue refuses or trims a reduce-only order that would grow a position. */
+  readonly reduceOnly: boolean;
+}
+
+/**
+ * Where orders go: a simulated venue or a live adapter. Commands only — a client refuses
+ * a command synchronously only for a local reason (a type it cannot carry, a malformed
+ * request); every other outcome arrives through the sink as a `VenueEvent`. Clients hold
+ * snapshots and ids, never the engine's orders. Simulated venues also see market data
+ * before and after the strategy does, to match resting orders.
  */
 export interface ExecutionClient {
+  /** What this venue carries natively. */
+  readonly capabilities: VenueCapabilities;
   /**
-   * Called once before the run with the sink for fills and status changes and the
-   * account (simulated venues check cash against it).
+   * Called once before the run with the sink for order events and the account (simulated
+   * venues check cash against it).
    */
   bind(sink: OrderEventSink, account: Portfolio): void;
-  submit(order: Order): Refusal | null;
+  /** Sends a new order. */
+  submit(order: OrderSnapshot): Refusal | null;
+  /** Asks the venue to cancel an order: answered by `cancelled`, or `cancel-rejected` when too late. */
+  cancel(orderId: string): void;
+  /** Asks the venue to change an order: answered by `updated` or `update-rejected` (or `cancelled` when the new quantity is at or below what has filled). */
+  replace(orderId: string, terms: OrderAmendment): Refusal | null;
   /**
-   * Cancels an order: null when done at once, 'pending' when the request travels to the
-   * venue (the order stays open until the venue reports the cancel — or fills it first).
+   * Live clients: re-read an order from the venue and report what differs (called when
+   * one of its events broke the order lifecycle).
    */
-  cancel(order: Order): Refusal | null | 'pending';
-  replace(order: Order, changes: OrderChanges): Refusal | null;
+  reconcile?(orderId: string): void;
   /** Market hooks for simulated venues: before the strategy sees the event... */
   onBar?(bar: BarView): void;
   /** ...and after it (e.g. fills at the bar's close). */

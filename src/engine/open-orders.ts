@@ -15,11 +15,6 @@ export class OpenOrders {
     this.list.push(order);
   }
 
-  get(id: string): Order | undefined {
-    for (const o of this.list) if (o.id === id) return o;
-    return undefined;
-  }
-
   delete(id: string): void {
     const i = this.list.findIndex((o) => o.id === id);
     if (i >= 0) this.list.splice(i, 1);

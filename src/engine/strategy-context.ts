@@ -3,6 +3,7 @@ import type { Instrument } from '../core/instrument.ts';
 import { Side, type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult } from '../core/order.ts';
 import type { BookKeeper } from './book-reader.ts';
 import type { Clock } from './clock.ts';
+import type { ContingentOrders } from './contingent-orders.ts';
 import type { Logger } from './logger.ts';
 import type { OpenOrders } from './open-orders.ts';
 import type { Portfolio, PositionView } from './portfolio.ts';
@@ -20,6 +21,8 @@ export interface ContextHost {
   submit(req: OrderRequest): SubmitResult;
   cancel(orderId: string): ModifyResult;
   replace(orderId: string, changes: OrderChanges): ModifyResult;
+  /** Bracket/OCO orders (made on first use). */
+  contingent(): ContingentOrders;
 }
 
 /** The Context handed to strategy callbacks: the same shape in backtest, paper and live mode. */
@@ -56,11 +59,13 @@ export function createContext(host: ContextHost, log: Logger): Context {
       const target = idOf(instrument);
       let n = 0;
       for (const o of [...open.values()]) {
-        if ((target === undefined || o.instrumentId === target) && host.cancel(o.id).ok) n++;
+        if ((target === undefined || o.instrumentId === target) && o.status !== 'pending-cancel' && host.cancel(o.id).ok) n++;
       }
       return n;
     },
     replace: (id, changes) => host.replace(id, changes),
+    bracket: (request) => host.contingent().bracket(request),
+    oco: (a, b) => host.contingent().oco(a, b),
     position: (instrument) => portfolio.position(host.slotOf(instrument)),
     positionView: (instrument): PositionView => portfolio.view(host.slotOf(instrument)),
     openOrders: (instrument) => {

@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
+import type { OrderEvent } from '../core/order-event.ts';
+import type { BracketRequest, BracketResult, OcoResult } from './contingent-orders.ts';
 import type { ModifyResult, Order, OrderChanges, OrderRequest, SubmitResult } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { Clock, TimerEvent } from './clock.ts';
@@ -44,12 +46,27 @@ export interface Context {
   sell(qty: number, options?: OrderOptions): SubmitResult;
   /** Sends a market order that flattens the position; null when already flat. */
   close(instrument?: string): SubmitResult | null;
-  /** Cancels an open order. */
+  /**
+   * Asks the venue to cancel an open order. `ok` means the request was sent: the order
+   * shows `pending-cancel` and can still fill until `onOrder` reports `cancelled` (or
+   * `cancel-rejected` when the venue filled it first).
+   */
   cancel(orderId: string): ModifyResult;
-  /** Cancels every open order (of one instrument when given); returns how many. */
+  /** Cancels every open order (of one instrument when given); returns how many cancels were sent. */
   cancelAll(instrument?: string): number;
-  /** Changes price/quantity of an open order (cancel/replace). */
+  /**
+   * Asks the venue to change price/quantity of an acknowledged open order. The order
+   * shows `pending-update` and keeps its old terms (fills in flight apply to them) until
+   * `onOrder` reports `updated` or `update-rejected`.
+   */
   replace(orderId: string, changes: OrderChanges): ModifyResult;
+  /**
+   * An entry with a protective stop and/or profit target: the exits are placed when the
+   * entry fills, sized to what filled, and one cancels (or reduces) the other.
+   */
+  bracket(request: BracketRequest): BracketResult;
+  /** Two orders of the same quantity where a fill of one reduces the other, and a complete fill cancels it. */
+  oco(a: OrderRequest, b: OrderRequest): OcoResult;
   /** Signed position quantity (the only instrument when omitted). */
   position(instrument?: string): number;
   /** Full position snapshot. */
@@ -73,9 +90,11 @@ export interface Context {
 /**
  * A trading strategy: plain callbacks over normalized events. Every callback is optional
  * and synchronous. Market event arguments are reused views: copy fields, never keep them.
- * `onOrder` reports status changes decided by the venue (fills, cancels, expiries,
- * venue rejections), not the immediate outcome of the strategy's own calls, which the
- * call itself returns.
+ * `onOrder` reports every lifecycle event of every order — submitted, accepted, rejected,
+ * triggered, pending-update → updated | update-rejected, pending-cancel → cancelled |
+ * cancel-rejected, partially-filled, filled, expired — in the same order in backtest,
+ * paper and live mode (only the timing differs). It is never called from inside another
+ * callback: events raised meanwhile are delivered when that callback returns.
  */
 export interface Strategy {
   onStart?(ctx: Context): void;
@@ -83,7 +102,7 @@ export interface Strategy {
   onTrade?(trade: TradeView, ctx: Context): void;
   onQuote?(quote: QuoteView, ctx: Context): void;
   onBook?(delta: BookDeltaView, ctx: Context): void;
-  onOrder?(order: Readonly<Order>, ctx: Context): void;
+  onOrder?(event: OrderEvent, ctx: Context): void;
   onFill?(fill: Fill, ctx: Context): void;
   onTimer?(timer: TimerEvent, ctx: Context): void;
   onStop?(ctx: Context): void;

@@ -1,5 +1,6 @@
 import type { BarView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
+import type { OrderEvent } from '../core/order-event.ts';
 import { isOpen, type Order, type Side } from '../core/order.ts';
 import type { TimerEvent } from '../engine/clock.ts';
 import type { Context } from '../engine/strategy.ts';
@@ -155,9 +156,10 @@ export abstract class ExecAlgo {
     return true;
   }
 
-  /** Status changes of orders (cancels confirmed by the venue reach the algorithm here). */
-  handleOrder(order: Readonly<Order>, ctx: Context): void {
-    if (this.children.has(order.id) && order.status === 'cancelled' && !this.finished) this.onChildCancelled(order, ctx);
+  /** Order events: a child that ends unfilled (cancelled, expired, rejected by the venue) reaches the algorithm here. */
+  handleOrder(e: OrderEvent, ctx: Context): void {
+    const ended = e.kind === 'cancelled' || e.kind === 'expired' || e.kind === 'rejected';
+    if (ended && this.children.has(e.order.id) && !this.finished) this.onChildCancelled(e.order, ctx);
   }
 
   get done(): boolean {
@@ -204,8 +206,8 @@ export class Executor {
     for (const a of this.algos) a.handleBar(bar);
   }
 
-  onOrder(order: Readonly<Order>, ctx: Context): void {
-    for (const a of this.algos) a.handleOrder(order, ctx);
+  onOrder(event: OrderEvent, ctx: Context): void {
+    for (const a of this.algos) a.handleOrder(event, ctx);
   }
 
   onFill(fill: Fill, ctx: Context): void {

@@ -1,20 +1,22 @@
 import { Liquidity } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
-import { OrderStatus, OrderType, RejectReason, Side, TimeInForce, type Order, type OrderChanges } from '../core/order.ts';
-import type { Clock } from '../engine/clock.ts';
-import type { ExecutionClient, OrderEventSink, Refusal } from '../engine/execution-client.ts';
+import { OrderStatus, OrderType, RejectReason, Side, TimeInForce, type Order, type OrderSnapshot } from '../core/order.ts';
+import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCapabilities, VenueEvent } from '../engine/execution-client.ts';
 import type { Logger } from '../engine/logger.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
+import { ccxtCapabilities, ccxtOrderArgs, type CcxtCapabilitySource } from './ccxt-capabilities.ts';
+import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
 
 /** The ccxt calls live order routing uses. */
-export interface CcxtTrading {
+export interface CcxtTrading extends CcxtCapabilitySource {
   createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
-  editOrder(id: string, symbol: string, type: string, side: string, amount?: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
-  cancelOrder(id: string, symbol: string): Promise<CcxtOrder>;
-  fetchOrder(id: string, symbol: string): Promise<CcxtOrder>;
+  cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
   fetchOpenOrders(symbol: string): Promise<CcxtOrder[]>;
   /** ccxt.pro private order stream (the exchange's user-data stream), when the client has it. */
   watchOrders?(symbol: string): Promise<CcxtOrder[]>;
+  /** ccxt options (Binance: `recvWindow`, how late a signed request may still be accepted). */
+  options?: Record<string, unknown>;
 }
 
 /** The fields of a ccxt order we read. */
@@ -29,63 +31,104 @@ export interface CcxtOrder {
   filled?: number;
   average?: number;
   cost?: number;
+  triggerPrice?: number;
   /** Cumulative fee of the order (ccxt sums the executions it saw); currency base or quote. */
   fee?: { cost?: number; currency?: string };
   postOnly?: boolean;
+  /** The exchange's raw order (Binance REST `isWorking`, stream `w`: a stop has triggered). */
+  info?: Record<string, unknown>;
+}
+
+/** One exchange order behind an engine order (a replace makes a new one). */
+interface Leg {
+  readonly clientId: string;
+  exchangeId: string | null;
+  /** Cumulative quantity, cost and fee (quote currency) already reported. */
+  filled: number;
+  cost: number;
+  fee: number;
+  /** Ended at the exchange. */
+  final: boolean;
+  /** ccxt status it ended with (closed, canceled, expired, rejected). */
+  endStatus: string;
 }
 
 interface Tracked {
-  order: Order;
-  exchangeId: string | null;
-  /** Filled quantity and cost already reported to the engine. */
-  reported: number;
-  reportedCost: number;
-  /** Cumulative fee already reported (quote currency). */
-  reportedFee: number;
-  cancelRequested: boolean;
+  readonly id: string;
+  snap: OrderSnapshot;
+  readonly legs: Leg[];
+  acked: boolean;
+  triggered: boolean;
+  /** A cancel was asked before the exchange id was known: sent as soon as it is. */
+  cancelWanted: boolean;
+  /** A replace is replacing the current leg: its end is not the order's end. */
+  replacing: boolean;
+  done: boolean;
 }
 
+export interface CcxtExecutionOptions {
+  /** REST polling period while no private stream is up (ms, default 100). */
+  pollMillis?: number;
+  /** REST polling period while the stream is up: the safety net (ms, default 2,000). */
+  streamPollMillis?: number;
+  /** Attempts of a cancel before the client reports it could not cancel (default 5). */
+  cancelAttempts?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Live order routing through ccxt: every order gets a client order id (`<prefix><seq>`),
- * is sent asynchronously (the engine sees it accepted at once), retried with the same
- * client id on a network error (the exchange refuses duplicates, so a retry never doubles
- * an order), and followed until it is done — through the exchange's private order stream
- * (ccxt.pro `watchOrders`) when the client has one, with REST polling as the safety net
- * (every `pollMillis` while no stream is up, every `streamPollMillis` while it is). Every
- * update carries cumulative filled quantity and cost, so whichever source reports first,
- * each fill is reported exactly once. The state machine is the engine's: accepted →
- * partially filled → filled | cancelled | rejected.
+ * Live order routing through ccxt, speaking the engine's command/event protocol. Orders go
+ * out as the venue's native types (see `ccxtCapabilities`; the engine emulates the rest)
+ * with the engine's id as client order id, and are followed through the private order
+ * stream (ccxt.pro `watchOrders`) with REST polling as the safety net; every update is
+ * cumulative, so whichever source reports first, each fill is reported once. Failures are
+ * told apart by ccxt's exception classes: a refusal becomes `rejected`, while an unknown
+ * outcome (timeout, lost reply, disconnect) is never resent blindly — the order is looked
+ * up by client id, and sent again only once the venue provably does not have it (Binance:
+ * not found after the request's `recvWindow` has passed, when it could no longer arrive).
+ * A cancel asked before the exchange has acknowledged the order waits for the
+ * acknowledgement and is then sent; it is never dropped. A replace is cancel-then-submit:
+ * the new order is sized from the old one's final filled quantity, so fills racing the
+ * replace can never make the order larger than asked. Errors that are not ccxt's (bugs)
+ * are rethrown, never turned into venue answers.
  */
 export class CcxtExecution implements ExecutionClient {
+  readonly capabilities: VenueCapabilities;
   private sink!: OrderEventSink;
-  private readonly tracked = new Map<Order, Tracked>();
+  private readonly byId = new Map<string, Tracked>();
+  private readonly byExchangeId = new Map<string, [Tracked, Leg]>();
+  private readonly byClientId = new Map<string, [Tracked, Leg]>();
   private readonly inflight = new Set<Promise<unknown>>();
   private timer: ReturnType<typeof setInterval> | null = null;
-  private readonly byExchangeId = new Map<string, Tracked>();
   private streaming = false;
+  private closed = false;
+  private polling = false;
+  private lastPoll = 0;
+  private readonly base: string;
+  private readonly o: Required<CcxtExecutionOptions>;
   /** True while the private order stream delivers. */
   streamUp = false;
   /** Order updates taken from the stream / from REST polls (for tests and diagnostics). */
   readonly updates = { stream: 0, poll: 0 };
-  private lastPoll = 0;
-  private readonly base: string;
+  /** Orders whose outcome was still unknown when the client closed. */
+  readonly unresolved = new Set<string>();
 
   constructor(
     private readonly ex: CcxtTrading,
     private readonly symbol: string,
     private readonly instrument: Instrument,
-    private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly pollMillis = 100,
-    private readonly retries = 3,
-    private readonly streamPollMillis = 2000,
+    options: CcxtExecutionOptions = {},
   ) {
     this.base = symbol.split('/')[0];
+    this.capabilities = ccxtCapabilities(ex, symbol);
+    this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, ...options };
   }
 
   bind(sink: OrderEventSink, _account: Portfolio): void {
     this.sink = sink;
-    this.timer = setInterval(() => this.poll(), this.pollMillis);
+    this.timer = setInterval(() => this.poll(), this.o.pollMillis);
     this.timer.unref?.();
     if (this.ex.watchOrders) {
       this.streaming = true;
@@ -93,12 +136,227 @@ export class CcxtExecution implements ExecutionClient {
     }
   }
 
-  /** Follows an order that already rests at the exchange (reconciliation). */
+  /** Follows an order that already rests at the exchange (start-up reconciliation). */
   track(order: Order, exchangeId: string, filled: number): void {
-    const t: Tracked = { order, exchangeId, reported: filled, reportedCost: 0, reportedFee: 0, cancelRequested: false };
-    this.tracked.set(order, t);
-    this.byExchangeId.set(exchangeId, t);
+    const leg: Leg = { clientId: order.id, exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), fee: 0, final: false, endStatus: '' };
+    const t: Tracked = { id: order.id, snap: { ...order }, legs: [leg], acked: true, triggered: false, cancelWanted: false, replacing: false, done: false };
+    this.byId.set(t.id, t);
+    this.byExchangeId.set(exchangeId, [t, leg]);
+    this.byClientId.set(leg.clientId, [t, leg]);
   }
+
+  submit(order: OrderSnapshot): Refusal | null {
+    if (!this.capabilities.orderTypes.has(order.type)) return { reason: RejectReason.unsupportedOrderType, message: `${this.symbol}: the venue does not accept ${order.type} orders` };
+    const leg = this.newLeg(order.id);
+    const t: Tracked = { id: order.id, snap: order, legs: [leg], acked: false, triggered: false, cancelWanted: false, replacing: false, done: false };
+    this.byId.set(t.id, t);
+    this.byClientId.set(leg.clientId, [t, leg]);
+    this.run(async () => { await this.place(t, leg, order.qty); });
+    return null;
+  }
+
+  cancel(orderId: string): void {
+    const t = this.byId.get(orderId);
+    if (t === undefined || t.done) {
+      this.emit({ kind: 'cancel-rejected', orderId, reason: RejectReason.tooLate });
+      return;
+    }
+    if (this.current(t).exchangeId === null || t.replacing) {
+      t.cancelWanted = true;
+      return;
+    }
+    this.run(() => this.cancelNow(t));
+  }
+
+  replace(orderId: string, terms: OrderAmendment): Refusal | null {
+    const t = this.byId.get(orderId);
+    if (t === undefined || t.done || this.current(t).exchangeId === null) {
+      this.emit({ kind: 'update-rejected', orderId, reason: t === undefined || t.done ? RejectReason.tooLate : RejectReason.notAcknowledged });
+      return null;
+    }
+    t.replacing = true;
+    this.run(() => this.replaceNow(t, terms));
+    return null;
+  }
+
+  /** Re-reads an order from the venue (the engine saw an event it could not apply). */
+  reconcile(orderId: string): void {
+    const t = this.byId.get(orderId);
+    if (t) this.run(() => this.refresh(t, this.current(t)));
+  }
+
+  /** Waits until every request in flight is answered and no followed order is open, or `timeoutMs` passed; returns the ids still open. */
+  async settle(timeoutMs: number): Promise<string[]> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      await Promise.allSettled([...this.inflight]);
+      const open = [...this.byId.values()].filter((t) => !t.done);
+      if (open.length === 0 && this.inflight.size === 0) return [];
+      await Promise.allSettled(open.map((t) => this.refresh(t, this.current(t))));
+      await sleep(20);
+    }
+    return [...this.byId.values()].filter((t) => !t.done).map((t) => t.id);
+  }
+
+  /** Waits for every request in flight, takes a last look at every order, then stops polling and streaming. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.streaming = false;
+    this.streamUp = false;
+    this.closed = true;
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.byId.values()].filter((t) => !t.done).map((t) => this.refresh(t, this.current(t))));
+  }
+
+  // ---- placing ------------------------------------------------------------------------
+
+  private newLeg(clientId: string): Leg {
+    return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, final: false, endStatus: '' };
+  }
+
+  private current(t: Tracked): Leg {
+    return t.legs[t.legs.length - 1];
+  }
+
+  /** Sends a leg; an unknown outcome is resolved by client id. Returns true when the leg is at the exchange. */
+  private async place(t: Tracked, leg: Leg, qty: number): Promise<boolean> {
+    const sentAt = Date.now();
+    const a = ccxtOrderArgs(t.snap, leg.clientId);
+    try {
+      this.placed(t, leg, await this.ex.createOrder(this.symbol, a.type, t.snap.side, qty, a.price, a.params));
+      return true;
+    } catch (e) {
+      const f = this.classify(e);
+      if (f === CcxtFailure.unknown || f === CcxtFailure.duplicate) {
+        this.log.warn('order outcome unknown; looking it up by client id', { id: leg.clientId, error: ccxtMessage(e) });
+        return this.resolve(t, leg, qty, sentAt);
+      }
+      this.refused(t, f, e);
+      return false;
+    }
+  }
+
+  /**
+   * Finds out whether the exchange has the leg: adopts it when found; sends it again only
+   * when it is not found after the latest moment the first request could still have
+   * arrived (`recvWindow` after it was signed, plus a margin for clock skew).
+   */
+  private async resolve(t: Tracked, leg: Leg, qty: number, sentAt: number): Promise<boolean> {
+    const deadline = sentAt + Number(this.ex.options?.recvWindow ?? 5000) + 1000;
+    for (let wait = 50; !this.closed; wait = Math.min(wait * 2, 1000)) {
+      try {
+        this.placed(t, leg, await this.ex.fetchOrder(undefined, this.symbol, { origClientOrderId: leg.clientId }));
+        return true;
+      } catch (e) {
+        const f = this.classify(e);
+        if (f === CcxtFailure.notFound && Date.now() > deadline) {
+          this.log.warn('order provably not at the exchange; sending it again with the same client id', { id: leg.clientId });
+          return this.place(t, leg, qty);
+        }
+      }
+      await sleep(wait);
+    }
+    this.unresolved.add(t.id);
+    this.log.error('order outcome still unknown at shutdown', { id: leg.clientId });
+    return false;
+  }
+
+  private placed(t: Tracked, leg: Leg, r: CcxtOrder): void {
+    leg.exchangeId = r.id;
+    this.byExchangeId.set(r.id, [t, leg]);
+    this.byClientId.set(leg.clientId, [t, leg]);
+    if (!t.acked) {
+      t.acked = true;
+      this.emit({ kind: 'accepted', orderId: t.id });
+    }
+    this.apply(t, leg, r);
+    if (t.cancelWanted && !t.done && !t.replacing) {
+      t.cancelWanted = false;
+      this.run(() => this.cancelNow(t));
+    }
+  }
+
+  private refused(t: Tracked, f: CcxtFailure, e: unknown): void {
+    const reason = f === CcxtFailure.insufficientFunds ? RejectReason.insufficientCash
+      : f === CcxtFailure.wouldTakeOrTrigger ? (t.snap.postOnly ? RejectReason.postOnlyWouldCross : 'stop-would-trigger-immediately')
+        : `${RejectReason.venue}: ${ccxtMessage(e)}`;
+    this.finish(t, { kind: 'rejected', orderId: t.id, reason });
+  }
+
+  // ---- cancelling and replacing ----------------------------------------------------------
+
+  private async cancelNow(t: Tracked): Promise<void> {
+    const outcome = await this.cancelLeg(t, this.current(t));
+    if (outcome === 'finished') this.emit({ kind: 'cancel-rejected', orderId: t.id, reason: RejectReason.tooLate });
+    else if (outcome === 'failed') this.emit({ kind: 'cancel-rejected', orderId: t.id, reason: `${RejectReason.venue}: could not cancel after ${this.o.cancelAttempts} attempts` });
+  }
+
+  /**
+   * Cancels the current leg and learns its final fills: `cancelled`, `finished` (it
+   * ended by itself first: filled or expired), or `failed` (no answer after the attempts;
+   * it may still rest, and polling keeps following it).
+   */
+  private async cancelLeg(t: Tracked, leg: Leg): Promise<'cancelled' | 'finished' | 'failed'> {
+    for (let attempt = 0; attempt < this.o.cancelAttempts; attempt++) {
+      if (t.done || leg.final) return 'finished';
+      try {
+        const r = await this.ex.cancelOrder(leg.exchangeId!, this.symbol);
+        this.apply(t, leg, r);
+        return r.status === 'canceled' ? 'cancelled' : 'finished';
+      } catch (e) {
+        const f = this.classify(e);
+        if (f !== CcxtFailure.unknown) await this.refresh(t, leg); // refused or not found: it may have ended
+        else await sleep(50 * 2 ** attempt);
+      }
+    }
+    return t.done || leg.final ? 'finished' : 'failed';
+  }
+
+  private async replaceNow(t: Tracked, terms: OrderAmendment): Promise<void> {
+    const outcome = await this.cancelLeg(t, this.current(t));
+    if (outcome !== 'cancelled') {
+      t.replacing = false;
+      if (outcome === 'failed') this.emit({ kind: 'update-rejected', orderId: t.id, reason: `${RejectReason.venue}: the old order could not be cancelled` });
+      else if (!t.done) this.finishFromLeg(t);
+      else this.emit({ kind: 'update-rejected', orderId: t.id, reason: RejectReason.tooLate });
+      if (t.cancelWanted && !t.done) {
+        t.cancelWanted = false;
+        await this.cancelNow(t);
+      }
+      return;
+    }
+    const filled = t.legs.reduce((n, l) => n + l.filled, 0);
+    if (terms.qty - filled <= 1e-12) {
+      this.finish(t, { kind: 'cancelled', orderId: t.id, reason: 'replaced at or below the filled quantity' });
+      return;
+    }
+    t.snap = Object.freeze({ ...t.snap, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
+    const leg = this.newLeg(`${t.id}.${t.legs.length}`);
+    t.legs.push(leg);
+    this.byClientId.delete(leg.clientId); // known only once the exchange answers: no stream update before `updated`
+    const a = ccxtOrderArgs(t.snap, leg.clientId);
+    try {
+      const r = await this.ex.createOrder(this.symbol, a.type, t.snap.side, terms.qty - filled, a.price, a.params);
+      this.replaced(t, terms);
+      this.placed(t, leg, r);
+    } catch (e) {
+      const f = this.classify(e);
+      if (f === CcxtFailure.unknown || f === CcxtFailure.duplicate) {
+        this.replaced(t, terms);
+        await this.resolve(t, leg, terms.qty - filled, Date.now());
+        return;
+      }
+      this.finish(t, { kind: 'cancelled', orderId: t.id, reason: `replace refused after the old order was cancelled: ${ccxtMessage(e)}` });
+    }
+  }
+
+  private replaced(t: Tracked, terms: OrderAmendment): void {
+    t.replacing = false;
+    this.emit({ kind: 'updated', orderId: t.id, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
+  }
+
+  // ---- following orders -----------------------------------------------------------------
 
   /** Reads the private order stream until closed; reconnects with backoff (polling covers the gap). */
   private async streamOrders(): Promise<void> {
@@ -111,196 +369,134 @@ export class CcxtExecution implements ExecutionClient {
         this.streamUp = true;
         backoff = 100;
         for (const r of updates) {
-          const t = this.byExchangeId.get(r.id) ?? this.findByClientId(r.clientOrderId);
-          if (t === undefined) continue;
-          if (t.exchangeId === null) { t.exchangeId = r.id; this.byExchangeId.set(r.id, t); }
+          const hit = this.byExchangeId.get(r.id) ?? (r.clientOrderId !== undefined ? this.byClientId.get(r.clientOrderId) : undefined);
+          if (hit === undefined || hit[1].exchangeId === null) continue;
           this.updates.stream++;
-          this.apply(t, r);
+          this.apply(hit[0], hit[1], r);
         }
       } catch (e) {
         if (!this.streaming) return;
-        if (this.streamUp) this.log.warn('private order stream lost; polling until it is back', { error: String(e).slice(0, 200) });
+        if (this.classify(e) === null) throw e;
+        if (this.streamUp) this.log.warn('private order stream lost; polling until it is back', { error: ccxtMessage(e) });
         this.streamUp = false;
-        await new Promise((r) => setTimeout(r, backoff));
+        await sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
     }
   }
 
-  private findByClientId(id: string | undefined): Tracked | undefined {
-    if (id === undefined) return undefined;
-    for (const t of this.tracked.values()) if (t.order.id === id) return t;
-    return undefined;
-  }
-
-  submit(order: Order): Refusal | null {
-    const t: Tracked = { order, exchangeId: null, reported: 0, reportedCost: 0, reportedFee: 0, cancelRequested: false };
-    this.tracked.set(order, t);
-    const params: Record<string, unknown> = { clientOrderId: order.id };
-    if (order.postOnly) params.postOnly = true;
-    if (order.tif === TimeInForce.IOC || order.tif === TimeInForce.FOK) params.timeInForce = order.tif;
-    const type = order.type === OrderType.market ? 'market' : 'limit';
-    this.run(async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const r = await this.ex.createOrder(this.symbol, type, order.side, order.qty, type === 'limit' ? order.price : undefined, params);
-          t.exchangeId = r.id;
-          this.byExchangeId.set(r.id, t);
-          this.apply(t, r);
-          return;
-        } catch (e) {
-          const name = (e as Error).constructor?.name ?? '';
-          if (/Network|RequestTimeout|ExchangeNotAvailable/.test(name) && attempt < this.retries) {
-            this.log.warn('order request failed; retrying with the same client id', { id: order.id, error: String(e) });
-            continue;
-          }
-          if (/Duplicate/i.test(String(e))) return; // an earlier attempt did arrive: polling finds it by client id
-          this.tracked.delete(order);
-          this.sink.statusChanged(order, OrderStatus.rejected, /insufficient/i.test(String(e)) ? RejectReason.insufficientCash : String(e).slice(0, 200));
-          return;
-        }
-      }
-    });
-    return null;
-  }
-
-  cancel(order: Order): 'pending' {
-    const t = this.tracked.get(order);
-    if (t) t.cancelRequested = true;
-    this.run(async () => {
-      for (let k = 0; k < 50 && t && t.exchangeId === null && this.tracked.has(order); k++) await new Promise((r) => setTimeout(r, 10));
-      if (!t || t.exchangeId === null || !this.tracked.has(order)) return;
-      try {
-        this.apply(t, await this.ex.cancelOrder(t.exchangeId, this.symbol));
-      } catch (e) {
-        this.log.warn('cancel failed (already done?)', { id: order.id, error: String(e) });
-        await this.refresh(t);
-      }
-    });
-    return 'pending';
-  }
-
-  /**
-   * Replaces an unfilled order through ccxt's editOrder (Binance spot: cancel-replace, a new
-   * exchange order id; queue priority is lost as on the venue). Partly filled orders are
-   * refused: cancel and submit instead.
-   */
-  replace(order: Order, changes: OrderChanges): Refusal | null {
-    const t = this.tracked.get(order);
-    if (!t || t.reported > 0 || order.filledQty > 0) {
-      return { reason: RejectReason.notOpen, message: 'only unfilled open orders can be replaced live: cancel and submit a new order' };
-    }
-    const qty = changes.qty ?? order.qty;
-    const price = changes.price ?? order.price;
-    this.run(async () => {
-      for (let k = 0; k < 50 && t.exchangeId === null && this.tracked.has(order); k++) await new Promise((r) => setTimeout(r, 10));
-      if (t.exchangeId === null || !this.tracked.has(order)) return;
-      try {
-        const r = await this.ex.editOrder(t.exchangeId, this.symbol, order.type === OrderType.market ? 'market' : 'limit', order.side, qty, price, {
-          newClientOrderId: `${order.id}r${Date.now().toString(36)}`,
-        });
-        t.exchangeId = r.id;
-        this.byExchangeId.set(r.id, t);
-        this.apply(t, r);
-      } catch (e) {
-        this.log.warn('replace failed; the order is left as it was at the exchange', { id: order.id, error: String(e) });
-        await this.refresh(t);
-      }
-    });
-    return null;
-  }
-
-  /**
-   * Cancels every order this session still follows at the exchange, including ones whose
-   * submit was in flight (it waits for them first), and confirms each outcome.
-   */
-  async cancelAll(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
-    await Promise.allSettled([...this.tracked.values()].filter((t) => t.exchangeId !== null).map(async (t) => {
-      try {
-        this.apply(t, await this.ex.cancelOrder(t.exchangeId!, this.symbol));
-      } catch {
-        await this.refresh(t);
-      }
-    }));
-  }
-
-  /** Waits for every request in flight, takes a last look at every order, then stops polling. */
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.streaming = false;
-    this.streamUp = false;
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
-    await Promise.allSettled([...this.tracked.values()].map((t) => this.refresh(t)));
-  }
-
-  private run(fn: () => Promise<void>): void {
-    const p = fn().finally(() => this.inflight.delete(p));
-    this.inflight.add(p);
-  }
-
-  private polling = false;
-
-  /** One status round over the orders still open (skipped while the previous round runs). */
+  /** One status round over the legs still open (skipped while the previous round runs). */
   private poll(): void {
     if (this.polling) return;
     const now = Date.now();
-    if (this.streamUp && now - this.lastPoll < this.streamPollMillis) return;
+    if (this.streamUp && now - this.lastPoll < this.o.streamPollMillis) return;
     this.lastPoll = now;
     this.polling = true;
-    const round = [...this.tracked.values()].filter((t) => t.exchangeId !== null).map((t) => this.refresh(t));
+    const round: Promise<void>[] = [];
+    for (const t of this.byId.values()) for (const leg of t.legs) if (!leg.final && leg.exchangeId !== null) round.push(this.refresh(t, leg));
     this.run(() => Promise.allSettled(round).then(() => { this.polling = false; }));
   }
 
-  private async refresh(t: Tracked): Promise<void> {
-    if (t.exchangeId === null || !this.tracked.has(t.order)) return;
+  private async refresh(t: Tracked, leg: Leg): Promise<void> {
+    if (leg.exchangeId === null || leg.final) return;
     try {
-      const r = await this.ex.fetchOrder(t.exchangeId, this.symbol);
+      const r = await this.ex.fetchOrder(leg.exchangeId, this.symbol);
       this.updates.poll++;
-      this.apply(t, r);
+      this.apply(t, leg, r);
     } catch (e) {
-      this.log.warn('order status poll failed', { id: t.order.id, error: String(e) });
+      if (this.classify(e) === null) throw e;
+      this.log.warn('order status poll failed', { id: leg.clientId, error: ccxtMessage(e) });
     }
   }
 
-  /** Reports what changed since the last look: new fills, then a final status. */
-  private apply(t: Tracked, r: CcxtOrder): void {
-    if (!this.tracked.has(t.order)) return;
+  /** Reports what changed on a leg since the last look: trigger, new fills, then its end. */
+  private apply(t: Tracked, leg: Leg, r: CcxtOrder): void {
+    if (leg.final) return;
     const filled = r.filled ?? 0;
-    if (filled > t.reported + 1e-12) {
-      const qty = filled - t.reported;
-      // The price of the new part: total cost minus what was already reported.
-      const cost = r.cost ?? filled * (r.average ?? r.price ?? Number.NaN);
-      const price = t.reported > 0 && cost > t.reportedCost ? (cost - t.reportedCost) / qty : r.average ?? r.price ?? cost / filled;
-      t.reportedCost = cost;
-      // Cumulative fee in quote currency (Binance may charge in the base asset) minus what was reported.
-      const cumFee = r.fee?.cost !== undefined ? r.fee.cost * (r.fee.currency === this.base ? price : 1) : t.reportedFee;
-      const fee = cumFee - t.reportedFee;
-      t.reportedFee = cumFee;
-      t.reported = filled;
-      this.sink.fillReceived(t.order, price, qty, fee, r.type === 'market' ? Liquidity.taker : Liquidity.maker);
+    const stopType = t.snap.type === OrderType.stop || t.snap.type === OrderType.stopLimit;
+    if (stopType && !t.triggered && !t.done && (filled > 0 || r.info?.isWorking === true || r.info?.w === true)) {
+      t.triggered = true;
+      this.emit({ kind: 'triggered', orderId: t.id });
     }
-    if (r.status === 'canceled' || r.status === 'expired' || r.status === 'rejected') {
-      this.forget(t);
-      if (t.order.status !== OrderStatus.filled) this.sink.statusChanged(t.order, r.status === 'canceled' ? OrderStatus.cancelled : r.status === 'expired' ? OrderStatus.expired : OrderStatus.rejected, r.status);
-    } else if (r.status === 'closed') {
-      this.forget(t);
-    }
+    if (filled > leg.filled + 1e-12) this.reportFill(t, leg, r, filled);
+    const s = r.status;
+    if (s !== 'closed' && s !== 'canceled' && s !== 'expired' && s !== 'rejected') return;
+    leg.final = true;
+    leg.endStatus = s;
+    this.byExchangeId.delete(leg.exchangeId!);
+    if (!t.replacing && !t.done) this.finishFromLeg(t);
   }
 
-  private forget(t: Tracked): void {
-    this.tracked.delete(t.order);
-    if (t.exchangeId !== null) this.byExchangeId.delete(t.exchangeId);
+  private reportFill(t: Tracked, leg: Leg, r: CcxtOrder, filled: number): void {
+    const qty = filled - leg.filled;
+    const cost = r.cost ?? filled * (r.average ?? r.price ?? Number.NaN);
+    const price = leg.filled > 0 && cost > leg.cost ? (cost - leg.cost) / qty : r.average ?? r.price ?? cost / filled;
+    // Cumulative fee in quote currency (Binance may charge in the base asset) minus what was reported.
+    const cumFee = r.fee?.cost !== undefined ? r.fee.cost * (r.fee.currency === this.base ? price : 1) : leg.fee;
+    const fee = cumFee - leg.fee;
+    leg.cost = cost;
+    leg.fee = cumFee;
+    leg.filled = filled;
+    const maker = typeof r.info?.m === 'boolean' ? r.info.m : r.type !== 'market';
+    this.emit({ kind: 'fill', orderId: t.id, price, qty, fee, liquidity: maker ? Liquidity.maker : Liquidity.taker });
+  }
+
+  /** The order ends as its current leg did (a fill completes it by itself). */
+  private finishFromLeg(t: Tracked): void {
+    const filled = t.legs.reduce((n, l) => n + l.filled, 0);
+    if (filled >= t.snap.qty - 1e-12) {
+      this.finish(t, null);
+      return;
+    }
+    const status = this.current(t).endStatus;
+    if (status === 'closed' || status === '') return; // not filled as far as we know: a later look reports the rest
+    const reason = status === 'canceled' ? 'cancelled' : status;
+    if (status === 'expired') this.finish(t, { kind: 'expired', orderId: t.id, reason });
+    else if (status === 'rejected') this.finish(t, { kind: 'rejected', orderId: t.id, reason });
+    else this.finish(t, { kind: 'cancelled', orderId: t.id, reason });
+  }
+
+  private finish(t: Tracked, event: VenueEvent | null): void {
+    t.done = true;
+    t.replacing = false;
+    this.byId.delete(t.id);
+    for (const l of t.legs) {
+      this.byClientId.delete(l.clientId);
+      if (l.exchangeId !== null) this.byExchangeId.delete(l.exchangeId);
+    }
+    if (event) this.emit(event);
+  }
+
+  private emit(e: VenueEvent): void {
+    this.sink.onVenueEvent(e);
+  }
+
+  /** Classifies a ccxt error; anything else is a bug and is rethrown. */
+  private classify(e: unknown): CcxtFailure {
+    const f = classifyCcxtError(e);
+    if (f === null) throw e;
+    return f;
+  }
+
+  private run(fn: () => Promise<unknown>): void {
+    const p = fn().catch((e: unknown) => {
+      // Not a venue answer: a bug in Lockstep. Fail loudly, outside this promise chain.
+      this.log.error('live order routing failed with an internal error', { error: String(e) });
+      setImmediate(() => { throw e; });
+    }).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
   }
 }
 
 /** An engine order object for an order found open at the exchange (reconciliation). */
 export function orderFromExchange(r: CcxtOrder, instrument: Instrument, now: number): Order {
+  const type = String(r.type ?? 'limit').toLowerCase();
+  const stopLimit = type.includes('stop') || type.includes('take_profit');
   return {
     id: r.clientOrderId ?? `ex-${r.id}`, instrumentId: instrument.id, side: r.side === 'sell' ? Side.sell : Side.buy,
-    type: r.type === 'market' ? OrderType.market : OrderType.limit, tif: TimeInForce.GTC, postOnly: r.postOnly ?? false, reduceOnly: false,
-    qty: r.amount ?? 0, price: r.price ?? Number.NaN, stopPrice: Number.NaN, status: (r.filled ?? 0) > 0 ? OrderStatus.partiallyFilled : OrderStatus.accepted,
-    filledQty: r.filled ?? 0, avgFillPrice: r.average ?? Number.NaN, fees: 0, createdTs: now, updatedTs: now, reason: undefined, tag: 'adopted',
+    type: type === 'market' ? OrderType.market : stopLimit ? OrderType.stopLimit : OrderType.limit, tif: TimeInForce.GTC, postOnly: r.postOnly ?? false, reduceOnly: false,
+    qty: r.amount ?? 0, price: r.price ?? Number.NaN, stopPrice: stopLimit ? r.triggerPrice ?? Number.NaN : Number.NaN,
+    status: (r.filled ?? 0) > 0 ? OrderStatus.partiallyFilled : OrderStatus.accepted,
+    filledQty: r.filled ?? 0, avgFillPrice: r.average ?? Number.NaN, fees: 0, createdTs: now, updatedTs: now, reason: undefined, tag: 'adopted', emulated: [],
   };
 }

@@ -34,7 +34,7 @@ async function session(prefix: string, maxEvents: number, onEngine?: (e: import(
     instrument, cash: 0, fees: makerTakerFee(0, 0.001), maxEvents, record,
     live: {
       orderIdPrefix: prefix,
-      execution: (clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, clock, logger, 50)),
+      execution: (_clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, logger, { pollMillis: 50 })),
       reconcile: async (engine, clock) => {
         await reconcileFromExchange(c as unknown as CcxtAccount, 'BTC/USDT', 'BTC', 'USDT', instrument, engine, exec, clock.now());
         onEngine?.(engine);
@@ -80,7 +80,7 @@ describe('CcxtExecution replace', () => {
     const c = await client();
     const clock = new LiveClock();
     const logger = new MemoryLogger(() => clock.now());
-    const exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, clock, logger, 50);
+    const exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, logger, { pollMillis: 50 });
     let ctx!: import('../engine/strategy.ts').Context;
     const engine = new Engine({ instruments: [instrument], cash: 1e6, venue: exec, clock, logger, orderIdPrefix: 'rp-', strategy: { onStart: (x) => { ctx = x; } } });
     engine.start();
@@ -96,7 +96,7 @@ describe('CcxtExecution replace', () => {
     const open = await c.fetchOpenOrders('BTC/USDT');
     expect(open.filter((o) => String(o.clientOrderId).startsWith('rp-1')).map((o) => o.price)).toEqual([moved]); // old one gone, one order at the new price
     engine.cancelOpenOrders();
-    await exec.cancelAll();
+    await exec.settle(5000);
     await exec.close();
     clock.close();
     await c.close();
@@ -110,12 +110,12 @@ describe('CcxtExecution private order stream', () => {
     const { LiveClock } = await import('./live-clock.ts');
     const clock = new LiveClock();
     const logger = new MemoryLogger(() => clock.now());
-    const exec = new CcxtExecution(exClient, 'BTC/USDT', instrument, clock, logger, 50);
+    const exec = new CcxtExecution(exClient, 'BTC/USDT', instrument, logger, { pollMillis: 50 });
     let ctx!: import('../engine/strategy.ts').Context;
     const engine = new Engine({ instruments: [instrument], cash: 1e6, venue: exec, clock, logger, orderIdPrefix: `ps${Date.now() % 1e6}-`, strategy: { onStart: (x) => { ctx = x; } } });
     engine.start();
     const until = async (cond: () => boolean) => { for (let k = 0; k < 250 && !cond(); k++) await new Promise((s) => setTimeout(s, 20)); };
-    const stop = async () => { await exec.cancelAll(); await exec.close(); clock.close(); };
+    const stop = async () => { engine.cancelOpenOrders(); await exec.settle(5000); await exec.close(); clock.close(); };
     return { exec, engine, ctx: () => ctx, until, logger, stop };
   }
 

@@ -66,7 +66,7 @@ export interface PaperSessionOptions {
    * venue before the strategy starts (open orders, balances).
    */
   live?: {
-    execution: (clock: LiveClock, logger: MemoryLogger) => ExecutionClient & { close(): Promise<void>; cancelAll?(): Promise<void> };
+    execution: (clock: LiveClock, logger: MemoryLogger) => ExecutionClient & { close(): Promise<void>; settle(timeoutMs: number): Promise<string[]> };
     reconcile?: (engine: Engine, clock: LiveClock) => Promise<void>;
     /** Client order id prefix, unique per session (ids stay unique across restarts). */
     orderIdPrefix: string;
@@ -122,7 +122,7 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   const venue = live ?? new L2Venue({ instruments: [o.instrument], clock, fees: o.fees, latency: o.latency ?? constantLatency(0, 0), queue: o.queue ?? riskAverseQueue });
   const engine = new Engine({
     instruments: [o.instrument], cash: o.cash, strategy: o.strategy.create(o.params as never), venue, clock, logger,
-    ...(o.live ? { orderIdPrefix: o.live.orderIdPrefix } : {}),
+    ...(o.live ? { orderIdPrefix: o.live.orderIdPrefix, onIllegalOrderEvent: 'log' as const } : {}),
     books: new L2BookKeeper(1, 'ignore'), equityIntervalMicros: 1_000_000, ...(o.risk ? { risk: new RiskEngine(o.risk) } : {}),
   });
   clock.onWake = (now) => engine.advanceClock(now);
@@ -291,7 +291,10 @@ export async function runPaperSession(o: PaperSessionOptions): Promise<PaperSess
   }
   if (o.live?.cancelAtEnd) {
     engine.cancelOpenOrders();
-    await live?.cancelAll?.();
+    const open = (await live?.settle(5000)) ?? [];
+    if (open.length > 0) logger.error('orders still open at the exchange after the end-of-session cancel', { orders: open });
+  } else if (live) {
+    await live.settle(1000);
   }
   await live?.close();
   clock.close();

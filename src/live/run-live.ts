@@ -94,7 +94,7 @@ export async function runLive(o: LiveOptions): Promise<LiveSummary> {
       ...(o.mode === 'live' ? {
         live: {
           orderIdPrefix: `ls${Date.now().toString(36)}-`,
-          execution: (clock, logger) => (exec = new CcxtExecution(exchange as unknown as CcxtTrading, o.symbol, instrument, clock, logger)),
+          execution: (_clock, logger) => (exec = new CcxtExecution(exchange as unknown as CcxtTrading, o.symbol, instrument, logger)),
           reconcile: async (engine, clock) => { await reconcileFromExchange(exchange as unknown as CcxtAccount, o.symbol, baseAsset, quoteAsset, instrument, engine, exec!, clock.now()); },
           cancelAtEnd: !o.keepOrders,
         },

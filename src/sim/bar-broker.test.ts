@@ -49,15 +49,15 @@ describe('BarBroker fill rules (hand-checked)', () => {
     expect(late.r.orders[0].status).toBe('triggered');
   });
 
-  it('caps fills at the bar-volume share: GTC continues, IOC cancels the rest, FOK kills', async () => {
+  it('caps fills at the bar-volume share: GTC continues, IOC and FOK expire with what is left', async () => {
     const cfg = { maxVolumeShare: 0.1, cash: 100_000 };
     expect((await one({ side: 'buy', qty: 150 }, 0, cfg)).fills).toEqual([[103, 100, 'taker', 1], [99, 50, 'taker', 2]]);
     const ioc = await one({ side: 'buy', qty: 150, tif: 'IOC' }, 0, cfg);
     expect(ioc.fills).toEqual([[103, 100, 'taker', 1]]);
-    expect(ioc.r.orders[0]).toMatchObject({ status: 'cancelled', filledQty: 100 });
+    expect(ioc.r.orders[0]).toMatchObject({ status: 'expired', filledQty: 100, reason: 'immediate-or-cancel remainder' });
     const fok = await one({ side: 'buy', qty: 150, tif: 'FOK' }, 0, cfg);
     expect(fok.fills).toEqual([]);
-    expect(fok.r.orders[0].status).toBe('cancelled');
+    expect(fok.r.orders[0]).toMatchObject({ status: 'expired', reason: 'fill-or-kill not filled' });
     expect((await one({ side: 'buy', qty: 100, tif: 'FOK' }, 0, cfg)).fills).toEqual([[103, 100, 'taker', 1]]);
   });
 
@@ -68,8 +68,11 @@ describe('BarBroker fill rules (hand-checked)', () => {
   });
 
   it('rejects post-only orders that would cross and fills the rest as maker', async () => {
+    // The venue refuses it (an event), not the engine: the submit itself went out.
     const crossing = await one({ side: 'buy', qty: 1, type: 'limit', price: 102, postOnly: true });
-    expect(crossing.res).toMatchObject({ ok: false, reason: 'post-only-would-cross' });
+    expect(crossing.res.ok).toBe(true);
+    expect(crossing.r.orders[0]).toMatchObject({ status: 'rejected', reason: 'post-only-would-cross' });
+    expect(crossing.fills).toEqual([]);
     expect((await one({ side: 'buy', qty: 1, type: 'limit', price: 101, postOnly: true })).fills).toEqual([[101, 1, 'maker', 1]]);
   });
 
@@ -81,12 +84,18 @@ describe('BarBroker fill rules (hand-checked)', () => {
     expect((await one({ side: 'buy', qty: 1, price: 100 })).res).toMatchObject({ ok: false, reason: 'invalid-price' });
   });
 
-  it('trims reduce-only orders to the position', async () => {
+  it('refuses reduce-only orders larger than the position; trims them when the position shrank meanwhile', async () => {
     const r = await runScripted(BARS, (i, _b, ctx) => {
       if (i === 0) ctx.buy(2);
-      if (i === 1) expect(ctx.sell(5, { reduceOnly: true }).ok).toBe(true);
+      if (i === 1) {
+        expect(ctx.sell(5, { reduceOnly: true })).toMatchObject({ ok: false, reason: 'reduce-only-would-increase' });
+        expect(ctx.sell(1).ok).toBe(true); // fills first at bar 2's open, leaving 1
+        expect(ctx.sell(2, { reduceOnly: true }).ok).toBe(true); // then only 1 can reduce
+      }
     });
-    expect(r.fills.map((f) => [f.side, f.qty, f.price])).toEqual([['buy', 2, 103], ['sell', 2, 99]]);
+    // bar 1 open 103 (buy 2); bar 2 open 99: the plain sell of 1, then the reduce-only trimmed to the 1 left.
+    expect(r.fills.map((f) => [f.side, f.qty, f.price])).toEqual([['buy', 2, 103], ['sell', 1, 99], ['sell', 1, 99]]);
+    expect(r.orders[2]).toMatchObject({ status: 'cancelled', filledQty: 1, reason: 'reduce-only-would-increase' });
   });
 
   it('refuses fills the cash cannot pay for', async () => {
@@ -99,27 +108,40 @@ describe('BarBroker fill rules (hand-checked)', () => {
     const r = await runScripted(BARS, (i, _b, ctx) => {
       if (i === 0) ctx.buy(1, { type: 'limit', price: 90 });
       if (i === 0) ctx.buy(1, { type: 'limit', price: 91 });
+      if (i === 0) {
+        // Not acknowledged yet (the broker answers when this callback returns): no replace.
+        expect(ctx.replace(ctx.openOrders()[0].id, { price: 95 })).toMatchObject({ ok: false, reason: 'not-acknowledged' });
+      }
       if (i === 1) {
         const [a, b] = ctx.openOrders();
         expect(ctx.replace(a.id, { price: 100 }).ok).toBe(true);
+        expect(a.status).toBe('pending-update');
         expect(ctx.cancel(b.id).ok).toBe(true);
-        expect(ctx.cancel(b.id)).toMatchObject({ ok: false, reason: 'order-not-open' });
+        expect(b.status).toBe('pending-cancel');
+        expect(ctx.cancel(b.id)).toMatchObject({ ok: false, reason: 'request-pending' });
         expect(ctx.cancel('nope')).toMatchObject({ ok: false, reason: 'unknown-order' });
       }
+      if (i === 2) expect(ctx.cancel('O-2')).toMatchObject({ ok: false, reason: 'order-not-open' }); // cancelled on bar 1
     });
     expect(r.fills.map((f) => f.price)).toEqual([99]);
     expect(r.orders.map((o) => o.status)).toEqual(['filled', 'cancelled']);
   });
 
-  it('reports venue-side changes through onOrder and fills through onFill', async () => {
+  it('reports every lifecycle event through onOrder (after the callback that caused it) and fills through onFill', async () => {
     const seen: string[] = [];
     await runScripted(BARS, (i, _b, ctx) => {
-      if (i === 0) ctx.buy(150, { tif: 'IOC' });
+      if (i === 0) {
+        ctx.buy(150, { tif: 'IOC' });
+        seen.push('buy returned');
+      }
     }, { maxVolumeShare: 0.1, cash: 100_000 }, {
       onFill: (f) => seen.push(`fill ${f.qty}`),
-      onOrder: (o) => seen.push(`order ${o.status}`),
+      onOrder: (e) => seen.push(`order ${e.kind} ${e.status}`),
     });
-    expect(seen).toEqual(['fill 100', 'order partially-filled', 'order cancelled']);
+    expect(seen).toEqual([
+      'buy returned', 'order submitted submitted', 'order accepted accepted',
+      'fill 100', 'order partially-filled partially-filled', 'order expired expired',
+    ]);
   });
 });
 

@@ -1,11 +1,10 @@
 import { Liquidity } from '../core/fill.ts';
 import type { BarView } from '../core/events.ts';
 import { isMultipleOf, type Instrument } from '../core/instrument.ts';
-import {
-  isOpen, OrderStatus, OrderType, RejectReason, sideSign, TimeInForce, type Order, type OrderChanges,
-} from '../core/order.ts';
+import { OrderType, RejectReason, sideSign, TimeInForce, type OrderSnapshot } from '../core/order.ts';
 import { utcDay } from '../core/time.ts';
-import type { ExecutionClient, OrderEventSink, Refusal } from '../engine/execution-client.ts';
+import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueEvent } from '../engine/execution-client.ts';
+import { ALL_CAPABILITIES } from '../engine/order-routing.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
 import { noFee, type FeeModel } from './fee-model.ts';
 import { noSlippage, type SlippageModel } from './slippage-model.ts';
@@ -35,30 +34,40 @@ export interface BarBrokerOptions {
 }
 
 interface Pending {
-  order: Order;
+  /** The venue's copy of the order's terms (replaced by a new snapshot on replace). */
+  order: OrderSnapshot;
   slot: number;
   /** UTC day of submission (DAY orders expire after it). */
   day: number;
   /** Bars this order has been matched against. */
   barsSeen: number;
-  /** Stop-limit whose stop has traded. */
+  /** Stop or stop-limit whose stop has traded. */
   triggered: boolean;
+  /** Quantity filled here. */
+  filled: number;
+  /** Ended (filled, cancelled, expired, rejected). */
+  done: boolean;
 }
 
 /**
  * Simulated broker for bar data. Fill rules (all prices then slipped adversely and kept
  * inside the bar's low–high range, limits never beyond their limit price):
+ * - an order decided at time t only works on bars strictly after t (of any feed), so a
+ *   decision taken on one feed's bar never fills on another feed's bar of the same time;
  * - market: next bar's open, or the signal bar's close in `close` timing;
  * - limit buy L: open if open ≤ L (gap through, taker), else L if low ≤ L (maker); sells mirror;
  * - stop buy S: open if open ≥ S (gap through), else S if high ≥ S; sells mirror;
  * - stop-limit: triggers as a stop, then behaves as a limit from the trigger price;
  * - IOC/FOK get one bar; DAY orders expire at the first bar of a later UTC day;
  * - fills are capped at `maxVolumeShare` of the bar's volume; the rest waits for later bars.
+ * Every command is answered at once (accepted, updated, cancelled or their refusals).
  */
 export class BarBroker implements ExecutionClient {
+  readonly capabilities = ALL_CAPABILITIES;
   private sink!: OrderEventSink;
   private account!: Portfolio;
   private readonly pending: Pending[][];
+  private readonly byId = new Map<string, Pending>();
   private readonly slotOf = new Map<string, number>();
   private readonly instruments: readonly Instrument[];
   private readonly timing: FillTiming;
@@ -66,7 +75,6 @@ export class BarBroker implements ExecutionClient {
   private readonly slippage: SlippageModel;
   private readonly maxShare: number;
   private readonly checkCash: boolean;
-  private readonly lastTs: Float64Array;
 
   constructor(opts: BarBrokerOptions) {
     this.instruments = opts.instruments;
@@ -77,7 +85,6 @@ export class BarBroker implements ExecutionClient {
     this.slippage = opts.slippage ?? noSlippage;
     this.maxShare = opts.maxVolumeShare ?? 0;
     this.checkCash = opts.checkCash ?? true;
-    this.lastTs = new Float64Array(opts.instruments.length);
   }
 
   bind(sink: OrderEventSink, account: Portfolio): void {
@@ -85,40 +92,56 @@ export class BarBroker implements ExecutionClient {
     this.account = account;
   }
 
-  submit(order: Order): Refusal | null {
+  submit(order: OrderSnapshot): Refusal | null {
     const slot = this.slotOf.get(order.instrumentId)!;
     if (order.postOnly) {
       const ref = this.account.markPrice(slot);
       const crosses = sideSign(order.side) === 1 ? order.price >= ref : order.price <= ref;
       if (crosses) {
-        return { reason: RejectReason.postOnlyWouldCross, message: `post-only ${order.side} at ${order.price} would cross the last price ${ref}` };
+        this.sink.onVenueEvent({ kind: 'rejected', orderId: order.id, reason: RejectReason.postOnlyWouldCross });
+        return null;
       }
     }
-    this.pending[slot].push({ order, slot, day: utcDay(order.createdTs), barsSeen: 0, triggered: false });
+    const p: Pending = { order, slot, day: utcDay(order.createdTs), barsSeen: 0, triggered: false, filled: 0, done: false };
+    this.pending[slot].push(p);
+    this.byId.set(order.id, p);
+    this.sink.onVenueEvent({ kind: 'accepted', orderId: order.id });
     return null;
   }
 
-  cancel(order: Order): Refusal | null {
-    this.drop(order);
-    return null;
+  cancel(orderId: string): void {
+    const p = this.byId.get(orderId);
+    if (p === undefined) {
+      this.sink.onVenueEvent({ kind: 'cancel-rejected', orderId, reason: RejectReason.tooLate });
+      return;
+    }
+    this.end(p, { kind: 'cancelled', orderId, reason: 'cancelled' });
   }
 
-  replace(_order: Order, _changes: OrderChanges): Refusal | null {
+  replace(orderId: string, terms: OrderAmendment): Refusal | null {
     // Bars carry no queue, so a replaced order only changes its price/quantity in place.
+    const p = this.byId.get(orderId);
+    if (p === undefined) {
+      this.sink.onVenueEvent({ kind: 'update-rejected', orderId, reason: RejectReason.tooLate });
+    } else if (terms.qty <= p.filled) {
+      this.end(p, { kind: 'cancelled', orderId, reason: 'replaced at or below the filled quantity' });
+    } else {
+      p.order = Object.freeze({ ...p.order, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
+      this.sink.onVenueEvent({ kind: 'updated', orderId, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
+    }
     return null;
   }
 
   onBar(bar: BarView): void {
     const list = this.pending[bar.instrumentIndex];
-    this.lastTs[bar.instrumentIndex] = bar.ts;
     if (list.length === 0) return;
     let volumeLeft = this.maxShare > 0 ? bar.volume * this.maxShare : Infinity;
     const day = utcDay(bar.ts);
-    for (const p of [...list]) {
-      const o = p.order;
-      if (!isOpen(o.status)) continue;
-      if (o.tif === TimeInForce.DAY && day > p.day) {
-        this.sink.statusChanged(o, OrderStatus.expired, 'day order expired');
+    for (let k = 0, n = list.length; k < n; k++) {
+      const p = list[k];
+      if (p.done || p.order.createdTs >= bar.ts) continue;
+      if (p.order.tif === TimeInForce.DAY && day > p.day) {
+        this.end(p, { kind: 'expired', orderId: p.order.id, reason: 'day order expired' });
         continue;
       }
       p.barsSeen++;
@@ -137,8 +160,9 @@ export class BarBroker implements ExecutionClient {
     const list = this.pending[bar.instrumentIndex];
     if (list.length === 0) return;
     let volumeLeft = this.maxShare > 0 ? bar.volume * this.maxShare : Infinity;
-    for (const p of [...list]) {
-      if (p.barsSeen !== 0 || p.order.type !== OrderType.market || !isOpen(p.order.status)) continue;
+    for (let k = 0, n = list.length; k < n; k++) {
+      const p = list[k];
+      if (p.done || p.barsSeen !== 0 || p.order.type !== OrderType.market) continue;
       p.barsSeen++;
       volumeLeft -= this.execute(p, bar, bar.close, Liquidity.taker, volumeLeft);
       this.endOfChance(p);
@@ -155,23 +179,26 @@ export class BarBroker implements ExecutionClient {
         return bar.open;
       case OrderType.limit:
         return limitPrice(buy, o.price, bar.open, bar);
-      case OrderType.stop:
-        if (buy) return bar.open >= o.stopPrice ? bar.open : bar.high >= o.stopPrice ? o.stopPrice : Number.NaN;
-        return bar.open <= o.stopPrice ? bar.open : bar.low <= o.stopPrice ? o.stopPrice : Number.NaN;
+      case OrderType.stop: {
+        const trigger = stopTrigger(buy, o.stopPrice, bar);
+        if (!Number.isNaN(trigger)) this.trigger(p);
+        return trigger;
+      }
       case OrderType.stopLimit: {
         if (p.triggered) return limitPrice(buy, o.price, bar.open, bar);
-        const S = o.stopPrice;
-        const trigger = buy ? (bar.open >= S ? bar.open : bar.high >= S ? S : Number.NaN)
-          : (bar.open <= S ? bar.open : bar.low <= S ? S : Number.NaN);
+        const trigger = stopTrigger(buy, o.stopPrice, bar);
         if (Number.isNaN(trigger)) return Number.NaN;
-        p.triggered = true;
-        const px = limitPrice(buy, o.price, trigger, bar);
-        if (Number.isNaN(px)) this.sink.statusChanged(o, OrderStatus.triggered);
-        return px;
+        this.trigger(p);
+        return limitPrice(buy, o.price, trigger, bar);
       }
       default:
         return Number.NaN;
     }
+  }
+
+  private trigger(p: Pending): void {
+    p.triggered = true;
+    this.sink.onVenueEvent({ kind: 'triggered', orderId: p.order.id });
   }
 
   private liquidity(p: Pending, bar: BarView, price: number): Liquidity {
@@ -186,11 +213,11 @@ export class BarBroker implements ExecutionClient {
     const o = p.order;
     const inst = this.instruments[p.slot];
     const side = sideSign(o.side);
-    let qty = o.qty - o.filledQty;
+    let qty = o.qty - p.filled;
     if (o.reduceOnly) {
       const pos = this.account.position(p.slot);
       if (pos === 0 || Math.sign(pos) === side) {
-        this.sink.statusChanged(o, OrderStatus.cancelled, RejectReason.reduceOnlyWouldIncrease);
+        this.end(p, { kind: 'cancelled', orderId: o.id, reason: RejectReason.reduceOnlyWouldIncrease });
         return 0;
       }
       qty = Math.min(qty, Math.abs(pos));
@@ -207,32 +234,38 @@ export class BarBroker implements ExecutionClient {
     }
     const fee = this.fees.fee(inst, qty, price, liquidity);
     if (this.checkCash && this.account.cashRequired(p.slot, side * qty, price, fee) > this.account.cash) {
-      this.sink.statusChanged(o, OrderStatus.rejected, RejectReason.insufficientCash);
+      this.end(p, { kind: 'rejected', orderId: o.id, reason: RejectReason.insufficientCash });
       return 0;
     }
-    this.sink.fillReceived(o, price, qty, fee, liquidity);
+    p.filled += qty;
+    if (p.filled >= o.qty * (1 - 1e-9)) this.finish(p);
+    this.sink.onVenueEvent({ kind: 'fill', orderId: o.id, price, qty, fee, liquidity });
     return qty;
   }
 
-  /** IOC and FOK orders get one bar; whatever is left is cancelled. */
+  /** IOC and FOK orders get one bar; whatever is left expires. */
   private endOfChance(p: Pending): void {
     const o = p.order;
-    if ((o.tif === TimeInForce.IOC || o.tif === TimeInForce.FOK) && isOpen(o.status)) {
-      this.sink.statusChanged(o, OrderStatus.cancelled, o.tif === TimeInForce.FOK ? 'fill-or-kill not filled' : 'immediate-or-cancel remainder');
+    if ((o.tif === TimeInForce.IOC || o.tif === TimeInForce.FOK) && !p.done) {
+      this.end(p, { kind: 'expired', orderId: o.id, reason: o.tif === TimeInForce.FOK ? 'fill-or-kill not filled' : 'immediate-or-cancel remainder' });
     }
   }
 
-  private drop(order: Order): void {
-    const slot = this.slotOf.get(order.instrumentId)!;
-    const list = this.pending[slot];
-    const i = list.findIndex((p) => p.order === order);
-    if (i >= 0) list.splice(i, 1);
+  /** Ends an order here and reports how. */
+  private end(p: Pending, event: VenueEvent): void {
+    this.finish(p);
+    this.sink.onVenueEvent(event);
+  }
+
+  private finish(p: Pending): void {
+    p.done = true;
+    this.byId.delete(p.order.id);
   }
 
   private compact(slot: number): void {
     const list = this.pending[slot];
     let w = 0;
-    for (let r = 0; r < list.length; r++) if (isOpen(list[r].order.status)) list[w++] = list[r];
+    for (let r = 0; r < list.length; r++) if (!list[r].done) list[w++] = list[r];
     list.length = w;
   }
 }
@@ -241,4 +274,10 @@ export class BarBroker implements ExecutionClient {
 function limitPrice(buy: boolean, limit: number, from: number, bar: BarView): number {
   if (buy) return from <= limit ? from : bar.low <= limit ? limit : Number.NaN;
   return from >= limit ? from : bar.high >= limit ? limit : Number.NaN;
+}
+
+/** Where a stop triggers in this bar (the open when it gaps through), NaN when it does not. */
+function stopTrigger(buy: boolean, stop: number, bar: BarView): number {
+  if (buy) return bar.open >= stop ? bar.open : bar.high >= stop ? stop : Number.NaN;
+  return bar.open <= stop ? bar.open : bar.low <= stop ? stop : Number.NaN;
 }

@@ -56,17 +56,17 @@ describe('L2Venue, hand-checked', () => {
     expect(h.engine.portfolio.position(0)).toBe(2.5);
   });
 
-  it('a market order larger than the book fills what exists and the rest is cancelled', () => {
+  it('a market order larger than the book fills what exists and the rest expires', () => {
     const h = harness();
     h.seed(1);
     const o = orderOf(h.ctx().sell(20));
     h.delta(2, -1, 100, 1);
     expect(h.fills().map((f) => f[2])).toEqual([2, 3, 5]);
-    expect(o.status).toBe('cancelled');
+    expect(o.status).toBe('expired');
     expect(o.filledQty).toBe(10);
   });
 
-  it('post-only that would cross is rejected; IOC takes what crosses and cancels the rest; FOK all or nothing', () => {
+  it('post-only that would cross is rejected; IOC takes what crosses and the rest expires; FOK all or nothing', () => {
     const h = harness();
     h.seed(1);
     const po = orderOf(h.ctx().buy(1, { type: 'limit', price: 100, postOnly: true }));
@@ -77,7 +77,8 @@ describe('L2Venue, hand-checked', () => {
     expect(po.status).toBe('rejected');
     expect(po.reason).toBe('post-only-would-cross');
     expect(ioc.filledQty).toBe(3);
-    expect(fokNo.status).toBe('cancelled');
+    expect(ioc.status).toBe('filled');
+    expect(fokNo.status).toBe('expired');
     expect(fokNo.filledQty).toBe(0);
     expect(fokYes.status).toBe('filled');
   });
@@ -128,7 +129,7 @@ describe('L2Venue, hand-checked', () => {
     const o = orderOf(h.ctx().sell(1, { type: 'limit', price: 100 })); // arrives at 10, joins behind 1 at 100
     h.delta(10, 1, 99.5, 2);
     h.ctx().cancel(o.id); // local 10 → arrives at 20
-    expect(o.status).toBe('accepted');
+    expect(o.status).toBe('pending-cancel');
     h.trade(15, 100, 2, 1); // 1 ahead, then 1 of ours: filled before the cancel arrives
     expect(o.status).toBe('filled');
     h.delta(25, 1, 99.5, 2);
@@ -161,5 +162,74 @@ describe('L2Venue, hand-checked', () => {
     h.delta(3, 1, 100.5, 1); // best bid moves to our ask
     expect(o.status).toBe('filled');
     expect(h.fills()[0]).toEqual(['sell', 100.5, 1, 'maker', 3]);
+  });
+});
+
+describe('order lifecycle races on the L2 venue (entry latency 10 µs, answers at once)', () => {
+  /** Engine + venue with every lifecycle event recorded as "kind@local-time". */
+  function raced() {
+    const h = harness({ entry: 10, response: 0 });
+    const events: string[] = [];
+    h.engine.listen({ order: (e) => events.push(`${e.kind}@${e.ts}`) });
+    h.seed(0); // best bid 99.5 (2 ahead), best ask 100
+    return { ...h, events };
+  }
+
+  it('replace down racing a fill: the fill applies to the quantity the venue held, the late replace ends the order', () => {
+    const h = raced();
+    const o = orderOf(h.ctx().buy(10, { type: 'limit', price: 99.5 })); // joins behind 2 at the touch
+    h.trade(10, 99.5, 0.001, -1); // t=10: the order is at the exchange (accepted)
+    expect(h.ctx().replace(o.id, { qty: 4 }).ok).toBe(true); // local 10 → arrives at 20
+    expect(o).toMatchObject({ status: 'pending-update', qty: 10 });
+    h.trade(15, 99.5, 10, -1); // 2 − 0.001 ahead, then 8.001 of ours… capped: we fill 8.001 of 10
+    expect(o).toMatchObject({ status: 'pending-update', qty: 10 });
+    expect(o.filledQty).toBeCloseTo(8.001, 9);
+    h.trade(25, 99.5, 0.001, -1); // the replace (qty 4 ≤ filled) arrives at 20: the venue ends the order
+    expect(o).toMatchObject({ status: 'cancelled', reason: 'replaced at or below the filled quantity', qty: 10 });
+    expect(h.engine.portfolio.position(0)).toBeCloseTo(8.001, 9);
+    expect(h.events).toEqual(['submitted@0', 'accepted@10', 'pending-update@10', 'partially-filled@15', 'cancelled@25']);
+  });
+
+  it('replace up racing a complete fill: filled at the old quantity, the venue refuses the late replace', () => {
+    const h = raced();
+    const o = orderOf(h.ctx().buy(4, { type: 'limit', price: 99.5 }));
+    h.trade(10, 99.5, 0.5, -1);
+    h.ctx().replace(o.id, { qty: 10 });
+    h.trade(15, 99.5, 10, -1); // 1.5 ahead, then all 4 of ours
+    expect(o).toMatchObject({ status: 'filled', filledQty: 4, qty: 4 });
+    h.trade(25, 99.5, 1, -1);
+    expect(o.status).toBe('filled');
+    expect(h.events).toEqual(['submitted@0', 'accepted@10', 'pending-update@10', 'filled@15', 'update-rejected@25']);
+  });
+
+  it('a cancel of an order the venue has not acknowledged: sent at once, acknowledged, then cancelled', () => {
+    const h = raced();
+    const o = orderOf(h.ctx().buy(1, { type: 'limit', price: 99 }));
+    expect(h.ctx().cancel(o.id).ok).toBe(true);
+    expect(o.status).toBe('pending-cancel');
+    h.trade(12, 100, 0.001, 1);
+    expect(o.status).toBe('cancelled');
+    expect(h.events).toEqual(['submitted@0', 'pending-cancel@0', 'accepted@12', 'cancelled@12']);
+  });
+
+  it('a replace of a partly filled order re-queues the rest at the new price; fills keep counting toward the same order', () => {
+    const h = raced();
+    const o = orderOf(h.ctx().buy(5, { type: 'limit', price: 99.5 }));
+    h.trade(10, 99.5, 4, -1); // 2 ahead, then 2 of ours
+    expect(o.filledQty).toBe(2);
+    h.ctx().replace(o.id, { price: 99 });
+    h.trade(15, 99.5, 1, -1); // still at 99.5 at the exchange: 1 more fills at the old price
+    expect(o).toMatchObject({ filledQty: 3, price: 99.5, status: 'pending-update' });
+    h.delta(21, 1, 99, 3); // the replace arrived at 20: the rest (2) queues at 99 behind 3
+    expect(o).toMatchObject({ filledQty: 3, price: 99, qty: 5, status: 'partially-filled' });
+    h.trade(22, 99, 5, -1);
+    expect(o).toMatchObject({ status: 'filled', filledQty: 5 });
+    expect(h.fills().map((f) => [f[1], f[2]])).toEqual([[99.5, 2], [99.5, 1], [99, 2]]);
+  });
+
+  it('a replace of an order not yet acknowledged is refused locally', () => {
+    const h = raced();
+    const o = orderOf(h.ctx().buy(1, { type: 'limit', price: 99 }));
+    expect(h.ctx().replace(o.id, { price: 98.5 })).toMatchObject({ ok: false, reason: 'not-acknowledged' });
   });
 });

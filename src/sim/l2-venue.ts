@@ -2,9 +2,9 @@ import { L2Book } from '../book/l2-book.ts';
 import type { BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import { Liquidity } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
-import { OrderStatus, OrderType, RejectReason, sideSign, TimeInForce, type Order, type OrderChanges } from '../core/order.ts';
+import { OrderType, RejectReason, sideSign, TimeInForce, type OrderSnapshot } from '../core/order.ts';
 import type { Clock } from '../engine/clock.ts';
-import type { ExecutionClient, OrderEventSink, Refusal } from '../engine/execution-client.ts';
+import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCapabilities, VenueEvent } from '../engine/execution-client.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
 import type { FeeModel } from './fee-model.ts';
 import { constantLatency, type LatencyModel } from './latency-model.ts';
@@ -29,7 +29,7 @@ export interface L2VenueOptions {
 interface Stamped { readonly ts: number; readonly tsLocal: number }
 
 interface Resting extends QueuePosition {
-  order: Order;
+  order: OrderSnapshot;
   side: 1 | -1;
   price: number;
   /** Quantity still open at the exchange. */
@@ -39,13 +39,24 @@ interface Resting extends QueuePosition {
 }
 
 type Action =
-  | { kind: 'submit'; at: number; seq: number; order: Order }
-  | { kind: 'cancel'; at: number; seq: number; order: Order }
-  | { kind: 'replace'; at: number; seq: number; order: Order; price: number; qty: number };
+  | { kind: 'submit'; at: number; seq: number; order: OrderSnapshot }
+  | { kind: 'cancel'; at: number; seq: number; id: string; slot: number }
+  | { kind: 'replace'; at: number; seq: number; id: string; slot: number; terms: OrderAmendment };
 
-type Report =
-  | { kind: 'fill'; at: number; seq: number; order: Order; price: number; qty: number; fee: number; liquidity: Liquidity }
-  | { kind: 'status'; at: number; seq: number; order: Order; status: OrderStatus; reason: string };
+/** An answer on its way back: due at local time `at`. */
+interface Report {
+  at: number;
+  seq: number;
+  event: VenueEvent;
+}
+
+/** What this venue carries: everything but DAY expiry and reduce-only, which the engine emulates. */
+const L2_CAPABILITIES: VenueCapabilities = Object.freeze({
+  orderTypes: new Set(Object.values(OrderType)),
+  timeInForce: new Set([TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK]),
+  postOnly: true,
+  reduceOnly: false,
+});
 
 /** Inserts keeping (at, seq) order; appends in the common constant-latency case. */
 function insertOrdered<T extends { at: number; seq: number }>(list: T[], item: T): void {
@@ -63,18 +74,27 @@ function insertOrdered<T extends { at: number; seq: number }>(list: T[], item: T
  * simulated orders do not change the replayed book (no market impact).
  */
 export class L2Venue implements ExecutionClient {
+  readonly capabilities = L2_CAPABILITIES;
   private sink!: OrderEventSink;
   private account!: Portfolio;
   private readonly slotOf = new Map<string, number>();
   private readonly books: L2Book[];
   private readonly resting: Resting[][];
-  private readonly stops: Order[][];
+  private readonly stops: OrderSnapshot[][];
   private readonly actions: Action[] = [];
   private readonly outbox: Report[] = [];
   private readonly latency: LatencyModel;
   private readonly latencies: LatencyModel[];
   private readonly queue: QueueModel;
+  /** Instrument slot of every order sent (cancels and replaces name only the order). */
+  private readonly instrumentOf = new Map<string, number>();
   private seq = 0;
+  /**
+   * Per instrument slot (one venue each): when the last request arrives and the last answer
+   * is delivered. A connection keeps order, so a varying latency never overtakes.
+   */
+  private readonly lastArrival: Float64Array;
+  private readonly lastDelivery: Float64Array;
   /** Latest exchange time seen. */
   private exchNow = -Infinity;
 
@@ -86,6 +106,8 @@ export class L2Venue implements ExecutionClient {
     this.latency = o.latency ?? constantLatency(0, 0);
     this.latencies = o.instruments.map((_, i) => o.latencyBySlot?.[i] ?? this.latency);
     this.queue = o.queue ?? riskAverseQueue;
+    this.lastArrival = new Float64Array(o.instruments.length).fill(-Infinity);
+    this.lastDelivery = new Float64Array(o.instruments.length).fill(-Infinity);
   }
 
   bind(sink: OrderEventSink, account: Portfolio): void {
@@ -98,24 +120,39 @@ export class L2Venue implements ExecutionClient {
     return this.books[i];
   }
 
-  submit(order: Order): Refusal | null {
-    const now = this.o.clock.now();
-    insertOrdered(this.actions, { kind: 'submit', at: now + this.latencyOf(order).entry(now), seq: this.seq++, order });
+  submit(order: OrderSnapshot): Refusal | null {
+    this.request({ kind: 'submit', at: this.arrival(order.instrumentId), seq: this.seq++, order });
     return null;
   }
 
-  cancel(order: Order): 'pending' {
-    const now = this.o.clock.now();
-    insertOrdered(this.actions, { kind: 'cancel', at: now + this.latencyOf(order).entry(now), seq: this.seq++, order });
-    return 'pending';
+  cancel(orderId: string): void {
+    const slot = this.slotOfOrder(orderId);
+    this.request({ kind: 'cancel', at: this.arrival(this.o.instruments[slot].id), seq: this.seq++, id: orderId, slot });
   }
 
-  replace(order: Order, changes: OrderChanges): Refusal | null {
-    const now = this.o.clock.now();
-    insertOrdered(this.actions, {
-      kind: 'replace', at: now + this.latencyOf(order).entry(now), seq: this.seq++, order, price: changes.price ?? order.price, qty: changes.qty ?? order.qty,
-    });
+  replace(orderId: string, terms: OrderAmendment): Refusal | null {
+    const slot = this.slotOfOrder(orderId);
+    this.request({ kind: 'replace', at: this.arrival(this.o.instruments[slot].id), seq: this.seq++, id: orderId, slot, terms });
     return null;
+  }
+
+  /** When a request sent now reaches the exchange (never before one sent earlier). */
+  private arrival(instrumentId: string): number {
+    const i = this.slotOf.get(instrumentId)!;
+    const now = this.o.clock.now();
+    const at = Math.max(now + this.latencyOfSlot(i).entry(now), this.lastArrival[i]);
+    this.lastArrival[i] = at;
+    return at;
+  }
+
+  private request(a: Action): void {
+    if (a.kind === 'submit') this.instrumentOf.set(a.order.id, this.slotOf.get(a.order.instrumentId)!);
+    insertOrdered(this.actions, a);
+  }
+
+  /** Instrument slot of an order this venue was sent (every cancel/replace follows a submit). */
+  private slotOfOrder(orderId: string): number {
+    return this.instrumentOf.get(orderId) ?? 0;
   }
 
   onBookDelta(d: BookDeltaView): void {
@@ -213,85 +250,117 @@ export class L2Venue implements ExecutionClient {
 
   /** Hands the strategy every answer due by local time `tsLocal`. */
   private deliver(tsLocal: number): void {
-    while (this.outbox.length > 0 && this.outbox[0].at <= tsLocal) {
-      const r = this.outbox.shift()!;
-      if (r.kind === 'fill') this.sink.fillReceived(r.order, r.price, r.qty, r.fee, r.liquidity);
-      else this.sink.statusChanged(r.order, r.status, r.reason);
-    }
+    while (this.outbox.length > 0 && this.outbox[0].at <= tsLocal) this.sink.onVenueEvent(this.outbox.shift()!.event);
   }
 
-  /** Queues an answer made at exchange time `r.at`; it reaches the strategy after the response latency. */
-  private report(r: Report): void {
-    r.at += this.latencyOf(r.order).response(r.at);
-    r.seq = this.seq++;
-    insertOrdered(this.outbox, r);
+  /** Queues an answer made at exchange time `at` for an order of slot `i`; it reaches the strategy after the response latency. */
+  private report(i: number, at: number, event: VenueEvent): void {
+    const due = Math.max(at + this.latencyOfSlot(i).response(at), this.lastDelivery[i]);
+    this.lastDelivery[i] = due;
+    insertOrdered(this.outbox, { at: due, seq: this.seq++, event });
   }
 
-  private latencyOf(order: Order): LatencyModel {
-    return this.latencies.length === 1 ? this.latencies[0] : this.latencies[this.slotOf.get(order.instrumentId)!];
-  }
-
-  private status(order: Order, status: OrderStatus, reason: string, at: number): void {
-    this.report({ kind: 'status', order, status, reason, at, seq: 0 });
+  private latencyOfSlot(i: number): LatencyModel {
+    return this.latencies.length === 1 ? this.latencies[0] : this.latencies[i];
   }
 
   private arrive(a: Action): void {
-    const i = this.slotOf.get(a.order.instrumentId)!;
     const at = this.exchNow;
-    if (a.kind === 'cancel') {
-      const list = this.resting[i];
-      const k = list.findIndex((r) => r.order === a.order);
-      const stop = this.stops[i].indexOf(a.order);
-      if (k >= 0) list.splice(k, 1);
-      if (stop >= 0) this.stops[i].splice(stop, 1);
-      if (k >= 0 || stop >= 0) this.status(a.order, OrderStatus.cancelled, 'cancelled', at);
+    if (a.kind === 'cancel') this.arriveCancel(a.slot, a.id, at);
+    else if (a.kind === 'replace') this.arriveReplace(a.slot, a.id, a.terms, at);
+    else this.arriveSubmit(a.order, at);
+  }
+
+  private arriveCancel(i: number, id: string, at: number): void {
+    const list = this.resting[i];
+    const k = list.findIndex((r) => r.order.id === id);
+    const stop = this.stops[i].findIndex((o) => o.id === id);
+    if (k >= 0) list.splice(k, 1);
+    if (stop >= 0) this.stops[i].splice(stop, 1);
+    if (k >= 0 || stop >= 0) this.forget(id);
+    this.report(i, at, k >= 0 || stop >= 0
+      ? { kind: 'cancelled', orderId: id, reason: 'cancelled' }
+      : { kind: 'cancel-rejected', orderId: id, reason: RejectReason.tooLate });
+  }
+
+  private arriveReplace(i: number, id: string, t: OrderAmendment, at: number): void {
+    const stops = this.stops[i];
+    const s = stops.findIndex((o) => o.id === id);
+    if (s >= 0) {
+      stops[s] = Object.freeze({ ...stops[s], qty: t.qty, price: t.price, stopPrice: t.stopPrice });
+      this.report(i, at, { kind: 'updated', orderId: id, qty: t.qty, price: t.price, stopPrice: t.stopPrice });
       return;
     }
-    if (a.kind === 'replace') {
-      const list = this.resting[i];
-      const r = list.find((x) => x.order === a.order);
-      if (!r) return; // filled or cancelled meanwhile
-      const open = a.qty - r.filled;
-      if (open <= 0) {
-        list.splice(list.indexOf(r), 1);
-        this.status(a.order, OrderStatus.cancelled, 'replaced below the filled quantity', at);
+    const list = this.resting[i];
+    const r = list.find((x) => x.order.id === id);
+    if (!r) {
+      this.report(i, at, { kind: 'update-rejected', orderId: id, reason: RejectReason.tooLate });
+      return;
+    }
+    const open = t.qty - r.filled;
+    if (open <= 1e-12) {
+      list.splice(list.indexOf(r), 1);
+      this.forget(id);
+      this.report(i, at, { kind: 'cancelled', orderId: id, reason: 'replaced at or below the filled quantity' });
+      return;
+    }
+    if (r.order.postOnly && t.price !== r.price && this.wouldCross(i, { side: r.order.side, price: t.price })) {
+      this.report(i, at, { kind: 'update-rejected', orderId: id, reason: RejectReason.postOnlyWouldCross });
+      return;
+    }
+    const keep = (this.o.keepPriorityOnDecrease ?? true) && t.price === r.price && open <= r.open;
+    r.order = Object.freeze({ ...r.order, qty: t.qty, price: t.price, stopPrice: t.stopPrice });
+    r.open = open;
+    this.report(i, at, { kind: 'updated', orderId: id, qty: t.qty, price: t.price, stopPrice: t.stopPrice });
+    if (!keep) {
+      list.splice(list.indexOf(r), 1);
+      this.place(i, r.order, t.price, open, at, r.filled);
+    }
+  }
+
+  private arriveSubmit(o: OrderSnapshot, at: number): void {
+    const i = this.slotOf.get(o.instrumentId)!;
+    if (this.o.checkCash) {
+      const ref = o.type === OrderType.market ? (sideSign(o.side) === 1 ? this.books[i].bestAsk() : this.books[i].bestBid()) : o.price;
+      if (Number.isFinite(ref) && this.account.cashRequired(i, sideSign(o.side) * o.qty, ref, 0) > this.account.cash) {
+        this.reject(i, o.id, RejectReason.insufficientCash, at);
         return;
       }
-      const keep = (this.o.keepPriorityOnDecrease ?? true) && a.price === r.price && open <= r.open;
-      r.open = open;
-      if (!keep) {
-        list.splice(list.indexOf(r), 1);
-        r.price = a.price;
-        this.place(i, r.order, a.price, open, at, r.filled);
-      }
+    }
+    if (o.postOnly && this.wouldCross(i, o)) {
+      this.reject(i, o.id, RejectReason.postOnlyWouldCross, at);
       return;
     }
-    const o = a.order;
+    this.report(i, at, { kind: 'accepted', orderId: o.id });
     if (o.type === OrderType.stop || o.type === OrderType.stopLimit) {
       this.stops[i].push(o);
       return;
     }
-    if (this.o.checkCash) {
-      const ref = o.type === OrderType.market ? (sideSign(o.side) === 1 ? this.books[i].bestAsk() : this.books[i].bestBid()) : o.price;
-      if (Number.isFinite(ref) && this.account.cashRequired(i, sideSign(o.side) * o.qty, ref, 0) > this.account.cash) {
-        this.status(o, OrderStatus.rejected, RejectReason.insufficientCash, at);
-        return;
-      }
-    }
     this.place(i, o, o.type === OrderType.market ? Number.NaN : o.price, o.qty, at);
   }
 
+  private reject(i: number, id: string, reason: string, at: number): void {
+    this.forget(id);
+    this.report(i, at, { kind: 'rejected', orderId: id, reason });
+  }
+
+  private wouldCross(i: number, o: Pick<OrderSnapshot, 'side' | 'price'>): boolean {
+    const opp = sideSign(o.side) === 1 ? this.books[i].asks : this.books[i].bids;
+    return opp.levels > 0 && (sideSign(o.side) === 1 ? o.price >= opp.bestPrice() : o.price <= opp.bestPrice());
+  }
+
+  /** Drops what this venue knows of an order that ended. */
+  private forget(id: string): void {
+    this.instrumentOf.delete(id);
+  }
+
   /** Executes or rests `qty` of an order at the exchange at time `at` (`filled` earlier, when re-placed). */
-  private place(i: number, o: Order, price: number, qty: number, at: number, filled = 0): void {
+  private place(i: number, o: OrderSnapshot, price: number, qty: number, at: number, filled = 0): void {
     const side = sideSign(o.side);
     const book = this.books[i];
     const opp = side === 1 ? book.asks : book.bids;
     const market = Number.isNaN(price);
     const crosses = market || (opp.levels > 0 && (side === 1 ? price >= opp.bestPrice() : price <= opp.bestPrice()));
-    if (crosses && o.postOnly) {
-      this.status(o, OrderStatus.rejected, RejectReason.postOnlyWouldCross, at);
-      return;
-    }
     let left = qty;
     if (crosses) {
       const within = (p: number) => market || (side === 1 ? p <= price : p >= price);
@@ -299,7 +368,7 @@ export class L2Venue implements ExecutionClient {
         let avail = 0;
         for (let k = 0; k < opp.levels && within(opp.priceAt(k)) && avail < left; k++) avail += opp.sizeAt(k);
         if (avail + 1e-12 < left) {
-          this.status(o, OrderStatus.cancelled, 'fill-or-kill not filled', at);
+          this.end(i, o.id, 'expired', 'fill-or-kill not filled', at);
           return;
         }
       }
@@ -312,14 +381,22 @@ export class L2Venue implements ExecutionClient {
         left -= take;
       }
     }
-    if (left <= 1e-12) return;
+    if (left <= 1e-12) {
+      this.forget(o.id);
+      return;
+    }
     if (market || o.tif === TimeInForce.IOC || o.tif === TimeInForce.FOK) {
-      this.status(o, OrderStatus.cancelled, market ? 'market order: not enough depth' : 'immediate-or-cancel remainder', at);
+      this.end(i, o.id, 'expired', market ? 'market order: not enough depth' : 'immediate-or-cancel remainder', at);
       return;
     }
     const r: Resting = { order: o, side, price, open: left, filled: filled + qty - left, ahead: 0, tradedSinceDepth: 0 };
     this.queue.join(r, book.depthAt(side, price));
     this.resting[i].push(r);
+  }
+
+  private end(i: number, id: string, kind: 'expired' | 'cancelled', reason: string, at: number): void {
+    this.forget(id);
+    this.report(i, at, { kind, orderId: id, reason });
   }
 
   /** Resting orders the opposite side has moved onto or through fill at their price. */
@@ -341,14 +418,12 @@ export class L2Venue implements ExecutionClient {
 
   private triggerStops(i: number, price: number, at: number): void {
     const stops = this.stops[i];
-    if (stops.length === 0) return;
-    for (const o of [...stops]) {
-      const up = sideSign(o.side) === 1;
-      if (up ? price >= o.stopPrice : price <= o.stopPrice) {
-        stops.splice(stops.indexOf(o), 1);
-        this.status(o, OrderStatus.triggered, 'stop triggered', at);
-        this.place(i, o, o.type === OrderType.stop ? Number.NaN : o.price, o.qty, at);
-      }
+    for (let k = 0; k < stops.length; k++) {
+      const o = stops[k];
+      if (sideSign(o.side) === 1 ? price < o.stopPrice : price > o.stopPrice) continue;
+      stops.splice(k--, 1);
+      this.report(i, at, { kind: 'triggered', orderId: o.id });
+      this.place(i, o, o.type === OrderType.stop ? Number.NaN : o.price, o.qty, at);
     }
   }
 
@@ -361,11 +436,12 @@ export class L2Venue implements ExecutionClient {
     if (r.open <= 1e-12) {
       const list = this.resting[i];
       list.splice(list.indexOf(r), 1);
+      this.forget(r.order.id);
     }
   }
 
-  private sendFill(i: number, o: Order, price: number, qty: number, liquidity: Liquidity, at: number): void {
+  private sendFill(i: number, o: OrderSnapshot, price: number, qty: number, liquidity: Liquidity, at: number): void {
     const fee = this.o.fees.fee(this.o.instruments[i], qty, price, liquidity);
-    this.report({ kind: 'fill', order: o, price, qty, fee, liquidity, at, seq: 0 });
+    this.report(i, at, { kind: 'fill', orderId: o.id, price, qty, fee, liquidity });
   }
 }

@@ -1,0 +1,414 @@
+import { assert } from '../core/assert.ts';
+import type { Fill } from '../core/fill.ts';
+import type { Instrument } from '../core/instrument.ts';
+import { OrderEventKind, type OrderEvent } from '../core/order-event.ts';
+import { cancelBlocked, isTerminal, replaceBlocked } from '../core/order-lifecycle.ts';
+import {
+  EmulatedFeature, OrderStatus, OrderType, RejectReason, sideSign, snapshotOf, TimeInForce,
+  type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult,
+} from '../core/order.ts';
+import type { Clock } from './clock.ts';
+import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCapabilities, VenueEvent } from './execution-client.ts';
+import type { Logger } from './logger.ts';
+import { OrderEmulator, type EmulatorHost } from './order-emulator.ts';
+import { OrderRegistry, type TrackedOrder } from './order-registry.ts';
+import { releasedType, routeOrder } from './order-routing.ts';
+import { validateOrderRequest } from './order-validation.ts';
+import type { Portfolio } from './portfolio.ts';
+import type { RiskEngine } from './risk-engine.ts';
+import type { TradingState } from './trading-state.ts';
+
+/** A pre-trade check run on every order before it leaves (risk limits plug in here). */
+export type PreTradeCheck = (order: Readonly<Order>, instrumentIndex: number, portfolio: Portfolio) => Refusal | null;
+
+/** Who hears about order events and fills besides the strategy (journals, recorders, tests). */
+export interface OrderListener {
+  order?(event: OrderEvent): void;
+  fill?(fill: Fill): void;
+}
+
+/** What the order flow is given by the engine that owns it. */
+export interface OrderFlowOptions {
+  readonly instruments: readonly Instrument[];
+  readonly slotOf: ReadonlyMap<string, number>;
+  readonly portfolio: Portfolio;
+  readonly venue: ExecutionClient;
+  /** The venue's capabilities as this run uses them (features to emulate already removed). */
+  readonly capabilities: VenueCapabilities;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly state: TradingState;
+  readonly risk: RiskEngine | undefined;
+  readonly checks: readonly PreTradeCheck[];
+  readonly prefix: string;
+  /** Equity points so far (a fill remembers where it happened on the curve). */
+  readonly equityLength: () => number;
+  /** Strategy callbacks for fills and order events. */
+  readonly onFill: ((fill: Fill) => void) | undefined;
+  readonly onOrder: ((event: OrderEvent) => void) | undefined;
+  /**
+   * An event the lifecycle does not allow: `throw` (backtests and tests: a bug) or `log`
+   * (live: logged, and the venue client asked to re-read the order).
+   */
+  readonly onIllegal: 'throw' | 'log';
+}
+
+type Queued = VenueEvent | OrderEvent;
+
+/**
+ * The order path of the engine: strategy commands out (validated, risk-checked, routed
+ * to the venue or the emulator) and venue events in (applied through the lifecycle on the
+ * engine's own order objects, fills booked in the portfolio, the strategy told). Events
+ * never re-enter a strategy callback: while one runs, they queue and are applied in
+ * arrival order when it returns.
+ */
+export class OrderFlow implements OrderEventSink, EmulatorHost {
+  readonly registry = new OrderRegistry();
+  readonly fills: Fill[] = [];
+  readonly emulator: OrderEmulator;
+  private readonly listeners: OrderListener[] = [];
+  private readonly queue: Queued[] = [];
+  private dispatching = false;
+  private seq = 0;
+  /** Events the lifecycle refused (live sessions log them instead of failing). */
+  illegalEvents = 0;
+
+  constructor(private readonly o: OrderFlowOptions) {
+    this.emulator = new OrderEmulator(o.instruments.length, this);
+  }
+
+  /** Adds a listener for every order event and fill. */
+  listen(l: OrderListener): void {
+    this.listeners.push(l);
+  }
+
+  // ---- dispatch: no re-entry into strategy code -----------------------------------
+
+  /** Runs strategy code: events raised meanwhile queue and are applied after it, in order. */
+  enter(): boolean {
+    const outer = this.dispatching;
+    this.dispatching = true;
+    return outer;
+  }
+
+  leave(outer: boolean): void {
+    if (outer) return;
+    this.dispatching = false;
+    if (this.queue.length > 0) this.drain();
+  }
+
+  onVenueEvent(e: VenueEvent): void {
+    if (this.dispatching) {
+      this.queue.push(e);
+      return;
+    }
+    this.dispatching = true;
+    this.process(e);
+    this.dispatching = false;
+    if (this.queue.length > 0) this.drain();
+  }
+
+  emit(e: VenueEvent): void {
+    this.onVenueEvent(e);
+  }
+
+  private drain(): void {
+    this.dispatching = true;
+    for (let k = 0; k < this.queue.length; k++) this.process(this.queue[k]);
+    this.queue.length = 0;
+    this.dispatching = false;
+  }
+
+  private process(q: Queued): void {
+    if ((q as OrderEvent).order !== undefined) this.deliver(q as OrderEvent);
+    else this.apply(q as VenueEvent);
+  }
+
+  private get wantsEvents(): boolean {
+    return this.o.onOrder !== undefined || this.listeners.length > 0;
+  }
+
+  private deliver(e: OrderEvent): void {
+    this.o.onOrder?.(e);
+    for (const l of this.listeners) l.order?.(e);
+  }
+
+  /** Queues a strategy-visible event raised by a command (delivered after the current callback). */
+  private announce(t: TrackedOrder, kind: OrderEventKind, reason?: string): void {
+    if (!this.wantsEvents) return;
+    const e: OrderEvent = reason === undefined
+      ? { kind, order: t.order, status: t.order.status, ts: this.o.clock.now() }
+      : { kind, order: t.order, status: t.order.status, ts: this.o.clock.now(), reason };
+    if (this.dispatching) this.queue.push(e);
+    else this.deliver(e);
+  }
+
+  // ---- venue events in ----------------------------------------------------------------
+
+  private apply(e: VenueEvent): void {
+    const t = this.registry.get(e.orderId);
+    if (t === undefined) return this.illegal(e, 'no such order');
+    if (t.releasing && e.kind === 'accepted') {
+      t.releasing = false; // the emulator already told the strategy it was accepted
+      return;
+    }
+    if (t.endAs !== null && (e.kind === 'cancelled' || e.kind === 'cancel-rejected')) {
+      const as = t.endAs;
+      t.endAs = null;
+      if (e.kind === 'cancel-rejected') return; // the engine's own cancel came too late: nothing to report
+      e = as.kind === 'expired' ? { kind: 'expired', orderId: e.orderId, reason: as.reason } : { kind: 'cancelled', orderId: e.orderId, reason: as.reason };
+    }
+    const o = t.order;
+    let complete = false;
+    if (e.kind === 'fill') {
+      if (!(e.qty > 0 && o.filledQty + e.qty <= o.qty * (1 + 1e-9))) return this.illegal(e, `overfill: ${o.filledQty} + ${e.qty} of ${o.qty}`);
+      complete = o.filledQty + e.qty >= o.qty * (1 - 1e-9);
+    }
+    if (e.kind === 'updated' && !(e.qty > o.filledQty)) return this.illegal(e, `updated to ${e.qty}, at or below the filled ${o.filledQty}`);
+    const ts = this.o.clock.now();
+    const outcome = this.registry.apply(t, e, ts, complete);
+    if (outcome === 'illegal') return this.illegal(e, `not allowed in status ${o.status}`);
+    if (isTerminal(t.life.working)) this.emulator.forget(t);
+    if (e.kind === 'fill') this.book(t, e, ts, complete);
+    else if (this.wantsEvents) this.deliver(this.eventOf(t, e, ts));
+  }
+
+  private eventOf(t: TrackedOrder, e: Exclude<VenueEvent, { kind: 'fill' }>, ts: number): OrderEvent {
+    const reason = 'reason' in e ? e.reason : undefined;
+    const kind = e.kind as OrderEventKind;
+    return reason === undefined ? { kind, order: t.order, status: t.order.status, ts } : { kind, order: t.order, status: t.order.status, ts, reason };
+  }
+
+  /** Books a fill: portfolio, fill record, strategy, then emulated reduce-only upkeep. */
+  private book(t: TrackedOrder, e: Extract<VenueEvent, { kind: 'fill' }>, ts: number, complete: boolean): void {
+    const o = t.order;
+    this.o.portfolio.applyFill(t.slot, sideSign(o.side) * e.qty, e.price, e.fee, ts, this.o.equityLength());
+    const fill: Fill = {
+      seq: this.fills.length + 1, orderId: o.id, instrumentId: o.instrumentId, side: o.side,
+      price: e.price, qty: e.qty, fee: e.fee, liquidity: e.liquidity, ts,
+    };
+    this.fills.push(fill);
+    this.o.onFill?.(fill);
+    if (this.wantsEvents) {
+      const kind = complete ? OrderEventKind.filled : OrderEventKind.partiallyFilled;
+      this.deliver({ kind, order: o, status: o.status, ts, fill });
+      for (const l of this.listeners) l.fill?.(fill);
+    }
+    this.emulator.afterFill(t.slot);
+  }
+
+  private illegal(e: VenueEvent, why: string): void {
+    const message = `order event ${e.kind} for ${e.orderId}: ${why}`;
+    if (this.o.onIllegal === 'throw') assert(false, message);
+    this.illegalEvents++;
+    this.o.log.error('venue event refused by the order lifecycle; asking the venue for the order', { orderId: e.orderId, kind: e.kind, why });
+    this.o.venue.reconcile?.(e.orderId);
+  }
+
+  // ---- commands out --------------------------------------------------------------------
+
+  submit(req: OrderRequest): SubmitResult {
+    const outer = this.enter();
+    const r = this.submitNow(req);
+    this.leave(outer);
+    return r;
+  }
+
+  cancel(orderId: string): ModifyResult {
+    const outer = this.enter();
+    const r = this.cancelNow(orderId);
+    this.leave(outer);
+    return r;
+  }
+
+  replace(orderId: string, changes: OrderChanges): ModifyResult {
+    const outer = this.enter();
+    const r = this.replaceNow(orderId, changes);
+    this.leave(outer);
+    return r;
+  }
+
+  /** Follows an order already resting at the venue (start-up reconciliation): open, not sent again. */
+  adopt(order: Order): void {
+    if (this.registry.get(order.id)) return;
+    const slot = this.o.slotOf.get(order.instrumentId);
+    assert(slot !== undefined, `adopted order ${order.id} is for unknown instrument ${order.instrumentId}`);
+    this.registry.add(order, slot);
+  }
+
+  private submitNow(req: OrderRequest): SubmitResult {
+    const id = typeof req.instrument === 'object' ? req.instrument.id : req.instrument;
+    const i = id === undefined && this.o.instruments.length === 1 ? 0 : this.o.slotOf.get(id ?? '');
+    if (i === undefined) return { ok: false, reason: RejectReason.unknownInstrument, message: `unknown instrument "${String(id)}"` };
+    const stopped = this.o.state.refusal();
+    if (stopped !== null) return { ok: false, reason: RejectReason.halted, message: stopped };
+    const inst = this.o.instruments[i];
+    const bad = validateOrderRequest(req, inst) ?? this.reduceOnlyRefusal(req, i);
+    if (bad) return { ok: false, ...bad };
+    const order = this.newOrder(req, inst.id);
+    const route = routeOrder(order, this.o.capabilities);
+    const refused = Array.isArray(route) ? this.preTrade(order, i) : (route as Refusal);
+    if (refused) return this.refuse(order, refused);
+    order.emulated = route as readonly EmulatedFeature[];
+    const t = this.registry.add(order, i);
+    this.announce(t, OrderEventKind.submitted);
+    if (order.emulated.length > 0 && this.emulator.adopt(t, order.emulated)) return { ok: true, order };
+    const venueRefusal = this.o.venue.submit(this.venueSnapshot(t, order.type));
+    if (venueRefusal) this.onVenueEvent({ kind: 'rejected', orderId: order.id, reason: venueRefusal.reason });
+    return venueRefusal ? { ok: false, ...venueRefusal } : { ok: true, order };
+  }
+
+  private newOrder(req: OrderRequest, instrumentId: string): Order {
+    const now = this.o.clock.now();
+    return {
+      id: `${this.o.prefix}${++this.seq}`, instrumentId, side: req.side, type: req.type ?? OrderType.market,
+      tif: req.tif ?? TimeInForce.GTC, postOnly: req.postOnly ?? false, reduceOnly: req.reduceOnly ?? false,
+      qty: req.qty, price: req.price ?? Number.NaN, stopPrice: req.stopPrice ?? Number.NaN,
+      status: OrderStatus.submitted, filledQty: 0, avgFillPrice: Number.NaN, fees: 0, createdTs: now, updatedTs: now,
+      reason: undefined, tag: req.tag, emulated: NO_FEATURES,
+    };
+  }
+
+  /** A reduce-only order must shrink the position and may not be larger than it. */
+  private reduceOnlyRefusal(req: OrderRequest, i: number): Refusal | null {
+    if (!req.reduceOnly) return null;
+    const pos = this.o.portfolio.position(i);
+    if (pos === 0 || Math.sign(pos) === sideSign(req.side)) return { reason: RejectReason.reduceOnlyWouldIncrease, message: `reduce-only ${req.side} with position ${pos}` };
+    if (req.qty > Math.abs(pos) + 1e-12) return { reason: RejectReason.reduceOnlyWouldIncrease, message: `reduce-only ${req.side} of ${req.qty} is more than the position ${pos}: send at most ${Math.abs(pos)}` };
+    return null;
+  }
+
+  private preTrade(order: Order, i: number): Refusal | null {
+    const o = this.o;
+    const r = o.risk?.check(order, i, { portfolio: o.portfolio, openOrders: this.registry.open.values(), now: order.createdTs }) ?? null;
+    if (r) return r;
+    for (const check of o.checks) {
+      const c = check(order, i, o.portfolio);
+      if (c) return c;
+    }
+    return null;
+  }
+
+  private refuse(order: Order, r: Refusal): SubmitResult {
+    order.status = OrderStatus.rejected;
+    order.reason = r.reason;
+    this.registry.addRefused(order);
+    return { ok: false, ...r };
+  }
+
+  /** The venue's copy of an order: emulated features stripped (DAY goes as GTC, reduce-only as a plain order). */
+  private venueSnapshot(t: TrackedOrder, type: OrderType) {
+    const o = t.order;
+    if (o.emulated.length === 0) return snapshotOf(o);
+    const stopLike = type !== o.type;
+    return snapshotOf(o, {
+      type,
+      ...(stopLike ? { stopPrice: Number.NaN, price: type === OrderType.market ? Number.NaN : o.price } : {}),
+      ...(o.emulated.includes(EmulatedFeature.day) ? { tif: TimeInForce.GTC } : {}),
+      ...(o.emulated.includes(EmulatedFeature.reduceOnly) ? { reduceOnly: false } : {}),
+    });
+  }
+
+  private cancelNow(orderId: string): ModifyResult {
+    const t = this.registry.getOpen(orderId);
+    if (t === undefined) return this.notOpen(orderId);
+    const blocked = cancelBlocked(t.life);
+    if (blocked === 'pending') return { ok: false, reason: RejectReason.requestPending, message: `a cancel of ${orderId} is already on its way` };
+    t.life.pendingCancel = true;
+    this.registry.refresh(t);
+    this.announce(t, OrderEventKind.pendingCancel);
+    if (this.emulator.holds(t)) this.emulator.cancel(t, 'cancelled');
+    else this.o.venue.cancel(orderId);
+    return { ok: true, order: t.order };
+  }
+
+  private replaceNow(orderId: string, changes: OrderChanges): ModifyResult {
+    const t = this.registry.getOpen(orderId);
+    if (t === undefined) return this.notOpen(orderId);
+    const blocked = replaceBlocked(t.life);
+    if (blocked === 'not-acknowledged') return { ok: false, reason: RejectReason.notAcknowledged, message: `order ${orderId} is not acknowledged by the venue yet` };
+    if (blocked === 'pending') return { ok: false, reason: RejectReason.requestPending, message: `a replace or cancel of ${orderId} is already on its way` };
+    const terms = this.amendment(t, changes);
+    if ('reason' in terms) return { ok: false, ...terms };
+    t.life.pendingUpdate = true;
+    t.pending = terms;
+    this.registry.refresh(t);
+    this.announce(t, OrderEventKind.pendingUpdate);
+    if (this.emulator.holds(t)) {
+      this.emulator.replace(t, terms);
+      return { ok: true, order: t.order };
+    }
+    const refused = this.o.venue.replace(orderId, terms);
+    if (refused) this.onVenueEvent({ kind: 'update-rejected', orderId, reason: refused.reason });
+    return refused ? { ok: false, ...refused } : { ok: true, order: t.order };
+  }
+
+  /** The whole new terms of a replace, validated like a new order. */
+  private amendment(t: TrackedOrder, changes: OrderChanges): OrderAmendment | Refusal {
+    const o = t.order;
+    const inst = this.o.instruments[t.slot];
+    const hasPrice = o.type === OrderType.limit || o.type === OrderType.stopLimit;
+    const hasStop = o.type === OrderType.stop || o.type === OrderType.stopLimit;
+    const req: OrderRequest = {
+      instrument: inst, side: o.side, type: o.type, qty: changes.qty ?? o.qty,
+      ...(hasPrice ? { price: changes.price ?? o.price } : {}), ...(hasStop ? { stopPrice: changes.stopPrice ?? o.stopPrice } : {}),
+    };
+    const bad = validateOrderRequest(req, inst);
+    if (bad) return bad;
+    if (req.qty <= o.filledQty) return { reason: RejectReason.invalidQuantity, message: `new quantity ${req.qty} is not above the filled ${o.filledQty}` };
+    return { qty: req.qty, price: req.price ?? Number.NaN, stopPrice: req.stopPrice ?? Number.NaN };
+  }
+
+  private notOpen(orderId: string): ModifyResult {
+    const t = this.registry.get(orderId);
+    // Rare path: a scan of every order only when the id is not among the recent ones.
+    const known = t?.order ?? this.registry.all.find((x) => x.id === orderId);
+    return known
+      ? { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} is ${known.status}` }
+      : { ok: false, reason: RejectReason.unknownOrder, message: `no order ${orderId}` };
+  }
+
+  // ---- emulator host -------------------------------------------------------------------
+
+  release(t: TrackedOrder): void {
+    t.releasing = true;
+    const refused = this.o.venue.submit(this.venueSnapshot(t, releasedType(t.order.type)));
+    if (refused) {
+      t.releasing = false;
+      this.onVenueEvent({ kind: 'rejected', orderId: t.order.id, reason: refused.reason });
+    }
+  }
+
+  expire(t: TrackedOrder): void {
+    this.endQuietly(t, 'expired', 'day order expired');
+  }
+
+  resize(t: TrackedOrder, qty: number, reason: string): void {
+    if (qty === 0) {
+      this.endQuietly(t, 'cancelled', reason);
+      return;
+    }
+    const terms: OrderAmendment = { qty, price: t.order.price, stopPrice: t.order.stopPrice };
+    t.life.pendingUpdate = true;
+    t.pending = terms;
+    this.registry.refresh(t);
+    if (this.emulator.holds(t)) this.emulator.replace(t, terms);
+    else if (this.o.venue.replace(t.order.id, terms)) this.onVenueEvent({ kind: 'update-rejected', orderId: t.order.id, reason });
+  }
+
+  position(slot: number): number {
+    return this.o.portfolio.position(slot);
+  }
+
+  /** An engine-initiated cancel whose confirmation reaches the strategy as `kind` (no pending-cancel step). */
+  private endQuietly(t: TrackedOrder, kind: 'expired' | 'cancelled', reason: string): void {
+    if (this.emulator.holds(t)) {
+      this.emulator.cancel(t, reason);
+      return;
+    }
+    t.endAs = { kind, reason };
+    this.o.venue.cancel(t.order.id);
+  }
+}
+
+const NO_FEATURES: readonly EmulatedFeature[] = Object.freeze([]);

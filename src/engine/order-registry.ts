@@ -1,0 +1,116 @@
+import { applyVenueEvent, displayStatus, isTerminal, type ApplyOutcome, type LifecycleState } from '../core/order-lifecycle.ts';
+import type { Order } from '../core/order.ts';
+import type { Micros } from '../core/time.ts';
+import type { OrderAmendment, VenueEvent } from './execution-client.ts';
+import { OpenOrders } from './open-orders.ts';
+
+/** The engine's record of one order: the strategy-visible order plus its lifecycle state. */
+export interface TrackedOrder {
+  /** The order strategies read (changed only here). */
+  readonly order: Order;
+  /** Instrument slot. */
+  readonly slot: number;
+  /** Working status and requests on their way. */
+  readonly life: LifecycleState;
+  /** Terms of the replace on its way (applied when `updated` arrives). */
+  pending: OrderAmendment | null;
+  /** The emulator released this order to the venue: the venue's `accepted` is not news to the strategy. */
+  releasing: boolean;
+  /**
+   * The engine cancelled this order on its own (an emulated DAY expiry, reduce-only upkeep):
+   * the venue's `cancelled` reaches the strategy as this, with no pending-cancel step.
+   */
+  endAs: { readonly kind: 'expired' | 'cancelled'; readonly reason: string } | null;
+}
+
+/** Ended orders kept findable for late answers (a cancel that arrives after the fill), per generation. */
+const ENDED_GENERATION = 8192;
+
+/**
+ * Every order of a run: by id while open (and for a while after it ends, so late venue
+ * answers still find it), in submission order for the result, and the open ones for the
+ * strategy's queries. Applies venue events to an order's fields through the lifecycle.
+ */
+export class OrderRegistry {
+  /** Every order, in submission order. */
+  readonly all: Order[] = [];
+  /** Open orders, in submission order. */
+  readonly open = new OpenOrders();
+  private readonly live = new Map<string, TrackedOrder>();
+  private ended = new Map<string, TrackedOrder>();
+  private endedBefore = new Map<string, TrackedOrder>();
+
+  /** Registers a new order (status `submitted`). */
+  add(order: Order, slot: number): TrackedOrder {
+    const t: TrackedOrder = { order, slot, life: { working: order.status, pendingUpdate: false, pendingCancel: false }, pending: null, releasing: false, endAs: null };
+    this.all.push(order);
+    this.live.set(order.id, t);
+    this.open.add(order);
+    return t;
+  }
+
+  /** Records an order refused before it left (never open). */
+  addRefused(order: Order): void {
+    this.all.push(order);
+  }
+
+  /** The order with this id, open or recently ended. */
+  get(id: string): TrackedOrder | undefined {
+    return this.live.get(id) ?? this.ended.get(id) ?? this.endedBefore.get(id);
+  }
+
+  /** The open order with this id. */
+  getOpen(id: string): TrackedOrder | undefined {
+    return this.live.get(id);
+  }
+
+  /** Open orders' records (a copy: commands may end orders while the caller iterates). */
+  openTracked(): TrackedOrder[] {
+    return [...this.live.values()];
+  }
+
+  /**
+   * Applies a venue event's lifecycle change and its effect on the order's fields (all
+   * but the fill's accounting, which the engine does). Returns the lifecycle outcome.
+   */
+  apply(t: TrackedOrder, e: VenueEvent, ts: Micros, fillCompletes: boolean): ApplyOutcome {
+    const outcome = applyVenueEvent(t.life, e.kind, fillCompletes);
+    if (outcome !== 'ok') return outcome;
+    const o = t.order;
+    o.updatedTs = ts;
+    if (e.kind === 'updated') {
+      o.qty = e.qty;
+      o.price = e.price;
+      o.stopPrice = e.stopPrice;
+      t.pending = null;
+    } else if (e.kind === 'update-rejected') {
+      t.pending = null;
+    } else if (e.kind === 'fill') {
+      const filled = o.filledQty + e.qty;
+      o.avgFillPrice = o.filledQty === 0 ? e.price : (o.avgFillPrice * o.filledQty + e.price * e.qty) / filled;
+      o.filledQty = filled;
+      o.fees += e.fee;
+    } else if (e.kind === 'rejected' || e.kind === 'cancelled' || e.kind === 'expired') {
+      o.reason = e.reason;
+    }
+    this.refresh(t);
+    return 'ok';
+  }
+
+  /** Re-derives the order's status after a local change of its lifecycle (a request sent). */
+  refresh(t: TrackedOrder): void {
+    t.order.status = displayStatus(t.life);
+    if (isTerminal(t.life.working)) this.retire(t);
+  }
+
+  private retire(t: TrackedOrder): void {
+    const id = t.order.id;
+    if (!this.live.delete(id)) return;
+    this.open.delete(id);
+    if (this.ended.size >= ENDED_GENERATION) {
+      this.endedBefore = this.ended;
+      this.ended = new Map();
+    }
+    this.ended.set(id, t);
+  }
+}

@@ -1,0 +1,57 @@
+import { EmulatedFeature, OrderType, RejectReason, TimeInForce, type Order } from '../core/order.ts';
+import type { Refusal, VenueCapabilities } from './execution-client.ts';
+
+/** Every order type, time in force and flag: what a simulated venue that carries everything declares. */
+export const ALL_CAPABILITIES: VenueCapabilities = Object.freeze({
+  orderTypes: new Set(Object.values(OrderType)),
+  timeInForce: new Set(Object.values(TimeInForce)),
+  postOnly: true,
+  reduceOnly: true,
+});
+
+/** Capabilities with some features taken away (a backtest configured like a venue that lacks them). */
+export function withoutFeatures(caps: VenueCapabilities, features: readonly EmulatedFeature[]): VenueCapabilities {
+  if (features.length === 0) return caps;
+  const types = new Set(caps.orderTypes);
+  const tifs = new Set(caps.timeInForce);
+  if (features.includes(EmulatedFeature.stop)) types.delete(OrderType.stop);
+  if (features.includes(EmulatedFeature.stopLimit)) types.delete(OrderType.stopLimit);
+  if (features.includes(EmulatedFeature.day)) tifs.delete(TimeInForce.DAY);
+  return { orderTypes: types, timeInForce: tifs, postOnly: caps.postOnly, reduceOnly: caps.reduceOnly && !features.includes(EmulatedFeature.reduceOnly) };
+}
+
+const NONE: readonly EmulatedFeature[] = Object.freeze([]);
+
+/** The type an emulated stop goes to the venue as, once triggered. */
+export function releasedType(type: OrderType): OrderType {
+  return type === OrderType.stop ? OrderType.market : type === OrderType.stopLimit ? OrderType.limit : type;
+}
+
+function unsupported(message: string): Refusal {
+  return { reason: RejectReason.unsupportedOrderType, message };
+}
+
+/**
+ * Decides how an order reaches a venue: natively, with some features emulated by the
+ * engine (stop and stop-limit held and triggered locally, DAY expired locally,
+ * reduce-only kept reducing), or not at all — a refusal naming what the venue lacks.
+ * Nothing is ever converted silently.
+ */
+export function routeOrder(o: Readonly<Order>, caps: VenueCapabilities): Refusal | readonly EmulatedFeature[] {
+  let features = NONE;
+  const add = (f: EmulatedFeature) => { features = features === NONE ? [f] : [...features, f]; };
+  if (!caps.orderTypes.has(o.type)) {
+    if (o.type === OrderType.stop) add(EmulatedFeature.stop);
+    else if (o.type === OrderType.stopLimit) add(EmulatedFeature.stopLimit);
+    else return unsupported(`the venue does not accept ${o.type} orders`);
+    if (!caps.orderTypes.has(releasedType(o.type))) return unsupported(`the venue accepts neither ${o.type} nor ${releasedType(o.type)} orders, so a ${o.type} cannot be emulated`);
+  }
+  if (!caps.timeInForce.has(o.tif)) {
+    if (o.tif !== TimeInForce.DAY) return unsupported(`the venue does not support time in force ${o.tif}`);
+    if (!caps.timeInForce.has(TimeInForce.GTC)) return unsupported('the venue supports neither DAY nor GTC orders, so DAY cannot be emulated');
+    add(EmulatedFeature.day);
+  }
+  if (o.postOnly && !caps.postOnly) return unsupported('the venue has no post-only orders');
+  if (o.reduceOnly && !caps.reduceOnly) add(EmulatedFeature.reduceOnly);
+  return features;
+}

@@ -1,0 +1,50 @@
+/** Whether the engine sends new orders. */
+export const TradingMode = {
+  /** New orders go out. */
+  active: 'active',
+  /** New orders are refused until resumed (a stale feed, a disconnect); can be lifted. */
+  paused: 'paused',
+  /** The kill switch tripped: new orders refused and the strategy no longer called; final. */
+  killed: 'killed',
+} as const;
+export type TradingMode = (typeof TradingMode)[keyof typeof TradingMode];
+
+/** One state field with its reason, changed only through the transitions below. */
+export class TradingState {
+  mode: TradingMode = TradingMode.active;
+  /** Why the mode is not active (null while active). */
+  reason: string | null = null;
+  /** Engine time the kill switch tripped (NaN before). */
+  killedAt = Number.NaN;
+
+  /** active → paused; false when not active. */
+  pause(reason: string): boolean {
+    if (this.mode !== TradingMode.active) return false;
+    this.mode = TradingMode.paused;
+    this.reason = reason;
+    return true;
+  }
+
+  /** paused → active; false when not paused. */
+  resume(): boolean {
+    if (this.mode !== TradingMode.paused) return false;
+    this.mode = TradingMode.active;
+    this.reason = null;
+    return true;
+  }
+
+  /** any → killed (once); false when already killed. */
+  kill(reason: string, ts: number): boolean {
+    if (this.mode === TradingMode.killed) return false;
+    this.mode = TradingMode.killed;
+    this.reason = reason;
+    this.killedAt = ts;
+    return true;
+  }
+
+  /** Why a new order is refused now, or null. */
+  refusal(): string | null {
+    if (this.mode === TradingMode.active) return null;
+    return this.mode === TradingMode.killed ? `trading halted: kill switch: ${this.reason}` : `trading paused: ${this.reason}`;
+  }
+}
