@@ -1,3 +1,4 @@
+import { assert } from '../core/assert.ts';
 import type { Micros } from '../core/time.ts';
 import type { TimerEvent } from '../engine/clock.ts';
 import type { DrivableClock } from '../engine/engine.ts';
@@ -12,17 +13,23 @@ export function wallMicros(): Micros {
  * The live clock: `now()` is wall time; timers are kept like the simulated clock's and
  * fire in order when the engine advances (on every event), and an armed `setTimeout`
  * wakes the live loop (`onWake`) when a timer falls due with no market event to carry it.
+ * Inside a timer callback `now()` is the timer's due time, or the latest time the clock
+ * already reported if that is later (time never goes backwards) — the same rule as the
+ * simulated clock, so a timer that wakes on time sees the time a replay would show.
  */
 export class LiveClock implements DrivableClock {
   private readonly timers = new TimerQueue();
   private handle: ReturnType<typeof setTimeout> | null = null;
   private last = 0;
+  /** While a timer callback runs: the time it sees. */
+  private firing: Micros | null = null;
   /** Called when the earliest timer is due and no event advanced the clock. */
   onWake: ((now: Micros) => void) | null = null;
 
   constructor(private readonly source: () => Micros = wallMicros) {}
 
   now(): Micros {
+    if (this.firing !== null) return this.firing;
     // Never backwards, even if the wall clock is stepped.
     const t = this.source();
     if (t > this.last) this.last = t;
@@ -30,7 +37,10 @@ export class LiveClock implements DrivableClock {
   }
 
   setTimer(name: string, at: Micros, intervalMicros = 0): void {
-    this.timers.set(name, at, intervalMicros);
+    assert(Number.isFinite(at), `timer "${name}" needs a finite time, got ${at}`);
+    assert(intervalMicros >= 0, `timer "${name}" interval must be >= 0`);
+    // A time already past means "as soon as possible": due now, as in replay.
+    this.timers.set(name, Math.max(at, this.now()), intervalMicros);
     this.arm();
   }
 
@@ -45,8 +55,17 @@ export class LiveClock implements DrivableClock {
   }
 
   advanceTo(ts: Micros, onTimer: (t: TimerEvent) => void): void {
-    const limit = Math.max(ts, this.now());
-    while (this.timers.peekTs() <= limit) onTimer(this.timers.pop());
+    // The wall clock is read without marking it seen: timers fire at their own due time.
+    const limit = Math.max(ts, this.source());
+    while (this.timers.peekTs() <= limit) {
+      const t = this.timers.pop();
+      this.firing = this.last = Math.max(t.ts, this.last);
+      try {
+        onTimer(t);
+      } finally {
+        this.firing = null;
+      }
+    }
     this.arm();
   }
 
@@ -61,12 +80,13 @@ export class LiveClock implements DrivableClock {
     this.handle = null;
     const next = this.timers.peekTs();
     if (!Number.isFinite(next)) return;
-    const delayMs = Math.max(0, Math.ceil((next - this.now()) / 1000));
+    const delayMs = Math.max(0, Math.ceil((next - this.source()) / 1000));
     this.handle = setTimeout(() => {
       this.handle = null;
       // setTimeout has millisecond granularity and may fire a little early: wait again.
-      if (this.now() < this.timers.peekTs()) this.arm();
-      else this.onWake?.(this.now());
+      const wall = this.source();
+      if (wall < this.timers.peekTs()) this.arm();
+      else this.onWake?.(wall);
     }, delayMs);
     this.handle.unref?.();
   }
