@@ -92,6 +92,11 @@ export interface OrderRequest {
   reduceOnly?: boolean;
   /** Free text carried into results. */
   tag?: string;
+  /**
+   * Stop and stop-limit orders: hold the order in the engine and send it only when it
+   * triggers, even where the venue could carry it (a stop the venue does not see).
+   */
+  emulate?: boolean;
 }
 
 /** Changes for cancel/replace; omitted fields keep their value. */

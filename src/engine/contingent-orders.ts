@@ -42,6 +42,10 @@ export interface ContingencyHost {
   replace(orderId: string, changes: { qty: number }): ModifyResult;
   /** Checks a request's grid and type rules without sending it. */
   validate(req: OrderRequest): Refusal | null;
+  /** Sends a triggered emulated order that waited for its siblings' cancels. */
+  release(orderId: string): void;
+  /** The venue reserves funds for resting orders (spot): only one exit may rest there at a time. */
+  readonly reservesBalance: boolean;
   readonly log: Logger;
 }
 
@@ -55,6 +59,8 @@ interface Group {
   readonly exitRequests: readonly OrderRequest[];
   readonly exits: Order[];
   readonly view: { id: string; entry: Order | null; stopLoss: Order | null; takeProfit: Order | null };
+  /** A triggered exit held back until the other exits are cancelled (spot venues). */
+  waiting: string | null;
 }
 
 const EPS = 1e-9;
@@ -65,7 +71,9 @@ const EPS = 1e-9;
  * fill of one reduces the other (replace down) and a complete exit cancels the other
  * (one-cancels-the-other, with reduce semantics); an exit that fills while the entry still
  * works cancels the entry's rest. Works the same on every venue, because it only uses
- * commands and the events every venue sends.
+ * commands and the events every venue sends. On a venue that reserves funds for resting
+ * orders (spot), stop exits are held by the engine's emulator, and a triggered one goes out
+ * only once the resting exit is cancelled — two resting exits would sell the same coins.
  */
 export class ContingentOrders implements OrderListener {
   private readonly byOrder = new Map<string, Group>();
@@ -81,36 +89,71 @@ export class ContingentOrders implements OrderListener {
     const exits: OrderRequest[] = [];
     if (r.stopLoss) {
       const limit = r.stopLoss.price;
-      exits.push({ instrument: r.instrument, side: exitSide, qty: r.qty, type: limit === undefined ? OrderType.stop : OrderType.stopLimit, stopPrice: r.stopLoss.stopPrice, price: limit, tag: `${id}:stop-loss` });
+      exits.push({
+        instrument: r.instrument, side: exitSide, qty: r.qty, type: limit === undefined ? OrderType.stop : OrderType.stopLimit,
+        stopPrice: r.stopLoss.stopPrice, price: limit, tag: `${id}:stop-loss`, emulate: this.host.reservesBalance && r.takeProfit !== undefined,
+      });
     }
     if (r.takeProfit) exits.push({ instrument: r.instrument, side: exitSide, qty: r.qty, type: OrderType.limit, price: r.takeProfit.price, tag: `${id}:take-profit` });
     if (exits.length === 0) return { ok: false, reason: RejectReason.missingPrice, message: 'a bracket needs a stopLoss, a takeProfit or both' };
-    for (const x of exits) {
-      const bad = this.host.validate(x);
-      if (bad) return { ok: false, reason: bad.reason, message: `${x.tag}: ${bad.message}` };
-    }
+    const bad = this.check(exits);
+    if (bad) return { ok: false, ...bad };
     const sent = this.host.submit(entryReq);
     if (!sent.ok) return sent;
     const entry = sent.order as Order;
-    const g: Group = { id, entry, total: () => entry.filledQty, exitRequests: exits, exits: [], view: { id, entry, stopLoss: null, takeProfit: null } };
+    const g: Group = { id, entry, total: () => entry.filledQty, exitRequests: exits, exits: [], view: { id, entry, stopLoss: null, takeProfit: null }, waiting: null };
     this.byOrder.set(entry.id, g);
     return { ok: true, bracket: g.view as Bracket };
   }
 
+  /** Validates exit requests; on a reserving venue at most one of them may rest there (the others must be stops, held locally). */
+  private check(exits: readonly OrderRequest[]): Refusal | null {
+    for (const x of exits) {
+      const bad = this.host.validate(x);
+      if (bad) return { reason: bad.reason, message: `${x.tag ?? 'leg'}: ${bad.message}` };
+    }
+    const resting = exits.filter((x) => x.type !== OrderType.stop && x.type !== OrderType.stopLimit).length;
+    if (this.host.reservesBalance && resting > 1) {
+      return { reason: RejectReason.unsupportedOrderType, message: 'this venue reserves the funds of every resting order: at most one exit may be a limit order (the others stops, which the engine holds)' };
+    }
+    return null;
+  }
+
+  /**
+   * Whether a triggered emulated exit may go to the venue now. On a reserving venue it
+   * first waits until the other resting exits are cancelled (asking for those cancels).
+   */
+  mayRelease(orderId: string): boolean {
+    const g = this.byOrder.get(orderId);
+    if (g === undefined || !this.host.reservesBalance) return true;
+    const others = this.restingSiblings(g, orderId);
+    if (others.length === 0) return true;
+    g.waiting = orderId;
+    for (const x of others) if (x.status !== OrderStatus.pendingCancel) this.host.cancel(x.id);
+    return false;
+  }
+
+  private restingSiblings(g: Group, orderId: string): Order[] {
+    return g.exits.filter((x) => x.id !== orderId && !isTerminal(x.status));
+  }
+
   oco(a: OrderRequest, b: OrderRequest): OcoResult {
     if (Math.abs(a.qty - b.qty) > EPS) return { ok: false, reason: RejectReason.invalidQuantity, message: `OCO legs need the same quantity, got ${a.qty} and ${b.qty}` };
-    const bad = this.host.validate(a) ?? this.host.validate(b);
+    const stop = (x: OrderRequest): boolean => x.type === OrderType.stop || x.type === OrderType.stopLimit;
+    const bad = this.check([a, b]);
     if (bad) return { ok: false, ...bad };
-    const first = this.host.submit(a);
+    // On a reserving venue a stop leg next to a resting leg is held by the engine.
+    const hold = (x: OrderRequest, other: OrderRequest): OrderRequest => (this.host.reservesBalance && stop(x) && !stop(other) ? { ...x, emulate: true } : x);
+    const first = this.host.submit(hold(a, b));
     if (!first.ok) return first;
-    const second = this.host.submit(b);
+    const second = this.host.submit(hold(b, a));
     if (!second.ok) {
       this.host.cancel(first.order.id);
       return second;
     }
     const legs = [first.order as Order, second.order as Order];
     const id = `oco-${++this.seq}`;
-    const g: Group = { id, entry: null, total: () => a.qty, exitRequests: [], exits: legs, view: { id, entry: null, stopLoss: null, takeProfit: null } };
+    const g: Group = { id, entry: null, total: () => a.qty, exitRequests: [], exits: legs, view: { id, entry: null, stopLoss: null, takeProfit: null }, waiting: null };
     for (const o of legs) this.byOrder.set(o.id, g);
     return { ok: true, legs: [legs[0], legs[1]] };
   }
@@ -120,7 +163,21 @@ export class ContingentOrders implements OrderListener {
     if (g === undefined) return;
     if (g.entry !== null && g.exits.length === 0 && g.entry.filledQty > 0) this.placeExits(g);
     else this.sync(g);
+    this.releaseWaiting(g);
     if (this.done(g)) for (const o of [g.entry, ...g.exits]) if (o) this.byOrder.delete(o.id);
+  }
+
+  /** Sends the held-back exit once no other exit rests at the venue. */
+  private releaseWaiting(g: Group): void {
+    const id = g.waiting;
+    if (id === null) return;
+    const waiting = g.exits.find((x) => x.id === id);
+    if (waiting === undefined || isTerminal(waiting.status)) {
+      g.waiting = null;
+    } else if (this.restingSiblings(g, id).length === 0) {
+      g.waiting = null;
+      this.host.release(id);
+    }
   }
 
   private placeExits(g: Group): void {

@@ -11,7 +11,7 @@ import { ContingentOrders } from './contingent-orders.ts';
 import type { EquityRecorder } from './equity-recorder.ts';
 import { EquitySampler } from './equity-sampler.ts';
 import type { EventSink } from './event-source.ts';
-import type { ExecutionClient } from './execution-client.ts';
+import type { ExecutionClient, VenueCapabilities } from './execution-client.ts';
 import type { Logger } from './logger.ts';
 import { OrderFlow, type OrderListener, type PreTradeCheck } from './order-flow.ts';
 import { withoutFeatures } from './order-routing.ts';
@@ -140,6 +140,11 @@ export class Engine implements EventSink {
     return this.flow.fills;
   }
 
+  /** What the venue carries natively, as this run uses it (features the run emulates taken out). */
+  get venueCapabilities(): VenueCapabilities {
+    return this.flow.capabilities;
+  }
+
   /** Lifecycle events the order state machine refused (live sessions log them rather than fail). */
   get illegalOrderEvents(): number {
     return this.flow.illegalEvents;
@@ -153,6 +158,17 @@ export class Engine implements EventSink {
   /** Why new orders are paused (a stale feed, say), or null. */
   get pausedReason(): string | null {
     return this.trading.mode === TradingMode.paused ? this.trading.reason : null;
+  }
+
+  /**
+   * Runs code against the strategy Context as a strategy callback would (a notebook, a
+   * test, an operator's command): order events it causes are delivered when it returns.
+   */
+  act<T>(fn: (ctx: Context) => T): T {
+    const outer = this.flow.enter();
+    const r = fn(this.ctx);
+    this.flow.leave(outer);
+    return r;
   }
 
   /** Hears every order event and fill (journals, recorders, tests). */
@@ -315,8 +331,10 @@ export class Engine implements EventSink {
       const c = new ContingentOrders({
         submit: (r) => flow.submit(r), cancel: (id) => flow.cancel(id), replace: (id, ch) => flow.replace(id, ch), log: this.log,
         validate: (r) => validateOrderRequest(r, this.instruments[this.slotOf(typeof r.instrument === 'object' ? r.instrument.id : r.instrument)]),
+        release: (id) => flow.releaseHeld(id), reservesBalance: flow.capabilities.reservesBalance,
       });
       flow.listen(c);
+      flow.releaseGate = (t) => c.mayRelease(t.order.id);
       this.contingent = c;
     }
     return this.contingent;

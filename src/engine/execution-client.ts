@@ -59,6 +59,12 @@ export interface VenueCapabilities {
   readonly postOnly: boolean;
   /** The venue refuses or trims a reduce-only order that would grow a position. */
   readonly reduceOnly: boolean;
+  /**
+   * Resting orders reserve what they may spend (spot venues): two exits for the same
+   * position cannot rest at once, so bracket/OCO exits beyond the first are held by the
+   * engine and go out only after the others are cancelled.
+   */
+  readonly reservesBalance: boolean;
 }
 
 /**

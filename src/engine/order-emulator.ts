@@ -7,8 +7,11 @@ import type { TrackedOrder } from './order-registry.ts';
 export interface EmulatorHost {
   /** Delivers an event about an emulated order as a venue would. */
   emit(event: VenueEvent): void;
-  /** A held stop triggered: send it to the venue as its released type. */
-  release(t: TrackedOrder): void;
+  /**
+   * A held stop triggered: send it to the venue as its released type. False when it must
+   * wait (a contingent sibling is being cancelled first); `releaseHeld` sends it later.
+   */
+  release(t: TrackedOrder): boolean;
   /** A DAY order's day is over: cancel it at the venue (the cancel ends it as `expired`). */
   expire(t: TrackedOrder): void;
   /** Reduce-only upkeep: change an order's quantity, or cancel it (`qty` 0). */
@@ -22,6 +25,8 @@ interface Held {
   /** +1 buy stop (triggers at or above), −1 sell stop (at or below). */
   readonly dir: 1 | -1;
   stopPrice: number;
+  /** Triggered and waiting to be released. */
+  triggered: boolean;
 }
 
 /**
@@ -50,7 +55,7 @@ export class OrderEmulator {
     if (features.includes(EmulatedFeature.reduceOnly)) this.reducing[t.slot].add(t);
     const holds = features.includes(EmulatedFeature.stop) || features.includes(EmulatedFeature.stopLimit);
     if (holds) {
-      this.held[t.slot].push({ t, dir: sideSign(t.order.side), stopPrice: t.order.stopPrice });
+      this.held[t.slot].push({ t, dir: sideSign(t.order.side), stopPrice: t.order.stopPrice, triggered: false });
       this.host.emit({ kind: 'accepted', orderId: t.order.id });
     }
     return holds;
@@ -59,6 +64,14 @@ export class OrderEmulator {
   /** True while the emulator holds the order (not yet released to the venue). */
   holds(t: TrackedOrder): boolean {
     return this.indexOf(t) >= 0;
+  }
+
+  /** Hands a triggered order to the venue after a wait (see `EmulatorHost.release`). */
+  releaseHeld(t: TrackedOrder): void {
+    const k = this.indexOf(t);
+    if (k < 0 || !this.held[t.slot][k].triggered) return;
+    this.held[t.slot].splice(k, 1);
+    this.host.release(t);
   }
 
   /** Cancels a held order locally. */
@@ -129,10 +142,11 @@ export class OrderEmulator {
     const list = this.held[slot];
     for (let k = 0; k < list.length; k++) {
       const h = list[k];
-      if (h.dir === 1 ? high < h.stopPrice : low > h.stopPrice) continue;
-      list.splice(k--, 1);
+      if (h.triggered || (h.dir === 1 ? high < h.stopPrice : low > h.stopPrice)) continue;
+      h.triggered = true;
       this.host.emit({ kind: 'triggered', orderId: h.t.order.id });
-      this.host.release(h.t);
+      if (list[k] === h && this.host.release(h.t)) list.splice(k--, 1);
+      else if (list[k] !== h) k--;
     }
   }
 

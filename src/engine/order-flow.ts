@@ -72,6 +72,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private seq = 0;
   /** Events the lifecycle refused (live sessions log them instead of failing). */
   illegalEvents = 0;
+  /** Decides whether a triggered emulated order may go to the venue now (contingent orders on spot venues wait for their siblings' cancels). */
+  releaseGate: ((t: TrackedOrder) => boolean) | null = null;
 
   constructor(private readonly o: OrderFlowOptions) {
     this.emulator = new OrderEmulator(o.instruments.length, this);
@@ -246,7 +248,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const bad = validateOrderRequest(req, inst) ?? this.reduceOnlyRefusal(req, i);
     if (bad) return { ok: false, ...bad };
     const order = this.newOrder(req, inst.id);
-    const route = routeOrder(order, this.o.capabilities);
+    const route = routeOrder(order, this.o.capabilities, req.emulate === true);
     const refused = Array.isArray(route) ? this.preTrade(order, i) : (route as Refusal);
     if (refused) return this.refuse(order, refused);
     order.emulated = route as readonly EmulatedFeature[];
@@ -370,13 +372,30 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
 
   // ---- emulator host -------------------------------------------------------------------
 
-  release(t: TrackedOrder): void {
+  release(t: TrackedOrder): boolean {
+    if (this.releaseGate !== null && !this.releaseGate(t)) return false;
     t.releasing = true;
     const refused = this.o.venue.submit(this.venueSnapshot(t, releasedType(t.order.type)));
     if (refused) {
       t.releasing = false;
       this.onVenueEvent({ kind: 'rejected', orderId: t.order.id, reason: refused.reason });
     }
+    return true;
+  }
+
+  /** Sends a triggered order the release gate held back. */
+  releaseHeld(orderId: string): void {
+    const t = this.registry.getOpen(orderId);
+    if (t === undefined) return;
+    const gate = this.releaseGate;
+    this.releaseGate = null;
+    this.emulator.releaseHeld(t);
+    this.releaseGate = gate;
+  }
+
+  /** What the venue carries, as this run uses it. */
+  get capabilities(): VenueCapabilities {
+    return this.o.capabilities;
   }
 
   expire(t: TrackedOrder): void {

@@ -7,6 +7,7 @@ export const ALL_CAPABILITIES: VenueCapabilities = Object.freeze({
   timeInForce: new Set(Object.values(TimeInForce)),
   postOnly: true,
   reduceOnly: true,
+  reservesBalance: false,
 });
 
 /** Capabilities with some features taken away (a backtest configured like a venue that lacks them). */
@@ -17,7 +18,10 @@ export function withoutFeatures(caps: VenueCapabilities, features: readonly Emul
   if (features.includes(EmulatedFeature.stop)) types.delete(OrderType.stop);
   if (features.includes(EmulatedFeature.stopLimit)) types.delete(OrderType.stopLimit);
   if (features.includes(EmulatedFeature.day)) tifs.delete(TimeInForce.DAY);
-  return { orderTypes: types, timeInForce: tifs, postOnly: caps.postOnly, reduceOnly: caps.reduceOnly && !features.includes(EmulatedFeature.reduceOnly) };
+  return {
+    orderTypes: types, timeInForce: tifs, postOnly: caps.postOnly, reduceOnly: caps.reduceOnly && !features.includes(EmulatedFeature.reduceOnly),
+    reservesBalance: caps.reservesBalance,
+  };
 }
 
 const NONE: readonly EmulatedFeature[] = Object.freeze([]);
@@ -35,12 +39,14 @@ function unsupported(message: string): Refusal {
  * Decides how an order reaches a venue: natively, with some features emulated by the
  * engine (stop and stop-limit held and triggered locally, DAY expired locally,
  * reduce-only kept reducing), or not at all — a refusal naming what the venue lacks.
- * Nothing is ever converted silently.
+ * Nothing is ever converted silently. `holdLocally` keeps a stop type in the emulator even
+ * where the venue carries it.
  */
-export function routeOrder(o: Readonly<Order>, caps: VenueCapabilities): Refusal | readonly EmulatedFeature[] {
+export function routeOrder(o: Readonly<Order>, caps: VenueCapabilities, holdLocally = false): Refusal | readonly EmulatedFeature[] {
   let features = NONE;
   const add = (f: EmulatedFeature) => { features = features === NONE ? [f] : [...features, f]; };
-  if (!caps.orderTypes.has(o.type)) {
+  const stopType = o.type === OrderType.stop || o.type === OrderType.stopLimit;
+  if (!caps.orderTypes.has(o.type) || (stopType && holdLocally)) {
     if (o.type === OrderType.stop) add(EmulatedFeature.stop);
     else if (o.type === OrderType.stopLimit) add(EmulatedFeature.stopLimit);
     else return unsupported(`the venue does not accept ${o.type} orders`);

@@ -26,6 +26,7 @@ export function validateOrderRequest(req: OrderRequest, inst: Instrument): Refus
   const bad = checkPrice('price', needsPrice, req.price, type, inst) ?? checkPrice('stopPrice', needsStop, req.stopPrice, type, inst);
   if (bad) return bad;
   if (req.postOnly && type !== OrderType.limit) return refuse(RejectReason.invalidPrice, 'post-only applies to limit orders only');
+  if (req.emulate && !needsStop) return refuse(RejectReason.invalidPrice, 'emulate applies to stop and stop-limit orders only');
   return null;
 }
 

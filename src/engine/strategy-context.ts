@@ -37,7 +37,7 @@ export function createContext(host: ContextHost, log: Logger): Context {
   // by more properties, and this is the path of every order a strategy sends.
   const withSide = (side: Side, qty: number, o?: OrderOptions): OrderRequest => (o === undefined ? { side, qty } : {
     instrument: o.instrument, side, qty, type: o.type, price: o.price, stopPrice: o.stopPrice, tif: o.tif,
-    postOnly: o.postOnly, reduceOnly: o.reduceOnly, tag: o.tag,
+    postOnly: o.postOnly, reduceOnly: o.reduceOnly, tag: o.tag, emulate: o.emulate,
   });
   const idOf = (instrument: string | undefined) => (instrument === undefined ? undefined : instruments[host.slotOf(instrument)].id);
   return {

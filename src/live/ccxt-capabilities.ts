@@ -33,7 +33,8 @@ export function ccxtCapabilities(ex: CcxtCapabilitySource, symbol: string): Venu
   if (f.timeInForce?.IOC) tifs.add(TimeInForce.IOC);
   if (f.timeInForce?.FOK) tifs.add(TimeInForce.FOK);
   const postOnly = listed ? listed.has('LIMIT_MAKER') : f.timeInForce?.PO === true;
-  return { orderTypes: types, timeInForce: tifs, postOnly, reduceOnly: f.reduceOnly === true };
+  // Spot venues reserve a resting order's funds (its quote for a buy, its base for a sell).
+  return { orderTypes: types, timeInForce: tifs, postOnly, reduceOnly: f.reduceOnly === true, reservesBalance: (market?.type ?? 'spot') === 'spot' };
 }
 
 /** The arguments of ccxt `createOrder` for an order the venue carries natively. */

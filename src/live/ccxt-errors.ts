@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { BaseError, DuplicateOrderId, InsufficientFunds, InvalidOrder, NetworkError, OrderImmediatelyFillable, OrderNotFound } from 'ccxt';
 
 /** What a failed ccxt call means for an order. */
 export const CcxtFailure = {
@@ -16,20 +16,6 @@ export const CcxtFailure = {
 } as const;
 export type CcxtFailure = (typeof CcxtFailure)[keyof typeof CcxtFailure];
 
-type ErrorClass = abstract new (...args: never[]) => Error;
-interface CcxtErrors {
-  BaseError: ErrorClass; NetworkError: ErrorClass; InvalidOrder: ErrorClass; OrderNotFound: ErrorClass;
-  DuplicateOrderId: ErrorClass; InsufficientFunds: ErrorClass; OrderImmediatelyFillable: ErrorClass;
-}
-
-let classes: CcxtErrors | null = null;
-
-/** ccxt's exception classes, loaded on first use (ccxt is only loaded by live sessions). */
-function ccxtErrors(): CcxtErrors {
-  classes ??= createRequire(import.meta.url)('ccxt') as CcxtErrors;
-  return classes;
-}
-
 /**
  * Binance answers a duplicate client order id with -2010 "Duplicate order sent.", which
  * ccxt raises as a plain InvalidOrder: this exact text is how the venue says it.
@@ -39,17 +25,17 @@ const BINANCE_DUPLICATE = 'Duplicate order sent.';
 /**
  * Classifies an error thrown by a ccxt call by ccxt's own exception classes; null when it
  * is not a ccxt error at all (a bug: the caller must rethrow it, never treat it as a
- * venue answer).
+ * venue answer). Lockstep loads ccxt as an ES module everywhere (its CommonJS build has
+ * classes of its own, which `instanceof` would not recognise); this module is only loaded
+ * with the live client, so importing `lockstep` does not load ccxt.
  */
 export function classifyCcxtError(e: unknown): CcxtFailure | null {
-  const c = ccxtErrors();
-  const is = (cls: ErrorClass): boolean => e instanceof cls;
-  if (!is(c.BaseError)) return null;
-  if (is(c.NetworkError)) return CcxtFailure.unknown;
-  if (is(c.DuplicateOrderId) || (is(c.InvalidOrder) && (e as Error).message.includes(BINANCE_DUPLICATE))) return CcxtFailure.duplicate;
-  if (is(c.OrderNotFound)) return CcxtFailure.notFound;
-  if (is(c.InsufficientFunds)) return CcxtFailure.insufficientFunds;
-  if (is(c.OrderImmediatelyFillable)) return CcxtFailure.wouldTakeOrTrigger;
+  if (!(e instanceof BaseError)) return null;
+  if (e instanceof NetworkError) return CcxtFailure.unknown;
+  if (e instanceof DuplicateOrderId || (e instanceof InvalidOrder && e.message.includes(BINANCE_DUPLICATE))) return CcxtFailure.duplicate;
+  if (e instanceof OrderNotFound) return CcxtFailure.notFound;
+  if (e instanceof InsufficientFunds) return CcxtFailure.insufficientFunds;
+  if (e instanceof OrderImmediatelyFillable) return CcxtFailure.wouldTakeOrTrigger;
   return CcxtFailure.refused;
 }
 

@@ -100,6 +100,8 @@ export class CcxtExecution implements ExecutionClient {
   private readonly byExchangeId = new Map<string, [Tracked, Leg]>();
   private readonly byClientId = new Map<string, [Tracked, Leg]>();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Commands (submit, cancel, replace, reconcile) still working, polls not counted. */
+  private commands = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private streaming = false;
   private closed = false;
@@ -183,6 +185,11 @@ export class CcxtExecution implements ExecutionClient {
   reconcile(orderId: string): void {
     const t = this.byId.get(orderId);
     if (t) this.run(() => this.refresh(t, this.current(t)));
+  }
+
+  /** True when no command is still working (polls aside). */
+  get idle(): boolean {
+    return this.commands === 0;
   }
 
   /** Waits until every request in flight is answered and no followed order is open, or `timeoutMs` passed; returns the ids still open. */
@@ -317,9 +324,12 @@ export class CcxtExecution implements ExecutionClient {
     const outcome = await this.cancelLeg(t, this.current(t));
     if (outcome !== 'cancelled') {
       t.replacing = false;
-      if (outcome === 'failed') this.emit({ kind: 'update-rejected', orderId: t.id, reason: `${RejectReason.venue}: the old order could not be cancelled` });
-      else if (!t.done) this.finishFromLeg(t);
-      else this.emit({ kind: 'update-rejected', orderId: t.id, reason: RejectReason.tooLate });
+      if (outcome === 'failed') {
+        this.emit({ kind: 'update-rejected', orderId: t.id, reason: `${RejectReason.venue}: the old order could not be cancelled` });
+      } else {
+        if (!t.done) this.finishFromLeg(t); // it ended by itself meanwhile: report how
+        this.emit({ kind: 'update-rejected', orderId: t.id, reason: RejectReason.tooLate });
+      }
       if (t.cancelWanted && !t.done) {
         t.cancelWanted = false;
         await this.cancelNow(t);
@@ -394,7 +404,7 @@ export class CcxtExecution implements ExecutionClient {
     this.polling = true;
     const round: Promise<void>[] = [];
     for (const t of this.byId.values()) for (const leg of t.legs) if (!leg.final && leg.exchangeId !== null) round.push(this.refresh(t, leg));
-    this.run(() => Promise.allSettled(round).then(() => { this.polling = false; }));
+    this.run(() => Promise.allSettled(round).then(() => { this.polling = false; }), false);
   }
 
   private async refresh(t: Tracked, leg: Leg): Promise<void> {
@@ -478,12 +488,16 @@ export class CcxtExecution implements ExecutionClient {
     return f;
   }
 
-  private run(fn: () => Promise<unknown>): void {
+  private run(fn: () => Promise<unknown>, command = true): void {
+    if (command) this.commands++;
     const p = fn().catch((e: unknown) => {
       // Not a venue answer: a bug in Lockstep. Fail loudly, outside this promise chain.
       this.log.error('live order routing failed with an internal error', { error: String(e) });
       setImmediate(() => { throw e; });
-    }).finally(() => this.inflight.delete(p));
+    }).finally(() => {
+      this.inflight.delete(p);
+      if (command) this.commands--;
+    });
     this.inflight.add(p);
   }
 }

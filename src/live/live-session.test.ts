@@ -144,7 +144,8 @@ describe('CcxtExecution private order stream', () => {
   it('without a working stream, REST polling follows the orders', async () => {
     const c = await client();
     const broken = Object.create(c) as CcxtTrading;
-    broken.watchOrders = async () => { throw new Error('stream refused'); };
+    const { NetworkError } = await import('ccxt');
+    broken.watchOrders = async () => { throw new NetworkError('stream refused'); };
     const h = await harness(broken);
     const book = ex.book();
     const buy = h.ctx().buy(0.01, { type: 'limit', price: Math.round((book.bestAsk() + 5) * 100) / 100 });
@@ -164,7 +165,8 @@ describe('parity of a live session', () => {
     const { tempDir } = await import('../../test/tmp.ts');
     const record = tempDir().file('live-session');
     const before = await (await client()).fetchBalance();
-    const a = await session(`pl${Date.now() % 1e6}-`, 2500, undefined, record);
+    // Long enough for the mid to move the ladder at least once, even on a loaded machine.
+    const a = await session(`pl${Date.now() % 1e6}-`, 6000, undefined, record);
     expect(a.engine.orders.length).toBeGreaterThan(3);
     const start = JSON.parse((await import('node:fs')).readFileSync(`${record}/start.json`, 'utf8'));
     // The account the strategy started from is the exchange's (independent: ccxt's balance call).
@@ -176,4 +178,91 @@ describe('parity of a live session', () => {
     // Nothing adopted at start is counted as this session's decision.
     expect(p.liveOrders).toBe(a.engine.orders.filter((o) => !start.adoptedOrders.includes(o.id)).length);
   }, 60_000);
+});
+
+describe('order types at the venue: native or emulated, never converted', () => {
+  /** Buys 0.02 at market, then on that fill places a stop, a stop-limit, a reduce-only limit and a DAY limit far from the market. */
+  async function script() {
+    const { defineStrategy } = await import('../engine/strategy.ts');
+    const { z } = await import('zod');
+    const events = new Map<string, string[]>();
+    const ids: Record<string, string> = {};
+    const def = defineStrategy({
+      name: 'order-types', description: 'places one order of each kind', params: z.strictObject({}),
+      create: () => {
+        let started = false;
+        const place = (ctx: import('../engine/strategy.ts').Context, ref: number) => {
+          const px = (x: number) => Math.round(x * 100) / 100;
+          const put = (name: string, r: import('../core/order.ts').SubmitResult) => { if (r.ok) ids[name] = r.order.id; else throw new Error(`${name}: ${r.message}`); };
+          put('stop', ctx.buy(0.01, { type: 'stop', stopPrice: px(ref + 50) }));
+          put('stopLimit', ctx.sell(0.01, { type: 'stop-limit', stopPrice: px(ref - 50), price: px(ref - 51) }));
+          put('reduceOnly', ctx.sell(0.01, { type: 'limit', price: px(ref + 60), reduceOnly: true }));
+          put('day', ctx.buy(0.01, { type: 'limit', price: px(ref - 60), tif: 'DAY' }));
+        };
+        return {
+          onBook: (_d, ctx) => { if (!started && ctx.book().mid() > 0) { started = true; ctx.buy(0.02); } },
+          onBar: (_b, ctx) => { if (!started) { started = true; ctx.buy(0.02); } },
+          onFill: (f, ctx) => { if (ids.stop === undefined && ctx.position() > 0) place(ctx, f.price); },
+          onOrder: (e) => { const l = events.get(e.order.id) ?? []; l.push(e.kind); events.set(e.order.id, l); },
+        };
+      },
+    });
+    return { def, events, ids };
+  }
+
+  /** Events each order saw before the end of the session (which cancels what is left). */
+  const untilEnd = (events: Map<string, string[]>, id: string) => (events.get(id) ?? []).filter((k) => k !== 'pending-cancel' && k !== 'cancelled');
+
+  it('live through ccxt: the stop-limit goes out as STOP_LOSS_LIMIT; stop, reduce-only and DAY are emulated; the events are those of a backtest', async () => {
+    const { def, events, ids } = await script();
+    const c = await client();
+    let exec!: CcxtExecution;
+    const r = await runPaperSession({
+      strategy: def, params: {}, exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT', instrument, cash: 0, fees: makerTakerFee(0, 0.001), maxMillis: 2500,
+      live: {
+        orderIdPrefix: `ot${Date.now() % 1e6}-`, cancelAtEnd: true,
+        execution: (_clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, logger, { pollMillis: 50 })),
+        reconcile: async (engine, clock) => { await reconcileFromExchange(c as unknown as CcxtAccount, 'BTC/USDT', 'BTC', 'USDT', instrument, engine, exec, clock.now()); },
+      },
+    });
+    const byId = (id: string) => r.engine.orders.find((o) => o.id === id)!;
+    expect(byId(ids.stop).emulated).toEqual(['stop']);
+    expect(byId(ids.stopLimit).emulated).toEqual([]);
+    expect(byId(ids.reduceOnly).emulated).toEqual(['reduce-only']);
+    expect(byId(ids.day).emulated).toEqual(['DAY']);
+    const atVenue = new Map(ex.spot.all().map((o) => [o.clientOrderId, o]));
+    expect(atVenue.has(ids.stop)).toBe(false); // held by the engine until it triggers
+    expect(atVenue.get(ids.stopLimit)).toMatchObject({ type: 'STOP_LOSS_LIMIT', side: 'sell', timeInForce: 'GTC' });
+    expect(atVenue.get(ids.stopLimit)!.stopPrice).toBe(byId(ids.stopLimit).stopPrice);
+    expect(atVenue.get(ids.reduceOnly)).toMatchObject({ type: 'LIMIT', timeInForce: 'GTC' });
+    expect(atVenue.get(ids.day)).toMatchObject({ type: 'LIMIT', timeInForce: 'GTC' }); // expired by the engine at midnight
+    for (const name of ['stop', 'stopLimit', 'reduceOnly', 'day']) expect(untilEnd(events, ids[name])).toEqual(['submitted', 'accepted']);
+    // Every order still open at the end was cancelled at the venue.
+    expect(ex.spot.all().filter((o) => Object.values(ids).includes(o.clientOrderId) && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'))).toEqual([]);
+    await c.close();
+  }, 30_000);
+
+  it('paper (simulated L2 venue) and a backtest configured like Binance spot show the same events', async () => {
+    const paper = await script();
+    const c = await loopbackClient(base);
+    const r = await runPaperSession({
+      strategy: paper.def, params: {}, exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT', instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxMillis: 2000,
+    });
+    const byId = (id: string) => r.engine.orders.find((o) => o.id === id)!;
+    expect(byId(paper.ids.stop).emulated).toEqual([]); // the simulated venue carries stops
+    expect(byId(paper.ids.reduceOnly).emulated).toEqual(['reduce-only']);
+    expect(byId(paper.ids.day).emulated).toEqual(['DAY']);
+    const { runBacktest } = await import('../backtest/run-backtest.ts');
+    const { dailyBars } = await import('../../test/bars.ts');
+    const bt = await script();
+    await runBacktest(
+      { strategy: 'order-types', data: [{ file: 'memory', instrument: { symbol: 'BTCUSDT', tickSize: 0.01, lotSize: 0.001 } }], cash: 100_000, emulate: ['stop', 'DAY', 'reduce-only'] },
+      { strategy: bt.def, feeds: [[dailyBars([[20_000, 20_000, 20_000, 20_000, 10], [20_000, 20_000, 20_000, 20_000, 10], [20_000, 20_000, 20_000, 20_000, 10]])]] },
+    );
+    for (const name of ['stop', 'stopLimit', 'reduceOnly', 'day']) {
+      expect(untilEnd(paper.events, paper.ids[name])).toEqual(['submitted', 'accepted']);
+      expect(untilEnd(bt.events, bt.ids[name]).slice(0, 2)).toEqual(['submitted', 'accepted']);
+    }
+    await c.close();
+  }, 30_000);
 });

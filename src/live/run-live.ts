@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { loadStrategy, parseStrategyParams } from '../engine/load-strategy.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -6,8 +5,8 @@ import { defineInstrument } from '../core/instrument.ts';
 import { makerTakerFee } from '../sim/fee-model.ts';
 import { constantLatency } from '../sim/latency-model.ts';
 import { probabilisticQueue, riskAverseQueue } from '../sim/queue-model.ts';
-import { CcxtExecution, type CcxtTrading } from './ccxt-execution.ts';
-import { reconcileFromExchange, type CcxtAccount } from './ccxt-reconcile.ts';
+import type { CcxtExecution, CcxtTrading } from './ccxt-execution.ts';
+import type { CcxtAccount } from './ccxt-reconcile.ts';
 import { runPaperSession, type MarketStreams } from './paper-session.ts';
 import { pointCcxtAt } from './ccxt-base-url.ts';
 
@@ -69,7 +68,10 @@ export interface LiveSummary {
 export async function runLive(o: LiveOptions): Promise<LiveSummary> {
   if (o.mode === 'live' && !o.credentials) throw new ConfigError('live mode needs API credentials (LOCKSTEP_API_KEY / LOCKSTEP_API_SECRET or a keys file)');
   const venueId = o.venue ?? 'binance';
-  const ccxt = createRequire(import.meta.url)('ccxt') as { pro: Record<string, new (o: unknown) => unknown> };
+  // Loaded here, not at import: `import 'lockstep'` must not pay for ccxt (and one module build keeps its error classes one).
+  const ccxt = (await import('ccxt')).default as unknown as { pro: Record<string, new (o: unknown) => unknown> };
+  const { CcxtExecution } = await import('./ccxt-execution.ts');
+  const { reconcileFromExchange } = await import('./ccxt-reconcile.ts');
   const Ex = ccxt.pro[venueId];
   if (!Ex) throw new ConfigError(`ccxt has no exchange "${venueId}"`);
   const exchange = new Ex({ ...(o.mode === 'live' ? o.credentials : {}), enableRateLimit: true, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } }) as MarketStreams & {

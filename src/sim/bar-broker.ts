@@ -31,6 +31,11 @@ export interface BarBrokerOptions {
   maxVolumeShare?: number;
   /** Refuse fills the free cash cannot pay for (backtrader does); default true. */
   checkCash?: boolean;
+  /**
+   * Also refuse an order at submission when the cash cannot pay for it at its limit/stop
+   * price, or a market order at the last price (backtrader's `checksubmit`); default false.
+   */
+  checkSubmit?: boolean;
 }
 
 interface Pending {
@@ -75,6 +80,7 @@ export class BarBroker implements ExecutionClient {
   private readonly slippage: SlippageModel;
   private readonly maxShare: number;
   private readonly checkCash: boolean;
+  private readonly checkSubmit: boolean;
 
   constructor(opts: BarBrokerOptions) {
     this.instruments = opts.instruments;
@@ -85,6 +91,7 @@ export class BarBroker implements ExecutionClient {
     this.slippage = opts.slippage ?? noSlippage;
     this.maxShare = opts.maxVolumeShare ?? 0;
     this.checkCash = opts.checkCash ?? true;
+    this.checkSubmit = opts.checkSubmit ?? false;
   }
 
   bind(sink: OrderEventSink, account: Portfolio): void {
@@ -101,6 +108,10 @@ export class BarBroker implements ExecutionClient {
         this.sink.onVenueEvent({ kind: 'rejected', orderId: order.id, reason: RejectReason.postOnlyWouldCross });
         return null;
       }
+    }
+    if (this.checkSubmit && !this.affordable(order, slot)) {
+      this.sink.onVenueEvent({ kind: 'rejected', orderId: order.id, reason: RejectReason.insufficientCash });
+      return null;
     }
     const p: Pending = { order, slot, day: utcDay(order.createdTs), barsSeen: 0, triggered: false, filled: 0, done: false };
     this.pending[slot].push(p);
@@ -130,6 +141,15 @@ export class BarBroker implements ExecutionClient {
       this.sink.onVenueEvent({ kind: 'updated', orderId, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
     }
     return null;
+  }
+
+  /** Whether the cash pays for the whole order at its own price (limit, else stop, else the last price), fees included. */
+  private affordable(o: OrderSnapshot, slot: number): boolean {
+    const price = Number.isFinite(o.price) ? o.price : Number.isFinite(o.stopPrice) ? o.stopPrice : this.account.markPrice(slot);
+    if (!(price > 0)) return true;
+    const inst = this.instruments[slot];
+    const fee = this.fees.fee(inst, o.qty, price, Liquidity.taker);
+    return this.account.cashRequired(slot, sideSign(o.side) * o.qty, price, fee) <= this.account.cash;
   }
 
   onBar(bar: BarView): void {
