@@ -181,7 +181,7 @@ async function run(input: RunConfigInput, opts: RunBacktestOptions, readers: Rea
   }
   const expectedEvents = opts.feeds ? opts.feeds.reduce((n, f) => n + f.reduce((t, b) => t + b.length, 0), 0) : 0;
   const engine = new Engine({
-    instruments, cash: cfg.cash, strategy: def.create(params), venue, clock, logger, expectedEvents,
+    instruments, cash: cfg.cash, strategy: def.create(params), venue, clock, logger, expectedEvents, emulate: cfg.emulate,
     ...(books ? { books } : {}),
     ...(cfg.risk ? { risk: new RiskEngine(cfg.risk) } : {}),
     ...(cfg.equityIntervalMicros !== undefined ? { equityIntervalMicros: cfg.equityIntervalMicros } : ticks ? { equityIntervalMicros: 1_000_000 } : {}),

@@ -91,6 +91,11 @@ export const RunConfigSchema = z.strictObject({
     maxDailyLoss: z.number().positive().optional(),
     maxDrawdown: z.number().positive().max(1).optional(),
   }).optional(),
+  /**
+   * Order features the engine emulates although the simulated venue could carry them, so a
+   * backtest behaves like a live venue that lacks them (Binance spot: stop, DAY, reduce-only).
+   */
+  emulate: z.array(z.enum(['stop', 'stop-limit', 'DAY', 'reduce-only'])).default([]),
   /** Equity-curve resolution in µs (default: every bar; 1 s for tick runs). */
   equityIntervalMicros: z.number().nonnegative().optional(),
 });

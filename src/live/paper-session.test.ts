@@ -89,6 +89,35 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
   }, 60_000);
 });
 
+describe('paper session with stops, replaces and brackets', () => {
+  it('trailing-breakout (bracket exits, a trailing stop moved by replace) replays with zero unexplained differences', async () => {
+    const { strategy: breakout } = await import('../../strategies/trailing-breakout/index.ts');
+    const seen = new Map<string, number>();
+    // The same strategy, counting the lifecycle events it is told about.
+    const counted = { ...breakout, create: (p: never) => ({ ...breakout.create(p), onOrder: (e: { kind: string }) => { seen.set(e.kind, (seen.get(e.kind) ?? 0) + 1); } }) };
+    const c = await loopbackClient(base);
+    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
+    const record = tmp.file('breakout-session');
+    const params = { lookback: 30, size: 0.01, stopTicks: 20, targetTicks: 60, trailTicks: 10 };
+    const r = await runPaperSession({
+      strategy: counted, params: breakout.params.parse(params), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
+      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxEvents: 12_000, maxMillis: 25_000, record,
+    });
+    const tags = r.engine.orders.map((o) => o.tag);
+    expect(tags.filter((t) => t === 'breakout:entry').length).toBeGreaterThan(1);
+    expect(tags.filter((t) => t === 'breakout:stop-loss').length).toBeGreaterThan(0);
+    expect(seen.get('triggered') ?? 0).toBeGreaterThan(0); // stops did trigger
+    expect(seen.get('updated') ?? 0).toBeGreaterThan(0); // the trailing stop was moved
+    let out = '';
+    await replayCommand([record, '--json'], (x) => { out += x; });
+    const parity = JSON.parse(out);
+    expect(parity.liveOrders).toBe(r.engine.orders.length);
+    expect(parity.matchedOrders).toBe(r.engine.orders.length);
+    expect(parity.unexplained).toBe(0);
+    expect(parity.differences).toEqual([]);
+  }, 60_000);
+});
+
 describe('quotes and bars in live sessions', () => {
   it('book-ticker quotes reach onQuote and closed 1 s klines reach onBar, once each, and are recorded', async () => {
     const { defineStrategy } = await import('../engine/strategy.ts');
