@@ -319,6 +319,18 @@ await ls.writeSynthL2(L2, { events: 200_000, seed: 5 });
 const bt = await ls.runBacktest({ strategy: 'grid-mm', params: params, cash: 100_000, queue: 'probabilistic', data: [{ file: L2, instrument: { symbol: 'BTCUSDT', lotSize: 0.001 } }] });
 console.log(`backtest: ${bt.orders.length} orders, ${bt.fills.length} fills, final value ${bt.finalValue.toFixed(2)}`);
 """),
+    md("""## 1b. One order lifecycle in every mode
+Every order a strategy sends goes through the same lifecycle — `submitted`, `accepted`, `triggered`, `pending-update` → `updated`, `pending-cancel` → `cancelled` (or `cancel-rejected` when a fill got there first), `partially-filled`, `filled`, `expired` — reported to `onOrder` in the same order in a backtest, on paper and live; only the timing differs. Here `trailing-breakout` (a bracket per breakout, the stop trailed with `replace`) runs on the same data with 300 µs of order latency each way; the table shows the lifecycle of its first bracket."""),
+    code("""
+const breakout = await ls.loadStrategy('trailing-breakout');
+const lifecycle: Record<string, unknown>[] = [];
+const traced = { ...breakout, create: (p: any) => ({ ...breakout.create(p), onOrder: (e: ls.OrderEvent) => {
+  if (String(e.order.tag).startsWith('breakout') && lifecycle.length < 16) lifecycle.push({ time: ls.isoFromMicros(e.ts), order: e.order.tag, event: e.kind, status: e.status, stop: e.order.stopPrice, reason: e.reason ?? '' });
+} }) };
+const bo = await ls.runBacktest({ strategy: 'trailing-breakout', params: { lookback: 200, size: 0.01, stopTicks: 40, targetTicks: 120, trailTicks: 30 }, cash: 100_000, latency: { entryMicros: 300, responseMicros: 300 }, data: [{ file: L2, instrument: { symbol: 'BTCUSDT', lotSize: 0.001 } }] }, { strategy: traced });
+console.log(`trailing-breakout: ${bo.orders.length} orders, ${bo.trades.length} round trips`);
+show(ls.tableHtml(lifecycle));
+"""),
     md("## 2. A loopback exchange\nAPI keys are checked (HMAC-SHA256 signatures) like Binance's; in real use keys come from the environment or a file outside the repository."),
     code("""
 const venue = await ls.startLoopbackVenue({ events: 300_000, seed: 5, keys: { 'demo-key': 'demo-secret' }, balances: { USDT: 100_000, BTC: 1 } });

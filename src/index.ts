@@ -15,6 +15,7 @@ export type { Logger, LogRecord } from './engine/logger.ts';
 export type { PositionView } from './engine/portfolio.ts';
 export type { RoundTrip } from './engine/trade-log.ts';
 export { defineStrategy } from './engine/strategy.ts';
+export { loadStrategy } from './engine/load-strategy.ts';
 export type { Context, OrderOptions, PortfolioView, Strategy, StrategyDefinition } from './engine/strategy.ts';
 export type { Bracket, BracketRequest, BracketResult, OcoResult } from './engine/contingent-orders.ts';
 export { SimClock } from './engine/sim-clock.ts';

@@ -92,4 +92,42 @@ describe('loopback exchange through the real ccxt Binance client', () => {
     c.apiKey = 'nobody';
     await expect(c.fetchBalance()).rejects.toThrow(ccxt.AuthenticationError);
   });
+
+  it('behaves as Binance spot: LIMIT_MAKER refused when it would take, filters, IOC rest EXPIRED, cancel of a filled order -2011, cancel-all', async () => {
+    const c = client();
+    await c.loadMarkets();
+    // Book here: bids 20000 (1) / 19999 (2), asks 20001 (1) / 20002 (2), after the trades above.
+    await expect(c.createOrder('BTC/USDT', 'limit', 'buy', 0.1, 20001, { postOnly: true })).rejects.toThrow(ccxt.OrderImmediatelyFillable);
+    const maker = await c.createOrder('BTC/USDT', 'limit', 'buy', 0.1, 19995, { postOnly: true });
+    expect(maker.info.type).toBe('LIMIT_MAKER');
+    // ccxt rounds to the market precision itself; a raw request off the grid meets the exchange's filters.
+    await expect(c.privatePostOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.1', price: '19990.005' })).rejects.toThrow(/PRICE_FILTER/);
+    await expect(c.privatePostOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.00015', price: '19990' })).rejects.toThrow(/LOT_SIZE/);
+    const ioc = await c.createOrder('BTC/USDT', 'limit', 'buy', 2, 20001, { timeInForce: 'IOC' });
+    expect(ioc.status).toBe('expired');
+    expect(ioc.filled).toBe(1); // the one at 20001; the rest expires
+    await expect(c.cancelOrder(String(ioc.id), 'BTC/USDT')).rejects.toThrow(ccxt.OrderNotFound); // -2011 Unknown order sent.
+    await c.createOrder('BTC/USDT', 'limit', 'buy', 0.1, 19990);
+    const cancelled = await c.cancelAllOrders('BTC/USDT');
+    expect(cancelled.length).toBe(2);
+    expect(await c.fetchOpenOrders('BTC/USDT')).toHaveLength(0);
+    expect((await c.fetchBalance()).USDT.used).toBeCloseTo(0, 9);
+  });
+
+  it('STOP_LOSS_LIMIT waits for its trigger (refused when it would trigger at once), then works as a limit', async () => {
+    const c = client();
+    await c.loadMarkets();
+    // The last trade was 20006: a sell stop at or above it would trigger at once.
+    await expect(c.createOrder('BTC/USDT', 'limit', 'sell', 0.1, 20005, { triggerPrice: 20007 })).rejects.toThrow(ccxt.OrderImmediatelyFillable);
+    const stop = await c.createOrder('BTC/USDT', 'limit', 'sell', 0.1, 19990, { triggerPrice: 19995 });
+    expect(stop.info).toMatchObject({ type: 'STOP_LOSS_LIMIT', isWorking: false });
+    expect(stop.triggerPrice).toBe(19995);
+    ex.onTrade({ instrumentId: 'BTCUSDT.LOOPBACK', instrumentIndex: 0, ts: 1.7e15 + 2000, tsLocal: 1.7e15 + 2000, price: 19996, qty: 1, aggressor: -1 });
+    expect((await c.fetchOrder(String(stop.id), 'BTC/USDT')).info.isWorking).toBe(false);
+    ex.onTrade({ instrumentId: 'BTCUSDT.LOOPBACK', instrumentIndex: 0, ts: 1.7e15 + 3000, tsLocal: 1.7e15 + 3000, price: 19995, qty: 1, aggressor: -1 });
+    const after = await c.fetchOrder(String(stop.id), 'BTC/USDT');
+    // Triggered: a limit sell at 19990 against bids at 20000 and 19999 fills at once.
+    expect(after.status).toBe('closed');
+    expect(after.average).toBe(20000);
+  });
 });
