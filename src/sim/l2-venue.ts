@@ -56,6 +56,7 @@ const L2_CAPABILITIES: VenueCapabilities = Object.freeze({
   timeInForce: new Set([TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK]),
   postOnly: true,
   reduceOnly: false,
+  reservesBalance: false,
 });
 
 /** Inserts keeping (at, seq) order; appends in the common constant-latency case. */
