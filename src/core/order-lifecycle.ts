@@ -74,7 +74,21 @@ export type ApplyOutcome = 'ok' | 'late' | 'illegal';
  * late for a fill) are `late`: legal, and they change nothing.
  */
 export function applyVenueEvent(s: LifecycleState, kind: VenueEventKind, complete = false): ApplyOutcome {
-  if (isTerminal(s.working)) {
+  // The two events of every order, decided without the table (same outcome: tested against it).
+  const w = s.working;
+  if (kind === VenueEventKind.accepted && w === S.submitted) {
+    s.working = S.accepted;
+    return 'ok';
+  }
+  if (kind === VenueEventKind.fill && (w === S.accepted || w === S.partiallyFilled || w === S.triggered || w === S.submitted)) {
+    s.working = complete ? S.filled : S.partiallyFilled;
+    if (complete) {
+      s.pendingCancel = false;
+      s.pendingUpdate = false;
+    }
+    return 'ok';
+  }
+  if (isTerminal(w)) {
     return kind === VenueEventKind.cancelRejected || kind === VenueEventKind.updateRejected ? 'late' : 'illegal';
   }
   switch (kind) {

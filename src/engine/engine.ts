@@ -240,7 +240,8 @@ export class Engine implements EventSink {
   onBar(bar: BarView): void {
     this.enter(bar.ts);
     this.venue.onBar?.(bar);
-    this.flow.emulator.onBar(bar.instrumentIndex, bar.high, bar.low);
+    const emulator = this.flow.emulator;
+    if (emulator.holding > 0) emulator.onBar(bar.instrumentIndex, bar.high, bar.low);
     this.portfolio.mark(bar.instrumentIndex, bar.close);
     if (this.trading.mode !== TradingMode.killed) {
       const outer = this.flow.enter();
@@ -255,7 +256,8 @@ export class Engine implements EventSink {
   onTrade(trade: TradeView): void {
     this.enter(trade.tsLocal);
     this.venue.onTrade?.(trade);
-    this.flow.emulator.onPrice(trade.instrumentIndex, trade.price);
+    const emulator = this.flow.emulator;
+    if (emulator.holding > 0) emulator.onPrice(trade.instrumentIndex, trade.price);
     this.portfolio.mark(trade.instrumentIndex, trade.price);
     if (this.trading.mode !== TradingMode.killed) {
       const outer = this.flow.enter();

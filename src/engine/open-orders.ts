@@ -20,6 +20,11 @@ export class OpenOrders {
     if (i >= 0) this.list.splice(i, 1);
   }
 
+  /** Removes the order at position `i` (in submission order). */
+  deleteAt(i: number): void {
+    this.list.splice(i, 1);
+  }
+
   values(): readonly Order[] {
     return this.list;
   }

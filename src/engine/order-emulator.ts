@@ -43,6 +43,8 @@ export class OrderEmulator {
   private readonly reducing: Set<TrackedOrder>[];
   /** Earliest DAY expiry (one comparison per event while none is due). */
   nextExpiry: Micros = Infinity;
+  /** Stop orders held (the engine skips the trigger checks while there are none). */
+  holding = 0;
 
   constructor(slots: number, private readonly host: EmulatorHost) {
     this.held = Array.from({ length: slots }, () => []);
@@ -56,6 +58,7 @@ export class OrderEmulator {
     const holds = features.includes(EmulatedFeature.stop) || features.includes(EmulatedFeature.stopLimit);
     if (holds) {
       this.held[t.slot].push({ t, dir: sideSign(t.order.side), stopPrice: t.order.stopPrice, triggered: false });
+      this.holding++;
       this.host.emit({ kind: 'accepted', orderId: t.order.id });
     }
     return holds;
@@ -71,6 +74,7 @@ export class OrderEmulator {
     const k = this.indexOf(t);
     if (k < 0 || !this.held[t.slot][k].triggered) return;
     this.held[t.slot].splice(k, 1);
+    this.holding--;
     this.host.release(t);
   }
 
@@ -78,6 +82,7 @@ export class OrderEmulator {
   cancel(t: TrackedOrder, reason: string): void {
     const list = this.held[t.slot];
     list.splice(this.indexOf(t), 1);
+    this.holding--;
     this.host.emit({ kind: 'cancelled', orderId: t.order.id, reason });
   }
 
@@ -105,6 +110,7 @@ export class OrderEmulator {
       this.expiries.delete(t);
       if (this.holds(t)) {
         this.held[t.slot].splice(this.indexOf(t), 1);
+        this.holding--;
         this.host.emit({ kind: 'expired', orderId: t.order.id, reason: 'day order expired' });
       } else {
         this.host.expire(t);
@@ -124,7 +130,7 @@ export class OrderEmulator {
         set.delete(t);
         continue;
       }
-      if (t.life.pendingCancel || t.life.pendingUpdate || t.life.working === 'submitted') continue;
+      if (t.pendingCancel || t.pendingUpdate || t.working === 'submitted') continue;
       const reduces = pos !== 0 && Math.sign(pos) === -sideSign(o.side);
       const room = reduces ? Math.abs(pos) : 0;
       if (room === 0) this.host.resize(t, 0, RejectReason.reduceOnlyWouldIncrease);
@@ -145,7 +151,10 @@ export class OrderEmulator {
       if (h.triggered || (h.dir === 1 ? high < h.stopPrice : low > h.stopPrice)) continue;
       h.triggered = true;
       this.host.emit({ kind: 'triggered', orderId: h.t.order.id });
-      if (list[k] === h && this.host.release(h.t)) list.splice(k--, 1);
+      if (list[k] === h && this.host.release(h.t)) {
+        list.splice(k--, 1);
+        this.holding--;
+      }
       else if (list[k] !== h) k--;
     }
   }

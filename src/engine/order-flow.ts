@@ -69,6 +69,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private readonly listeners: OrderListener[] = [];
   private readonly queue: Queued[] = [];
   private dispatching = false;
+  /** Anyone hears order events (the strategy's onOrder or a listener): only then are they built. */
+  private wantsEvents: boolean;
   private seq = 0;
   /** Events the lifecycle refused (live sessions log them instead of failing). */
   illegalEvents = 0;
@@ -77,11 +79,13 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
 
   constructor(private readonly o: OrderFlowOptions) {
     this.emulator = new OrderEmulator(o.instruments.length, this);
+    this.wantsEvents = o.onOrder !== undefined;
   }
 
   /** Adds a listener for every order event and fill. */
   listen(l: OrderListener): void {
     this.listeners.push(l);
+    this.wantsEvents = true;
   }
 
   // ---- dispatch: no re-entry into strategy code -----------------------------------
@@ -126,9 +130,6 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     else this.apply(q as VenueEvent);
   }
 
-  private get wantsEvents(): boolean {
-    return this.o.onOrder !== undefined || this.listeners.length > 0;
-  }
 
   private deliver(e: OrderEvent): void {
     this.o.onOrder?.(e);
@@ -170,7 +171,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const ts = this.o.clock.now();
     const outcome = this.registry.apply(t, e, ts, complete);
     if (outcome === 'illegal') return this.illegal(e, `not allowed in status ${o.status}`);
-    if (isTerminal(t.life.working)) this.emulator.forget(t);
+    if (o.emulated.length > 0 && isTerminal(t.working)) this.emulator.forget(t);
     if (e.kind === 'fill') this.book(t, e, ts, complete);
     else if (this.wantsEvents) this.deliver(this.eventOf(t, e, ts));
   }
@@ -314,9 +315,9 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private cancelNow(orderId: string): ModifyResult {
     const t = this.registry.getOpen(orderId);
     if (t === undefined) return this.notOpen(orderId);
-    const blocked = cancelBlocked(t.life);
+    const blocked = cancelBlocked(t);
     if (blocked === 'pending') return { ok: false, reason: RejectReason.requestPending, message: `a cancel of ${orderId} is already on its way` };
-    t.life.pendingCancel = true;
+    t.pendingCancel = true;
     this.registry.refresh(t);
     this.announce(t, OrderEventKind.pendingCancel);
     if (this.emulator.holds(t)) this.emulator.cancel(t, 'cancelled');
@@ -327,12 +328,12 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private replaceNow(orderId: string, changes: OrderChanges): ModifyResult {
     const t = this.registry.getOpen(orderId);
     if (t === undefined) return this.notOpen(orderId);
-    const blocked = replaceBlocked(t.life);
+    const blocked = replaceBlocked(t);
     if (blocked === 'not-acknowledged') return { ok: false, reason: RejectReason.notAcknowledged, message: `order ${orderId} is not acknowledged by the venue yet` };
     if (blocked === 'pending') return { ok: false, reason: RejectReason.requestPending, message: `a replace or cancel of ${orderId} is already on its way` };
     const terms = this.amendment(t, changes);
     if ('reason' in terms) return { ok: false, ...terms };
-    t.life.pendingUpdate = true;
+    t.pendingUpdate = true;
     t.pending = terms;
     this.registry.refresh(t);
     this.announce(t, OrderEventKind.pendingUpdate);
@@ -408,7 +409,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
       return;
     }
     const terms: OrderAmendment = { qty, price: t.order.price, stopPrice: t.order.stopPrice };
-    t.life.pendingUpdate = true;
+    t.pendingUpdate = true;
     t.pending = terms;
     this.registry.refresh(t);
     if (this.emulator.holds(t)) this.emulator.replace(t, terms);

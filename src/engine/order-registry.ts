@@ -4,14 +4,12 @@ import type { Micros } from '../core/time.ts';
 import type { OrderAmendment, VenueEvent } from './execution-client.ts';
 import { OpenOrders } from './open-orders.ts';
 
-/** The engine's record of one order: the strategy-visible order plus its lifecycle state. */
-export interface TrackedOrder {
+/** The engine's record of one order: the strategy-visible order plus its lifecycle state (working status, requests on their way). */
+export interface TrackedOrder extends LifecycleState {
   /** The order strategies read (changed only here). */
   readonly order: Order;
   /** Instrument slot. */
   readonly slot: number;
-  /** Working status and requests on their way. */
-  readonly life: LifecycleState;
   /** Terms of the replace on its way (applied when `updated` arrives). */
   pending: OrderAmendment | null;
   /** The emulator released this order to the venue: the venue's `accepted` is not news to the strategy. */
@@ -23,8 +21,12 @@ export interface TrackedOrder {
   endAs: { readonly kind: 'expired' | 'cancelled'; readonly reason: string } | null;
 }
 
-/** Ended orders kept findable for late answers (a cancel that arrives after the fill), per generation. */
+/**
+ * Orders that ended while a request of theirs was still on its way stay findable for its
+ * late answer (a cancel that arrives after the fill), in generations of this many.
+ */
 const ENDED_GENERATION = 8192;
+
 
 /**
  * Every order of a run: by id while open (and for a while after it ends, so late venue
@@ -36,15 +38,19 @@ export class OrderRegistry {
   readonly all: Order[] = [];
   /** Open orders, in submission order. */
   readonly open = new OpenOrders();
-  private readonly live = new Map<string, TrackedOrder>();
+  /**
+   * The open orders' records, in the same order. A list, not a Map: a strategy has few
+   * orders open, and a scan of a few ids is cheaper than a Map insert and delete per order.
+   */
+  private readonly live: TrackedOrder[] = [];
   private ended = new Map<string, TrackedOrder>();
   private endedBefore = new Map<string, TrackedOrder>();
 
   /** Registers a new order (status `submitted`). */
   add(order: Order, slot: number): TrackedOrder {
-    const t: TrackedOrder = { order, slot, life: { working: order.status, pendingUpdate: false, pendingCancel: false }, pending: null, releasing: false, endAs: null };
+    const t: TrackedOrder = { order, slot, working: order.status, pendingUpdate: false, pendingCancel: false, pending: null, releasing: false, endAs: null };
     this.all.push(order);
-    this.live.set(order.id, t);
+    this.live.push(t);
     this.open.add(order);
     return t;
   }
@@ -56,17 +62,14 @@ export class OrderRegistry {
 
   /** The order with this id, open or recently ended. */
   get(id: string): TrackedOrder | undefined {
-    return this.live.get(id) ?? this.ended.get(id) ?? this.endedBefore.get(id);
+    return this.getOpen(id) ?? this.ended.get(id) ?? this.endedBefore.get(id);
   }
 
   /** The open order with this id. */
   getOpen(id: string): TrackedOrder | undefined {
-    return this.live.get(id);
-  }
-
-  /** Open orders' records (a copy: commands may end orders while the caller iterates). */
-  openTracked(): TrackedOrder[] {
-    return [...this.live.values()];
+    const live = this.live;
+    for (let k = 0; k < live.length; k++) if (live[k].order.id === id) return live[k];
+    return undefined;
   }
 
   /**
@@ -74,7 +77,8 @@ export class OrderRegistry {
    * but the fill's accounting, which the engine does). Returns the lifecycle outcome.
    */
   apply(t: TrackedOrder, e: VenueEvent, ts: Micros, fillCompletes: boolean): ApplyOutcome {
-    const outcome = applyVenueEvent(t.life, e.kind, fillCompletes);
+    const waiting = t.pendingCancel || t.pendingUpdate || t.endAs !== null;
+    const outcome = applyVenueEvent(t, e.kind, fillCompletes);
     if (outcome !== 'ok') return outcome;
     const o = t.order;
     o.updatedTs = ts;
@@ -93,20 +97,24 @@ export class OrderRegistry {
     } else if (e.kind === 'rejected' || e.kind === 'cancelled' || e.kind === 'expired') {
       o.reason = e.reason;
     }
-    this.refresh(t);
+    this.refresh(t, waiting);
     return 'ok';
   }
 
   /** Re-derives the order's status after a local change of its lifecycle (a request sent). */
-  refresh(t: TrackedOrder): void {
-    t.order.status = displayStatus(t.life);
-    if (isTerminal(t.life.working)) this.retire(t);
+  refresh(t: TrackedOrder, waiting = false): void {
+    t.order.status = displayStatus(t);
+    if (isTerminal(t.working)) this.retire(t, waiting);
   }
 
-  private retire(t: TrackedOrder): void {
+  private retire(t: TrackedOrder, waiting: boolean): void {
+    // The two lists hold the same orders in the same order: one search serves both.
+    const k = this.live.indexOf(t);
+    if (k < 0) return;
+    this.live.splice(k, 1);
+    this.open.deleteAt(k);
     const id = t.order.id;
-    if (!this.live.delete(id)) return;
-    this.open.delete(id);
+    if (!waiting) return; // no answer can still come for it
     if (this.ended.size >= ENDED_GENERATION) {
       this.endedBefore = this.ended;
       this.ended = new Map();

@@ -43,21 +43,21 @@ function unsupported(message: string): Refusal {
  * where the venue carries it.
  */
 export function routeOrder(o: Readonly<Order>, caps: VenueCapabilities, holdLocally = false): Refusal | readonly EmulatedFeature[] {
-  let features = NONE;
-  const add = (f: EmulatedFeature) => { features = features === NONE ? [f] : [...features, f]; };
+  // The common case, on the path of every order: the venue carries it as it is.
+  if (caps.orderTypes.has(o.type) && caps.timeInForce.has(o.tif) && !holdLocally && (!o.postOnly || caps.postOnly) && (!o.reduceOnly || caps.reduceOnly)) return NONE;
+  const features: EmulatedFeature[] = [];
   const stopType = o.type === OrderType.stop || o.type === OrderType.stopLimit;
   if (!caps.orderTypes.has(o.type) || (stopType && holdLocally)) {
-    if (o.type === OrderType.stop) add(EmulatedFeature.stop);
-    else if (o.type === OrderType.stopLimit) add(EmulatedFeature.stopLimit);
-    else return unsupported(`the venue does not accept ${o.type} orders`);
+    if (!stopType) return unsupported(`the venue does not accept ${o.type} orders`);
+    features.push(o.type === OrderType.stop ? EmulatedFeature.stop : EmulatedFeature.stopLimit);
     if (!caps.orderTypes.has(releasedType(o.type))) return unsupported(`the venue accepts neither ${o.type} nor ${releasedType(o.type)} orders, so a ${o.type} cannot be emulated`);
   }
   if (!caps.timeInForce.has(o.tif)) {
     if (o.tif !== TimeInForce.DAY) return unsupported(`the venue does not support time in force ${o.tif}`);
     if (!caps.timeInForce.has(TimeInForce.GTC)) return unsupported('the venue supports neither DAY nor GTC orders, so DAY cannot be emulated');
-    add(EmulatedFeature.day);
+    features.push(EmulatedFeature.day);
   }
   if (o.postOnly && !caps.postOnly) return unsupported('the venue has no post-only orders');
-  if (o.reduceOnly && !caps.reduceOnly) add(EmulatedFeature.reduceOnly);
-  return features;
+  if (o.reduceOnly && !caps.reduceOnly) features.push(EmulatedFeature.reduceOnly);
+  return features.length === 0 ? NONE : features;
 }

@@ -71,8 +71,8 @@ export class BarBroker implements ExecutionClient {
   readonly capabilities = ALL_CAPABILITIES;
   private sink!: OrderEventSink;
   private account!: Portfolio;
+  /** Working orders per instrument slot (a few each: found by a scan, no id map to keep up). */
   private readonly pending: Pending[][];
-  private readonly byId = new Map<string, Pending>();
   private readonly slotOf = new Map<string, number>();
   private readonly instruments: readonly Instrument[];
   private readonly timing: FillTiming;
@@ -115,13 +115,12 @@ export class BarBroker implements ExecutionClient {
     }
     const p: Pending = { order, slot, day: utcDay(order.createdTs), barsSeen: 0, triggered: false, filled: 0, done: false };
     this.pending[slot].push(p);
-    this.byId.set(order.id, p);
     this.sink.onVenueEvent({ kind: 'accepted', orderId: order.id });
     return null;
   }
 
   cancel(orderId: string): void {
-    const p = this.byId.get(orderId);
+    const p = this.find(orderId);
     if (p === undefined) {
       this.sink.onVenueEvent({ kind: 'cancel-rejected', orderId, reason: RejectReason.tooLate });
       return;
@@ -131,13 +130,13 @@ export class BarBroker implements ExecutionClient {
 
   replace(orderId: string, terms: OrderAmendment): Refusal | null {
     // Bars carry no queue, so a replaced order only changes its price/quantity in place.
-    const p = this.byId.get(orderId);
+    const p = this.find(orderId);
     if (p === undefined) {
       this.sink.onVenueEvent({ kind: 'update-rejected', orderId, reason: RejectReason.tooLate });
     } else if (terms.qty <= p.filled) {
       this.end(p, { kind: 'cancelled', orderId, reason: 'replaced at or below the filled quantity' });
     } else {
-      p.order = Object.freeze({ ...p.order, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
+      p.order = { ...p.order, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice };
       this.sink.onVenueEvent({ kind: 'updated', orderId, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
     }
     return null;
@@ -279,7 +278,12 @@ export class BarBroker implements ExecutionClient {
 
   private finish(p: Pending): void {
     p.done = true;
-    this.byId.delete(p.order.id);
+  }
+
+  /** The working order with this id. */
+  private find(orderId: string): Pending | undefined {
+    for (const list of this.pending) for (const p of list) if (!p.done && p.order.id === orderId) return p;
+    return undefined;
   }
 
   private compact(slot: number): void {

@@ -288,7 +288,7 @@ export class L2Venue implements ExecutionClient {
     const stops = this.stops[i];
     const s = stops.findIndex((o) => o.id === id);
     if (s >= 0) {
-      stops[s] = Object.freeze({ ...stops[s], qty: t.qty, price: t.price, stopPrice: t.stopPrice });
+      stops[s] = { ...stops[s], qty: t.qty, price: t.price, stopPrice: t.stopPrice };
       this.report(i, at, { kind: 'updated', orderId: id, qty: t.qty, price: t.price, stopPrice: t.stopPrice });
       return;
     }
@@ -310,7 +310,7 @@ export class L2Venue implements ExecutionClient {
       return;
     }
     const keep = (this.o.keepPriorityOnDecrease ?? true) && t.price === r.price && open <= r.open;
-    r.order = Object.freeze({ ...r.order, qty: t.qty, price: t.price, stopPrice: t.stopPrice });
+    r.order = { ...r.order, qty: t.qty, price: t.price, stopPrice: t.stopPrice };
     r.open = open;
     this.report(i, at, { kind: 'updated', orderId: id, qty: t.qty, price: t.price, stopPrice: t.stopPrice });
     if (!keep) {
