@@ -73,6 +73,12 @@ export interface CcxtExecutionOptions {
   streamPollMillis?: number;
   /** Attempts of a cancel before the client reports it could not cancel (default 5). */
   cancelAttempts?: number;
+  /**
+   * An error that is not ccxt's (a bug, e.g. an engine invariant) met while routing an
+   * order: never treated as a venue answer. Default: rethrown outside the promise chain,
+   * so the process fails loudly.
+   */
+  onInternalError?: (e: unknown) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,7 +114,8 @@ export class CcxtExecution implements ExecutionClient {
   private polling = false;
   private lastPoll = 0;
   private readonly base: string;
-  private readonly o: Required<CcxtExecutionOptions>;
+  private readonly o: Required<Omit<CcxtExecutionOptions, 'onInternalError'>>;
+  private readonly onInternalError: (e: unknown) => void;
   /** True while the private order stream delivers. */
   streamUp = false;
   /** Order updates taken from the stream / from REST polls (for tests and diagnostics). */
@@ -125,7 +132,9 @@ export class CcxtExecution implements ExecutionClient {
   ) {
     this.base = symbol.split('/')[0];
     this.capabilities = ccxtCapabilities(ex, symbol);
-    this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, ...options };
+    const { onInternalError, ...rest } = options;
+    this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, ...rest };
+    this.onInternalError = onInternalError ?? ((e) => setImmediate(() => { throw e; }));
   }
 
   bind(sink: OrderEventSink, _account: Portfolio): void {
@@ -493,7 +502,7 @@ export class CcxtExecution implements ExecutionClient {
     const p = fn().catch((e: unknown) => {
       // Not a venue answer: a bug in Lockstep. Fail loudly, outside this promise chain.
       this.log.error('live order routing failed with an internal error', { error: String(e) });
-      setImmediate(() => { throw e; });
+      this.onInternalError(e);
     }).finally(() => {
       this.inflight.delete(p);
       if (command) this.commands--;

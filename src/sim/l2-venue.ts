@@ -8,6 +8,7 @@ import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCap
 import type { Portfolio } from '../engine/portfolio.ts';
 import type { FeeModel } from './fee-model.ts';
 import { constantLatency, type LatencyModel } from './latency-model.ts';
+import { DueQueue } from './due-queue.ts';
 import { riskAverseQueue, type QueueModel, type QueuePosition } from './queue-model.ts';
 
 export interface L2VenueOptions {
@@ -38,17 +39,11 @@ interface Resting extends QueuePosition {
   filled: number;
 }
 
+/** A request on its way to the exchange. */
 type Action =
-  | { kind: 'submit'; at: number; seq: number; order: OrderSnapshot }
-  | { kind: 'cancel'; at: number; seq: number; id: string; slot: number }
-  | { kind: 'replace'; at: number; seq: number; id: string; slot: number; terms: OrderAmendment };
-
-/** An answer on its way back: due at local time `at`. */
-interface Report {
-  at: number;
-  seq: number;
-  event: VenueEvent;
-}
+  | { kind: 'submit'; order: OrderSnapshot }
+  | { kind: 'cancel'; id: string; slot: number }
+  | { kind: 'replace'; id: string; slot: number; terms: OrderAmendment };
 
 /** What this venue carries: everything but DAY expiry and reduce-only, which the engine emulates. */
 const L2_CAPABILITIES: VenueCapabilities = Object.freeze({
@@ -58,13 +53,6 @@ const L2_CAPABILITIES: VenueCapabilities = Object.freeze({
   reduceOnly: false,
   reservesBalance: false,
 });
-
-/** Inserts keeping (at, seq) order; appends in the common constant-latency case. */
-function insertOrdered<T extends { at: number; seq: number }>(list: T[], item: T): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1].at > item.at) i--;
-  list.splice(i, 0, item);
-}
 
 /**
  * A simulated exchange on L2 data, after hftbacktest: its own book per instrument built
@@ -82,14 +70,15 @@ export class L2Venue implements ExecutionClient {
   private readonly books: L2Book[];
   private readonly resting: Resting[][];
   private readonly stops: OrderSnapshot[][];
-  private readonly actions: Action[] = [];
-  private readonly outbox: Report[] = [];
+  /** Requests by the exchange time they arrive. */
+  private readonly actions = new DueQueue<Action>();
+  /** Answers by the local time they reach the strategy. */
+  private readonly outbox = new DueQueue<VenueEvent>();
   private readonly latency: LatencyModel;
   private readonly latencies: LatencyModel[];
   private readonly queue: QueueModel;
-  /** Instrument slot of every order sent (cancels and replaces name only the order). */
+  /** Instrument slot of every order sent, when there are several (cancels and replaces name only the order). */
   private readonly instrumentOf = new Map<string, number>();
-  private seq = 0;
   /**
    * Per instrument slot (one venue each): when the last request arrives and the last answer
    * is delivered. A connection keeps order, so a varying latency never overtakes.
@@ -122,38 +111,34 @@ export class L2Venue implements ExecutionClient {
   }
 
   submit(order: OrderSnapshot): Refusal | null {
-    this.request({ kind: 'submit', at: this.arrival(order.instrumentId), seq: this.seq++, order });
+    const slot = this.slotOf.get(order.instrumentId)!;
+    if (this.o.instruments.length > 1) this.instrumentOf.set(order.id, slot);
+    this.actions.push(this.arrival(slot), { kind: 'submit', order });
     return null;
   }
 
   cancel(orderId: string): void {
     const slot = this.slotOfOrder(orderId);
-    this.request({ kind: 'cancel', at: this.arrival(this.o.instruments[slot].id), seq: this.seq++, id: orderId, slot });
+    this.actions.push(this.arrival(slot), { kind: 'cancel', id: orderId, slot });
   }
 
   replace(orderId: string, terms: OrderAmendment): Refusal | null {
     const slot = this.slotOfOrder(orderId);
-    this.request({ kind: 'replace', at: this.arrival(this.o.instruments[slot].id), seq: this.seq++, id: orderId, slot, terms });
+    this.actions.push(this.arrival(slot), { kind: 'replace', id: orderId, slot, terms });
     return null;
   }
 
   /** When a request sent now reaches the exchange (never before one sent earlier). */
-  private arrival(instrumentId: string): number {
-    const i = this.slotOf.get(instrumentId)!;
+  private arrival(i: number): number {
     const now = this.o.clock.now();
     const at = Math.max(now + this.latencyOfSlot(i).entry(now), this.lastArrival[i]);
     this.lastArrival[i] = at;
     return at;
   }
 
-  private request(a: Action): void {
-    if (a.kind === 'submit') this.instrumentOf.set(a.order.id, this.slotOf.get(a.order.instrumentId)!);
-    insertOrdered(this.actions, a);
-  }
-
   /** Instrument slot of an order this venue was sent (every cancel/replace follows a submit). */
   private slotOfOrder(orderId: string): number {
-    return this.instrumentOf.get(orderId) ?? 0;
+    return this.o.instruments.length === 1 ? 0 : this.instrumentOf.get(orderId) ?? 0;
   }
 
   onBookDelta(d: BookDeltaView): void {
@@ -230,35 +215,36 @@ export class L2Venue implements ExecutionClient {
    */
   private catchUp(e: Stamped): void {
     const ts = e.ts;
-    if (this.actions.length > 0 && this.actions[0].at <= ts) this.arriveUntil(ts);
+    if (this.actions.length > 0 && this.actions.nextAt() <= ts) this.arriveUntil(ts);
     if (ts > this.exchNow) this.exchNow = ts;
     this.deliverDue(e);
   }
 
   /** Delivers the answers due by the event's local time, if any. */
   private deliverDue(e: Stamped): void {
-    if (this.outbox.length > 0 && this.outbox[0].at <= e.tsLocal) this.deliver(e.tsLocal);
+    if (this.outbox.length > 0 && this.outbox.nextAt() <= e.tsLocal) this.deliver(e.tsLocal);
   }
 
   /** Requests that reach the exchange by `tsEvent` act, in arrival order. */
   private arriveUntil(tsEvent: number): void {
-    while (this.actions.length > 0 && this.actions[0].at <= tsEvent) {
-      const a = this.actions.shift()!;
-      if (a.at > this.exchNow) this.exchNow = a.at;
+    while (this.actions.length > 0 && this.actions.nextAt() <= tsEvent) {
+      const at = this.actions.nextAt();
+      const a = this.actions.shift();
+      if (at > this.exchNow) this.exchNow = at;
       this.arrive(a);
     }
   }
 
   /** Hands the strategy every answer due by local time `tsLocal`. */
   private deliver(tsLocal: number): void {
-    while (this.outbox.length > 0 && this.outbox[0].at <= tsLocal) this.sink.onVenueEvent(this.outbox.shift()!.event);
+    while (this.outbox.length > 0 && this.outbox.nextAt() <= tsLocal) this.sink.onVenueEvent(this.outbox.shift());
   }
 
   /** Queues an answer made at exchange time `at` for an order of slot `i`; it reaches the strategy after the response latency. */
   private report(i: number, at: number, event: VenueEvent): void {
     const due = Math.max(at + this.latencyOfSlot(i).response(at), this.lastDelivery[i]);
     this.lastDelivery[i] = due;
-    insertOrdered(this.outbox, { at: due, seq: this.seq++, event });
+    this.outbox.push(due, event);
   }
 
   private latencyOfSlot(i: number): LatencyModel {
@@ -352,7 +338,7 @@ export class L2Venue implements ExecutionClient {
 
   /** Drops what this venue knows of an order that ended. */
   private forget(id: string): void {
-    this.instrumentOf.delete(id);
+    if (this.instrumentOf.size > 0) this.instrumentOf.delete(id);
   }
 
   /** Executes or rests `qty` of an order at the exchange at time `at` (`filled` earlier, when re-placed). */

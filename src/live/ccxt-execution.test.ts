@@ -1,0 +1,131 @@
+import ccxt from 'ccxt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackClient } from '../../test/loopback.ts';
+import { InvariantError } from '../core/errors.ts';
+import { defineInstrument } from '../core/instrument.ts';
+import type { OrderSnapshot } from '../core/order.ts';
+import type { OrderEventSink, VenueEvent } from '../engine/execution-client.ts';
+import { MemoryLogger } from '../engine/logger.ts';
+import { Portfolio } from '../engine/portfolio.ts';
+import { CcxtExecution, type CcxtTrading } from './ccxt-execution.ts';
+import { wallMicros } from './live-clock.ts';
+import { LoopbackExchange } from './loopback/loopback-exchange.ts';
+
+const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
+let ex: LoopbackExchange;
+let base: string;
+
+beforeAll(async () => {
+  ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.001, keys: new Map([['k', 's']]), balances: { USDT: 100_000, BTC: 1 } });
+  const t = wallMicros();
+  ex.onDelta({ instrumentId: instrument.id, instrumentIndex: 0, ts: t, tsLocal: t, side: 1, price: 100, qty: 5, isSnapshot: true, clear: true, last: false });
+  ex.onDelta({ instrumentId: instrument.id, instrumentIndex: 0, ts: t, tsLocal: t, side: -1, price: 100.1, qty: 5, isSnapshot: true, clear: false, last: true });
+  base = await ex.listen();
+});
+afterAll(async () => ex?.close());
+
+const snap = (id: string, o: Partial<OrderSnapshot> = {}): OrderSnapshot => ({
+  id, instrumentId: instrument.id, side: 'buy', type: 'limit', tif: 'GTC', postOnly: false, reduceOnly: false, qty: 0.01, price: 99, stopPrice: Number.NaN, createdTs: 0, ...o,
+});
+
+/** A CcxtExecution over a real ccxt client whose calls a test can break; events collected per order. */
+async function client(wrap: (c: CcxtTrading) => Partial<CcxtTrading> = () => ({}), onInternalError?: (e: unknown) => void) {
+  const c = await loopbackClient(base, { apiKey: 'k', secret: 's' });
+  c.options.recvWindow = 300; // a signed request older than this is refused: after it, a lost request can no longer arrive
+  const real = c as unknown as CcxtTrading;
+  const ccxtLike = Object.assign(Object.create(real), { watchOrders: undefined }, wrap(real)) as CcxtTrading;
+  const events: VenueEvent[] = [];
+  let sink: OrderEventSink = { onVenueEvent: (e) => events.push(e) };
+  const exec = new CcxtExecution(ccxtLike, 'BTC/USDT', instrument, new MemoryLogger(() => 0), { pollMillis: 20, ...(onInternalError ? { onInternalError } : {}) });
+  exec.bind({ onVenueEvent: (e) => sink.onVenueEvent(e) }, new Portfolio([instrument], 0));
+  const kinds = (id: string) => events.filter((e) => e.orderId === id).map((e) => e.kind);
+  const until = async (cond: () => boolean, ms = 5000) => { for (const end = Date.now() + ms; !cond() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20)); };
+  const close = async () => { await exec.close(); await c.close(); };
+  return { exec, events, kinds, until, close, setSink: (s: OrderEventSink) => { sink = s; } };
+}
+
+const atExchange = (clientId: string) => ex.spot.all().filter((o) => o.clientOrderId === clientId);
+
+describe('CcxtExecution: unknown outcomes, typed errors', () => {
+  it('a reply lost after the exchange placed the order: found by client id, never sent twice', async () => {
+    let calls = 0;
+    const h = await client((real) => ({
+      createOrder: async (...a: Parameters<CcxtTrading['createOrder']>) => { calls++; await real.createOrder(...a); throw new ccxt.RequestTimeout('binance POST /order timed out'); },
+    }));
+    h.exec.submit(snap('lost-1'));
+    h.exec.submit(snap('lost-2', { type: 'market', price: Number.NaN, qty: 0.02 })); // fills at once at the exchange
+    await h.until(() => h.kinds('lost-2').includes('fill') && h.kinds('lost-1').includes('accepted'));
+    expect(calls).toBe(2);
+    expect(atExchange('lost-1')).toHaveLength(1);
+    expect(atExchange('lost-2')).toHaveLength(1);
+    expect(atExchange('lost-2')[0].executed).toBeCloseTo(0.02, 12);
+    expect(h.kinds('lost-1')).toEqual(['accepted']);
+    expect(h.kinds('lost-2')).toEqual(['accepted', 'fill']);
+    h.exec.cancel('lost-1');
+    await h.until(() => h.kinds('lost-1').includes('cancelled'));
+    await h.close();
+  });
+
+  it('a request that never arrived is sent again with the same client id — only after its recvWindow has passed', async () => {
+    const sentAt: number[] = [];
+    const h = await client((real) => ({
+      createOrder: async (...a: Parameters<CcxtTrading['createOrder']>) => {
+        sentAt.push(Date.now());
+        if (sentAt.length === 1) throw new ccxt.NetworkError('socket hang up'); // lost before the exchange saw it
+        return real.createOrder(...a);
+      },
+    }));
+    h.exec.submit(snap('resend-1'));
+    await h.until(() => h.kinds('resend-1').includes('accepted'));
+    expect(sentAt).toHaveLength(2);
+    expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(300 + 1000); // recvWindow + the margin for clock skew
+    expect(atExchange('resend-1')).toHaveLength(1);
+    h.exec.cancel('resend-1');
+    await h.until(() => h.kinds('resend-1').includes('cancelled'));
+    await h.close();
+  });
+
+  it('refusals become rejections named by their ccxt class', async () => {
+    const h = await client();
+    h.exec.submit(snap('poor', { qty: 5000, price: 100 })); // 500,000 USDT
+    h.exec.submit(snap('taker', { price: 100.1, postOnly: true }));
+    h.exec.submit(snap('soon', { side: 'sell', type: 'stop-limit', stopPrice: 120, price: 119 })); // a sell stop above the last trade triggers at once
+    ex.onTrade({ instrumentId: instrument.id, instrumentIndex: 0, ts: wallMicros(), tsLocal: wallMicros(), price: 100.05, qty: 0.001, aggressor: 1 });
+    await h.until(() => h.kinds('poor').length > 0 && h.kinds('taker').length > 0 && h.kinds('soon').length > 0);
+    expect(h.events.find((e) => e.orderId === 'poor')).toMatchObject({ kind: 'rejected', reason: 'insufficient-cash' });
+    expect(h.events.find((e) => e.orderId === 'taker')).toMatchObject({ kind: 'rejected', reason: 'post-only-would-cross' });
+    expect(h.events.find((e) => e.orderId === 'soon')).toMatchObject({ kind: 'rejected', reason: 'stop-would-trigger-immediately' });
+    await h.close();
+  });
+
+  it('a cancel that meets network errors is retried until the exchange answers', async () => {
+    let failures = 0;
+    const h = await client((real) => ({
+      cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => { if (failures++ < 2) throw new ccxt.RequestTimeout('timed out'); return real.cancelOrder(...a); },
+    }));
+    h.exec.submit(snap('retry-cancel'));
+    await h.until(() => h.kinds('retry-cancel').includes('accepted'));
+    h.exec.cancel('retry-cancel');
+    await h.until(() => h.kinds('retry-cancel').includes('cancelled'));
+    expect(failures).toBe(3);
+    expect(h.kinds('retry-cancel')).toEqual(['accepted', 'cancelled']);
+    expect(atExchange('retry-cancel')[0].status).toBe('CANCELED');
+    await h.close();
+  });
+
+  it('an engine invariant error met while applying an answer is not turned into a venue answer', async () => {
+    const bugs: unknown[] = [];
+    const h = await client(undefined, (e) => bugs.push(e));
+    h.setSink({ onVenueEvent: (e) => { if (e.kind === 'accepted') throw new InvariantError('order lifecycle broken'); h.events.push(e); } });
+    h.exec.submit(snap('bug-1'));
+    await h.until(() => bugs.length > 0);
+    expect(bugs[0]).toBeInstanceOf(InvariantError);
+    expect(h.events.filter((e) => e.orderId === 'bug-1')).toEqual([]); // no 'rejected' made up from it
+    await h.close();
+    await h.until(() => false, 50);
+    // The order did reach the exchange: clean it up.
+    const c = await loopbackClient(base, { apiKey: 'k', secret: 's' });
+    await c.cancelAllOrders('BTC/USDT');
+    await c.close();
+  });
+});

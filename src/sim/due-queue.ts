@@ -1,0 +1,38 @@
+/**
+ * Items waiting for their time (requests travelling to a venue, answers travelling back):
+ * kept in time order, equal times in the order they were added. Times live in a parallel
+ * array, so an item needs no wrapper object (one allocation less per venue answer).
+ */
+export class DueQueue<T> {
+  private readonly items: T[] = [];
+  private readonly times: number[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** Time of the first item; Infinity when empty. */
+  nextAt(): number {
+    return this.times.length > 0 ? this.times[0] : Infinity;
+  }
+
+  /** Adds an item due at `at`; appends in the common case of non-decreasing times. */
+  push(at: number, item: T): void {
+    const times = this.times;
+    let i = times.length;
+    while (i > 0 && times[i - 1] > at) i--;
+    if (i === times.length) {
+      times.push(at);
+      this.items.push(item);
+    } else {
+      times.splice(i, 0, at);
+      this.items.splice(i, 0, item);
+    }
+  }
+
+  /** Removes and returns the first item. */
+  shift(): T {
+    this.times.shift();
+    return this.items.shift()!;
+  }
+}
