@@ -163,7 +163,8 @@ async function run(input: RunConfigInput, opts: RunBacktestOptions, readers: Rea
   } else {
     venue = new BarBroker({
       instruments, fillTiming: cfg.fillTiming, fees: feeModelOf(cfg.commission), slippage: slippageModelOf(cfg.slippage),
-      maxVolumeShare: cfg.maxVolumeShare, checkCash: cfg.checkCash,
+      maxVolumeShare: cfg.maxVolumeShare, checkCash: cfg.checkCash, checkSubmit: cfg.checkSubmit, reversal: cfg.reversal,
+      shortMargin: cfg.shortMargin,
     });
     const window = {
       ...(cfg.from !== undefined ? { from: parseDateTime(cfg.from) } : {}),

@@ -58,8 +58,17 @@ export const RunConfigSchema = z.strictObject({
   fillTiming: z.enum(['next-open', 'close']).default('next-open'),
   /** Max share of a bar's volume filled per bar (0 = no limit). */
   maxVolumeShare: z.number().min(0).max(1).default(0),
-  /** Refuse fills the cash cannot pay for. */
+  /** Refuse fills whose opening leg the cash cannot pay for (closing is never refused). */
   checkCash: z.boolean().default(true),
+  /** Also check orders at submission, as backtrader's default `checksubmit` (bar runs). */
+  checkSubmit: z.boolean().default(false),
+  /** A fill whose opening leg cannot be paid: execute the closing leg and refuse the rest (backtrader), or refuse it all (bar runs). */
+  reversal: z.enum(['close-then-refuse', 'all-or-nothing']).default('close-then-refuse'),
+  /**
+   * Cash-settled shorts: cash after a short-opening fill, the sale's proceeds included, must be at
+   * least this multiple of the short's notional. 0: backtrader's rule (proceeds are cash); 1.5: Reg T's 150%.
+   */
+  shortMargin: z.number().nonnegative().default(0),
   /** Inclusive window on bar timestamps. */
   from: dateText.optional(),
   to: dateText.optional(),

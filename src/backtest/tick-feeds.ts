@@ -44,7 +44,7 @@ export type ReaderThreads = { thread?: TickReaderThread; setup?: Promise<unknown
 export async function tickSetup(cfg: RunConfig, instruments: readonly Instrument[], clock: Clock, wrap: BatchWrap, reader: ReaderThreads = {}): Promise<TickSetup> {
   const latency = 'file' in cfg.latency ? interpolatedLatency(cfg.latency.file) : constantLatency(cfg.latency.entryMicros, cfg.latency.responseMicros);
   const venue = new L2Venue({
-    instruments, clock, fees: feeModelOf(cfg.commission), latency, checkCash: cfg.checkCash,
+    instruments, clock, fees: feeModelOf(cfg.commission), latency, checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
     latencyBySlot: cfg.data.map((f) => (f.latency ? constantLatency(f.latency.entryMicros, f.latency.responseMicros) : undefined)),
     queue: cfg.queue === 'probabilistic' ? probabilisticQueue(cfg.queuePower) : riskAverseQueue,
   });

@@ -15,7 +15,8 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
 
   --strategy S                folder under strategies/ or a path to a strategy module
   --data FILE                 bars: CSV (header-driven), Parquet or Arrow IPC; or tick data: a
-                              folder (or file) of normalized trades-/quotes-/deltas-*.parquet
+                              folder (or file) of normalized trades-/quotes-/deltas-*.parquet;
+                              repeat for several feeds (one instrument each, in this order)
   --venue V --symbol S        tick data from the catalog (data/catalog, see lockstep data import)
   --catalog DIR               catalog folder (default data/catalog)
   --latency-entry US          tick runs: order entry latency in µs (default 0)
@@ -23,7 +24,7 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --latency-file FILE         tick runs: latencies interpolated from CSV timestamp,entry,response
   --queue risk-averse|probabilistic   tick runs: queue model (default risk-averse)
   --on-crossed-book error|ignore|resnapshot   tick runs: crossed/locked book policy
-  --symbol SYM                instrument symbol (default: file name)
+  --symbol SYM                instrument symbol (default: file name); repeat to name each --data
   --param k=v                 strategy parameter (repeatable)
   --cash N                    starting cash (default 10000)
   --commission-rate X         commission as a fraction of notional (0.001 = 0.1%)
@@ -37,6 +38,10 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --slippage-impact K         square-root impact: K * sqrt(qty / bar volume)
   --fill-at next-open|close   market order timing (default next-open, as backtrader)
   --max-volume-share X        cap fills at X of each bar's volume (partial fills)
+  --check-submit              also check cash when orders are submitted (backtrader's default checksubmit)
+  --reversal close-then-refuse|all-or-nothing   a fill whose opening leg cash cannot pay
+                              (default close-then-refuse, as backtrader)
+  --short-margin X            cash after opening a short (proceeds included) ≥ X × its notional (default 0)
   --from DATE --to DATE       replay window (inclusive)
   --on-bad-row error|skip     stop on a malformed row (default) or skip and count
   --seed N                    seed for randomized models (default 1)
@@ -47,7 +52,8 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --json                      print one JSON object instead of the summary table`;
 
 const OPTIONS = {
-  strategy: { type: 'string' }, data: { type: 'string' }, symbol: { type: 'string' }, param: { type: 'string', multiple: true },
+  strategy: { type: 'string' }, data: { type: 'string', multiple: true }, symbol: { type: 'string', multiple: true }, param: { type: 'string', multiple: true },
+  'check-submit': { type: 'boolean' }, reversal: { type: 'string' }, 'short-margin': { type: 'string' },
   cash: { type: 'string' }, 'commission-rate': { type: 'string' }, 'commission-per-contract': { type: 'string' },
   'maker-fee': { type: 'string' }, 'taker-fee': { type: 'string' }, multiplier: { type: 'string' }, margin: { type: 'string' },
   'tick-size': { type: 'string' }, 'lot-size': { type: 'string' }, 'slippage-bps': { type: 'string' },
@@ -77,24 +83,30 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
   if (!strategy) throw new UsageError('backtest: --strategy is required (see lockstep backtest --help)');
   const n = (k: keyof typeof v): number | undefined => numberFlag(v[k] as string | undefined, k);
   let data = base.data as RunConfigInput['data'] | undefined;
-  if (v.data) {
-    const symbol = v.symbol ?? basename(v.data, extname(v.data)).toUpperCase().replace(/[^A-Z0-9_-]/g, '_');
-    const instrument: Record<string, unknown> = { symbol };
+  const files = v.data ?? [];
+  const symbols = v.symbol ?? [];
+  if (files.length > 0) {
+    if (symbols.length > 0 && symbols.length !== files.length) {
+      throw new UsageError(`backtest: ${files.length} --data but ${symbols.length} --symbol; give one --symbol per --data, or none`);
+    }
+    data = files.map((file, k) => {
+      const symbol = symbols[k] ?? basename(file, extname(file)).toUpperCase().replace(/[^A-Z0-9_-]/g, '_');
+      return { file: resolve(file), instrument: { symbol, ...instrumentFlags() } as RunConfigInput['data'][number]['instrument'] };
+    });
+  }
+  function instrumentFlags(): Record<string, number> {
+    const instrument: Record<string, number> = {};
     for (const [flag, key] of [['tick-size', 'tickSize'], ['lot-size', 'lotSize'], ['multiplier', 'multiplier'], ['margin', 'margin']] as const) {
       const x = n(flag);
       if (x !== undefined) instrument[key] = x;
     }
-    data = [{ file: resolve(v.data), instrument: instrument as RunConfigInput['data'][number]['instrument'] }];
+    return instrument;
   }
   if (!data && v.venue) {
-    if (!v.symbol) throw new UsageError('backtest: --venue needs --symbol');
+    if (symbols.length !== 1) throw new UsageError('backtest: --venue needs one --symbol');
     const root = v.catalog ? `?root=${encodeURIComponent(resolve(v.catalog))}` : '';
-    const instrument: Record<string, unknown> = { symbol: v.symbol, venue: v.venue };
-    for (const [flag, key] of [['tick-size', 'tickSize'], ['lot-size', 'lotSize'], ['multiplier', 'multiplier'], ['margin', 'margin']] as const) {
-      const x = n(flag);
-      if (x !== undefined) instrument[key] = x;
-    }
-    data = [{ file: `catalog://${v.venue}/${v.symbol}${root}`, instrument: instrument as RunConfigInput['data'][number]['instrument'] }];
+    const instrument = { symbol: symbols[0], venue: v.venue, ...instrumentFlags() };
+    data = [{ file: `catalog://${v.venue}/${symbols[0]}${root}`, instrument: instrument as RunConfigInput['data'][number]['instrument'] }];
   }
   if (!data) throw new UsageError('backtest: --data (or --venue and --symbol) is required (see lockstep backtest --help)');
   const cfg: Record<string, unknown> = { ...base, strategy, data };
@@ -122,6 +134,10 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
   if (v['fill-at']) cfg.fillTiming = v['fill-at'];
   const share = n('max-volume-share');
   if (share !== undefined) cfg.maxVolumeShare = share;
+  if (v['check-submit']) cfg.checkSubmit = true;
+  if (v.reversal) cfg.reversal = v.reversal;
+  const shortMargin = n('short-margin');
+  if (shortMargin !== undefined) cfg.shortMargin = shortMargin;
   if (v.from) cfg.from = v.from;
   if (v.to) cfg.to = v.to;
   if (v['on-bad-row']) cfg.onBadRow = v['on-bad-row'];

@@ -33,6 +33,21 @@ describe('lockstep backtest', () => {
     expect(j.metrics.maxDrawdown).toBeGreaterThan(0);
   });
 
+  it('--data repeats for several feeds (named by --symbol); an order decided at one time fills on the next bar, as backtrader', async () => {
+    const fixture = resolve(import.meta.dirname, '../../test/fixtures/two-feed-strategy.ts');
+    const { code, out, err } = await cli('backtest', '--strategy', fixture, '--data', sharedFile('backtrader/orcl-1995-2014.txt'), '--data', sharedFile('backtrader/nvda-1999-2014.txt'),
+      '--symbol', 'ORCL', '--symbol', 'NVDA', '--tick-size', '0.000001', '--cash', '100000', '--from', '2000-01-01', '--to', '2000-02-01', '--json', '--no-save');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const j = JSON.parse(out);
+    // backtrader (two GenericCSVData feeds, buy on the 3rd next(), sell on the 6th): NVDA 2000-01-06 open 3.671875, 2000-01-11 open 3.583333.
+    expect(j.fills.map((f: { instrumentId: string; price: number; side: string }) => [f.instrumentId, f.side, f.price])).toEqual([['NVDA.SIM', 'buy', 3.671875], ['NVDA.SIM', 'sell', 3.583333]]);
+    expect(j.cash).toBeCloseTo(99999.11458, 8);
+    const mismatched = await cli('backtest', '--strategy', fixture, '--data', DAY, '--data', DAY, '--symbol', 'A');
+    expect(mismatched.code).toBe(2);
+    expect(mismatched.err).toMatch(/2 --data but 1 --symbol/);
+  });
+
   it('commission rate 0.1% charges 0.001 × notional on every fill', async () => {
     const { out } = await cli('backtest', '--strategy', 'sma-cross', '--data', DAY, '--commission-rate', '0.001', '--json', '--no-save');
     const j = JSON.parse(out);

@@ -20,6 +20,7 @@ import { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import type { Context, Strategy } from './strategy.ts';
 import { createContext } from './strategy-context.ts';
+import { BarGroup } from './bar-group.ts';
 import { TradingMode, TradingState } from './trading-state.ts';
 
 export type { PreTradeCheck, OrderListener };
@@ -90,6 +91,8 @@ export class Engine implements EventSink {
   private readonly log: Logger;
   private readonly sampler: EquitySampler;
   private contingent: ContingentOrders | null = null;
+  /** onBars: this time's bars (copies, one per slot) while the strategy wants them, else null. */
+  private readonly barGroup: BarGroup | null;
 
   constructor(opts: EngineOptions) {
     assert(opts.instruments.length > 0, 'a run needs at least one instrument');
@@ -128,6 +131,7 @@ export class Engine implements EventSink {
       this.flow.leave(outer);
     };
     this.venue.bind(this.flow, this.portfolio);
+    this.barGroup = strategy.onBars ? new BarGroup(this.instruments.length) : null;
   }
 
   /** Every order of the run, in submission order (refused ones included). */
@@ -183,6 +187,7 @@ export class Engine implements EventSink {
   }
 
   stop(): void {
+    if (this.barGroup !== null) this.flushBars();
     const outer = this.flow.enter();
     this.strategy.onStop?.(this.ctx);
     this.flow.leave(outer);
@@ -238,6 +243,9 @@ export class Engine implements EventSink {
   // ---- market events -------------------------------------------------------------
 
   onBar(bar: BarView): void {
+    const group = this.barGroup;
+    // A bar of a later time: the previous time's bars are complete (time has not moved yet).
+    if (group !== null && bar.ts !== group.ts) this.flushBars();
     this.enter(bar.ts);
     this.venue.onBar?.(bar);
     const emulator = this.flow.emulator;
@@ -249,7 +257,17 @@ export class Engine implements EventSink {
       this.flow.leave(outer);
     }
     this.venue.afterBar?.(bar);
+    if (group !== null) group.add(bar);
     this.leave(bar.ts);
+  }
+
+  /** Hands the strategy the bars of the time just completed. */
+  private flushBars(): void {
+    const bars = this.barGroup!.take();
+    if (bars.length === 0 || this.trading.mode === TradingMode.killed) return;
+    const outer = this.flow.enter();
+    this.strategy.onBars!(bars, this.ctx);
+    this.flow.leave(outer);
   }
 
   // Tick events run on local time (when the strategy sees them); the venue uses both stamps.

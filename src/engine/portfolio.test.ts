@@ -51,14 +51,33 @@ describe('Portfolio', () => {
     expect(p.view(0).realizedPnl).toBe(250);
   });
 
-  it('computes cash needed: notional (or margin) plus fee only for added exposure', () => {
+  it('splits a fill into its closing and opening legs with the cash after each (by hand)', () => {
+    const feeOf = (q: number) => q; // 1 per unit
     const p = new Portfolio([defineInstrument({ symbol: 'A' }), defineInstrument({ symbol: 'F', margin: 100 })], 1000);
-    expect(p.cashRequired(0, 2, 50, 1)).toBe(101);
-    expect(p.cashRequired(1, -3, 50, 1)).toBe(301);
-    p.applyFill(0, 2, 50, 0, 0, 0);
-    expect(p.cashRequired(0, -2, 60, 1)).toBe(1);
-    // A flip from +2 to −1 shrinks gross exposure: only the fee is needed.
-    expect(p.cashRequired(0, -3, 60, 1)).toBe(1);
-    expect(p.cashRequired(0, -5, 60, 1)).toBe(61);
+    // Cash-settled, from flat: buy 2 @ 50 costs 100 + fee 2.
+    expect(p.fillLegs(0, 2, 50, feeOf)).toEqual({ closed: 0, opened: 2, afterClose: 1000, afterOpen: 898, openAffordable: true });
+    p.applyFill(0, 2, 50, 0, 0, 0); // cash 900
+    // Selling the long brings 120 in, less fee 2; nothing opens, so it is always affordable.
+    expect(p.fillLegs(0, -2, 60, feeOf)).toEqual({ closed: 2, opened: 0, afterClose: 1018, afterOpen: 1018, openAffordable: true });
+    // Reversal to −1: close 2 (+120 − 2), then the short sale's proceeds are cash (+60 − 1).
+    expect(p.fillLegs(0, -3, 60, feeOf)).toEqual({ closed: 2, opened: 1, afterClose: 1018, afterOpen: 1077, openAffordable: true });
+    // A short-sale rule of 20× the short's notional (1,200) cannot be met with 1,077.
+    expect(p.fillLegs(0, -3, 60, feeOf, 20).openAffordable).toBe(false);
+    // Buying beyond the cash: the opening leg cannot be paid.
+    expect(p.fillLegs(0, 20, 50, feeOf)).toMatchObject({ closed: 0, opened: 20, afterOpen: 900 - 1000 - 20, openAffordable: false });
+  });
+
+  it('futures legs: the whole position is marked to the fill price, closed margin comes back, opened margin goes out (by hand)', () => {
+    const p = new Portfolio([defineInstrument({ symbol: 'F', margin: 100 })], 1000);
+    p.applyFill(0, 3, 50, 0, 0, 0); // margin 300 held: cash 700, last 50
+    // Sell 3 @ 45 without a mark in between: −3·5 marked, +300 margin back.
+    expect(p.fillLegs(0, -3, 45, () => 0)).toEqual({ closed: 3, opened: 0, afterClose: 985, afterOpen: 985, openAffordable: true });
+    // Reverse to −2 @ 45: then 200 margin for the new short.
+    expect(p.fillLegs(0, -5, 45, () => 0)).toMatchObject({ closed: 3, opened: 2, afterClose: 985, afterOpen: 785, openAffordable: true });
+    // A losing position is closed even when the loss leaves cash negative; only opening needs cash.
+    p.mark(0, -300); // −3·350 marked into cash: 700 − 1050 = −350
+    expect(p.cash).toBe(-350);
+    expect(p.fillLegs(0, -3, -300, () => 2)).toEqual({ closed: 3, opened: 0, afterClose: -350 + 300 - 2, afterOpen: -52, openAffordable: true });
+    expect(p.fillLegs(0, 1, -300, () => 2).openAffordable).toBe(false);
   });
 });

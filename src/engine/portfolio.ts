@@ -1,6 +1,7 @@
 import { assert } from '../core/assert.ts';
 import { Settlement, type Instrument } from '../core/instrument.ts';
 import type { Micros } from '../core/time.ts';
+import { fillLegs, type FillLegs, type PositionTerms } from './fill-cash.ts';
 import { TradeLog } from './trade-log.ts';
 
 /** Read-only view of one position. */
@@ -95,17 +96,17 @@ export class Portfolio {
   }
 
   /**
-   * Cash an order needs to change the position of slot `i` by `delta` at `price` plus `fee`;
-   * 0 when the change only reduces the position (which frees cash or margin).
+   * The closing and opening legs of a fill of `delta` at `price` on slot `i` and the cash
+   * after each (see fill-cash.ts); `feeOf(qty)` prices a leg's fee.
    */
-  cashRequired(i: number, delta: number, price: number, fee: number): number {
-    const q0 = this.qty[i];
-    const q1 = q0 + delta;
-    const added = Math.max(0, Math.abs(q1) - Math.abs(q0));
-    if (added === 0) return Math.max(0, fee);
+  fillLegs(i: number, delta: number, price: number, feeOf: (qty: number) => number, shortMargin = 0): FillLegs {
+    return fillLegs(this.terms(i), this.cash, delta, price, feeOf, shortMargin);
+  }
+
+  /** Slot `i`'s position and instrument terms, as the margin model reads them. */
+  terms(i: number): PositionTerms {
     const inst = this.instruments[i];
-    const perUnit = this.isMargin[i] === 1 ? inst.margin : price * inst.multiplier;
-    return added * perUnit + Math.max(0, fee);
+    return { qty: this.qty[i], lastPrice: this.lastPrice[i], multiplier: inst.multiplier, margined: this.isMargin[i] === 1, margin: inst.margin };
   }
 
   /** Applies a fill of signed quantity `delta` at `price` paying `fee`; returns realized gross P&L. */

@@ -99,6 +99,12 @@ export interface Context {
 export interface Strategy {
   onStart?(ctx: Context): void;
   onBar?(bar: BarView, ctx: Context): void;
+  /**
+   * Every feed's bar of one time, once all of them have been delivered (after their
+   * `onBar` calls, before time moves on): pair and portfolio strategies decide here, on the
+   * complete picture. Orders sent here fill on later bars only. The views are reused.
+   */
+  onBars?(bars: readonly BarView[], ctx: Context): void;
   onTrade?(trade: TradeView, ctx: Context): void;
   onQuote?(quote: QuoteView, ctx: Context): void;
   onBook?(delta: BookDeltaView, ctx: Context): void;

@@ -5,6 +5,7 @@ import { OrderType, RejectReason, sideSign, TimeInForce, type OrderSnapshot } fr
 import { utcDay } from '../core/time.ts';
 import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueEvent } from '../engine/execution-client.ts';
 import { ALL_CAPABILITIES } from '../engine/order-routing.ts';
+import { fillLegs } from '../engine/fill-cash.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
 import { noFee, type FeeModel } from './fee-model.ts';
 import { noSlippage, type SlippageModel } from './slippage-model.ts';
@@ -32,10 +33,32 @@ export interface BarBrokerOptions {
   /** Refuse fills the free cash cannot pay for (backtrader does); default true. */
   checkCash?: boolean;
   /**
-   * Also refuse an order at submission when the cash cannot pay for it at its limit/stop
-   * price, or a market order at the last price (backtrader's `checksubmit`); default false.
+   * Also check an order at submission (backtrader's `checksubmit`): the orders submitted at
+   * one time are pseudo-executed in turn at their limit/stop price (market orders at the last
+   * price) against the cash they leave each other; one whose opening leg cannot be paid is
+   * refused. Default false.
    */
   checkSubmit?: boolean;
+  /** When a fill's opening leg cannot be paid: execute the closing leg and refuse the rest (default, as backtrader), or refuse it all. */
+  reversal?: ReversalPolicy;
+  /** Cash-settled shorts: cash after a short-opening fill (proceeds included) must be at least this multiple of the short's notional; 0 (default) as backtrader. */
+  shortMargin?: number;
+}
+
+/** What a fill whose opening leg cannot be paid does. */
+export const ReversalPolicy = {
+  /** The closing leg executes, the opening leg is refused (backtrader's broker). */
+  closeThenRefuse: 'close-then-refuse',
+  /** Nothing executes. */
+  allOrNothing: 'all-or-nothing',
+} as const;
+export type ReversalPolicy = (typeof ReversalPolicy)[keyof typeof ReversalPolicy];
+
+/** Cash and positions as the orders submitted at one time leave them (the submit-time check). */
+interface PseudoAccount {
+  ts: number;
+  cash: number;
+  qty: Float64Array;
 }
 
 interface Pending {
@@ -81,6 +104,9 @@ export class BarBroker implements ExecutionClient {
   private readonly maxShare: number;
   private readonly checkCash: boolean;
   private readonly checkSubmit: boolean;
+  private readonly reversal: ReversalPolicy;
+  private readonly shortMargin: number;
+  private pseudo: PseudoAccount | null = null;
 
   constructor(opts: BarBrokerOptions) {
     this.instruments = opts.instruments;
@@ -92,6 +118,8 @@ export class BarBroker implements ExecutionClient {
     this.maxShare = opts.maxVolumeShare ?? 0;
     this.checkCash = opts.checkCash ?? true;
     this.checkSubmit = opts.checkSubmit ?? false;
+    this.reversal = opts.reversal ?? ReversalPolicy.closeThenRefuse;
+    this.shortMargin = opts.shortMargin ?? 0;
   }
 
   bind(sink: OrderEventSink, account: Portfolio): void {
@@ -109,7 +137,7 @@ export class BarBroker implements ExecutionClient {
         return null;
       }
     }
-    if (this.checkSubmit && !this.affordable(order, slot)) {
+    if (this.checkSubmit && !this.pseudoExecute(order, slot)) {
       this.sink.onVenueEvent({ kind: 'rejected', orderId: order.id, reason: RejectReason.insufficientCash });
       return null;
     }
@@ -142,13 +170,28 @@ export class BarBroker implements ExecutionClient {
     return null;
   }
 
-  /** Whether the cash pays for the whole order at its own price (limit, else stop, else the last price), fees included. */
-  private affordable(o: OrderSnapshot, slot: number): boolean {
-    const price = Number.isFinite(o.price) ? o.price : Number.isFinite(o.stopPrice) ? o.stopPrice : this.account.markPrice(slot);
+  /**
+   * backtrader's check at submission: executes the order on paper at its limit/stop price
+   * (a market order at the last price) against the cash and positions the orders submitted
+   * before it at the same time left; false when its opening leg cannot be paid.
+   */
+  private pseudoExecute(o: OrderSnapshot, slot: number): boolean {
+    const a = this.account;
+    if (this.pseudo === null || this.pseudo.ts !== o.createdTs) {
+      this.pseudo = { ts: o.createdTs, cash: a.cash, qty: Float64Array.from(this.instruments, (_, i) => a.position(i)) };
+    }
+    const ps = this.pseudo;
+    const price = Number.isFinite(o.price) ? o.price : Number.isFinite(o.stopPrice) ? o.stopPrice : a.markPrice(slot);
     if (!(price > 0)) return true;
     const inst = this.instruments[slot];
-    const fee = this.fees.fee(inst, o.qty, price, Liquidity.taker);
-    return this.account.cashRequired(slot, sideSign(o.side) * o.qty, price, fee) <= this.account.cash;
+    const delta = sideSign(o.side) * o.qty;
+    // On paper the position is marked at the order's own price (no P&L), as backtrader's pseudo-execution.
+    const terms = { ...a.terms(slot), qty: ps.qty[slot], lastPrice: price };
+    const legs = fillLegs(terms, ps.cash, delta, price, (q) => this.fees.fee(inst, q, price, Liquidity.taker), this.shortMargin);
+    ps.cash = legs.afterOpen;
+    if (!legs.openAffordable) return false;
+    ps.qty[slot] += delta;
+    return true;
   }
 
   onBar(bar: BarView): void {
@@ -251,15 +294,28 @@ export class BarBroker implements ExecutionClient {
     if (o.type === OrderType.limit || (o.type === OrderType.stopLimit && p.triggered)) {
       price = side === 1 ? Math.min(price, o.price) : Math.max(price, o.price);
     }
-    const fee = this.fees.fee(inst, qty, price, liquidity);
-    if (this.checkCash && this.account.cashRequired(p.slot, side * qty, price, fee) > this.account.cash) {
-      this.end(p, { kind: 'rejected', orderId: o.id, reason: RejectReason.insufficientCash });
-      return 0;
+    if (this.checkCash) {
+      const legs = this.account.fillLegs(p.slot, side * qty, price, (q) => this.fees.fee(inst, q, price, liquidity), this.shortMargin);
+      if (!legs.openAffordable) return this.refuseOpening(p, legs.closed, price, liquidity);
     }
+    this.fill(p, price, qty, liquidity);
+    return qty;
+  }
+
+  /** The opening leg cannot be paid: per the reversal policy the closing leg still executes; the rest is refused. */
+  private refuseOpening(p: Pending, closed: number, price: number, liquidity: Liquidity): number {
+    const executed = this.reversal === ReversalPolicy.closeThenRefuse && closed > 0 ? closed : 0;
+    if (executed > 0) this.fill(p, price, executed, liquidity);
+    this.end(p, { kind: 'rejected', orderId: p.order.id, reason: RejectReason.insufficientCash });
+    return executed;
+  }
+
+  private fill(p: Pending, price: number, qty: number, liquidity: Liquidity): void {
+    const o = p.order;
+    const fee = this.fees.fee(this.instruments[p.slot], qty, price, liquidity);
     p.filled += qty;
     if (p.filled >= o.qty * (1 - 1e-9)) this.finish(p);
     this.sink.onVenueEvent({ kind: 'fill', orderId: o.id, price, qty, fee, liquidity });
-    return qty;
   }
 
   /** IOC and FOK orders get one bar; whatever is left expires. */

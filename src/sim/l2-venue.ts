@@ -20,8 +20,10 @@ export interface L2VenueOptions {
   /** Per instrument slot (one venue per instrument): overrides `latency` where given. */
   latencyBySlot?: readonly (LatencyModel | undefined)[];
   queue?: QueueModel;
-  /** Reject orders that need more cash than the account holds (checked on arrival). */
+  /** Reject orders whose opening part needs more cash than the account holds (checked on arrival; see fill-cash.ts). */
   checkCash?: boolean;
+  /** Cash-settled shorts: see BarBrokerOptions.shortMargin (default 0). */
+  shortMargin?: number;
   /** A replace that only lowers the quantity at the same price keeps queue priority (default true). */
   keepPriorityOnDecrease?: boolean;
 }
@@ -44,6 +46,8 @@ type Action =
   | { kind: 'submit'; order: OrderSnapshot }
   | { kind: 'cancel'; id: string; slot: number }
   | { kind: 'replace'; id: string; slot: number; terms: OrderAmendment };
+
+const noFee = (): number => 0;
 
 /** What this venue carries: everything but DAY expiry and reduce-only, which the engine emulates. */
 const L2_CAPABILITIES: VenueCapabilities = Object.freeze({
@@ -309,7 +313,8 @@ export class L2Venue implements ExecutionClient {
     const i = this.slotOf.get(o.instrumentId)!;
     if (this.o.checkCash) {
       const ref = o.type === OrderType.market ? (sideSign(o.side) === 1 ? this.books[i].bestAsk() : this.books[i].bestBid()) : o.price;
-      if (Number.isFinite(ref) && this.account.cashRequired(i, sideSign(o.side) * o.qty, ref, 0) > this.account.cash) {
+      // A purely closing order is never refused; one whose opening part cannot be paid is refused whole.
+      if (Number.isFinite(ref) && !this.account.fillLegs(i, sideSign(o.side) * o.qty, ref, noFee, this.o.shortMargin ?? 0).openAffordable) {
         this.reject(i, o.id, RejectReason.insufficientCash, at);
         return;
       }
