@@ -3,7 +3,7 @@
 // TypeScript is parsed through Babel (@babel/preset-typescript): dependency-cruiser's own
 // TypeScript support needs the typescript 5 JS API, which TypeScript 7 does not ship.
 // Babel drops type-only imports, so the rules check runtime imports.
-const LAYERS = ['core', 'engine', 'exec', 'book', 'sim', 'data', 'analytics', 'ml', 'backtest', 'live', 'optimize', 'cli'];
+const LAYERS = ['core', 'config', 'engine', 'exec', 'book', 'sim', 'data', 'analytics', 'ml', 'backtest', 'live', 'session', 'optimize', 'cli'];
 
 const layerRules = LAYERS.map((layer, i) => ({
   name: `layer-${layer}`,

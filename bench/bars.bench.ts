@@ -1,4 +1,4 @@
-import { runBacktest } from '../src/backtest/run-backtest.ts';
+import { runBacktest } from '../src/session/run-backtest.ts';
 import { openBars } from '../src/data/read-bars.ts';
 import { sliceBatches } from '../src/data/synth-bars.ts';
 import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';

@@ -1,5 +1,5 @@
 /** Engine cost breakdown: no-op strategy vs two SMAs only vs ma-cross (M bars/s per run). Usage: node --import tsx bench/engine-breakdown.ts [noop|smaOnly|maCross] (REPS=n). */
-import { runBacktest } from '../src/backtest/run-backtest.ts';
+import { runBacktest } from '../src/session/run-backtest.ts';
 import { sliceBatches } from '../src/data/synth-bars.ts';
 import { benchBars } from './bars-dataset.ts';
 import { defineStrategy, SMA, z } from '../src/index.ts';

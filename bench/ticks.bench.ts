@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { runBacktest } from '../src/backtest/run-backtest.ts';
+import { runBacktest } from '../src/session/run-backtest.ts';
 import { createRng, normal } from '../src/core/rng.ts';
 import { writeSynthL2 } from '../src/data/synth-files.ts';
 import { allocQuotes, allocTrades } from '../src/data/tick-batch.ts';

@@ -21,9 +21,9 @@ export type { Bracket, BracketRequest, BracketResult, OcoResult } from './engine
 export { SimClock } from './engine/sim-clock.ts';
 export { coreMetrics, type CoreMetrics } from './analytics/core-metrics.ts';
 export { openBars, type BarStream } from './data/read-bars.ts';
-export { runBacktest, type RunBacktestOptions } from './backtest/run-backtest.ts';
+export { runBacktest, type RunBacktestOptions } from './session/run-backtest.ts';
 export type { RunResult } from './backtest/run-result.ts';
-export type { RunConfig, RunConfigInput } from './backtest/run-config.ts';
+export type { SessionConfig, SessionConfigInput } from './config/session-config.ts';
 export { crossedAbove, crossedBelow, CrossDetector } from './engine/cross-detector.ts';
 // Streaming indicators come from trading-signals; re-exported so strategies need one import.
 export { EMA, RSI, BollingerBands, ATR, MACD } from 'trading-signals';
@@ -68,7 +68,8 @@ export { walkForwardFigures } from './analytics/report/walkforward-report.ts';
 // Research from code: the engines of `lockstep optimize` and `lockstep walkforward`.
 export { optimizeStrategy, walkForwardStrategy, progressLines, reportFold, type StudyOptions, type WalkForwardOptions } from './optimize/research.ts';
 // Paper/live sessions, the loopback exchange and session parity from code (`lockstep live`, `venue serve`, `replay`).
-export { runLive, type LiveOptions, type LiveSummary } from './live/run-live.ts';
+export { runLive, type LiveResult, type RunLiveOptions } from './session/run-live.ts';
+export { parseSessionConfig, sessionConfigJsonSchema } from './config/session-config.ts';
 export { startLoopbackVenue, type LoopbackVenue, type LoopbackVenueOptions } from './live/loopback/start-venue.ts';
-export { replaySession, type SessionParity } from './backtest/replay-session.ts';
+export { replaySession, type SessionParity } from './session/replay-session.ts';
 export { writeSynthL2, type SynthFilesOptions } from './data/synth-files.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { runBacktest } from '../src/backtest/run-backtest.ts';
-import type { RunConfigInput } from '../src/backtest/run-config.ts';
+import { runBacktest } from '../src/session/run-backtest.ts';
+import type { SessionConfigInput } from '../src/config/session-config.ts';
 import type { RunResult } from '../src/backtest/run-result.ts';
 import type { BarView } from '../src/core/events.ts';
 import { MICROS_PER_DAY } from '../src/core/time.ts';
@@ -36,11 +36,11 @@ export function scripted(onBar: (i: number, bar: BarView, ctx: Context) => void,
 /** Runs a scripted strategy over in-memory bars. */
 export function runScripted(
   rows: readonly Ohlcv[], onBar: (i: number, bar: BarView, ctx: Context) => void,
-  config: Partial<RunConfigInput> & { instrument?: Record<string, unknown> } = {}, extra: Partial<Strategy> = {},
+  config: Partial<SessionConfigInput> & { instrument?: Record<string, unknown> } = {}, extra: Partial<Strategy> = {},
 ): Promise<RunResult> {
   const { instrument, ...rest } = config;
   return runBacktest(
-    { strategy: 'scripted', data: [{ file: 'memory', instrument: { symbol: 'T', ...instrument } }], ...rest },
+    { strategy: 'scripted', data: [{ file: 'memory', instrument: { symbol: 'T', tickSize: 0.01, ...instrument } }], ...rest },
     { strategy: scripted(onBar, extra), feeds: [[dailyBars(rows)]] },
   );
 }

@@ -1,10 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SessionConfigInput } from '../src/config/session-config.ts';
 import type { StrategyDefinition } from '../src/engine/strategy.ts';
 import { defineInstrument } from '../src/core/instrument.ts';
-import { makerTakerFee } from '../src/sim/fee-model.ts';
-import { CcxtExecution, type CcxtTrading } from '../src/live/ccxt-execution.ts';
-import { reconcileFromExchange, type CcxtAccount } from '../src/live/ccxt-reconcile.ts';
+import type { ConnectedExchange } from '../src/live/connect-exchange.ts';
 import { startLoopbackVenue, type LoopbackVenue } from '../src/live/loopback/start-venue.ts';
-import { runPaperSession, type MarketStreams } from '../src/live/paper-session.ts';
+import { runLive, type LiveResult, type RunLiveOptions } from '../src/session/run-live.ts';
 import { loopbackClient } from './loopback.ts';
 
 export const loopbackInstrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
@@ -14,28 +16,37 @@ export function startLoopback(seed = 5): Promise<LoopbackVenue> {
   return startLoopbackVenue({ events: 300_000, seed, keys: { key: 'secret' }, balances: { USDT: 100_000, BTC: 1 } });
 }
 
+/** Config of a session on the loopback's BTC/USDT (paper: 100,000 cash, taker fee 0.1%, as the loopback charges; not recorded unless asked). */
+export function loopbackConfig(base: string, mode: 'paper' | 'live', strategy: string, more: Partial<SessionConfigInput> = {}): SessionConfigInput {
+  return {
+    mode, strategy, cash: mode === 'paper' ? 100_000 : 0, commission: { type: 'maker-taker', maker: 0, taker: 0.001 },
+    ...more,
+    venue: { exchange: 'binance', symbol: 'BTC/USDT', url: base, ...more.venue },
+    session: { maxEvents: 3000, maxSeconds: 20, ...(mode === 'paper' ? { record: false } : {}), ...more.session },
+  } as SessionConfigInput;
+}
+
 /**
- * Runs a strategy module against the loopback exchange through ccxt.pro: `paper` fills on
- * the simulated venue against the live book, `live` routes real orders to the exchange.
+ * Runs a session through `runLive` — the path of `lockstep live` — on a ccxt.pro client of
+ * the loopback (credentials `key`/`secret` unless given): `paper` fills on the simulated
+ * venue against the live book, `live` routes real orders to the exchange. A live session
+ * given no folder records into a temporary one, removed afterwards.
  */
-export async function loopbackSession(base: string, mode: 'paper' | 'live', def: StrategyDefinition, params: Record<string, unknown>, o: { maxEvents?: number; maxMillis?: number; record?: string } = {}) {
-  const c = await loopbackClient(base, { apiKey: 'key', secret: 'secret' });
-  let exec!: CcxtExecution;
+export async function loopbackRun(cfg: SessionConfigInput, def: StrategyDefinition, opts: RunLiveOptions & { creds?: { apiKey: string; secret: string } } = {}): Promise<LiveResult> {
+  const { creds, ...o } = opts;
+  const scratch = cfg.mode === 'live' && !cfg.session?.record ? mkdtempSync(join(tmpdir(), 'lockstep-live-')) : null;
+  const exchange = (await loopbackClient(cfg.venue!.url!, creds ?? { apiKey: 'key', secret: 'secret' })) as unknown as ConnectedExchange;
   try {
-    return await runPaperSession({
-      strategy: def, params: def.params.parse(params), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
-      instrument: loopbackInstrument, cash: mode === 'paper' ? 100_000 : 0, fees: makerTakerFee(0, 0.001),
-      maxEvents: o.maxEvents ?? 3000, maxMillis: o.maxMillis ?? 20_000, record: o.record,
-      live: mode === 'paper' ? undefined : {
-        orderIdPrefix: `t${Date.now() % 1e6}`,
-        cancelAtEnd: true,
-        execution: (_clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', loopbackInstrument, logger, { pollMillis: 50 })),
-        reconcile: async (engine, clock) => {
-          await reconcileFromExchange(c as unknown as CcxtAccount, 'BTC/USDT', 'BTC', 'USDT', loopbackInstrument, engine, exec, clock.now());
-        },
-      },
-    });
+    const run = scratch ? { ...cfg, session: { ...cfg.session, record: join(scratch, 'session') } } : cfg;
+    return await runLive(run, { strategy: def, exchange, killSignals: [], execution: { pollMillis: 50 }, ...o });
   } finally {
-    await c.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** A strategy module's session on the loopback (the shape strategy tests use). */
+export function loopbackSession(base: string, mode: 'paper' | 'live', def: StrategyDefinition, params: Record<string, unknown>, o: { maxEvents?: number; maxMillis?: number; record?: string } = {}): Promise<LiveResult> {
+  return loopbackRun(loopbackConfig(base, mode, def.name, {
+    params, session: { maxEvents: o.maxEvents ?? 3000, maxSeconds: (o.maxMillis ?? 20_000) / 1000, ...(o.record ? { record: o.record } : {}) },
+  }), def);
 }

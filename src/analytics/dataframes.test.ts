@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../backtest/run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { strategy as smaCross } from '../../strategies/sma-cross/index.ts';
 import { equityFrame, equityTable, fillsFrame, returnsFrame, tradesFrame, tradesTable, trialsFrame, trialsTable } from './dataframes.ts';

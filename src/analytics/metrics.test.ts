@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PYTHON, sharedFile } from '../../test/shared-data.ts';
-import { runBacktest } from '../backtest/run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { alphaBeta } from './alpha-beta.ts';
 import { averageLoss } from './average-loss.ts';

@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { readParquetColumns } from '../data/parquet-read.ts';
-import type { RunConfig } from './run-config.ts';
+import type { BacktestConfig } from '../config/session-config.ts';
 
 /** A saved run, read back from `reports/<run-id>/` (plain data; no engine objects). */
 export interface SavedRun {
   readonly dir: string;
   readonly id: string;
-  readonly config: RunConfig;
+  readonly config: BacktestConfig;
   readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
   readonly initialCash: number;
   readonly finalValue: number;
@@ -54,7 +54,7 @@ export async function readRun(dir: string): Promise<SavedRun> {
   }));
   const metrics = summary.metrics as { periodsPerYear?: number | null } | undefined;
   return {
-    dir, id: String(summary.id), config: summary.config as RunConfig,
+    dir, id: String(summary.id), config: summary.config as BacktestConfig,
     strategy: summary.strategy as SavedRun['strategy'],
     initialCash: Number(summary.initialCash), finalValue: Number(summary.finalValue),
     periodsPerYear: metrics?.periodsPerYear ?? Number.NaN,

@@ -5,7 +5,7 @@ import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { openBars } from '../data/read-bars.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { concatBarBatches, type BarBatch } from '../data/bar-batch.ts';
-import { runBacktest } from './run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 
 const DAY = sharedFile('backtrader/2006-day-001.txt');
 const tmp = tempDir();

@@ -6,21 +6,12 @@ import type { EquityCurve } from '../engine/equity-recorder.ts';
 import type { LogRecord } from '../engine/logger.ts';
 import type { PositionView } from '../engine/portfolio.ts';
 import type { RoundTrip } from '../engine/trade-log.ts';
-import type { BadRowReport } from '../data/bad-rows.ts';
-import type { RunConfig } from './run-config.ts';
+import type { SessionConfig } from '../config/session-config.ts';
+import type { KillReport } from '../engine/kill-switch.ts';
+import type { OffGridSummary, RejectionSummary } from '../engine/rejection-log.ts';
+import type { FeedSummary } from '../engine/session-parts.ts';
 
-/** Per-feed input summary. */
-export interface FeedSummary {
-  readonly file: string;
-  readonly format: string;
-  readonly instrumentId: string;
-  /** Bars replayed. */
-  readonly bars: number;
-  /** Rows skipped under `--on-bad-row skip`. */
-  readonly badRows: BadRowReport;
-  /** Rows outside the from/to window. */
-  readonly outsideWindow: number;
-}
+export type { FeedSummary };
 
 /** Wall-clock timings of a run (not deterministic; everything else is). */
 export interface RunTiming {
@@ -31,12 +22,12 @@ export interface RunTiming {
   readonly totalSeconds: number;
 }
 
-/** Everything a backtest produced: serializable, read by reports and notebooks. */
+/** Everything a session (backtest, paper or live) produced: serializable, read by reports and notebooks. */
 export interface RunResult {
   /** Result format version. */
   readonly schema: 'lockstep.run/1';
   readonly id: string;
-  readonly config: RunConfig;
+  readonly config: SessionConfig;
   readonly seed: number;
   readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
   readonly instruments: readonly Instrument[];
@@ -60,7 +51,11 @@ export interface RunResult {
   readonly feeds: readonly FeedSummary[];
   /** SHA-256 of the fills: equal digests ⇔ identical fills (empty when the run skipped it). */
   readonly fillsDigest: string;
-  /** Why the kill switch halted the strategy, or null. */
-  readonly killSwitch: string | null;
+  /** What the kill switch did (why, when, the flatten steps, what is left open), or null. */
+  readonly killSwitch: KillReport | null;
+  /** Every order refused (by the engine or the venue): counts by reason and the first few. */
+  readonly rejections: RejectionSummary;
+  /** Orders off the instrument's grid, rounded onto it or refused. */
+  readonly offGrid: OffGridSummary;
   readonly logs: readonly LogRecord[];
 }

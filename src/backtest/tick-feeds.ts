@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { L2BookKeeper } from '../book/book-keeper.ts';
+import type { BacktestConfig } from '../config/session-config.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { EventSource } from '../engine/event-source.ts';
-import type { Clock } from '../engine/clock.ts';
 import type { DeltaBatch, QuoteBatch, TradeBatch } from '../data/tick-batch.ts';
 import { tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
 import { readTickFilesAuto, type TickReaderThread } from '../data/tick-files-threaded.ts';
@@ -11,14 +10,9 @@ import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseDateTime } from '../core/time.ts';
 import { DeltaSource, QuoteSource, TradeSource } from '../data/tick-sources.ts';
-import { L2Venue } from '../sim/l2-venue.ts';
-import { constantLatency, interpolatedLatency } from '../sim/latency-model.ts';
-import { probabilisticQueue, riskAverseQueue } from '../sim/queue-model.ts';
-import { feeModelOf } from './models-from-config.ts';
-import type { RunConfig } from './run-config.ts';
 
 /** True when a feed holds tick data (explicit kind, a folder, or a trades-/quotes-/deltas- file). */
-export async function isTickFeed(feed: RunConfig['data'][number]): Promise<boolean> {
+export async function isTickFeed(feed: BacktestConfig['data'][number]): Promise<boolean> {
   if (feed.kind) return feed.kind === 'ticks';
   if (feed.file.startsWith('catalog://')) return true;
   if (/^(trades|quotes|deltas)-/.test(basename(feed.file))) return true;
@@ -26,29 +20,21 @@ export async function isTickFeed(feed: RunConfig['data'][number]): Promise<boole
   return s?.isDirectory() ?? false;
 }
 
-/** Everything a tick run adds: the L2 venue, the strategy-side books and one source per tick file kind. */
-export interface TickSetup {
-  venue: L2Venue;
-  books: L2BookKeeper;
+/** One source per tick file kind of every feed. */
+export interface TickSources {
   sources: EventSource[];
   /** Sources per feed (for the run's feed summary). */
   perFeed: EventSource[][];
 }
 
-/** Wraps each batch stream (timing / checkpoints) before it becomes a source. */
-export type BatchWrap = <B>(batches: AsyncIterable<B>) => AsyncIterable<B>;
+/** Wraps each batch stream (timing, checkpoints, reading ahead) before it becomes a source. */
+export type TickWrap = <B>(batches: AsyncIterable<B>, feed: number, kind: TickKind) => AsyncIterable<B>;
 
 /** The run's tick reader thread, once one is needed (the caller closes it when the run ends). */
 export type ReaderThreads = { thread?: TickReaderThread; setup?: Promise<unknown> };
 
-export async function tickSetup(cfg: RunConfig, instruments: readonly Instrument[], clock: Clock, wrap: BatchWrap, reader: ReaderThreads = {}): Promise<TickSetup> {
-  const latency = 'file' in cfg.latency ? interpolatedLatency(cfg.latency.file) : constantLatency(cfg.latency.entryMicros, cfg.latency.responseMicros);
-  const venue = new L2Venue({
-    instruments, clock, fees: feeModelOf(cfg.commission), latency, checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
-    latencyBySlot: cfg.data.map((f) => (f.latency ? constantLatency(f.latency.entryMicros, f.latency.responseMicros) : undefined)),
-    queue: cfg.queue === 'probabilistic' ? probabilisticQueue(cfg.queuePower) : riskAverseQueue,
-  });
-  const books = new L2BookKeeper(instruments.length, cfg.onCrossedBook);
+/** The tick sources of a backtest (one reader thread serves them all when the files are big enough). */
+export async function tickSources(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: TickWrap, reader: ReaderThreads = {}): Promise<TickSources> {
   const perFeed: EventSource[][] = [];
   const from = cfg.from !== undefined ? parseDateTime(cfg.from) : -Infinity;
   const to = cfg.to !== undefined ? parseDateTime(cfg.to) : Infinity;
@@ -59,12 +45,12 @@ export async function tickSetup(cfg: RunConfig, instruments: readonly Instrument
     const files = await feedFiles(feed.file, from, to);
     const list: EventSource[] = [];
     // Deltas first: at equal local times the book updates before trades and quotes are seen.
-    if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], wrap(windowed(readTickFilesAuto<DeltaBatch>(files.deltas, reader))), instruments[i], i));
-    if (files.trades.length) list.push(new TradeSource(files.trades[0], wrap(windowed(readTickFilesAuto<TradeBatch>(files.trades, reader))), instruments[i], i));
-    if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], wrap(windowed(readTickFilesAuto<QuoteBatch>(files.quotes, reader))), instruments[i], i));
+    if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], wrap(windowed(readTickFilesAuto<DeltaBatch>(files.deltas, reader)), i, 'deltas'), instruments[i], i));
+    if (files.trades.length) list.push(new TradeSource(files.trades[0], wrap(windowed(readTickFilesAuto<TradeBatch>(files.trades, reader)), i, 'trades'), instruments[i], i));
+    if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], wrap(windowed(readTickFilesAuto<QuoteBatch>(files.quotes, reader)), i, 'quotes'), instruments[i], i));
     perFeed.push(list);
   }
-  return { venue, books, sources: perFeed.flat(), perFeed };
+  return { sources: perFeed.flat(), perFeed };
 }
 
 /** Tick files of a feed: `catalog://VENUE/SYMBOL[?root=DIR]` selects from the catalog; anything else is a folder or file. */

@@ -8,7 +8,7 @@ import { DataError } from '../core/errors.ts';
 import { synthL2 } from '../data/synth-l2.ts';
 import { allocTrades } from '../data/tick-batch.ts';
 import { readTickParquet, writeTickParquet } from '../data/tick-parquet.ts';
-import { runBacktest } from './run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 
 const tmp = tempDir();
 

@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { runBacktest } from '../backtest/run-backtest.ts';
-import type { RunConfigInput } from '../backtest/run-config.ts';
+import { runBacktest } from '../session/run-backtest.ts';
+import type { SessionConfigInput } from '../config/session-config.ts';
+
+type FeedInput = NonNullable<SessionConfigInput['data']>[number];
 import { toJson, writeRunResult } from '../backtest/write-result.ts';
 import { writeTearsheet } from '../backtest/write-report.ts';
 import { ConfigError } from '../core/errors.ts';
-import { formatSummary } from './format-summary.ts';
-import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
+import { formatLog, formatSummary } from './format-summary.ts';
+import { uselessRun } from './run-outcome.ts';
+import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
 export const BACKTEST_HELP = `lockstep backtest --strategy S --data FILE [options]
@@ -42,10 +45,13 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --reversal close-then-refuse|all-or-nothing   a fill whose opening leg cash cannot pay
                               (default close-then-refuse, as backtrader)
   --short-margin X            cash after opening a short (proceeds included) ≥ X × its notional (default 0)
+  --on-kill flatten|cancel    after the kill switch cancelled every order: close positions (default) or not
+  --off-grid round|refuse     prices/quantities off the grid: round, never more aggressive (default), or refuse
+  --log-level debug|info|warn|error   strategy and engine log lines printed to stderr (default info)
   --from DATE --to DATE       replay window (inclusive)
   --on-bad-row error|skip     stop on a malformed row (default) or skip and count
   --seed N                    seed for randomized models (default 1)
-  --config FILE               JSON run config; flags override its fields
+  --config FILE               JSON session config (the same file lockstep live takes); flags override it
   --out DIR                   reports folder (default reports)
   --no-save                   do not write the result folder
   --no-report                 save the result without the HTML report
@@ -54,6 +60,7 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
 const OPTIONS = {
   strategy: { type: 'string' }, data: { type: 'string', multiple: true }, symbol: { type: 'string', multiple: true }, param: { type: 'string', multiple: true },
   'check-submit': { type: 'boolean' }, reversal: { type: 'string' }, 'short-margin': { type: 'string' },
+  'on-kill': { type: 'string' }, 'off-grid': { type: 'string' }, 'log-level': { type: 'string' },
   cash: { type: 'string' }, 'commission-rate': { type: 'string' }, 'commission-per-contract': { type: 'string' },
   'maker-fee': { type: 'string' }, 'taker-fee': { type: 'string' }, multiplier: { type: 'string' }, margin: { type: 'string' },
   'tick-size': { type: 'string' }, 'lot-size': { type: 'string' }, 'slippage-bps': { type: 'string' },
@@ -67,22 +74,16 @@ const OPTIONS = {
 } as const;
 
 /** Turns backtest flags into a run config input (the schema validates it). */
-export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: RunConfigInput; json: boolean; save: boolean; report: boolean; out: string } | null> {
+export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: SessionConfigInput; json: boolean; save: boolean; report: boolean; out: string } | null> {
   const { values: v, positionals } = parseFlags(argv, OPTIONS, 'backtest');
   if (v.help) return null;
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument "${positionals[0]}" (see lockstep backtest --help)`);
   let base: Record<string, unknown> = {};
-  if (v.config) {
-    try {
-      base = JSON.parse(await readFile(v.config, 'utf8')) as Record<string, unknown>;
-    } catch (e) {
-      throw new ConfigError(`cannot read run config ${v.config}: ${(e as Error).message}`);
-    }
-  }
+  if (v.config) base = await readConfigFile(v.config);
   const strategy = v.strategy ?? (base.strategy as string | undefined);
   if (!strategy) throw new UsageError('backtest: --strategy is required (see lockstep backtest --help)');
   const n = (k: keyof typeof v): number | undefined => numberFlag(v[k] as string | undefined, k);
-  let data = base.data as RunConfigInput['data'] | undefined;
+  let data = base.data as FeedInput[] | undefined;
   const files = v.data ?? [];
   const symbols = v.symbol ?? [];
   if (files.length > 0) {
@@ -91,7 +92,7 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
     }
     data = files.map((file, k) => {
       const symbol = symbols[k] ?? basename(file, extname(file)).toUpperCase().replace(/[^A-Z0-9_-]/g, '_');
-      return { file: resolve(file), instrument: { symbol, ...instrumentFlags() } as RunConfigInput['data'][number]['instrument'] };
+      return { file: resolve(file), instrument: { symbol, ...instrumentFlags() } as FeedInput['instrument'] };
     });
   }
   function instrumentFlags(): Record<string, number> {
@@ -106,10 +107,13 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
     if (symbols.length !== 1) throw new UsageError('backtest: --venue needs one --symbol');
     const root = v.catalog ? `?root=${encodeURIComponent(resolve(v.catalog))}` : '';
     const instrument = { symbol: symbols[0], venue: v.venue, ...instrumentFlags() };
-    data = [{ file: `catalog://${v.venue}/${symbols[0]}${root}`, instrument: instrument as RunConfigInput['data'][number]['instrument'] }];
+    data = [{ file: `catalog://${v.venue}/${symbols[0]}${root}`, instrument: instrument as FeedInput['instrument'] }];
   }
   if (!data) throw new UsageError('backtest: --data (or --venue and --symbol) is required (see lockstep backtest --help)');
-  const cfg: Record<string, unknown> = { ...base, strategy, data };
+  // The same file serves `lockstep live`: a backtest uses its data and ignores its venue.
+  const { venue: _venue, ...rest } = base;
+  void _venue;
+  const cfg: Record<string, unknown> = { ...rest, mode: 'backtest', strategy, data };
   cfg.params = { ...(base.params as object | undefined), ...keyValues(v.param, 'param') };
   const cash = n('cash');
   if (cash !== undefined) cfg.cash = cash;
@@ -131,25 +135,28 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
   if (bps !== undefined) cfg.slippage = { type: 'bps', bps };
   if (ticks !== undefined) cfg.slippage = { type: 'ticks', ticks };
   if (impact !== undefined) cfg.slippage = { type: 'volume-share', coefficient: impact };
-  if (v['fill-at']) cfg.fillTiming = v['fill-at'];
+  if (v['fill-at']) cfg.fillTiming = enumFlag(v['fill-at'], ['next-open', 'close'], 'fill-at');
   const share = n('max-volume-share');
   if (share !== undefined) cfg.maxVolumeShare = share;
   if (v['check-submit']) cfg.checkSubmit = true;
-  if (v.reversal) cfg.reversal = v.reversal;
+  if (v.reversal) cfg.reversal = enumFlag(v.reversal, ['close-then-refuse', 'all-or-nothing'], 'reversal');
   const shortMargin = n('short-margin');
   if (shortMargin !== undefined) cfg.shortMargin = shortMargin;
   if (v.from) cfg.from = v.from;
   if (v.to) cfg.to = v.to;
-  if (v['on-bad-row']) cfg.onBadRow = v['on-bad-row'];
+  if (v['on-bad-row']) cfg.onBadRow = enumFlag(v['on-bad-row'], ['error', 'skip'], 'on-bad-row');
   const le = n('latency-entry');
   const lr = n('latency-response');
   if (v['latency-file']) cfg.latency = { file: resolve(v['latency-file']) };
   else if (le !== undefined || lr !== undefined) cfg.latency = { entryMicros: le ?? 0, responseMicros: lr ?? 0 };
-  if (v.queue) cfg.queue = v.queue;
-  if (v['on-crossed-book']) cfg.onCrossedBook = v['on-crossed-book'];
+  if (v.queue) cfg.queue = enumFlag(v.queue, ['risk-averse', 'probabilistic'], 'queue');
+  if (v['on-crossed-book']) cfg.onCrossedBook = enumFlag(v['on-crossed-book'], ['error', 'ignore', 'resnapshot'], 'on-crossed-book');
+  if (v['on-kill']) cfg.onKill = enumFlag(v['on-kill'], ['cancel', 'flatten'], 'on-kill');
+  if (v['off-grid']) cfg.offGrid = enumFlag(v['off-grid'], ['round', 'refuse'], 'off-grid');
+  if (v['log-level']) cfg.logLevel = enumFlag(v['log-level'], ['debug', 'info', 'warn', 'error'], 'log-level');
   const seed = n('seed');
   if (seed !== undefined) cfg.seed = seed;
-  return { config: cfg as RunConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports' };
+  return { config: cfg as SessionConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports' };
 }
 
 /** Wall-clock run id: `YYYYMMDD-HHMMSS-<strategy>-<4 hex>`. */
@@ -159,14 +166,14 @@ export function newRunId(strategy: string, now = new Date()): string {
   return `${stamp}-${name === 'index' ? 'strategy' : name}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
 }
 
-export async function backtestCommand(argv: string[], out: (s: string) => void): Promise<number> {
+export async function backtestCommand(argv: string[], out: (s: string) => void, err: (s: string) => void = () => {}): Promise<number> {
   const parsed = await backtestConfigFromFlags(argv);
   if (parsed === null) {
     out(BACKTEST_HELP);
     return 0;
   }
   const id = newRunId(parsed.config.strategy);
-  const result = await runBacktest(parsed.config, { id });
+  const result = await runBacktest(parsed.config, { id, onLog: (r) => err(formatLog(r)) });
   const runDir = parsed.save ? await writeRunResult(result, resolve(parsed.out)) : null;
   const report = runDir !== null && parsed.report ? await writeTearsheet(runDir) : null;
   if (parsed.json) {
@@ -174,11 +181,17 @@ export async function backtestCommand(argv: string[], out: (s: string) => void):
       id: result.id, runDir, report, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
       metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
       fills: result.fills, trades: result.trades, openTrades: result.openTrades, positions: result.positions,
-      feeds: result.feeds, seed: result.seed,
+      feeds: result.feeds, seed: result.seed, instruments: result.instruments, killSwitch: result.killSwitch,
+      rejections: result.rejections, offGrid: result.offGrid,
     }));
   } else {
     out(formatSummary(result, runDir));
     if (report) out(`report         ${report}`);
+  }
+  const useless = uselessRun(result);
+  if (useless !== null) {
+    err(`lockstep backtest: ${useless}`);
+    return 1;
   }
   return 0;
 }

@@ -1,4 +1,6 @@
 import type { RunResult } from '../backtest/run-result.ts';
+import type { LogRecord } from '../engine/logger.ts';
+import { outcomeLines } from './run-outcome.ts';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
 const num = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? 'inf' : 'n/a');
@@ -27,9 +29,16 @@ export function formatSummary(r: RunResult, runDir: string | null): string {
     ['events', String(r.events)],
     ['load / run', `${r.timing.loadSeconds.toFixed(3)} s / ${r.timing.runSeconds.toFixed(3)} s`],
   ];
+  rows.push(...outcomeLines(r));
   const skipped = r.feeds.reduce((s, f) => s + f.badRows.skipped, 0);
   if (skipped > 0) rows.push(['bad rows skipped', `${skipped} (first: ${r.feeds.find((f) => f.badRows.skipped)?.badRows.examples[0]})`]);
   if (runDir) rows.push(['result', runDir]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+/** One log record as a stderr line: time, level, message, fields. */
+export function formatLog(r: LogRecord): string {
+  const fields = r.fields && Object.keys(r.fields).length > 0 ? ` ${JSON.stringify(r.fields)}` : '';
+  return `${new Date(r.ts / 1000).toISOString()} ${r.level.padEnd(5)} ${r.message}${fields}`;
 }

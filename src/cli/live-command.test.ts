@@ -24,25 +24,33 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
         setTimeout(() => rej(new Error('venue did not start')), 20_000);
       });
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const r = await cli('live', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'paper', '--url', url, '--max-seconds', '4',
-        '--param', 'size=0.01', '--param', 'maxPosition=0.1', '--json');
-      expect(r.err).toBe('');
+      const r = await cli('live', '--venue', 'binance', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'paper', '--url', url, '--max-seconds', '4',
+        '--param', 'size=0.01', '--param', 'maxPosition=0.1', '--record', join(tmp.dir, 'paper-json'), '--json');
+      expect(r.code).toBe(0);
+      // Before the first order: what the session trades with (the venue's rules, the account, the safety switches).
+      expect(r.err).toMatch(/paper session: binance BTC\/USDT at http:\/\/127\.0\.0\.1/);
+      expect(r.err).toMatch(/instrument BTCUSDT\.BINANCE: tick 0\.01, lot 0\.001/);
+      expect(r.err).toMatch(/on kill: flatten; off-grid: round/);
+      expect(r.err).not.toMatch(/\berror\b/i);
       const j = JSON.parse(r.out);
-      expect(j.mode).toBe('paper');
+      expect(j.live.mode).toBe('paper');
+      expect(j.config.mode).toBe('paper');
       expect(j.events).toBeGreaterThan(100);
-      expect(j.orders).toBeGreaterThan(0);
+      expect(j.orders.length).toBeGreaterThan(0);
       expect(j.strategy.name).toBe('grid-mm');
       // the same strategy in live mode: real orders at the (loopback) exchange, none left open afterwards
       process.env.LOCKSTEP_API_KEY = 'k1';
       process.env.LOCKSTEP_API_SECRET = 's1';
       try {
-        const l = await cli('live', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live', '--url', url, '--max-seconds', '3',
-          '--param', 'size=0.01', '--param', 'maxPosition=0.1', '--param', 'offset=20', '--param', 'requote=10', '--json');
-        expect(l.err).toBe('');
+        const l = await cli('live', '--venue', 'binance', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live', '--url', url, '--max-seconds', '3',
+          '--param', 'size=0.01', '--param', 'maxPosition=0.1', '--param', 'offset=20', '--param', 'requote=10', '--record', join(tmp.dir, 'live-json'), '--json');
+        expect(l.code).toBe(0);
         const lj = JSON.parse(l.out);
-        expect(lj.mode).toBe('live');
-        expect(lj.orders).toBeGreaterThan(0);
-        expect(l.out).not.toContain('s1'); // the secret is never printed
+        expect(lj.live.mode).toBe('live');
+        expect(lj.orders.length).toBeGreaterThan(0);
+        expect(l.out + l.err).not.toContain('s1'); // the secret is never printed
+        const { readdirSync, readFileSync: read } = await import('node:fs');
+        for (const f of readdirSync(join(tmp.dir, 'live-json'))) expect(read(join(tmp.dir, 'live-json', f)).includes('s1\"')).toBe(false);
       } finally {
         delete process.env.LOCKSTEP_API_KEY;
         delete process.env.LOCKSTEP_API_SECRET;
@@ -50,7 +58,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       // `lockstep kill` trips the kill switch of a running session in another process
       const reports = join(tmp.dir, 'reports');
       const sess = join(reports, 'paper-run');
-      const child = spawn(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'live', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'paper',
+      const child = spawn(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'live', '--venue', 'binance', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'paper',
         '--url', url, '--max-seconds', '60', '--param', 'size=0.01', '--record', sess], { cwd: ROOT });
       const exited = new Promise<number | null>((r) => child.on('exit', r));
       const { existsSync, readFileSync } = await import('node:fs');
@@ -59,7 +67,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       const killed = await cli('kill', '--reports', reports);
       expect(killed.out).toMatch(/kill switch sent to session .*paper-run/);
       expect(await exited).toBe(0);
-      expect(JSON.parse(readFileSync(join(sess, 'summary.json'), 'utf8')).killSwitch).toBe('signal SIGTERM');
+      expect(JSON.parse(readFileSync(join(sess, 'summary.json'), 'utf8')).killSwitch.reason).toBe('signal SIGTERM');
       const ccxt = (await import('ccxt')).default;
       const c = new ccxt.binance({ apiKey: 'k1', secret: 's1', options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
       await pointCcxtAt(c, url);
@@ -75,7 +83,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
     delete process.env.LOCKSTEP_API_KEY;
     delete process.env.LOCKSTEP_API_SECRET;
     try {
-      const r = await cli('live', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live');
+      const r = await cli('live', '--venue', 'binance', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live');
       expect(r.code).toBe(2);
       expect(r.err.trim().split('\n')).toHaveLength(1);
       expect(r.err).toMatch(/LOCKSTEP_API_KEY/);

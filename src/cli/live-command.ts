@@ -1,70 +1,193 @@
 import { readFileSync } from 'node:fs';
-import { runLive } from '../live/run-live.ts';
+import { createInterface } from 'node:readline/promises';
 import { toJson } from '../backtest/write-result.ts';
-import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
+import { parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../config/session-config.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Credentials } from '../live/connect-exchange.ts';
+import { runLive, type LiveResult } from '../session/run-live.ts';
+import { formatLog, formatSummary } from './format-summary.ts';
+import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
+import { uselessRun } from './run-outcome.ts';
+import { StatusLine } from './status-line.ts';
 import { UsageError } from './usage-error.ts';
 
-export const LIVE_HELP = `lockstep live --strategy S --venue binance --symbol BTC/USDT --mode paper [options]
+export const LIVE_HELP = `lockstep live --mode paper|live --venue EXCHANGE --symbol SYM --strategy S [options]
+lockstep live --config FILE [--mode paper|live] [options]
 
-Runs a strategy — the same folder and params as in backtests — on a live market through
-ccxt. Paper mode fills orders in the simulated L2 venue against the live order book; live
-mode sends real orders (client ids unique per session, open orders and balances adopted at
-start, open orders cancelled at the end). API keys only from LOCKSTEP_API_KEY and
-LOCKSTEP_API_SECRET, or --keys-file (JSON {"apiKey": …, "secret": …} outside the repo).
+Runs a strategy — the same folder, params and config file as in backtests — on a live
+market through ccxt. Paper mode fills orders in the simulated L2 venue against the live
+order book; live mode sends real orders. Tick size, lot size, minimum order value and fees
+come from the venue's market info. The same risk limits and kill switch as in backtests.
 
-  --param k=v           strategy parameter (repeatable)
-  --url URL             exchange base URL (e.g. a loopback exchange from lockstep venue serve)
-  --tick-size X --lot-size X   instrument grid (default 0.01 / 0.001)
+  --config FILE         session config (the file lockstep backtest --config takes; flags override)
+  --mode paper|live     required (or the file's mode)
+  --venue EXCHANGE      ccxt exchange id, e.g. binance (required)
+  --symbol SYM          unified symbol, e.g. BTC/USDT (required)
+  --url URL             exchange base URL (a loopback exchange from lockstep venue serve)
+  --sandbox             the exchange's sandbox/testnet (ccxt setSandboxMode)
+  --strategy S --param k=v (repeatable)
   --cash N              paper cash (default 10000)
-  --maker-fee X --taker-fee Y  paper fees (default 0 / 0.001)
+  --maker-fee X --taker-fee Y   paper fees (default: the venue's own)
   --latency-entry US --latency-response US   paper order latency
-  --queue risk-averse|probabilistic
+  --queue risk-averse|probabilistic          paper queue model
+  --tick-size X --lot-size X   must agree with the venue's market info, unless --override-instrument
+  --on-kill flatten|cancel     after the kill switch cancelled every order: close positions (default) or not
+  --off-grid round|refuse      prices/quantities off the venue's grid: round (default) or refuse
   --max-seconds N       stop after N seconds; --max-events N  stop after N market events
-  --keys-file FILE      live mode API credentials (never logged or saved)
+  --stale-ms N          no market data for N ms cancels open orders and pauses trading (default 5000)
   --record DIR          session folder (default reports/<mode>-<time>): market events as tick
                         Parquet (replayable with lockstep backtest --data DIR), orders, fills
-  Ctrl-C, SIGTERM or \`lockstep kill\` trips the kill switch: open orders cancelled, session ended.
   --keep-orders         live mode: leave open orders at the exchange when the session ends
-  --stale-ms N          no market data for N ms cancels open orders and pauses trading (default 5000)
   --quotes              also stream best bid/ask (strategy onQuote; recorded as quotes-*.parquet)
   --bars TF             also stream bars of ccxt timeframe TF (1s, 1m, …): closed candles reach onBar
-  --json                print one JSON object (orders, fills, position, events)`;
+  --status-every N      a status line every N seconds (default 10; refreshed in place on a terminal)
+  --log-level debug|info|warn|error   strategy and engine log lines on stderr (default info)
+  --keys-file FILE      live mode API credentials, JSON {"apiKey": …, "secret": …} outside the repo
+                        (else LOCKSTEP_API_KEY and LOCKSTEP_API_SECRET; never printed or saved)
+  --i-understand-live   live mode against a real exchange (not 127.0.0.1): required, or answer yes
+  --json                print one JSON object (the result, as backtests print it, plus the live figures)
+  Ctrl-C, SIGTERM or \`lockstep kill\` trips the kill switch: open orders cancelled, positions
+  flattened (--on-kill), session ended.`;
 
-export async function liveCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values: v } = parseFlags(argv, {
-    strategy: { type: 'string' }, venue: { type: 'string' }, symbol: { type: 'string' }, mode: { type: 'string' }, param: { type: 'string', multiple: true },
-    url: { type: 'string' }, 'tick-size': { type: 'string' }, 'lot-size': { type: 'string' }, cash: { type: 'string' }, 'maker-fee': { type: 'string' },
-    'taker-fee': { type: 'string' }, 'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, queue: { type: 'string' },
-    'max-seconds': { type: 'string' }, 'max-events': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    'keys-file': { type: 'string' }, 'keep-orders': { type: 'boolean' }, record: { type: 'string' }, 'stale-ms': { type: 'string' },
-    quotes: { type: 'boolean' }, bars: { type: 'string' },
-  }, 'live');
+const OPTIONS = {
+  config: { type: 'string' }, strategy: { type: 'string' }, venue: { type: 'string' }, symbol: { type: 'string' }, mode: { type: 'string' },
+  param: { type: 'string', multiple: true }, url: { type: 'string' }, sandbox: { type: 'boolean' }, 'tick-size': { type: 'string' },
+  'lot-size': { type: 'string' }, 'override-instrument': { type: 'boolean' }, cash: { type: 'string' }, 'maker-fee': { type: 'string' },
+  'taker-fee': { type: 'string' }, 'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, queue: { type: 'string' },
+  'on-kill': { type: 'string' }, 'off-grid': { type: 'string' }, 'max-seconds': { type: 'string' }, 'max-events': { type: 'string' },
+  'stale-ms': { type: 'string' }, record: { type: 'string' }, 'keep-orders': { type: 'boolean' }, quotes: { type: 'boolean' },
+  bars: { type: 'string' }, 'status-every': { type: 'string' }, 'log-level': { type: 'string' }, 'keys-file': { type: 'string' },
+  'i-understand-live': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags<typeof OPTIONS>>['values'];
+
+/** The session config of `lockstep live`: the file's, with the flags on top (the schema validates it). */
+export async function liveConfigFromFlags(v: Flags): Promise<SessionConfig> {
+  const base = v.config ? await readConfigFile(v.config) : {};
+  const n = (k: keyof Flags) => numberFlag(v[k] as string | undefined, k);
+  const mode = enumFlag(v.mode, ['paper', 'live'], 'mode') ?? base.mode;
+  if (mode !== 'paper' && mode !== 'live') throw new UsageError('live: --mode paper or --mode live is required (see lockstep live --help)');
+  const venue = { ...(base.venue as Record<string, unknown> | undefined) };
+  if (v.venue) venue.exchange = v.venue;
+  if (v.symbol) venue.symbol = v.symbol;
+  if (!venue.exchange) throw new UsageError('live: --venue EXCHANGE is required (e.g. --venue binance); there is no default exchange');
+  if (!venue.symbol) throw new UsageError('live: --symbol is required (e.g. --symbol BTC/USDT)');
+  if (v.url) venue.url = v.url;
+  if (v.sandbox) venue.sandbox = true;
+  if (v.quotes) venue.quotes = true;
+  if (v.bars) venue.bars = v.bars;
+  if (v['override-instrument']) venue.overrideInstrument = true;
+  const instrument = { ...(venue.instrument as Record<string, unknown> | undefined) };
+  if (n('tick-size') !== undefined) instrument.tickSize = n('tick-size');
+  if (n('lot-size') !== undefined) instrument.lotSize = n('lot-size');
+  if (Object.keys(instrument).length > 0) venue.instrument = instrument;
+  const session = { ...(base.session as Record<string, unknown> | undefined) };
+  for (const [flag, key] of [['max-seconds', 'maxSeconds'], ['max-events', 'maxEvents'], ['stale-ms', 'staleMillis'], ['status-every', 'statusEverySeconds']] as const) {
+    if (n(flag) !== undefined) session[key] = n(flag);
+  }
+  if (v.record) session.record = v.record;
+  if (v['keep-orders']) session.keepOrders = true;
+  // The same file serves backtests: a session takes its market from the venue, not the data files.
+  const { data: _data, ...rest } = base;
+  void _data;
+  const cfg: Record<string, unknown> = { ...rest, mode, venue, session };
+  if (v.strategy) cfg.strategy = v.strategy;
+  if (!cfg.strategy) throw new UsageError('live: --strategy is required (see lockstep live --help)');
+  cfg.params = { ...(base.params as object | undefined), ...keyValues(v.param, 'param') };
+  if (n('cash') !== undefined) cfg.cash = n('cash');
+  if (n('maker-fee') !== undefined || n('taker-fee') !== undefined) cfg.commission = { type: 'maker-taker', maker: n('maker-fee') ?? 0, taker: n('taker-fee') ?? 0 };
+  if (n('latency-entry') !== undefined || n('latency-response') !== undefined) cfg.latency = { entryMicros: n('latency-entry') ?? 0, responseMicros: n('latency-response') ?? 0 };
+  if (v.queue) cfg.queue = enumFlag(v.queue, ['risk-averse', 'probabilistic'], 'queue');
+  if (v['on-kill']) cfg.onKill = enumFlag(v['on-kill'], ['cancel', 'flatten'], 'on-kill');
+  if (v['off-grid']) cfg.offGrid = enumFlag(v['off-grid'], ['round', 'refuse'], 'off-grid');
+  if (v['log-level']) cfg.logLevel = enumFlag(v['log-level'], ['debug', 'info', 'warn', 'error'], 'log-level');
+  return parseSessionConfig(cfg as SessionConfigInput);
+}
+
+/** Live-mode credentials from --keys-file or the environment; the file is named on error, its content never. */
+export function liveCredentials(keysFile: string | undefined): Credentials | null {
+  if (keysFile) {
+    let k: { apiKey?: unknown; secret?: unknown };
+    try {
+      k = JSON.parse(readFileSync(keysFile, 'utf8')) as typeof k;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(`live: cannot read the keys file ${keysFile}: ${code ?? 'not valid JSON'} (expected {"apiKey": "…", "secret": "…"})`);
+    }
+    if (typeof k.apiKey !== 'string' || typeof k.secret !== 'string' || !k.apiKey || !k.secret) {
+      throw new UsageError(`live: the keys file ${keysFile} needs string fields apiKey and secret`);
+    }
+    return { apiKey: k.apiKey, secret: k.secret };
+  }
+  const { LOCKSTEP_API_KEY: apiKey, LOCKSTEP_API_SECRET: secret } = process.env;
+  return apiKey && secret ? { apiKey, secret } : null;
+}
+
+/** True for a URL on this machine (a loopback exchange): real money is never at stake there. */
+function loopbackUrl(url: string | undefined): boolean {
+  if (!url) return false;
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
+}
+
+/** Live against a real exchange needs --i-understand-live, or "yes" typed on a terminal. */
+async function confirmRealMoney(cfg: SessionConfig, flag: boolean, err: (s: string) => void): Promise<void> {
+  if (cfg.mode !== 'live' || loopbackUrl(cfg.venue!.url) || flag) return;
+  if (!process.stdin.isTTY) {
+    throw new UsageError(`live: --mode live sends real orders to ${cfg.venue!.exchange}${cfg.venue!.sandbox ? ' (sandbox)' : ''}; pass --i-understand-live to confirm`);
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(`Send real orders to ${cfg.venue!.exchange} ${cfg.venue!.symbol}${cfg.venue!.sandbox ? ' (sandbox)' : ''}? Type yes: `);
+  rl.close();
+  if (answer.trim() !== 'yes') throw new UsageError('live: not confirmed; nothing was sent');
+  err('confirmed: live orders will be sent');
+}
+
+/** What the session is about to trade with, printed before its first order. */
+function readyLines(cfg: SessionConfig, engine: Engine): string {
+  const inst = engine.ctx.instruments[0];
+  const pos = engine.portfolio.view(0);
+  const risk = cfg.risk ? Object.entries(cfg.risk).map(([k, x]) => `${k} ${x}`).join(', ') : 'none';
+  return [
+    `${cfg.mode} session: ${cfg.venue!.exchange}${cfg.venue!.sandbox ? ' (sandbox)' : ''} ${cfg.venue!.symbol}${cfg.venue!.url ? ` at ${cfg.venue!.url}` : ''}, strategy ${cfg.strategy}`,
+    `  instrument ${inst.id}: tick ${inst.tickSize}, lot ${inst.lotSize}, min notional ${inst.minNotional}, fees maker ${inst.makerFee} / taker ${inst.takerFee}`,
+    `  account: cash ${engine.portfolio.cash.toFixed(2)}, position ${pos.qty}, open orders adopted ${engine.openOrders().length}`,
+    `  risk limits: ${risk}; on kill: ${cfg.onKill}; off-grid: ${cfg.offGrid}`,
+  ].join('\n');
+}
+
+export async function liveCommand(argv: string[], out: (s: string) => void, err: (s: string) => void = () => {}): Promise<number> {
+  const { values: v } = parseFlags(argv, OPTIONS, 'live');
   if (v.help) {
     out(LIVE_HELP);
     return 0;
   }
-  if (!v.strategy || !v.symbol) throw new UsageError('live: --strategy and --symbol are required (see lockstep live --help)');
-  if (v.mode !== 'paper' && v.mode !== 'live') throw new UsageError('live: --mode must be paper or live');
-  let creds: { apiKey: string; secret: string } | null = null;
-  if (v.mode === 'live') {
-    if (v['keys-file']) {
-      const k = JSON.parse(readFileSync(v['keys-file'], 'utf8')) as { apiKey?: string; secret?: string };
-      if (k.apiKey && k.secret) creds = { apiKey: k.apiKey, secret: k.secret };
-    } else if (process.env.LOCKSTEP_API_KEY && process.env.LOCKSTEP_API_SECRET) {
-      creds = { apiKey: process.env.LOCKSTEP_API_KEY, secret: process.env.LOCKSTEP_API_SECRET };
-    }
-    if (!creds) throw new UsageError('live: --mode live needs API credentials in LOCKSTEP_API_KEY and LOCKSTEP_API_SECRET or --keys-file FILE');
+  const cfg = await liveConfigFromFlags(v);
+  const credentials = cfg.mode === 'live' ? liveCredentials(v['keys-file']) : null;
+  if (cfg.mode === 'live' && !credentials) throw new UsageError('live: --mode live needs API credentials in LOCKSTEP_API_KEY and LOCKSTEP_API_SECRET or --keys-file FILE');
+  await confirmRealMoney(cfg, v['i-understand-live'] === true, err);
+  const status = new StatusLine(cfg.session.statusEverySeconds, err);
+  let result: LiveResult;
+  try {
+    result = await runLive(cfg, {
+      ...(credentials ? { credentials } : {}),
+      onLog: (r) => status.print(formatLog(r)),
+      onStart: (engine) => { err(readyLines(cfg, engine)); status.follow(engine); },
+    });
+  } finally {
+    status.stop();
   }
-  const n = (k: keyof typeof v) => numberFlag(v[k] as string | undefined, k);
-  const summary = await runLive({
-    strategy: v.strategy, params: keyValues(v.param, 'param'), mode: v.mode, venue: v.venue, symbol: v.symbol, url: v.url,
-    ...(creds ? { credentials: creds } : {}), tickSize: n('tick-size'), lotSize: n('lot-size'), cash: n('cash'), makerFee: n('maker-fee'),
-    takerFee: n('taker-fee'), latencyEntryMicros: n('latency-entry'), latencyResponseMicros: n('latency-response'),
-    queue: v.queue === 'probabilistic' ? 'probabilistic' : 'risk-averse', maxSeconds: n('max-seconds'), maxEvents: n('max-events'),
-    record: v.record, staleMillis: n('stale-ms'), keepOrders: v['keep-orders'] === true, quotes: v.quotes === true,
-    ...(v.bars ? { barTimeframe: v.bars } : {}),
-  });
-  if (v.json) out(toJson(summary));
-  else out(`${v.mode} session: ${summary.events} events, ${summary.orders} orders, ${summary.fills.length} fills, position ${summary.position}, equity ${summary.equity.toFixed(2)}`);
+  if (v.json) out(toJson(result));
+  else out(formatSummary(result, result.live.record));
+  const useless = uselessRun(result);
+  if (useless !== null) {
+    err(`lockstep live: ${useless}`);
+    return 1;
+  }
+  if (result.live.leftOpen.length > 0) {
+    err(`lockstep live: ${result.live.leftOpen.length} order(s) could not be confirmed cancelled at the exchange: ${result.live.leftOpen.join(', ')}`);
+    return 4;
+  }
   return 0;
 }

@@ -47,7 +47,7 @@ ${REPLAY_HELP}
 
 ${ML_HELP}`;
 
-type Command = (argv: string[], out: (s: string) => void) => Promise<number>;
+type Command = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   backtest: backtestCommand,
@@ -80,7 +80,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     return 2;
   }
   try {
-    return await run(rest, out);
+    return await run(rest, out, err);
   } catch (e) {
     if (e instanceof LockstepError && e.code !== 'invariant') {
       err(`lockstep ${cmd}: ${e.message}`);

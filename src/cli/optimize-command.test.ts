@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, renderReport } from '../../test/browser.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
-import { runBacktest } from '../backtest/run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { cli } from '../../test/cli.ts';
 

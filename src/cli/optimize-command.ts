@@ -58,7 +58,7 @@ export async function studySetup(argv: string[], command: string): Promise<Study
   const parsed = await backtestConfigFromFlags(rest);
   if (!parsed) return null;
   const config = parsed.config;
-  if (config.data.length !== 1) throw new UsageError(`${command}: one --data file per study`);
+  if (config.data?.length !== 1) throw new UsageError(`${command}: one --data file per study`);
   const def = await loadStrategy(config.strategy);
   const space: SearchSpace = spaceFromFlags((f.grid as string[] | undefined) ?? [], def.space);
   const sampler = String(f.sampler ?? 'grid') as SamplerName;

@@ -37,3 +37,28 @@ export function keyValues(pairs: readonly string[] | undefined, flag: string): R
   }
   return out;
 }
+
+/** An enumerated flag: its value when it is one of `allowed`; a usage error naming them otherwise. */
+export function enumFlag<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+  return value as T;
+}
+
+/** Reads a JSON config file; a missing or malformed file is a one-line error naming it. */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`config ${path} is not a JSON object: ${(e as Error).message}`);
+  }
+}

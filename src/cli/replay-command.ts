@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { replaySession } from '../backtest/replay-session.ts';
+import { replaySession } from '../session/replay-session.ts';
 import { toJson } from '../backtest/write-result.ts';
 import { parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';

@@ -26,6 +26,8 @@ export const InstrumentSchema = z.strictObject({
   makerFee: z.number().default(0),
   /** Taker fee as a fraction of notional. */
   takerFee: z.number().default(0),
+  /** Smallest order value (price × quantity × multiplier) the venue accepts; 0 = none. */
+  minNotional: z.number().nonnegative().default(0),
 });
 
 /** A tradable instrument, immutable once created. */
@@ -48,6 +50,8 @@ export interface Instrument {
   readonly makerFee: number;
   /** Taker fee rate on notional. */
   readonly takerFee: number;
+  /** Smallest order value the venue accepts (0 = none). */
+  readonly minNotional: number;
   /** Derived from `margin`. */
   readonly settlement: Settlement;
 }

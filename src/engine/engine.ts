@@ -21,6 +21,8 @@ import type { RiskEngine } from './risk-engine.ts';
 import type { Context, Strategy } from './strategy.ts';
 import { createContext } from './strategy-context.ts';
 import { BarGroup } from './bar-group.ts';
+import { KillPolicy, KillSwitch, type KillReport } from './kill-switch.ts';
+import type { OffGridSummary, RejectionSummary } from './rejection-log.ts';
 import { TradingMode, TradingState } from './trading-state.ts';
 
 export type { PreTradeCheck, OrderListener };
@@ -63,6 +65,10 @@ export interface EngineOptions {
   emulate?: readonly EmulatedFeature[];
   /** An order event the lifecycle does not allow: throw (default; a bug) or log and ask the venue (live). */
   onIllegalOrderEvent?: 'throw' | 'log';
+  /** Order prices and quantities off the instrument's grid: rounded onto it (default) or refused. */
+  offGrid?: 'round' | 'refuse';
+  /** After the kill switch cancelled every open order: close the positions (default) or leave them. */
+  onKill?: KillPolicy;
 }
 
 /**
@@ -91,6 +97,9 @@ export class Engine implements EventSink {
   private readonly log: Logger;
   private readonly sampler: EquitySampler;
   private contingent: ContingentOrders | null = null;
+  private readonly offGridPolicy: 'round' | 'refuse';
+  private readonly killSwitch: KillSwitch;
+  private startPositions: number[] = [];
   /** onBars: this time's bars (copies, one per slot) while the strategy wants them, else null. */
   private readonly barGroup: BarGroup | null;
 
@@ -110,6 +119,7 @@ export class Engine implements EventSink {
     this.strategy = opts.strategy;
     this.venue = opts.venue;
     this.clock = opts.clock;
+    this.offGridPolicy = opts.offGrid ?? 'round';
     const strategy = this.strategy;
     this.flow = new OrderFlow({
       instruments: this.instruments, slotOf: this.slot, portfolio: this.portfolio, venue: this.venue,
@@ -118,7 +128,7 @@ export class Engine implements EventSink {
       equityLength: () => this.equity.length,
       onFill: strategy.onFill ? (f) => strategy.onFill!(f, this.ctx) : undefined,
       onOrder: strategy.onOrder ? (e) => strategy.onOrder!(e, this.ctx) : undefined,
-      onIllegal: opts.onIllegalOrderEvent ?? 'throw',
+      onIllegal: opts.onIllegalOrderEvent ?? 'throw', offGrid: opts.offGrid ?? 'round',
     });
     this.ctx = createContext({
       clock: this.clock, instruments: this.instruments, portfolio: this.portfolio, open: this.flow.registry.open, books: this.books,
@@ -132,6 +142,12 @@ export class Engine implements EventSink {
     };
     this.venue.bind(this.flow, this.portfolio);
     this.barGroup = strategy.onBars ? new BarGroup(this.instruments.length) : null;
+    const flow = this.flow;
+    this.killSwitch = new KillSwitch({
+      instruments: this.instruments, log: this.log, now: () => this.clock.now(), position: (i) => this.portfolio.position(i) - (this.startPositions[i] ?? 0),
+      holding: (i) => this.portfolio.position(i),
+      openOrderIds: () => flow.registry.open.values().map((o) => o.id), cancel: (id) => flow.cancel(id), submitPastHalt: (r) => flow.submitPastHalt(r),
+    }, opts.onKill ?? KillPolicy.flatten);
   }
 
   /** Every order of the run, in submission order (refused ones included). */
@@ -147,6 +163,16 @@ export class Engine implements EventSink {
   /** What the venue carries natively, as this run uses it (features the run emulates taken out). */
   get venueCapabilities(): VenueCapabilities {
     return this.flow.capabilities;
+  }
+
+  /** Every order refusal of the run, by reason (the engine's and the venue's). */
+  rejections(): RejectionSummary {
+    return this.flow.rejections.summary();
+  }
+
+  /** Orders that were off the instrument's grid. */
+  offGrid(): OffGridSummary {
+    return { policy: this.offGridPolicy, ...this.flow.offGrid };
   }
 
   /** Lifecycle events the order state machine refused (live sessions log them rather than fail). */
@@ -181,6 +207,8 @@ export class Engine implements EventSink {
   }
 
   start(): void {
+    // Holdings adopted before the start (a live account's balances) are not the session's to flatten.
+    this.startPositions = this.instruments.map((_, i) => this.portfolio.position(i));
     const outer = this.flow.enter();
     this.strategy.onStart?.(this.ctx);
     this.flow.leave(outer);
@@ -205,13 +233,20 @@ export class Engine implements EventSink {
   }
 
   /**
-   * Kill switch: new orders are refused, the strategy is no longer called, and every open
-   * order is cancelled; the reason is logged. Idempotent.
+   * Kill switch: new orders are refused, the strategy is no longer called, every open order
+   * is cancelled and — with the `flatten` policy — every position closed at market. The
+   * reason and each step are logged. Idempotent.
    */
   kill(reason: string): void {
     if (!this.trading.kill(reason, this.clock.now())) return;
-    this.log.error('kill switch tripped: cancelling every open order and halting the strategy', { reason, openOrders: this.flow.registry.open.size });
-    this.cancelOpenOrders();
+    this.log.error('kill switch tripped: halting the strategy', { reason, policy: this.killSwitch.policy, openOrders: this.flow.registry.open.size });
+    this.flow.listen(this.killSwitch); // only now: listening makes every order event an object
+    this.killSwitch.trip(reason);
+  }
+
+  /** What the kill switch did and what it left open (null when it never tripped). */
+  killReport(): KillReport | null {
+    return this.killSwitch.report();
   }
 
   /** Cancels every open order (kill switch, end of a live session); returns how many cancels were sent. */

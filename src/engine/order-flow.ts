@@ -13,7 +13,9 @@ import type { Logger } from './logger.ts';
 import { OrderEmulator, type EmulatorHost } from './order-emulator.ts';
 import { OrderRegistry, type TrackedOrder } from './order-registry.ts';
 import { releasedType, routeOrder } from './order-routing.ts';
+import { roundOntoGrid } from './off-grid.ts';
 import { validateOrderRequest } from './order-validation.ts';
+import { RejectionLog } from './rejection-log.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import type { TradingState } from './trading-state.ts';
@@ -51,6 +53,8 @@ export interface OrderFlowOptions {
    * (live: logged, and the venue client asked to re-read the order).
    */
   readonly onIllegal: 'throw' | 'log';
+  /** Prices and quantities off the grid: moved onto it (never more aggressive) or refused. */
+  readonly offGrid: 'round' | 'refuse';
 }
 
 type Queued = VenueEvent | OrderEvent;
@@ -74,6 +78,10 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private seq = 0;
   /** Events the lifecycle refused (live sessions log them instead of failing). */
   illegalEvents = 0;
+  /** Orders refused (by the engine or the venue), by reason. */
+  readonly rejections = new RejectionLog();
+  /** Orders off the instrument's grid: rounded onto it or refused. */
+  readonly offGrid = { rounded: 0, refused: 0 };
   /** Decides whether a triggered emulated order may go to the venue now (contingent orders on spot venues wait for their siblings' cancels). */
   releaseGate: ((t: TrackedOrder) => boolean) | null = null;
 
@@ -172,6 +180,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const outcome = this.registry.apply(t, e, ts, complete);
     if (outcome === 'illegal') return this.illegal(e, `not allowed in status ${o.status}`);
     if (o.emulated.length > 0 && isTerminal(t.working)) this.emulator.forget(t);
+    if (e.kind === 'rejected') this.rejections.add(ts, o.id, e.reason, `rejected by the venue: ${e.reason}`);
     if (e.kind === 'fill') this.book(t, e, ts, complete);
     else if (this.wantsEvents) this.deliver(this.eventOf(t, e, ts));
   }
@@ -217,6 +226,14 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     return r;
   }
 
+  /** Sends an order although trading is halted, past the risk limits: the kill switch's flatten orders only. */
+  submitPastHalt(req: OrderRequest): SubmitResult {
+    const outer = this.enter();
+    const r = this.submitNow(req, true);
+    this.leave(outer);
+    return r;
+  }
+
   cancel(orderId: string): ModifyResult {
     const outer = this.enter();
     const r = this.cancelNow(orderId);
@@ -239,18 +256,20 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     this.registry.add(order, slot);
   }
 
-  private submitNow(req: OrderRequest): SubmitResult {
-    const id = typeof req.instrument === 'object' ? req.instrument.id : req.instrument;
+  private submitNow(request: OrderRequest, pastHalt = false): SubmitResult {
+    const id = typeof request.instrument === 'object' ? request.instrument.id : request.instrument;
     const i = id === undefined && this.o.instruments.length === 1 ? 0 : this.o.slotOf.get(id ?? '');
-    if (i === undefined) return { ok: false, reason: RejectReason.unknownInstrument, message: `unknown instrument "${String(id)}"` };
-    const stopped = this.o.state.refusal();
-    if (stopped !== null) return { ok: false, reason: RejectReason.halted, message: stopped };
+    if (i === undefined) return this.refused({ reason: RejectReason.unknownInstrument, message: `unknown instrument "${String(id)}"` });
+    const stopped = pastHalt ? null : this.o.state.refusal();
+    if (stopped !== null) return this.refused({ reason: RejectReason.halted, message: stopped });
     const inst = this.o.instruments[i];
+    const req = this.ontoGrid(request, inst);
+    if ('reason' in req) return this.refused(req);
     const bad = validateOrderRequest(req, inst) ?? this.reduceOnlyRefusal(req, i);
-    if (bad) return { ok: false, ...bad };
+    if (bad) return this.refused(bad);
     const order = this.newOrder(req, inst.id);
     const route = routeOrder(order, this.o.capabilities, req.emulate === true);
-    const refused = Array.isArray(route) ? this.preTrade(order, i) : (route as Refusal);
+    const refused = Array.isArray(route) ? (pastHalt ? null : this.preTrade(order, i)) : (route as Refusal);
     if (refused) return this.refuse(order, refused);
     order.emulated = route as readonly EmulatedFeature[];
     const t = this.registry.add(order, i);
@@ -258,7 +277,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     if (order.emulated.length > 0 && this.emulator.adopt(t, order.emulated)) return { ok: true, order };
     const venueRefusal = this.o.venue.submit(this.venueSnapshot(t, order.type));
     if (venueRefusal) this.onVenueEvent({ kind: 'rejected', orderId: order.id, reason: venueRefusal.reason });
-    return venueRefusal ? { ok: false, ...venueRefusal } : { ok: true, order };
+    return venueRefusal ? { ok: false, reason: venueRefusal.reason, message: venueRefusal.message } : { ok: true, order };
   }
 
   private newOrder(req: OrderRequest, instrumentId: string): Order {
@@ -296,7 +315,25 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     order.status = OrderStatus.rejected;
     order.reason = r.reason;
     this.registry.addRefused(order);
-    return { ok: false, ...r };
+    return this.refused(r, order.id);
+  }
+
+  /** A refused order request, counted. */
+  private refused(r: Refusal, orderId = ''): SubmitResult {
+    this.rejections.add(this.o.clock.now(), orderId, r.reason, r.message);
+    return { ok: false, reason: r.reason, message: r.message };
+  }
+
+  /** The off-grid policy: the request moved onto the instrument's grid (round), or as it is (refuse: validation refuses it). */
+  private ontoGrid(req: OrderRequest, inst: Instrument): OrderRequest | Refusal {
+    const moved = roundOntoGrid(req, inst);
+    if (moved === req) return req;
+    if (this.o.offGrid === 'refuse' || 'reason' in moved) {
+      this.offGrid.refused++;
+      return 'reason' in moved ? moved : req;
+    }
+    this.offGrid.rounded++;
+    return moved;
   }
 
   /** The venue's copy of an order: emulated features stripped (DAY goes as GTC, reduce-only as a plain order). */
@@ -352,10 +389,12 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const inst = this.o.instruments[t.slot];
     const hasPrice = o.type === OrderType.limit || o.type === OrderType.stopLimit;
     const hasStop = o.type === OrderType.stop || o.type === OrderType.stopLimit;
-    const req: OrderRequest = {
+    const asked: OrderRequest = {
       instrument: inst, side: o.side, type: o.type, qty: changes.qty ?? o.qty,
       ...(hasPrice ? { price: changes.price ?? o.price } : {}), ...(hasStop ? { stopPrice: changes.stopPrice ?? o.stopPrice } : {}),
     };
+    const req = this.ontoGrid(asked, inst);
+    if ('reason' in req) return req;
     const bad = validateOrderRequest(req, inst);
     if (bad) return bad;
     if (req.qty <= o.filledQty) return { reason: RejectReason.invalidQuantity, message: `new quantity ${req.qty} is not above the filled ${o.filledQty}` };

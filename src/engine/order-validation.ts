@@ -26,6 +26,10 @@ export function validateOrderRequest(req: OrderRequest, inst: Instrument): Refus
   const bad = checkPrice('price', needsPrice, req.price, type, inst) ?? checkPrice('stopPrice', needsStop, req.stopPrice, type, inst);
   if (bad) return bad;
   if (req.postOnly && type !== OrderType.limit) return refuse(RejectReason.invalidPrice, 'post-only applies to limit orders only');
+  const px = req.price ?? req.stopPrice;
+  if (inst.minNotional > 0 && px !== undefined && px * req.qty * inst.multiplier < inst.minNotional * (1 - 1e-12)) {
+    return refuse(RejectReason.invalidQuantity, `order value ${px * req.qty * inst.multiplier} is below the venue's minimum ${inst.minNotional} for ${inst.id}`);
+  }
   if (req.emulate && !needsStop) return refuse(RejectReason.invalidPrice, 'emulate applies to stop and stop-limit orders only');
   return null;
 }

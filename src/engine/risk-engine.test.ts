@@ -50,7 +50,7 @@ describe('kill switch', () => {
       }
     }, { risk: { maxDailyLoss: 500 }, cash: 1e6 }, {});
     // Daily bars: day 2's equity (close 90: −1,000) against day 1's closing equity (100).
-    expect(r.killSwitch).toMatch(/daily loss 1000.00 exceeds 500/);
+    expect(r.killSwitch?.reason).toMatch(/daily loss 1000.00 exceeds 500/);
     expect(calls).toEqual([0, 1, 2]); // bar 2's equity tripped it after its call; bars 3 and 4 are not delivered
     expect(resting!.status).toBe('cancelled');
     expect(r.logs.some((l) => l.level === 'error' && /kill switch/.test(l.message))).toBe(true);
@@ -60,6 +60,6 @@ describe('kill switch', () => {
     const rows: Ohlcv[] = [[100, 101, 99, 100, 1e6], [100, 101, 99, 100, 1e6], [100, 101, 80, 80, 1e6], [80, 81, 79, 80, 1e6]];
     const r = await runScripted(rows, (i, _b, ctx) => { if (i === 0) ctx.buy(50); }, { risk: { maxDrawdown: 0.05 }, cash: 10_000 });
     // 50 × (100 → 80) = −1,000 on 10,000: drawdown 10% > 5%
-    expect(r.killSwitch).toMatch(/drawdown 10.00% exceeds 5.00%/);
+    expect(r.killSwitch?.reason).toMatch(/drawdown 10.00% exceeds 5.00%/);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopbackSession, startLoopback } from '../../test/loopback-session.ts';
 import { tempDir } from '../../test/tmp.ts';
-import { runBacktest } from '../backtest/run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 import { synthL2 } from '../data/synth-l2.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
 import type { TradeBatch } from '../data/tick-batch.ts';
@@ -165,7 +165,7 @@ describe('execution algorithms in paper mode (loopback exchange through ccxt)', 
       }),
     });
     const r = await loopbackSession(lb.url, 'paper', def, {}, { maxEvents: 1e9, maxMillis: 2500 });
-    const children = r.engine.orders.filter((o) => o.tag === 'tw');
+    const children = r.orders.filter((o) => o.tag === 'tw');
     expect(children.map((o) => o.qty)).toEqual([0.01, 0.01, 0.01, 0.01]);
     // Slices 300 ms apart on the wall clock (timers fire on the live clock).
     for (let k = 1; k < children.length; k++) expect(children[k].createdTs - children[k - 1].createdTs).toBeGreaterThan(250_000);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strategy as gridMm } from '../../strategies/grid-mm/index.ts';
 import { defineInstrument } from '../core/instrument.ts';
-import { makerTakerFee } from '../sim/fee-model.ts';
 import { CcxtExecution, type CcxtTrading } from './ccxt-execution.ts';
-import { reconcileFromExchange, type CcxtAccount } from './ccxt-reconcile.ts';
 import { LoopbackExchange } from './loopback/loopback-exchange.ts';
 import { startSynthFeed, type SynthFeed } from './loopback/synth-feed.ts';
 import { loopbackClient } from '../../test/loopback.ts';
-import { runPaperSession, type MarketStreams } from './paper-session.ts';
+import { loopbackConfig, loopbackRun } from '../../test/loopback-session.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { SessionConfigInput } from '../config/session-config.ts';
 
 let ex: LoopbackExchange;
 let base: string;
@@ -26,48 +26,46 @@ afterAll(async () => {
 
 const client = () => loopbackClient(base, { apiKey: 'live-key', secret: 'live-secret' });
 
-async function session(prefix: string, maxEvents: number, onEngine?: (e: import('../engine/engine.ts').Engine) => void, record?: string) {
-  const c = await client();
-  let exec!: CcxtExecution;
-  return runPaperSession({
-    strategy: gridMm, params: gridMm.params.parse({ size: 0.01, maxPosition: 0.05, offset: 40, spacing: 5, requote: 20 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
-    instrument, cash: 0, fees: makerTakerFee(0, 0.001), maxEvents, record,
-    live: {
-      orderIdPrefix: prefix,
-      execution: (_clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, logger, { pollMillis: 50 })),
-      reconcile: async (engine, clock) => {
-        await reconcileFromExchange(c as unknown as CcxtAccount, 'BTC/USDT', 'BTC', 'USDT', instrument, engine, exec, clock.now());
-        onEngine?.(engine);
-      },
-    },
+const creds = { apiKey: 'live-key', secret: 'live-secret' };
+const live = (strategy: string, more: Partial<SessionConfigInput>) => loopbackConfig(base, 'live', strategy, more);
+const gridParams = { size: 0.01, maxPosition: 0.05, offset: 40, spacing: 5, requote: 20 };
+
+/** A live grid-mm session through runLive (the path of `lockstep live`). */
+function session(maxEvents: number, o: { keepOrders?: boolean; record?: string; onStart?: (e: Engine) => void } = {}) {
+  return loopbackRun(live('grid-mm', { params: gridParams, session: { maxEvents, keepOrders: o.keepOrders ?? false, ...(o.record ? { record: o.record } : {}) } }), gridMm, {
+    creds, ...(o.onStart ? { onStart: o.onStart } : {}),
   });
 }
 
 describe('live order routing through ccxt against the loopback exchange', () => {
-  it('places real orders; a restart adopts the open ones (none lost, none sent twice); the kill switch cancels them all', async () => {
-    const a = await session('sA-', 1500);
+  it('places real orders; a restart adopts the open ones (none lost, none sent twice); the kill switch cancels them all and ends the session', async () => {
+    const a = await session(1500, { keepOrders: true });
     feed.paused = true; // freeze the market so the exchange and the engine can be compared
     await new Promise((r) => setTimeout(r, 20));
     const ccxtClient = await client();
     const openAfterA = await ccxtClient.fetchOpenOrders('BTC/USDT');
-    expect(a.engine.orders.length).toBeGreaterThan(0);
+    expect(a.orders.length).toBeGreaterThan(0);
     expect(openAfterA.length).toBeGreaterThan(0);
-    // every exchange order carries one of session A's client ids
-    for (const o of openAfterA) expect(o.clientOrderId).toMatch(/^sA-\d+$/);
     // Orders that filled in the last moments may still look open locally; nothing open at the exchange is unknown locally.
-    const localOpen = new Set(a.engine.orders.filter((o) => o.status === 'accepted' || o.status === 'partially-filled').map((o) => o.id));
+    const localOpen = new Set(a.orders.filter((o) => o.status === 'accepted' || o.status === 'partially-filled').map((o) => o.id));
     for (const o of openAfterA) expect(localOpen.has(o.clientOrderId!)).toBe(true);
 
     let adopted: string[] = [];
-    const b = await session('sB-', 800, (engine) => { adopted = engine.orders.map((o) => o.id); feed.paused = false; });
+    const b = await session(1e9, {
+      onStart: (engine) => {
+        adopted = engine.orders.map((o) => o.id);
+        feed.paused = false;
+        setTimeout(() => engine.kill('test: manual kill'), 1000);
+      },
+    });
     expect(adopted.sort()).toEqual(openAfterA.map((o) => o.clientOrderId).sort()); // adopted, not lost
-    const ids = b.engine.orders.map((o) => o.id);
+    const ids = b.orders.map((o) => o.id);
     expect(new Set(ids).size).toBe(ids.length); // nothing sent twice
-    // kill switch: every open order at the exchange is cancelled
-    b.engine.kill('test: manual kill');
-    for (let k = 0; k < 100 && (await ccxtClient.fetchOpenOrders('BTC/USDT')).length > 0; k++) await new Promise((r) => setTimeout(r, 20));
+    expect(b.orders.filter((o) => !adopted.includes(o.id)).every((o) => !o.id.startsWith(a.orders[0].id.split('-')[0]))).toBe(true);
+    // kill switch: every open order at the exchange is cancelled, and the session ended without waiting for maxSeconds
+    expect(b.killSwitch?.reason).toBe('test: manual kill');
+    expect(b.timing.totalSeconds).toBeLessThan(15);
     expect(await ccxtClient.fetchOpenOrders('BTC/USDT')).toHaveLength(0);
-    expect(b.engine.killReason).toBe('test: manual kill');
     await ccxtClient.close();
   }, 90_000);
 });
@@ -161,13 +159,13 @@ describe('CcxtExecution private order stream', () => {
 
 describe('parity of a live session', () => {
   it('the replay starts from the reconciled account; the first decisions match and every difference is attributed', async () => {
-    const { replaySession } = await import('../backtest/replay-session.ts');
+    const { replaySession } = await import('../session/replay-session.ts');
     const { tempDir } = await import('../../test/tmp.ts');
     const record = tempDir().file('live-session');
     const before = await (await client()).fetchBalance();
     // Long enough for the mid to move the ladder at least once, even on a loaded machine.
-    const a = await session(`pl${Date.now() % 1e6}-`, 6000, undefined, record);
-    expect(a.engine.orders.length).toBeGreaterThan(3);
+    const a = await session(6000, { record });
+    expect(a.orders.length).toBeGreaterThan(3);
     const start = JSON.parse((await import('node:fs')).readFileSync(`${record}/start.json`, 'utf8'));
     // The account the strategy started from is the exchange's (independent: ccxt's balance call).
     expect(start.position).toBeCloseTo(Number((before.BTC as { total: number }).total), 9);
@@ -176,7 +174,7 @@ describe('parity of a live session', () => {
     expect(p.matchedOrders).toBeGreaterThan(0);
     expect(p.unexplained).toBe(0);
     // Nothing adopted at start is counted as this session's decision.
-    expect(p.liveOrders).toBe(a.engine.orders.filter((o) => !start.adoptedOrders.includes(o.id)).length);
+    expect(p.liveOrders).toBe(a.orders.filter((o) => !start.adoptedOrders.includes(o.id)).length);
   }, 60_000);
 });
 
@@ -215,17 +213,8 @@ describe('order types at the venue: native or emulated, never converted', () => 
 
   it('live through ccxt: the stop-limit goes out as STOP_LOSS_LIMIT; stop, reduce-only and DAY are emulated; the events are those of a backtest', async () => {
     const { def, events, ids } = await script();
-    const c = await client();
-    let exec!: CcxtExecution;
-    const r = await runPaperSession({
-      strategy: def, params: {}, exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT', instrument, cash: 0, fees: makerTakerFee(0, 0.001), maxMillis: 2500,
-      live: {
-        orderIdPrefix: `ot${Date.now() % 1e6}-`, cancelAtEnd: true,
-        execution: (_clock, logger) => (exec = new CcxtExecution(c as unknown as CcxtTrading, 'BTC/USDT', instrument, logger, { pollMillis: 50 })),
-        reconcile: async (engine, clock) => { await reconcileFromExchange(c as unknown as CcxtAccount, 'BTC/USDT', 'BTC', 'USDT', instrument, engine, exec, clock.now()); },
-      },
-    });
-    const byId = (id: string) => r.engine.orders.find((o) => o.id === id)!;
+    const r = await loopbackRun(live('order-types', { session: { maxSeconds: 2.5, maxEvents: 1e9 } }), def, { creds });
+    const byId = (id: string) => r.orders.find((o) => o.id === id)!;
     expect(byId(ids.stop).emulated).toEqual(['stop']);
     expect(byId(ids.stopLimit).emulated).toEqual([]);
     expect(byId(ids.reduceOnly).emulated).toEqual(['reduce-only']);
@@ -239,20 +228,16 @@ describe('order types at the venue: native or emulated, never converted', () => 
     for (const name of ['stop', 'stopLimit', 'reduceOnly', 'day']) expect(untilEnd(events, ids[name])).toEqual(['submitted', 'accepted']);
     // Every order still open at the end was cancelled at the venue.
     expect(ex.spot.all().filter((o) => Object.values(ids).includes(o.clientOrderId) && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'))).toEqual([]);
-    await c.close();
   }, 30_000);
 
   it('paper (simulated L2 venue) and a backtest configured like Binance spot show the same events', async () => {
     const paper = await script();
-    const c = await loopbackClient(base);
-    const r = await runPaperSession({
-      strategy: paper.def, params: {}, exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT', instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxMillis: 2000,
-    });
-    const byId = (id: string) => r.engine.orders.find((o) => o.id === id)!;
+    const r = await loopbackRun(loopbackConfig(base, 'paper', 'order-types', { session: { maxSeconds: 2, maxEvents: 1e9 } }), paper.def, { creds });
+    const byId = (id: string) => r.orders.find((o) => o.id === id)!;
     expect(byId(paper.ids.stop).emulated).toEqual([]); // the simulated venue carries stops
     expect(byId(paper.ids.reduceOnly).emulated).toEqual(['reduce-only']);
     expect(byId(paper.ids.day).emulated).toEqual(['DAY']);
-    const { runBacktest } = await import('../backtest/run-backtest.ts');
+    const { runBacktest } = await import('../session/run-backtest.ts');
     const { dailyBars } = await import('../../test/bars.ts');
     const bt = await script();
     await runBacktest(
@@ -263,6 +248,5 @@ describe('order types at the venue: native or emulated, never converted', () => 
       expect(untilEnd(paper.events, paper.ids[name])).toEqual(['submitted', 'accepted']);
       expect(untilEnd(bt.events, bt.ids[name]).slice(0, 2)).toEqual(['submitted', 'accepted']);
     }
-    await c.close();
   }, 30_000);
 });

@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/tmp.ts';
-import { runBacktest } from '../backtest/run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 import { replayCommand } from '../cli/replay-command.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strategy as gridMm } from '../../strategies/grid-mm/index.ts';
-import { defineInstrument } from '../core/instrument.ts';
-import { makerTakerFee } from '../sim/fee-model.ts';
 import { LoopbackExchange } from './loopback/loopback-exchange.ts';
 import { startSynthFeed, type SynthFeed } from './loopback/synth-feed.ts';
-import { loopbackClient } from '../../test/loopback.ts';
-import { runPaperSession, type MarketStreams } from './paper-session.ts';
+import { loopbackConfig, loopbackRun } from '../../test/loopback-session.ts';
+import type { SessionConfigInput } from '../config/session-config.ts';
 
 let ex: LoopbackExchange;
 let base: string;
@@ -27,48 +25,77 @@ afterAll(async () => {
 });
 
 const tmp = tempDir();
+const paper = (strategy: string, more: Partial<SessionConfigInput>) => loopbackConfig(base, 'paper', strategy, more);
 
 describe('paper session against the loopback exchange through ccxt.pro', () => {
   it('a stale feed cancels open orders and pauses trading until data flows again; clock skew is measured', async () => {
-    const c = await loopbackClient(base);
-    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
     setTimeout(() => { feed.paused = true; }, 500);
     setTimeout(() => { feed.paused = false; }, 1700);
-    const r = await runPaperSession({
-      strategy: gridMm, params: gridMm.params.parse({ size: 0.01, offset: 30 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
-      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxMillis: 2500, staleMillis: 400, exchangeTime: () => c.fetchTime() as Promise<number>,
-    });
+    const r = await loopbackRun(paper('grid-mm', { params: { size: 0.01, offset: 30 }, session: { maxSeconds: 2.5, maxEvents: 1e9, staleMillis: 400 } }), gridMm);
     feed.paused = false;
-    expect(r.staleEpisodes).toBeGreaterThanOrEqual(1);
-    const msgs = r.logger.records.map((x) => x.message);
+    expect(r.live.staleEpisodes).toBeGreaterThanOrEqual(1);
+    const msgs = r.logs.map((x) => x.message);
     expect(msgs).toContain('trading paused');
     expect(msgs).toContain('trading resumed');
     expect(msgs.indexOf('trading paused')).toBeLessThan(msgs.lastIndexOf('trading resumed'));
-    expect(Math.abs(r.clockSkewMs)).toBeLessThan(1000);
+    expect(Math.abs(r.live.clockSkewMs)).toBeLessThan(1000);
   }, 30_000);
 
-  it('a kill signal trips the kill switch and ends the session', async () => {
-    const c = await loopbackClient(base);
-    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
-    setTimeout(() => process.emit('SIGUSR2' as never, 'SIGUSR2' as never), 500);
-    const t0 = Date.now();
-    const r = await runPaperSession({
-      strategy: gridMm, params: gridMm.params.parse({ size: 0.01 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
-      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxMillis: 20_000, killSignals: ['SIGUSR2'],
+  it('a kill signal trips the kill switch: open orders cancelled, the position flattened at market, the session ended', async () => {
+    // Buys 0.05 at market on the first book, then rests a bid far below: something to cancel and something to flatten.
+    const { defineStrategy } = await import('../engine/strategy.ts');
+    const { z } = await import('zod');
+    const def = defineStrategy({
+      name: 'long-and-bid', description: 'a position and a resting bid', params: z.strictObject({}),
+      create: () => {
+        let sent = false;
+        return {
+          onBook: (_d, ctx) => {
+            const mid = ctx.book().mid();
+            if (sent || !(mid > 0)) return;
+            sent = true;
+            ctx.buy(0.05);
+            ctx.buy(0.01, { type: 'limit', price: Math.round((mid - 500) * 100) / 100 });
+          },
+        };
+      },
     });
+    setTimeout(() => process.emit('SIGUSR2' as never, 'SIGUSR2' as never), 800);
+    const t0 = Date.now();
+    const r = await loopbackRun(paper('long-and-bid', { session: { maxSeconds: 20, maxEvents: 1e9 } }), def, { killSignals: ['SIGUSR2'] });
     expect(Date.now() - t0).toBeLessThan(10_000);
-    expect(r.engine.killReason).toBe('signal SIGUSR2');
-    expect(r.engine.orders.filter((o) => o.status === 'accepted')).toHaveLength(0); // all cancelled
+    expect(r.killSwitch?.reason).toBe('signal SIGUSR2');
+    expect(r.killSwitch?.policy).toBe('flatten');
+    expect(r.orders.filter((o) => o.status === 'accepted')).toHaveLength(0); // the resting bid was cancelled
+    // Independent of the engine's position: the fills' signed quantities sum to zero.
+    const net = r.fills.reduce((s, f) => s + (f.side === 'buy' ? f.qty : -f.qty), 0);
+    expect(net).toBeCloseTo(0, 9);
+    expect(r.fills.filter((f) => f.side === 'sell').map((f) => f.qty).reduce((a, b) => a + b, 0)).toBeCloseTo(0.05, 9);
+    expect(r.killSwitch?.openPositions).toEqual({});
+    expect(r.orders.find((o) => o.tag === 'kill-switch:flatten')?.reduceOnly).toBe(true);
+  }, 30_000);
+
+  it('with onKill cancel the kill switch leaves the position open and reports it', async () => {
+    const { defineStrategy } = await import('../engine/strategy.ts');
+    const { z } = await import('zod');
+    const def = defineStrategy({
+      name: 'long', description: 'buys once', params: z.strictObject({}),
+      create: () => {
+        let sent = false;
+        return { onBook: (_d, ctx) => { if (!sent && ctx.book().mid() > 0) { sent = true; ctx.buy(0.03); } } };
+      },
+    });
+    setTimeout(() => process.emit('SIGUSR2' as never, 'SIGUSR2' as never), 800);
+    const r = await loopbackRun(paper('long', { onKill: 'cancel', session: { maxSeconds: 20, maxEvents: 1e9 } }), def, { killSignals: ['SIGUSR2'] });
+    expect(r.killSwitch?.policy).toBe('cancel');
+    expect(r.killSwitch?.flattenOrders).toBe(0);
+    expect(r.killSwitch?.openPositions).toEqual({ 'BTCUSDT.BINANCE': 0.03 });
+    expect(r.fills.map((f) => f.side)).toEqual(['buy']);
   }, 30_000);
 
   it('grid-mm — the same strategy module as in backtests — quotes and gets paper fills from the live book', async () => {
-    const c = await loopbackClient(base);
-    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
     const record = tmp.file('session');
-    const r = await runPaperSession({
-      strategy: gridMm, params: gridMm.params.parse({ size: 0.01, maxPosition: 0.1 }), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
-      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxEvents: 4000, maxMillis: 20_000, record,
-    });
+    const r = await loopbackRun(paper('grid-mm', { params: { size: 0.01, maxPosition: 0.1 }, session: { maxEvents: 4000, maxSeconds: 20, record } }), gridMm);
     // The recording replays through the backtester: same events, same strategy module.
     const replay = await runBacktest({ strategy: 'grid-mm', params: { size: 0.01, maxPosition: 0.1 }, data: [{ file: record, instrument: { symbol: 'BTCUSDT', lotSize: 0.001 } }], cash: 100_000, onCrossedBook: 'ignore' }, { strategy: gridMm });
     expect(replay.events).toBe(r.events);
@@ -78,14 +105,14 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
     let out = '';
     await replayCommand([record, '--json'], (x) => { out += x; });
     const parity = JSON.parse(out);
-    expect(parity.liveOrders).toBe(r.engine.orders.length);
+    expect(parity.liveOrders).toBe(r.orders.length);
     expect(parity.unexplained).toBe(0);
     expect(parity.differences).toEqual([]);
     expect(r.events).toBeGreaterThan(1000);
-    expect(r.engine.orders.length).toBeGreaterThan(6);
-    expect(r.engine.orders.every((o) => o.postOnly)).toBe(true);
-    expect(r.engine.fills.length).toBeGreaterThan(0);
-    expect(Math.abs(r.engine.portfolio.position(0))).toBeLessThanOrEqual(0.1 + 1e-9);
+    expect(r.orders.length).toBeGreaterThan(6);
+    expect(r.orders.every((o) => o.postOnly)).toBe(true);
+    expect(r.fills.length).toBeGreaterThan(0);
+    expect(Math.abs(r.positions[0].qty)).toBeLessThanOrEqual(0.1 + 1e-9);
   }, 60_000);
 });
 
@@ -95,15 +122,10 @@ describe('paper session with stops, replaces and brackets', () => {
     const seen = new Map<string, number>();
     // The same strategy, counting the lifecycle events it is told about.
     const counted = { ...breakout, create: (p: never) => ({ ...breakout.create(p), onOrder: (e: { kind: string }) => { seen.set(e.kind, (seen.get(e.kind) ?? 0) + 1); } }) };
-    const c = await loopbackClient(base);
-    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
     const record = tmp.file('breakout-session');
     const params = { lookback: 30, size: 0.01, stopTicks: 20, targetTicks: 60, trailTicks: 10 };
-    const r = await runPaperSession({
-      strategy: counted, params: breakout.params.parse(params), exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT',
-      instrument, cash: 100_000, fees: makerTakerFee(0, 0.001), maxEvents: 12_000, maxMillis: 25_000, record,
-    });
-    const tags = r.engine.orders.map((o) => o.tag);
+    const r = await loopbackRun(paper('trailing-breakout', { params, session: { maxEvents: 12_000, maxSeconds: 25, record } }), counted);
+    const tags = r.orders.map((o) => o.tag);
     expect(tags.filter((t) => t === 'breakout:entry').length).toBeGreaterThan(1);
     expect(tags.filter((t) => t === 'breakout:stop-loss').length).toBeGreaterThan(0);
     expect(seen.get('triggered') ?? 0).toBeGreaterThan(0); // stops did trigger
@@ -111,8 +133,8 @@ describe('paper session with stops, replaces and brackets', () => {
     let out = '';
     await replayCommand([record, '--json'], (x) => { out += x; });
     const parity = JSON.parse(out);
-    expect(parity.liveOrders).toBe(r.engine.orders.length);
-    expect(parity.matchedOrders).toBe(r.engine.orders.length);
+    expect(parity.liveOrders).toBe(r.orders.length);
+    expect(parity.matchedOrders).toBe(r.orders.length);
     expect(parity.unexplained).toBe(0);
     expect(parity.differences).toEqual([]);
   }, 60_000);
@@ -131,13 +153,8 @@ describe('quotes and bars in live sessions', () => {
         onBar: (b) => { bars.push({ ts: b.ts, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume }); },
       }),
     });
-    const c = await loopbackClient(base);
-    const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickSize: 0.01, lotSize: 0.001 });
     const record = tmp.file('quotes-bars');
-    await runPaperSession({
-      strategy: def, params: {}, exchange: c as unknown as MarketStreams, symbol: 'BTC/USDT', instrument, cash: 1000, fees: makerTakerFee(0, 0.001),
-      maxMillis: 2500, quotes: true, barTimeframe: '1s', record,
-    });
+    await loopbackRun(paper('watcher', { cash: 1000, venue: { exchange: 'binance', symbol: 'BTC/USDT', url: base, quotes: true, bars: '1s' }, session: { maxSeconds: 2.5, maxEvents: 1e9, record } }), def);
     expect(quotes.length).toBeGreaterThan(10);
     for (const [bid, ask] of quotes) expect(bid).toBeLessThan(ask);
     expect(bars.length).toBeGreaterThan(1);

@@ -2,7 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
+import type { Instrument } from '../core/instrument.ts';
 import type { Order } from '../core/order.ts';
+import { writeInstrumentSpec } from '../data/instrument-spec.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type QuoteBatch, type TickBatch, type TradeBatch } from '../data/tick-batch.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
@@ -25,9 +27,18 @@ export class SessionRecorder {
 
   constructor(readonly dir: string) {}
 
-  async open(facts: Record<string, unknown>): Promise<void> {
+  /**
+   * Starts the recording: session.json holds the resolved config and the venue's
+   * instrument (a replay runs exactly that), instrument.json the instrument's spec (so
+   * `lockstep backtest --data DIR` needs no flags).
+   */
+  async open(facts: { mode: string; strategy: string; config: unknown; instrument: Instrument }): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await writeFile(join(this.dir, 'session.json'), JSON.stringify({ ...facts, started: new Date().toISOString(), pid: process.pid }, null, 2));
+    const { id: _id, settlement: _s, ...spec } = facts.instrument;
+    void _id;
+    void _s;
+    await writeInstrumentSpec(this.dir, spec);
   }
 
   /**

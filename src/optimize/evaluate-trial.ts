@@ -1,7 +1,7 @@
 import { performanceSummary, type PerformanceSummary } from '../analytics/performance-summary.ts';
 import type { ParamValue } from '../core/search-space.ts';
-import type { RunConfigInput } from '../backtest/run-config.ts';
-import { runBacktest, RunStopped, type RunProgress } from '../backtest/run-backtest.ts';
+import type { SessionConfigInput } from '../config/session-config.ts';
+import { runBacktest, RunStopped, type RunProgress } from '../session/run-backtest.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { withIndicatorMemo } from '../engine/indicator-memo.ts';
 import { coreMetrics } from '../analytics/core-metrics.ts';
@@ -14,7 +14,7 @@ export interface TrialTask {
   readonly number: number;
   readonly params: Readonly<Record<string, ParamValue>>;
   /** Base run config (its params are overridden by `params`). */
-  readonly config: RunConfigInput;
+  readonly config: SessionConfigInput;
   /** Rows [from, to) of the shared bars (default: all). */
   readonly rows?: readonly [number, number];
   readonly objectives: readonly Objective[];
@@ -103,7 +103,7 @@ export async function evaluateTrial(
         },
       } : {}),
     }));
-    const m = r.config.data[0].instrument.multiplier ?? 1;
+    const m = r.instruments[0].multiplier;
     // The run's core metrics suffice unless an objective needs the extended ones (which sort the returns).
     const summary = task.objectives.every((o) => o.module !== undefined || CORE_KEYS.has(o.name)) ? fromCore(r.metrics) : performanceSummary({
       ts: r.equity.ts, equity: r.equity.equity, grossExposure: r.equity.exposure, tradeNetPnls: r.trades.map((t) => t.netPnl),

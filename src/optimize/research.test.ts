@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SHARED_DATA } from '../../test/shared-data.ts';
-import { runBacktest } from '../backtest/run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 import { optimizeStrategy, progressLines, walkForwardStrategy } from './research.ts';
 
 const DATA = `${SHARED_DATA}/backtrader/orcl-1995-2014.txt`;

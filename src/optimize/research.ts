@@ -1,6 +1,6 @@
 import type { ReportFold } from '../analytics/report/walkforward-report.ts';
 import { loadStrategy } from '../engine/load-strategy.ts';
-import type { RunConfigInput } from '../backtest/run-config.ts';
+import type { SessionConfigInput } from '../config/session-config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { SearchSpace } from '../core/search-space.ts';
 import { parseDateTime } from '../core/time.ts';
@@ -16,7 +16,7 @@ import { foldWindows, parseWindow, walkForward, type Fold, type WalkForwardResul
 /** An optimization from code (notebooks, scripts): the `lockstep optimize` options as an object. */
 export interface StudyOptions {
   /** Run config with one bar feed; `from`/`to` window the bars once. */
-  config: RunConfigInput;
+  config: SessionConfigInput;
   /** Search space; default the strategy's declared `space`. */
   space?: SearchSpace;
   sampler?: SamplerName;
@@ -42,8 +42,8 @@ export interface WalkForwardOptions extends StudyOptions {
  * Loads a study's one bar feed into shared memory, windowed by the config's from/to once;
  * the returned trial config has no window left (trials run on the loaded rows).
  */
-export async function loadStudyBars(c: RunConfigInput): Promise<{ bars: SharedBars; config: RunConfigInput }> {
-  if (c.data.length !== 1) throw new ConfigError('a study runs on one bar feed: give config.data one entry');
+export async function loadStudyBars(c: SessionConfigInput): Promise<{ bars: SharedBars; config: SessionConfigInput }> {
+  if (c.data?.length !== 1) throw new ConfigError('a study runs on one bar feed: give config.data one entry');
   const bars = await loadSharedBars(c.data[0].file, {
     onBadRow: c.onBadRow ?? 'error',
     ...(c.from !== undefined ? { from: parseDateTime(c.from) } : {}),

@@ -1,6 +1,6 @@
 import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBacktest } from '../backtest/run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';

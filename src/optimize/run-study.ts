@@ -1,5 +1,5 @@
 import { backtestOverfitting, type OverfittingReport } from '../analytics/backtest-overfitting.ts';
-import type { RunConfigInput } from '../backtest/run-config.ts';
+import type { SessionConfigInput } from '../config/session-config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { SearchSpace } from '../core/search-space.ts';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
@@ -18,7 +18,7 @@ export type SamplerName = (typeof SAMPLERS)[number];
 /** Everything that defines a study. */
 export interface StudySpec {
   /** Base run config; each trial overrides its params. */
-  readonly config: RunConfigInput;
+  readonly config: SessionConfigInput;
   readonly space: SearchSpace;
   readonly sampler: SamplerName;
   /** Trials to run (grid: a cap; default the whole grid). */

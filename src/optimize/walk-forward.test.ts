@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBacktest } from '../backtest/run-backtest.ts';
+import { runBacktest } from '../session/run-backtest.ts';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { loadSharedBars } from './load-shared.ts';

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PYTHON, sharedFile } from '../../test/shared-data.ts';
-import { runBacktest } from '../backtest/run-backtest.ts';
-import type { RunConfigInput } from '../backtest/run-config.ts';
+import { runBacktest } from '../session/run-backtest.ts';
+import type { SessionConfigInput } from '../config/session-config.ts';
 import { createRng } from '../core/rng.ts';
 import { isoFromMicros } from '../core/time.ts';
 import { defineStrategy, type Context } from '../engine/strategy.ts';
@@ -51,7 +51,7 @@ function planned(plan: Plan, hook: 'onBar' | 'onBars') {
   });
 }
 
-async function both(files: string[], plan: Plan, cfg: Partial<RunConfigInput>, spec: Record<string, unknown>, hook: 'onBar' | 'onBars' = 'onBars') {
+async function both(files: string[], plan: Plan, cfg: Partial<SessionConfigInput>, spec: Record<string, unknown>, hook: 'onBar' | 'onBars' = 'onBars') {
   const r = await runBacktest(
     { strategy: 'planned', data: files.map((file, k) => ({ file, instrument: { symbol: `F${k}`, ...(spec.futures ? { multiplier: 10, margin: 1000 } : {}) } })), ...cfg },
     { strategy: planned(plan, hook) },

@@ -78,10 +78,21 @@ describe('BarBroker fill rules (hand-checked)', () => {
 
   it('validates requests: reduce-only, grid, prices by type', async () => {
     expect((await one({ side: 'sell', qty: 1, reduceOnly: true })).res).toMatchObject({ ok: false, reason: 'reduce-only-would-increase' });
-    expect((await one({ side: 'buy', qty: 1.5 })).res).toMatchObject({ ok: false, reason: 'invalid-quantity' });
-    expect((await one({ side: 'buy', qty: 1, type: 'limit', price: 100.005 })).res).toMatchObject({ ok: false, reason: 'invalid-price' });
+    expect((await one({ side: 'buy', qty: 1.5 }, 0, { offGrid: 'refuse' })).res).toMatchObject({ ok: false, reason: 'invalid-quantity' });
+    expect((await one({ side: 'buy', qty: 1, type: 'limit', price: 100.005 }, 0, { offGrid: 'refuse' })).res).toMatchObject({ ok: false, reason: 'invalid-price' });
     expect((await one({ side: 'buy', qty: 1, type: 'limit' })).res).toMatchObject({ ok: false, reason: 'missing-price' });
     expect((await one({ side: 'buy', qty: 1, price: 100 })).res).toMatchObject({ ok: false, reason: 'invalid-price' });
+  });
+
+  it('offGrid round (the default) moves an order onto the grid, never more aggressively, and counts it', async () => {
+    // lot 1, tick 0.01: 1.5 → 1 (down); a buy limit 102.005 → 102.00 (down), a sell limit 102.005 → 102.01 (up).
+    const buy = await one({ side: 'buy', qty: 1.5, type: 'limit', price: 102.005 });
+    expect(buy.res).toMatchObject({ ok: true });
+    expect(buy.r.orders[0]).toMatchObject({ qty: 1, price: 102 });
+    expect(buy.r.offGrid.rounded).toBe(1);
+    const sell = await one({ side: 'sell', qty: 1, type: 'limit', price: 102.005 }, 0, { shortMargin: 0 });
+    expect(sell.r.orders[0]).toMatchObject({ price: 102.01 });
+    expect((await one({ side: 'buy', qty: 0.4 })).res).toMatchObject({ ok: false, reason: 'invalid-quantity' }); // rounds to nothing
   });
 
   it('refuses reduce-only orders larger than the position; trims them when the position shrank meanwhile', async () => {

@@ -115,17 +115,17 @@ describe('avellaneda-stoikov on the loopback exchange (same module as the backte
 
   it('paper mode quotes the live book and gets simulated fills', async () => {
     const r = await loopbackSession(lb.url, 'paper', strategy, { size: 0.01, maxPosition: 0.05, sessionSeconds: 5 }, { maxEvents: 3000 });
-    expect(r.engine.orders.length).toBeGreaterThan(2);
-    expect(r.engine.orders.every((o) => o.postOnly)).toBe(true);
+    expect(r.orders.length).toBeGreaterThan(2);
+    expect(r.orders.every((o) => o.postOnly)).toBe(true);
   }, 40_000);
 
   it('live mode sends real post-only orders through ccxt and cancels them at the end', async () => {
     // The account holds 1 BTC (adopted at start-up): quote around it as the target inventory.
     const r = await loopbackSession(lb.url, 'live', strategy, { size: 0.01, targetPosition: 1, maxPosition: 1.05, sessionSeconds: 5, minRequoteMillis: 50 }, { maxEvents: 6000 });
-    const mine = r.engine.orders.map((o) => o.id);
+    const mine = r.orders.map((o) => o.id);
     expect(mine.length).toBeGreaterThan(1);
     // Every order the exchange accepted is known there by our client id (refusals may never reach its book).
-    const accepted = r.engine.orders.filter((o) => o.status !== 'rejected').map((o) => o.id);
+    const accepted = r.orders.filter((o) => o.status !== 'rejected').map((o) => o.id);
     expect(accepted.length).toBeGreaterThan(1);
     expect(lb.exchange.clientOrderIds().filter((id) => accepted.includes(id)).length).toBe(accepted.length);
     const atVenue = lb.exchange.clientOrderIds(true).filter((id) => mine.includes(id));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBacktest, SymbolResolver, type RunConfigInput } from 'lockstep';
+import { runBacktest, SymbolResolver, type SessionConfigInput } from 'lockstep';
 import { writeSynthL2 } from '../../src/data/synth-files.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { crossEdgeBps, strategy } from './index.ts';
@@ -13,7 +13,7 @@ beforeAll(async () => {
   await writeSynthL2(dir, { events: 300_000, seed: 3, pair: true });
 });
 
-const config = (params: Record<string, unknown> = {}): RunConfigInput => ({
+const config = (params: Record<string, unknown> = {}): SessionConfigInput => ({
   strategy: 'cross-venue-arb', params, cash: 1e6, commission: { type: 'instrument' },
   data: [
     { file: join(dir, 'A'), instrument: { symbol: 'BTCUSDT', venue: 'BINANCE', lotSize: 0.001, takerFee: 0.0001 }, latency: { entryMicros: 1000, responseMicros: 1000 } },

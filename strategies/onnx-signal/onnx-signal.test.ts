@@ -61,7 +61,7 @@ describe('onnx-signal on the loopback exchange', () => {
 
   it('paper mode: builds bars from live trades, predicts and trades', async () => {
     const r = await loopbackSession(lb.url, 'paper', strategy, { barSeconds: 0.02, enter: 0.5, exit: 0.5, size: 0.01 }, { maxEvents: 1e9, maxMillis: 5000 });
-    expect(r.engine.orders.length).toBeGreaterThan(0);
-    expect(r.engine.orders.every((o) => o.type === 'market')).toBe(true);
+    expect(r.orders.length).toBeGreaterThan(0);
+    expect(r.orders.every((o) => o.type === 'market')).toBe(true);
   }, 40_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../src/backtest/run-backtest.ts';
+import { runBacktest } from '../../src/session/run-backtest.ts';
 import { dailyBars, type Ohlcv } from '../../test/bars.ts';
 import { strategy } from './index.ts';
 

@@ -4,7 +4,8 @@ import { compareSessions, type ParityFill, type ParityOrder, type ParityReport }
 import { ConfigError } from '../core/errors.ts';
 import { readParquetColumns } from '../data/parquet-read.ts';
 import { runBacktest } from './run-backtest.ts';
-import type { RunConfigInput } from './run-config.ts';
+import type { SessionConfig, SessionConfigInput } from '../config/session-config.ts';
+import type { Instrument } from '../core/instrument.ts';
 
 /** Reads orders and fills recorded by a session. */
 async function recorded(dir: string): Promise<{ orders: ParityOrder[]; fills: ParityFill[] }> {
@@ -28,20 +29,34 @@ export interface SessionStart {
   adoptedOrders: string[];
 }
 
-/** The run config equivalent to a recorded session, starting from its recorded account. */
-export function sessionRunConfig(dir: string, s: Record<string, unknown>, start?: SessionStart): RunConfigInput {
-  const inst = s.instrument as { symbol: string; venue: string; tickSize: number; lotSize: number };
+/**
+ * The backtest of a recorded session: its stored config as it ran (strategy, params, fees,
+ * latency, queue and its power, risk, emulation, order rules), replaying the recorded
+ * market with the venue's instrument, from the account the session started with. Only what
+ * a replay cannot have differs: the data is the recording; the cash check was the
+ * exchange's (off); a recorded book may be momentarily crossed between diffs (ignored).
+ */
+export function sessionRunConfig(dir: string, s: RecordedSession, start?: SessionStart): SessionConfigInput {
+  const { venue: _venue, session: _session, ...rest } = s.config;
+  void _venue;
+  void _session;
+  const { id: _id, settlement: _settlement, ...instrument } = s.instrument;
+  void _id;
+  void _settlement;
   const held = start && start.position !== 0 && start.avgPrice > 0 ? { position: { qty: start.position, avgPrice: start.avgPrice } } : {};
-  const lat = /constant\((\d+(?:\.\d+)?),(\d+(?:\.\d+)?)\)/.exec(String(s.latency ?? ''));
-  const fee = /maker-taker:(-?[\d.e-]+)\/([\d.e-]+)/.exec(String(s.fees ?? ''));
   return {
-    strategy: String(s.strategy), params: (s.params ?? {}) as Record<string, unknown>, cash: start?.cash ?? Number(s.cash ?? 10_000), checkCash: false, onCrossedBook: 'ignore',
-    data: [{ file: dir, kind: 'ticks', instrument: { symbol: inst.symbol, venue: inst.venue, tickSize: inst.tickSize, lotSize: inst.lotSize }, ...held }],
-    ...(lat ? { latency: { entryMicros: Number(lat[1]), responseMicros: Number(lat[2]) } } : {}),
-    ...(fee ? { commission: { type: 'maker-taker' as const, maker: Number(fee[1]), taker: Number(fee[2]) } } : {}),
-    queue: String(s.queue ?? '').startsWith('probabilistic') ? 'probabilistic' : 'risk-averse',
-    ...(s.risk ? { risk: s.risk as RunConfigInput['risk'] } : {}),
+    ...rest, mode: 'backtest', cash: start?.cash ?? s.config.cash, checkCash: false, onCrossedBook: 'ignore',
+    data: [{ file: dir, kind: 'ticks', instrument, ...held }],
   };
+}
+
+/** What a session folder's session.json holds. */
+export interface RecordedSession {
+  readonly mode: string;
+  /** The resolved session config it ran with. */
+  readonly config: SessionConfig;
+  /** The venue's instrument it traded. */
+  readonly instrument: Instrument;
 }
 
 /** The parity of a recorded paper/live session with its replay through the backtester. */
@@ -60,7 +75,8 @@ export async function replaySession(sessionDir: string): Promise<SessionParity> 
   if (!existsSync(join(dir, 'session.json')) || !existsSync(join(dir, 'summary.json'))) {
     throw new ConfigError(`${sessionDir}: not a finished session folder (needs session.json and summary.json), e.g. reports/paper-…`);
   }
-  const session = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as Record<string, unknown>;
+  const session = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as RecordedSession;
+  if (!session.config || !session.instrument) throw new ConfigError(`${sessionDir}: session.json has no stored config (recorded by an older Lockstep); it cannot be replayed exactly`);
   const start = existsSync(join(dir, 'start.json')) ? JSON.parse(readFileSync(join(dir, 'start.json'), 'utf8')) as SessionStart : undefined;
   const all = await recorded(dir);
   const adopted = new Set(start?.adoptedOrders ?? []);

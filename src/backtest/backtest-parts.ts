@@ -1,0 +1,229 @@
+import { performance } from 'node:perf_hooks';
+import { L2BookKeeper } from '../book/book-keeper.ts';
+import type { BacktestConfig } from '../config/session-config.ts';
+import { ConfigError } from '../core/errors.ts';
+import { defineInstrument, type Instrument } from '../core/instrument.ts';
+import { parseDateTime } from '../core/time.ts';
+import type { BarBatch } from '../data/bar-batch.ts';
+import { BarSource } from '../data/bar-source.ts';
+import { BadRowHandler } from '../data/bad-rows.ts';
+import { inferTickSize, readInstrumentSpec, type InstrumentSpec } from '../data/instrument-spec.ts';
+import { openBarsAuto } from '../data/open-bars-threaded.ts';
+import type { BarStream } from '../data/read-bars.ts';
+import type { Engine } from '../engine/engine.ts';
+import { runEventLoop } from '../engine/event-loop.ts';
+import type { EventSource } from '../engine/event-source.ts';
+import type { ExecutionClient } from '../engine/execution-client.ts';
+import type { FeedSummary, SessionParts } from '../engine/session-parts.ts';
+import { SimClock } from '../engine/sim-clock.ts';
+import { BarBroker } from '../sim/bar-broker.ts';
+import { L2Venue } from '../sim/l2-venue.ts';
+import { feeModelOf, latencyModelOf, queueModelOf, slippageModelOf } from '../sim/models-from-config.ts';
+import { constantLatency } from '../sim/latency-model.ts';
+import { isTickFeed, tickSources, type ReaderThreads } from './tick-feeds.ts';
+
+/** A run's state at a checkpoint. */
+export interface RunProgress {
+  /** Market events processed so far. */
+  readonly events: number;
+  /** Equity curve so far (copies). */
+  readonly ts: Float64Array;
+  readonly equity: Float64Array;
+}
+
+/** Thrown when a checkpoint asks the run to stop. */
+export class RunStopped extends Error {
+  constructor(readonly progress: RunProgress) {
+    super(`run stopped at a checkpoint after ${progress.events} events`);
+    this.name = 'RunStopped';
+  }
+}
+
+/** How a backtest's data arrives besides the config. */
+export interface BacktestPartsOptions {
+  /** In-memory bars per feed, replayed instead of reading the files (benchmarks, optimizer workers). */
+  feeds?: ReadonlyArray<readonly BarBatch[]>;
+  /** Called between batches with the run so far; true stops the run with RunStopped (pruning). */
+  checkpoint?: (progress: RunProgress) => boolean | Promise<boolean>;
+}
+
+/** A batch stream whose first batch can be read ahead (to infer the price grid) and is then replayed in order. */
+class Peeked<B> implements AsyncIterable<B> {
+  private first: IteratorResult<B> | null = null;
+  private replayed = false;
+  private readonly it: AsyncIterator<B>;
+  constructor(src: AsyncIterable<B>) {
+    this.it = src[Symbol.asyncIterator]();
+  }
+  async peek(): Promise<B | null> {
+    this.first ??= await this.it.next();
+    return this.first.done ? null : this.first.value;
+  }
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    return { next: () => {
+      if (this.first !== null && !this.replayed) {
+        this.replayed = true;
+        return Promise.resolve(this.first);
+      }
+      return this.it.next();
+    } };
+  }
+}
+
+/** The backtest mode of a session: a simulated clock, a simulated venue, and data files replayed in time order. */
+export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions, readers: ReaderThreads): Promise<SessionParts> {
+  const clock = new SimClock();
+  const load = { seconds: 0 };
+  let engineRef: Engine | null = null;
+  const wrap = batchWrap(load, o.checkpoint, () => engineRef);
+  const ticks = await tickRun(cfg, o);
+  const specs = o.feeds ? cfg.data.map(() => null) : await Promise.all(cfg.data.map((f) => readInstrumentSpec(specFeed(f.file))));
+  const provisional = cfg.data.map((f, i) => instrumentOf(f.instrument, specs[i], 0.01));
+  const feed = ticks ? await tickFeed(cfg, provisional, wrap, readers) : await barFeed(cfg, provisional, wrap, o);
+  const instruments = await Promise.all(cfg.data.map(async (f, i) => {
+    if (f.instrument.tickSize !== undefined || specs[i]?.tickSize !== undefined) return provisional[i];
+    return instrumentOf(f.instrument, specs[i], inferTickSize(await feed.prices(i)));
+  }));
+  const venue = ticks ? l2Venue(cfg, instruments, clock) : barBroker(cfg, instruments);
+  return {
+    clock, instruments, venue, ...(ticks ? { books: new L2BookKeeper(instruments.length, cfg.onCrossedBook) } : {}),
+    expectedEvents: o.feeds ? o.feeds.reduce((n, f) => n + f.reduce((t, b) => t + b.length, 0), 0) : 0,
+    equityIntervalMicros: ticks ? 1_000_000 : 0, onIllegalOrderEvent: 'throw',
+    prepare: async (engine) => {
+      engineRef = engine;
+      cfg.data.forEach((f, i) => { if (f.position && f.position.qty !== 0) engine.portfolio.adopt(i, f.position.qty, f.position.avgPrice, engine.portfolio.cash); });
+    },
+    drive: (engine) => runEventLoop(feed.sources, engine),
+    finish: async () => {},
+    close: async () => {},
+    feeds: () => feed.summary(instruments),
+    loadSeconds: () => load.seconds,
+  };
+}
+
+/** A run replays either bars or ticks. */
+async function tickRun(cfg: BacktestConfig, o: BacktestPartsOptions): Promise<boolean> {
+  if (o.feeds) return false;
+  const flags = await Promise.all(cfg.data.map(isTickFeed));
+  if (flags.some(Boolean) && !flags.every(Boolean)) throw new ConfigError('a run replays either bars or tick data, not both');
+  return flags[0];
+}
+
+/** Where a feed's instrument spec is stored (a catalog feed: its symbol folder). */
+function specFeed(file: string): string {
+  if (!file.startsWith('catalog://')) return file;
+  const [path, query = ''] = file.slice('catalog://'.length).split('?');
+  const root = new URLSearchParams(query).get('root') ?? 'data/catalog';
+  return `${root}/${path}`;
+}
+
+/** The instrument: the config's fields, else the stored spec's, else the inferred tick, else the defaults. */
+function instrumentOf(given: BacktestConfig['data'][number]['instrument'], spec: InstrumentSpec | null, tick: number): Instrument {
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return defineInstrument({ ...spec, tickSize: spec?.tickSize ?? tick, ...defined, symbol: given.symbol });
+}
+
+type BatchWrap = <B>(batches: AsyncIterable<B>) => AsyncIterable<B>;
+
+/** Times each batch's read and runs the checkpoint between batches. */
+function batchWrap(load: { seconds: number }, checkpoint: BacktestPartsOptions['checkpoint'], engine: () => Engine | null): BatchWrap {
+  const check = checkpoint === undefined ? null : async (): Promise<void> => {
+    const e = engine()!;
+    const c = e.equity.curve();
+    const progress = { events: e.events, ts: c.ts.slice(), equity: c.equity.slice() };
+    if (await checkpoint(progress)) throw new RunStopped(progress);
+  };
+  return <B>(batches: AsyncIterable<B>): AsyncIterable<B> => ({
+    [Symbol.asyncIterator]() {
+      const it = batches[Symbol.asyncIterator]();
+      let first = true;
+      return {
+        async next() {
+          if (!first && check) await check();
+          first = false;
+          const t0 = performance.now();
+          const r = await it.next();
+          load.seconds += (performance.now() - t0) / 1000;
+          return r;
+        },
+      };
+    },
+  });
+}
+
+/** The sources of a run, the prices of a feed's first batch (for the tick), and the per-feed summary. */
+interface Feed {
+  readonly sources: EventSource[];
+  prices(i: number): Promise<Float64Array>;
+  summary(instruments: readonly Instrument[]): FeedSummary[];
+}
+
+async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: BatchWrap, o: BacktestPartsOptions): Promise<Feed> {
+  const window = {
+    ...(cfg.from !== undefined ? { from: parseDateTime(cfg.from) } : {}),
+    ...(cfg.to !== undefined ? { to: parseDateTime(cfg.to) } : {}),
+  };
+  const streams = o.feeds
+    ? cfg.data.map((f, i) => memoryStream(f.file, o.feeds![i] ?? []))
+    : await Promise.all(cfg.data.map((f) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window })));
+  const peeked = streams.map((st) => new Peeked(st.batches));
+  const sources = streams.map((st, i) => new BarSource(st.file, wrap(peeked[i]), instruments[i], i));
+  return {
+    sources,
+    prices: async (i) => {
+      const b = await peeked[i].peek();
+      if (b === null) return new Float64Array(0);
+      const n = Math.min(b.length, 10_000);
+      const out = new Float64Array(4 * n);
+      out.set(b.open.subarray(0, n), 0); out.set(b.high.subarray(0, n), n); out.set(b.low.subarray(0, n), 2 * n); out.set(b.close.subarray(0, n), 3 * n);
+      return out;
+    },
+    summary: (inst) => streams.map((st, i) => ({
+      file: st.file, format: st.format, instrumentId: inst[i].id, bars: sources[i].emitted, badRows: st.badRows.report, outsideWindow: st.filtered.count,
+    })),
+  };
+}
+
+async function tickFeed(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: BatchWrap, readers: ReaderThreads): Promise<Feed> {
+  const firsts: Array<Peeked<{ price: Float64Array; length: number }> | null> = cfg.data.map(() => null);
+  const s = await tickSources(cfg, instruments, (batches, i, kind) => {
+    if (kind === 'quotes' || firsts[i] !== null) return wrap(batches);
+    const p = new Peeked(batches);
+    firsts[i] = p as unknown as Peeked<{ price: Float64Array; length: number }>;
+    return wrap(p);
+  }, readers);
+  return {
+    sources: s.sources,
+    prices: async (i) => {
+      const b = await firsts[i]?.peek();
+      return b ? b.price.subarray(0, Math.min(b.length, 50_000)) : new Float64Array(0);
+    },
+    summary: (inst) => cfg.data.map((f, i) => ({
+      file: f.file, format: 'ticks', instrumentId: inst[i].id, bars: s.perFeed[i].reduce((n, src) => n + (src as unknown as { emitted: number }).emitted, 0),
+      badRows: { skipped: 0, examples: [] }, outsideWindow: 0,
+    })),
+  };
+}
+
+function barBroker(cfg: BacktestConfig, instruments: readonly Instrument[]): ExecutionClient {
+  return new BarBroker({
+    instruments, fillTiming: cfg.fillTiming, fees: feeModelOf(cfg.commission), slippage: slippageModelOf(cfg.slippage),
+    maxVolumeShare: cfg.maxVolumeShare, checkCash: cfg.checkCash, checkSubmit: cfg.checkSubmit, reversal: cfg.reversal,
+    shortMargin: cfg.shortMargin,
+  });
+}
+
+function l2Venue(cfg: BacktestConfig, instruments: readonly Instrument[], clock: SimClock): L2Venue {
+  return new L2Venue({
+    instruments, clock, fees: feeModelOf(cfg.commission), latency: latencyModelOf(cfg.latency), checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
+    latencyBySlot: cfg.data.map((f) => (f.latency ? constantLatency(f.latency.entryMicros, f.latency.responseMicros) : undefined)),
+    queue: queueModelOf(cfg),
+  });
+}
+
+function memoryStream(file: string, batches: readonly BarBatch[]): BarStream {
+  async function* gen(): AsyncGenerator<BarBatch> {
+    for (const b of batches) yield b;
+  }
+  return { file, format: 'memory', batches: gen(), badRows: new BadRowHandler('error'), filtered: { count: 0 } };
+}

@@ -1,0 +1,35 @@
+import type { RunResult } from '../backtest/run-result.ts';
+
+/**
+ * Why a finished run did nothing useful, in one line — or null. A run that replayed no
+ * market events, or whose every order was refused, must not look like a result.
+ */
+export function uselessRun(r: RunResult): string | null {
+  if (r.events === 0) {
+    return `no market events were ${r.config.mode === 'backtest' ? 'replayed (is the data or the from/to window empty?)' : 'received from the venue'}: nothing was tested`;
+  }
+  const rej = r.rejections;
+  if (r.orders.length > 0 && r.fills.length === 0 && rej.total >= r.orders.length) {
+    const reasons = Object.entries(rej.byReason).map(([k, n]) => `${n} ${k}`).join(', ');
+    return `every order was refused (${reasons}); the first: ${rej.first[0]?.message ?? ''}`;
+  }
+  return null;
+}
+
+/** The rejection, kill-switch and off-grid lines of a run's summary (empty when there is nothing to say). */
+export function outcomeLines(r: RunResult): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const rej = r.rejections;
+  if (rej.total > 0) {
+    rows.push(['orders refused', `${rej.total}: ${Object.entries(rej.byReason).map(([k, n]) => `${k} ${n}`).join(', ')}`]);
+    for (const x of rej.first.slice(0, 3)) rows.push(['', `${new Date(x.ts / 1000).toISOString()} ${x.orderId || '(not sent)'} ${x.reason}: ${x.message}`]);
+  }
+  if (r.offGrid.rounded + r.offGrid.refused > 0) rows.push(['off the grid', `${r.offGrid.rounded} rounded onto it, ${r.offGrid.refused} refused (policy ${r.offGrid.policy})`]);
+  const k = r.killSwitch;
+  if (k) {
+    rows.push(['kill switch', `${new Date(k.ts / 1000).toISOString()} ${k.reason} (policy ${k.policy}, ${k.flattenOrders} flatten order(s))`]);
+    const open = Object.entries(k.openPositions);
+    rows.push(['  left open', open.length === 0 ? 'nothing: flat' : open.map(([id, q]) => `${id} ${q}`).join(', ')]);
+  }
+  return rows;
+}

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DataError } from '../core/errors.ts';
+import { InstrumentSchema, type InstrumentInput } from '../core/instrument.ts';
+import { formatIssues } from '../core/format-issues.ts';
+
+/**
+ * Instrument facts stored with the data, as NautilusTrader's catalog keeps them: an
+ * `instrument.json` inside a tick folder (or a catalog symbol's folder), or
+ * `<file>.instrument.json` beside a bar file. Written by `data import --instrument`,
+ * `data synth` and session recordings; read by backtests so a run needs no flags.
+ */
+export type InstrumentSpec = Partial<InstrumentInput>;
+
+const SPEC = 'instrument.json';
+
+/** Where the spec of a feed file or folder lives. */
+export async function specPathOf(feed: string): Promise<string> {
+  const s = await stat(feed).catch(() => null);
+  return s?.isDirectory() ? join(feed, SPEC) : `${feed}.${SPEC}`;
+}
+
+/** The spec stored with a feed, or null. A malformed spec is an error naming the file. */
+export async function readInstrumentSpec(feed: string): Promise<InstrumentSpec | null> {
+  const file = await specPathOf(feed);
+  if (!existsSync(file)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new DataError({ file, row: 1 }, `not valid JSON (${(e as Error).message})`, 'Fix the file or delete it to infer the instrument from the data');
+  }
+  const r = InstrumentSchema.partial().safeParse(raw);
+  if (!r.success) throw new DataError({ file, row: 1 }, `not an instrument spec: ${formatIssues(r.error)}`, 'Fix the file or delete it');
+  return r.data as InstrumentSpec;
+}
+
+/** Stores a spec with a feed (folder: inside it; file: beside it). */
+export async function writeInstrumentSpec(feed: string, spec: InstrumentSpec): Promise<string> {
+  const file = existsSync(feed) && (await stat(feed)).isDirectory() ? join(feed, SPEC) : `${feed}.${SPEC}`;
+  if (!existsSync(dirname(file))) throw new DataError({ file, row: 1 }, 'folder does not exist', 'Create the data first');
+  await writeFile(file, `${JSON.stringify(spec, null, 2)}\n`);
+  return file;
+}
+
+/**
+ * The price grid the data is on: the largest power-of-ten step (1, 0.1, … 1e-8) every
+ * value is a whole multiple of (within float noise). 1e-8 when finer than that.
+ */
+export function inferTickSize(values: ArrayLike<number>, limit = 50_000): number {
+  let decimals = 0;
+  const n = Math.min(values.length, limit);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    while (decimals < 8 && !onGrid(v, decimals)) decimals++;
+    if (decimals === 8) break;
+  }
+  return decimals === 0 ? 1 : Number((10 ** -decimals).toFixed(decimals));
+}
+
+function onGrid(v: number, decimals: number): boolean {
+  const k = v * 10 ** decimals;
+  return Math.abs(k - Math.round(k)) <= 1e-9 * Math.max(1, Math.abs(k));
+}

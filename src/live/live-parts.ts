@@ -1,0 +1,199 @@
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { L2BookKeeper } from '../book/book-keeper.ts';
+import type { SessionConfig } from '../config/session-config.ts';
+import type { Instrument } from '../core/instrument.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { ExecutionClient } from '../engine/execution-client.ts';
+import type { Logger } from '../engine/logger.ts';
+import type { SessionParts } from '../engine/session-parts.ts';
+import { L2Venue } from '../sim/l2-venue.ts';
+import { feeModelOf, latencyModelOf, queueModelOf } from '../sim/models-from-config.ts';
+import type { CcxtExecution, CcxtExecutionOptions, CcxtTrading } from './ccxt-execution.ts';
+import type { CcxtAccount } from './ccxt-reconcile.ts';
+import { LiveClock } from './live-clock.ts';
+import { StreamDriver, type MarketStreams } from './market-streams.ts';
+import { SessionRecorder } from './session-recorder.ts';
+
+/** Latency percentiles in µs. */
+export interface LatencyStats {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+/** What a paper/live session measured, besides the result every mode has. */
+export interface LiveStats {
+  readonly mode: 'paper' | 'live';
+  readonly record: string | null;
+  readonly reconnects: number;
+  /** Times the feed went stale (orders cancelled, trading paused). */
+  readonly staleEpisodes: number;
+  /** Exchange clock minus local clock at start (ms, NaN when not measured). */
+  readonly clockSkewMs: number;
+  /** Book update handed to Lockstep by ccxt → order(s) handed to the venue, per decision. */
+  readonly tickToTrade: LatencyStats;
+  /** Event-loop delay sampled during the session (µs). */
+  readonly eventLoopLag: LatencyStats;
+  readonly gc: { count: number; totalMs: number; maxMs: number };
+  /** Orders still open at the venue when the session ended (ids). */
+  readonly leftOpen: readonly string[];
+}
+
+/** A ccxt.pro exchange as a session uses it. */
+export type LiveExchange = MarketStreams & CcxtTrading & Partial<CcxtAccount> & { fetchTime?(): Promise<number> };
+
+/** What a paper/live session is given besides its config. */
+export interface LiveEnv {
+  /** The connected exchange (its markets loaded). */
+  readonly exchange: LiveExchange;
+  /** The resolved instrument (the venue's rules). */
+  readonly instrument: Instrument;
+  /** Signals that trip the kill switch and end the session (default SIGINT, SIGTERM). */
+  readonly killSignals?: readonly NodeJS.Signals[];
+  /** Live order routing tuning (tests poll faster). */
+  readonly execution?: CcxtExecutionOptions;
+  /** Session folder, resolved (null: no recording). */
+  readonly record: string | null;
+  /** Live: the classes that route and reconcile orders (loaded with ccxt only when needed). */
+  readonly live?: {
+    readonly CcxtExecution: typeof CcxtExecution;
+    readonly reconcile: (ex: CcxtAccount, symbol: string, base: string, quote: string, instrument: Instrument, engine: Engine, exec: CcxtExecution, now: number) => Promise<{ adopted: number }>;
+  };
+}
+
+/** How long a killed session waits for its cancels and flatten orders to end before it closes anyway. */
+const KILL_DRAIN_MILLIS = 5000;
+
+function stats(xs: readonly number[]): LatencyStats {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : Number.NaN);
+  return { count: s.length, p50: q(0.5), p99: q(0.99), p999: q(0.999), max: s.length ? s[s.length - 1] : Number.NaN };
+}
+
+/** Event-loop lag and garbage-collection pauses while a session runs. */
+class RuntimeMonitor {
+  private readonly lag = monitorEventLoopDelay({ resolution: 1 });
+  readonly gc = { count: 0, totalMs: 0, maxMs: 0 };
+  private readonly obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) { this.gc.count++; this.gc.totalMs += e.duration; this.gc.maxMs = Math.max(this.gc.maxMs, e.duration); }
+  });
+  constructor() {
+    this.lag.enable();
+    this.obs.observe({ entryTypes: ['gc'] });
+  }
+  lagStats(): LatencyStats {
+    const l = this.lag;
+    return { count: l.count, p50: l.percentile(50) / 1000, p99: l.percentile(99) / 1000, p999: l.percentile(99.9) / 1000, max: l.max / 1000 };
+  }
+  stop(): void {
+    this.lag.disable();
+    this.obs.disconnect();
+  }
+}
+
+/**
+ * The paper and live modes of a session: the wall clock; the exchange's public streams as
+ * market data; orders filled by the simulated L2 venue against the live book (paper) or
+ * sent to the exchange through ccxt (live: open orders and balances adopted at start, open
+ * orders cancelled at the end unless kept). Records the session as it runs; a signal or
+ * `lockstep kill` trips the kill switch.
+ */
+export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): SessionParts & { stats(): LiveStats } {
+  const venueCfg = cfg.venue!;
+  const mode = cfg.mode as 'paper' | 'live';
+  const clock = new LiveClock();
+  const instrument = env.instrument;
+  const recorder = env.record ? new SessionRecorder(env.record) : null;
+  let exec: CcxtExecution | null = null;
+  const venue: ExecutionClient = mode === 'live'
+    ? (exec = new env.live!.CcxtExecution(env.exchange, venueCfg.symbol, instrument, logger, env.execution ?? {}))
+    : new L2Venue({
+      instruments: [instrument], clock, latency: latencyModelOf(cfg.latency), queue: queueModelOf(cfg), checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
+      fees: feeModelOf(cfg.commission),
+    });
+  let driver: StreamDriver | null = null;
+  let monitor: RuntimeMonitor | null = null;
+  let clockSkewMs = Number.NaN;
+  let leftOpen: string[] = [];
+  const signals = env.killSignals ?? ['SIGINT', 'SIGTERM'];
+  let onSignal: ((sig: NodeJS.Signals) => void) | null = null;
+  return {
+    clock, instruments: [instrument], venue, books: new L2BookKeeper(1, 'ignore'), equityIntervalMicros: 1_000_000, onIllegalOrderEvent: 'log',
+    ...(mode === 'live' ? { orderIdPrefix: `ls${Date.now().toString(36)}-` } : {}),
+    async prepare(engine) {
+      clock.onWake = (now) => engine.advanceClock(now);
+      clockSkewMs = await measureSkew(env.exchange, logger);
+      await recorder?.open({ mode, strategy: cfg.strategy, config: cfg, instrument });
+      if (mode === 'live') await env.live!.reconcile(env.exchange as CcxtAccount, venueCfg.symbol, ...assets(venueCfg.symbol), instrument, engine, exec!, clock.now());
+      const pv = engine.portfolio.view(0);
+      await recorder?.start({ position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id) });
+      driver = new StreamDriver(env.exchange, {
+        symbol: venueCfg.symbol, instrument, quotes: venueCfg.quotes, recorder, logger, staleMillis: cfg.session.staleMillis, killDrainMillis: KILL_DRAIN_MILLIS,
+        ...(venueCfg.depth ? { depth: venueCfg.depth } : {}), ...(venueCfg.bars ? { barTimeframe: venueCfg.bars } : {}),
+        ...(cfg.session.maxEvents ? { maxEvents: cfg.session.maxEvents } : {}), ...(cfg.session.maxSeconds ? { maxMillis: cfg.session.maxSeconds * 1000 } : {}),
+      }, engine, clock);
+      // A signal (Ctrl-C, `lockstep kill`) trips the kill switch; the driver ends the session once it has done its work.
+      // A second signal ends it at once (the end-of-session cancel still runs).
+      onSignal = (sig) => {
+        if (engine.killReason === null) engine.kill(`signal ${sig}`);
+        else driver?.close();
+      };
+      for (const sig of signals) process.on(sig, onSignal);
+      monitor = new RuntimeMonitor();
+    },
+    drive: () => driver!.run(),
+    async finish(engine) {
+      if (exec === null) {
+        // Paper: requests still travelling to the simulated venue (cancels after a kill) arrive.
+        const later = clock.now() + 60_000_000;
+        (venue as L2Venue).sync(later, later);
+      } else if (!cfg.session.keepOrders) {
+        engine.cancelOpenOrders();
+        leftOpen = await exec.settle(5000);
+        if (leftOpen.length > 0) logger.error('orders still open at the exchange after the end-of-session cancel', { orders: leftOpen });
+      } else {
+        await exec.settle(1000);
+      }
+      await exec?.close();
+      await recorder?.close(engine.orders, engine.fills, {
+        events: driver?.events ?? 0, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
+        killSwitch: engine.killReport(), position: engine.portfolio.position(0), equity: engine.portfolio.equity(),
+      });
+    },
+    async close() {
+      for (const sig of signals) if (onSignal) process.off(sig, onSignal);
+      monitor?.stop();
+      clock.close();
+      await env.exchange.close();
+    },
+    feeds: () => [{ file: `${venueCfg.exchange}:${venueCfg.symbol}`, format: mode, instrumentId: instrument.id, bars: driver?.events ?? 0, badRows: { skipped: 0, examples: [] }, outsideWindow: 0 }],
+    loadSeconds: () => 0,
+    stats: () => ({
+      mode, record: env.record, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
+      tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen,
+    }),
+  };
+}
+
+/** Base and quote assets of a unified symbol (BTC/USDT → BTC, USDT). */
+function assets(symbol: string): [string, string] {
+  const [base, quote] = symbol.split('/');
+  return [base, quote.split(':')[0]];
+}
+
+/** Exchange clock minus local clock (ms), from the exchange's time endpoint; NaN when it has none or fails. */
+async function measureSkew(ex: LiveExchange, logger: Logger): Promise<number> {
+  if (!ex.fetchTime) return Number.NaN;
+  try {
+    const t0 = Date.now();
+    const server = await ex.fetchTime();
+    const skew = server - (t0 + Date.now()) / 2;
+    logger.info('clock skew measured', { clockSkewMs: skew });
+    return skew;
+  } catch (e) {
+    logger.warn('clock skew not measured', { error: String(e).slice(0, 200) });
+    return Number.NaN;
+  }
+}

@@ -1,0 +1,216 @@
+import type { BarView, QuoteView, TradeView } from '../core/events.ts';
+import type { Instrument } from '../core/instrument.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Logger } from '../engine/logger.ts';
+import { BookDiff } from './book-diff.ts';
+import type { LiveClock } from './live-clock.ts';
+import type { SessionRecorder } from './session-recorder.ts';
+
+/** The slice of a ccxt.pro exchange a live session uses (public market streams). */
+export interface MarketStreams {
+  watchOrderBook(symbol: string, limit?: number): Promise<{ bids: number[][]; asks: number[][]; timestamp?: number }>;
+  watchTrades(symbol: string): Promise<Array<{ id?: string; timestamp?: number; price: number; amount: number; side?: string }>>;
+  /** Best bid/ask stream (Binance bookTicker); used when `quotes` is on. */
+  watchBidsAsks?(symbols: string[]): Promise<Record<string, { bid?: number; bidVolume?: number; ask?: number; askVolume?: number }>>;
+  /** Candles [openTimeMs, o, h, l, c, v] (Binance kline stream); used when `bars` is set. */
+  watchOHLCV?(symbol: string, timeframe: string): Promise<number[][]>;
+  close(): Promise<unknown>;
+}
+
+export interface StreamOptions {
+  readonly symbol: string;
+  readonly instrument: Instrument;
+  readonly depth?: number;
+  readonly quotes: boolean;
+  readonly barTimeframe?: string;
+  readonly maxEvents?: number;
+  readonly maxMillis?: number;
+  /** No market event for this long (ms) cancels open orders and pauses trading until events flow again. */
+  readonly staleMillis: number;
+  readonly recorder: SessionRecorder | null;
+  readonly logger: Logger;
+  /** After the kill switch trips, the session ends once no order is open, or after this long (ms). */
+  readonly killDrainMillis: number;
+}
+
+/**
+ * Drives an engine from a ccxt.pro exchange's public streams: the order book (diffed into
+ * the engine's deltas), trades, and optionally best bid/ask and closed candles become the
+ * same normalized events a replay produces. Time is the local receive time, strictly
+ * increasing per event, so a recording replays in exactly the order the engine saw. A
+ * failed watch is watched again (ccxt reconnects and re-snapshots); a feed silent for
+ * `staleMillis` cancels every open order and pauses new ones until data flows again.
+ */
+export class StreamDriver {
+  events = 0;
+  reconnects = 0;
+  staleEpisodes = 0;
+  /** Book update received → order(s) handed to the venue, per decision (µs). */
+  readonly decisions: number[] = [];
+  private stopped = false;
+  private lastStamp = 0;
+  private lastEventWall = Date.now();
+  private readonly diff = new BookDiff();
+  private readonly t0 = Date.now();
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private killedAt: number | null = null;
+
+  constructor(private readonly ex: MarketStreams, private readonly o: StreamOptions, private readonly engine: Engine, private readonly clock: LiveClock) {}
+
+  /** Ends the session: pending watches are abandoned as they return. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private done(): boolean {
+    const o = this.o;
+    return this.stopped || this.killDrained() || (o.maxEvents !== undefined && this.events >= o.maxEvents) || (o.maxMillis !== undefined && Date.now() - this.t0 >= o.maxMillis);
+  }
+
+  /**
+   * A tripped kill switch ends the session once its cancels and flatten orders have ended
+   * (market data keeps flowing meanwhile: paper fills need the book), or after the drain time.
+   */
+  private killDrained(): boolean {
+    if (this.engine.killReason === null) return false;
+    this.killedAt ??= Date.now();
+    return this.engine.openOrders().length === 0 || Date.now() - this.killedAt >= this.o.killDrainMillis;
+  }
+
+  /** Runs every stream until the session ends; resolves with the number of market events. */
+  async run(): Promise<number> {
+    this.startWatchdog();
+    const deadline = this.o.maxMillis !== undefined ? setTimeout(() => this.close(), this.o.maxMillis) : null;
+    const loops = [this.books(), this.trades()];
+    if (this.o.quotes) loops.push(this.quotesLoop());
+    if (this.o.barTimeframe) loops.push(this.barsLoop());
+    try {
+      await Promise.race(loops);
+    } finally {
+      this.stopped = true;
+      if (deadline) clearTimeout(deadline);
+      if (this.watchdog) clearInterval(this.watchdog);
+    }
+    return this.events;
+  }
+
+  /** Stops and closes the streams (unblocks watches waiting on a quiet market). */
+  close(): void {
+    this.stopped = true;
+    void this.ex.close();
+  }
+
+  /** Every market event gets a strictly later local time than the one before (µs). */
+  private stamp(): number {
+    this.lastEventWall = Date.now();
+    if (this.engine.pausedReason !== null && this.staleEpisodes > 0) this.engine.resumeTrading();
+    return (this.lastStamp = Math.max(this.clock.now(), this.lastStamp + 1));
+  }
+
+  private startWatchdog(): void {
+    const ms = this.o.staleMillis;
+    this.watchdog = setInterval(() => {
+      if (!this.stopped && this.killDrained()) this.close(); // a quiet market must not hold a killed session open
+      else if (this.engine.pausedReason === null && Date.now() - this.lastEventWall > ms) {
+        this.staleEpisodes++;
+        this.engine.pauseTrading(`no market data for ${ms} ms`);
+        this.engine.cancelOpenOrders();
+      }
+    }, Math.min(250, ms / 4));
+    this.watchdog.unref?.();
+  }
+
+  /** Watches one stream until the session ends, handing each update to `handle`; a failed watch is retried. */
+  private async watchLoop<T>(name: string, watch: () => Promise<T>, handle: (update: T) => void, backoff: () => number = () => 50): Promise<void> {
+    while (!this.done()) {
+      let update: T;
+      try {
+        update = await watch();
+      } catch (e) {
+        if (this.done()) break;
+        this.reconnects++;
+        this.o.logger.warn(`${name} stream failed; watching again`, { error: String(e).slice(0, 200) });
+        await new Promise((r) => setTimeout(r, backoff()));
+        continue;
+      }
+      if (this.stopped) break; // the session ended while this watch was pending
+      handle(update);
+    }
+  }
+
+  private books(): Promise<void> {
+    const { symbol, instrument, depth, recorder } = this.o;
+    return this.watchLoop('order book', () => this.ex.watchOrderBook(symbol, depth), (ob) => {
+      const received = performance.now();
+      const before = this.engine.orders.length;
+      const now = this.stamp();
+      for (const d of this.diff.diff(ob.bids, ob.asks, now, now, instrument.id, 0)) {
+        recorder?.delta(d);
+        this.engine.onBookDelta(d);
+        this.events++;
+      }
+      if (this.engine.orders.length > before) this.decisions.push((performance.now() - received) * 1000);
+    }, () => {
+      this.diff.reset(); // the reconnect brings a new snapshot
+      return Math.min(1000, 20 * 2 ** Math.min(this.reconnects, 6));
+    });
+  }
+
+  private trades(): Promise<void> {
+    const { symbol, instrument, recorder } = this.o;
+    let lastId: string | undefined;
+    let lastTs = -Infinity;
+    return this.watchLoop('trade', () => this.ex.watchTrades(symbol), (list) => {
+      // ccxt keeps a rolling cache: deliver only trades not seen yet.
+      let start = 0;
+      if (lastId !== undefined) {
+        const k = list.findIndex((x) => x.id === lastId);
+        start = k >= 0 ? k + 1 : list.findIndex((x) => (x.timestamp ?? 0) > lastTs);
+        if (start < 0) start = list.length;
+      }
+      for (const x of list.slice(start)) {
+        const now = this.stamp();
+        const v: TradeView = { instrumentId: instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, price: x.price, qty: x.amount, aggressor: x.side === 'buy' ? 1 : x.side === 'sell' ? -1 : 0 };
+        recorder?.trade(v);
+        this.engine.onTrade(v);
+        this.events++;
+        lastId = x.id;
+        lastTs = x.timestamp ?? lastTs;
+      }
+    });
+  }
+
+  private quotesLoop(): Promise<void> {
+    const { symbol, instrument, recorder } = this.o;
+    return this.watchLoop('quote', () => this.ex.watchBidsAsks!([symbol]), (all) => {
+      const t = all[symbol];
+      if (!t || !(t.bid! > 0) || !(t.ask! > 0)) return;
+      const now = this.stamp();
+      const v: QuoteView = { instrumentId: instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, bidPrice: t.bid!, bidSize: t.bidVolume ?? 0, askPrice: t.ask!, askSize: t.askVolume ?? 0 };
+      recorder?.quote(v);
+      this.engine.onQuote(v);
+      this.events++;
+    });
+  }
+
+  /** A candle is complete once a later one appears: then it goes to the strategy, once. */
+  private barsLoop(): Promise<void> {
+    const { symbol, instrument, recorder, barTimeframe } = this.o;
+    let barOpen = -Infinity;
+    let last: number[] | null = null;
+    return this.watchLoop('bar', () => this.ex.watchOHLCV!(symbol, barTimeframe!), (candles) => {
+      for (const c of candles) {
+        if (c[0] < barOpen) continue;
+        if (c[0] > barOpen && last !== null && last[0] === barOpen) {
+          const now = this.stamp();
+          const v: BarView = { instrumentId: instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, open: last[1], high: last[2], low: last[3], close: last[4], volume: last[5] };
+          recorder?.bar(v);
+          this.engine.onBar(v);
+          this.events++;
+        }
+        barOpen = c[0];
+        last = c;
+      }
+    });
+  }
+}

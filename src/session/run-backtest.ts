@@ -1,0 +1,46 @@
+import { performance } from 'node:perf_hooks';
+import { backtestParts, type RunProgress } from '../backtest/backtest-parts.ts';
+import type { RunResult } from '../backtest/run-result.ts';
+import type { ReaderThreads } from '../backtest/tick-feeds.ts';
+import { parseBacktestConfig, type SessionConfigInput } from '../config/session-config.ts';
+import type { BarBatch } from '../data/bar-batch.ts';
+import { loadStrategy, parseStrategyParams } from '../engine/load-strategy.ts';
+import type { StrategyDefinition } from '../engine/strategy.ts';
+import { runSession, sessionLog, type SessionHooks } from './run-session.ts';
+
+export { RunStopped, type RunProgress } from '../backtest/backtest-parts.ts';
+
+export interface RunBacktestOptions extends SessionHooks {
+  /** A preloaded strategy definition (skips module loading). */
+  strategy?: StrategyDefinition;
+  /**
+   * In-memory bars, one array of batches per `config.data` entry, replayed instead of
+   * reading the files (benchmarks, optimizers sharing one loaded dataset). Batches are
+   * replayed as given (not validated again) and are not modified.
+   */
+  feeds?: ReadonlyArray<readonly BarBatch[]>;
+  /**
+   * Called before each batch after the first with the run so far; returning (a promise
+   * of) true stops the run with a `RunStopped` error (optimizers prune trials this way).
+   */
+  checkpoint?: (progress: RunProgress) => boolean | Promise<boolean>;
+}
+
+/** Runs one backtest (bars or ticks) end to end through the session builder; nothing is written to disk. */
+export async function runBacktest(input: SessionConfigInput, opts: RunBacktestOptions = {}): Promise<RunResult> {
+  const t0 = performance.now();
+  const cfg = parseBacktestConfig(input);
+  const readers: ReaderThreads = {};
+  try {
+    // Data readers (and their threads) start before the strategy module loads, so the two overlap.
+    const parts = backtestParts(cfg, { ...(opts.feeds ? { feeds: opts.feeds } : {}), ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) }, readers);
+    parts.catch(() => {}); // awaited below: never an unhandled rejection
+    const def = opts.strategy ?? (await loadStrategy(cfg.strategy));
+    const params = parseStrategyParams(def, cfg.params);
+    return await runSession(cfg, def, params, await parts, sessionLog(cfg, opts), opts, t0);
+  } finally {
+    // A run that failed before or during the replay must not leave its reader thread alive.
+    await readers.setup?.catch(() => {});
+    readers.thread?.close();
+  }
+}

@@ -1,0 +1,109 @@
+import { performance } from 'node:perf_hooks';
+import { coreMetrics } from '../analytics/core-metrics.ts';
+import { fillsDigest } from '../backtest/fills-digest.ts';
+import type { RunResult } from '../backtest/run-result.ts';
+import type { SessionConfig } from '../config/session-config.ts';
+import { Engine, type OrderListener } from '../engine/engine.ts';
+import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
+import { RiskEngine } from '../engine/risk-engine.ts';
+import type { Clock } from '../engine/clock.ts';
+import type { SessionParts } from '../engine/session-parts.ts';
+import type { StrategyDefinition } from '../engine/strategy.ts';
+
+/** What a caller may hang on a session besides its config. */
+export interface SessionHooks {
+  /** Run id (the CLI makes one from wall time; default `run`). */
+  id?: string;
+  /** Receives each log record as it is written. */
+  onLog?: (r: LogRecord) => void;
+  /** Hear every order event and fill (journals, recorders, tests). */
+  listeners?: readonly OrderListener[];
+  /** Called with the engine once it is built, before anything runs (live: signals, status). */
+  onEngine?: (engine: Engine) => void;
+  /** Called once the parts are prepared (live: account adopted), right before the engine starts. */
+  onStart?: (engine: Engine) => void;
+  /** Skip the fills digest (optimizer trials, which compare metrics, not fills). */
+  skipDigest?: boolean;
+}
+
+/**
+ * The one session builder: the same engine, risk engine, kill switch, order rules and
+ * logging for a backtest, a paper session and a live one, wired to the mode's parts
+ * (clock, venue, market data); runs it and returns the result, which has the same shape in
+ * every mode. The parts are closed whatever happens.
+ */
+export async function runSession(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, log: SessionLog, hooks: SessionHooks = {}, t0 = performance.now()): Promise<RunResult> {
+  try {
+    log.useClock(parts.clock);
+    const logger = log.logger;
+    const engine = buildEngine(cfg, def, params, parts, logger);
+    for (const l of hooks.listeners ?? []) engine.listen(l);
+    hooks.onEngine?.(engine);
+    await parts.prepare(engine);
+    hooks.onStart?.(engine);
+    const tRun = performance.now();
+    engine.start();
+    const events = await parts.drive(engine);
+    engine.stop();
+    await parts.finish(engine);
+    const loop = (performance.now() - tRun) / 1000;
+    return result(cfg, def, params, parts, engine, logger, events, {
+      id: hooks.id ?? 'run', digest: !hooks.skipDigest, loopSeconds: loop, totalSeconds: (performance.now() - t0) / 1000,
+    });
+  } finally {
+    await parts.close();
+  }
+}
+
+/** A session's logger, made before its clock exists (parts log while they are built); stamped with the clock once known. */
+export interface SessionLog {
+  readonly logger: MemoryLogger;
+  useClock(clock: Clock): void;
+}
+
+export function sessionLog(cfg: SessionConfig, hooks: SessionHooks): SessionLog {
+  let clock: Clock | null = null;
+  return {
+    logger: new MemoryLogger(() => (clock === null ? 0 : clock.now()), cfg.logLevel, 10_000, hooks.onLog),
+    useClock: (c) => { clock = c; },
+  };
+}
+
+function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, logger: MemoryLogger): Engine {
+  return new Engine({
+    instruments: parts.instruments, cash: cfg.cash, strategy: def.create(params as never), venue: parts.venue, clock: parts.clock, logger,
+    expectedEvents: parts.expectedEvents ?? 0, emulate: cfg.emulate, onIllegalOrderEvent: parts.onIllegalOrderEvent, onKill: cfg.onKill, offGrid: cfg.offGrid,
+    equityIntervalMicros: cfg.equityIntervalMicros ?? parts.equityIntervalMicros,
+    ...(parts.orderIdPrefix ? { orderIdPrefix: parts.orderIdPrefix } : {}),
+    ...(parts.books ? { books: parts.books } : {}),
+    ...(cfg.risk ? { risk: new RiskEngine(cfg.risk) } : {}),
+  });
+}
+
+interface ResultFacts {
+  id: string;
+  digest: boolean;
+  loopSeconds: number;
+  totalSeconds: number;
+}
+
+function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, engine: Engine, logger: MemoryLogger, events: number, f: ResultFacts): RunResult {
+  const curve = engine.equity.curve();
+  const trades = engine.portfolio.trades.closed;
+  const metrics = coreMetrics({
+    ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: trades.map((t) => t.netPnl),
+    ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
+  });
+  const byId = new Map(parts.instruments.map((i) => [i.id, i]));
+  const load = parts.loadSeconds();
+  return {
+    schema: 'lockstep.run/1', id: f.id, config: cfg, seed: cfg.seed, strategy: { name: def.name, params }, instruments: parts.instruments,
+    initialCash: engine.portfolio.initialCash, finalValue: engine.portfolio.equity(), cash: engine.portfolio.cash, fees: engine.portfolio.fees,
+    metrics, orders: engine.orders, fills: engine.fills, trades,
+    openTrades: engine.portfolio.trades.openTrips((id) => byId.get(id)?.multiplier ?? 1),
+    positions: engine.portfolio.views(), equity: curve, events,
+    timing: { loadSeconds: load, runSeconds: Math.max(0, f.loopSeconds - load), totalSeconds: f.totalSeconds },
+    feeds: parts.feeds(), fillsDigest: f.digest ? fillsDigest(engine.fills) : '', killSwitch: engine.killReport(),
+    rejections: engine.rejections(), offGrid: engine.offGrid(), logs: logger.records,
+  };
+}
