@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { readParquetColumns } from '../data/parquet-read.ts';
+import type { RunResult } from './run-result.ts';
 import type { BacktestConfig } from '../config/session-config.ts';
 
 /** A saved run, read back from `reports/<run-id>/` (plain data; no engine objects). */
@@ -16,6 +17,10 @@ export interface SavedRun {
   readonly equity: { ts: Float64Array; equity: Float64Array; cash: Float64Array; exposure: Float64Array };
   readonly fills: { ts: number; side: string; price: number; qty: number; fee: number }[];
   readonly trades: { side: string; qty: number; entryTs: number; exitTs: number; entryPrice: number; exitPrice: number; netPnl: number; returnPct: number; bars: number }[];
+  /** Fees paid over the run. */
+  readonly fees: number;
+  /** Kill switch, refusals and off-grid counts as the run recorded them (absent in runs saved before they were). */
+  readonly outcome: Partial<Pick<RunResult, 'killSwitch' | 'rejections' | 'offGrid'>>;
 }
 
 const num = (c: Float64Array | string[] | undefined, file: string, name: string): Float64Array => {
@@ -59,6 +64,11 @@ export async function readRun(dir: string): Promise<SavedRun> {
     initialCash: Number(summary.initialCash), finalValue: Number(summary.finalValue),
     periodsPerYear: metrics?.periodsPerYear ?? Number.NaN,
     equity: { ts: num(eq.ts, eqFile, 'ts'), equity: num(eq.equity, eqFile, 'equity'), cash: num(eq.cash, eqFile, 'cash'), exposure: num(eq.exposure, eqFile, 'exposure') },
-    fills, trades,
+    fills, trades, fees: Number(summary.fees ?? Number.NaN),
+    outcome: {
+      ...(summary.killSwitch !== undefined ? { killSwitch: summary.killSwitch as RunResult['killSwitch'] } : {}),
+      ...(summary.rejections !== undefined ? { rejections: summary.rejections as RunResult['rejections'] } : {}),
+      ...(summary.offGrid !== undefined ? { offGrid: summary.offGrid as RunResult['offGrid'] } : {}),
+    },
   };
 }

@@ -6,6 +6,7 @@ import { defineInstrument } from '../core/instrument.ts';
 import { concatBarBatches, type BarBatch } from '../data/bar-batch.ts';
 import { openBars } from '../data/read-bars.ts';
 import type { SavedRun } from './read-run.ts';
+import { outcomeLines } from './run-outcome.ts';
 
 /** Close prices of the run's first data file, or undefined when it cannot be read any more. */
 async function pricesOf(run: SavedRun): Promise<ReportRun['prices']> {
@@ -38,6 +39,13 @@ function alignedReturns(eqTs: ArrayLike<number>, prices: NonNullable<ReportRun['
   return r;
 }
 
+/** The outcome lines of a saved run (older runs without the records show none). */
+function noticesOf(run: SavedRun): Array<[string, string]> {
+  const { killSwitch, rejections, offGrid } = run.outcome;
+  if (rejections === undefined || offGrid === undefined) return [];
+  return outcomeLines({ killSwitch: killSwitch ?? null, rejections, offGrid });
+}
+
 /** Builds the report's input from a saved run; the traded instrument is the alpha/beta benchmark. */
 export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
   const prices = await pricesOf(run);
@@ -56,6 +64,6 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
   const file = run.config.data[0] ? basename(run.config.data[0].file) : 'memory';
   return {
     id: run.id, title: `${run.strategy.name} on ${file}`, strategy: run.strategy, initialCash: run.initialCash, finalValue: run.finalValue,
-    summary, equity: run.equity, trades: run.trades, fills: run.fills, ...(prices ? { prices } : {}),
+    summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, notices: noticesOf(run), ...(prices ? { prices } : {}),
   };
 }

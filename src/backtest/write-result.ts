@@ -56,6 +56,8 @@ export async function writeRunResult(r: RunResult, reportsDir: string): Promise<
     createdTs: microsColumn(r.orders.map((o) => o.createdTs)), updatedTs: microsColumn(r.orders.map((o) => o.updatedTs)),
     reason: r.orders.map((o) => o.reason ?? ''),
   });
+  // Strategy and engine log lines, one JSON object per line (time in µs).
+  await writeFile(join(tmp, 'logs.jsonl'), r.logs.map((x) => JSON.stringify(x)).join('\n') + (r.logs.length > 0 ? '\n' : ''));
   // result.json last: its presence inside the folder marks the result complete.
   await writeFile(join(tmp, 'result.json'), toJson(resultSummary(r), 2));
   await rm(final, { recursive: true, force: true });

@@ -8,7 +8,8 @@ import { toJson, writeRunResult } from '../backtest/write-result.ts';
 import { writeTearsheet } from '../backtest/write-report.ts';
 import { ConfigError } from '../core/errors.ts';
 import { formatLog, formatSummary } from './format-summary.ts';
-import { uselessRun } from './run-outcome.ts';
+import { uselessRun } from '../backtest/run-outcome.ts';
+import { showConfig } from './config-command.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -35,7 +36,8 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --maker-fee X --taker-fee Y maker/taker rates on notional (maker < 0 = rebate)
   --multiplier M              contract multiplier (default 1)
   --margin N                  margin per contract: > 0 selects futures-style accounting
-  --tick-size X --lot-size X  instrument grid (defaults 0.01 and 1)
+  --tick-size X --lot-size X  instrument grid (default: the data's instrument.json, else the tick
+                              from the prices' decimals and lot 1)
   --slippage-bps X            adverse slippage in basis points
   --slippage-ticks N          adverse slippage in ticks
   --slippage-impact K         square-root impact: K * sqrt(qty / bar volume)
@@ -52,6 +54,7 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --on-bad-row error|skip     stop on a malformed row (default) or skip and count
   --seed N                    seed for randomized models (default 1)
   --config FILE               JSON session config (the same file lockstep live takes); flags override it
+  --show-config               print the resolved config (file + flags, defaults filled in) and exit
   --out DIR                   reports folder (default reports)
   --no-save                   do not write the result folder
   --no-report                 save the result without the HTML report
@@ -70,11 +73,11 @@ const OPTIONS = {
   'no-report': { type: 'boolean' },
   json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, venue: { type: 'string' }, catalog: { type: 'string' },
   'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, 'latency-file': { type: 'string' }, queue: { type: 'string' },
-  'on-crossed-book': { type: 'string' },
+  'on-crossed-book': { type: 'string' }, 'show-config': { type: 'boolean' },
 } as const;
 
 /** Turns backtest flags into a run config input (the schema validates it). */
-export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: SessionConfigInput; json: boolean; save: boolean; report: boolean; out: string } | null> {
+export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: SessionConfigInput; json: boolean; save: boolean; report: boolean; out: string; show: boolean } | null> {
   const { values: v, positionals } = parseFlags(argv, OPTIONS, 'backtest');
   if (v.help) return null;
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument "${positionals[0]}" (see lockstep backtest --help)`);
@@ -156,7 +159,7 @@ export async function backtestConfigFromFlags(argv: string[]): Promise<{ config:
   if (v['log-level']) cfg.logLevel = enumFlag(v['log-level'], ['debug', 'info', 'warn', 'error'], 'log-level');
   const seed = n('seed');
   if (seed !== undefined) cfg.seed = seed;
-  return { config: cfg as SessionConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports' };
+  return { config: cfg as SessionConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports', show: v['show-config'] === true };
 }
 
 /** Wall-clock run id: `YYYYMMDD-HHMMSS-<strategy>-<4 hex>`. */
@@ -172,13 +175,17 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     out(BACKTEST_HELP);
     return 0;
   }
+  if (parsed.show) {
+    out(showConfig(parsed.config as Record<string, unknown>));
+    return 0;
+  }
   const id = newRunId(parsed.config.strategy);
   const result = await runBacktest(parsed.config, { id, onLog: (r) => err(formatLog(r)) });
   const runDir = parsed.save ? await writeRunResult(result, resolve(parsed.out)) : null;
   const report = runDir !== null && parsed.report ? await writeTearsheet(runDir) : null;
   if (parsed.json) {
     out(toJson({
-      id: result.id, runDir, report, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
+      id: result.id, runDir, report, config: result.config, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
       metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
       fills: result.fills, trades: result.trades, openTrades: result.openTrades, positions: result.positions,
       feeds: result.feeds, seed: result.seed, instruments: result.instruments, killSwitch: result.killSwitch,

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseInstrumentFile, writeInstrumentSpec } from '../data/instrument-spec.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { readTardisCsv } from '../data/tardis-csv.ts';
 import { readBinanceCsv, readBinanceParquet } from '../data/binance-files.ts';
@@ -12,7 +13,7 @@ import { intFlag } from './study-flags.ts';
 import { UsageError } from './usage-error.ts';
 import { writeSynthL2 } from '../data/synth-files.ts';
 
-export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--catalog DIR] FILE...
+export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--instrument FILE] [--catalog DIR] FILE...
 lockstep data ls [--catalog DIR]
 lockstep data resample --venue V --symbol S (--every 1m|30s|1h | --volume X | --dollar X) --out FILE.parquet [--catalog DIR]
 lockstep data synth --events N [--seed S] [--pair] --out DIR
@@ -22,13 +23,19 @@ Binance dumps (--kind trades|aggTrades|depth CSV, or the trades/quotes Parquet s
 normalized tick files (csv = our Parquet/CSV schema) into the partitioned Parquet catalog
 DIR/VENUE/SYMBOL/KIND/DATE/part-N.parquet (default data/catalog). Import days in time order.
 Backtests select from it with --venue V --symbol S [--from --to].
+--instrument FILE stores the instrument's rules with the data (DIR/VENUE/SYMBOL/instrument.json),
+as NautilusTrader's catalog does: JSON ({"tickSize": 0.01, "lotSize": 0.001, "makerFee": …,
+"takerFee": …, "minNotional": …}) or the text NautilusTrader prints for an instrument
+(price_increment, size_increment, maker_fee, taker_fee, min_notional). Backtests use it
+without flags; a flag that differs wins.
 ls: lists the catalog with row counts and time ranges.
 
 synth:
 Writes a deterministic synthetic L2 order book + trades stream (Poisson limit orders,
 cancellations and market sweeps around a drifting price; tick 0.01, sizes in 0.001) as
 normalized Parquet parts DIR/deltas-NNNNN.parquet and DIR/trades-NNNNN.parquet, one million
-events per part. Replay it with:  lockstep backtest --strategy grid-mm --data DIR --lot-size 0.001
+events per part, and its instrument spec DIR/instrument.json. Replay it with:
+  lockstep backtest --strategy grid-mm --data DIR
 --pair writes two venues of one instrument, DIR/A and DIR/B: B shows A's book and trades
 3 ms later, shifted by a mean-reverting basis of whole ticks (cross-venue arbitrage data).`;
 
@@ -58,11 +65,12 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
 async function importCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     format: { type: 'string' }, venue: { type: 'string' }, symbol: { type: 'string' }, kind: { type: 'string' }, catalog: { type: 'string' },
-    'on-gap': { type: 'string' },
+    'on-gap': { type: 'string' }, instrument: { type: 'string' },
   }, 'data import');
   if (!values.format || !values.venue || !values.symbol) throw new UsageError('data import: --format, --venue and --symbol are required (see lockstep data --help)');
   if (positionals.length === 0) throw new UsageError('data import: give at least one file');
   const catalog = new Catalog(values.catalog ?? DEFAULT_CATALOG);
+  const spec = values.instrument ? await parseInstrumentFile(values.instrument) : null; // checked before any row is written
   let rows = 0;
   for (const file of positionals) {
     let batches: AsyncIterable<TickBatch>;
@@ -82,6 +90,7 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
     rows += n;
   }
   out(`imported ${rows.toLocaleString('en-US')} rows`);
+  if (spec) out(`instrument spec → ${await writeInstrumentSpec(join(catalog.root, values.venue, values.symbol), spec)}`);
   return 0;
 }
 

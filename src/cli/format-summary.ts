@@ -1,6 +1,6 @@
 import type { RunResult } from '../backtest/run-result.ts';
 import type { LogRecord } from '../engine/logger.ts';
-import { outcomeLines } from './run-outcome.ts';
+import { outcomeLines } from '../backtest/run-outcome.ts';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
 const num = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? 'inf' : 'n/a');

@@ -7,7 +7,7 @@ import type { Credentials } from '../live/connect-exchange.ts';
 import { runLive, type LiveResult } from '../session/run-live.ts';
 import { formatLog, formatSummary } from './format-summary.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
-import { uselessRun } from './run-outcome.ts';
+import { uselessRun } from '../backtest/run-outcome.ts';
 import { StatusLine } from './status-line.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -45,6 +45,7 @@ come from the venue's market info. The same risk limits and kill switch as in ba
   --keys-file FILE      live mode API credentials, JSON {"apiKey": …, "secret": …} outside the repo
                         (else LOCKSTEP_API_KEY and LOCKSTEP_API_SECRET; never printed or saved)
   --i-understand-live   live mode against a real exchange (not 127.0.0.1): required, or answer yes
+  --show-config         print the resolved config (file + flags, defaults filled in) and exit
   --json                print one JSON object (the result, as backtests print it, plus the live figures)
   Ctrl-C, SIGTERM or \`lockstep kill\` trips the kill switch: open orders cancelled, positions
   flattened (--on-kill), session ended.`;
@@ -57,7 +58,7 @@ const OPTIONS = {
   'on-kill': { type: 'string' }, 'off-grid': { type: 'string' }, 'max-seconds': { type: 'string' }, 'max-events': { type: 'string' },
   'stale-ms': { type: 'string' }, record: { type: 'string' }, 'keep-orders': { type: 'boolean' }, quotes: { type: 'boolean' },
   bars: { type: 'string' }, 'status-every': { type: 'string' }, 'log-level': { type: 'string' }, 'keys-file': { type: 'string' },
-  'i-understand-live': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'i-understand-live': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'show-config': { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags<typeof OPTIONS>>['values'];
@@ -164,6 +165,10 @@ export async function liveCommand(argv: string[], out: (s: string) => void, err:
     return 0;
   }
   const cfg = await liveConfigFromFlags(v);
+  if (v['show-config']) {
+    out(JSON.stringify(cfg, null, 2));
+    return 0;
+  }
   const credentials = cfg.mode === 'live' ? liveCredentials(v['keys-file']) : null;
   if (cfg.mode === 'live' && !credentials) throw new UsageError('live: --mode live needs API credentials in LOCKSTEP_API_KEY and LOCKSTEP_API_SECRET or --keys-file FILE');
   await confirmRealMoney(cfg, v['i-understand-live'] === true, err);
@@ -173,7 +178,7 @@ export async function liveCommand(argv: string[], out: (s: string) => void, err:
     result = await runLive(cfg, {
       ...(credentials ? { credentials } : {}),
       onLog: (r) => status.print(formatLog(r)),
-      onStart: (engine) => { err(readyLines(cfg, engine)); status.follow(engine); },
+      onStart: (engine, feed) => { err(readyLines(cfg, engine)); status.follow(engine, feed); },
     });
   } finally {
     status.stop();

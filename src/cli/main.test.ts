@@ -63,7 +63,7 @@ describe('lockstep backtest', () => {
     const j = JSON.parse(out);
     expect(readdirSync(outDir)).toEqual([j.id]); // no temporary folder left behind
     const files = readdirSync(j.runDir).sort();
-    expect(files).toEqual(['equity.parquet', 'fills.parquet', 'orders.parquet', 'report.html', 'result.json', 'trades.parquet']);
+    expect(files).toEqual(['equity.parquet', 'fills.parquet', 'logs.jsonl', 'orders.parquet', 'report.html', 'result.json', 'trades.parquet']);
     const saved = JSON.parse(readFileSync(join(j.runDir, 'result.json'), 'utf8'));
     expect(saved.finalValue).toBe(j.finalValue);
     expect(saved.counts.fills).toBe(j.fills.length);

@@ -9,6 +9,7 @@ import { REPLAY_HELP, replayCommand } from './replay-command.ts';
 import { OPTIMIZE_HELP, optimizeCommand } from './optimize-command.ts';
 import { WALKFORWARD_HELP, walkforwardCommand } from './walkforward-command.ts';
 import { ML_HELP, mlCommand } from './ml-command.ts';
+import { CONFIG_HELP, configCommand } from './config-command.ts';
 
 const HELP = `lockstep — event-driven backtesting with a live-mode switch
 
@@ -25,6 +26,7 @@ Commands:
   kill        trip the kill switch of running paper/live sessions
   replay      replay a recorded session through the backtester: parity report
   ml          ML signals: feature/label datasets, training + ONNX export
+  config      show a session config resolved, or print its JSON Schema
   help        show this text (or: lockstep <command> --help)
 
 ${BACKTEST_HELP}
@@ -45,7 +47,9 @@ ${KILL_HELP}
 
 ${REPLAY_HELP}
 
-${ML_HELP}`;
+${ML_HELP}
+
+${CONFIG_HELP}`;
 
 type Command = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
 
@@ -60,6 +64,7 @@ const COMMANDS: Record<string, Command> = {
   kill: killCommand,
   replay: replayCommand,
   ml: mlCommand,
+  config: (argv, out) => configCommand(argv, out),
 };
 
 /**

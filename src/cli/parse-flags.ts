@@ -57,7 +57,10 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   try {
     const v = JSON.parse(text) as unknown;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
-    return v as Record<string, unknown>;
+    // "$schema" points editors at `lockstep config schema`; it is not part of the config.
+    const { $schema: _schema, ...config } = v as Record<string, unknown>;
+    void _schema;
+    return config;
   } catch (e) {
     throw new UsageError(`config ${path} is not a JSON object: ${(e as Error).message}`);
   }

@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
+import { readInstrumentSpec } from '../data/instrument-spec.ts';
 import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
 import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
 export const VENUE_HELP = `lockstep venue serve --data DIR [--port N] [--speed X] [--symbol BTCUSDT --base BTC --quote USDT]
-    [--tick-size 0.01 --step-size 0.001] [--balance USDT=100000 ...] [--keys-file FILE]
+    [--tick-size X --step-size X --min-notional X] [--balance USDT=100000 ...] [--keys-file FILE]
 
 Starts a loopback exchange on 127.0.0.1 speaking Binance's spot REST and websocket API
 (the subset ccxt uses) whose market replays the tick files in DIR (deltas-*, trades-*) at
 X × real time. API keys come from --keys-file (JSON {"key": "secret"}, keep it outside
 the repository) or LOCKSTEP_LOOPBACK_KEYS (key:secret,key2:secret2); they are never
-printed. Prints "listening on URL" and serves until interrupted (the market stays still after the data ends).`;
+printed. The filters it serves (PRICE_FILTER, LOT_SIZE, NOTIONAL) come from the flags, else
+the data's instrument.json, else tick 0.01 and step 0.001 (no minimum value). Prints
+"listening on URL" and serves until interrupted (the market stays still after the data ends).`;
 
 export async function venueCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
@@ -21,7 +24,7 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
   const { values } = parseFlags(rest, {
     data: { type: 'string' }, port: { type: 'string' }, speed: { type: 'string' }, symbol: { type: 'string' }, base: { type: 'string' },
     quote: { type: 'string' }, 'tick-size': { type: 'string' }, 'step-size': { type: 'string' }, balance: { type: 'string', multiple: true },
-    'keys-file': { type: 'string' },
+    'keys-file': { type: 'string' }, 'min-notional': { type: 'string' },
   }, 'venue serve');
   if (!values.data) throw new UsageError('venue serve: --data DIR is required');
   const keys = new Map<string, string>();
@@ -34,10 +37,12 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
     if (k && s) keys.set(k, s);
   }
   const balances = Object.fromEntries(Object.entries(keyValues(values.balance ?? ['USDT=100000', 'BTC=10'], 'balance')).map(([a, v]) => [a, Number(v)]));
+  const spec = await readInstrumentSpec(values.data);
   const venue = await startLoopbackVenue({
     data: values.data, speed: numberFlag(values.speed, 'speed'), keys: Object.fromEntries(keys), balances,
     symbol: values.symbol, base: values.base, quote: values.quote,
-    tickSize: numberFlag(values['tick-size'], 'tick-size'), stepSize: numberFlag(values['step-size'], 'step-size'), port: numberFlag(values.port, 'port'),
+    tickSize: numberFlag(values['tick-size'], 'tick-size') ?? spec?.tickSize, stepSize: numberFlag(values['step-size'], 'step-size') ?? spec?.lotSize,
+    minNotional: numberFlag(values['min-notional'], 'min-notional') ?? spec?.minNotional, port: numberFlag(values.port, 'port'),
   });
   out(`listening on ${venue.url} (${keys.size} API key${keys.size === 1 ? '' : 's'})`);
   const stopped = new Promise<null>((resolve) => {

@@ -83,7 +83,7 @@ export const VenueSchema = z.strictObject({
   /** Order book depth requested. */
   depth: z.number().int().positive().optional(),
   /** Instrument fields that replace the venue's (only with `overrideInstrument`). */
-  instrument: InstrumentSchema.partial().optional(),
+  instrument: FeedInstrumentSchema.omit({ symbol: true, venue: true }).optional(),
   /** Let `instrument` contradict the venue's market info (tick, lot, fees). */
   overrideInstrument: z.boolean().default(false),
 });

@@ -31,9 +31,15 @@ export async function readInstrumentSpec(feed: string): Promise<InstrumentSpec |
   } catch (e) {
     throw new DataError({ file, row: 1 }, `not valid JSON (${(e as Error).message})`, 'Fix the file or delete it to infer the instrument from the data');
   }
+  return validSpec(file, raw, 'Fix the file or delete it');
+}
+
+/** The fields the file gives, validated (the schema's defaults are not filled in: absent means "not stated"). */
+function validSpec(file: string, raw: unknown, fix: string): InstrumentSpec {
   const r = InstrumentSchema.partial().safeParse(raw);
-  if (!r.success) throw new DataError({ file, row: 1 }, `not an instrument spec: ${formatIssues(r.error)}`, 'Fix the file or delete it');
-  return r.data as InstrumentSpec;
+  if (!r.success) throw new DataError({ file, row: 1 }, `not an instrument spec: ${formatIssues(r.error)}`, fix);
+  const given = new Set(Object.keys(raw as object));
+  return Object.fromEntries(Object.entries(r.data).filter(([k]) => given.has(k))) as InstrumentSpec;
 }
 
 /** Stores a spec with a feed (folder: inside it; file: beside it). */
@@ -63,4 +69,51 @@ export function inferTickSize(values: ArrayLike<number>, limit = 50_000): number
 function onGrid(v: number, decimals: number): boolean {
   const k = v * 10 ** decimals;
   return Math.abs(k - Math.round(k)) <= 1e-9 * Math.max(1, Math.abs(k));
+}
+
+/** NautilusTrader's instrument fields (its `repr`, e.g. `CurrencyPair(id=…, price_increment=0.01, …)`) → ours. */
+const NAUTILUS_FIELDS: Record<string, keyof InstrumentInput> = {
+  price_increment: 'tickSize', size_increment: 'lotSize', multiplier: 'multiplier', maker_fee: 'makerFee', taker_fee: 'takerFee', min_notional: 'minNotional',
+};
+
+/**
+ * An instrument spec from a file given to `data import --instrument`: JSON with our field
+ * names, or the text NautilusTrader prints for an instrument (`price_increment`,
+ * `size_increment`, fees, `min_notional`; `None` fields are left out). Errors name the file.
+ */
+export async function parseInstrumentFile(file: string): Promise<InstrumentSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new DataError({ file, row: 1 }, `cannot read the instrument file (${(e as NodeJS.ErrnoException).code})`, 'Give a JSON spec or a NautilusTrader instrument repr');
+  }
+  const raw = text.trimStart().startsWith('{') ? parseJson(file, text) : parseNautilusRepr(file, text);
+  const { symbol: _s, venue: _v, ...spec } = validSpec(file, raw, 'Fields: tickSize, lotSize, multiplier, margin, makerFee, takerFee, minNotional');
+  void _s; void _v; // the catalog's venue and symbol name the instrument
+  return spec;
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new DataError({ file, row: 1 }, `not valid JSON (${(e as Error).message})`, 'Fix the file');
+  }
+}
+
+function parseNautilusRepr(file: string, text: string): Record<string, number> {
+  const spec: Record<string, number> = {};
+  for (const m of text.matchAll(/(\w+)=([^,()]+)/g)) {
+    const key = NAUTILUS_FIELDS[m[1]];
+    const value = m[2].trim();
+    if (key === undefined || value === 'None') continue;
+    const x = Number(value);
+    if (!Number.isFinite(x)) throw new DataError({ file, row: 1, field: m[1] }, `"${value}" is not a number`, 'Fix the value or remove the field');
+    spec[key] = x;
+  }
+  if (spec.tickSize === undefined && spec.lotSize === undefined) {
+    throw new DataError({ file, row: 1 }, 'neither JSON nor an instrument repr with price_increment / size_increment', 'Give a JSON spec, e.g. {"tickSize": 0.01, "lotSize": 0.001}');
+  }
+  return spec;
 }

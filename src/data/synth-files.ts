@@ -4,6 +4,7 @@ import { synthVenuePair } from './synth-pair.ts';
 import { synthL2 } from './synth-l2.ts';
 import type { DeltaBatch, TradeBatch } from './tick-batch.ts';
 import { writeTickParquet } from './tick-parquet.ts';
+import { writeInstrumentSpec } from './instrument-spec.ts';
 
 export interface SynthFilesOptions {
   events: number;
@@ -15,6 +16,9 @@ export interface SynthFilesOptions {
 }
 
 /** Writes the synthetic L2 + trades stream as normalized tick Parquet parts (`lockstep data synth`). */
+/** The synthetic market's grid: prices in cents, sizes in thousandths. */
+export const SYNTH_INSTRUMENT = { tickSize: 0.01, lotSize: 0.001 } as const;
+
 export async function writeSynthL2(dir: string, o: SynthFilesOptions): Promise<{ deltas: number; trades: number; parts: number }> {
   const seed = o.seed ?? 1;
   const chunk = o.chunk ?? 1_000_000;
@@ -39,5 +43,7 @@ export async function writeSynthL2(dir: string, o: SynthFilesOptions): Promise<{
     await mkdir(dir, { recursive: true });
     for (const c of synthL2({ events: o.events, seed, chunk })) await write(dir, String(parts++).padStart(5, '0'), c);
   }
+  // The synthetic market's rules travel with it, so a backtest needs no instrument flags.
+  for (const to of o.pair ? [join(dir, 'A'), join(dir, 'B')] : [dir]) await writeInstrumentSpec(to, SYNTH_INSTRUMENT);
   return { deltas, trades, parts };
 }

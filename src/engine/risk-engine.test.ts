@@ -62,4 +62,17 @@ describe('kill switch', () => {
     // 50 × (100 → 80) = −1,000 on 10,000: drawdown 10% > 5%
     expect(r.killSwitch?.reason).toMatch(/drawdown 10.00% exceeds 5.00%/);
   });
+
+  it('kill policy flatten (the default) closes the position at the next open, reduce-only; cancel leaves it open and says so', async () => {
+    // Tripped on bar 2's equity (50 × (100 → 80) = −1,000: 10%); the flatten sell of 50 fills at bar 3's open, 80.
+    const rows: Ohlcv[] = [[100, 101, 99, 100, 1e6], [100, 101, 99, 100, 1e6], [100, 101, 80, 80, 1e6], [80, 81, 79, 80, 1e6], [80, 81, 79, 80, 1e6]];
+    const flat = await runScripted(rows, (i, _b, ctx) => { if (i === 0) ctx.buy(50); }, { risk: { maxDrawdown: 0.05 }, cash: 10_000 });
+    expect(flat.fills.map((f) => [f.side, f.qty, f.price])).toEqual([['buy', 50, 100], ['sell', 50, 80]]);
+    expect(flat.orders[1]).toMatchObject({ tag: 'kill-switch:flatten', reduceOnly: true, status: 'filled' });
+    expect(flat.killSwitch).toMatchObject({ policy: 'flatten', flattenOrders: 1, openPositions: {} });
+    expect(flat.cash).toBeCloseTo(10_000 - 50 * 100 + 50 * 80, 9);
+    const kept = await runScripted(rows, (i, _b, ctx) => { if (i === 0) ctx.buy(50); }, { risk: { maxDrawdown: 0.05 }, cash: 10_000, onKill: 'cancel' });
+    expect(kept.fills).toHaveLength(1);
+    expect(kept.killSwitch).toMatchObject({ policy: 'cancel', flattenOrders: 0, openPositions: { 'T.SIM': 50 } });
+  });
 });

@@ -16,6 +16,17 @@ export interface FeedSummary {
   readonly outsideWindow: number;
 }
 
+/** A running paper/live session's feed figures (the status line). */
+export interface FeedStatus {
+  readonly uptimeSeconds: number;
+  /** Market events received so far. */
+  readonly events: number;
+  /** Wall time since the last market event (ms). */
+  readonly feedLagMillis: number;
+  /** The latest decision's book update → orders handed to the venue (µs; NaN before the first). */
+  readonly lastTickToTradeMicros: number;
+}
+
 /**
  * What a mode supplies to the one session builder (session/run-session.ts): where time
  * comes from, where orders go and what drives market events. Backtests supply a simulated
@@ -51,4 +62,6 @@ export interface SessionParts {
   feeds(): readonly FeedSummary[];
   /** Seconds spent waiting for market data (backtests: reading files). */
   loadSeconds(): number;
+  /** Paper/live: the feed's figures while the session runs. */
+  feedStatus?(): FeedStatus | null;
 }

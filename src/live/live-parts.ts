@@ -170,6 +170,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     },
     feeds: () => [{ file: `${venueCfg.exchange}:${venueCfg.symbol}`, format: mode, instrumentId: instrument.id, bars: driver?.events ?? 0, badRows: { skipped: 0, examples: [] }, outsideWindow: 0 }],
     loadSeconds: () => 0,
+    feedStatus: () => driver?.status() ?? null,
     stats: () => ({
       mode, record: env.record, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
       tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen,

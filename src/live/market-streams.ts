@@ -2,6 +2,7 @@ import type { BarView, QuoteView, TradeView } from '../core/events.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Logger } from '../engine/logger.ts';
+import type { FeedStatus } from '../engine/session-parts.ts';
 import { BookDiff } from './book-diff.ts';
 import type { LiveClock } from './live-clock.ts';
 import type { SessionRecorder } from './session-recorder.ts';
@@ -56,6 +57,12 @@ export class StreamDriver {
   private killedAt: number | null = null;
 
   constructor(private readonly ex: MarketStreams, private readonly o: StreamOptions, private readonly engine: Engine, private readonly clock: LiveClock) {}
+
+  /** Figures for the status line. */
+  status(): FeedStatus {
+    const d = this.decisions;
+    return { uptimeSeconds: (Date.now() - this.t0) / 1000, events: this.events, feedLagMillis: Date.now() - this.lastEventWall, lastTickToTradeMicros: d.length ? d[d.length - 1] : Number.NaN };
+  }
 
   /** Ends the session: pending watches are abandoned as they return. */
   stop(): void {

@@ -116,6 +116,27 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
   }, 60_000);
 });
 
+describe('replay uses the stored config verbatim', () => {
+  it('interpolated latency (a file) and the probabilistic queue with its power round-trip; the replay matches', async () => {
+    const { sessionRunConfig } = await import('../session/replay-session.ts');
+    const now = Date.now() * 1000;
+    const latency = tmp.file('latency.csv', `timestamp,entry,response\n${now - 3_600e6},200,300\n${now + 3_600e6},400,500\n`);
+    const record = tmp.file('latency-session');
+    const r = await loopbackRun(paper('grid-mm', {
+      params: { size: 0.01, maxPosition: 0.1 }, latency: { file: latency }, queue: 'probabilistic', queuePower: 3, session: { maxEvents: 3000, maxSeconds: 20, record },
+    }), gridMm);
+    const stored = JSON.parse(readFileSync(join(record, 'session.json'), 'utf8'));
+    const replayCfg = sessionRunConfig(record, stored);
+    expect(replayCfg.latency).toEqual({ file: latency });
+    expect(replayCfg).toMatchObject({ queue: 'probabilistic', queuePower: 3 });
+    let out = '';
+    await replayCommand([record, '--json'], (x) => { out += x; });
+    const parity = JSON.parse(out);
+    expect(parity.liveOrders).toBe(r.orders.length);
+    expect(parity.unexplained).toBe(0);
+  }, 60_000);
+});
+
 describe('paper session with stops, replaces and brackets', () => {
   it('trailing-breakout (bracket exits, a trailing stop moved by replace) replays with zero unexplained differences', async () => {
     const { strategy: breakout } = await import('../../strategies/trailing-breakout/index.ts');

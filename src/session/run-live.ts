@@ -1,3 +1,5 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../backtest/run-result.ts';
 import { parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../config/session-config.ts';
@@ -48,19 +50,31 @@ export async function runLive(input: SessionConfigInput, o: RunLiveOptions = {})
     const instrument = sessionInstrument(exchange, cfg.venue!);
     const def = o.strategy ?? (await loadStrategy(cfg.strategy));
     const params = parseStrategyParams(def, cfg.params);
-    const log = sessionLog(cfg, o);
+    const record = sessionFolder(cfg);
+    const logFile = record ? await openLogFile(record) : null;
+    const log = sessionLog(cfg, { ...o, onLog: (r) => { logFile?.write(`${JSON.stringify(r)}\n`); o.onLog?.(r); } });
     const routing = live ? {
       CcxtExecution: (await import('../live/ccxt-execution.ts')).CcxtExecution,
       reconcile: (await import('../live/ccxt-reconcile.ts')).reconcileFromExchange,
     } : undefined;
     const parts = liveParts(cfg, {
-      exchange, instrument, record: sessionFolder(cfg), ...(routing ? { live: routing } : {}),
+      exchange, instrument, record, ...(routing ? { live: routing } : {}),
       ...(o.killSignals ? { killSignals: o.killSignals } : {}), ...(o.execution ? { execution: o.execution } : {}),
     }, log.logger);
     closeExchange = false; // the parts close it
-    const result = await runSession(cfg, def, params, parts, log, o);
-    return { ...result, live: parts.stats() };
+    try {
+      const result = await runSession(cfg, def, params, parts, log, o);
+      return { ...result, live: parts.stats() };
+    } finally {
+      await new Promise((r) => (logFile ? logFile.end(r) : r(null)));
+    }
   } finally {
     if (closeExchange) await exchange.close();
   }
+}
+
+/** The session's log lines as they are written (logs.jsonl in its folder: nothing is lost to the in-memory cap). */
+async function openLogFile(folder: string): Promise<WriteStream> {
+  await mkdir(folder, { recursive: true });
+  return createWriteStream(join(folder, 'logs.jsonl'), { flags: 'a' });
 }

@@ -7,7 +7,7 @@ import { Engine, type OrderListener } from '../engine/engine.ts';
 import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
 import { RiskEngine } from '../engine/risk-engine.ts';
 import type { Clock } from '../engine/clock.ts';
-import type { SessionParts } from '../engine/session-parts.ts';
+import type { FeedStatus, SessionParts } from '../engine/session-parts.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 
 /** What a caller may hang on a session besides its config. */
@@ -20,8 +20,8 @@ export interface SessionHooks {
   listeners?: readonly OrderListener[];
   /** Called with the engine once it is built, before anything runs (live: signals, status). */
   onEngine?: (engine: Engine) => void;
-  /** Called once the parts are prepared (live: account adopted), right before the engine starts. */
-  onStart?: (engine: Engine) => void;
+  /** Called once the parts are prepared (live: account adopted), right before the engine starts; paper/live pass their feed figures. */
+  onStart?: (engine: Engine, feed?: () => FeedStatus | null) => void;
   /** Skip the fills digest (optimizer trials, which compare metrics, not fills). */
   skipDigest?: boolean;
 }
@@ -40,7 +40,7 @@ export async function runSession(cfg: SessionConfig, def: StrategyDefinition, pa
     for (const l of hooks.listeners ?? []) engine.listen(l);
     hooks.onEngine?.(engine);
     await parts.prepare(engine);
-    hooks.onStart?.(engine);
+    hooks.onStart?.(engine, parts.feedStatus ? () => parts.feedStatus!() : undefined);
     const tRun = performance.now();
     engine.start();
     const events = await parts.drive(engine);

@@ -17,6 +17,7 @@ body{font-family:system-ui,sans-serif;margin:0;padding:0 24px 40px;color:#222;ba
 h1{font-size:22px;margin:20px 0 4px}h2{font-size:16px;margin:24px 0 8px}
 .sub{color:#666;margin-bottom:16px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}
 .card{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:8px 12px}
+.card.notice{border-color:#d9822b;background:#fff8f0;margin-bottom:12px}
 table{border-collapse:collapse;font-size:12px;width:100%}th,td{padding:3px 8px;text-align:right;border-bottom:1px solid #eee}
 th:first-child,td:first-child{text-align:left}tr:hover td{background:#f3f7ff}
 .metrics td:first-child{color:#555}.pos{color:#1a7f37}.neg{color:#c62828}.note{color:#777;font-size:12px}

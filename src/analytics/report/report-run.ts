@@ -36,6 +36,10 @@ export interface ReportRun {
   readonly equity: { readonly ts: ArrayLike<number>; readonly equity: ArrayLike<number>; readonly exposure: ArrayLike<number> };
   readonly trades: readonly ReportTrade[];
   readonly fills: readonly ReportFill[];
+  /** Fees paid over the run. */
+  readonly fees: number;
+  /** What the header must say besides the figures: kill switch, positions left open, refused orders, off-grid rounding. */
+  readonly notices: readonly (readonly [string, string])[];
   /** Close prices of the (first) instrument, when its data file could be read. */
   readonly prices?: { readonly symbol: string; readonly ts: ArrayLike<number>; readonly close: ArrayLike<number> };
 }

@@ -29,6 +29,13 @@ function tradesTable(run: ReportRun): string {
     + `<th>exit</th><th>exit price</th><th>net P&amp;L</th><th>return</th><th>bars</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}`;
 }
 
+/** The kill switch, refused orders and off-grid rounding, above the figures: a run that was cut short must say so first. */
+function noticesCard(run: ReportRun): string {
+  if (run.notices.length === 0) return '';
+  const rows = run.notices.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('');
+  return `<div class="card notice"><h2>Run notices</h2><table class="metrics">${rows}</table></div>\n`;
+}
+
 /** The figures of a single-run tearsheet, in page order. */
 export function tearsheetFigures(run: ReportRun): Figure[] {
   return [
@@ -43,8 +50,9 @@ export function tearsheetHtml(run: ReportRun): string {
   const params = Object.entries(run.strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   const ts = run.equity.ts;
   const span = ts.length > 0 ? `${formatTime(ts[0])} → ${formatTime(ts[ts.length - 1])}` : 'no data';
-  const subtitle = `${run.strategy.name} ${params} · ${span} · ${ts.length.toLocaleString('en-US')} bars · start ${run.initialCash.toLocaleString('en-US')} → ${run.finalValue.toLocaleString('en-US', { maximumFractionDigits: 2 })} · run ${run.id}`;
-  const body = `<div class="grid">
+  const fees = Number.isFinite(run.fees) ? ` · fees ${run.fees.toLocaleString('en-US', { maximumFractionDigits: 2 })}` : '';
+  const subtitle = `${run.strategy.name} ${params} · ${span} · ${ts.length.toLocaleString('en-US')} bars · start ${run.initialCash.toLocaleString('en-US')} → ${run.finalValue.toLocaleString('en-US', { maximumFractionDigits: 2 })}${fees} · run ${run.id}`;
+  const body = `${noticesCard(run)}<div class="grid">
 <div class="card"><h2>Metrics</h2>${metricsTable(run.summary)}</div>
 ${figureCard(figs[0])}
 </div>

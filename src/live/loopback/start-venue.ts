@@ -19,6 +19,8 @@ export interface LoopbackVenueOptions {
   quote?: string;
   tickSize?: number;
   stepSize?: number;
+  /** NOTIONAL filter: smallest order value in quote currency (default 0: none; Binance's BTCUSDT has 5). */
+  minNotional?: number;
   port?: number;
 }
 
@@ -34,7 +36,7 @@ export interface LoopbackVenue {
 export async function startLoopbackVenue(o: LoopbackVenueOptions = {}): Promise<LoopbackVenue> {
   const exchange = new LoopbackExchange({
     symbol: o.symbol ?? 'BTCUSDT', base: o.base ?? 'BTC', quote: o.quote ?? 'USDT', tickSize: o.tickSize ?? 0.01, stepSize: o.stepSize ?? 0.001,
-    keys: new Map(Object.entries(o.keys ?? {})), balances: o.balances ?? { USDT: 100_000, BTC: 1 },
+    ...(o.minNotional !== undefined ? { minNotional: o.minNotional } : {}), keys: new Map(Object.entries(o.keys ?? {})), balances: o.balances ?? { USDT: 100_000, BTC: 1 },
   });
   const stop = new AbortController();
   let stopFeed = () => stop.abort();

@@ -1,4 +1,4 @@
-import type { RunResult } from '../backtest/run-result.ts';
+import type { RunResult } from './run-result.ts';
 
 /**
  * Why a finished run did nothing useful, in one line — or null. A run that replayed no
@@ -9,7 +9,8 @@ export function uselessRun(r: RunResult): string | null {
     return `no market events were ${r.config.mode === 'backtest' ? 'replayed (is the data or the from/to window empty?)' : 'received from the venue'}: nothing was tested`;
   }
   const rej = r.rejections;
-  if (r.orders.length > 0 && r.fills.length === 0 && rej.total >= r.orders.length) {
+  // Refusals before sending leave no order behind; an order the venue rejected is in both.
+  if (rej.total > 0 && r.fills.length === 0 && r.orders.every((o) => o.status === 'rejected')) {
     const reasons = Object.entries(rej.byReason).map(([k, n]) => `${n} ${k}`).join(', ');
     return `every order was refused (${reasons}); the first: ${rej.first[0]?.message ?? ''}`;
   }
@@ -17,7 +18,7 @@ export function uselessRun(r: RunResult): string | null {
 }
 
 /** The rejection, kill-switch and off-grid lines of a run's summary (empty when there is nothing to say). */
-export function outcomeLines(r: RunResult): Array<[string, string]> {
+export function outcomeLines(r: Pick<RunResult, 'rejections' | 'offGrid' | 'killSwitch'>): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   const rej = r.rejections;
   if (rej.total > 0) {
