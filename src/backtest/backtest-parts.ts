@@ -7,6 +7,8 @@ import { parseDateTime } from '../core/time.ts';
 import type { BarBatch } from '../data/bar-batch.ts';
 import { BarSource } from '../data/bar-source.ts';
 import { BadRowHandler } from '../data/bad-rows.ts';
+import { BarHistory } from '../data/bar-history.ts';
+import type { BarView } from '../core/events.ts';
 import { inferTickSize, readInstrumentSpec, type InstrumentSpec } from '../data/instrument-spec.ts';
 import { openBarsAuto } from '../data/open-bars-threaded.ts';
 import type { BarStream } from '../data/read-bars.ts';
@@ -70,6 +72,9 @@ class Peeked<B> implements AsyncIterable<B> {
   }
 }
 
+/** Bars kept before `from` for a strategy's warm-up (per feed). */
+const WARMUP_CAP = 10_000;
+
 /** The backtest mode of a session: a simulated clock, a simulated venue, and data files replayed in time order. */
 export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions, readers: ReaderThreads): Promise<SessionParts> {
   const clock = new SimClock();
@@ -92,6 +97,12 @@ export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions
     prepare: async (engine) => {
       engineRef = engine;
       cfg.data.forEach((f, i) => { if (f.position && f.position.qty !== 0) engine.portfolio.adopt(i, f.position.qty, f.position.avgPrice, engine.portfolio.cash); });
+    },
+    warmUp: async (engine, n) => {
+      if (!feed.history) return null; // no `from`: the run starts where the data starts
+      const perFeed = await feed.history(n, instruments);
+      engine.warmUp(perFeed.flat().sort((a, b) => a.ts - b.ts || a.instrumentIndex - b.instrumentIndex));
+      return Math.min(...perFeed.map((h) => h.length));
     },
     drive: (engine) => runEventLoop(feed.sources, engine),
     finish: async () => {},
@@ -155,6 +166,8 @@ function batchWrap(load: { seconds: number }, checkpoint: BacktestPartsOptions['
 interface Feed {
   readonly sources: EventSource[];
   prices(i: number): Promise<Float64Array>;
+  /** Bar runs starting at `from`: the last `n` bars before it, per feed, as the strategy's warm-up. */
+  history?(n: number, instruments: readonly Instrument[]): Promise<BarView[][]>;
   summary(instruments: readonly Instrument[]): FeedSummary[];
 }
 
@@ -163,9 +176,10 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
     ...(cfg.from !== undefined ? { from: parseDateTime(cfg.from) } : {}),
     ...(cfg.to !== undefined ? { to: parseDateTime(cfg.to) } : {}),
   };
+  const histories = cfg.data.map(() => (window.from !== undefined && !o.feeds ? new BarHistory(WARMUP_CAP) : null));
   const streams = o.feeds
     ? cfg.data.map((f, i) => memoryStream(f.file, o.feeds![i] ?? []))
-    : await Promise.all(cfg.data.map((f) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window })));
+    : await Promise.all(cfg.data.map((f, i) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window, ...(histories[i] ? { history: histories[i]! } : {}) })));
   const peeked = streams.map((st) => new Peeked(st.batches));
   const sources = streams.map((st, i) => new BarSource(st.file, wrap(peeked[i]), instruments[i], i));
   return {
@@ -181,6 +195,12 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
     summary: (inst) => streams.map((st, i) => ({
       file: st.file, format: st.format, instrumentId: inst[i].id, bars: sources[i].emitted, badRows: st.badRows.report, outsideWindow: st.filtered.count,
     })),
+    ...(window.from !== undefined && !o.feeds ? {
+      history: async (n: number, inst: readonly Instrument[]) => Promise.all(histories.map(async (h, i) => {
+        await peeked[i].peek(); // every row before `from` has been read once the first one after it is
+        return h!.last(n).map((b) => ({ ...b, tsLocal: b.ts, instrumentId: inst[i].id, instrumentIndex: i }));
+      })),
+    } : {}),
   };
 }
 

@@ -81,5 +81,6 @@ export async function openBarsAuto(file: string, opts: ReadBarsOptions = {}): Pr
   } catch {
     // openBars reports a missing file with the fix.
   }
-  return size >= THREADED_MIN_BYTES ? openBarsThreaded(file, opts) : openBars(file, opts);
+  // The warm-up history is collected on this thread (a reader thread would have to send it back).
+  return size >= THREADED_MIN_BYTES && !opts.history ? openBarsThreaded(file, opts) : openBars(file, opts);
 }

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
+import type { BarHistory } from './bar-history.ts';
 import { validateBars, type BarValidationState } from './bar-validation.ts';
 import { BadRowHandler, BadRowPolicy } from './bad-rows.ts';
 import { readCsvBars } from './csv-bars.ts';
@@ -16,6 +17,8 @@ export interface ReadBarsOptions {
   from?: number;
   /** Keep rows at or before this time (µs). */
   to?: number;
+  /** Collects the rows before `from` (a strategy's warm-up history). */
+  history?: BarHistory;
 }
 
 /** A validated stream of bar batches plus what was skipped on the way. */
@@ -60,20 +63,21 @@ export async function openBars(file: string, opts: ReadBarsOptions = {}): Promis
   async function* batches(): AsyncGenerator<BarBatch> {
     for await (const b of raw) {
       validateBars(b, state, handler);
-      if (from !== -Infinity || to !== Infinity) window(b, from, to, filtered);
+      if (from !== -Infinity || to !== Infinity) window(b, from, to, filtered, opts.history);
       if (b.length > 0) yield b;
     }
   }
   return { file, format, batches: batches(), badRows: handler, filtered };
 }
 
-function window(b: BarBatch, from: number, to: number, filtered: { count: number }): void {
+function window(b: BarBatch, from: number, to: number, filtered: { count: number }, history: BarHistory | undefined): void {
   if (b.row === null) b.row = Float64Array.from({ length: b.length }, (_, i) => b.firstRow + i);
   let w = 0;
   for (let r = 0; r < b.length; r++) {
     const t = b.ts[r];
     if (t < from || t > to) {
       filtered.count++;
+      if (t < from) history?.push(t, b.open[r], b.high[r], b.low[r], b.close[r], b.volume[r]);
       continue;
     }
     if (w !== r) {

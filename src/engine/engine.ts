@@ -214,6 +214,30 @@ export class Engine implements EventSink {
     this.flow.leave(outer);
   }
 
+  /**
+   * Replays history through the strategy before its first decision (after `start`): bars
+   * in time order reach `onBar` (and `onBars`, grouped by time) with orders refused; the
+   * prices mark the portfolio, nothing else moves (no clock, venue, equity or risk).
+   * Returns how many bars were replayed.
+   */
+  warmUp(bars: readonly BarView[]): number {
+    if (bars.length === 0 || !this.trading.warmUp()) return 0;
+    const outer = this.flow.enter();
+    let group: BarView[] = [];
+    const flush = () => { if (group.length > 0 && this.strategy.onBars) this.strategy.onBars(group, this.ctx); group = []; };
+    for (const b of bars) {
+      if (group.length > 0 && b.ts !== group[0].ts) flush();
+      this.portfolio.mark(b.instrumentIndex, b.close);
+      this.strategy.onBar?.(b, this.ctx);
+      group.push(b);
+    }
+    flush();
+    this.flow.leave(outer);
+    this.trading.endWarmUp();
+    this.log.info('warm-up done: history replayed, orders from now on', { bars: bars.length, from: bars[0].ts, to: bars[bars.length - 1].ts });
+    return bars.length;
+  }
+
   stop(): void {
     if (this.barGroup !== null) this.flushBars();
     const outer = this.flow.enter();

@@ -18,7 +18,7 @@ import { validateOrderRequest } from './order-validation.ts';
 import { RejectionLog } from './rejection-log.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
-import type { TradingState } from './trading-state.ts';
+import { TradingMode, type TradingState } from './trading-state.ts';
 
 /** A pre-trade check run on every order before it leaves (risk limits plug in here). */
 export type PreTradeCheck = (order: Readonly<Order>, instrumentIndex: number, portfolio: Portfolio) => Refusal | null;
@@ -261,7 +261,11 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const i = id === undefined && this.o.instruments.length === 1 ? 0 : this.o.slotOf.get(id ?? '');
     if (i === undefined) return this.refused({ reason: RejectReason.unknownInstrument, message: `unknown instrument "${String(id)}"` });
     const stopped = pastHalt ? null : this.o.state.refusal();
-    if (stopped !== null) return this.refused({ reason: RejectReason.halted, message: stopped });
+    if (stopped !== null) {
+      // Orders decided on warm-up history are the strategy's business, not refusals of the session.
+      if (this.o.state.mode === TradingMode.warmingUp) return { ok: false, reason: RejectReason.halted, message: stopped };
+      return this.refused({ reason: RejectReason.halted, message: stopped });
+    }
     const inst = this.o.instruments[i];
     const req = this.ontoGrid(request, inst);
     if ('reason' in req) return this.refused(req);

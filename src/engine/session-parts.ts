@@ -52,6 +52,13 @@ export interface SessionParts {
   readonly onIllegalOrderEvent: 'throw' | 'log';
   /** Before the strategy starts: adopt the venue's state (live), starting positions (backtests). */
   prepare(engine: Engine): Promise<void>;
+  /**
+   * After the strategy started, before the first event: replays up to `bars` bars of
+   * history per instrument through `engine.warmUp` (live: fetched from the venue; backtests:
+   * the data before `from`). Resolves with how many were replayed per instrument (the
+   * fewest), or null when the session starts where its data starts (nothing comes before).
+   */
+  warmUp?(engine: Engine, bars: number): Promise<number | null>;
   /** Feeds market events into the engine until the session ends; resolves with how many. */
   drive(engine: Engine): Promise<number>;
   /** After the strategy stopped: requests still travelling arrive, open orders are cancelled (live). */

@@ -126,6 +126,13 @@ export interface StrategyDefinition<S extends z.ZodObject = z.ZodObject> {
   create(params: z.output<S>): Strategy;
   /** Default search space for optimizers (ranges and constraints of the params). */
   readonly space?: SearchSpace;
+  /**
+   * History the strategy needs before its first decision, e.g. `(p) => ({ bars: p.period })`.
+   * A live session fetches that many closed bars from the venue and a backtest starting at
+   * `from` takes them from the data before it; they reach `onBar` (or `onBars`) with orders
+   * refused, so indicators start where a longer backtest would have them.
+   */
+  history?(params: z.output<S>): { readonly bars: number };
 }
 
 /** Declares a strategy (identity function that freezes and types the definition). */

@@ -2,6 +2,8 @@
 export const TradingMode = {
   /** New orders go out. */
   active: 'active',
+  /** History replays through the strategy before the session's first decision: orders are not sent. */
+  warmingUp: 'warming-up',
   /** New orders are refused until resumed (a stale feed, a disconnect); can be lifted. */
   paused: 'paused',
   /** The kill switch tripped: new orders refused and the strategy no longer called; final. */
@@ -25,6 +27,21 @@ export class TradingState {
     return true;
   }
 
+  /** active → warming-up (before the first decision); false when not active. */
+  warmUp(): boolean {
+    if (this.mode !== TradingMode.active) return false;
+    this.mode = TradingMode.warmingUp;
+    this.reason = 'warming up on history: orders are not sent';
+    return true;
+  }
+
+  /** warming-up → active (unless the kill switch tripped meanwhile). */
+  endWarmUp(): void {
+    if (this.mode !== TradingMode.warmingUp) return;
+    this.mode = TradingMode.active;
+    this.reason = null;
+  }
+
   /** paused → active; false when not paused. */
   resume(): boolean {
     if (this.mode !== TradingMode.paused) return false;
@@ -45,6 +62,7 @@ export class TradingState {
   /** Why a new order is refused now, or null. */
   refusal(): string | null {
     if (this.mode === TradingMode.active) return null;
+    if (this.mode === TradingMode.warmingUp) return this.reason;
     return this.mode === TradingMode.killed ? `trading halted: kill switch: ${this.reason}` : `trading paused: ${this.reason}`;
   }
 }

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { L2BookKeeper } from '../book/book-keeper.ts';
 import type { SessionConfig } from '../config/session-config.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ExecutionClient } from '../engine/execution-client.ts';
@@ -143,6 +144,21 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       for (const sig of signals) process.on(sig, onSignal);
       monitor = new RuntimeMonitor();
     },
+    warmUp: async (engine, n) => {
+      const tf = venueCfg.bars;
+      if (!tf || !env.exchange.fetchOHLCV) {
+        logger.warn('no warm-up: the strategy asks for bar history; set venue.bars (--bars TF) to fetch it from the venue', { bars: n });
+        return 0;
+      }
+      const candles = await closedCandles(env.exchange, venueCfg.symbol, tf, n);
+      if (candles.length === 0) return 0;
+      driver!.skipBarsUntil(candles[candles.length - 1][0]);
+      const ms = timeframeMillis(tf);
+      engine.warmUp(candles.map((c) => ({
+        instrumentId: instrument.id, instrumentIndex: 0, ts: (c[0] + ms) * 1000, tsLocal: (c[0] + ms) * 1000, open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5],
+      })));
+      return candles.length;
+    },
     drive: () => driver!.run(),
     async finish(engine) {
       if (exec === null) {
@@ -176,6 +192,25 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen,
     }),
   };
+}
+
+/** A ccxt timeframe (1s, 5m, 1h, 1d, 1w) in ms. */
+export function timeframeMillis(tf: string): number {
+  const m = /^(\d+)([smhdw])$/.exec(tf);
+  if (!m) throw new ConfigError(`bar timeframe "${tf}": write a number and s, m, h, d or w (e.g. 1m)`);
+  const unit: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+  return Number(m[1]) * unit[m[2]];
+}
+
+/**
+ * The last `n` finished candles of `tf`. The venue's latest candle is the one still open
+ * (Binance opens each period's candle at its start): it is left out and reaches the
+ * strategy from the stream once it closes.
+ */
+async function closedCandles(ex: LiveExchange, symbol: string, tf: string, n: number): Promise<number[][]> {
+  timeframeMillis(tf); // a bad timeframe is a config error before any request
+  const all = await ex.fetchOHLCV!(symbol, tf, undefined, Math.min(1000, n + 1));
+  return all.slice(0, -1).slice(-n);
 }
 
 /** Base and quote assets of a unified symbol (BTC/USDT → BTC, USDT). */

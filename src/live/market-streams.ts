@@ -15,6 +15,8 @@ export interface MarketStreams {
   watchBidsAsks?(symbols: string[]): Promise<Record<string, { bid?: number; bidVolume?: number; ask?: number; askVolume?: number }>>;
   /** Candles [openTimeMs, o, h, l, c, v] (Binance kline stream); used when `bars` is set. */
   watchOHLCV?(symbol: string, timeframe: string): Promise<number[][]>;
+  /** Recent candles over REST (warm-up history); the last may still be open. */
+  fetchOHLCV?(symbol: string, timeframe: string, since?: number, limit?: number): Promise<number[][]>;
   close(): Promise<unknown>;
 }
 
@@ -55,8 +57,15 @@ export class StreamDriver {
   private readonly t0 = Date.now();
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private killedAt: number | null = null;
+  /** Candles opening at or before this time (ms) were replayed as warm-up history: not delivered again. */
+  private barsAfter = -Infinity;
 
   constructor(private readonly ex: MarketStreams, private readonly o: StreamOptions, private readonly engine: Engine, private readonly clock: LiveClock) {}
+
+  /** Candles up to this open time (ms) reached the strategy as warm-up history. */
+  skipBarsUntil(openMs: number): void {
+    this.barsAfter = openMs;
+  }
 
   /** Figures for the status line. */
   status(): FeedStatus {
@@ -208,7 +217,7 @@ export class StreamDriver {
     return this.watchLoop('bar', () => this.ex.watchOHLCV!(symbol, barTimeframe!), (candles) => {
       for (const c of candles) {
         if (c[0] < barOpen) continue;
-        if (c[0] > barOpen && last !== null && last[0] === barOpen) {
+        if (c[0] > barOpen && last !== null && last[0] === barOpen && barOpen > this.barsAfter) {
           const now = this.stamp();
           const v: BarView = { instrumentId: instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, open: last[1], high: last[2], low: last[3], close: last[4], volume: last[5] };
           recorder?.bar(v);

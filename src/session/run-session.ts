@@ -43,6 +43,11 @@ export async function runSession(cfg: SessionConfig, def: StrategyDefinition, pa
     hooks.onStart?.(engine, parts.feedStatus ? () => parts.feedStatus!() : undefined);
     const tRun = performance.now();
     engine.start();
+    const history = def.history?.(params as never)?.bars ?? 0;
+    if (history > 0) {
+      const replayed = parts.warmUp ? await parts.warmUp(engine, history) : null;
+      if (replayed !== null && replayed < history) logger.warn('warm-up short of the history the strategy asks for', { asked: history, replayed, mode: cfg.mode });
+    }
     const events = await parts.drive(engine);
     engine.stop();
     await parts.finish(engine);

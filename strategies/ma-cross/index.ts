@@ -20,6 +20,7 @@ export const strategy = defineStrategy({
     params: { fast: { type: 'int', low: 2, high: 50 }, slow: { type: 'int', low: 10, high: 200 } },
     constraints: [{ name: 'fast < slow', check: (p) => Number(p.fast) < Number(p.slow) }],
   },
+  history: (p) => ({ bars: p.slow }),
   create(p) {
     const fast = new SMA(p.fast);
     const slow = new SMA(p.slow);

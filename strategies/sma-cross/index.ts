@@ -15,6 +15,9 @@ export const strategy = defineStrategy({
     size: z.number().positive().default(1),
   }),
   space: { params: { period: { type: 'int', low: 2, high: 100 } } },
+  // The SMA and the cross need `period` closes: a live session or a backtest from a later
+  // date starts with them, so its first decision is the one a longer backtest makes there.
+  history: (p) => ({ bars: p.period }),
   create(p) {
     const sma = new SMA(p.period);
     const cross = new CrossDetector();

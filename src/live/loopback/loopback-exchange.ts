@@ -196,6 +196,14 @@ export class LoopbackExchange {
         const fmt = (side: 1 | -1) => book.top(side, n).map(([px, q]) => [String(px), String(q)]);
         return { lastUpdateId: this.updateId, bids: fmt(1), asks: fmt(-1) };
       }
+      case 'GET /api/v3/klines': {
+        const num = (k: string) => (p.get(k) === null ? undefined : Number(p.get(k)));
+        try {
+          return this.klines.rest(p.get('interval') ?? '', num('limit'), num('startTime'), num('endTime'));
+        } catch (e) {
+          throw new BinanceError(400, -1120, `Invalid interval: ${(e as Error).message}`);
+        }
+      }
       case 'GET /api/v3/trades':
         return this.trades.slice(-Number(p.get('limit') ?? 500)).map((t) => ({ id: t.id, price: String(t.price), qty: String(t.qty), quoteQty: String(t.price * t.qty), time: t.time, isBuyerMaker: t.buyerMaker, isBestMatch: true }));
       case 'GET /api/v3/ticker/bookTicker':
