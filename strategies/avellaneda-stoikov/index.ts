@@ -87,7 +87,10 @@ export const strategy = defineStrategy({
           vol.sample(mid);
           nextSample = Math.max(nextSample + p.volSampleMillis * 1000, now);
         }
-        if (now < nextQuote) return;
+        if (now < nextQuote) {
+          if (ladder.waiting) ladder.sync(ctx, bids, asks, p.size, p.maxPosition); // replaced quotes are gone now: place the new ones
+          return;
+        }
         nextQuote = now + p.minRequoteMillis * 1000;
         if (intensity !== undefined) {
           intensity.advance(now / 1e6);

@@ -36,12 +36,16 @@ describe('grid-mm', () => {
   it('moves the ladder on a 2-tick mid move: keeps the quotes still wanted, cancels the rest', async () => {
     const dir = tmp.file('b');
     (await import('node:fs')).mkdirSync(dir);
-    await book(dir, [[99.99, 100.01], [100.0, 100.04], [100.0, 100.04]]);
+    await book(dir, [[99.99, 100.01], [100.0, 100.04], [100.0, 100.04], [100.0, 100.04]]);
     const r = await runBacktest({ strategy: 'grid-mm', data: [{ file: dir, instrument: { symbol: 'X', lotSize: 0.001 } }] }, { strategy });
     // new mid 100.02 → bids 100.01, 99.99, 99.97 (99.99 and 99.97 kept, 99.95 cancelled, 100.01 new)
     const byPrice = (side: string) => r.orders.filter((o) => o.side === side).map((o) => [o.price, o.status]);
     expect(byPrice('buy')).toEqual([[99.99, 'accepted'], [99.97, 'accepted'], [99.95, 'cancelled'], [100.01, 'accepted']]);
     // asks 100.03, 100.05, 100.07: 100.01 cancelled, 100.07 new
     expect(byPrice('sell')).toEqual([[100.01, 'cancelled'], [100.03, 'accepted'], [100.05, 'accepted'], [100.07, 'accepted']]);
+    // Never more than 3 quotes a side: each new quote was sent only after the one it replaces was confirmed cancelled.
+    const at = (side: string, price: number) => r.orders.find((o) => o.side === side && o.price === price)!;
+    expect(at('buy', 100.01).createdTs).toBeGreaterThanOrEqual(at('buy', 99.95).updatedTs);
+    expect(at('sell', 100.07).createdTs).toBeGreaterThanOrEqual(at('sell', 100.01).updatedTs);
   });
 });

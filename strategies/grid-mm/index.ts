@@ -42,7 +42,10 @@ export const strategy = defineStrategy({
         const mid = ctx.book().mid();
         if (!(mid > 0)) return;
         const tick = ctx.instrument().tickSize;
-        if (Math.abs(mid - lastMid) < p.requote * tick) return;
+        if (Math.abs(mid - lastMid) < p.requote * tick) {
+          if (ladder.waiting) ladder.sync(ctx, bids, asks, p.size, p.maxPosition); // replaced quotes are gone now: place the new ones
+          return;
+        }
         lastMid = mid;
         bids.length = 0;
         asks.length = 0;
