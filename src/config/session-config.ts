@@ -107,6 +107,8 @@ export const LiveSessionSchema = z.strictObject({
   maxEvents: z.number().int().positive().optional(),
   /** No market data for this long (ms) cancels open orders and pauses trading until data flows. */
   staleMillis: z.number().positive().default(5000),
+  /** An outage this long (no market data, or the venue not answering while orders are open) trips the kill switch. */
+  maxOutageSeconds: z.number().positive().default(30),
   /** Live: leave open orders at the exchange when the session ends. */
   keepOrders: z.boolean().default(false),
   /** Session folder (default reports/<mode>-<time>); false: paper sessions only, nothing recorded. */

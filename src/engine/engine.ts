@@ -146,7 +146,7 @@ export class Engine implements EventSink {
     this.killSwitch = new KillSwitch({
       instruments: this.instruments, log: this.log, now: () => this.clock.now(), position: (i) => this.portfolio.position(i) - (this.startPositions[i] ?? 0),
       holding: (i) => this.portfolio.position(i),
-      openOrderIds: () => flow.registry.open.values().map((o) => o.id), cancel: (id) => flow.cancel(id), submitPastHalt: (r) => flow.submitPastHalt(r),
+      openOrderIds: () => flow.registry.open.values().map((o) => o.id), hasOpenOrders: (i) => flow.registry.open.hasInstrument(this.instruments[i].id), cancel: (id) => flow.cancel(id), submitPastHalt: (r) => flow.submitPastHalt(r),
     }, opts.onKill ?? KillPolicy.flatten);
   }
 
@@ -265,6 +265,7 @@ export class Engine implements EventSink {
     if (!this.trading.kill(reason, this.clock.now())) return;
     this.log.error('kill switch tripped: halting the strategy', { reason, policy: this.killSwitch.policy, openOrders: this.flow.registry.open.size });
     this.flow.listen(this.killSwitch); // only now: listening makes every order event an object
+    this.venue.halt?.(); // live: requests still queued are dropped, not sent
     this.killSwitch.trip(reason);
   }
 

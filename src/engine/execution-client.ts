@@ -93,6 +93,11 @@ export interface ExecutionClient {
    * one of its events broke the order lifecycle).
    */
   reconcile?(orderId: string): void;
+  /**
+   * Live clients, when the kill switch trips: requests not yet sent are dropped (reported
+   * `rejected`) and the cancels that follow go out as the venue's cancel-all where it has one.
+   */
+  halt?(): void;
   /** Market hooks for simulated venues: before the strategy sees the event... */
   onBar?(bar: BarView): void;
   /** ...and after it (e.g. fills at the bar's close). */

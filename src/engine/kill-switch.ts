@@ -38,6 +38,8 @@ export interface KillHost {
   /** The whole position, adopted holdings included. */
   holding(slot: number): number;
   openOrderIds(): string[];
+  /** True while an order of the instrument is still open (a cancel travelling, an order in flight). */
+  hasOpenOrders(slot: number): boolean;
   cancel(orderId: string): ModifyResult;
   /** Sends an order past the halted state and the risk limits (only the kill switch may). */
   submitPastHalt(req: OrderRequest): SubmitResult;
@@ -71,10 +73,21 @@ export class KillSwitch {
     if (this.policy === KillPolicy.flatten) this.host.instruments.forEach((_, i) => this.flatten(i));
   }
 
-  /** Follows the flatten orders: one that ended before its position was flat is sent again. */
+  /**
+   * Follows the orders after the trip. A flatten order that ended before its position was
+   * flat is sent again; any other order's fill or end (a cancel confirmed, an order that
+   * was in flight at the kill) may change what is left to close, so the flatten step looks
+   * again once nothing else of that instrument is open.
+   */
   order(e: OrderEvent): void {
     const slot = this.working.get(e.order.id);
-    if (slot === undefined || !isTerminal(e.status)) return;
+    if (slot === undefined) {
+      if (this.policy === KillPolicy.flatten && (e.fill !== undefined || isTerminal(e.status))) {
+        this.flatten(this.host.instruments.findIndex((i) => i.id === e.order.instrumentId));
+      }
+      return;
+    }
+    if (!isTerminal(e.status)) return;
     this.working.delete(e.order.id);
     if (e.status !== 'filled') this.step(`flatten order ${e.order.id} ${e.status}${e.reason ? ` (${e.reason})` : ''}`);
     this.flatten(slot);
@@ -94,6 +107,8 @@ export class KillSwitch {
     const inst = this.host.instruments[slot];
     const pos = roundToTick(this.host.position(slot), inst.lotSize); // start and end positions differ by whole lots
     if (pos === 0 || [...this.working.values()].includes(slot)) return;
+    // Cancels still travelling or orders in flight hold funds and may still fill: close what is left once they end.
+    if (this.host.hasOpenOrders(slot)) return;
     if (this.attempts[slot]++ >= MAX_ATTEMPTS) {
       this.step(`gave up flattening ${inst.id} after ${MAX_ATTEMPTS} attempts: position ${pos} left open`);
       return;

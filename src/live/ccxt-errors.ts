@@ -30,13 +30,23 @@ const BINANCE_DUPLICATE = 'Duplicate order sent.';
  * with the live client, so importing `lockstep` does not load ccxt.
  */
 export function classifyCcxtError(e: unknown): CcxtFailure | null {
-  if (!(e instanceof BaseError)) return null;
+  if (!(e instanceof BaseError)) return isSocketError(e) ? CcxtFailure.unknown : null;
   if (e instanceof NetworkError) return CcxtFailure.unknown;
   if (e instanceof DuplicateOrderId || (e instanceof InvalidOrder && e.message.includes(BINANCE_DUPLICATE))) return CcxtFailure.duplicate;
   if (e instanceof OrderNotFound) return CcxtFailure.notFound;
   if (e instanceof InsufficientFunds) return CcxtFailure.insufficientFunds;
   if (e instanceof OrderImmediatelyFillable) return CcxtFailure.wouldTakeOrTrigger;
   return CcxtFailure.refused;
+}
+
+/** Socket-level failures some ccxt paths pass through unwrapped (a refused or reset connection): the outcome is unknown. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function isSocketError(e: unknown): boolean {
+  for (let x = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 4; x = x.cause as typeof x, depth++) {
+    if (typeof x.code === 'string' && SOCKET_CODES.has(x.code)) return true;
+  }
+  return e instanceof Error && /socket hang up|fetch failed|ECONNREFUSED|ECONNRESET/.test(e.message);
 }
 
 /** A ccxt error's message without the exchange-id prefix ccxt adds, shortened for a reason field. */

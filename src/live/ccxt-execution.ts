@@ -13,6 +13,11 @@ export interface CcxtTrading extends CcxtCapabilitySource {
   cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
   fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
   fetchOpenOrders(symbol: string): Promise<CcxtOrder[]>;
+  /** Cancels every open order of the symbol in one request (Binance DELETE /api/v3/openOrders). */
+  cancelAllOrders?(symbol: string): Promise<CcxtOrder[]>;
+  /** ccxt's request spacing (ms) and whether its limiter is on. */
+  rateLimit?: number;
+  enableRateLimit?: boolean;
   /** ccxt.pro private order stream (the exchange's user-data stream), when the client has it. */
   watchOrders?(symbol: string): Promise<CcxtOrder[]>;
   /** ccxt options (Binance: `recvWindow`, how late a signed request may still be accepted). */
@@ -64,6 +69,8 @@ interface Tracked {
   /** A replace is replacing the current leg: its end is not the order's end. */
   replacing: boolean;
   done: boolean;
+  /** Submitted after the kill switch tripped (its flatten orders): sent, not dropped. */
+  readonly afterHalt?: boolean;
 }
 
 export interface CcxtExecutionOptions {
@@ -122,6 +129,14 @@ export class CcxtExecution implements ExecutionClient {
   readonly updates = { stream: 0, poll: 0 };
   /** Orders whose outcome was still unknown when the client closed. */
   readonly unresolved = new Set<string>();
+  /** The kill switch tripped: nothing new is sent; cancels go out as one cancel-all. */
+  private halted = false;
+  private readonly killCancels = new Set<string>();
+  private cancelAllQueued = false;
+  /** When the next order request may leave (the venue's request spacing, kept here so that queued requests can be dropped). */
+  private nextSend = 0;
+  /** Wall time (ms) of the last answer from the venue's REST API, of any kind. */
+  lastContact = Date.now();
 
   constructor(
     private readonly ex: CcxtTrading,
@@ -159,7 +174,7 @@ export class CcxtExecution implements ExecutionClient {
   submit(order: OrderSnapshot): Refusal | null {
     if (!this.capabilities.orderTypes.has(order.type)) return { reason: RejectReason.unsupportedOrderType, message: `${this.symbol}: the venue does not accept ${order.type} orders` };
     const leg = this.newLeg(order.id);
-    const t: Tracked = { id: order.id, snap: order, legs: [leg], acked: false, triggered: false, cancelWanted: false, replacing: false, done: false };
+    const t: Tracked = { id: order.id, snap: order, legs: [leg], acked: false, triggered: false, cancelWanted: false, replacing: false, done: false, afterHalt: this.halted };
     this.byId.set(t.id, t);
     this.byClientId.set(leg.clientId, [t, leg]);
     this.run(async () => { await this.place(t, leg, order.qty); });
@@ -170,6 +185,10 @@ export class CcxtExecution implements ExecutionClient {
     const t = this.byId.get(orderId);
     if (t === undefined || t.done) {
       this.emit({ kind: 'cancel-rejected', orderId, reason: RejectReason.tooLate });
+      return;
+    }
+    if (this.halted) {
+      this.killCancel(t);
       return;
     }
     if (this.current(t).exchangeId === null || t.replacing) {
@@ -190,10 +209,61 @@ export class CcxtExecution implements ExecutionClient {
     return null;
   }
 
+  /**
+   * Kill switch: orders still waiting for their send slot are dropped (reported rejected,
+   * never sent); the cancels that follow go out as one cancel-all, then one by one for
+   * what it did not cover (an order acknowledged after it, or one whose id arrives later).
+   */
+  halt(): void {
+    if (this.halted) return;
+    this.halted = true;
+    this.log.warn('order routing halted: nothing new is sent');
+  }
+
+  private killCancel(t: Tracked): void {
+    this.killCancels.add(t.id);
+    if (this.cancelAllQueued) return;
+    this.cancelAllQueued = true;
+    queueMicrotask(() => this.run(() => this.cancelAllNow()));
+  }
+
+  private async cancelAllNow(): Promise<void> {
+    if (this.ex.cancelAllOrders) {
+      try {
+        const cancelled = await this.ex.cancelAllOrders(this.symbol);
+        this.lastContact = Date.now();
+        for (const r of cancelled) {
+          const hit = this.byExchangeId.get(r.id) ?? (r.clientOrderId !== undefined ? this.byClientId.get(r.clientOrderId) : undefined);
+          if (hit !== undefined && hit[1].exchangeId !== null) this.apply(hit[0], hit[1], { ...r, status: r.status ?? 'canceled' });
+        }
+        this.log.warn('kill switch: cancel-all sent', { cancelled: cancelled.length });
+      } catch (e) {
+        this.log.warn('kill switch: cancel-all failed; cancelling one by one', { error: ccxtMessage(this.classifyOrThrow(e)) });
+      }
+    }
+    for (const id of this.killCancels) {
+      const t = this.byId.get(id);
+      if (t === undefined || t.done) continue;
+      if (this.current(t).exchangeId === null || t.replacing) t.cancelWanted = true;
+      else this.run(() => this.cancelNow(t));
+    }
+  }
+
   /** Re-reads an order from the venue (the engine saw an event it could not apply). */
   reconcile(orderId: string): void {
     const t = this.byId.get(orderId);
     if (t) this.run(() => this.refresh(t, this.current(t)));
+  }
+
+  /** How long the venue has not answered while orders are open or requests wait (ms; 0 when idle). */
+  silentMillis(): number {
+    const busy = this.inflight.size > 0 || [...this.byId.values()].some((t) => !t.done);
+    return busy ? Math.max(0, Date.now() - this.lastContact) : 0;
+  }
+
+  /** Re-reads every open order from the venue (after an outage, before trading resumes). */
+  async refreshOpen(): Promise<void> {
+    await Promise.allSettled([...this.byId.values()].filter((t) => !t.done).map((t) => this.refresh(t, this.current(t))));
   }
 
   /** True when no command is still working (polls aside). */
@@ -237,10 +307,12 @@ export class CcxtExecution implements ExecutionClient {
 
   /** Sends a leg; an unknown outcome is resolved by client id. Returns true when the leg is at the exchange. */
   private async place(t: Tracked, leg: Leg, qty: number): Promise<boolean> {
+    if (!(await this.sendSlot(t, 'rejected'))) return false;
     const sentAt = Date.now();
     const a = ccxtOrderArgs(t.snap, leg.clientId);
     try {
       this.placed(t, leg, await this.ex.createOrder(this.symbol, a.type, t.snap.side, qty, a.price, a.params));
+      this.lastContact = Date.now();
       return true;
     } catch (e) {
       const f = this.classify(e);
@@ -263,6 +335,7 @@ export class CcxtExecution implements ExecutionClient {
     for (let wait = 50; !this.closed; wait = Math.min(wait * 2, 1000)) {
       try {
         this.placed(t, leg, await this.ex.fetchOrder(undefined, this.symbol, { origClientOrderId: leg.clientId }));
+        this.lastContact = Date.now();
         return true;
       } catch (e) {
         const f = this.classify(e);
@@ -275,6 +348,23 @@ export class CcxtExecution implements ExecutionClient {
     }
     this.unresolved.add(t.id);
     this.log.error('order outcome still unknown at shutdown', { id: leg.clientId });
+    return false;
+  }
+
+  /**
+   * Waits for the order's turn under the venue's request spacing (when ccxt's limiter is
+   * on, the queue is here rather than inside ccxt, where it could not be dropped). False
+   * when the kill switch tripped meanwhile: the order is reported rejected, never sent.
+   */
+  private async sendSlot(t: Tracked, endAs: 'rejected' | 'cancelled'): Promise<boolean> {
+    if (this.ex.enableRateLimit && (this.ex.rateLimit ?? 0) > 0) {
+      const now = Date.now();
+      const at = Math.max(now, this.nextSend);
+      this.nextSend = at + this.ex.rateLimit!;
+      if (at > now) await sleep(at - now);
+    }
+    if (!this.halted || t.afterHalt) return true;
+    if (!t.done) this.finish(t, { kind: endAs, orderId: t.id, reason: 'kill switch: not sent' });
     return false;
   }
 
@@ -318,6 +408,7 @@ export class CcxtExecution implements ExecutionClient {
       if (t.done || leg.final) return 'finished';
       try {
         const r = await this.ex.cancelOrder(leg.exchangeId!, this.symbol);
+        this.lastContact = Date.now();
         this.apply(t, leg, r);
         return r.status === 'canceled' ? 'cancelled' : 'finished';
       } catch (e) {
@@ -351,10 +442,12 @@ export class CcxtExecution implements ExecutionClient {
       return;
     }
     t.snap = Object.freeze({ ...t.snap, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
+    if (!(await this.sendSlot(t, 'cancelled'))) return; // the old order is cancelled; its replacement is not sent
     const leg = this.newLeg(`${t.id}.${t.legs.length}`);
     t.legs.push(leg);
     this.byClientId.delete(leg.clientId); // known only once the exchange answers: no stream update before `updated`
     const a = ccxtOrderArgs(t.snap, leg.clientId);
+    const sentAt = Date.now();
     try {
       const r = await this.ex.createOrder(this.symbol, a.type, t.snap.side, terms.qty - filled, a.price, a.params);
       this.replaced(t, terms);
@@ -362,8 +455,9 @@ export class CcxtExecution implements ExecutionClient {
     } catch (e) {
       const f = this.classify(e);
       if (f === CcxtFailure.unknown || f === CcxtFailure.duplicate) {
+        this.log.warn('order outcome unknown; looking it up by client id', { id: leg.clientId, error: ccxtMessage(e) });
         this.replaced(t, terms);
-        await this.resolve(t, leg, terms.qty - filled, Date.now());
+        await this.resolve(t, leg, terms.qty - filled, sentAt);
         return;
       }
       this.finish(t, { kind: 'cancelled', orderId: t.id, reason: `replace refused after the old order was cancelled: ${ccxtMessage(e)}` });
@@ -386,6 +480,7 @@ export class CcxtExecution implements ExecutionClient {
         if (!this.streaming) return;
         if (!this.streamUp) this.log.info('private order stream up');
         this.streamUp = true;
+        this.lastContact = Date.now();
         backoff = 100;
         for (const r of updates) {
           const hit = this.byExchangeId.get(r.id) ?? (r.clientOrderId !== undefined ? this.byClientId.get(r.clientOrderId) : undefined);
@@ -420,6 +515,7 @@ export class CcxtExecution implements ExecutionClient {
     if (leg.exchangeId === null || leg.final) return;
     try {
       const r = await this.ex.fetchOrder(leg.exchangeId, this.symbol);
+      this.lastContact = Date.now();
       this.updates.poll++;
       this.apply(t, leg, r);
     } catch (e) {
@@ -490,10 +586,16 @@ export class CcxtExecution implements ExecutionClient {
     this.sink.onVenueEvent(e);
   }
 
+  private classifyOrThrow(e: unknown): unknown {
+    this.classify(e);
+    return e;
+  }
+
   /** Classifies a ccxt error; anything else is a bug and is rethrown. */
   private classify(e: unknown): CcxtFailure {
     const f = classifyCcxtError(e);
     if (f === null) throw e;
+    if (f !== CcxtFailure.unknown) this.lastContact = Date.now(); // a refusal is an answer
     return f;
   }
 

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { L2BookKeeper } from '../book/book-keeper.ts';
 import type { SessionConfig } from '../config/session-config.ts';
@@ -14,6 +15,8 @@ import type { CcxtAccount } from './ccxt-reconcile.ts';
 import { LiveClock } from './live-clock.ts';
 import { StreamDriver, type MarketStreams } from './market-streams.ts';
 import { SessionRecorder } from './session-recorder.ts';
+import { JournaledVenue, SessionJournal } from './session-journal.ts';
+import { removeSessionLock, writeSessionLock } from './session-lock.ts';
 
 /** Latency percentiles in µs. */
 export interface LatencyStats {
@@ -57,6 +60,8 @@ export interface LiveEnv {
   readonly execution?: CcxtExecutionOptions;
   /** Session folder, resolved (null: no recording). */
   readonly record: string | null;
+  /** True for a ccxt network failure (ccxt.pro rejects some of its own promises on a lost socket with nobody awaiting them). */
+  readonly isNetworkError?: (e: unknown) => boolean;
   /** Live: the classes that route and reconcile orders (loaded with ccxt only when needed). */
   readonly live?: {
     readonly CcxtExecution: typeof CcxtExecution;
@@ -65,7 +70,12 @@ export interface LiveEnv {
 }
 
 /** How long a killed session waits for its cancels and flatten orders to end before it closes anyway. */
-const KILL_DRAIN_MILLIS = 5000;
+const KILL_DRAIN_MILLIS = 2000;
+
+function openJournal(dir: string): SessionJournal {
+  mkdirSync(dir, { recursive: true });
+  return new SessionJournal(dir);
+}
 
 function stats(xs: readonly number[]): LatencyStats {
   const s = [...xs].sort((a, b) => a - b);
@@ -107,19 +117,29 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
   const clock = new LiveClock();
   const instrument = env.instrument;
   const recorder = env.record ? new SessionRecorder(env.record) : null;
+  const journal = env.record ? openJournal(env.record) : null;
   let exec: CcxtExecution | null = null;
-  const venue: ExecutionClient = mode === 'live'
+  const routed: ExecutionClient = mode === 'live'
     ? (exec = new env.live!.CcxtExecution(env.exchange, venueCfg.symbol, instrument, logger, env.execution ?? {}))
     : new L2Venue({
       instruments: [instrument], clock, latency: latencyModelOf(cfg.latency), queue: queueModelOf(cfg), checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
       fees: feeModelOf(cfg.commission),
     });
+  // Every command and venue event is journaled as it happens: a crash loses nothing written before it.
+  const venue: ExecutionClient = journal ? new JournaledVenue(routed, journal) : routed;
   let driver: StreamDriver | null = null;
   let monitor: RuntimeMonitor | null = null;
   let clockSkewMs = Number.NaN;
   let leftOpen: string[] = [];
   const signals = env.killSignals ?? ['SIGINT', 'SIGTERM'];
   let onSignal: ((sig: NodeJS.Signals) => void) | null = null;
+  // A lost socket makes ccxt.pro reject promises nobody awaits (its connection futures): a
+  // network fault, handled by the watch loops' reconnects, never a crash. Anything else
+  // still fails the process as Node would.
+  const onUnhandled = (reason: unknown) => {
+    if (env.isNetworkError?.(reason)) logger.debug('ccxt network error outside a request (the streams reconnect)', { error: String(reason).slice(0, 200) });
+    else setImmediate(() => { throw reason; });
+  };
   return {
     clock, instruments: [instrument], venue, books: new L2BookKeeper(1, 'ignore'), equityIntervalMicros: 1_000_000, onIllegalOrderEvent: 'log',
     ...(mode === 'live' ? { orderIdPrefix: `ls${Date.now().toString(36)}-` } : {}),
@@ -127,11 +147,15 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       clock.onWake = (now) => engine.advanceClock(now);
       clockSkewMs = await measureSkew(env.exchange, logger);
       await recorder?.open({ mode, strategy: cfg.strategy, config: cfg, instrument });
+      if (env.record) writeSessionLock(env.record); // `lockstep kill` finds the session by it
       if (mode === 'live') await env.live!.reconcile(env.exchange as CcxtAccount, venueCfg.symbol, ...assets(venueCfg.symbol), instrument, engine, exec!, clock.now());
       const pv = engine.portfolio.view(0);
       await recorder?.start({ position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id) });
+      journal?.note('start', { mode, position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id) });
       driver = new StreamDriver(env.exchange, {
         symbol: venueCfg.symbol, instrument, quotes: venueCfg.quotes, recorder, logger, staleMillis: cfg.session.staleMillis, killDrainMillis: KILL_DRAIN_MILLIS,
+        maxOutageMillis: cfg.session.maxOutageSeconds * 1000,
+        ...(exec ? { venueSilentMillis: () => exec!.silentMillis(), beforeResume: () => exec!.refreshOpen() } : {}),
         ...(venueCfg.depth ? { depth: venueCfg.depth } : {}), ...(venueCfg.bars ? { barTimeframe: venueCfg.bars } : {}),
         ...(cfg.session.maxEvents ? { maxEvents: cfg.session.maxEvents } : {}), ...(cfg.session.maxSeconds ? { maxMillis: cfg.session.maxSeconds * 1000 } : {}),
       }, engine, clock);
@@ -142,6 +166,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
         else driver?.close();
       };
       for (const sig of signals) process.on(sig, onSignal);
+      process.on('unhandledRejection', onUnhandled);
       monitor = new RuntimeMonitor();
     },
     warmUp: async (engine, n) => {
@@ -164,7 +189,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       if (exec === null) {
         // Paper: requests still travelling to the simulated venue (cancels after a kill) arrive.
         const later = clock.now() + 60_000_000;
-        (venue as L2Venue).sync(later, later);
+        (routed as L2Venue).sync(later, later);
       } else if (!cfg.session.keepOrders) {
         engine.cancelOpenOrders();
         leftOpen = await exec.settle(5000);
@@ -173,6 +198,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
         await exec.settle(1000);
       }
       await exec?.close();
+      journal?.note('end', { killSwitch: engine.killReport(), leftOpen, position: engine.portfolio.position(0) });
       await recorder?.close(engine.orders, engine.fills, {
         events: driver?.events ?? 0, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
         killSwitch: engine.killReport(), position: engine.portfolio.position(0), equity: engine.portfolio.equity(),
@@ -180,7 +206,10 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     },
     async close() {
       for (const sig of signals) if (onSignal) process.off(sig, onSignal);
+      process.off('unhandledRejection', onUnhandled);
       monitor?.stop();
+      journal?.close();
+      if (env.record) removeSessionLock(env.record);
       clock.close();
       await env.exchange.close();
     },

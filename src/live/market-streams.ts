@@ -34,6 +34,12 @@ export interface StreamOptions {
   readonly logger: Logger;
   /** After the kill switch trips, the session ends once no order is open, or after this long (ms). */
   readonly killDrainMillis: number;
+  /** Trading paused for a stale feed this long (ms), or the venue silent this long, trips the kill switch. */
+  readonly maxOutageMillis: number;
+  /** How long the venue has not answered while it has work (live order routing; 0: answering or idle). */
+  readonly venueSilentMillis?: () => number;
+  /** Before trading resumes after a stale feed (live: re-read every open order from the venue). */
+  readonly beforeResume?: () => Promise<void>;
 }
 
 /**
@@ -59,6 +65,9 @@ export class StreamDriver {
   private killedAt: number | null = null;
   /** Candles opening at or before this time (ms) were replayed as warm-up history: not delivered again. */
   private barsAfter = -Infinity;
+  /** Wall time trading was paused for a stale feed (NaN while not). */
+  private staleSince = Number.NaN;
+  private resuming = false;
 
   constructor(private readonly ex: MarketStreams, private readonly o: StreamOptions, private readonly engine: Engine, private readonly clock: LiveClock) {}
 
@@ -119,16 +128,35 @@ export class StreamDriver {
   /** Every market event gets a strictly later local time than the one before (µs). */
   private stamp(): number {
     this.lastEventWall = Date.now();
-    if (this.engine.pausedReason !== null && this.staleEpisodes > 0) this.engine.resumeTrading();
+    if (!Number.isNaN(this.staleSince)) this.resume();
     return (this.lastStamp = Math.max(this.clock.now(), this.lastStamp + 1));
+  }
+
+  /** Data flows again: the venue's view is re-read first, then trading resumes. */
+  private resume(): void {
+    if (this.resuming) return;
+    this.resuming = true;
+    const outage = Date.now() - this.staleSince;
+    void (this.o.beforeResume?.() ?? Promise.resolve()).catch((e: unknown) => {
+      this.o.logger.warn('re-reading orders after the outage failed', { error: String(e).slice(0, 200) });
+    }).then(() => {
+      this.resuming = false;
+      if (Number.isNaN(this.staleSince)) return;
+      this.staleSince = Number.NaN;
+      this.o.logger.info('market data back', { outageMillis: outage });
+      this.engine.resumeTrading();
+    });
   }
 
   private startWatchdog(): void {
     const ms = this.o.staleMillis;
     this.watchdog = setInterval(() => {
+      const now = Date.now();
       if (!this.stopped && this.killDrained()) this.close(); // a quiet market must not hold a killed session open
-      else if (this.engine.pausedReason === null && Date.now() - this.lastEventWall > ms) {
+      else if (this.engine.killReason === null && this.outage(now) !== null) this.engine.kill(this.outage(now)!);
+      else if (this.engine.pausedReason === null && now - this.lastEventWall > ms) {
         this.staleEpisodes++;
+        this.staleSince = now;
         this.engine.pauseTrading(`no market data for ${ms} ms`);
         this.engine.cancelOpenOrders();
       }
@@ -136,20 +164,39 @@ export class StreamDriver {
     this.watchdog.unref?.();
   }
 
+  /** Why the outage has lasted too long, or null. */
+  private outage(now: number): string | null {
+    const max = this.o.maxOutageMillis;
+    if (!Number.isNaN(this.staleSince) && now - this.staleSince > max) return `outage: no market data for over ${max / 1000} s`;
+    const silent = this.o.venueSilentMillis?.() ?? 0;
+    return silent > max ? `outage: the venue has not answered for over ${max / 1000} s` : null;
+  }
+
   /** Watches one stream until the session ends, handing each update to `handle`; a failed watch is retried. */
-  private async watchLoop<T>(name: string, watch: () => Promise<T>, handle: (update: T) => void, backoff: () => number = () => 50): Promise<void> {
+  /**
+   * Watches one stream until the session ends. A failed watch (socket reset, connection
+   * refused, venue restarting) is retried with exponential backoff (20 ms to 2 s); the first
+   * failure of a run of them is a warning, the recovery an info line — never a crash.
+   */
+  private async watchLoop<T>(name: string, watch: () => Promise<T>, handle: (update: T) => void, onReconnect: () => void = () => {}): Promise<void> {
+    let failures = 0;
     while (!this.done()) {
       let update: T;
       try {
         update = await watch();
       } catch (e) {
         if (this.done()) break;
-        this.reconnects++;
-        this.o.logger.warn(`${name} stream failed; watching again`, { error: String(e).slice(0, 200) });
-        await new Promise((r) => setTimeout(r, backoff()));
+        if (failures++ === 0) {
+          this.reconnects++;
+          this.o.logger.warn(`${name} stream failed; watching again`, { error: String(e).slice(0, 200) });
+        }
+        onReconnect();
+        await new Promise((r) => setTimeout(r, Math.min(2000, 20 * 2 ** Math.min(failures, 7))));
         continue;
       }
       if (this.stopped) break; // the session ended while this watch was pending
+      if (failures > 0) this.o.logger.info(`${name} stream back`, { failedWatches: failures });
+      failures = 0;
       handle(update);
     }
   }
@@ -166,10 +213,7 @@ export class StreamDriver {
         this.events++;
       }
       if (this.engine.orders.length > before) this.decisions.push((performance.now() - received) * 1000);
-    }, () => {
-      this.diff.reset(); // the reconnect brings a new snapshot
-      return Math.min(1000, 20 * 2 ** Math.min(this.reconnects, 6));
-    });
+    }, () => this.diff.reset()); // the reconnect brings a new snapshot
   }
 
   private trades(): Promise<void> {

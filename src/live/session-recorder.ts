@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
@@ -24,8 +24,20 @@ export class SessionRecorder {
   /** Parts written so far, per kind. */
   private readonly parts: Record<TickBatch['kind'], number> = { deltas: 0, trades: 0, quotes: 0 };
   private writing: Promise<unknown> = Promise.resolve();
+  private lastFlush = Date.now();
 
-  constructor(readonly dir: string) {}
+  /** Buffered market events are written at least every `flushMillis` (a crash loses at most that much of the market). */
+  constructor(readonly dir: string, private readonly flushMillis = 2000) {}
+
+  /** Writes the buffered parts when they have waited `flushMillis` (a snapshot group is never split). */
+  private maybeFlush(): void {
+    const now = Date.now();
+    if (now - this.lastFlush < this.flushMillis) return;
+    this.lastFlush = now;
+    if (this.deltas.length === 0 || this.deltas.flags[this.deltas.length - 1] & DeltaFlag.last) this.flushDeltas();
+    this.flushTrades();
+    this.flushQuotes();
+  }
 
   /**
    * Starts the recording: session.json holds the resolved config and the venue's
@@ -34,7 +46,7 @@ export class SessionRecorder {
    */
   async open(facts: { mode: string; strategy: string; config: unknown; instrument: Instrument }): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await writeFile(join(this.dir, 'session.json'), JSON.stringify({ ...facts, started: new Date().toISOString(), pid: process.pid }, null, 2));
+    await writeFile(join(this.dir, 'session.json'), JSON.stringify({ ...facts, started: new Date().toISOString() }, null, 2));
     const { id: _id, settlement: _s, ...spec } = facts.instrument;
     void _id;
     void _s;
@@ -57,6 +69,7 @@ export class SessionRecorder {
     b.flags[i] = (d.isSnapshot ? DeltaFlag.snapshot : 0) | (d.clear ? DeltaFlag.clear : 0) | (d.last ? DeltaFlag.last : 0);
     if (b.length === PART && d.last) this.flushDeltas();
     else if (b.length === PART) this.grow();
+    else if (d.last) this.maybeFlush();
   }
 
   trade(t: TradeView): void {
@@ -64,6 +77,7 @@ export class SessionRecorder {
     const i = b.length++;
     b.ts[i] = t.ts; b.tsLocal[i] = t.tsLocal; b.price[i] = t.price; b.qty[i] = t.qty; b.aggressor[i] = t.aggressor;
     if (b.length === PART) this.flushTrades();
+    else this.maybeFlush();
   }
 
   quote(q: QuoteView): void {
@@ -71,6 +85,7 @@ export class SessionRecorder {
     const i = b.length++;
     b.ts[i] = q.ts; b.tsLocal[i] = q.tsLocal; b.bidPrice[i] = q.bidPrice; b.bidSize[i] = q.bidSize; b.askPrice[i] = q.askPrice; b.askSize[i] = q.askSize;
     if (b.length === PART) this.flushQuotes();
+    else this.maybeFlush();
   }
 
   /** Live bars (kept in memory; written as bars.parquet at the end, for reference). */
@@ -133,7 +148,9 @@ export class SessionRecorder {
   /** Queues a filled buffer as the next `KIND-NNNNN.parquet` part (writes stay in order). */
   private writePart(part: TickBatch): void {
     if (part.batch.length === 0) return;
-    const file = join(this.dir, `${part.kind}-${String(this.parts[part.kind]++).padStart(5, '0')}.parquet`);
-    this.writing = this.writing.then(() => writeTickParquet(file, part));
+    const name = `${part.kind}-${String(this.parts[part.kind]++).padStart(5, '0')}.parquet`;
+    // Written under a hidden name and renamed when complete: a crash never leaves a torn part a replay would read.
+    const tmp = join(this.dir, `.${name}.tmp`);
+    this.writing = this.writing.then(() => writeTickParquet(tmp, part)).then(() => rename(tmp, join(this.dir, name)));
   }
 }

@@ -4,11 +4,21 @@ import { compareSessions, type ParityFill, type ParityOrder, type ParityReport }
 import { ConfigError } from '../core/errors.ts';
 import { readParquetColumns } from '../data/parquet-read.ts';
 import { runBacktest } from './run-backtest.ts';
+import { JOURNAL_FILE, readJournal } from '../live/session-journal.ts';
 import type { SessionConfig, SessionConfigInput } from '../config/session-config.ts';
 import type { Instrument } from '../core/instrument.ts';
 
-/** Reads orders and fills recorded by a session. */
-async function recorded(dir: string): Promise<{ orders: ParityOrder[]; fills: ParityFill[] }> {
+/** Orders and fills of a session: its Parquet files, or — after a crash, when they were never written — its journal. */
+async function recorded(dir: string): Promise<{ orders: ParityOrder[]; fills: ParityFill[]; crashed: boolean }> {
+  if (!existsSync(join(dir, 'orders.parquet'))) {
+    const j = readJournal(dir);
+    if (j === null) throw new ConfigError(`${dir}: no orders.parquet and no journal.jsonl: nothing to compare`);
+    return { orders: j.orders, fills: j.fills, crashed: true };
+  }
+  return { ...(await recordedParquet(dir)), crashed: false };
+}
+
+async function recordedParquet(dir: string): Promise<{ orders: ParityOrder[]; fills: ParityFill[] }> {
   const o = (await readParquetColumns(join(dir, 'orders.parquet'))).columns as Record<string, Float64Array | string[]>;
   const f = (await readParquetColumns(join(dir, 'fills.parquet'))).columns as Record<string, Float64Array | string[]>;
   const ids = (o.id ?? []) as string[];
@@ -64,6 +74,8 @@ export interface SessionParity extends ParityReport {
   session: string;
   mode: string;
   events: number;
+  /** The session did not end cleanly: orders and fills come from its journal, the market up to its last flushed part. */
+  crashed: boolean;
 }
 
 /**
@@ -72,8 +84,8 @@ export interface SessionParity extends ParityReport {
  */
 export async function replaySession(sessionDir: string): Promise<SessionParity> {
   const dir = resolve(sessionDir);
-  if (!existsSync(join(dir, 'session.json')) || !existsSync(join(dir, 'summary.json'))) {
-    throw new ConfigError(`${sessionDir}: not a finished session folder (needs session.json and summary.json), e.g. reports/paper-…`);
+  if (!existsSync(join(dir, 'session.json')) || (!existsSync(join(dir, 'summary.json')) && !existsSync(join(dir, JOURNAL_FILE)))) {
+    throw new ConfigError(`${sessionDir}: not a session folder (needs session.json, and summary.json or journal.jsonl), e.g. reports/paper-…`);
   }
   const session = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as RecordedSession;
   if (!session.config || !session.instrument) throw new ConfigError(`${sessionDir}: session.json has no stored config (recorded by an older Lockstep); it cannot be replayed exactly`);
@@ -86,5 +98,5 @@ export async function replaySession(sessionDir: string): Promise<SessionParity> 
     orders: r.orders.map((o) => ({ id: o.id, side: o.side, type: o.type, price: o.price, qty: o.qty, filledQty: o.filledQty })),
     fills: r.fills.map((f) => ({ orderId: f.orderId, price: f.price, qty: f.qty, fee: f.fee })),
   };
-  return { session: dir, mode: String(session.mode), events: r.events, ...compareSessions(live, replay) };
+  return { session: dir, mode: String(session.mode), events: r.events, crashed: all.crashed, ...compareSessions(live, replay) };
 }

@@ -57,8 +57,9 @@ export async function runLive(input: SessionConfigInput, o: RunLiveOptions = {})
       CcxtExecution: (await import('../live/ccxt-execution.ts')).CcxtExecution,
       reconcile: (await import('../live/ccxt-reconcile.ts')).reconcileFromExchange,
     } : undefined;
+    const { classifyCcxtError } = await import('../live/ccxt-errors.ts');
     const parts = liveParts(cfg, {
-      exchange, instrument, record, ...(routing ? { live: routing } : {}),
+      exchange, instrument, record, isNetworkError: (e) => classifyCcxtError(e) === 'unknown', ...(routing ? { live: routing } : {}),
       ...(o.killSignals ? { killSignals: o.killSignals } : {}), ...(o.execution ? { execution: o.execution } : {}),
     }, log.logger);
     closeExchange = false; // the parts close it

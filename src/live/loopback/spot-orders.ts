@@ -19,6 +19,11 @@ export class BinanceError extends Error {
 export const SPOT_ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT'] as const;
 
 /** One order as the exchange keeps it. */
+/** Balances are kept to 8 decimals, as Binance keeps them (no float drift: 0.1 + 0.03 is 0.13, not 0.12999999999999998). */
+function dec8(x: number): number {
+  return Math.round(x * 1e8) / 1e8;
+}
+
 export interface SpotOrder {
   readonly orderId: number;
   readonly clientOrderId: string;
@@ -229,13 +234,13 @@ export class SpotOrders {
     if (side === Side.buy) {
       const q = this.balance(key, this.o.quote);
       if (!(ref * qty <= q.free)) throw new BinanceError(400, -2010, 'Account has insufficient balance for requested action.');
-      q.free -= ref * qty;
-      q.locked += ref * qty;
+      q.free = dec8(q.free - (ref * qty));
+      q.locked = dec8(q.locked + (ref * qty));
     } else {
       const b = this.balance(key, this.o.base);
       if (!(qty <= b.free)) throw new BinanceError(400, -2010, 'Account has insufficient balance for requested action.');
-      b.free -= qty;
-      b.locked += qty;
+      b.free = dec8(b.free - (qty));
+      b.locked = dec8(b.locked + (qty));
     }
   }
 
@@ -281,12 +286,12 @@ export class SpotOrders {
     const quote = this.balance(r.apiKey, this.o.quote);
     if (r.side === Side.buy) {
       const reserved = r.reservePrice * qty;
-      quote.locked -= reserved;
-      quote.free += reserved - price * qty - fee;
-      base.free += qty;
+      quote.locked = dec8(quote.locked - (reserved));
+      quote.free = dec8(quote.free + (reserved - price * qty - fee));
+      base.free = dec8(base.free + (qty));
     } else {
-      base.locked -= qty;
-      quote.free += price * qty - fee;
+      base.locked = dec8(base.locked - (qty));
+      quote.free = dec8(quote.free + (price * qty - fee));
     }
     r.fills.push({ price: String(price), qty: String(qty), commission: String(fee), commissionAsset: this.o.quote });
     r.status = r.executed >= r.qty - 1e-12 ? 'FILLED' : 'PARTIALLY_FILLED';
@@ -300,8 +305,8 @@ export class SpotOrders {
     if (left > 0) {
       const b = this.balance(r.apiKey, r.side === Side.buy ? this.o.quote : this.o.base);
       const held = r.side === Side.buy ? r.reservePrice * left : left;
-      b.locked -= held;
-      b.free += held;
+      b.locked = dec8(b.locked - (held));
+      b.free = dec8(b.free + (held));
     }
     this.onReport(r, status === 'CANCELED' ? 'CANCELED' : status === 'EXPIRED' ? 'EXPIRED' : 'REJECTED');
   }

@@ -1,0 +1,178 @@
+import http from 'node:http';
+import net from 'node:net';
+
+/** Which requests a fault applies to. */
+export type RequestMatch = (method: string, path: string) => boolean;
+
+/** What the proxy did (the fault counts a scenario reports). */
+export interface FaultStats {
+  requests: number;
+  /** Requests the venue executed whose reply was lost. */
+  droppedReplies: number;
+  /** Requests sent to the venue twice. */
+  duplicated: number;
+  /** Connections reset (HTTP keep-alive and websockets). */
+  resets: number;
+  /** Times the proxy refused connections for a while. */
+  downs: number;
+}
+
+/**
+ * A fault-injecting proxy between a ccxt client and the loopback exchange, on 127.0.0.1:
+ * REST requests are forwarded (with optional loss of the reply after the venue executed,
+ * duplication, delay) and websocket upgrades are piped byte for byte; every connection can
+ * be reset, and the proxy can go down for a while (every connection reset on arrival).
+ */
+export class FaultProxy {
+  readonly stats: FaultStats = { requests: 0, droppedReplies: 0, duplicated: 0, resets: 0, downs: 0 };
+  private readonly server: http.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private drops: Array<{ match: RequestMatch; left: number }> = [];
+  private dups: Array<{ match: RequestMatch; left: number }> = [];
+  private delayMillis = 0;
+  private port = 0;
+  private isDown = false;
+
+  private constructor(private readonly upstream: URL) {
+    this.server = http.createServer((req, res) => void this.forward(req, res));
+    this.server.on('connection', (s) => {
+      if (this.isDown) s.destroy();
+      else this.track(s);
+    });
+    this.server.on('upgrade', (req, socket, head) => this.pipeUpgrade(req, socket as net.Socket, head));
+  }
+
+  /** Starts a proxy in front of `upstream` (the loopback's URL); `url` is what clients use. */
+  static async start(upstream: string): Promise<FaultProxy> {
+    const p = new FaultProxy(new URL(upstream));
+    await p.listen(0);
+    return p;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The next `count` matching requests reach the venue, which executes them; their replies are lost (the connection is reset). */
+  dropReplies(match: RequestMatch, count: number): void {
+    this.drops.push({ match, left: count });
+  }
+
+  /** The next `count` matching requests are sent to the venue twice (the client sees the first answer). */
+  duplicate(match: RequestMatch, count: number): void {
+    this.dups.push({ match, left: count });
+  }
+
+  /** Every request waits this long before it is forwarded (0: none). */
+  delay(ms: number): void {
+    this.delayMillis = ms;
+  }
+
+  /** Resets every open connection (REST keep-alive and websockets). */
+  resetSockets(): void {
+    for (const s of this.sockets) {
+      s.destroy();
+      this.stats.resets++;
+    }
+    this.sockets.clear();
+  }
+
+  /**
+   * The venue unreachable for `ms`: every open connection is reset and every new one reset
+   * as it arrives (the port stays ours, so no other test's server can take it meanwhile).
+   */
+  async down(ms: number): Promise<void> {
+    this.stats.downs++;
+    this.isDown = true;
+    this.resetSockets();
+    await new Promise((r) => setTimeout(r, ms));
+    this.isDown = false;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise((r) => this.server.close(r));
+    this.resetSockets();
+    await closed;
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        this.port = (this.server.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  private track(s: net.Socket): void {
+    this.sockets.add(s);
+    s.on('close', () => this.sockets.delete(s));
+    s.on('error', () => {});
+  }
+
+  private take(list: Array<{ match: RequestMatch; left: number }>, method: string, path: string): boolean {
+    const rule = list.find((r) => r.left > 0 && r.match(method, path));
+    if (rule) rule.left--;
+    return rule !== undefined;
+  }
+
+  private async forward(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.stats.requests++;
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    if (this.delayMillis > 0) await new Promise((r) => setTimeout(r, this.delayMillis));
+    const drop = this.take(this.drops, method, path.split('?')[0]);
+    const dup = this.take(this.dups, method, path.split('?')[0]);
+    try {
+      const answer = await this.send(method, path, req.headers, body);
+      if (dup) {
+        this.stats.duplicated++;
+        await this.send(method, path, req.headers, body).catch(() => undefined);
+      }
+      if (drop) {
+        this.stats.droppedReplies++;
+        req.socket.destroy(); // executed at the venue, the reply lost on the way back
+        return;
+      }
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    } catch {
+      req.socket.destroy();
+    }
+  }
+
+  private send(method: string, path: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const up = http.request({ host: this.upstream.hostname, port: this.upstream.port, method, path, headers: { ...headers, host: this.upstream.host }, agent: false }, (r) => {
+        const out: Buffer[] = [];
+        r.on('data', (c: Buffer) => out.push(c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 502, headers: r.headers, body: Buffer.concat(out) }));
+        r.on('error', reject);
+      });
+      up.on('error', reject);
+      up.end(body);
+    });
+  }
+
+  /** A websocket upgrade: the raw bytes piped both ways, so a reset drops the stream as a network fault would. */
+  private pipeUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    const up = net.connect(Number(this.upstream.port), this.upstream.hostname);
+    this.track(up);
+    up.on('connect', () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      up.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) up.write(head);
+      socket.pipe(up);
+      up.pipe(socket);
+    });
+    const end = () => { socket.destroy(); up.destroy(); };
+    up.on('close', end);
+    socket.on('close', end);
+  }
+}
