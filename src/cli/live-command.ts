@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { toJson } from '../backtest/write-result.ts';
 import { parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../config/session-config.ts';
@@ -9,6 +8,7 @@ import { formatLog, formatSummary } from './format-summary.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
 import { uselessRun } from '../backtest/run-outcome.ts';
 import { StatusLine } from './status-line.ts';
+import { readKeysJson } from './key-files.ts';
 import { UsageError } from './usage-error.ts';
 
 export const LIVE_HELP = `lockstep live --mode paper|live --venue EXCHANGE --symbol SYM --strategy S [options]
@@ -109,13 +109,7 @@ export async function liveConfigFromFlags(v: Flags): Promise<SessionConfig> {
 /** Live-mode credentials from --keys-file or the environment; the file is named on error, its content never. */
 export function liveCredentials(keysFile: string | undefined): Credentials | null {
   if (keysFile) {
-    let k: { apiKey?: unknown; secret?: unknown };
-    try {
-      k = JSON.parse(readFileSync(keysFile, 'utf8')) as typeof k;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`live: cannot read the keys file ${keysFile}: ${code ?? 'not valid JSON'} (expected {"apiKey": "…", "secret": "…"})`);
-    }
+    const k = readKeysJson(keysFile, 'live', '{"apiKey": "…", "secret": "…"}');
     if (typeof k.apiKey !== 'string' || typeof k.secret !== 'string' || !k.apiKey || !k.secret) {
       throw new UsageError(`live: the keys file ${keysFile} needs string fields apiKey and secret`);
     }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { readInstrumentSpec } from '../data/instrument-spec.ts';
 import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
+import { parseKeyPairs, readKeysJson } from './key-files.ts';
 import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -29,13 +29,12 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
   if (!values.data) throw new UsageError('venue serve: --data DIR is required');
   const keys = new Map<string, string>();
   if (values['keys-file']) {
-    const obj = JSON.parse(readFileSync(values['keys-file'], 'utf8')) as Record<string, string>;
-    for (const [k, s] of Object.entries(obj)) keys.set(k, s);
+    for (const [k, secret] of Object.entries(readKeysJson(values['keys-file'], 'venue serve', '{"key": "secret", …}'))) {
+      if (typeof secret !== 'string' || !secret) throw new UsageError(`venue serve: key ${k} in ${values['keys-file']} needs a non-empty string secret`);
+      keys.set(k, secret);
+    }
   }
-  for (const pair of (process.env.LOCKSTEP_LOOPBACK_KEYS ?? '').split(',').filter(Boolean)) {
-    const [k, s] = pair.split(':');
-    if (k && s) keys.set(k, s);
-  }
+  for (const [k, secret] of parseKeyPairs(process.env.LOCKSTEP_LOOPBACK_KEYS ?? '', 'LOCKSTEP_LOOPBACK_KEYS')) keys.set(k, secret);
   const balances = Object.fromEntries(Object.entries(keyValues(values.balance ?? ['USDT=100000', 'BTC=10'], 'balance')).map(([a, v]) => [a, Number(v)]));
   const spec = await readInstrumentSpec(values.data);
   const venue = await startLoopbackVenue({
