@@ -1,6 +1,24 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** Bytes a socket may have queued unsent before the exchange drops it as a slow consumer. */
+export const MAX_WS_BUFFERED = 4 * 1024 * 1024;
+
+/**
+ * Sends `text` unless the socket already holds more than `MAX_WS_BUFFERED` unsent bytes:
+ * then it is terminated, as Binance drops a client that does not keep up (the client
+ * reconnects and resynchronizes). Memory per client is bounded either way.
+ */
+export function sendBounded(ws: WebSocket, text: string): boolean {
+  if (ws.readyState !== ws.OPEN) return false;
+  if (ws.bufferedAmount > MAX_WS_BUFFERED) {
+    ws.terminate();
+    return false;
+  }
+  ws.send(text);
+  return true;
+}
+
 /**
  * Binance's public market streams over websocket for the loopback exchange: clients
  * connect to /ws/… and send {"method":"SUBSCRIBE","params":["btcusdt@depth@100ms", …]}; the
@@ -30,14 +48,22 @@ export class BinanceStreams {
     return false;
   }
 
-  /** Sends an event to every socket subscribed to `stream`. */
+  /** Slow consumers dropped (their unsent data passed `MAX_WS_BUFFERED`). */
+  slowConsumersDropped = 0;
+
+  /** Sends an event to every socket subscribed to `stream`; a socket that does not keep up is dropped. */
   publish(stream: string, event: unknown): void {
     let text: string | null = null;
     for (const [ws, s] of this.subs) {
       if (!s.has(stream) || ws.readyState !== ws.OPEN) continue;
       text ??= JSON.stringify(event);
-      ws.send(text);
+      if (!sendBounded(ws, text)) this.dropSlow(ws);
     }
+  }
+
+  private dropSlow(ws: WebSocket): void {
+    this.subs.delete(ws);
+    this.slowConsumersDropped++;
   }
 
   /** Drops every connection (tests: the client must reconnect and resynchronize). */

@@ -5,9 +5,21 @@ import { defineInstrument, type Instrument } from '../../core/instrument.ts';
 import { Side } from '../../core/order.ts';
 import { checkSignature } from './binance-auth.ts';
 import { BinanceStreams } from './binance-streams.ts';
+import { readBody } from './http-body.ts';
 import { KlineStreams } from './klines.ts';
 import { UserDataStreams } from './user-data-streams.ts';
 import { BinanceError, SPOT_ORDER_TYPES, SpotOrders, type SpotOrder } from './spot-orders.ts';
+
+/** Signed REST routes (the API key header is checked before the body is read). */
+const SIGNED = new Set([
+  'GET /api/v3/account', 'POST /api/v3/order', 'POST /api/v3/order/cancelReplace', 'DELETE /api/v3/order', 'DELETE /api/v3/openOrders',
+  'GET /api/v3/order', 'GET /api/v3/openOrders',
+]);
+/** Every REST route the loopback serves. */
+const ROUTES = new Set([
+  ...SIGNED, 'GET /api/v3/ping', 'GET /api/v3/time', 'GET /api/v3/exchangeInfo', 'GET /api/v3/depth', 'GET /api/v3/klines', 'GET /api/v3/trades',
+  'GET /api/v3/ticker/bookTicker', 'GET /api/v3/ticker/24hr',
+]);
 
 /** Options of the loopback exchange. */
 export interface LoopbackOptions {
@@ -160,26 +172,35 @@ export class LoopbackExchange {
     };
   }
 
+  /**
+   * One REST request. Before a byte of the body is read: the route must exist and a signed
+   * route must carry a known API key (so an unauthenticated upload costs nothing); the body
+   * is then read up to `MAX_BODY_BYTES`. A request refused before its body was read closes
+   * the connection.
+   */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const send = (status: number, body: unknown, close = false) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...(close ? { connection: 'close' } : {}) });
       res.end(JSON.stringify(body));
     };
+    let bodyRead = false;
     try {
       const url = new URL(req.url ?? '/', 'http://x');
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const body = Buffer.concat(chunks).toString();
-      const p = new URLSearchParams([url.search.slice(1), body].filter(Boolean).join('&'));
       const route = `${req.method} ${url.pathname}`;
+      const apiKey = req.headers['x-mbx-apikey'] as string | undefined;
+      if (!ROUTES.has(route)) throw new BinanceError(404, -1000, `unknown endpoint ${route}`);
+      if (SIGNED.has(route) && (!apiKey || !this.o.keys.has(apiKey))) throw new BinanceError(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+      const body = await readBody(req);
+      bodyRead = true;
+      const p = new URLSearchParams([url.search.slice(1), body].filter(Boolean).join('&'));
       const signed = (): string => {
-        const a = checkSignature(this.o.keys, req.headers['x-mbx-apikey'] as string | undefined, url.search.slice(1), body, Date.now());
+        const a = checkSignature(this.o.keys, apiKey, url.search.slice(1), body, Date.now());
         if (!a.ok) throw new BinanceError(a.code === -2015 ? 401 : 400, a.code, a.msg);
         return a.apiKey;
       };
       send(200, this.route(route, p, signed));
     } catch (e) {
-      if (e instanceof BinanceError) send(e.status, { code: e.code, msg: e.message });
+      if (e instanceof BinanceError) send(e.status, { code: e.code, msg: e.message }, !bodyRead);
       else send(500, { code: -1000, msg: (e as Error).message });
     }
   }
@@ -240,7 +261,7 @@ export class LoopbackExchange {
       case 'DELETE /api/v3/openOrders': return this.spot.cancelAll(signed(), p).map((r) => this.view(r));
       case 'GET /api/v3/order': return this.view(this.spot.find(signed(), p));
       case 'GET /api/v3/openOrders': return this.spot.open(signed()).map((r) => this.view(r));
-      default: throw new BinanceError(404, -1000, `unknown endpoint ${route}`);
+      default: throw new BinanceError(404, -1000, `unknown endpoint ${route}`); // ROUTES lists every case above
     }
   }
 

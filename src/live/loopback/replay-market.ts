@@ -6,7 +6,9 @@ import type { LoopbackExchange } from './loopback-exchange.ts';
 /**
  * Replays tick files (deltas and trades) into a loopback exchange at `speed` × real time
  * (by the data's exchange timestamps), merged in time order, until the data ends or
- * `signal` aborts. Returns the events replayed.
+ * `signal` aborts. Returns the events replayed. Behind schedule (a fast `speed`, a dense
+ * second) it still yields to I/O every few milliseconds, so REST requests and socket
+ * writes are served while it catches up.
  */
 export async function replayMarket(ex: LoopbackExchange, files: { deltas: string[]; trades: string[] }, speed: number, signal?: AbortSignal): Promise<number> {
   const dIt = readTickFiles<DeltaBatch>(files.deltas)[Symbol.asyncIterator]();
@@ -18,6 +20,7 @@ export async function replayMarket(ex: LoopbackExchange, files: { deltas: string
   let n = 0;
   let dataStart = Number.NaN;
   const wallStart = Date.now();
+  let lastYield = wallStart;
   const next = async () => {
     if (d === null || di >= d.length) { const r = await dIt.next(); d = r.done ? null : r.value; di = 0; }
     if (t === null || ti >= t.length) { const r = await tIt.next(); t = r.done ? null : r.value; ti = 0; }
@@ -45,7 +48,16 @@ export async function replayMarket(ex: LoopbackExchange, files: { deltas: string
       di++;
     }
     n++;
+    if ((n & 255) === 0 && Date.now() - lastYield >= YIELD_EVERY_MS) lastYield = await yieldToIo();
     await next();
   }
   return n;
+}
+
+/** Longest stretch of replay without letting I/O run (ms). */
+const YIELD_EVERY_MS = 5;
+
+/** Lets pending I/O (requests, socket writes) run; returns the time after. */
+function yieldToIo(): Promise<number> {
+  return new Promise((r) => setImmediate(() => r(Date.now())));
 }

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { sendBounded } from './binance-streams.ts';
 
 /**
  * User-data subscriptions of the WebSocket API, per API key: each signed
@@ -23,7 +24,8 @@ export class UserDataStreams {
     return (this.byKey.get(apiKey)?.length ?? 0) > 0;
   }
 
+  /** Sends to each subscriber of the key; one that does not keep up is dropped (see `sendBounded`). */
   send(apiKey: string, event: unknown): void {
-    for (const s of this.byKey.get(apiKey) ?? []) if (s.ws.readyState === s.ws.OPEN) s.ws.send(JSON.stringify({ subscriptionId: s.id, event }));
+    for (const s of this.byKey.get(apiKey) ?? []) sendBounded(s.ws, JSON.stringify({ subscriptionId: s.id, event }));
   }
 }
