@@ -11,6 +11,8 @@ export interface FaultStats {
   droppedReplies: number;
   /** Requests sent to the venue twice. */
   duplicated: number;
+  /** Websocket messages (venue → client) delivered twice. */
+  duplicatedFrames: number;
   /** Connections reset (HTTP keep-alive and websockets). */
   resets: number;
   /** Times the proxy refused connections for a while. */
@@ -24,11 +26,12 @@ export interface FaultStats {
  * be reset, and the proxy can go down for a while (every connection reset on arrival).
  */
 export class FaultProxy {
-  readonly stats: FaultStats = { requests: 0, droppedReplies: 0, duplicated: 0, resets: 0, downs: 0 };
+  readonly stats: FaultStats = { requests: 0, droppedReplies: 0, duplicated: 0, duplicatedFrames: 0, resets: 0, downs: 0 };
   private readonly server: http.Server;
   private readonly sockets = new Set<net.Socket>();
   private drops: Array<{ match: RequestMatch; left: number }> = [];
   private dups: Array<{ match: RequestMatch; left: number }> = [];
+  private framesToDuplicate = 0;
   private delayMillis = 0;
   private port = 0;
   private isDown = false;
@@ -61,6 +64,11 @@ export class FaultProxy {
   /** The next `count` matching requests are sent to the venue twice (the client sees the first answer). */
   duplicate(match: RequestMatch, count: number): void {
     this.dups.push({ match, left: count });
+  }
+
+  /** The next `count` websocket text messages from the venue (market and user data) reach the client twice. */
+  duplicateFrames(count: number): void {
+    this.framesToDuplicate += count;
   }
 
   /** Every request waits this long before it is forwarded (0: none). */
@@ -162,6 +170,7 @@ export class FaultProxy {
   /** A websocket upgrade: the raw bytes piped both ways, so a reset drops the stream as a network fault would. */
   private pipeUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     const up = net.connect(Number(this.upstream.port), this.upstream.hostname);
+    const upstreamFrames = { buf: Buffer.alloc(0), handshakeDone: false };
     this.track(up);
     up.on('connect', () => {
       const lines = [`${req.method} ${req.url} HTTP/1.1`];
@@ -169,10 +178,46 @@ export class FaultProxy {
       up.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length > 0) up.write(head);
       socket.pipe(up);
-      up.pipe(socket);
+      up.on('data', (c: Buffer) => this.relayFrames(c, socket, upstreamFrames));
     });
     const end = () => { socket.destroy(); up.destroy(); };
     up.on('close', end);
     socket.on('close', end);
   }
+
+  /**
+   * Venue → client bytes: the handshake reply passes through, then whole websocket frames
+   * (server frames are unmasked, and the loopback does not compress), a text frame written
+   * twice while duplicates are asked for.
+   */
+  private relayFrames(chunk: Buffer, socket: net.Socket, st: { buf: Buffer; handshakeDone: boolean }): void {
+    st.buf = st.buf.length === 0 ? chunk : Buffer.concat([st.buf, chunk]);
+    if (!st.handshakeDone) {
+      const end = st.buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.write(st.buf.subarray(0, end + 4));
+      st.buf = st.buf.subarray(end + 4);
+      st.handshakeDone = true;
+    }
+    for (let size = frameSize(st.buf); size > 0 && size <= st.buf.length; size = frameSize(st.buf)) {
+      const frame = st.buf.subarray(0, size);
+      socket.write(frame);
+      if (this.framesToDuplicate > 0 && frame[0] === 0x81) { // FIN + text
+        this.framesToDuplicate--;
+        this.stats.duplicatedFrames++;
+        socket.write(frame);
+      }
+      st.buf = st.buf.subarray(size);
+    }
+  }
+}
+
+/** Length of the websocket frame at the start of `b` (header + payload), or 0 when its header is incomplete. */
+function frameSize(b: Buffer): number {
+  if (b.length < 2) return 0;
+  const len7 = b[1] & 0x7f;
+  const mask = b[1] & 0x80 ? 4 : 0;
+  if (len7 < 126) return 2 + mask + len7;
+  if (len7 === 126) return b.length < 4 ? 0 : 4 + mask + b.readUInt16BE(2);
+  return b.length < 10 ? 0 : 10 + mask + Number(b.readBigUInt64BE(2));
 }

@@ -29,13 +29,18 @@ export function loopbackConfig(base: string, mode: 'paper' | 'live', strategy: s
 /**
  * Runs a session through `runLive` — the path of `lockstep live` — on a ccxt.pro client of
  * the loopback (credentials `key`/`secret` unless given): `paper` fills on the simulated
- * venue against the live book, `live` routes real orders to the exchange. A live session
+ * venue against the live book, `live` routes real orders to the exchange (`onExchange` sees
+ * the ccxt client first, e.g. to watch what is sent). A live session
  * given no folder records into a temporary one, removed afterwards.
  */
-export async function loopbackRun(cfg: SessionConfigInput, def: StrategyDefinition, opts: RunLiveOptions & { creds?: { apiKey: string; secret: string } } = {}): Promise<LiveResult> {
-  const { creds, ...o } = opts;
+export async function loopbackRun(
+  cfg: SessionConfigInput, def: StrategyDefinition,
+  opts: RunLiveOptions & { creds?: { apiKey: string; secret: string }; onExchange?: (ex: ConnectedExchange) => void } = {},
+): Promise<LiveResult> {
+  const { creds, onExchange, ...o } = opts;
   const scratch = cfg.mode === 'live' && !cfg.session?.record ? mkdtempSync(join(tmpdir(), 'lockstep-live-')) : null;
   const exchange = (await loopbackClient(cfg.venue!.url!, creds ?? { apiKey: 'key', secret: 'secret' })) as unknown as ConnectedExchange;
+  onExchange?.(exchange);
   try {
     const run = scratch ? { ...cfg, session: { ...cfg.session, record: join(scratch, 'session') } } : cfg;
     return await runLive(run, { strategy: def, exchange, killSignals: [], execution: { pollMillis: 50 }, ...o });

@@ -19,14 +19,14 @@ import { readJournal } from './session-journal.ts';
  * executed twice (one venue order per client id), the session's position equal to the
  * venue's balance, every venue fill in the session's journal.
  */
-const KEYS = ['drops', 'resets', 'down', 'outage', 'kill', 'ladder', 'crash'] as const;
+const KEYS = ['drops', 'dups', 'resets', 'down', 'outage', 'kill', 'ladder', 'crash'] as const;
 type Key = (typeof KEYS)[number];
 let venue: LoopbackVenue;
 let proxy: FaultProxy;
 const tmp = tempDir();
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Faults injected over the suite (reported by the last test). */
-const injected = { droppedReplies: 0, resets: 0, downs: 0, sessions: 0 };
+const injected = { droppedReplies: 0, duplicated: 0, duplicatedFrames: 0, resets: 0, downs: 0, sessions: 0 };
 
 beforeAll(async () => {
   venue = await startLoopbackVenue({ events: 3_000_000, seed: 29, keys: Object.fromEntries(KEYS.map((k) => [k, `${k}-secret`])), balances: { USDT: 1_000_000, BTC: 0 } });
@@ -35,6 +35,8 @@ beforeAll(async () => {
 afterEach(() => {
   injected.droppedReplies = proxy.stats.droppedReplies;
   injected.resets = proxy.stats.resets;
+  injected.duplicated = proxy.stats.duplicated;
+  injected.duplicatedFrames = proxy.stats.duplicatedFrames;
   injected.downs = proxy.stats.downs;
 });
 afterAll(async () => {
@@ -92,6 +94,18 @@ describe('live mode under faults (fault-injecting proxy between the session and 
     expect(v.venueFills).toBeGreaterThan(5);
   }, 60_000);
 
+  it('duplicated messages: venue events (market and user data) delivered twice, cancels and replaces sent twice; no fill counted twice', async () => {
+    const isCancel = (m: string, p: string) => (m === 'DELETE' && p === '/api/v3/order') || (m === 'POST' && p === '/api/v3/order/cancelReplace');
+    const cfg = config('dups', { session: { maxSeconds: 4 } });
+    const before = { ...proxy.stats };
+    setTimeout(() => { proxy.duplicateFrames(3000); proxy.duplicate(isCancel, 20); }, 300);
+    const r = await loopbackRun(cfg, churn, { creds: creds('dups') });
+    expect(proxy.stats.duplicatedFrames - before.duplicatedFrames).toBeGreaterThan(100);
+    expect(proxy.stats.duplicated - before.duplicated).toBeGreaterThan(0);
+    const v = checkAgainstVenue('dups', r, cfg.session!.record as string);
+    expect(v.venueFills).toBeGreaterThan(5);
+  }, 60_000);
+
   it('socket resets (REST and streams): the session reconnects and carries on; nothing lost or doubled', async () => {
     const cfg = config('resets', { session: { maxSeconds: 4 } });
     const timers = [700, 1500, 2300].map((ms) => setTimeout(() => proxy.resetSockets(), ms));
@@ -124,19 +138,28 @@ describe('live mode under faults (fault-injecting proxy between the session and 
     checkAgainstVenue('outage', r, cfg.session!.record as string);
   }, 60_000);
 
-  it('kill means stop: nothing new reaches the venue after the kill, the session ends within 2 s, nothing rests', async () => {
+  it('kill means stop: nothing new is sent after the kill, the session ends within 2 s, nothing rests', async () => {
     const cfg = config('kill', { onKill: 'flatten', session: { maxSeconds: 20 } });
     let killedAt = 0;
+    const sent: Array<{ at: number; clientOrderId: string }> = []; // every order request as it leaves the session
     const r = await loopbackRun(cfg, churn, {
-      creds: creds('kill'), onStart: (e) => { setTimeout(() => { killedAt = Date.now(); e.kill('test: operator kill'); }, 2000); },
+      creds: creds('kill'),
+      onExchange: (ex) => {
+        const create = ex.createOrder.bind(ex);
+        ex.createOrder = (...a: Parameters<typeof create>) => {
+          sent.push({ at: Date.now(), clientOrderId: String((a[5] as { clientOrderId?: string } | undefined)?.clientOrderId) });
+          return create(...a);
+        };
+      },
+      onStart: (e) => { setTimeout(() => { killedAt = Date.now(); e.kill('test: operator kill'); }, 2000); },
     });
     const ended = Date.now();
     expect(r.killSwitch?.reason).toBe('test: operator kill');
     expect(ended - killedAt).toBeLessThan(2500); // kill → session closed (recording written) on the loopback
-    const mine = venue.exchange.spot.all().filter((o) => o.apiKey === 'kill');
+    expect(sent.filter((s) => s.at < killedAt).length).toBeGreaterThan(5);
     const flatten = new Set(r.orders.filter((o) => o.tag === 'kill-switch:flatten').map((o) => o.id));
-    const late = mine.filter((o) => o.time > killedAt + 5 && !flatten.has(o.clientOrderId.split('.')[0]));
-    expect(late.map((o) => o.clientOrderId)).toEqual([]); // only the flatten order may arrive after the kill
+    const late = sent.filter((s) => s.at >= killedAt && !flatten.has(s.clientOrderId.split('.')[0]));
+    expect(late).toEqual([]); // only the flatten order may be sent after the kill
     const tripped = r.logs.find((l) => l.message.startsWith('kill switch tripped'))!;
     if ((tripped.fields as { openOrders: number }).openOrders > 0) expect(r.logs.some((l) => l.message === 'kill switch: cancel-all sent')).toBe(true);
     expect(r.killSwitch?.openPositions).toEqual({});
@@ -211,7 +234,8 @@ describe('live mode under faults (fault-injecting proxy between the session and 
 
   it('reports the faults injected over the suite', () => {
     // The README quotes these counts; every scenario above asserted 0 lost, 0 doubled, positions equal.
-    console.log(`fault suite: ${injected.droppedReplies} replies dropped, ${injected.resets} connections reset, ${injected.downs} outages, ${injected.sessions} sessions`);
+    console.log(`fault suite: ${injected.droppedReplies} replies dropped, ${injected.duplicated} requests and ${injected.duplicatedFrames} websocket messages duplicated, `
+      + `${injected.resets} connections reset, ${injected.downs} outages, ${injected.sessions} sessions`);
     expect(injected.droppedReplies).toBeGreaterThanOrEqual(5);
     expect(injected.resets).toBeGreaterThan(0);
     expect(injected.downs).toBe(2);
