@@ -194,6 +194,7 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
     },
     summary: (inst) => streams.map((st, i) => ({
       file: st.file, format: st.format, instrumentId: inst[i].id, bars: sources[i].emitted, badRows: st.badRows.report, outsideWindow: st.filtered.count,
+      dataFirst: st.filtered.first, dataLast: st.filtered.last,
     })),
     ...(window.from !== undefined && !o.feeds ? {
       history: async (n: number, inst: readonly Instrument[]) => Promise.all(histories.map(async (h, i) => {
@@ -220,7 +221,7 @@ async function tickFeed(cfg: BacktestConfig, instruments: readonly Instrument[],
     },
     summary: (inst) => cfg.data.map((f, i) => ({
       file: f.file, format: 'ticks', instrumentId: inst[i].id, bars: s.perFeed[i].reduce((n, src) => n + (src as unknown as { emitted: number }).emitted, 0),
-      badRows: { skipped: 0, examples: [] }, outsideWindow: 0,
+      badRows: s.badRows[i].report, outsideWindow: 0,
     })),
   };
 }
@@ -245,5 +246,5 @@ function memoryStream(file: string, batches: readonly BarBatch[]): BarStream {
   async function* gen(): AsyncGenerator<BarBatch> {
     for (const b of batches) yield b;
   }
-  return { file, format: 'memory', batches: gen(), badRows: new BadRowHandler('error'), filtered: { count: 0 } };
+  return { file, format: 'memory', batches: gen(), badRows: new BadRowHandler('error'), filtered: { count: 0, first: Number.NaN, last: Number.NaN } };
 }

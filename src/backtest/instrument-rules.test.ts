@@ -56,10 +56,11 @@ describe('instrument rules from the data', () => {
     expect(r.out).toMatch(/orders refused/);
   });
 
-  it('a run that replays no events exits 1', async () => {
+  it('a run that replays no events exits 1, naming the range the data does cover', async () => {
     const r = await cli('backtest', '--strategy', 'sma-cross', '--data', join(ROOT, 'data/sample/2006-day-001.csv'), '--from', '2030-01-01', '--no-save');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/no market events were replayed/);
+    // the file's first and last rows, read off the CSV: 2006-01-02 and 2006-12-29
+    expect(r.err).toMatch(/no market events to replay — .*2006-day-001\.csv: its data \(2006-01-02T00:00:00\.000Z to 2006-12-29T00:00:00\.000Z\) lies outside the window 2030-01-01/);
   });
 
   it('data synth stores its instrument spec: grid-mm runs on it without flags', async () => {

@@ -1,3 +1,4 @@
+import { isoFromMicros } from '../core/time.ts';
 import type { RunResult } from './run-result.ts';
 
 /**
@@ -15,6 +16,23 @@ export function uselessRun(r: RunResult): string | null {
     return `every order was refused (${reasons}); the first: ${rej.first[0]?.message ?? ''}`;
   }
   return null;
+}
+
+/**
+ * Why a backtest replayed nothing, per feed, with what the data does hold — or null when
+ * it replayed events. An empty selection is a user error, not a result.
+ */
+export function emptySelection(r: Pick<RunResult, 'events' | 'feeds' | 'config'>): string | null {
+  if (r.events > 0) return null;
+  const window = r.config.from !== undefined || r.config.to !== undefined ? `the window ${r.config.from ?? '…'} to ${r.config.to ?? '…'}` : null;
+  const why = r.feeds.map((f) => {
+    const range = f.dataFirst !== undefined && Number.isFinite(f.dataFirst) ? `${isoFromMicros(f.dataFirst)} to ${isoFromMicros(f.dataLast!)}` : null;
+    if (f.badRows.skipped > 0 && range === null) return `${f.file}: every row was skipped as bad (${f.badRows.skipped}; first: ${f.badRows.examples[0] ?? ''})`;
+    if (range !== null && window !== null) return `${f.file}: its data (${range}) lies outside ${window}`;
+    if (range === null) return `${f.file}: no data rows${window !== null ? ` in ${window}` : ''}`;
+    return `${f.file}: nothing replayed`;
+  });
+  return `no market events to replay — ${why.join('; ')}. Pass data with rows, or a --from/--to window inside the data`;
 }
 
 /** The rejection, kill-switch and off-grid lines of a run's summary (empty when there is nothing to say). */

@@ -8,6 +8,7 @@ import { tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
 import { readTickFilesAuto, type TickReaderThread } from '../data/tick-files-threaded.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { ConfigError } from '../core/errors.ts';
+import { BadRowHandler } from '../data/bad-rows.ts';
 import { parseDateTime } from '../core/time.ts';
 import { DeltaSource, QuoteSource, TradeSource } from '../data/tick-sources.ts';
 
@@ -25,6 +26,8 @@ export interface TickSources {
   sources: EventSource[];
   /** Sources per feed (for the run's feed summary). */
   perFeed: EventSource[][];
+  /** Bad rows per feed (all its kinds), under the run's `onBadRow` policy. */
+  badRows: BadRowHandler[];
 }
 
 /** Wraps each batch stream (timing, checkpoints, reading ahead) before it becomes a source. */
@@ -36,6 +39,7 @@ export type ReaderThreads = { thread?: TickReaderThread; setup?: Promise<unknown
 /** The tick sources of a backtest (one reader thread serves them all when the files are big enough). */
 export async function tickSources(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: TickWrap, reader: ReaderThreads = {}): Promise<TickSources> {
   const perFeed: EventSource[][] = [];
+  const badRows: BadRowHandler[] = [];
   const from = cfg.from !== undefined ? parseDateTime(cfg.from) : -Infinity;
   const to = cfg.to !== undefined ? parseDateTime(cfg.to) : Infinity;
   const windowed = <B extends { length: number; tsLocal: Float64Array }>(src: AsyncIterable<B>): AsyncIterable<B> =>
@@ -44,13 +48,16 @@ export async function tickSources(cfg: BacktestConfig, instruments: readonly Ins
   for (const [i, feed] of cfg.data.entries()) {
     const files = await feedFiles(feed.file, from, to);
     const list: EventSource[] = [];
+    const bad = new BadRowHandler(cfg.onBadRow);
+    const read = <B extends { length: number; tsLocal: Float64Array }>(kind: TickKind) => wrap(windowed(readTickFilesAuto<B>(files[kind], reader, bad)), i, kind);
     // Deltas first: at equal local times the book updates before trades and quotes are seen.
-    if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], wrap(windowed(readTickFilesAuto<DeltaBatch>(files.deltas, reader)), i, 'deltas'), instruments[i], i));
-    if (files.trades.length) list.push(new TradeSource(files.trades[0], wrap(windowed(readTickFilesAuto<TradeBatch>(files.trades, reader)), i, 'trades'), instruments[i], i));
-    if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], wrap(windowed(readTickFilesAuto<QuoteBatch>(files.quotes, reader)), i, 'quotes'), instruments[i], i));
+    if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], read<DeltaBatch>('deltas'), instruments[i], i));
+    if (files.trades.length) list.push(new TradeSource(files.trades[0], read<TradeBatch>('trades'), instruments[i], i));
+    if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], read<QuoteBatch>('quotes'), instruments[i], i));
     perFeed.push(list);
+    badRows.push(bad);
   }
-  return { sources: perFeed.flat(), perFeed };
+  return { sources: perFeed.flat(), perFeed, badRows };
 }
 
 /** Tick files of a feed: `catalog://VENUE/SYMBOL[?root=DIR]` selects from the catalog; anything else is a folder or file. */

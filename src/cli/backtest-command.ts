@@ -8,7 +8,7 @@ import { toJson, writeRunResult } from '../backtest/write-result.ts';
 import { writeTearsheet } from '../backtest/write-report.ts';
 import { ConfigError } from '../core/errors.ts';
 import { formatLog, formatSummary } from './format-summary.ts';
-import { uselessRun } from '../backtest/run-outcome.ts';
+import { emptySelection, uselessRun } from '../backtest/run-outcome.ts';
 import { showConfig } from './config-command.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
@@ -181,6 +181,8 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
   }
   const id = newRunId(parsed.config.strategy);
   const result = await runBacktest(parsed.config, { id, onLog: (r) => err(formatLog(r)) });
+  const empty = emptySelection(result);
+  if (empty !== null) throw new ConfigError(empty); // nothing saved: an empty run is not a result
   const runDir = parsed.save ? await writeRunResult(result, resolve(parsed.out)) : null;
   const report = runDir !== null && parsed.report ? await writeTearsheet(runDir) : null;
   if (parsed.json) {

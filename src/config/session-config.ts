@@ -195,6 +195,9 @@ export const SessionConfigSchema = z.strictObject({
   // One file may hold both a backtest's data and a session's venue: the mode picks which is used.
   if (c.mode === 'backtest' && !c.data) ctx.addIssue({ code: 'custom', path: ['data'], message: 'a backtest needs data: one feed per instrument' });
   if (c.mode !== 'backtest' && !c.venue) ctx.addIssue({ code: 'custom', path: ['venue'], message: `a ${c.mode} session needs venue: { exchange, symbol }` });
+  if (c.from !== undefined && c.to !== undefined && parseDateTime(c.from) > parseDateTime(c.to)) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: `from ${c.from} is after to ${c.to}: the window is empty (swap them?)` });
+  }
   if (c.mode === 'live' && c.session.record === false) ctx.addIssue({ code: 'custom', path: ['session', 'record'], message: 'a live session is always recorded (its orders and fills are the audit trail): give a folder or leave it out' });
 });
 

@@ -11,6 +11,12 @@ export const MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND;
 /** A Julian year (365.25 days), used to turn spans into years. */
 export const MICROS_PER_YEAR = 365.25 * MICROS_PER_DAY;
 
+/**
+ * Latest time data may carry: 2200-01-01 (earliest: the epoch, 1970-01-01). Times are µs in
+ * doubles and int64 columns; this keeps them exact integers (below 2^53 µs, year 2255).
+ */
+export const MAX_TIME_MICROS = Date.UTC(2200, 0, 1) * 1000;
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
 import { DataError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
@@ -42,13 +43,27 @@ export function barBatchFromArrow(rb: RecordBatch, file: string, firstRow: numbe
 
 /** Streams an Arrow IPC file or stream (`.arrow`, `.feather`, `.ipc`) as bar batches. */
 export async function* readArrowBars(file: string): AsyncGenerator<BarBatch> {
-  const reader = await RecordBatchReader.from(createReadStream(file));
+  if ((await stat(file)).size === 0) throw notArrow(file, 0, 'the file is empty');
   let row = 1;
-  for await (const rb of reader) {
+  const batches = async function* () {
+    try {
+      const reader = await RecordBatchReader.from(createReadStream(file));
+      if (reader.isFile() === false && reader.isStream() === false) throw new Error('no Arrow schema');
+      for await (const rb of reader) yield rb;
+    } catch (e) {
+      throw e instanceof DataError ? e : notArrow(file, row, (e as Error).message);
+    }
+  };
+  for await (const rb of batches()) {
     if (rb.numRows === 0) continue;
     yield barBatchFromArrow(rb, file, row);
     row += rb.numRows;
   }
+}
+
+/** A file the Arrow reader cannot read (truncated, corrupt, or not Arrow at all). */
+function notArrow(file: string, row: number, why: string): DataError {
+  return new DataError({ file, row }, `not a readable Arrow IPC file (${why.slice(0, 200)})`, 'Check the file is a complete Arrow IPC file or stream (or use CSV or Parquet)');
 }
 
 /**

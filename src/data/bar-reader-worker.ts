@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { creditGate, toWire, transferables, type WireError } from './reader-thread.ts';
 import type { BarBatch } from './bar-batch.ts';
-import { openBars, type ReadBarsOptions } from './read-bars.ts';
+import { openBars, type ReadBarsOptions, type RowsSeen } from './read-bars.ts';
 
 /** Batches the worker may have in flight before the reader thread waits for the consumer. */
 export const MAX_IN_FLIGHT = 3;
@@ -9,7 +9,7 @@ export const MAX_IN_FLIGHT = 3;
 /** Messages from the reader thread. */
 export type ReaderMessage =
   | { type: 'batch'; batch: BarBatch }
-  | { type: 'end'; format: string; badRows: { skipped: number; examples: string[] }; filtered: number }
+  | { type: 'end'; format: string; badRows: { skipped: number; examples: string[] }; filtered: RowsSeen }
   | WireError;
 
 /**
@@ -32,7 +32,7 @@ async function serve(file: string, opts: ReadBarsOptions): Promise<void> {
       const transfer = transferables(batch as unknown as Record<string, unknown>);
       port.postMessage({ type: 'batch', batch } satisfies ReaderMessage, transfer);
     }
-    port.postMessage({ type: 'end', format: s.format, badRows: s.badRows.report, filtered: s.filtered.count } satisfies ReaderMessage);
+    port.postMessage({ type: 'end', format: s.format, badRows: s.badRows.report, filtered: s.filtered } satisfies ReaderMessage);
   } catch (e) {
     port.postMessage(toWire(e) satisfies ReaderMessage);
   } finally {

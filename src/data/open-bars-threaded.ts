@@ -4,7 +4,7 @@ import { fromWire } from './reader-thread.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { BadRowHandler } from './bad-rows.ts';
 import type { ReaderMessage } from './bar-reader-worker.ts';
-import { barFormatOf, openBars, type BarStream, type ReadBarsOptions } from './read-bars.ts';
+import { barFormatOf, openBars, type BarStream, type ReadBarsOptions, type RowsSeen } from './read-bars.ts';
 
 /**
  * Files at least this large are read on a worker thread. A reader thread costs ~150 ms
@@ -23,7 +23,7 @@ const ENTRY = new URL('./bar-reader-worker.ts', import.meta.url).href;
  */
 export async function openBarsThreaded(file: string, opts: ReadBarsOptions = {}): Promise<BarStream> {
   const handler = new BadRowHandler(opts.onBadRow ?? 'error');
-  const filtered = { count: 0 };
+  const filtered: RowsSeen = { count: 0, first: Number.NaN, last: Number.NaN };
   const worker = new Worker(BOOTSTRAP, { workerData: { kind: 'lockstep-bar-reader', entry: ENTRY, file, opts } });
   const queue: ReaderMessage[] = [];
   let waiting: ((m: ReaderMessage) => void) | null = null;
@@ -60,7 +60,7 @@ export async function openBarsThreaded(file: string, opts: ReadBarsOptions = {})
         } else if (m.type === 'end') {
           handler.report.skipped = m.badRows.skipped;
           handler.report.examples.push(...m.badRows.examples);
-          filtered.count = m.filtered;
+          Object.assign(filtered, m.filtered);
           return;
         } else {
           throw fromWire(m, 'bar reader');

@@ -10,6 +10,13 @@ import { readCsvBars } from './csv-bars.ts';
 export const BarFormat = { csv: 'csv', parquet: 'parquet', arrow: 'arrow' } as const;
 export type BarFormat = (typeof BarFormat)[keyof typeof BarFormat];
 
+/** Valid rows outside the from/to window (`count`), and the time of the first and last valid row (µs; NaN when none). */
+export interface RowsSeen {
+  count: number;
+  first: number;
+  last: number;
+}
+
 export interface ReadBarsOptions {
   /** Bad-row policy; default error. */
   onBadRow?: BadRowPolicy;
@@ -30,7 +37,7 @@ export interface BarStream {
   /** Filled as the stream is consumed. */
   readonly badRows: BadRowHandler;
   /** Rows outside the from/to window (not errors). */
-  readonly filtered: { count: number };
+  readonly filtered: RowsSeen;
 }
 
 /** Picks the reader from the file extension. */
@@ -59,10 +66,14 @@ export async function openBars(file: string, opts: ReadBarsOptions = {}): Promis
   const state: BarValidationState = { file, prevTs: -Infinity };
   const from = opts.from ?? -Infinity;
   const to = opts.to ?? Infinity;
-  const filtered = { count: 0 };
+  const filtered: RowsSeen = { count: 0, first: Number.NaN, last: Number.NaN };
   async function* batches(): AsyncGenerator<BarBatch> {
     for await (const b of raw) {
       validateBars(b, state, handler);
+      if (b.length > 0) {
+        if (Number.isNaN(filtered.first)) filtered.first = b.ts[0];
+        filtered.last = b.ts[b.length - 1];
+      }
       if (from !== -Infinity || to !== Infinity) window(b, from, to, filtered, opts.history);
       if (b.length > 0) yield b;
     }
@@ -70,7 +81,7 @@ export async function openBars(file: string, opts: ReadBarsOptions = {}): Promis
   return { file, format, batches: batches(), badRows: handler, filtered };
 }
 
-function window(b: BarBatch, from: number, to: number, filtered: { count: number }, history: BarHistory | undefined): void {
+function window(b: BarBatch, from: number, to: number, filtered: RowsSeen, history: BarHistory | undefined): void {
   if (b.row === null) b.row = Float64Array.from({ length: b.length }, (_, i) => b.firstRow + i);
   let w = 0;
   for (let r = 0; r < b.length; r++) {

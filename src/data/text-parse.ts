@@ -7,7 +7,8 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 /**
  * Parses a decimal number in `buf[s, e)`. Plain decimals with at most 15 significant
  * digits are computed as integer / 10^k, which is exactly the correctly rounded double
- * (both operands are exact); anything else falls back to `Number()`. NaN when invalid.
+ * (both operands are exact); other decimals (exponents, more digits) go through
+ * `Number()`. NaN when the text is not a decimal number (hex, `Infinity`, words).
  */
 export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   while (s < e && buf[s] === 32) s++;
@@ -43,9 +44,11 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
     return neg ? -v : v;
   }
   const text = latin1(buf, s, e);
-  const v = Number(text);
-  return text.trim() === '' ? Number.NaN : v;
+  return DECIMAL.test(text) ? Number(text) : Number.NaN;
 }
+
+/** The number grammar of data files: decimal, optional sign, fraction and exponent — no hex, binary, `Infinity` or `NaN` words. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** End of the field parsed by the last `parseNumberField` call (index of its delimiter). */
 export let fieldEnd = 0;

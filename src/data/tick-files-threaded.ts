@@ -2,6 +2,8 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fromWire, type WireError } from './reader-thread.ts';
 import { readTickFiles } from './tick-parquet.ts';
+import { tickValidation } from './tick-validation.ts';
+import { BadRowHandler, type BadRowPolicy, type BadRowReport } from './bad-rows.ts';
 
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./tick-reader-worker.ts', import.meta.url).href;
@@ -14,9 +16,9 @@ const ENTRY = new URL('./tick-reader-worker.ts', import.meta.url).href;
 export const THREADED_TICK_BYTES = 8 << 20;
 
 /** Messages from the reader thread, per stream. */
-export type TickReaderMsg = { id: number; type: 'batch'; batch: unknown } | { id: number; type: 'end' } | (WireError & { id: number });
+export type TickReaderMsg = { id: number; type: 'batch'; batch: unknown } | { id: number; type: 'end'; badRows: BadRowReport } | (WireError & { id: number });
 /** Messages to it. */
-export type TickReaderCmd = { type: 'open'; id: number; files: string[] } | { type: 'pull'; id: number } | { type: 'close'; id: number };
+export type TickReaderCmd = { type: 'open'; id: number; files: string[]; policy: BadRowPolicy } | { type: 'pull'; id: number } | { type: 'close'; id: number };
 
 interface Stream {
   queue: TickReaderMsg[];
@@ -60,19 +62,23 @@ export class TickReaderThread {
     for (const [id, s] of this.streams) this.push(s, { id, type: 'error', name: 'Error', message });
   }
 
-  /** Batches of `files` (one kind), in file order, decoded on the shared thread. */
-  stream<B>(files: readonly string[]): AsyncIterable<B> {
+  /** Batches of `files` (one kind), in file order, decoded and validated on the shared thread; skipped rows are counted into `handler` at the end. */
+  stream<B>(files: readonly string[], handler = new BadRowHandler('error')): AsyncIterable<B> {
     const id = this.nextId++;
     const s: Stream = { queue: [], waiting: null };
     this.streams.set(id, s);
-    this.post({ type: 'open', id, files: [...files] });
+    this.post({ type: 'open', id, files: [...files], policy: handler.policy });
     const self = this;
     async function* batches(): AsyncGenerator<B> {
       try {
         for (;;) {
           const failed = self.failure !== null && s.queue.length === 0 ? { id, type: 'error', name: 'Error', message: self.failure } as TickReaderMsg : undefined;
           const m = s.queue.shift() ?? failed ?? (await new Promise<TickReaderMsg>((r) => { s.waiting = r; }));
-          if (m.type === 'end') return;
+          if (m.type === 'end') {
+            handler.report.skipped += m.badRows.skipped;
+            handler.report.examples.push(...m.badRows.examples);
+            return;
+          }
           if (m.type === 'error') throw fromWire(m, 'tick reader');
           self.post({ type: 'pull', id });
           yield m.batch as B;
@@ -107,17 +113,17 @@ export class TickReaderThread {
 }
 
 /** Batches of tick files decoded on a reader thread of their own. */
-export function readTickFilesThreaded<B>(files: readonly string[]): AsyncIterable<B> {
-  return new TickReaderThread().stream<B>(files);
+export function readTickFilesThreaded<B>(files: readonly string[], handler?: BadRowHandler): AsyncIterable<B> {
+  return new TickReaderThread().stream<B>(files, handler);
 }
 
 /**
  * Reads tick files on `thread` when they are big enough to gain from it, else inline.
  * `thread` is made on first need (pass a holder shared by the run's streams).
  */
-export function readTickFilesAuto<B>(files: readonly string[], shared: { thread?: TickReaderThread } = {}): AsyncIterable<B> {
+export function readTickFilesAuto<B>(files: readonly string[], shared: { thread?: TickReaderThread } = {}, handler = new BadRowHandler('error')): AsyncIterable<B> {
   const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
-  if (bytes < THREADED_TICK_BYTES) return readTickFiles<B>(files);
+  if (bytes < THREADED_TICK_BYTES) return readTickFiles<B>(files, tickValidation(handler));
   if (!shared.thread?.running) shared.thread = new TickReaderThread();
-  return shared.thread.stream<B>(files);
+  return shared.thread.stream<B>(files, handler);
 }

@@ -1,6 +1,7 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ConfigError, DataError } from '../core/errors.ts';
+import { BAD_CODE, tickValidation, toCodes, validateTicks, type TickValidation } from './tick-validation.ts';
 import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
@@ -46,35 +47,32 @@ export async function writeTickParquet(file: string, b: TickBatch): Promise<void
 /** Reads one column of a batch as doubles (µs for time columns); undefined when missing. */
 type ColumnOf = (name: string, asTime: boolean) => Float64Array | undefined;
 
-function batchOf(kind: TickKind, get: ColumnOf, n: number, file: string, firstRow: number): TickBatch {
+const isAggressor = (x: number) => x === 1 || x === -1 || x === 0;
+const isSide = (x: number) => x === 1 || x === -1;
+const isFlags = (x: number) => Number.isInteger(x) && x >= 0 && x <= 7;
+
+/** Builds a batch from a row group's columns and validates it (`v`: the stream's state and bad-row policy). */
+function batchOf(kind: TickKind, get: ColumnOf, n: number, v: TickValidation, firstRow: number): TickBatch {
   const col = (name: string, asTime = false): Float64Array => {
-    const v = get(name, asTime);
-    if (!v) throw new DataError({ file, row: firstRow, field: name }, `missing column ${name}`, 'Use the normalized tick schema (see the README)');
-    return v;
+    const c = get(name, asTime);
+    if (!c) throw new DataError({ file: v.file, row: firstRow, field: name }, `missing column ${name}`, 'Use the normalized tick schema (see the README)');
+    return c;
   };
   const ts = col('ts_event', true);
   const tsLocal = col('ts_local', true);
-  for (let i = 0; i < n; i++) {
-    if (!(tsLocal[i] >= (i > 0 ? tsLocal[i - 1] : -Infinity))) {
-      throw new DataError({ file, row: firstRow + i, field: 'ts_local' }, Number.isNaN(tsLocal[i]) ? 'timestamp is missing' : 'local timestamps go backwards', 'Sort the file by ts_local');
-    }
-  }
+  const raw = new Map<number, number>();
+  let tb: TickBatch;
   if (kind === 'trades') {
-    const batch: TradeBatch = { length: n, ts, tsLocal, price: col('price'), qty: col('size'), aggressor: Int8Array.from(col('aggressor')), firstRow };
-    return { kind, batch };
+    const aggressor = toCodes(new Int8Array(n), col('aggressor'), isAggressor, BAD_CODE.int8, raw);
+    tb = { kind, batch: { length: n, ts, tsLocal, price: col('price'), qty: col('size'), aggressor, firstRow } };
+  } else if (kind === 'quotes') {
+    tb = { kind, batch: { length: n, ts, tsLocal, bidPrice: col('bid_price'), bidSize: col('bid_size'), askPrice: col('ask_price'), askSize: col('ask_size'), firstRow } };
+  } else {
+    const side = toCodes(new Int8Array(n), col('side'), isSide, BAD_CODE.int8, raw);
+    const flags = toCodes(new Uint8Array(n), col('flags'), isFlags, BAD_CODE.uint8, raw);
+    tb = { kind, batch: { length: n, ts, tsLocal, side, price: col('price'), qty: col('size'), flags, firstRow } };
   }
-  if (kind === 'quotes') {
-    const batch: QuoteBatch = {
-      length: n, ts, tsLocal, bidPrice: col('bid_price'), bidSize: col('bid_size'), askPrice: col('ask_price'), askSize: col('ask_size'), firstRow,
-    };
-    return { kind, batch };
-  }
-  const side = col('side');
-  for (let i = 0; i < n; i++) {
-    if (side[i] !== 1 && side[i] !== -1) throw new DataError({ file, row: firstRow + i, field: 'side' }, `side ${side[i]} is not 1 (bid) or -1 (ask)`, 'Fix the row');
-  }
-  const batch: DeltaBatch = { length: n, ts, tsLocal, side: Int8Array.from(side), price: col('price'), qty: col('size'), flags: Uint8Array.from(col('flags')), firstRow };
-  return { kind, batch };
+  return validateTicks(tb, v, raw);
 }
 
 /**
@@ -82,11 +80,12 @@ function batchOf(kind: TickKind, get: ColumnOf, n: number, file: string, firstRo
  * parquet-fast.ts handles (what we write) decode directly; others (zstd, say) go through
  * parquet-wasm and Arrow, decoded whole.
  */
-export async function* readTickParquet(file: string): AsyncGenerator<TickBatch> {
+export async function* readTickParquet(file: string, v: TickValidation = tickValidation()): AsyncGenerator<TickBatch> {
+  v.file = file;
   const bytes = await readParquetBytes(file);
   const fast = FastParquet.open(bytes, file);
   if (fast === null) {
-    yield* readTickParquetArrow(file, bytes);
+    yield* readTickParquetArrow(file, bytes, v);
     return;
   }
   const kind = tickKindOf(fast.columns.map((c) => c.name), file);
@@ -96,16 +95,17 @@ export async function* readTickParquet(file: string): AsyncGenerator<TickBatch> 
     const n = fast.rowGroups[g].numRows;
     if (n === 0) continue;
     const cols = fast.readRowGroup(g);
-    yield batchOf(kind, (name, asTime) => {
+    const tb = batchOf(kind, (name, asTime) => {
       const raw = cols.get(name);
       return raw && rawToFloat64(byName.get(name)!, raw, asTime);
-    }, n, file, row);
+    }, n, v, row);
+    if (tb.batch.length > 0) yield tb;
     row += n;
   }
 }
 
 /** The general path: parquet-wasm decodes the file whole into Arrow batches (loaded only when needed). */
-async function* readTickParquetArrow(file: string, bytes: Uint8Array): AsyncGenerator<TickBatch> {
+async function* readTickParquetArrow(file: string, bytes: Uint8Array, v: TickValidation): AsyncGenerator<TickBatch> {
   const [{ Table: ArrowTable }, { arrowColumnToFloat64 }, { readParquetTable }] = await Promise.all([
     import('apache-arrow'), import('./arrow-columns.ts'), import('./parquet-batches.ts'),
   ]);
@@ -116,10 +116,11 @@ async function* readTickParquetArrow(file: string, bytes: Uint8Array): AsyncGene
     const t = new ArrowTable(rb);
     kind ??= tickKindOf(t.schema.fields.map((f) => f.name), file);
     if (t.numRows > 0) {
-      yield batchOf(kind, (name, asTime) => {
-        const v = t.getChild(name);
-        return v ? arrowColumnToFloat64(v, asTime) : undefined;
-      }, t.numRows, file, row);
+      const tb = batchOf(kind, (name, asTime) => {
+        const c = t.getChild(name);
+        return c ? arrowColumnToFloat64(c, asTime) : undefined;
+      }, t.numRows, v, row);
+      if (tb.batch.length > 0) yield tb;
     }
     row += t.numRows;
   }
@@ -143,8 +144,9 @@ export async function tickFilesOf(path: string): Promise<Record<TickKind, string
 }
 
 /** Batches of one kind from several files, in file order. */
-export async function* readTickFiles<B>(files: readonly string[]): AsyncGenerator<B> {
-  for (const f of files) for await (const b of readTickParquet(f)) yield b.batch as B;
+/** The batches of one stream's files in order, validated as one sequence (time order holds across files). */
+export async function* readTickFiles<B>(files: readonly string[], v: TickValidation = tickValidation()): AsyncGenerator<B> {
+  for (const f of files) for await (const b of readTickParquet(f, v)) yield b.batch as B;
 }
 
 /** Writes a synthetic or imported stream as `<dir>/<kind>-NNNNN.parquet` parts. */

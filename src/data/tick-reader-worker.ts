@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWire, transferables } from './reader-thread.ts';
+import { BadRowHandler, type BadRowPolicy } from './bad-rows.ts';
 import { readTickParquet } from './tick-parquet.ts';
+import { tickValidation } from './tick-validation.ts';
 import type { TickReaderCmd } from './tick-files-threaded.ts';
 
 /** Batches in flight per stream before the reader thread waits for the consumer. */
@@ -20,7 +22,7 @@ function serveAll(): void {
     if (cmd.type === 'open') {
       const s: Served = { credits: MAX_IN_FLIGHT, wake: null, closed: false };
       served.set(cmd.id, s);
-      void serve(cmd.id, cmd.files, s);
+      void serve(cmd.id, cmd.files, cmd.policy, s);
       return;
     }
     const s = served.get(cmd.id);
@@ -35,10 +37,11 @@ function serveAll(): void {
     w?.();
   });
 
-  async function serve(id: number, files: string[], s: Served): Promise<void> {
+  async function serve(id: number, files: string[], policy: BadRowPolicy, s: Served): Promise<void> {
+    const v = tickValidation(new BadRowHandler(policy));
     try {
       for (const f of files) {
-        for await (const b of readTickParquet(f)) {
+        for await (const b of readTickParquet(f, v)) {
           while (s.credits === 0 && !s.closed) await new Promise<void>((r) => { s.wake = r; });
           if (s.closed) return;
           s.credits--;
@@ -48,7 +51,7 @@ function serveAll(): void {
           await new Promise<void>((r) => setImmediate(r));
         }
       }
-      port.postMessage({ id, type: 'end' });
+      port.postMessage({ id, type: 'end', badRows: v.handler.report });
     } catch (e) {
       port.postMessage({ ...toWire(e), id });
     }

@@ -14,6 +14,9 @@ export interface FeedSummary {
   readonly badRows: { readonly skipped: number; readonly examples: readonly string[] };
   /** Rows outside the from/to window. */
   readonly outsideWindow: number;
+  /** Time of the first and last valid row read (µs; NaN when none or not known): what an empty window is told. */
+  readonly dataFirst?: number;
+  readonly dataLast?: number;
 }
 
 /** A running paper/live session's feed figures (the status line). */
