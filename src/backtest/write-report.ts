@@ -1,14 +1,22 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { asFileError, removeStaleTemps, tempSuffix } from '../core/files.ts';
 import { compareHtml } from '../analytics/report/compare.ts';
 import { tearsheetHtml } from '../analytics/report/tearsheet.ts';
 import { readRun } from './read-run.ts';
 import { reportRunOf } from './report-of-run.ts';
 
+/** Writes `file` whole or not at all: a temporary sibling renamed into place, removed on failure. */
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  const tmp = `${file}${tempSuffix()}`;
+  removeStaleTemps(dirname(file));
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw asFileError(e, file, 'write');
+  }
 }
 
 /** Writes `<runDir>/report.html` (a self-contained tearsheet) and returns its path. */

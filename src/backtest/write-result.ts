@@ -1,4 +1,5 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { asFileError, makeDir, removeStaleTemps, tempSuffix } from '../core/files.ts';
 import { join } from 'node:path';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import type { RunResult } from './run-result.ts';
@@ -25,9 +26,23 @@ export function resultSummary(r: RunResult): Record<string, unknown> {
  */
 export async function writeRunResult(r: RunResult, reportsDir: string): Promise<string> {
   const final = join(reportsDir, r.id);
-  const tmp = `${final}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
+  const tmp = `${final}${tempSuffix()}`;
+  await makeDir(reportsDir);
+  removeStaleTemps(reportsDir); // left by runs that crashed or were killed mid-write
+  try {
+    await mkdir(tmp);
+    await writeRunFiles(r, tmp);
+    await rm(final, { recursive: true, force: true });
+    await rename(tmp, final);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw asFileError(e, final, 'write the run result to');
+  }
+  return final;
+}
+
+/** The files of a run result, into `tmp`. */
+async function writeRunFiles(r: RunResult, tmp: string): Promise<void> {
   const e = r.equity;
   await writeParquetFile(join(tmp, 'equity.parquet'), {
     ts: microsColumn(e.ts), equity: e.equity, cash: e.cash, exposure: e.exposure,
@@ -60,7 +75,4 @@ export async function writeRunResult(r: RunResult, reportsDir: string): Promise<
   await writeFile(join(tmp, 'logs.jsonl'), r.logs.map((x) => JSON.stringify(x)).join('\n') + (r.logs.length > 0 ? '\n' : ''));
   // result.json last: its presence inside the folder marks the result complete.
   await writeFile(join(tmp, 'result.json'), toJson(resultSummary(r), 2));
-  await rm(final, { recursive: true, force: true });
-  await rename(tmp, final);
-  return final;
 }

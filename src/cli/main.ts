@@ -1,3 +1,4 @@
+import { asFileError } from '../core/files.ts';
 import { LockstepError } from '../core/errors.ts';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
 import { REPORT_HELP, reportCommand } from './report-command.ts';
@@ -67,6 +68,9 @@ const COMMANDS: Record<string, Command> = {
   config: (argv, out) => configCommand(argv, out),
 };
 
+/** What a failed system call was doing, for the message. */
+const SYSCALLS: Record<string, string> = { open: 'open', mkdir: 'create the folder', scandir: 'list the folder', write: 'write', rename: 'rename', stat: 'read', read: 'read', unlink: 'remove', rmdir: 'remove' };
+
 /**
  * CLI entry: returns the exit code. User errors print one line on stderr and exit 1
  * (bad input) or 2 (bad usage); anything else is an internal error (exit 70) whose
@@ -86,7 +90,10 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
   try {
     return await run(rest, out, err);
-  } catch (e) {
+  } catch (caught) {
+    // An operating-system error that names a path (unreadable data, an uncreatable --out, disk full) is the user's to fix.
+    const sys = caught as NodeJS.ErrnoException | null;
+    const e = sys?.path !== undefined ? asFileError(caught, sys.path, SYSCALLS[sys.syscall ?? ''] ?? 'use') : caught;
     if (e instanceof LockstepError && e.code !== 'invariant') {
       err(`lockstep ${cmd}: ${e.message}`);
       return e.code === 'usage' ? 2 : 1;

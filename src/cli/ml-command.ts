@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { openBars } from '../data/read-bars.ts';
 import { buildBarDataset, writeDataset } from '../ml/dataset.ts';
@@ -6,6 +5,7 @@ import { trainModel } from '../ml/train-model.ts';
 import { numberFlag, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 import { parseDateTime } from '../core/time.ts';
+import { makeDir } from '../core/files.ts';
 
 function dateFlag(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -37,7 +37,7 @@ export async function mlCommand(argv: string[], out: (s: string) => void): Promi
     const horizon = numberFlag(values.horizon, 'horizon') ?? 15;
     const t0 = performance.now();
     const d = await buildBarDataset(await openBars(values.data, { from: dateFlag(values.from, 'from'), to: dateFlag(values.to, 'to') }), horizon);
-    await mkdir(dirname(values.out), { recursive: true });
+    await makeDir(dirname(values.out));
     await writeDataset(values.out, d);
     const pos = d.label.reduce((s, x) => s + x, 0) / d.rows;
     out(`wrote ${d.rows.toLocaleString()} rows × ${d.features.length} features (${d.meta.from} … ${d.meta.to}; ${(pos * 100).toFixed(1)}% positive labels) to ${values.out} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
@@ -51,7 +51,7 @@ export async function mlCommand(argv: string[], out: (s: string) => void): Promi
     if (!values.dataset || !values.name) throw new UsageError('ml train: --dataset FILE.parquet and --name NAME are required');
     if (!/^[\w.-]+$/.test(values.name)) throw new UsageError('ml train: --name may hold letters, digits, ".", "_" and "-" only');
     const dir = values.models ?? 'models';
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     const r = await trainModel({
       dataset: values.dataset, out: `${dir}/${values.name}`, script: values.script, kind: values.kind,
       folds: numberFlag(values.folds, 'folds'), embargo: numberFlag(values.embargo, 'embargo'),

@@ -1,4 +1,4 @@
-import { writeFile, mkdir } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { optimizationHtml } from '../analytics/report/optimization-report.ts';
 import { loadStrategy } from '../engine/load-strategy.ts';
@@ -17,6 +17,7 @@ import { backtestConfigFromFlags } from './backtest-command.ts';
 import { numberFlag } from './parse-flags.ts';
 import { intFlag, splitStudyArgs } from './study-flags.ts';
 import { UsageError } from './usage-error.ts';
+import { makeDir } from '../core/files.ts';
 
 export const OPTIMIZE_HELP = `lockstep optimize --strategy S --data FILE [--grid k=LOW:HIGH[:STEP] | --grid k=a,b,c ...] [options]
 
@@ -147,7 +148,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void):
   }
   let reportFile: string | null = null;
   if (s.report) {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     reportFile = join(dir, 'optimization.html');
     await writeFile(reportFile, optimizationHtml({
       title: `Optimization of ${s.strategy}`, sampler: result.sampler, objectives: result.objectives, paramNames: Object.keys(s.spec.space.params),

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { walkForwardHtml } from '../analytics/report/walkforward-report.ts';
 import { reportFold } from '../optimize/research.ts';
@@ -7,6 +7,7 @@ import { foldWindows, parseWindow, walkForward } from '../optimize/walk-forward.
 import { TrialPool } from '../optimize/trial-pool.ts';
 import { studySetup, trialJson } from './optimize-command.ts';
 import { UsageError } from './usage-error.ts';
+import { makeDir } from '../core/files.ts';
 
 export const WALKFORWARD_HELP = `lockstep walkforward --strategy S --data FILE --train N --test N [--anchored] [optimize options]
 
@@ -44,7 +45,7 @@ export async function walkforwardCommand(argv: string[], out: (s: string) => voi
   let reportFile: string | null = null;
   if (s.report) {
     const dir = join(s.out, s.studyName);
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     reportFile = join(dir, 'walkforward.html');
     await writeFile(reportFile, walkForwardHtml({
       title: `Walk-forward of ${s.strategy}`, metricName: metric, folds, stitched: wf.stitched, efficiency: wf.efficiency,

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { MICROS_PER_DAY, isoFromMicros } from '../core/time.ts';
 import { allocDeltas, allocQuotes, allocTrades, type DeltaBatch, type QuoteBatch, type TickBatch, type TradeBatch } from './tick-batch.ts';
 import { writeTickParquet, type TickKind } from './tick-parquet.ts';
+import { makeDir } from '../core/files.ts';
 
 /** Default catalog folder (git-ignored). */
 export const DEFAULT_CATALOG = 'data/catalog';
@@ -70,7 +71,7 @@ export class Catalog {
         while (e < n && Math.floor(b.batch.tsLocal[e] / MICROS_PER_DAY) === day) e++;
         const date = isoFromMicros(day * MICROS_PER_DAY).slice(0, 10);
         const dir = join(this.root, safe(venue, 'venue'), safe(symbol, 'symbol'), b.kind, date);
-        await mkdir(dir, { recursive: true });
+        await makeDir(dir);
         const k = (await readdir(dir)).filter((f) => f.endsWith('.parquet')).length;
         const file = join(dir, `part-${String(k).padStart(5, '0')}.parquet`);
         const part = s === 0 && e === n ? b : slice(b, s, e);

@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { synthVenuePair } from './synth-pair.ts';
 import { synthL2 } from './synth-l2.ts';
 import type { DeltaBatch, TradeBatch } from './tick-batch.ts';
 import { writeTickParquet } from './tick-parquet.ts';
 import { writeInstrumentSpec } from './instrument-spec.ts';
+import { makeDir } from '../core/files.ts';
 
 export interface SynthFilesOptions {
   events: number;
@@ -32,15 +32,15 @@ export async function writeSynthL2(dir: string, o: SynthFilesOptions): Promise<{
     trades += c.trades.length;
   };
   if (o.pair) {
-    await mkdir(join(dir, 'A'), { recursive: true });
-    await mkdir(join(dir, 'B'), { recursive: true });
+    await makeDir(join(dir, 'A'));
+    await makeDir(join(dir, 'B'));
     for (const c of synthVenuePair({ events: o.events, seed, chunk })) {
       const name = String(parts++).padStart(5, '0');
       await write(join(dir, 'A'), name, c.a);
       await write(join(dir, 'B'), name, c.b);
     }
   } else {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     for (const c of synthL2({ events: o.events, seed, chunk })) await write(dir, String(parts++).padStart(5, '0'), c);
   }
   // The synthetic market's rules travel with it, so a backtest needs no instrument flags.

@@ -1,10 +1,11 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ConfigError, DataError } from '../core/errors.ts';
 import { BAD_CODE, tickValidation, toCodes, validateTicks, type TickValidation } from './tick-validation.ts';
 import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
+import { makeDir } from '../core/files.ts';
 
 /**
  * Normalized tick files (the catalog's and `data synth`'s format), one kind per file,
@@ -151,7 +152,7 @@ export async function* readTickFiles<B>(files: readonly string[], v: TickValidat
 
 /** Writes a synthetic or imported stream as `<dir>/<kind>-NNNNN.parquet` parts. */
 export async function writeTickParts(dir: string, kind: TickKind, batches: AsyncIterable<TickBatch> | Iterable<TickBatch>): Promise<number> {
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   let part = 0;
   for await (const b of batches) {
     if (b.batch.length === 0) continue;

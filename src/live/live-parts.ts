@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { L2BookKeeper } from '../book/book-keeper.ts';
 import type { SessionConfig } from '../config/session-config.ts';
@@ -17,6 +16,7 @@ import { StreamDriver, type MarketStreams } from './market-streams.ts';
 import { SessionRecorder } from './session-recorder.ts';
 import { JournaledVenue, SessionJournal } from './session-journal.ts';
 import { removeSessionLock, writeSessionLock } from './session-lock.ts';
+import { makeDirSync } from '../core/files.ts';
 
 /** Latency percentiles in µs. */
 export interface LatencyStats {
@@ -73,7 +73,7 @@ export interface LiveEnv {
 const KILL_DRAIN_MILLIS = 2000;
 
 function openJournal(dir: string): SessionJournal {
-  mkdirSync(dir, { recursive: true });
+  makeDirSync(dir);
   return new SessionJournal(dir);
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
@@ -8,6 +8,7 @@ import { writeInstrumentSpec } from '../data/instrument-spec.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type QuoteBatch, type TickBatch, type TradeBatch } from '../data/tick-batch.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
+import { makeDir } from '../core/files.ts';
 
 const PART = 65_536;
 
@@ -45,7 +46,7 @@ export class SessionRecorder {
    * `lockstep backtest --data DIR` needs no flags).
    */
   async open(facts: { mode: string; strategy: string; config: unknown; instrument: Instrument }): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await makeDir(this.dir);
     await writeFile(join(this.dir, 'session.json'), JSON.stringify({ ...facts, started: new Date().toISOString() }, null, 2));
     const { id: _id, settlement: _s, ...spec } = facts.instrument;
     void _id;

@@ -1,6 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
+import { asFileError, makeDirSync } from '../core/files.ts';
 import type { TrialResult } from './evaluate-trial.ts';
 import { paramsKey } from './sampler.ts';
 
@@ -17,7 +18,8 @@ export class TrialStore {
   constructor(readonly file: string, identity: unknown) {
     const head = JSON.stringify({ study: identity });
     if (existsSync(file)) {
-      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+      const text = repairTornEnd(file);
+      const lines = text.split('\n').filter((l) => l.trim() !== '');
       if (lines[0] !== head) {
         throw new ConfigError(`${file} holds a different study (settings changed); delete it or choose another --study name`);
       }
@@ -26,13 +28,12 @@ export class TrialStore {
         try {
           s = JSON.parse(line) as Stored;
         } catch {
-          if (i === lines.length - 2) break; // a torn last line from a crash: that trial simply runs again
           throw new ConfigError(`${file}:${i + 2}: not a JSON trial record; delete the file to start the study again`);
         }
         this.done.set(s.number, { ...s, values: s.values.map((v) => v ?? Number.NaN), ...(s.returns ? { returns: Float64Array.from(s.returns, (v) => v ?? Number.NaN) } : {}) } as TrialResult);
       }
     } else {
-      mkdirSync(dirname(file), { recursive: true });
+      makeDirSync(dirname(file));
       writeFileSync(file, `${head}\n`);
     }
   }
@@ -51,7 +52,33 @@ export class TrialStore {
   add(r: TrialResult): void {
     const { returns, equity: _equity, ...rest } = r;
     const line = JSON.stringify({ ...rest, ...(returns ? { returns: Array.from(returns) } : {}) }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
-    appendFileSync(this.file, `${line}\n`);
+    try {
+      appendFileSync(this.file, `${line}\n`); // one write: a crash can tear only the last line, which the next open cuts off
+    } catch (e) {
+      throw asFileError(e, this.file, 'append a trial to');
+    }
     this.done.set(r.number, r);
   }
+}
+
+/**
+ * A crash or a full disk can leave the last record half-written (no newline at the end, or
+ * not JSON). It is cut off before anything is appended — that trial simply runs again —
+ * so a torn line never ends up in the middle of the file. Returns the repaired text.
+ */
+function repairTornEnd(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  const cut = text.endsWith('\n') ? text.lastIndexOf('\n', text.length - 2) + 1 : text.lastIndexOf('\n') + 1;
+  const last = text.slice(cut).trim();
+  let whole = text.endsWith('\n');
+  if (whole && cut > 0) {
+    try {
+      JSON.parse(last);
+    } catch {
+      whole = false;
+    }
+  }
+  if (whole || cut === 0) return text;
+  truncateSync(file, Buffer.byteLength(text.slice(0, cut)));
+  return text.slice(0, cut);
 }

@@ -1,5 +1,4 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../backtest/run-result.ts';
 import { parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../config/session-config.ts';
@@ -10,6 +9,7 @@ import type { CcxtExecutionOptions } from '../live/ccxt-execution.ts';
 import { connectExchange, sessionInstrument, type ConnectedExchange, type Credentials } from '../live/connect-exchange.ts';
 import { liveParts, type LiveStats } from '../live/live-parts.ts';
 import { runSession, sessionLog, type SessionHooks } from './run-session.ts';
+import { makeDir } from '../core/files.ts';
 
 export interface RunLiveOptions extends SessionHooks {
   /** A preloaded strategy definition (skips module loading). */
@@ -76,6 +76,6 @@ export async function runLive(input: SessionConfigInput, o: RunLiveOptions = {})
 
 /** The session's log lines as they are written (logs.jsonl in its folder: nothing is lost to the in-memory cap). */
 async function openLogFile(folder: string): Promise<WriteStream> {
-  await mkdir(folder, { recursive: true });
+  await makeDir(folder);
   return createWriteStream(join(folder, 'logs.jsonl'), { flags: 'a' });
 }
