@@ -114,7 +114,7 @@ describe('a run cut short says so', () => {
     expect(html).toContain(`${r.j.instruments[0].id} ${held}`);
     const logs = readFileSync(join(r.j.runDir, 'logs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(logs.some((l) => l.level === 'error' && /kill switch tripped/.test(l.message))).toBe(true);
-    const text = await cli(...args, '--no-save');
+    const text = await cli(...args.slice(0, -2), '--no-save'); // without --out: nothing is saved
     expect(text.out).toMatch(/kill switch\s+\S+ drawdown/);
     expect(text.out).toMatch(/left open\s+2006-DAY-001\.SIM/);
     expect(text.err).toMatch(/kill switch tripped/); // log lines stream to stderr

@@ -77,10 +77,23 @@ const OPTIONS = {
 } as const;
 
 /** Turns backtest flags into a run config input (the schema validates it). */
+/** Flags that contradict each other: one of them would be ignored silently. */
+function refuseConflicts(v: Record<string, unknown>): void {
+  const pairs: Array<[string, string, string]> = [
+    ['no-save', 'out', 'nothing is saved, so there is no folder to write to'],
+    ['no-save', 'show-config', '--show-config only prints the config'],
+    ['show-config', 'json', '--show-config prints the config, not a result'],
+  ];
+  for (const [a, b, why] of pairs) {
+    if (v[a] !== undefined && v[b] !== undefined && v[a] !== false && v[b] !== false) throw new UsageError(`backtest: --${a} and --${b} together: ${why}`);
+  }
+}
+
 export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: SessionConfigInput; json: boolean; save: boolean; report: boolean; out: string; show: boolean } | null> {
   const { values: v, positionals } = parseFlags(argv, OPTIONS, 'backtest');
   if (v.help) return null;
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument "${positionals[0]}" (see lockstep backtest --help)`);
+  refuseConflicts(v);
   let base: Record<string, unknown> = {};
   if (v.config) base = await readConfigFile(v.config);
   const strategy = v.strategy ?? (base.strategy as string | undefined);

@@ -29,7 +29,7 @@ describe('lockstep config', () => {
     expect(c.$schema).toBeUndefined();
     const bad = tmp.file('bad.json', JSON.stringify({ strategy: 'grid-mm', data: [{ file: 'x.csv', instrument: { symbol: 'X' } }], riskk: {} }));
     const b = await cli('config', 'show', bad);
-    expect(b.code).toBe(1);
+    expect(b.code).toBe(2); // a schema violation is a usage error
     expect(b.err).toMatch(/riskk/);
     expect((await cli('config', 'show', file)).err).toMatch(/a backtest needs data/); // the file's mode defaults to backtest
   });

@@ -84,10 +84,10 @@ describe('lockstep backtest', () => {
 
   const userErrors: Array<[string, string[], number, RegExp]> = [
     ['missing --data', ['--strategy', 'sma-cross'], 2, /--data \(or --venue and --symbol\) is required/],
-    ['unknown strategy', ['--strategy', 'nope', '--data', DAY], 1, /nope/],
+    ['unknown strategy', ['--strategy', 'nope', '--data', DAY], 2, /nope/],
     ['missing file', ['--strategy', 'sma-cross', '--data', '/no/such.csv'], 1, /\/no\/such\.csv not found/],
     ['bad number', ['--strategy', 'sma-cross', '--data', DAY, '--cash', 'lots'], 2, /--cash/],
-    ['bad param', ['--strategy', 'sma-cross', '--data', DAY, '--param', 'period=-3'], 1, /period/],
+    ['bad param', ['--strategy', 'sma-cross', '--data', DAY, '--param', 'period=-3'], 2, /period/],
     ['unknown flag', ['--strategy', 'sma-cross', '--data', DAY, '--bogus'], 2, /bogus/],
     ['two commission schemes', ['--strategy', 'sma-cross', '--data', DAY, '--commission-rate', '0.1', '--commission-per-contract', '2'], 2, /choose one/],
   ];

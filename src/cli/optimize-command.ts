@@ -10,12 +10,13 @@ import { parseObjectives } from '../optimize/objective.ts';
 import { Progress } from '../optimize/progress.ts';
 import { runStudy, SAMPLERS, type SamplerName, type StudyResult, type StudySpec } from '../optimize/run-study.ts';
 import type { SharedBars } from '../optimize/shared-bars.ts';
-import { spaceFromFlags } from '../optimize/space-flags.ts';
+import { checkSpace, spaceFromFlags } from '../optimize/space-flags.ts';
 import { defaultWorkers, TrialPool } from '../optimize/trial-pool.ts';
 import { TrialStore } from '../optimize/trial-store.ts';
 import { backtestConfigFromFlags } from './backtest-command.ts';
 import { numberFlag } from './parse-flags.ts';
 import { intFlag, splitStudyArgs } from './study-flags.ts';
+import { availableParallelism } from 'node:os';
 import { UsageError } from './usage-error.ts';
 import { makeDir } from '../core/files.ts';
 
@@ -53,7 +54,26 @@ export interface StudySetup {
   flags: Record<string, string | string[] | boolean>;
 }
 
-export async function studySetup(argv: string[], command: string): Promise<StudySetup | null> {
+/** Worker threads: as asked, but never more than the machine's cores (more only slow a study down). */
+function workerCount(asked: number | undefined, warn: (s: string) => void): number {
+  const cores = availableParallelism();
+  if (asked === undefined) return defaultWorkers();
+  if (asked > cores) {
+    warn(`--workers ${asked} is more than the ${cores} cores here; using ${cores}`);
+    return cores;
+  }
+  return asked;
+}
+
+/** A study name is one folder name under the output folder: no separators, no "..". */
+function checkStudyName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) || name.includes('..')) {
+    throw new UsageError(`--study "${name}" must be a plain name (letters, digits, . _ -), not a path: the study is stored under the output folder`);
+  }
+  return name;
+}
+
+export async function studySetup(argv: string[], command: string, warn: (s: string) => void = () => {}): Promise<StudySetup | null> {
   const { study: f, rest } = splitStudyArgs(argv, command);
   if (f.help) return null;
   const parsed = await backtestConfigFromFlags(rest);
@@ -62,16 +82,17 @@ export async function studySetup(argv: string[], command: string): Promise<Study
   if (config.data?.length !== 1) throw new UsageError(`${command}: one --data file per study`);
   const def = await loadStrategy(config.strategy);
   const space: SearchSpace = spaceFromFlags((f.grid as string[] | undefined) ?? [], def.space);
+  checkSpace(space, def.params, config.params ?? {}, def.name);
   const sampler = String(f.sampler ?? 'grid') as SamplerName;
   if (!SAMPLERS.includes(sampler)) throw new UsageError(`${command}: --sampler must be one of ${SAMPLERS.join(', ')}`);
   const seed = typeof config.seed === 'number' ? config.seed : 1;
-  const workers = intFlag(f.workers, 'workers') ?? defaultWorkers();
+  const workers = workerCount(intFlag(f.workers, 'workers'), warn);
   const minTrades = f['min-trades'] !== undefined ? numberFlag(String(f['min-trades']), 'min-trades') : undefined;
   const maxDd = f['max-drawdown'] !== undefined ? numberFlag(String(f['max-drawdown']), 'max-drawdown') : undefined;
   const trials = intFlag(f.trials, 'trials');
   const batch = intFlag(f.batch, 'batch');
   const storage = typeof f.storage === 'string' ? f.storage : undefined;
-  const studyName = typeof f.study === 'string' ? f.study : `${command === 'optimize' ? 'opt' : 'wf'}-${config.strategy.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  const studyName = typeof f.study === 'string' ? checkStudyName(f.study) : `${command === 'optimize' ? 'opt' : 'wf'}-${config.strategy.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const { bars, config: trialConfig } = await loadStudyBars(config);
   // Distributed studies: each process samples with its own seed (they cannot be reproduced anyway).
   const sampleSeed = storage ? (seed * 1_000_003 + process.pid) % 2_147_483_647 : seed;
@@ -126,8 +147,8 @@ function summaryText(r: StudyResult, space: SearchSpace, dir: string | null, rep
   return lines.filter((l, i) => l !== '' || i > 2).join('\n');
 }
 
-export async function optimizeCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const s = await studySetup(argv, 'optimize');
+export async function optimizeCommand(argv: string[], out: (s: string) => void, err: (s: string) => void = () => {}): Promise<number> {
+  const s = await studySetup(argv, 'optimize', (w) => err(`lockstep optimize: ${w}`));
   if (s === null) {
     out(OPTIMIZE_HELP);
     return 0;

@@ -6,10 +6,27 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** node:util parseArgs in strict mode, with its errors turned into one-line UsageErrors. */
 export function parseFlags<O extends Options>(argv: string[], options: O, command: string) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]} (see lockstep ${command} --help)`);
   }
+}
+
+/**
+ * `--cash -5`: parseArgs takes "-5" for an option and reports the flag "ambiguous". A value
+ * that reads as a negative number after a flag expecting a value is joined to it
+ * (`--cash=-5`), so it reaches the flag's own check.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
+    if (name !== null && options[name]?.type === 'string' && /^-(\d|\.\d)/.test(argv[i + 1] ?? '')) {
+      out.push(`${a}=${argv[++i]}`);
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** Parses a numeric flag, naming the flag on error. */
@@ -17,6 +34,13 @@ export function numberFlag(value: string | undefined, flag: string): number | un
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} expects a number, got "${value}"`);
+  return n;
+}
+
+/** A TCP port flag: a whole number 0–65535 (0: any free port). */
+export function portFlag(value: string | undefined, flag = 'port'): number | undefined {
+  const n = numberFlag(value, flag);
+  if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n <= 65535)) throw new UsageError(`--${flag} expects a port number 0–65535 (0: any free port), got "${value}"`);
   return n;
 }
 

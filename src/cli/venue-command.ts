@@ -1,7 +1,7 @@
 import { readInstrumentSpec } from '../data/instrument-spec.ts';
 import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
 import { parseKeyPairs, readKeysJson } from './key-files.ts';
-import { keyValues, numberFlag, parseFlags } from './parse-flags.ts';
+import { keyValues, numberFlag, parseFlags, portFlag } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
 export const VENUE_HELP = `lockstep venue serve --data DIR [--port N] [--speed X] [--symbol BTCUSDT --base BTC --quote USDT]
@@ -27,6 +27,7 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
     'keys-file': { type: 'string' }, 'min-notional': { type: 'string' },
   }, 'venue serve');
   if (!values.data) throw new UsageError('venue serve: --data DIR is required');
+  const port = portFlag(values.port);
   const keys = new Map<string, string>();
   if (values['keys-file']) {
     for (const [k, secret] of Object.entries(readKeysJson(values['keys-file'], 'venue serve', '{"key": "secret", …}'))) {
@@ -41,7 +42,7 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
     data: values.data, speed: numberFlag(values.speed, 'speed'), keys: Object.fromEntries(keys), balances,
     symbol: values.symbol, base: values.base, quote: values.quote,
     tickSize: numberFlag(values['tick-size'], 'tick-size') ?? spec?.tickSize, stepSize: numberFlag(values['step-size'], 'step-size') ?? spec?.lotSize,
-    minNotional: numberFlag(values['min-notional'], 'min-notional') ?? spec?.minNotional, port: numberFlag(values.port, 'port'),
+    minNotional: numberFlag(values['min-notional'], 'min-notional') ?? spec?.minNotional, port,
   });
   out(`listening on ${venue.url} (${keys.size} API key${keys.size === 1 ? '' : 's'})`);
   const stopped = new Promise<null>((resolve) => {

@@ -23,8 +23,8 @@ following test window, and chain the test windows into one out-of-sample equity 
 const CORE = new Set(['totalReturn', 'cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown']);
 
 
-export async function walkforwardCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const s = await studySetup(argv, 'walkforward');
+export async function walkforwardCommand(argv: string[], out: (s: string) => void, err: (s: string) => void = () => {}): Promise<number> {
+  const s = await studySetup(argv, 'walkforward', (w) => err(`lockstep walkforward: ${w}`));
   if (s === null) {
     out(WALKFORWARD_HELP);
     return 0;

@@ -20,11 +20,11 @@ const dateText = z.string().refine((s) => !Number.isNaN(parseDateTime(s)), {
 export const CommissionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
   /** Fraction of notional: 0.001 = 0.1%. */
-  z.strictObject({ type: z.literal('rate'), rate: z.number().nonnegative() }),
+  z.strictObject({ type: z.literal('rate'), rate: z.number().nonnegative().lt(1, 'a rate is a fraction of the trade value (0.001 = 0.1%); 1 or more would be 100%+') }),
   /** Fixed amount per contract. */
   z.strictObject({ type: z.literal('per-contract'), perContract: z.number().nonnegative() }),
   /** Maker/taker rates on notional (maker may be negative: a rebate). */
-  z.strictObject({ type: z.literal('maker-taker'), maker: z.number(), taker: z.number().nonnegative() }),
+  z.strictObject({ type: z.literal('maker-taker'), maker: z.number().gt(-1).lt(1), taker: z.number().nonnegative().lt(1, 'a rate is a fraction of the trade value (0.001 = 0.1%)') }),
   /** Each instrument's own maker/taker fees. */
   z.strictObject({ type: z.literal('instrument') }),
 ]);
@@ -133,7 +133,7 @@ export const SessionConfigSchema = z.strictObject({
   /** Paper/live: the exchange and symbol. */
   venue: VenueSchema.optional(),
   /** Starting cash (backtests and paper; live takes the exchange's balances). */
-  cash: z.number().nonnegative().default(10_000),
+  cash: z.number().nonnegative().finite().default(10_000),
   commission: CommissionSchema.default({ type: 'none' }),
   slippage: SlippageSchema.default({ type: 'none' }),
   /** Market orders at the next bar's open (default) or the signal bar's close. */
@@ -209,7 +209,7 @@ export type BacktestConfig = SessionConfig & { readonly data: NonNullable<Sessio
 /** Parses a session config, turning zod issues into one readable ConfigError. */
 export function parseSessionConfig(input: unknown): Readonly<SessionConfig> {
   const r = SessionConfigSchema.safeParse(input);
-  if (!r.success) throw new ConfigError(`invalid session config: ${formatIssues(r.error)}`);
+  if (!r.success) throw new ConfigError(`invalid session config: ${formatIssues(r.error)}`, 'usage');
   return deepFreeze(r.data);
 }
 

@@ -34,10 +34,13 @@ export class DataError extends LockstepError {
   }
 }
 
-/** A bad run configuration, CLI flag or strategy parameter. */
+/**
+ * A bad run configuration, CLI flag or strategy parameter. `usage` marks what the user
+ * typed or wrote wrong (a schema violation, an unknown strategy): the CLI exits 2 for it.
+ */
 export class ConfigError extends LockstepError {
-  constructor(message: string) {
-    super('config', message);
+  constructor(message: string, kind: 'config' | 'usage' = 'config') {
+    super(kind, message);
     this.name = 'ConfigError';
   }
 }

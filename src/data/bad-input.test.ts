@@ -150,7 +150,7 @@ describe('empty and unreadable inputs are errors, not results', () => {
   it('--from after --to is refused before anything runs', async () => {
     const f = tmp.file('fromto.csv', 'date,open,high,low,close,volume\n2020-01-01,1,2,0.5,1.5,10\n');
     const r = await cli('backtest', '--strategy', 'sma-cross', '--data', f, '--from', '2020-06-01', '--to', '2020-05-01', '--no-save');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/from 2020-06-01 is after to 2020-05-01/);
   });
 

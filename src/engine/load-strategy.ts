@@ -20,7 +20,7 @@ export function resolveStrategyPath(nameOrPath: string, baseDir = STRATEGIES_DIR
   }
   throw new ConfigError(
     `strategy "${nameOrPath}" not found (looked for ${candidates.join(', ')}); ` +
-    'pass a folder name under strategies/ or a path to a module exporting `strategy`',
+    'pass a folder name under strategies/ or a path to a module exporting `strategy`', 'usage',
   );
 }
 
@@ -38,6 +38,6 @@ export async function loadStrategy(nameOrPath: string, baseDir?: string): Promis
 /** Validates raw params against a strategy's schema; defaults resolve, unknown keys fail. */
 export function parseStrategyParams<S extends z.ZodObject>(def: StrategyDefinition<S>, raw: Record<string, unknown>): Readonly<z.output<S>> {
   const r = def.params.strict().safeParse(raw);
-  if (!r.success) throw new ConfigError(`invalid params for strategy ${def.name}: ${formatIssues(r.error)}`);
+  if (!r.success) throw new ConfigError(`invalid params for strategy ${def.name}: ${formatIssues(r.error)}`, 'usage');
   return Object.freeze(r.data) as Readonly<z.output<S>>;
 }

@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { ParamSpec, ParamValue, SearchSpace } from '../core/search-space.ts';
 
@@ -60,4 +61,36 @@ export function spaceFromFlags(grids: readonly string[], declared: SearchSpace |
   }
   // The strategy's constraints still apply when all the params they read are searched or fixed by defaults.
   return { params, ...(declared?.constraints ? { constraints: declared.constraints } : {}) };
+}
+
+/**
+ * Checks every value a search space can propose against the strategy's parameter schema
+ * (with the fixed `--param` values), before any trial runs: a misspelled parameter or a
+ * value of the wrong kind (`period=10-40`, meant as 10:40) would otherwise fail or
+ * mislead every trial. Ranges are checked at both ends.
+ */
+export function checkSpace(space: SearchSpace, schema: ZodType, fixed: Record<string, unknown>, strategy: string): void {
+  const known = schemaKeys(schema);
+  for (const [k, spec] of Object.entries(space.params)) {
+    if (known !== null && !known.includes(k)) {
+      throw new ConfigError(`--grid ${k}: strategy ${strategy} has no parameter ${k} (its parameters: ${known.join(', ') || 'none'})`, 'usage');
+    }
+    const values = spec.type === 'categorical' ? spec.choices : [spec.low, spec.high];
+    for (const v of values) {
+      const r = schema.safeParse({ ...fixed, [k]: v });
+      // Type and range errors of this value; a rule across parameters ("fast < slow", a custom
+      // refinement) depends on the other values of the trial and is the sampler's to respect.
+      const issue = r.success ? undefined : r.error.issues.find((i) => i.code !== 'custom' && (i.path[0] === k || i.path.length === 0));
+      if (issue) {
+        const hint = typeof v === 'string' && /^-?\d+(\.\d+)?-\d/.test(v) ? ` ("${v}" looks like a range: write ${k}=${v.replace(/(\d)-/, '$1:')})` : '';
+        throw new ConfigError(`--grid ${k}=${String(v)}: ${issue.path.join('.') || k}: ${issue.message}${hint}`, 'usage');
+      }
+    }
+  }
+}
+
+/** The keys of an object schema (null when it is not one). */
+function schemaKeys(schema: ZodType): string[] | null {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape && typeof shape === 'object' ? Object.keys(shape) : null;
 }
