@@ -9,6 +9,9 @@ ln -sfn .. ../node_modules/lockstep
 export JUPYTER_PATH="$(cd .. && pwd)/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+# What the notebooks write (data/synth, data/ml, reports/nb-*) goes there too: the tree stays clean.
+export LOCKSTEP_NB_WORK="$out/work"
+mkdir -p "$LOCKSTEP_NB_WORK"
 status=0
 for nb in [0-9]*.ipynb; do
   start=$(date +%s)

@@ -10,8 +10,9 @@ import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { cli } from '../../test/cli.ts';
 
 const ORCL = sharedFile('backtrader/orcl-1995-2014.txt');
-const SHOTS = resolve(import.meta.dirname, '../../reports/screenshots');
 const tmp = tempDir();
+/** Screenshots go to a temporary folder; `npm run screenshots` points them at reports/screenshots. */
+const SHOTS = process.env.LOCKSTEP_SCREENSHOTS ? resolve(process.env.LOCKSTEP_SCREENSHOTS) : join(tmp.dir, 'screenshots');
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); }, 60_000);
 afterAll(async () => browser?.close());

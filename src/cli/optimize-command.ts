@@ -8,7 +8,7 @@ import type { TrialResult } from '../optimize/evaluate-trial.ts';
 import { loadStudyBars, plannedTrials } from '../optimize/research.ts';
 import { parseObjectives } from '../optimize/objective.ts';
 import { Progress } from '../optimize/progress.ts';
-import { runStudy, SAMPLERS, type SamplerName, type StudyResult, type StudySpec } from '../optimize/run-study.ts';
+import { createSampler, runStudy, SAMPLERS, type SamplerName, type StudyResult, type StudySpec } from '../optimize/run-study.ts';
 import type { SharedBars } from '../optimize/shared-bars.ts';
 import { checkSpace, spaceFromFlags } from '../optimize/space-flags.ts';
 import { defaultWorkers, TrialPool } from '../optimize/trial-pool.ts';
@@ -154,16 +154,23 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
     return 0;
   }
   const dir = join(s.out, s.studyName);
-  const store = s.spec.storage ? undefined : new TrialStore(join(dir, 'trials.jsonl'), {
-    strategy: s.strategy, data: s.spec.config.data, config: s.spec.config, space: s.spec.space.params, sampler: s.spec.sampler,
-    objectives: s.spec.objectives, limits: s.spec.limits, seed: s.spec.seed, trials: s.spec.trials ?? null,
-  });
+  const sampler = createSampler(s.spec as StudySpec); // a bad sampler setting fails here, before the study folder exists
+  let store: TrialStore | undefined;
+  try {
+    store = s.spec.storage ? undefined : new TrialStore(join(dir, 'trials.jsonl'), {
+      strategy: s.strategy, data: s.spec.config.data, config: s.spec.config, space: s.spec.space.params, sampler: s.spec.sampler,
+      objectives: s.spec.objectives, limits: s.spec.limits, seed: s.spec.seed, trials: s.spec.trials ?? null,
+    });
+  } catch (e) {
+    await sampler.close(); // an Optuna sampler's Python process would keep this one alive
+    throw e;
+  }
   const pool = new TrialPool(s.bars, s.strategy, s.workers);
   const total = plannedTrials(s.spec);
   const progress = new Progress(`optimize ${s.studyName}`, total, (t) => process.stderr.write(t), process.stderr.isTTY === true);
   let result: StudyResult;
   try {
-    result = await runStudy(s.spec as StudySpec, pool, { ...(store ? { store } : {}), onTrial: (_r, done) => progress.update(done) });
+    result = await runStudy(s.spec as StudySpec, pool, { sampler, ...(store ? { store } : {}), onTrial: (_r, done) => progress.update(done) });
   } finally {
     await pool.close();
   }

@@ -8,8 +8,9 @@ import { tempDir } from '../../test/tmp.ts';
 import { cli } from '../../test/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = join(ROOT, 'reports', 'screenshots');
 const tmp = tempDir();
+/** Screenshots go to a temporary folder; `npm run screenshots` points them at reports/screenshots (the README's images). */
+const SHOTS = process.env.LOCKSTEP_SCREENSHOTS ? resolve(process.env.LOCKSTEP_SCREENSHOTS) : join(tmp.dir, 'screenshots');
 let browser: Browser;
 
 
