@@ -30,5 +30,7 @@ process.on('unhandledRejection', (reason) => {
 });
 
 register();
+// After tsx, so it runs first: 'lockstep' resolves for strategies outside this repository.
+(await import('node:module')).register('../src/data/resolve-lockstep.mjs', import.meta.url);
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -27,12 +27,30 @@ export function resolveStrategyPath(nameOrPath: string, baseDir = STRATEGIES_DIR
 /** Imports a strategy module and returns its `strategy` export. */
 export async function loadStrategy(nameOrPath: string, baseDir?: string): Promise<StrategyDefinition> {
   const file = resolveStrategyPath(nameOrPath, baseDir);
-  const mod = (await import(pathToFileURL(isAbsolute(file) ? file : resolve(file)).href)) as { strategy?: StrategyDefinition };
+  let mod: { strategy?: StrategyDefinition };
+  try {
+    mod = (await import(pathToFileURL(isAbsolute(file) ? file : resolve(file)).href)) as typeof mod;
+  } catch (e) {
+    throw moduleProblem(e, file) ?? e;
+  }
   const def = mod.strategy;
   if (!def || typeof def.create !== 'function' || !def.params) {
     throw new ConfigError(`${file} does not export \`strategy\` made with defineStrategy(...)`);
   }
   return def;
+}
+
+/** A module that cannot be loaded for a reason the user can fix, as a ConfigError (null: a genuine error in it). */
+function moduleProblem(e: unknown, file: string): ConfigError | null {
+  const msg = (e as Error | null)?.message ?? '';
+  if (/Cannot find (package|module) 'lockstep'/.test(msg)) {
+    return new ConfigError(`strategy ${file} imports 'lockstep', which cannot be resolved from its folder: write it as an ES module (.ts, .mts, or .js with import) `
+      + 'and run it with the lockstep command, or install lockstep into its project (npm install PATH-TO-lockstep)', 'usage');
+  }
+  if (/require\(\) ES Module .* in a cycle/.test(msg)) {
+    return new ConfigError(`strategy ${file} was loaded as CommonJS but is an ES module: name it .mts, or add "type": "module" to its package.json`, 'usage');
+  }
+  return null;
 }
 
 /** Validates raw params against a strategy's schema; defaults resolve, unknown keys fail. */

@@ -1,0 +1,31 @@
+// Module hook of the `lockstep` command: a strategy module anywhere on disk may import
+// 'lockstep' (this package) even when no node_modules above it has it, and a `.ts` file
+// outside any "type": "module" package still loads as an ES module (strategies are ESM), as
+// does a `.js` file written with import/export.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = new URL('../index.ts', import.meta.url).href;
+
+export async function resolve(specifier, context, next) {
+  if (specifier === 'lockstep') {
+    try {
+      return await next(specifier, context);
+    } catch {
+      return next(ENTRY, context);
+    }
+  }
+  const r = await next(specifier, context);
+  if (!r.url.startsWith('file:') || r.url.includes('/node_modules/') || r.format === 'module') return r;
+  if (/\.ts$/.test(r.url) || (/\.js$/.test(r.url) && usesEsmSyntax(r.url))) return { ...r, format: 'module' };
+  return r;
+}
+
+/** True when a file has a top-level import or export statement. */
+function usesEsmSyntax(url) {
+  try {
+    return /^\s*(import\s|import\{|export\s)/m.test(readFileSync(fileURLToPath(url), 'utf8'));
+  } catch {
+    return false;
+  }
+}
