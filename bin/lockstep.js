@@ -18,7 +18,7 @@ function origin(e) {
   return own ? own.trim().replace(/^at /, '').replace(/^.*\((.*)\)$/, '$1').replace(/^file:\/\//, '') : null;
 }
 
-// A promise nobody awaited (in a strategy or script) failed: one line naming it and where, exit 1.
+// A promise nobody awaited (in a strategy or script) failed: one line naming it and where, exit 3 (a strategy error).
 // A session that handles these itself (live: network errors of ccxt's streams) has its own listener.
 process.on('unhandledRejection', (reason) => {
   if (process.listenerCount('unhandledRejection') > 1) return;
@@ -26,7 +26,7 @@ process.on('unhandledRejection', (reason) => {
   const at = origin(reason);
   process.stderr.write(`lockstep: a promise that was not awaited failed: ${msg}${at ? ` (at ${at})` : ''}`
     + `${process.env.LOCKSTEP_DEBUG ? `\n${reason?.stack ?? ''}` : ' — await or catch it (set LOCKSTEP_DEBUG=1 for the stack)'}\n`);
-  process.exit(1);
+  process.exit(3);
 });
 
 register();

@@ -76,6 +76,28 @@ describe('files: every OS error names the path; nothing half-written stays behin
   });
 });
 
+describe('strategy errors: exit 3 naming the strategy, the callback, the event time and its own frames; nothing saved', () => {
+  it('a throw in onBar', async () => {
+    const out = join(tmp.dir, 'throwing');
+    const r = await cli('backtest', '--strategy', 'test/fixtures/throwing-strategy.ts', '--data', DEMO, '--out', out);
+    expect(r.code).toBe(3);
+    const lines = r.err.trim().split('\n');
+    // the third bar of the demo file is 2006-01-04 (its rows: 2006-01-02, 2006-01-03, 2006-01-04, …)
+    expect(lines[0]).toBe('lockstep backtest: strategy throwing failed in onBar at event time 2006-01-04T00:00:00.000Z: bar 3 is one too many');
+    expect(lines.slice(1).map((l) => l.trim().replace(/\(.*\/test\//, '(test/'))).toEqual([
+      'at explode (test/fixtures/throwing-strategy.ts:18:9)', 'at Object.onBar (test/fixtures/throwing-strategy.ts:11:28)',
+    ]);
+    expect(r.err).not.toMatch(/src\/engine|node_modules|internal error/);
+    expect(readdirSync(tmp.dir)).not.toContain('throwing');
+  });
+
+  it('a throw in create', async () => {
+    const r = await cli('backtest', '--strategy', 'test/fixtures/throwing-strategy.ts', '--param', 'bar=0', '--data', DEMO, '--no-save');
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/^lockstep backtest: strategy throwing failed in create: cannot create\n\s+at Object\.create \(.*throwing-strategy\.ts:7:\d+\)/);
+  });
+});
+
 describe('the process: pipes and unawaited promises', () => {
   it('`--json | head` ends quietly: no EPIPE stack', async () => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'backtest', '--strategy', 'sma-cross', '--data', DEMO, '--no-save', '--json'], { cwd: ROOT });
@@ -87,9 +109,9 @@ describe('the process: pipes and unawaited promises', () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  it('a strategy\'s promise that fails unawaited: one line naming it and where, exit 1', () => {
+  it('a strategy\'s promise that fails unawaited: one line naming it and where, exit 3', () => {
     const r = lockstep(['backtest', '--strategy', 'test/fixtures/unawaited-strategy.ts', '--data', DEMO, '--no-save']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.err).toMatch(/^lockstep: a promise that was not awaited failed: boom from the strategy \(at .*test\/fixtures\/unawaited-strategy\.ts:\d+:\d+\)/);
     expect(r.err.trim().split('\n')).toHaveLength(1);
   }, 60_000);

@@ -68,13 +68,17 @@ const COMMANDS: Record<string, Command> = {
   config: (argv, out) => configCommand(argv, out),
 };
 
+/** Exit codes by error kind (README, "Exit codes"); other user errors exit 1, internal errors 70. */
+const EXIT_CODES: Record<string, number> = { usage: 2, strategy: 3 };
+
 /** What a failed system call was doing, for the message. */
 const SYSCALLS: Record<string, string> = { open: 'open', mkdir: 'create the folder', scandir: 'list the folder', write: 'write', rename: 'rename', stat: 'read', read: 'read', unlink: 'remove', rmdir: 'remove' };
 
 /**
  * CLI entry: returns the exit code. User errors print one line on stderr and exit 1
- * (bad input) or 2 (bad usage); anything else is an internal error (exit 70) whose
- * stack is printed only with LOCKSTEP_DEBUG=1.
+ * (bad input), 2 (bad usage) or 3 (the strategy threw: its frames follow the line);
+ * anything else is an internal error (exit 70) whose stack is printed only with
+ * LOCKSTEP_DEBUG=1.
  */
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
@@ -96,7 +100,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     const e = sys?.path !== undefined ? asFileError(caught, sys.path, SYSCALLS[sys.syscall ?? ''] ?? 'use') : caught;
     if (e instanceof LockstepError && e.code !== 'invariant') {
       err(`lockstep ${cmd}: ${e.message}`);
-      return e.code === 'usage' ? 2 : 1;
+      return EXIT_CODES[e.code] ?? 1;
     }
     const msg = e instanceof Error ? e.message : String(e);
     err(`lockstep ${cmd}: internal error: ${msg}${process.env.LOCKSTEP_DEBUG ? `\n${(e as Error).stack}` : ' (set LOCKSTEP_DEBUG=1 for the stack trace)'}`);

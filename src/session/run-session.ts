@@ -9,6 +9,7 @@ import { RiskEngine } from '../engine/risk-engine.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { FeedStatus, SessionParts } from '../engine/session-parts.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
+import { asStrategyError } from '../engine/strategy-error.ts';
 
 /** What a caller may hang on a session besides its config. */
 export interface SessionHooks {
@@ -37,27 +38,35 @@ export async function runSession(cfg: SessionConfig, def: StrategyDefinition, pa
     log.useClock(parts.clock);
     const logger = log.logger;
     const engine = buildEngine(cfg, def, params, parts, logger);
-    for (const l of hooks.listeners ?? []) engine.listen(l);
-    hooks.onEngine?.(engine);
-    await parts.prepare(engine);
-    hooks.onStart?.(engine, parts.feedStatus ? () => parts.feedStatus!() : undefined);
-    const tRun = performance.now();
-    engine.start();
-    const history = def.history?.(params as never)?.bars ?? 0;
-    if (history > 0) {
-      const replayed = parts.warmUp ? await parts.warmUp(engine, history) : null;
-      if (replayed !== null && replayed < history) logger.warn('warm-up short of the history the strategy asks for', { asked: history, replayed, mode: cfg.mode });
-    }
-    const events = await parts.drive(engine);
-    engine.stop();
-    await parts.finish(engine);
-    const loop = (performance.now() - tRun) / 1000;
-    return result(cfg, def, params, parts, engine, logger, events, {
-      id: hooks.id ?? 'run', digest: !hooks.skipDigest, loopSeconds: loop, totalSeconds: (performance.now() - t0) / 1000,
-    });
+    return await runEngine(cfg, def, params, parts, engine, logger, hooks, t0);
+  } catch (e) {
+    throw asStrategyError(e, def.name, parts.clock.now()); // a strategy's exception names it, the callback and the time
   } finally {
     await parts.close();
   }
+}
+
+/** Prepares the parts, runs the engine over the mode's events (warm-up first) and builds the result. */
+async function runEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, engine: Engine, logger: MemoryLogger,
+  hooks: SessionHooks, t0: number): Promise<RunResult> {
+  for (const l of hooks.listeners ?? []) engine.listen(l);
+  hooks.onEngine?.(engine);
+  await parts.prepare(engine);
+  hooks.onStart?.(engine, parts.feedStatus ? () => parts.feedStatus!() : undefined);
+  const tRun = performance.now();
+  engine.start();
+  const history = def.history?.(params as never)?.bars ?? 0;
+  if (history > 0) {
+    const replayed = parts.warmUp ? await parts.warmUp(engine, history) : null;
+    if (replayed !== null && replayed < history) logger.warn('warm-up short of the history the strategy asks for', { asked: history, replayed, mode: cfg.mode });
+  }
+  const events = await parts.drive(engine);
+  engine.stop();
+  await parts.finish(engine);
+  const loop = (performance.now() - tRun) / 1000;
+  return result(cfg, def, params, parts, engine, logger, events, {
+    id: hooks.id ?? 'run', digest: !hooks.skipDigest, loopSeconds: loop, totalSeconds: (performance.now() - t0) / 1000,
+  });
 }
 
 /** A session's logger, made before its clock exists (parts log while they are built); stamped with the clock once known. */
