@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseSessionConfig, sessionConfigJsonSchema } from '../config/session-config.ts';
-import { enumFlag, parseFlags, readConfigFile } from './parse-flags.ts';
+import { enumFlag, isHelp, parseFlags, readConfigFile } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
 export const CONFIG_HELP = `lockstep config show FILE [--mode backtest|paper|live]
@@ -18,7 +18,7 @@ schema: the JSON Schema of the file (from the zod schema), for editor completion
 /** `lockstep config show|schema`. */
 export async function configCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
+  if (sub === undefined || isHelp(sub) || rest.some(isHelp)) {
     out(CONFIG_HELP);
     return sub === undefined ? 2 : 0;
   }

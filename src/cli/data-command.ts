@@ -8,7 +8,7 @@ import type { TickBatch, TradeBatch } from '../data/tick-batch.ts';
 import { resampleTrades, type BarRule } from '../data/resample.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { isoFromMicros } from '../core/time.ts';
-import { parseFlags } from './parse-flags.ts';
+import { isHelp, parseFlags } from './parse-flags.ts';
 import { intFlag } from './study-flags.ts';
 import { UsageError } from './usage-error.ts';
 import { writeSynthL2 } from '../data/synth-files.ts';
@@ -41,7 +41,7 @@ events per part, and its instrument spec DIR/instrument.json. Replay it with:
 
 export async function dataCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
+  if (sub === undefined || isHelp(sub) || rest.some(isHelp)) {
     out(DATA_HELP);
     return sub === undefined ? 2 : 0;
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { asFileError } from '../core/files.ts';
 import { LockstepError } from '../core/errors.ts';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
@@ -68,6 +69,11 @@ const COMMANDS: Record<string, Command> = {
   config: (argv, out) => configCommand(argv, out),
 };
 
+/** This package's version (package.json). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /** Exit codes by error kind (README, "Exit codes"); other user errors exit 1, internal errors 70. */
 const EXIT_CODES: Record<string, number> = { usage: 2, strategy: 3 };
 
@@ -83,6 +89,10 @@ const SYSCALLS: Record<string, string> = { open: 'open', mkdir: 'create the fold
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    out(`lockstep ${version()}`);
+    return 0;
+  }
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     out(HELP);
     return cmd === undefined ? 2 : 0;

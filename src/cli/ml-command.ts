@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { openBars } from '../data/read-bars.ts';
 import { buildBarDataset, writeDataset } from '../ml/dataset.ts';
 import { trainModel } from '../ml/train-model.ts';
-import { numberFlag, parseFlags } from './parse-flags.ts';
+import { isHelp, numberFlag, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 import { parseDateTime } from '../core/time.ts';
 import { makeDir } from '../core/files.ts';
@@ -27,7 +27,7 @@ lockstep ml train --dataset FILE.parquet --name NAME [--kind logistic|mlp] [--fo
 
 export async function mlCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
+  if (sub === undefined || isHelp(sub) || rest.some(isHelp)) {
     out(ML_HELP);
     return 0;
   }

@@ -29,6 +29,11 @@ function joinNegativeValues(argv: string[], options: Options): string[] {
   return out;
 }
 
+/** `--help` or `-h`. */
+export function isHelp(arg: string): boolean {
+  return arg === '--help' || arg === '-h';
+}
+
 /** Parses a numeric flag, naming the flag on error. */
 export function numberFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;

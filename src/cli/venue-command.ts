@@ -1,7 +1,7 @@
 import { readInstrumentSpec } from '../data/instrument-spec.ts';
 import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
 import { parseKeyPairs, readKeysJson } from './key-files.ts';
-import { keyValues, numberFlag, parseFlags, portFlag } from './parse-flags.ts';
+import { isHelp, keyValues, numberFlag, parseFlags, portFlag } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
 export const VENUE_HELP = `lockstep venue serve --data DIR [--port N] [--speed X] [--symbol BTCUSDT --base BTC --quote USDT]
@@ -17,9 +17,9 @@ the data's instrument.json, else tick 0.01 and step 0.001 (no minimum value). Pr
 
 export async function venueCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'serve') {
+  if (sub !== 'serve' || rest.some(isHelp)) {
     out(VENUE_HELP);
-    return sub === undefined || sub === '--help' || sub === '-h' ? 0 : 2;
+    return sub === undefined || isHelp(sub) || rest.some(isHelp) ? 0 : 2;
   }
   const { values } = parseFlags(rest, {
     data: { type: 'string' }, port: { type: 'string' }, speed: { type: 'string' }, symbol: { type: 'string' }, base: { type: 'string' },
