@@ -53,6 +53,34 @@ describe('catalog: import, ls, backtest from it', () => {
     expect(JSON.parse(r.out).events).toBe(15);
   });
 
+  it('--format csv reads a CSV in the normalized schema (any column order, epoch or ISO times); bad cells are named', async () => {
+    const catalog = join(tmp.dir, 'csv-catalog');
+    const csv = tmp.file('trades.csv', [
+      'ts_local,ts_event,aggressor,size,price',
+      '2024-01-02T00:00:00.001Z,2024-01-02T00:00:00Z,1,1.5,100.25',
+      '1704153600003000,1704153600002000,-1,2,100.5',
+      '1704153600004,1704153600004,0,0.25,100.75', // milliseconds
+    ].join('\n'));
+    const imp = await cli('data', 'import', '--format', 'csv', '--venue', 'TEST', '--symbol', 'ABC', '--catalog', catalog, csv);
+    expect(imp.err).toBe('');
+    expect(imp.out).toMatch(/3 rows/);
+    const { Catalog } = await import('../data/catalog.ts');
+    const { readTickFiles } = await import('../data/tick-parquet.ts');
+    const files = await new Catalog(catalog).select('TEST', 'ABC', -Infinity, Infinity);
+    const rows: number[][] = [];
+    for await (const b of readTickFiles<import('../data/tick-batch.ts').TradeBatch>(files.trades)) {
+      for (let i = 0; i < b.length; i++) rows.push([b.ts[i], b.tsLocal[i], b.price[i], b.qty[i], b.aggressor[i]]);
+    }
+    const t0 = Date.UTC(2024, 0, 2) * 1000; // 1704153600000000 µs, by hand
+    expect(rows).toEqual([[t0, t0 + 1000, 100.25, 1.5, 1], [t0 + 2000, t0 + 3000, 100.5, 2, -1], [t0 + 4000, t0 + 4000, 100.75, 0.25, 0]]);
+    for (const [cell, want] of [['0xE1', /field "price": "0xE1" is not a decimal number/], ['Infinity', /field "price": "Infinity" is not a decimal number/]] as const) {
+      const bad = tmp.file(`bad-${cell}.csv`, `ts_event,ts_local,price,size,aggressor\n1704153600002000,1704153600003000,${cell},2,-1\n`);
+      const r = await cli('data', 'import', '--format', 'csv', '--venue', 'TEST', '--symbol', 'BAD', '--catalog', catalog, bad);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`bad-${cell}\\.csv:2 ${want.source}`));
+    }
+  });
+
   it('user errors: unknown format, missing catalog data', async () => {
     const a = await cli('data', 'import', '--format', 'csvx', '--venue', 'V', '--symbol', 'S', 'x.csv');
     expect(a.code).toBe(2);

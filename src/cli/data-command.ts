@@ -4,6 +4,7 @@ import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { readTardisCsv } from '../data/tardis-csv.ts';
 import { readBinanceCsv, readBinanceParquet } from '../data/binance-files.ts';
 import { readTickFiles, readTickParquet } from '../data/tick-parquet.ts';
+import { readTickCsv } from '../data/tick-csv.ts';
 import type { TickBatch, TradeBatch } from '../data/tick-batch.ts';
 import { resampleTrades, type BarRule } from '../data/resample.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
@@ -20,7 +21,9 @@ lockstep data synth --events N [--seed S] [--pair] --out DIR
 
 import: reads Tardis.dev CSV (trades, quotes, incremental_book_L2, book_snapshot_N; .gz ok),
 Binance dumps (--kind trades|aggTrades|depth CSV, or the trades/quotes Parquet samples) or
-normalized tick files (csv = our Parquet/CSV schema) into the partitioned Parquet catalog
+normalized tick files (--format csv: a CSV, or .parquet, with the normalized columns —
+trades ts_event,ts_local,price,size,aggressor; quotes …,bid_price,bid_size,ask_price,ask_size;
+deltas …,side,price,size,flags; times as integer epochs or ISO) into the partitioned Parquet catalog
 DIR/VENUE/SYMBOL/KIND/DATE/part-N.parquet (default data/catalog). Import days in time order.
 Backtests select from it with --venue V --symbol S [--from --to].
 --instrument FILE stores the instrument's rules with the data (DIR/VENUE/SYMBOL/instrument.json),
@@ -83,7 +86,7 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
         const onGap = values['on-gap'] === 'resnapshot' ? 'resnapshot' : 'error';
         batches = readBinanceCsv(file, kind, { onGap });
       }
-    } else if (values.format === 'csv') batches = readTickParquet(file);
+    } else if (values.format === 'csv') batches = file.endsWith('.parquet') ? readTickParquet(file) : readTickCsv(file);
     else throw new UsageError('data import: --format must be tardis, binance or csv');
     const n = await catalog.write(values.venue, values.symbol, batches);
     out(`${file}: ${n.toLocaleString('en-US')} rows → ${catalog.root}/${values.venue}/${values.symbol}`);

@@ -1,3 +1,4 @@
+import { isDecimal } from './text-parse.ts';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -28,7 +29,7 @@ export function numField(text: string | undefined, file: string, row: number, fi
     if (allowEmpty) return Number.NaN;
     throw new DataError({ file, row, field }, 'value is missing', 'Fix or remove the row');
   }
-  const v = Number(text);
-  if (!Number.isFinite(v)) throw new DataError({ file, row, field }, `"${text}" is not a number`, 'Fix or remove the row');
+  const v = isDecimal(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(v)) throw new DataError({ file, row, field }, `"${text}" is not a decimal number`, 'Fix or remove the row');
   return v;
 }

@@ -47,6 +47,11 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   return DECIMAL.test(text) ? Number(text) : Number.NaN;
 }
 
+/** True when `text` is a decimal number (the grammar of every data file). */
+export function isDecimal(text: string): boolean {
+  return DECIMAL.test(text);
+}
+
 /** The number grammar of data files: decimal, optional sign, fraction and exponent — no hex, binary, `Infinity` or `NaN` words. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
