@@ -24,9 +24,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm ci when node_modules is missing or older than the lockfile.
+# npm ci when node_modules is missing or older than the lockfile. onnxruntime-node's install
+# script would download GPU binaries from GitHub: skipped (the CPU build ships in the package).
+# Set here rather than in .npmrc, where npm warns about the unknown key on every command.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 fi
 
 # Notebooks: tslab's TypeScript 5.0 resolves modules the Node10 way (no package "exports"),
