@@ -11,6 +11,7 @@ import { Progress } from '../optimize/progress.ts';
 import { createSampler, runStudy, SAMPLERS, type SamplerName, type StudyResult, type StudySpec } from '../optimize/run-study.ts';
 import type { SharedBars } from '../optimize/shared-bars.ts';
 import { checkSpace, spaceFromFlags } from '../optimize/space-flags.ts';
+import { edgeNote, edgeParams } from '../optimize/edge.ts';
 import { defaultWorkers, TrialPool } from '../optimize/trial-pool.ts';
 import { TrialStore } from '../optimize/trial-store.ts';
 import { backtestConfigFromFlags } from './backtest-command.ts';
@@ -137,6 +138,7 @@ function summaryText(r: StudyResult, space: SearchSpace, dir: string | null, rep
   const lines = [
     `${r.sampler}: ${r.trials.length} trials (${ok.length} complete) in ${r.seconds.toFixed(1)} s`,
     `best ${r.best ? `#${r.best.number} ${keys.map((k) => `${k}=${String(r.best!.params[k])}`).join(' ')} ${obj[0]}=${r.best.values[0].toFixed(4)} final value ${r.best.finalValue.toFixed(2)}` : 'none (no trial scored)'}`,
+    (r.best && edgeNote(edgeParams(r.best.params, space))) || '',
     r.overfitting ? `probability of backtest overfitting (CSCV, ${r.overfitting.splits} splits): ${(r.overfitting.pbo * 100).toFixed(1)}%` : '',
     '',
     [...keys, ...obj, 'finalValue'].map((h) => h.padStart(12)).join(''),
@@ -187,6 +189,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
     out(toJson({
       study: s.studyName, sampler: result.sampler, objectives: result.objectives, seconds: result.seconds, workers: s.workers,
       trials: inParameterOrder(result.trials, s.spec.space).map(trialJson), best: result.best ? trialJson(result.best) : null,
+      bestOnEdge: result.best ? edgeParams(result.best.params, s.spec.space) : [],
       pareto: result.pareto, overfitting: result.overfitting ? { pbo: result.overfitting.pbo, splits: result.overfitting.splits } : null,
       report: reportFile, trialsFile: store ? store.file : null,
     }));
