@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { performanceSummary } from '../analytics/performance-summary.ts';
+import { metricWarnings } from '../analytics/metric-warnings.ts';
+import { performanceSummary, type PerformanceSummary } from '../analytics/performance-summary.ts';
 import type { ReportRun } from '../analytics/report/report-run.ts';
 import { defineInstrument } from '../core/instrument.ts';
 import { concatBarBatches, type BarBatch } from '../data/bar-batch.ts';
@@ -40,10 +41,12 @@ function alignedReturns(eqTs: ArrayLike<number>, prices: NonNullable<ReportRun['
 }
 
 /** The outcome lines of a saved run (older runs without the records show none). */
-function noticesOf(run: SavedRun): Array<[string, string]> {
+function noticesOf(run: SavedRun, summary: PerformanceSummary): Array<[string, string]> {
+  const ts = run.equity.ts;
+  const warnings = ts.length > 1 ? metricWarnings(summary, ts[0], ts[ts.length - 1]) : [];
   const { killSwitch, rejections, offGrid } = run.outcome;
-  if (rejections === undefined || offGrid === undefined) return [];
-  return outcomeLines({ killSwitch: killSwitch ?? null, rejections, offGrid });
+  if (rejections === undefined || offGrid === undefined) return warnings;
+  return [...outcomeLines({ killSwitch: killSwitch ?? null, rejections, offGrid }), ...warnings];
 }
 
 /** Builds the report's input from a saved run; the traded instrument is the alpha/beta benchmark. */
@@ -64,6 +67,6 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
   const file = run.config.data[0] ? basename(run.config.data[0].file) : 'memory';
   return {
     id: run.id, title: `${run.strategy.name} on ${file}`, strategy: run.strategy, initialCash: run.initialCash, finalValue: run.finalValue,
-    summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, notices: noticesOf(run), ...(prices ? { prices } : {}),
+    summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, notices: noticesOf(run, summary), ...(prices ? { prices } : {}),
   };
 }

@@ -7,7 +7,7 @@ type FeedInput = NonNullable<SessionConfigInput['data']>[number];
 import { toJson, writeRunResult } from '../backtest/write-result.ts';
 import { writeTearsheet } from '../backtest/write-report.ts';
 import { ConfigError } from '../core/errors.ts';
-import { formatLog, formatSummary } from './format-summary.ts';
+import { formatLog, formatSummary, warningsOf } from './format-summary.ts';
 import { emptySelection, uselessRun } from '../backtest/run-outcome.ts';
 import { showConfig } from './config-command.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
@@ -204,7 +204,7 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
       metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
       fills: result.fills, trades: result.trades, openTrades: result.openTrades, positions: result.positions,
       feeds: result.feeds, seed: result.seed, instruments: result.instruments, killSwitch: result.killSwitch,
-      rejections: result.rejections, offGrid: result.offGrid,
+      rejections: result.rejections, offGrid: result.offGrid, warnings: warningsOf(result).map(([figure, why]) => ({ figure: figure.replace('warning: ', ''), why })),
     }));
   } else {
     out(formatSummary(result, runDir));

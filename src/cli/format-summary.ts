@@ -1,6 +1,7 @@
 import type { RunResult } from '../backtest/run-result.ts';
 import type { LogRecord } from '../engine/logger.ts';
 import { outcomeLines } from '../backtest/run-outcome.ts';
+import { metricWarnings } from '../analytics/metric-warnings.ts';
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
 const num = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? 'inf' : 'n/a');
@@ -30,11 +31,18 @@ export function formatSummary(r: RunResult, runDir: string | null): string {
     ['load / run', `${r.timing.loadSeconds.toFixed(3)} s / ${r.timing.runSeconds.toFixed(3)} s`],
   ];
   rows.push(...outcomeLines(r));
+  rows.push(...warningsOf(r));
   const skipped = r.feeds.reduce((s, f) => s + f.badRows.skipped, 0);
   if (skipped > 0) rows.push(['bad rows skipped', `${skipped} (first: ${r.feeds.find((f) => f.badRows.skipped)?.badRows.examples[0]})`]);
   if (runDir) rows.push(['result', runDir]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+/** Figures that mislead (a CAGR from days, an absurd Sharpe or profit factor), as [figure, why]. */
+export function warningsOf(r: Pick<RunResult, 'metrics' | 'equity'>): Array<[string, string]> {
+  const ts = r.equity.ts;
+  return ts.length > 1 ? metricWarnings(r.metrics, ts[0], ts[ts.length - 1]) : [];
 }
 
 /** One log record as a stderr line: time, level, message, fields. */
