@@ -85,6 +85,31 @@ describe('CcxtExecution: unknown outcomes, typed errors', () => {
     await h.close();
   });
 
+  it('silence counts only while a command waits for the venue: resting quotes in a quiet market are not an outage', async () => {
+    let hang = false; // the venue stops answering (orders and the polls that follow them)
+    const slow = async <T>(call: () => Promise<T>): Promise<T> => {
+      if (hang) await new Promise((r) => setTimeout(r, 2000));
+      return call();
+    };
+    const h = await client((real) => ({
+      createOrder: (...a: Parameters<CcxtTrading['createOrder']>) => slow(() => real.createOrder(...a)),
+      fetchOrder: (...a: Parameters<CcxtTrading['fetchOrder']>) => slow(() => real.fetchOrder(...a)),
+    }));
+    h.exec.submit(snap('quiet-1'));
+    await h.until(() => h.kinds('quiet-1').includes('accepted'));
+    hang = true;
+    await new Promise((r) => setTimeout(r, 300)); // the order rests, the polls go unanswered; no command waits
+    expect(h.exec.silentMillis()).toBe(0); // before the fix: ~300 (time since the last answer, with an order open)
+    h.exec.submit(snap('quiet-2'));
+    await new Promise((r) => setTimeout(r, 200));
+    const silent = h.exec.silentMillis(); // from when quiet-2 was sent (~200), not from the last answer (~500)
+    expect(silent).toBeGreaterThanOrEqual(150);
+    expect(silent).toBeLessThan(450);
+    hang = false;
+    await h.until(() => h.kinds('quiet-2').includes('accepted'));
+    await h.close();
+  });
+
   it('refusals become rejections named by their ccxt class', async () => {
     const h = await client();
     h.exec.submit(snap('poor', { qty: 5000, price: 100 })); // 500,000 USDT

@@ -115,6 +115,8 @@ export class CcxtExecution implements ExecutionClient {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Commands (submit, cancel, replace, reconcile) still working, polls not counted. */
   private commands = 0;
+  /** When the commands now in flight started waiting (the first of them). */
+  private waitingSince = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private streaming = false;
   private closed = false;
@@ -255,10 +257,12 @@ export class CcxtExecution implements ExecutionClient {
     if (t) this.run(() => this.refresh(t, this.current(t)));
   }
 
-  /** How long the venue has not answered while orders are open or requests wait (ms; 0 when idle). */
+  /**
+   * How long the venue has not answered while commands wait for it (ms; 0 when none does).
+   * Orders merely resting are not waiting: a quiet market with quotes up is not an outage.
+   */
   silentMillis(): number {
-    const busy = this.inflight.size > 0 || [...this.byId.values()].some((t) => !t.done);
-    return busy ? Math.max(0, Date.now() - this.lastContact) : 0;
+    return this.commands > 0 ? Math.max(0, Date.now() - Math.max(this.lastContact, this.waitingSince)) : 0;
   }
 
   /** Re-reads every open order from the venue (after an outage, before trading resumes). */
@@ -600,7 +604,7 @@ export class CcxtExecution implements ExecutionClient {
   }
 
   private run(fn: () => Promise<unknown>, command = true): void {
-    if (command) this.commands++;
+    if (command && this.commands++ === 0) this.waitingSince = Date.now();
     const p = fn().catch((e: unknown) => {
       // Not a venue answer: a bug in Lockstep. Fail loudly, outside this promise chain.
       this.log.error('live order routing failed with an internal error', { error: String(e) });

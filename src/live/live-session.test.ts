@@ -16,7 +16,7 @@ const instrument = defineInstrument({ symbol: 'BTCUSDT', venue: 'BINANCE', tickS
 
 beforeAll(async () => {
   ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.001, keys: new Map([['live-key', 'live-secret']]), balances: { USDT: 100_000, BTC: 1 } });
-  feed = startSynthFeed(ex, { events: 300_000, seed: 9, perTick: 30, everyMs: 2 });
+  feed = startSynthFeed(ex, { events: 1_200_000, seed: 9, perTick: 30, everyMs: 2 }); // ~80 s of market: it must outlast the file on a loaded machine
   base = await ex.listen();
 });
 afterAll(async () => {
@@ -164,7 +164,7 @@ describe('parity of a live session', () => {
     const record = tempDir().file('live-session');
     const before = await (await client()).fetchBalance();
     // Long enough for the mid to move the ladder at least once, even on a loaded machine.
-    const a = await session(6000, { record });
+    const a = await session(20_000, { record });
     expect(a.orders.length).toBeGreaterThan(3);
     const start = JSON.parse((await import('node:fs')).readFileSync(`${record}/start.json`, 'utf8'));
     // The account the strategy started from is the exchange's (independent: ccxt's balance call).
