@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { L2BookKeeper } from '../book/book-keeper.ts';
 import type { SessionConfig } from '../config/session-config.ts';
@@ -102,6 +103,12 @@ class RuntimeMonitor {
     this.lag.disable();
     this.obs.disconnect();
   }
+}
+
+/** Where a session records (default reports/<mode>-<wall time>; null: a paper session told not to record). */
+export function sessionFolder(cfg: SessionConfig, now = new Date()): string | null {
+  if (cfg.session.record === false) return null;
+  return resolve(cfg.session.record ?? join('reports', `${cfg.mode}-${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}`));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RunResult } from '../backtest/run-result.ts';
 import { parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../config/session-config.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -7,7 +7,7 @@ import { loadStrategy, parseStrategyParams } from '../engine/load-strategy.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import type { CcxtExecutionOptions } from '../live/ccxt-execution.ts';
 import { connectExchange, sessionInstrument, type ConnectedExchange, type Credentials } from '../live/connect-exchange.ts';
-import { liveParts, type LiveStats } from '../live/live-parts.ts';
+import { liveParts, sessionFolder, type LiveStats } from '../live/live-parts.ts';
 import { runSession, sessionLog, type SessionHooks } from './run-session.ts';
 import { makeDir } from '../core/files.ts';
 
@@ -26,12 +26,6 @@ export interface RunLiveOptions extends SessionHooks {
 
 /** A paper/live session's result: the result every mode has, plus what the session measured. */
 export type LiveResult = RunResult & { readonly live: LiveStats };
-
-/** Where a session records (default reports/<mode>-<time>; null: a paper session told not to record). */
-export function sessionFolder(cfg: SessionConfig, now = new Date()): string | null {
-  if (cfg.session.record === false) return null;
-  return resolve(cfg.session.record ?? join('reports', `${cfg.mode}-${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}`));
-}
 
 /**
  * A paper or live session through the one session builder: the exchange connected (or

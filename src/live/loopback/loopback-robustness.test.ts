@@ -5,24 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { cli } from '../../../test/cli.ts';
 import { tempDir } from '../../../test/tmp.ts';
-import type { BookDeltaView } from '../../core/events.ts';
+import { bookedLoopback } from '../../../test/loopback.ts';
 import { MAX_WS_BUFFERED } from './binance-streams.ts';
 import { MAX_BODY_BYTES } from './http-body.ts';
-import { LoopbackExchange } from './loopback-exchange.ts';
+import type { LoopbackExchange } from './loopback-exchange.ts';
 import { startLoopbackVenue } from './start-venue.ts';
 
 const tmp = tempDir();
 let ex: LoopbackExchange;
 let base: string;
 
-const delta = (side: 1 | -1, price: number, qty: number, last = false, clear = false): BookDeltaView =>
-  ({ instrumentId: 'BTCUSDT.LOOPBACK', instrumentIndex: 0, ts: 1.7e15, tsLocal: 1.7e15, side, price, qty, isSnapshot: clear, clear, last });
-
 beforeAll(async () => {
-  ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.0001, keys: new Map([['k', 's']]), balances: { USDT: 100_000, BTC: 1 } });
-  ex.onDelta(delta(1, 20000, 1, false, true));
-  ex.onDelta(delta(-1, 20001, 1, true));
-  base = await ex.listen();
+  ({ ex, base } = await bookedLoopback());
 });
 afterAll(async () => ex?.close());
 

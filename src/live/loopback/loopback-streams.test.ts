@@ -1,7 +1,8 @@
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookDeltaView } from '../../core/events.ts';
-import { LoopbackExchange } from './loopback-exchange.ts';
+import type { LoopbackExchange } from './loopback-exchange.ts';
+import { bookedLoopback } from '../../../test/loopback.ts';
 import { pointCcxtAt } from '../ccxt-base-url.ts';
 
 let ex: LoopbackExchange;
@@ -42,10 +43,7 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
 }
 
 beforeAll(async () => {
-  ex = new LoopbackExchange({ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: 0.01, stepSize: 0.0001, keys: new Map([['k', 's']]), balances: { USDT: 100_000, BTC: 1 } });
-  ex.onDelta(delta(1, 20000, 1, false, true));
-  ex.onDelta(delta(-1, 20001, 1, true));
-  base = await ex.listen();
+  ({ ex, base } = await bookedLoopback());
 });
 afterAll(async () => ex?.close());
 
