@@ -13,9 +13,16 @@ import { isHelp, parseFlags } from './parse-flags.ts';
 import { intFlag } from './study-flags.ts';
 import { UsageError } from './usage-error.ts';
 import { writeSynthL2 } from '../data/synth-files.ts';
+import { DOWNLOAD_HELP, downloadCommand } from './data-download-command.ts';
+import { QUERY_HELP, queryCommand, verifyCommand } from './data-query-command.ts';
+import { CatalogSql } from '../data/catalog-sql.ts';
+import { catalogGaps } from '../data/catalog-gaps.ts';
 
 export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--instrument FILE] [--catalog DIR] FILE...
-lockstep data ls [--catalog DIR]
+lockstep data ls [--catalog DIR] [--gaps] [--min-gap DURATION] [--json]
+lockstep data download --venue V --symbol S --kind bars:1m|mark:1m|trades|funding --from T [--to T]   (see data download --help)
+lockstep data query [--catalog DIR] [--json] "SELECT …"   (see data query --help)
+lockstep data verify [--catalog DIR]
 lockstep data resample --venue V --symbol S (--every 1m|30s|1h | --volume X | --dollar X) --out FILE.parquet [--catalog DIR]
 lockstep data synth --events N [--seed S] [--pair] --out DIR
 
@@ -31,7 +38,11 @@ as NautilusTrader's catalog does: JSON ({"tickSize": 0.01, "lotSize": 0.001, "ma
 "takerFee": …, "minNotional": …}) or the text NautilusTrader prints for an instrument
 (price_increment, size_increment, maker_fee, taker_fee, min_notional). Backtests use it
 without flags; a flag that differs wins.
-ls: lists the catalog with row counts and time ranges.
+ls: lists the catalog's streams with row counts, days, time ranges and gaps, computed with
+DuckDB: bars missing between a bar stream's first and last bar; for ticks, stretches longer
+than --min-gap (default 1h; 30s, 5m, 2h, 1d) without a row; for funding, a wait over 1.5 ×
+the stream's usual interval. --gaps lists
+every gap window.
 
 synth:
 Writes a deterministic synthetic L2 order book + trades stream (Poisson limit orders,
@@ -44,11 +55,18 @@ events per part, and its instrument spec DIR/instrument.json. Replay it with:
 
 export async function dataCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
+  if ((sub === 'download' || sub === 'query' || sub === 'verify') && rest.some(isHelp)) {
+    out(sub === 'download' ? DOWNLOAD_HELP : QUERY_HELP);
+    return 0;
+  }
   if (sub === undefined || isHelp(sub) || rest.some(isHelp)) {
     out(DATA_HELP);
     return sub === undefined ? 2 : 0;
   }
   if (sub === 'import') return importCommand(rest, out);
+  if (sub === 'download') return downloadCommand(rest, out);
+  if (sub === 'query') return queryCommand(rest, out);
+  if (sub === 'verify') return verifyCommand(rest, out);
   if (sub === 'ls') return lsCommand(rest, out);
   if (sub === 'resample') return resampleCommand(rest, out);
   if (sub !== 'synth') throw new UsageError(`data: unknown subcommand "${sub}" (see lockstep data --help)`);
@@ -98,32 +116,49 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
 }
 
 async function lsCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const { values } = parseFlags(argv, { catalog: { type: 'string' }, json: { type: 'boolean' } }, 'data ls');
-  const catalog = new Catalog(values.catalog ?? DEFAULT_CATALOG);
-  const parts = await catalog.parts();
-  const groups = new Map<string, { venue: string; symbol: string; kind: string; rows: number; first: number; last: number; parts: number; days: Set<string> }>();
-  for (const p of parts) {
-    const k = `${p.venue}/${p.symbol}/${p.kind}`;
-    const g = groups.get(k) ?? { venue: p.venue, symbol: p.symbol, kind: p.kind, rows: 0, first: Infinity, last: -Infinity, parts: 0, days: new Set<string>() };
-    g.rows += p.rows; g.first = Math.min(g.first, p.first); g.last = Math.max(g.last, p.last); g.parts++; g.days.add(p.date);
-    groups.set(k, g);
+  const { values } = parseFlags(argv, { catalog: { type: 'string' }, json: { type: 'boolean' }, gaps: { type: 'boolean' }, 'min-gap': { type: 'string' } }, 'data ls');
+  const root = values.catalog ?? DEFAULT_CATALOG;
+  const minGap = durationFlag(values['min-gap'] ?? '1h', 'min-gap');
+  const sql = await CatalogSql.open(root);
+  let list: Record<string, unknown>[];
+  let gaps: Awaited<ReturnType<typeof catalogGaps>>;
+  try {
+    list = await sql.rows(`SELECT venue, symbol, kind, sum(rows) AS rows, count(*) AS parts, count(DISTINCT date) AS days, min(first) AS first, max(last) AS last
+      FROM parts WHERE rows > 0 GROUP BY ALL ORDER BY venue, symbol, kind`);
+    gaps = await catalogGaps(sql, minGap);
+  } finally {
+    sql.close();
   }
-  const list = [...groups.values()];
+  const key = (g: { venue: unknown; symbol: unknown; kind: unknown }) => `${String(g.venue)}/${String(g.symbol)}/${String(g.kind)}`;
+  const gapsOf = (r: Record<string, unknown>) => gaps.filter((g) => key(g) === key(r as { venue: unknown; symbol: unknown; kind: unknown }));
   if (values.json) {
-    out(JSON.stringify(list.map((g) => ({ venue: g.venue, symbol: g.symbol, kind: g.kind, rows: g.rows, parts: g.parts, days: g.days.size, from: isoFromMicros(g.first), to: isoFromMicros(g.last) }))));
+    out(JSON.stringify(list.map((r) => ({
+      venue: r.venue, symbol: r.symbol, kind: r.kind, rows: r.rows, parts: r.parts, days: r.days, from: isoFromMicros(Number(r.first)), to: isoFromMicros(Number(r.last)),
+      gaps: gapsOf(r).map((g) => ({ from: isoFromMicros(g.from), to: isoFromMicros(g.to) })),
+    }))));
     return 0;
   }
   if (list.length === 0) {
-    out(`the catalog ${catalog.root} is empty (lockstep data import ... fills it)`);
+    out(`the catalog ${root} is empty (lockstep data import or lockstep data download fills it)`);
     return 0;
   }
-  out(['venue', 'symbol', 'kind', 'rows', 'days', 'from', 'to'].map((h, i) => (i < 3 ? h.padEnd(14) : h.padStart(i === 3 ? 12 : i === 4 ? 6 : 30))).join(''));
-  for (const g of list) {
-    out([g.venue.padEnd(14), g.symbol.padEnd(14), g.kind.padEnd(14), g.rows.toLocaleString('en-US').padStart(12), String(g.days.size).padStart(6),
-      isoFromMicros(g.first).padStart(30), isoFromMicros(g.last).padStart(30)].join(''));
+  out(['venue', 'symbol', 'kind', 'rows', 'days', 'gaps', 'from', 'to'].map((h, i) => (i < 3 ? h.padEnd(14) : h.padStart(i === 3 ? 12 : i < 6 ? 6 : 30))).join(''));
+  for (const r of list) {
+    out([String(r.venue).padEnd(14), String(r.symbol).padEnd(14), String(r.kind).padEnd(14), Number(r.rows).toLocaleString('en-US').padStart(12), String(r.days).padStart(6),
+      String(gapsOf(r).length).padStart(6), isoFromMicros(Number(r.first)).padStart(30), isoFromMicros(Number(r.last)).padStart(30)].join(''));
+    if (values.gaps) for (const g of gapsOf(r)) out(`    gap ${isoFromMicros(g.from)} … ${isoFromMicros(g.to)} (${formatSpan(g.to - g.from)})`);
   }
   return 0;
 }
+
+/** A duration flag (30s, 5m, 2h, 1d) in µs. */
+function durationFlag(v: string, flag: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(v);
+  if (!m || Number(m[1]) === 0) throw new UsageError(`--${flag} expects a duration like 30s, 5m, 1h or 1d`);
+  return Number(m[1]) * { s: 1e6, m: 60e6, h: 3600e6, d: 86_400e6 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+const formatSpan = (us: number) => (us >= 86_400e6 ? `${(us / 86_400e6).toFixed(1)} d` : us >= 3600e6 ? `${(us / 3600e6).toFixed(1)} h` : `${(us / 60e6).toFixed(1)} min`);
 
 async function resampleCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values } = parseFlags(argv, {
@@ -132,11 +167,7 @@ async function resampleCommand(argv: string[], out: (s: string) => void): Promis
   }, 'data resample');
   if (!values.venue || !values.symbol || !values.out) throw new UsageError('data resample: --venue, --symbol and --out are required');
   let rule: BarRule;
-  if (values.every) {
-    const m = /^(\d+)(s|m|h|d)$/.exec(values.every);
-    if (!m) throw new UsageError('--every expects a duration like 30s, 1m, 1h or 1d');
-    rule = { every: Number(m[1]) * { s: 1e6, m: 60e6, h: 3600e6, d: 86_400e6 }[m[2] as 's' | 'm' | 'h' | 'd'] };
-  } else if (values.volume) rule = { volume: Number(values.volume) };
+  if (values.every) rule = { every: durationFlag(values.every, 'every') }; else if (values.volume) rule = { volume: Number(values.volume) };
   else if (values.dollar) rule = { dollar: Number(values.dollar) };
   else throw new UsageError('data resample: choose --every, --volume or --dollar');
   const files = await new Catalog(values.catalog ?? DEFAULT_CATALOG).select(values.venue, values.symbol);

@@ -18,7 +18,11 @@ const COMMANDS: Array<[string[], RegExp]> = [
   [['data', 'ls'], /lockstep data ls/],
   [['data', 'resample'], /lockstep data resample/],
   [['data', 'synth'], /lockstep data synth/],
-  [['venue', 'serve'], /^lockstep venue serve --data DIR/],
+  [['data', 'download'], /^lockstep data download --venue V --symbol S --kind/],
+  [['data', 'query'], /^lockstep data query/],
+  [['data', 'verify'], /lockstep data verify/],
+  [['export'], /^lockstep export RUN_DIR/],
+  [['venue', 'serve'], /^lockstep venue serve \[--data DIR\]/],
   [['ml', 'dataset'], /lockstep ml dataset/],
   [['ml', 'train'], /lockstep ml train/],
 ];

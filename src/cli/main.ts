@@ -4,6 +4,7 @@ import { LockstepError } from '../core/errors.ts';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
 import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { DATA_HELP, dataCommand } from './data-command.ts';
+import { EXPORT_HELP, exportCommand } from './export-command.ts';
 import { LIVE_HELP, liveCommand } from './live-command.ts';
 import { VENUE_HELP, venueCommand } from './venue-command.ts';
 import { KILL_HELP, killCommand } from './kill-command.ts';
@@ -41,6 +42,8 @@ ${WALKFORWARD_HELP}
 
 ${DATA_HELP}
 
+${EXPORT_HELP}
+
 ${LIVE_HELP}
 
 ${VENUE_HELP}
@@ -61,6 +64,7 @@ const COMMANDS: Record<string, Command> = {
   optimize: optimizeCommand,
   walkforward: walkforwardCommand,
   data: dataCommand,
+  export: exportCommand,
   live: liveCommand,
   venue: venueCommand,
   kill: killCommand,
@@ -75,7 +79,7 @@ function version(): string {
 }
 
 /** Exit codes by error kind (README, "Exit codes"); other user errors exit 1, internal errors 70. */
-const EXIT_CODES: Record<string, number> = { usage: 2, strategy: 3 };
+const EXIT_CODES: Record<string, number> = { usage: 2, strategy: 3, venue: 4 };
 
 /** What a failed system call was doing, for the message. */
 const SYSCALLS: Record<string, string> = { open: 'open', mkdir: 'create the folder', scandir: 'list the folder', write: 'write', rename: 'rename', stat: 'read', read: 'read', unlink: 'remove', rmdir: 'remove' };

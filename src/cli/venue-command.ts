@@ -1,15 +1,20 @@
 import { readInstrumentSpec } from '../data/instrument-spec.ts';
 import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
+import { loadHistoryArchive } from '../live/loopback/history-archive.ts';
 import { parseKeyPairs, readKeysJson } from './key-files.ts';
 import { isHelp, keyValues, numberFlag, parseFlags, portFlag } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
-export const VENUE_HELP = `lockstep venue serve --data DIR [--port N] [--speed X] [--symbol BTCUSDT --base BTC --quote USDT]
+export const VENUE_HELP = `lockstep venue serve [--data DIR] [--history-bars FILE] [--history-trades FILE] [--port N] [--speed X] [--symbol BTCUSDT --base BTC --quote USDT]
     [--tick-size X --step-size X --min-notional X] [--balance USDT=100000 ...] [--keys-file FILE]
 
 Starts a loopback exchange on 127.0.0.1 speaking Binance's spot REST and websocket API
 (the subset ccxt uses) whose market replays the tick files in DIR (deltas-*, trades-*) at
-X × real time. API keys come from --keys-file (JSON {"key": "secret"}, keep it outside
+X × real time (without --data: a synthetic market). --history-bars (1-minute bars, any bar
+file Lockstep reads) and --history-trades (Binance's trades Parquet) are recorded history
+served by the REST history endpoints (spot klines and aggTrades; klines, markPriceKlines and
+fundingRate of the USDT perpetual of the same id, funding derived from the bars every 8 h):
+what lockstep data download --url fetches. API keys come from --keys-file (JSON {"key": "secret"}, keep it outside
 the repository) or LOCKSTEP_LOOPBACK_KEYS (key:secret,key2:secret2); they are never
 printed. The filters it serves (PRICE_FILTER, LOT_SIZE, NOTIONAL) come from the flags, else
 the data's instrument.json, else tick 0.01 and step 0.001 (no minimum value). Prints
@@ -24,9 +29,8 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
   const { values } = parseFlags(rest, {
     data: { type: 'string' }, port: { type: 'string' }, speed: { type: 'string' }, symbol: { type: 'string' }, base: { type: 'string' },
     quote: { type: 'string' }, 'tick-size': { type: 'string' }, 'step-size': { type: 'string' }, balance: { type: 'string', multiple: true },
-    'keys-file': { type: 'string' }, 'min-notional': { type: 'string' },
+    'keys-file': { type: 'string' }, 'min-notional': { type: 'string' }, 'history-bars': { type: 'string' }, 'history-trades': { type: 'string' },
   }, 'venue serve');
-  if (!values.data) throw new UsageError('venue serve: --data DIR is required');
   const port = portFlag(values.port);
   const keys = new Map<string, string>();
   if (values['keys-file']) {
@@ -37,9 +41,11 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
   }
   for (const [k, secret] of parseKeyPairs(process.env.LOCKSTEP_LOOPBACK_KEYS ?? '', 'LOCKSTEP_LOOPBACK_KEYS')) keys.set(k, secret);
   const balances = Object.fromEntries(Object.entries(keyValues(values.balance ?? ['USDT=100000', 'BTC=10'], 'balance')).map(([a, v]) => [a, Number(v)]));
-  const spec = await readInstrumentSpec(values.data);
+  const spec = values.data ? await readInstrumentSpec(values.data) : null;
+  const wantsHistory = values['history-bars'] !== undefined || values['history-trades'] !== undefined;
+  const history = wantsHistory ? await loadHistoryArchive({ bars: values['history-bars'], trades: values['history-trades'] }) : undefined;
   const venue = await startLoopbackVenue({
-    data: values.data, speed: numberFlag(values.speed, 'speed'), keys: Object.fromEntries(keys), balances,
+    ...(values.data ? { data: values.data } : {}), ...(history ? { history } : {}), speed: numberFlag(values.speed, 'speed'), keys: Object.fromEntries(keys), balances,
     symbol: values.symbol, base: values.base, quote: values.quote,
     tickSize: numberFlag(values['tick-size'], 'tick-size') ?? spec?.tickSize, stepSize: numberFlag(values['step-size'], 'step-size') ?? spec?.lotSize,
     minNotional: numberFlag(values['min-notional'], 'min-notional') ?? spec?.minNotional, port,

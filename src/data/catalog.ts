@@ -1,123 +1,149 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../core/errors.ts';
-import { MICROS_PER_DAY, isoFromMicros } from '../core/time.ts';
-import { allocDeltas, allocQuotes, allocTrades, type DeltaBatch, type QuoteBatch, type TickBatch, type TradeBatch } from './tick-batch.ts';
-import { writeTickParquet, type TickKind } from './tick-parquet.ts';
-import { makeDir } from '../core/files.ts';
+import { ConfigError, DataError } from '../core/errors.ts';
+import { removeStaleTemps } from '../core/files.ts';
+import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
+import type { TickKind } from './tick-parquet.ts';
+import { isCatalogKind, type CatalogKind } from './catalog-kinds.ts';
+import { StagedParts, type CatalogRows, type Coverage, type Sidecar } from './catalog-write.ts';
 
 /** Default catalog folder (git-ignored). */
 export const DEFAULT_CATALOG = 'data/catalog';
 
-/** One Parquet part of the catalog with its sidecar facts. */
+/** One part of the catalog with its sidecar facts (a sidecar without Parquet records coverage only). */
 export interface CatalogPart {
+  /** The Parquet file (absent on disk when `rows` is 0: a coverage record). */
   readonly file: string;
   readonly venue: string;
   readonly symbol: string;
-  readonly kind: TickKind;
+  readonly kind: CatalogKind;
   readonly date: string;
   readonly rows: number;
-  /** First and last local timestamps (µs). */
+  /** First and last times (µs) of the kind's time column. */
   readonly first: number;
   readonly last: number;
+  /** For downloaded parts: the window it covers and the venue's gaps in it. */
+  readonly covers?: Coverage;
 }
 
-const safe = (s: string, what: string): string => {
-  if (!/^[A-Za-z0-9._-]+$/.test(s)) throw new ConfigError(`${what} "${s}" may contain only letters, digits, '.', '_' and '-'`);
+/** Checks a venue or symbol folder name. */
+export function safeName(s: string, what: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(s) || s.startsWith('.')) throw new ConfigError(`${what} "${s}" may contain only letters, digits, '.', '_' and '-' (not first)`, 'usage');
   return s;
-};
+}
 
-/** Rows [s, e) of a batch as a new batch. */
-function slice(b: TickBatch, s: number, e: number): TickBatch {
-  const n = e - s;
-  if (b.kind === 'trades') {
-    const t = allocTrades(n);
-    const x = b.batch;
-    t.length = n; t.ts.set(x.ts.subarray(s, e)); t.tsLocal.set(x.tsLocal.subarray(s, e)); t.price.set(x.price.subarray(s, e)); t.qty.set(x.qty.subarray(s, e)); t.aggressor.set(x.aggressor.subarray(s, e));
-    return { kind: 'trades', batch: t };
-  }
-  if (b.kind === 'quotes') {
-    const q = allocQuotes(n);
-    const x = b.batch;
-    q.length = n; q.ts.set(x.ts.subarray(s, e)); q.tsLocal.set(x.tsLocal.subarray(s, e)); q.bidPrice.set(x.bidPrice.subarray(s, e)); q.bidSize.set(x.bidSize.subarray(s, e));
-    q.askPrice.set(x.askPrice.subarray(s, e)); q.askSize.set(x.askSize.subarray(s, e));
-    return { kind: 'quotes', batch: q };
-  }
-  const d = allocDeltas(n);
+/** Tick batch rows as catalog rows (normalized tick columns). */
+export function tickRows(b: TickBatch): CatalogRows {
+  const n = b.batch.length;
   const x = b.batch;
-  d.length = n; d.ts.set(x.ts.subarray(s, e)); d.tsLocal.set(x.tsLocal.subarray(s, e)); d.side.set(x.side.subarray(s, e)); d.price.set(x.price.subarray(s, e));
-  d.qty.set(x.qty.subarray(s, e)); d.flags.set(x.flags.subarray(s, e));
-  return { kind: 'deltas', batch: d };
+  const base = { ts_event: x.ts.subarray(0, n), ts_local: x.tsLocal.subarray(0, n) };
+  const f = (a: ArrayLike<number>) => Float64Array.from({ length: n }, (_, i) => a[i]);
+  let columns: Record<string, Float64Array>;
+  if (b.kind === 'trades') columns = { ...base, price: b.batch.price.subarray(0, n), size: b.batch.qty.subarray(0, n), aggressor: f(b.batch.aggressor) };
+  else if (b.kind === 'quotes') columns = { ...base, bid_price: b.batch.bidPrice.subarray(0, n), bid_size: b.batch.bidSize.subarray(0, n), ask_price: b.batch.askPrice.subarray(0, n), ask_size: b.batch.askSize.subarray(0, n) };
+  else columns = { ...base, side: f(b.batch.side), price: b.batch.price.subarray(0, n), size: b.batch.qty.subarray(0, n), flags: f(b.batch.flags) };
+  return { kind: b.kind, length: n, time: base.ts_local, columns, micros: ['ts_event', 'ts_local'] };
 }
 
 /**
  * A partitioned Parquet catalog: `<root>/<venue>/<symbol>/<kind>/<YYYY-MM-DD>/part-NNNNN.parquet`
- * (UTC dates of the local timestamps), each part with a JSON sidecar of its row count and
- * time range. Parts of a day are replayed in name order, so days are imported in time order.
+ * (UTC dates of the kind's time column: ts_local for ticks, timestamp for bars and funding),
+ * each part with a JSON sidecar of its row count and time range. Parts of a day are replayed
+ * in name order, so days are imported in time order. Writes are staged (see StagedParts).
  */
 export class Catalog {
   constructor(readonly root: string = DEFAULT_CATALOG) {}
 
-  /** Writes batches of one venue/symbol, split by UTC day. Returns rows written. */
+  /** The folder of one stream. */
+  streamDir(venue: string, symbol: string, kind: CatalogKind): string {
+    return join(this.root, safeName(venue, 'venue'), safeName(symbol, 'symbol'), kind);
+  }
+
+  /**
+   * Writes tick batches of one venue/symbol, split by UTC day; nothing becomes visible
+   * until every batch was read and written. Returns rows written.
+   */
   async write(venue: string, symbol: string, batches: AsyncIterable<TickBatch> | Iterable<TickBatch>): Promise<number> {
+    this.clean();
+    const staged = new Map<TickKind, StagedParts>();
     let rows = 0;
     for await (const b of batches) {
-      const n = b.batch.length;
-      let s = 0;
-      while (s < n) {
-        const day = Math.floor(b.batch.tsLocal[s] / MICROS_PER_DAY);
-        let e = s;
-        while (e < n && Math.floor(b.batch.tsLocal[e] / MICROS_PER_DAY) === day) e++;
-        const date = isoFromMicros(day * MICROS_PER_DAY).slice(0, 10);
-        const dir = join(this.root, safe(venue, 'venue'), safe(symbol, 'symbol'), b.kind, date);
-        await makeDir(dir);
-        const k = (await readdir(dir)).filter((f) => f.endsWith('.parquet')).length;
-        const file = join(dir, `part-${String(k).padStart(5, '0')}.parquet`);
-        const part = s === 0 && e === n ? b : slice(b, s, e);
-        await writeTickParquet(file, part);
-        const facts = { rows: e - s, first: b.batch.tsLocal[s], last: b.batch.tsLocal[e - 1] };
-        await writeFile(file.replace(/\.parquet$/, '.json'), JSON.stringify(facts));
-        rows += e - s;
-        s = e;
-      }
+      const s = staged.get(b.kind) ?? new StagedParts(this.streamDir(venue, symbol, b.kind));
+      staged.set(b.kind, s);
+      rows += await s.stage(tickRows(b));
     }
+    for (const s of staged.values()) await s.commit();
     return rows;
   }
 
-  /** Every part, optionally of one venue/symbol, in replay order. */
+  /** Every part with data, optionally of one venue/symbol, in replay order. */
   async parts(venue?: string, symbol?: string): Promise<CatalogPart[]> {
+    return (await this.records(venue, symbol)).filter((p) => p.rows > 0);
+  }
+
+  /** Every sidecar (parts and coverage-only records), in replay order. */
+  async records(venue?: string, symbol?: string, kind?: CatalogKind): Promise<CatalogPart[]> {
     if (!existsSync(this.root)) return [];
     const out: CatalogPart[] = [];
-    const ls = async (d: string) => (existsSync(d) ? (await readdir(d, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort() : []);
-    for (const v of venue ? [venue] : await ls(this.root)) {
-      for (const s of symbol ? [symbol] : await ls(join(this.root, v))) {
-        for (const kind of await ls(join(this.root, v, s))) {
-          if (kind !== 'trades' && kind !== 'quotes' && kind !== 'deltas') continue;
-          for (const date of await ls(join(this.root, v, s, kind))) {
-            const dir = join(this.root, v, s, kind, date);
-            for (const f of (await readdir(dir)).filter((x) => x.endsWith('.parquet')).sort()) {
-              const file = join(dir, f);
-              const facts = JSON.parse(await readFile(file.replace(/\.parquet$/, '.json'), 'utf8')) as { rows: number; first: number; last: number };
-              out.push({ file, venue: v, symbol: s, kind, date, ...facts });
-            }
-          }
+    for (const v of venue ? [venue] : await subdirs(this.root)) {
+      for (const s of symbol ? [symbol] : await subdirs(join(this.root, v))) {
+        for (const k of kind ? [kind] : await subdirs(join(this.root, v, s))) {
+          if (!isCatalogKind(k)) continue;
+          for (const date of await subdirs(join(this.root, v, s, k))) out.push(...await this.dayRecords(v, s, k, date));
         }
       }
     }
     return out;
   }
 
-  /** Files per kind for a venue/symbol whose time range meets [from, to]. */
+  /** Files per tick kind for a venue/symbol whose time range meets [from, to]. */
   async select(venue: string, symbol: string, from = -Infinity, to = Infinity): Promise<Record<TickKind, string[]>> {
     const parts = (await this.parts(venue, symbol)).filter((p) => p.last >= from && p.first <= to);
-    if (parts.length === 0) throw new ConfigError(`the catalog ${this.root} has no data for ${venue}/${symbol}${Number.isFinite(from) || Number.isFinite(to) ? ' in that window' : ''}: import it with lockstep data import`);
+    if (parts.length === 0) throw new ConfigError(`the catalog ${this.root} has no data for ${venue}/${symbol}${Number.isFinite(from) || Number.isFinite(to) ? ' in that window' : ''}: import it with lockstep data import or lockstep data download`);
     return {
       trades: parts.filter((p) => p.kind === 'trades').map((p) => p.file),
       quotes: parts.filter((p) => p.kind === 'quotes').map((p) => p.file),
       deltas: parts.filter((p) => p.kind === 'deltas').map((p) => p.file),
     };
   }
+
+  /** Removes `*.tmp-<pid>` files of writers that are gone (a killed import or download). Returns them. */
+  clean(): string[] {
+    const removed: string[] = [];
+    const walk = (dir: string, depth: number) => {
+      removed.push(...removeStaleTemps(dir).map((f) => join(dir, f)));
+      if (depth === 0) return;
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+      } catch { /* not there yet */ }
+      for (const n of names) walk(join(dir, n), depth - 1);
+    };
+    walk(this.root, 4);
+    return removed;
+  }
+
+  private async dayRecords(venue: string, symbol: string, kind: CatalogKind, date: string): Promise<CatalogPart[]> {
+    const dir = join(this.root, venue, symbol, kind, date);
+    const out: CatalogPart[] = [];
+    for (const f of (await readdir(dir)).filter((x) => /^part-\d+\.json$/.test(x)).sort()) {
+      const side = join(dir, f);
+      let facts: Sidecar;
+      try {
+        facts = JSON.parse(await readFile(side, 'utf8')) as Sidecar;
+      } catch (e) {
+        throw new DataError({ file: side, row: 1 }, `unreadable sidecar (${(e as Error).message})`, 'Run lockstep data verify, then delete the part and its sidecar and download or import that day again');
+      }
+      out.push({ file: side.replace(/\.json$/, '.parquet'), venue, symbol, kind, date, ...facts });
+    }
+    return out;
+  }
 }
 
-export type { DeltaBatch, QuoteBatch, TradeBatch };
+async function subdirs(d: string): Promise<string[]> {
+  if (!existsSync(d)) return [];
+  return (await readdir(d, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+}
+
+export type { DeltaBatch, QuoteBatch, TradeBatch, CatalogRows, Coverage };

@@ -36,6 +36,22 @@ export async function connectExchange(venue: NonNullable<SessionConfig['venue']>
   return ex;
 }
 
+/**
+ * A ccxt REST client for history downloads: no credentials, ccxt's rate limiter on, markets
+ * loaded (spot and USDT-margined contracts when pointed at a loopback exchange, ccxt's
+ * defaults otherwise).
+ */
+export async function connectHistoryExchange(exchange: string, o: { url?: string; sandbox?: boolean } = {}): Promise<ConnectedExchange & import('./history-pages.ts').HistoryClient> {
+  const ccxt = (await import('ccxt')).default as unknown as Record<string, unknown>;
+  const Ex = ccxt[exchange] as (new (o: unknown) => ConnectedExchange & import('./history-pages.ts').HistoryClient) | undefined;
+  if (typeof Ex !== 'function' || exchange.startsWith('_')) throw new ConfigError(`ccxt has no exchange "${exchange}" (see https://docs.ccxt.com for the ids)`, 'usage');
+  const ex = new Ex({ enableRateLimit: true, options: o.url ? { fetchMarkets: ['spot', 'linear'], fetchCurrencies: false, fetchMargins: false } : {} });
+  if (o.sandbox) ex.setSandboxMode(true);
+  if (o.url) await pointCcxtAt(ex, o.url);
+  await ex.loadMarkets();
+  return ex;
+}
+
 /** The session's instrument from the exchange's market info (see venue-instrument.ts). */
 export function sessionInstrument(ex: Pick<ConnectedExchange, 'markets' | 'precisionMode'>, venue: NonNullable<SessionConfig['venue']>): Instrument {
   const market = ex.markets[venue.symbol];

@@ -7,6 +7,7 @@ import { checkSignature } from './binance-auth.ts';
 import { BinanceStreams } from './binance-streams.ts';
 import { readBody } from './http-body.ts';
 import { KlineStreams } from './klines.ts';
+import { HISTORY_ROUTES, HistoryRoutes, type HistoryArchive } from './history-archive.ts';
 import { UserDataStreams } from './user-data-streams.ts';
 import { BinanceError, SPOT_ORDER_TYPES, SpotOrders, type SpotOrder } from './spot-orders.ts';
 
@@ -18,7 +19,7 @@ const SIGNED = new Set([
 /** Every REST route the loopback serves. */
 const ROUTES = new Set([
   ...SIGNED, 'GET /api/v3/ping', 'GET /api/v3/time', 'GET /api/v3/exchangeInfo', 'GET /api/v3/depth', 'GET /api/v3/klines', 'GET /api/v3/trades',
-  'GET /api/v3/ticker/bookTicker', 'GET /api/v3/ticker/24hr',
+  'GET /api/v3/ticker/bookTicker', 'GET /api/v3/ticker/24hr', ...HISTORY_ROUTES,
 ]);
 
 /** Options of the loopback exchange. */
@@ -38,6 +39,8 @@ export interface LoopbackOptions {
   makerFee?: number;
   /** NOTIONAL filter: smallest order value in quote currency (default 0: none). */
   minNotional?: number;
+  /** Recorded history served by the REST history endpoints (klines then come from it too). */
+  history?: HistoryArchive;
 }
 
 /**
@@ -55,6 +58,7 @@ export class LoopbackExchange {
   private readonly userData = new UserDataStreams();
   private tradeSeq = 0;
   private readonly klines: KlineStreams;
+  private readonly history: HistoryRoutes | null;
   private updateId = 1;
   private server: Server | null = null;
   /** Websocket market streams (after listen()). */
@@ -68,6 +72,7 @@ export class LoopbackExchange {
 
   constructor(private readonly o: LoopbackOptions) {
     this.klines = new KlineStreams(o.symbol);
+    this.history = o.history ? new HistoryRoutes(o.history, o.symbol, () => this.exchangeInfo() as Record<string, unknown>) : null;
     this.instrument = defineInstrument({ symbol: o.symbol, venue: 'LOOPBACK', tickSize: o.tickSize, lotSize: o.stepSize });
     this.spot = new SpotOrders({
       symbol: o.symbol, base: o.base, quote: o.quote, tickSize: o.tickSize, stepSize: o.stepSize, minNotional: o.minNotional ?? 0,
@@ -198,7 +203,10 @@ export class LoopbackExchange {
         if (!a.ok) throw new BinanceError(a.code === -2015 ? 401 : 400, a.code, a.msg);
         return a.apiKey;
       };
-      send(200, this.route(route, p, signed));
+      const history = this.history && ((HISTORY_ROUTES as readonly string[]).includes(route) || route === 'GET /api/v3/klines');
+      if (HISTORY_ROUTES.some((r) => r === route) && !this.history) throw new BinanceError(404, -1000, `${route}: this loopback serves no recorded history`);
+      if (history) send(200, await this.history!.answer(route, p));
+      else send(200, this.route(route, p, signed));
     } catch (e) {
       if (e instanceof BinanceError) send(e.status, { code: e.code, msg: e.message }, !bodyRead);
       else send(500, { code: -1000, msg: (e as Error).message });

@@ -22,6 +22,8 @@ export interface LoopbackVenueOptions {
   /** NOTIONAL filter: smallest order value in quote currency (default 0: none; Binance's BTCUSDT has 5). */
   minNotional?: number;
   port?: number;
+  /** Recorded history for the REST history endpoints (see history-archive.ts). */
+  history?: import('./history-archive.ts').HistoryArchive;
 }
 
 /** A running loopback exchange on 127.0.0.1 (what `lockstep venue serve` starts), stoppable from code. */
@@ -37,6 +39,7 @@ export async function startLoopbackVenue(o: LoopbackVenueOptions = {}): Promise<
   const exchange = new LoopbackExchange({
     symbol: o.symbol ?? 'BTCUSDT', base: o.base ?? 'BTC', quote: o.quote ?? 'USDT', tickSize: o.tickSize ?? 0.01, stepSize: o.stepSize ?? 0.001,
     ...(o.minNotional !== undefined ? { minNotional: o.minNotional } : {}), keys: new Map(Object.entries(o.keys ?? {})), balances: o.balances ?? { USDT: 100_000, BTC: 1 },
+    ...(o.history ? { history: o.history } : {}),
   });
   const stop = new AbortController();
   let stopFeed = () => stop.abort();
