@@ -5,13 +5,14 @@ import { optimizeBench } from './optimize.bench.ts';
 import { memoryBench, ticksBench } from './ticks.bench.ts';
 import { liveBench } from './live.bench.ts';
 import { mlBench } from './ml.bench.ts';
+import { catalogBench } from './catalog.bench.ts';
 
 /**
  * `npm run bench`: every workload, or only those named on the command line. Several
  * workloads run one per child process, so each one's memory figures (RSS) and JIT/GC state
  * are its own, as when it runs alone.
  */
-const workloads: Record<string, () => Promise<unknown>> = { bars: barsBench, optimize: optimizeBench, ticks: ticksBench, memory: memoryBench, live: liveBench, ml: mlBench };
+const workloads: Record<string, () => Promise<unknown>> = { bars: barsBench, optimize: optimizeBench, ticks: ticksBench, memory: memoryBench, live: liveBench, ml: mlBench, catalog: catalogBench };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in workloads));
 if (unknown.length > 0) {

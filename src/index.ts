@@ -21,6 +21,10 @@ export type { Bracket, BracketRequest, BracketResult, OcoResult } from './engine
 export { SimClock } from './engine/sim-clock.ts';
 export { coreMetrics, type CoreMetrics } from './analytics/core-metrics.ts';
 export { openBars, type BarStream } from './data/read-bars.ts';
+export { Catalog, type CatalogPart } from './data/catalog.ts';
+export { CatalogSql, type SqlResult } from './data/catalog-sql.ts';
+export { verifyCatalog, type Finding, type StreamReport } from './data/catalog-verify.ts';
+export { readBinanceParquet } from './data/binance-files.ts';
 export { runBacktest, type RunBacktestOptions } from './session/run-backtest.ts';
 export type { RunResult } from './backtest/run-result.ts';
 export type { SessionConfig, SessionConfigInput } from './config/session-config.ts';
@@ -33,7 +37,7 @@ export { z } from 'zod';
 // Analytics and reports (results → numbers, DataFrames, HTML).
 export { performanceSummary, type PerformanceSummary, type PerformanceInput } from './analytics/performance-summary.ts';
 export {
-  equityFrame, returnsFrame, returnsTable, tradesFrame, fillsFrame, trialsFrame, equityTable, tradesTable, fillsTable, trialsTable, dataFrameHtml, type RunSeries, type TrialRow,
+  equityFrame, returnsFrame, rowsFrame, returnsTable, tradesFrame, fillsFrame, trialsFrame, equityTable, tradesTable, fillsTable, trialsTable, dataFrameHtml, type RunSeries, type TrialRow,
 } from './analytics/dataframes.ts';
 export { probabilisticSharpeRatio } from './analytics/probabilistic-sharpe-ratio.ts';
 export { deflatedSharpeRatio, expectedMaxSharpe } from './analytics/deflated-sharpe-ratio.ts';
@@ -71,5 +75,8 @@ export { optimizeStrategy, walkForwardStrategy, progressLines, reportFold, type 
 export { runLive, type LiveResult, type RunLiveOptions } from './session/run-live.ts';
 export { parseSessionConfig, sessionConfigJsonSchema } from './config/session-config.ts';
 export { startLoopbackVenue, type LoopbackVenue, type LoopbackVenueOptions } from './live/loopback/start-venue.ts';
+export { loadHistoryArchive, type HistoryArchive } from './live/loopback/history-archive.ts';
+export { downloadHistory, type DownloadOptions, type DownloadResult } from './live/history-download.ts';
+export { connectHistoryExchange } from './live/connect-exchange.ts';
 export { replaySession, type SessionParity } from './session/replay-session.ts';
 export { writeSynthL2, type SynthFilesOptions } from './data/synth-files.ts';

@@ -70,6 +70,14 @@ function trialColumns(trials: readonly TrialRow[]): Columns {
   return cols;
 }
 
+/** Query rows (e.g. `catalog.sql(…)`) as a danfojs DataFrame: dates as ISO UTC, other objects as text. */
+export function rowsFrame(rows: readonly Record<string, unknown>[]): Promise<DataFrame> {
+  const names = rows.length > 0 ? Object.keys(rows[0]) : [];
+  const cell = (v: unknown): number | string | null => (v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'string' ? v
+    : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return frame(Object.fromEntries(names.map((n) => [n, rows.map((r) => cell(r[n]))])));
+}
+
 /** Equity curve as a danfojs DataFrame: time (ISO UTC), equity, cash, exposure, return. */
 export const equityFrame = (r: RunSeries): Promise<DataFrame> => frame(equityColumns(r));
 /** Per-bar simple and log returns of the equity curve (one row fewer than the curve). */

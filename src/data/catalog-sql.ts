@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { Catalog, type CatalogPart } from './catalog.ts';
 import { barMicros, isTickKind, valueColumnsOf, type CatalogKind } from './catalog-kinds.ts';
+import { unionSpans } from './catalog-coverage.ts';
 
 /** A query's answer, column by column (BIGINTs as numbers when exact, else strings; dates as Date). */
 export interface SqlResult {
@@ -82,7 +83,12 @@ export class CatalogSql {
     const r = await this.query(sql);
     const { tableFromArrays } = await import('apache-arrow');
     const cols: Record<string, unknown> = {};
-    r.names.forEach((n, j) => { cols[n] = r.columns[j].every((v) => typeof v === 'number' || v === null) ? Float64Array.from(r.columns[j] as number[], (v) => v ?? NaN) : r.columns[j].map((v) => (v === null ? null : String(v))); });
+    r.names.forEach((n, j) => {
+      const c = r.columns[j];
+      if (c.every((v) => typeof v === 'number' || v === null)) cols[n] = Float64Array.from(c as (number | null)[], (v) => v ?? NaN);
+      else if (c.every((v) => v instanceof Date || v === null)) cols[n] = c; // Arrow's DateMillisecond
+      else cols[n] = c.map((v) => (v === null ? null : String(v)));
+    });
     return tableFromArrays(cols as Parameters<typeof tableFromArrays>[0]);
   }
 
@@ -136,8 +142,13 @@ async function createSidecarTables(conn: Connection, records: readonly CatalogPa
     parts.appendBigInt(BigInt(p.rows)); parts.appendBigInt(big(p.first)!); parts.appendBigInt(big(p.last)!);
     for (const x of [p.covers?.from, p.covers?.to]) { if (x === undefined) parts.appendNull(); else parts.appendBigInt(big(x)!); }
     parts.endRow();
-    for (const [a, b] of p.covers?.gaps ?? []) {
-      for (const v of [p.venue, p.symbol, p.kind]) gaps.appendVarchar(v);
+  }
+  // A gap split by a part boundary (a page or a day) is one gap.
+  const byStream = new Map<string, CatalogPart[]>();
+  for (const p of records) byStream.set(`${p.venue}\u0000${p.symbol}\u0000${p.kind}`, [...(byStream.get(`${p.venue}\u0000${p.symbol}\u0000${p.kind}`) ?? []), p]);
+  for (const [key, list] of byStream) {
+    for (const [a, b] of unionSpans(list.flatMap((p) => p.covers?.gaps ?? []))) {
+      for (const v of key.split('\u0000')) gaps.appendVarchar(v);
       gaps.appendBigInt(big(a)!); gaps.appendBigInt(big(b)!);
       gaps.endRow();
     }

@@ -108,6 +108,31 @@ export class Catalog {
     };
   }
 
+  /**
+   * Runs SQL over the catalog's views (and `reports`' run results) with DuckDB: rows as
+   * objects. See CatalogSql for the views; open a CatalogSql to run several queries.
+   */
+  async sql(query: string, o: { reports?: string } = {}): Promise<Record<string, unknown>[]> {
+    const { CatalogSql } = await import('./catalog-sql.ts');
+    const s = await CatalogSql.open(this.root, o.reports);
+    try {
+      return await s.rows(query);
+    } finally {
+      s.close();
+    }
+  }
+
+  /** `sql`, answered as an Apache Arrow table. */
+  async sqlTable(query: string, o: { reports?: string } = {}): Promise<import('apache-arrow').Table> {
+    const { CatalogSql } = await import('./catalog-sql.ts');
+    const s = await CatalogSql.open(this.root, o.reports);
+    try {
+      return await s.arrow(query);
+    } finally {
+      s.close();
+    }
+  }
+
   /** Removes `*.tmp-<pid>` files of writers that are gone (a killed import or download). Returns them. */
   clean(): string[] {
     const removed: string[] = [];

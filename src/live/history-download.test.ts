@@ -84,6 +84,18 @@ describe('data download through ccxt against the loopback exchange serving recor
     expect((await verifyCatalog(catalog)).findings).toEqual([]);
   }, 120_000);
 
+  it('a gap across a page boundary (1000 bars a request) is one gap, in the result and in the catalog', async () => {
+    const ex = await connectHistoryExchange('binance', { url: await serve(archive) });
+    const catalog = new Catalog(join(tmp.dir, 'cat-gap'));
+    const from = T('2022-01-03');
+    expect(from + 5000 * 60_000).toBeGreaterThan(OUT_FROM); // the 6th request starts inside the outage
+    expect(from + 5000 * 60_000).toBeLessThan(OUT_TO);
+    const r = await downloadHistory(ex, { catalog, venue: 'binance', symbol: 'BTCUSDT', market: 'BTC/USDT:USDT', kind: 'bars-1m', from, to: T('2022-01-07'), flushRows: 1 }); // a part per request
+    expect(r.gaps).toEqual([[OUT_FROM, OUT_TO]]);
+    expect(await catalog.sql('SELECT gap_from, gap_to FROM gaps')).toEqual([{ gap_from: OUT_FROM * 1000, gap_to: OUT_TO * 1000 }]);
+    expect((await catalog.records('binance', 'BTCUSDT', 'bars-1m')).filter((p) => (p.covers?.gaps.length ?? 0) > 0).length).toBe(2); // split across two parts on disk
+  }, 60_000);
+
   it('funding and mark-price bars: the venue\'s values, one row per event', async () => {
     const url = await serve(archive);
     const catalog = join(tmp.dir, 'cat-funding');
@@ -131,7 +143,7 @@ describe('data download through ccxt against the loopback exchange serving recor
     const exited = new Promise((r) => child.on('exit', r));
     const sidecars = () => {
       const dir = join(catalog, 'binance', 'BTCUSDT', 'bars-1m');
-      return existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => /part-\d+\.json$/.test(String(f))).length : 0;
+      return existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /part-\d+\.json$/.test(String(f))).length : 0;
     };
     for (let k = 0; k < 600 && sidecars() < 3; k++) await new Promise((r) => setTimeout(r, 25));
     child.kill('SIGKILL');

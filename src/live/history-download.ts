@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Catalog } from '../data/catalog.ts';
 import { barMicros, type CatalogKind } from '../data/catalog-kinds.ts';
-import { concatRows, coveredSpans, missingSpans, type Span } from '../data/catalog-coverage.ts';
+import { concatRows, coveredSpans, missingSpans, unionSpans, type Span } from '../data/catalog-coverage.ts';
 import { StagedParts, type CatalogRows } from '../data/catalog-write.ts';
 import { writeInstrumentSpec } from '../data/instrument-spec.ts';
 import { makeDir } from '../core/files.ts';
@@ -63,7 +63,7 @@ export async function downloadHistory(ex: HistoryClient, o: DownloadOptions): Pr
   const fetched = missingSpans(o.from, o.to, covered);
   const totalMs = fetched.reduce((s, [a, b]) => s + b - a, 0);
   const pager = pagerFor(ex, o.market, o.kind);
-  const allGaps: Span[] = [];
+  let allGaps: Span[] = [];
   let rows = 0;
   let doneMs = 0;
   for (const [a, b] of fetched) {
@@ -79,14 +79,14 @@ export async function downloadHistory(ex: HistoryClient, o: DownloadOptions): Pr
       await staged.stage(part ?? { kind: o.kind, length: 0, time: new Float64Array(0), columns: {}, micros: [] }, { from: µ(segStart), to: µ(cursor), gaps: gaps.map(([x, y]) => [µ(x), µ(y)] as const) });
       await staged.commit();
       rows += buffered;
-      allGaps.push(...gaps);
+      allGaps = unionSpans([...allGaps, ...gaps]);
       buffer = []; buffered = 0; gaps = []; segStart = cursor;
     };
     while (cursor < b) {
       const page = await pager(cursor, b);
       if (page.rows.length > 0) buffer.push(page.rows);
       buffered += page.rows.length;
-      gaps.push(...page.gaps);
+      gaps = unionSpans([...gaps, ...page.gaps]); // a gap across a page boundary stays one
       doneMs += page.next - cursor;
       cursor = page.next;
       if (buffered >= (o.flushRows ?? 100_000)) await flush();

@@ -11,9 +11,10 @@ export interface ArchiveFunding { readonly time: number; readonly rate: number; 
 
 /**
  * Recorded history the loopback serves over Binance's REST history endpoints: spot
- * `aggTrades` and `klines` (the live candles give way to the archive's), and for the USDT-margined perpetual of the same id `fapi/v1/klines`,
- * `markPriceKlines` and `fundingRate`. Gaps in `bars` are the venue's own (missing minutes are
- * simply not served, as an exchange does after an outage).
+ * `aggTrades` and `klines` (the archive's candles replace the live ones), and for the
+ * USDT-margined perpetual of the same id `fapi/v1/klines`, `aggTrades`, `markPriceKlines`
+ * and `fundingRate` (the same trades and bars serve both markets). Gaps in `bars` are the
+ * venue's own: missing minutes are simply not served, as an exchange does after an outage.
  */
 export interface HistoryArchive {
   readonly bars: readonly ArchiveCandle[];
@@ -28,7 +29,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /** The history REST routes. */
-export const HISTORY_ROUTES = ['GET /api/v3/aggTrades', 'GET /fapi/v1/exchangeInfo', 'GET /fapi/v1/klines', 'GET /fapi/v1/markPriceKlines', 'GET /fapi/v1/fundingRate'] as const;
+export const HISTORY_ROUTES = ['GET /api/v3/aggTrades', 'GET /fapi/v1/aggTrades', 'GET /fapi/v1/exchangeInfo', 'GET /fapi/v1/klines', 'GET /fapi/v1/markPriceKlines', 'GET /fapi/v1/fundingRate'] as const;
 
 /** First index with `key(list[i]) >= x` (list sorted by key). */
 function lowerBound<T>(list: readonly T[], x: number, key: (v: T) => number): number {
@@ -59,7 +60,8 @@ export class HistoryRoutes {
     const limit = (def: number, max: number) => Math.min(Math.max(1, num('limit') ?? def), max);
     if (route !== 'GET /fapi/v1/exchangeInfo' && p.get('symbol') !== this.symbol) throw new BinanceError(400, -1121, 'Invalid symbol.');
     switch (route) {
-      case 'GET /api/v3/aggTrades': return this.aggTrades(num('fromId'), num('startTime'), num('endTime'), limit(500, 1000));
+      case 'GET /api/v3/aggTrades':
+      case 'GET /fapi/v1/aggTrades': return this.aggTrades(num('fromId'), num('startTime'), num('endTime'), limit(500, 1000));
       case 'GET /api/v3/klines': return this.klines(this.a.bars, p.get('interval'), limit(500, 1000), num('startTime'), num('endTime'));
       case 'GET /fapi/v1/klines': return this.klines(this.a.bars, p.get('interval'), limit(500, 1500), num('startTime'), num('endTime'));
       case 'GET /fapi/v1/markPriceKlines': return this.klines(this.a.mark, p.get('interval'), limit(500, 1500), num('startTime'), num('endTime'));
