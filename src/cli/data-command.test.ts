@@ -81,6 +81,21 @@ describe('catalog: import, ls, backtest from it', () => {
     }
   });
 
+  it('an import is all or nothing: a bad row in the last file leaves no part, sidecar or temp file of the earlier ones', async () => {
+    const catalog = join(tmp.dir, 'atomic');
+    const good = tmp.file('good.csv', 'ts_event,ts_local,price,size,aggressor\n1704153600000000,1704153600000000,100,1,1\n1704240000000000,1704240000000000,101,1,-1\n');
+    const bad = tmp.file('bad-late.csv', 'ts_event,ts_local,price,size,aggressor\n1704326400000000,1704326400000000,102,1,1\n1704326400000001,1704326400000001,-5,1,1\n');
+    const r = await cli('data', 'import', '--format', 'csv', '--venue', 'V', '--symbol', 'S', '--catalog', catalog, good, bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/bad-late\.csv:3 field "price"/);
+    const { readdirSync } = await import('node:fs');
+    const left = (readdirSync(catalog, { recursive: true }) as string[]).filter((f) => /\.(parquet|json)|tmp-/.test(f));
+    expect(left).toEqual([]);
+    const ok = await cli('data', 'import', '--format', 'csv', '--venue', 'V', '--symbol', 'S', '--catalog', catalog, good);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse((await cli('data', 'ls', '--catalog', catalog, '--json')).out)).toEqual([expect.objectContaining({ rows: 2, days: 2 })]);
+  });
+
   it('user errors: unknown format, missing catalog data', async () => {
     const a = await cli('data', 'import', '--format', 'csvx', '--venue', 'V', '--symbol', 'S', 'x.csv');
     expect(a.code).toBe(2);

@@ -92,27 +92,35 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
   if (positionals.length === 0) throw new UsageError('data import: give at least one file');
   const catalog = new Catalog(values.catalog ?? DEFAULT_CATALOG);
   const spec = values.instrument ? await parseInstrumentFile(values.instrument) : null; // checked before any row is written
-  let rows = 0;
-  for (const file of positionals) {
-    let batches: AsyncIterable<TickBatch>;
-    if (values.format === 'tardis') batches = readTardisCsv(file);
-    else if (values.format === 'binance') {
-      if (file.endsWith('.parquet')) batches = (async function* () { yield await readBinanceParquet(file); })();
-      else {
-        const kind = values.kind ?? 'trades';
-        if (kind !== 'trades' && kind !== 'aggTrades' && kind !== 'depth') throw new UsageError('data import: --kind must be trades, aggTrades or depth for Binance CSV dumps');
-        const onGap = values['on-gap'] === 'resnapshot' ? 'resnapshot' : 'error';
-        batches = readBinanceCsv(file, kind, { onGap });
+  const readers = positionals.map((file) => [file, () => tickBatchesOf(file, values.format!, values.kind, values['on-gap'])] as const);
+  for (const [, open] of readers) open(); // flags checked before any row is read
+  const perFile: string[] = [];
+  // One write for every file: nothing becomes visible unless all of them were read.
+  const rows = await catalog.write(values.venue, values.symbol, (async function* () {
+    for (const [file, open] of readers) {
+      let n = 0;
+      for await (const b of open()) {
+        n += b.batch.length;
+        yield b;
       }
-    } else if (values.format === 'csv') batches = file.endsWith('.parquet') ? readTickParquet(file) : readTickCsv(file);
-    else throw new UsageError('data import: --format must be tardis, binance or csv');
-    const n = await catalog.write(values.venue, values.symbol, batches);
-    out(`${file}: ${n.toLocaleString('en-US')} rows → ${catalog.root}/${values.venue}/${values.symbol}`);
-    rows += n;
-  }
+      perFile.push(`${file}: ${n.toLocaleString('en-US')} rows → ${catalog.root}/${values.venue}/${values.symbol}`);
+    }
+  })());
+  for (const line of perFile) out(line);
   out(`imported ${rows.toLocaleString('en-US')} rows`);
   if (spec) out(`instrument spec → ${await writeInstrumentSpec(join(catalog.root, values.venue, values.symbol), spec)}`);
   return 0;
+}
+
+/** The batches of one file to import, by --format (and --kind / --on-gap for Binance dumps). */
+function tickBatchesOf(file: string, format: string, kind: string | undefined, onGapFlag: string | undefined): AsyncIterable<TickBatch> {
+  if (format === 'tardis') return readTardisCsv(file);
+  if (format === 'csv') return file.endsWith('.parquet') ? readTickParquet(file) : readTickCsv(file);
+  if (format !== 'binance') throw new UsageError('data import: --format must be tardis, binance or csv');
+  if (file.endsWith('.parquet')) return (async function* () { yield await readBinanceParquet(file); })();
+  const k = kind ?? 'trades';
+  if (k !== 'trades' && k !== 'aggTrades' && k !== 'depth') throw new UsageError('data import: --kind must be trades, aggTrades or depth for Binance CSV dumps');
+  return readBinanceCsv(file, k, { onGap: onGapFlag === 'resnapshot' ? 'resnapshot' : 'error' });
 }
 
 async function lsCommand(argv: string[], out: (s: string) => void): Promise<number> {

@@ -1,5 +1,5 @@
 import type { CatalogRows } from './catalog-write.ts';
-import type { CatalogPart } from './catalog.ts';
+import type { CatalogPart } from './catalog-records.ts';
 
 /** A half-open interval [from, to). */
 export type Span = readonly [number, number];

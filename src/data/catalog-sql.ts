@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
-import { Catalog, type CatalogPart } from './catalog.ts';
+import { catalogRecords, type CatalogPart } from './catalog-records.ts';
 import { barMicros, isTickKind, valueColumnsOf, type CatalogKind } from './catalog-kinds.ts';
 import { unionSpans } from './catalog-coverage.ts';
 
@@ -43,7 +43,7 @@ export class CatalogSql {
     const duck: Duck = await import('@duckdb/node-api');
     const db = await duck.DuckDBInstance.create(':memory:');
     const conn = await db.connect();
-    const records = await new Catalog(catalogRoot).records();
+    const records = await catalogRecords(catalogRoot);
     const views: string[] = [];
     for (const [view, sql] of catalogViews(records)) {
       await conn.run(`CREATE VIEW ${view} AS ${sql}`);

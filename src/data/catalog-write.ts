@@ -1,4 +1,4 @@
-import { rename, readdir, writeFile } from 'node:fs/promises';
+import { rename, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MICROS_PER_DAY, isoFromMicros } from '../core/time.ts';
 import { asFileError, makeDir, tempSuffix } from '../core/files.ts';
@@ -71,6 +71,12 @@ export class StagedParts {
         throw asFileError(e, final, 'move into place');
       }
     }
+    this.pending.length = 0;
+  }
+
+  /** Removes every staged (not yet committed) file: a failed import leaves nothing behind. */
+  async abort(): Promise<void> {
+    for (const { tmp } of this.pending) await rm(tmp, { force: true });
     this.pending.length = 0;
   }
 

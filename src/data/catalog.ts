@@ -1,31 +1,15 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, DataError } from '../core/errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { removeStaleTemps } from '../core/files.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
 import type { TickKind } from './tick-parquet.ts';
-import { isCatalogKind, type CatalogKind } from './catalog-kinds.ts';
-import { StagedParts, type CatalogRows, type Coverage, type Sidecar } from './catalog-write.ts';
+import type { CatalogKind } from './catalog-kinds.ts';
+import { StagedParts, type CatalogRows, type Coverage } from './catalog-write.ts';
+import { catalogRecords, type CatalogPart } from './catalog-records.ts';
 
 /** Default catalog folder (git-ignored). */
 export const DEFAULT_CATALOG = 'data/catalog';
-
-/** One part of the catalog with its sidecar facts (a sidecar without Parquet records coverage only). */
-export interface CatalogPart {
-  /** The Parquet file (absent on disk when `rows` is 0: a coverage record). */
-  readonly file: string;
-  readonly venue: string;
-  readonly symbol: string;
-  readonly kind: CatalogKind;
-  readonly date: string;
-  readonly rows: number;
-  /** First and last times (µs) of the kind's time column. */
-  readonly first: number;
-  readonly last: number;
-  /** For downloaded parts: the window it covers and the venue's gaps in it. */
-  readonly covers?: Coverage;
-}
 
 /** Checks a venue or symbol folder name. */
 export function safeName(s: string, what: string): string {
@@ -68,10 +52,15 @@ export class Catalog {
     this.clean();
     const staged = new Map<TickKind, StagedParts>();
     let rows = 0;
-    for await (const b of batches) {
-      const s = staged.get(b.kind) ?? new StagedParts(this.streamDir(venue, symbol, b.kind));
-      staged.set(b.kind, s);
-      rows += await s.stage(tickRows(b));
+    try {
+      for await (const b of batches) {
+        const s = staged.get(b.kind) ?? new StagedParts(this.streamDir(venue, symbol, b.kind));
+        staged.set(b.kind, s);
+        rows += await s.stage(tickRows(b));
+      }
+    } catch (e) {
+      for (const s of staged.values()) await s.abort();
+      throw e;
     }
     for (const s of staged.values()) await s.commit();
     return rows;
@@ -83,18 +72,8 @@ export class Catalog {
   }
 
   /** Every sidecar (parts and coverage-only records), in replay order. */
-  async records(venue?: string, symbol?: string, kind?: CatalogKind): Promise<CatalogPart[]> {
-    if (!existsSync(this.root)) return [];
-    const out: CatalogPart[] = [];
-    for (const v of venue ? [venue] : await subdirs(this.root)) {
-      for (const s of symbol ? [symbol] : await subdirs(join(this.root, v))) {
-        for (const k of kind ? [kind] : await subdirs(join(this.root, v, s))) {
-          if (!isCatalogKind(k)) continue;
-          for (const date of await subdirs(join(this.root, v, s, k))) out.push(...await this.dayRecords(v, s, k, date));
-        }
-      }
-    }
-    return out;
+  records(venue?: string, symbol?: string, kind?: CatalogKind): Promise<CatalogPart[]> {
+    return catalogRecords(this.root, venue, symbol, kind);
   }
 
   /** Files per tick kind for a venue/symbol whose time range meets [from, to]. */
@@ -148,27 +127,6 @@ export class Catalog {
     walk(this.root, 4);
     return removed;
   }
-
-  private async dayRecords(venue: string, symbol: string, kind: CatalogKind, date: string): Promise<CatalogPart[]> {
-    const dir = join(this.root, venue, symbol, kind, date);
-    const out: CatalogPart[] = [];
-    for (const f of (await readdir(dir)).filter((x) => /^part-\d+\.json$/.test(x)).sort()) {
-      const side = join(dir, f);
-      let facts: Sidecar;
-      try {
-        facts = JSON.parse(await readFile(side, 'utf8')) as Sidecar;
-      } catch (e) {
-        throw new DataError({ file: side, row: 1 }, `unreadable sidecar (${(e as Error).message})`, 'Run lockstep data verify, then delete the part and its sidecar and download or import that day again');
-      }
-      out.push({ file: side.replace(/\.json$/, '.parquet'), venue, symbol, kind, date, ...facts });
-    }
-    return out;
-  }
 }
 
-async function subdirs(d: string): Promise<string[]> {
-  if (!existsSync(d)) return [];
-  return (await readdir(d, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
-}
-
-export type { DeltaBatch, QuoteBatch, TradeBatch, CatalogRows, Coverage };
+export type { DeltaBatch, QuoteBatch, TradeBatch, CatalogRows, Coverage, CatalogPart };
