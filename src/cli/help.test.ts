@@ -22,6 +22,8 @@ const COMMANDS: Array<[string[], RegExp]> = [
   [['data', 'query'], /^lockstep data query/],
   [['data', 'verify'], /lockstep data verify/],
   [['export'], /^lockstep export RUN_DIR/],
+  [['init'], /^lockstep init DIR/],
+  [['new'], /lockstep new strategy NAME/],
   [['venue', 'serve'], /^lockstep venue serve \[--data DIR\]/],
   [['ml', 'dataset'], /lockstep ml dataset/],
   [['ml', 'train'], /lockstep ml train/],

@@ -31,7 +31,9 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       expect(r.err).toMatch(/paper session: binance BTC\/USDT at http:\/\/127\.0\.0\.1/);
       expect(r.err).toMatch(/instrument BTCUSDT\.BINANCE: tick 0\.01, lot 0\.001/);
       expect(r.err).toMatch(/on kill: flatten; off-grid: round/);
-      expect(r.err).not.toMatch(/\berror\b/i);
+      // No error-level log line. (A loaded machine may see the venue drop a slow stream consumer:
+      // a `warn … watching again` line, which the session recovers from, is allowed.)
+      expect(r.err.split('\n').filter((l) => /^\S+Z error\b|internal error/.test(l))).toEqual([]);
       const j = JSON.parse(r.out);
       expect(j.live.mode).toBe('paper');
       expect(j.config.mode).toBe('paper');

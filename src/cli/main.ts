@@ -5,6 +5,7 @@ import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
 import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { DATA_HELP, dataCommand } from './data-command.ts';
 import { EXPORT_HELP, exportCommand } from './export-command.ts';
+import { INIT_HELP, initCommand, newCommand } from './init-command.ts';
 import { LIVE_HELP, liveCommand } from './live-command.ts';
 import { VENUE_HELP, venueCommand } from './venue-command.ts';
 import { KILL_HELP, killCommand } from './kill-command.ts';
@@ -23,7 +24,10 @@ Commands:
   report      write the HTML tearsheet of a saved run, or compare several
   optimize    search strategy parameters (grid, random, genetic, Optuna TPE/CMA-ES/NSGA-II)
   walkforward walk-forward analysis: optimize in sample, evaluate out of sample
-  data        data tools: import, ls, resample, synth
+  data        data tools: download (ccxt → catalog), import, query (SQL), ls, verify, resample, synth
+  export      a run's tables as CSV (pandas-ready), Parquet or Arrow IPC
+  init        scaffold a research project that depends on lockstep
+  new         new strategy NAME: a strategy folder (params, README, test)
   live        run a strategy on a live market (paper or live mode)
   venue       venue serve: a loopback Binance-compatible exchange on 127.0.0.1
   kill        trip the kill switch of running paper/live sessions
@@ -43,6 +47,8 @@ ${WALKFORWARD_HELP}
 ${DATA_HELP}
 
 ${EXPORT_HELP}
+
+${INIT_HELP}
 
 ${LIVE_HELP}
 
@@ -65,6 +71,8 @@ const COMMANDS: Record<string, Command> = {
   walkforward: walkforwardCommand,
   data: dataCommand,
   export: exportCommand,
+  init: initCommand,
+  new: newCommand,
   live: liveCommand,
   venue: venueCommand,
   kill: killCommand,

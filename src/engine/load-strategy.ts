@@ -9,12 +9,16 @@ import { formatIssues } from '../core/format-issues.ts';
 /** Folder holding the bundled strategies (`strategies/` at the package root). */
 export const STRATEGIES_DIR = resolve(import.meta.dirname, '../../strategies');
 
-/** Resolves `--strategy`: a folder name under strategies/ or a path to a module or folder. */
+/**
+ * Resolves `--strategy`: a path to a module or folder, or a name — a folder under
+ * `strategies/` of the working directory (a user's project), else a bundled strategy.
+ */
 export function resolveStrategyPath(nameOrPath: string, baseDir = STRATEGIES_DIR): string {
   const looksLikePath = nameOrPath.includes('/') || nameOrPath.includes('\\') || /\.[cm]?[jt]s$/.test(nameOrPath);
+  const folders = [...new Set([resolve('strategies'), baseDir])];
   const candidates = looksLikePath
     ? [resolve(nameOrPath), join(resolve(nameOrPath), 'index.ts'), join(resolve(nameOrPath), 'index.js')]
-    : [join(baseDir, nameOrPath, 'index.ts'), join(baseDir, nameOrPath, 'index.js')];
+    : folders.flatMap((dir) => [join(dir, nameOrPath, 'index.ts'), join(dir, nameOrPath, 'index.js')]);
   for (const c of candidates) if (existsSync(c) && !c.endsWith('/')) {
     if (/\.[cm]?[jt]s$/.test(c)) return c;
   }

@@ -1,0 +1,47 @@
+import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './tmp.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const tmp = tempDir('lockstep-pack-');
+
+/**
+ * Lockstep as a dependency: pack it, scaffold a project with `lockstep init` that depends on
+ * the tarball, `npm install` it (from npm's cache where it can), and work there as a user
+ * does — a backtest and an optimization of the scaffolded strategy with the project's own
+ * `lockstep` command, the scaffolded test, and the scaffolded notebook on the tslab kernel.
+ */
+describe('npm pack → install into a new project → init → backtest, optimize, test, notebook', () => {
+  it('works from the installed tarball', () => {
+    const run = (cmd: string, args: string[], o: ExecFileSyncOptions = {}) => String(execFileSync(cmd, args, { encoding: 'utf8', timeout: 300_000, ...o, env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', ...o.env } }));
+    run('npm', ['pack', '--pack-destination', tmp.dir, '--loglevel=error'], { cwd: ROOT });
+    const tarball = join(tmp.dir, readdirSync(tmp.dir).find((f) => f.endsWith('.tgz'))!);
+    const proj = join(tmp.dir, 'my-research');
+    run(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'init', proj, '--lockstep', `file:${tarball}`]);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: proj });
+    const bin = join(proj, 'node_modules', '.bin', 'lockstep');
+    expect(existsSync(bin)).toBe(true);
+    expect(readFileSync(join(proj, 'node_modules', 'lockstep', 'package.json'), 'utf8')).toMatch(/"name": "lockstep"/);
+    // The installed command runs the project's strategy by name.
+    const bt = JSON.parse(run(bin, ['backtest', '--strategy', 'my-strategy', '--data', 'data/sample.csv', '--json', '--out', 'reports'], { cwd: proj }));
+    expect(bt.fills.length).toBeGreaterThan(0);
+    expect(bt.runDir).toContain(join(proj, 'reports'));
+    // Independent accounting: cash is 10,000 minus buys plus sells (no fees by default).
+    const cash = bt.fills.reduce((c: number, f: { side: string; price: number; qty: number; fee: number }) => c + (f.side === 'buy' ? -1 : 1) * f.price * f.qty - f.fee, 10_000);
+    expect(bt.cash).toBeCloseTo(cash, 6);
+    const opt = JSON.parse(run(bin, ['optimize', '--strategy', 'my-strategy', '--data', 'data/sample.csv', '--grid', 'fast=5:15:5', '--grid', 'slow=30:50:10', '--json', '--out', 'reports'], { cwd: proj }));
+    expect(opt.trials.length).toBe(9);
+    expect(opt.trials.filter((t: { error?: string }) => t.error).length).toBe(0);
+    // The scaffolded test (node:test, importing lockstep from node_modules).
+    expect(run('npm', ['test', '--silent'], { cwd: proj })).toMatch(/# pass 1/);
+    // The scaffolded notebook on this repository's tslab kernel, importing the installed lockstep.
+    run('jupyter', ['nbconvert', '--to', 'notebook', '--execute', 'research.ipynb', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=120', '--output-dir', join(tmp.dir, 'nb')], {
+      cwd: join(proj, 'notebooks'), env: { JUPYTER_PATH: join(ROOT, '.jupyter', 'share', 'jupyter') },
+    });
+    const nb = JSON.parse(readFileSync(join(tmp.dir, 'nb', 'research.ipynb'), 'utf8')) as { cells: { outputs?: { text?: string | string[] }[] }[] };
+    const text = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => [o.text ?? ''].flat().join('')).join('');
+    expect(text).toContain(`fills ${bt.fills.length}, final value ${bt.finalValue.toFixed(2)}`); // the same run as the CLI's
+  }, 600_000);
+});
