@@ -10,6 +10,8 @@ import { resampleTrades, type BarRule } from '../data/resample.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { isoFromMicros } from '../core/time.ts';
 import { isHelp, parseFlags } from './parse-flags.ts';
+import { didYouMean } from '../core/suggest.ts';
+import { SUBCOMMANDS } from './completion.ts';
 import { intFlag } from './study-flags.ts';
 import { UsageError } from './usage-error.ts';
 import { writeSynthL2 } from '../data/synth-files.ts';
@@ -69,7 +71,7 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
   if (sub === 'verify') return verifyCommand(rest, out);
   if (sub === 'ls') return lsCommand(rest, out);
   if (sub === 'resample') return resampleCommand(rest, out);
-  if (sub !== 'synth') throw new UsageError(`data: unknown subcommand "${sub}" (see lockstep data --help)`);
+  if (sub !== 'synth') throw new UsageError(`unknown subcommand "${sub}"${didYouMean(sub, SUBCOMMANDS.data)} (see lockstep data --help)`);
   const { values } = parseFlags(rest, { events: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, chunk: { type: 'string' }, pair: { type: 'boolean' } }, 'data synth');
   const events = intFlag(values.events, 'events');
   if (events === undefined) throw new UsageError('data synth: --events N is required');

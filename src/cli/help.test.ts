@@ -23,6 +23,8 @@ const COMMANDS: Array<[string[], RegExp]> = [
   [['data', 'verify'], /lockstep data verify/],
   [['export'], /^lockstep export RUN_DIR/],
   [['init'], /^lockstep init DIR/],
+  [['list'], /^lockstep list strategies\|runs\|studies\|sessions/],
+  [['completion'], /^lockstep completion bash/],
   [['new'], /lockstep new strategy NAME/],
   [['venue', 'serve'], /^lockstep venue serve \[--data DIR\]/],
   [['ml', 'dataset'], /lockstep ml dataset/],

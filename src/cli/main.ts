@@ -6,6 +6,11 @@ import { REPORT_HELP, reportCommand } from './report-command.ts';
 import { DATA_HELP, dataCommand } from './data-command.ts';
 import { EXPORT_HELP, exportCommand } from './export-command.ts';
 import { INIT_HELP, initCommand, newCommand } from './init-command.ts';
+import { LIST_HELP, listCommand } from './list-command.ts';
+import { bashCompletion, COMPLETION_HELP } from './completion.ts';
+import { DOWNLOAD_HELP } from './data-download-command.ts';
+import { QUERY_HELP } from './data-query-command.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { LIVE_HELP, liveCommand } from './live-command.ts';
 import { VENUE_HELP, venueCommand } from './venue-command.ts';
 import { KILL_HELP, killCommand } from './kill-command.ts';
@@ -28,6 +33,8 @@ Commands:
   export      a run's tables as CSV (pandas-ready), Parquet or Arrow IPC
   init        scaffold a research project that depends on lockstep
   new         new strategy NAME: a strategy folder (params, README, test)
+  list        strategies, runs, studies or sessions (saved under reports/)
+  completion  bash: a completion script (source <(lockstep completion bash))
   live        run a strategy on a live market (paper or live mode)
   venue       venue serve: a loopback Binance-compatible exchange on 127.0.0.1
   kill        trip the kill switch of running paper/live sessions
@@ -50,6 +57,10 @@ ${EXPORT_HELP}
 
 ${INIT_HELP}
 
+${LIST_HELP}
+
+${COMPLETION_HELP}
+
 ${LIVE_HELP}
 
 ${VENUE_HELP}
@@ -60,7 +71,14 @@ ${REPLAY_HELP}
 
 ${ML_HELP}
 
-${CONFIG_HELP}`;
+${CONFIG_HELP}
+
+Environment:
+  LOCKSTEP_API_KEY, LOCKSTEP_API_SECRET  live mode's exchange credentials (or --keys-file; never printed or saved)
+  LOCKSTEP_LOOPBACK_KEYS                 venue serve: API keys as key:secret,key2:secret2
+  LOCKSTEP_PYTHON                        the Python that runs Optuna samplers (default /usr/bin/python3)
+  LOCKSTEP_DEBUG=1                       print the stack trace of internal errors
+Progress (optimize, data download) is a redrawn bar on a terminal, plain lines otherwise.`;
 
 type Command = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
 
@@ -73,6 +91,8 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   init: initCommand,
   new: newCommand,
+  list: listCommand,
+  completion: completionCommand,
   live: liveCommand,
   venue: venueCommand,
   kill: killCommand,
@@ -80,6 +100,22 @@ const COMMANDS: Record<string, Command> = {
   ml: mlCommand,
   config: (argv, out) => configCommand(argv, out),
 };
+
+/** Help text of every command, for the completion script's flags. */
+const HELPS: Record<string, string> = {
+  backtest: BACKTEST_HELP, report: REPORT_HELP, optimize: OPTIMIZE_HELP, walkforward: WALKFORWARD_HELP, data: `${DATA_HELP}\n${DOWNLOAD_HELP}\n${QUERY_HELP}`,
+  export: EXPORT_HELP, init: INIT_HELP, new: INIT_HELP, list: LIST_HELP, completion: COMPLETION_HELP, live: LIVE_HELP, venue: VENUE_HELP, kill: KILL_HELP,
+  replay: REPLAY_HELP, ml: ML_HELP, config: CONFIG_HELP,
+};
+
+async function completionCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  if (argv[0] !== 'bash' || argv.length !== 1) {
+    out(COMPLETION_HELP);
+    return argv.some((a) => a === '--help' || a === '-h') ? 0 : 2;
+  }
+  out(bashCompletion(HELPS));
+  return 0;
+}
 
 /** This package's version (package.json). */
 function version(): string {
@@ -111,7 +147,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
   const run = COMMANDS[cmd];
   if (!run) {
-    err(`lockstep: unknown command "${cmd}"; commands: ${Object.keys(COMMANDS).join(', ')} (see lockstep help)`);
+    err(`lockstep: unknown command "${cmd}"${didYouMean(cmd, Object.keys(COMMANDS))}; commands: ${Object.keys(COMMANDS).join(', ')} (see lockstep help)`);
     return 2;
   }
   try {

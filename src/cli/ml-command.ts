@@ -4,6 +4,7 @@ import { buildBarDataset, writeDataset } from '../ml/dataset.ts';
 import { trainModel } from '../ml/train-model.ts';
 import { isHelp, numberFlag, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { parseDateTime } from '../core/time.ts';
 import { makeDir } from '../core/files.ts';
 
@@ -59,5 +60,5 @@ export async function mlCommand(argv: string[], out: (s: string) => void): Promi
     out(`trained ${dir}/${values.name}.onnx (card ${dir}/${values.name}.json): cross-validated ${JSON.stringify(r.cv ?? r)}`);
     return 0;
   }
-  throw new UsageError(`ml: unknown subcommand "${sub}" (see lockstep ml --help)`);
+  throw new UsageError(`ml: unknown subcommand "${sub}"${didYouMean(sub, ['dataset', 'train'])} (see lockstep ml --help)`);
 }

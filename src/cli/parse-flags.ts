@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../core/suggest.ts';
 import { UsageError } from './usage-error.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -8,7 +9,11 @@ export function parseFlags<O extends Options>(argv: string[], options: O, comman
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see lockstep ${command} --help)`);
+    const first = (e as Error).message.split('\n')[0];
+    const unknown = /Unknown option '(--?[^']+)'/.exec(first)?.[1];
+    const msg = unknown ? `unknown option ${unknown}` : first;
+    const hint = unknown ? didYouMean(unknown, Object.keys(options).map((k) => `--${k}`)) : '';
+    throw new UsageError(`${msg}${hint} (see lockstep ${command} --help)`);
   }
 }
 

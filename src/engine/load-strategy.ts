@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { formatIssues } from '../core/format-issues.ts';
+import { didYouMean } from '../core/suggest.ts';
 
 /** Folder holding the bundled strategies (`strategies/` at the package root). */
 export const STRATEGIES_DIR = resolve(import.meta.dirname, '../../strategies');
@@ -22,8 +23,9 @@ export function resolveStrategyPath(nameOrPath: string, baseDir = STRATEGIES_DIR
   for (const c of candidates) if (existsSync(c) && !c.endsWith('/')) {
     if (/\.[cm]?[jt]s$/.test(c)) return c;
   }
+  const names = looksLikePath ? [] : folders.flatMap((dir) => (existsSync(dir) ? readdirSync(dir) : []));
   throw new ConfigError(
-    `strategy "${nameOrPath}" not found (looked for ${candidates.join(', ')}); ` +
+    `strategy "${nameOrPath}" not found${didYouMean(nameOrPath, names)} (looked for ${candidates.join(', ')}); ` +
     'pass a folder name under strategies/ or a path to a module exporting `strategy`', 'usage',
   );
 }
