@@ -96,6 +96,20 @@ describe('catalog: import, ls, backtest from it', () => {
     expect(JSON.parse((await cli('data', 'ls', '--catalog', catalog, '--json')).out)).toEqual([expect.objectContaining({ rows: 2, days: 2 })]);
   });
 
+  it('--on-bad-row skip imports the good rows and counts the bad ones (the error names the flag it suggests)', async () => {
+    const catalog = join(tmp.dir, 'skip');
+    const file = tmp.file('mixed.csv', 'ts_event,ts_local,price,size,aggressor\n1704153600000000,1704153600000000,100,1,1\n1704153600000001,1704153600000001,NaN,1,1\n1704153600000002,1704153600000002,101,-2,1\n1704153600000003,1704153600000003,102,1,-1\n');
+    const strict = await cli('data', 'import', '--format', 'csv', '--venue', 'V', '--symbol', 'S', '--catalog', catalog, file);
+    expect(strict.code).toBe(1);
+    expect(strict.err).toMatch(/mixed\.csv:3 field "price".*--on-bad-row skip/);
+    const r = await cli('data', 'import', '--format', 'csv', '--venue', 'V', '--symbol', 'S', '--catalog', catalog, '--on-bad-row', 'skip', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/imported 2 rows/);
+    expect(r.out).toMatch(/skipped 2 bad row\(s\)/); // NaN price (row 3), negative size (row 4)
+    expect(r.out).toMatch(/mixed\.csv:3 field "price": "NaN" is not a decimal number.*mixed\.csv:4 field "size"/); // row numbers stay right after a skipped row
+    expect((await cli('data', 'import', '--format', 'csv', '--venue', 'V', '--symbol', 'S', '--catalog', catalog, '--on-bad-row', 'ignore', file)).code).toBe(2);
+  });
+
   it('user errors: unknown format, missing catalog data', async () => {
     const a = await cli('data', 'import', '--format', 'csvx', '--venue', 'V', '--symbol', 'S', 'x.csv');
     expect(a.code).toBe(2);

@@ -5,6 +5,8 @@ import { readTardisCsv } from '../data/tardis-csv.ts';
 import { readBinanceCsv, readBinanceParquet } from '../data/binance-files.ts';
 import { readTickFiles, readTickParquet } from '../data/tick-parquet.ts';
 import { readTickCsv } from '../data/tick-csv.ts';
+import { tickValidation, type TickValidation } from '../data/tick-validation.ts';
+import { BadRowHandler } from '../data/bad-rows.ts';
 import type { TickBatch, TradeBatch } from '../data/tick-batch.ts';
 import { resampleTrades, type BarRule } from '../data/resample.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
@@ -20,7 +22,7 @@ import { QUERY_HELP, queryCommand, verifyCommand } from './data-query-command.ts
 import { CatalogSql } from '../data/catalog-sql.ts';
 import { catalogGaps } from '../data/catalog-gaps.ts';
 
-export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--instrument FILE] [--catalog DIR] FILE...
+export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--instrument FILE] [--catalog DIR] [--on-bad-row error|skip] FILE...
 lockstep data ls [--catalog DIR] [--gaps] [--min-gap DURATION] [--json]
 lockstep data download --venue V --symbol S --kind bars:1m|mark:1m|trades|funding --from T [--to T]   (see data download --help)
 lockstep data query [--catalog DIR] [--json] "SELECT …"   (see data query --help)
@@ -32,7 +34,8 @@ import: reads Tardis.dev CSV (trades, quotes, incremental_book_L2, book_snapshot
 Binance dumps (--kind trades|aggTrades|depth CSV, or the trades/quotes Parquet samples) or
 normalized tick files (--format csv: a CSV, or .parquet, with the normalized columns —
 trades ts_event,ts_local,price,size,aggressor; quotes …,bid_price,bid_size,ask_price,ask_size;
-deltas …,side,price,size,flags; times as integer epochs or ISO) into the partitioned Parquet catalog
+deltas …,side,price,size,flags; times as integer epochs or ISO; --on-bad-row skip skips and counts
+rows that fail validation instead of stopping) into the partitioned Parquet catalog
 DIR/VENUE/SYMBOL/KIND/DATE/part-N.parquet (default data/catalog). Import days in time order.
 Backtests select from it with --venue V --symbol S [--from --to].
 --instrument FILE stores the instrument's rules with the data (DIR/VENUE/SYMBOL/instrument.json),
@@ -88,13 +91,17 @@ export async function dataCommand(argv: string[], out: (s: string) => void): Pro
 async function importCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     format: { type: 'string' }, venue: { type: 'string' }, symbol: { type: 'string' }, kind: { type: 'string' }, catalog: { type: 'string' },
-    'on-gap': { type: 'string' }, instrument: { type: 'string' },
+    'on-gap': { type: 'string' }, instrument: { type: 'string' }, 'on-bad-row': { type: 'string' },
   }, 'data import');
+  const policy = values['on-bad-row'] ?? 'error';
+  if (policy !== 'error' && policy !== 'skip') throw new UsageError(`--on-bad-row must be error or skip (not "${policy}")`);
+  // One validation state for every file: rows must be in time order across them too.
+  const v = tickValidation(new BadRowHandler(policy));
   if (!values.format || !values.venue || !values.symbol) throw new UsageError('data import: --format, --venue and --symbol are required (see lockstep data --help)');
   if (positionals.length === 0) throw new UsageError('data import: give at least one file');
   const catalog = new Catalog(values.catalog ?? DEFAULT_CATALOG);
   const spec = values.instrument ? await parseInstrumentFile(values.instrument) : null; // checked before any row is written
-  const readers = positionals.map((file) => [file, () => tickBatchesOf(file, values.format!, values.kind, values['on-gap'])] as const);
+  const readers = positionals.map((file) => [file, () => tickBatchesOf(file, values.format!, values.kind, values['on-gap'], v)] as const);
   for (const [, open] of readers) open(); // flags checked before any row is read
   const perFile: string[] = [];
   // One write for every file: nothing becomes visible unless all of them were read.
@@ -110,14 +117,16 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
   })());
   for (const line of perFile) out(line);
   out(`imported ${rows.toLocaleString('en-US')} rows`);
+  const skipped = v.handler.report;
+  if (skipped.skipped > 0) out(`skipped ${skipped.skipped.toLocaleString('en-US')} bad row(s) (--on-bad-row skip), e.g. ${skipped.examples.slice(0, 3).join(' | ')}`);
   if (spec) out(`instrument spec → ${await writeInstrumentSpec(join(catalog.root, values.venue, values.symbol), spec)}`);
   return 0;
 }
 
 /** The batches of one file to import, by --format (and --kind / --on-gap for Binance dumps). */
-function tickBatchesOf(file: string, format: string, kind: string | undefined, onGapFlag: string | undefined): AsyncIterable<TickBatch> {
+function tickBatchesOf(file: string, format: string, kind: string | undefined, onGapFlag: string | undefined, v: TickValidation): AsyncIterable<TickBatch> {
   if (format === 'tardis') return readTardisCsv(file);
-  if (format === 'csv') return file.endsWith('.parquet') ? readTickParquet(file) : readTickCsv(file);
+  if (format === 'csv') return file.endsWith('.parquet') ? readTickParquet(file, v) : readTickCsv(file, v);
   if (format !== 'binance') throw new UsageError('data import: --format must be tardis, binance or csv');
   if (file.endsWith('.parquet')) return (async function* () { yield await readBinanceParquet(file); })();
   const k = kind ?? 'trades';

@@ -25,12 +25,15 @@ export class DataError extends LockstepError {
   readonly location: DataLocation;
   /** What the user can do about it. */
   readonly fix: string;
+  /** What is wrong, without the location and the fix. */
+  readonly problem: string;
   constructor(location: DataLocation, problem: string, fix: string) {
     const where = `${location.file}:${location.row}${location.field ? ` field "${location.field}"` : ''}`;
     super('data', `${where}: ${problem}. ${fix}`);
     this.name = 'DataError';
     this.location = location;
     this.fix = fix;
+    this.problem = problem;
   }
 }
 

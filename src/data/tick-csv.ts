@@ -69,7 +69,21 @@ export async function* readTickCsv(file: string, v: TickValidation = tickValidat
     tb ??= fresh(kind);
     if (tb.batch.length === 0) tb.batch.firstRow = row;
     const at = idx;
-    put(tb, (name) => numField(f[at[name]], file, row, name), (name) => timeField(f[at[name]], file, row, name), raw);
+    const before = tb.batch.length;
+    try {
+      put(tb, (name) => numField(f[at[name]], file, row, name), (name) => timeField(f[at[name]], file, row, name), raw);
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      // A cell that does not parse is a bad row like any other: the policy decides (throws under error).
+      tb.batch.length = before;
+      raw.delete(before);
+      v.handler.bad(e.location, e.problem);
+      // Skipped: end the batch here so the next rows keep their own row numbers.
+      if (tb.batch.length > 0) yield validateTicks(tb, v, raw);
+      tb = null;
+      raw = new Map();
+      continue;
+    }
     if (tb.batch.length === BATCH) {
       yield validateTicks(tb, v, raw);
       tb = null;
