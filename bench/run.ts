@@ -6,13 +6,14 @@ import { memoryBench, ticksBench } from './ticks.bench.ts';
 import { liveBench } from './live.bench.ts';
 import { mlBench } from './ml.bench.ts';
 import { catalogBench } from './catalog.bench.ts';
+import { startupBench } from './startup.bench.ts';
 
 /**
  * `npm run bench`: every workload, or only those named on the command line. Several
  * workloads run one per child process, so each one's memory figures (RSS) and JIT/GC state
  * are its own, as when it runs alone.
  */
-const workloads: Record<string, () => Promise<unknown>> = { bars: barsBench, optimize: optimizeBench, ticks: ticksBench, memory: memoryBench, live: liveBench, ml: mlBench, catalog: catalogBench };
+const workloads: Record<string, () => Promise<unknown>> = { bars: barsBench, optimize: optimizeBench, ticks: ticksBench, memory: memoryBench, live: liveBench, ml: mlBench, catalog: catalogBench, startup: startupBench };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in workloads));
 if (unknown.length > 0) {

@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// Entry of the `lockstep` command: registers the tsx loader so the TypeScript
-// sources run directly on Node 20, then hands argv to the CLI.
-import { register } from 'tsx/esm/api';
+// Entry of the `lockstep` command. Runs the compiled JavaScript in dist/ when it is at least
+// as new as every TypeScript source (npm run build; the published package ships it), else
+// the sources through tsx's loader — so an edit is never run stale.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// `lockstep --version` needs nothing else loaded.
+if (['--version', '-V', 'version'].includes(process.argv[2]) && process.argv.length === 3) {
+  process.stdout.write(`lockstep ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  process.exit(0);
+}
 
 // `lockstep … | head`: the reader went away; stop quietly instead of printing an EPIPE stack.
 for (const stream of [process.stdout, process.stderr]) {
@@ -29,8 +40,37 @@ process.on('unhandledRejection', (reason) => {
   process.exit(3);
 });
 
-register();
-// After tsx, so it runs first: 'lockstep' resolves for strategies outside this repository.
-(await import('node:module')).register('../src/data/resolve-lockstep.mjs', import.meta.url);
-const { main } = await import('../src/cli/main.ts');
+/** Newest modification time (ms) of the TypeScript sources under `dir`. */
+function newestSource(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (/\.(ts|mjs)$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** dist/ when its build stamp is at least as new as the sources. */
+function compiledIsFresh() {
+  try {
+    const stamp = statSync(join(ROOT, 'dist/.stamp')).mtimeMs;
+    return stamp >= Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'strategies')));
+  } catch {
+    return false;
+  }
+}
+
+const { register } = await import('node:module');
+let main;
+if (compiledIsFresh()) {
+  globalThis.__lockstepCompiled = true; // strategies in TypeScript get tsx's loader when one is loaded
+  register('../dist/src/data/resolve-lockstep.mjs', import.meta.url);
+  ({ main } = await import('../dist/src/cli/main.js'));
+} else {
+  (await import('tsx/esm/api')).register();
+  // After tsx, so it runs first: 'lockstep' resolves to these sources for strategies anywhere.
+  register('../src/data/resolve-lockstep.mjs', import.meta.url);
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

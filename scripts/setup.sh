@@ -31,6 +31,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The compiled JavaScript the lockstep command runs (dist/; it falls back to the TypeScript
+# sources through tsx whenever a source file is newer than the build).
+node scripts/build.mjs >/dev/null
+
 # Notebooks: tslab's TypeScript 5.0 resolves modules the Node10 way (no package "exports"),
 # so `lockstep` is linked into node_modules (package.json "types" points at src/index.ts),
 # and the kernel runs under tsx so the TypeScript sources load as they are.

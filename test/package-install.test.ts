@@ -16,13 +16,21 @@ const tmp = tempDir('lockstep-pack-');
 describe('npm pack → install into a new project → init → backtest, optimize, test, notebook', () => {
   it('works from the installed tarball', () => {
     const run = (cmd: string, args: string[], o: ExecFileSyncOptions = {}) => String(execFileSync(cmd, args, { encoding: 'utf8', timeout: 300_000, ...o, env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', ...o.env } }));
-    run('npm', ['pack', '--pack-destination', tmp.dir, '--loglevel=error'], { cwd: ROOT });
+    // The compiled dist/ is current (npm run check builds first): pack it as it is, without
+    // prepack's rebuild, which would replace dist/ under other tests running the command.
+    expect(existsSync(join(ROOT, 'dist/src/cli/main.js'))).toBe(true);
+    run('npm', ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, '--loglevel=error'], { cwd: ROOT });
     const tarball = join(tmp.dir, readdirSync(tmp.dir).find((f) => f.endsWith('.tgz'))!);
+    expect(run('tar', ['tzf', tarball])).toContain('package/dist/src/index.js');
     const proj = join(tmp.dir, 'my-research');
     run(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'init', proj, '--lockstep', `file:${tarball}`]);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: proj });
     const bin = join(proj, 'node_modules', '.bin', 'lockstep');
     expect(existsSync(bin)).toBe(true);
+    // The installed package runs its compiled JavaScript: --version without loading anything,
+    // and the compiled CLI (no TypeScript loader until a .ts strategy is loaded).
+    expect(run(bin, ['--version'], { cwd: proj }).trim()).toMatch(/^lockstep \d+\.\d+\.\d+$/);
+    expect(run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('lockstep'))"], { cwd: proj })).toContain('/node_modules/lockstep/dist/src/index.js');
     expect(readFileSync(join(proj, 'node_modules', 'lockstep', 'package.json'), 'utf8')).toMatch(/"name": "lockstep"/);
     // The installed command runs the project's strategy by name.
     const bt = JSON.parse(run(bin, ['backtest', '--strategy', 'my-strategy', '--data', 'data/sample.csv', '--json', '--out', 'reports'], { cwd: proj }));

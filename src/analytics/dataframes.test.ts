@@ -23,10 +23,10 @@ describe('DataFrame and Arrow helpers', () => {
     const fl = await fillsFrame(r);
     expect(fl.shape).toEqual([23, 5]);
     expect(fl['side'].values.slice(0, 2)).toEqual(['buy', 'sell']);
-    const t = tradesTable(r);
+    const t = await tradesTable(r);
     expect(t.numRows).toBe(11);
     expect(t.getChild('netPnl')!.toArray()).toEqual(Float64Array.from(r.trades, (x) => x.netPnl));
-    expect(equityTable(r).getChild('return')!.get(0)).toBeNaN();
+    expect((await equityTable(r)).getChild('return')!.get(0)).toBeNaN();
   });
 
   it('trials frame: one row per trial, parameters then metrics', async () => {
@@ -37,6 +37,6 @@ describe('DataFrame and Arrow helpers', () => {
     const df = await trialsFrame(trials);
     expect(df.columns).toEqual(['fast', 'slow', 'sharpe', 'totalReturn']);
     expect(df['fast'].values).toEqual([5, 10]);
-    expect(trialsTable(trials).getChild('sharpe')!.get(1)).toBeNaN();
+    expect((await trialsTable(trials)).getChild('sharpe')!.get(1)).toBeNaN();
   });
 });

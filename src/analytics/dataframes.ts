@@ -1,4 +1,4 @@
-import { tableFromArrays, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import type { DataFrame } from 'danfojs';
 import { isoFromMicros } from '../core/time.ts';
 
@@ -89,7 +89,9 @@ export const fillsFrame = (r: RunSeries): Promise<DataFrame> => frame(fillColumn
 /** Optimization trials (one row each: parameters then metrics) as a danfojs DataFrame. */
 export const trialsFrame = (trials: readonly TrialRow[]): Promise<DataFrame> => frame(trialColumns(trials));
 
-function table(cols: Columns): Table {
+/** Columns as an Arrow table (apache-arrow is loaded on first use, not when Lockstep is imported). */
+async function table(cols: Columns): Promise<Table> {
+  const { tableFromArrays } = await import('apache-arrow');
   const out: Record<string, Float64Array | string[]> = {};
   for (const [k, v] of Object.entries(cols)) {
     out[k] = v.every((x) => x === null || typeof x === 'number') ? Float64Array.from(v, (x) => (x === null ? Number.NaN : (x as number))) : v.map((x) => (x === null ? '' : String(x)));
@@ -97,12 +99,12 @@ function table(cols: Columns): Table {
   return tableFromArrays(out as Parameters<typeof tableFromArrays>[0]);
 }
 
-/** The same frames as plain Apache Arrow tables (null numbers become NaN). */
-export const equityTable = (r: RunSeries): Table => table(equityColumns(r));
-export const returnsTable = (r: RunSeries): Table => table(returnColumns(r));
-export const tradesTable = (r: RunSeries): Table => table(tradeColumns(r));
-export const fillsTable = (r: RunSeries): Table => table(fillColumns(r));
-export const trialsTable = (trials: readonly TrialRow[]): Table => table(trialColumns(trials));
+/** The same frames as plain Apache Arrow tables (null numbers become NaN); async, as the DataFrames. */
+export const equityTable = (r: RunSeries): Promise<Table> => table(equityColumns(r));
+export const returnsTable = (r: RunSeries): Promise<Table> => table(returnColumns(r));
+export const tradesTable = (r: RunSeries): Promise<Table> => table(tradeColumns(r));
+export const fillsTable = (r: RunSeries): Promise<Table> => table(fillColumns(r));
+export const trialsTable = (trials: readonly TrialRow[]): Promise<Table> => table(trialColumns(trials));
 
 /** An HTML table of a DataFrame's first `rows` rows (for tslab's `display.html`). */
 export function dataFrameHtml(df: DataFrame, rows = 20): string {

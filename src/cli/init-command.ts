@@ -3,10 +3,11 @@ import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { makeDir } from '../core/files.ts';
+import { packageRoot } from '../core/package-root.ts';
 import { isHelp, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 
-const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
+const PACKAGE_ROOT = packageRoot();
 const TEMPLATES = join(PACKAGE_ROOT, 'templates');
 
 export const INIT_HELP = `lockstep init DIR [--strategy NAME] [--lockstep SPEC]

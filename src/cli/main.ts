@@ -1,24 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../core/package-root.ts';
 import { asFileError } from '../core/files.ts';
 import { LockstepError } from '../core/errors.ts';
-import { BACKTEST_HELP, backtestCommand } from './backtest-command.ts';
-import { REPORT_HELP, reportCommand } from './report-command.ts';
-import { DATA_HELP, dataCommand } from './data-command.ts';
-import { EXPORT_HELP, exportCommand } from './export-command.ts';
-import { INIT_HELP, initCommand, newCommand } from './init-command.ts';
-import { LIST_HELP, listCommand } from './list-command.ts';
-import { bashCompletion, COMPLETION_HELP } from './completion.ts';
-import { DOWNLOAD_HELP } from './data-download-command.ts';
-import { QUERY_HELP } from './data-query-command.ts';
 import { didYouMean } from '../core/suggest.ts';
-import { LIVE_HELP, liveCommand } from './live-command.ts';
-import { VENUE_HELP, venueCommand } from './venue-command.ts';
-import { KILL_HELP, killCommand } from './kill-command.ts';
-import { REPLAY_HELP, replayCommand } from './replay-command.ts';
-import { OPTIMIZE_HELP, optimizeCommand } from './optimize-command.ts';
-import { WALKFORWARD_HELP, walkforwardCommand } from './walkforward-command.ts';
-import { ML_HELP, mlCommand } from './ml-command.ts';
-import { CONFIG_HELP, configCommand } from './config-command.ts';
 
 const HELP = `lockstep — event-driven backtesting with a live-mode switch
 
@@ -43,36 +28,6 @@ Commands:
   config      show a session config resolved, or print its JSON Schema
   help        show this text (or: lockstep <command> --help)
 
-${BACKTEST_HELP}
-
-${REPORT_HELP}
-
-${OPTIMIZE_HELP}
-
-${WALKFORWARD_HELP}
-
-${DATA_HELP}
-
-${EXPORT_HELP}
-
-${INIT_HELP}
-
-${LIST_HELP}
-
-${COMPLETION_HELP}
-
-${LIVE_HELP}
-
-${VENUE_HELP}
-
-${KILL_HELP}
-
-${REPLAY_HELP}
-
-${ML_HELP}
-
-${CONFIG_HELP}
-
 Environment:
   LOCKSTEP_API_KEY, LOCKSTEP_API_SECRET  live mode's exchange credentials (or --keys-file; never printed or saved)
   LOCKSTEP_LOOPBACK_KEYS                 venue serve: API keys as key:secret,key2:secret2
@@ -80,46 +35,57 @@ Environment:
   LOCKSTEP_DEBUG=1                       print the stack trace of internal errors
 Progress (optimize, data download) is a redrawn bar on a terminal, plain lines otherwise.`;
 
+
 type Command = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  backtest: backtestCommand,
-  report: reportCommand,
-  optimize: optimizeCommand,
-  walkforward: walkforwardCommand,
-  data: dataCommand,
-  export: exportCommand,
-  init: initCommand,
-  new: newCommand,
-  list: listCommand,
-  completion: completionCommand,
-  live: liveCommand,
-  venue: venueCommand,
-  kill: killCommand,
-  replay: replayCommand,
-  ml: mlCommand,
-  config: (argv, out) => configCommand(argv, out),
+/** Each command's module is loaded when the command runs (a backtest loads no live, ML or optimizer code). */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  backtest: async () => (await import('./backtest-command.ts')).backtestCommand,
+  report: async () => (await import('./report-command.ts')).reportCommand,
+  optimize: async () => (await import('./optimize-command.ts')).optimizeCommand,
+  walkforward: async () => (await import('./walkforward-command.ts')).walkforwardCommand,
+  data: async () => (await import('./data-command.ts')).dataCommand,
+  export: async () => (await import('./export-command.ts')).exportCommand,
+  init: async () => (await import('./init-command.ts')).initCommand,
+  new: async () => (await import('./init-command.ts')).newCommand,
+  list: async () => (await import('./list-command.ts')).listCommand,
+  completion: async () => completionCommand,
+  live: async () => (await import('./live-command.ts')).liveCommand,
+  venue: async () => (await import('./venue-command.ts')).venueCommand,
+  kill: async () => (await import('./kill-command.ts')).killCommand,
+  replay: async () => (await import('./replay-command.ts')).replayCommand,
+  ml: async () => (await import('./ml-command.ts')).mlCommand,
+  config: async () => (await import('./config-command.ts')).configCommand,
 };
 
-/** Help text of every command, for the completion script's flags. */
-const HELPS: Record<string, string> = {
-  backtest: BACKTEST_HELP, report: REPORT_HELP, optimize: OPTIMIZE_HELP, walkforward: WALKFORWARD_HELP, data: `${DATA_HELP}\n${DOWNLOAD_HELP}\n${QUERY_HELP}`,
-  export: EXPORT_HELP, init: INIT_HELP, new: INIT_HELP, list: LIST_HELP, completion: COMPLETION_HELP, live: LIVE_HELP, venue: VENUE_HELP, kill: KILL_HELP,
-  replay: REPLAY_HELP, ml: ML_HELP, config: CONFIG_HELP,
-};
+/** Every command's help text (loads every command module: for `lockstep help` and the completion script). */
+async function helps(): Promise<Record<string, string>> {
+  const [bt, rp, op, wf, da, dl, q, ex, ini, li, co, lv, ve, ki, re, ml, cf] = await Promise.all([
+    import('./backtest-command.ts'), import('./report-command.ts'), import('./optimize-command.ts'), import('./walkforward-command.ts'),
+    import('./data-command.ts'), import('./data-download-command.ts'), import('./data-query-command.ts'), import('./export-command.ts'),
+    import('./init-command.ts'), import('./list-command.ts'), import('./completion.ts'), import('./live-command.ts'), import('./venue-command.ts'),
+    import('./kill-command.ts'), import('./replay-command.ts'), import('./ml-command.ts'), import('./config-command.ts'),
+  ]);
+  return {
+    backtest: bt.BACKTEST_HELP, report: rp.REPORT_HELP, optimize: op.OPTIMIZE_HELP, walkforward: wf.WALKFORWARD_HELP, data: `${da.DATA_HELP}\n${dl.DOWNLOAD_HELP}\n${q.QUERY_HELP}`,
+    export: ex.EXPORT_HELP, init: ini.INIT_HELP, new: ini.INIT_HELP, list: li.LIST_HELP, completion: co.COMPLETION_HELP, live: lv.LIVE_HELP, venue: ve.VENUE_HELP,
+    kill: ki.KILL_HELP, replay: re.REPLAY_HELP, ml: ml.ML_HELP, config: cf.CONFIG_HELP,
+  };
+}
 
 async function completionCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { bashCompletion, COMPLETION_HELP } = await import('./completion.ts');
   if (argv[0] !== 'bash' || argv.length !== 1) {
     out(COMPLETION_HELP);
     return argv.some((a) => a === '--help' || a === '-h') ? 0 : 2;
   }
-  out(bashCompletion(HELPS));
+  out(bashCompletion(await helps()));
   return 0;
 }
 
 /** This package's version (package.json). */
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Exit codes by error kind (README, "Exit codes"); other user errors exit 1, internal errors 70. */
@@ -142,16 +108,17 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     return 0;
   }
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-    out(HELP);
+    const all = await helps();
+    out(`${HELP}\n\n${Object.entries(all).filter(([name]) => name !== 'new' && name !== 'data').map(([, text]) => text).join('\n\n')}\n\n${all.data}`);
     return cmd === undefined ? 2 : 0;
   }
-  const run = COMMANDS[cmd];
-  if (!run) {
+  const load = COMMANDS[cmd];
+  if (!load) {
     err(`lockstep: unknown command "${cmd}"${didYouMean(cmd, Object.keys(COMMANDS))}; commands: ${Object.keys(COMMANDS).join(', ')} (see lockstep help)`);
     return 2;
   }
   try {
-    return await run(rest, out, err);
+    return await (await load())(rest, out, err);
   } catch (caught) {
     // An operating-system error that names a path (unreadable data, an uncreatable --out, disk full) is the user's to fix.
     const sys = caught as NodeJS.ErrnoException | null;

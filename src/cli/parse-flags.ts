@@ -5,7 +5,7 @@ import { UsageError } from './usage-error.ts';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs in strict mode, with its errors turned into one-line UsageErrors. */
-export function parseFlags<O extends Options>(argv: string[], options: O, command: string) {
+export function parseFlags<O extends Options>(argv: string[], options: O, command: string): ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: true }>> {
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (e) {

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import { DataError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
-import { arrowColumnToFloat64, UnsupportedColumn } from './arrow-columns.ts';
+import { arrowColumnToFloat64, loadArrow, UnsupportedColumn } from './arrow-columns.ts';
 import { barColumnsFromHeader } from './csv-bars.ts';
 import { readParquetTable } from './parquet-batches.ts';
 import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
@@ -44,6 +44,7 @@ export function barBatchFromArrow(rb: RecordBatch, file: string, firstRow: numbe
 /** Streams an Arrow IPC file or stream (`.arrow`, `.feather`, `.ipc`) as bar batches. */
 export async function* readArrowBars(file: string): AsyncGenerator<BarBatch> {
   if ((await stat(file)).size === 0) throw notArrow(file, 0, 'the file is empty');
+  const { RecordBatchReader } = await loadArrow();
   let row = 1;
   const batches = async function* () {
     try {

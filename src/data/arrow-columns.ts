@@ -1,10 +1,25 @@
-import { DataType, TimeUnit, type Vector } from 'apache-arrow';
+import type * as Arrow from 'apache-arrow';
+import type { Vector } from 'apache-arrow';
 import { parseDateTime } from '../core/time.ts';
 import { epochToMicros } from './text-parse.ts';
 
-const UNIT_TO_MICROS: Record<number, number> = {
-  [TimeUnit.SECOND]: 1_000_000, [TimeUnit.MILLISECOND]: 1_000, [TimeUnit.MICROSECOND]: 1, [TimeUnit.NANOSECOND]: 0.001,
-};
+let arrow: typeof Arrow | null = null;
+
+/**
+ * Loads apache-arrow once. Only the Arrow IPC reader and the parquet-wasm path need it, so
+ * importing Lockstep (or reading CSV and flat Parquet bars) does not; they call this first.
+ */
+export async function loadArrow(): Promise<typeof Arrow> {
+  return (arrow ??= await import('apache-arrow'));
+}
+
+function lib(): typeof Arrow {
+  if (!arrow) throw new Error('internal: loadArrow() must run before reading Arrow columns');
+  return arrow;
+}
+
+/** Arrow's time units (SECOND, MILLISECOND, MICROSECOND, NANOSECOND = 0…3, from the format spec) in µs. */
+const UNIT_TO_MICROS: Record<number, number> = { 0: 1_000_000, 1: 1_000, 2: 1, 3: 0.001 };
 
 /** Describes a column type we cannot read, for error messages. */
 export class UnsupportedColumn extends Error {}
@@ -22,6 +37,7 @@ export function arrowColumnToFloat64(vec: Vector, asTime: boolean): Float64Array
   }
   const out = new Float64Array(n);
   const type = vec.type;
+  const { DataType } = lib();
   let o = 0;
   for (const data of vec.data) {
     const len = data.length;

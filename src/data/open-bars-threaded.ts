@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { fromWire } from './reader-thread.ts';
@@ -14,7 +15,7 @@ import { barFormatOf, openBars, type BarStream, type ReadBarsOptions, type RowsS
 export const THREADED_MIN_BYTES = 256 << 20;
 
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./bar-reader-worker.ts', import.meta.url).href;
+const ENTRY = new URL(`./bar-reader-worker${extname(import.meta.url)}`, import.meta.url).href; // .ts from the sources, .js compiled
 
 /**
  * Like `openBars`, but decoding and validation run on a worker thread so that reading

@@ -1,4 +1,5 @@
-import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { loadArrow } from './arrow-columns.ts';
 import { DataError } from '../core/errors.ts';
 import { readParquetBytes } from './parquet-fast.ts';
 import { loadParquetWasm } from './parquet-wasm.ts';
@@ -11,6 +12,7 @@ import { loadParquetWasm } from './parquet-wasm.ts';
  */
 export async function readParquetTable(file: string, batchSize = 65_536, bytes?: Uint8Array): Promise<Table> {
   const pw = await loadParquetWasm();
+  const { tableFromIPC } = await loadArrow();
   bytes ??= await readParquetBytes(file);
   try {
     return tableFromIPC(pw.readParquet(bytes, { batchSize }).intoIPCStream());

@@ -1,5 +1,4 @@
-import { DataType } from 'apache-arrow';
-import { arrowColumnToFloat64 } from './arrow-columns.ts';
+import { arrowColumnToFloat64, loadArrow } from './arrow-columns.ts';
 import { readParquetTable } from './parquet-batches.ts';
 
 /** A small Parquet file read whole: numeric columns as doubles, string columns as strings. */
@@ -11,6 +10,7 @@ export interface ParquetColumns {
 /** Reads every column of a (result-sized) Parquet file into memory. */
 export async function readParquetColumns(file: string): Promise<ParquetColumns> {
   const table = await readParquetTable(file);
+  const { DataType } = await loadArrow();
   const columns: Record<string, Float64Array | string[]> = {};
   for (const field of table.schema.fields) {
     const vec = table.getChild(field.name)!;

@@ -2,19 +2,18 @@
 // 'lockstep' (this package) even when no node_modules above it has it, and a `.ts` file
 // outside any "type": "module" package still loads as an ES module (strategies are ESM), as
 // does a `.js` file written with import/export.
-import { readFileSync } from 'node:fs';
+//
+// 'lockstep' always means the copy that is running (its compiled dist/src/index.js, or the
+// TypeScript sources' src/index.ts): a strategy and the engine that runs it share one set of
+// classes and state, whatever other copy a node_modules folder may hold.
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ENTRY = new URL('../index.ts', import.meta.url).href;
+const COMPILED = new URL('../index.js', import.meta.url);
+const ENTRY = (existsSync(fileURLToPath(COMPILED)) ? COMPILED : new URL('../index.ts', import.meta.url)).href;
 
 export async function resolve(specifier, context, next) {
-  if (specifier === 'lockstep') {
-    try {
-      return await next(specifier, context);
-    } catch {
-      return next(ENTRY, context);
-    }
-  }
+  if (specifier === 'lockstep') return next(ENTRY, context);
   const r = await next(specifier, context);
   if (!r.url.startsWith('file:') || r.url.includes('/node_modules/') || r.format === 'module') return r;
   if (/\.ts$/.test(r.url) || (/\.js$/.test(r.url) && usesEsmSyntax(r.url))) return { ...r, format: 'module' };

@@ -6,6 +6,7 @@ import { ConfigError } from '../core/errors.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { formatIssues } from '../core/format-issues.ts';
 import { didYouMean } from '../core/suggest.ts';
+import { packageRoot } from '../core/package-root.ts';
 
 /** Folder holding the bundled strategies (`strategies/` at the package root). */
 export const STRATEGIES_DIR = resolve(import.meta.dirname, '../../strategies');
@@ -16,7 +17,9 @@ export const STRATEGIES_DIR = resolve(import.meta.dirname, '../../strategies');
  */
 export function resolveStrategyPath(nameOrPath: string, baseDir = STRATEGIES_DIR): string {
   const looksLikePath = nameOrPath.includes('/') || nameOrPath.includes('\\') || /\.[cm]?[jt]s$/.test(nameOrPath);
-  const folders = [...new Set([resolve('strategies'), baseDir])];
+  // This package's own strategies/ (its TypeScript sources) is not a user's project folder: the bundled ones come from baseDir.
+  const project = resolve('strategies');
+  const folders = project === join(packageRoot(), 'strategies') ? [baseDir] : [...new Set([project, baseDir])];
   const candidates = looksLikePath
     ? [resolve(nameOrPath), join(resolve(nameOrPath), 'index.ts'), join(resolve(nameOrPath), 'index.js')]
     : folders.flatMap((dir) => [join(dir, nameOrPath, 'index.ts'), join(dir, nameOrPath, 'index.js')]);
@@ -34,6 +37,7 @@ export function resolveStrategyPath(nameOrPath: string, baseDir = STRATEGIES_DIR
 export async function loadStrategy(nameOrPath: string, baseDir?: string): Promise<StrategyDefinition> {
   const file = resolveStrategyPath(nameOrPath, baseDir);
   let mod: { strategy?: StrategyDefinition };
+  await typeScriptLoaderFor(file);
   try {
     mod = (await import(pathToFileURL(isAbsolute(file) ? file : resolve(file)).href)) as typeof mod;
   } catch (e) {
@@ -44,6 +48,18 @@ export async function loadStrategy(nameOrPath: string, baseDir?: string): Promis
     throw new ConfigError(`${file} does not export \`strategy\` made with defineStrategy(...)`);
   }
   return def;
+}
+
+/**
+ * The compiled command (bin/lockstep.js on dist/, and its worker threads) runs without a
+ * TypeScript loader and says so with `globalThis.__lockstepCompiled`: tsx's loader is
+ * registered on the first .ts/.mts/.cts strategy. Elsewhere (tsx, vitest) one is active.
+ */
+async function typeScriptLoaderFor(file: string): Promise<void> {
+  const g = globalThis as { __lockstepCompiled?: boolean; __lockstepTsRegistered?: boolean };
+  if (!g.__lockstepCompiled || g.__lockstepTsRegistered || !/\.[cm]?ts$/.test(file)) return;
+  (await import('tsx/esm/api')).register();
+  g.__lockstepTsRegistered = true;
 }
 
 /** A module that cannot be loaded for a reason the user can fix, as a ConfigError (null: a genuine error in it). */

@@ -39,9 +39,9 @@ export async function buildBarDataset(stream: BarStream, horizon: number): Promi
   const f = new BarFeatures();
   const width = f.names.length;
   let cap = 1 << 16;
-  let ts = new Float64Array(cap);
-  let close = new Float64Array(cap);
-  let feats = new Float64Array(cap * width);
+  let ts: Float64Array = new Float64Array(cap);
+  let close: Float64Array = new Float64Array(cap);
+  let feats: Float64Array = new Float64Array(cap * width);
   let ready = new Uint8Array(cap);
   let n = 0;
   for await (const b of stream.batches) {

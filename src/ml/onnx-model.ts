@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
+import { packageRoot } from '../core/package-root.ts';
 import { ConfigError, DataError } from '../core/errors.ts';
 
 /** A trained model's JSON sidecar (`models/NAME.json`), written by the training script. */
@@ -29,7 +30,7 @@ interface OrtSession {
   run(feeds: Record<string, unknown>, fetches: Record<string, null>, options: object): Record<string, OrtTensor>;
 }
 
-const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
+const PACKAGE_ROOT = packageRoot();
 
 let ort: { session: () => OrtSession; tensor: (data: Float32Array, dims: number[]) => unknown } | undefined;
 

@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
@@ -5,7 +6,7 @@ import type { SharedBars } from './shared-bars.ts';
 import type { FromWorker, ToWorker } from './trial-worker.ts';
 
 const BOOTSTRAP = new URL('../data/worker-bootstrap.mjs', import.meta.url);
-const ENTRY = new URL('./trial-worker.ts', import.meta.url).href;
+const ENTRY = new URL(`./trial-worker${extname(import.meta.url)}`, import.meta.url).href; // .ts from the sources, .js compiled
 
 /** Asked at each checkpoint of a trial: true stops it (pruning). */
 export type PruneCheck = (task: TrialTask, step: number, value: number) => Promise<boolean>;

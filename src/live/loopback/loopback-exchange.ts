@@ -4,7 +4,7 @@ import type { BookDeltaView, TradeView } from '../../core/events.ts';
 import { defineInstrument, type Instrument } from '../../core/instrument.ts';
 import { Side } from '../../core/order.ts';
 import { checkSignature } from './binance-auth.ts';
-import { BinanceStreams } from './binance-streams.ts';
+import type { BinanceStreams } from './binance-streams.ts';
 import { readBody } from './http-body.ts';
 import { KlineStreams } from './klines.ts';
 import { HISTORY_ROUTES, HistoryRoutes, type HistoryArchive } from './history-archive.ts';
@@ -131,6 +131,8 @@ export class LoopbackExchange {
   /** Starts the HTTP API on 127.0.0.1; returns the base URL. */
   async listen(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    // Loaded here: importing Lockstep does not load the websocket server.
+    const { BinanceStreams } = await import('./binance-streams.ts');
     this.streams = new BinanceStreams(this.server);
     this.streams.onRpc = (ws, method, params) => this.rpc(ws, method, params);
     await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));

@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { cli } from '../../../test/cli.ts';
 import { tempDir } from '../../../test/tmp.ts';
 import { bookedLoopback } from '../../../test/loopback.ts';
-import { MAX_WS_BUFFERED } from './binance-streams.ts';
+import { MAX_WS_BUFFERED } from './send-bounded.ts';
 import { MAX_BODY_BYTES } from './http-body.ts';
 import type { LoopbackExchange } from './loopback-exchange.ts';
 import { startLoopbackVenue } from './start-venue.ts';

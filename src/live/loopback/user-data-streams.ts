@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { sendBounded } from './binance-streams.ts';
+import { sendBounded } from './send-bounded.ts';
 
 /**
  * User-data subscriptions of the WebSocket API, per API key: each signed

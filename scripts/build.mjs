@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// `npm run build`: compiles src/ and strategies/ to JavaScript with type declarations in
+// dist/ (TypeScript 7; relative .ts imports rewritten to .js), copies the plain .mjs module
+// hooks beside them, and stamps the build. bin/lockstep.js runs dist/ when the stamp is at
+// least as new as every source file, else the sources through tsx.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  rmSync(dist, { recursive: true, force: true }); // a half-built dist must not be run
+  console.error('build: tsc failed');
+  process.exit(1);
+}
+for (const f of readdirSync(join(root, 'src/data')).filter((x) => x.endsWith('.mjs'))) {
+  mkdirSync(join(dist, 'src/data'), { recursive: true });
+  copyFileSync(join(root, 'src/data', f), join(dist, 'src/data', f));
+}
+writeFileSync(join(dist, '.stamp'), `${new Date().toISOString()}\n`);
+console.log(`build: ${dist}`);
