@@ -45,7 +45,7 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
+    doNotFollow: { path: ['node_modules', '^dist/'] },
     exclude: { path: '\\.test\\.ts$' },
     tsPreCompilationDeps: false,
     babelConfig: { fileName: '.babelrc.json' },
