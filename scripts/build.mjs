@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build`: compiles src/ and strategies/ to JavaScript with type declarations in
-// dist/ (TypeScript 7; relative .ts imports rewritten to .js), copies the plain .mjs module
-// hooks beside them, and stamps the build. bin/lockstep.js runs dist/ when the stamp is at
+// dist/ (TypeScript 7; relative .ts imports rewritten to .js), copies the files they use
+// beside them (.mjs module hooks, the Optuna bridge), and stamps the build. bin/lockstep.js runs dist/ when the stamp is at
 // least as new as every source file, else the sources through tsx.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +17,15 @@ if (tsc.status !== 0) {
   console.error('build: tsc failed');
   process.exit(1);
 }
-for (const f of readdirSync(join(root, 'src/data')).filter((x) => x.endsWith('.mjs'))) {
-  mkdirSync(join(dist, 'src/data'), { recursive: true });
-  copyFileSync(join(root, 'src/data', f), join(dist, 'src/data', f));
+// Files the compiled modules use beside them: the .mjs module hooks, the Optuna bridge
+// (optuna_bridge.py); the strategies' READMEs and examples (oracles and tests stay out).
+for (const dir of ['src', 'strategies']) {
+  for (const rel of readdirSync(join(root, dir), { recursive: true })) {
+    const name = String(rel);
+    if (/\.(ts)$/.test(name) || /(^|\/)[^/]*oracle[^/]*\.py$/.test(name) || !/\.(mjs|py|json|md)$/.test(name)) continue;
+    mkdirSync(dirname(join(dist, dir, name)), { recursive: true });
+    copyFileSync(join(root, dir, name), join(dist, dir, name));
+  }
 }
 writeFileSync(join(dist, '.stamp'), `${new Date().toISOString()}\n`);
 console.log(`build: ${dist}`);

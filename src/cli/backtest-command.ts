@@ -89,8 +89,8 @@ function refuseConflicts(v: Record<string, unknown>): void {
   }
 }
 
-export async function backtestConfigFromFlags(argv: string[]): Promise<{ config: SessionConfigInput; json: boolean; save: boolean; report: boolean; out: string; show: boolean } | null> {
-  const { values: v, positionals } = parseFlags(argv, OPTIONS, 'backtest');
+export async function backtestConfigFromFlags(argv: string[], command = 'backtest'): Promise<{ config: SessionConfigInput; json: boolean; save: boolean; report: boolean; out: string; show: boolean } | null> {
+  const { values: v, positionals } = parseFlags(argv, OPTIONS, command);
   if (v.help) return null;
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument "${positionals[0]}" (see lockstep backtest --help)`);
   refuseConflicts(v);

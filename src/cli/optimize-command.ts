@@ -77,7 +77,7 @@ function checkStudyName(name: string): string {
 export async function studySetup(argv: string[], command: string, warn: (s: string) => void = () => {}): Promise<StudySetup | null> {
   const { study: f, rest } = splitStudyArgs(argv, command);
   if (f.help) return null;
-  const parsed = await backtestConfigFromFlags(rest);
+  const parsed = await backtestConfigFromFlags(rest, command);
   if (!parsed) return null;
   const config = parsed.config;
   if (config.data?.length !== 1) throw new UsageError(`${command}: one --data file per study`);
