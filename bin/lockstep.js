@@ -64,9 +64,9 @@ function compiledIsFresh() {
 const { register } = await import('node:module');
 let main;
 if (compiledIsFresh()) {
-  globalThis.__lockstepCompiled = true; // strategies in TypeScript get tsx's loader when one is loaded
-  register('../dist/src/data/resolve-lockstep.mjs', import.meta.url);
-  ({ main } = await import('../dist/src/cli/main.js'));
+  // No module hooks: the bundled strategies need none; one from elsewhere brings them (load-strategy.ts).
+  globalThis.__lockstepCompiled = true;
+  ({ main } = await import('../dist/bundle/main.js'));
 } else {
   (await import('tsx/esm/api')).register();
   // After tsx, so it runs first: 'lockstep' resolves to these sources for strategies anywhere.

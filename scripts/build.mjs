@@ -5,7 +5,8 @@
 // least as new as every source file, else the sources through tsx.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,5 +28,23 @@ for (const dir of ['src', 'strategies']) {
     copyFileSync(join(root, dir, name), join(dist, dir, name));
   }
 }
+// The command's bundle: the CLI, the public entry and the worker modules as ES modules with
+// shared chunks (one copy of every class between them), zod and trading-signals inlined, the
+// heavy or native packages left to node_modules; about 40 files load for a backtest instead of
+// ~500 modules. The module hooks and the Optuna bridge sit beside the chunks that use them.
+const bundle = join(dist, 'bundle');
+await esbuild.build({
+  entryPoints: {
+    main: join(dist, 'src/cli/main.js'), index: join(dist, 'src/index.js'),
+    // The bundled strategies, their 'lockstep' resolved to the same index: one engine between them.
+    ...Object.fromEntries(readdirSync(join(dist, 'strategies')).map((s) => [`strategies/${s}/index`, join(dist, 'strategies', s, 'index.js')])),
+    'bar-reader-worker': join(dist, 'src/data/bar-reader-worker.js'), 'tick-reader-worker': join(dist, 'src/data/tick-reader-worker.js'),
+    'trial-worker': join(dist, 'src/optimize/trial-worker.js'),
+  },
+  alias: { lockstep: join(dist, 'src/index.js') },
+  bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', outdir: bundle, logLevel: 'warning',
+  external: ['ccxt', '@duckdb/*', 'onnxruntime-node', 'parquet-wasm', 'parquet-wasm/*', 'danfojs', 'ws', 'tsx', 'tsx/*', 'plotly.js-dist-min', 'apache-arrow'],
+});
+for (const f of ['src/data/worker-bootstrap.mjs', 'src/data/resolve-lockstep.mjs', 'src/optimize/optuna_bridge.py']) copyFileSync(join(root, f), join(bundle, basename(f)));
 writeFileSync(join(dist, '.stamp'), `${new Date().toISOString()}\n`);
 console.log(`build: ${dist}`);

@@ -72,3 +72,18 @@ export async function readRun(dir: string): Promise<SavedRun> {
     },
   };
 }
+
+/**
+ * The saved-run view of a result still in memory (what `readRun` gives back for its folder,
+ * without reading the files again): the report of a fresh backtest is written from it.
+ */
+export function savedRunOf(r: RunResult, dir: string): SavedRun {
+  return {
+    dir, id: r.id, config: r.config as BacktestConfig, strategy: r.strategy, initialCash: r.initialCash, finalValue: r.finalValue,
+    periodsPerYear: r.metrics.periodsPerYear ?? Number.NaN,
+    equity: { ts: Float64Array.from(r.equity.ts), equity: Float64Array.from(r.equity.equity), cash: Float64Array.from(r.equity.cash), exposure: Float64Array.from(r.equity.exposure) },
+    fills: r.fills.map((f) => ({ ts: f.ts, side: f.side, price: f.price, qty: f.qty, fee: f.fee })),
+    trades: r.trades.map((t) => ({ side: t.side, qty: t.qty, entryTs: t.entryTs, exitTs: t.exitTs, entryPrice: t.entryPrice, exitPrice: t.exitPrice, netPnl: t.netPnl, returnPct: t.returnPct, bars: t.bars })),
+    fees: r.fees, outcome: { killSwitch: r.killSwitch, rejections: r.rejections, offGrid: r.offGrid },
+  };
+}

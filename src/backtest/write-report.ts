@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { asFileError, removeStaleTemps, tempSuffix } from '../core/files.ts';
 import { compareHtml } from '../analytics/report/compare.ts';
 import { tearsheetHtml } from '../analytics/report/tearsheet.ts';
-import { readRun } from './read-run.ts';
+import { readRun, type SavedRun } from './read-run.ts';
 import { reportRunOf } from './report-of-run.ts';
 
 /** Writes `file` whole or not at all: a temporary sibling renamed into place, removed on failure. */
@@ -19,9 +19,12 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-/** Writes `<runDir>/report.html` (a self-contained tearsheet) and returns its path. */
-export async function writeTearsheet(runDir: string): Promise<string> {
-  const run = await reportRunOf(await readRun(runDir));
+/**
+ * Writes `<runDir>/report.html` (a self-contained tearsheet) and returns its path; from the
+ * saved files, or from `saved` when the run is still in memory (savedRunOf).
+ */
+export async function writeTearsheet(runDir: string, saved?: SavedRun): Promise<string> {
+  const run = await reportRunOf(saved ?? await readRun(runDir));
   const file = join(runDir, 'report.html');
   await writeAtomically(file, tearsheetHtml(run));
   return file;

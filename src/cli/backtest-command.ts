@@ -6,6 +6,7 @@ import type { SessionConfigInput } from '../config/session-config.ts';
 type FeedInput = NonNullable<SessionConfigInput['data']>[number];
 import { toJson, writeRunResult } from '../backtest/write-result.ts';
 import { writeTearsheet } from '../backtest/write-report.ts';
+import { savedRunOf } from '../backtest/read-run.ts';
 import { ConfigError } from '../core/errors.ts';
 import { formatLog, formatSummary, warningsOf } from './format-summary.ts';
 import { emptySelection, uselessRun } from '../backtest/run-outcome.ts';
@@ -197,7 +198,7 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
   const empty = emptySelection(result);
   if (empty !== null) throw new ConfigError(empty); // nothing saved: an empty run is not a result
   const runDir = parsed.save ? await writeRunResult(result, resolve(parsed.out)) : null;
-  const report = runDir !== null && parsed.report ? await writeTearsheet(runDir) : null;
+  const report = runDir !== null && parsed.report ? await writeTearsheet(runDir, savedRunOf(result, runDir)) : null;
   if (parsed.json) {
     out(toJson({
       id: result.id, runDir, report, config: result.config, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,

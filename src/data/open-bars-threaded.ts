@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { WORKER_BOOTSTRAP, workerEntry } from './worker-files.ts';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { fromWire } from './reader-thread.ts';
@@ -14,8 +14,8 @@ import { barFormatOf, openBars, type BarStream, type ReadBarsOptions, type RowsS
  */
 export const THREADED_MIN_BYTES = 256 << 20;
 
-const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
-const ENTRY = new URL(`./bar-reader-worker${extname(import.meta.url)}`, import.meta.url).href; // .ts from the sources, .js compiled
+const BOOTSTRAP = WORKER_BOOTSTRAP;
+const ENTRY = workerEntry('data/bar-reader-worker');
 
 /**
  * Like `openBars`, but decoding and validation run on a worker thread so that reading

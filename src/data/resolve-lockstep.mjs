@@ -9,8 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const COMPILED = new URL('../index.js', import.meta.url);
-const ENTRY = (existsSync(fileURLToPath(COMPILED)) ? COMPILED : new URL('../index.ts', import.meta.url)).href;
+// Beside it in the bundle (dist/bundle/index.js), one folder up in the compiled tree or the sources.
+const ENTRY = ['./index.js', '../index.js', '../index.ts'].map((p) => new URL(p, import.meta.url)).find((u) => existsSync(fileURLToPath(u))).href;
 
 export async function resolve(specifier, context, next) {
   if (specifier === 'lockstep') return next(ENTRY, context);

@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { WORKER_BOOTSTRAP, workerEntry } from './worker-files.ts';
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fromWire, type WireError } from './reader-thread.ts';
@@ -6,8 +6,8 @@ import { readTickFiles } from './tick-parquet.ts';
 import { tickValidation } from './tick-validation.ts';
 import { BadRowHandler, type BadRowPolicy, type BadRowReport } from './bad-rows.ts';
 
-const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
-const ENTRY = new URL(`./tick-reader-worker${extname(import.meta.url)}`, import.meta.url).href; // .ts from the sources, .js compiled
+const BOOTSTRAP = WORKER_BOOTSTRAP;
+const ENTRY = workerEntry('data/tick-reader-worker');
 
 /**
  * Tick files at least this large in total are decoded on a reader thread, overlapping the

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
@@ -8,8 +8,12 @@ import { formatIssues } from '../core/format-issues.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { packageRoot } from '../core/package-root.ts';
 
-/** Folder holding the bundled strategies (`strategies/` at the package root). */
-export const STRATEGIES_DIR = resolve(import.meta.dirname, '../../strategies');
+/** Folder holding the bundled strategies: `strategies/` at the package root, compiled in `dist/strategies/`. */
+const BUNDLED = new URL('.', import.meta.url).pathname.endsWith('/bundle/');
+
+export const STRATEGIES_DIR = BUNDLED
+  ? fileURLToPath(new URL('./strategies', import.meta.url)) // dist/bundle/strategies/NAME/index.js: bundled with the engine
+  : join(packageRoot(), import.meta.url.endsWith('.js') ? 'dist/strategies' : 'strategies');
 
 /**
  * Resolves `--strategy`: a path to a module or folder, or a name — a folder under
@@ -51,13 +55,20 @@ export async function loadStrategy(nameOrPath: string, baseDir?: string): Promis
 }
 
 /**
- * The compiled command (bin/lockstep.js on dist/, and its worker threads) runs without a
- * TypeScript loader and says so with `globalThis.__lockstepCompiled`: tsx's loader is
- * registered on the first .ts/.mts/.cts strategy. Elsewhere (tsx, vitest) one is active.
+ * The compiled command (bin/lockstep.js on dist/, and its worker threads) starts without
+ * module hooks and says so with `globalThis.__lockstepCompiled`; the bundled strategies need
+ * none. A strategy from elsewhere gets the hook that resolves 'lockstep' to the running copy
+ * (resolve-lockstep.mjs, beside the bundle), and a .ts/.mts/.cts one tsx's loader after it.
+ * Elsewhere (tsx, vitest) both are active already.
  */
 async function typeScriptLoaderFor(file: string): Promise<void> {
-  const g = globalThis as { __lockstepCompiled?: boolean; __lockstepTsRegistered?: boolean };
-  if (!g.__lockstepCompiled || g.__lockstepTsRegistered || !/\.[cm]?ts$/.test(file)) return;
+  const g = globalThis as { __lockstepCompiled?: boolean; __lockstepHooks?: boolean; __lockstepTsRegistered?: boolean };
+  if (!g.__lockstepCompiled || resolve(file).startsWith(STRATEGIES_DIR)) return;
+  if (!g.__lockstepHooks) {
+    (await import('node:module')).register(new URL(BUNDLED ? './resolve-lockstep.mjs' : '../data/resolve-lockstep.mjs', import.meta.url));
+    g.__lockstepHooks = true;
+  }
+  if (g.__lockstepTsRegistered || !/\.[cm]?ts$/.test(file)) return;
   (await import('tsx/esm/api')).register();
   g.__lockstepTsRegistered = true;
 }

@@ -1,12 +1,12 @@
-import { extname } from 'node:path';
+import { WORKER_BOOTSTRAP, workerEntry } from '../data/worker-files.ts';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
 import type { SharedBars } from './shared-bars.ts';
 import type { FromWorker, ToWorker } from './trial-worker.ts';
 
-const BOOTSTRAP = new URL('../data/worker-bootstrap.mjs', import.meta.url);
-const ENTRY = new URL(`./trial-worker${extname(import.meta.url)}`, import.meta.url).href; // .ts from the sources, .js compiled
+const BOOTSTRAP = WORKER_BOOTSTRAP;
+const ENTRY = workerEntry('optimize/trial-worker');
 
 /** Asked at each checkpoint of a trial: true stops it (pruning). */
 export type PruneCheck = (task: TrialTask, step: number, value: number) => Promise<boolean>;

@@ -1,0 +1,16 @@
+import { basename, extname } from 'node:path';
+
+/**
+ * Where worker threads' files are, from the running copy: the TypeScript sources (src/…),
+ * the compiled tree (dist/src/…) or the bundle (dist/bundle/, every entry side by side).
+ */
+const BUNDLED = new URL('.', import.meta.url).pathname.endsWith('/bundle/');
+const EXT = extname(new URL(import.meta.url).pathname);
+
+/** The worker bootstrap (registers module hooks, then imports the entry). */
+export const WORKER_BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
+
+/** The URL of a worker module, given as its path under src/ without extension. */
+export function workerEntry(path: 'data/bar-reader-worker' | 'data/tick-reader-worker' | 'optimize/trial-worker'): string {
+  return new URL(BUNDLED ? `./${basename(path)}${EXT}` : `../${path}${EXT}`, import.meta.url).href;
+}
