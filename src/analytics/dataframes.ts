@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
 import type { DataFrame } from 'danfojs';
+import { ConfigError } from '../core/errors.ts';
 import { isoFromMicros } from '../core/time.ts';
 
 /** The parts of a run result (in memory or read back from reports/) the frames are built from. */
@@ -20,7 +21,12 @@ type Columns = Record<string, (number | string | null)[]>;
 // danfojs pulls in TensorFlow.js: loaded on first use only.
 let danfo: typeof import('danfojs') | undefined;
 async function frame(cols: Columns): Promise<DataFrame> {
-  danfo ??= await import('danfojs');
+  try {
+    danfo ??= await import('danfojs');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new ConfigError('DataFrames need danfojs, an optional dependency that is not installed: npm install danfojs (./scripts/setup.sh installs it); the *Table functions give Apache Arrow tables without it');
+  }
   return new danfo.DataFrame(cols);
 }
 

@@ -92,21 +92,19 @@ export class Catalog {
    * objects. See CatalogSql for the views; open a CatalogSql to run several queries.
    */
   async sql(query: string, o: { reports?: string } = {}): Promise<Record<string, unknown>[]> {
-    const { CatalogSql } = await import('./catalog-sql.ts');
-    const s = await CatalogSql.open(this.root, o.reports);
-    try {
-      return await s.rows(query);
-    } finally {
-      s.close();
-    }
+    return this.withSql(o.reports, (s) => s.rows(query));
   }
 
   /** `sql`, answered as an Apache Arrow table. */
   async sqlTable(query: string, o: { reports?: string } = {}): Promise<import('apache-arrow').Table> {
+    return this.withSql(o.reports, (s) => s.arrow(query));
+  }
+
+  private async withSql<T>(reports: string | undefined, use: (s: import('./catalog-sql.ts').CatalogSql) => Promise<T>): Promise<T> {
     const { CatalogSql } = await import('./catalog-sql.ts');
-    const s = await CatalogSql.open(this.root, o.reports);
+    const s = await CatalogSql.open(this.root, reports);
     try {
-      return await s.arrow(query);
+      return await use(s);
     } finally {
       s.close();
     }

@@ -41,6 +41,11 @@ let ort: { session: () => OrtSession; tensor: (data: Float32Array, dims: number[
 function runtime() {
   if (ort) return ort;
   const require = createRequire(import.meta.url);
+  try {
+    require.resolve('onnxruntime-node/dist/binding');
+  } catch {
+    throw new ConfigError('ONNX models need onnxruntime-node, an optional dependency that is not installed: npm install onnxruntime-node (./scripts/setup.sh installs it)');
+  }
   const { binding, initOrt } = require('onnxruntime-node/dist/binding') as { binding: { InferenceSession: new () => OrtSession }; initOrt: () => void };
   const { Tensor } = require('onnxruntime-common') as { Tensor: new (type: string, data: Float32Array, dims: number[]) => unknown };
   initOrt();
