@@ -21,7 +21,8 @@ describe('npm pack → install into a new project → init → backtest, optimiz
     expect(existsSync(join(ROOT, 'dist/src/cli/main.js'))).toBe(true);
     run('npm', ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, '--loglevel=error'], { cwd: ROOT });
     const tarball = join(tmp.dir, readdirSync(tmp.dir).find((f) => f.endsWith('.tgz'))!);
-    expect(run('tar', ['tzf', tarball])).toContain('package/dist/src/index.js');
+    const packed = run('tar', ['tzf', tarball]);
+    for (const f of ['package/dist/bundle/index.js', 'package/dist/bundle/main.js', 'package/dist/src/index.d.ts']) expect(packed).toContain(f);
     const proj = join(tmp.dir, 'my-research');
     run(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'init', proj, '--lockstep', `file:${tarball}`]);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: proj });
@@ -30,7 +31,7 @@ describe('npm pack → install into a new project → init → backtest, optimiz
     // The installed package runs its compiled JavaScript: --version without loading anything,
     // and the compiled CLI (no TypeScript loader until a .ts strategy is loaded).
     expect(run(bin, ['--version'], { cwd: proj }).trim()).toMatch(/^lockstep \d+\.\d+\.\d+$/);
-    expect(run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('lockstep'))"], { cwd: proj })).toContain('/node_modules/lockstep/dist/src/index.js');
+    expect(run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('lockstep'))"], { cwd: proj })).toContain('/node_modules/lockstep/dist/bundle/index.js'); // the package's exports: the bundle
     expect(readFileSync(join(proj, 'node_modules', 'lockstep', 'package.json'), 'utf8')).toMatch(/"name": "lockstep"/);
     // The installed command runs the project's strategy by name.
     const bt = JSON.parse(run(bin, ['backtest', '--strategy', 'my-strategy', '--data', 'data/sample.csv', '--json', '--out', 'reports'], { cwd: proj }));
