@@ -45,6 +45,14 @@ await esbuild.build({
   bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', outdir: bundle, logLevel: 'warning',
   external: ['ccxt', '@duckdb/*', 'onnxruntime-node', 'parquet-wasm', 'parquet-wasm/*', 'danfojs', 'ws', 'tsx', 'tsx/*', 'plotly.js-dist-min', 'apache-arrow'],
 });
+// CommonJS copy of the public entry for strategies written with require('lockstep') (the
+// "require" condition of the package's exports). Module-relative paths work as in the bundle.
+await esbuild.build({
+  entryPoints: [join(dist, 'src/index.js')], outfile: join(bundle, 'index.cjs'), bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error',
+  external: ['ccxt', '@duckdb/*', 'onnxruntime-node', 'parquet-wasm', 'parquet-wasm/*', 'danfojs', 'ws', 'tsx', 'tsx/*', 'plotly.js-dist-min', 'apache-arrow'],
+  define: { 'import.meta.url': '__lockstepModuleUrl', 'import.meta.dirname': '__dirname' },
+  banner: { js: "const __lockstepModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
 for (const f of ['src/data/worker-bootstrap.mjs', 'src/data/resolve-lockstep.mjs', 'src/optimize/optuna_bridge.py']) copyFileSync(join(root, f), join(bundle, basename(f)));
 writeFileSync(join(dist, '.stamp'), `${new Date().toISOString()}\n`);
 console.log(`build: ${dist}`);

@@ -1,5 +1,5 @@
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './tmp.ts';
@@ -40,6 +40,30 @@ describe('npm pack → install into a new project → init → backtest, optimiz
     // Independent accounting: cash is 10,000 minus buys plus sells (no fees by default).
     const cash = bt.fills.reduce((c: number, f: { side: string; price: number; qty: number; fee: number }) => c + (f.side === 'buy' ? -1 : 1) * f.price * f.qty - f.fee, 10_000);
     expect(bt.cash).toBeCloseTo(cash, 6);
+    // A CommonJS strategy (require('lockstep'): the package's CommonJS copy) trades like the bundled sma-cross it copies.
+    mkdirSync(join(proj, 'strategies', 'cjs-cross'));
+    writeFileSync(join(proj, 'strategies', 'cjs-cross', 'index.cjs'), `const { CrossDetector, defineStrategy, SMA, z } = require('lockstep');
+exports.strategy = defineStrategy({
+  name: 'cjs-cross', description: 'sma-cross, written as CommonJS',
+  params: z.strictObject({ period: z.number().int().min(1).default(15), size: z.number().positive().default(1) }),
+  create(p) {
+    const sma = new SMA(p.period);
+    const cross = new CrossDetector();
+    return { onBar(bar, ctx) {
+      const avg = sma.add(bar.close);
+      if (avg === null) return;
+      const signal = cross.update(bar.close, avg);
+      if (ctx.hasOpenOrders()) return;
+      if (ctx.position() === 0 && signal === 1) ctx.buy(p.size);
+      else if (ctx.position() > 0 && signal === -1) ctx.close();
+    } };
+  },
+});
+`);
+    const cjs = JSON.parse(run(bin, ['backtest', '--strategy', './strategies/cjs-cross/index.cjs', '--data', 'data/sample.csv', '--json', '--no-save'], { cwd: proj }));
+    const bundled = JSON.parse(run(bin, ['backtest', '--strategy', 'sma-cross', '--data', 'data/sample.csv', '--json', '--no-save'], { cwd: proj }));
+    expect(cjs.fills.length).toBe(23); // backtrader's quickstart figure on this file
+    expect(cjs.fillsDigest).toBe(bundled.fillsDigest);
     const opt = JSON.parse(run(bin, ['optimize', '--strategy', 'my-strategy', '--data', 'data/sample.csv', '--grid', 'fast=5:15:5', '--grid', 'slow=30:50:10', '--json', '--out', 'reports'], { cwd: proj }));
     expect(opt.trials.length).toBe(9);
     expect(opt.trials.filter((t: { error?: string }) => t.error).length).toBe(0);

@@ -5,7 +5,7 @@ import { basename, extname } from 'node:path';
  * the compiled tree (dist/src/…) or the bundle (dist/bundle/, every entry side by side).
  */
 const BUNDLED = new URL('.', import.meta.url).pathname.endsWith('/bundle/');
-const EXT = extname(new URL(import.meta.url).pathname);
+const EXT = BUNDLED ? '.js' : extname(new URL(import.meta.url).pathname); // the bundle's workers are ES modules, also for its CommonJS copy
 
 /** The worker bootstrap (registers module hooks, then imports the entry). */
 export const WORKER_BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
