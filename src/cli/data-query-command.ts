@@ -5,6 +5,7 @@ import { CatalogSql } from '../data/catalog-sql.ts';
 import { verifyCatalog } from '../data/catalog-verify.ts';
 import { parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
+import { textTable } from './text-table.ts';
 
 export const QUERY_HELP = `lockstep data query [--catalog DIR] [--reports DIR] [--json] "SELECT …"
 lockstep data verify [--catalog DIR] [--json]
@@ -29,7 +30,7 @@ export async function queryCommand(argv: string[], out: (s: string) => void): Pr
   try {
     const rows = await sql.rows(positionals[0]);
     if (values.json) out(JSON.stringify(rows));
-    else out(table(rows));
+    else out(textTable(rows));
   } finally {
     sql.close();
   }
@@ -52,15 +53,4 @@ export async function verifyCommand(argv: string[], out: (s: string) => void): P
   for (const f of findings) out(`${f.level}: ${f.stream}${f.file ? ` ${f.file}` : ''}: ${f.message}`);
   out(`${resolve(root)}: ${streams.length} stream(s), ${errors} error(s), ${findings.length - errors} warning(s)`);
   return errors === 0 ? 0 : 1;
-}
-
-/** Rows as an aligned text table. */
-function table(rows: readonly Record<string, unknown>[]): string {
-  if (rows.length === 0) return '(no rows)';
-  const names = Object.keys(rows[0]);
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'number' ? String(Number.isInteger(v) ? v : Number(v.toPrecision(10))) : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const cells = rows.map((r) => names.map((n) => cell(r[n])));
-  const width = names.map((n, j) => Math.max(n.length, ...cells.map((c) => c[j].length)));
-  const line = (c: readonly string[]) => c.map((x, j) => x.padEnd(width[j])).join('  ').trimEnd();
-  return [line(names), line(width.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

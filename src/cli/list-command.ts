@@ -5,6 +5,7 @@ import { runningSessions } from '../live/session-lock.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { isHelp, parseFlags } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
+import { textTable } from './text-table.ts';
 
 export const LIST_HELP = `lockstep list strategies|runs|studies|sessions [--reports DIR] [--json]
 
@@ -94,14 +95,6 @@ export async function listCommand(argv: string[], out: (s: string) => void): Pro
   const rows = kind === 'strategies' ? await strategies() : kind === 'runs' ? runs(root) : kind === 'studies' ? studies(root) : sessions(root);
   if (values.json) out(JSON.stringify(rows));
   else if (rows.length === 0) out(`no ${kind} found${kind === 'strategies' ? '' : ` under ${root}`}`);
-  else out(table(rows));
+  else out(textTable(rows));
   return 0;
-}
-
-function table(rows: readonly Record<string, unknown>[]): string {
-  const names = Object.keys(rows[0]);
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v));
-  const cells = rows.map((r) => names.map((n) => cell(r[n])));
-  const width = names.map((n, j) => Math.max(n.length, ...cells.map((c) => c[j].length)));
-  return [names, ...cells].map((c) => c.map((x, j) => x.padEnd(width[j])).join('  ').trimEnd()).join('\n');
 }
