@@ -185,9 +185,10 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
       trials: result.trials, bestNumber: result.best?.number ?? null, pbo: result.overfitting?.pbo ?? null, seconds: result.seconds,
     }));
   }
+  const warnings = studyWarnings(result, s.spec.sampler);
   if (s.json) {
     out(toJson({
-      study: s.studyName, sampler: result.sampler, objectives: result.objectives, seconds: result.seconds, workers: s.workers,
+      warnings, study: s.studyName, sampler: result.sampler, objectives: result.objectives, seconds: result.seconds, workers: s.workers,
       trials: inParameterOrder(result.trials, s.spec.space).map(trialJson), best: result.best ? trialJson(result.best) : null,
       bestOnEdge: result.best ? edgeParams(result.best.params, s.spec.space) : [],
       pareto: result.pareto, overfitting: result.overfitting ? { pbo: result.overfitting.pbo, splits: result.overfitting.splits } : null,
@@ -196,5 +197,16 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
   } else {
     out(summaryText(result, s.spec.space, store ? dir : null, reportFile));
   }
-  return 0;
+  for (const w of warnings) err(`lockstep optimize: warning: ${w}`);
+  // A study whose every trial failed found nothing: not a success.
+  return result.trials.length > 0 && result.trials.every((t) => t.state === 'failed') ? 1 : 0;
+}
+
+/** What the study's numbers do not say by themselves: failed trials (with the first reason), a one-point grid. */
+function studyWarnings(r: StudyResult, sampler: string): string[] {
+  const out: string[] = [];
+  const failed = r.trials.filter((t) => t.state === 'failed');
+  if (failed.length > 0) out.push(`${failed.length} of ${r.trials.length} trials failed; the first (#${failed[0].number}): ${(failed[0].reason ?? 'no reason given').split('\n')[0]}`);
+  if (sampler === 'grid' && r.trials.length === 1) out.push('the grid has a single point, so nothing was compared: check the --grid ranges');
+  return out;
 }
