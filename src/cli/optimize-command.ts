@@ -126,8 +126,10 @@ export function inParameterOrder(trials: readonly TrialResult[], space: SearchSp
 }
 
 export function trialJson(t: TrialResult): Record<string, unknown> {
-  return { number: t.number, params: t.params, state: t.state, values: t.values, finalValue: t.finalValue, metrics: t.metrics, ...(t.reason ? { reason: t.reason } : {}) };
+  return { number: t.number, params: t.params, state: t.state, values: t.values, finalValue: t.finalValue, metrics: t.metrics, ...(t.reason ? { reason: t.reason } : {}), ...(t.duplicateOf !== undefined ? { duplicateOf: t.duplicateOf } : {}) };
 }
+
+const duplicates = (r: StudyResult) => r.trials.filter((t) => t.duplicateOf !== undefined).length;
 
 function summaryText(r: StudyResult, space: SearchSpace, dir: string | null, reportFile: string | null): string {
   const keys = Object.keys(space.params);
@@ -136,7 +138,7 @@ function summaryText(r: StudyResult, space: SearchSpace, dir: string | null, rep
   const dirSign = r.objectives[0].direction === 'maximize' ? -1 : 1;
   const top = [...ok].sort((a, b) => dirSign * (a.values[0] - b.values[0]) || a.number - b.number).slice(0, 10);
   const lines = [
-    `${r.sampler}: ${r.trials.length} trials (${ok.length} complete) in ${r.seconds.toFixed(1)} s`,
+    `${r.sampler}: ${r.trials.length} trials (${ok.length} complete${duplicates(r) > 0 ? `, ${duplicates(r)} proposed again and reused, not run twice` : ''}) in ${r.seconds.toFixed(1)} s`,
     `best ${r.best ? `#${r.best.number} ${keys.map((k) => `${k}=${String(r.best!.params[k])}`).join(' ')} ${obj[0]}=${r.best.values[0].toFixed(4)} final value ${r.best.finalValue.toFixed(2)}` : 'none (no trial scored)'}`,
     (r.best && edgeNote(edgeParams(r.best.params, space))) || '',
     r.overfitting ? `probability of backtest overfitting (CSCV, ${r.overfitting.splits} splits): ${(r.overfitting.pbo * 100).toFixed(1)}%` : '',
@@ -188,7 +190,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
   const warnings = studyWarnings(result, s.spec.sampler);
   if (s.json) {
     out(toJson({
-      warnings, study: s.studyName, sampler: result.sampler, objectives: result.objectives, seconds: result.seconds, workers: s.workers,
+      warnings, study: s.studyName, sampler: result.sampler, duplicates: duplicates(result), objectives: result.objectives, seconds: result.seconds, workers: s.workers,
       trials: inParameterOrder(result.trials, s.spec.space).map(trialJson), best: result.best ? trialJson(result.best) : null,
       bestOnEdge: result.best ? edgeParams(result.best.params, s.spec.space) : [],
       pareto: result.pareto, overfitting: result.overfitting ? { pbo: result.overfitting.pbo, splits: result.overfitting.splits } : null,

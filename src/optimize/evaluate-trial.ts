@@ -41,6 +41,8 @@ export interface TrialResult {
   readonly equity?: { ts: Float64Array; equity: Float64Array };
   /** Last intermediate value reported (pruned trials). */
   readonly intermediate?: number;
+  /** Set when the sampler proposed a parameter set already evaluated: that trial's number (its result is reused, not run again). */
+  readonly duplicateOf?: number;
   readonly seconds: number;
 }
 

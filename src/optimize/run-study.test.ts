@@ -116,6 +116,26 @@ describe('Optuna bridge', () => {
     for (const t of a.trials) expect(Number(t.params.fast)).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
+  it('a parameter set proposed again is never run twice: its first result is reused and marked (TPE on a 4-point space, 12 trials)', async () => {
+    let runs = 0;
+    const counting = { run: (t: Parameters<TrialPool['run']>[0], prune?: Parameters<TrialPool['run']>[1]) => { runs++; return pool2.run(t, prune); } } as unknown as TrialPool;
+    const space = { params: { fast: { type: 'int' as const, low: 2, high: 3 }, slow: { type: 'int' as const, low: 30, high: 31 } } };
+    const r = await runStudy(spec({ sampler: 'tpe', trials: 12, seed: 7, space }), counting);
+    expect(r.trials).toHaveLength(12);
+    const distinct = new Set(r.trials.map((t) => `${t.params.fast}/${t.params.slow}`));
+    expect(runs).toBe(distinct.size); // at most 4 backtests for 12 trials
+    expect(distinct.size).toBeLessThanOrEqual(4);
+    const dups = r.trials.filter((t) => t.duplicateOf !== undefined);
+    expect(dups.length).toBe(12 - distinct.size);
+    for (const d of dups) {
+      const first = r.trials.find((t) => t.number === d.duplicateOf)!;
+      expect(first.number).toBeLessThan(d.number);
+      expect(first.params).toEqual(d.params);
+      expect(d.values).toEqual(first.values);
+      expect(first.duplicateOf).toBeUndefined();
+    }
+  }, 120_000);
+
   it('NSGA-II handles two objectives and reports a Pareto front', async () => {
     const s = spec({ sampler: 'nsga2', trials: 12, seed: 1, objectives: parseObjectives('sharpe,maxDrawdown') });
     const r = await runStudy(s, pool2);

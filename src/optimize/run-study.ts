@@ -8,7 +8,7 @@ import { GridSampler } from './grid-sampler.ts';
 import type { Objective, TrialLimits } from './objective.ts';
 import { OptunaSampler } from './optuna-sampler.ts';
 import { RandomSampler } from './random-sampler.ts';
-import { fitness, type Proposal, type Sampler } from './sampler.ts';
+import { fitness, paramsKey, type Proposal, type Sampler } from './sampler.ts';
 import type { TrialPool } from './trial-pool.ts';
 import type { TrialStore } from './trial-store.ts';
 
@@ -111,10 +111,27 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
   const buckets = spec.returnBuckets ?? 64;
   const results: TrialResult[] = [];
   const usePrune = spec.prune === true && sampler.shouldPrune !== undefined;
+  // Each parameter set runs once: a sampler that proposes one again (TPE, CMA-ES, random,
+  // genetic can) gets the first trial's result, marked as its duplicate.
+  const byParams = new Map<string, { number: number; result: Promise<TrialResult> }>();
   try {
     for (;;) {
       const props = await sampler.ask(batch);
       if (props.length === 0) break;
+      const evaluate = (p: Proposal): Promise<TrialResult> => {
+        const key = paramsKey(p.params);
+        const first = byParams.get(key);
+        if (first) {
+          return first.result.then((r) => {
+            const copy: TrialResult = { ...r, number: p.number, duplicateOf: first.number, seconds: 0 };
+            if (!opts.store?.get(p.number, p.params)) opts.store?.add(copy);
+            return copy;
+          });
+        }
+        const result = run(p);
+        byParams.set(key, { number: p.number, result });
+        return result;
+      };
       const run = (p: Proposal): Promise<TrialResult> => {
         const stored = opts.store?.get(p.number, p.params);
         if (stored) return Promise.resolve(stored);
@@ -128,7 +145,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
         });
       };
       const done = await Promise.all(props.map(async (p) => {
-        const r = await run(p);
+        const r = await evaluate(p);
         results.push(r);
         opts.onTrial?.(r, results.length);
         return r;
@@ -148,7 +165,8 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
     const f = fitness({ state: r.state, values: r.values }, dir);
     if (f > -Infinity && (best === null || f > fitness({ state: best.state, values: best.values }, dir))) best = r;
   }
-  const scored = results.filter((r) => r.state === 'complete' && r.returns && r.returns.length >= 8);
+  // Duplicates would count one return series twice in CSCV.
+  const scored = results.filter((r) => r.state === 'complete' && r.duplicateOf === undefined && r.returns && r.returns.length >= 8);
   const blocks = Math.min(12, Math.floor(buckets / 4) * 2);
   const overfitting = scored.length >= 2 && blocks >= 2 ? backtestOverfitting(scored.map((r) => r.returns!), blocks) : null;
   return {
