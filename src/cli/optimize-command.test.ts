@@ -71,6 +71,7 @@ describe('lockstep optimize', () => {
     // The third bar of the file is 2006-01-04: where bar=3 throws.
     expect(JSON.parse(some.out).warnings).toEqual(['1 of 2 trials failed; the first (#0): strategy throwing failed in onBar at event time 2006-01-04T00:00:00.000Z: bar 3 is one too many']);
     expect(some.err).toMatch(/warning: 1 of 2 trials failed/);
+    expect(readFileSync(JSON.parse(some.out).report, 'utf8')).toContain('Study notices</h2><ul><li>1 of 2 trials failed; the first (#0)');
     const all = await cli(...base, '--grid', 'bar=3,4');
     expect(all.code).toBe(1);
     expect(JSON.parse(all.out).warnings[0]).toMatch(/^2 of 2 trials failed; the first \(#0\): strategy throwing failed in onBar .*: bar 3 is one too many$/);

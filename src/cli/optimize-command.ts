@@ -178,6 +178,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
   } finally {
     await pool.close();
   }
+  const warnings = studyWarnings(result, s.spec.sampler);
   let reportFile: string | null = null;
   if (s.report) {
     await makeDir(dir);
@@ -185,9 +186,9 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
     await writeFile(reportFile, optimizationHtml({
       title: `Optimization of ${s.strategy}`, sampler: result.sampler, objectives: result.objectives, paramNames: Object.keys(s.spec.space.params),
       trials: result.trials, bestNumber: result.best?.number ?? null, pbo: result.overfitting?.pbo ?? null, seconds: result.seconds,
+      notices: [...warnings, ...[result.best ? edgeNote(edgeParams(result.best.params, s.spec.space)) : null].filter((n): n is string => !!n)],
     }));
   }
-  const warnings = studyWarnings(result, s.spec.sampler);
   if (s.json) {
     out(toJson({
       warnings, study: s.studyName, sampler: result.sampler, duplicates: duplicates(result), objectives: result.objectives, seconds: result.seconds, workers: s.workers,

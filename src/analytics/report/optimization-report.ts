@@ -21,6 +21,8 @@ export interface OptimizationReportData {
   readonly bestNumber: number | null;
   readonly pbo: number | null;
   readonly seconds: number;
+  /** What the figures do not say by themselves (failed trials, a one-point grid, a best point on the edge). */
+  readonly notices?: readonly string[];
 }
 
 const scored = (d: OptimizationReportData) => d.trials.filter((t) => t.state === 'complete' && Number.isFinite(t.values[0]));
@@ -120,6 +122,7 @@ export function optimizationHtml(d: OptimizationReportData): string {
   const states = ['complete', 'infeasible', 'pruned', 'failed'].map((s) => `${d.trials.filter((t) => t.state === s).length} ${s}`).join(', ');
   const sub = `${d.sampler} · ${d.trials.length} trials (${states}) · ${d.seconds.toFixed(1)} s · objective ${d.objectives.map((o) => `${o.direction} ${o.name}`).join(', ')}`
     + `${d.pbo !== null ? ` · probability of backtest overfitting ${(d.pbo * 100).toFixed(1)}%` : ''}`;
-  const body = `<div class="grid">${figs.map(figureCard).join('\n')}</div><div class="card"><h2>Top trials</h2><div class="scroll"><table>${head}${rows.join('')}</table></div></div>`;
+  const notices = (d.notices ?? []).length === 0 ? '' : `<div class="card notice"><h2>Study notices</h2><ul>${d.notices!.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>\n`;
+  const body = `${notices}<div class="grid">${figs.map(figureCard).join('\n')}</div><div class="card"><h2>Top trials</h2><div class="scroll"><table>${head}${rows.join('')}</table></div></div>`;
   return htmlPage(d.title, sub, body, figs);
 }
