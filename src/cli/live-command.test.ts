@@ -5,6 +5,8 @@ import { tempDir } from '../../test/tmp.ts';
 import { cli } from '../../test/cli.ts';
 import { pointCcxtAt } from '../live/ccxt-base-url.ts';
 
+/** A secret long and distinctive enough that finding it in a recorded file is never chance ("s1" was, in binary Parquet). */
+const SECRET = 'secret-7f3a9c41e2b85d06';
 const ROOT = resolve(import.meta.dirname, '../..');
 const tmp = tempDir();
 
@@ -14,7 +16,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
     const data = join(tmp.dir, 'l2');
     expect((await cli('data', 'synth', '--events', '600000', '--seed', '5', '--out', data)).code).toBe(0);
     const server = spawn(process.execPath, [join(ROOT, 'bin/lockstep.js'), 'venue', 'serve', '--data', data, '--speed', '10'], {
-      cwd: ROOT, env: { ...process.env, LOCKSTEP_LOOPBACK_KEYS: 'k1:s1' },
+      cwd: ROOT, env: { ...process.env, LOCKSTEP_LOOPBACK_KEYS: `k1:${SECRET}` },
     });
     try {
       const url = await new Promise<string>((res, rej) => {
@@ -42,7 +44,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       expect(j.strategy.name).toBe('grid-mm');
       // the same strategy in live mode: real orders at the (loopback) exchange, none left open afterwards
       process.env.LOCKSTEP_API_KEY = 'k1';
-      process.env.LOCKSTEP_API_SECRET = 's1';
+      process.env.LOCKSTEP_API_SECRET = SECRET;
       try {
         const l = await cli('live', '--venue', 'binance', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live', '--url', url, '--max-seconds', '3',
           '--param', 'size=0.01', '--param', 'maxPosition=0.1', '--param', 'offset=20', '--param', 'requote=10', '--record', join(tmp.dir, 'live-json'), '--json');
@@ -50,9 +52,9 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
         const lj = JSON.parse(l.out);
         expect(lj.live.mode).toBe('live');
         expect(lj.orders.length).toBeGreaterThan(0);
-        expect(l.out + l.err).not.toContain('s1'); // the secret is never printed
+        expect(l.out + l.err).not.toContain(SECRET); // the secret is never printed
         const { readdirSync, readFileSync: read } = await import('node:fs');
-        for (const f of readdirSync(join(tmp.dir, 'live-json'))) expect(read(join(tmp.dir, 'live-json', f)).includes('s1\"')).toBe(false);
+        for (const f of readdirSync(join(tmp.dir, 'live-json'))) expect(read(join(tmp.dir, 'live-json', f)).includes(SECRET)).toBe(false);
       } finally {
         delete process.env.LOCKSTEP_API_KEY;
         delete process.env.LOCKSTEP_API_SECRET;
@@ -71,7 +73,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       expect(await exited).toBe(0);
       expect(JSON.parse(readFileSync(join(sess, 'summary.json'), 'utf8')).killSwitch.reason).toBe('signal SIGTERM');
       const ccxt = (await import('ccxt')).default;
-      const c = new ccxt.binance({ apiKey: 'k1', secret: 's1', options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
+      const c = new ccxt.binance({ apiKey: 'k1', secret: SECRET, options: { fetchMarkets: ['spot'], fetchCurrencies: false, fetchMargins: false } });
       await pointCcxtAt(c, url);
       await c.loadMarkets();
       expect(await c.fetchOpenOrders('BTC/USDT')).toHaveLength(0);

@@ -66,16 +66,17 @@ describe('lockstep optimize', () => {
   it('failed trials are a warning with the first reason; a study whose every trial failed exits 1; a one-point grid is flagged', async () => {
     const DEMO = 'data/sample/2006-day-001.csv'; // 255 bars: bar=300 never throws
     const base = ['optimize', '--strategy', 'test/fixtures/throwing-strategy.ts', '--data', DEMO, '--out', join(tmp.dir, 'fails'), '--json', '--workers', '1'];
-    const some = await cli(...base, '--grid', 'bar=3,300');
+    // Each study gets its own name: runs in the same second would otherwise share an auto-named study file.
+    const some = await cli(...base, '--study', 'some-fail', '--grid', 'bar=3,300');
     expect(some.code).toBe(0);
     // The third bar of the file is 2006-01-04: where bar=3 throws.
     expect(JSON.parse(some.out).warnings).toEqual(['1 of 2 trials failed; the first (#0): strategy throwing failed in onBar at event time 2006-01-04T00:00:00.000Z: bar 3 is one too many']);
     expect(some.err).toMatch(/warning: 1 of 2 trials failed/);
     expect(readFileSync(JSON.parse(some.out).report, 'utf8')).toContain('Study notices</h2><ul><li>1 of 2 trials failed; the first (#0)');
-    const all = await cli(...base, '--grid', 'bar=3,4');
+    const all = await cli(...base, '--study', 'all-fail', '--grid', 'bar=3,4');
     expect(all.code).toBe(1);
     expect(JSON.parse(all.out).warnings[0]).toMatch(/^2 of 2 trials failed; the first \(#0\): strategy throwing failed in onBar .*: bar 3 is one too many$/);
-    const one = await cli(...base, '--grid', 'bar=300');
+    const one = await cli(...base, '--study', 'one-point', '--grid', 'bar=300');
     expect(JSON.parse(one.out).warnings).toEqual(['the grid has a single point, so nothing was compared: check the --grid ranges']);
   });
 });

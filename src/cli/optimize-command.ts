@@ -93,7 +93,9 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
   const trials = intFlag(f.trials, 'trials');
   const batch = intFlag(f.batch, 'batch');
   const storage = typeof f.storage === 'string' ? f.storage : undefined;
-  const studyName = typeof f.study === 'string' ? checkStudyName(f.study) : `${command === 'optimize' ? 'opt' : 'wf'}-${config.strategy.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  // An unnamed study gets a name of its own (a random suffix: two started in the same second never share one study file).
+  const studyName = typeof f.study === 'string' ? checkStudyName(f.study)
+    : `${command === 'optimize' ? 'opt' : 'wf'}-${config.strategy.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
   const { bars, config: trialConfig } = await loadStudyBars(config);
   // Distributed studies: each process samples with its own seed (they cannot be reproduced anyway).
   const sampleSeed = storage ? (seed * 1_000_003 + process.pid) % 2_147_483_647 : seed;
