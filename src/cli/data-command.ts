@@ -101,8 +101,8 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
   if (positionals.length === 0) throw new UsageError('data import: give at least one file');
   const catalog = new Catalog(values.catalog ?? DEFAULT_CATALOG);
   const spec = values.instrument ? await parseInstrumentFile(values.instrument) : null; // checked before any row is written
+  checkImportFormat(values.format, values.kind, positionals); // before any row is read
   const readers = positionals.map((file) => [file, () => tickBatchesOf(file, values.format!, values.kind, values['on-gap'], v)] as const);
-  for (const [, open] of readers) open(); // flags checked before any row is read
   const perFile: string[] = [];
   // One write for every file: nothing becomes visible unless all of them were read.
   const rows = await catalog.write(values.venue, values.symbol, (async function* () {
@@ -123,15 +123,21 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
   return 0;
 }
 
-/** The batches of one file to import, by --format (and --kind / --on-gap for Binance dumps). */
+/** --format (and --kind, for Binance CSV dumps) as `data import` accepts them. */
+function checkImportFormat(format: string, kind: string | undefined, files: readonly string[]): void {
+  if (format !== 'tardis' && format !== 'binance' && format !== 'csv') throw new UsageError('data import: --format must be tardis, binance or csv');
+  const k = kind ?? 'trades';
+  if (format === 'binance' && files.some((f) => !f.endsWith('.parquet')) && k !== 'trades' && k !== 'aggTrades' && k !== 'depth') {
+    throw new UsageError('data import: --kind must be trades, aggTrades or depth for Binance CSV dumps');
+  }
+}
+
+/** The batches of one file to import, by --format (and --kind / --on-gap for Binance dumps; checked by checkImportFormat). */
 function tickBatchesOf(file: string, format: string, kind: string | undefined, onGapFlag: string | undefined, v: TickValidation): AsyncIterable<TickBatch> {
   if (format === 'tardis') return readTardisCsv(file);
   if (format === 'csv') return file.endsWith('.parquet') ? readTickParquet(file, v) : readTickCsv(file, v);
-  if (format !== 'binance') throw new UsageError('data import: --format must be tardis, binance or csv');
   if (file.endsWith('.parquet')) return (async function* () { yield await readBinanceParquet(file); })();
-  const k = kind ?? 'trades';
-  if (k !== 'trades' && k !== 'aggTrades' && k !== 'depth') throw new UsageError('data import: --kind must be trades, aggTrades or depth for Binance CSV dumps');
-  return readBinanceCsv(file, k, { onGap: onGapFlag === 'resnapshot' ? 'resnapshot' : 'error' });
+  return readBinanceCsv(file, (kind ?? 'trades') as 'trades' | 'aggTrades' | 'depth', { onGap: onGapFlag === 'resnapshot' ? 'resnapshot' : 'error' });
 }
 
 async function lsCommand(argv: string[], out: (s: string) => void): Promise<number> {

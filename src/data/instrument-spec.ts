@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DataError } from '../core/errors.ts';
-import { InstrumentSchema, type InstrumentInput } from '../core/instrument.ts';
+import { InstrumentSchema, type Instrument, type InstrumentInput } from '../core/instrument.ts';
 import { formatIssues } from '../core/format-issues.ts';
 
 /**
@@ -40,6 +40,12 @@ function validSpec(file: string, raw: unknown, fix: string): InstrumentSpec {
   if (!r.success) throw new DataError({ file, row: 1 }, `not an instrument spec: ${formatIssues(r.error)}`, fix);
   const given = new Set(Object.keys(raw as object));
   return Object.fromEntries(Object.entries(r.data).filter(([k]) => given.has(k))) as InstrumentSpec;
+}
+
+/** The spec of a defined instrument: its fields without the derived id and settlement. */
+export function instrumentSpecOf(i: Instrument): InstrumentSpec {
+  const { id: _id, settlement: _settlement, ...spec } = i;
+  return spec;
 }
 
 /** Stores a spec with a feed (folder: inside it; file: beside it). */

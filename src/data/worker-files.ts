@@ -1,11 +1,12 @@
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
+import { CODE_LAYOUT } from '../core/package-root.ts';
 
 /**
  * Where worker threads' files are, from the running copy: the TypeScript sources (src/…),
  * the compiled tree (dist/src/…) or the bundle (dist/bundle/, every entry side by side).
  */
-const BUNDLED = new URL('.', import.meta.url).pathname.endsWith('/bundle/');
-const EXT = BUNDLED ? '.js' : extname(new URL(import.meta.url).pathname); // the bundle's workers are ES modules, also for its CommonJS copy
+const BUNDLED = CODE_LAYOUT === 'bundle';
+const EXT = CODE_LAYOUT === 'sources' ? '.ts' : '.js'; // the bundle's workers are ES modules, also for its CommonJS copy
 
 /** The worker bootstrap (registers module hooks, then imports the entry). */
 export const WORKER_BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);

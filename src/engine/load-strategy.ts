@@ -6,14 +6,14 @@ import { ConfigError } from '../core/errors.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { formatIssues } from '../core/format-issues.ts';
 import { didYouMean } from '../core/suggest.ts';
-import { packageRoot } from '../core/package-root.ts';
+import { CODE_LAYOUT, packageRoot } from '../core/package-root.ts';
 
 /** Folder holding the bundled strategies: `strategies/` at the package root, compiled in `dist/strategies/`. */
-const BUNDLED = new URL('.', import.meta.url).pathname.endsWith('/bundle/');
+const BUNDLED = CODE_LAYOUT === 'bundle';
 
 export const STRATEGIES_DIR = BUNDLED
   ? fileURLToPath(new URL('./strategies', import.meta.url)) // dist/bundle/strategies/NAME/index.js: bundled with the engine
-  : join(packageRoot(), import.meta.url.endsWith('.js') ? 'dist/strategies' : 'strategies');
+  : join(packageRoot(), CODE_LAYOUT === 'compiled' ? 'dist/strategies' : 'strategies');
 
 /**
  * Resolves `--strategy`: a path to a module or folder, or a name — a folder under

@@ -3,7 +3,7 @@ import type { Catalog } from '../data/catalog.ts';
 import { barMicros, type CatalogKind } from '../data/catalog-kinds.ts';
 import { concatRows, coveredSpans, missingSpans, unionSpans, type Span } from '../data/catalog-coverage.ts';
 import { StagedParts, type CatalogRows } from '../data/catalog-write.ts';
-import { writeInstrumentSpec } from '../data/instrument-spec.ts';
+import { instrumentSpecOf, writeInstrumentSpec } from '../data/instrument-spec.ts';
 import { makeDir } from '../core/files.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { pagerFor, type HistoryClient } from './history-pages.ts';
@@ -56,7 +56,7 @@ export async function downloadHistory(ex: HistoryClient, o: DownloadOptions): Pr
   const cleaned = o.catalog.clean();
   const dir = o.catalog.streamDir(o.venue, o.symbol, o.kind);
   await makeDir(dir);
-  if (o.instrument) await writeInstrumentSpec(join(o.catalog.root, o.venue, o.symbol), specOf(o.instrument));
+  if (o.instrument) await writeInstrumentSpec(join(o.catalog.root, o.venue, o.symbol), instrumentSpecOf(o.instrument));
   const step = (barMicros(o.kind) ?? 1000) / 1000;
   const records = await o.catalog.records(o.venue, o.symbol, o.kind);
   const covered = coveredSpans(records, step * 1000).map(([a, b]) => [Math.floor(a / 1000), Math.ceil(b / 1000)] as const);
@@ -95,8 +95,4 @@ export async function downloadHistory(ex: HistoryClient, o: DownloadOptions): Pr
     if (cursor > segStart) await flush();
   }
   return { rows, fetched, gaps: allGaps, cleaned };
-}
-
-function specOf(i: Instrument): Record<string, number> {
-  return { tickSize: i.tickSize, lotSize: i.lotSize, makerFee: i.makerFee, takerFee: i.takerFee, minNotional: i.minNotional, multiplier: i.multiplier };
 }

@@ -4,7 +4,7 @@ import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/event
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { Order } from '../core/order.ts';
-import { writeInstrumentSpec } from '../data/instrument-spec.ts';
+import { instrumentSpecOf, writeInstrumentSpec } from '../data/instrument-spec.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type QuoteBatch, type TickBatch, type TradeBatch } from '../data/tick-batch.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
@@ -48,10 +48,7 @@ export class SessionRecorder {
   async open(facts: { mode: string; strategy: string; config: unknown; instrument: Instrument }): Promise<void> {
     await makeDir(this.dir);
     await writeFile(join(this.dir, 'session.json'), JSON.stringify({ ...facts, started: new Date().toISOString() }, null, 2));
-    const { id: _id, settlement: _s, ...spec } = facts.instrument;
-    void _id;
-    void _s;
-    await writeInstrumentSpec(this.dir, spec);
+    await writeInstrumentSpec(this.dir, instrumentSpecOf(facts.instrument));
   }
 
   /**
