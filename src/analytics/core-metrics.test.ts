@@ -58,3 +58,35 @@ describe('hand-checked cases', () => {
     expect(m.winRate).toBeNaN();
   });
 });
+
+describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () => {
+  it('equals the array functions bit for bit, however the curve is cut into blocks', async () => {
+    const { coreMetricsOfBlocks } = await import('./core-metrics.ts');
+    const { sharpeRatio } = await import('./sharpe-ratio.ts');
+    const { sortinoRatio } = await import('./sortino-ratio.ts');
+    const { annualVolatility } = await import('./annual-volatility.ts');
+    const { cagr } = await import('./cagr.ts');
+    const { simpleReturns } = await import('./simple-returns.ts');
+    const { periodsPerYear } = await import('./periods-per-year.ts');
+    for (const n of [0, 1, 2, 3, 1000]) {
+      const s = series(40 + n, n);
+      const r = simpleReturns(s.equity);
+      const ppy = periodsPerYear(s.ts);
+      for (const cut of [1, 7, 333, 5000]) {
+        const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
+          const from = b * cut;
+          const to = Math.min(n, from + cut);
+          return { ts: s.ts.slice(from, to), equity: s.equity.slice(from, to), grossExposure: s.gross.slice(from, to), n: to - from };
+        });
+        const m = coreMetricsOfBlocks(blocks, s.pnls);
+        expect(m.sharpe).toBe(sharpeRatio(r, ppy));
+        expect(m.sortino).toBe(sortinoRatio(r, ppy));
+        expect(m.volatility).toBe(annualVolatility(r, ppy));
+        expect(m.cagr).toBe(cagr(s.equity, ppy));
+        expect(m.maxDrawdown).toBe(n === 0 ? Number.NaN : maxDrawdown(s.equity));
+        expect(m.periodsPerYear).toBe(ppy);
+        expect(m.totalReturn).toBe(n === 0 ? Number.NaN : s.equity[n - 1] / s.equity[0] - 1);
+      }
+    }
+  });
+});

@@ -1,13 +1,5 @@
-import { annualVolatility } from './annual-volatility.ts';
-import { cagr } from './cagr.ts';
-import { exposureTime } from './exposure.ts';
-import { maxDrawdown } from './max-drawdown.ts';
-import { periodsPerYear as observedPeriods } from './periods-per-year.ts';
+import { MICROS_PER_YEAR } from '../core/time.ts';
 import { profitFactor } from './profit-factor.ts';
-import { sharpeRatio } from './sharpe-ratio.ts';
-import { simpleReturns } from './simple-returns.ts';
-import { sortinoRatio } from './sortino-ratio.ts';
-import { totalReturn } from './total-return.ts';
 import { winRate } from './win-rate.ts';
 
 /** The headline metrics every run result carries, under stable keys. NaN means "undefined". */
@@ -40,21 +32,87 @@ export interface CoreMetricsInput {
   periodsPerYear?: number;
 }
 
+/** A stretch of an equity curve: its first `n` points (a curve in memory is one block; a saved one, a block per row group). */
+export interface EquityBlock {
+  readonly ts: ArrayLike<number>;
+  readonly equity: ArrayLike<number>;
+  readonly grossExposure: ArrayLike<number>;
+  readonly n: number;
+}
+
 /** Computes the core metrics from an equity curve and trade list. */
 export function coreMetrics(input: CoreMetricsInput): CoreMetrics {
-  const ppy = input.periodsPerYear ?? observedPeriods(input.ts);
-  const r = simpleReturns(input.equity);
+  const block: EquityBlock = { ts: input.ts, equity: input.equity, grossExposure: input.grossExposure, n: input.equity.length };
+  return coreMetricsOfBlocks(() => [block], input.tradeNetPnls, input.periodsPerYear);
+}
+
+/**
+ * The core metrics of a curve read block by block in two passes (memory: one block),
+ * with the arithmetic of the array functions (sharpeRatio, sortinoRatio, maxDrawdown, …)
+ * in the same order, so the figures are bit-equal to theirs: pass 1 sums returns, squared
+ * downside, drawdown and exposure; pass 2 the squared deviations from the mean.
+ */
+export function coreMetricsOfBlocks(blocks: () => Iterable<EquityBlock>, tradeNetPnls: readonly number[], periodsPerYear?: number): CoreMetrics {
+  const p = firstPass(blocks());
+  const k = p.points - 1; // returns
+  const mean = k > 0 ? p.sumReturns / k : Number.NaN;
+  const ss = k >= 2 ? squaredDeviations(blocks(), mean) : Number.NaN;
+  const ppy = periodsPerYear ?? (p.points >= 2 && p.lastTs - p.firstTs > 0 ? (p.points - 1) / ((p.lastTs - p.firstTs) / MICROS_PER_YEAR) : Number.NaN);
+  const sd = Math.sqrt(ss / (k - 1));
+  const downside = Math.sqrt(p.downside / k);
+  const growth = p.lastEquity / p.firstEquity;
   return {
-    totalReturn: totalReturn(input.equity),
-    cagr: cagr(input.equity, ppy),
-    volatility: annualVolatility(r, ppy),
-    sharpe: sharpeRatio(r, ppy),
-    sortino: sortinoRatio(r, ppy),
-    maxDrawdown: maxDrawdown(input.equity),
-    trades: input.tradeNetPnls.length,
-    winRate: winRate(input.tradeNetPnls),
-    profitFactor: profitFactor(input.tradeNetPnls),
-    exposure: exposureTime(input.grossExposure),
+    totalReturn: p.points === 0 ? Number.NaN : growth - 1,
+    cagr: k < 1 || !(ppy > 0) ? Number.NaN : growth <= 0 ? -1 : growth ** (ppy / k) - 1,
+    volatility: sd * Math.sqrt(ppy),
+    sharpe: sd > 0 ? (mean / sd) * Math.sqrt(ppy) : Number.NaN,
+    sortino: k > 0 && downside > 0 ? (mean / downside) * Math.sqrt(ppy) : Number.NaN,
+    maxDrawdown: p.points === 0 ? Number.NaN : p.worstDrawdown,
+    trades: tradeNetPnls.length,
+    winRate: winRate(tradeNetPnls),
+    profitFactor: profitFactor(tradeNetPnls),
+    exposure: p.points === 0 ? Number.NaN : p.exposed / p.points,
     periodsPerYear: ppy,
   };
+}
+
+function firstPass(blocks: Iterable<EquityBlock>) {
+  const p = { points: 0, firstTs: 0, lastTs: 0, firstEquity: 0, lastEquity: 0, sumReturns: 0, downside: 0, worstDrawdown: 0, exposed: 0 };
+  let peak = -Infinity;
+  for (const b of blocks) {
+    for (let i = 0; i < b.n; i++) {
+      const e = b.equity[i];
+      if (p.points === 0) {
+        p.firstTs = b.ts[i];
+        p.firstEquity = e;
+      } else {
+        const r = e / p.lastEquity - 1;
+        p.sumReturns += r;
+        const d = Math.min(r, 0);
+        p.downside += d * d;
+      }
+      if (e > peak) peak = e;
+      else if (peak > 0) p.worstDrawdown = Math.max(p.worstDrawdown, 1 - e / peak);
+      if (b.grossExposure[i] > 0) p.exposed++;
+      p.lastTs = b.ts[i];
+      p.lastEquity = e;
+      p.points++;
+    }
+  }
+  return p;
+}
+
+function squaredDeviations(blocks: Iterable<EquityBlock>, mean: number): number {
+  let ss = 0;
+  let prev = Number.NaN;
+  let first = true;
+  for (const b of blocks) {
+    for (let i = 0; i < b.n; i++) {
+      const e = b.equity[i];
+      if (!first) ss += (e / prev - 1 - mean) ** 2;
+      first = false;
+      prev = e;
+    }
+  }
+  return ss;
 }

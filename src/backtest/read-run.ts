@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import { readParquetColumns } from '../data/parquet-read.ts';
+import type { CoreMetrics } from '../analytics/core-metrics.ts';
 import type { RunResult } from './run-result.ts';
 import type { BacktestConfig } from '../config/session-config.ts';
 
@@ -21,6 +22,25 @@ export interface SavedRun {
   readonly fees: number;
   /** Kill switch, refusals and off-grid counts as the run recorded them (absent in runs saved before they were). */
   readonly outcome: Partial<Pick<RunResult, 'killSwitch' | 'rejections' | 'offGrid'>>;
+  /**
+   * Set when the run is too long to read whole for a report (readRunForReport): `equity`
+   * then holds the last point of every `interval` µs, `trades` and `fills` the first ones;
+   * the exact headline metrics and every trade's net P&L are here.
+   */
+  readonly long?: LongRunView;
+}
+
+export interface LongRunView {
+  /** Equity points of the run, and the resampling interval (µs) of `equity`. */
+  readonly points: number;
+  readonly interval: number;
+  readonly trades: number;
+  readonly fills: number;
+  readonly tradeNetPnls: Float64Array;
+  /** Sum of |price · qty| over every fill. */
+  readonly tradedNotional: number;
+  /** The run's metrics over every point (result.json). */
+  readonly metrics: CoreMetrics;
 }
 
 const num = (c: Float64Array | string[] | undefined, file: string, name: string): Float64Array => {
@@ -32,8 +52,8 @@ const str = (c: Float64Array | string[] | undefined, file: string, name: string)
   return c;
 };
 
-/** Reads result.json and the Parquet series of a run folder. */
-export async function readRun(dir: string): Promise<SavedRun> {
+/** A run folder's result.json, checked. */
+export async function readRunSummary(dir: string): Promise<Record<string, unknown>> {
   const jsonFile = join(dir, 'result.json');
   let summary: Record<string, unknown>;
   try {
@@ -42,6 +62,29 @@ export async function readRun(dir: string): Promise<SavedRun> {
     throw new ConfigError(`${dir} is not a complete run folder (${jsonFile}: ${(e as Error).message}); pass a folder under reports/ written by lockstep backtest`);
   }
   if (summary.schema !== 'lockstep.run/1') throw new ConfigError(`${jsonFile} has schema ${String(summary.schema)}, expected lockstep.run/1`);
+  return summary;
+}
+
+/** The fields of a saved run that come from result.json alone. */
+export function savedRunHead(dir: string, summary: Record<string, unknown>): Omit<SavedRun, 'equity' | 'fills' | 'trades'> {
+  const metrics = summary.metrics as { periodsPerYear?: number | null } | undefined;
+  return {
+    dir, id: String(summary.id), config: summary.config as BacktestConfig,
+    strategy: summary.strategy as SavedRun['strategy'],
+    initialCash: Number(summary.initialCash), finalValue: Number(summary.finalValue),
+    periodsPerYear: metrics?.periodsPerYear ?? Number.NaN,
+    fees: Number(summary.fees ?? Number.NaN),
+    outcome: {
+      ...(summary.killSwitch !== undefined ? { killSwitch: summary.killSwitch as RunResult['killSwitch'] } : {}),
+      ...(summary.rejections !== undefined ? { rejections: summary.rejections as RunResult['rejections'] } : {}),
+      ...(summary.offGrid !== undefined ? { offGrid: summary.offGrid as RunResult['offGrid'] } : {}),
+    },
+  };
+}
+
+/** Reads result.json and the Parquet series of a run folder (all of them: see readRunForReport for long runs). */
+export async function readRun(dir: string): Promise<SavedRun> {
+  const summary = await readRunSummary(dir);
   const eqFile = join(dir, 'equity.parquet');
   const eq = (await readParquetColumns(eqFile)).columns;
   const fFile = join(dir, 'fills.parquet');
@@ -57,19 +100,10 @@ export async function readRun(dir: string): Promise<SavedRun> {
     exitTs: num(tc.exitTs, tFile, 'exitTs')[i], entryPrice: num(tc.entryPrice, tFile, 'entryPrice')[i], exitPrice: num(tc.exitPrice, tFile, 'exitPrice')[i],
     netPnl: num(tc.netPnl, tFile, 'netPnl')[i], returnPct: num(tc.returnPct, tFile, 'returnPct')[i], bars: num(tc.bars, tFile, 'bars')[i],
   }));
-  const metrics = summary.metrics as { periodsPerYear?: number | null } | undefined;
   return {
-    dir, id: String(summary.id), config: summary.config as BacktestConfig,
-    strategy: summary.strategy as SavedRun['strategy'],
-    initialCash: Number(summary.initialCash), finalValue: Number(summary.finalValue),
-    periodsPerYear: metrics?.periodsPerYear ?? Number.NaN,
+    ...savedRunHead(dir, summary),
     equity: { ts: num(eq.ts, eqFile, 'ts'), equity: num(eq.equity, eqFile, 'equity'), cash: num(eq.cash, eqFile, 'cash'), exposure: num(eq.exposure, eqFile, 'exposure') },
-    fills, trades, fees: Number(summary.fees ?? Number.NaN),
-    outcome: {
-      ...(summary.killSwitch !== undefined ? { killSwitch: summary.killSwitch as RunResult['killSwitch'] } : {}),
-      ...(summary.rejections !== undefined ? { rejections: summary.rejections as RunResult['rejections'] } : {}),
-      ...(summary.offGrid !== undefined ? { offGrid: summary.offGrid as RunResult['offGrid'] } : {}),
-    },
+    fills, trades,
   };
 }
 

@@ -1,5 +1,5 @@
 import { isoFromMicros } from '../core/time.ts';
-import type { RunResult } from './run-result.ts';
+import { fillCount, type RunResult } from './run-result.ts';
 
 /**
  * Why a finished run did nothing useful, in one line — or null. A run that replayed no
@@ -11,7 +11,8 @@ export function uselessRun(r: RunResult): string | null {
   }
   const rej = r.rejections;
   // Refusals before sending leave no order behind; an order the venue rejected is in both.
-  if (rej.total > 0 && r.fills.length === 0 && r.orders.every((o) => o.status === 'rejected')) {
+  const allRefused = r.spilled !== null ? rej.total >= r.spilled.counts.orders : r.orders.every((o) => o.status === 'rejected');
+  if (rej.total > 0 && fillCount(r) === 0 && allRefused) {
     const reasons = Object.entries(rej.byReason).map(([k, n]) => `${n} ${k}`).join(', ');
     return `every order was refused (${reasons}); the first: ${rej.first[0]?.message ?? ''}`;
   }

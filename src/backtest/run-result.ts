@@ -10,6 +10,7 @@ import type { SessionConfig } from '../config/session-config.ts';
 import type { KillReport } from '../engine/kill-switch.ts';
 import type { OffGridSummary, RejectionSummary } from '../engine/rejection-log.ts';
 import type { FeedSummary } from '../engine/session-parts.ts';
+import type { SeriesCounts } from './result-files.ts';
 
 export type { FeedSummary };
 
@@ -58,4 +59,33 @@ export interface RunResult {
   /** Orders off the instrument's grid, rounded onto it or refused. */
   readonly offGrid: OffGridSummary;
   readonly logs: readonly LogRecord[];
+  /**
+   * A long run's series (equity, orders, fills, trades) went to Parquet files in this folder
+   * as it ran, so memory stayed bounded: read them from there (reading `equity`, `orders`,
+   * `fills` or `trades` of such a result throws, naming the folder). Null: all in memory.
+   */
+  readonly spilled: { readonly dir: string; readonly counts: SeriesCounts; readonly firstTs: number; readonly lastTs: number } | null;
+}
+
+/** Fills of a run, in memory or spilled. */
+export function fillCount(r: Pick<RunResult, 'fills' | 'spilled'>): number {
+  return r.spilled?.counts.fills ?? r.fills.length;
+}
+
+/** First and last equity time of a run (NaN without points). */
+export function equitySpan(r: Pick<RunResult, 'equity' | 'spilled'>): { first: number; last: number } {
+  if (r.spilled !== null) return { first: r.spilled.firstTs, last: r.spilled.lastTs };
+  const ts = r.equity.ts;
+  return ts.length > 0 ? { first: ts[0], last: ts[ts.length - 1] } : { first: Number.NaN, last: Number.NaN };
+}
+
+/** Makes a result's series fields throw a clear error: they are in `dir`, not in memory. */
+export function markSpilled<T extends object>(result: T, dir: string): T {
+  for (const name of ['equity', 'orders', 'fills', 'trades']) {
+    Object.defineProperty(result, name, {
+      enumerable: false,
+      get: () => { throw new Error(`this run's ${name} went to ${dir}/${name}.parquet as it ran (a long run keeps memory bounded): read it from there (readRun, lockstep data query)`); },
+    });
+  }
+  return result;
 }

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { asFileError, makeDir, removeStaleTemps, tempSuffix } from '../core/files.ts';
 import { join } from 'node:path';
-import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
+import { ResultFiles } from './result-files.ts';
 import type { RunResult } from './run-result.ts';
 
 /** JSON with NaN/±Infinity written as null (JSON has no such numbers). */
@@ -11,68 +11,72 @@ export function toJson(value: unknown, indent?: number): string {
 
 /** The JSON summary: everything except the long series, which go to Parquet. */
 export function resultSummary(r: RunResult): Record<string, unknown> {
-  const { equity, orders, fills, trades, ...rest } = r;
+  const rest = Object.fromEntries(Object.entries(r).filter(([k]) => !SERIES_FIELDS.has(k)));
+  const counts = r.spilled?.counts ?? { equityPoints: r.equity.ts.length, orders: r.orders.length, fills: r.fills.length, trades: r.trades.length };
   return {
     ...rest,
-    counts: { equityPoints: equity.ts.length, orders: orders.length, fills: fills.length, trades: trades.length },
+    counts,
     series: { equity: 'equity.parquet', orders: 'orders.parquet', fills: 'fills.parquet', trades: 'trades.parquet' },
   };
 }
 
+const SERIES_FIELDS = new Set(['equity', 'orders', 'fills', 'trades', 'spilled']);
+
 /**
- * Writes `result.json` and the Parquet series into `<reportsDir>/<id>/`. Files go to a
- * temporary sibling folder that is renamed into place last, so a crash never leaves a
- * folder that looks like a complete result.
+ * The folder a run writes into before it is complete: `<reportsDir>/<id>.tmp-<pid>` (temp
+ * folders of dead processes removed first). A long run's series go there as it runs
+ * (runBacktest's `resultDir`); `writeRunResult` renames it into place at the end.
  */
-export async function writeRunResult(r: RunResult, reportsDir: string): Promise<string> {
-  const final = join(reportsDir, r.id);
-  const tmp = `${final}${tempSuffix()}`;
+export async function prepareRunDir(reportsDir: string, id: string): Promise<string> {
+  const tmp = join(reportsDir, id) + tempSuffix();
   await makeDir(reportsDir);
   removeStaleTemps(reportsDir); // left by runs that crashed or were killed mid-write
   try {
     await mkdir(tmp);
-    await writeRunFiles(r, tmp);
-    await rm(final, { recursive: true, force: true });
-    await rename(tmp, final);
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw asFileError(e, tmp, 'create the folder');
+  }
+  return tmp;
+}
+
+/**
+ * Writes `result.json` and the Parquet series into `<reportsDir>/<id>/`. Files go to a
+ * temporary sibling folder (`tmp`, made by prepareRunDir, or made here) that is renamed
+ * into place last, so a crash never leaves a folder that looks like a complete result; a
+ * run whose series already went there as it ran (`spilled`) adds only its summary and logs.
+ */
+export async function writeRunResult(r: RunResult, reportsDir: string, tmp?: string): Promise<string> {
+  const final = join(reportsDir, r.id);
+  const dir = tmp ?? await prepareRunDir(reportsDir, r.id);
+  try {
+    if (r.spilled !== null && r.spilled.dir !== dir) throw new Error(`the run's series are in ${r.spilled.dir}, not in ${dir}`);
+    await writeRunFiles(r, dir);
+    await rm(final, { recursive: true, force: true });
+    await rename(dir, final);
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     throw asFileError(e, final, 'write the run result to');
   }
   return final;
 }
 
-/** The files of a run result, into `tmp`. */
-async function writeRunFiles(r: RunResult, tmp: string): Promise<void> {
-  const e = r.equity;
-  await writeParquetFile(join(tmp, 'equity.parquet'), {
-    ts: microsColumn(e.ts), equity: e.equity, cash: e.cash, exposure: e.exposure,
-  });
-  await writeParquetFile(join(tmp, 'fills.parquet'), {
-    seq: Float64Array.from(r.fills, (f) => f.seq), ts: microsColumn(r.fills.map((f) => f.ts)),
-    orderId: r.fills.map((f) => f.orderId), instrumentId: r.fills.map((f) => f.instrumentId),
-    side: r.fills.map((f) => f.side), price: Float64Array.from(r.fills, (f) => f.price),
-    qty: Float64Array.from(r.fills, (f) => f.qty), fee: Float64Array.from(r.fills, (f) => f.fee),
-    liquidity: r.fills.map((f) => f.liquidity),
-  });
-  await writeParquetFile(join(tmp, 'trades.parquet'), {
-    instrumentId: r.trades.map((t) => t.instrumentId), side: r.trades.map((t) => t.side),
-    qty: Float64Array.from(r.trades, (t) => t.qty), entryTs: microsColumn(r.trades.map((t) => t.entryTs)),
-    exitTs: microsColumn(r.trades.map((t) => t.exitTs)), entryPrice: Float64Array.from(r.trades, (t) => t.entryPrice),
-    exitPrice: Float64Array.from(r.trades, (t) => t.exitPrice), pnl: Float64Array.from(r.trades, (t) => t.pnl),
-    fees: Float64Array.from(r.trades, (t) => t.fees), netPnl: Float64Array.from(r.trades, (t) => t.netPnl),
-    returnPct: Float64Array.from(r.trades, (t) => t.returnPct), bars: Float64Array.from(r.trades, (t) => t.bars),
-  });
-  await writeParquetFile(join(tmp, 'orders.parquet'), {
-    id: r.orders.map((o) => o.id), instrumentId: r.orders.map((o) => o.instrumentId), side: r.orders.map((o) => o.side),
-    type: r.orders.map((o) => o.type), tif: r.orders.map((o) => o.tif), qty: Float64Array.from(r.orders, (o) => o.qty),
-    price: Float64Array.from(r.orders, (o) => o.price), stopPrice: Float64Array.from(r.orders, (o) => o.stopPrice),
-    status: r.orders.map((o) => o.status), filledQty: Float64Array.from(r.orders, (o) => o.filledQty),
-    avgFillPrice: Float64Array.from(r.orders, (o) => o.avgFillPrice), fees: Float64Array.from(r.orders, (o) => o.fees),
-    createdTs: microsColumn(r.orders.map((o) => o.createdTs)), updatedTs: microsColumn(r.orders.map((o) => o.updatedTs)),
-    reason: r.orders.map((o) => o.reason ?? ''),
-  });
+/** The files of a run result, into `dir`. */
+async function writeRunFiles(r: RunResult, dir: string): Promise<void> {
+  if (r.spilled === null) {
+    const files = new ResultFiles(dir);
+    try {
+      files.equity(r.equity, r.equity.ts.length);
+      files.fills(r.fills);
+      files.trades(r.trades);
+      files.orders(r.orders);
+      files.close();
+    } catch (e) {
+      files.abort();
+      throw e;
+    }
+  }
   // Strategy and engine log lines, one JSON object per line (time in µs).
-  await writeFile(join(tmp, 'logs.jsonl'), r.logs.map((x) => JSON.stringify(x)).join('\n') + (r.logs.length > 0 ? '\n' : ''));
+  await writeFile(join(dir, 'logs.jsonl'), r.logs.map((x) => JSON.stringify(x)).join('\n') + (r.logs.length > 0 ? '\n' : ''));
   // result.json last: its presence inside the folder marks the result complete.
-  await writeFile(join(tmp, 'result.json'), toJson(resultSummary(r), 2));
+  await writeFile(join(dir, 'result.json'), toJson(resultSummary(r), 2));
 }

@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { runBacktest } from '../session/run-backtest.ts';
 import type { SessionConfigInput } from '../config/session-config.ts';
 
 type FeedInput = NonNullable<SessionConfigInput['data']>[number];
-import { toJson, writeRunResult } from '../backtest/write-result.ts';
+import { prepareRunDir, toJson, writeRunResult } from '../backtest/write-result.ts';
+import type { RunResult } from '../backtest/run-result.ts';
 import { writeTearsheet } from '../backtest/write-report.ts';
 import { savedRunOf } from '../backtest/read-run.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -194,16 +196,29 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     return 0;
   }
   const id = newRunId(parsed.config.strategy);
-  const result = await runBacktest(parsed.config, { id, onLog: (r) => err(formatLog(r)) });
-  const empty = emptySelection(result);
-  if (empty !== null) throw new ConfigError(empty); // nothing saved: an empty run is not a result
-  const runDir = parsed.save ? await writeRunResult(result, resolve(parsed.out)) : null;
-  const report = runDir !== null && parsed.report ? await writeTearsheet(runDir, savedRunOf(result, runDir)) : null;
+  const reports = resolve(parsed.out);
+  // A saved run writes into its temporary folder from the start: a long run's series go there as it runs.
+  const made = !existsSync(reports);
+  const tmp = parsed.save ? await prepareRunDir(reports, id) : undefined;
+  let result: RunResult;
+  try {
+    result = await runBacktest(parsed.config, { id, onLog: (r) => err(formatLog(r)), ...(tmp !== undefined ? { resultDir: tmp } : {}) });
+    const empty = emptySelection(result);
+    if (empty !== null) throw new ConfigError(empty); // nothing saved: an empty run is not a result
+  } catch (e) {
+    if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
+    if (made) await rmdir(reports).catch(() => undefined); // a failed run leaves nothing, not even the folder it made
+    throw e;
+  }
+  const runDir = tmp !== undefined ? await writeRunResult(result, reports, tmp) : null;
+  const report = runDir !== null && parsed.report ? await writeTearsheet(runDir, result.spilled === null ? savedRunOf(result, runDir) : undefined) : null;
   if (parsed.json) {
+    // A spilled run's series are in its folder (too long to print): the JSON names the files instead.
+    const series = result.spilled === null ? { fills: result.fills, trades: result.trades } : { counts: result.spilled.counts, series: runDir };
     out(toJson({
       id: result.id, runDir, report, config: result.config, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
       metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
-      fills: result.fills, trades: result.trades, openTrades: result.openTrades, positions: result.positions,
+      ...series, openTrades: result.openTrades, positions: result.positions,
       feeds: result.feeds, seed: result.seed, instruments: result.instruments, killSwitch: result.killSwitch,
       rejections: result.rejections, offGrid: result.offGrid, warnings: warningsOf(result).map(([figure, why]) => ({ figure: figure.replace('warning: ', ''), why })),
     }));

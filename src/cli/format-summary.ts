@@ -1,4 +1,4 @@
-import type { RunResult } from '../backtest/run-result.ts';
+import { equitySpan, fillCount, type RunResult } from '../backtest/run-result.ts';
 import type { LogRecord } from '../engine/logger.ts';
 import { outcomeLines } from '../backtest/run-outcome.ts';
 import { metricWarnings } from '../analytics/metric-warnings.ts';
@@ -26,7 +26,7 @@ export function formatSummary(r: RunResult, runDir: string | null): string {
     ['win rate', pct(m.winRate)],
     ['profit factor', num(m.profitFactor)],
     ['exposure', pct(m.exposure)],
-    ['fills', String(r.fills.length)],
+    ['fills', String(fillCount(r))],
     ['events', String(r.events)],
     ['load / run', `${r.timing.loadSeconds.toFixed(3)} s / ${r.timing.runSeconds.toFixed(3)} s`],
   ];
@@ -40,9 +40,9 @@ export function formatSummary(r: RunResult, runDir: string | null): string {
 }
 
 /** Figures that mislead (a CAGR from days, an absurd Sharpe or profit factor), as [figure, why]. */
-export function warningsOf(r: Pick<RunResult, 'metrics' | 'equity'>): Array<[string, string]> {
-  const ts = r.equity.ts;
-  return ts.length > 1 ? metricWarnings(r.metrics, ts[0], ts[ts.length - 1]) : [];
+export function warningsOf(r: Pick<RunResult, 'metrics' | 'equity' | 'spilled'>): Array<[string, string]> {
+  const span = equitySpan(r);
+  return span.last > span.first ? metricWarnings(r.metrics, span.first, span.last) : [];
 }
 
 /** One log record as a stderr line: time, level, message, fields. */

@@ -73,10 +73,9 @@ function notArrow(file: string, row: number, why: string): DataError {
  * rest go through parquet-wasm and Arrow, decoded whole (see readParquetTable).
  */
 export async function* readParquetBars(file: string, batchSize = 65_536): AsyncGenerator<BarBatch> {
-  const bytes = await readParquetBytes(file);
-  const fast = FastParquet.open(bytes, file);
+  const fast = FastParquet.openFile(file);
   if (fast === null) {
-    const table = await readParquetTable(file, batchSize, bytes);
+    const table = await readParquetTable(file, batchSize, await readParquetBytes(file));
     let row = 1;
     for (const rb of table.batches) {
       if (rb.numRows === 0) continue;
@@ -85,6 +84,15 @@ export async function* readParquetBars(file: string, batchSize = 65_536): AsyncG
     }
     return;
   }
+  try {
+    yield* fastBars(fast, file, batchSize);
+  } finally {
+    fast.close();
+  }
+}
+
+/** A flat numeric Parquet file's bars, row group by row group (memory: one row group). */
+function* fastBars(fast: FastParquet, file: string, batchSize: number): Generator<BarBatch> {
   const names = fast.columns.map((c) => c.name);
   let row = 1;
   for (let g = 0; g < fast.rowGroups.length; g++) {

@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { DataError } from '../core/errors.ts';
@@ -86,12 +87,46 @@ export async function readParquetBytes(file: string): Promise<Buffer> {
   }
 }
 
+/** Where a file's bytes come from: memory, or the open file read range by range. */
+interface ByteSource {
+  readonly size: number;
+  read(start: number, end: number): Uint8Array;
+  close(): void;
+}
+
+function memorySource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (start, end) => bytes.subarray(start, end), close: () => undefined };
+}
+
+function fileSource(file: string): ByteSource {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw new DataError({ file, row: 0 }, `cannot read the file (${(e as Error).message})`, 'Check the path');
+  }
+  const size = fstatSync(fd).size;
+  return {
+    size,
+    read(start, end) {
+      const out = Buffer.allocUnsafe(end - start);
+      for (let got = 0; got < out.length;) {
+        const n = readSync(fd, out, got, out.length - got, start + got);
+        if (n === 0) throw corrupt(file, 'the file ended while being read');
+        got += n;
+      }
+      return out;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
 export class FastParquet {
   readonly columns: FastColumn[];
   readonly numRows: number;
   readonly rowGroups: { numRows: number; chunks: Chunk[] }[];
 
-  private constructor(private readonly bytes: Uint8Array, private readonly file: string, meta: ThriftStruct, columns: FastColumn[]) {
+  private constructor(private readonly source: ByteSource, private readonly file: string, meta: ThriftStruct, columns: FastColumn[]) {
     this.columns = columns;
     this.numRows = num(meta[3]);
     this.rowGroups = list(meta[4]).map((g, gi) => {
@@ -104,7 +139,7 @@ export class FastParquet {
         const data = num(md[9]);
         const start = Number.isFinite(dict) && dict > 0 && dict < data ? dict : data;
         const end = start + num(md[7]);
-        if (!(start >= 4 && end <= bytes.length - 8 && Number.isSafeInteger(end))) throw corrupt(file, `row group ${gi} column ${ci} lies outside the file`);
+        if (!(start >= 4 && end <= source.size - 8 && Number.isSafeInteger(end))) throw corrupt(file, `row group ${gi} column ${ci} lies outside the file`);
         return { column: ci, codec: num(md[4]), numValues: num(md[5]), start, end };
       });
       // Flat columns hold one value (or null) per row.
@@ -121,13 +156,41 @@ export class FastParquet {
    * not handle (then use the general reader). Throws DataError when the footer is broken.
    */
   static open(bytes: Uint8Array, file: string): FastParquet | null {
-    const n = bytes.length;
-    if (n < 12 || !magic(bytes, 0) || !magic(bytes, n - 4)) throw corrupt(file, 'no PAR1 magic at its start and end');
-    const len = bytes[n - 8] | (bytes[n - 7] << 8) | (bytes[n - 6] << 16) | (bytes[n - 5] << 24);
+    return FastParquet.openSource(memorySource(bytes), file);
+  }
+
+  /**
+   * Opens a Parquet file on disk reading only its footer; row groups are read from the
+   * file as they are decoded, so memory stays one row group whatever the file's size.
+   * Null when the general reader is needed; `close()` when done.
+   */
+  static openFile(file: string): FastParquet | null {
+    const source = fileSource(file);
+    try {
+      const fast = FastParquet.openSource(source, file);
+      if (fast === null) source.close();
+      return fast;
+    } catch (e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  /** Releases the file (nothing to do for bytes in memory). */
+  close(): void {
+    this.source.close();
+  }
+
+  private static openSource(source: ByteSource, file: string): FastParquet | null {
+    const n = source.size;
+    if (n < 12) throw corrupt(file, 'no PAR1 magic at its start and end');
+    const tail = source.read(n - 8, n);
+    if (!magic(source.read(0, 4), 0) || !magic(tail, 4)) throw corrupt(file, 'no PAR1 magic at its start and end');
+    const len = tail[0] | (tail[1] << 8) | (tail[2] << 16) | (tail[3] << 24);
     if (len <= 0 || len > n - 12) throw corrupt(file, 'footer length out of range');
     let meta: ThriftStruct;
     try {
-      meta = new ThriftReader(bytes, n - 8 - len, n - 8).readStruct();
+      meta = new ThriftReader(source.read(n - 8 - len, n - 8)).readStruct();
     } catch (e) {
       throw corrupt(file, `footer: ${(e as Error).message}`);
     }
@@ -146,7 +209,7 @@ export class FastParquet {
         if (!md || !CODECS.has(num(md[4])) || !list(md[2]).every((e) => ENCODINGS.has(num(e)))) return null;
       }
     }
-    return new FastParquet(bytes, file, meta, columns);
+    return new FastParquet(source, file, meta, columns);
   }
 
   /** Decodes every column of row group `g` as doubles (raw values: see rawToFloat64 for time conversion). */
@@ -164,28 +227,30 @@ export class FastParquet {
     const where = `row group ${g}, column ${col.name}`;
     let dict: Float64Array | null = null;
     let filled = 0;
-    let pos = c.start;
+    let pos = 0;
     try {
+      const bytes = this.source.read(c.start, c.end);
+      const end = bytes.length;
       const out = new Float64Array(rows);
       while (filled < rows) {
-        if (pos >= c.end) throw new Error('column chunk ends before its values');
-        const r = new ThriftReader(this.bytes, pos, c.end);
+        if (pos >= end) throw new Error('column chunk ends before its values');
+        const r = new ThriftReader(bytes, pos, end);
         const h = r.readStruct();
         const type = num(h[1]);
         const rawSize = num(h[2]);
         const size = num(h[3]);
         const body = r.pos;
-        if (!(size >= 0 && rawSize >= 0 && body + size <= c.end)) throw new Error('page runs past its column chunk');
+        if (!(size >= 0 && rawSize >= 0 && body + size <= end)) throw new Error('page runs past its column chunk');
         pos = body + size;
         if (type === 2) {
           const dh = struct(h[7]);
           const count = num(dh?.[1]);
-          const page = this.inflate(c.codec, this.bytes.subarray(body, pos), rawSize);
+          const page = this.inflate(c.codec, bytes.subarray(body, pos), rawSize);
           if (!(count >= 0) || count * WIDTH[col.physical] > page.length) throw new Error('dictionary page too short');
           dict = new Float64Array(count);
           plainValues(page, 0, col.physical, dict, 0, count);
         } else if (type === 0 || type === 3) {
-          filled = this.dataPage(h, type, c.codec, body, pos, rawSize, col, dict, out, filled, rows);
+          filled = this.dataPage(bytes, h, type, c.codec, body, pos, rawSize, col, dict, out, filled, rows);
         } else if (type !== 1) {
           throw new Error(`unknown page type ${type}`);
         }
@@ -198,7 +263,7 @@ export class FastParquet {
   }
 
   private dataPage(
-    h: ThriftStruct, type: number, codec: number, body: number, end: number, rawSize: number,
+    bytes: Uint8Array, h: ThriftStruct, type: number, codec: number, body: number, end: number, rawSize: number,
     col: FastColumn, dict: Float64Array | null, out: Float64Array, filled: number, rows: number,
   ): number {
     const v2 = type === 3;
@@ -216,12 +281,12 @@ export class FastParquet {
       if (repLen !== 0 || !(defLen >= 0) || defLen > end - body) throw new Error('bad level lengths');
       if (col.optional) {
         defs = new Uint8Array(count);
-        rleHybrid(this.bytes, body, body + defLen, 1, count, defs);
+        rleHybrid(bytes, body, body + defLen, 1, count, defs);
       }
-      const values = this.bytes.subarray(body + defLen, end);
+      const values = bytes.subarray(body + defLen, end);
       page = dh[7] === false ? values : this.inflate(codec, values, rawSize - defLen);
     } else {
-      page = this.inflate(codec, this.bytes.subarray(body, end), rawSize);
+      page = this.inflate(codec, bytes.subarray(body, end), rawSize);
       if (col.optional) {
         if (page.length < 4) throw new Error('page too short for its levels');
         const len = page[0] | (page[1] << 8) | (page[2] << 16) | (page[3] << 24);

@@ -83,12 +83,20 @@ function batchOf(kind: TickKind, get: ColumnOf, n: number, v: TickValidation, fi
  */
 export async function* readTickParquet(file: string, v: TickValidation = tickValidation()): AsyncGenerator<TickBatch> {
   v.file = file;
-  const bytes = await readParquetBytes(file);
-  const fast = FastParquet.open(bytes, file);
+  const fast = FastParquet.openFile(file);
   if (fast === null) {
-    yield* readTickParquetArrow(file, bytes, v);
+    yield* readTickParquetArrow(file, await readParquetBytes(file), v);
     return;
   }
+  try {
+    yield* fastTicks(fast, file, v);
+  } finally {
+    fast.close();
+  }
+}
+
+/** A tick file in parquet-fast's subset, row group by row group (memory: one row group). */
+function* fastTicks(fast: FastParquet, file: string, v: TickValidation): Generator<TickBatch> {
   const kind = tickKindOf(fast.columns.map((c) => c.name), file);
   const byName = new Map(fast.columns.map((c) => [c.name, c]));
   let row = 1;

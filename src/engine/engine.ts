@@ -10,6 +10,8 @@ import type { Clock, TimerEvent } from './clock.ts';
 import { ContingentOrders } from './contingent-orders.ts';
 import type { EquityRecorder } from './equity-recorder.ts';
 import { EquitySampler } from './equity-sampler.ts';
+import type { ResultSink } from './result-sink.ts';
+import { ResultSpill } from './result-spill.ts';
 import type { EventSink } from './event-source.ts';
 import type { ExecutionClient, VenueCapabilities } from './execution-client.ts';
 import type { Logger } from './logger.ts';
@@ -69,6 +71,8 @@ export interface EngineOptions {
   offGrid?: 'round' | 'refuse';
   /** After the kill switch cancelled every open order: close the positions (default) or leave them. */
   onKill?: KillPolicy;
+  /** Where a long run's series go while it runs (memory bounded); without one, they stay in memory. */
+  sink?: ResultSink;
 }
 
 /**
@@ -96,6 +100,7 @@ export class Engine implements EventSink {
   private readonly risk: RiskEngine | undefined;
   private readonly log: Logger;
   private readonly sampler: EquitySampler;
+  private readonly spill: ResultSpill | null;
   private contingent: ContingentOrders | null = null;
   private readonly offGridPolicy: 'round' | 'refuse';
   private readonly killSwitch: KillSwitch;
@@ -114,7 +119,7 @@ export class Engine implements EventSink {
     this.books = opts.books;
     this.risk = opts.risk;
     this.log = opts.logger;
-    this.sampler = new EquitySampler(this.portfolio, opts.equityIntervalMicros ?? 0, this.risk !== undefined, opts.expectedEvents ?? 0);
+    this.sampler = new EquitySampler(this.portfolio, opts.equityIntervalMicros ?? 0, this.risk !== undefined, opts.expectedEvents ?? 0, opts.sink ?? null);
     this.equity = this.sampler.curve;
     this.strategy = opts.strategy;
     this.venue = opts.venue;
@@ -130,6 +135,7 @@ export class Engine implements EventSink {
       onOrder: strategy.onOrder ? (e) => strategy.onOrder!(e, this.ctx) : undefined,
       onIllegal: opts.onIllegalOrderEvent ?? 'throw', offGrid: opts.offGrid ?? 'round',
     });
+    this.spill = opts.sink ? new ResultSpill(opts.sink, { fills: this.flow.fills, orders: this.flow.registry.all, trades: this.portfolio.trades.closed }, this.equity) : null;
     this.ctx = createContext({
       clock: this.clock, instruments: this.instruments, portfolio: this.portfolio, open: this.flow.registry.open, books: this.books,
       slotOf: (i) => this.slotOf(i), submit: (r) => this.flow.submit(r), cancel: (id) => this.flow.cancel(id),
@@ -155,9 +161,19 @@ export class Engine implements EventSink {
     return this.flow.registry.all;
   }
 
-  /** Every fill, in order. */
+  /** Every fill, in order (those not yet handed to the sink, when the run spills). */
   get fills(): readonly Fill[] {
     return this.flow.fills;
+  }
+
+  /**
+   * End of a run: when its series started going to the sink, the rest follows and the
+   * result's series are the sink's; returns whether that happened.
+   */
+  spillRest(): boolean {
+    if (this.spill === null || !this.spill.spilled) return false;
+    this.spill.rest();
+    return true;
   }
 
   /** What the venue carries natively, as this run uses it (features the run emulates taken out). */
@@ -382,6 +398,7 @@ export class Engine implements EventSink {
     if (ts >= this.flow.emulator.nextExpiry) this.flow.emulator.expireDue(ts);
     this.sampler.enter(ts);
     this.events++;
+    if (this.spill !== null) this.spill.check();
   }
 
   /** End of every market event: the equity point (per-event mode) and the risk engine's loss limits. */

@@ -1,4 +1,5 @@
 import type { Micros } from '../core/time.ts';
+import { SPILL_ROWS, type ResultSink } from './result-sink.ts';
 
 /** Columns of the equity curve: one point per distinct event timestamp. */
 export interface EquityCurve {
@@ -12,12 +13,13 @@ export interface EquityCurve {
   readonly exposure: Float64Array;
 }
 
-const CHUNK = 65_536;
+const CHUNK = SPILL_ROWS;
 
 /**
  * Columnar recorder: a new point per timestamp, later events at the same time overwrite.
  * Points go into fixed 64k-point chunks (one interleaved Float64Array each), so growing
- * never copies; `curve()` joins the chunks into columns once, at the end of a run.
+ * never copies; `curve()` joins the chunks into columns once, at the end of a run. With a
+ * sink, a full chunk goes to it (as columns) and is reused: memory stays one chunk.
  */
 export class EquityRecorder {
   /**
@@ -25,8 +27,8 @@ export class EquityRecorder {
    * optimizer trials), columns of that size are allocated once and `curve()` returns views
    * of them instead of copying; more points than expected fall back to chunks.
    */
-  constructor(expectedPoints = 0) {
-    if (expectedPoints > 0) {
+  constructor(expectedPoints = 0, private readonly sink: ResultSink | null = null) {
+    if (expectedPoints > 0 && sink === null) {
       this.cols = {
         ts: new Float64Array(expectedPoints), equity: new Float64Array(expectedPoints),
         cash: new Float64Array(expectedPoints), exposure: new Float64Array(expectedPoints),
@@ -42,10 +44,17 @@ export class EquityRecorder {
   private k = -1;
   private n = 0;
   private lastTs = Number.NaN;
+  /** Points handed to the sink so far. */
+  private spilledPoints = 0;
 
   /** Number of points recorded. */
   get length(): number {
     return this.n;
+  }
+
+  /** True once points went to the sink (the curve is then on disk, not here). */
+  get spilled(): boolean {
+    return this.spilledPoints > 0;
   }
 
   record(ts: Micros, equity: number, cash: number, exposure: number): void {
@@ -71,7 +80,8 @@ export class EquityRecorder {
     if (ts !== this.lastTs) {
       this.lastTs = ts;
       this.n++;
-      if (++this.k === CHUNK || this.chunks.length === 0) {
+      if (++this.k === CHUNK && this.sink !== null) this.toSink(CHUNK);
+      else if (this.k === CHUNK || this.chunks.length === 0) {
         this.cur = new Float64Array(4 * CHUNK);
         this.chunks.push(this.cur);
         this.k = 0;
@@ -84,8 +94,14 @@ export class EquityRecorder {
     this.cur[j + 3] = exposure;
   }
 
+  /** Hands the points still held to the sink (the end of a run that spilled). */
+  spillRest(): void {
+    if (this.sink !== null && this.n > this.spilledPoints) this.toSink(this.k + 1);
+  }
+
   /** The recorded columns (copies, or views when preallocated: record nothing after reading them). */
   curve(): EquityCurve {
+    if (this.spilled) throw new Error(`the equity curve (${this.n} points) went to the result files as the run went; read it from there`);
     const n = this.n;
     const pre = this.cols;
     if (pre !== null) {
@@ -107,6 +123,26 @@ export class EquityRecorder {
     }
     return { ts, equity, cash, exposure };
   }
+
+  /** The first `count` points of the current chunk to the sink, as columns; the chunk is reused. */
+  private toSink(count: number): void {
+    if (this.chunks.length === 0) this.chunks.push((this.cur = new Float64Array(4 * CHUNK)));
+    const cols = this.sinkColumns ??= {
+      ts: new Float64Array(CHUNK), equity: new Float64Array(CHUNK), cash: new Float64Array(CHUNK), exposure: new Float64Array(CHUNK),
+    };
+    const c = this.cur;
+    for (let i = 0, j = 0; i < count; i++, j += 4) {
+      cols.ts[i] = c[j];
+      cols.equity[i] = c[j + 1];
+      cols.cash[i] = c[j + 2];
+      cols.exposure[i] = c[j + 3];
+    }
+    if (count > 0) this.sink!.equity(cols, count);
+    this.spilledPoints += count;
+    this.k = 0;
+  }
+
+  private sinkColumns: { ts: Float64Array; equity: Float64Array; cash: Float64Array; exposure: Float64Array } | null = null;
 
   /** Moves preallocated columns into chunks (more points arrived than expected). */
   private spill(): void {

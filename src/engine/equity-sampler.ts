@@ -1,6 +1,7 @@
 import type { Micros } from '../core/time.ts';
 import { EquityRecorder } from './equity-recorder.ts';
 import type { Portfolio } from './portfolio.ts';
+import type { ResultSink } from './result-sink.ts';
 
 /**
  * When the engine takes equity points: after every event (bars; any run with a risk
@@ -20,9 +21,10 @@ export class EquitySampler {
    * @param interval µs per point (0: one point per distinct event time)
    * @param everyEvent take every event's equity even with an interval (a risk engine watches it)
    * @param expectedPoints points known up front (see EquityRecorder)
+   * @param sink where full blocks of points go during the run (see ResultSink)
    */
-  constructor(private readonly portfolio: Portfolio, private readonly interval: number, everyEvent: boolean, expectedPoints: number) {
-    this.curve = new EquityRecorder(interval > 0 ? 0 : expectedPoints);
+  constructor(private readonly portfolio: Portfolio, private readonly interval: number, everyEvent: boolean, expectedPoints: number, sink: ResultSink | null = null) {
+    this.curve = new EquityRecorder(interval > 0 ? 0 : expectedPoints, sink);
     this.perInterval = interval > 0 && !everyEvent;
   }
 

@@ -69,6 +69,8 @@ type Queued = VenueEvent | OrderEvent;
 export class OrderFlow implements OrderEventSink, EmulatorHost {
   readonly registry = new OrderRegistry();
   readonly fills: Fill[] = [];
+  /** Fills booked (the list above may have handed older ones to a result sink). */
+  private fillCount = 0;
   readonly emulator: OrderEmulator;
   private readonly listeners: OrderListener[] = [];
   private readonly queue: Queued[] = [];
@@ -196,7 +198,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const o = t.order;
     this.o.portfolio.applyFill(t.slot, sideSign(o.side) * e.qty, e.price, e.fee, ts, this.o.equityLength());
     const fill: Fill = {
-      seq: this.fills.length + 1, orderId: o.id, instrumentId: o.instrumentId, side: o.side,
+      seq: ++this.fillCount, orderId: o.id, instrumentId: o.instrumentId, side: o.side,
       price: e.price, qty: e.qty, fee: e.fee, liquidity: e.liquidity, ts,
     };
     this.fills.push(fill);

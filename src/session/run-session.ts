@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { coreMetrics } from '../analytics/core-metrics.ts';
+import { coreMetrics, coreMetricsOfBlocks, type CoreMetrics } from '../analytics/core-metrics.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
-import type { RunResult } from '../backtest/run-result.ts';
+import { readEquityBlocks, ResultFiles } from '../backtest/result-files.ts';
+import { markSpilled, type RunResult } from '../backtest/run-result.ts';
 import type { SessionConfig } from '../config/session-config.ts';
 import { Engine, type OrderListener } from '../engine/engine.ts';
 import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
@@ -25,6 +26,11 @@ export interface SessionHooks {
   onStart?: (engine: Engine, feed?: () => FeedStatus | null) => void;
   /** Skip the fills digest (optimizer trials, which compare metrics, not fills). */
   skipDigest?: boolean;
+  /**
+   * A folder for the run's series: once a series outgrows a block (SPILL_ROWS), they all
+   * go there as Parquet while the run goes, so memory stays bounded (the result's `spilled`).
+   */
+  resultDir?: string;
 }
 
 /**
@@ -34,12 +40,14 @@ export interface SessionHooks {
  * every mode. The parts are closed whatever happens.
  */
 export async function runSession(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, log: SessionLog, hooks: SessionHooks = {}, t0 = performance.now()): Promise<RunResult> {
+  const files = hooks.resultDir !== undefined ? new ResultFiles(hooks.resultDir) : null;
   try {
     log.useClock(parts.clock);
     const logger = log.logger;
-    const engine = buildEngine(cfg, def, params, parts, logger);
-    return await runEngine(cfg, def, params, parts, engine, logger, hooks, t0);
+    const engine = buildEngine(cfg, def, params, parts, logger, files);
+    return await runEngine(cfg, def, params, parts, engine, logger, hooks, t0, files);
   } catch (e) {
+    files?.abort();
     throw asStrategyError(e, def.name, parts.clock.now()); // a strategy's exception names it, the callback and the time
   } finally {
     await parts.close();
@@ -48,7 +56,7 @@ export async function runSession(cfg: SessionConfig, def: StrategyDefinition, pa
 
 /** Prepares the parts, runs the engine over the mode's events (warm-up first) and builds the result. */
 async function runEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, engine: Engine, logger: MemoryLogger,
-  hooks: SessionHooks, t0: number): Promise<RunResult> {
+  hooks: SessionHooks, t0: number, files: ResultFiles | null): Promise<RunResult> {
   for (const l of hooks.listeners ?? []) engine.listen(l);
   hooks.onEngine?.(engine);
   await parts.prepare(engine);
@@ -66,7 +74,7 @@ async function runEngine(cfg: SessionConfig, def: StrategyDefinition, params: Re
   const loop = (performance.now() - tRun) / 1000;
   return result(cfg, def, params, parts, engine, logger, events, {
     id: hooks.id ?? 'run', digest: !hooks.skipDigest, loopSeconds: loop, totalSeconds: (performance.now() - t0) / 1000,
-  });
+  }, files);
 }
 
 /** A session's logger, made before its clock exists (parts log while they are built); stamped with the clock once known. */
@@ -83,7 +91,7 @@ export function sessionLog(cfg: SessionConfig, hooks: SessionHooks): SessionLog 
   };
 }
 
-function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, logger: MemoryLogger): Engine {
+function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, logger: MemoryLogger, files: ResultFiles | null): Engine {
   return new Engine({
     instruments: parts.instruments, cash: cfg.cash, strategy: def.create(params as never), venue: parts.venue, clock: parts.clock, logger,
     expectedEvents: parts.expectedEvents ?? 0, emulate: cfg.emulate, onIllegalOrderEvent: parts.onIllegalOrderEvent, onKill: cfg.onKill, offGrid: cfg.offGrid,
@@ -91,6 +99,7 @@ function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readon
     ...(parts.orderIdPrefix ? { orderIdPrefix: parts.orderIdPrefix } : {}),
     ...(parts.books ? { books: parts.books } : {}),
     ...(cfg.risk ? { risk: new RiskEngine(cfg.risk) } : {}),
+    ...(files ? { sink: files } : {}),
   });
 }
 
@@ -101,23 +110,45 @@ interface ResultFacts {
   totalSeconds: number;
 }
 
-function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, engine: Engine, logger: MemoryLogger, events: number, f: ResultFacts): RunResult {
+function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, engine: Engine, logger: MemoryLogger, events: number, f: ResultFacts,
+  files: ResultFiles | null): RunResult {
+  const spilled = files !== null && engine.spillRest();
+  const series = spilled ? spilledSeries(cfg, files) : inMemorySeries(cfg, engine, f.digest);
+  const byId = new Map(parts.instruments.map((i) => [i.id, i]));
+  const load = parts.loadSeconds();
+  const r: RunResult = {
+    schema: 'lockstep.run/1', id: f.id, config: cfg, seed: cfg.seed, strategy: { name: def.name, params }, instruments: parts.instruments,
+    initialCash: engine.portfolio.initialCash, finalValue: engine.portfolio.equity(), cash: engine.portfolio.cash, fees: engine.portfolio.fees,
+    ...series,
+    openTrades: engine.portfolio.trades.openTrips((id) => byId.get(id)?.multiplier ?? 1),
+    positions: engine.portfolio.views(), events,
+    timing: { loadSeconds: load, runSeconds: Math.max(0, f.loopSeconds - load), totalSeconds: f.totalSeconds },
+    feeds: parts.feeds(), killSwitch: engine.killReport(),
+    rejections: engine.rejections(), offGrid: engine.offGrid(), logs: logger.records,
+    spilled: spilled ? { dir: files.dir, counts: { ...files.counts }, firstTs: files.firstTs, lastTs: files.lastTs } : null,
+  };
+  return spilled ? markSpilled(r, files.dir) : r;
+}
+
+type Series = Pick<RunResult, 'metrics' | 'orders' | 'fills' | 'trades' | 'equity' | 'fillsDigest'>;
+
+function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Series {
   const curve = engine.equity.curve();
   const trades = engine.portfolio.trades.closed;
   const metrics = coreMetrics({
     ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: trades.map((t) => t.netPnl),
     ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
   });
-  const byId = new Map(parts.instruments.map((i) => [i.id, i]));
-  const load = parts.loadSeconds();
-  return {
-    schema: 'lockstep.run/1', id: f.id, config: cfg, seed: cfg.seed, strategy: { name: def.name, params }, instruments: parts.instruments,
-    initialCash: engine.portfolio.initialCash, finalValue: engine.portfolio.equity(), cash: engine.portfolio.cash, fees: engine.portfolio.fees,
-    metrics, orders: engine.orders, fills: engine.fills, trades,
-    openTrades: engine.portfolio.trades.openTrips((id) => byId.get(id)?.multiplier ?? 1),
-    positions: engine.portfolio.views(), equity: curve, events,
-    timing: { loadSeconds: load, runSeconds: Math.max(0, f.loopSeconds - load), totalSeconds: f.totalSeconds },
-    feeds: parts.feeds(), fillsDigest: f.digest ? fillsDigest(engine.fills) : '', killSwitch: engine.killReport(),
-    rejections: engine.rejections(), offGrid: engine.offGrid(), logs: logger.records,
-  };
+  return { metrics, orders: engine.orders, fills: engine.fills, trades, equity: curve, fillsDigest: digest ? fillsDigest(engine.fills) : '' };
+}
+
+/**
+ * The series went to `files` as the run went: the metrics come from the saved curve, two
+ * passes over its row groups (the series fields are replaced by markSpilled).
+ */
+function spilledSeries(cfg: SessionConfig, files: ResultFiles): Series {
+  files.close();
+  const metrics: CoreMetrics = coreMetricsOfBlocks(() => readEquityBlocks(files.file('equity')), files.tradeNetPnls, cfg.periodsPerYear);
+  const none = new Float64Array(0);
+  return { metrics, fillsDigest: files.fillsDigest(), orders: [], fills: [], trades: [], equity: { ts: none, equity: none, cash: none, exposure: none } };
 }

@@ -33,9 +33,10 @@ export function returnDistributionFigure(run: ReportRun): Figure {
 
 /** Histogram of closed-trade net P&L. */
 export function tradePnlFigure(run: ReportRun): Figure {
-  const h = histogram(run.trades.map((t) => t.netPnl), 50);
+  const pnls: ArrayLike<number> = run.long ? run.long.tradeNetPnls : run.trades.map((t) => t.netPnl);
+  const h = histogram(pnls, 50);
   return {
-    id: 'fig-trade-pnl', title: `Trade P&L distribution (${run.trades.length} trades)`,
+    id: 'fig-trade-pnl', title: `Trade P&L distribution (${pnls.length} trades)`,
     data: [{ type: 'bar', x: h.centers, y: h.counts, width: h.width, marker: { color: '#17becf' }, name: 'net P&L' }],
     layout: baseLayout({ hovermode: 'closest', xaxis: { title: { text: 'net P&L' } }, yaxis: { title: { text: 'trades' } } }),
   };

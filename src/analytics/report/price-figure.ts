@@ -20,7 +20,8 @@ export function priceFigure(run: ReportRun): Figure {
       marker: { symbol, color, size: 8 }, text: f.map((x) => `${side} ${x.qty} @ ${x.price}`), hoverinfo: 'text+x',
     });
   }
-  const capped = run.fills.length > MAX_MARKERS ? ` (first ${MAX_MARKERS} of ${run.fills.length} fills)` : '';
+  const total = run.long?.fills ?? run.fills.length;
+  const capped = total > MAX_MARKERS ? ` (first ${MAX_MARKERS} of ${total} fills)` : '';
   return {
     id: 'fig-price', title: `Entries and exits${capped}`,
     data,

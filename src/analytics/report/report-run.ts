@@ -40,6 +40,11 @@ export interface ReportRun {
   readonly fees: number;
   /** What the header must say besides the figures: kill switch, positions left open, refused orders, off-grid rounding. */
   readonly notices: readonly (readonly [string, string])[];
+  /**
+   * A run too long to draw point by point: `equity` (and `prices`) hold the last value of
+   * every `interval` µs, `trades`/`fills` the first ones; the totals and every trade's P&L are here.
+   */
+  readonly long?: { readonly points: number; readonly interval: number; readonly trades: number; readonly fills: number; readonly tradeNetPnls: ArrayLike<number> };
   /** Close prices of the (first) instrument, when its data file could be read. */
   readonly prices?: { readonly symbol: string; readonly ts: ArrayLike<number>; readonly close: ArrayLike<number> };
 }

@@ -24,7 +24,8 @@ function tradesTable(run: ReportRun): string {
   const rows = shown.map((t, i) => `<tr><td>${i + 1}</td><td>${esc(t.side)}</td><td>${t.qty}</td><td>${esc(formatTime(t.entryTs))}</td>`
     + `<td>${t.entryPrice.toFixed(4)}</td><td>${esc(formatTime(t.exitTs))}</td><td>${t.exitPrice.toFixed(4)}</td>`
     + `<td class="${t.netPnl >= 0 ? 'pos' : 'neg'}">${t.netPnl.toFixed(2)}</td><td>${(t.returnPct * 100).toFixed(2)}%</td><td>${t.bars}</td></tr>`);
-  const note = run.trades.length > shown.length ? `<p class="note">First ${shown.length} of ${run.trades.length} trades; all are in trades.parquet.</p>` : '';
+  const total = run.long?.trades ?? run.trades.length;
+  const note = total > shown.length ? `<p class="note">First ${shown.length} of ${total} trades; all are in trades.parquet.</p>` : '';
   return `<div class="scroll"><table class="trades"><thead><tr><th>#</th><th>side</th><th>qty</th><th>entry</th><th>entry price</th>`
     + `<th>exit</th><th>exit price</th><th>net P&amp;L</th><th>return</th><th>bars</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}`;
 }
@@ -51,7 +52,7 @@ export function tearsheetHtml(run: ReportRun): string {
   const ts = run.equity.ts;
   const span = ts.length > 0 ? `${formatTime(ts[0])} → ${formatTime(ts[ts.length - 1])}` : 'no data';
   const fees = Number.isFinite(run.fees) ? ` · fees ${run.fees.toLocaleString('en-US', { maximumFractionDigits: 2 })}` : '';
-  const subtitle = `${run.strategy.name} ${params} · ${span} · ${ts.length.toLocaleString('en-US')} bars · start ${run.initialCash.toLocaleString('en-US')} → ${run.finalValue.toLocaleString('en-US', { maximumFractionDigits: 2 })}${fees} · run ${run.id}`;
+  const subtitle = `${run.strategy.name} ${params} · ${span} · ${(run.long?.points ?? ts.length).toLocaleString('en-US')} bars · start ${run.initialCash.toLocaleString('en-US')} → ${run.finalValue.toLocaleString('en-US', { maximumFractionDigits: 2 })}${fees} · run ${run.id}`;
   const body = `${noticesCard(run)}<div class="grid">
 <div class="card"><h2>Metrics</h2>${metricsTable(run.summary)}</div>
 ${figureCard(figs[0])}

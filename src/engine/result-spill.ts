@@ -1,0 +1,72 @@
+import { isTerminal } from '../core/order-lifecycle.ts';
+import type { Fill } from '../core/fill.ts';
+import type { Order } from '../core/order.ts';
+import type { EquityRecorder } from './equity-recorder.ts';
+import { SPILL_ROWS, type ResultSink } from './result-sink.ts';
+import type { RoundTrip } from './trade-log.ts';
+
+/** The engine's growing lists a spill empties: fills, every order, closed round trips. */
+export interface SpilledLists {
+  readonly fills: Fill[];
+  readonly orders: Order[];
+  readonly trades: RoundTrip[];
+}
+
+/**
+ * Keeps a run's fills, ended orders and round trips under SPILL_ROWS each by handing full
+ * blocks to the sink (the equity recorder spills its own points). `check()` runs once per
+ * market event: three length comparisons while nothing is due.
+ */
+export class ResultSpill {
+  private spilledBlocks = false;
+
+  constructor(private readonly sink: ResultSink, private readonly lists: SpilledLists, private readonly equity: EquityRecorder) {}
+
+  /** True once anything went to the sink. */
+  get spilled(): boolean {
+    return this.spilledBlocks || this.equity.spilled;
+  }
+
+  check(): void {
+    const l = this.lists;
+    if (l.fills.length >= SPILL_ROWS) this.fills();
+    if (l.trades.length >= SPILL_ROWS) this.trades();
+    if (l.orders.length >= 2 * SPILL_ROWS) this.endedOrders();
+  }
+
+  /** End of a run that spilled: everything still held goes to the sink, open orders in their last state. */
+  rest(): void {
+    this.equity.spillRest();
+    this.fills();
+    this.trades();
+    const orders = this.lists.orders;
+    if (orders.length > 0) this.sink.orders(orders);
+    orders.length = 0;
+  }
+
+  private fills(): void {
+    const f = this.lists.fills;
+    if (f.length > 0) this.sink.fills(f);
+    f.length = 0;
+    this.spilledBlocks = true;
+  }
+
+  private trades(): void {
+    const t = this.lists.trades;
+    if (t.length > 0) this.sink.trades(t);
+    t.length = 0;
+    this.spilledBlocks = true;
+  }
+
+  /** Ended orders go (in submission order); open ones stay, in order, until they end. */
+  private endedOrders(): void {
+    const all = this.lists.orders;
+    const ended = all.filter((o) => isTerminal(o.status));
+    if (ended.length === 0) return;
+    this.sink.orders(ended);
+    let k = 0;
+    for (const o of all) if (!isTerminal(o.status)) all[k++] = o;
+    all.length = k;
+    this.spilledBlocks = true;
+  }
+}
