@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { isoFromMicros } from '../src/core/time.ts';
 import type { BarBatch } from '../src/data/bar-batch.ts';
 import { microsColumn, writeParquetFile } from '../src/data/parquet-write.ts';
 import { synthBars } from '../src/data/synth-bars.ts';
+import { ParquetStreamWriter } from '../src/data/parquet-stream.ts';
 import { BENCH_DATA } from './bench-util.ts';
 
 export const BAR_COUNT = 1_000_000;
@@ -38,6 +39,33 @@ async function writeBarFiles(count: number, csv: string, parquet: string): Promi
   await writeParquetFile(parquet, {
     timestamp: microsColumn(b.ts.subarray(0, b.length)), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume,
   });
+}
+
+/**
+ * A long bench bar file (data/bench/bars-long-<count>.parquet), written once as a stream of
+ * 1M-bar chunks (each chunk continues the last one's time and price) with the streaming
+ * Parquet writer: memory stays one chunk whatever the count.
+ */
+export function ensureLongBarFile(count: number): string {
+  mkdirSync(BENCH_DATA, { recursive: true });
+  const file = join(BENCH_DATA, `bars-long-${count}.parquet`);
+  if (existsSync(file)) return file;
+  const tmp = `${file}.tmp-${process.pid}`;
+  const w = new ParquetStreamWriter(tmp, { timestamp: 'timestamp', open: 'double', high: 'double', low: 'double', close: 'double', volume: 'double' });
+  let start: number | undefined;
+  let price: number | undefined;
+  for (let at = 0, chunk = 0; at < count; at += 1_000_000, chunk++) {
+    const b = synthBars({ count: Math.min(1_000_000, count - at), seed: BAR_SEED + chunk, ...(start !== undefined ? { start, price } : {}) });
+    for (let g = 0; g < b.length; g += 65_536) {
+      const e = Math.min(b.length, g + 65_536);
+      w.writeRowGroup({ timestamp: b.ts.subarray(g, e), open: b.open.subarray(g, e), high: b.high.subarray(g, e), low: b.low.subarray(g, e), close: b.close.subarray(g, e), volume: b.volume.subarray(g, e) }, e - g);
+    }
+    start = b.ts[b.length - 1] + 60e6;
+    price = b.close[b.length - 1];
+  }
+  w.close();
+  renameSync(tmp, file);
+  return file;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -54,7 +54,7 @@ const DATASETS = {
  * A bench data set, written first if missing — by a child process, so the Parquet
  * encoder's memory (WASM memory never shrinks) is not in the RSS this workload reports.
  */
-function dataset(name: keyof typeof DATASETS): string {
+export function dataset(name: keyof typeof DATASETS): string {
   const { dir } = DATASETS[name];
   if (!existsSync(join(dir, 'done'))) execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'prepare', name], { stdio: 'inherit' });
   return dir;
@@ -105,26 +105,3 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
   return figures;
 }
 
-/** Memory workload: replaying 100M events must stream in bounded memory (RSS < 1 GiB). */
-export async function memoryBench(): Promise<Record<string, unknown>> {
-  const dir = dataset('l2big');
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = rssMiB();
-  let maxRss = before;
-  const timer = setInterval(() => { maxRss = Math.max(maxRss, rssMiB()); }, 200);
-  const r = await runBacktest({
-    strategy: 'trade-momentum', params: { fast: 500, slow: 5000, size: 0.1 }, cash: 1e6,
-    data: [{ file: dir, instrument: { symbol: 'L2', lotSize: 0.001 } }],
-  });
-  clearInterval(timer);
-  maxRss = Math.max(maxRss, rssMiB());
-  const figures = { events: r.events, seconds: r.timing.totalSeconds, eventsPerSec: r.events / r.timing.totalSeconds, rssBeforeMiB: before, maxRssDuringRunMiB: maxRss, fills: r.fills.length, target: { rssMiB: 1024 } };
-  const out = writeBenchJson('memory', figures);
-  console.log([
-    `memory: ${r.events.toLocaleString()} events streamed (L2 deltas + trades, Parquet), trade-momentum 500/5000 (${r.fills.length} fills)`,
-    `  RSS during run    ${maxRss.toFixed(0)} MiB max (before ${before.toFixed(0)} MiB)   (target < 1024)`,
-    `  end to end        ${fmtRate(figures.eventsPerSec)} events/s over ${r.timing.totalSeconds.toFixed(1)} s`,
-    `  → ${out}`,
-  ].join('\n'));
-  return figures;
-}

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
 import { cli } from '../../test/cli.ts';
 import { TrialStore } from '../optimize/trial-store.ts';
+import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
+import { synthBars } from '../data/synth-bars.ts';
 import type { TrialResult } from '../optimize/evaluate-trial.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -55,6 +57,27 @@ describe('files: every OS error names the path; nothing half-written stays behin
       expect(r.err).toMatch(/cannot write .*full\/reports\/.*: no space left on the device \(ENOSPC\) — free some space/);
       const all = spawnSync('find', [mnt], { encoding: 'utf8' }).stdout;
       expect(all).not.toMatch(/\.tmp-\d+/);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
+  });
+
+  it('disk full in the middle of a long run (its series spilling to the disk as it goes): exit 1 naming the file, nothing left', async (ctx) => {
+    const mnt = join(tmp.dir, 'full-long');
+    mkdirSync(mnt);
+    const bars = join(tmp.dir, 'long.parquet');
+    const b = synthBars({ count: 300_000, seed: 3 });
+    await writeParquetFile(bars, { timestamp: microsColumn(b.ts.subarray(0, b.length)), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume });
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]).status === 0;
+    if (!mounted) {
+      ctx.skip(); // not root (or no mount in this container)
+      return;
+    }
+    try {
+      const r = await cli('backtest', '--strategy', 'ma-cross', '--data', bars, '--out', join(mnt, 'reports'));
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/cannot write .*full-long\/reports\/.*\.tmp-\d+\/\w+\.parquet: no space left on the device \(ENOSPC\)/);
+      expect(spawnSync('find', [mnt], { encoding: 'utf8' }).stdout.trim()).toBe(mnt);
     } finally {
       spawnSync('umount', [mnt]);
     }

@@ -5,8 +5,8 @@ import type { RoundTrip } from './trade-log.ts';
 
 /**
  * Where a long run's series go while it runs, so memory stays bounded by design: the
- * engine keeps at most `SPILL_ROWS` rows of each series (equity points, fills, ended orders,
- * closed round trips) and hands every full block here. Implemented above the engine (the
+ * engine keeps at most SPILL_ROWS equity points and SPILL_RECORDS fills, ended orders and
+ * closed round trips, and hands every full block here. Implemented above the engine (the
  * backtest writes Parquet row groups into the result's folder). Once anything went to the
  * sink, everything does: at the end the engine hands over the rest (`Engine.spillRest`).
  */
@@ -19,5 +19,12 @@ export interface ResultSink {
   trades(trades: readonly RoundTrip[]): void;
 }
 
-/** Rows of a series held before a block goes to the sink (one Parquet row group). */
+/** Equity points held before a block goes to the sink (one Parquet row group; 2 MiB of doubles). */
 export const SPILL_ROWS = 65_536;
+
+/**
+ * Fills, ended orders or round trips held before a block goes to the sink: objects, so
+ * fewer — a block lives long enough to reach V8's old generation, whose growth sets the
+ * process's peak memory.
+ */
+export const SPILL_RECORDS = 8_192;

@@ -2,7 +2,7 @@ import { isTerminal } from '../core/order-lifecycle.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Order } from '../core/order.ts';
 import type { EquityRecorder } from './equity-recorder.ts';
-import { SPILL_ROWS, type ResultSink } from './result-sink.ts';
+import { SPILL_RECORDS, type ResultSink } from './result-sink.ts';
 import type { RoundTrip } from './trade-log.ts';
 
 /** The engine's growing lists a spill empties: fills, every order, closed round trips. */
@@ -13,7 +13,7 @@ export interface SpilledLists {
 }
 
 /**
- * Keeps a run's fills, ended orders and round trips under SPILL_ROWS each by handing full
+ * Keeps a run's fills, ended orders and round trips under SPILL_RECORDS each by handing full
  * blocks to the sink (the equity recorder spills its own points). `check()` runs once per
  * market event: three length comparisons while nothing is due.
  */
@@ -29,9 +29,9 @@ export class ResultSpill {
 
   check(): void {
     const l = this.lists;
-    if (l.fills.length >= SPILL_ROWS) this.fills();
-    if (l.trades.length >= SPILL_ROWS) this.trades();
-    if (l.orders.length >= 2 * SPILL_ROWS) this.endedOrders();
+    if (l.fills.length >= SPILL_RECORDS) this.fills();
+    if (l.trades.length >= SPILL_RECORDS) this.trades();
+    if (l.orders.length >= 2 * SPILL_RECORDS) this.endedOrders();
   }
 
   /** End of a run that spilled: everything still held goes to the sink, open orders in their last state. */
