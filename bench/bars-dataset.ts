@@ -42,20 +42,21 @@ async function writeBarFiles(count: number, csv: string, parquet: string): Promi
 }
 
 /**
- * A long bench bar file (data/bench/bars-long-<count>.parquet), written once as a stream of
+ * A long bench bar file (data/bench/bars-long-1971-<count>.parquet), written once as a stream of
  * 1M-bar chunks (each chunk continues the last one's time and price) with the streaming
  * Parquet writer: memory stays one chunk whatever the count.
  */
 export function ensureLongBarFile(count: number): string {
   mkdirSync(BENCH_DATA, { recursive: true });
-  const file = join(BENCH_DATA, `bars-long-${count}.parquet`);
+  const file = join(BENCH_DATA, `bars-long-1971-${count}.parquet`);
   if (existsSync(file)) return file;
   const tmp = `${file}.tmp-${process.pid}`;
   const w = new ParquetStreamWriter(tmp, { timestamp: 'timestamp', open: 'double', high: 'double', low: 'double', close: 'double', volume: 'double' });
-  let start: number | undefined;
-  let price: number | undefined;
+  // From 1971: 100M minutes are 190 years, and times past 2200 are refused as bad input.
+  let start = Date.UTC(1971, 0, 1) * 1000;
+  let price = 100;
   for (let at = 0, chunk = 0; at < count; at += 1_000_000, chunk++) {
-    const b = synthBars({ count: Math.min(1_000_000, count - at), seed: BAR_SEED + chunk, ...(start !== undefined ? { start, price } : {}) });
+    const b = synthBars({ count: Math.min(1_000_000, count - at), seed: BAR_SEED + chunk, start, price });
     for (let g = 0; g < b.length; g += 65_536) {
       const e = Math.min(b.length, g + 65_536);
       w.writeRowGroup({ timestamp: b.ts.subarray(g, e), open: b.open.subarray(g, e), high: b.high.subarray(g, e), low: b.low.subarray(g, e), close: b.close.subarray(g, e), volume: b.volume.subarray(g, e) }, e - g);

@@ -45,12 +45,21 @@ function unpackBits(src: Uint8Array, p: number, end: number, w: number, out: Flo
     }
     return;
   }
-  const scale = 2 ** w;
+  // Wider values are read 24 bits at a time: a pending sum of w + 7 bits would pass 2^53 (exact doubles) from w = 47 on.
   for (let k = 0; k < n; k++) {
-    while (bits < w) { acc += (p < end ? src[p] : 0) * 2 ** bits; p++; bits += 8; }
-    out[at + k] = acc % scale;
-    acc = Math.floor(acc / scale);
-    bits -= w;
+    let v = 0;
+    let mul = 1;
+    for (let rem = w; rem > 0;) {
+      const take = Math.min(rem, 24);
+      while (bits < take) { acc += (p < end ? src[p] : 0) * 2 ** bits; p++; bits += 8; }
+      const unit = 2 ** take;
+      v += (acc % unit) * mul;
+      acc = Math.floor(acc / unit);
+      bits -= take;
+      mul *= unit;
+      rem -= take;
+    }
+    out[at + k] = v;
   }
 }
 

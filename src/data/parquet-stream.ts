@@ -7,7 +7,8 @@ import { ThriftWriter } from './thrift-compact-write.ts';
  * A Parquet file written a row group at a time, synchronously, in constant memory — how a
  * long run's equity, fills, orders and trades leave the process while it runs. Columns are
  * required (no nulls) and uncompressed: µs timestamps INT64 DELTA_BINARY_PACKED (regular
- * bars cost nothing per row) annotated TIMESTAMP(MICROS, UTC); doubles and strings
+ * bars cost nothing per row; PLAIN when a group spans more than 2^52 µs) annotated
+ * TIMESTAMP(MICROS, UTC); doubles and strings
  * dictionary-encoded per row group (indices in the RLE / bit-packed hybrid) while a group
  * has at most 4,096 distinct values — prices on a tick grid, cash between trades, sides and
  * statuses — and PLAIN beyond. The footer is written by `close()`; a file that was
@@ -85,9 +86,12 @@ export class ParquetStreamWriter {
   private writeChunk(kind: StreamColumnKind, v: StreamValues, rows: number): ChunkMeta {
     const start = this.pos;
     if (kind === 'timestamp') {
-      const body = deltaBinaryPacked(v as Float64Array, rows);
-      this.page(dataPageHeader(rows, Enc.DELTA_BINARY_PACKED, body.length), body);
-      return { kind, encodings: [Enc.DELTA_BINARY_PACKED], rows, size: this.pos - start, dataOffset: start, dictOffset: -1 };
+      const values = v as Float64Array;
+      const delta = spread(values, rows) <= 2 ** 52; // then every delta and its offset from the block's least stay exact
+      const body = delta ? deltaBinaryPacked(values, rows) : plainInt64(values, rows);
+      const enc = delta ? Enc.DELTA_BINARY_PACKED : Enc.PLAIN;
+      this.page(dataPageHeader(rows, enc, body.length), body);
+      return { kind, encodings: [enc], rows, size: this.pos - start, dataOffset: start, dictOffset: -1 };
     }
     const plain = (values: readonly (string | number)[] | Float64Array, from: number, to: number): Uint8Array => (kind === 'string'
       ? plainStrings(values as readonly string[], from, to)
@@ -251,6 +255,27 @@ function packIndices(w: ThriftWriter, idx: Uint32Array, from: number, to: number
       acc >>>= 8;
     }
   }
+}
+
+/** Largest minus smallest of the first `n` values. */
+function spread(values: Float64Array, n: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  return n === 0 ? 0 : hi - lo;
+}
+
+/** INT64 PLAIN: each (safe integer) value as 8 little-endian bytes. */
+function plainInt64(values: Float64Array, n: number): Uint8Array {
+  const out = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isSafeInteger(values[i])) throw new RangeError(`timestamp ${values[i]} at row ${i} is not an integer count of µs`);
+    out[i] = BigInt(values[i]);
+  }
+  return new Uint8Array(out.buffer);
 }
 
 /**

@@ -77,9 +77,11 @@ export async function* readTickCsv(file: string, v: TickValidation = tickValidat
       // A cell that does not parse is a bad row like any other: the policy decides (throws under error).
       tb.batch.length = before;
       raw.delete(before);
+      // The rows before it are checked first, so under error the first bad row is the one named.
+      const done = tb.batch.length > 0 ? validateTicks(tb, v, raw) : null;
       v.handler.bad(e.location, e.problem);
       // Skipped: end the batch here so the next rows keep their own row numbers.
-      if (tb.batch.length > 0) yield validateTicks(tb, v, raw);
+      if (done !== null) yield done;
       tb = null;
       raw = new Map();
       continue;
