@@ -61,6 +61,10 @@ class Peeked<B> implements AsyncIterable<B> {
     this.first ??= await this.it.next();
     return this.first.done ? null : this.first.value;
   }
+  /** Ends the underlying stream (its files are closed), whether or not it was read to the end. */
+  async close(): Promise<void> {
+    await this.it.return?.();
+  }
   [Symbol.asyncIterator](): AsyncIterator<B> {
     return { next: () => {
       if (this.first !== null && !this.replayed) {
@@ -106,7 +110,7 @@ export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions
     },
     drive: (engine) => runEventLoop(feed.sources, engine),
     finish: async () => {},
-    close: async () => {},
+    close: () => feed.close(),
     feeds: () => feed.summary(instruments),
     loadSeconds: () => load.seconds,
   };
@@ -169,6 +173,8 @@ interface Feed {
   /** Bar runs starting at `from`: the last `n` bars before it, per feed, as the strategy's warm-up. */
   history?(n: number, instruments: readonly Instrument[]): Promise<BarView[][]>;
   summary(instruments: readonly Instrument[]): FeedSummary[];
+  /** Ends the readers (files closed), also when the run never started. */
+  close(): Promise<void>;
 }
 
 async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: BatchWrap, o: BacktestPartsOptions): Promise<Feed> {
@@ -184,6 +190,7 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
   const sources = streams.map((st, i) => new BarSource(st.file, wrap(peeked[i]), instruments[i], i));
   return {
     sources,
+    close: async () => { await Promise.all(peeked.map((p) => p.close())); },
     prices: async (i) => {
       const b = await peeked[i].peek();
       if (b === null) return new Float64Array(0);
@@ -215,6 +222,7 @@ async function tickFeed(cfg: BacktestConfig, instruments: readonly Instrument[],
   }, readers);
   return {
     sources: s.sources,
+    close: async () => { await Promise.all(firsts.map((p) => p?.close())); },
     prices: async (i) => {
       const b = await firsts[i]?.peek();
       return b ? b.price.subarray(0, Math.min(b.length, 50_000)) : new Float64Array(0);

@@ -105,6 +105,7 @@ export async function backtestConfigFromFlags(argv: string[], command = 'backtes
   let data = base.data as FeedInput[] | undefined;
   const files = v.data ?? [];
   const symbols = v.symbol ?? [];
+  if (files.length > 0 && v.venue) throw new UsageError('backtest: --venue (with --symbol) selects catalog data and --data names files: pass one of them');
   if (files.length > 0) {
     if (symbols.length > 0 && symbols.length !== files.length) {
       throw new UsageError(`backtest: ${files.length} --data but ${symbols.length} --symbol; give one --symbol per --data, or none`);

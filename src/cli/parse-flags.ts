@@ -60,6 +60,9 @@ export function keyValues(pairs: readonly string[] | undefined, flag: string): R
   for (const p of pairs ?? []) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new UsageError(`--${flag} expects key=value, got "${p}"`);
+    const key = p.slice(0, eq);
+    // An object's own machinery, not a name: `out.__proto__ = v` would drop the value silently.
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new UsageError(`--${flag} ${key}: "${key}" cannot be a parameter name`);
     const raw = p.slice(eq + 1);
     let v: unknown = raw;
     try {
@@ -67,7 +70,7 @@ export function keyValues(pairs: readonly string[] | undefined, flag: string): R
     } catch {
       v = raw;
     }
-    out[p.slice(0, eq)] = v;
+    out[key] = v;
   }
   return out;
 }

@@ -20,6 +20,10 @@ export async function* textLines(file: string): AsyncGenerator<{ line: string; r
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new DataError({ file, row: 0 }, 'file not found', 'Check the path');
     throw new DataError({ file, row: row + 1 }, `unreadable ${file.endsWith('.gz') ? 'gzip ' : ''}text (${err.message})`, 'Check the file is complete and not corrupted');
+  } finally {
+    // A reader stopped early (an error in a later row, a run that ended) closes the file now, not at garbage collection.
+    lines.close();
+    raw.destroy();
   }
 }
 

@@ -35,8 +35,16 @@ export async function runBacktest(input: SessionConfigInput, opts: RunBacktestOp
     // Data readers (and their threads) start before the strategy module loads, so the two overlap.
     const parts = backtestParts(cfg, { ...(opts.feeds ? { feeds: opts.feeds } : {}), ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) }, readers);
     parts.catch(() => {}); // awaited below: never an unhandled rejection
-    const def = opts.strategy ?? (await loadStrategy(cfg.strategy));
-    const params = parseStrategyParams(def, cfg.params);
+    let def: StrategyDefinition;
+    let params: Readonly<Record<string, unknown>>;
+    try {
+      def = opts.strategy ?? (await loadStrategy(cfg.strategy));
+      params = parseStrategyParams(def, cfg.params);
+    } catch (e) {
+      // The readers started already: their open files are closed here (runSession closes them otherwise).
+      await parts.then((p) => p.close(), () => undefined);
+      throw e;
+    }
     return await runSession(cfg, def, params, await parts, sessionLog(cfg, opts), opts, t0);
   } finally {
     // A run that failed before or during the replay must not leave its reader thread alive.
