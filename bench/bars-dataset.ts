@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { isoFromMicros } from '../src/core/time.ts';
 import type { BarBatch } from '../src/data/bar-batch.ts';
 import { microsColumn, writeParquetFile } from '../src/data/parquet-write.ts';
-import { synthBars } from '../src/data/synth-bars.ts';
-import { ParquetStreamWriter } from '../src/data/parquet-stream.ts';
+import { synthBars, writeSynthBarFile } from '../src/data/synth-bars.ts';
 import { BENCH_DATA } from './bench-util.ts';
 
 export const BAR_COUNT = 1_000_000;
@@ -51,20 +50,8 @@ export function ensureLongBarFile(count: number): string {
   const file = join(BENCH_DATA, `bars-long-1971-${count}.parquet`);
   if (existsSync(file)) return file;
   const tmp = `${file}.tmp-${process.pid}`;
-  const w = new ParquetStreamWriter(tmp, { timestamp: 'timestamp', open: 'double', high: 'double', low: 'double', close: 'double', volume: 'double' });
   // From 1971: 100M minutes are 190 years, and times past 2200 are refused as bad input.
-  let start = Date.UTC(1971, 0, 1) * 1000;
-  let price = 100;
-  for (let at = 0, chunk = 0; at < count; at += 1_000_000, chunk++) {
-    const b = synthBars({ count: Math.min(1_000_000, count - at), seed: BAR_SEED + chunk, start, price });
-    for (let g = 0; g < b.length; g += 65_536) {
-      const e = Math.min(b.length, g + 65_536);
-      w.writeRowGroup({ timestamp: b.ts.subarray(g, e), open: b.open.subarray(g, e), high: b.high.subarray(g, e), low: b.low.subarray(g, e), close: b.close.subarray(g, e), volume: b.volume.subarray(g, e) }, e - g);
-    }
-    start = b.ts[b.length - 1] + 60e6;
-    price = b.close[b.length - 1];
-  }
-  w.close();
+  writeSynthBarFile(tmp, { count, seed: BAR_SEED, start: Date.UTC(1971, 0, 1) * 1000 });
   renameSync(tmp, file);
   return file;
 }

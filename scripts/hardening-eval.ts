@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
 import { ParquetStreamWriter } from '../src/data/parquet-stream.ts';
-import { synthBars } from '../src/data/synth-bars.ts';
+import { writeSynthBarFile } from '../src/data/synth-bars.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'lockstep.js');
@@ -196,15 +196,7 @@ async function argv(): Promise<void> {
 function longBars(count: number): string {
   const f = join(work, `bars-${count}.parquet`);
   if (existsSync(f)) return f;
-  const w = new ParquetStreamWriter(f, { timestamp: 'timestamp', open: 'double', high: 'double', low: 'double', close: 'double', volume: 'double' });
-  for (let at = 0; at < count; at += 1_000_000) {
-    const b = synthBars({ count: Math.min(1_000_000, count - at), seed: at, start: Date.UTC(2000, 0, 1) * 1000 + at * 60e6 });
-    for (let g = 0; g < b.length; g += 65_536) {
-      const e = Math.min(b.length, g + 65_536);
-      w.writeRowGroup({ timestamp: b.ts.subarray(g, e), open: b.open.subarray(g, e), high: b.high.subarray(g, e), low: b.low.subarray(g, e), close: b.close.subarray(g, e), volume: b.volume.subarray(g, e) }, e - g);
-    }
-  }
-  w.close();
+  writeSynthBarFile(f, { count, seed: 11, start: Date.UTC(2000, 0, 1) * 1000 });
   return f;
 }
 
