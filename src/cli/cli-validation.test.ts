@@ -20,6 +20,9 @@ describe('usage errors: exit 2, one line, nothing run', () => {
     ['a parameter of the wrong kind', ['--param', 'period=abc'], /invalid params for strategy sma-cross: period/],
     ['an unknown enum value', ['--queue', 'foo'], /--queue must be one of risk-averse, probabilistic; got "foo"/],
     ['from after to', ['--from', '2006-06-01', '--to', '2006-05-01'], /from 2006-06-01 is after to 2006-05-01/],
+    // An object's own machinery as a key: the value used to vanish (out.__proto__ = v) and the run went on.
+    ['__proto__ as a parameter name', ['--param', '__proto__={"period":3}'], /--param __proto__: "__proto__" cannot be a parameter name/],
+    ['--venue with --data (the venue used to be ignored)', ['--venue', 'binance', '--symbol', 'X'], /--venue \(with --symbol\) selects catalog data and --data names files: pass one of them/],
   ])('backtest: %s', async (_n, args, want) => {
     const r = await backtest(...args);
     expect(r.code).toBe(2);
