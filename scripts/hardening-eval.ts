@@ -231,8 +231,8 @@ async function kills(backtests: number, optimizations: number): Promise<void> {
     const resumed = await cli(['optimize', ...grid, '--study', study, '--out', out, '--json']);
     if (crashed(resumed) || resumed.code !== 0) t.crashes.push(`resume of ${study}: exit ${resumed.code}: ${resumed.err.split('\n')[0]}`);
     else {
-      const r = JSON.parse(resumed.out) as { trials: number; best: { params: unknown } };
-      if (r.trials !== 56 || JSON.stringify(r.best.params) !== JSON.stringify(best)) t.wrong.push(`${study}: ${r.trials} trials, best ${JSON.stringify(r.best.params)} (uninterrupted: 56, ${JSON.stringify(best)})`);
+      const r = JSON.parse(resumed.out) as { trials: unknown[]; best: { params: unknown } };
+      if (r.trials.length !== 56 || JSON.stringify(r.best.params) !== JSON.stringify(best)) t.wrong.push(`${study}: ${r.trials.length} trials, best ${JSON.stringify(r.best.params)} (uninterrupted: 56, ${JSON.stringify(best)})`);
     }
   }
   const after = leftovers(out);
