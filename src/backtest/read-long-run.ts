@@ -9,26 +9,28 @@ import { readEquityBlocks } from './result-files.ts';
 
 /** Equity points a report reads whole; a longer run's report reads a resampled curve. */
 export const REPORT_POINTS = 500_000;
+/** Fills or round trips a report reads as records; past that, the first ones and the totals. */
+export const REPORT_RECORDS = 200_000;
 
 const MINUTE = 60e6;
 /** Resampling intervals, finest first (µs). */
 const INTERVALS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 60 * MINUTE, 240 * MINUTE, 1440 * MINUTE, 7 * 1440 * MINUTE];
 
 /**
- * A saved run as a report reads it, in memory bounded by REPORT_POINTS whatever the run's
- * length: runs up to that many equity points whole (readRun); longer ones with the curve
- * resampled to the last point of every interval (the finest of 1 min … 1 week that keeps it
- * under half of `maxPoints`), the first trades and fills, every trade's net P&L, and the exact
- * metrics of the whole curve from result.json (`long`).
+ * A saved run as a report reads it, in bounded memory whatever the run's length: runs up to
+ * `maxPoints` equity points and `maxRecords` fills and round trips whole (readRun); others
+ * with the first trades and fills, every trade's net P&L, the exact metrics of the whole curve
+ * from result.json (`long`), and a curve longer than `maxPoints` resampled to the last point
+ * of every interval (the finest of 1 min … 1 week that keeps it under half of `maxPoints`).
  */
-export async function readRunForReport(dir: string, maxPoints = REPORT_POINTS): Promise<SavedRun> {
+export async function readRunForReport(dir: string, maxPoints = REPORT_POINTS, maxRecords = REPORT_RECORDS): Promise<SavedRun> {
   const summary = await readRunSummary(dir);
   const counts = (summary.counts ?? {}) as Partial<Record<'equityPoints' | 'fills' | 'trades', number>>;
   const points = counts.equityPoints ?? 0;
-  if (points <= maxPoints) return readRun(dir);
+  if (points <= maxPoints && (counts.fills ?? 0) <= maxRecords && (counts.trades ?? 0) <= maxRecords) return readRun(dir);
   const eqFile = join(dir, 'equity.parquet');
-  const span = spanOf(eqFile);
-  const interval = INTERVALS.find((iv) => span / iv <= maxPoints / 2) ?? Math.ceil(span / (maxPoints / 2));
+  // Interval 0: the curve fits and is read whole (a tick run: few equity points, millions of fills).
+  const interval = points <= maxPoints ? 0 : resampleInterval(spanOf(eqFile), maxPoints);
   const equity = lastPerInterval(eqFile, interval);
   const sql = await CatalogSql.open(join(dir, 'no-catalog'));
   try {
@@ -50,6 +52,11 @@ export async function readRunForReport(dir: string, maxPoints = REPORT_POINTS): 
   }
 }
 
+/** The finest of 1 min … 1 week that keeps a curve spanning `span` µs under half of `maxPoints`. */
+function resampleInterval(span: number, maxPoints: number): number {
+  return INTERVALS.find((iv) => span / iv <= maxPoints / 2) ?? Math.ceil(span / (maxPoints / 2));
+}
+
 /** Time from the first to the last equity point (first and last row groups only). */
 function spanOf(file: string): number {
   const pq = FastParquet.openFile(file);
@@ -64,13 +71,13 @@ function spanOf(file: string): number {
   }
 }
 
-/** The last point of every `interval` (with its own time), streamed row group by row group. */
+/** The last point of every `interval` (with its own time; every point when 0), streamed row group by row group. */
 function lastPerInterval(file: string, interval: number): SavedRun['equity'] {
   const out = { ts: [] as number[], equity: [] as number[], cash: [] as number[], exposure: [] as number[] };
   let bucket = Number.NaN;
   for (const b of readEquityBlocks(file)) {
     for (let i = 0; i < b.n; i++) {
-      const k = Math.floor(b.ts[i] / interval);
+      const k = interval > 0 ? Math.floor(b.ts[i] / interval) : Number.NaN; // NaN: never the same bucket
       if (k !== bucket) {
         bucket = k;
         out.ts.push(b.ts[i]);

@@ -80,12 +80,12 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
     ts: run.equity.ts, equity: run.equity.equity, grossExposure: run.equity.exposure,
     tradeNetPnls: long ? Array.from(long.tradeNetPnls) : run.trades.map((t) => t.netPnl),
     tradedNotional, ...(benchmarkReturns ? { benchmarkReturns } : {}),
-    ...(run.config.periodsPerYear !== undefined && !long ? { periodsPerYear: run.config.periodsPerYear } : {}),
+    ...(run.config.periodsPerYear !== undefined && !(long && long.interval > 0) ? { periodsPerYear: run.config.periodsPerYear } : {}),
   });
   // A long run: the headline metrics are the run's own, over every point; the rest come from the resampled curve.
   const summary = long ? { ...computed, ...long.metrics } : computed;
   const file = run.config.data[0] ? basename(run.config.data[0].file) : 'memory';
-  const longNotice: Array<[string, string]> = long ? [[`${long.points.toLocaleString('en-US')} equity points`,
+  const longNotice: Array<[string, string]> = long && long.interval > 0 ? [[`${long.points.toLocaleString('en-US')} equity points`,
     `the headline metrics (return, CAGR, volatility, Sharpe, Sortino, max drawdown, exposure, trades) use every point; the charts and the other `
     + `statistics use the last point of every ${intervalText(long.interval)} (${run.equity.ts.length.toLocaleString('en-US')} points)`]] : [];
   return {

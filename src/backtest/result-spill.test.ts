@@ -68,4 +68,15 @@ describe('a long run spills its series to Parquet as it runs (memory bounded)', 
     expect(report.summary.maxDrawdown).toBe(inMemory.metrics.maxDrawdown);
     expect(report.notices.map(([k]) => k)).toContain(`${inMemory.equity.ts.length.toLocaleString('en-US')} equity points`);
   });
+
+  it('a report of a run with more fills than its record budget reads the whole curve but only the first trades and fills', async () => {
+    const run = await readRunForReport(`${reports}/spill`, 200_000, 500);
+    expect(run.long?.interval).toBe(0);
+    expect(Array.from(run.equity.equity)).toEqual(Array.from(inMemory.equity.equity));
+    expect(run.trades).toHaveLength(1000); // the table's rows (MAX_TRADE_ROWS)
+    expect(run.long?.trades).toBe(inMemory.trades.length);
+    const report = await reportRunOf(run);
+    expect(report.summary.sharpe).toBe(inMemory.metrics.sharpe);
+    expect(report.notices.some(([k]) => /equity points/.test(k))).toBe(false); // nothing resampled
+  });
 });
