@@ -5,6 +5,7 @@ import { PYTHON, sharedFile } from '../../test/shared-data.ts';
 import { runBacktest } from '../session/run-backtest.ts';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { alphaBeta } from './alpha-beta.ts';
+import { relativeStats } from './relative-stats.ts';
 import { averageLoss } from './average-loss.ts';
 import { averageWin } from './average-win.ts';
 import { backtestOverfitting } from './backtest-overfitting.ts';
@@ -97,6 +98,14 @@ describe('metrics against the numpy/pandas/scipy oracle on real backtests (ORCL 
     close(ab.beta, 'beta', 10);
     close(ab.alpha, 'alpha', 9);
     close(annualTurnover(fx.notional, fx.equity, PPY), 'turnover', 9);
+  });
+  it('relative to the benchmark: tracking error, information ratio, up and down capture', () => {
+    const rel = relativeStats(simpleReturns(fx.equity), fx.benchmark, PPY);
+    close(rel.trackingError, 'trackingError', 12);
+    close(rel.informationRatio, 'informationRatio', 11);
+    close(rel.upCapture, 'upCapture', 10);
+    close(rel.downCapture, 'downCapture', 10);
+    expect(Math.abs(rel.upCapture - 1)).toBeGreaterThan(1e-3); // a real strategy, not the benchmark itself
   });
   it('trade statistics', () => {
     close(expectancy(fx.pnls), 'expectancy', 9);

@@ -13,6 +13,7 @@ import { largestWin } from './largest-win.ts';
 import { maxConsecutiveLosses } from './max-consecutive-losses.ts';
 import { omegaRatio } from './omega-ratio.ts';
 import { probabilisticSharpeRatio } from './probabilistic-sharpe-ratio.ts';
+import { relativeStats } from './relative-stats.ts';
 import { simpleReturns } from './simple-returns.ts';
 import { skewness } from './skewness.ts';
 import { stability } from './stability.ts';
@@ -37,9 +38,13 @@ export interface PerformanceSummary extends CoreMetrics {
   kurtosis: number;
   tailRatio: number;
   stability: number;
-  /** Against the benchmark, when one is given. */
+  /** Against the benchmark, when one is given (NaN otherwise): regression, then the active returns (see relative-stats.ts). */
   alpha: number;
   beta: number;
+  trackingError: number;
+  informationRatio: number;
+  upCapture: number;
+  downCapture: number;
   turnover: number;
   expectancy: number;
   averageWin: number;
@@ -72,6 +77,7 @@ export function performanceSummary(input: PerformanceInput): PerformanceSummary 
   const r = simpleReturns(input.equity);
   const pnls = input.tradeNetPnls;
   const ab = input.benchmarkReturns ? alphaBeta(r, input.benchmarkReturns, ppy) : { alpha: Number.NaN, beta: Number.NaN };
+  const rel = relativeStats(r, input.benchmarkReturns ?? [], ppy);
   return {
     ...core,
     calmar: calmarRatio(input.equity, ppy),
@@ -87,6 +93,10 @@ export function performanceSummary(input: PerformanceInput): PerformanceSummary 
     stability: stability(r),
     alpha: ab.alpha,
     beta: ab.beta,
+    trackingError: rel.trackingError,
+    informationRatio: rel.informationRatio,
+    upCapture: rel.upCapture,
+    downCapture: rel.downCapture,
     turnover: annualTurnover(input.tradedNotional, input.equity, ppy),
     expectancy: expectancy(pnls),
     averageWin: averageWin(pnls),

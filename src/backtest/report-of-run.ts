@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { metricWarnings } from '../analytics/metric-warnings.ts';
 import { performanceSummary, type PerformanceSummary } from '../analytics/performance-summary.ts';
+import { simpleReturns } from '../analytics/simple-returns.ts';
 import type { ReportRun } from '../analytics/report/report-run.ts';
 import { defineInstrument } from '../core/instrument.ts';
 import { openBars } from '../data/read-bars.ts';
@@ -9,39 +10,53 @@ import type { SavedRun } from './read-run.ts';
 import { outcomeLines } from './run-outcome.ts';
 
 /**
- * Close prices of the run's first data file (for a long run, the last close of every
- * interval of its resampled curve, read as a stream), or undefined when it cannot be read any more.
+ * Close prices of a bars file (for a long run, the last close of every interval of its
+ * resampled curve, read as a stream).
  */
+async function closesOf(file: string, interval: number): Promise<{ ts: Float64Array; close: Float64Array }> {
+  const s = await openBars(file, { onBadRow: 'skip' });
+  const ts: number[] = [];
+  const close: number[] = [];
+  let bucket = Number.NaN;
+  for await (const b of s.batches) {
+    for (let i = 0; i < b.length; i++) {
+      const k = interval > 0 ? Math.floor(b.ts[i] / interval) : Number.NaN; // NaN: every bar its own
+      if (k === bucket) {
+        ts[ts.length - 1] = b.ts[i];
+        close[close.length - 1] = b.close[i];
+      } else {
+        ts.push(b.ts[i]);
+        close.push(b.close[i]);
+      }
+      bucket = k;
+    }
+  }
+  return { ts: Float64Array.from(ts), close: Float64Array.from(close) };
+}
+
+/** Close prices of the run's first data file, or undefined when it cannot be read any more (moved, or ticks). */
 async function pricesOf(run: SavedRun): Promise<ReportRun['prices']> {
   const feed = run.config.data[0];
   if (!feed || !existsSync(feed.file)) return undefined;
   try {
-    const s = await openBars(feed.file, { onBadRow: 'skip' });
-    const interval = run.long?.interval ?? 0;
-    const ts: number[] = [];
-    const close: number[] = [];
-    let bucket = Number.NaN;
-    for await (const b of s.batches) {
-      for (let i = 0; i < b.length; i++) {
-        const k = interval > 0 ? Math.floor(b.ts[i] / interval) : Number.NaN; // NaN: every bar its own
-        if (k === bucket) {
-          ts[ts.length - 1] = b.ts[i];
-          close[close.length - 1] = b.close[i];
-        } else {
-          ts.push(b.ts[i]);
-          close.push(b.close[i]);
-        }
-        bucket = k;
-      }
-    }
-    return { symbol: feed.instrument.symbol, ts: Float64Array.from(ts), close: Float64Array.from(close) };
+    return { symbol: feed.instrument.symbol, ...await closesOf(feed.file, run.long?.interval ?? 0) };
   } catch {
     return undefined; // the report still shows fills without the price line
   }
 }
 
-/** Benchmark returns aligned to the equity points: the last close at or before each point. */
-function alignedReturns(eqTs: ArrayLike<number>, prices: NonNullable<ReportRun['prices']>): Float64Array | undefined {
+/**
+ * The benchmark's closes: the config's `benchmark` file (an error when it cannot be read:
+ * the user asked for it), else the traded instrument's prices (buy-and-hold).
+ */
+async function benchmarkOf(run: SavedRun, prices: ReportRun['prices']): Promise<ReportRun['prices']> {
+  const file = (run.config as { benchmark?: string }).benchmark;
+  if (file === undefined) return prices;
+  return { symbol: basename(file), ...await closesOf(file, run.long?.interval ?? 0) };
+}
+
+/** The benchmark's level at each equity point: its last close at or before the point (undefined when the prices start later). */
+function alignedLevel(eqTs: ArrayLike<number>, prices: NonNullable<ReportRun['prices']>): Float64Array | undefined {
   const n = eqTs.length;
   if (n < 2 || prices.ts.length === 0) return undefined;
   const level = new Float64Array(n);
@@ -51,9 +66,7 @@ function alignedReturns(eqTs: ArrayLike<number>, prices: NonNullable<ReportRun['
     if (prices.ts[j] > eqTs[i]) return undefined; // equity starts before the prices
     level[i] = prices.close[j];
   }
-  const r = new Float64Array(n - 1);
-  for (let i = 1; i < n; i++) r[i - 1] = level[i] / level[i - 1] - 1;
-  return r;
+  return level;
 }
 
 /** The outcome lines of a saved run (older runs without the records show none). */
@@ -75,7 +88,9 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
   const m = run.config.data.length === 1 ? (mult.values().next().value ?? 1) : 1;
   const long = run.long;
   const tradedNotional = long ? long.tradedNotional * m : run.fills.reduce((s, f) => s + Math.abs(f.price * f.qty) * m, 0);
-  const benchmarkReturns = prices ? alignedReturns(run.equity.ts, prices) : undefined;
+  const bench = await benchmarkOf(run, prices);
+  const level = bench ? alignedLevel(run.equity.ts, bench) : undefined;
+  const benchmarkReturns = level ? simpleReturns(level) : undefined;
   const computed = performanceSummary({
     ts: run.equity.ts, equity: run.equity.equity, grossExposure: run.equity.exposure,
     tradeNetPnls: long ? Array.from(long.tradeNetPnls) : run.trades.map((t) => t.netPnl),
@@ -92,6 +107,7 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
     id: run.id, title: `${run.strategy.name} on ${file}`, strategy: run.strategy, initialCash: run.initialCash, finalValue: run.finalValue,
     summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, notices: [...noticesOf(run, summary), ...longNotice],
     ...(prices ? { prices } : {}),
+    ...(bench && level ? { benchmark: { name: bench.symbol, value: Float64Array.from(level, (x) => (run.initialCash * x) / level[0]) } } : {}),
     ...(long ? { long: { points: long.points, interval: long.interval, trades: long.trades, fills: long.fills, tradeNetPnls: long.tradeNetPnls } } : {}),
   };
 }

@@ -56,6 +56,9 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --from DATE --to DATE       replay window (inclusive)
   --on-bad-row error|skip     stop on a malformed row (default) or skip and count
   --seed N                    seed for randomized models (default 1)
+  --benchmark FILE            bars whose closes, bought and held, are the report's benchmark (alpha, beta,
+                              tracking error, information ratio, up/down capture, equity overlay;
+                              default: the first --data file)
   --config FILE               JSON session config (the same file lockstep live takes); flags override it
   --show-config               print the resolved config (file + flags, defaults filled in) and exit
   --out DIR                   reports folder (default reports)
@@ -76,7 +79,7 @@ const OPTIONS = {
   'no-report': { type: 'boolean' },
   json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, venue: { type: 'string' }, catalog: { type: 'string' },
   'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, 'latency-file': { type: 'string' }, queue: { type: 'string' },
-  'on-crossed-book': { type: 'string' }, 'show-config': { type: 'boolean' },
+  'on-crossed-book': { type: 'string' }, 'show-config': { type: 'boolean' }, benchmark: { type: 'string' },
 } as const;
 
 /** Turns backtest flags into a run config input (the schema validates it). */
@@ -165,6 +168,10 @@ export async function backtestConfigFromFlags(argv: string[], command = 'backtes
   if (v.from) cfg.from = v.from;
   if (v.to) cfg.to = v.to;
   if (v['on-bad-row']) cfg.onBadRow = enumFlag(v['on-bad-row'], ['error', 'skip'], 'on-bad-row');
+  if (v.benchmark) {
+    if (!existsSync(v.benchmark)) throw new UsageError(`backtest: --benchmark ${v.benchmark}: no such file (a bars file: CSV, Parquet or Arrow)`);
+    cfg.benchmark = resolve(v.benchmark);
+  }
   const le = n('latency-entry');
   const lr = n('latency-response');
   if (v['latency-file']) cfg.latency = { file: resolve(v['latency-file']) };

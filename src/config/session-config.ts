@@ -160,6 +160,12 @@ export const SessionConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(1),
   /** Annualization override for metrics (default: observed bars per year). */
   periodsPerYear: z.number().positive().optional(),
+  /**
+   * A bars file whose closes, bought and held, are the benchmark of the report's alpha, beta,
+   * tracking error, information ratio, up/down capture and equity overlay (default: the
+   * first data file: buy-and-hold of the traded instrument).
+   */
+  benchmark: z.string().min(1).optional(),
   /** Tick runs: order entry and response latency (µs), fixed or interpolated from a recorded file. */
   latency: z.union([
     z.strictObject({ entryMicros: z.number().nonnegative(), responseMicros: z.number().nonnegative() }),

@@ -53,7 +53,8 @@ function fromCore(core: PerformanceSummary | import('../analytics/core-metrics.t
   const nan = Number.NaN;
   return {
     calmar: nan, omega: nan, maxDrawdownPeriods: nan, varHistorical: nan, varParametric: nan, cvarHistorical: nan, cvarParametric: nan,
-    skew: nan, kurtosis: nan, tailRatio: nan, stability: nan, alpha: nan, beta: nan, turnover: nan, expectancy: nan, averageWin: nan,
+    skew: nan, kurtosis: nan, tailRatio: nan, stability: nan, alpha: nan, beta: nan, trackingError: nan, informationRatio: nan, upCapture: nan,
+    downCapture: nan, turnover: nan, expectancy: nan, averageWin: nan,
     averageLoss: nan, largestWin: nan, largestLoss: nan, maxConsecutiveLosses: nan, sqn: nan, kelly: nan, probabilisticSharpe: nan, ...core,
   };
 }

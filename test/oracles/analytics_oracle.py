@@ -52,6 +52,14 @@ out["stability"] = float(stats.linregress(np.arange(len(cum)), cum).rvalue ** 2)
 beta = np.cov(r, b, ddof=0)[0, 1] / np.var(b)
 out["beta"] = float(beta)
 out["alpha"] = float((np.mean(r - beta * b) + 1) ** ppy - 1)
+# Relative to the benchmark (empyrical's tracking error / information ratio / capture definitions).
+active = r - b
+out["trackingError"] = float(np.std(active, ddof=1) * math.sqrt(ppy))
+out["informationRatio"] = float(np.mean(active) / np.std(active, ddof=1) * math.sqrt(ppy))
+def annual_return(x):
+    return float(np.prod(1 + x) ** (ppy / len(x)) - 1)
+out["upCapture"] = annual_return(r[b > 0]) / annual_return(b[b > 0])
+out["downCapture"] = annual_return(r[b < 0]) / annual_return(b[b < 0])
 out["turnover"] = float(d["notional"] / eq.mean() * ppy / len(r))
 wins, losses = pnl[pnl > 0], pnl[pnl < 0]
 out["expectancy"] = float(pnl.mean())

@@ -13,10 +13,12 @@ export function equityFigure(run: ReportRun): Figure {
   const x = Array.from(run.equity.ts, ms);
   const eq = decimateMinMax(x, run.equity.equity);
   const dd = decimateMinMax(x, Array.from(underwater(run.equity.equity), (v) => v * 100));
+  const bench = run.benchmark ? decimateMinMax(x, run.benchmark.value) : null;
   return {
-    id: 'fig-equity', title: 'Equity and drawdown',
+    id: 'fig-equity', title: run.benchmark ? `Equity and drawdown, with ${run.benchmark.name} bought and held` : 'Equity and drawdown',
     data: [
       { type: 'scatter', mode: 'lines', name: 'equity', x: eq.x, y: eq.y, line: { color: '#1f77b4', width: 1.5 } },
+      ...(bench ? [{ type: 'scatter', mode: 'lines', name: `${run.benchmark!.name} (buy & hold)`, x: bench.x, y: bench.y, line: { color: '#7f7f7f', width: 1, dash: 'dot' } }] : []),
       { type: 'scatter', mode: 'lines', name: 'drawdown %', x: dd.x, y: dd.y, yaxis: 'y2', fill: 'tozeroy', line: { color: 'rgba(214,39,40,0.6)', width: 1 }, fillcolor: 'rgba(214,39,40,0.15)' },
     ],
     layout: baseLayout({

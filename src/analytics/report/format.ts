@@ -2,7 +2,7 @@ import { isoFromMicros } from '../../core/time.ts';
 
 /** Keys shown as percentages. */
 const PERCENT = new Set(['totalReturn', 'cagr', 'volatility', 'maxDrawdown', 'winRate', 'exposure', 'varHistorical', 'varParametric',
-  'cvarHistorical', 'cvarParametric', 'alpha', 'kelly', 'probabilisticSharpe']);
+  'cvarHistorical', 'cvarParametric', 'alpha', 'kelly', 'probabilisticSharpe', 'trackingError']);
 
 /** Readable labels of the summary keys, in display order. */
 export const METRIC_LABELS: ReadonlyArray<readonly [string, string]> = [
@@ -10,7 +10,9 @@ export const METRIC_LABELS: ReadonlyArray<readonly [string, string]> = [
   ['calmar', 'Calmar'], ['omega', 'Omega'], ['maxDrawdown', 'Max drawdown'], ['maxDrawdownPeriods', 'Longest drawdown (bars)'],
   ['probabilisticSharpe', 'Prob. Sharpe > 0'], ['stability', 'Stability (R²)'], ['skew', 'Skew'], ['kurtosis', 'Excess kurtosis'],
   ['tailRatio', 'Tail ratio'], ['varHistorical', 'VaR 5% (hist.)'], ['varParametric', 'VaR 5% (normal)'], ['cvarHistorical', 'CVaR 5% (hist.)'],
-  ['cvarParametric', 'CVaR 5% (normal)'], ['alpha', 'Alpha (ann.)'], ['beta', 'Beta'], ['turnover', 'Turnover (ann.)'], ['exposure', 'Time in market'],
+  ['cvarParametric', 'CVaR 5% (normal)'], ['alpha', 'Alpha (ann.)'], ['beta', 'Beta'],
+  ['trackingError', 'Tracking error (ann.)'], ['informationRatio', 'Information ratio'], ['upCapture', 'Up capture'], ['downCapture', 'Down capture'],
+  ['turnover', 'Turnover (ann.)'], ['exposure', 'Time in market'],
   ['trades', 'Trades'], ['winRate', 'Win rate'], ['profitFactor', 'Profit factor'], ['expectancy', 'Expectancy'], ['averageWin', 'Average win'],
   ['averageLoss', 'Average loss'], ['largestWin', 'Largest win'], ['largestLoss', 'Largest loss'], ['maxConsecutiveLosses', 'Max consecutive losses'],
   ['sqn', 'SQN'], ['kelly', 'Kelly fraction'], ['periodsPerYear', 'Bars per year'],

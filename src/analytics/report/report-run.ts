@@ -45,6 +45,8 @@ export interface ReportRun {
    * every `interval` µs, `trades`/`fills` the first ones; the totals and every trade's P&L are here.
    */
   readonly long?: { readonly points: number; readonly interval: number; readonly trades: number; readonly fills: number; readonly tradeNetPnls: ArrayLike<number> };
+  /** The benchmark bought and held with the initial cash, at each equity point (its name: symbol or file). */
+  readonly benchmark?: { readonly name: string; readonly value: ArrayLike<number> };
   /** Close prices of the (first) instrument, when its data file could be read. */
   readonly prices?: { readonly symbol: string; readonly ts: ArrayLike<number>; readonly close: ArrayLike<number> };
 }

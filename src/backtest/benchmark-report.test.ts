@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../../test/cli.ts';
+import { sharedFile } from '../../test/shared-data.ts';
+import { tempDir } from '../../test/tmp.ts';
+import { readRun } from './read-run.ts';
+import { reportRunOf } from './report-of-run.ts';
+
+const ORCL = sharedFile('backtrader/orcl-1995-2014.txt');
+const NVDA = sharedFile('backtrader/nvda-1999-2014.txt');
+const tmp = tempDir();
+
+async function report(...extra: string[]) {
+  const r = await cli('backtest', '--strategy', 'ma-cross', '--param', 'size=100', '--cash', '100000', '--data', ORCL, '--from', '2000-01-01',
+    '--out', join(tmp.dir, 'reports'), '--no-report', '--json', ...extra);
+  expect(r.code, r.err).toBe(0);
+  return reportRunOf(await readRun((JSON.parse(r.out) as { runDir: string }).runDir));
+}
+
+/** Closes by date from a backtrader CSV (Date,Open,High,Low,Close,…). */
+function closes(file: string): Map<string, number> {
+  return new Map(readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => [l.split(',')[0], Number(l.split(',')[4])] as const));
+}
+
+describe('--benchmark: the report measures the run against a bars file bought and held', () => {
+  it('by default the traded instrument; naming the same file gives the same figures; another file other figures', async () => {
+    const own = await report();
+    const same = await report('--benchmark', ORCL);
+    const nvda = await report('--benchmark', NVDA);
+    expect(own.summary.trackingError).toBeGreaterThan(0);
+    for (const k of ['alpha', 'beta', 'trackingError', 'informationRatio', 'upCapture', 'downCapture'] as const) {
+      expect(same.summary[k], k).toBe(own.summary[k]);
+      expect(nvda.summary[k], k).not.toBe(own.summary[k]);
+    }
+    expect(nvda.benchmark?.name).toBe('nvda-1999-2014.txt');
+    expect(nvda.benchmark?.value[0]).toBe(100_000);
+    // Beta against NVDA from the files, by date (a second alignment, written here): cov(r, b) / var(b), population moments.
+    const px = closes(NVDA);
+    const days = Array.from(nvda.equity.ts, (t) => new Date(t / 1000).toISOString().slice(0, 10));
+    const eq = Array.from(nvda.equity.equity);
+    const r = eq.slice(1).map((v, i) => v / eq[i] - 1);
+    const b = days.slice(1).map((d, i) => px.get(d)! / px.get(days[i])! - 1);
+    const mb = b.reduce((s, x) => s + x, 0) / b.length;
+    const mr = r.reduce((s, x) => s + x, 0) / r.length;
+    const cov = r.reduce((s, x, i) => s + (x - mr) * (b[i] - mb), 0);
+    const varB = b.reduce((s, x) => s + (x - mb) ** 2, 0);
+    expect(nvda.summary.beta).toBeCloseTo(cov / varB, 10);
+  });
+
+  it('a --benchmark file that does not exist is a usage error before anything runs', async () => {
+    const r = await cli('backtest', '--strategy', 'ma-cross', '--data', ORCL, '--no-save', '--benchmark', join(tmp.dir, 'nope.csv'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--benchmark .*nope\.csv: no such file/);
+  });
+});
