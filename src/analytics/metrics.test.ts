@@ -6,6 +6,8 @@ import { runBacktest } from '../session/run-backtest.ts';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { alphaBeta } from './alpha-beta.ts';
 import { relativeStats } from './relative-stats.ts';
+import { worstDrawdowns } from './worst-drawdowns.ts';
+import { yearlyReturns } from './yearly-returns.ts';
 import { averageLoss } from './average-loss.ts';
 import { averageWin } from './average-win.ts';
 import { backtestOverfitting } from './backtest-overfitting.ts';
@@ -39,7 +41,7 @@ const CUTOFF = 0.05;
 const BLOCKS = 8;
 
 interface Fixture {
-  equity: Float64Array; benchmark: Float64Array; pnls: number[]; trials: Float64Array[]; notional: number;
+  equity: Float64Array; ts: Float64Array; benchmark: Float64Array; pnls: number[]; trials: Float64Array[]; notional: number;
   srVariance: number; py: Record<string, number>;
 }
 let fx: Fixture;
@@ -53,6 +55,7 @@ beforeAll(async () => {
   )));
   const main = runs[1];
   const equity = Float64Array.from(main.equity.equity);
+  const ts = Float64Array.from(main.equity.ts);
   const closes = (await import('node:fs')).readFileSync(ORCL, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
   const benchmark = simpleReturns(closes);
   const trials = runs.map((r) => simpleReturns(r.equity.equity));
@@ -61,9 +64,9 @@ beforeAll(async () => {
   const srs = trials.map((t) => { const m = t.reduce((a, b) => a + b, 0) / t.length; const sd = Math.sqrt(t.reduce((a, b) => a + (b - m) ** 2, 0) / (t.length - 1)); return m / sd; });
   const srMean = srs.reduce((a, b) => a + b, 0) / srs.length;
   const srVariance = srs.reduce((a, b) => a + (b - srMean) ** 2, 0) / (srs.length - 1);
-  const input = { equity: [...equity], benchmark: [...benchmark], pnls, trials: trials.map((t) => [...t]), blocks: BLOCKS, ppy: PPY, notional, cutoff: CUTOFF, srTrials: grid.length, srVariance };
+  const input = { equity: [...equity], ts: [...ts], benchmark: [...benchmark], pnls, trials: trials.map((t) => [...t]), blocks: BLOCKS, ppy: PPY, notional, cutoff: CUTOFF, srTrials: grid.length, srVariance };
   const py = JSON.parse(execFileSync(PYTHON, [ORACLE], { input: JSON.stringify(input), maxBuffer: 64 << 20 }).toString());
-  fx = { equity, benchmark, pnls, trials, notional, srVariance, py };
+  fx = { equity, ts, benchmark, pnls, trials, notional, srVariance, py };
 }, 120_000);
 
 describe('metrics against the numpy/pandas/scipy oracle on real backtests (ORCL 1995–2014)', () => {
@@ -106,6 +109,16 @@ describe('metrics against the numpy/pandas/scipy oracle on real backtests (ORCL 
     close(rel.upCapture, 'upCapture', 10);
     close(rel.downCapture, 'downCapture', 10);
     expect(Math.abs(rel.upCapture - 1)).toBeGreaterThan(1e-3); // a real strategy, not the benchmark itself
+  });
+  it('the five worst drawdowns (pyfolio\'s iterative table) and yearly returns (pandas year-end closes)', () => {
+    const worst = worstDrawdowns(fx.equity, 5).map((d) => [d.peakIndex, d.troughIndex, d.recoveryIndex, d.depth, d.length]);
+    const want = fx.py.worstDrawdowns as unknown as number[][];
+    expect(worst.map((w) => w.filter((_, i) => i !== 3))).toEqual(want.map((w) => w.filter((_, i) => i !== 3)));
+    worst.forEach((w, i) => expect(w[3]).toBeCloseTo(want[i][3], 12));
+    const years = yearlyReturns(fx.ts, fx.equity);
+    const wantYears = fx.py.yearly as unknown as number[][];
+    expect(years.map((y) => y.year)).toEqual(wantYears.map((y) => y[0]));
+    years.forEach((y, i) => expect(y.value).toBeCloseTo(wantYears[i][1], 12));
   });
   it('trade statistics', () => {
     close(expectancy(fx.pnls), 'expectancy', 9);

@@ -60,6 +60,28 @@ def annual_return(x):
     return float(np.prod(1 + x) ** (ppy / len(x)) - 1)
 out["upCapture"] = annual_return(r[b > 0]) / annual_return(b[b > 0])
 out["downCapture"] = annual_return(r[b < 0]) / annual_return(b[b < 0])
+
+# Worst drawdowns as pyfolio's gen_drawdown_table: repeatedly take the deepest point of the
+# underwater curve, its peak (last 0 before it) and recovery (first 0 after it), then cut
+# that stretch out and search again.
+uw_left = (eq / eq.cummax() - 1).to_numpy().copy()
+alive = np.ones(len(uw_left), dtype=bool)
+table = []
+for _ in range(5):
+    if not np.any(alive & (uw_left < 0)):
+        break
+    trough = int(np.argmin(np.where(alive, uw_left, 0.0)))
+    peak = int(np.where(uw_left[:trough] == 0)[0][-1])
+    after = np.where(uw_left[trough:] == 0)[0]
+    recovery = int(trough + after[0]) if len(after) else -1
+    table.append([peak, trough, recovery, float(-uw_left[trough]), (recovery if recovery >= 0 else len(uw_left) - 1) - peak])
+    alive[peak:(recovery if recovery >= 0 else len(uw_left))] = False
+out["worstDrawdowns"] = table
+if "ts" in d:
+    s_eq = pd.Series(d["equity"], index=pd.to_datetime(np.asarray(d["ts"], dtype=np.int64) // 1000, unit="ms"))
+    year_end = s_eq.groupby(s_eq.index.year).last()
+    prev = pd.concat([pd.Series([s_eq.iloc[0]]), year_end.iloc[:-1]]).to_numpy()
+    out["yearly"] = [[int(y), float(v)] for y, v in zip(year_end.index, year_end.to_numpy() / prev - 1)]
 out["turnover"] = float(d["notional"] / eq.mean() * ppy / len(r))
 wins, losses = pnl[pnl > 0], pnl[pnl < 0]
 out["expectancy"] = float(pnl.mean())

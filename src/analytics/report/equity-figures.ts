@@ -8,23 +8,18 @@ import type { ReportRun } from './report-run.ts';
 
 const ms = (t: number): number => t / 1000;
 
-/** Equity curve with the drawdown (underwater %) shaded on a second axis. */
+/** Equity curve (with the benchmark bought and held, when there is one); the drawdown has its own panel (underwaterFigure). */
 export function equityFigure(run: ReportRun): Figure {
   const x = Array.from(run.equity.ts, ms);
   const eq = decimateMinMax(x, run.equity.equity);
-  const dd = decimateMinMax(x, Array.from(underwater(run.equity.equity), (v) => v * 100));
   const bench = run.benchmark ? decimateMinMax(x, run.benchmark.value) : null;
   return {
-    id: 'fig-equity', title: run.benchmark ? `Equity and drawdown, with ${run.benchmark.name} bought and held` : 'Equity and drawdown',
+    id: 'fig-equity', title: run.benchmark ? `Equity, with ${run.benchmark.name} bought and held` : 'Equity',
     data: [
       { type: 'scatter', mode: 'lines', name: 'equity', x: eq.x, y: eq.y, line: { color: '#1f77b4', width: 1.5 } },
       ...(bench ? [{ type: 'scatter', mode: 'lines', name: `${run.benchmark!.name} (buy & hold)`, x: bench.x, y: bench.y, line: { color: '#7f7f7f', width: 1, dash: 'dot' } }] : []),
-      { type: 'scatter', mode: 'lines', name: 'drawdown %', x: dd.x, y: dd.y, yaxis: 'y2', fill: 'tozeroy', line: { color: 'rgba(214,39,40,0.6)', width: 1 }, fillcolor: 'rgba(214,39,40,0.15)' },
     ],
-    layout: baseLayout({
-      height: 380, xaxis: { type: 'date' }, yaxis: { title: { text: 'equity' } },
-      yaxis2: { title: { text: 'drawdown %' }, overlaying: 'y', side: 'right', rangemode: 'tozero', showgrid: false },
-    }),
+    layout: baseLayout({ height: 380, xaxis: { type: 'date' }, yaxis: { title: { text: 'equity' }, automargin: true } }),
   };
 }
 
@@ -35,7 +30,7 @@ export function underwaterFigure(run: ReportRun): Figure {
   return {
     id: 'fig-underwater', title: 'Underwater (drawdown from peak)',
     data: [{ type: 'scatter', mode: 'lines', name: 'underwater %', x: dd.x, y: dd.y, fill: 'tozeroy', line: { color: '#d62728', width: 1 } }],
-    layout: baseLayout({ xaxis: { type: 'date' }, yaxis: { title: { text: '%' } } }),
+    layout: baseLayout({ xaxis: { type: 'date' }, yaxis: { title: { text: '%' }, automargin: true } }),
   };
 }
 
@@ -47,7 +42,7 @@ export function exposureFigure(run: ReportRun): Figure {
   return {
     id: 'fig-exposure', title: 'Gross exposure (% of equity)',
     data: [{ type: 'scatter', mode: 'lines', name: 'exposure %', x: d.x, y: d.y, line: { color: '#9467bd', width: 1 }, fill: 'tozeroy' }],
-    layout: baseLayout({ xaxis: { type: 'date' }, yaxis: { title: { text: '%' } } }),
+    layout: baseLayout({ xaxis: { type: 'date' }, yaxis: { title: { text: '%' }, automargin: true } }),
   };
 }
 

@@ -4,6 +4,7 @@ import { equityFigure, exposureFigure, rollingFigure, underwaterFigure } from '.
 import type { Figure } from './figure.ts';
 import { formatMetric, formatTime, METRIC_LABELS } from './format.ts';
 import { esc, figureCard, htmlPage } from './html-page.ts';
+import { drawdownsTable, yearlyTable } from './period-tables.ts';
 import { priceFigure } from './price-figure.ts';
 import type { ReportRun } from './report-run.ts';
 
@@ -53,9 +54,12 @@ export function tearsheetHtml(run: ReportRun): string {
   const span = ts.length > 0 ? `${formatTime(ts[0])} → ${formatTime(ts[ts.length - 1])}` : 'no data';
   const fees = Number.isFinite(run.fees) ? ` · fees ${run.fees.toLocaleString('en-US', { maximumFractionDigits: 2 })}` : '';
   const subtitle = `${run.strategy.name} ${params} · ${span} · ${(run.long?.points ?? ts.length).toLocaleString('en-US')} bars · start ${run.initialCash.toLocaleString('en-US')} → ${run.finalValue.toLocaleString('en-US', { maximumFractionDigits: 2 })}${fees} · run ${run.id}`;
+  // Beside the (long) metrics table: the equity chart, then the drawdown and yearly tables.
   const body = `${noticesCard(run)}<div class="grid">
 <div class="card"><h2>Metrics</h2>${metricsTable(run.summary)}</div>
-${figureCard(figs[0])}
+<div>${figureCard(figs[0])}
+<div class="card"><h2>Worst drawdowns</h2>${drawdownsTable(run)}</div>
+<div class="card"><h2>Yearly returns</h2>${yearlyTable(run)}</div></div>
 </div>
 <div class="grid">${figs.slice(1).map(figureCard).join('\n')}</div>
 <div class="card"><h2>Trades</h2>${tradesTable(run)}</div>`;

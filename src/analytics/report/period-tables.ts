@@ -1,0 +1,29 @@
+import { worstDrawdowns } from '../worst-drawdowns.ts';
+import { yearlyReturns } from '../yearly-returns.ts';
+import { formatTime } from './format.ts';
+import { esc } from './html-page.ts';
+import type { ReportRun } from './report-run.ts';
+
+const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
+
+/** The five deepest drawdowns: peak, trough, recovery (or "not recovered"), depth, length in bars and days. */
+export function drawdownsTable(run: ReportRun): string {
+  const { ts, equity } = run.equity;
+  const rows = worstDrawdowns(equity, 5).map((d, i) => {
+    const end = d.recoveryIndex >= 0 ? d.recoveryIndex : ts.length - 1;
+    const days = (ts[end] - ts[d.peakIndex]) / 86_400e6;
+    return `<tr><td>${i + 1}</td><td>${esc(formatTime(ts[d.peakIndex]))}</td><td>${esc(formatTime(ts[d.troughIndex]))}</td>`
+      + `<td>${d.recoveryIndex >= 0 ? esc(formatTime(ts[d.recoveryIndex])) : 'not recovered'}</td><td class="neg">−${pct(d.depth)}</td>`
+      + `<td>${d.length.toLocaleString('en-US')}</td><td>${days.toFixed(days < 10 ? 2 : 0)}</td></tr>`;
+  });
+  if (rows.length === 0) return '<p class="note">No drawdown: the curve never fell below a previous peak.</p>';
+  return '<table class="metrics"><thead><tr><th>#</th><th>peak</th><th>trough</th><th>recovery</th><th>depth</th><th>bars</th><th>days</th></tr></thead>'
+    + `<tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Return of each calendar year (UTC), the first and last years partial when the run starts or ends inside them. */
+export function yearlyTable(run: ReportRun): string {
+  const years = run.equity.ts.length > 0 ? yearlyReturns(run.equity.ts, run.equity.equity) : [];
+  const rows = years.map((y) => `<tr><td>${y.year}</td><td${y.value < 0 ? ' class="neg"' : ''}>${pct(y.value)}</td></tr>`);
+  return `<table class="metrics"><thead><tr><th>year</th><th>return</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
