@@ -45,6 +45,14 @@ export { backtestOverfitting, type OverfittingReport } from './analytics/backtes
 export { simpleReturns } from './analytics/simple-returns.ts';
 export { underwater } from './analytics/underwater.ts';
 export { monthlyReturns } from './analytics/monthly-returns.ts';
+export { yearlyReturns } from './analytics/yearly-returns.ts';
+export { worstDrawdowns, type DrawdownEpisode } from './analytics/worst-drawdowns.ts';
+export { relativeStats, type RelativeStats } from './analytics/relative-stats.ts';
+export { autocorrelation } from './analytics/autocorrelation.ts';
+export { partialAutocorrelation } from './analytics/partial-autocorrelation.ts';
+export { ljungBox } from './analytics/ljung-box.ts';
+export { adfTest, adfPValue, type AdfResult } from './analytics/adf-test.ts';
+export { hurstExponent } from './analytics/hurst-exponent.ts';
 export { tearsheetHtml } from './analytics/report/tearsheet.ts';
 export { compareHtml } from './analytics/report/compare.ts';
 export { readRun, type SavedRun } from './backtest/read-run.ts';
