@@ -7,6 +7,7 @@ import type { ReportRun } from '../analytics/report/report-run.ts';
 import { defineInstrument } from '../core/instrument.ts';
 import { openBars } from '../data/read-bars.ts';
 import type { SavedRun } from './read-run.ts';
+import { readRobustness } from './robustness.ts';
 import { outcomeLines } from './run-outcome.ts';
 
 /**
@@ -100,6 +101,7 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
   // A long run: the headline metrics are the run's own, over every point; the rest come from the resampled curve.
   const summary = long ? { ...computed, ...long.metrics } : computed;
   const file = run.config.data[0] ? basename(run.config.data[0].file) : 'memory';
+  const monteCarlo = await readRobustness(run.dir);
   const longNotice: Array<[string, string]> = long && long.interval > 0 ? [[`${long.points.toLocaleString('en-US')} equity points`,
     `the headline metrics (return, CAGR, volatility, Sharpe, Sortino, max drawdown, exposure, trades) use every point; the charts and the other `
     + `statistics use the last point of every ${intervalText(long.interval)} (${run.equity.ts.length.toLocaleString('en-US')} points)`]] : [];
@@ -107,6 +109,7 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
     id: run.id, title: `${run.strategy.name} on ${file}`, strategy: run.strategy, initialCash: run.initialCash, finalValue: run.finalValue,
     summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, notices: [...noticesOf(run, summary), ...longNotice],
     ...(prices ? { prices } : {}),
+    ...(monteCarlo ? { monteCarlo } : {}),
     ...(bench && level ? { benchmark: { name: bench.symbol, value: Float64Array.from(level, (x) => (run.initialCash * x) / level[0]) } } : {}),
     ...(long ? { long: { points: long.points, interval: long.interval, trades: long.trades, fills: long.fills, tradeNetPnls: long.tradeNetPnls } } : {}),
   };

@@ -9,6 +9,9 @@ import { prepareRunDir, toJson, writeRunResult } from '../backtest/write-result.
 import type { RunResult } from '../backtest/run-result.ts';
 import { writeTearsheet } from '../backtest/write-report.ts';
 import { savedRunOf } from '../backtest/read-run.ts';
+import { readRunForReport } from '../backtest/read-long-run.ts';
+import { robustnessOf, writeRobustness, type RobustnessOptions } from '../backtest/robustness.ts';
+import { MONTE_CARLO_HELP, MONTE_CARLO_OPTIONS, monteCarloOptions } from './monte-carlo-flags.ts';
 import { ConfigError } from '../core/errors.ts';
 import { formatLog, formatSummary, warningsOf } from './format-summary.ts';
 import { emptySelection, uselessRun } from '../backtest/run-outcome.ts';
@@ -64,6 +67,7 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --out DIR                   reports folder (default reports)
   --no-save                   do not write the result folder
   --no-report                 save the result without the HTML report
+${MONTE_CARLO_HELP}
   --json                      print one JSON object instead of the summary table`;
 
 const OPTIONS = {
@@ -80,6 +84,7 @@ const OPTIONS = {
   json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, venue: { type: 'string' }, catalog: { type: 'string' },
   'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, 'latency-file': { type: 'string' }, queue: { type: 'string' },
   'on-crossed-book': { type: 'string' }, 'show-config': { type: 'boolean' }, benchmark: { type: 'string' },
+  ...MONTE_CARLO_OPTIONS,
 } as const;
 
 /** Turns backtest flags into a run config input (the schema validates it). */
@@ -95,7 +100,18 @@ function refuseConflicts(v: Record<string, unknown>): void {
   }
 }
 
-export async function backtestConfigFromFlags(argv: string[], command = 'backtest'): Promise<{ config: SessionConfigInput; json: boolean; save: boolean; report: boolean; out: string; show: boolean } | null> {
+export interface BacktestFlags {
+  config: SessionConfigInput;
+  json: boolean;
+  save: boolean;
+  report: boolean;
+  out: string;
+  show: boolean;
+  /** --monte-carlo N and its options, or null. */
+  monteCarlo: RobustnessOptions | null;
+}
+
+export async function backtestConfigFromFlags(argv: string[], command = 'backtest'): Promise<BacktestFlags | null> {
   const { values: v, positionals } = parseFlags(argv, OPTIONS, command);
   if (v.help) return null;
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument "${positionals[0]}" (see lockstep backtest --help)`);
@@ -183,7 +199,11 @@ export async function backtestConfigFromFlags(argv: string[], command = 'backtes
   if (v['log-level']) cfg.logLevel = enumFlag(v['log-level'], ['debug', 'info', 'warn', 'error'], 'log-level');
   const seed = n('seed');
   if (seed !== undefined) cfg.seed = seed;
-  return { config: cfg as SessionConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports', show: v['show-config'] === true };
+  const monteCarlo = monteCarloOptions(v, typeof cfg.seed === 'number' ? cfg.seed : 1);
+  if (monteCarlo && v['no-save']) throw new UsageError('backtest: --monte-carlo saves montecarlo.json in the run folder; drop --no-save');
+  return {
+    config: cfg as SessionConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports', show: v['show-config'] === true, monteCarlo,
+  };
 }
 
 /** Wall-clock run id: `YYYYMMDD-HHMMSS-<strategy>-<4 hex>`. */
@@ -219,14 +239,17 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     throw e;
   }
   const runDir = tmp !== undefined ? await writeRunResult(result, reports, tmp) : null;
-  const report = runDir !== null && parsed.report ? await writeTearsheet(runDir, result.spilled === null ? savedRunOf(result, runDir) : undefined) : null;
+  const saved = runDir === null ? null : result.spilled === null ? savedRunOf(result, runDir) : await readRunForReport(runDir);
+  const robustness = saved !== null && parsed.monteCarlo ? robustnessOf(saved, parsed.monteCarlo) : null;
+  if (robustness !== null) await writeRobustness(runDir!, robustness);
+  const report = runDir !== null && saved !== null && parsed.report ? await writeTearsheet(runDir, saved) : null;
   if (parsed.json) {
     // A spilled run's series are in its folder (too long to print): the JSON names the files instead.
     const series = result.spilled === null ? { fills: result.fills, trades: result.trades } : { counts: result.spilled.counts, series: runDir };
     out(toJson({
       id: result.id, runDir, report, config: result.config, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
       metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
-      ...series, openTrades: result.openTrades, positions: result.positions,
+      ...series, openTrades: result.openTrades, positions: result.positions, ...(robustness ? { monteCarlo: robustness } : {}),
       feeds: result.feeds, seed: result.seed, instruments: result.instruments, killSwitch: result.killSwitch,
       rejections: result.rejections, offGrid: result.offGrid, warnings: warningsOf(result).map(([figure, why]) => ({ figure: figure.replace('warning: ', ''), why })),
     }));

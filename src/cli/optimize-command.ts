@@ -81,6 +81,7 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
   if (!parsed) return null;
   const config = parsed.config;
   if (config.data?.length !== 1) throw new UsageError(`${command}: one --data file per study`);
+  if (parsed.monteCarlo || config.benchmark !== undefined) throw new UsageError(`${command}: --monte-carlo and --benchmark apply to a backtest's report (run lockstep backtest with the chosen parameters)`);
   const def = await loadStrategy(config.strategy);
   const space: SearchSpace = spaceFromFlags((f.grid as string[] | undefined) ?? [], def.space);
   checkSpace(space, def.params, config.params ?? {}, def.name);

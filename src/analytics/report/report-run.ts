@@ -1,3 +1,4 @@
+import type { MonteCarloSummary } from '../monte-carlo.ts';
 import type { PerformanceSummary } from '../performance-summary.ts';
 
 /** One closed round trip as the report shows it. */
@@ -47,6 +48,8 @@ export interface ReportRun {
   readonly long?: { readonly points: number; readonly interval: number; readonly trades: number; readonly fills: number; readonly tradeNetPnls: ArrayLike<number> };
   /** The benchmark bought and held with the initial cash, at each equity point (its name: symbol or file). */
   readonly benchmark?: { readonly name: string; readonly value: ArrayLike<number> };
+  /** The run's Monte Carlo (montecarlo.json), when one was made: trade shuffling and the returns' block bootstrap. */
+  readonly monteCarlo?: { readonly trades?: MonteCarloSummary; readonly returns?: MonteCarloSummary & { readonly interval: number } };
   /** Close prices of the (first) instrument, when its data file could be read. */
   readonly prices?: { readonly symbol: string; readonly ts: ArrayLike<number>; readonly close: ArrayLike<number> };
 }

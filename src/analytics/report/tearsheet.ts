@@ -4,6 +4,7 @@ import { equityFigure, exposureFigure, rollingFigure, underwaterFigure } from '.
 import type { Figure } from './figure.ts';
 import { formatMetric, formatTime, METRIC_LABELS } from './format.ts';
 import { esc, figureCard, htmlPage } from './html-page.ts';
+import { monteCarloFigure, monteCarloTable } from './monte-carlo-report.ts';
 import { drawdownsTable, yearlyTable } from './period-tables.ts';
 import { priceFigure } from './price-figure.ts';
 import type { ReportRun } from './report-run.ts';
@@ -43,6 +44,7 @@ export function tearsheetFigures(run: ReportRun): Figure[] {
   return [
     equityFigure(run), priceFigure(run), underwaterFigure(run), monthlyHeatmapFigure(run), rollingFigure(run),
     returnDistributionFigure(run), tradePnlFigure(run), exposureFigure(run),
+    ...(run.monteCarlo?.returns ? [monteCarloFigure(run.monteCarlo.returns)] : []),
   ];
 }
 
@@ -62,6 +64,7 @@ export function tearsheetHtml(run: ReportRun): string {
 <div class="card"><h2>Yearly returns</h2>${yearlyTable(run)}</div></div>
 </div>
 <div class="grid">${figs.slice(1).map(figureCard).join('\n')}</div>
+${run.monteCarlo ? `<div class="card"><h2>Monte Carlo</h2>${monteCarloTable(run)}</div>` : ''}
 <div class="card"><h2>Trades</h2>${tradesTable(run)}</div>`;
   return htmlPage(run.title, subtitle, body, figs);
 }
