@@ -160,13 +160,32 @@ const dsr = ls.deflatedSharpeRatio(returns, sharpes.length, variance);
 const psr = ls.probabilisticSharpeRatio(returns);
 console.log(`trials ${sharpes.length}; PSR ${psr.toFixed(3)}; expected max Sharpe by luck ${(ls.expectedMaxSharpe(sharpes.length, variance) * Math.sqrt(perYear)).toFixed(2)} (annualized); DSR ${dsr.toFixed(3)}`);
 """),
+    md(r"""## Robustness: Monte Carlo and the returns' structure
+How much of the result is the luck of the order of the trades, or of this particular
+path? 1,000 seeded resamplings each: the trades in shuffled order (same final equity, other
+drawdowns) and the 1-minute returns by moving-block bootstrap (blocks of an hour). Then the
+returns themselves: Ljung–Box (is there autocorrelation left to exploit?) and the Hurst
+exponent (0.5: no memory)."""),
+    code(r"""
+const mcTrades = ls.shuffleTrades(best.trades.map((t) => t.netPnl), best.initialCash, { runs: 1000, seed: 1 });
+const mcReturns = ls.blockBootstrap(returns, best.initialCash, { runs: 1000, seed: 1, blockLength: 60 });
+const row = (name: string, m: ls.MonteCarloSummary) => ({
+  method: name, 'final equity p5': m.finalEquity.p5, 'final equity p50': m.finalEquity.p50, 'max drawdown p50': m.maxDrawdown.p50,
+  'max drawdown p95': m.maxDrawdown.p95, 'P(ruin at 50%)': m.ruinProbability,
+});
+show(ls.tableHtml([row('trades shuffled', mcTrades), row('returns block-bootstrapped', mcReturns)]));
+show(ls.figureHtml(ls.monteCarloFigure(mcReturns)));
+const lb = ls.ljungBox(returns, 20);
+console.log(`Ljung-Box(20) Q ${lb.statistic.toFixed(1)}, p ${lb.pValue.toExponential(2)}; Hurst exponent of the returns ${ls.hurstExponent(returns).toFixed(3)}`);
+"""),
     md(r"""## Decision
-Deploy only if the edge survives every check: out-of-sample return positive, deflated Sharpe ≥ 0.95, and overfitting probability below 50%."""),
+Deploy only if the edge survives every check: out-of-sample return positive, deflated Sharpe ≥ 0.95, overfitting probability below 50%, and a bad-luck (95th percentile) Monte Carlo drawdown under 20%."""),
     code(r"""
 const checks = {
   'out-of-sample return > 0': (wf.oosSummary?.totalReturn ?? -1) > 0,
   'deflated Sharpe ≥ 0.95': dsr >= 0.95,
   'PBO (walk-forward CSCV) < 50%': (wf.overfitting?.pbo ?? 1) < 0.5,
+  'Monte Carlo max drawdown p95 < 20%': mcReturns.maxDrawdown.p95 < 0.2,
 };
 show(ls.tableHtml(Object.entries(checks).map(([check, pass]) => ({ check, result: pass ? 'pass' : 'FAIL' }))));
 console.log(Object.values(checks).every(Boolean) ? 'DECISION: proceed to paper trading' : 'DECISION: reject — the edge does not survive the overfitting checks');
