@@ -52,6 +52,29 @@ describe('a long run spills its series to Parquet as it runs (memory bounded)', 
     for (const o of inMemory.orders) expect(status.get(o.id)).toBe(o.status);
   });
 
+  it('cancelling an order that ended long ago gets the same answer whether or not the run spilled (not open, not unknown)', async () => {
+    const answers: Array<{ reason: string | undefined }> = [];
+    const late = {
+      ...maCross,
+      create(p: Parameters<typeof maCross.create>[0]) {
+        const inner = maCross.create(p);
+        let n = 0;
+        return { ...inner, onBar(bar: Parameters<NonNullable<typeof inner.onBar>>[0], ctx: Parameters<NonNullable<typeof inner.onBar>>[1]) {
+          inner.onBar!(bar, ctx);
+          if (++n === 90_000) {
+            const r = ctx.cancel('O-1');
+            answers.push({ reason: r.ok ? undefined : r.reason });
+          }
+        } };
+      },
+    } as typeof maCross;
+    await runBacktest(config, { strategy: late, feeds });
+    const dir2 = await prepareRunDir(reports, 'spill-cancel');
+    const r = await runBacktest(config, { strategy: late, feeds, id: 'spill-cancel', resultDir: dir2 });
+    expect(r.spilled).not.toBeNull();
+    expect(answers).toEqual([{ reason: 'order-not-open' }, { reason: 'order-not-open' }]);
+  });
+
   it('a report of a run longer than its point budget reads a resampled curve and keeps the exact headline metrics', async () => {
     const final = `${reports}/spill`;
     const run = await readRunForReport(final, 20_000);

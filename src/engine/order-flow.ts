@@ -411,9 +411,17 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const t = this.registry.get(orderId);
     // Rare path: a scan of every order only when the id is not among the recent ones.
     const known = t?.order ?? this.registry.all.find((x) => x.id === orderId);
-    return known
-      ? { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} is ${known.status}` }
-      : { ok: false, reason: RejectReason.unknownOrder, message: `no order ${orderId}` };
+    if (known) return { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} is ${known.status}` };
+    // One of ours that ended long ago (a long run hands ended orders to its result sink): still "not open", as in any other run.
+    if (this.issuedHere(orderId)) return { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} ended earlier in the run` };
+    return { ok: false, reason: RejectReason.unknownOrder, message: `no order ${orderId}` };
+  }
+
+  /** True when `id` is one this flow issued (its prefix and a number it has reached). */
+  private issuedHere(id: string): boolean {
+    if (!id.startsWith(this.o.prefix)) return false;
+    const n = Number(id.slice(this.o.prefix.length));
+    return Number.isInteger(n) && n >= 1 && n <= this.seq;
   }
 
   // ---- emulator host -------------------------------------------------------------------
