@@ -5,6 +5,7 @@ import { MAX_TRADE_ROWS } from '../analytics/report/tearsheet.ts';
 import { CatalogSql } from '../data/catalog-sql.ts';
 import { FastParquet, rawToFloat64 } from '../data/parquet-fast.ts';
 import { readRun, readRunSummary, savedRunHead, type SavedRun } from './read-run.ts';
+import { LastPerInterval } from './last-per-interval.ts';
 import { readEquityBlocks } from './result-files.ts';
 
 /** Equity points a report reads whole; a longer run's report reads a resampled curve. */
@@ -73,25 +74,15 @@ function spanOf(file: string): number {
 
 /** The last point of every `interval` (with its own time; every point when 0), streamed row group by row group. */
 function lastPerInterval(file: string, interval: number): SavedRun['equity'] {
-  const out = { ts: [] as number[], equity: [] as number[], cash: [] as number[], exposure: [] as number[] };
-  let bucket = Number.NaN;
+  const last = new LastPerInterval(interval);
+  const out = { equity: [] as number[], cash: [] as number[], exposure: [] as number[] };
   for (const b of readEquityBlocks(file)) {
     for (let i = 0; i < b.n; i++) {
-      const k = interval > 0 ? Math.floor(b.ts[i] / interval) : Number.NaN; // NaN: never the same bucket
-      if (k !== bucket) {
-        bucket = k;
-        out.ts.push(b.ts[i]);
-        out.equity.push(b.equity[i]);
-        out.cash.push(b.cash[i]);
-        out.exposure.push(b.grossExposure[i]);
-      } else {
-        const j = out.ts.length - 1;
-        out.ts[j] = b.ts[i];
-        out.equity[j] = b.equity[i];
-        out.cash[j] = b.cash[i];
-        out.exposure[j] = b.grossExposure[i];
-      }
+      const j = last.slot(b.ts[i]);
+      out.equity[j] = b.equity[i];
+      out.cash[j] = b.cash[i];
+      out.exposure[j] = b.grossExposure[i];
     }
   }
-  return { ts: Float64Array.from(out.ts), equity: Float64Array.from(out.equity), cash: Float64Array.from(out.cash), exposure: Float64Array.from(out.exposure) };
+  return { ts: Float64Array.from(last.ts), equity: Float64Array.from(out.equity), cash: Float64Array.from(out.cash), exposure: Float64Array.from(out.exposure) };
 }

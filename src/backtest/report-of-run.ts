@@ -7,6 +7,7 @@ import type { ReportRun } from '../analytics/report/report-run.ts';
 import { defineInstrument } from '../core/instrument.ts';
 import { openBars } from '../data/read-bars.ts';
 import type { SavedRun } from './read-run.ts';
+import { LastPerInterval } from './last-per-interval.ts';
 import { readRobustness } from './robustness.ts';
 import { outcomeLines } from './run-outcome.ts';
 
@@ -16,23 +17,10 @@ import { outcomeLines } from './run-outcome.ts';
  */
 async function closesOf(file: string, interval: number): Promise<{ ts: Float64Array; close: Float64Array }> {
   const s = await openBars(file, { onBadRow: 'skip' });
-  const ts: number[] = [];
+  const last = new LastPerInterval(interval);
   const close: number[] = [];
-  let bucket = Number.NaN;
-  for await (const b of s.batches) {
-    for (let i = 0; i < b.length; i++) {
-      const k = interval > 0 ? Math.floor(b.ts[i] / interval) : Number.NaN; // NaN: every bar its own
-      if (k === bucket) {
-        ts[ts.length - 1] = b.ts[i];
-        close[close.length - 1] = b.close[i];
-      } else {
-        ts.push(b.ts[i]);
-        close.push(b.close[i]);
-      }
-      bucket = k;
-    }
-  }
-  return { ts: Float64Array.from(ts), close: Float64Array.from(close) };
+  for await (const b of s.batches) for (let i = 0; i < b.length; i++) close[last.slot(b.ts[i])] = b.close[i];
+  return { ts: Float64Array.from(last.ts), close: Float64Array.from(close) };
 }
 
 /** Close prices of the run's first data file, or undefined when it cannot be read any more (moved, or ticks). */
