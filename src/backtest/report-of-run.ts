@@ -9,6 +9,8 @@ import { openBars } from '../data/read-bars.ts';
 import type { SavedRun } from './read-run.ts';
 import { LastPerInterval } from './last-per-interval.ts';
 import { readRobustness } from './robustness.ts';
+import { readRunExtra } from './run-extras.ts';
+import type { StressReport } from '../analytics/report/stress-table.ts';
 import { outcomeLines } from './run-outcome.ts';
 
 /**
@@ -90,6 +92,7 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
   const summary = long ? { ...computed, ...long.metrics } : computed;
   const file = run.config.data[0] ? basename(run.config.data[0].file) : 'memory';
   const monteCarlo = await readRobustness(run.dir);
+  const stress = await readRunExtra<StressReport>(run.dir, 'stress.json', 'lockstep.stress/1');
   const longNotice: Array<[string, string]> = long && long.interval > 0 ? [[`${long.points.toLocaleString('en-US')} equity points`,
     `the headline metrics (return, CAGR, volatility, Sharpe, Sortino, max drawdown, exposure, trades) use every point; the charts and the other `
     + `statistics use the last point of every ${intervalText(long.interval)} (${run.equity.ts.length.toLocaleString('en-US')} points)`]] : [];
@@ -98,6 +101,7 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
     summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, notices: [...noticesOf(run, summary), ...longNotice],
     ...(prices ? { prices } : {}),
     ...(monteCarlo ? { monteCarlo } : {}),
+    ...(stress ? { stress } : {}),
     ...(bench && level ? { benchmark: { name: bench.symbol, value: Float64Array.from(level, (x) => (run.initialCash * x) / level[0]) } } : {}),
     ...(long ? { long: { points: long.points, interval: long.interval, trades: long.trades, fills: long.fills, tradeNetPnls: long.tradeNetPnls } } : {}),
   };

@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { blockBootstrap, shuffleTrades, type MonteCarloSummary } from '../analytics/monte-carlo.ts';
 import { simpleReturns } from '../analytics/simple-returns.ts';
-import { asFileError, tempSuffix } from '../core/files.ts';
+import { readRunExtra, writeRunExtra } from './run-extras.ts';
 import type { SavedRun } from './read-run.ts';
 
 /** A run's Monte Carlo, saved as `<run>/montecarlo.json` and shown by its report. */
@@ -41,23 +38,11 @@ export function robustnessOf(run: SavedRun, o: RobustnessOptions): Robustness {
 }
 
 /** Writes `<runDir>/montecarlo.json` whole or not at all. */
-export async function writeRobustness(runDir: string, r: Robustness): Promise<string> {
-  const file = join(runDir, FILE);
-  const tmp = `${file}${tempSuffix()}`;
-  try {
-    await writeFile(tmp, JSON.stringify(r, null, 2));
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw asFileError(e, file, 'write');
-  }
-  return file;
+export function writeRobustness(runDir: string, r: Robustness): Promise<string> {
+  return writeRunExtra(runDir, FILE, r);
 }
 
 /** The run's saved Monte Carlo, or null when it has none. */
-export async function readRobustness(runDir: string): Promise<Robustness | null> {
-  const file = join(runDir, FILE);
-  if (!existsSync(file)) return null;
-  const r = JSON.parse(await readFile(file, 'utf8')) as Robustness;
-  return r.schema === 'lockstep.montecarlo/1' ? r : null;
+export function readRobustness(runDir: string): Promise<Robustness | null> {
+  return readRunExtra<Robustness>(runDir, FILE, 'lockstep.montecarlo/1');
 }

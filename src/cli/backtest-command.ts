@@ -11,9 +11,12 @@ import { writeTearsheet } from '../backtest/write-report.ts';
 import { savedRunOf } from '../backtest/read-run.ts';
 import { readRunForReport } from '../backtest/read-long-run.ts';
 import { robustnessOf, writeRobustness, type RobustnessOptions } from '../backtest/robustness.ts';
+import { writeRunExtra } from '../backtest/run-extras.ts';
+import type { BacktestConfig } from '../config/session-config.ts';
+import { runStress } from '../session/run-stress.ts';
 import { MONTE_CARLO_HELP, MONTE_CARLO_OPTIONS, monteCarloOptions } from './monte-carlo-flags.ts';
 import { ConfigError } from '../core/errors.ts';
-import { formatLog, formatSummary, warningsOf } from './format-summary.ts';
+import { formatLog, formatStress, formatSummary, warningsOf } from './format-summary.ts';
 import { emptySelection, uselessRun } from '../backtest/run-outcome.ts';
 import { showConfig } from './config-command.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
@@ -68,6 +71,11 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --no-save                   do not write the result folder
   --no-report                 save the result without the HTML report
 ${MONTE_CARLO_HELP}
+  --stress                    also replay the run with fees ×2, slippage ×2 (5 bps when none), latency ×N
+                              (tick runs) and on its K worst stretches (a tenth of the data each, the
+                              instrument bought and held): stress.json, a table, and the report
+  --stress-latency N          latency factor of --stress (default 4)
+  --stress-windows K          worst windows of --stress (default 3; 0: none)
   --json                      print one JSON object instead of the summary table`;
 
 const OPTIONS = {
@@ -85,6 +93,7 @@ const OPTIONS = {
   'latency-entry': { type: 'string' }, 'latency-response': { type: 'string' }, 'latency-file': { type: 'string' }, queue: { type: 'string' },
   'on-crossed-book': { type: 'string' }, 'show-config': { type: 'boolean' }, benchmark: { type: 'string' },
   ...MONTE_CARLO_OPTIONS,
+  stress: { type: 'boolean' }, 'stress-latency': { type: 'string' }, 'stress-windows': { type: 'string' },
 } as const;
 
 /** Turns backtest flags into a run config input (the schema validates it). */
@@ -109,6 +118,8 @@ export interface BacktestFlags {
   show: boolean;
   /** --monte-carlo N and its options, or null. */
   monteCarlo: RobustnessOptions | null;
+  /** --stress and its options, or null. */
+  stress: { latencyFactor: number; windows: number } | null;
 }
 
 export async function backtestConfigFromFlags(argv: string[], command = 'backtest'): Promise<BacktestFlags | null> {
@@ -201,9 +212,24 @@ export async function backtestConfigFromFlags(argv: string[], command = 'backtes
   if (seed !== undefined) cfg.seed = seed;
   const monteCarlo = monteCarloOptions(v, typeof cfg.seed === 'number' ? cfg.seed : 1);
   if (monteCarlo && v['no-save']) throw new UsageError('backtest: --monte-carlo saves montecarlo.json in the run folder; drop --no-save');
+  const stress = stressFlags(v);
+  if (stress && v['no-save']) throw new UsageError('backtest: --stress saves stress.json in the run folder; drop --no-save');
   return {
-    config: cfg as SessionConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports', show: v['show-config'] === true, monteCarlo,
+    config: cfg as SessionConfigInput, json: v.json ?? false, save: !v['no-save'], report: !v['no-report'], out: v.out ?? 'reports', show: v['show-config'] === true, monteCarlo, stress,
   };
+}
+
+/** --stress and its two options (the options alone are a usage error). */
+function stressFlags(v: { stress?: boolean; 'stress-latency'?: string; 'stress-windows'?: string }): BacktestFlags['stress'] {
+  const factor = numberFlag(v['stress-latency'], 'stress-latency');
+  const windows = numberFlag(v['stress-windows'], 'stress-windows');
+  if (!v.stress) {
+    if (factor !== undefined || windows !== undefined) throw new UsageError('--stress-latency and --stress-windows go with --stress');
+    return null;
+  }
+  if (factor !== undefined && !(factor > 1 && factor <= 1000)) throw new UsageError(`--stress-latency expects a factor above 1 (4: four times the latency), got "${v['stress-latency']}"`);
+  if (windows !== undefined && !(Number.isInteger(windows) && windows >= 0 && windows <= 10)) throw new UsageError(`--stress-windows expects a whole number 0–10, got "${v['stress-windows']}"`);
+  return { latencyFactor: factor ?? 4, windows: windows ?? 3 };
 }
 
 /** Wall-clock run id: `YYYYMMDD-HHMMSS-<strategy>-<4 hex>`. */
@@ -242,6 +268,8 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
   const saved = runDir === null ? null : result.spilled === null ? savedRunOf(result, runDir) : await readRunForReport(runDir);
   const robustness = saved !== null && parsed.monteCarlo ? robustnessOf(saved, parsed.monteCarlo) : null;
   if (robustness !== null) await writeRobustness(runDir!, robustness);
+  const stress = runDir !== null && parsed.stress ? await runStress(result.config as BacktestConfig, result, parsed.stress) : null;
+  if (stress !== null) await writeRunExtra(runDir!, 'stress.json', stress);
   const report = runDir !== null && saved !== null && parsed.report ? await writeTearsheet(runDir, saved) : null;
   if (parsed.json) {
     // A spilled run's series are in its folder (too long to print): the JSON names the files instead.
@@ -249,12 +277,13 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     out(toJson({
       id: result.id, runDir, report, config: result.config, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
       metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
-      ...series, openTrades: result.openTrades, positions: result.positions, ...(robustness ? { monteCarlo: robustness } : {}),
+      ...series, openTrades: result.openTrades, positions: result.positions, ...(robustness ? { monteCarlo: robustness } : {}), ...(stress ? { stress } : {}),
       feeds: result.feeds, seed: result.seed, instruments: result.instruments, killSwitch: result.killSwitch,
       rejections: result.rejections, offGrid: result.offGrid, warnings: warningsOf(result).map(([figure, why]) => ({ figure: figure.replace('warning: ', ''), why })),
     }));
   } else {
     out(formatSummary(result, runDir));
+    if (stress) out(formatStress(stress));
     if (report) out(`report         ${report}`);
   }
   const useless = uselessRun(result);

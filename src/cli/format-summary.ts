@@ -1,4 +1,5 @@
 import { equitySpan, fillCount, type RunResult } from '../backtest/run-result.ts';
+import type { StressReport } from '../analytics/report/stress-table.ts';
 import type { LogRecord } from '../engine/logger.ts';
 import { outcomeLines } from '../backtest/run-outcome.ts';
 import { metricWarnings } from '../analytics/metric-warnings.ts';
@@ -49,4 +50,15 @@ export function warningsOf(r: Pick<RunResult, 'metrics' | 'equity' | 'spilled'>)
 export function formatLog(r: LogRecord): string {
   const fields = r.fields && Object.keys(r.fields).length > 0 ? ` ${JSON.stringify(r.fields)}` : '';
   return `${new Date(r.ts / 1000).toISOString()} ${r.level.padEnd(5)} ${r.message}${fields}`;
+}
+
+/** The stress replays as summary lines: scenario, final value, return, Sharpe, max drawdown. */
+export function formatStress(report: StressReport): string {
+  const w = Math.max(...report.rows.map((r) => r.scenario.length));
+  return report.rows.map((r) => {
+    const head = `stress  ${r.scenario.padEnd(w)}  `;
+    if (r.skipped !== undefined) return `${head}not run: ${r.skipped}`;
+    const win = r.window ? `  (${r.window.from.slice(0, 10)} → ${r.window.to.slice(0, 10)}, buy & hold ${pct(r.window.buyAndHold)})` : '';
+    return `${head}final ${num(r.finalValue)}  return ${pct(r.totalReturn)}  Sharpe ${num(r.sharpe)}  max drawdown ${pct(r.maxDrawdown)}${win}`;
+  }).join('\n');
 }

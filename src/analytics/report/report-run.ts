@@ -1,5 +1,6 @@
 import type { MonteCarloSummary } from '../monte-carlo.ts';
 import type { PerformanceSummary } from '../performance-summary.ts';
+import type { StressReport } from './stress-table.ts';
 
 /** One closed round trip as the report shows it. */
 export interface ReportTrade {
@@ -50,6 +51,8 @@ export interface ReportRun {
   readonly benchmark?: { readonly name: string; readonly value: ArrayLike<number> };
   /** The run's Monte Carlo (montecarlo.json), when one was made: trade shuffling and the returns' block bootstrap. */
   readonly monteCarlo?: { readonly trades?: MonteCarloSummary; readonly returns?: MonteCarloSummary & { readonly interval: number } };
+  /** The run's stress replays (stress.json), when made. */
+  readonly stress?: StressReport;
   /** Close prices of the (first) instrument, when its data file could be read. */
   readonly prices?: { readonly symbol: string; readonly ts: ArrayLike<number>; readonly close: ArrayLike<number> };
 }

@@ -6,6 +6,7 @@ import { formatMetric, formatTime, METRIC_LABELS } from './format.ts';
 import { esc, figureCard, htmlPage } from './html-page.ts';
 import { monteCarloFigure, monteCarloTable } from './monte-carlo-report.ts';
 import { drawdownsTable, yearlyTable } from './period-tables.ts';
+import { stressTable } from './stress-table.ts';
 import { priceFigure } from './price-figure.ts';
 import type { ReportRun } from './report-run.ts';
 
@@ -65,6 +66,7 @@ export function tearsheetHtml(run: ReportRun): string {
 </div>
 <div class="grid">${figs.slice(1).map(figureCard).join('\n')}</div>
 ${run.monteCarlo ? `<div class="card"><h2>Monte Carlo</h2>${monteCarloTable(run)}</div>` : ''}
+${run.stress ? `<div class="card"><h2>Stress replays</h2>${stressTable(run.stress)}</div>` : ''}
 <div class="card"><h2>Trades</h2>${tradesTable(run)}</div>`;
   return htmlPage(run.title, subtitle, body, figs);
 }
