@@ -12,6 +12,7 @@ import { createSampler, runStudy, SAMPLERS, type SamplerName, type StudyResult, 
 import type { SharedBars } from '../optimize/shared-bars.ts';
 import { checkSpace, spaceFromFlags } from '../optimize/space-flags.ts';
 import { edgeNote, edgeParams } from '../optimize/edge.ts';
+import { plateauOf, plateauWarning, type Plateau } from '../optimize/plateau.ts';
 import { defaultWorkers, TrialPool } from '../optimize/trial-pool.ts';
 import { TrialStore } from '../optimize/trial-store.ts';
 import { backtestConfigFromFlags } from './backtest-command.ts';
@@ -181,7 +182,8 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
   } finally {
     await pool.close();
   }
-  const warnings = studyWarnings(result, s.spec.sampler);
+  const plateau = plateauOfStudy(result, s.spec.space);
+  const warnings = studyWarnings(result, s.spec.sampler, plateau);
   let reportFile: string | null = null;
   if (s.report) {
     await makeDir(dir);
@@ -196,7 +198,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
     out(toJson({
       warnings, study: s.studyName, sampler: result.sampler, duplicates: duplicates(result), objectives: result.objectives, seconds: result.seconds, workers: s.workers,
       trials: inParameterOrder(result.trials, s.spec.space).map(trialJson), best: result.best ? trialJson(result.best) : null,
-      bestOnEdge: result.best ? edgeParams(result.best.params, s.spec.space) : [],
+      bestOnEdge: result.best ? edgeParams(result.best.params, s.spec.space) : [], plateau,
       pareto: result.pareto, overfitting: result.overfitting ? { pbo: result.overfitting.pbo, splits: result.overfitting.splits } : null,
       report: reportFile, trialsFile: store ? store.file : null,
     }));
@@ -209,10 +211,20 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
 }
 
 /** What the study's numbers do not say by themselves: failed trials (with the first reason), a one-point grid. */
-function studyWarnings(r: StudyResult, sampler: string): string[] {
+function studyWarnings(r: StudyResult, sampler: string, plateau: Plateau | null): string[] {
   const out: string[] = [];
   const failed = r.trials.filter((t) => t.state === 'failed');
   if (failed.length > 0) out.push(`${failed.length} of ${r.trials.length} trials failed; the first (#${failed[0].number}): ${(failed[0].reason ?? 'no reason given').split('\n')[0]}`);
   if (sampler === 'grid' && r.trials.length === 1) out.push('the grid has a single point, so nothing was compared: check the --grid ranges');
+  const spike = plateauWarning(plateau);
+  if (spike) out.push(spike);
   return out;
+}
+
+/** The best trial's neighbourhood on the first objective (complete, first-run trials only). */
+function plateauOfStudy(r: StudyResult, space: SearchSpace): Plateau | null {
+  if (!r.best) return null;
+  const scored = r.trials.filter((t) => t.state === 'complete' && t.duplicateOf === undefined).map((t) => ({ params: t.params, value: t.values[0], t }));
+  const best = scored.find((x) => x.t === r.best) ?? scored.find((x) => x.t.number === r.best!.number);
+  return best ? plateauOf(best, scored, space, r.objectives[0].direction === 'maximize') : null;
 }
