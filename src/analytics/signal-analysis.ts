@@ -1,0 +1,107 @@
+import { percentile } from './percentile.ts';
+
+/**
+ * Signal (factor) analysis in the manner of Alphalens, for one instrument's time series:
+ * does a signal column rank the returns that follow it?
+ *   information coefficient  Spearman rank correlation between the signal at t and the
+ *                            forward return p_{t+h} / p_t − 1, for each horizon h
+ *   quantile returns         the mean forward return of each signal quantile (equal-count
+ *                            buckets by rank, as pandas' qcut)
+ *   turnover                 the share of steps whose quantile differs from the step before,
+ *                            and the signal's rank autocorrelation at lag 1
+ * Points whose signal or forward return is not finite are left out.
+ */
+
+/** Ranks 1…n, ties sharing their mean rank (as scipy's rankdata "average"). */
+export function ranks(x: ArrayLike<number>): Float64Array {
+  const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a] - x[b]);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < idx.length;) {
+    let j = i;
+    while (j + 1 < idx.length && x[idx[j + 1]] === x[idx[i]]) j++;
+    const r = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) out[idx[k]] = r;
+    i = j + 1;
+  }
+  return out;
+}
+
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/** Spearman's rank correlation (NaN below 3 points or for a constant input). */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return a.length < 3 ? Number.NaN : pearson(ranks(a), ranks(b));
+}
+
+/** The signal and the h-step forward returns where both are finite. */
+function paired(signal: ArrayLike<number>, prices: ArrayLike<number>, h: number): { s: number[]; r: number[] } {
+  const s: number[] = [];
+  const r: number[] = [];
+  for (let t = 0; t + h < prices.length && t < signal.length; t++) {
+    const fwd = prices[t + h] / prices[t] - 1;
+    if (Number.isFinite(signal[t]) && Number.isFinite(fwd)) {
+      s.push(signal[t]);
+      r.push(fwd);
+    }
+  }
+  return { s, r };
+}
+
+/** Information coefficient per horizon. */
+export function informationCoefficient(signal: ArrayLike<number>, prices: ArrayLike<number>, horizons: readonly number[]): { horizon: number; ic: number; n: number }[] {
+  return horizons.map((h) => {
+    const { s, r } = paired(signal, prices, h);
+    return { horizon: h, ic: spearman(s, r), n: s.length };
+  });
+}
+
+/**
+ * Quantile (1…q) of each value as pandas' qcut(x, q): edges at the 0, 1/q, …, 1 quantiles
+ * (linear interpolation), intervals closed on the right, the lowest value in bucket 1.
+ */
+export function quantileOf(x: ArrayLike<number>, q: number): Uint8Array {
+  const edges = Array.from({ length: q + 1 }, (_, k) => percentile(x, (100 * k) / q));
+  return Uint8Array.from(x, (v) => {
+    let k = 1;
+    while (k < q && v > edges[k]) k++;
+    return k;
+  });
+}
+
+/** Mean forward return (h steps) of each signal quantile, lowest quantile first. */
+export function quantileReturns(signal: ArrayLike<number>, prices: ArrayLike<number>, h: number, q = 5): { quantile: number; meanReturn: number; count: number }[] {
+  const { s, r } = paired(signal, prices, h);
+  const bucket = quantileOf(s, q);
+  const sum = new Float64Array(q + 1);
+  const count = new Float64Array(q + 1);
+  for (let i = 0; i < s.length; i++) {
+    sum[bucket[i]] += r[i];
+    count[bucket[i]]++;
+  }
+  return Array.from({ length: q }, (_, k) => ({ quantile: k + 1, meanReturn: sum[k + 1] / count[k + 1], count: count[k + 1] }));
+}
+
+/** How fast the signal changes: quantile changes per step and the rank autocorrelation at lag 1. */
+export function signalTurnover(signal: ArrayLike<number>, q = 5): { quantileChangeRate: number; rankAutocorrelation: number } {
+  const s = Array.from(signal).filter(Number.isFinite);
+  const b = quantileOf(s, q);
+  let changes = 0;
+  for (let i = 1; i < b.length; i++) if (b[i] !== b[i - 1]) changes++;
+  return { quantileChangeRate: changes / (b.length - 1), rankAutocorrelation: spearman(s.slice(0, -1), s.slice(1)) };
+}
