@@ -6,6 +6,7 @@ import { formatMetric, formatTime, METRIC_LABELS } from './format.ts';
 import { esc, figureCard, htmlPage } from './html-page.ts';
 import { monteCarloFigure, monteCarloTable } from './monte-carlo-report.ts';
 import { drawdownsTable, yearlyTable } from './period-tables.ts';
+import { MIN_ANNUALIZED_DAYS, shortSpanView } from './short-span.ts';
 import { stressTable } from './stress-table.ts';
 import { priceFigure } from './price-figure.ts';
 import type { ReportRun } from './report-run.ts';
@@ -13,8 +14,9 @@ import type { ReportRun } from './report-run.ts';
 /** Trades listed in the HTML table (all trades are in trades.parquet). */
 export const MAX_TRADE_ROWS = 1000;
 
-function metricsTable(s: PerformanceSummary): string {
-  const rows = METRIC_LABELS.map(([k, label]) => {
+function metricsTable(s: PerformanceSummary, labels: Readonly<Record<string, string>> = {}): string {
+  const rows = METRIC_LABELS.map(([k, plain]) => {
+    const label = labels[k] ?? plain;
     const v = (s as unknown as Record<string, number>)[k];
     const cls = v > 0 && k !== 'maxDrawdown' ? '' : v < 0 ? ' class="neg"' : '';
     return `<tr><td>${esc(label)}</td><td${cls}>${esc(formatMetric(k, v))}</td></tr>`;
@@ -57,9 +59,12 @@ export function tearsheetHtml(run: ReportRun): string {
   const span = ts.length > 0 ? `${formatTime(ts[0])} → ${formatTime(ts[ts.length - 1])}` : 'no data';
   const fees = Number.isFinite(run.fees) ? ` · fees ${run.fees.toLocaleString('en-US', { maximumFractionDigits: 2 })}` : '';
   const subtitle = `${run.strategy.name} ${params} · ${span} · ${(run.long?.points ?? ts.length).toLocaleString('en-US')} bars · start ${run.initialCash.toLocaleString('en-US')} → ${run.finalValue.toLocaleString('en-US', { maximumFractionDigits: 2 })}${fees} · run ${run.id}`;
+  const days = ts.length > 1 ? (ts[ts.length - 1] - ts[0]) / 86_400e6 : Number.NaN;
+  const view = shortSpanView(run.summary, days);
+  const short = view && { ...view, note: `${days.toFixed(1)} days: under ${MIN_ANNUALIZED_DAYS}, annualized figures are shown per bar (or not at all) — annualizing so short a span misleads` };
   // Beside the (long) metrics table: the equity chart, then the drawdown and yearly tables.
   const body = `${noticesCard(run)}<div class="grid">
-<div class="card"><h2>Metrics</h2>${metricsTable(run.summary)}</div>
+<div class="card"><h2>Metrics</h2>${short ? `<p class="note">${short.note}</p>` : ''}${metricsTable(short?.summary ?? run.summary, short?.labels)}</div>
 <div>${figureCard(figs[0])}
 <div class="card"><h2>Worst drawdowns</h2>${drawdownsTable(run)}</div>
 <div class="card"><h2>Yearly returns</h2>${yearlyTable(run)}</div></div>
