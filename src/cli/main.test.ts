@@ -61,7 +61,8 @@ describe('lockstep backtest', () => {
     const { code, out } = await cli('backtest', '--strategy', 'sma-cross', '--data', DAY, '--out', outDir, '--json');
     expect(code).toBe(0);
     const j = JSON.parse(out);
-    expect(readdirSync(outDir)).toEqual([j.id]); // no temporary folder left behind
+    // No temporary folder left behind; beside the run, the reports folder's one copy of plotly.js.
+    expect(readdirSync(outDir).sort()).toEqual([j.id, expect.stringMatching(/^plotly-[\d.]+\.min\.js$/)].sort());
     const files = readdirSync(j.runDir).sort();
     expect(files).toEqual(['equity.parquet', 'fills.parquet', 'logs.jsonl', 'orders.parquet', 'report.html', 'result.json', 'trades.parquet']);
     const saved = JSON.parse(readFileSync(join(j.runDir, 'result.json'), 'utf8'));

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { optimizationHtml } from '../analytics/report/optimization-report.ts';
+import { sharedPlotly } from '../backtest/write-report.ts';
 import { loadStrategy } from '../engine/load-strategy.ts';
 import { toJson } from '../backtest/write-result.ts';
 import type { ParamValue, SearchSpace } from '../core/search-space.ts';
@@ -192,7 +193,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
       title: `Optimization of ${s.strategy}`, sampler: result.sampler, objectives: result.objectives, paramNames: Object.keys(s.spec.space.params),
       trials: result.trials, bestNumber: result.best?.number ?? null, pbo: result.overfitting?.pbo ?? null, seconds: result.seconds,
       notices: [...warnings, ...[result.best ? edgeNote(edgeParams(result.best.params, s.spec.space)) : null].filter((n): n is string => !!n)],
-    }));
+    }, await sharedPlotly(s.out, reportFile)));
   }
   if (s.json) {
     out(toJson({

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,9 @@ describe('HTML reports render offline in headless Chromium', () => {
     const j = JSON.parse(r.out);
     expect(j.report).toBe(join(j.runDir, 'report.html'));
     const html = readFileSync(j.report, 'utf8');
-    expect(html).not.toMatch(/<script[^>]+src=["']https?:/); // plotly is inlined, not from a CDN
+    expect(html).not.toMatch(/<script[^>]+src=["']https?:/); // plotly from the reports folder, never a CDN
+    expect(html).toMatch(/<script src="\.\.\/plotly-[\d.]+\.min\.js"><\/script>/);
+    expect(statSync(j.report).size).toBeLessThan(1 << 20); // one plotly.js per reports folder, not one per report
     const res = await renderReport(browser, j.report, join(SHOTS, 'demo-report.png'));
     expect(res.errors).toEqual([]);
     expect(res.requests).toEqual([]);
@@ -67,6 +69,23 @@ describe('HTML reports render offline in headless Chromium', () => {
     // a single run folder gets its tearsheet
     const one = await cli('report', a.runDir);
     expect(one.out.trim()).toBe(join(a.runDir, 'report.html'));
+  });
+
+  it('a report moved out of its reports folder says plotly.js is missing; report --inline writes a standalone page that renders', async () => {
+    const out = join(tmp.dir, 'reports-move');
+    const j = JSON.parse((await cli('backtest', '--strategy', 'sma-cross', '--data', join(ROOT, 'data/sample/2006-day-001.csv'), '--out', out, '--json')).out);
+    const moved = join(tmp.dir, 'moved.html');
+    copyFileSync(j.report, moved);
+    const lost = await renderReport(browser, moved);
+    expect(lost.errors.join(' ')).toMatch(/plotly\.js not found/);
+    expect(lost.plots).toBe(0);
+    const r = await cli('report', j.runDir, '--inline');
+    expect(r.code, r.err).toBe(0);
+    expect(statSync(j.report).size).toBeGreaterThan(3 << 20);
+    copyFileSync(j.report, moved);
+    const standalone = await renderReport(browser, moved);
+    expect(standalone.errors).toEqual([]);
+    expect(standalone.plots).toBe(8);
   });
 
   it('report on a folder that is not a run is a one-line usage error', async () => {

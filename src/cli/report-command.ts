@@ -9,14 +9,17 @@ import { UsageError } from './usage-error.ts';
 
 export const REPORT_HELP = `lockstep report RUN_DIR [RUN_DIR ...] [--out FILE]
 lockstep report RUN_DIR --monte-carlo N [--block-length N] [--ruin X] [--seed N]
+lockstep report RUN_DIR --inline
 
 Writes a self-contained HTML tearsheet (plotly inlined: opens offline) to
 RUN_DIR/report.html; with several run folders, a comparison page instead
-(default reports/compare-<first-run-id>.html, or --out FILE).
+(default reports/compare-<first-run-id>.html, or --out FILE). The pages load plotly.js
+from one copy in the reports folder (plotly-<version>.min.js) and open offline as long
+as they stay in it; --inline puts plotly.js in the page instead (one ~4.7 MB file to send).
 ${MONTE_CARLO_HELP}
   --seed N                    seed of the Monte Carlo draws (default: the run's seed)`;
 
-const OPTIONS = { out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, seed: { type: 'string' }, ...MONTE_CARLO_OPTIONS } as const;
+const OPTIONS = { out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, seed: { type: 'string' }, inline: { type: 'boolean' }, ...MONTE_CARLO_OPTIONS } as const;
 
 export async function reportCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseFlags(argv, OPTIONS, 'report');
@@ -36,10 +39,10 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     const saved = await readRunForReport(dir);
     const mc = monteCarloOptions(values, seed ?? (saved.config as { seed?: number }).seed ?? 1);
     if (mc) out(await writeRobustness(dir, robustnessOf(saved, mc)));
-    out(await writeTearsheet(dir, saved));
+    out(await writeTearsheet(dir, saved, values.inline === true));
     return 0;
   }
-  if (values['monte-carlo'] !== undefined || seed !== undefined) throw new UsageError('report: --monte-carlo applies to one run folder');
+  if (values['monte-carlo'] !== undefined || seed !== undefined || values.inline) throw new UsageError('report: --monte-carlo and --inline apply to one run folder');
   const first = positionals[0].replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? 'runs';
   const file = resolve(values.out ?? join('reports', `compare-${first}.html`));
   out(await writeComparison(positionals.map((d) => resolve(d)), file));

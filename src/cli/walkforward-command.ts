@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { walkForwardHtml } from '../analytics/report/walkforward-report.ts';
+import { sharedPlotly } from '../backtest/write-report.ts';
 import { reportFold } from '../optimize/research.ts';
 import { toJson } from '../backtest/write-result.ts';
 import { foldWindows, parseWindow, walkForward } from '../optimize/walk-forward.ts';
@@ -51,7 +52,7 @@ export async function walkforwardCommand(argv: string[], out: (s: string) => voi
       title: `Walk-forward of ${s.strategy}`, metricName: metric, folds, stitched: wf.stitched, efficiency: wf.efficiency,
       pbo: wf.overfitting?.pbo ?? null, stability: wf.paramStability, oosSharpe: wf.oosSummary?.sharpe ?? Number.NaN,
       oosReturn: wf.oosSummary?.totalReturn ?? Number.NaN, seconds: wf.seconds,
-    }));
+    }, await sharedPlotly(s.out, reportFile)));
   }
   if (s.json) {
     out(toJson({

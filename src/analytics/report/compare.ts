@@ -1,3 +1,4 @@
+import type { PlotlyScript } from './plotly-source.ts';
 import { underwater } from '../underwater.ts';
 import { decimateMinMax } from './decimate.ts';
 import { baseLayout, type Figure } from './figure.ts';
@@ -8,7 +9,7 @@ import type { ReportRun } from './report-run.ts';
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 /** Side-by-side view of several runs: growth of 1, drawdowns and a metrics table. */
-export function compareHtml(runs: readonly ReportRun[]): string {
+export function compareHtml(runs: readonly ReportRun[], plotly?: PlotlyScript): string {
   if (runs.length < 2) throw new RangeError('compare needs at least two runs');
   const label = (r: ReportRun, i: number) => `${i + 1}. ${r.title}`;
   const growth: Figure = {
@@ -31,5 +32,5 @@ export function compareHtml(runs: readonly ReportRun[]): string {
   const head = `<tr><th>metric</th>${runs.map((r, i) => `<th>${esc(label(r, i))}</th>`).join('')}</tr>`;
   const rows = METRIC_LABELS.map(([k, name]) => `<tr><td>${esc(name)}</td>${runs.map((r) => `<td>${esc(formatMetric(k, (r.summary as unknown as Record<string, number>)[k]))}</td>`).join('')}</tr>`);
   const body = `${figureCard(growth)}\n<div class="grid">${figureCard(dd)}</div>\n<div class="card"><h2>Metrics</h2><div class="scroll"><table class="metrics">${head}${rows.join('')}</table></div></div>`;
-  return htmlPage(`Comparison of ${runs.length} runs`, runs.map((r, i) => `${label(r, i)} (${r.id})`).join(' · '), body, [growth, dd]);
+  return htmlPage(`Comparison of ${runs.length} runs`, runs.map((r, i) => `${label(r, i)} (${r.id})`).join(' · '), body, [growth, dd], plotly);
 }

@@ -1,5 +1,5 @@
 import type { Figure } from './figure.ts';
-import { plotlySource } from './plotly-source.ts';
+import { plotlySource, type PlotlyScript } from './plotly-source.ts';
 
 /** HTML-escapes text. */
 export function esc(s: string): string {
@@ -24,18 +24,20 @@ th:first-child,td:first-child{text-align:left}tr:hover td{background:#f3f7ff}
 .scroll{max-height:420px;overflow:auto}`;
 
 /**
- * A self-contained page: plotly.js inlined (opens offline), the figures as JSON, and a
- * script that renders them and then sets `data-rendered` on <body> to the number of
- * figures drawn (the browser tests wait for it).
+ * A page that opens offline: plotly.js inlined, or loaded from a file beside it (`plotly`:
+ * one copy per reports folder keeps each report small), the figures as JSON, and a script
+ * that renders them and then sets `data-rendered` on <body> to the number of figures drawn
+ * (the browser tests wait for it). Without plotly (the shared file missing: a report moved
+ * on its own) the page says so at the top instead of failing silently.
  */
-export function htmlPage(title: string, subtitle: string, bodyHtml: string, figures: readonly Figure[]): string {
+export function htmlPage(title: string, subtitle: string, bodyHtml: string, figures: readonly Figure[], plotly: PlotlyScript = { inline: true }): string {
   const divs = new Set(figures.map((f) => f.id));
   if (divs.size !== figures.length) throw new Error('figure ids must be unique');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <style>${CSS}</style>
-<script>${plotlySource()}</script>
+${'src' in plotly ? `<script src="${esc(plotly.src)}"></script>` : `<script>${plotlySource()}</script>`}
 </head><body>
 <h1>${esc(title)}</h1><div class="sub">${esc(subtitle)}</div>
 ${bodyHtml}
@@ -43,6 +45,14 @@ ${bodyHtml}
 <script>
 (function () {
   var figs = JSON.parse(document.getElementById('lockstep-figures').textContent);
+  if (typeof Plotly === 'undefined') {
+    var p = document.createElement('p');
+    p.className = 'notice';
+    p.textContent = 'The charts need plotly.js from ${'src' in plotly ? esc(plotly.src).replace(/'/g, '') : ''} (the reports folder), which this page cannot find: keep the report in its folder, or write a standalone one with lockstep report RUN_DIR --inline.';
+    document.body.insertBefore(p, document.body.firstChild);
+    document.body.setAttribute('data-render-error', 'plotly.js not found');
+    return;
+  }
   var config = { responsive: true, displaylogo: false };
   Promise.all(figs.map(function (f) { return Plotly.newPlot(f.id, f.data, f.layout, config); }))
     .then(function () { document.body.setAttribute('data-rendered', String(figs.length)); })

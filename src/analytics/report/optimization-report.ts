@@ -1,3 +1,4 @@
+import type { PlotlyScript } from './plotly-source.ts';
 import { baseLayout, type Figure } from './figure.ts';
 import { formatMetric } from './format.ts';
 import { esc, figureCard, htmlPage } from './html-page.ts';
@@ -113,7 +114,7 @@ export function optimizationFigures(d: OptimizationReportData): Figure[] {
 }
 
 /** Self-contained HTML report of an optimization study. */
-export function optimizationHtml(d: OptimizationReportData): string {
+export function optimizationHtml(d: OptimizationReportData, plotly?: PlotlyScript): string {
   const figs = optimizationFigures(d);
   const ok = scored(d).sort((a, b) => (better(d, a.values[0], b.values[0]) ? -1 : better(d, b.values[0], a.values[0]) ? 1 : a.number - b.number));
   const head = `<tr><th>#</th>${d.paramNames.map((k) => `<th>${esc(k)}</th>`).join('')}${d.objectives.map((o) => `<th>${esc(o.name)}</th>`).join('')}<th>final value</th></tr>`;
@@ -124,5 +125,5 @@ export function optimizationHtml(d: OptimizationReportData): string {
     + `${d.pbo !== null ? ` · probability of backtest overfitting ${(d.pbo * 100).toFixed(1)}%` : ''}`;
   const notices = (d.notices ?? []).length === 0 ? '' : `<div class="card notice"><h2>Study notices</h2><ul>${d.notices!.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>\n`;
   const body = `${notices}<div class="grid">${figs.map(figureCard).join('\n')}</div><div class="card"><h2>Top trials</h2><div class="scroll"><table>${head}${rows.join('')}</table></div></div>`;
-  return htmlPage(d.title, sub, body, figs);
+  return htmlPage(d.title, sub, body, figs, plotly);
 }

@@ -1,3 +1,4 @@
+import type { PlotlyScript } from './plotly-source.ts';
 import type { PerformanceSummary } from '../performance-summary.ts';
 import { monthlyHeatmapFigure, returnDistributionFigure, tradePnlFigure } from './distribution-figures.ts';
 import { equityFigure, exposureFigure, rollingFigure, underwaterFigure } from './equity-figures.ts';
@@ -52,7 +53,7 @@ export function tearsheetFigures(run: ReportRun): Figure[] {
 }
 
 /** Self-contained HTML tearsheet of one run. */
-export function tearsheetHtml(run: ReportRun): string {
+export function tearsheetHtml(run: ReportRun, plotly?: PlotlyScript): string {
   const figs = tearsheetFigures(run);
   const params = Object.entries(run.strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   const ts = run.equity.ts;
@@ -73,5 +74,5 @@ export function tearsheetHtml(run: ReportRun): string {
 ${run.monteCarlo ? `<div class="card"><h2>Monte Carlo</h2>${monteCarloTable(run)}</div>` : ''}
 ${run.stress ? `<div class="card"><h2>Stress replays</h2>${stressTable(run.stress)}</div>` : ''}
 <div class="card"><h2>Trades</h2>${tradesTable(run)}</div>`;
-  return htmlPage(run.title, subtitle, body, figs);
+  return htmlPage(run.title, subtitle, body, figs, plotly);
 }

@@ -1,3 +1,4 @@
+import type { PlotlyScript } from './plotly-source.ts';
 import { decimateMinMax } from './decimate.ts';
 import { baseLayout, type Figure } from './figure.ts';
 import { formatMetric, formatTime } from './format.ts';
@@ -56,7 +57,7 @@ export function walkForwardFigures(d: Pick<WalkForwardReportData, 'folds' | 'sti
 }
 
 /** Self-contained HTML report of a walk-forward analysis. */
-export function walkForwardHtml(d: WalkForwardReportData): string {
+export function walkForwardHtml(d: WalkForwardReportData, plotly?: PlotlyScript): string {
   const [bars, equity] = walkForwardFigures(d);
   const paramNames = [...new Set(d.folds.flatMap((f) => Object.keys(f.params ?? {})))];
   const head = `<tr><th>fold</th><th>train</th><th>test</th>${paramNames.map((k) => `<th>${esc(k)}</th>`).join('')}<th>IS ${esc(d.metricName)}</th><th>OOS ${esc(d.metricName)}</th><th>IS return</th><th>OOS return</th></tr>`;
@@ -72,5 +73,5 @@ export function walkForwardHtml(d: WalkForwardReportData): string {
 <tr><td>Probability of backtest overfitting (CSCV)</td><td>${d.pbo === null ? '—' : `${(d.pbo * 100).toFixed(1)}%`}</td></tr>
 <tr><td>Parameter stability</td><td>${esc(stab || '—')}</td></tr></table></div>`;
   const body = `<div class="grid">${summary}${figureCard(bars)}</div>${figureCard(equity)}<div class="card"><h2>Folds</h2><div class="scroll"><table>${head}${rows.join('')}</table></div></div>`;
-  return htmlPage(d.title, `${d.folds.length} folds · ${d.seconds.toFixed(1)} s`, body, [bars, equity]);
+  return htmlPage(d.title, `${d.folds.length} folds · ${d.seconds.toFixed(1)} s`, body, [bars, equity], plotly);
 }
