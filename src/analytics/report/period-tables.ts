@@ -1,3 +1,4 @@
+import { holdingPeriods } from '../holding-periods.ts';
 import { worstDrawdowns } from '../worst-drawdowns.ts';
 import { yearlyReturns } from '../yearly-returns.ts';
 import { formatTime } from './format.ts';
@@ -26,4 +27,15 @@ export function yearlyTable(run: ReportRun): string {
   const years = run.equity.ts.length > 0 ? yearlyReturns(run.equity.ts, run.equity.equity) : [];
   const rows = years.map((y) => `<tr><td>${y.year}</td><td${y.value < 0 ? ' class="neg"' : ''}>${pct(y.value)}</td></tr>`);
   return `<table class="metrics"><thead><tr><th>year</th><th>return</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** How long trades were held (all, winners, losers): median / mean / max bars and median days. */
+export function holdingTable(run: ReportRun): string {
+  const num = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '—');
+  const rows = holdingPeriods(run.trades).map((h) => `<tr><td>${h.group}</td><td>${h.trades}</td><td>${num(h.medianBars)}</td><td>${num(h.meanBars)}</td>`
+    + `<td>${num(h.maxBars, 0)}</td><td>${num(h.medianDays, 2)}</td></tr>`);
+  const total = run.long?.trades ?? run.trades.length;
+  const note = total > run.trades.length ? `<p class="note">From the first ${run.trades.length} of ${total} trades.</p>` : '';
+  return '<table class="metrics"><thead><tr><th></th><th>trades</th><th>median bars</th><th>mean bars</th><th>max bars</th><th>median days</th></tr></thead>'
+    + `<tbody>${rows.join('')}</tbody></table>${note}`;
 }

@@ -6,7 +6,7 @@ import type { Figure } from './figure.ts';
 import { formatMetric, formatTime, METRIC_LABELS } from './format.ts';
 import { esc, figureCard, htmlPage } from './html-page.ts';
 import { monteCarloFigure, monteCarloTable } from './monte-carlo-report.ts';
-import { drawdownsTable, yearlyTable } from './period-tables.ts';
+import { drawdownsTable, holdingTable, yearlyTable } from './period-tables.ts';
 import { MIN_ANNUALIZED_DAYS, shortSpanView } from './short-span.ts';
 import { stressTable } from './stress-table.ts';
 import { priceFigure } from './price-figure.ts';
@@ -68,6 +68,7 @@ export function tearsheetHtml(run: ReportRun, plotly?: PlotlyScript): string {
 <div class="card"><h2>Metrics</h2>${short ? `<p class="note">${short.note}</p>` : ''}${metricsTable(short?.summary ?? run.summary, short?.labels)}</div>
 <div>${figureCard(figs[0])}
 <div class="card"><h2>Worst drawdowns</h2>${drawdownsTable(run)}</div>
+<div class="card"><h2>Holding periods</h2>${holdingTable(run)}</div>
 <div class="card"><h2>Yearly returns</h2>${yearlyTable(run)}</div></div>
 </div>
 <div class="grid">${figs.slice(1).map(figureCard).join('\n')}</div>
