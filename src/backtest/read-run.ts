@@ -17,7 +17,7 @@ export interface SavedRun {
   readonly periodsPerYear: number;
   readonly equity: { ts: Float64Array; equity: Float64Array; cash: Float64Array; exposure: Float64Array };
   readonly fills: { ts: number; side: string; price: number; qty: number; fee: number }[];
-  readonly trades: { side: string; qty: number; entryTs: number; exitTs: number; entryPrice: number; exitPrice: number; netPnl: number; returnPct: number; bars: number }[];
+  readonly trades: { side: string; qty: number; entryTs: number; exitTs: number; entryPrice: number; exitPrice: number; netPnl: number; returnPct: number; bars: number; exitTag?: string }[];
   /** Fees paid over the run. */
   readonly fees: number;
   /** Kill switch, refusals and off-grid counts as the run recorded them (absent in runs saved before they were). */
@@ -99,6 +99,8 @@ export async function readRun(dir: string): Promise<SavedRun> {
     side: str(tc.side, tFile, 'side')[i], qty: num(tc.qty, tFile, 'qty')[i], entryTs: num(tc.entryTs, tFile, 'entryTs')[i],
     exitTs: num(tc.exitTs, tFile, 'exitTs')[i], entryPrice: num(tc.entryPrice, tFile, 'entryPrice')[i], exitPrice: num(tc.exitPrice, tFile, 'exitPrice')[i],
     netPnl: num(tc.netPnl, tFile, 'netPnl')[i], returnPct: num(tc.returnPct, tFile, 'returnPct')[i], bars: num(tc.bars, tFile, 'bars')[i],
+    // Runs saved before tags were kept have no exitTag column.
+    ...(Array.isArray(tc.exitTag) ? { exitTag: tc.exitTag[i] } : {}),
   }));
   return {
     ...savedRunHead(dir, summary),
@@ -117,7 +119,7 @@ export function savedRunOf(r: RunResult, dir: string): SavedRun {
     periodsPerYear: r.metrics.periodsPerYear ?? Number.NaN,
     equity: { ts: Float64Array.from(r.equity.ts), equity: Float64Array.from(r.equity.equity), cash: Float64Array.from(r.equity.cash), exposure: Float64Array.from(r.equity.exposure) },
     fills: r.fills.map((f) => ({ ts: f.ts, side: f.side, price: f.price, qty: f.qty, fee: f.fee })),
-    trades: r.trades.map((t) => ({ side: t.side, qty: t.qty, entryTs: t.entryTs, exitTs: t.exitTs, entryPrice: t.entryPrice, exitPrice: t.exitPrice, netPnl: t.netPnl, returnPct: t.returnPct, bars: t.bars })),
+    trades: r.trades.map((t) => ({ side: t.side, qty: t.qty, entryTs: t.entryTs, exitTs: t.exitTs, entryPrice: t.entryPrice, exitPrice: t.exitPrice, netPnl: t.netPnl, returnPct: t.returnPct, bars: t.bars, exitTag: t.exitTag })),
     fees: r.fees, outcome: { killSwitch: r.killSwitch, rejections: r.rejections, offGrid: r.offGrid },
   };
 }

@@ -16,11 +16,11 @@ const SCHEMAS = {
   fills: { seq: 'double', ts: 'timestamp', orderId: 'string', instrumentId: 'string', side: 'string', price: 'double', qty: 'double', fee: 'double', liquidity: 'string' },
   trades: {
     instrumentId: 'string', side: 'string', qty: 'double', entryTs: 'timestamp', exitTs: 'timestamp', entryPrice: 'double', exitPrice: 'double',
-    pnl: 'double', fees: 'double', netPnl: 'double', returnPct: 'double', bars: 'double',
+    pnl: 'double', fees: 'double', netPnl: 'double', returnPct: 'double', bars: 'double', entryTag: 'string', exitTag: 'string',
   },
   orders: {
     id: 'string', instrumentId: 'string', side: 'string', type: 'string', tif: 'string', qty: 'double', price: 'double', stopPrice: 'double',
-    status: 'string', filledQty: 'double', avgFillPrice: 'double', fees: 'double', createdTs: 'timestamp', updatedTs: 'timestamp', reason: 'string',
+    status: 'string', filledQty: 'double', avgFillPrice: 'double', fees: 'double', createdTs: 'timestamp', updatedTs: 'timestamp', reason: 'string', tag: 'string',
   },
 } as const satisfies Record<string, StreamSchema>;
 
@@ -51,7 +51,7 @@ function tradeColumns(t: readonly RoundTrip[]): Record<string, StreamValues> {
     entryTs: nums(t, (x) => x.entryTs), exitTs: nums(t, (x) => x.exitTs),
     entryPrice: nums(t, (x) => x.entryPrice), exitPrice: nums(t, (x) => x.exitPrice),
     pnl: nums(t, (x) => x.pnl), fees: nums(t, (x) => x.fees), netPnl: nums(t, (x) => x.netPnl),
-    returnPct: nums(t, (x) => x.returnPct), bars: nums(t, (x) => x.bars),
+    returnPct: nums(t, (x) => x.returnPct), bars: nums(t, (x) => x.bars), entryTag: t.map((x) => x.entryTag), exitTag: t.map((x) => x.exitTag),
   };
 }
 
@@ -61,7 +61,7 @@ function orderColumns(o: readonly Order[]): Record<string, StreamValues> {
     tif: o.map((x) => x.tif), qty: nums(o, (x) => x.qty), price: nums(o, (x) => x.price),
     stopPrice: nums(o, (x) => x.stopPrice), status: o.map((x) => x.status), filledQty: nums(o, (x) => x.filledQty),
     avgFillPrice: nums(o, (x) => x.avgFillPrice), fees: nums(o, (x) => x.fees),
-    createdTs: nums(o, (x) => x.createdTs), updatedTs: nums(o, (x) => x.updatedTs), reason: o.map((x) => x.reason ?? ''),
+    createdTs: nums(o, (x) => x.createdTs), updatedTs: nums(o, (x) => x.updatedTs), reason: o.map((x) => x.reason ?? ''), tag: o.map((x) => x.tag ?? ''),
   };
 }
 

@@ -196,7 +196,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   /** Books a fill: portfolio, fill record, strategy, then emulated reduce-only upkeep. */
   private book(t: TrackedOrder, e: Extract<VenueEvent, { kind: 'fill' }>, ts: number, complete: boolean): void {
     const o = t.order;
-    this.o.portfolio.applyFill(t.slot, sideSign(o.side) * e.qty, e.price, e.fee, ts, this.o.equityLength());
+    this.o.portfolio.applyFill(t.slot, sideSign(o.side) * e.qty, e.price, e.fee, ts, this.o.equityLength(), o.tag ?? '');
     const fill: Fill = {
       seq: ++this.fillCount, orderId: o.id, instrumentId: o.instrumentId, side: o.side,
       price: e.price, qty: e.qty, fee: e.fee, liquidity: e.liquidity, ts,

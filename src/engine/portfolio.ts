@@ -109,8 +109,8 @@ export class Portfolio {
     return { qty: this.qty[i], lastPrice: this.lastPrice[i], multiplier: inst.multiplier, margined: this.isMargin[i] === 1, margin: inst.margin };
   }
 
-  /** Applies a fill of signed quantity `delta` at `price` paying `fee`; returns realized gross P&L. */
-  applyFill(i: number, delta: number, price: number, fee: number, ts: Micros, point: number): number {
+  /** Applies a fill of signed quantity `delta` at `price` paying `fee` (`tag`: the order's); returns realized gross P&L. */
+  applyFill(i: number, delta: number, price: number, fee: number, ts: Micros, point: number, tag = ''): number {
     const inst = this.instruments[i];
     const m = inst.multiplier;
     const q0 = this.qty[i];
@@ -136,7 +136,7 @@ export class Portfolio {
     else if (q0 === 0 || Math.sign(q1) !== Math.sign(q0)) this.avgPrice[i] = price;
     else if (Math.abs(q1) > Math.abs(q0)) this.avgPrice[i] = (this.avgPrice[i] * Math.abs(q0) + price * Math.abs(delta)) / Math.abs(q1);
     this.qty[i] = Math.abs(q1) < 1e-12 * Math.max(1, Math.abs(q0)) ? 0 : q1;
-    this.trades.onFill(inst.id, q0, this.qty[i], price, m, fee, realized, ts, point);
+    this.trades.onFill(inst.id, q0, this.qty[i], price, m, fee, realized, ts, point, tag);
     return realized;
   }
 

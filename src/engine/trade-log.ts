@@ -26,6 +26,9 @@ export interface RoundTrip {
   readonly returnPct: number;
   /** Number of equity points (bars) the trip spanned. */
   readonly bars: number;
+  /** Tag of the order that opened the trip, and of the one that closed it ('' when untagged): why it ended (a stop-loss leg, say). */
+  readonly entryTag: string;
+  readonly exitTag: string;
 }
 
 interface OpenTrip {
@@ -41,6 +44,7 @@ interface OpenTrip {
   pnl: number;
   fees: number;
   startPoint: number;
+  entryTag: string;
 }
 
 /** Builds round trips from fills, per instrument. */
@@ -54,12 +58,12 @@ export class TradeLog {
    */
   onFill(
     instrumentId: string, before: number, after: number, price: number, multiplier: number,
-    fee: number, realized: number, ts: Micros, point: number,
+    fee: number, realized: number, ts: Micros, point: number, tag = '',
   ): void {
     let trip = this.open.get(instrumentId);
     const qty = Math.abs(after - before);
     if (trip === undefined || !trip.active) {
-      trip = this.start(instrumentId, after > 0 ? 1 : -1, ts, point);
+      trip = this.start(instrumentId, after > 0 ? 1 : -1, ts, point, tag);
     }
     const closing = before !== 0 && Math.sign(after - before) !== Math.sign(before);
     if (!closing) {
@@ -76,10 +80,10 @@ export class TradeLog {
     trip.pnl += realized;
     trip.fees += feeClose;
     if (after === 0 || Math.sign(after) !== Math.sign(before)) {
-      this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point));
+      this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point, tag));
       trip.active = false;
       if (after !== 0) {
-        const next = this.start(instrumentId, after > 0 ? 1 : -1, ts, point);
+        const next = this.start(instrumentId, after > 0 ? 1 : -1, ts, point, tag);
         next.entryQty = Math.abs(after);
         next.entryNotional = Math.abs(after) * price * multiplier;
         next.fees = fee - feeClose;
@@ -97,33 +101,33 @@ export class TradeLog {
       out.push({
         instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs,
         exitTs: Number.NaN, entryPrice: t.entryNotional / (t.entryQty * m), exitPrice: Number.NaN,
-        pnl: t.pnl, fees: t.fees, netPnl: t.pnl - t.fees, returnPct: Number.NaN, bars: 0,
+        pnl: t.pnl, fees: t.fees, netPnl: t.pnl - t.fees, returnPct: Number.NaN, bars: 0, entryTag: t.entryTag, exitTag: '',
       });
     }
     return out;
   }
 
-  private start(id: string, side: 1 | -1, ts: Micros, point: number): OpenTrip {
+  private start(id: string, side: 1 | -1, ts: Micros, point: number, tag: string): OpenTrip {
     // One record per instrument, reset in place: no Map churn per round trip.
     let t = this.open.get(id);
     if (t === undefined) {
-      t = { active: true, side, entryTs: ts, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, maxQty: 0, pnl: 0, fees: 0, startPoint: point };
+      t = { active: true, side, entryTs: ts, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, maxQty: 0, pnl: 0, fees: 0, startPoint: point, entryTag: tag };
       this.open.set(id, t);
       return t;
     }
     t.active = true; t.side = side; t.entryTs = ts; t.entryQty = 0; t.entryNotional = 0; t.exitQty = 0; t.exitNotional = 0;
-    t.maxQty = 0; t.pnl = 0; t.fees = 0; t.startPoint = point;
+    t.maxQty = 0; t.pnl = 0; t.fees = 0; t.startPoint = point; t.entryTag = tag;
     return t;
   }
 
-  private finish(id: string, t: OpenTrip, ts: Micros, m: number, point: number): RoundTrip {
+  private finish(id: string, t: OpenTrip, ts: Micros, m: number, point: number, exitTag: string): RoundTrip {
     const entryPrice = t.entryNotional / (t.entryQty * m);
     const exitPrice = t.exitNotional / (t.exitQty * m);
     const netPnl = t.pnl - t.fees;
     return {
       instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs, exitTs: ts,
       entryPrice, exitPrice, pnl: t.pnl, fees: t.fees, netPnl,
-      returnPct: netPnl / (entryPrice * t.maxQty * m), bars: point - t.startPoint,
+      returnPct: netPnl / (entryPrice * t.maxQty * m), bars: point - t.startPoint, entryTag: t.entryTag, exitTag,
     };
   }
 }

@@ -39,3 +39,22 @@ export function holdingTable(run: ReportRun): string {
   return '<table class="metrics"><thead><tr><th></th><th>trades</th><th>median bars</th><th>mean bars</th><th>max bars</th><th>median days</th></tr></thead>'
     + `<tbody>${rows.join('')}</tbody></table>${note}`;
 }
+
+/** Closed trades grouped by the tag of the order that closed them (a stop-loss leg, a take-profit, a signal); '' when no trade is tagged. */
+export function exitReasonsTable(run: ReportRun): string {
+  if (!run.trades.some((t) => t.exitTag)) return '';
+  const groups = new Map<string, { n: number; wins: number; pnl: number }>();
+  for (const t of run.trades) {
+    const g = groups.get(t.exitTag || 'untagged') ?? { n: 0, wins: 0, pnl: 0 };
+    g.n++;
+    if (t.netPnl > 0) g.wins++;
+    g.pnl += t.netPnl;
+    groups.set(t.exitTag || 'untagged', g);
+  }
+  const rows = [...groups].sort((a, b) => b[1].n - a[1].n).map(([tag, g]) => `<tr><td>${esc(tag)}</td><td>${g.n}</td><td>${pct(g.wins / g.n)}</td>`
+    + `<td${g.pnl < 0 ? ' class="neg"' : ''}>${g.pnl.toFixed(2)}</td><td>${(g.pnl / g.n).toFixed(2)}</td></tr>`);
+  const total = run.long?.trades ?? run.trades.length;
+  const note = total > run.trades.length ? `<p class="note">From the first ${run.trades.length} of ${total} trades.</p>` : '';
+  return '<table class="metrics"><thead><tr><th>exit (order tag)</th><th>trades</th><th>win rate</th><th>net P&amp;L</th><th>mean</th></tr></thead>'
+    + `<tbody>${rows.join('')}</tbody></table>${note}`;
+}

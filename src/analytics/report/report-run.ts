@@ -13,6 +13,8 @@ export interface ReportTrade {
   readonly netPnl: number;
   readonly returnPct: number;
   readonly bars: number;
+  /** Tag of the order that closed the trade ('' untagged; absent in runs saved before tags were kept). */
+  readonly exitTag?: string;
 }
 
 /** One fill as the report shows it (entries and exits on the price chart). */

@@ -6,7 +6,7 @@ import type { Figure } from './figure.ts';
 import { formatMetric, formatTime, METRIC_LABELS } from './format.ts';
 import { esc, figureCard, htmlPage } from './html-page.ts';
 import { monteCarloFigure, monteCarloTable } from './monte-carlo-report.ts';
-import { drawdownsTable, holdingTable, yearlyTable } from './period-tables.ts';
+import { drawdownsTable, exitReasonsTable, holdingTable, yearlyTable } from './period-tables.ts';
 import { MIN_ANNUALIZED_DAYS, shortSpanView } from './short-span.ts';
 import { stressTable } from './stress-table.ts';
 import { priceFigure } from './price-figure.ts';
@@ -63,12 +63,14 @@ export function tearsheetHtml(run: ReportRun, plotly?: PlotlyScript): string {
   const days = ts.length > 1 ? (ts[ts.length - 1] - ts[0]) / 86_400e6 : Number.NaN;
   const view = shortSpanView(run.summary, days);
   const short = view && { ...view, note: `${days.toFixed(1)} days: under ${MIN_ANNUALIZED_DAYS}, annualized figures are shown per bar (or not at all) — annualizing so short a span misleads` };
+  const exits = exitReasonsTable(run);
   // Beside the (long) metrics table: the equity chart, then the drawdown and yearly tables.
   const body = `${noticesCard(run)}<div class="grid">
 <div class="card"><h2>Metrics</h2>${short ? `<p class="note">${short.note}</p>` : ''}${metricsTable(short?.summary ?? run.summary, short?.labels)}</div>
 <div>${figureCard(figs[0])}
 <div class="card"><h2>Worst drawdowns</h2>${drawdownsTable(run)}</div>
 <div class="card"><h2>Holding periods</h2>${holdingTable(run)}</div>
+${exits ? `<div class="card"><h2>Exits by reason</h2>${exits}</div>` : ''}
 <div class="card"><h2>Yearly returns</h2>${yearlyTable(run)}</div></div>
 </div>
 <div class="grid">${figs.slice(1).map(figureCard).join('\n')}</div>
