@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PYTHON, sharedFile } from '../../test/shared-data.ts';
 import { createRng, normal } from '../core/rng.ts';
-import { informationCoefficient, quantileReturns, ranks, signalTurnover } from './signal-analysis.ts';
+import { crossSectionalIC, informationCoefficient, quantileReturns, ranks, signalTurnover } from './signal-analysis.ts';
 
 const ORACLE = resolve(import.meta.dirname, '../../test/oracles/signal_oracle.py');
 const closes = readFileSync(sharedFile('backtrader/orcl-1995-2014.txt'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
@@ -39,5 +39,25 @@ describe('signal analysis against scipy.stats.spearmanr and pandas qcut (ORCL 19
     const ic = informationCoefficient(peek, closes, [5])[0].ic;
     expect(ic).toBeGreaterThan(0.3);
     expect(Array.from(ranks([3, 1, 3, 2]))).toEqual([3.5, 1, 3.5, 2]);
+  });
+});
+
+describe('cross-sectional IC (Alphalens) against pandas + scipy: 20-day momentum across ORCL, NVDA, YHOO and a fourth, noisy copy', () => {
+  it('daily ICs, their mean and standard deviation', () => {
+    const byDate = (name: string) => new Map(readFileSync(sharedFile(`backtrader/${name}`), 'utf8').trim().split('\n').slice(1).map((l) => [l.split(',')[0], Number(l.split(',')[4])] as const));
+    const books = ['orcl-1995-2014.txt', 'nvda-1999-2014.txt', 'yhoo-1996-2014.txt'].map(byDate);
+    const dates = [...books[0].keys()].filter((d) => books.every((b) => b.has(d)));
+    const noise = createRng(9);
+    const prices = dates.map((d) => [...books.map((b) => b.get(d)!), books[0].get(d)! * (1 + 0.02 * normal(noise))]);
+    const signal = prices.map((row, t) => row.map((p, a) => (t >= 20 ? p / prices[t - 20][a] - 1 : Number.NaN)));
+    const ours = crossSectionalIC(signal, prices, 5);
+    const py = JSON.parse(execFileSync(PYTHON, [resolve(import.meta.dirname, '../../test/oracles/cross_ic_oracle.py')], {
+      input: JSON.stringify({ signal: signal.map((r) => r.map((x) => (Number.isFinite(x) ? x : null))), prices, h: 5 }), maxBuffer: 64 << 20,
+    }).toString()) as { daily: (number | null)[]; mean: number; std: number; n: number };
+    expect(ours.dates).toBe(py.n);
+    Array.from(ours.daily).forEach((v, t) => (py.daily[t] === null ? expect(v).toBeNaN() : expect(v).toBeCloseTo(py.daily[t]!, 12)));
+    expect(ours.mean).toBeCloseTo(py.mean, 12);
+    expect(ours.std).toBeCloseTo(py.std, 12);
+    expect(ours.tStat).toBeCloseTo(py.mean / (py.std / Math.sqrt(py.n)), 10);
   });
 });

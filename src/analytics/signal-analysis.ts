@@ -105,3 +105,40 @@ export function signalTurnover(signal: ArrayLike<number>, q = 5): { quantileChan
   for (let i = 1; i < b.length; i++) if (b[i] !== b[i - 1]) changes++;
   return { quantileChangeRate: changes / (b.length - 1), rankAutocorrelation: spearman(s.slice(0, -1), s.slice(1)) };
 }
+
+/** A signal ranked across instruments date by date (Alphalens' IC): the per-date IC and its summary. */
+export interface CrossSectionalIC {
+  readonly horizon: number;
+  /** IC of each date with at least 3 instruments having a finite signal and forward return (NaN otherwise). */
+  readonly daily: Float64Array;
+  readonly mean: number;
+  /** Sample standard deviation (ddof 1) of the daily ICs. */
+  readonly std: number;
+  /** mean / std: the information ratio of the signal. */
+  readonly ir: number;
+  /** mean / (std / √n): is the mean IC different from 0? */
+  readonly tStat: number;
+  readonly dates: number;
+}
+
+/** `signal[t][a]` and `prices[t][a]`: dates × instruments, aligned; forward returns over `h` dates. */
+export function crossSectionalIC(signal: readonly (readonly number[])[], prices: readonly (readonly number[])[], h: number): CrossSectionalIC {
+  const daily = new Float64Array(signal.length).fill(Number.NaN);
+  for (let t = 0; t + h < prices.length && t < signal.length; t++) {
+    const s: number[] = [];
+    const r: number[] = [];
+    for (let a = 0; a < signal[t].length; a++) {
+      const fwd = prices[t + h][a] / prices[t][a] - 1;
+      if (Number.isFinite(signal[t][a]) && Number.isFinite(fwd)) {
+        s.push(signal[t][a]);
+        r.push(fwd);
+      }
+    }
+    if (s.length >= 3) daily[t] = spearman(s, r);
+  }
+  const ok = Array.from(daily).filter(Number.isFinite);
+  const n = ok.length;
+  const mean = n > 0 ? ok.reduce((x, y) => x + y, 0) / n : Number.NaN;
+  const std = n > 1 ? Math.sqrt(ok.reduce((x, y) => x + (y - mean) ** 2, 0) / (n - 1)) : Number.NaN;
+  return { horizon: h, daily, mean, std, ir: mean / std, tStat: mean / (std / Math.sqrt(n)), dates: n };
+}
