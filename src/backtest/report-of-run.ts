@@ -5,32 +5,19 @@ import { performanceSummary, type PerformanceSummary } from '../analytics/perfor
 import { simpleReturns } from '../analytics/simple-returns.ts';
 import type { ReportRun } from '../analytics/report/report-run.ts';
 import { defineInstrument } from '../core/instrument.ts';
-import { openBars } from '../data/read-bars.ts';
 import type { SavedRun } from './read-run.ts';
-import { LastPerInterval } from './last-per-interval.ts';
+import { barCloses } from './bar-closes.ts';
 import { readRobustness } from './robustness.ts';
 import { readRunExtra } from './run-extras.ts';
 import type { StressReport } from '../analytics/report/stress-table.ts';
 import { outcomeLines } from './run-outcome.ts';
-
-/**
- * Close prices of a bars file (for a long run, the last close of every interval of its
- * resampled curve, read as a stream).
- */
-async function closesOf(file: string, interval: number): Promise<{ ts: Float64Array; close: Float64Array }> {
-  const s = await openBars(file, { onBadRow: 'skip' });
-  const last = new LastPerInterval(interval);
-  const close: number[] = [];
-  for await (const b of s.batches) for (let i = 0; i < b.length; i++) close[last.slot(b.ts[i])] = b.close[i];
-  return { ts: Float64Array.from(last.ts), close: Float64Array.from(close) };
-}
 
 /** Close prices of the run's first data file, or undefined when it cannot be read any more (moved, or ticks). */
 async function pricesOf(run: SavedRun): Promise<ReportRun['prices']> {
   const feed = run.config.data[0];
   if (!feed || !existsSync(feed.file)) return undefined;
   try {
-    return { symbol: feed.instrument.symbol, ...await closesOf(feed.file, run.long?.interval ?? 0) };
+    return { symbol: feed.instrument.symbol, ...await barCloses(feed.file, run.long?.interval ?? 0) };
   } catch {
     return undefined; // the report still shows fills without the price line
   }
@@ -41,9 +28,9 @@ async function pricesOf(run: SavedRun): Promise<ReportRun['prices']> {
  * the user asked for it), else the traded instrument's prices (buy-and-hold).
  */
 async function benchmarkOf(run: SavedRun, prices: ReportRun['prices']): Promise<ReportRun['prices']> {
-  const file = (run.config as { benchmark?: string }).benchmark;
+  const file = run.config.benchmark;
   if (file === undefined) return prices;
-  return { symbol: basename(file), ...await closesOf(file, run.long?.interval ?? 0) };
+  return { symbol: basename(file), ...await barCloses(file, run.long?.interval ?? 0) };
 }
 
 /** The benchmark's level at each equity point: its last close at or before the point (undefined when the prices start later). */

@@ -93,16 +93,13 @@ export class ParquetStreamWriter {
       this.page(dataPageHeader(rows, enc, body.length), body);
       return { kind, encodings: [enc], rows, size: this.pos - start, dataOffset: start, dictOffset: -1 };
     }
-    const plain = (values: readonly (string | number)[] | Float64Array, from: number, to: number): Uint8Array => (kind === 'string'
-      ? plainStrings(values as readonly string[], from, to)
-      : (() => { const f = (values as Float64Array).slice(from, to); return new Uint8Array(f.buffer, 0, f.byteLength); })());
     const dict = dictionaryOf(v, rows);
     if (dict === null) {
-      const body = plain(v as Float64Array, 0, rows);
+      const body = plainValues(v, rows);
       this.page(dataPageHeader(rows, Enc.PLAIN, body.length), body);
       return { kind, encodings: [Enc.PLAIN], rows, size: this.pos - start, dataOffset: start, dictOffset: -1 };
     }
-    const dictBody = kind === 'string' ? plainStrings(dict.values as string[], 0, dict.values.length) : plain(Float64Array.from(dict.values as number[]), 0, dict.values.length);
+    const dictBody = plainValues(kind === 'string' ? dict.values as string[] : Float64Array.from(dict.values as number[]), dict.values.length);
     this.page(dictionaryPageHeader(dict.values.length, dictBody.length), dictBody);
     const dataOffset = this.pos;
     const body = hybridIndices(dict.idx, rows, dict.values.length);
@@ -138,9 +135,16 @@ function dictionaryPageHeader(values: number, size: number): Uint8Array {
   return w.bytes().slice();
 }
 
-function plainStrings(v: readonly string[], from: number, to: number): Uint8Array {
+/** PLAIN bytes of the first `n` values: doubles as they lie in memory, strings length-prefixed. */
+function plainValues(v: StreamValues, n: number): Uint8Array {
+  if (!(v instanceof Float64Array)) return plainStrings(v, n);
+  const f = v.slice(0, n);
+  return new Uint8Array(f.buffer, 0, f.byteLength);
+}
+
+function plainStrings(v: readonly string[], n: number): Uint8Array {
   const parts: Buffer[] = [];
-  for (let i = from; i < to; i++) {
+  for (let i = 0; i < n; i++) {
     const s = Buffer.from(v[i], 'utf8');
     const len = Buffer.alloc(4);
     len.writeUInt32LE(s.length);

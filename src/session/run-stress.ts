@@ -3,34 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StressReport, StressRow } from '../analytics/report/stress-table.ts';
 import { worstWindows } from '../analytics/worst-windows.ts';
+import { barCloses } from '../backtest/bar-closes.ts';
 import type { RunResult } from '../backtest/run-result.ts';
 import { costScenarios, type StressScenario } from '../backtest/stress.ts';
 import { parseBacktestConfig, type BacktestConfig } from '../config/session-config.ts';
 import { isoFromMicros } from '../core/time.ts';
-import { openBars } from '../data/read-bars.ts';
 import { runBacktest } from './run-backtest.ts';
 
 const rowOf = (scenario: string, r: RunResult): StressRow => ({
   scenario, finalValue: r.finalValue, totalReturn: r.metrics.totalReturn, sharpe: r.metrics.sharpe, maxDrawdown: r.metrics.maxDrawdown,
   trades: r.metrics.trades, fees: r.fees,
 });
-
-/** The first feed's closes, at most ~100k of them (beyond, the last of every group of ⌈bars / 100k⌉), for picking windows. */
-async function closesForWindows(file: string, bars: number): Promise<{ ts: number[]; close: number[] }> {
-  const s = await openBars(file, { onBadRow: 'skip' });
-  const step = Math.max(1, Math.ceil(bars / 100_000));
-  const ts: number[] = [];
-  const close: number[] = [];
-  let k = 0;
-  for await (const b of s.batches) {
-    for (let i = 0; i < b.length; i++, k++) {
-      const j = Math.floor(k / step);
-      ts[j] = b.ts[i];
-      close[j] = b.close[i];
-    }
-  }
-  return { ts, close };
-}
 
 /**
  * Replays a backtest under harsher assumptions — fees × 2, slippage × 2, latency × N (tick
@@ -62,7 +45,9 @@ export async function runStress(cfg: BacktestConfig, base: RunResult, o: { laten
 async function windowScenarios(cfg: BacktestConfig, base: RunResult, k: number): Promise<StressScenario[]> {
   const bars = base.feeds[0]?.bars ?? 0;
   if (bars < 200) return [{ name: 'worst windows', config: null, skipped: `${bars} bars: too few for windows of a tenth of the data` }];
-  const { ts, close } = await closesForWindows(cfg.data[0].file, bars);
+  // At most ~100k closes to search: beyond, the last close of every (span / 100k).
+  const span = (base.feeds[0].dataLast ?? Number.NaN) - (base.feeds[0].dataFirst ?? Number.NaN);
+  const { ts, close } = await barCloses(cfg.data[0].file, bars > 100_000 && span > 0 ? Math.ceil(span / 100_000) : 0);
   const length = Math.max(20, Math.floor(close.length / 10));
   return worstWindows(close, length, k).map((w, i) => {
     const from = isoFromMicros(ts[w.start]);
