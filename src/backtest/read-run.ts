@@ -5,6 +5,8 @@ import { readParquetColumns } from '../data/parquet-read.ts';
 import type { CoreMetrics } from '../analytics/core-metrics.ts';
 import type { RunResult } from './run-result.ts';
 import type { BacktestConfig } from '../config/session-config.ts';
+import { readPortfolio } from './portfolio-files.ts';
+import { portfolioSummary, type SavedPortfolio } from './portfolio-result.ts';
 
 /** A saved run, read back from `reports/<run-id>/` (plain data; no engine objects). */
 export interface SavedRun {
@@ -28,6 +30,8 @@ export interface SavedRun {
    * the exact headline metrics and every trade's net P&L are here.
    */
   readonly long?: LongRunView;
+  /** A portfolio run's sleeves: their results, correlation and curves. */
+  readonly portfolio?: SavedPortfolio;
 }
 
 export interface LongRunView {
@@ -102,8 +106,9 @@ export async function readRun(dir: string): Promise<SavedRun> {
     // Runs saved before tags were kept have no exitTag column.
     ...(Array.isArray(tc.exitTag) ? { exitTag: tc.exitTag[i] } : {}),
   }));
+  const portfolio = await readPortfolio(dir, summary);
   return {
-    ...savedRunHead(dir, summary),
+    ...savedRunHead(dir, summary), ...(portfolio ? { portfolio } : {}),
     equity: { ts: num(eq.ts, eqFile, 'ts'), equity: num(eq.equity, eqFile, 'equity'), cash: num(eq.cash, eqFile, 'cash'), exposure: num(eq.exposure, eqFile, 'exposure') },
     fills, trades,
   };
@@ -121,5 +126,6 @@ export function savedRunOf(r: RunResult, dir: string): SavedRun {
     fills: r.fills.map((f) => ({ ts: f.ts, side: f.side, price: f.price, qty: f.qty, fee: f.fee })),
     trades: r.trades.map((t) => ({ side: t.side, qty: t.qty, entryTs: t.entryTs, exitTs: t.exitTs, entryPrice: t.entryPrice, exitPrice: t.exitPrice, netPnl: t.netPnl, returnPct: t.returnPct, bars: t.bars, exitTag: t.exitTag })),
     fees: r.fees, outcome: { killSwitch: r.killSwitch, rejections: r.rejections, offGrid: r.offGrid },
+    ...(r.portfolio ? { portfolio: { ...portfolioSummary(r.portfolio), series: r.portfolio.series } } : {}),
   };
 }

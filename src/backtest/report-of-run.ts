@@ -78,17 +78,19 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
   // A long run: the headline metrics are the run's own, over every point; the rest come from the resampled curve.
   const summary = long ? { ...computed, ...long.metrics } : computed;
   const file = run.config.data[0] ? basename(run.config.data[0].file) : 'memory';
+  const title = run.portfolio ? `portfolio of ${run.portfolio.sleeves.map((s) => s.name).join(', ')}` : `${run.strategy.name} on ${file}`;
   const monteCarlo = await readRobustness(run.dir);
   const stress = await readRunExtra<StressReport>(run.dir, 'stress.json', 'lockstep.stress/1');
   const longNotice: Array<[string, string]> = long && long.interval > 0 ? [[`${long.points.toLocaleString('en-US')} equity points`,
     `the headline metrics (return, CAGR, volatility, Sharpe, Sortino, max drawdown, exposure, trades) use every point; the charts and the other `
     + `statistics use the last point of every ${intervalText(long.interval)} (${run.equity.ts.length.toLocaleString('en-US')} points)`]] : [];
   return {
-    id: run.id, title: `${run.strategy.name} on ${file}`, strategy: run.strategy, initialCash: run.initialCash, finalValue: run.finalValue,
+    id: run.id, title, strategy: run.strategy, initialCash: run.initialCash, finalValue: run.finalValue,
     summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, notices: [...noticesOf(run, summary), ...longNotice],
     ...(prices ? { prices } : {}),
     ...(monteCarlo ? { monteCarlo } : {}),
     ...(stress ? { stress } : {}),
+    ...(run.portfolio ? { portfolio: run.portfolio } : {}),
     ...(bench && level ? { benchmark: { name: bench.symbol, value: Float64Array.from(level, (x) => (run.initialCash * x) / level[0]) } } : {}),
     ...(long ? { long: { points: long.points, interval: long.interval, trades: long.trades, fills: long.fills, tradeNetPnls: long.tradeNetPnls } } : {}),
   };

@@ -11,6 +11,7 @@ import type { KillReport } from '../engine/kill-switch.ts';
 import type { OffGridSummary, RejectionSummary } from '../engine/rejection-log.ts';
 import type { FeedSummary } from '../engine/session-parts.ts';
 import type { SeriesCounts } from './result-files.ts';
+import type { PortfolioResult } from './portfolio-result.ts';
 
 export type { FeedSummary };
 
@@ -65,6 +66,8 @@ export interface RunResult {
    * `fills` or `trades` of such a result throws, naming the folder). Null: all in memory.
    */
   readonly spilled: { readonly dir: string; readonly counts: SeriesCounts; readonly firstTs: number; readonly lastTs: number } | null;
+  /** A portfolio run's sleeves (`portfolio.sleeves` in the config): each strategy's book, metrics and curve; null otherwise. */
+  readonly portfolio: PortfolioResult | null;
 }
 
 /** Fills of a run, in memory or spilled. */

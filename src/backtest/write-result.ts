@@ -3,6 +3,8 @@ import { asFileError, makeDir, removeStaleTemps, tempSuffix } from '../core/file
 import { join } from 'node:path';
 import { ResultFiles } from './result-files.ts';
 import type { RunResult } from './run-result.ts';
+import { PORTFOLIO_FILE, writePortfolioSeries } from './portfolio-files.ts';
+import { portfolioSummary } from './portfolio-result.ts';
 
 /** JSON with NaN/±Infinity written as null (JSON has no such numbers). */
 export function toJson(value: unknown, indent?: number): string {
@@ -15,8 +17,9 @@ export function resultSummary(r: RunResult): Record<string, unknown> {
   const counts = r.spilled?.counts ?? { equityPoints: r.equity.ts.length, orders: r.orders.length, fills: r.fills.length, trades: r.trades.length };
   return {
     ...rest,
+    portfolio: r.portfolio === null ? null : portfolioSummary(r.portfolio),
     counts,
-    series: { equity: 'equity.parquet', orders: 'orders.parquet', fills: 'fills.parquet', trades: 'trades.parquet' },
+    series: { equity: 'equity.parquet', orders: 'orders.parquet', fills: 'fills.parquet', trades: 'trades.parquet', ...(r.portfolio ? { portfolio: PORTFOLIO_FILE } : {}) },
   };
 }
 
@@ -75,6 +78,7 @@ async function writeRunFiles(r: RunResult, dir: string): Promise<void> {
       throw e;
     }
   }
+  if (r.portfolio !== null) writePortfolioSeries(dir, r.portfolio);
   // Strategy and engine log lines, one JSON object per line (time in µs).
   await writeFile(join(dir, 'logs.jsonl'), r.logs.map((x) => JSON.stringify(x)).join('\n') + (r.logs.length > 0 ? '\n' : ''));
   // result.json last: its presence inside the folder marks the result complete.

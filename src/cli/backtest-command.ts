@@ -13,6 +13,8 @@ import { readRunForReport } from '../backtest/read-long-run.ts';
 import { robustnessOf, writeRobustness, type RobustnessOptions } from '../backtest/robustness.ts';
 import { writeRunExtra } from '../backtest/run-extras.ts';
 import type { BacktestConfig } from '../config/session-config.ts';
+import { PORTFOLIO } from '../config/session-config.ts';
+import { portfolioSummary } from '../backtest/portfolio-result.ts';
 import { runStress } from '../session/run-stress.ts';
 import { MONTE_CARLO_HELP, MONTE_CARLO_OPTIONS, monteCarloOptions } from './monte-carlo-flags.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -130,7 +132,9 @@ export async function backtestConfigFromFlags(argv: string[], command = 'backtes
   let base: Record<string, unknown> = {};
   if (v.config) base = await readConfigFile(v.config);
   const strategy = v.strategy ?? (base.strategy as string | undefined);
-  if (!strategy) throw new UsageError('backtest: --strategy is required (see lockstep backtest --help)');
+  const portfolio = base.portfolio !== undefined;
+  if (!strategy && !portfolio) throw new UsageError('backtest: --strategy is required, or a --config with portfolio.sleeves (see lockstep backtest --help)');
+  if (portfolio && (v.strategy !== undefined || (v.param ?? []).length > 0)) throw new UsageError('backtest: the config is a portfolio (portfolio.sleeves name the strategies and their params): drop --strategy and --param');
   const n = (k: keyof typeof v): number | undefined => numberFlag(v[k] as string | undefined, k);
   let data = base.data as FeedInput[] | undefined;
   const files = v.data ?? [];
@@ -163,8 +167,8 @@ export async function backtestConfigFromFlags(argv: string[], command = 'backtes
   // The same file serves `lockstep live`: a backtest uses its data and ignores its venue.
   const { venue: _venue, ...rest } = base;
   void _venue;
-  const cfg: Record<string, unknown> = { ...rest, mode: 'backtest', strategy, data };
-  cfg.params = { ...(base.params as object | undefined), ...keyValues(v.param, 'param') };
+  const cfg: Record<string, unknown> = { ...rest, mode: 'backtest', ...(strategy ? { strategy } : {}), data };
+  if (!portfolio) cfg.params = { ...(base.params as object | undefined), ...keyValues(v.param, 'param') };
   const cash = n('cash');
   if (cash !== undefined) cfg.cash = cash;
   const rate = n('commission-rate');
@@ -249,7 +253,7 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     out(showConfig(parsed.config as Record<string, unknown>));
     return 0;
   }
-  const id = newRunId(parsed.config.strategy);
+  const id = newRunId(parsed.config.strategy ?? PORTFOLIO);
   const reports = resolve(parsed.out);
   // A saved run writes into its temporary folder from the start: a long run's series go there as it runs.
   const made = !existsSync(reports);
@@ -277,7 +281,7 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     out(toJson({
       id: result.id, runDir, report, config: result.config, strategy: result.strategy, finalValue: result.finalValue, cash: result.cash, fees: result.fees,
       metrics: result.metrics, events: result.events, timing: result.timing, fillsDigest: result.fillsDigest,
-      ...series, openTrades: result.openTrades, positions: result.positions, ...(robustness ? { monteCarlo: robustness } : {}), ...(stress ? { stress } : {}),
+      ...series, openTrades: result.openTrades, positions: result.positions, ...(result.portfolio ? { portfolio: portfolioSummary(result.portfolio) } : {}), ...(robustness ? { monteCarlo: robustness } : {}), ...(stress ? { stress } : {}),
       feeds: result.feeds, seed: result.seed, instruments: result.instruments, killSwitch: result.killSwitch,
       rejections: result.rejections, offGrid: result.offGrid, warnings: warningsOf(result).map(([figure, why]) => ({ figure: figure.replace('warning: ', ''), why })),
     }));

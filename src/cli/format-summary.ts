@@ -11,7 +11,7 @@ const num = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : x
 export function formatSummary(r: RunResult, runDir: string | null): string {
   const m = r.metrics;
   const rows: Array<[string, string]> = [
-    ['strategy', `${r.strategy.name} ${JSON.stringify(r.strategy.params)}`],
+    ...(r.portfolio ? sleeveRows(r.portfolio) : [['strategy', `${r.strategy.name} ${JSON.stringify(r.strategy.params)}`] as [string, string]]),
     ['data', r.feeds.map((f) => `${f.file} (${f.bars} ${f.format === 'ticks' ? 'events' : 'bars'})`).join(', ')],
     ['initial cash', num(r.initialCash)],
     ['final value', num(r.finalValue)],
@@ -38,6 +38,17 @@ export function formatSummary(r: RunResult, runDir: string | null): string {
   if (runDir) rows.push(['result', runDir]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+/** A portfolio run: one line per sleeve, then the correlation of their returns. */
+function sleeveRows(p: NonNullable<RunResult['portfolio']>): Array<[string, string]> {
+  const rows = p.sleeves.map((s): [string, string] => [`sleeve ${s.name}`,
+    `${s.strategy.name} ${JSON.stringify(s.strategy.params)} on ${s.instruments.join(', ')} · weight ${pct(s.weight)} · final ${num(s.finalValue)} · `
+    + `return ${pct(s.metrics.totalReturn)} · Sharpe ${num(s.metrics.sharpe)} · max DD ${pct(s.metrics.maxDrawdown)} · trades ${s.metrics.trades}`]);
+  const pairs = p.sleeves.flatMap((a, i) => p.sleeves.slice(i + 1).map((b, j) => `${a.name}/${b.name} ${num(p.correlation[i][i + 1 + j])}`));
+  if (pairs.length > 0) rows.push(['correlation', pairs.join(', ')]);
+  if (p.rebalance !== 'none') rows.push(['rebalancing', `${p.rebalance}: ${p.rebalances.length} capital moves between sleeves`]);
+  return rows;
 }
 
 /** Figures that mislead (a CAGR from days, an absurd Sharpe or profit factor), as [figure, why]. */

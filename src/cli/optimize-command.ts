@@ -84,7 +84,9 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
   const config = parsed.config;
   if (config.data?.length !== 1) throw new UsageError(`${command}: one --data file per study`);
   if (parsed.monteCarlo || config.benchmark !== undefined) throw new UsageError(`${command}: --monte-carlo and --benchmark apply to a backtest's report (run lockstep backtest with the chosen parameters)`);
-  const def = await loadStrategy(config.strategy);
+  if (config.portfolio !== undefined || config.strategy === undefined) throw new UsageError(`${command}: studies tune one strategy; a portfolio config (portfolio.sleeves) runs with lockstep backtest`);
+  const strategyName = config.strategy;
+  const def = await loadStrategy(strategyName);
   const space: SearchSpace = spaceFromFlags((f.grid as string[] | undefined) ?? [], def.space);
   checkSpace(space, def.params, config.params ?? {}, def.name);
   const sampler = String(f.sampler ?? 'grid') as SamplerName;
@@ -98,7 +100,7 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
   const storage = typeof f.storage === 'string' ? f.storage : undefined;
   // An unnamed study gets a name of its own (a random suffix: two started in the same second never share one study file).
   const studyName = typeof f.study === 'string' ? checkStudyName(f.study)
-    : `${command === 'optimize' ? 'opt' : 'wf'}-${config.strategy.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
+    : `${command === 'optimize' ? 'opt' : 'wf'}-${strategyName.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
   const { bars, config: trialConfig } = await loadStudyBars(config);
   // Distributed studies: each process samples with its own seed (they cannot be reproduced anyway).
   const sampleSeed = storage ? (seed * 1_000_003 + process.pid) % 2_147_483_647 : seed;
@@ -109,7 +111,7 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
     ...(f.prune ? { prune: true } : {}), ...(storage ? { storage, study: studyName } : { study: studyName }),
   };
   return {
-    spec, strategy: config.strategy, bars, workers, json: f.json === true, report: f['no-report'] !== true,
+    spec, strategy: strategyName, bars, workers, json: f.json === true, report: f['no-report'] !== true,
     out: resolve(typeof f.out === 'string' ? f.out : 'reports'), studyName, flags: f,
   };
 }

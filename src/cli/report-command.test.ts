@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readRun } from '../backtest/read-run.ts';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,41 @@ describe('HTML reports render offline in headless Chromium', () => {
     const standalone = await renderReport(browser, moved);
     expect(standalone.errors).toEqual([]);
     expect(standalone.plots).toBe(8);
+  });
+
+  it('a two-strategy portfolio (ORCL + NVDA) saves its sleeves and its tearsheet draws their curves, composition and correlation', async () => {
+    const out = join(tmp.dir, 'reports-portfolio');
+    const cfg = join(tmp.dir, 'portfolio.json');
+    writeFileSync(cfg, JSON.stringify({
+      cash: 200_000, from: '2000-01-03',
+      data: [{ file: sharedFile('backtrader/orcl-1995-2014.txt'), instrument: { symbol: 'ORCL' } }, { file: sharedFile('backtrader/nvda-1999-2014.txt'), instrument: { symbol: 'NVDA' } }],
+      portfolio: { rebalance: 'quarterly', sleeves: [
+        { name: 'orcl-trend', strategy: 'vol-target-trend', instruments: ['ORCL'], weight: 0.5 },
+        { name: 'nvda-swing', strategy: 'rsi-reversion', params: { size: 2000 }, instruments: ['NVDA'], weight: 0.4 },
+      ] },
+    }));
+    const r = await cli('backtest', '--config', cfg, '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.portfolio.sleeves.map((s: { name: string }) => s.name)).toEqual(['orcl-trend', 'nvda-swing']);
+    // Read back from the folder: each sleeve's curve plus the unallocated cash is the account's equity at every point.
+    const saved = await readRun(j.runDir);
+    const p = saved.portfolio!;
+    expect(p.series.ts.length).toBe(saved.equity.ts.length);
+    let worst = 0;
+    for (let i = 0; i < saved.equity.ts.length; i++) {
+      const sum = p.series.equity[0][i] + p.series.equity[1][i] + p.unallocated;
+      worst = Math.max(worst, Math.abs(sum - saved.equity.equity[i]) / saved.equity.equity[i]);
+    }
+    expect(worst).toBeLessThan(1e-9);
+    expect(p.rebalances.length).toBeGreaterThan(0);
+    const res = await renderReport(browser, j.report, join(SHOTS, 'portfolio-report.png'));
+    expect(res.errors).toEqual([]);
+    expect(res.rendered).toBe(11); // the tearsheet's 8 and the sleeves' 3
+    expect(res.plots).toBe(11);
+    const html = readFileSync(j.report, 'utf8');
+    expect(html).toContain('Strategies (sleeves)');
+    expect(html).toContain('nvda-swing');
   });
 
   it('report on a folder that is not a run is a one-line usage error', async () => {

@@ -13,6 +13,9 @@ import { parseDateTime } from '../core/time.ts';
  */
 export { formatIssues };
 
+/** The strategy name of a run with `portfolio.sleeves`. */
+export const PORTFOLIO = 'portfolio';
+
 const dateText = z.string().refine((s) => !Number.isNaN(parseDateTime(s)), {
   message: 'expected a date like 2006-01-31 or 2006-01-31T12:00:00Z',
 });
@@ -117,6 +120,33 @@ export const LiveSessionSchema = z.strictObject({
   statusEverySeconds: z.number().nonnegative().default(10),
 });
 
+/** One strategy of a portfolio backtest: its instruments and its share of the account's cash. */
+export const SleeveSchema = z.strictObject({
+  /** Unique name (results, timers, the report). */
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash'),
+  /** Strategy folder name under strategies/ or a path to its module. */
+  strategy: z.string().min(1),
+  /** Raw strategy parameters (validated by the strategy's own schema). */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** Symbols (or instrument ids) of data feeds this strategy trades; each feed belongs to one sleeve. */
+  instruments: z.array(z.string().min(1)).min(1),
+  /** Share of the starting cash given to the sleeve (its capital); the weights sum to at most 1, the rest stays unallocated. */
+  weight: z.number().positive().max(1),
+});
+
+/** Several strategies on one account (`backtest` with bar data). */
+export const PortfolioSchema = z.strictObject({
+  sleeves: z.array(SleeveSchema).min(1),
+  /** Bring sleeve capital back to the weights at the start of each period (cash moves between sleeves; nothing is traded). */
+  rebalance: z.enum(['none', 'monthly', 'quarterly', 'yearly']).default('none'),
+}).superRefine((p, ctx) => {
+  const sum = p.sleeves.reduce((a, s) => a + s.weight, 0);
+  if (sum > 1 + 1e-9) ctx.addIssue({ code: 'custom', path: ['sleeves'], message: `the weights sum to ${Number(sum.toFixed(9))}: they are shares of the starting cash, at most 1 in total` });
+  const names = p.sleeves.map((s) => s.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) ctx.addIssue({ code: 'custom', path: ['sleeves'], message: `two sleeves are named ${twice}: names must be unique` });
+});
+
 export const SessionModeSchema = z.enum(['backtest', 'paper', 'live']);
 export type SessionMode = z.output<typeof SessionModeSchema>;
 
@@ -124,10 +154,12 @@ export type SessionMode = z.output<typeof SessionModeSchema>;
 export const SessionConfigSchema = z.strictObject({
   /** backtest (data files), paper (live market, simulated fills) or live (real orders). */
   mode: SessionModeSchema.default('backtest'),
-  /** Strategy folder name under strategies/ or a path to its module. */
-  strategy: z.string().min(1),
+  /** Strategy folder name under strategies/ or a path to its module (`portfolio` when the run has sleeves). */
+  strategy: z.string().min(1).default(PORTFOLIO),
   /** Raw strategy parameters (validated by the strategy's own schema). */
   params: z.record(z.string(), z.unknown()).default({}),
+  /** Backtests: several strategies on one account, each with its instruments and weight (instead of `strategy`). */
+  portfolio: PortfolioSchema.optional(),
   /** Backtests: one feed per instrument. */
   data: z.array(FeedSchema).min(1).optional(),
   /** Paper/live: the exchange and symbol. */
@@ -204,6 +236,9 @@ export const SessionConfigSchema = z.strictObject({
   if (c.from !== undefined && c.to !== undefined && parseDateTime(c.from) > parseDateTime(c.to)) {
     ctx.addIssue({ code: 'custom', path: ['from'], message: `from ${c.from} is after to ${c.to}: the window is empty (swap them?)` });
   }
+  if (c.portfolio !== undefined && c.strategy !== PORTFOLIO) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'a portfolio run names its strategies in portfolio.sleeves: leave strategy out' });
+  if (c.portfolio === undefined && c.strategy === PORTFOLIO) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'give a strategy (a folder under strategies/ or a module path), or portfolio.sleeves' });
+  if (c.portfolio !== undefined && c.mode !== 'backtest') ctx.addIssue({ code: 'custom', path: ['portfolio'], message: `portfolio runs are backtests; a ${c.mode} session trades one strategy` });
   if (c.mode === 'live' && c.session.record === false) ctx.addIssue({ code: 'custom', path: ['session', 'record'], message: 'a live session is always recorded (its orders and fills are the audit trail): give a folder or leave it out' });
 });
 

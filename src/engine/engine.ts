@@ -140,6 +140,7 @@ export class Engine implements EventSink {
       clock: this.clock, instruments: this.instruments, portfolio: this.portfolio, open: this.flow.registry.open, books: this.books,
       slotOf: (i) => this.slotOf(i), submit: (r) => this.flow.submit(r), cancel: (id) => this.flow.cancel(id),
       replace: (id, c) => this.flow.replace(id, c), contingent: () => this.contingentOrders(),
+      isWarmingUp: () => this.trading.mode === TradingMode.warmingUp,
     }, opts.logger);
     this.fireTimer = (t) => {
       const outer = this.flow.enter();
@@ -417,9 +418,15 @@ export class Engine implements EventSink {
       throw new ConfigError('this run has several instruments: name the instrument');
     }
     const id = typeof instrument === 'string' ? instrument : instrument.id;
-    const i = this.slot.get(id);
+    const i = this.slot.get(id) ?? this.bySymbol(id);
     if (i === undefined) throw new ConfigError(`unknown instrument "${id}"; the run has ${[...this.slot.keys()].join(', ')}`);
     return i;
+  }
+
+  /** The slot of the one instrument with this symbol (ids are `SYMBOL.VENUE`), else undefined. */
+  private bySymbol(symbol: string): number | undefined {
+    const hits = this.instruments.flatMap((x, k) => (x.symbol === symbol ? [k] : []));
+    return hits.length === 1 ? hits[0] : undefined;
   }
 
   private contingentOrders(): ContingentOrders {

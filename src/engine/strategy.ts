@@ -36,7 +36,7 @@ export interface Context {
   now(): Micros;
   /** Instruments of the run, in slot order. */
   readonly instruments: readonly Instrument[];
-  /** Looks up an instrument by id; throws on an unknown id. */
+  /** Looks up an instrument by id (or by its symbol when one instrument has it); throws on an unknown one. */
   instrument(id?: string): Instrument;
   /** Validates and sends an order. Rejection is a normal outcome returned as data. */
   submit(request: OrderRequest): SubmitResult;
@@ -85,6 +85,8 @@ export interface Context {
   cancelTimer(name: string): boolean;
   /** Logger stamped with engine time. */
   readonly log: Logger;
+  /** True while history before the run's start is replayed (`StrategyDefinition.history`): orders are refused then. */
+  readonly warmingUp: boolean;
 }
 
 /**

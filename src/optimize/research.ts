@@ -60,6 +60,7 @@ export function plannedTrials(spec: Pick<StudySpec, 'sampler' | 'trials' | 'spac
 
 async function prepare(o: StudyOptions): Promise<{ spec: Omit<StudySpec, 'rows'>; bars: SharedBars; strategy: string }> {
   const c = o.config;
+  if (c.portfolio !== undefined || c.strategy === undefined) throw new ConfigError('studies tune one strategy: give config.strategy (a portfolio config runs with runBacktest)');
   const def = await loadStrategy(c.strategy);
   const space = o.space ?? def.space;
   if (!space) throw new ConfigError(`strategy ${c.strategy} declares no search space: pass \`space\``);

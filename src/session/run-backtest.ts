@@ -7,6 +7,7 @@ import type { BarBatch } from '../data/bar-batch.ts';
 import { loadStrategy, parseStrategyParams } from '../engine/load-strategy.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { runSession, sessionLog, type SessionHooks } from './run-session.ts';
+import { loadSleeves, portfolioRun, type LoadedSleeve, type PortfolioRun } from './portfolio-run.ts';
 
 export { RunStopped, type RunProgress } from '../backtest/backtest-parts.ts';
 
@@ -35,17 +36,31 @@ export async function runBacktest(input: SessionConfigInput, opts: RunBacktestOp
     // Data readers (and their threads) start before the strategy module loads, so the two overlap.
     const parts = backtestParts(cfg, { ...(opts.feeds ? { feeds: opts.feeds } : {}), ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) }, readers);
     parts.catch(() => {}); // awaited below: never an unhandled rejection
-    let def: StrategyDefinition;
-    let params: Readonly<Record<string, unknown>>;
+    let def: StrategyDefinition | null = null;
+    let params: Readonly<Record<string, unknown>> = {};
+    let sleeves: LoadedSleeve[] = [];
     try {
-      def = opts.strategy ?? (await loadStrategy(cfg.strategy));
-      params = parseStrategyParams(def, cfg.params);
+      if (cfg.portfolio) sleeves = await loadSleeves(cfg.portfolio.sleeves);
+      else {
+        def = opts.strategy ?? (await loadStrategy(cfg.strategy));
+        params = parseStrategyParams(def, cfg.params);
+      }
     } catch (e) {
       // The readers started already: their open files are closed here (runSession closes them otherwise).
       await parts.then((p) => p.close(), () => undefined);
       throw e;
     }
-    return await runSession(cfg, def, params, await parts, sessionLog(cfg, opts), opts, t0);
+    const ready = await parts;
+    if (def !== null) return await runSession(cfg, def, params, ready, sessionLog(cfg, opts), opts, t0);
+    let book: PortfolioRun;
+    try {
+      book = portfolioRun(cfg, sleeves, ready.instruments);
+    } catch (e) {
+      await ready.close();
+      throw e;
+    }
+    const r = await runSession(cfg, book.def, {}, ready, sessionLog(cfg, opts), opts, t0);
+    return Object.defineProperty(r, 'portfolio', { value: book.result(r), enumerable: true });
   } finally {
     // A run that failed before or during the replay must not leave its reader thread alive.
     await readers.setup?.catch(() => {});

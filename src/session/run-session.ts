@@ -126,6 +126,7 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
     feeds: parts.feeds(), killSwitch: engine.killReport(),
     rejections: engine.rejections(), offGrid: engine.offGrid(), logs: logger.records,
     spilled: spilled ? { dir: files.dir, counts: { ...files.counts }, firstTs: files.firstTs, lastTs: files.lastTs } : null,
+    portfolio: null,
   };
   return spilled ? markSpilled(r, files.dir) : r;
 }

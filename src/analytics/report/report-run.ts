@@ -1,6 +1,7 @@
 import type { MonteCarloSummary } from '../monte-carlo.ts';
 import type { PerformanceSummary } from '../performance-summary.ts';
 import type { StressReport } from './stress-table.ts';
+import type { ReportPortfolio } from './portfolio-report.ts';
 
 /** One closed round trip as the report shows it. */
 export interface ReportTrade {
@@ -55,6 +56,8 @@ export interface ReportRun {
   readonly monteCarlo?: { readonly trades?: MonteCarloSummary; readonly returns?: MonteCarloSummary & { readonly interval: number } };
   /** The run's stress replays (stress.json), when made. */
   readonly stress?: StressReport;
+  /** A portfolio run's sleeves (several strategies on one account). */
+  readonly portfolio?: ReportPortfolio;
   /** Close prices of the (first) instrument, when its data file could be read. */
   readonly prices?: { readonly symbol: string; readonly ts: ArrayLike<number>; readonly close: ArrayLike<number> };
 }

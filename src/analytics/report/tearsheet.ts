@@ -10,6 +10,7 @@ import { drawdownsTable, exitReasonsTable, holdingTable, yearlyTable } from './p
 import { MIN_ANNUALIZED_DAYS, shortSpanView } from './short-span.ts';
 import { stressTable } from './stress-table.ts';
 import { priceFigure } from './price-figure.ts';
+import { compositionFigure, correlationFigure, sleeveEquityFigure, sleevesTable, type ReportPortfolio } from './portfolio-report.ts';
 import type { ReportRun } from './report-run.ts';
 
 /** Trades listed in the HTML table (all trades are in trades.parquet). */
@@ -49,7 +50,22 @@ export function tearsheetFigures(run: ReportRun): Figure[] {
     equityFigure(run), priceFigure(run), underwaterFigure(run), monthlyHeatmapFigure(run), rollingFigure(run),
     returnDistributionFigure(run), tradePnlFigure(run), exposureFigure(run),
     ...(run.monteCarlo?.returns ? [monteCarloFigure(run.monteCarlo.returns)] : []),
+    ...(run.portfolio ? portfolioFigures(run, run.portfolio) : []),
   ];
+}
+
+/** A portfolio run's own figures: sleeve curves, composition, correlation. */
+function portfolioFigures(run: ReportRun, p: ReportPortfolio): Figure[] {
+  return [sleeveEquityFigure(run, p), compositionFigure(run, p), correlationFigure(p)];
+}
+
+const isPortfolioFigure = (f: Figure): boolean => PORTFOLIO_FIGURES.has(f.id);
+const PORTFOLIO_FIGURES = new Set(['fig-sleeves', 'fig-composition', 'fig-correlation']);
+
+/** The sleeves of a portfolio run: their table, then their curves, composition and correlation. */
+function portfolioSection(p: ReportPortfolio, figs: readonly Figure[]): string {
+  return `<div class="card"><h2>Strategies (sleeves)</h2>${sleevesTable(p)}</div>
+<div class="grid">${figs.filter(isPortfolioFigure).map(figureCard).join('\n')}</div>`;
 }
 
 /** Self-contained HTML tearsheet of one run. */
@@ -73,7 +89,8 @@ export function tearsheetHtml(run: ReportRun, plotly?: PlotlyScript): string {
 ${exits ? `<div class="card"><h2>Exits by reason</h2>${exits}</div>` : ''}
 <div class="card"><h2>Yearly returns</h2>${yearlyTable(run)}</div></div>
 </div>
-<div class="grid">${figs.slice(1).map(figureCard).join('\n')}</div>
+${run.portfolio ? portfolioSection(run.portfolio, figs) : ''}
+<div class="grid">${figs.slice(1).filter((f) => !isPortfolioFigure(f)).map(figureCard).join('\n')}</div>
 ${run.monteCarlo ? `<div class="card"><h2>Monte Carlo</h2>${monteCarloTable(run)}</div>` : ''}
 ${run.stress ? `<div class="card"><h2>Stress replays</h2>${stressTable(run.stress)}</div>` : ''}
 <div class="card"><h2>Trades</h2>${tradesTable(run)}</div>`;
