@@ -150,14 +150,16 @@ export class SleevePortfolio implements Strategy {
 }
 
 /**
- * Cash moves that bring sleeves back to their target weights of the total: each sleeve
+ * Cash moves that bring sleeves back to their target weights of the sleeves' total (weights
+ * as shares among the sleeves: cash no sleeve was given stays out): each sleeve
  * above its target gives its excess, but never more than its free cash (positions are its
  * own to trade); what is given is shared among the sleeves below target in proportion to
  * their shortfall. The moves sum to zero.
  */
 export function rebalanceTransfers(equity: readonly number[], cash: readonly number[], weights: readonly number[]): number[] {
   const total = equity.reduce((a, b) => a + b, 0);
-  const gap = equity.map((e, k) => e - weights[k] * total);
+  const wsum = weights.reduce((a, b) => a + b, 0);
+  const gap = equity.map((e, k) => e - (weights[k] / wsum) * total);
   const give = gap.map((g, k) => (g > 0 ? Math.min(g, Math.max(0, cash[k])) : 0));
   const given = give.reduce((a, b) => a + b, 0);
   const short = gap.reduce((a, g) => a + (g < 0 ? -g : 0), 0);

@@ -77,6 +77,29 @@ describe('portfolio backtests: several strategies on one account (ORCL + NVDA)',
     expect(p.finalValue).toBeCloseTo(oracle.finalValue, 6);
   });
 
+  it('monthly rebalancing moves cash between sleeves only: the account is still their sum, and sleeve returns are time-weighted', async () => {
+    const r = await runBacktest({ cash: 200_000, from: '2000-01-03', data: feeds, portfolio: { rebalance: 'monthly', sleeves: [
+      { ...sleeves[0], strategy: 'vol-target-trend', params: {}, weight: 0.45 },
+      { ...sleeves[1], weight: 0.45 },
+    ] } });
+    const p = r.portfolio!;
+    expect(p.rebalances.length).toBeGreaterThan(20);
+    for (const m of p.rebalances) expect(Math.abs(m.transfers[0] + m.transfers[1])).toBeLessThan(1e-6);
+    expect(p.unallocated).toBeCloseTo(20_000, 6);
+    const ts = p.series.ts;
+    for (let i = 0; i < ts.length; i++) expect(p.series.equity[0][i] + p.series.equity[1][i] + p.unallocated).toBeCloseTo(r.equity.equity[i], 6);
+    // Time-weighted return from the saved series and the list of moves, step by step.
+    p.sleeves.forEach((s, k) => {
+      const e = p.series.equity[k];
+      const moved = new Map(p.rebalances.map((m) => [m.ts, m.transfers[k]]));
+      let growth = 1;
+      for (let i = 1; i < ts.length; i++) growth *= (e[i] - (moved.get(ts[i]) ?? 0)) / e[i - 1];
+      expect(s.metrics.totalReturn).toBeCloseTo(growth - 1, 10);
+      expect(s.netTransfers).toBeCloseTo(p.rebalances.reduce((a, m) => a + m.transfers[k], 0), 6);
+    });
+    expect(p.sleeves[0].netTransfers).not.toBe(0);
+  });
+
   it('rejects configs that cannot run, naming the sleeve or field', async () => {
     const run = (portfolio: unknown, extra: Record<string, unknown> = {}) => runBacktest({ cash: 1000, data: feeds, portfolio, ...extra } as never);
     await expect(run({ sleeves: [{ ...sleeves[0], weight: 0.7 }, { ...sleeves[1], weight: 0.6 }] })).rejects.toThrow(/weights sum to 1\.3/);
