@@ -482,3 +482,100 @@ for (const s of v.streams) console.log(`${s.stream}: ${s.rows} rows, ${s.missing
 console.log(v.findings.length === 0 ? 'no findings' : v.findings.map((f) => `${f.level}: ${f.stream}: ${f.message}`).join('\n'));
 """),
 ])
+
+
+notebook("07-portfolio", [
+    md(r"""# Two strategies, one account: a portfolio backtest
+
+A trend follower sized by volatility on ORCL and an RSI mean-reversion on NVDA, each
+researched alone, now share one brokerage account. `portfolio.sleeves` gives each strategy
+its instruments and a share of the cash (its *sleeve*); each sees only its own orders,
+positions and capital, while the account's one order flow, risk checks and cash apply to
+both. We check that the portfolio is exactly the two single runs added up when they do
+not compete for cash, see what changes when they do, and look at the sleeves side by side."""),
+    code(r"""
+import * as tslab from 'tslab';
+import * as ls from 'lockstep';
+const SHARED = '../../shared/data/backtrader';
+const feeds = [
+  { file: `${SHARED}/orcl-1995-2014.txt`, instrument: { symbol: 'ORCL' } },
+  { file: `${SHARED}/nvda-1999-2014.txt`, instrument: { symbol: 'NVDA' } },
+];
+// maxLeverage 0.9: the trend sleeve keeps a tenth of its capital in cash, so an opening gap does not make it short of cash.
+const trend = { name: 'orcl-trend', strategy: 'vol-target-trend', params: { period: 50, targetVol: 0.15, maxLeverage: 0.9 }, instruments: ['ORCL'], weight: 0.5 };
+const swing = { name: 'nvda-swing', strategy: 'rsi-reversion', params: { size: 2000 }, instruments: ['NVDA'], weight: 0.5 };
+const from = '2000-01-03';
+const show = (html: string) => tslab.display.html(html);
+"""),
+    md(r"""## The sum of its parts
+With 100,000 each the strategies never need the other's cash, so the portfolio must be
+the two single runs added up — same fills, and an account equal to the sum at every bar."""),
+    code(r"""
+const [pf, alone1, alone2] = await Promise.all([
+  ls.runBacktest({ cash: 200_000, from: from, data: feeds, portfolio: { sleeves: [trend, swing] } }),
+  ls.runBacktest({ cash: 100_000, from: from, strategy: trend.strategy, params: trend.params, data: [feeds[0]] }),
+  ls.runBacktest({ cash: 100_000, from: from, strategy: swing.strategy, params: swing.params, data: [feeds[1]] }),
+]);
+const at = (r: ls.RunResult, t: number) => { let v = r.initialCash; for (let i = 0; i < r.equity.ts.length && r.equity.ts[i] <= t; i++) v = r.equity.equity[i]; return v; };
+let worst = 0;
+pf.equity.ts.forEach((t, i) => { worst = Math.max(worst, Math.abs(pf.equity.equity[i] - at(alone1, t) - at(alone2, t))); });
+console.log(`fills: portfolio ${pf.fills.length}, alone ${alone1.fills.length} + ${alone2.fills.length}; refused: ${pf.rejections.total} in the portfolio, ${alone1.rejections.total} + ${alone2.rejections.total} alone`);
+console.log(`final value ${pf.finalValue.toFixed(2)} = ${alone1.finalValue.toFixed(2)} + ${alone2.finalValue.toFixed(2)}; largest gap over ${pf.equity.ts.length} bars: ${worst.toExponential(1)}`);
+show(ls.tableHtml(pf.portfolio!.sleeves.map((s) => ({ sleeve: s.name, strategy: s.strategy.name, capital: s.capital, final: s.finalValue, return: s.metrics.totalReturn, sharpe: s.metrics.sharpe, maxDrawdown: s.metrics.maxDrawdown, trades: s.metrics.trades }))));
+"""),
+    md(r"""## When the cash binds
+Give the same two strategies a smaller account, and the swing sleeve a fixed 5,000 shares:
+5,000 NVDA shares cost more than the swing sleeve's 40,000 at times. In one account it
+uses whatever cash is idle — the trend sleeve's included — and the trend sleeve then finds
+the cash gone when it wants to enter: crowding out, which neither run alone shows."""),
+    code(r"""
+const big = { ...swing, params: { size: 5000 } };
+const [tight, trendAlone, swingAlone] = await Promise.all([
+  ls.runBacktest({ cash: 80_000, from: from, data: feeds, portfolio: { sleeves: [trend, big] } }),
+  ls.runBacktest({ cash: 40_000, from: from, strategy: trend.strategy, params: trend.params, data: [feeds[0]] }),
+  ls.runBacktest({ cash: 40_000, from: from, strategy: big.strategy, params: big.params, data: [feeds[1]] }),
+]);
+const refused = (r: ls.RunResult, id: string) => r.orders.filter((o) => o.instrumentId === id && o.reason === 'insufficient-cash').length;
+const filledBuys = (r: ls.RunResult, id: string) => r.fills.filter((f) => f.instrumentId === id && f.side === 'buy').length;
+show(ls.tableHtml([
+  { sleeve: 'orcl-trend', entriesShared: filledBuys(tight, 'ORCL.SIM'), entriesAlone: filledBuys(trendAlone, 'ORCL.SIM'), refusedShared: refused(tight, 'ORCL.SIM'), refusedAlone: refused(trendAlone, 'ORCL.SIM') },
+  { sleeve: 'nvda-swing', entriesShared: filledBuys(tight, 'NVDA.SIM'), entriesAlone: filledBuys(swingAlone, 'NVDA.SIM'), refusedShared: refused(tight, 'NVDA.SIM'), refusedAlone: refused(swingAlone, 'NVDA.SIM') },
+]));
+console.log(`final value: shared ${tight.finalValue.toFixed(0)}, the two alone ${(trendAlone.finalValue + swingAlone.finalValue).toFixed(0)}`);
+"""),
+    md(r"""## Rebalancing the sleeves, a third strategy, and the tearsheet
+A third sleeve holds YHOO at 95 % of its capital (`target-weights`, rebalanced monthly);
+10 % of the cash stays unallocated. Every quarter the sleeves' capital is brought back to
+their weights — cash moves between the sleeves' books, nothing is traded, and each sleeve's
+returns are time-weighted so the moves do not count as performance."""),
+    code(r"""
+const three = await ls.runBacktest({
+  cash: 300_000, from: from, data: [...feeds, { file: `${SHARED}/yhoo-1996-2014.txt`, instrument: { symbol: 'YHOO' } }],
+  portfolio: { rebalance: 'quarterly', sleeves: [
+    { ...trend, weight: 0.3 }, { ...swing, weight: 0.3 },
+    { name: 'yhoo-hold', strategy: 'target-weights', params: { weights: { YHOO: 0.95 } }, instruments: ['YHOO'], weight: 0.3 },
+  ] },
+});
+const p3 = three.portfolio!;
+console.log(`${p3.rebalances.length} quarterly capital moves; unallocated ${p3.unallocated.toFixed(0)}`);
+show(ls.tableHtml(p3.sleeves.map((s) => ({ sleeve: s.name, capital: s.capital, final: s.finalValue, movedIn: s.netTransfers, twr: s.metrics.totalReturn, sharpe: s.metrics.sharpe }))));
+show(ls.tableHtml(p3.correlation.map((row, i) => ({ sleeve: p3.sleeves[i].name, ...Object.fromEntries(row.map((v, j) => [p3.sleeves[j].name, v])) }))));
+const WORK = process.env.LOCKSTEP_NB_WORK ?? '..';
+const dir = await ls.writeRunResult(three, `${WORK}/reports`);
+console.log('report:', await ls.writeTearsheet(dir));
+const run = await ls.reportRunOf(await ls.readRun(dir));
+for (const f of ls.tearsheetFigures(run).filter((f) => ['fig-sleeves', 'fig-composition', 'fig-correlation'].includes(f.id))) show(ls.figureHtml(f));
+"""),
+    md(r"""## What to look at
+- **Sum check first**: a portfolio whose non-interacting version is not the sum of its
+  parts has a wiring problem, not a diversification benefit.
+- **Correlation of sleeve returns** near zero is what makes the combination's drawdown
+  smaller than its parts'; compare the account's max drawdown with each sleeve's.
+- **Cash binding** changes results: a fixed-size strategy in a shared account trades more
+  often than alone. Size sleeves off `ctx.portfolio.equity()` (their own capital —
+  `fixedFractionQty`, `volatilityTargetQty`) so each stays within its allocation."""),
+    code(r"""
+const dd = (r: ls.RunResult) => (r.metrics.maxDrawdown * 100).toFixed(1);
+console.log(`max drawdown: account ${dd(three)}%, sleeves ${p3.sleeves.map((s) => `${s.name} ${(s.metrics.maxDrawdown * 100).toFixed(1)}%`).join(', ')}`);
+"""),
+])
