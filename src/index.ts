@@ -57,6 +57,7 @@ export { partialAutocorrelation } from './analytics/partial-autocorrelation.ts';
 export { ljungBox } from './analytics/ljung-box.ts';
 export { adfTest, adfPValue, type AdfResult } from './analytics/adf-test.ts';
 export { hurstExponent } from './analytics/hurst-exponent.ts';
+export { regimeModel, type RegimeModel } from './analytics/regime-model.ts';
 export { crossSectionalIC, informationCoefficient, quantileReturns, signalTurnover, spearman, type CrossSectionalIC } from './analytics/signal-analysis.ts';
 export { shuffleTrades, blockBootstrap, type MonteCarloSummary } from './analytics/monte-carlo.ts';
 export { monteCarloFigure } from './analytics/report/monte-carlo-report.ts';
