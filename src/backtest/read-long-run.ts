@@ -36,8 +36,10 @@ export async function readRunForReport(dir: string, maxPoints = REPORT_POINTS, m
   const sql = await CatalogSql.open(join(dir, 'no-catalog'));
   try {
     const q = (file: string) => `read_parquet('${join(dir, file).replaceAll("'", "''")}')`;
-    const tagged = (await sql.query(`SELECT * FROM ${q('trades.parquet')} LIMIT 0`)).names.includes('exitTag'); // not in runs saved before tags were kept
-    const trades = await sql.rows(`SELECT side, qty, epoch_us(entryTs) AS entryTs, epoch_us(exitTs) AS exitTs, entryPrice, exitPrice, netPnl, returnPct, bars${tagged ? ', exitTag' : ''}
+    const names = (await sql.query(`SELECT * FROM ${q('trades.parquet')} LIMIT 0`)).names;
+    const tagged = names.includes('exitTag'); // not in runs saved before tags were kept
+    const excursions = names.includes('mae'); // …nor before excursions were
+    const trades = await sql.rows(`SELECT side, qty, epoch_us(entryTs) AS entryTs, epoch_us(exitTs) AS exitTs, entryPrice, exitPrice, netPnl, returnPct, bars${tagged ? ', exitTag' : ''}${excursions ? ', mae, mfe' : ''}
       FROM ${q('trades.parquet')} LIMIT ${MAX_TRADE_ROWS}`);
     const pnl = (await sql.query(`SELECT netPnl FROM ${q('trades.parquet')}`)).columns[0];
     const fills = await sql.rows(`SELECT epoch_us(ts) AS ts, side, price, qty, fee FROM ${q('fills.parquet')} LIMIT ${MAX_MARKERS}`);

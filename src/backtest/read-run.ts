@@ -19,9 +19,11 @@ export interface SavedRun {
   readonly periodsPerYear: number;
   readonly equity: { ts: Float64Array; equity: Float64Array; cash: Float64Array; exposure: Float64Array };
   readonly fills: { ts: number; side: string; price: number; qty: number; fee: number }[];
-  readonly trades: { side: string; qty: number; entryTs: number; exitTs: number; entryPrice: number; exitPrice: number; netPnl: number; returnPct: number; bars: number; exitTag?: string }[];
+  readonly trades: { side: string; qty: number; entryTs: number; exitTs: number; entryPrice: number; exitPrice: number; netPnl: number; returnPct: number; bars: number; exitTag?: string; mae?: number; mfe?: number }[];
   /** Fees paid over the run. */
   readonly fees: number;
+  /** Slippage paid over the reference prices (NaN when the run's venue has no slippage model, or in older runs). */
+  readonly slippage: number;
   /** Kill switch, refusals and off-grid counts as the run recorded them (absent in runs saved before they were). */
   readonly outcome: Partial<Pick<RunResult, 'killSwitch' | 'rejections' | 'offGrid'>>;
   /**
@@ -78,6 +80,7 @@ export function savedRunHead(dir: string, summary: Record<string, unknown>): Omi
     initialCash: Number(summary.initialCash), finalValue: Number(summary.finalValue),
     periodsPerYear: metrics?.periodsPerYear ?? Number.NaN,
     fees: Number(summary.fees ?? Number.NaN),
+    slippage: typeof summary.slippage === 'number' ? summary.slippage : Number.NaN,
     outcome: {
       ...(summary.killSwitch !== undefined ? { killSwitch: summary.killSwitch as RunResult['killSwitch'] } : {}),
       ...(summary.rejections !== undefined ? { rejections: summary.rejections as RunResult['rejections'] } : {}),
@@ -105,6 +108,8 @@ export async function readRun(dir: string): Promise<SavedRun> {
     netPnl: num(tc.netPnl, tFile, 'netPnl')[i], returnPct: num(tc.returnPct, tFile, 'returnPct')[i], bars: num(tc.bars, tFile, 'bars')[i],
     // Runs saved before tags were kept have no exitTag column.
     ...(Array.isArray(tc.exitTag) ? { exitTag: tc.exitTag[i] } : {}),
+    // …and none saved before excursions were.
+    ...(tc.mae instanceof Float64Array && tc.mfe instanceof Float64Array ? { mae: tc.mae[i], mfe: tc.mfe[i] } : {}),
   }));
   const portfolio = await readPortfolio(dir, summary);
   return {
@@ -124,8 +129,8 @@ export function savedRunOf(r: RunResult, dir: string): SavedRun {
     periodsPerYear: r.metrics.periodsPerYear ?? Number.NaN,
     equity: { ts: Float64Array.from(r.equity.ts), equity: Float64Array.from(r.equity.equity), cash: Float64Array.from(r.equity.cash), exposure: Float64Array.from(r.equity.exposure) },
     fills: r.fills.map((f) => ({ ts: f.ts, side: f.side, price: f.price, qty: f.qty, fee: f.fee })),
-    trades: r.trades.map((t) => ({ side: t.side, qty: t.qty, entryTs: t.entryTs, exitTs: t.exitTs, entryPrice: t.entryPrice, exitPrice: t.exitPrice, netPnl: t.netPnl, returnPct: t.returnPct, bars: t.bars, exitTag: t.exitTag })),
-    fees: r.fees, outcome: { killSwitch: r.killSwitch, rejections: r.rejections, offGrid: r.offGrid },
+    trades: r.trades.map((t) => ({ side: t.side, qty: t.qty, entryTs: t.entryTs, exitTs: t.exitTs, entryPrice: t.entryPrice, exitPrice: t.exitPrice, netPnl: t.netPnl, returnPct: t.returnPct, bars: t.bars, exitTag: t.exitTag, mae: t.mae, mfe: t.mfe })),
+    fees: r.fees, slippage: r.slippage, outcome: { killSwitch: r.killSwitch, rejections: r.rejections, offGrid: r.offGrid },
     ...(r.portfolio ? { portfolio: { ...portfolioSummary(r.portfolio), series: r.portfolio.series } } : {}),
   };
 }

@@ -86,7 +86,7 @@ export async function reportRunOf(run: SavedRun): Promise<ReportRun> {
     + `statistics use the last point of every ${intervalText(long.interval)} (${run.equity.ts.length.toLocaleString('en-US')} points)`]] : [];
   return {
     id: run.id, title, strategy: run.strategy, initialCash: run.initialCash, finalValue: run.finalValue,
-    summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, notices: [...noticesOf(run, summary), ...longNotice],
+    summary, equity: run.equity, trades: run.trades, fills: run.fills, fees: run.fees, slippage: run.slippage, notices: [...noticesOf(run, summary), ...longNotice],
     ...(prices ? { prices } : {}),
     ...(monteCarlo ? { monteCarlo } : {}),
     ...(stress ? { stress } : {}),

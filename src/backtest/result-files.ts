@@ -17,6 +17,7 @@ const SCHEMAS = {
   trades: {
     instrumentId: 'string', side: 'string', qty: 'double', entryTs: 'timestamp', exitTs: 'timestamp', entryPrice: 'double', exitPrice: 'double',
     pnl: 'double', fees: 'double', netPnl: 'double', returnPct: 'double', bars: 'double', entryTag: 'string', exitTag: 'string',
+    mae: 'double', mfe: 'double',
   },
   orders: {
     id: 'string', instrumentId: 'string', side: 'string', type: 'string', tif: 'string', qty: 'double', price: 'double', stopPrice: 'double',
@@ -52,6 +53,7 @@ function tradeColumns(t: readonly RoundTrip[]): Record<string, StreamValues> {
     entryPrice: nums(t, (x) => x.entryPrice), exitPrice: nums(t, (x) => x.exitPrice),
     pnl: nums(t, (x) => x.pnl), fees: nums(t, (x) => x.fees), netPnl: nums(t, (x) => x.netPnl),
     returnPct: nums(t, (x) => x.returnPct), bars: nums(t, (x) => x.bars), entryTag: t.map((x) => x.entryTag), exitTag: t.map((x) => x.exitTag),
+    mae: nums(t, (x) => x.mae), mfe: nums(t, (x) => x.mfe),
   };
 }
 

@@ -38,6 +38,8 @@ export interface RunResult {
   readonly finalValue: number;
   readonly cash: number;
   readonly fees: number;
+  /** What fills paid over their reference prices through the slippage model (bar runs); NaN where fills are at book prices. */
+  readonly slippage: number;
   readonly metrics: CoreMetrics;
   readonly orders: readonly Order[];
   readonly fills: readonly Fill[];

@@ -17,6 +17,7 @@ export function formatSummary(r: RunResult, runDir: string | null): string {
     ['final value', num(r.finalValue)],
     ['cash', num(r.cash)],
     ['fees', num(r.fees)],
+    ...(Number.isFinite(r.slippage) ? [['slippage', num(r.slippage)] as [string, string]] : []),
     ['total return', pct(m.totalReturn)],
     ['CAGR', pct(m.cagr)],
     ['volatility', pct(m.volatility)],

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 describe('HTML reports render offline in headless Chromium', () => {
-  it('the demo backtest writes a tearsheet whose 8 charts all render, with no console errors and no network', async () => {
+  it('the demo backtest writes a tearsheet whose 9 charts all render, with no console errors and no network', async () => {
     const out = join(tmp.dir, 'reports');
     const r = await cli('backtest', '--strategy', 'sma-cross', '--data', join(ROOT, 'data/sample/2006-day-001.csv'), '--out', out, '--json');
     expect(r.code).toBe(0);
@@ -35,8 +35,8 @@ describe('HTML reports render offline in headless Chromium', () => {
     const res = await renderReport(browser, j.report, join(SHOTS, 'demo-report.png'));
     expect(res.errors).toEqual([]);
     expect(res.requests).toEqual([]);
-    expect(res.rendered).toBe(8);
-    expect(res.plots).toBe(8);
+    expect(res.rendered).toBe(9);
+    expect(res.plots).toBe(9);
     expect(statSync(join(SHOTS, 'demo-report.png')).size).toBeGreaterThan(50_000);
   });
 
@@ -47,8 +47,8 @@ describe('HTML reports render offline in headless Chromium', () => {
     expect(j.trades.length).toBeGreaterThan(1500);
     const res = await renderReport(browser, j.report, join(SHOTS, 'btc-ma-cross-report.png'));
     expect(res.errors).toEqual([]);
-    expect(res.rendered).toBe(8);
-    expect(res.plots).toBe(8);
+    expect(res.rendered).toBe(9);
+    expect(res.plots).toBe(9);
     expect(statSync(j.report).size).toBeLessThan(12 << 20); // series are decimated, the trade table capped
   });
 
@@ -86,7 +86,7 @@ describe('HTML reports render offline in headless Chromium', () => {
     copyFileSync(j.report, moved);
     const standalone = await renderReport(browser, moved);
     expect(standalone.errors).toEqual([]);
-    expect(standalone.plots).toBe(8);
+    expect(standalone.plots).toBe(9);
   });
 
   it('a two-strategy portfolio (ORCL + NVDA) saves its sleeves and its tearsheet draws their curves, composition and correlation', async () => {
@@ -117,8 +117,8 @@ describe('HTML reports render offline in headless Chromium', () => {
     expect(p.rebalances.length).toBeGreaterThan(0);
     const res = await renderReport(browser, j.report, join(SHOTS, 'portfolio-report.png'));
     expect(res.errors).toEqual([]);
-    expect(res.rendered).toBe(11); // the tearsheet's 8 and the sleeves' 3
-    expect(res.plots).toBe(11);
+    expect(res.rendered).toBe(12); // the tearsheet's 9 and the sleeves' 3
+    expect(res.plots).toBe(12);
     const html = readFileSync(j.report, 'utf8');
     expect(html).toContain('Strategies (sleeves)');
     expect(html).toContain('nvda-swing');

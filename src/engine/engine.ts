@@ -327,7 +327,7 @@ export class Engine implements EventSink {
     this.venue.onBar?.(bar);
     const emulator = this.flow.emulator;
     if (emulator.holding > 0) emulator.onBar(bar.instrumentIndex, bar.high, bar.low);
-    this.portfolio.mark(bar.instrumentIndex, bar.close);
+    this.portfolio.markBar(bar.instrumentIndex, bar.high, bar.low, bar.close);
     if (this.trading.mode !== TradingMode.killed) {
       const outer = this.flow.enter();
       this.strategy.onBar?.(bar, this.ctx);

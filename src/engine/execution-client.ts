@@ -105,4 +105,9 @@ export interface ExecutionClient {
   onTrade?(trade: TradeView): void;
   onQuote?(quote: QuoteView): void;
   onBookDelta?(delta: BookDeltaView): void;
+  /**
+   * Simulated venues with a slippage model: what fills paid over their reference prices so
+   * far, in cash (negative: price improvement). Absent where fills are at book prices.
+   */
+  slippagePaid?(): number;
 }

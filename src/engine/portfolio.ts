@@ -42,6 +42,9 @@ export class Portfolio {
   private readonly isMargin: Uint8Array;
   private readonly multiplier: Float64Array;
   private readonly margin: Float64Array;
+  /** Highest and lowest price seen while the current position was open (MAE/MFE of its round trip). */
+  private readonly high: Float64Array;
+  private readonly low: Float64Array;
   /** Equity at the last `revalue()` (cash + position values). */
   equityValue = 0;
   /** Gross exposure at the last `revalue()`; 0 when flat. */
@@ -60,6 +63,8 @@ export class Portfolio {
     this.isMargin = Uint8Array.from(instruments, (i) => (i.settlement === Settlement.margin ? 1 : 0));
     this.multiplier = Float64Array.from(instruments, (i) => i.multiplier);
     this.margin = Float64Array.from(instruments, (i) => i.margin);
+    this.high = new Float64Array(n);
+    this.low = new Float64Array(n);
     this.equityValue = cash;
   }
 
@@ -86,9 +91,22 @@ export class Portfolio {
     return this.lastPrice[i];
   }
 
+  /** A bar's marks: its range counts towards the open trip's excursions, its close is the mark. */
+  markBar(i: number, high: number, low: number, close: number): void {
+    if (this.qty[i] !== 0) {
+      if (high > this.high[i]) this.high[i] = high;
+      if (low < this.low[i]) this.low[i] = low;
+    }
+    this.mark(i, close);
+  }
+
   /** Updates the mark price; margin instruments move their P&L into cash. */
   mark(i: number, price: number): void {
     const last = this.lastPrice[i];
+    if (this.qty[i] !== 0) {
+      if (price > this.high[i]) this.high[i] = price;
+      if (price < this.low[i]) this.low[i] = price;
+    }
     if (this.isMargin[i] === 1 && this.qty[i] !== 0) {
       this.cash += this.qty[i] * (price - last) * this.instruments[i].multiplier;
     }
@@ -136,7 +154,11 @@ export class Portfolio {
     else if (q0 === 0 || Math.sign(q1) !== Math.sign(q0)) this.avgPrice[i] = price;
     else if (Math.abs(q1) > Math.abs(q0)) this.avgPrice[i] = (this.avgPrice[i] * Math.abs(q0) + price * Math.abs(delta)) / Math.abs(q1);
     this.qty[i] = Math.abs(q1) < 1e-12 * Math.max(1, Math.abs(q0)) ? 0 : q1;
-    this.trades.onFill(inst.id, q0, this.qty[i], price, m, fee, realized, ts, point, tag);
+    const opened = q0 === 0 || (this.qty[i] !== 0 && Math.sign(this.qty[i]) !== Math.sign(q0));
+    if (price > this.high[i]) this.high[i] = price;
+    if (price < this.low[i]) this.low[i] = price;
+    this.trades.onFill(inst.id, q0, this.qty[i], price, m, fee, realized, ts, point, tag, this.high[i], this.low[i]);
+    if (opened) { this.high[i] = price; this.low[i] = price; } // a new trip starts at its fill
     return realized;
   }
 

@@ -87,7 +87,7 @@ export class Sleeve {
   /** Marks the book at the bar's close and returns the bar as the sleeve numbers its slots (a reused view). */
   onBar(bar: BarView): BarView {
     const i = this.localSlot.get(bar.instrumentId)!;
-    this.ledger.mark(i, bar.close);
+    this.ledger.markBar(i, bar.high, bar.low, bar.close);
     const v = this.views[i];
     v.instrumentId = bar.instrumentId;
     v.instrumentIndex = i;

@@ -29,6 +29,13 @@ export interface RoundTrip {
   /** Tag of the order that opened the trip, and of the one that closed it ('' when untagged): why it ended (a stop-loss leg, say). */
   readonly entryTag: string;
   readonly exitTag: string;
+  /**
+   * Maximum adverse and favorable excursion: how far the price went against and for the
+   * trip while it was open (bar lows/highs, trade prices, fills), as fractions of the
+   * average entry price; NaN while open.
+   */
+  readonly mae: number;
+  readonly mfe: number;
 }
 
 interface OpenTrip {
@@ -58,7 +65,7 @@ export class TradeLog {
    */
   onFill(
     instrumentId: string, before: number, after: number, price: number, multiplier: number,
-    fee: number, realized: number, ts: Micros, point: number, tag = '',
+    fee: number, realized: number, ts: Micros, point: number, tag = '', high = price, low = price,
   ): void {
     let trip = this.open.get(instrumentId);
     const qty = Math.abs(after - before);
@@ -80,7 +87,7 @@ export class TradeLog {
     trip.pnl += realized;
     trip.fees += feeClose;
     if (after === 0 || Math.sign(after) !== Math.sign(before)) {
-      this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point, tag));
+      this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point, tag, high, low));
       trip.active = false;
       if (after !== 0) {
         const next = this.start(instrumentId, after > 0 ? 1 : -1, ts, point, tag);
@@ -101,7 +108,7 @@ export class TradeLog {
       out.push({
         instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs,
         exitTs: Number.NaN, entryPrice: t.entryNotional / (t.entryQty * m), exitPrice: Number.NaN,
-        pnl: t.pnl, fees: t.fees, netPnl: t.pnl - t.fees, returnPct: Number.NaN, bars: 0, entryTag: t.entryTag, exitTag: '',
+        pnl: t.pnl, fees: t.fees, netPnl: t.pnl - t.fees, returnPct: Number.NaN, bars: 0, entryTag: t.entryTag, exitTag: '', mae: Number.NaN, mfe: Number.NaN,
       });
     }
     return out;
@@ -120,14 +127,17 @@ export class TradeLog {
     return t;
   }
 
-  private finish(id: string, t: OpenTrip, ts: Micros, m: number, point: number, exitTag: string): RoundTrip {
+  private finish(id: string, t: OpenTrip, ts: Micros, m: number, point: number, exitTag: string, high: number, low: number): RoundTrip {
     const entryPrice = t.entryNotional / (t.entryQty * m);
     const exitPrice = t.exitNotional / (t.exitQty * m);
     const netPnl = t.pnl - t.fees;
+    const up = Math.max(0, (high - entryPrice) / entryPrice);
+    const down = Math.max(0, (entryPrice - low) / entryPrice);
     return {
       instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs, exitTs: ts,
       entryPrice, exitPrice, pnl: t.pnl, fees: t.fees, netPnl,
       returnPct: netPnl / (entryPrice * t.maxQty * m), bars: point - t.startPoint, entryTag: t.entryTag, exitTag,
+      mae: t.side === 1 ? down : up, mfe: t.side === 1 ? up : down,
     };
   }
 }

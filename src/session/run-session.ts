@@ -119,6 +119,7 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
   const r: RunResult = {
     schema: 'lockstep.run/1', id: f.id, config: cfg, seed: cfg.seed, strategy: { name: def.name, params }, instruments: parts.instruments,
     initialCash: engine.portfolio.initialCash, finalValue: engine.portfolio.equity(), cash: engine.portfolio.cash, fees: engine.portfolio.fees,
+    slippage: parts.venue.slippagePaid?.() ?? Number.NaN,
     ...series,
     openTrades: engine.portfolio.trades.openTrips((id) => byId.get(id)?.multiplier ?? 1),
     positions: engine.portfolio.views(), events,

@@ -101,6 +101,8 @@ export class BarBroker implements ExecutionClient {
   private readonly timing: FillTiming;
   private readonly fees: FeeModel;
   private readonly slippage: SlippageModel;
+  /** What fills paid over their reference prices (the bar's open, close or trigger before the slippage model), in cash. */
+  private slippageCost = 0;
   private readonly maxShare: number;
   private readonly checkCash: boolean;
   private readonly checkSubmit: boolean;
@@ -120,6 +122,10 @@ export class BarBroker implements ExecutionClient {
     this.checkSubmit = opts.checkSubmit ?? false;
     this.reversal = opts.reversal ?? ReversalPolicy.closeThenRefuse;
     this.shortMargin = opts.shortMargin ?? 0;
+  }
+
+  slippagePaid(): number {
+    return this.slippageCost;
   }
 
   bind(sink: OrderEventSink, account: Portfolio): void {
@@ -296,23 +302,26 @@ export class BarBroker implements ExecutionClient {
     }
     if (this.checkCash) {
       const legs = this.account.fillLegs(p.slot, side * qty, price, (q) => this.fees.fee(inst, q, price, liquidity), this.shortMargin);
-      if (!legs.openAffordable) return this.refuseOpening(p, legs.closed, price, liquidity);
+      if (!legs.openAffordable) return this.refuseOpening(p, legs.closed, price, liquidity, refPrice);
     }
-    this.fill(p, price, qty, liquidity);
+    this.fill(p, price, qty, liquidity, refPrice);
     return qty;
   }
 
   /** The opening leg cannot be paid: per the reversal policy the closing leg still executes; the rest is refused. */
-  private refuseOpening(p: Pending, closed: number, price: number, liquidity: Liquidity): number {
+  private refuseOpening(p: Pending, closed: number, price: number, liquidity: Liquidity, refPrice: number): number {
     const executed = this.reversal === ReversalPolicy.closeThenRefuse && closed > 0 ? closed : 0;
-    if (executed > 0) this.fill(p, price, executed, liquidity);
+    if (executed > 0) this.fill(p, price, executed, liquidity, refPrice);
     this.end(p, { kind: 'rejected', orderId: p.order.id, reason: RejectReason.insufficientCash });
     return executed;
   }
 
-  private fill(p: Pending, price: number, qty: number, liquidity: Liquidity): void {
+  /** Executes `qty` at `price`; `refPrice` is the price before the slippage model (its cost is counted). */
+  private fill(p: Pending, price: number, qty: number, liquidity: Liquidity, refPrice: number): void {
     const o = p.order;
-    const fee = this.fees.fee(this.instruments[p.slot], qty, price, liquidity);
+    const inst = this.instruments[p.slot];
+    const fee = this.fees.fee(inst, qty, price, liquidity);
+    this.slippageCost += sideSign(o.side) * (price - refPrice) * qty * inst.multiplier;
     p.filled += qty;
     if (p.filled >= o.qty * (1 - 1e-9)) this.finish(p);
     this.sink.onVenueEvent({ kind: 'fill', orderId: o.id, price, qty, fee, liquidity });

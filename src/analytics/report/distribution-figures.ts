@@ -41,3 +41,21 @@ export function tradePnlFigure(run: ReportRun): Figure {
     layout: baseLayout({ hovermode: 'closest', xaxis: { title: { text: 'net P&L' } }, yaxis: { title: { text: 'trades' } } }),
   };
 }
+
+/** Each closed trade's maximum adverse against its maximum favorable excursion (% of entry), winners and losers apart. */
+export function excursionFigure(run: ReportRun): Figure | null {
+  const trades = run.trades.filter((t) => t.mae !== undefined && Number.isFinite(t.mae) && Number.isFinite(t.mfe));
+  if (trades.length === 0) return null;
+  const trace = (win: boolean) => {
+    const ts = trades.filter((t) => (t.netPnl > 0) === win);
+    return {
+      type: 'scattergl', mode: 'markers', name: win ? 'winners' : 'losers', x: ts.map((t) => t.mae! * 100), y: ts.map((t) => t.mfe! * 100),
+      text: ts.map((t) => `return ${(t.returnPct * 100).toFixed(2)}%`), marker: { color: win ? '#2ca02c' : '#d62728', size: 5, opacity: 0.6 },
+    };
+  };
+  return {
+    id: 'fig-excursions', title: `Trade excursions: MAE vs MFE (${trades.length}${run.long ? ` of ${run.long.trades}` : ''} trades)`,
+    data: [trace(true), trace(false)],
+    layout: baseLayout({ hovermode: 'closest', xaxis: { title: { text: 'max adverse excursion, % of entry' }, rangemode: 'tozero' }, yaxis: { title: { text: 'max favorable excursion, % of entry' }, rangemode: 'tozero' } }),
+  };
+}

@@ -16,6 +16,9 @@ export interface ReportTrade {
   readonly bars: number;
   /** Tag of the order that closed the trade ('' untagged; absent in runs saved before tags were kept). */
   readonly exitTag?: string;
+  /** Maximum adverse / favorable excursion as fractions of the entry price (absent in older runs). */
+  readonly mae?: number;
+  readonly mfe?: number;
 }
 
 /** One fill as the report shows it (entries and exits on the price chart). */
@@ -43,6 +46,8 @@ export interface ReportRun {
   readonly fills: readonly ReportFill[];
   /** Fees paid over the run. */
   readonly fees: number;
+  /** Slippage paid over the reference prices (NaN: not modelled). */
+  readonly slippage?: number;
   /** What the header must say besides the figures: kill switch, positions left open, refused orders, off-grid rounding. */
   readonly notices: readonly (readonly [string, string])[];
   /**

@@ -1,6 +1,6 @@
 import type { PlotlyScript } from './plotly-source.ts';
 import type { PerformanceSummary } from '../performance-summary.ts';
-import { monthlyHeatmapFigure, returnDistributionFigure, tradePnlFigure } from './distribution-figures.ts';
+import { excursionFigure, monthlyHeatmapFigure, returnDistributionFigure, tradePnlFigure } from './distribution-figures.ts';
 import { equityFigure, exposureFigure, rollingFigure, underwaterFigure } from './equity-figures.ts';
 import type { Figure } from './figure.ts';
 import { formatMetric, formatTime, METRIC_LABELS } from './format.ts';
@@ -48,7 +48,7 @@ function noticesCard(run: ReportRun): string {
 export function tearsheetFigures(run: ReportRun): Figure[] {
   return [
     equityFigure(run), priceFigure(run), underwaterFigure(run), monthlyHeatmapFigure(run), rollingFigure(run),
-    returnDistributionFigure(run), tradePnlFigure(run), exposureFigure(run),
+    returnDistributionFigure(run), tradePnlFigure(run), ...[excursionFigure(run)].filter((f) => f !== null), exposureFigure(run),
     ...(run.monteCarlo?.returns ? [monteCarloFigure(run.monteCarlo.returns)] : []),
     ...(run.portfolio ? portfolioFigures(run, run.portfolio) : []),
   ];
@@ -74,7 +74,8 @@ export function tearsheetHtml(run: ReportRun, plotly?: PlotlyScript): string {
   const params = Object.entries(run.strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   const ts = run.equity.ts;
   const span = ts.length > 0 ? `${formatTime(ts[0])} → ${formatTime(ts[ts.length - 1])}` : 'no data';
-  const fees = Number.isFinite(run.fees) ? ` · fees ${run.fees.toLocaleString('en-US', { maximumFractionDigits: 2 })}` : '';
+  const money = (label: string, v: number | undefined) => (v !== undefined && Number.isFinite(v) ? ` · ${label} ${v.toLocaleString('en-US', { maximumFractionDigits: 2 })}` : '');
+  const fees = money('fees', run.fees) + money('slippage', run.slippage);
   const subtitle = `${run.strategy.name} ${params} · ${span} · ${(run.long?.points ?? ts.length).toLocaleString('en-US')} bars · start ${run.initialCash.toLocaleString('en-US')} → ${run.finalValue.toLocaleString('en-US', { maximumFractionDigits: 2 })}${fees} · run ${run.id}`;
   const days = ts.length > 1 ? (ts[ts.length - 1] - ts[0]) / 86_400e6 : Number.NaN;
   const view = shortSpanView(run.summary, days);
