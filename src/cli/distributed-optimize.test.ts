@@ -40,4 +40,23 @@ print(json.dumps({"complete": len(done), "numbers": [t.number for t in done], "p
     expect(new Set(db.params.map((p: unknown) => JSON.stringify(p))).size).toBe(TRIALS);
     expect(numbers.filter((n: number) => db.numbers.includes(n)).length).toBe(TRIALS);
   }, 180_000);
+
+  it('a sampler that keeps proposing evaluated points across processes reuses their results: no parameter set runs twice, duplicates are counted', async () => {
+    const worker = (seed: number) => promisify(execFile)(process.execPath, [
+      join(ROOT, 'bin/lockstep.js'), 'optimize', '--strategy', 'ma-cross', '--data', ORCL, '--sampler', 'tpe', '--trials', '10',
+      '--grid', 'fast=5:6:1', '--grid', 'slow=20:21:1', // four points for ten trials
+      '--storage', pg.url, '--study', 'tiny-space', '--workers', '1', '--seed', String(seed), '--json', '--no-report', '--out', tmp.dir,
+    ], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const [a, b] = await Promise.all([worker(3), worker(4)]);
+    const trials = [...JSON.parse(a.stdout).trials, ...JSON.parse(b.stdout).trials] as { params: unknown; duplicateOf?: number; values: number[] }[];
+    const ran = trials.filter((t) => t.duplicateOf === undefined).map((t) => JSON.stringify(t.params));
+    expect(new Set(ran).size).toBe(ran.length); // each point evaluated once, by one process
+    expect(ran.length).toBeLessThanOrEqual(4);
+    const reused = trials.filter((t) => t.duplicateOf !== undefined);
+    expect(reused.length).toBeGreaterThan(0);
+    expect(JSON.parse(a.stdout).duplicates + JSON.parse(b.stdout).duplicates).toBe(reused.length);
+    // A reused trial has the values of the trial it copies (whichever process ran it).
+    const byNumber = new Map(trials.map((t) => [(t as unknown as { number: number }).number, t]));
+    for (const t of reused) if (byNumber.has(t.duplicateOf!)) expect(t.values).toEqual(byNumber.get(t.duplicateOf!)!.values);
+  }, 180_000);
 });

@@ -7,6 +7,7 @@ import { toJson } from '../backtest/write-result.ts';
 import type { ParamValue, SearchSpace } from '../core/search-space.ts';
 import type { TrialResult } from '../optimize/evaluate-trial.ts';
 import { loadStudyBars, plannedTrials } from '../optimize/research.ts';
+import { SHARED_SAMPLERS } from '../optimize/shared-study.ts';
 import { parseObjectives } from '../optimize/objective.ts';
 import { Progress } from '../optimize/progress.ts';
 import { createSampler, runStudy, SAMPLERS, type SamplerName, type StudyResult, type StudySpec } from '../optimize/run-study.ts';
@@ -102,8 +103,10 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
   const studyName = typeof f.study === 'string' ? checkStudyName(f.study)
     : `${command === 'optimize' ? 'opt' : 'wf'}-${strategyName.replace(/[^a-zA-Z0-9_-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
   const { bars, config: trialConfig } = await loadStudyBars(config);
-  // Distributed studies: each process samples with its own seed (they cannot be reproduced anyway).
-  const sampleSeed = storage ? (seed * 1_000_003 + process.pid) % 2_147_483_647 : seed;
+  // Distributed Optuna studies: each process samples with its own seed (they cannot be reproduced anyway);
+  // grid, random and genetic studies share one seed: every process computes the same proposals and claims its share.
+  const seeded = (SHARED_SAMPLERS as readonly string[]).includes(sampler);
+  const sampleSeed = storage && !seeded ? (seed * 1_000_003 + process.pid) % 2_147_483_647 : seed;
   const spec: Omit<StudySpec, 'rows'> = {
     config: trialConfig, space, sampler, objectives: parseObjectives(String(f.objective ?? 'sharpe')),
     limits: { ...(minTrades !== undefined ? { minTrades } : {}), ...(maxDd !== undefined ? { maxDrawdown: maxDd } : {}) },
@@ -181,7 +184,9 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
   const progress = new Progress(`optimize ${s.studyName}`, total, (t) => process.stderr.write(t), process.stderr.isTTY === true);
   let result: StudyResult;
   try {
-    result = await runStudy(s.spec as StudySpec, pool, { sampler, ...(store ? { store } : {}), onTrial: (_r, done) => progress.update(done) });
+    // A seeded study on a storage makes its own sampler per process share (runSharedStudy).
+    const shared = s.spec.storage !== undefined && (SHARED_SAMPLERS as readonly string[]).includes(s.spec.sampler);
+    result = await runStudy(s.spec as StudySpec, pool, { ...(shared ? {} : { sampler }), ...(store ? { store } : {}), onTrial: (_r, done) => progress.update(done) });
   } finally {
     await pool.close();
   }

@@ -1,17 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, LockstepError } from '../core/errors.ts';
 import type { ParamValue, SearchSpace } from '../core/search-space.ts';
+import { PythonChild } from './python-child.ts';
 import type { Direction, Proposal, Sampler, TrialOutcome } from './sampler.ts';
 
-const BRIDGE = fileURLToPath(new URL('./optuna_bridge.py', import.meta.url));
-const INSTALL = 'install it with: sudo apt-get install python3-optuna (./scripts/setup.sh does this)';
+export { bridgePython, OptunaError } from './python-child.ts';
 
-/** Debian's Python when present (Optuna comes from Debian's python3-optuna), else python3 on PATH. */
-export function bridgePython(): string {
-  return process.env.LOCKSTEP_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-}
+const BRIDGE = fileURLToPath(new URL('./optuna_bridge.py', import.meta.url));
 
 export interface OptunaOptions {
   /** tpe, cmaes, nsga2 (multi-objective) or random. */
@@ -28,14 +22,6 @@ export interface OptunaOptions {
   prune?: boolean;
 }
 
-/** Error from the Optuna child process (crash, protocol error, Optuna exception). */
-export class OptunaError extends LockstepError {
-  constructor(message: string) {
-    super('optuna', message);
-    this.name = 'OptunaError';
-  }
-}
-
 /**
  * Bayesian optimization through Optuna in a child Python process (JSON lines over
  * stdin/stdout, see optuna_bridge.py). The child's crash rejects every pending request
@@ -43,33 +29,12 @@ export class OptunaError extends LockstepError {
  */
 export class OptunaSampler implements Sampler {
   readonly name: string;
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly pending: Array<{ resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }> = [];
-  private buffer = '';
-  private stderr = '';
-  private dead: Error | null = null;
+  private readonly child: PythonChild;
   private readonly ready: Promise<Record<string, unknown>>;
 
   constructor(space: SearchSpace, private readonly o: OptunaOptions) {
     this.name = o.sampler;
-    const python = bridgePython();
-    this.child = spawn(python, [BRIDGE], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout.setEncoding('utf8');
-    this.child.stderr.setEncoding('utf8');
-    this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
-    this.child.stderr.on('data', (chunk: string) => { this.stderr = (this.stderr + chunk).slice(-4000); });
-    this.child.on('error', (e: NodeJS.ErrnoException) => {
-      this.fail(e.code === 'ENOENT'
-        ? new ConfigError(`Python not found (${python}): install Debian's python3 and python3-optuna (./scripts/setup.sh), or set LOCKSTEP_PYTHON`)
-        : new OptunaError(`cannot start ${python}: ${e.message}`));
-    });
-    // 'close' (not 'exit'): fires after stderr is drained, so the message carries its tail.
-    this.child.on('close', (code, signal) => {
-      if (this.dead) return;
-      const tail = this.stderr.trim().split('\n').slice(-3).join(' | ');
-      this.fail(new OptunaError(`the Optuna process exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`));
-    });
-    this.child.stdin.on('error', () => {}); // reported through 'exit'
+    this.child = new PythonChild(BRIDGE);
     this.ready = this.request({
       op: 'init', sampler: o.sampler, directions: o.directions, seed: o.seed, n_trials: o.trials, prune: o.prune ?? false,
       storage: o.storage ?? null, study: o.study, space: space.params,
@@ -79,7 +44,8 @@ export class OptunaSampler implements Sampler {
   async ask(n: number): Promise<Proposal[]> {
     await this.ready;
     const r = await this.request({ op: 'ask', n });
-    return (r.trials as { number: number; params: Record<string, ParamValue> }[]).map((t) => ({ number: t.number, params: t.params }));
+    return (r.trials as { number: number; params: Record<string, ParamValue>; duplicate_of?: number }[])
+      .map((t) => ({ number: t.number, params: t.params, ...(t.duplicate_of !== undefined ? { duplicateOf: t.duplicate_of } : {}) }));
   }
 
   async tell(results: readonly { proposal: Proposal; outcome: TrialOutcome }[]): Promise<void> {
@@ -89,8 +55,26 @@ export class OptunaSampler implements Sampler {
         number: proposal.number,
         state: outcome.state === 'complete' ? 'complete' : outcome.state === 'pruned' ? 'pruned' : 'fail',
         values: (outcome.values ?? []).map((v) => (Number.isFinite(v) ? v : null)),
+        ...(outcome.record !== undefined && this.o.storage !== undefined ? { record: outcome.record } : {}),
       })),
     });
+  }
+
+  /** A finished trial's record (from whichever process ran it), waiting while it still runs. */
+  async recordOf(number: number, timeoutMillis = 30 * 60_000): Promise<Record<string, unknown> | null> {
+    const until = Date.now() + timeoutMillis;
+    for (;;) {
+      const r = await this.request({ op: 'record', number });
+      if (r.state !== 'RUNNING') return (r.record as Record<string, unknown> | null) ?? null;
+      if (Date.now() > until) return null;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  }
+
+  /** Every finished trial of the study on its storage, from every process (their records), and whether the study is over. */
+  async sharedRecords(): Promise<{ records: Record<string, unknown>[]; done: boolean }> {
+    const r = await this.request({ op: 'records' });
+    return { records: r.records as Record<string, unknown>[], done: r.done === true };
   }
 
   async shouldPrune(proposal: Proposal, step: number, value: number): Promise<boolean> {
@@ -105,51 +89,10 @@ export class OptunaSampler implements Sampler {
   }
 
   async close(): Promise<void> {
-    if (this.dead) return;
-    try {
-      await this.request({ op: 'close' });
-    } catch {
-      // already gone
-    }
-    this.dead = new OptunaError('closed');
-    this.child.kill();
+    await this.child.close();
   }
 
   private request(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
-    if (this.dead) return Promise.reject(this.dead);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      this.child.stdin.write(`${JSON.stringify(msg)}\n`);
-    });
-  }
-
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
-      if (line.trim() === '') continue;
-      const p = this.pending.shift();
-      let msg: Record<string, unknown>;
-      try {
-        msg = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        p?.reject(new OptunaError(`unreadable line from the Optuna process: ${line.slice(0, 200)}`));
-        continue;
-      }
-      if (msg.ok === true) p?.resolve(msg);
-      else if (msg.missing) {
-        const e = new ConfigError(`Optuna is not available to ${bridgePython()} (missing Python module ${String(msg.missing)}): ${INSTALL}`);
-        p?.reject(e);
-        this.fail(e);
-      }
-      else p?.reject(new OptunaError(`Optuna: ${String(msg.error)}`));
-    }
-  }
-
-  private fail(e: Error): void {
-    this.dead ??= e;
-    for (const p of this.pending.splice(0)) p.reject(e);
+    return this.child.request(msg);
   }
 }

@@ -4,10 +4,14 @@
 Requests (each answered by exactly one line; errors answer {"ok": false, "error": "..."}):
   {"op": "init", "sampler": "tpe|cmaes|nsga2|random", "directions": [...], "space": {...},
    "seed": int, "storage": url|null, "study": name, "n_trials": int, "prune": bool}
-  {"op": "ask", "n": k}             -> {"ok": true, "trials": [{"number": n, "params": {...}}]}
-                                       (fewer than k, or none, once the study holds n_trials)
+  {"op": "ask", "n": k}             -> {"ok": true, "trials": [{"number": n, "params": {...}, "duplicate_of": m?}]}
+                                       (fewer than k, or none, once the study holds n_trials; duplicate_of:
+                                       the sampler kept proposing evaluated points, trial m of any process has these)
   {"op": "tell", "results": [{"number": n, "state": "complete|pruned|fail", "values": [...]}]}
   {"op": "report", "number": n, "step": s, "value": v}  -> {"ok": true, "prune": bool}
+ {"op": "record", "number": n}    -> {"ok": true, "record": {...}|null, "state": name} (a finished trial's record)
+  {"op": "records"}                 -> {"ok": true, "records": [...], "done": bool} (the "record" every finished trial was
+                                       told with; done once the study holds n_trials and none is running)
   {"op": "close"}
 stdout carries only protocol lines; Optuna's logging goes to stderr.
 """
@@ -81,11 +85,11 @@ class Bridge:
         return [t for t in self.study.get_trials(deepcopy=False) if t.state != TrialState.FAIL]
 
     def duplicate(self, trial):
-        """True when another live or finished trial already has these params."""
+        """The earliest other live or finished trial (of any process) with these params, or None."""
         for t in self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING, TrialState.PRUNED)):
             if t.number != trial.number and t.params == trial.params:
-                return True
-        return False
+                return t
+        return None
 
     def ask(self, req):
         out = []
@@ -102,8 +106,9 @@ class Bridge:
                     if ranked.index(cand.number) >= self.n_trials:
                         self.study.tell(cand, state=TrialState.FAIL)
                         break
-                if attempt < 19 and self.duplicate(cand):
-                    # Never evaluate the same parameters twice: withdraw and ask again.
+                first = self.duplicate(cand)
+                if first is not None and attempt < 19:
+                    # Never evaluate the same parameters twice: withdraw and ask again …
                     self.study.tell(cand, state=TrialState.FAIL)
                     continue
                 trial = cand
@@ -111,12 +116,15 @@ class Bridge:
             if trial is None:
                 break
             self.live[trial.number] = trial
-            out.append({"number": trial.number, "params": trial.params})
+            # … and when the sampler keeps proposing evaluated points, the trial reuses the first one's result.
+            out.append({"number": trial.number, "params": trial.params, **({"duplicate_of": first.number} if first is not None else {})})
         return {"trials": out}
 
     def tell(self, req):
         for r in req["results"]:
             trial = self.live.pop(r["number"])
+            if r.get("record") is not None:  # for the other processes of a shared study
+                trial.set_user_attr("record", r["record"])
             state = r["state"]
             if state == "complete":
                 vals = [float("nan") if v is None else float(v) for v in r["values"]]
@@ -129,6 +137,19 @@ class Bridge:
             else:
                 self.study.tell(trial, state=TrialState.FAIL)
         return {}
+
+    def record(self, req):
+        """The record of trial `number` once it finished (None while it runs in some process)."""
+        t = self.study._storage.get_trial(self.study._storage.get_trial_id_from_study_id_trial_number(self.study._study_id, int(req["number"])))
+        return {"record": t.user_attrs.get("record") if t.state != TrialState.RUNNING else None, "state": t.state.name}
+
+    def records(self, _req):
+        done = (TrialState.COMPLETE, TrialState.FAIL, TrialState.PRUNED)
+        trials = self.study.get_trials(deepcopy=False)
+        running = any(t.state == TrialState.RUNNING for t in trials)
+        counted = sum(1 for t in trials if t.state != TrialState.FAIL)
+        return {"records": [t.user_attrs["record"] for t in trials if t.state in done and "record" in t.user_attrs],
+                "done": not running and (self.n_trials is None or counted >= self.n_trials)}
 
     def report(self, req):
         trial = self.live[req["number"]]

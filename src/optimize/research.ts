@@ -4,11 +4,12 @@ import type { SessionConfigInput } from '../config/session-config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { SearchSpace } from '../core/search-space.ts';
 import { parseDateTime } from '../core/time.ts';
-import { gridPoints } from './grid-points.ts';
 import { loadSharedBars } from './load-shared.ts';
 import { parseObjectives } from './objective.ts';
 import { Progress } from './progress.ts';
-import { runStudy, type SamplerName, type StudyResult, type StudySpec } from './run-study.ts';
+import { plannedTrials, runStudy, type SamplerName, type StudyResult, type StudySpec } from './run-study.ts';
+
+export { plannedTrials };
 import type { SharedBars } from './shared-bars.ts';
 import { defaultWorkers, TrialPool } from './trial-pool.ts';
 import { foldWindows, parseWindow, walkForward, type Fold, type WalkForwardResult } from './walk-forward.ts';
@@ -51,11 +52,6 @@ export async function loadStudyBars(c: SessionConfigInput): Promise<{ bars: Shar
   });
   const { from: _f, to: _t, ...config } = c;
   return { bars, config };
-}
-
-/** Trials a study will run: the (capped) grid size, or the requested count. */
-export function plannedTrials(spec: Pick<StudySpec, 'sampler' | 'trials' | 'space'>): number {
-  return spec.sampler === 'grid' ? Math.min(spec.trials ?? Infinity, gridPoints(spec.space).length) : spec.trials ?? 0;
 }
 
 async function prepare(o: StudyOptions): Promise<{ spec: Omit<StudySpec, 'rows'>; bars: SharedBars; strategy: string }> {

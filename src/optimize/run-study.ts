@@ -1,96 +1,25 @@
-import { backtestOverfitting, type OverfittingReport } from '../analytics/backtest-overfitting.ts';
-import type { SessionConfigInput } from '../config/session-config.ts';
-import { ConfigError } from '../core/errors.ts';
-import type { SearchSpace } from '../core/search-space.ts';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
-import { GeneticSampler } from './genetic-sampler.ts';
-import { GridSampler } from './grid-sampler.ts';
-import type { Objective, TrialLimits } from './objective.ts';
-import { OptunaSampler } from './optuna-sampler.ts';
-import { RandomSampler } from './random-sampler.ts';
-import { fitness, paramsKey, type Proposal, type Sampler } from './sampler.ts';
+import { paramsKey, type Proposal, type Sampler } from './sampler.ts';
+import { runSharedStudy, SHARED_SAMPLERS } from './shared-study.ts';
+import { createSampler, plannedTrials, studyResultOf, type SamplerName, type StudyResult, type StudySpec } from './study-spec.ts';
 import type { TrialPool } from './trial-pool.ts';
-import type { TrialStore } from './trial-store.ts';
+import { trialFromJson, trialToJson, type TrialStore } from './trial-store.ts';
+import { OptunaSampler } from './optuna-sampler.ts';
 
-export const SAMPLERS = ['grid', 'random', 'genetic', 'tpe', 'cmaes', 'nsga2'] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
+export { createSampler, paretoFront, plannedTrials, SAMPLERS, studyResultOf, type SamplerName, type StudyResult, type StudySpec } from './study-spec.ts';
 
-/** Everything that defines a study. */
-export interface StudySpec {
-  /** Base run config; each trial overrides its params. */
-  readonly config: SessionConfigInput;
-  readonly space: SearchSpace;
-  readonly sampler: SamplerName;
-  /** Trials to run (grid: a cap; default the whole grid). */
-  readonly trials?: number;
-  readonly objectives: readonly Objective[];
-  readonly limits?: TrialLimits;
-  readonly seed: number;
-  /** Proposals asked per batch; fixed so results do not depend on the worker count. */
-  readonly batch?: number;
-  /** Rows of the shared bars to run on (walk-forward folds). */
-  readonly rows?: readonly [number, number];
-  /** Buckets of compounded returns kept per trial for CSCV (default 64). */
-  readonly returnBuckets?: number;
-  /** Median pruning through Optuna (tpe/cmaes). */
-  readonly prune?: boolean;
-  /** Optuna storage URL and study name (distributed studies). */
-  readonly storage?: string;
-  readonly study?: string;
-}
+/** How long a process that finished its share waits for the others' last trials of a shared Optuna study. */
+const SHARED_WAIT_MS = 30 * 60_000;
 
-export interface StudyResult {
-  readonly sampler: SamplerName;
-  readonly objectives: readonly Objective[];
-  /** Every trial, ordered by trial number. */
-  readonly trials: readonly TrialResult[];
-  /** Best complete trial by the first objective (ties: the lower number). */
-  readonly best: TrialResult | null;
-  /** Non-dominated complete trials (several objectives). */
-  readonly pareto: readonly number[];
-  /** CSCV over the trials' bucketed returns; null with fewer than 2 scored trials. */
-  readonly overfitting: OverfittingReport | null;
-  readonly seconds: number;
-}
-
-/** Builds the sampler a study asks. */
-export function createSampler(spec: StudySpec): Sampler {
-  const n = spec.trials;
-  const dir = spec.objectives[0].direction;
-  const need = (): number => {
-    if (n === undefined || !(n > 0)) throw new ConfigError(`the ${spec.sampler} sampler needs --trials N`);
-    return n;
-  };
-  switch (spec.sampler) {
-    case 'grid': return new GridSampler(spec.space, n ?? Infinity);
-    case 'random': return new RandomSampler(spec.space, need(), spec.seed);
-    case 'genetic': return new GeneticSampler(spec.space, need(), dir, spec.seed);
-    default:
-      if (spec.sampler === 'nsga2' ? false : spec.objectives.length > 1 && spec.sampler !== 'tpe') {
-        throw new ConfigError(`the ${spec.sampler} sampler takes one objective; use nsga2 or tpe for several`);
-      }
-      return new OptunaSampler(spec.space, {
-        sampler: spec.sampler, directions: spec.objectives.map((o) => o.direction), seed: spec.seed, trials: need(),
-        study: spec.study ?? 'lockstep', ...(spec.storage ? { storage: spec.storage } : {}), prune: spec.prune ?? false,
-      });
+/** Every finished trial of a shared Optuna study, once the other processes' running ones finished too. */
+async function everyTrial(sampler: OptunaSampler): Promise<TrialResult[]> {
+  const until = Date.now() + SHARED_WAIT_MS;
+  for (;;) {
+    const { records, done } = await sampler.sharedRecords();
+    if (done) return records.map(trialFromJson);
+    if (Date.now() > until) throw new Error(`a shared ${sampler.name} study still has running trials after ${SHARED_WAIT_MS / 60_000} min (${records.length} finished): a process sharing it stopped mid-trial? Run again to finish the study`);
+    await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function dominates(a: readonly number[], b: readonly number[], objs: readonly Objective[]): boolean {
-  let better = false;
-  for (let i = 0; i < objs.length; i++) {
-    const x = objs[i].direction === 'maximize' ? a[i] : -a[i];
-    const y = objs[i].direction === 'maximize' ? b[i] : -b[i];
-    if (x < y) return false;
-    if (x > y) better = true;
-  }
-  return better;
-}
-
-/** Trial numbers on the Pareto front of complete trials. */
-export function paretoFront(trials: readonly TrialResult[], objs: readonly Objective[]): number[] {
-  const ok = trials.filter((t) => t.state === 'complete' && t.values.every(Number.isFinite));
-  return ok.filter((t) => !ok.some((u) => u !== t && dominates(u.values, t.values, objs))).map((t) => t.number);
 }
 
 /** Default proposals per batch of each sampler. */
@@ -104,12 +33,17 @@ function defaultBatch(s: SamplerName): number {
  * (stored trials are reused, new ones streamed to the store), tells outcomes in trial
  * order. `onTrial` sees every finished trial.
  */
-export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?: TrialStore; onTrial?: (r: TrialResult, done: number) => void; sampler?: Sampler } = {}): Promise<StudyResult> {
+export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?: TrialStore; onTrial?: (r: TrialResult, done: number) => void; sampler?: Sampler; everyProcess?: boolean } = {}): Promise<StudyResult> {
+  // Shared through a storage: seeded samplers split their trials among the processes; Optuna's share its study.
+  if (spec.storage !== undefined && spec.study !== undefined && !opts.sampler && (SHARED_SAMPLERS as readonly string[]).includes(spec.sampler)) {
+    return runSharedStudy(spec, pool, { trials: plannedTrials(spec), ...(opts.onTrial ? { onTrial: opts.onTrial } : {}) });
+  }
   const t0 = performance.now();
   const sampler = opts.sampler ?? createSampler(spec);
   const batch = spec.batch ?? defaultBatch(spec.sampler);
   const buckets = spec.returnBuckets ?? 64;
   const results: TrialResult[] = [];
+  const shared = spec.storage !== undefined;
   const usePrune = spec.prune === true && sampler.shouldPrune !== undefined;
   // Each parameter set runs once: a sampler that proposes one again (TPE, CMA-ES, random,
   // genetic can) gets the first trial's result, marked as its duplicate.
@@ -119,6 +53,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
       const props = await sampler.ask(batch);
       if (props.length === 0) break;
       const evaluate = (p: Proposal): Promise<TrialResult> => {
+        if (p.duplicateOf !== undefined && sampler instanceof OptunaSampler && !byParams.has(paramsKey(p.params))) return reuseShared(p, sampler);
         const key = paramsKey(p.params);
         const first = byParams.get(key);
         if (first) {
@@ -131,6 +66,12 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
         const result = run(p);
         byParams.set(key, { number: p.number, result });
         return result;
+      };
+      // Another process's trial has these params: its stored result, not a second run (when it left none, it runs here).
+      const reuseShared = async (p: Proposal, optuna: OptunaSampler): Promise<TrialResult> => {
+        const rec = await optuna.recordOf(p.duplicateOf!);
+        if (rec === null) return run(p);
+        return { ...trialFromJson(rec), number: p.number, duplicateOf: p.duplicateOf, seconds: 0 };
       };
       const run = (p: Proposal): Promise<TrialResult> => {
         const stored = opts.store?.get(p.number, p.params);
@@ -152,26 +93,15 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
       }));
       await sampler.tell(done.map((r, i) => ({
         proposal: props[i],
-        outcome: { state: r.state, values: r.values, ...(r.intermediate !== undefined ? { intermediate: r.intermediate } : {}) },
+        outcome: { state: r.state, values: r.values, ...(r.intermediate !== undefined ? { intermediate: r.intermediate } : {}), ...(shared ? { record: trialToJson(r) } : {}) },
       })));
     }
+    // A study shared on a storage, as a whole (walk-forward folds): the trials of every process.
+    if (opts.everyProcess && sampler instanceof OptunaSampler && shared) return studyResultOf(spec, await everyTrial(sampler), t0);
   } finally {
     await sampler.close();
   }
-  results.sort((a, b) => a.number - b.number);
-  const dir = spec.objectives[0].direction;
-  let best: TrialResult | null = null;
-  for (const r of results) {
-    const f = fitness({ state: r.state, values: r.values }, dir);
-    if (f > -Infinity && (best === null || f > fitness({ state: best.state, values: best.values }, dir))) best = r;
-  }
-  // Duplicates would count one return series twice in CSCV.
-  const scored = results.filter((r) => r.state === 'complete' && r.duplicateOf === undefined && r.returns && r.returns.length >= 8);
-  const blocks = Math.min(12, Math.floor(buckets / 4) * 2);
-  const overfitting = scored.length >= 2 && blocks >= 2 ? backtestOverfitting(scored.map((r) => r.returns!), blocks) : null;
-  return {
-    sampler: spec.sampler, objectives: spec.objectives, trials: results, best,
-    pareto: spec.objectives.length > 1 ? paretoFront(results, spec.objectives) : best ? [best.number] : [],
-    overfitting, seconds: (performance.now() - t0) / 1000,
-  };
+  return studyResultOf(spec, results, t0);
 }
+
+

@@ -4,6 +4,8 @@ import type { ParamValue } from '../core/search-space.ts';
 export interface Proposal {
   readonly number: number;
   readonly params: Readonly<Record<string, ParamValue>>;
+  /** A shared study's sampler proposed a point another process's trial already has: its number (the result is reused). */
+  readonly duplicateOf?: number;
 }
 
 /** How a trial ended. */
@@ -17,6 +19,8 @@ export interface TrialOutcome {
   readonly values?: readonly number[];
   /** Last intermediate value, for pruned trials. */
   readonly intermediate?: number;
+  /** The whole trial result as JSON data: a sampler on a shared storage keeps it with the trial, for the other processes. */
+  readonly record?: Record<string, unknown>;
 }
 
 /** Whether each objective is maximized or minimized. */

@@ -30,7 +30,7 @@ export class TrialStore {
         } catch {
           throw new ConfigError(`${file}:${i + 2}: not a JSON trial record; delete the file to start the study again`);
         }
-        this.done.set(s.number, { ...s, values: s.values.map((v) => v ?? Number.NaN), ...(s.returns ? { returns: Float64Array.from(s.returns, (v) => v ?? Number.NaN) } : {}) } as TrialResult);
+        this.done.set(s.number, trialFromJson(s));
       }
     } else {
       makeDirSync(dirname(file));
@@ -50,8 +50,7 @@ export class TrialStore {
   }
 
   add(r: TrialResult): void {
-    const { returns, equity: _equity, ...rest } = r;
-    const line = JSON.stringify({ ...rest, ...(returns ? { returns: Array.from(returns) } : {}) }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+    const line = JSON.stringify(trialToJson(r));
     try {
       appendFileSync(this.file, `${line}\n`); // one write: a crash can tear only the last line, which the next open cuts off
     } catch (e) {
@@ -59,6 +58,21 @@ export class TrialStore {
     }
     this.done.set(r.number, r);
   }
+}
+
+/** A trial result as JSON-safe data: returns as a plain array, no equity, NaN/±∞ as null. */
+export function trialToJson(r: TrialResult): Record<string, unknown> {
+  const { returns, equity: _equity, ...rest } = r;
+  void _equity;
+  return JSON.parse(JSON.stringify({ ...rest, ...(returns ? { returns: Array.from(returns) } : {}) }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as Record<string, unknown>;
+}
+
+/** The trial result `trialToJson` wrote (nulls back to NaN where numbers belong). */
+export function trialFromJson(data: unknown): TrialResult {
+  const s = data as Stored;
+  const nan = (v: number | null) => v ?? Number.NaN;
+  const metrics = s.metrics === null ? null : Object.fromEntries(Object.entries(s.metrics).map(([k, v]) => [k, nan(v as number | null)]));
+  return { ...s, finalValue: nan(s.finalValue as number | null), metrics, values: s.values.map((v) => nan(v)), ...(s.returns ? { returns: Float64Array.from(s.returns, (v) => nan(v)) } : {}) } as TrialResult;
 }
 
 /**

@@ -146,7 +146,9 @@ export async function walkForward(
   const stitchedEq: number[] = [];
   let level = cash;
   for (const [index, w] of windows.entries()) {
-    const study = await runStudy({ ...spec, rows: [w.trainFrom, w.trainTo], seed: spec.seed + index }, pool);
+    // On a shared storage each fold is a study of its own (NAME/fold-K), read back whole whoever ran its trials.
+    const name = spec.storage !== undefined && spec.study !== undefined ? { study: `${spec.study}/fold-${index}` } : {};
+    const study = await runStudy({ ...spec, ...name, rows: [w.trainFrom, w.trainTo], seed: spec.seed + index }, pool, { everyProcess: true });
     const best = study.best;
     let oos: PerformanceSummary | null = null;
     let oosEquity: Fold['oosEquity'] = null;
