@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { concatBarBatches, type BarBatch } from '../data/bar-batch.ts';
+import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
+import { openBars } from '../data/read-bars.ts';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../test/cli.ts';
@@ -51,6 +54,40 @@ describe('--benchmark: the report measures the run against a bars file bought an
   it('a --benchmark file that does not exist is a usage error before anything runs', async () => {
     const r = await cli('backtest', '--strategy', 'ma-cross', '--data', ORCL, '--no-save', '--benchmark', join(tmp.dir, 'nope.csv'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--benchmark .*nope\.csv: no such file/);
+    expect(r.err).toMatch(/benchmark .*nope\.csv: not a bars file, not a symbol of the run's feeds \(ORCL-1995-2014\)/);
+  });
+
+  it('a symbol: one of the run\'s feeds (here an untraded one in a portfolio config), or a catalog bars stream VENUE/SYMBOL', async () => {
+    const byFile = await report('--benchmark', NVDA);
+    // The NVDA bars as a catalog stream (timestamp, open, high, low, close, volume), read back through --catalog.
+    const b = await load(NVDA);
+    const dir = join(tmp.dir, 'catalog', 'NASDAQ', 'NVDA', 'bars-1d', '1999-01-22');
+    mkdirSync(dir, { recursive: true });
+    await writeParquetFile(join(dir, 'part-00000.parquet'), { timestamp: microsColumn(b.ts.subarray(0, b.length)), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume });
+    const byCatalog = await report('--benchmark', 'NASDAQ/NVDA', '--catalog', join(tmp.dir, 'catalog'));
+    const cfg = join(tmp.dir, 'with-nvda.json');
+    writeFileSync(cfg, JSON.stringify({
+      cash: 100_000, from: '2000-01-01', data: [{ file: ORCL, instrument: { symbol: 'ORCL' } }, { file: NVDA, instrument: { symbol: 'NVDA' } }],
+      portfolio: { sleeves: [{ name: 'orcl', strategy: 'ma-cross', params: { size: 100 }, instruments: ['ORCL'], weight: 1 }] },
+    }));
+    const r = await cli('backtest', '--config', cfg, '--benchmark', 'NVDA', '--out', join(tmp.dir, 'reports'), '--no-report', '--json');
+    expect(r.code, r.err).toBe(0);
+    const bySymbol = await reportRunOf(await readRun((JSON.parse(r.out) as { runDir: string }).runDir));
+    for (const k of ['alpha', 'beta', 'trackingError', 'informationRatio', 'upCapture', 'downCapture'] as const) {
+      expect(byCatalog.summary[k], k).toBe(byFile.summary[k]);
+      expect(bySymbol.summary[k], k).toBe(byFile.summary[k]); // the same account: ORCL traded, NVDA only marked
+    }
+    expect(byCatalog.benchmark?.name).toBe('NVDA 1d');
+    expect(bySymbol.benchmark?.name).toBe('NVDA');
+    const bad = await cli('backtest', '--strategy', 'ma-cross', '--data', ORCL, '--no-save', '--benchmark', 'NASDAQ/MSFT', '--catalog', join(tmp.dir, 'catalog'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no bars of VENUE\/SYMBOL/);
   });
 });
+
+async function load(file: string): Promise<BarBatch> {
+  const s = await openBars(file);
+  const out: BarBatch[] = [];
+  for await (const x of s.batches) out.push(x);
+  return concatBarBatches(out);
+}

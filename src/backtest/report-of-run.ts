@@ -7,6 +7,7 @@ import type { ReportRun } from '../analytics/report/report-run.ts';
 import { defineInstrument } from '../core/instrument.ts';
 import type { SavedRun } from './read-run.ts';
 import { barCloses } from './bar-closes.ts';
+import { benchmarkCloses, benchmarkSource } from './benchmark-source.ts';
 import { readRobustness } from './robustness.ts';
 import { readRunExtra } from './run-extras.ts';
 import type { StressReport } from '../analytics/report/stress-table.ts';
@@ -24,13 +25,15 @@ async function pricesOf(run: SavedRun): Promise<ReportRun['prices']> {
 }
 
 /**
- * The benchmark's closes: the config's `benchmark` file (an error when it cannot be read:
- * the user asked for it), else the traded instrument's prices (buy-and-hold).
+ * The benchmark's closes: the config's `benchmark` (a bars file or catalog stream, a feed's
+ * symbol; an error when it cannot be read: the user asked for it), else the traded
+ * instrument's prices (buy-and-hold).
  */
 async function benchmarkOf(run: SavedRun, prices: ReportRun['prices']): Promise<ReportRun['prices']> {
-  const file = run.config.benchmark;
-  if (file === undefined) return prices;
-  return { symbol: basename(file), ...await barCloses(file, run.long?.interval ?? 0) };
+  const given = run.config.benchmark;
+  if (given === undefined) return prices;
+  const source = benchmarkSource(given, run.config.data);
+  return { symbol: source.name, ...await benchmarkCloses(source, run.long?.interval ?? 0) };
 }
 
 /** The benchmark's level at each equity point: its last close at or before the point (undefined when the prices start later). */

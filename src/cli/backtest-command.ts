@@ -15,6 +15,7 @@ import { writeRunExtra } from '../backtest/run-extras.ts';
 import type { BacktestConfig } from '../config/session-config.ts';
 import { PORTFOLIO } from '../config/session-config.ts';
 import { portfolioSummary } from '../backtest/portfolio-result.ts';
+import { benchmarkSource } from '../backtest/benchmark-source.ts';
 import { runStress } from '../session/run-stress.ts';
 import { MONTE_CARLO_HELP, MONTE_CARLO_OPTIONS, monteCarloOptions } from './monte-carlo-flags.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -64,7 +65,7 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --from DATE --to DATE       replay window (inclusive)
   --on-bad-row error|skip     stop on a malformed row (default) or skip and count
   --seed N                    seed for randomized models (default 1)
-  --benchmark FILE            bars whose closes, bought and held, are the report's benchmark (alpha, beta,
+  --benchmark FILE|SYMBOL     bars whose closes, bought and held, are the report's benchmark (alpha, beta,
                               tracking error, information ratio, up/down capture, equity overlay;
                               default: the first --data file)
   --config FILE               JSON session config (the same file lockstep live takes); flags override it
@@ -200,8 +201,9 @@ export async function backtestConfigFromFlags(argv: string[], command = 'backtes
   if (v.to) cfg.to = v.to;
   if (v['on-bad-row']) cfg.onBadRow = enumFlag(v['on-bad-row'], ['error', 'skip'], 'on-bad-row');
   if (v.benchmark) {
-    if (!existsSync(v.benchmark)) throw new UsageError(`backtest: --benchmark ${v.benchmark}: no such file (a bars file: CSV, Parquet or Arrow)`);
-    cfg.benchmark = resolve(v.benchmark);
+    // A file, a feed's symbol, or a catalog stream VENUE/SYMBOL[/TF] (stored as its folder, so the report finds it from anywhere).
+    const source = benchmarkSource(v.benchmark, data as { file: string; instrument: { symbol: string } }[], v.catalog ? resolve(v.catalog) : undefined);
+    cfg.benchmark = 'file' in source ? (existsSync(v.benchmark) ? source.file : v.benchmark) : source.catalogDir;
   }
   const le = n('latency-entry');
   const lr = n('latency-response');

@@ -193,9 +193,10 @@ export const SessionConfigSchema = z.strictObject({
   /** Annualization override for metrics (default: observed bars per year). */
   periodsPerYear: z.number().positive().optional(),
   /**
-   * A bars file whose closes, bought and held, are the benchmark of the report's alpha, beta,
-   * tracking error, information ratio, up/down capture and equity overlay (default: the
-   * first data file: buy-and-hold of the traded instrument).
+   * Bars whose closes, bought and held, are the benchmark of the report's alpha, beta,
+   * tracking error, information ratio, up/down capture and equity overlay: a bars file, a
+   * catalog bars stream's folder or `VENUE/SYMBOL[/TIMEFRAME]`, or the symbol of one of the
+   * run's feeds (default: the first data file: buy-and-hold of the traded instrument).
    */
   benchmark: z.string().min(1).optional(),
   /** Tick runs: order entry and response latency (µs), fixed or interpolated from a recorded file. */
