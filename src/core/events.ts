@@ -69,3 +69,17 @@ export interface BookDeltaView {
 export function emptyBarView(): BarView {
   return { instrumentId: '', instrumentIndex: 0, ts: 0, tsLocal: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
 }
+
+/** Copies a bar into `to` (a view kept past the callback), numbered `slot`; returns `to`. */
+export function copyBarView(from: BarView, to: BarView, slot = from.instrumentIndex): BarView {
+  to.instrumentId = from.instrumentId;
+  to.instrumentIndex = slot;
+  to.ts = from.ts;
+  to.tsLocal = from.tsLocal;
+  to.open = from.open;
+  to.high = from.high;
+  to.low = from.low;
+  to.close = from.close;
+  to.volume = from.volume;
+  return to;
+}

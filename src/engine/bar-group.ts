@@ -1,4 +1,4 @@
-import { emptyBarView, type BarView } from '../core/events.ts';
+import { copyBarView, emptyBarView, type BarView } from '../core/events.ts';
 
 /**
  * The bars of one time across feeds, for `Strategy.onBars`: a copy per instrument slot
@@ -16,16 +16,7 @@ export class BarGroup {
   }
 
   add(bar: BarView): void {
-    const c = this.copies[bar.instrumentIndex];
-    c.instrumentId = bar.instrumentId;
-    c.instrumentIndex = bar.instrumentIndex;
-    c.ts = bar.ts;
-    c.tsLocal = bar.tsLocal;
-    c.open = bar.open;
-    c.high = bar.high;
-    c.low = bar.low;
-    c.close = bar.close;
-    c.volume = bar.volume;
+    const c = copyBarView(bar, this.copies[bar.instrumentIndex]);
     if (!this.list.includes(c)) this.list.push(c);
     this.ts = bar.ts;
   }

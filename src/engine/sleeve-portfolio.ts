@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.ts';
-import type { BarView } from '../core/events.ts';
+import { copyBarView, emptyBarView, type BarView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { OrderEvent } from '../core/order-event.ts';
@@ -79,7 +79,7 @@ export class SleevePortfolio implements Strategy {
     for (const list of this.grouped) list.length = 0;
     for (const b of bars) {
       const s = this.ownerBySlot[b.instrumentIndex];
-      if (s !== undefined) this.grouped[this.sleeves.indexOf(s)].push({ ...b, instrumentIndex: s.slotOf(b.instrumentId) });
+      if (s !== undefined) this.grouped[this.sleeves.indexOf(s)].push(copyBarView(b, emptyBarView(), s.slotOf(b.instrumentId)));
     }
     this.sleeves.forEach((s, k) => { if (this.grouped[k].length > 0) s.strategy.onBars?.(this.grouped[k], s.ctx!); });
     for (const s of this.sleeves) s.record(bars[0].ts);
@@ -129,7 +129,7 @@ export class SleevePortfolio implements Strategy {
       for (let i = 0; i < bars.length; i++) {
         s.strategy.onBar?.(s.onBar(bars[i]), s.ctx!);
         if (s.strategy.onBars && (i + 1 === bars.length || bars[i + 1].ts !== bars[i].ts)) {
-          s.strategy.onBars(bars.filter((b) => b.ts === bars[i].ts).map((b) => ({ ...b, instrumentIndex: s.slotOf(b.instrumentId) })), s.ctx!);
+          s.strategy.onBars(bars.filter((b) => b.ts === bars[i].ts).map((b) => copyBarView(b, emptyBarView(), s.slotOf(b.instrumentId))), s.ctx!);
         }
       }
       s.replaying = false;

@@ -1,4 +1,4 @@
-import { emptyBarView, type BarView } from '../core/events.ts';
+import { copyBarView, emptyBarView, type BarView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { Side } from '../core/order.ts';
@@ -68,7 +68,7 @@ export class Sleeve {
   hold(bar: BarView): void {
     if (this.history === 0) return;
     const list = this.held[this.localSlot.get(bar.instrumentId)!];
-    list.push({ ...bar });
+    list.push(copyBarView(bar, emptyBarView()));
     if (list.length > this.history) list.shift();
   }
 
@@ -88,17 +88,7 @@ export class Sleeve {
   onBar(bar: BarView): BarView {
     const i = this.localSlot.get(bar.instrumentId)!;
     this.ledger.markBar(i, bar.high, bar.low, bar.close);
-    const v = this.views[i];
-    v.instrumentId = bar.instrumentId;
-    v.instrumentIndex = i;
-    v.ts = bar.ts;
-    v.tsLocal = bar.tsLocal;
-    v.open = bar.open;
-    v.high = bar.high;
-    v.low = bar.low;
-    v.close = bar.close;
-    v.volume = bar.volume;
-    return v;
+    return copyBarView(bar, this.views[i], i);
   }
 
   /** Books one of the account's fills on this sleeve's instrument. */
