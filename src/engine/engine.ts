@@ -140,7 +140,6 @@ export class Engine implements EventSink {
       clock: this.clock, instruments: this.instruments, portfolio: this.portfolio, open: this.flow.registry.open, books: this.books,
       slotOf: (i) => this.slotOf(i), submit: (r) => this.flow.submit(r), cancel: (id) => this.flow.cancel(id),
       replace: (id, c) => this.flow.replace(id, c), contingent: () => this.contingentOrders(),
-      isWarmingUp: () => this.trading.mode === TradingMode.warmingUp,
     }, opts.logger);
     this.fireTimer = (t) => {
       const outer = this.flow.enter();
@@ -239,6 +238,8 @@ export class Engine implements EventSink {
    */
   warmUp(bars: readonly BarView[]): number {
     if (bars.length === 0 || !this.trading.warmUp()) return 0;
+    const ctx = this.ctx as { warmingUp: boolean };
+    ctx.warmingUp = true;
     const outer = this.flow.enter();
     let group: BarView[] = [];
     const flush = () => { if (group.length > 0 && this.strategy.onBars) this.strategy.onBars(group, this.ctx); group = []; };
@@ -250,6 +251,7 @@ export class Engine implements EventSink {
     }
     flush();
     this.flow.leave(outer);
+    ctx.warmingUp = false;
     this.trading.endWarmUp();
     this.log.info('warm-up done: history replayed, orders from now on', { bars: bars.length, from: bars[0].ts, to: bars[bars.length - 1].ts });
     return bars.length;

@@ -97,18 +97,21 @@ export class Portfolio {
       if (high > this.high[i]) this.high[i] = high;
       if (low < this.low[i]) this.low[i] = low;
     }
-    this.mark(i, close);
+    this.setMark(i, close);
   }
 
-  /** Updates the mark price; margin instruments move their P&L into cash. */
+  /** Updates the mark price (it counts towards the open trip's excursions); margin instruments move their P&L into cash. */
   mark(i: number, price: number): void {
-    const last = this.lastPrice[i];
     if (this.qty[i] !== 0) {
       if (price > this.high[i]) this.high[i] = price;
       if (price < this.low[i]) this.low[i] = price;
     }
+    this.setMark(i, price);
+  }
+
+  private setMark(i: number, price: number): void {
     if (this.isMargin[i] === 1 && this.qty[i] !== 0) {
-      this.cash += this.qty[i] * (price - last) * this.instruments[i].multiplier;
+      this.cash += this.qty[i] * (price - this.lastPrice[i]) * this.instruments[i].multiplier;
     }
     this.lastPrice[i] = price;
   }
