@@ -2,8 +2,41 @@ import { runBacktest } from '../src/session/run-backtest.ts';
 import { openBars } from '../src/data/read-bars.ts';
 import { sliceBatches } from '../src/data/synth-bars.ts';
 import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';
-import { fmtRate, peakRssMiB, timeIt, writeBenchJson } from './bench-util.ts';
+import { fmtRate, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
 import { grademarkBarsPerSecond } from './grademark-bars.ts';
+import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const PEER_BARS = 200_000;
+
+/**
+ * Goal 2's peer figures: 200k one-minute bars from CSV, ma-cross 10/30 long/short, as whole
+ * processes (lockstep backtest --no-save vs python + backtrader) and as load + run inside
+ * the process, with both final values.
+ */
+async function backtraderComparison(): Promise<Record<string, unknown>> {
+  if (!BACKTRADER) return { skipped: NO_BACKTRADER };
+  const { csv } = await ensureBarFiles(PEER_BARS);
+  const bin = join(ROOT, 'bin/lockstep.js');
+  const walls: number[] = [];
+  let lsFinal = Number.NaN;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [bin, 'backtest', '--strategy', 'ma-cross', '--param', 'fast=10', '--param', 'slow=30', '--cash', '100000', '--data', csv, '--no-save', '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20 });
+    walls.push((performance.now() - t0) / 1000);
+    if (r.status !== 0) throw new Error(`lockstep backtest failed: ${r.stderr}`);
+    lsFinal = (JSON.parse(r.stdout) as { finalValue: number }).finalValue;
+  }
+  const loadRun = await timeIt(3, () => runBacktest({ ...config(csv), cash: 100_000 }));
+  const bt = backtrader(['run', csv, '10', '30']);
+  const wall = walls.sort((a, b) => a - b)[1];
+  return {
+    bars: PEER_BARS, lockstepWallSeconds: wall, lockstepLoadRunSeconds: loadRun.seconds, lockstepFinal: lsFinal,
+    backtraderWallSeconds: bt.wallSeconds, backtraderLoadRunSeconds: bt.seconds, backtraderFinal: bt.final[0],
+    wallRatio: bt.wallSeconds / wall, loadRunRatio: bt.seconds / loadRun.seconds, goals: { wallRatio: 20, loadRunRatio: 100 },
+  };
+}
 
 const config = (file: string) => ({
   strategy: 'ma-cross', params: { fast: 10, slow: 30 },
@@ -37,6 +70,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
   const rss = peakRssMiB();
   const r = engine.value;
   const gm = await grademarkBarsPerSecond(100_000);
+  const peer = await backtraderComparison();
   // Median over 5 runs of the engine loop alone (data already in memory).
   const engineRate = BAR_COUNT / engineRuns.sort((a, b) => a - b)[2];
   const figures = {
@@ -54,6 +88,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     speedupVsGrademarkEngine: engineRate / gm.barsPerSec,
     speedupVsGrademarkEndToEndCsv: BAR_COUNT / fromCsv.seconds / gm.barsPerSec,
     targets: { engineBarsPerSec: 5e6, parquetLoadRowsPerSec: 5e6, peakRssMiB: 1024 },
+    backtrader: peer,
   };
   const out = writeBenchJson('bars', figures);
   console.log([
@@ -65,6 +100,9 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     `  end to end CSV    ${fmtRate(figures.endToEndCsvBarsPerSec)} bars/s`,
     `  peak RSS          ${rss.toFixed(0)} MiB   (target < 1024)`,
     `  grademark         ${fmtRate(gm.barsPerSec)} bars/s on ${gm.bars.toLocaleString()} bars → Lockstep engine ${figures.speedupVsGrademarkEngine.toFixed(0)}×, end to end from CSV ${figures.speedupVsGrademarkEndToEndCsv.toFixed(0)}×`,
+    'wallRatio' in peer
+      ? `  backtrader, ${PEER_BARS.toLocaleString()} CSV bars: whole process ${(peer.backtraderWallSeconds as number).toFixed(2)} s vs lockstep ${(peer.lockstepWallSeconds as number).toFixed(2)} s → ${(peer.wallRatio as number).toFixed(1)}× (goal ≥ 20×); load+run ${(peer.backtraderLoadRunSeconds as number).toFixed(2)} s vs ${(peer.lockstepLoadRunSeconds as number).toFixed(3)} s → ${(peer.loadRunRatio as number).toFixed(0)}× (goal ≥ 100×); final values ${(peer.backtraderFinal as number).toFixed(2)} / ${(peer.lockstepFinal as number).toFixed(2)}`
+      : `  backtrader: ${String(peer.skipped)}`,
     `  → ${out}`,
   ].join('\n'));
   return figures;

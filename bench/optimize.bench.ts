@@ -4,11 +4,31 @@ import { OptunaSampler } from '../src/optimize/optuna-sampler.ts';
 import { runStudy } from '../src/optimize/run-study.ts';
 import { shareBars } from '../src/optimize/shared-bars.ts';
 import { TrialPool } from '../src/optimize/trial-pool.ts';
-import { benchBars } from './bars-dataset.ts';
+import { benchBars, ensureBarFiles } from './bars-dataset.ts';
 import { fmtRate, peakRssMiB, writeBenchJson } from './bench-util.ts';
+import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
+import type { TrialResult } from '../src/optimize/evaluate-trial.ts';
+
+/** Goal 6's peer: backtrader's optstrategy over 20 of the 1,000 pairs on the same 100k bars, per backtest against Lockstep's. */
+async function backtraderSubset(trials: readonly TrialResult[], wall: number): Promise<Record<string, unknown>> {
+  if (!BACKTRADER) return { skipped: NO_BACKTRADER };
+  const { csv } = await ensureBarFiles(BARS);
+  const pairs = [2, 4].flatMap((f) => Array.from({ length: 10 }, (_, k) => [f, 25 + 2 * k]));
+  const bt = backtrader(['opt', csv, JSON.stringify(pairs)]);
+  const ours = pairs.map(([f, s]) => trials.find((t) => t.params.fast === f && t.params.slow === s)?.finalValue ?? Number.NaN);
+  const theirs = [...bt.final];
+  // optstrategy returns the runs in its own order: compare as sorted sets of final values.
+  ours.sort((a, b) => a - b);
+  theirs.sort((a, b) => a - b);
+  // Not equal to the cent: backtrader averages with math.fsum (the correctly rounded sum), trading-signals adds left
+  // to right, and on these 2-decimal prices the two SMAs tie (or not) on different bars now and then.
+  const maxFinalDiff = Math.max(...ours.map((v, i) => Math.abs(v - theirs[i])));
+  const perBacktestSeconds = bt.seconds / pairs.length;
+  return { pairs: pairs.length, seconds: bt.seconds, perBacktestSeconds, ratio: perBacktestSeconds / (wall / trials.length), maxFinalDiff };
+}
 
 const BARS = 100_000;
-const config = { strategy: 'ma-cross', data: [{ file: 'memory', instrument: { symbol: 'SYN' } }] };
+const config = { strategy: 'ma-cross', cash: 100_000, data: [{ file: 'memory', instrument: { symbol: 'SYN' } }] };
 // 10 fast × 100 slow values = 1,000 feasible ma-cross parameter sets.
 const space = { params: { fast: { type: 'int' as const, low: 2, high: 20, step: 2 }, slow: { type: 'int' as const, low: 25, high: 223, step: 2 } } };
 
@@ -19,9 +39,14 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   const pool = new TrialPool(bars, 'ma-cross', 2);
   await pool.run({ number: -1, params: { fast: 10, slow: 30 }, config, objectives: parseObjectives('sharpe'), limits: {}, returnBuckets: 0 });
   const startup = (performance.now() - t0) / 1000;
+  // Goal 6: every trial computes its own indicators (no memo); the memo variant after it.
   const t1 = performance.now();
-  const study = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1 }, pool);
+  const study = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1, memo: false }, pool);
   const wall = (performance.now() - t1) / 1000;
+  const tm = performance.now();
+  const memoStudy = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1 }, pool);
+  const memoWall = (performance.now() - tm) / 1000;
+  const same = memoStudy.trials.every((t, i) => t.finalValue === study.trials[i].finalValue);
   // Optuna TPE overhead per trial: ask + tell round trips with trivial objective values, no backtests.
   const tpeTrials = 200;
   const tpe = new OptunaSampler(space, { sampler: 'tpe', directions: ['maximize'], seed: 1, trials: tpeTrials, study: 'bench' });
@@ -33,15 +58,21 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   const tpeMs = (performance.now() - t2) / tpeTrials;
   await tpe.close();
   await pool.close();
+  const peer = await backtraderSubset(study.trials, wall);
   const figures = {
     trials: study.trials.length, barsPerTrial: BARS, workers: 2, wallSeconds: wall, workerStartupSeconds: startup,
     barEvaluationsPerSec: (study.trials.length * BARS) / wall, tpeOverheadMsPerTrial: tpeMs, peakRssMiB: peakRssMiB(),
     pbo: study.overfitting?.pbo ?? null, targets: { wallSeconds: 10 },
+    memoWallSeconds: memoWall, memoSameResults: same, backtrader: peer,
   };
   const out = writeBenchJson('optimize', figures);
   console.log([
     `optimize: ${study.trials.length} ma-cross backtests × ${BARS.toLocaleString()} bars on 2 workers`,
-    `  wall              ${wall.toFixed(2)} s   (target ≤ 10 s; worker start-up ${startup.toFixed(2)} s not included)`,
+    `  wall              ${wall.toFixed(2)} s, no indicator memo   (target ≤ 10 s; worker start-up ${startup.toFixed(2)} s not included)`,
+    `  with the memo     ${memoWall.toFixed(2)} s (results ${same ? 'identical' : 'DIFFERENT'})`,
+    'ratio' in peer
+      ? `  backtrader        optstrategy of ${peer.pairs} of the pairs (maxcpus 2): ${(peer.seconds as number).toFixed(1)} s → ${(peer.perBacktestSeconds as number).toFixed(2)} s per backtest vs lockstep ${(wall / study.trials.length * 1000).toFixed(1)} ms → ${(peer.ratio as number).toFixed(0)}×; final values (cash 100,000) differ by at most ${(peer.maxFinalDiff as number).toFixed(2)} (SMA ties: fsum vs left-to-right sums)`
+      : `  backtrader        ${String(peer.skipped)}`,
     `  bar evaluations   ${fmtRate(figures.barEvaluationsPerSec)}/s`,
     `  Optuna TPE        ${tpeMs.toFixed(1)} ms per trial (ask + tell, ${tpeTrials} trials, 2 params)`,
     `  → ${out}`,

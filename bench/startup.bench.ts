@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, writeBenchJson } from './bench-util.ts';
+import { BACKTRADER, NO_BACKTRADER, PYTHON } from './backtrader-peer.ts';
 
 const DEMO = join(ROOT, 'data/sample/2006-day-001.csv');
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-/** A backtrader checkout (`fetch` mementum/backtrader, `git archive` it): $BACKTRADER_DIR, else /tmp/bt. */
-const BACKTRADER = [process.env.BACKTRADER_DIR, '/tmp/bt'].find((d): d is string => d !== undefined && existsSync(join(d, 'backtrader', '__init__.py')));
 
 /** backtrader's quickstart on the same file: SMA(15) cross, long 1 / flat, cash 10,000 (sma-cross's reference). */
 const BT_SCRIPT = `
@@ -57,7 +55,7 @@ export async function startupBench(): Promise<Record<string, unknown>> {
       writeFileSync(script, BT_SCRIPT);
       const r = wall(PYTHON, [script, DEMO], 5, { ...process.env, PYTHONPATH: BACKTRADER });
       peer = { seconds: r.seconds, finalValue: Number(r.out.trim()) };
-    } else peer = { skipped: 'backtrader not found: fetch mementum/backtrader, git archive it, set BACKTRADER_DIR' };
+    } else peer = { skipped: NO_BACKTRADER };
     const figures = {
       versionSeconds: version.seconds, backtestSeconds: backtest.seconds, backtestNoSaveSeconds: noSave.seconds, goals: { versionSeconds: 0.15, backtestSeconds: 0.6 },
       peer, ratio: 'seconds' in peer ? backtest.seconds / peer.seconds : null,

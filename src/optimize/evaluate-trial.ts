@@ -25,6 +25,8 @@ export interface TrialTask {
   readonly keepEquity?: boolean;
   /** Report intermediate values at checkpoints (pruning). */
   readonly checkpoints?: number;
+  /** Share indicator recordings between trials on the same rows (default true; false: every trial computes its own, for benchmarks). */
+  readonly memo?: boolean;
 }
 
 /** What a trial produced (plain data: crosses worker boundaries). */
@@ -97,7 +99,8 @@ export async function evaluateTrial(
   const base = { number: task.number, params: task.params };
   try {
     // Trials on the same rows share indicator recordings (identical values, see indicator-memo.ts).
-    const r = await withIndicatorMemo(`${from}:${to}`, to - from, () => runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
+    const memo = <T>(fn: () => Promise<T>): Promise<T> => (task.memo === false ? fn() : withIndicatorMemo(`${from}:${to}`, to - from, fn));
+    const r = await memo(() => runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
       strategy: def, feeds, skipDigest: true,
       ...(steps > 0 && prune ? {
         checkpoint: async (p: RunProgress) => {
