@@ -21,6 +21,7 @@ export type { Bracket, BracketRequest, BracketResult, OcoResult } from './engine
 export { SimClock } from './engine/sim-clock.ts';
 export { cappedKelly, fixedFractionQty, realizedVolatility, volatilityTargetQty, wholeLots, type SizingTerms } from './engine/position-sizing.ts';
 export { rebalanceTo, targetPosition, type RebalanceOptions } from './engine/rebalance.ts';
+export { calendarPeriod, type CalendarPeriod } from './engine/calendar-period.ts';
 export { correlationMatrix } from './analytics/correlation-matrix.ts';
 export type { PortfolioResult, SleeveResult, SleeveSeries } from './backtest/portfolio-result.ts';
 export { coreMetrics, type CoreMetrics } from './analytics/core-metrics.ts';

@@ -1,4 +1,5 @@
 import { percentile } from './percentile.ts';
+import { pearsonCorrelation } from './correlation-matrix.ts';
 
 /**
  * Signal (factor) analysis in the manner of Alphalens, for one instrument's time series:
@@ -26,27 +27,10 @@ export function ranks(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 /** Spearman's rank correlation (NaN below 3 points or for a constant input). */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  return a.length < 3 ? Number.NaN : pearson(ranks(a), ranks(b));
+  return a.length < 3 ? Number.NaN : pearsonCorrelation(ranks(a), ranks(b));
 }
 
 /** The signal and the h-step forward returns where both are finite. */

@@ -4,6 +4,7 @@ import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { OrderEvent } from '../core/order-event.ts';
 import type { Micros } from '../core/time.ts';
+import { calendarPeriod } from './calendar-period.ts';
 import type { TimerEvent } from './clock.ts';
 import { Sleeve, type SleeveSpec } from './sleeve.ts';
 import { sleeveContext } from './sleeve-context.ts';
@@ -79,7 +80,7 @@ export class SleevePortfolio implements Strategy {
     for (const list of this.grouped) list.length = 0;
     for (const b of bars) {
       const s = this.ownerBySlot[b.instrumentIndex];
-      if (s !== undefined) this.grouped[this.sleeves.indexOf(s)].push(copyBarView(b, emptyBarView(), s.slotOf(b.instrumentId)));
+      if (s !== undefined) this.grouped[this.sleeves.indexOf(s)].push(s.groupView(b));
     }
     this.sleeves.forEach((s, k) => { if (this.grouped[k].length > 0) s.strategy.onBars?.(this.grouped[k], s.ctx!); });
     for (const s of this.sleeves) s.record(bars[0].ts);
@@ -141,7 +142,7 @@ export class SleevePortfolio implements Strategy {
     const before = this.lastTs;
     this.lastTs = ts;
     if (Number.isNaN(before)) this.replayHistory();
-    if (this.every === RebalanceEvery.none || Number.isNaN(before) || periodOf(before, this.every) === periodOf(ts, this.every)) return;
+    if (this.every === RebalanceEvery.none || Number.isNaN(before) || calendarPeriod(before, this.every) === calendarPeriod(ts, this.every)) return;
     const transfers = rebalanceTransfers(this.sleeves.map((s) => s.ledger.equity()), this.sleeves.map((s) => s.ledger.cash), this.weights);
     if (transfers.every((x) => x === 0)) return;
     transfers.forEach((x, k) => this.sleeves[k].transfer(x));
@@ -166,12 +167,4 @@ export function rebalanceTransfers(equity: readonly number[], cash: readonly num
   if (given === 0 || short === 0) return equity.map(() => 0);
   const moved = Math.min(given, short);
   return gap.map((g, k) => (g > 0 ? -give[k] * (moved / given) : g < 0 ? (-g / short) * moved : 0));
-}
-
-/** Calendar period number of a time (UTC): month, quarter or year. */
-function periodOf(ts: Micros, every: RebalanceEvery): number {
-  const d = new Date(ts / 1000);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth();
-  return every === RebalanceEvery.yearly ? y : every === RebalanceEvery.quarterly ? y * 4 + Math.floor(m / 3) : y * 12 + m;
 }

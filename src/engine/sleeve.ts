@@ -51,6 +51,7 @@ export class Sleeve {
   private held: BarView[][];
   private readonly localSlot = new Map<string, number>();
   private readonly views: BarView[];
+  private readonly grouped: BarView[];
   private pendingFlow = 0;
 
   constructor(spec: SleeveSpec) {
@@ -60,6 +61,7 @@ export class Sleeve {
     this.ledger = new Portfolio(spec.instruments, spec.capital);
     spec.instruments.forEach((inst, i) => this.localSlot.set(inst.id, i));
     this.views = spec.instruments.map(() => emptyBarView());
+    this.grouped = spec.instruments.map(() => emptyBarView());
     this.history = spec.history;
     this.held = spec.instruments.map(() => []);
   }
@@ -82,6 +84,12 @@ export class Sleeve {
   /** The sleeve's slot of an account instrument id, or -1. */
   slotOf(instrumentId: string): number {
     return this.localSlot.get(instrumentId) ?? -1;
+  }
+
+  /** A bar of this time's group as the sleeve numbers its slots (a reused view per slot, for onBars). */
+  groupView(bar: BarView): BarView {
+    const i = this.localSlot.get(bar.instrumentId)!;
+    return copyBarView(bar, this.grouped[i], i);
   }
 
   /** Marks the book at the bar's close and returns the bar as the sleeve numbers its slots (a reused view). */

@@ -62,11 +62,11 @@ export class OptunaSampler implements Sampler {
 
   /** A finished trial's record (from whichever process ran it), waiting while it still runs. */
   async recordOf(number: number, timeoutMillis = 30 * 60_000): Promise<Record<string, unknown> | null> {
-    const until = Date.now() + timeoutMillis;
+    const until = performance.now() + timeoutMillis; // monotonic: a wait between processes, not simulated time
     for (;;) {
       const r = await this.request({ op: 'record', number });
       if (r.state !== 'RUNNING') return (r.record as Record<string, unknown> | null) ?? null;
-      if (Date.now() > until) return null;
+      if (performance.now() > until) return null;
       await new Promise((res) => setTimeout(res, 200));
     }
   }

@@ -13,11 +13,11 @@ const SHARED_WAIT_MS = 30 * 60_000;
 
 /** Every finished trial of a shared Optuna study, once the other processes' running ones finished too. */
 async function everyTrial(sampler: OptunaSampler): Promise<TrialResult[]> {
-  const until = Date.now() + SHARED_WAIT_MS;
+  const until = performance.now() + SHARED_WAIT_MS; // monotonic: a wait between processes, not simulated time
   for (;;) {
     const { records, done } = await sampler.sharedRecords();
     if (done) return records.map(trialFromJson);
-    if (Date.now() > until) throw new Error(`a shared ${sampler.name} study still has running trials after ${SHARED_WAIT_MS / 60_000} min (${records.length} finished): a process sharing it stopped mid-trial? Run again to finish the study`);
+    if (performance.now() > until) throw new Error(`a shared ${sampler.name} study still has running trials after ${SHARED_WAIT_MS / 60_000} min (${records.length} finished): a process sharing it stopped mid-trial? Run again to finish the study`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

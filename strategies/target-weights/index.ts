@@ -1,4 +1,4 @@
-import { defineStrategy, rebalanceTo, z } from 'lockstep';
+import { calendarPeriod, defineStrategy, rebalanceTo, z } from 'lockstep';
 
 /**
  * A basket held at fixed weights of equity, rebalanced at the start of every period
@@ -18,14 +18,9 @@ export const strategy = defineStrategy({
   }),
   create(p) {
     let period = Number.NaN;
-    const periodOf = (ts: number) => {
-      const d = new Date(ts / 1000);
-      const m = d.getUTCMonth();
-      return p.every === 'yearly' ? d.getUTCFullYear() : p.every === 'quarterly' ? d.getUTCFullYear() * 4 + Math.floor(m / 3) : d.getUTCFullYear() * 12 + m;
-    };
     return {
       onBars(bars, ctx) {
-        const now = periodOf(bars[0].ts);
+        const now = calendarPeriod(bars[0].ts, p.every);
         if (now === period || ctx.hasOpenOrders()) return;
         const equity = ctx.portfolio.equity();
         const drift = Object.entries(p.weights).some(([id, w]) => {
