@@ -5,6 +5,7 @@ import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';
 import { fmtRate, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
 import { grademarkBarsPerSecond } from './grademark-bars.ts';
 import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
+import { NO_VECTORBT, VECTORBT, vectorbt } from './vectorbt-peer.ts';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -71,6 +72,8 @@ export async function barsBench(): Promise<Record<string, unknown>> {
   const r = engine.value;
   const gm = await grademarkBarsPerSecond(100_000);
   const peer = await backtraderComparison();
+  // Goal 5: one 1M-bar MA backtest's compute in vectorbt (after its JIT compile) against the engine run.
+  const vbt = VECTORBT ? vectorbt(['single', files.csv, '10', '30']) : null;
   // Median over 5 runs of the engine loop alone (data already in memory).
   const engineRate = BAR_COUNT / engineRuns.sort((a, b) => a - b)[2];
   const figures = {
@@ -89,6 +92,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     speedupVsGrademarkEndToEndCsv: BAR_COUNT / fromCsv.seconds / gm.barsPerSec,
     targets: { engineBarsPerSec: 5e6, parquetLoadRowsPerSec: 5e6, peakRssMiB: 1024 },
     backtrader: peer,
+    vectorbt: vbt === null ? { skipped: NO_VECTORBT } : { seconds: vbt.seconds, final: vbt.final[0], peakRssMiB: vbt.peakRssMiB, lockstepSeconds: BAR_COUNT / engineRate, ratio: vbt.seconds / (BAR_COUNT / engineRate), goal: 2 },
   };
   const out = writeBenchJson('bars', figures);
   console.log([
@@ -103,6 +107,8 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     'wallRatio' in peer
       ? `  backtrader, ${PEER_BARS.toLocaleString()} CSV bars: whole process ${(peer.backtraderWallSeconds as number).toFixed(2)} s vs lockstep ${(peer.lockstepWallSeconds as number).toFixed(2)} s → ${(peer.wallRatio as number).toFixed(1)}× (goal ≥ 20×); load+run ${(peer.backtraderLoadRunSeconds as number).toFixed(2)} s vs ${(peer.lockstepLoadRunSeconds as number).toFixed(3)} s → ${(peer.loadRunRatio as number).toFixed(0)}× (goal ≥ 100×); final values ${(peer.backtraderFinal as number).toFixed(2)} / ${(peer.lockstepFinal as number).toFixed(2)}`
       : `  backtrader: ${String(peer.skipped)}`,
+    vbt === null ? `  vectorbt: ${NO_VECTORBT}`
+      : `  vectorbt          one 1M-bar backtest ${vbt.seconds.toFixed(3)} s (after JIT) vs engine ${(BAR_COUNT / engineRate).toFixed(3)} s → ${(vbt.seconds / (BAR_COUNT / engineRate)).toFixed(2)}× (goal ≥ 2×); final ${vbt.final[0].toFixed(2)} / ${r.finalValue.toFixed(2)} (cash 10,000 here: P&L ${(vbt.final[0] - 100_000).toFixed(2)} / ${(r.finalValue - r.initialCash).toFixed(2)})`,
     `  → ${out}`,
   ].join('\n'));
   return figures;

@@ -7,7 +7,19 @@ import { TrialPool } from '../src/optimize/trial-pool.ts';
 import { benchBars, ensureBarFiles } from './bars-dataset.ts';
 import { fmtRate, peakRssMiB, writeBenchJson } from './bench-util.ts';
 import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
+import { NO_VECTORBT, VECTORBT, vectorbt } from './vectorbt-peer.ts';
 import type { TrialResult } from '../src/optimize/evaluate-trial.ts';
+
+/** Goal 5's peer: vectorbt's broadcast backtest of all 1,000 pairs on the same 100k bars (its compute after JIT, wall and peak RSS). */
+async function vectorbtAll(trials: readonly TrialResult[], wall: number): Promise<Record<string, unknown>> {
+  if (!VECTORBT) return { skipped: NO_VECTORBT };
+  const { csv } = await ensureBarFiles(BARS);
+  const pairs = trials.map((t) => [Number(t.params.fast), Number(t.params.slow)]);
+  const v = vectorbt(['opt', csv, JSON.stringify(pairs)]);
+  // vectorbt's rolling mean sums differently again: equal where no SMA tie fell otherwise.
+  const equal = trials.filter((t, i) => Math.abs(t.finalValue - v.final[i]) <= 1e-9 * Math.abs(t.finalValue)).length;
+  return { seconds: v.seconds, wallSeconds: v.wallSeconds, peakRssMiB: v.peakRssMiB, ratio: v.seconds / wall, equal };
+}
 
 /** Goal 6's peer: backtrader's optstrategy over 20 of the 1,000 pairs on the same 100k bars, per backtest against Lockstep's. */
 async function backtraderSubset(trials: readonly TrialResult[], wall: number): Promise<Record<string, unknown>> {
@@ -59,11 +71,12 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   await tpe.close();
   await pool.close();
   const peer = await backtraderSubset(study.trials, wall);
+  const vbt = await vectorbtAll(study.trials, memoWall);
   const figures = {
     trials: study.trials.length, barsPerTrial: BARS, workers: 2, wallSeconds: wall, workerStartupSeconds: startup,
     barEvaluationsPerSec: (study.trials.length * BARS) / wall, tpeOverheadMsPerTrial: tpeMs, peakRssMiB: peakRssMiB(),
     pbo: study.overfitting?.pbo ?? null, targets: { wallSeconds: 10 },
-    memoWallSeconds: memoWall, memoSameResults: same, backtrader: peer,
+    memoWallSeconds: memoWall, memoSameResults: same, backtrader: peer, vectorbt: vbt,
   };
   const out = writeBenchJson('optimize', figures);
   console.log([
@@ -73,6 +86,9 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
     'ratio' in peer
       ? `  backtrader        optstrategy of ${peer.pairs} of the pairs (maxcpus 2): ${(peer.seconds as number).toFixed(1)} s → ${(peer.perBacktestSeconds as number).toFixed(2)} s per backtest vs lockstep ${(wall / study.trials.length * 1000).toFixed(1)} ms → ${(peer.ratio as number).toFixed(0)}×; final values (cash 100,000) differ by at most ${(peer.maxFinalDiff as number).toFixed(2)} (SMA ties: fsum vs left-to-right sums)`
       : `  backtrader        ${String(peer.skipped)}`,
+    'ratio' in vbt
+      ? `  vectorbt          the 1,000 pairs broadcast at once: ${(vbt.seconds as number).toFixed(1)} s after JIT (${(vbt.wallSeconds as number).toFixed(1)} s whole process, peak ${(vbt.peakRssMiB as number).toFixed(0)} MiB) vs ${memoWall.toFixed(1)} s → ${(vbt.ratio as number).toFixed(1)}× (goal ≥ 5×, ≤ 1 GB); ${vbt.equal}/1000 final values equal to 1e-9`
+      : `  vectorbt          ${String(vbt.skipped)}`,
     `  bar evaluations   ${fmtRate(figures.barEvaluationsPerSec)}/s`,
     `  Optuna TPE        ${tpeMs.toFixed(1)} ms per trial (ask + tell, ${tpeTrials} trials, 2 params)`,
     `  → ${out}`,

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PYTHON } from './backtrader-peer.ts';
+import { ROOT } from './bench-util.ts';
+
+/** A vectorbt 0.28.3 tree (`fetch` polakowo/vectorbt, `git archive 267c496 vectorbt | tar -x -C DIR`): $VECTORBT_DIR, else /tmp/vbt. */
+export const VECTORBT = [process.env.VECTORBT_DIR, '/tmp/vbt'].find((d): d is string => d !== undefined && existsSync(join(d, 'vectorbt', '__init__.py')));
+export const NO_VECTORBT = 'vectorbt not found: fetch polakowo/vectorbt, `git archive 267c496 vectorbt | tar -x -C /tmp/vbt` (or set VECTORBT_DIR), '
+  + 'and apt-get install python3-numba python3-plotly python3-dill python3-dateparser python3-imageio python3-schedule python3-mypy-extensions';
+
+/**
+ * ma-cross in vectorbt: the fast/slow SMA state (long while fast > slow, short while below)
+ * decided on a close, shifted one bar and filled at the next open, size 1, reversing
+ * (`upon_opposite_entry='reverse'`), cash 100,000, no fees. `single` times one pair on the
+ * whole file (median of 5 after the JIT compile); `opt` every pair of a JSON file at once
+ * (broadcast columns), after compiling on one pair. Prints JSON: seconds, final values,
+ * peak RSS.
+ */
+const SCRIPT = `
+import sys, json, time, resource, warnings
+warnings.simplefilter('ignore')
+import numpy as np, pandas as pd, vectorbt as vbt
+mode, path = sys.argv[1], sys.argv[2]
+df = pd.read_csv(path)
+close, open_ = df['close'].to_numpy(), df['open'].to_numpy()
+def backtest(fasts, slows):
+    f = vbt.MA.run(close, window=fasts, per_column=False).ma.to_numpy().reshape(len(close), -1)
+    s = vbt.MA.run(close, window=slows, per_column=False).ma.to_numpy().reshape(len(close), -1)
+    pad = np.zeros((1, f.shape[1]), bool)
+    long, short = np.vstack([pad, (f > s)[:-1]]), np.vstack([pad, (f < s)[:-1]])
+    k = long.shape[1]
+    pf = vbt.Portfolio.from_signals(np.tile(close[:, None], (1, k)), entries=long, short_entries=short, price=np.tile(open_[:, None], (1, k)),
+        size=1, upon_opposite_entry='reverse', init_cash=100000, fees=0)
+    return np.asarray(pf.final_value()).reshape(-1)
+rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if mode == 'single':
+    fast, slow = int(sys.argv[3]), int(sys.argv[4])
+    backtest([fast], [slow])
+    times = []
+    for _ in range(5):
+        t = time.perf_counter(); v = backtest([fast], [slow]); times.append(time.perf_counter() - t)
+    print(json.dumps({'seconds': sorted(times)[2], 'final': v.tolist(), 'peakRssMiB': rss()}))
+else:
+    pairs = json.loads(open(sys.argv[3]).read())
+    backtest([pairs[0][0]], [pairs[0][1]])
+    t = time.perf_counter(); v = backtest([p[0] for p in pairs], [p[1] for p in pairs]); dt = time.perf_counter() - t
+    print(json.dumps({'seconds': dt, 'final': v.tolist(), 'peakRssMiB': rss()}))
+`;
+
+/** Runs the vectorbt script; its JSON and the whole process's wall time. */
+export function vectorbt(args: string[]): { wallSeconds: number; seconds: number; final: number[]; peakRssMiB: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-vbt-'));
+  try {
+    const script = join(dir, 'vbt_macross.py');
+    writeFileSync(script, SCRIPT);
+    const resolved = args.map((a) => (a.startsWith('[') ? (writeFileSync(join(dir, 'pairs.json'), a), join(dir, 'pairs.json')) : a));
+    const t0 = performance.now();
+    const r = spawnSync(PYTHON, [script, ...resolved], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYTHONPATH: VECTORBT }, timeout: 900_000, maxBuffer: 64 << 20 });
+    const wallSeconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`vectorbt failed: ${r.stderr.slice(-2000)}`);
+    return { wallSeconds, ...JSON.parse(r.stdout.trim().split('\n').pop()!) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
