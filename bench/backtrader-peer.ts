@@ -41,7 +41,7 @@ if mode == 'run':
     t = time.perf_counter(); r = c.run(); dt = time.perf_counter() - t
     print(json.dumps({'seconds': dt, 'final': [r[0].final]}))
 else:
-    pairs = json.loads(sys.argv[3])
+    pairs = json.load(open(sys.argv[3]))
     c.optstrategy(MaCross, fast=sorted({p[0] for p in pairs}), slow=sorted({p[1] for p in pairs}))
     t = time.perf_counter(); r = c.run(maxcpus=2, optreturn=False); dt = time.perf_counter() - t
     print(json.dumps({'seconds': dt, 'final': [x[0].final for x in r]}))
@@ -49,15 +49,25 @@ else:
 
 /** Runs the backtrader script; returns its JSON and the whole process's wall time. */
 export function backtrader(args: string[]): { wallSeconds: number; seconds: number; final: number[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'lockstep-bt-'));
+  return runPeerScript('bt_macross.py', SCRIPT, args, BACKTRADER!) as { wallSeconds: number; seconds: number; final: number[] };
+}
+
+/**
+ * Writes a peer's Python script (and any JSON argument, as a file) into a temp folder, runs it
+ * with the peer's tree on PYTHONPATH and returns the JSON of its last stdout line plus the
+ * whole process's wall time.
+ */
+export function runPeerScript(name: string, source: string, args: readonly string[], pythonPath: string): Record<string, unknown> & { wallSeconds: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-peer-'));
   try {
-    const script = join(dir, 'bt_macross.py');
-    writeFileSync(script, SCRIPT);
+    const script = join(dir, name);
+    writeFileSync(script, source);
+    const resolved = args.map((a, k) => (a.startsWith('[') ? (writeFileSync(join(dir, `arg${k}.json`), a), join(dir, `arg${k}.json`)) : a));
     const t0 = performance.now();
-    const r = spawnSync(PYTHON, [script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYTHONPATH: BACKTRADER }, timeout: 600_000, maxBuffer: 64 << 20 });
+    const r = spawnSync(PYTHON, [script, ...resolved], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonPath }, timeout: 900_000, maxBuffer: 64 << 20 });
     const wallSeconds = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`backtrader failed: ${r.stderr.slice(-2000)}`);
-    return { wallSeconds, ...JSON.parse(r.stdout.trim().split('\n').pop()!) };
+    if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr.slice(-2000)}`);
+    return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>), wallSeconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PYTHON } from './backtrader-peer.ts';
-import { ROOT } from './bench-util.ts';
+import { runPeerScript } from './backtrader-peer.ts';
 
 /** A vectorbt 0.28.3 tree (`fetch` polakowo/vectorbt, `git archive 267c496 vectorbt | tar -x -C DIR`): $VECTORBT_DIR, else /tmp/vbt. */
 export const VECTORBT = [process.env.VECTORBT_DIR, '/tmp/vbt'].find((d): d is string => d !== undefined && existsSync(join(d, 'vectorbt', '__init__.py')));
@@ -51,17 +48,5 @@ else:
 
 /** Runs the vectorbt script; its JSON and the whole process's wall time. */
 export function vectorbt(args: string[]): { wallSeconds: number; seconds: number; final: number[]; peakRssMiB: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'lockstep-vbt-'));
-  try {
-    const script = join(dir, 'vbt_macross.py');
-    writeFileSync(script, SCRIPT);
-    const resolved = args.map((a) => (a.startsWith('[') ? (writeFileSync(join(dir, 'pairs.json'), a), join(dir, 'pairs.json')) : a));
-    const t0 = performance.now();
-    const r = spawnSync(PYTHON, [script, ...resolved], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYTHONPATH: VECTORBT }, timeout: 900_000, maxBuffer: 64 << 20 });
-    const wallSeconds = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`vectorbt failed: ${r.stderr.slice(-2000)}`);
-    return { wallSeconds, ...JSON.parse(r.stdout.trim().split('\n').pop()!) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runPeerScript('vbt_macross.py', SCRIPT, args, VECTORBT!) as { wallSeconds: number; seconds: number; final: number[]; peakRssMiB: number };
 }
