@@ -3,25 +3,14 @@ import { correlationMatrix } from '../analytics/correlation-matrix.ts';
 import type { Rebalance, SleevePortfolio } from '../engine/sleeve-portfolio.ts';
 import type { Sleeve } from '../engine/sleeve.ts';
 import type { RoundTrip } from '../engine/trade-log.ts';
+import type { ReportPortfolio, ReportSleeve } from '../analytics/report/portfolio-report.ts';
 
-/** One strategy's share of a portfolio run. */
-export interface SleeveResult {
-  readonly name: string;
-  readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
-  /** Instrument ids it traded. */
-  readonly instruments: readonly string[];
-  readonly weight: number;
-  /** Capital at the start (weight × the run's cash). */
-  readonly capital: number;
-  /** Its book's equity at the end. */
-  readonly finalValue: number;
-  readonly fees: number;
+/** One strategy's share of a portfolio run: what the report shows of it, its fills, full metrics and trades. */
+export interface SleeveResult extends ReportSleeve {
   readonly fills: number;
   /** Metrics of its curve (time-weighted when capital moved between sleeves). */
   readonly metrics: CoreMetrics;
   readonly trades: readonly RoundTrip[];
-  /** Net capital moved in by rebalancing (negative: out). */
-  readonly netTransfers: number;
 }
 
 /** Sleeve series on the account curve's times. */
@@ -33,17 +22,10 @@ export interface SleeveSeries {
   readonly exposure: readonly Float64Array[];
 }
 
-/** What a portfolio run adds to its result. */
-export interface PortfolioResult {
-  readonly rebalance: string;
-  /** Starting cash no sleeve was given. */
-  readonly unallocated: number;
+/** What a portfolio run adds to its result (the report's view, with the sleeves' full results and series). */
+export interface PortfolioResult extends ReportPortfolio {
   readonly sleeves: readonly SleeveResult[];
-  /** Pearson correlation of the sleeves' per-bar returns (time-weighted), in sleeve order. */
-  readonly correlation: readonly (readonly number[])[];
   readonly rebalances: readonly Rebalance[];
-  /** The kill switch stopped the strategies: the sleeves' books end there (the account's goes on). */
-  readonly endedAtKill: boolean;
   readonly series: SleeveSeries;
 }
 

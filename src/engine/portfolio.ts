@@ -93,20 +93,20 @@ export class Portfolio {
 
   /** A bar's marks: its range counts towards the open trip's excursions, its close is the mark. */
   markBar(i: number, high: number, low: number, close: number): void {
-    if (this.qty[i] !== 0) {
-      if (high > this.high[i]) this.high[i] = high;
-      if (low < this.low[i]) this.low[i] = low;
-    }
+    if (this.qty[i] !== 0) this.widen(i, high, low);
     this.setMark(i, close);
   }
 
   /** Updates the mark price (it counts towards the open trip's excursions); margin instruments move their P&L into cash. */
   mark(i: number, price: number): void {
-    if (this.qty[i] !== 0) {
-      if (price > this.high[i]) this.high[i] = price;
-      if (price < this.low[i]) this.low[i] = price;
-    }
+    if (this.qty[i] !== 0) this.widen(i, price, price);
     this.setMark(i, price);
+  }
+
+  /** Widens the open trip's seen price range. */
+  private widen(i: number, high: number, low: number): void {
+    if (high > this.high[i]) this.high[i] = high;
+    if (low < this.low[i]) this.low[i] = low;
   }
 
   private setMark(i: number, price: number): void {
@@ -158,8 +158,7 @@ export class Portfolio {
     else if (Math.abs(q1) > Math.abs(q0)) this.avgPrice[i] = (this.avgPrice[i] * Math.abs(q0) + price * Math.abs(delta)) / Math.abs(q1);
     this.qty[i] = Math.abs(q1) < 1e-12 * Math.max(1, Math.abs(q0)) ? 0 : q1;
     const opened = q0 === 0 || (this.qty[i] !== 0 && Math.sign(this.qty[i]) !== Math.sign(q0));
-    if (price > this.high[i]) this.high[i] = price;
-    if (price < this.low[i]) this.low[i] = price;
+    this.widen(i, price, price);
     this.trades.onFill(inst.id, q0, this.qty[i], price, m, fee, realized, ts, point, tag, this.high[i], this.low[i]);
     if (opened) { this.high[i] = price; this.low[i] = price; } // a new trip starts at its fill
     return realized;

@@ -18,7 +18,7 @@ stdout carries only protocol lines; Optuna's logging goes to stderr.
 import json
 import sys
 import time
-import traceback
+
 
 try:
     import optuna
@@ -27,6 +27,8 @@ try:
 except ImportError as e:  # reported by the TypeScript side with the install command
     print(json.dumps({"ok": False, "error": f"missing Python module: {e.name}", "missing": e.name}), flush=True)
     sys.exit(3)
+
+from json_lines import serve  # beside this script (src/optimize/, or dist/bundle/); after the Optuna check, which answers first
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -160,24 +162,5 @@ class Bridge:
         return {"prune": bool(self.prune and trial.should_prune())}
 
 
-def main():
-    bridge = Bridge()
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            req = json.loads(line)
-            op = req["op"]
-            if op == "close":
-                print(json.dumps({"ok": True}), flush=True)
-                return
-            res = getattr(bridge, op)(req)
-            print(json.dumps({"ok": True, **res}, allow_nan=False), flush=True)
-        except Exception as e:  # one line back, the TypeScript side raises it
-            traceback.print_exc(file=sys.stderr)
-            print(json.dumps({"ok": False, "error": f"{type(e).__name__}: {e}"}), flush=True)
-
-
 if __name__ == "__main__":
-    main()
+    serve(Bridge())

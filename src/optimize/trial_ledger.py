@@ -25,7 +25,7 @@ import socket
 import sys
 import threading
 import time
-import traceback
+
 
 try:
     import optuna
@@ -33,6 +33,8 @@ try:
 except ImportError as e:
     print(json.dumps({"ok": False, "error": f"missing Python module: {e.name}", "missing": e.name}), flush=True)
     sys.exit(3)
+
+from json_lines import serve  # beside this script (src/optimize/, or dist/bundle/); after the Optuna check, which answers first
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 WHO = f"{socket.gethostname()}:{os.getppid()}"  # the Lockstep process (this script's parent) that ran a trial
@@ -151,23 +153,5 @@ class Ledger:
         return {"finished": sum(1 for t in trials if self.is_finished(t)), "running": sum(1 for t in trials if t.state == TrialState.RUNNING)}
 
 
-def main():
-    ledger = Ledger()
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            req = json.loads(line)
-            if req["op"] == "close":
-                print(json.dumps({"ok": True}), flush=True)
-                return
-            res = getattr(ledger, req["op"])(req)
-            print(json.dumps({"ok": True, **res}, allow_nan=False), flush=True)
-        except Exception as e:
-            traceback.print_exc(file=sys.stderr)
-            print(json.dumps({"ok": False, "error": f"{type(e).__name__}: {e}"}), flush=True)
-
-
 if __name__ == "__main__":
-    main()
+    serve(Ledger())

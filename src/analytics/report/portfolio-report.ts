@@ -7,11 +7,15 @@ import type { ReportRun } from './report-run.ts';
 export interface ReportSleeve {
   readonly name: string;
   readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
+  /** Instrument ids it traded. */
   readonly instruments: readonly string[];
   readonly weight: number;
+  /** Capital at the start (weight × the run's cash). */
   readonly capital: number;
+  /** Its book's equity at the end. */
   readonly finalValue: number;
   readonly fees: number;
+  /** Net capital moved in by rebalancing (negative: out). */
   readonly netTransfers: number;
   readonly metrics: { readonly totalReturn: number; readonly cagr: number; readonly volatility: number; readonly sharpe: number; readonly maxDrawdown: number; readonly trades: number };
 }
@@ -19,10 +23,13 @@ export interface ReportSleeve {
 /** A portfolio run's sleeves: results, correlation of their returns and their curves on the account's times. */
 export interface ReportPortfolio {
   readonly sleeves: readonly ReportSleeve[];
+  /** Pearson correlation of the sleeves' per-bar returns (time-weighted), in sleeve order. */
   readonly correlation: readonly (readonly number[])[];
+  /** Starting cash no sleeve was given. */
   readonly unallocated: number;
   readonly rebalance: string;
   readonly rebalances: readonly unknown[];
+  /** The kill switch stopped the strategies: the sleeves' books end there (the account's goes on). */
   readonly endedAtKill: boolean;
   readonly series: { readonly ts: ArrayLike<number>; readonly equity: readonly ArrayLike<number>[] };
 }
