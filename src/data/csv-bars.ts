@@ -82,112 +82,148 @@ export interface CsvReadOptions {
  * Rows with the wrong number of fields throw a DataError at once.
  */
 export async function* readCsvBars(file: string, opts: CsvReadOptions = {}): AsyncGenerator<BarBatch> {
-  const batchSize = opts.batchSize ?? 65_536;
   const chunkBytes = opts.chunkBytes ?? 4 << 20;
+  const parser = new CsvBarParser(file, opts.batchSize ?? 65_536);
   const fh = await open(file, 'r');
   try {
-    let buf = Buffer.allocUnsafe(chunkBytes);
+    let buf: Buffer<ArrayBuffer> = Buffer.allocUnsafe(chunkBytes);
     let carry = 0; // bytes at the start of buf left from the previous read
-    let cols: BarColumns | null = null;
-    let line = 0;
     let eof = false;
-    let batch = allocBarBatch(batchSize);
-    let roles: Uint8Array = new Uint8Array(0);
     while (!eof) {
-      if (carry === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, carry);
-        buf = bigger;
-      }
+      if (carry === buf.length) buf = grown(buf, buf.length * 2, carry);
       const { bytesRead } = await fh.read(buf, carry, buf.length - carry, null);
       eof = bytesRead === 0;
       let end = carry + bytesRead;
       if (eof && end > 0 && buf[end - 1] !== 10) {
-        if (end === buf.length) {
-          const bigger = Buffer.allocUnsafe(buf.length + 1);
-          buf.copy(bigger, 0, 0, end);
-          buf = bigger;
-        }
-        buf[end] = 10; // terminate a last line that has no newline
-        end++;
+        if (end === buf.length) buf = grown(buf, buf.length + 1, end);
+        buf[end++] = 10; // terminate a last line that has no newline
       }
       let pos = 0;
       for (;;) {
-        const nl = buf.indexOf(10, pos);
-        if (nl < 0 || nl >= end) break;
-        line++;
-        let e = nl;
-        if (e > pos && buf[e - 1] === 13) e--;
-        if (e === pos) {
-          pos = nl + 1;
-          continue; // blank line
-        }
-        if (cols === null) {
-          const names = buf.toString('latin1', pos, e).split(',');
-          if (names.length > 0) names[0] = names[0].replace(/^\uFEFF|^ï»¿/, '');
-          cols = barColumnsFromHeader(names, file);
-          roles = rolesOf(cols);
-          pos = nl + 1;
-          continue;
-        }
-        // One pass over the fields: needed ones are parsed in place, others skipped.
-        const n = batch.length;
-        let p = pos;
-        let ts = Number.NaN;
-        let tod = 0;
-        let vol = 0;
-        let o = Number.NaN, h = Number.NaN, l = Number.NaN, c = Number.NaN;
-        let k = 0;
-        for (; k < roles.length; k++) {
-          if (k > 0) {
-            if (p >= e) break; // too few fields
-            p++; // skip the comma
-          }
-          const role = roles[k];
-          if (role === ROLE.skip || role === ROLE.ts || role === ROLE.time) {
-            let q = p;
-            while (q < e && buf[q] !== 44) q++;
-            if (role === ROLE.ts) ts = parseTimestamp(buf, p, q);
-            else if (role === ROLE.time) tod = parseTimeOfDay(buf, p, q);
-            p = q;
-            continue;
-          }
-          const v = parseNumberField(buf, p, e);
-          p = fieldEnd;
-          if (role === ROLE.open) o = v;
-          else if (role === ROLE.high) h = v;
-          else if (role === ROLE.low) l = v;
-          else if (role === ROLE.close) c = v;
-          else vol = v;
-        }
-        if (k !== roles.length || p !== e) {
-          let nf = 1;
-          for (let q = pos; q < e; q++) if (buf[q] === 44) nf++;
-          throw new DataError({ file, row: line }, `expected ${cols.count} fields like the header, found ${nf}`,
-            'Fix the row (a stray comma or a missing value?) or remove it');
-        }
-        batch.ts[n] = ts + tod;
-        batch.open[n] = o;
-        batch.high[n] = h;
-        batch.low[n] = l;
-        batch.close[n] = c;
-        batch.volume[n] = vol;
-        batch.row![n] = line;
-        batch.length = n + 1;
-        if (batch.length === batchSize) {
-          yield batch;
-          batch = allocBarBatch(batchSize);
-        }
-        pos = nl + 1;
+        pos = parser.parse(buf, pos, end);
+        if (!parser.full) break;
+        yield parser.take();
       }
       carry = end - pos;
       if (carry > 0 && !eof) buf.copy(buf, 0, pos, end);
     }
-    if (cols === null) {
+    if (!parser.sawHeader) {
       throw new DataError({ file, row: 1 }, 'file is empty', 'Give a CSV with a header row and at least one data row');
     }
-    if (batch.length > 0) yield batch;
+    if (parser.batch.length > 0) yield parser.batch;
   } finally {
     await fh.close();
+  }
+}
+
+function grown(buf: Buffer, size: number, used: number): Buffer<ArrayBuffer> {
+  const bigger = Buffer.allocUnsafe(size);
+  buf.copy(bigger, 0, 0, used);
+  return bigger;
+}
+
+/**
+ * The row loop of `readCsvBars`, outside the async generator so the engine compiles it as
+ * one hot function: parses whole lines of `buf[pos, end)` into the current batch until the
+ * batch is full or no complete line is left.
+ */
+class CsvBarParser {
+  batch: BarBatch;
+  private roles: Uint8Array = new Uint8Array(0);
+  private cols: BarColumns | null = null;
+  private line = 0;
+
+  constructor(private readonly file: string, private readonly batchSize: number) {
+    this.batch = allocBarBatch(batchSize);
+  }
+
+  get sawHeader(): boolean {
+    return this.cols !== null;
+  }
+
+  get full(): boolean {
+    return this.batch.length === this.batchSize;
+  }
+
+  /** The full batch; a new one takes its place. */
+  take(): BarBatch {
+    const b = this.batch;
+    this.batch = allocBarBatch(this.batchSize);
+    return b;
+  }
+
+  /** Parses complete lines from `pos`; returns where the first unparsed line starts. */
+  parse(buf: Buffer, pos: number, end: number): number {
+    while (this.batch.length < this.batchSize) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0 || nl >= end) break;
+      this.line++;
+      let e = nl;
+      if (e > pos && buf[e - 1] === 13) e--;
+      if (e > pos) {
+        if (this.cols === null) this.header(buf, pos, e);
+        else this.row(buf, pos, e);
+      }
+      pos = nl + 1;
+    }
+    return pos;
+  }
+
+  private header(buf: Buffer, pos: number, e: number): void {
+    const names = buf.toString('latin1', pos, e).split(',');
+    if (names.length > 0) names[0] = names[0].replace(/^\uFEFF|^ï»¿/, '');
+    this.cols = barColumnsFromHeader(names, this.file);
+    this.roles = rolesOf(this.cols);
+  }
+
+  /** One pass over the fields: needed ones are parsed in place, others skipped. */
+  private row(buf: Buffer, pos: number, e: number): void {
+    const roles = this.roles;
+    let p = pos;
+    let ts = Number.NaN;
+    let tod = 0;
+    let vol = 0;
+    let o = Number.NaN, h = Number.NaN, l = Number.NaN, c = Number.NaN;
+    let k = 0;
+    for (; k < roles.length; k++) {
+      if (k > 0) {
+        if (p >= e) break; // too few fields
+        p++; // skip the comma
+      }
+      const role = roles[k];
+      if (role === ROLE.skip || role === ROLE.ts || role === ROLE.time) {
+        let q = p;
+        while (q < e && buf[q] !== 44) q++;
+        if (role === ROLE.ts) ts = parseTimestamp(buf, p, q);
+        else if (role === ROLE.time) tod = parseTimeOfDay(buf, p, q);
+        p = q;
+        continue;
+      }
+      const v = parseNumberField(buf, p, e);
+      p = fieldEnd;
+      if (role === ROLE.open) o = v;
+      else if (role === ROLE.high) h = v;
+      else if (role === ROLE.low) l = v;
+      else if (role === ROLE.close) c = v;
+      else vol = v;
+    }
+    if (k !== roles.length || p !== e) this.wrongFieldCount(buf, pos, e);
+    const b = this.batch;
+    const n = b.length;
+    b.ts[n] = ts + tod;
+    b.open[n] = o;
+    b.high[n] = h;
+    b.low[n] = l;
+    b.close[n] = c;
+    b.volume[n] = vol;
+    b.row![n] = this.line;
+    b.length = n + 1;
+  }
+
+  private wrongFieldCount(buf: Buffer, pos: number, e: number): never {
+    let nf = 1;
+    for (let q = pos; q < e; q++) if (buf[q] === 44) nf++;
+    throw new DataError({ file: this.file, row: this.line }, `expected ${this.cols!.count} fields like the header, found ${nf}`,
+      'Fix the row (a stray comma or a missing value?) or remove it');
   }
 }
