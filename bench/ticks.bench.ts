@@ -8,6 +8,7 @@ import { writeSynthL2 } from '../src/data/synth-files.ts';
 import { allocQuotes, allocTrades } from '../src/data/tick-batch.ts';
 import { writeTickParquet } from '../src/data/tick-parquet.ts';
 import { BENCH_DATA, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
+import { GRID_MM, hftbacktest, HFTBACKTEST, NO_HFTBACKTEST, writeHftbacktestEvents } from './hftbacktest-peer.ts';
 
 const PART = 1_000_000;
 
@@ -66,10 +67,39 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'p
   writeFileSync(join(dir, 'done'), '');
 }
 
+/** The L2 market both engines replay: tick 0.01, lot 0.001, 300 µs order entry and response latency. */
+const HBT_MARKET = { tick: 0.01, lot: 0.001, entryMicros: 300, responseMicros: 300 };
+
+/**
+ * Goal 3's peer: grid-mm on the L2 data set in Lockstep (probabilistic power-3 queue,
+ * constant latencies) and in hftbacktest 1.8.4 (the same logic in its numba API, the same
+ * events as an npz, PowerProbQueueModel(3), partial fills), post-JIT run against Lockstep's
+ * whole replay (Parquet decode included); fills and orders of both, and their difference.
+ */
+async function hftbacktestComparison(l2: string): Promise<Record<string, unknown>> {
+  if (!HFTBACKTEST) return { skipped: NO_HFTBACKTEST };
+  const npz = `${l2}.hbt.npz`;
+  if (!existsSync(npz)) await writeHftbacktestEvents(l2, npz);
+  const ls = await runBacktest({
+    strategy: 'grid-mm', params: { ...GRID_MM }, cash: 1e6, queue: 'probabilistic', queuePower: 3,
+    latency: { entryMicros: HBT_MARKET.entryMicros, responseMicros: HBT_MARKET.responseMicros },
+    data: [{ file: l2, instrument: { symbol: 'L2', tickSize: HBT_MARKET.tick, lotSize: HBT_MARKET.lot } }],
+  });
+  const peer = hftbacktest(npz, HBT_MARKET);
+  const fillsDiff = Math.abs(ls.fills.length - peer.fills) / peer.fills;
+  return {
+    events: ls.events, lockstepSeconds: ls.timing.totalSeconds, lockstepFills: ls.fills.length, lockstepOrders: ls.orders.length,
+    hftbacktestSeconds: peer.seconds, hftbacktestCompileSeconds: peer.warmupSeconds, hftbacktestFills: peer.fills, hftbacktestOrders: peer.sent,
+    hftbacktestPeakRssMiB: peer.peakRssMiB, ratio: peer.seconds / ls.timing.totalSeconds, fillsDiff, goals: { ratio: 3, fillsDiff: 0.02 },
+  };
+}
+
 /** Tick workloads: trades + quotes with a momentum strategy, and L2 + trades with grid-mm. */
 export async function ticksBench(): Promise<Record<string, unknown>> {
   const ticks = dataset('ticks');
   const l2 = dataset('l2');
+  // First, on a clean heap: the runs below keep their results (fills, orders) until the end.
+  const hbt = await hftbacktestComparison(l2);
   const rss0 = rssMiB();
   const t = await runBacktest({
     strategy: 'trade-momentum', params: { fast: 10, slow: 30, size: 1 }, cash: 1e7, checkCash: false,
@@ -89,7 +119,7 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
     ticks: { events: t.events, fills: t.fills.length, seconds: t.timing.totalSeconds, loadSeconds: t.timing.loadSeconds, eventsPerSec: tickRate, target: 5e6 },
     l2: { events: m.events, fills: m.fills.length, seconds: m.timing.totalSeconds, loadSeconds: m.timing.loadSeconds, eventsPerSec: l2Rate, target: 2e6 },
     avellanedaStoikov: { events: as.events, orders: as.orders.length, fills: as.fills.length, seconds: as.timing.totalSeconds, eventsPerSec: asRate, target: 1e6 },
-    rssBeforeMiB: rss0, peakRssMiB: peakRssMiB(),
+    hftbacktest: hbt, rssBeforeMiB: rss0, peakRssMiB: peakRssMiB(),
   };
   const out = writeBenchJson('ticks', figures);
   console.log([
@@ -99,9 +129,19 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
     `  end to end        ${fmtRate(l2Rate)} events/s   (target ≥ 2M; load ${m.timing.loadSeconds.toFixed(2)} s of ${m.timing.totalSeconds.toFixed(2)} s)`,
     `A–S market maker on the same L2 workload (2 levels, probabilistic queue, 300 µs latency; ${as.orders.length} orders, ${as.fills.length} fills)`,
     `  end to end        ${fmtRate(asRate)} events/s   (target ≥ 1M)`,
+    hbtLine(hbt),
     `  peak RSS          ${figures.peakRssMiB.toFixed(0)} MiB (process, whole bench so far)`,
     `  → ${out}`,
   ].join('\n'));
   return figures;
 }
 
+
+function hbtLine(h: Record<string, unknown>): string {
+  if (h.skipped) return `  hftbacktest: skipped (${h.skipped as string})`;
+  const n = (k: string) => h[k] as number;
+  return `  hftbacktest 1.8.4, grid-mm on the same ${n('events').toLocaleString()} events (power-3 queue, 300 µs latency): ${n('hftbacktestSeconds').toFixed(2)} s post-JIT `
+    + `(compile ${n('hftbacktestCompileSeconds').toFixed(1)} s) vs lockstep ${n('lockstepSeconds').toFixed(2)} s → ${n('ratio').toFixed(2)}× (goal ≥ 3×); `
+    + `fills ${n('hftbacktestFills').toLocaleString()} / ${n('lockstepFills').toLocaleString()} (${(n('fillsDiff') * 100).toFixed(2)} % apart, goal ≤ 2 %), `
+    + `orders ${n('hftbacktestOrders').toLocaleString()} / ${n('lockstepOrders').toLocaleString()}`;
+}
