@@ -13,27 +13,47 @@ export class FillsDigest {
   private at = 0;
 
   add(fills: readonly Fill[]): this {
-    const buf = this.buf;
-    let at = this.at;
     for (const f of fills) {
-      const text = `${f.orderId}|${f.instrumentId}|${f.side}|${f.liquidity}|`;
-      if (at + Buffer.byteLength(text) + 32 > buf.length) {
-        this.h.update(buf.subarray(0, at));
-        at = 0;
-      }
-      at += buf.write(text, at);
+      // Room for the text's UTF-8 (at most 3 bytes per UTF-16 unit), four separators and four doubles.
+      const room = 3 * (f.orderId.length + f.instrumentId.length + f.side.length + f.liquidity.length) + 4 + 32;
+      if (this.at + room > this.buf.length) this.flush();
+      this.text(f.orderId);
+      this.text(f.instrumentId);
+      this.text(f.side);
+      this.text(f.liquidity);
+      const buf = this.buf;
+      let at = this.at;
       at = buf.writeDoubleLE(f.ts, at);
       at = buf.writeDoubleLE(f.price, at);
       at = buf.writeDoubleLE(f.qty, at);
-      at = buf.writeDoubleLE(f.fee, at);
+      this.at = buf.writeDoubleLE(f.fee, at);
     }
-    this.at = at;
     return this;
   }
 
-  digest(): string {
+  /** Writes `s` as UTF-8 and a '|': ASCII byte by byte (ids are short; no string built, no native call), else by Buffer.write. */
+  private text(s: string): void {
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        at = this.at + buf.write(s, this.at);
+        break;
+      }
+      buf[at++] = c;
+    }
+    buf[at++] = 124;
+    this.at = at;
+  }
+
+  private flush(): void {
     this.h.update(this.buf.subarray(0, this.at));
     this.at = 0;
+  }
+
+  digest(): string {
+    this.flush();
     return this.h.digest('hex');
   }
 }
