@@ -73,8 +73,10 @@ const HBT_MARKET = { tick: 0.01, lot: 0.001, entryMicros: 300, responseMicros: 3
 /**
  * Goal 3's peer: grid-mm on the L2 data set in Lockstep (probabilistic power-3 queue,
  * constant latencies) and in hftbacktest 1.8.4 (the same logic in its numba API, the same
- * events as an npz, PowerProbQueueModel(3), partial fills), post-JIT run against Lockstep's
- * whole replay (Parquet decode included); fills and orders of both, and their difference.
+ * events as an npz, PowerProbQueueModel(3), partial fills): its post-JIT run (npz already in
+ * memory, no statistics) against Lockstep's replay with the Parquet decode included and the
+ * result's metrics and digest left out (both reported); fills and orders of both, and their
+ * difference.
  */
 async function hftbacktestComparison(l2: string): Promise<Record<string, unknown>> {
   if (!HFTBACKTEST) return { skipped: NO_HFTBACKTEST };
@@ -87,10 +89,11 @@ async function hftbacktestComparison(l2: string): Promise<Record<string, unknown
   });
   const peer = hftbacktest(npz, HBT_MARKET);
   const fillsDiff = Math.abs(ls.fills.length - peer.fills) / peer.fills;
+  const replay = ls.timing.loadSeconds + ls.timing.runSeconds;
   return {
-    events: ls.events, lockstepSeconds: ls.timing.totalSeconds, lockstepFills: ls.fills.length, lockstepOrders: ls.orders.length,
+    events: ls.events, lockstepSeconds: replay, lockstepTotalSeconds: ls.timing.totalSeconds, lockstepFills: ls.fills.length, lockstepOrders: ls.orders.length,
     hftbacktestSeconds: peer.seconds, hftbacktestCompileSeconds: peer.warmupSeconds, hftbacktestFills: peer.fills, hftbacktestOrders: peer.sent,
-    hftbacktestPeakRssMiB: peer.peakRssMiB, ratio: peer.seconds / ls.timing.totalSeconds, fillsDiff, goals: { ratio: 3, fillsDiff: 0.02 },
+    hftbacktestPeakRssMiB: peer.peakRssMiB, ratio: peer.seconds / replay, fillsDiff, goals: { ratio: 3, fillsDiff: 0.02 },
   };
 }
 
@@ -141,7 +144,7 @@ function hbtLine(h: Record<string, unknown>): string {
   if (h.skipped) return `  hftbacktest: skipped (${h.skipped as string})`;
   const n = (k: string) => h[k] as number;
   return `  hftbacktest 1.8.4, grid-mm on the same ${n('events').toLocaleString()} events (power-3 queue, 300 µs latency): ${n('hftbacktestSeconds').toFixed(2)} s post-JIT `
-    + `(compile ${n('hftbacktestCompileSeconds').toFixed(1)} s) vs lockstep ${n('lockstepSeconds').toFixed(2)} s → ${n('ratio').toFixed(2)}× (goal ≥ 3×); `
+    + `(compile ${n('hftbacktestCompileSeconds').toFixed(1)} s) vs lockstep's replay ${n('lockstepSeconds').toFixed(2)} s (decode included; ${n('lockstepTotalSeconds').toFixed(2)} s with the result's metrics and digest) → ${n('ratio').toFixed(2)}× (goal ≥ 3×); `
     + `fills ${n('hftbacktestFills').toLocaleString()} / ${n('lockstepFills').toLocaleString()} (${(n('fillsDiff') * 100).toFixed(2)} % apart, goal ≤ 2 %), `
     + `orders ${n('hftbacktestOrders').toLocaleString()} / ${n('lockstepOrders').toLocaleString()}`;
 }
