@@ -32,8 +32,7 @@ async function backtraderSubset(trials: readonly TrialResult[], wall: number): P
   // optstrategy returns the runs in its own order: compare as sorted sets of final values.
   ours.sort((a, b) => a - b);
   theirs.sort((a, b) => a - b);
-  // Not equal to the cent: backtrader averages with math.fsum (the correctly rounded sum), trading-signals adds left
-  // to right, and on these 2-decimal prices the two SMAs tie (or not) on different bars now and then.
+  // Both SMAs are math.fsum(window) / n, so the fills and final values are the same (0.00 apart).
   const maxFinalDiff = Math.max(...ours.map((v, i) => Math.abs(v - theirs[i])));
   const perBacktestSeconds = bt.seconds / pairs.length;
   return { pairs: pairs.length, seconds: bt.seconds, perBacktestSeconds, ratio: perBacktestSeconds / (wall / trials.length), maxFinalDiff };
@@ -84,7 +83,7 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
     `  wall              ${wall.toFixed(2)} s, no indicator memo   (target ≤ 10 s; worker start-up ${startup.toFixed(2)} s not included)`,
     `  with the memo     ${memoWall.toFixed(2)} s (results ${same ? 'identical' : 'DIFFERENT'})`,
     'ratio' in peer
-      ? `  backtrader        optstrategy of ${peer.pairs} of the pairs (maxcpus 2): ${(peer.seconds as number).toFixed(1)} s → ${(peer.perBacktestSeconds as number).toFixed(2)} s per backtest vs lockstep ${(wall / study.trials.length * 1000).toFixed(1)} ms → ${(peer.ratio as number).toFixed(0)}×; final values (cash 100,000) differ by at most ${(peer.maxFinalDiff as number).toFixed(2)} (SMA ties: fsum vs left-to-right sums)`
+      ? `  backtrader        optstrategy of ${peer.pairs} of the pairs (maxcpus 2): ${(peer.seconds as number).toFixed(1)} s → ${(peer.perBacktestSeconds as number).toFixed(2)} s per backtest vs lockstep ${(wall / study.trials.length * 1000).toFixed(1)} ms → ${(peer.ratio as number).toFixed(0)}×; final values (cash 100,000) differ by at most ${(peer.maxFinalDiff as number).toFixed(2)}`
       : `  backtrader        ${String(peer.skipped)}`,
     'ratio' in vbt
       ? `  vectorbt          the 1,000 pairs broadcast at once: ${(vbt.seconds as number).toFixed(1)} s after JIT (${(vbt.wallSeconds as number).toFixed(1)} s whole process, peak ${(vbt.peakRssMiB as number).toFixed(0)} MiB) vs ${memoWall.toFixed(1)} s → ${(vbt.ratio as number).toFixed(1)}× (goal ≥ 5×, ≤ 1 GB); ${vbt.equal}/1000 final values equal to 1e-9`

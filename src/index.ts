@@ -36,7 +36,7 @@ export type { SessionConfig, SessionConfigInput } from './config/session-config.
 export { crossedAbove, crossedBelow, CrossDetector } from './engine/cross-detector.ts';
 // Streaming indicators come from trading-signals; re-exported so strategies need one import.
 export { EMA, RSI, BollingerBands, ATR, MACD } from 'trading-signals';
-// SMA: trading-signals' class with the optimizer's indicator memo (identical values).
+// SMA: trading-signals' interface, O(1) exact window sum (math.fsum / n), with the optimizer's indicator memo.
 export { SMA } from './engine/memo-sma.ts';
 export { z } from 'zod';
 // Analytics and reports (results → numbers, DataFrames, HTML).

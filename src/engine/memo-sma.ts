@@ -1,26 +1,37 @@
 import { SMA as BaseSMA } from 'trading-signals';
 import { tapeFor, type Tape } from './indicator-memo.ts';
+import { RollingFsum } from './rolling-fsum.ts';
 
 /**
- * trading-signals' SMA with the optimizer's indicator memo (see indicator-memo.ts): same
- * class, same values; inside a memo scope repeated configurations replay a recording
- * instead of re-averaging the window on every bar.
+ * Simple moving average with trading-signals' SMA interface (add, replace, getResult,
+ * isStable, …), computed in O(1) per value: the window's exact sum (RollingFsum) rounded
+ * once, divided by the length — `math.fsum(window) / n`, backtrader's SMA bit for bit, and
+ * within a few ulps of trading-signals' left-to-right average (which costs one addition per
+ * window value per bar). Exact sums make ties exact: two averages of equal windows are equal.
+ * Inside an optimizer memo scope (indicator-memo.ts) repeated configurations replay a
+ * recording of the same values.
  */
 export class SMA extends BaseSMA {
   // Plain fields (not #private): this is the per-bar path of every optimizer trial.
   private _tape: Tape | null;
   private _i = 0;
   private _live: boolean;
+  private readonly _window: Float64Array;
+  private _next = 0;
+  private _count = 0;
+  private readonly _sum = new RollingFsum();
 
   constructor(interval: number) {
     super(interval);
+    if (!(Number.isInteger(interval) && interval >= 1)) throw new RangeError(`SMA length must be a whole number ≥ 1, got ${interval}`);
+    this._window = new Float64Array(interval);
     this._tape = tapeFor(`SMA:${interval}`);
     this._live = this._tape === null;
   }
 
   override update(price: number, replace: boolean): number | null {
     const t = this._tape;
-    if (t === null) return super.update(price, replace);
+    if (t === null) return this.compute(price, replace);
     const i = this._i;
     if (!this._live) {
       const rec = t.input[i];
@@ -31,7 +42,7 @@ export class SMA extends BaseSMA {
       }
       this.materialize();
     }
-    const out = super.update(price, replace);
+    const out = this.compute(price, replace);
     if (replace) {
       this._tape = null; // corrections leave the recorded stream
     } else {
@@ -64,6 +75,34 @@ export class SMA extends BaseSMA {
   private materialize(): void {
     this._live = true;
     const t = this._tape!;
-    for (let k = 0; k < this._i; k++) super.update(t.input[k], false);
+    for (let k = 0; k < this._i; k++) this.compute(t.input[k], false);
+  }
+
+  /** One value in (or, with `replace`, in place of the last one); the average once the window is full. */
+  private compute(price: number, replace: boolean): number | null {
+    const n = this.interval;
+    const w = this._window;
+    const sum = this._sum;
+    if (replace && this._count > 0) {
+      const last = this._next === 0 ? n - 1 : this._next - 1;
+      sum.remove(w[last]);
+      w[last] = price;
+    } else {
+      if (this._count === n) sum.remove(w[this._next]);
+      else this._count++;
+      w[this._next] = price;
+      this._next = this._next + 1 === n ? 0 : this._next + 1;
+    }
+    sum.add(price);
+    if (this._count < n) return null;
+    return this.setResult((sum.hasNonFinite ? this.plainSum() : sum.value()) / n, replace);
+  }
+
+  /** The window summed oldest first (only while it holds a non-finite value). */
+  private plainSum(): number {
+    const n = this.interval;
+    let s = 0;
+    for (let k = 0; k < n; k++) s += this._window[(this._next + k) % n];
+    return s;
   }
 }

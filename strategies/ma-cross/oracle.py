@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Independent re-implementation of ma-cross with backtrader's default broker semantics.
 
-Written from the strategy's description alone: SMA(fast) and SMA(slow) of the close; once
+Written from the strategy's description alone: SMA(fast) and SMA(slow) of the close (math.fsum of
+the window / length, as backtrader's SMA computes it); once
 both exist, the target position is +size when fast > slow and -size when fast < slow
 (unchanged when equal); the difference to the current position is sent as one market
 order that executes at the next bar's open; no commission. Value = cash + pos * close.
 Usage: oracle.py FILE [fast slow size cash]
 """
-import csv, json, sys
+import csv, json, math, sys
 
 
 def main(path, fast=10, slow=30, size=1.0, cash=10000.0):
@@ -24,8 +25,8 @@ def main(path, fast=10, slow=30, size=1.0, cash=10000.0):
             pending = 0.0
         if i + 1 < slow:
             continue
-        f = sum(closes[i + 1 - fast:i + 1]) / fast
-        s = sum(closes[i + 1 - slow:i + 1]) / slow
+        f = math.fsum(closes[i + 1 - fast:i + 1]) / fast
+        s = math.fsum(closes[i + 1 - slow:i + 1]) / slow
         if f == s:
             continue
         target = size if f > s else -size

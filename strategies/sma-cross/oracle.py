@@ -8,6 +8,7 @@ Usage: oracle.py FILE [period size cash]. Prints one JSON object with the fills 
 """
 import csv
 import json
+import math
 import sys
 
 
@@ -37,7 +38,7 @@ def main(path, period=15, size=1, cash=10000.0):
         # 2. the strategy sees bar i
         if i + 1 < period:
             continue
-        sma = sum(closes[i + 1 - period:i + 1]) / period
+        sma = math.fsum(closes[i + 1 - period:i + 1]) / period
         d = closes[i] - sma
         up = nzd_prev is not None and nzd_prev < 0 and d > 0
         down = nzd_prev is not None and nzd_prev > 0 and d < 0
