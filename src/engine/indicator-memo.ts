@@ -4,9 +4,9 @@
  * and a hundred series). While a memo scope is active, a memoizing indicator records its
  * inputs and outputs the first time a configuration runs and later instances replay the
  * recording as long as their inputs match it bit for bit; on the first mismatch (or any
- * other use of the indicator's state) they rebuild the real state and compute. Values
- * always come from the wrapped trading-signals implementation, so results are identical
- * with and without the memo. Outside a scope (backtests, live) nothing is recorded.
+ * other use of the indicator's state) they rebuild the real state and compute. Replayed
+ * values are the ones the indicator computed, so results are identical with and without
+ * the memo. Outside a scope (backtests, live) nothing is recorded.
  */
 
 /** One configuration's recorded series. */
