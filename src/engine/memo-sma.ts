@@ -85,15 +85,17 @@ export class SMA extends BaseSMA {
     const sum = this._sum;
     if (replace && this._count > 0) {
       const last = this._next === 0 ? n - 1 : this._next - 1;
-      sum.remove(w[last]);
+      sum.swap(w[last], price);
       w[last] = price;
     } else {
-      if (this._count === n) sum.remove(w[this._next]);
-      else this._count++;
+      if (this._count === n) sum.swap(w[this._next], price);
+      else {
+        sum.add(price);
+        this._count++;
+      }
       w[this._next] = price;
       this._next = this._next + 1 === n ? 0 : this._next + 1;
     }
-    sum.add(price);
     if (this._count < n) return null;
     return this.setResult((sum.hasNonFinite ? this.plainSum() : sum.value()) / n, replace);
   }

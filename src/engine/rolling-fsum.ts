@@ -29,6 +29,18 @@ export class RollingFsum {
     this.grow(-x);
   }
 
+  /**
+   * Removes `out` and adds `x` (a window sliding by one). When the two are within a factor
+   * of two of each other their difference is exact (Sterbenz's lemma), so one update does.
+   */
+  swap(out: number, x: number): void {
+    if (0.5 * out <= x && x <= 2 * out && out < Infinity) this.grow(x - out); // both positive and finite
+    else {
+      this.remove(out);
+      this.add(x);
+    }
+  }
+
   /** True while the window holds a non-finite value: `value()` is then not defined by the partials. */
   get hasNonFinite(): boolean {
     return this.nonFinite > 0;
