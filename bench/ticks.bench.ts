@@ -139,7 +139,7 @@ export async function ticksBench(): Promise<Record<string, unknown>> {
   return figures;
 }
 
-
+/** The console line of goal 3's comparison (or why it was skipped). */
 function hbtLine(h: Record<string, unknown>): string {
   if (h.skipped) return `  hftbacktest: skipped (${h.skipped as string})`;
   const n = (k: string) => h[k] as number;
