@@ -87,9 +87,13 @@ class Bridge:
         return [t for t in self.study.get_trials(deepcopy=False) if t.state != TrialState.FAIL]
 
     def duplicate(self, trial):
-        """The earliest other live or finished trial (of any process) with these params, or None."""
+        """The earliest live or finished trial (of any process) numbered before this one with these params, or None.
+
+        Only earlier trials: a trial waits for the result of a lower-numbered one, never the reverse, so two
+        processes that asked the same point at the same moment cannot end up waiting for each other.
+        """
         for t in self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING, TrialState.PRUNED)):
-            if t.number != trial.number and t.params == trial.params:
+            if t.number < trial.number and t.params == trial.params:
                 return t
         return None
 
