@@ -21,7 +21,7 @@ export class RollingFsum {
   }
 
   /** Removes `x` exactly (a value leaving the window; it must have been added). */
-  remove(x: number): void {
+  private remove(x: number): void {
     if (!Number.isFinite(x)) {
       this.nonFinite--;
       return;
@@ -44,12 +44,6 @@ export class RollingFsum {
   /** True while the window holds a non-finite value: `value()` is then not defined by the partials. */
   get hasNonFinite(): boolean {
     return this.nonFinite > 0;
-  }
-
-  /** Forgets every value. */
-  clear(): void {
-    this.n = 0;
-    this.nonFinite = 0;
   }
 
   /** The exact sum of the finite values added and not removed, correctly rounded. */
