@@ -1,9 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTickFiles, tickFilesOf } from '../src/data/tick-parquet.ts';
 import { DeltaFlag, type DeltaBatch, type TradeBatch } from '../src/data/tick-batch.ts';
 import { PYTHON, runPeerScript } from './backtrader-peer.ts';
-import { spawnSync } from 'node:child_process';
 
 /** An hftbacktest 1.8.4 tree (`fetch` nkaz001/hftbacktest, `git archive -o t.tar v1.8.4 hftbacktest`, untar): $HFTBACKTEST_DIR, else /tmp/hbt. */
 export const HFTBACKTEST = [process.env.HFTBACKTEST_DIR, '/tmp/hbt'].find((d): d is string => d !== undefined && existsSync(join(d, 'hftbacktest', '__init__.py')));
@@ -118,8 +118,28 @@ def prune(hbt, book, want, leaving):
         del book[p]
 
 @njit
-def sync(hbt, bids, asks, leaving, want_bid, want_ask, size, max_pos, next_id):
+def quote(hbt, side, book, want, room, open_qty, pos, size, max_pos, next_id):
+    """One side's missing prices: skipped past the position limit (open orders included), held when the side is full."""
     tick = hbt.tick_size
+    held = 0
+    for p in want:
+        if p in book or side * pos + open_qty + size > max_pos + 1e-9:
+            continue
+        if room <= 0:
+            held += 1
+            continue
+        if side == 1:
+            hbt.submit_buy_order(next_id, p * tick, size, GTX)
+        else:
+            hbt.submit_sell_order(next_id, p * tick, size, GTX)
+        book[p] = next_id
+        next_id += 1
+        open_qty += size
+        room -= 1
+    return held, next_id
+
+@njit
+def sync(hbt, bids, asks, leaving, want_bid, want_ask, size, max_pos, next_id):
     prune(hbt, bids, want_bid, leaving)
     prune(hbt, asks, want_ask, leaving)
     bid_room = len(want_bid) - len(bids)
@@ -145,29 +165,9 @@ def sync(hbt, bids, asks, leaving, want_bid, want_ask, size, max_pos, next_id):
             else:
                 selling += o.leaves_qty
     pos = hbt.position
-    held = 0
-    for p in want_bid:
-        if p in bids or pos + buying + size > max_pos + 1e-9:
-            continue
-        if bid_room <= 0:
-            held += 1
-            continue
-        hbt.submit_buy_order(next_id, p * tick, size, GTX)
-        bids[p] = next_id
-        next_id += 1
-        buying += size
-        bid_room -= 1
-    for p in want_ask:
-        if p in asks or pos - selling - size < -max_pos - 1e-9:
-            continue
-        if ask_room <= 0:
-            held += 1
-            continue
-        hbt.submit_sell_order(next_id, p * tick, size, GTX)
-        asks[p] = next_id
-        next_id += 1
-        selling += size
-        ask_room -= 1
+    held_bid, next_id = quote(hbt, 1, bids, want_bid, bid_room, buying, pos, size, max_pos, next_id)
+    held_ask, next_id = quote(hbt, -1, asks, want_ask, ask_room, selling, pos, size, max_pos, next_id)
+    held = held_bid + held_ask
     hbt.clear_inactive_orders()
     return held, next_id
 
