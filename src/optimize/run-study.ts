@@ -85,16 +85,20 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
           return r;
         });
       };
+      const told = (p: Proposal, r: TrialResult) => ({
+        proposal: p,
+        outcome: { state: r.state, values: r.values, ...(r.intermediate !== undefined ? { intermediate: r.intermediate } : {}), ...(shared ? { record: trialToJson(r) } : {}) },
+      });
       const done = await Promise.all(props.map(async (p) => {
         const r = await evaluate(p);
         results.push(r);
         opts.onTrial?.(r, results.length);
+        // Shared storage: each result is stored as soon as it exists. Another process's batch may be waiting
+        // for it (a duplicate proposal) while one of ours waits for theirs: telling per batch deadlocked.
+        if (shared) await sampler.tell([told(p, r)]);
         return r;
       }));
-      await sampler.tell(done.map((r, i) => ({
-        proposal: props[i],
-        outcome: { state: r.state, values: r.values, ...(r.intermediate !== undefined ? { intermediate: r.intermediate } : {}), ...(shared ? { record: trialToJson(r) } : {}) },
-      })));
+      if (!shared) await sampler.tell(done.map((r, i) => told(props[i], r)));
     }
     // A study shared on a storage, as a whole (walk-forward folds): the trials of every process.
     if (opts.everyProcess && sampler instanceof OptunaSampler && shared) return studyResultOf(spec, await everyTrial(sampler), t0);
