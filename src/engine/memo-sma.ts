@@ -20,6 +20,8 @@ export class SMA extends BaseSMA {
   private _next = 0;
   private _count = 0;
   private readonly _sum = new RollingFsum();
+  /** The latest average: a double field, so an update stores in place (the base class's `result` field boxes every value). */
+  private _value = 0;
 
   constructor(interval: number) {
     super(interval);
@@ -58,17 +60,23 @@ export class SMA extends BaseSMA {
 
   override getResult(): number | null {
     if (!this._live) this.materialize();
-    return super.getResult();
+    return this._count === this.interval ? this._value : null;
   }
 
   override getResultOrThrow(): number {
     if (!this._live) this.materialize();
-    return super.getResultOrThrow();
+    if (this._count < this.interval) return super.getResultOrThrow(); // trading-signals' NotEnoughDataError
+    return this._value;
   }
 
   override get isStable(): boolean {
     if (!this._live) this.materialize();
-    return super.isStable;
+    return this._count === this.interval;
+  }
+
+  override getState(): ReturnType<BaseSMA['getState']> {
+    this.result = this.isStable ? this._value : undefined; // the base reads its own field
+    return super.getState();
   }
 
   /** Feeds the consumed inputs to the real indicator so its own state is current. */
@@ -97,7 +105,9 @@ export class SMA extends BaseSMA {
       this._next = this._next + 1 === n ? 0 : this._next + 1;
     }
     if (this._count < n) return null;
-    return this.setResult((sum.hasNonFinite ? this.plainSum() : sum.value()) / n, replace);
+    const v = (sum.hasNonFinite ? this.plainSum() : sum.value()) / n;
+    this._value = v;
+    return v;
   }
 
   /** The window summed oldest first (only while it holds a non-finite value). */

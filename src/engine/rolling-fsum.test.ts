@@ -123,6 +123,27 @@ describe('SMA', () => {
     expect(Math.abs(ours.getResultOrThrow() - plain.getResultOrThrow())).toBeLessThanOrEqual(1e-12 * plain.getResultOrThrow());
   });
 
+  it('getResult, getResultOrThrow and getState report what trading-signals reports, before and after the window fills', () => {
+    const xs = prices(12, 4);
+    const ours = new SMA(5);
+    const plain = new LeftToRightSMA(5);
+    expect(() => ours.getResultOrThrow()).toThrow(/minimum of "5" inputs/);
+    for (const x of xs) {
+      ours.add(x);
+      plain.add(x);
+      const want = plain.getResult();
+      if (want === null) {
+        expect(ours.getResult()).toBeNull();
+        expect(() => ours.getResultOrThrow()).toThrow(/minimum of "5" inputs/);
+        expect(ours.getState().result).toBeUndefined();
+      } else {
+        expect(Math.abs(ours.getResult()! - want)).toBeLessThanOrEqual(1e-12 * want);
+        expect(ours.getResultOrThrow()).toBe(ours.getResult());
+        expect(ours.getState().result).toBe(ours.getResult());
+      }
+    }
+  });
+
   it('a non-finite value makes the average non-finite while it is in the window, then the exact sum resumes', () => {
     const s = new SMA(3);
     const out = [1, 2, Number.POSITIVE_INFINITY, 4, 5, 6, 7].map((x) => s.add(x));
