@@ -93,9 +93,11 @@ export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions
     if (f.instrument.tickSize !== undefined || specs[i]?.tickSize !== undefined) return provisional[i];
     return instrumentOf(f.instrument, specs[i], inferTickSize(await feed.prices(i)));
   }));
-  const venue = ticks ? l2Venue(cfg, instruments, clock) : barBroker(cfg, instruments);
+  // One set of books: the venue applies each delta to the books the strategy reads.
+  const books = ticks ? new L2BookKeeper(instruments.length, cfg.onCrossedBook) : undefined;
+  const venue = books ? l2Venue(cfg, instruments, clock, books) : barBroker(cfg, instruments);
   return {
-    clock, instruments, venue, ...(ticks ? { books: new L2BookKeeper(instruments.length, cfg.onCrossedBook) } : {}),
+    clock, instruments, venue, ...(books ? { books } : {}),
     expectedEvents: o.feeds ? o.feeds.reduce((n, f) => n + f.reduce((t, b) => t + b.length, 0), 0) : 0,
     equityIntervalMicros: ticks ? 1_000_000 : 0, onIllegalOrderEvent: 'throw',
     prepare: async (engine) => {
@@ -242,9 +244,9 @@ function barBroker(cfg: BacktestConfig, instruments: readonly Instrument[]): Exe
   });
 }
 
-function l2Venue(cfg: BacktestConfig, instruments: readonly Instrument[], clock: SimClock): L2Venue {
+function l2Venue(cfg: BacktestConfig, instruments: readonly Instrument[], clock: SimClock, books: L2BookKeeper): L2Venue {
   return new L2Venue({
-    instruments, clock, fees: feeModelOf(cfg.commission), latency: latencyModelOf(cfg.latency), checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
+    instruments, clock, books, fees: feeModelOf(cfg.commission), latency: latencyModelOf(cfg.latency), checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
     latencyBySlot: cfg.data.map((f) => (f.latency ? constantLatency(f.latency.entryMicros, f.latency.responseMicros) : undefined)),
     queue: queueModelOf(cfg),
   });

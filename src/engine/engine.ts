@@ -97,6 +97,8 @@ export class Engine implements EventSink {
   private readonly clock: DrivableClock;
   private readonly fireTimer: (t: TimerEvent) => void;
   private readonly books: BookKeeper | undefined;
+  /** The books are the venue's (a simulated venue applies each delta to them): not applied here again. */
+  private readonly venueAppliesBooks: boolean;
   private readonly risk: RiskEngine | undefined;
   private readonly log: Logger;
   private readonly sampler: EquitySampler;
@@ -117,6 +119,7 @@ export class Engine implements EventSink {
     });
     this.portfolio = new Portfolio(opts.instruments, opts.cash);
     this.books = opts.books;
+    this.venueAppliesBooks = opts.books !== undefined && opts.books === opts.venue.books;
     this.risk = opts.risk;
     this.log = opts.logger;
     this.sampler = new EquitySampler(this.portfolio, opts.equityIntervalMicros ?? 0, this.risk !== undefined, opts.expectedEvents ?? 0, opts.sink ?? null);
@@ -381,7 +384,7 @@ export class Engine implements EventSink {
     this.enter(delta.tsLocal);
     this.venue.onBookDelta?.(delta);
     const books = this.books;
-    if (books !== undefined) books.apply(delta);
+    if (books !== undefined && !this.venueAppliesBooks) books.apply(delta);
     if (!delta.last) return;
     if (books !== undefined) {
       const mid = books.book(delta.instrumentIndex).mid();

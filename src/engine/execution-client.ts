@@ -1,6 +1,7 @@
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Liquidity } from '../core/fill.ts';
 import type { OrderSnapshot, OrderType, RejectReason, TimeInForce } from '../core/order.ts';
+import type { BookKeeper } from './book-reader.ts';
 import type { Portfolio } from './portfolio.ts';
 
 /** A refusal from a venue or a check. */
@@ -105,6 +106,11 @@ export interface ExecutionClient {
   onTrade?(trade: TradeView): void;
   onQuote?(quote: QuoteView): void;
   onBookDelta?(delta: BookDeltaView): void;
+  /**
+   * A simulated venue's books, which it applies every replayed delta to. When the session
+   * hands the strategy these same books, the engine does not apply the deltas again.
+   */
+  readonly books?: BookKeeper;
   /**
    * Simulated venues with a slippage model: what fills paid over their reference prices so
    * far, in cash (negative: price improvement). Absent where fills are at book prices.

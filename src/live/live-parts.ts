@@ -126,10 +126,12 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
   const recorder = env.record ? new SessionRecorder(env.record) : null;
   const journal = env.record ? openJournal(env.record) : null;
   let exec: CcxtExecution | null = null;
+  // Paper: the simulated venue applies each delta to the books the strategy reads.
+  const books = new L2BookKeeper(1, 'ignore');
   const routed: ExecutionClient = mode === 'live'
     ? (exec = new env.live!.CcxtExecution(env.exchange, venueCfg.symbol, instrument, logger, env.execution ?? {}))
     : new L2Venue({
-      instruments: [instrument], clock, latency: latencyModelOf(cfg.latency), queue: queueModelOf(cfg), checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
+      instruments: [instrument], clock, books, latency: latencyModelOf(cfg.latency), queue: queueModelOf(cfg), checkCash: cfg.checkCash, shortMargin: cfg.shortMargin,
       fees: feeModelOf(cfg.commission),
     });
   // Every command and venue event is journaled as it happens: a crash loses nothing written before it.
@@ -148,7 +150,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     else setImmediate(() => { throw reason; });
   };
   return {
-    clock, instruments: [instrument], venue, books: new L2BookKeeper(1, 'ignore'), equityIntervalMicros: 1_000_000, onIllegalOrderEvent: 'log',
+    clock, instruments: [instrument], venue, books, equityIntervalMicros: 1_000_000, onIllegalOrderEvent: 'log',
     ...(mode === 'live' ? { orderIdPrefix: `ls${Date.now().toString(36)}-` } : {}),
     async prepare(engine) {
       clock.onWake = (now) => engine.advanceClock(now);

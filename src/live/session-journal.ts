@@ -113,6 +113,10 @@ export class JournaledVenue implements ExecutionClient {
     this.inner.onBookDelta?.(d);
   }
 
+  get books() {
+    return this.inner.books;
+  }
+
   onBar(b: Parameters<NonNullable<ExecutionClient['onBar']>>[0]): void {
     this.inner.onBar?.(b);
   }

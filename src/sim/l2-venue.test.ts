@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { L2BookKeeper } from '../book/book-keeper.ts';
+import { CrossedBookPolicy, L2BookKeeper } from '../book/book-keeper.ts';
 import type { BookDeltaView, TradeView } from '../core/events.ts';
 import { defineInstrument } from '../core/instrument.ts';
 import type { Order } from '../core/order.ts';
@@ -15,15 +15,17 @@ import { probabilisticQueue, riskAverseQueue, type QueueModel } from './queue-mo
 const inst = defineInstrument({ symbol: 'BTC', tickSize: 0.5, lotSize: 0.001 });
 
 /** An engine + L2 venue driven by hand: `at(t)` sets exchange time t (local t + feed latency 0). */
-function harness(opts: { queue?: QueueModel; entry?: number; response?: number } = {}) {
+function harness(opts: { queue?: QueueModel; entry?: number; response?: number; policy?: CrossedBookPolicy } = {}) {
   const clock = new SimClock();
+  // As sessions wire it: the venue applies each delta to the books the strategy reads.
+  const books = new CountingBooks(1, opts.policy);
   const venue = new L2Venue({
-    instruments: [inst], clock, fees: makerTakerFee(-0.0001, 0.0005), latency: constantLatency(opts.entry ?? 0, opts.response ?? 0),
+    instruments: [inst], clock, books, fees: makerTakerFee(-0.0001, 0.0005), latency: constantLatency(opts.entry ?? 0, opts.response ?? 0),
     queue: opts.queue ?? riskAverseQueue,
   });
   let ctx!: Context;
   const engine = new Engine({
-    instruments: [inst], cash: 1e9, venue, clock, logger: new MemoryLogger(() => clock.now()), books: new L2BookKeeper(1),
+    instruments: [inst], cash: 1e9, venue, clock, logger: new MemoryLogger(() => clock.now()), books,
     strategy: { onStart: (c) => { ctx = c; } },
   });
   engine.start();
@@ -40,7 +42,19 @@ function harness(opts: { queue?: QueueModel; entry?: number; response?: number }
     delta(ts, 1, 99.5, 2, false, true); delta(ts, 1, 99, 3, false); delta(ts, 1, 98.5, 5, false);
     delta(ts, -1, 100, 1, false); delta(ts, -1, 100.5, 2, false); delta(ts, -1, 101, 4, true);
   };
-  return { engine, venue, delta, trade, seed, ctx: () => ctx, fills: () => engine.fills.map((f) => [f.side, f.price, f.qty, f.liquidity, f.ts]) };
+  const quote = (ts: number, bidPrice: number, bidSize: number, askPrice: number, askSize: number): void => {
+    engine.onQuote({ instrumentId: inst.id, instrumentIndex: 0, ts, tsLocal: ts, bidPrice, bidSize, askPrice, askSize });
+  };
+  return { engine, venue, books, delta, trade, quote, seed, ctx: () => ctx, fills: () => engine.fills.map((f) => [f.side, f.price, f.qty, f.liquidity, f.ts]) };
+}
+
+/** Books that count the deltas applied to them. */
+class CountingBooks extends L2BookKeeper {
+  applied = 0;
+  override apply(d: BookDeltaView): void {
+    this.applied++;
+    super.apply(d);
+  }
 }
 
 const orderOf = (r: { ok: boolean }): Order => (r as { ok: true; order: Order }).order;
@@ -162,6 +176,54 @@ describe('L2Venue, hand-checked', () => {
     h.delta(3, 1, 100.5, 1); // best bid moves to our ask
     expect(o.status).toBe('filled');
     expect(h.fills()[0]).toEqual(['sell', 100.5, 1, 'maker', 3]);
+  });
+});
+
+describe('L2Venue and the strategy share one book', () => {
+  it('each delta is applied once, and the strategy reads the book the venue matches against', () => {
+    const h = harness();
+    h.seed(1);
+    h.delta(2, -1, 100, 3);
+    expect(h.books.applied).toBe(7);
+    expect(h.ctx().book()).toBe(h.venue.book(0));
+    expect(h.ctx().book().top(-1, 2)).toEqual([[100, 3], [100.5, 2]]);
+  });
+
+  it('a venue on its own (no books given) keeps books of its own', () => {
+    const v = new L2Venue({ instruments: [inst], clock: new SimClock(), fees: makerTakerFee(0, 0) });
+    v.onBookDelta({ instrumentId: inst.id, instrumentIndex: 0, ts: 1, tsLocal: 1, side: -1, price: 100, qty: 2, isSnapshot: false, clear: false, last: true });
+    expect(v.book(0).top(-1, 1)).toEqual([[100, 2]]);
+  });
+
+  it('quotes stand in for the book only where no deltas arrive: a quote does not wipe the depth below the top', () => {
+    const h = harness();
+    h.seed(1);
+    h.quote(2, 99.5, 2, 100, 1);
+    expect(h.ctx().book().top(-1, 3)).toEqual([[100, 1], [100.5, 2], [101, 4]]);
+    h.ctx().buy(2.5);
+    h.quote(3, 99.5, 2, 100, 1); // lets the order arrive and its fills come back
+    expect(h.fills()).toEqual([['buy', 100, 1, 'taker', 3], ['buy', 100.5, 1.5, 'taker', 3]]);
+  });
+
+  it('with quotes only, the quotes are the book (top of book)', () => {
+    const h = harness();
+    h.quote(1, 99.5, 2, 100, 1);
+    expect(h.ctx().book().top(-1, 3)).toEqual([[100, 1]]);
+    h.ctx().buy(3);
+    h.quote(2, 99.5, 2, 100, 1);
+    expect(h.fills()).toEqual([['buy', 100, 1, 'taker', 2]]);
+  });
+
+  it('resnapshot policy: while the book waits for a snapshot the venue does not match against the crossed book', () => {
+    for (const policy of [CrossedBookPolicy.ignore, CrossedBookPolicy.resnapshot]) {
+      const h = harness({ policy });
+      h.seed(1);
+      const o = orderOf(h.ctx().buy(1, { type: 'limit', price: 99.5 }));
+      h.delta(2, 1, 99.5, 2); // the order arrives and rests at 99.5
+      h.delta(3, -1, 99, 1); // an ask below the best bid: crossed data
+      expect(o.status).toBe(policy === CrossedBookPolicy.ignore ? 'filled' : 'accepted');
+      expect(h.ctx().book().state()).toBe(policy === CrossedBookPolicy.ignore ? 'crossed' : 'empty');
+    }
   });
 });
 

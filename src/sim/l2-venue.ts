@@ -1,4 +1,5 @@
-import { L2Book } from '../book/l2-book.ts';
+import { L2BookKeeper } from '../book/book-keeper.ts';
+import type { L2Book } from '../book/l2-book.ts';
 import type { BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import { Liquidity } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
@@ -26,6 +27,13 @@ export interface L2VenueOptions {
   shortMargin?: number;
   /** A replace that only lowers the quantity at the same price keeps queue priority (default true). */
   keepPriorityOnDecrease?: boolean;
+  /**
+   * The books to match against: the venue applies every replayed delta to them (through
+   * their crossed-book policy). A session passes the books its strategy reads, so each delta
+   * is applied once and the venue and the strategy see one book. Default: books of its own
+   * (policy `ignore`).
+   */
+  books?: L2BookKeeper;
 }
 
 /** What the venue needs of any event: its exchange and local times. */
@@ -71,7 +79,10 @@ export class L2Venue implements ExecutionClient {
   private sink!: OrderEventSink;
   private account!: Portfolio;
   private readonly slotOf = new Map<string, number>();
-  private readonly books: L2Book[];
+  /** The books this venue applies the replayed deltas to (see L2VenueOptions.books). */
+  readonly books: L2BookKeeper;
+  /** Per slot: book deltas have arrived, so quotes no longer stand in for the book. */
+  private readonly hasDepth: boolean[];
   private readonly resting: Resting[][];
   private readonly stops: OrderSnapshot[][];
   /** Requests by the exchange time they arrive. */
@@ -94,7 +105,8 @@ export class L2Venue implements ExecutionClient {
 
   constructor(private readonly o: L2VenueOptions) {
     o.instruments.forEach((inst, i) => this.slotOf.set(inst.id, i));
-    this.books = o.instruments.map(() => new L2Book());
+    this.books = o.books ?? new L2BookKeeper(o.instruments.length, 'ignore');
+    this.hasDepth = o.instruments.map(() => false);
     this.resting = o.instruments.map(() => []);
     this.stops = o.instruments.map(() => []);
     this.latency = o.latency ?? constantLatency(0, 0);
@@ -111,7 +123,7 @@ export class L2Venue implements ExecutionClient {
 
   /** The exchange-side book of instrument slot `i`. */
   book(i: number): L2Book {
-    return this.books[i];
+    return this.books.book(i);
   }
 
   submit(order: OrderSnapshot): Refusal | null {
@@ -147,35 +159,36 @@ export class L2Venue implements ExecutionClient {
 
   onBookDelta(d: BookDeltaView): void {
     this.catchUp(d);
-    const ts = d.ts;
     const i = d.instrumentIndex;
-    const book = this.books[i];
-    if (d.clear) book.clear();
+    const book = this.books.book(i);
     const list = this.resting[i];
     let queued = false;
     for (let k = 0; k < list.length && !queued; k++) queued = list[k].side === d.side && list[k].price === d.price;
+    // Depth at the level before the delta (after its clear): the queue model sees the change.
+    const prev = queued && !d.clear ? book.depthAt(d.side, d.price) : 0;
+    this.books.apply(d);
+    this.hasDepth[i] = true;
     if (queued) {
-      const prev = book.depthAt(d.side, d.price);
-      book.apply(d.side, d.price, d.qty);
+      const now = book.depthAt(d.side, d.price);
       for (const r of list) {
-        if (r.side === d.side && r.price === d.price) this.queue.depthChanged(r, prev, d.qty);
+        if (r.side === d.side && r.price === d.price) this.queue.depthChanged(r, prev, now);
       }
-    } else {
-      book.apply(d.side, d.price, d.qty);
     }
-    if (d.last && list.length > 0) this.matchCrossed(i, ts);
+    if (d.last && list.length > 0) this.matchCrossed(i, d.ts);
     this.deliverDue(d);
   }
 
   onQuote(q: QuoteView): void {
     this.catchUp(q);
-    const ts = q.ts;
     const i = q.instrumentIndex;
-    const book = this.books[i];
-    // Quote-only data: the book is the top of book.
-    book.bids.setOnly(q.bidPrice, q.bidSize);
-    book.asks.setOnly(q.askPrice, q.askSize);
-    if (this.resting[i].length > 0) this.matchCrossed(i, ts);
+    // Quote-only data: the quotes are the book. Where deltas arrive too, they are (a quote
+    // would wipe the depth below the top).
+    if (!this.hasDepth[i]) {
+      const book = this.books.book(i);
+      book.bids.setOnly(q.bidPrice, q.bidSize);
+      book.asks.setOnly(q.askPrice, q.askSize);
+    }
+    if (this.resting[i].length > 0) this.matchCrossed(i, q.ts);
     this.deliverDue(q);
   }
 
@@ -312,7 +325,7 @@ export class L2Venue implements ExecutionClient {
   private arriveSubmit(o: OrderSnapshot, at: number): void {
     const i = this.slotOf.get(o.instrumentId)!;
     if (this.o.checkCash) {
-      const ref = o.type === OrderType.market ? (sideSign(o.side) === 1 ? this.books[i].bestAsk() : this.books[i].bestBid()) : o.price;
+      const ref = o.type === OrderType.market ? (sideSign(o.side) === 1 ? this.book(i).bestAsk() : this.book(i).bestBid()) : o.price;
       // A purely closing order is never refused; one whose opening part cannot be paid is refused whole.
       if (Number.isFinite(ref) && !this.account.fillLegs(i, sideSign(o.side) * o.qty, ref, noFee, this.o.shortMargin ?? 0).openAffordable) {
         this.reject(i, o.id, RejectReason.insufficientCash, at);
@@ -337,7 +350,7 @@ export class L2Venue implements ExecutionClient {
   }
 
   private wouldCross(i: number, o: Pick<OrderSnapshot, 'side' | 'price'>): boolean {
-    const opp = sideSign(o.side) === 1 ? this.books[i].asks : this.books[i].bids;
+    const opp = sideSign(o.side) === 1 ? this.book(i).asks : this.book(i).bids;
     return opp.levels > 0 && (sideSign(o.side) === 1 ? o.price >= opp.bestPrice() : o.price <= opp.bestPrice());
   }
 
@@ -349,7 +362,7 @@ export class L2Venue implements ExecutionClient {
   /** Executes or rests `qty` of an order at the exchange at time `at` (`filled` earlier, when re-placed). */
   private place(i: number, o: OrderSnapshot, price: number, qty: number, at: number, filled = 0): void {
     const side = sideSign(o.side);
-    const book = this.books[i];
+    const book = this.book(i);
     const opp = side === 1 ? book.asks : book.bids;
     const market = Number.isNaN(price);
     const crosses = market || (opp.levels > 0 && (side === 1 ? price >= opp.bestPrice() : price <= opp.bestPrice()));
@@ -395,7 +408,7 @@ export class L2Venue implements ExecutionClient {
   private matchCrossed(i: number, at: number): void {
     const list = this.resting[i];
     if (list.length === 0) return;
-    const book = this.books[i];
+    const book = this.book(i);
     const bestAsk = book.bestAsk();
     const bestBid = book.bestBid();
     // By index, no copy (this runs on every book update): fills remove orders from `list`.
