@@ -181,8 +181,8 @@ export class L2Venue implements ExecutionClient {
   onQuote(q: QuoteView): void {
     this.catchUp(q);
     const i = q.instrumentIndex;
-    // Quote-only data: the quotes are the book. Where deltas arrive too, they are (a quote
-    // would wipe the depth below the top).
+    // Quote-only data: the quotes are the book. Where deltas arrive too, the deltas are the
+    // book (a quote would wipe the depth below the top).
     if (!this.hasDepth[i]) {
       const book = this.books.book(i);
       book.bids.setOnly(q.bidPrice, q.bidSize);
