@@ -94,7 +94,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     grademarkBarsPerSec: gm.barsPerSec,
     speedupVsGrademarkEngine: engineRate / gm.barsPerSec,
     speedupVsGrademarkEndToEndCsv: BAR_COUNT / fromCsv.seconds / gm.barsPerSec,
-    targets: { engineBarsPerSec: 5e6, parquetLoadRowsPerSec: 5e6, peakRssMiB: 1024 },
+    targets: { engineBarsPerSec: 8e6, parquetLoadRowsPerSec: 5e6, peakRssMiB: 1024 },
     backtrader: peer,
     vectorbt: vbt === null ? { skipped: NO_VECTORBT } : { seconds: vbt.seconds, final: vbt.final[0], peakRssMiB: vbt.peakRssMiB, lockstepSeconds: BAR_COUNT / engineRate, ratio: vbt.seconds / (BAR_COUNT / engineRate), goal: 2 },
   };
@@ -103,7 +103,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     `bars: ${BAR_COUNT.toLocaleString()} one-minute bars, ma-cross 10/30 long/short (${r.fills.length} fills, ${r.trades.length} trades)`,
     `  load CSV          ${fmtRate(figures.csvLoadRowsPerSec)} rows/s`,
     `  load Parquet      ${fmtRate(figures.parquetLoadRowsPerSec)} rows/s   (target ≥ 5M)`,
-    `  engine run        ${fmtRate(engineRate)} bars/s   (target ≥ 5M)`,
+    `  engine run        ${fmtRate(engineRate)} bars/s   (goal ≥ 8M, issue 22's goal 2)`,
     `  end to end Parquet ${fmtRate(figures.endToEndParquetBarsPerSec)} bars/s`,
     `  end to end CSV    ${fmtRate(figures.endToEndCsvBarsPerSec)} bars/s`,
     `  peak RSS          ${rss.toFixed(0)} MiB   (target < 1024)`,
