@@ -6,13 +6,17 @@ export const ROOT = resolve(import.meta.dirname, '..');
 export const BENCH_DATA = join(ROOT, 'data', 'bench');
 export const BENCH_OUT = join(ROOT, 'reports', 'bench');
 
+/** A full collection when the bench runs with --expose-gc (`npm run bench`): one run's garbage is not billed to the next. */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** Runs `fn` `reps` times and returns the median wall time in seconds with the last value. */
 export async function timeIt<T>(reps: number, fn: () => Promise<T> | T): Promise<{ seconds: number; value: T }> {
   const times: number[] = [];
   let value!: T;
   for (let i = 0; i < reps; i++) {
-    // Start every repetition from a collected heap so one run's garbage is not billed to the next.
-    (globalThis as { gc?: () => void }).gc?.();
+    collectGarbage();
     const t0 = performance.now();
     value = await fn();
     times.push((performance.now() - t0) / 1000);

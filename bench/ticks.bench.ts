@@ -10,7 +10,7 @@ import { createRng, normal } from '../src/core/rng.ts';
 import { writeSynthL2 } from '../src/data/synth-files.ts';
 import { allocQuotes, allocTrades } from '../src/data/tick-batch.ts';
 import { writeTickParquet } from '../src/data/tick-parquet.ts';
-import { BENCH_DATA, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
+import { BENCH_DATA, collectGarbage, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
 import { GRID_MM, hftbacktest, HFTBACKTEST, NO_HFTBACKTEST, writeHftbacktestEvents } from './hftbacktest-peer.ts';
 
 const PART = 1_000_000;
@@ -115,8 +115,12 @@ async function hftbacktestComparison(l2: string): Promise<Record<string, unknown
   };
 }
 
-/** One run of the workload, its series streamed to a result folder (as `lockstep backtest` saves a run), removed after. */
+/**
+ * One run of the workload, its series streamed to a result folder (as `lockstep backtest`
+ * saves a run), removed after; started from a collected heap, as every timed repetition.
+ */
 async function streamedRun(config: SessionConfigInput): Promise<{ r: RunResult; fills: number; orders: number }> {
+  collectGarbage();
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   try {
     const r = await runBacktest(config, { resultDir: dir });
