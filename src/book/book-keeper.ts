@@ -1,4 +1,4 @@
-import type { BookDeltaView } from '../core/events.ts';
+import type { BookDeltaView, QuoteView } from '../core/events.ts';
 import { LockstepError } from '../core/errors.ts';
 import { isoFromMicros } from '../core/time.ts';
 import type { BookKeeper } from '../engine/book-reader.ts';
@@ -27,6 +27,8 @@ export class CrossedBookError extends LockstepError {
 export class L2BookKeeper implements BookKeeper {
   private readonly books: L2Book[];
   private readonly waiting: boolean[];
+  /** Per slot: deltas have arrived, so quotes no longer stand in for the book. */
+  private readonly hasDepth: boolean[];
   /** Crossed or locked states seen (ignore / resnapshot policies). */
   crossed = 0;
   /** Deltas dropped while waiting for a snapshot (resnapshot policy). */
@@ -35,15 +37,28 @@ export class L2BookKeeper implements BookKeeper {
   constructor(slots: number, private readonly policy: CrossedBookPolicy = CrossedBookPolicy.error) {
     this.books = Array.from({ length: slots }, () => new L2Book());
     this.waiting = new Array<boolean>(slots).fill(false);
+    this.hasDepth = new Array<boolean>(slots).fill(false);
   }
 
   book(i: number): L2Book {
     return this.books[i];
   }
 
+  applyQuote(q: QuoteView): void {
+    const i = q.instrumentIndex;
+    if (this.hasDepth[i]) return; // a quote would wipe the depth below the top
+    const b = this.books[i];
+    b.bids.setOnly(q.bidPrice, q.bidSize);
+    b.asks.setOnly(q.askPrice, q.askSize);
+  }
+
   apply(d: BookDeltaView): void {
     const i = d.instrumentIndex;
     const b = this.books[i];
+    if (!this.hasDepth[i]) {
+      this.hasDepth[i] = true;
+      b.clear(); // a top of book that quotes stood in for
+    }
     if (this.waiting[i]) {
       if (!d.isSnapshot) {
         this.dropped++;

@@ -1,4 +1,4 @@
-import type { BookDeltaView } from '../core/events.ts';
+import type { BookDeltaView, QuoteView } from '../core/events.ts';
 
 /** Read-only view of an instrument's L2 book as the strategy sees it (local time). */
 export interface BookReader {
@@ -21,6 +21,8 @@ export interface BookReader {
 export interface BookKeeper {
   /** Applies a delta; throws when the book is inconsistent and the policy says so. */
   apply(delta: BookDeltaView): void;
+  /** Top-of-book data: the quote is the book while the instrument has had no deltas (the first delta replaces it). */
+  applyQuote(quote: QuoteView): void;
   /** The book of instrument slot `i`. */
   book(i: number): BookReader;
 }

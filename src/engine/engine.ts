@@ -97,7 +97,7 @@ export class Engine implements EventSink {
   private readonly clock: DrivableClock;
   private readonly fireTimer: (t: TimerEvent) => void;
   private readonly books: BookKeeper | undefined;
-  /** The books are the venue's (a simulated venue applies each delta to them): not applied here again. */
+  /** The books are the venue's (a simulated venue applies each delta and quote to them): not applied here again. */
   private readonly venueAppliesBooks: boolean;
   private readonly risk: RiskEngine | undefined;
   private readonly log: Logger;
@@ -370,6 +370,7 @@ export class Engine implements EventSink {
   onQuote(quote: QuoteView): void {
     this.enter(quote.tsLocal);
     this.venue.onQuote?.(quote);
+    if (this.books !== undefined && !this.venueAppliesBooks) this.books.applyQuote(quote);
     const mid = (quote.bidPrice + quote.askPrice) / 2;
     if (mid > 0) this.portfolio.mark(quote.instrumentIndex, mid);
     if (this.trading.mode !== TradingMode.killed) {

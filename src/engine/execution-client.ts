@@ -107,8 +107,8 @@ export interface ExecutionClient {
   onQuote?(quote: QuoteView): void;
   onBookDelta?(delta: BookDeltaView): void;
   /**
-   * A simulated venue's books, which it applies every replayed delta to. When the session
-   * hands the strategy these same books, the engine does not apply the deltas again.
+   * A simulated venue's books, which it applies every replayed delta and quote to. When the
+   * session hands the strategy these same books, the engine does not apply them again.
    */
   readonly books?: BookKeeper;
   /**

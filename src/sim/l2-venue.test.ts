@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine.ts';
 import { MemoryLogger } from '../engine/logger.ts';
 import { SimClock } from '../engine/sim-clock.ts';
 import type { Context } from '../engine/strategy.ts';
+import { BarBroker } from './bar-broker.ts';
 import { makerTakerFee } from './fee-model.ts';
 import { L2Venue } from './l2-venue.ts';
 import { constantLatency } from './latency-model.ts';
@@ -212,6 +213,24 @@ describe('L2Venue and the strategy share one book', () => {
     h.ctx().buy(3);
     h.quote(2, 99.5, 2, 100, 1);
     expect(h.fills()).toEqual([['buy', 100, 1, 'taker', 2]]);
+  });
+
+  it('with no simulated venue (live), the engine applies quotes and deltas to the strategy\'s books by the same rule', () => {
+    const clock = new SimClock();
+    const books = new L2BookKeeper(1);
+    let ctx!: Context;
+    const engine = new Engine({
+      instruments: [inst], cash: 1e6, venue: new BarBroker({ instruments: [inst] }), clock, logger: new MemoryLogger(() => clock.now()), books,
+      strategy: { onStart: (c) => { ctx = c; } },
+    });
+    engine.start();
+    engine.onQuote({ instrumentId: inst.id, instrumentIndex: 0, ts: 1, tsLocal: 1, bidPrice: 99.5, bidSize: 2, askPrice: 100, askSize: 1 });
+    expect(ctx.book().top(-1, 3)).toEqual([[100, 1]]);
+    engine.onBookDelta({ instrumentId: inst.id, instrumentIndex: 0, ts: 2, tsLocal: 2, side: -1, price: 100.5, qty: 3, isSnapshot: false, clear: false, last: false });
+    engine.onBookDelta({ instrumentId: inst.id, instrumentIndex: 0, ts: 2, tsLocal: 2, side: 1, price: 99, qty: 4, isSnapshot: false, clear: false, last: true });
+    expect(ctx.book().top(-1, 3)).toEqual([[100.5, 3]]); // the quote's level went with the first delta
+    engine.onQuote({ instrumentId: inst.id, instrumentIndex: 0, ts: 3, tsLocal: 3, bidPrice: 99.5, bidSize: 2, askPrice: 100, askSize: 1 });
+    expect(ctx.book().top(1, 3)).toEqual([[99, 4]]); // quotes no longer touch a book built from deltas
   });
 
   it('resnapshot policy: while the book waits for a snapshot the venue does not match against the crossed book', () => {

@@ -28,8 +28,8 @@ export interface L2VenueOptions {
   /** A replace that only lowers the quantity at the same price keeps queue priority (default true). */
   keepPriorityOnDecrease?: boolean;
   /**
-   * The books to match against: the venue applies every replayed delta to them (through
-   * their crossed-book policy). A session passes the books its strategy reads, so each delta
+   * The books to match against: the venue applies every replayed delta (through their
+   * crossed-book policy) and quote to them. A session passes the books its strategy reads, so each delta
    * is applied once and the venue and the strategy see one book. Default: books of its own
    * (policy `ignore`).
    */
@@ -81,8 +81,6 @@ export class L2Venue implements ExecutionClient {
   private readonly slotOf = new Map<string, number>();
   /** The books this venue applies the replayed deltas to (see L2VenueOptions.books). */
   readonly books: L2BookKeeper;
-  /** Per slot: book deltas have arrived, so quotes no longer stand in for the book. */
-  private readonly hasDepth: boolean[];
   private readonly resting: Resting[][];
   private readonly stops: OrderSnapshot[][];
   /** Requests by the exchange time they arrive. */
@@ -106,7 +104,6 @@ export class L2Venue implements ExecutionClient {
   constructor(private readonly o: L2VenueOptions) {
     o.instruments.forEach((inst, i) => this.slotOf.set(inst.id, i));
     this.books = o.books ?? new L2BookKeeper(o.instruments.length, 'ignore');
-    this.hasDepth = o.instruments.map(() => false);
     this.resting = o.instruments.map(() => []);
     this.stops = o.instruments.map(() => []);
     this.latency = o.latency ?? constantLatency(0, 0);
@@ -167,7 +164,6 @@ export class L2Venue implements ExecutionClient {
     // Depth at the level before the delta (after its clear): the queue model sees the change.
     const prev = queued && !d.clear ? book.depthAt(d.side, d.price) : 0;
     this.books.apply(d);
-    this.hasDepth[i] = true;
     if (queued) {
       const now = book.depthAt(d.side, d.price);
       for (const r of list) {
@@ -181,13 +177,7 @@ export class L2Venue implements ExecutionClient {
   onQuote(q: QuoteView): void {
     this.catchUp(q);
     const i = q.instrumentIndex;
-    // Quote-only data: the quotes are the book. Where deltas arrive too, the deltas are the
-    // book (a quote would wipe the depth below the top).
-    if (!this.hasDepth[i]) {
-      const book = this.books.book(i);
-      book.bids.setOnly(q.bidPrice, q.bidSize);
-      book.asks.setOnly(q.askPrice, q.askSize);
-    }
+    this.books.applyQuote(q); // quote-only data: the quotes are the book
     if (this.resting[i].length > 0) this.matchCrossed(i, q.ts);
     this.deliverDue(q);
   }
