@@ -9,22 +9,41 @@
  * the memo. Outside a scope (backtests, live) nothing is recorded.
  */
 
-/** One configuration's recorded series. */
-export interface Tape {
-  readonly input: Float64Array;
-  /** Outputs; NaN stands for "no value yet" (null). */
-  readonly output: Float64Array;
+/** The inputs a scope's configurations were fed, recorded once for all of them. */
+interface Stream {
+  readonly values: Float64Array;
   /** Values recorded so far. */
   n: number;
+}
+
+/** One configuration's recorded series. */
+export interface Tape {
+  /**
+   * Recorded inputs: the scope's stream, shared by every configuration whose inputs have
+   * matched it so far (an optimizer's SMAs all read the same closes), or this
+   * configuration's own copy from the first input that differed.
+   */
+  input: Float64Array;
+  /** Outputs; NaN stands for "no value yet" (null). */
+  readonly output: Float64Array;
+  /** Values recorded so far (recording stops for good when the budget refuses a copy). */
+  n: number;
+  /** The scope's stream while `input` is it, else null. */
+  stream: Stream | null;
 }
 
 interface Scope {
   readonly capacity: number;
   readonly tapes: Map<string, Tape>;
+  stream: Stream | null;
 }
 
-/** Recorded values kept per thread at most (8 bytes each, input + output). */
-const MAX_VALUES = 32 * 1024 * 1024;
+/**
+ * Recorded values kept per thread at most (8 bytes each): 40 MiB. An optimizer's worker
+ * threads each keep their own, so the memo adds at most this much per worker to a study's
+ * memory; configurations first seen after the budget is spent are computed, not recorded.
+ */
+export const MEMO_MAX_VALUES = 5 * 1024 * 1024;
 const scopes = new Map<string, Scope>();
 let current: Scope | null = null;
 let used = 0;
@@ -36,7 +55,7 @@ let used = 0;
 export async function withIndicatorMemo<T>(key: string, capacity: number, fn: () => Promise<T>): Promise<T> {
   let s = scopes.get(key);
   if (!s) {
-    s = { capacity, tapes: new Map() };
+    s = { capacity, tapes: new Map(), stream: null };
     scopes.set(key, s);
   }
   const prev = current;
@@ -54,16 +73,62 @@ export function clearIndicatorMemo(): void {
   used = 0;
 }
 
+/** Values the memo of this thread holds (inputs and outputs). */
+export function indicatorMemoValues(): number {
+  return used;
+}
+
 /** The tape of a configuration in the active scope (created on first use), or null. */
 export function tapeFor(key: string): Tape | null {
   const s = current;
   if (s === null) return null;
   let t = s.tapes.get(key);
   if (!t) {
-    if (used + 2 * s.capacity > MAX_VALUES) return null;
-    used += 2 * s.capacity;
-    t = { input: new Float64Array(s.capacity), output: new Float64Array(s.capacity), n: 0 };
+    const stream = s.stream ?? (s.stream = take(s.capacity) ? { values: new Float64Array(s.capacity), n: 0 } : null);
+    if (stream === null || !take(s.capacity)) return null;
+    t = { input: stream.values, output: new Float64Array(s.capacity), n: 0, stream };
     s.tapes.set(key, t);
   }
   return t;
+}
+
+/**
+ * Appends one input and its output to a tape (at `t.n`). While the tape shares the scope's
+ * stream, an input equal to the stream's is not stored again; the first one that differs
+ * gives the tape its own copy of the inputs — or, past the budget, ends its recording.
+ */
+export function recordValue(t: Tape, input: number, output: number): void {
+  const i = t.n;
+  const s = t.stream;
+  if (s !== null) {
+    if (i === s.n) {
+      s.values[i] = input;
+      s.n = i + 1;
+    } else if (!sameValue(s.values[i], input) && !ownInputs(t, i)) return;
+  }
+  if (t.stream === null) t.input[i] = input;
+  t.output[i] = output;
+  t.n = i + 1;
+}
+
+/** True when two inputs are the same value (NaN matches NaN). */
+export function sameValue(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Gives `t` its own copy of the stream's first `n` inputs; false when the budget refuses it. */
+function ownInputs(t: Tape, n: number): boolean {
+  if (!take(t.output.length)) return false;
+  const own = new Float64Array(t.output.length);
+  own.set(t.input.subarray(0, n));
+  t.input = own;
+  t.stream = null;
+  return true;
+}
+
+/** Reserves `values` of the thread's budget; false (nothing reserved) when they do not fit. */
+function take(values: number): boolean {
+  if (used + values > MEMO_MAX_VALUES) return false;
+  used += values;
+  return true;
 }

@@ -1,6 +1,6 @@
 import { SMA as PlainSMA } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
-import { clearIndicatorMemo, withIndicatorMemo } from './indicator-memo.ts';
+import { clearIndicatorMemo, indicatorMemoValues, MEMO_MAX_VALUES, withIndicatorMemo } from './indicator-memo.ts';
 import { SMA } from './memo-sma.ts';
 
 const series = Array.from({ length: 500 }, (_, i) => 100 + Math.sin(i / 7) * 5 + (i % 13) * 0.1);
@@ -53,5 +53,46 @@ describe('memoized SMA', () => {
       expect(s.add(series[50])).toBe(ref[50]);
       expect(s.add(series[51])).toBe(ref[51]);
     });
+  });
+
+  it('configurations fed the same inputs keep one copy of them; one fed other inputs keeps its own, and every replay is exact', async () => {
+    clearIndicatorMemo();
+    const n = series.length;
+    const other = series.map((x, i) => (i >= 200 ? x + 1 : x));
+    const run = () => withIndicatorMemo('t5', n, async () => {
+      const a = new SMA(10), b = new SMA(30), c = new SMA(20);
+      return series.map((x, i) => [a.add(x), b.add(x), c.add(other[i])]);
+    });
+    const first = await run();
+    // the shared inputs (n) + three outputs (3n) + SMA(20)'s own inputs from its first differing value (n)
+    expect(indicatorMemoValues()).toBe(5 * n);
+    const again = await run();
+    for (const out of [first, again]) {
+      expect(out.map((r) => r[0])).toEqual(plain(series, 10));
+      expect(out.map((r) => r[1])).toEqual(plain(series, 30));
+      expect(out.map((r) => r[2])).toEqual(plain(other, 20));
+    }
+    // SMA(20) fed the shared inputs now: its recording (of `other`) no longer matches from bar 200
+    const swapped = await withIndicatorMemo('t5', n, async () => { const c = new SMA(20); return series.map((x) => c.add(x)); });
+    expect(swapped).toEqual(plain(series, 20));
+    expect(indicatorMemoValues()).toBe(5 * n);
+  });
+
+  it('past the budget: nothing more is recorded, and what is computed instead is exact', async () => {
+    clearIndicatorMemo();
+    const cap = Math.floor(MEMO_MAX_VALUES / 3.5); // the inputs and two outputs fit; a third output or a copy of the inputs does not
+    const other = series.map((x, i) => (i >= 200 ? x + 1 : x));
+    const run = () => withIndicatorMemo('t6', cap, async () => {
+      const a = new SMA(10), b = new SMA(30), c = new SMA(40);
+      return series.map((x, i) => [a.add(x), b.add(other[i]), c.add(x)]);
+    });
+    for (let k = 0; k < 2; k++) {
+      const out = await run();
+      expect(out.map((r) => r[0])).toEqual(plain(series, 10));
+      expect(out.map((r) => r[1])).toEqual(plain(other, 30)); // recorded up to bar 200, where its own copy was refused
+      expect(out.map((r) => r[2])).toEqual(plain(series, 40)); // never recorded
+      expect(indicatorMemoValues()).toBe(3 * cap);
+    }
+    clearIndicatorMemo();
   });
 });

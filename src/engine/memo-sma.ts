@@ -1,5 +1,5 @@
 import { SMA as BaseSMA } from 'trading-signals';
-import { tapeFor, type Tape } from './indicator-memo.ts';
+import { recordValue, sameValue, tapeFor, type Tape } from './indicator-memo.ts';
 import { RollingFsum } from './rolling-fsum.ts';
 
 /**
@@ -37,7 +37,7 @@ export class SMA extends BaseSMA {
     const i = this._i;
     if (!this._live) {
       const rec = t.input[i];
-      if (!replace && i < t.n && (rec === price || (rec !== rec && price !== price))) {
+      if (!replace && i < t.n && sameValue(rec, price)) {
         this._i = i + 1;
         const o = t.output[i];
         return o === o ? o : null;
@@ -48,11 +48,7 @@ export class SMA extends BaseSMA {
     if (replace) {
       this._tape = null; // corrections leave the recorded stream
     } else {
-      if (i === t.n && i < t.input.length) {
-        t.input[i] = price;
-        t.output[i] = out ?? Number.NaN;
-        t.n = i + 1;
-      }
+      if (i === t.n && i < t.output.length) recordValue(t, price, out ?? Number.NaN);
       this._i = i + 1;
     }
     return out;
