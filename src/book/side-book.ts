@@ -67,11 +67,7 @@ export class SideBook {
     const pos = this.lowerBound(price);
     if (pos < this.n && this.px[pos] === price) {
       if (size > 0) this.sz[pos] = size;
-      else {
-        this.px.copyWithin(pos, pos + 1, this.n);
-        this.sz.copyWithin(pos, pos + 1, this.n);
-        this.n--;
-      }
+      else this.removeAt(pos);
     } else if (size > 0) {
       this.insertAt(pos, price, size);
     }
@@ -104,18 +100,42 @@ export class SideBook {
     return pos < this.n && this.px[pos] === price ? pos : -1;
   }
 
-  /** First index whose price is not "before" `price` in this side's order. */
+  /**
+   * First index whose price is not "before" `price` in this side's order. Updates land near
+   * the top (the end of the arrays): the search gallops down from the top (1, 2, 4, …
+   * levels) and then bisects the last step, so it costs about log2 of the distance to the
+   * top rather than of the book's depth.
+   */
   private lowerBound(price: number): number {
-    let lo = 0;
-    let hi = this.n;
+    const px = this.px;
     const bid = this.isBid;
+    let hi = this.n; // every index from hi up is not before `price`
+    let lo = hi - 1;
+    let step = 1;
+    while (lo >= 0 && (bid ? px[lo] >= price : px[lo] <= price)) {
+      hi = lo;
+      lo -= step;
+      step *= 2;
+    }
+    lo = lo < 0 ? 0 : lo + 1; // px[lo - 1] (when there is one) is before `price`
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const p = this.px[mid];
+      const p = px[mid];
       if (bid ? p < price : p > price) lo = mid + 1;
       else hi = mid;
     }
     return lo;
+  }
+
+  private removeAt(pos: number): void {
+    const px = this.px;
+    const sz = this.sz;
+    const n = this.n - 1;
+    for (let k = pos; k < n; k++) {
+      px[k] = px[k + 1];
+      sz[k] = sz[k + 1];
+    }
+    this.n = n;
   }
 
   private insertAt(pos: number, price: number, size: number): void {
@@ -127,9 +147,13 @@ export class SideBook {
       this.px = px;
       this.sz = sz;
     }
-    this.px.copyWithin(pos + 1, pos, this.n);
-    this.sz.copyWithin(pos + 1, pos, this.n);
-    this.px[pos] = price;
+    const px = this.px;
+    const sz = this.sz;
+    for (let k = this.n; k > pos; k--) {
+      px[k] = px[k - 1];
+      sz[k] = sz[k - 1];
+    }
+    px[pos] = price;
     this.sz[pos] = size;
     this.n++;
   }
