@@ -1,9 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { readTickFiles, tickFilesOf } from '../src/data/tick-parquet.ts';
 import { DeltaFlag, type DeltaBatch, type TradeBatch } from '../src/data/tick-batch.ts';
-import { PYTHON, runPeerScript } from './backtrader-peer.ts';
+import { PYTHON } from './backtrader-peer.ts';
 
 /** An hftbacktest 1.8.4 tree (`fetch` nkaz001/hftbacktest, `git archive -o t.tar v1.8.4 hftbacktest`, untar): $HFTBACKTEST_DIR, else /tmp/hbt. */
 export const HFTBACKTEST = [process.env.HFTBACKTEST_DIR, '/tmp/hbt'].find((d): d is string => d !== undefined && existsSync(join(d, 'hftbacktest', '__init__.py')));
@@ -220,25 +222,77 @@ def run(hbt, p):
 
 p = json.loads(sys.argv[2])
 data = np.load(sys.argv[1])['data']
-# Compile on the first rows, then reset the same (typed) instance onto all of them: the timed run is post-JIT.
+# Compile on the first rows, then reset the same (typed) instance onto all of them: timed runs are post-JIT.
 hbt = HftBacktest(data[:200_000].copy(), tick_size=p['tick'], lot_size=p['lot'], maker_fee=0.0, taker_fee=0.0,
                   order_latency=ConstantLatency(p['entry'], p['response']), asset_type=Linear,
                   queue_model=PowerProbQueueModel(3.0), exchange_model=PartialFillExchange)
 warm, _ = run(hbt, p)
-local, exch = readers(data)
-hbt.reset(local, exch, 0.0, 0.0, 0.0, 0.0, 0.0, p['tick'], p['lot'], None, 0)
-seconds, sent = run(hbt, p)
-print(json.dumps({'seconds': seconds, 'warmupSeconds': warm, 'fills': int(hbt.trade_num), 'position': float(hbt.position),
-                  'sent': int(sent), 'rows': int(len(data)), 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({'warmupSeconds': warm, 'rows': int(len(data))}), flush=True)
+# One replay of every row per 'run' line on stdin (the caller times its own runs in between).
+for line in sys.stdin:
+    if line.strip() != 'run':
+        break
+    local, exch = readers(data)
+    hbt.reset(local, exch, 0.0, 0.0, 0.0, 0.0, 0.0, p['tick'], p['lot'], None, 0)
+    seconds, sent = run(hbt, p)
+    print(json.dumps({'seconds': seconds, 'fills': int(hbt.trade_num), 'position': float(hbt.position), 'sent': int(sent)}), flush=True)
+print(json.dumps({'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 `;
 
 /** grid-mm's parameters and the market's rules, the same for both engines. */
 export const GRID_MM = { levels: 3, offset: 1, spacing: 2, requote: 2, size: 0.1, maxPosition: 1 } as const;
 
-/** Runs grid-mm in hftbacktest on an npz written by `writeHftbacktestEvents`. */
-export function hftbacktest(npz: string, o: { tick: number; lot: number; entryMicros: number; responseMicros: number }): {
-  wallSeconds: number; seconds: number; warmupSeconds: number; fills: number; position: number; sent: number; rows: number; peakRssMiB: number;
-} {
+/** One post-JIT replay of every event by hftbacktest. */
+export interface HftbacktestRun {
+  seconds: number;
+  fills: number;
+  position: number;
+  /** Orders sent. */
+  sent: number;
+}
+
+/** A Python process holding the events with grid-mm compiled: each `run()` replays them once more. */
+export interface HftbacktestSession {
+  /** The first run on 200,000 rows, numba's compilation included. */
+  readonly warmupSeconds: number;
+  readonly rows: number;
+  run(): Promise<HftbacktestRun>;
+  /** Ends the process; its peak RSS. */
+  close(): Promise<{ peakRssMiB: number }>;
+}
+
+/**
+ * Starts grid-mm in hftbacktest on an npz written by `writeHftbacktestEvents` and waits for
+ * its compilation: the caller can then time its own runs between the peer's, so both sides
+ * of each comparison run within seconds of each other on a machine whose speed drifts.
+ */
+export async function openHftbacktest(npz: string, o: { tick: number; lot: number; entryMicros: number; responseMicros: number }): Promise<HftbacktestSession> {
   const p = { ...GRID_MM, tick: o.tick, lot: o.lot, entry: o.entryMicros, response: o.responseMicros };
-  return runPeerScript('hbt_gridmm.py', SCRIPT, [npz, JSON.stringify(p)], HFTBACKTEST!) as ReturnType<typeof hftbacktest>;
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-peer-'));
+  const script = join(dir, 'hbt_gridmm.py');
+  writeFileSync(script, SCRIPT);
+  const child = spawn(PYTHON, [script, npz, JSON.stringify(p)], { env: { ...process.env, PYTHONPATH: HFTBACKTEST! }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<Record<string, number>> => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`hftbacktest peer ended early: ${stderr}`);
+    return JSON.parse(value as string) as Record<string, number>;
+  };
+  const ended = new Promise<void>((resolve) => child.on('close', () => { rmSync(dir, { recursive: true, force: true }); resolve(); }));
+  const ready = await next();
+  return {
+    warmupSeconds: ready.warmupSeconds, rows: ready.rows,
+    run: async () => {
+      child.stdin.write('run\n');
+      return (await next()) as unknown as HftbacktestRun;
+    },
+    close: async () => {
+      child.stdin.end('exit\n');
+      const last = await next();
+      await ended;
+      return { peakRssMiB: last.peakRssMiB };
+    },
+  };
 }
