@@ -54,7 +54,7 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   const t1 = performance.now();
   const study = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1, memo: false }, pool);
   const wall = (performance.now() - t1) / 1000;
-  // The memo keeps the shared closes and one output recording per SMA length per worker, at most 40 MiB per worker (indicator-memo.ts): its peak is reported apart.
+  // The memo keeps the shared closes and one output recording per SMA length per worker, at most 24 MiB per worker (indicator-memo.ts): its peak is reported apart.
   const peakNoMemo = peakRssMiB();
   const tm = performance.now();
   const memoStudy = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1 }, pool);
