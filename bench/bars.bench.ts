@@ -112,7 +112,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
       ? `  backtrader, ${PEER_BARS.toLocaleString()} CSV bars: whole process ${(peer.backtraderWallSeconds as number).toFixed(2)} s vs lockstep ${(peer.lockstepWallSeconds as number).toFixed(2)} s → ${(peer.wallRatio as number).toFixed(1)}× (goal ≥ 20×); load+run ${(peer.backtraderLoadRunSeconds as number).toFixed(2)} s vs ${(peer.lockstepLoadRunSeconds as number).toFixed(3)} s → ${(peer.loadRunRatio as number).toFixed(0)}× (goal ≥ 100×); final values ${(peer.backtraderFinal as number).toFixed(2)} / ${(peer.lockstepFinal as number).toFixed(2)}`
       : `  backtrader: ${String(peer.skipped)}`,
     vbt === null ? `  vectorbt: ${NO_VECTORBT}`
-      : `  vectorbt          one 1M-bar backtest ${vbt.seconds.toFixed(3)} s (after JIT) vs engine ${(BAR_COUNT / engineRate).toFixed(3)} s → ${(vbt.seconds / (BAR_COUNT / engineRate)).toFixed(2)}× (goal ≥ 2×); final ${vbt.final[0].toFixed(2)} / ${r.finalValue.toFixed(2)} (cash 10,000 here: P&L ${(vbt.final[0] - 100_000).toFixed(2)} / ${(r.finalValue - r.initialCash).toFixed(2)})`,
+      : `  vectorbt          one 1M-bar backtest ${vbt.seconds.toFixed(3)} s (after JIT) vs engine ${(BAR_COUNT / engineRate).toFixed(3)} s → ${(vbt.seconds / (BAR_COUNT / engineRate)).toFixed(2)}× (goal ≥ 2×); final value vectorbt ${vbt.final[0].toFixed(2)} on 100,000 cash, lockstep ${r.finalValue.toFixed(2)} on ${r.initialCash.toLocaleString()} (P&L ${(vbt.final[0] - 100_000).toFixed(2)} / ${(r.finalValue - r.initialCash).toFixed(2)})`,
     `  → ${out}`,
   ].join('\n'));
   return figures;
