@@ -274,6 +274,7 @@ export async function openHftbacktest(npz: string, o: { tick: number; lot: numbe
   const child = spawn(PYTHON, [script, npz, JSON.stringify(p)], { env: { ...process.env, PYTHONPATH: HFTBACKTEST! }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  child.on('error', (e) => { stderr += `\n${e.message}`; }); // could not start: stdout ends, next() says why
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<Record<string, number>> => {
     const { value, done } = await lines.next();

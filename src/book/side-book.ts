@@ -154,7 +154,7 @@ export class SideBook {
       sz[k] = sz[k - 1];
     }
     px[pos] = price;
-    this.sz[pos] = size;
+    sz[pos] = size;
     this.n++;
   }
 }

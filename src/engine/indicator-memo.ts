@@ -86,8 +86,9 @@ export function tapeFor(key: string): Tape | null {
   if (s === null) return null;
   let t = s.tapes.get(key);
   if (!t) {
-    const stream = s.stream ?? (s.stream = take(s.capacity) ? { values: new Float64Array(s.capacity), n: 0 } : null);
-    if (stream === null || !take(s.capacity)) return null;
+    // The scope's first configuration also brings the stream its inputs are recorded in.
+    if (!take((s.stream === null ? 2 : 1) * s.capacity)) return null;
+    const stream = s.stream ?? (s.stream = { values: new Float64Array(s.capacity), n: 0 });
     t = { input: stream.values, output: new Float64Array(s.capacity), n: 0, stream };
     s.tapes.set(key, t);
   }
