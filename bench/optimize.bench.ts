@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { MEMO_MAX_VALUES } from '../src/engine/indicator-memo.ts';
 import { parseObjectives } from '../src/optimize/objective.ts';
 import { OptunaSampler } from '../src/optimize/optuna-sampler.ts';
 import { runStudy } from '../src/optimize/run-study.ts';
@@ -54,7 +55,7 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   const t1 = performance.now();
   const study = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1, memo: false }, pool);
   const wall = (performance.now() - t1) / 1000;
-  // The memo keeps the shared closes and one output recording per SMA length per worker, at most 24 MiB per worker (indicator-memo.ts): its peak is reported apart.
+  // The memo keeps the shared closes and one output recording per SMA length per worker, within its budget per worker: its peak is reported apart.
   const peakNoMemo = peakRssMiB();
   const tm = performance.now();
   const memoStudy = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1 }, pool);
@@ -77,13 +78,13 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
     trials: study.trials.length, barsPerTrial: BARS, workers: 2, wallSeconds: wall, workerStartupSeconds: startup,
     barEvaluationsPerSec: (study.trials.length * BARS) / wall, tpeOverheadMsPerTrial: tpeMs, peakRssNoMemoMiB: peakNoMemo, peakRssMiB: peakRssMiB(),
     pbo: study.overfitting?.pbo ?? null, targets: { wallSeconds: 10, peakRssMiB: 512 },
-    memoWallSeconds: memoWall, memoSameResults: same, backtrader: peer, vectorbt: vbt,
+    memoWallSeconds: memoWall, memoSameResults: same, memoBudgetMiB: MEMO_MAX_VALUES * 8 / 2 ** 20, backtrader: peer, vectorbt: vbt,
   };
   const out = writeBenchJson('optimize', figures);
   console.log([
     `optimize: ${study.trials.length} ma-cross backtests × ${BARS.toLocaleString()} bars on 2 workers`,
     `  wall              ${wall.toFixed(2)} s, no indicator memo   (target ≤ 10 s; worker start-up ${startup.toFixed(2)} s not included)`,
-    `  with the memo     ${memoWall.toFixed(2)} s (results ${same ? 'identical' : 'DIFFERENT'})`,
+    `  with the memo     ${memoWall.toFixed(2)} s (results ${same ? 'identical' : 'DIFFERENT'}; budget ${(MEMO_MAX_VALUES * 8 / 2 ** 20).toFixed(0)} MiB per worker)`,
     `  peak RSS          ${peakNoMemo.toFixed(0)} MiB after the no-memo study, ${figures.peakRssMiB.toFixed(0)} MiB after the memo's (goal < 512 MiB)`,
     'ratio' in peer
       ? `  backtrader        optstrategy of ${peer.pairs} of the pairs (maxcpus 2): ${(peer.seconds as number).toFixed(1)} s → ${(peer.perBacktestSeconds as number).toFixed(2)} s per backtest vs lockstep ${(wall / study.trials.length * 1000).toFixed(1)} ms → ${(peer.ratio as number).toFixed(0)}×; final values (cash 100,000) differ by at most ${(peer.maxFinalDiff as number).toFixed(2)}`

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { fillCount, type RunResult } from '../src/backtest/run-result.ts';
+import { fillCount, orderCount, type RunResult } from '../src/backtest/run-result.ts';
 import type { SessionConfigInput } from '../src/config/session-config.ts';
 import { runBacktest } from '../src/session/run-backtest.ts';
 import { createRng, normal } from '../src/core/rng.ts';
@@ -140,7 +140,7 @@ async function streamedRun(config: SessionConfigInput): Promise<{ r: RunResult; 
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   try {
     const r = await runBacktest(config, { resultDir: dir });
-    return { r, fills: fillCount(r), orders: r.spilled?.counts.orders ?? r.orders.length };
+    return { r, fills: fillCount(r), orders: orderCount(r) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

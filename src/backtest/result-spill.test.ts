@@ -6,6 +6,7 @@ import { sliceBatches, synthBars } from '../data/synth-bars.ts';
 import { SPILL_RECORDS, SPILL_ROWS } from '../engine/result-sink.ts';
 import { runBacktest } from '../session/run-backtest.ts';
 import { readRun } from './read-run.ts';
+import { fillCount, orderCount } from './run-result.ts';
 import { readRunForReport } from './read-long-run.ts';
 import { reportRunOf } from './report-of-run.ts';
 import { prepareRunDir, writeRunResult } from './write-result.ts';
@@ -36,6 +37,9 @@ describe('a long run spills its series to Parquet as it runs (memory bounded)', 
     expect(spilled.finalValue).toBe(inMemory.finalValue);
     expect(() => spilled.fills).toThrow(/fills\.parquet/);
     expect(() => spilled.equity).toThrow(/equity\.parquet/);
+    // Counting works on either kind of result (the spilled one has no arrays to read).
+    expect([fillCount(spilled), orderCount(spilled)]).toEqual([inMemory.fills.length, inMemory.orders.length]);
+    expect([fillCount(inMemory), orderCount(inMemory)]).toEqual([inMemory.fills.length, inMemory.orders.length]);
   });
 
   it('its saved files hold every point, fill, trade and order of the in-memory run', async () => {

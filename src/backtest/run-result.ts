@@ -77,6 +77,11 @@ export function fillCount(r: Pick<RunResult, 'fills' | 'spilled'>): number {
   return r.spilled?.counts.fills ?? r.fills.length;
 }
 
+/** Orders of a run, in memory or spilled. */
+export function orderCount(r: Pick<RunResult, 'orders' | 'spilled'>): number {
+  return r.spilled?.counts.orders ?? r.orders.length;
+}
+
 /** First and last equity time of a run (NaN without points). */
 export function equitySpan(r: Pick<RunResult, 'equity' | 'spilled'>): { first: number; last: number } {
   if (r.spilled !== null) return { first: r.spilled.firstTs, last: r.spilled.lastTs };
