@@ -1,10 +1,10 @@
 import { SMA as BaseSMA } from 'trading-signals';
 import { recordValue, sameValue, tapeFor, type Tape } from './indicator-memo.ts';
-import { RollingFsum } from './rolling-fsum.ts';
+import { WindowSum } from './window-sum.ts';
 
 /**
  * Simple moving average with trading-signals' SMA interface (add, replace, getResult,
- * isStable, …), computed in O(1) per value: the window's exact sum (RollingFsum) rounded
+ * isStable, …), computed in O(1) per value: the window's exact sum (WindowSum) rounded
  * once, divided by the length — `math.fsum(window) / n`, backtrader's SMA bit for bit, and
  * within a few ulps of trading-signals' left-to-right average (which costs one addition per
  * window value per bar). Exact sums make ties exact: two averages of equal windows are equal.
@@ -16,17 +16,14 @@ export class SMA extends BaseSMA {
   private _tape: Tape | null;
   private _i = 0;
   private _live: boolean;
-  private readonly _window: Float64Array;
-  private _next = 0;
-  private _count = 0;
-  private readonly _sum = new RollingFsum();
+  private readonly _sum: WindowSum;
   /** The latest average: a double field, so an update stores in place (the base class's `result` field boxes every value). */
   private _value = 0;
 
   constructor(interval: number) {
     super(interval);
     if (!(Number.isInteger(interval) && interval >= 1)) throw new RangeError(`SMA length must be a whole number ≥ 1, got ${interval}`);
-    this._window = new Float64Array(interval);
+    this._sum = new WindowSum(interval);
     this._tape = tapeFor(`SMA:${interval}`);
     this._live = this._tape === null;
   }
@@ -56,18 +53,18 @@ export class SMA extends BaseSMA {
 
   override getResult(): number | null {
     if (!this._live) this.materialize();
-    return this._count === this.interval ? this._value : null;
+    return this._sum.full ? this._value : null;
   }
 
   override getResultOrThrow(): number {
     if (!this._live) this.materialize();
-    if (this._count < this.interval) return super.getResultOrThrow(); // trading-signals' NotEnoughDataError
+    if (!this._sum.full) return super.getResultOrThrow(); // trading-signals' NotEnoughDataError
     return this._value;
   }
 
   override get isStable(): boolean {
     if (!this._live) this.materialize();
-    return this._count === this.interval;
+    return this._sum.full;
   }
 
   override getState(): ReturnType<BaseSMA['getState']> {
@@ -84,33 +81,12 @@ export class SMA extends BaseSMA {
 
   /** One value in (or, with `replace`, in place of the last one); the average once the window is full. */
   private compute(price: number, replace: boolean): number | null {
-    const n = this.interval;
-    const w = this._window;
     const sum = this._sum;
-    if (replace && this._count > 0) {
-      const last = this._next === 0 ? n - 1 : this._next - 1;
-      sum.swap(w[last], price);
-      w[last] = price;
-    } else {
-      if (this._count === n) sum.swap(w[this._next], price);
-      else {
-        sum.add(price);
-        this._count++;
-      }
-      w[this._next] = price;
-      this._next = this._next + 1 === n ? 0 : this._next + 1;
-    }
-    if (this._count < n) return null;
-    const v = (sum.hasNonFinite ? this.plainSum() : sum.value()) / n;
+    if (replace) sum.replaceLast(price);
+    else sum.push(price);
+    if (!sum.full) return null;
+    const v = sum.value() / this.interval;
     this._value = v;
     return v;
-  }
-
-  /** The window summed oldest first (only while it holds a non-finite value). */
-  private plainSum(): number {
-    const n = this.interval;
-    let s = 0;
-    for (let k = 0; k < n; k++) s += this._window[(this._next + k) % n];
-    return s;
   }
 }

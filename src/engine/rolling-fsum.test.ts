@@ -1,20 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { SMA as LeftToRightSMA } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
-import { PYTHON } from '../../test/shared-data.ts';
+import { pythonWindows } from '../../test/python-fsum.ts';
 import { createRng, normal } from '../core/rng.ts';
 import { SMA } from './memo-sma.ts';
 import { RollingFsum } from './rolling-fsum.ts';
-
-/** Python's math.fsum over every window of `xs` (and fsum / n): the reference, computed by CPython. */
-function pythonWindows(xs: readonly number[], n: number): { sums: number[]; means: number[] } {
-  const py = 'import json, math, sys\nd = json.load(sys.stdin); xs, n = d["xs"], d["n"]\n'
-    + 'sums = [math.fsum(xs[i + 1 - n:i + 1]) for i in range(n - 1, len(xs))]\n'
-    + 'print(json.dumps({"sums": [repr(s) for s in sums], "means": [repr(s / n) for s in sums]}))';
-  // repr keeps every bit of a double; JSON numbers would too, but strings make the round trip explicit.
-  const out = JSON.parse(execFileSync(PYTHON, ['-c', py], { input: JSON.stringify({ xs, n }), maxBuffer: 256 << 20 }).toString()) as { sums: string[]; means: string[] };
-  return { sums: out.sums.map(Number), means: out.means.map(Number) };
-}
 
 /** 2-decimal prices on a random walk (where left-to-right sums round differently), plus wild magnitudes. */
 function prices(count: number, seed: number): number[] {

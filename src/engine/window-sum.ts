@@ -1,0 +1,143 @@
+import { RollingFsum } from './rolling-fsum.ts';
+
+/**
+ * The last `length` values of a series and their exact sum, correctly rounded (ties to even):
+ * bit for bit `math.fsum(window)`, in O(1) per value.
+ *
+ * Fast path (split accumulators): every value x is cut at a fixed binary point into a high
+ * part xh = (x + C) − C, a multiple of q = 2^(k−52) where C = 1.5·2^k, and the exact rest
+ * xl = x − xh (|xl| ≤ q/2). With 2^k ≥ 2(length+1)·bound, where bound ≥ every |x|, the sum
+ * of the high parts is a multiple of q below 2^53·q, and with every non-zero |x| ≥ floor
+ * (= (length+1)·2^k·2^−53) the sum of the low parts is a multiple of the window's smallest
+ * ulp below 2^53 times it: both running sums stay exact under adds and removals, and one
+ * final addition rounds their exact total once, as fsum does. A value outside [floor, bound]
+ * re-cuts the window (O(length), e.g. after prices rise fourfold); a window whose values
+ * span more than the fast path covers, or that holds a non-finite value, is summed by
+ * RollingFsum's partials from then on.
+ */
+export class WindowSum {
+  private readonly window: Float64Array;
+  private next = 0;
+  private count = 0;
+  private hiSum = 0;
+  private loSum = 0;
+  private cut = 0;
+  private bound = -1;
+  private floor = 0;
+  private partials: RollingFsum | null = null;
+
+  constructor(readonly length: number) {
+    this.window = new Float64Array(length);
+  }
+
+  /** True once the window holds `length` values. */
+  get full(): boolean {
+    return this.count === this.length;
+  }
+
+  /** True while the split accumulators sum the window (false once it has fallen back to partials). */
+  get usesSplit(): boolean {
+    return this.partials === null;
+  }
+
+  /** Appends `x`, dropping the oldest value once the window is full. */
+  push(x: number): void {
+    const w = this.window;
+    const i = this.next;
+    const old = w[i];
+    const evicting = this.count === this.length;
+    w[i] = x;
+    this.next = i + 1 === this.length ? 0 : i + 1;
+    if (!evicting) this.count++;
+    if (this.partials !== null) {
+      if (evicting) this.partials.swap(old, x);
+      else this.partials.add(x);
+      return;
+    }
+    if (!this.fits(x)) return this.recut();
+    const c = this.cut;
+    const xh = x + c - c;
+    this.hiSum += xh;
+    this.loSum += x - xh;
+    if (evicting) {
+      const oh = old + c - c;
+      this.hiSum -= oh;
+      this.loSum -= old - oh;
+    }
+  }
+
+  /** Replaces the newest value with `x` (a bar's update in place); pushes when the window is empty. */
+  replaceLast(x: number): void {
+    if (this.count === 0) return this.push(x);
+    const last = this.next === 0 ? this.length - 1 : this.next - 1;
+    const old = this.window[last];
+    this.window[last] = x;
+    if (this.partials !== null) return this.partials.swap(old, x);
+    if (!this.fits(x)) return this.recut();
+    const c = this.cut;
+    const xh = x + c - c;
+    const oh = old + c - c;
+    this.hiSum += xh - oh; // both multiples of q below 2^k: the difference is exact
+    this.loSum += x - xh;
+    this.loSum -= old - oh;
+  }
+
+  /** The exact sum of the window rounded once; while it holds a non-finite value, the plain sum oldest first. */
+  value(): number {
+    const p = this.partials;
+    if (p === null) return this.hiSum + this.loSum;
+    return p.hasNonFinite ? this.plainSum() : p.value();
+  }
+
+  private fits(x: number): boolean {
+    const a = Math.abs(x);
+    return a <= this.bound && (a >= this.floor || a === 0); // false for NaN
+  }
+
+  /** Chooses the cut for the window's values and sums them again; partials when no cut covers them. */
+  private recut(): void {
+    let max = 0;
+    let min = Infinity;
+    let finite = true;
+    for (let k = 0; k < this.count; k++) {
+      const a = Math.abs(this.window[k]);
+      if (!(a < Infinity)) finite = false;
+      else if (a > 0) {
+        if (a > max) max = a;
+        if (a < min) min = a;
+      }
+    }
+    const bound = max === 0 ? 1 : 4 * 2 ** Math.ceil(Math.log2(max)); // room to rise fourfold
+    const m = this.length + 1;
+    const top = 2 ** Math.ceil(Math.log2(2 * m * bound)); // 2^k
+    const floor = m * top * 2 ** -53;
+    if (!finite || min < floor || !(top < 2 ** 1000)) return this.fallBack();
+    this.cut = 1.5 * top;
+    this.bound = bound;
+    this.floor = floor;
+    this.hiSum = 0;
+    this.loSum = 0;
+    const c = this.cut;
+    for (let j = 0; j < this.count; j++) {
+      const x = this.window[j];
+      const xh = x + c - c;
+      this.hiSum += xh;
+      this.loSum += x - xh;
+    }
+  }
+
+  private fallBack(): void {
+    const p = new RollingFsum();
+    for (let j = 0; j < this.count; j++) p.add(this.window[j]);
+    this.partials = p;
+  }
+
+  /** The window summed oldest first. */
+  private plainSum(): number {
+    const n = this.count;
+    const start = n === this.length ? this.next : 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) s += this.window[(start + k) % this.length];
+    return s;
+  }
+}
