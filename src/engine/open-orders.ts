@@ -1,4 +1,5 @@
 import type { Order } from '../core/order.ts';
+import { removeAt } from '../core/array-edit.ts';
 
 /**
  * The orders still open, in submission order. A small array rather than a Map: there
@@ -17,12 +18,12 @@ export class OpenOrders {
 
   delete(id: string): void {
     const i = this.list.findIndex((o) => o.id === id);
-    if (i >= 0) this.list.splice(i, 1);
+    if (i >= 0) removeAt(this.list, i);
   }
 
   /** Removes the order at position `i` (in submission order). */
   deleteAt(i: number): void {
-    this.list.splice(i, 1);
+    removeAt(this.list, i);
   }
 
   values(): readonly Order[] {

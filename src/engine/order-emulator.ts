@@ -2,6 +2,7 @@ import { EmulatedFeature, RejectReason, sideSign } from '../core/order.ts';
 import { MICROS_PER_DAY, utcDay, type Micros } from '../core/time.ts';
 import type { OrderAmendment, VenueEvent } from './execution-client.ts';
 import type { TrackedOrder } from './order-registry.ts';
+import { removeAt } from '../core/array-edit.ts';
 
 /** What the emulator asks of the engine. */
 export interface EmulatorHost {
@@ -73,7 +74,7 @@ export class OrderEmulator {
   releaseHeld(t: TrackedOrder): void {
     const k = this.indexOf(t);
     if (k < 0 || !this.held[t.slot][k].triggered) return;
-    this.held[t.slot].splice(k, 1);
+    removeAt(this.held[t.slot], k);
     this.holding--;
     this.host.release(t);
   }
@@ -81,7 +82,7 @@ export class OrderEmulator {
   /** Cancels a held order locally. */
   cancel(t: TrackedOrder, reason: string): void {
     const list = this.held[t.slot];
-    list.splice(this.indexOf(t), 1);
+    removeAt(list, this.indexOf(t));
     this.holding--;
     this.host.emit({ kind: 'cancelled', orderId: t.order.id, reason });
   }
@@ -109,7 +110,7 @@ export class OrderEmulator {
       if (at > ts) continue;
       this.expiries.delete(t);
       if (this.holds(t)) {
-        this.held[t.slot].splice(this.indexOf(t), 1);
+        removeAt(this.held[t.slot], this.indexOf(t));
         this.holding--;
         this.host.emit({ kind: 'expired', orderId: t.order.id, reason: 'day order expired' });
       } else {
@@ -152,7 +153,7 @@ export class OrderEmulator {
       h.triggered = true;
       this.host.emit({ kind: 'triggered', orderId: h.t.order.id });
       if (list[k] === h && this.host.release(h.t)) {
-        list.splice(k--, 1);
+        removeAt(list, k--);
         this.holding--;
       }
       else if (list[k] !== h) k--;

@@ -19,6 +19,7 @@ import { RejectionLog } from './rejection-log.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import { TradingMode, type TradingState } from './trading-state.ts';
+import { truncate } from '../core/array-edit.ts';
 
 /** A pre-trade check run on every order before it leaves (risk limits plug in here). */
 export type PreTradeCheck = (order: Readonly<Order>, instrumentIndex: number, portfolio: Portfolio) => Refusal | null;
@@ -131,7 +132,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private drain(): void {
     this.dispatching = true;
     for (let k = 0; k < this.queue.length; k++) this.process(this.queue[k]);
-    this.queue.length = 0;
+    truncate(this.queue, 0);
     this.dispatching = false;
   }
 

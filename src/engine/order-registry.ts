@@ -3,6 +3,7 @@ import type { Order } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { OrderAmendment, VenueEvent } from './execution-client.ts';
 import { OpenOrders } from './open-orders.ts';
+import { removeAt } from '../core/array-edit.ts';
 
 /** The engine's record of one order: the strategy-visible order plus its lifecycle state (working status, requests on their way). */
 export interface TrackedOrder extends LifecycleState {
@@ -111,7 +112,7 @@ export class OrderRegistry {
     // The two lists hold the same orders in the same order: one search serves both.
     const k = this.live.indexOf(t);
     if (k < 0) return;
-    this.live.splice(k, 1);
+    removeAt(this.live, k);
     this.open.deleteAt(k);
     const id = t.order.id;
     if (!waiting) return; // no answer can still come for it

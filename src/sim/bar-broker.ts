@@ -9,6 +9,7 @@ import { fillLegs } from '../engine/fill-cash.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
 import { noFee, type FeeModel } from './fee-model.ts';
 import { noSlippage, type SlippageModel } from './slippage-model.ts';
+import { truncate } from '../core/array-edit.ts';
 
 /** When market orders fill. */
 export const FillTiming = {
@@ -355,7 +356,7 @@ export class BarBroker implements ExecutionClient {
     const list = this.pending[slot];
     let w = 0;
     for (let r = 0; r < list.length; r++) if (!list[r].done) list[w++] = list[r];
-    list.length = w;
+    truncate(list, w);
   }
 }
 

@@ -1,3 +1,5 @@
+import { insertAt } from '../core/array-edit.ts';
+
 /**
  * Items waiting for their time (requests travelling to a venue, answers travelling back):
  * kept in time order, equal times in the order they were added. Times live in a parallel
@@ -25,8 +27,8 @@ export class DueQueue<T> {
       times.push(at);
       this.items.push(item);
     } else {
-      times.splice(i, 0, at);
-      this.items.splice(i, 0, item);
+      insertAt(times, i, at);
+      insertAt(this.items, i, item);
     }
   }
 

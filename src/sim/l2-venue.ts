@@ -11,6 +11,7 @@ import type { FeeModel } from './fee-model.ts';
 import { constantLatency, type LatencyModel } from './latency-model.ts';
 import { DueQueue } from './due-queue.ts';
 import { riskAverseQueue, type QueueModel, type QueuePosition } from './queue-model.ts';
+import { removeAt, removeItem } from '../core/array-edit.ts';
 
 export interface L2VenueOptions {
   instruments: readonly Instrument[];
@@ -269,8 +270,8 @@ export class L2Venue implements ExecutionClient {
     const list = this.resting[i];
     const k = list.findIndex((r) => r.order.id === id);
     const stop = this.stops[i].findIndex((o) => o.id === id);
-    if (k >= 0) list.splice(k, 1);
-    if (stop >= 0) this.stops[i].splice(stop, 1);
+    if (k >= 0) removeAt(list, k);
+    if (stop >= 0) removeAt(this.stops[i], stop);
     if (k >= 0 || stop >= 0) this.forget(id);
     this.report(i, at, k >= 0 || stop >= 0
       ? { kind: 'cancelled', orderId: id, reason: 'cancelled' }
@@ -293,7 +294,7 @@ export class L2Venue implements ExecutionClient {
     }
     const open = t.qty - r.filled;
     if (open <= 1e-12) {
-      list.splice(list.indexOf(r), 1);
+      removeItem(list, r);
       this.forget(id);
       this.report(i, at, { kind: 'cancelled', orderId: id, reason: 'replaced at or below the filled quantity' });
       return;
@@ -307,7 +308,7 @@ export class L2Venue implements ExecutionClient {
     r.open = open;
     this.report(i, at, { kind: 'updated', orderId: id, qty: t.qty, price: t.price, stopPrice: t.stopPrice });
     if (!keep) {
-      list.splice(list.indexOf(r), 1);
+      removeItem(list, r);
       this.place(i, r.order, t.price, open, at, r.filled);
     }
   }
@@ -416,7 +417,7 @@ export class L2Venue implements ExecutionClient {
     for (let k = 0; k < stops.length; k++) {
       const o = stops[k];
       if (sideSign(o.side) === 1 ? price < o.stopPrice : price > o.stopPrice) continue;
-      stops.splice(k--, 1);
+      removeAt(stops, k--);
       this.report(i, at, { kind: 'triggered', orderId: o.id });
       this.place(i, o, o.type === OrderType.stop ? Number.NaN : o.price, o.qty, at);
     }
@@ -429,8 +430,7 @@ export class L2Venue implements ExecutionClient {
     r.open -= qty;
     r.filled += qty;
     if (r.open <= 1e-12) {
-      const list = this.resting[i];
-      list.splice(list.indexOf(r), 1);
+      removeItem(this.resting[i], r);
       this.forget(r.order.id);
     }
   }

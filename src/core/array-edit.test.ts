@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { insertAt, removeAt, removeItem, truncate } from './array-edit.ts';
+import { createRng } from './rng.ts';
+
+describe('array edits', () => {
+  it('do what splice does, on random edit sequences (checked against splice on a copy)', () => {
+    const rng = createRng(3);
+    const ours: number[] = [];
+    const ref: number[] = [];
+    for (let step = 0; step < 5_000; step++) {
+      const op = Math.floor(rng.next() * 4);
+      const i = Math.floor(rng.next() * (ref.length + 1));
+      const x = Math.floor(rng.next() * 50);
+      if (op === 0) {
+        insertAt(ours, i, x);
+        ref.splice(i, 0, x);
+      } else if (op === 1 && ref.length > 0) {
+        const k = Math.min(i, ref.length - 1);
+        removeAt(ours, k);
+        ref.splice(k, 1);
+      } else if (op === 2) {
+        const had = ref.indexOf(x);
+        expect(removeItem(ours, x)).toBe(had >= 0);
+        if (had >= 0) ref.splice(had, 1);
+      } else if (rng.next() < 0.2) {
+        const n = Math.floor(rng.next() * (ref.length + 1));
+        truncate(ours, n);
+        ref.length = n;
+      }
+      expect(ours).toEqual(ref);
+    }
+  });
+});
+
+describe('removeAt', () => {
+  it('refuses an index outside the list (splice(-1, 1) would remove the last element)', () => {
+    const list = [1, 2, 3];
+    expect(() => removeAt(list, -1)).toThrow(RangeError);
+    expect(() => removeAt(list, 3)).toThrow(/outside the list's 3 elements/);
+    expect(list).toEqual([1, 2, 3]);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * In-place edits of the short lists on the per-order path (open orders, resting orders,
+ * queued events) that keep the array's backing store. Array#splice allocates the array of
+ * removed elements it returns, and an array emptied by splice or `length = n` drops its
+ * backing store, so the next push allocates a new one (about 150 bytes, on every order of
+ * a strategy that holds one order at a time); pop keeps it.
+ */
+
+/** Removes `list[i]` (0 ≤ i < length), shifting the later elements down. */
+export function removeAt<T>(list: T[], i: number): void {
+  const n = list.length;
+  if (!(i >= 0 && i < n)) throw new RangeError(`removeAt: index ${i} outside the list's ${n} elements`);
+  for (let k = i + 1; k < n; k++) list[k - 1] = list[k];
+  list.pop();
+}
+
+/** Removes the first element equal to `x`; false when there is none. */
+export function removeItem<T>(list: T[], x: T): boolean {
+  const i = list.indexOf(x);
+  if (i < 0) return false;
+  removeAt(list, i);
+  return true;
+}
+
+/** Shortens `list` to its first `n` elements. */
+export function truncate<T>(list: T[], n: number): void {
+  while (list.length > n) list.pop();
+}
+
+/** Inserts `x` before `list[i]` (0 ≤ i ≤ length). */
+export function insertAt<T>(list: T[], i: number, x: T): void {
+  list.push(x);
+  for (let k = list.length - 1; k > i; k--) list[k] = list[k - 1];
+  list[i] = x;
+}
