@@ -56,6 +56,8 @@ export interface OrderFlowOptions {
   readonly onIllegal: 'throw' | 'log';
   /** Prices and quantities off the grid: moved onto it (never more aggressive) or refused. */
   readonly offGrid: 'round' | 'refuse';
+  /** Keep every order and fill for the result (false: see EngineOptions.keepRecords). */
+  readonly keepRecords: boolean;
 }
 
 type Queued = VenueEvent | OrderEvent;
@@ -68,7 +70,7 @@ type Queued = VenueEvent | OrderEvent;
  * arrival order when it returns.
  */
 export class OrderFlow implements OrderEventSink, EmulatorHost {
-  readonly registry = new OrderRegistry();
+  readonly registry: OrderRegistry;
   readonly fills: Fill[] = [];
   /** Fills booked (the list above may have handed older ones to a result sink). */
   private fillCount = 0;
@@ -89,6 +91,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   releaseGate: ((t: TrackedOrder) => boolean) | null = null;
 
   constructor(private readonly o: OrderFlowOptions) {
+    this.registry = new OrderRegistry(o.keepRecords);
     this.emulator = new OrderEmulator(o.instruments.length, this);
     this.wantsEvents = o.onOrder !== undefined;
   }
@@ -202,7 +205,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
       seq: ++this.fillCount, orderId: o.id, instrumentId: o.instrumentId, side: o.side,
       price: e.price, qty: e.qty, fee: e.fee, liquidity: e.liquidity, ts,
     };
-    this.fills.push(fill);
+    if (this.o.keepRecords) this.fills.push(fill);
     this.o.onFill?.(fill);
     if (this.wantsEvents) {
       const kind = complete ? OrderEventKind.filled : OrderEventKind.partiallyFilled;

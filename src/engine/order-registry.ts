@@ -35,7 +35,7 @@ const ENDED_GENERATION = 8192;
  * strategy's queries. Applies venue events to an order's fields through the lifecycle.
  */
 export class OrderRegistry {
-  /** Every order, in submission order. */
+  /** Every order, in submission order (none when the run keeps no records). */
   readonly all: Order[] = [];
   /** Open orders, in submission order. */
   readonly open = new OpenOrders();
@@ -48,9 +48,12 @@ export class OrderRegistry {
   private endedBefore = new Map<string, TrackedOrder>();
 
   /** Registers a new order (status `submitted`). */
+  /** @param keep keep every order for the result (false: optimizer trials that read only the metrics) */
+  constructor(private readonly keep = true) {}
+
   add(order: Order, slot: number): TrackedOrder {
     const t: TrackedOrder = { order, slot, working: order.status, pendingUpdate: false, pendingCancel: false, pending: null, releasing: false, endAs: null };
-    this.all.push(order);
+    if (this.keep) this.all.push(order);
     this.live.push(t);
     this.open.add(order);
     return t;
@@ -58,7 +61,7 @@ export class OrderRegistry {
 
   /** Records an order refused before it left (never open). */
   addRefused(order: Order): void {
-    this.all.push(order);
+    if (this.keep) this.all.push(order);
   }
 
   /** The order with this id, open or recently ended. */

@@ -33,7 +33,7 @@ export class Portfolio {
   readonly initialCash: number;
   /** Fees paid in total. */
   fees = 0;
-  readonly trades = new TradeLog();
+  readonly trades: TradeLog;
   private readonly instruments: Instrument[];
   private readonly qty: Float64Array;
   private readonly avgPrice: Float64Array;
@@ -50,7 +50,9 @@ export class Portfolio {
   /** Gross exposure at the last `revalue()`; 0 when flat. */
   grossValue = 0;
 
-  constructor(instruments: readonly Instrument[], cash: number) {
+  /** @param keepTrips keep every closed round trip (false: only net P&Ls, see TradeLog) */
+  constructor(instruments: readonly Instrument[], cash: number, keepTrips = true) {
+    this.trades = new TradeLog(keepTrips);
     assert(Number.isFinite(cash) && cash >= 0, `initial cash must be a finite number >= 0, got ${cash}`);
     this.cash = cash;
     this.initialCash = cash;

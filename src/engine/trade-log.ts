@@ -56,8 +56,19 @@ interface OpenTrip {
 
 /** Builds round trips from fills, per instrument. */
 export class TradeLog {
+  /** The closed round trips (none when the log keeps only their net P&Ls). */
   readonly closed: RoundTrip[] = [];
   private readonly open = new Map<string, OpenTrip>();
+  /** Net P&L of each closed trip, when no records are kept. */
+  private readonly netOnly: number[] = [];
+
+  /** @param keep keep every closed round trip (false: only its net P&L, for the metrics of an optimizer trial) */
+  constructor(private readonly keep = true) {}
+
+  /** Net P&L of every closed round trip, in closing order. */
+  netPnls(): number[] {
+    return this.keep ? this.closed.map((t) => t.netPnl) : this.netOnly;
+  }
 
   /**
    * Records a fill that moved the position from `before` to `after` (signed). `realized`
@@ -87,7 +98,8 @@ export class TradeLog {
     trip.pnl += realized;
     trip.fees += feeClose;
     if (after === 0 || Math.sign(after) !== Math.sign(before)) {
-      this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point, tag, high, low));
+      if (this.keep) this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point, tag, high, low));
+      else this.netOnly.push(trip.pnl - trip.fees); // finish's netPnl
       trip.active = false;
       if (after !== 0) {
         const next = this.start(instrumentId, after > 0 ? 1 : -1, ts, point, tag);

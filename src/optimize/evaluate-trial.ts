@@ -100,8 +100,10 @@ export async function evaluateTrial(
   try {
     // Trials on the same rows share indicator recordings (identical values, see indicator-memo.ts).
     const memo = <T>(fn: () => Promise<T>): Promise<T> => (task.memo === false ? fn() : withIndicatorMemo(`${from}:${to}`, to - from, fn));
+    // Objectives that read only the core metrics need no order, fill or trade records.
+    const coreOnly = task.objectives.every((o) => o.module === undefined && CORE_KEYS.has(o.name));
     const r = await memo(() => runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
-      strategy: def, feeds, skipDigest: true,
+      strategy: def, feeds, skipDigest: true, keepRecords: !coreOnly,
       ...(steps > 0 && prune ? {
         checkpoint: async (p: RunProgress) => {
           lastValue = intermediateValue(task.objectives[0], p);

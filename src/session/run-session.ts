@@ -27,6 +27,12 @@ export interface SessionHooks {
   /** Skip the fills digest (optimizer trials, which compare metrics, not fills). */
   skipDigest?: boolean;
   /**
+   * False: the engine keeps no order, fill or round-trip records (EngineOptions.keepRecords):
+   * the result's orders, fills and trades are empty, its metrics count every round trip, and
+   * there is no fills digest. For optimizer trials whose objectives read only the metrics.
+   */
+  keepRecords?: boolean;
+  /**
    * A folder for the run's series: once a series outgrows a block (SPILL_ROWS), they all
    * go there as Parquet while the run goes, so memory stays bounded (the result's `spilled`).
    */
@@ -44,7 +50,7 @@ export async function runSession(cfg: SessionConfig, def: StrategyDefinition, pa
   try {
     log.useClock(parts.clock);
     const logger = log.logger;
-    const engine = buildEngine(cfg, def, params, parts, logger, files);
+    const engine = buildEngine(cfg, def, params, parts, logger, files, hooks.keepRecords ?? true);
     return await runEngine(cfg, def, params, parts, engine, logger, hooks, t0, files);
   } catch (e) {
     files?.abort();
@@ -73,7 +79,7 @@ async function runEngine(cfg: SessionConfig, def: StrategyDefinition, params: Re
   await parts.finish(engine);
   const loop = (performance.now() - tRun) / 1000;
   return result(cfg, def, params, parts, engine, logger, events, {
-    id: hooks.id ?? 'run', digest: !hooks.skipDigest, loopSeconds: loop, totalSeconds: (performance.now() - t0) / 1000,
+    id: hooks.id ?? 'run', digest: !hooks.skipDigest && hooks.keepRecords !== false, loopSeconds: loop, totalSeconds: (performance.now() - t0) / 1000,
   }, files);
 }
 
@@ -91,7 +97,7 @@ export function sessionLog(cfg: SessionConfig, hooks: SessionHooks): SessionLog 
   };
 }
 
-function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, logger: MemoryLogger, files: ResultFiles | null): Engine {
+function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, logger: MemoryLogger, files: ResultFiles | null, keepRecords: boolean): Engine {
   return new Engine({
     instruments: parts.instruments, cash: cfg.cash, strategy: def.create(params as never), venue: parts.venue, clock: parts.clock, logger,
     expectedEvents: parts.expectedEvents ?? 0, emulate: cfg.emulate, onIllegalOrderEvent: parts.onIllegalOrderEvent, onKill: cfg.onKill, offGrid: cfg.offGrid,
@@ -100,6 +106,7 @@ function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readon
     ...(parts.books ? { books: parts.books } : {}),
     ...(cfg.risk ? { risk: new RiskEngine(cfg.risk) } : {}),
     ...(files ? { sink: files } : {}),
+    ...(keepRecords ? {} : { keepRecords }),
   });
 }
 
@@ -138,7 +145,7 @@ function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Se
   const curve = engine.equity.curve();
   const trades = engine.portfolio.trades.closed;
   const metrics = coreMetrics({
-    ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: trades.map((t) => t.netPnl),
+    ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: engine.portfolio.trades.netPnls(),
     ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
   });
   return { metrics, orders: engine.orders, fills: engine.fills, trades, equity: curve, fillsDigest: digest ? fillsDigest(engine.fills) : '' };

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
+import { sliceBatches, synthBars } from '../data/synth-bars.ts';
+import { evaluateTrial } from '../optimize/evaluate-trial.ts';
+import { parseObjectives } from '../optimize/objective.ts';
+import { shareBars } from '../optimize/shared-bars.ts';
+import { runBacktest } from './run-backtest.ts';
+
+const bars = synthBars({ count: 30_000, seed: 9 });
+// Fast averages (~1 cross in 10 bars) and a 0.1 % fee, so round trips differ in net and gross P&L.
+const config = { strategy: 'ma-cross', params: { fast: 2, slow: 5 }, commission: { type: 'rate' as const, rate: 0.001 }, data: [{ file: 'memory', instrument: { symbol: 'SYN' } }] };
+
+describe('a run that keeps no order, fill or trade records (optimizer trials)', async () => {
+  const full = await runBacktest(config, { strategy: maCross, feeds: [sliceBatches(bars, 8_192)] });
+  const lean = await runBacktest(config, { strategy: maCross, feeds: [sliceBatches(bars, 8_192)], keepRecords: false });
+
+  it('has the same metrics, equity and final value as the run that keeps them', () => {
+    expect(full.trades.length).toBeGreaterThan(1_000);
+    expect(full.trades.some((t) => t.netPnl !== t.pnl)).toBe(true);
+    expect(lean.metrics).toEqual(full.metrics);
+    expect(lean.metrics.trades).toBe(full.trades.length);
+    expect(lean.finalValue).toBe(full.finalValue);
+    expect(lean.fees).toBe(full.fees);
+    expect(lean.equity.equity).toEqual(full.equity.equity);
+  });
+
+  it('keeps none of them and makes no fills digest', () => {
+    expect([lean.orders.length, lean.fills.length, lean.trades.length]).toEqual([0, 0, 0]);
+    expect(lean.fillsDigest).toBe('');
+    expect(full.fillsDigest).not.toBe('');
+  });
+
+  it('gives a trial whose objectives read only the metrics (run so) the same values', async () => {
+    const shared = shareBars([bars]);
+    const task = { number: 0, params: { ...config.params }, config, limits: {}, returnBuckets: 0, memo: false };
+    const r = await evaluateTrial({ ...task, objectives: parseObjectives('sharpe,trades,profitFactor') }, shared, maCross);
+    expect(r.values).toEqual([full.metrics.sharpe, full.trades.length, full.metrics.profitFactor]);
+    expect(r.finalValue).toBe(full.finalValue);
+  });
+});
