@@ -24,9 +24,12 @@ export interface TrackedOrder extends LifecycleState {
 
 /**
  * Orders that ended while a request of theirs was still on its way stay findable for its
- * late answer (a cancel that arrives after the fill), in generations of this many.
+ * late answer (a cancel that arrives after the fill): the last this many of them, in a ring
+ * searched newest first (late answers come within a latency of the end). A ring, not a Map:
+ * a market maker ends most of its orders so, and hashing each id into a growing Map cost
+ * more than the rest of retiring the order.
  */
-const ENDED_GENERATION = 8192;
+const ENDED_KEPT = 16_384;
 
 
 /**
@@ -44,8 +47,8 @@ export class OrderRegistry {
    * orders open, and a scan of a few ids is cheaper than a Map insert and delete per order.
    */
   private readonly live: TrackedOrder[] = [];
-  private ended = new Map<string, TrackedOrder>();
-  private endedBefore = new Map<string, TrackedOrder>();
+  private readonly ended: TrackedOrder[] = [];
+  private endedNext = 0;
 
   /** Registers a new order (status `submitted`). */
   /** @param keep keep every order for the result (false: optimizer trials that read only the metrics) */
@@ -66,7 +69,7 @@ export class OrderRegistry {
 
   /** The order with this id, open or recently ended. */
   get(id: string): TrackedOrder | undefined {
-    return this.getOpen(id) ?? this.ended.get(id) ?? this.endedBefore.get(id);
+    return this.getOpen(id) ?? this.getEnded(id);
   }
 
   /** The open order with this id. */
@@ -75,6 +78,17 @@ export class OrderRegistry {
     for (let k = 0; k < live.length; k++) if (live[k].order.id === id) return live[k];
     return undefined;
   }
+
+  /** A recently ended order with this id (newest first). */
+  private getEnded(id: string): TrackedOrder | undefined {
+    const r = this.ended;
+    for (let k = 1; k <= r.length; k++) {
+      const t = r[(this.endedNext - k + ENDED_KEPT) % ENDED_KEPT];
+      if (t.order.id === id) return t;
+    }
+    return undefined;
+  }
+
 
   /**
    * Applies a venue event's lifecycle change and its effect on the order's fields (all
@@ -117,12 +131,10 @@ export class OrderRegistry {
     if (k < 0) return;
     removeAt(this.live, k);
     this.open.deleteAt(k);
-    const id = t.order.id;
     if (!waiting) return; // no answer can still come for it
-    if (this.ended.size >= ENDED_GENERATION) {
-      this.endedBefore = this.ended;
-      this.ended = new Map();
-    }
-    this.ended.set(id, t);
+    const r = this.ended;
+    if (r.length < ENDED_KEPT) r.push(t);
+    else r[this.endedNext] = t;
+    this.endedNext = (this.endedNext + 1) % ENDED_KEPT;
   }
 }
