@@ -1,5 +1,6 @@
 import { isOpen, type Order } from '../core/order.ts';
 import type { Context } from '../engine/strategy.ts';
+import { removeAt, truncate } from '../core/array-edit.ts';
 
 /**
  * A market maker's resting quotes on one instrument, kept in line with the wanted prices:
@@ -10,12 +11,15 @@ import type { Context } from '../engine/strategy.ts';
  * is confirmed cancelled (`waiting` says when to sync again).
  */
 export class QuoteLadder {
-  private readonly bids = new Map<number, Order>();
-  private readonly asks = new Map<number, Order>();
-  private readonly wantBid = new Set<number>();
-  private readonly wantAsk = new Set<number>();
+  // Short arrays rather than Maps and Sets: a ladder holds a few quotes per side and is
+  // synced on every book event, where a scan of a few prices costs less than hashing them.
+  // Each keeps insertion order, as the Maps and Sets did.
+  private readonly bids = new Quotes();
+  private readonly asks = new Quotes();
+  private readonly wantBid: number[] = [];
+  private readonly wantAsk: number[] = [];
   /** Quotes being cancelled: still resting at the venue until the cancel is confirmed, so still counted. */
-  private readonly leaving = new Set<Order>();
+  private readonly leaving: Order[] = [];
   /** Wanted prices left unquoted because cancels were still travelling: sync again when they end. */
   private held = 0;
 
@@ -25,17 +29,19 @@ export class QuoteLadder {
   sync(ctx: Context, bidPrices: Iterable<number>, askPrices: Iterable<number>, size: number, maxPosition: number): number {
     const wantBid = this.wantBid;
     const wantAsk = this.wantAsk;
-    wantBid.clear();
-    wantAsk.clear();
-    for (const p of bidPrices) wantBid.add(p);
-    for (const p of askPrices) wantAsk.add(p);
+    truncate(wantBid, 0);
+    truncate(wantAsk, 0);
+    for (const p of bidPrices) if (!wantBid.includes(p)) wantBid.push(p);
+    for (const p of askPrices) if (!wantAsk.includes(p)) wantAsk.push(p);
     this.prune(ctx, this.bids, wantBid);
     this.prune(ctx, this.asks, wantAsk);
     // At most as many quotes per side as wanted may rest, those still being cancelled included.
-    let bidRoom = wantBid.size - this.bids.size;
-    let askRoom = wantAsk.size - this.asks.size;
-    for (const o of this.leaving) {
-      if (!isOpen(o.status)) this.leaving.delete(o);
+    let bidRoom = wantBid.length - this.bids.size;
+    let askRoom = wantAsk.length - this.asks.size;
+    const leaving = this.leaving;
+    for (let k = 0; k < leaving.length; k++) {
+      const o = leaving[k];
+      if (!isOpen(o.status)) removeAt(leaving, k--);
       else if (o.side === 'buy') bidRoom--;
       else askRoom--;
     }
@@ -53,13 +59,13 @@ export class QuoteLadder {
       if (this.bids.has(price) || pos + buying + size > maxPosition + 1e-9) continue;
       if (bidRoom <= 0) { this.held++; continue; }
       const r = ctx.buy(size, { type: 'limit', price, postOnly: true, instrument });
-      if (r.ok) { this.bids.set(price, r.order); buying += size; sent++; bidRoom--; }
+      if (r.ok) { this.bids.add(price, r.order); buying += size; sent++; bidRoom--; }
     }
     for (const price of wantAsk) {
       if (this.asks.has(price) || pos - selling - size < -maxPosition - 1e-9) continue;
       if (askRoom <= 0) { this.held++; continue; }
       const r = ctx.sell(size, { type: 'limit', price, postOnly: true, instrument });
-      if (r.ok) { this.asks.set(price, r.order); selling += size; sent++; askRoom--; }
+      if (r.ok) { this.asks.add(price, r.order); selling += size; sent++; askRoom--; }
     }
     return sent;
   }
@@ -73,21 +79,47 @@ export class QuoteLadder {
 
   /** Cancels every quote of the ladder. */
   clear(ctx: Context): void {
-    this.wantBid.clear();
-    this.wantAsk.clear();
+    truncate(this.wantBid, 0);
+    truncate(this.wantAsk, 0);
     this.prune(ctx, this.bids, this.wantBid);
     this.prune(ctx, this.asks, this.wantAsk);
   }
 
   /** Forgets finished quotes and cancels the unwanted ones. */
-  private prune(ctx: Context, book: Map<number, Order>, want: Set<number>): void {
-    for (const [price, o] of book) {
-      if (isOpen(o.status) && want.has(price)) continue;
+  private prune(ctx: Context, book: Quotes, want: readonly number[]): void {
+    for (let k = 0; k < book.size; k++) {
+      const o = book.orders[k];
+      if (isOpen(o.status) && want.includes(book.prices[k])) continue;
       if (isOpen(o.status)) {
         ctx.cancel(o.id);
-        if (isOpen(o.status)) this.leaving.add(o); // counted until the venue confirms
+        if (isOpen(o.status) && !this.leaving.includes(o)) this.leaving.push(o); // counted until the venue confirms
       }
-      book.delete(price);
+      book.removeAt(k--);
     }
+  }
+}
+
+/** One side's resting quotes: price → order, in the order they were placed. */
+class Quotes {
+  readonly prices: number[] = [];
+  readonly orders: Order[] = [];
+
+  get size(): number {
+    return this.prices.length;
+  }
+
+  has(price: number): boolean {
+    return this.prices.includes(price);
+  }
+
+  /** Adds a quote at a price not yet quoted. */
+  add(price: number, order: Order): void {
+    this.prices.push(price);
+    this.orders.push(order);
+  }
+
+  removeAt(k: number): void {
+    removeAt(this.prices, k);
+    removeAt(this.orders, k);
   }
 }
