@@ -127,7 +127,8 @@ export class Engine implements EventSink {
       if (this.slot.has(inst.id)) throw new ConfigError(`instrument ${inst.id} is listed twice`);
       this.slot.set(inst.id, i);
     });
-    this.portfolio = new Portfolio(opts.instruments, opts.cash, opts.keepRecords ?? true);
+    const keepRecords = opts.keepRecords ?? true;
+    this.portfolio = new Portfolio(opts.instruments, opts.cash, keepRecords);
     this.books = opts.books;
     this.venueAppliesBooks = opts.books !== undefined && opts.books === opts.venue.books;
     this.risk = opts.risk;
@@ -146,7 +147,7 @@ export class Engine implements EventSink {
       equityLength: () => this.equity.length,
       onFill: strategy.onFill ? (f) => strategy.onFill!(f, this.ctx) : undefined,
       onOrder: strategy.onOrder ? (e) => strategy.onOrder!(e, this.ctx) : undefined,
-      onIllegal: opts.onIllegalOrderEvent ?? 'throw', offGrid: opts.offGrid ?? 'round', keepRecords: opts.keepRecords ?? true,
+      onIllegal: opts.onIllegalOrderEvent ?? 'throw', offGrid: opts.offGrid ?? 'round', keepRecords,
     });
     this.spill = opts.sink ? new ResultSpill(opts.sink, { fills: this.flow.fills, orders: this.flow.registry.all, trades: this.portfolio.trades.closed }, this.equity) : null;
     this.ctx = createContext({

@@ -47,13 +47,14 @@ export class OrderRegistry {
    * orders open, and a scan of a few ids is cheaper than a Map insert and delete per order.
    */
   private readonly live: TrackedOrder[] = [];
+  /** Orders that ended with a request on its way: a ring of ENDED_KEPT, the next written at `endedNext`. */
   private readonly ended: TrackedOrder[] = [];
   private endedNext = 0;
 
-  /** Registers a new order (status `submitted`). */
   /** @param keep keep every order for the result (false: optimizer trials that read only the metrics) */
   constructor(private readonly keep = true) {}
 
+  /** Registers a new order (status `submitted`). */
   add(order: Order, slot: number): TrackedOrder {
     const t: TrackedOrder = { order, slot, working: order.status, pendingUpdate: false, pendingCancel: false, pending: null, releasing: false, endAs: null };
     if (this.keep) this.all.push(order);
@@ -88,7 +89,6 @@ export class OrderRegistry {
     }
     return undefined;
   }
-
 
   /**
    * Applies a venue event's lifecycle change and its effect on the order's fields (all
