@@ -9,7 +9,7 @@ import type { Micros } from '../core/time.ts';
 import type { BookKeeper } from './book-reader.ts';
 import type { Clock, TimerEvent } from './clock.ts';
 import { ContingentOrders } from './contingent-orders.ts';
-import type { EquityRecorder } from './equity-recorder.ts';
+import type { EquityCurve, EquityRecorder } from './equity-recorder.ts';
 import { EquitySampler } from './equity-sampler.ts';
 import type { ResultSink } from './result-sink.ts';
 import { ResultSpill } from './result-spill.ts';
@@ -82,6 +82,11 @@ export interface EngineOptions {
    * open orders only.
    */
   keepRecords?: boolean;
+  /**
+   * Columns to record the equity curve into instead of new ones, when the points are known
+   * up front (see EquityColumnsPool); the result's curve is views of them.
+   */
+  equityStorage?: EquityCurve;
 }
 
 /**
@@ -133,7 +138,7 @@ export class Engine implements EventSink {
     this.venueAppliesBooks = opts.books !== undefined && opts.books === opts.venue.books;
     this.risk = opts.risk;
     this.log = opts.logger;
-    this.sampler = new EquitySampler(this.portfolio, opts.equityIntervalMicros ?? 0, this.risk !== undefined, opts.expectedEvents ?? 0, opts.sink ?? null);
+    this.sampler = new EquitySampler(this.portfolio, opts.equityIntervalMicros ?? 0, this.risk !== undefined, opts.expectedEvents ?? 0, opts.sink ?? null, opts.equityStorage ?? null);
     this.equity = this.sampler.curve;
     this.strategy = opts.strategy;
     this.venue = opts.venue;

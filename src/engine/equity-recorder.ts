@@ -15,6 +15,11 @@ export interface EquityCurve {
 
 const CHUNK = SPILL_ROWS;
 
+/** True when all four columns hold at least `n` points. */
+function fits(c: EquityCurve, n: number): boolean {
+  return c.ts.length >= n && c.equity.length >= n && c.cash.length >= n && c.exposure.length >= n;
+}
+
 /**
  * Columnar recorder: a new point per timestamp, later events at the same time overwrite.
  * Points go into fixed 64k-point chunks (one interleaved Float64Array each), so growing
@@ -26,17 +31,23 @@ export class EquityRecorder {
    * @param expectedPoints when the number of points is known up front (in-memory replays,
    * optimizer trials), columns of that size are allocated once and `curve()` returns views
    * of them instead of copying; more points than expected fall back to chunks.
+   * @param storage columns to record into instead of allocating (at least `expectedPoints`
+   * long; see EquityStorage): the curve is then views of them.
    */
-  constructor(expectedPoints = 0, private readonly sink: ResultSink | null = null) {
+  constructor(expectedPoints = 0, private readonly sink: ResultSink | null = null, storage: EquityCurve | null = null) {
     if (expectedPoints > 0 && sink === null) {
-      this.cols = {
+      this.cols = storage !== null && fits(storage, expectedPoints) ? storage : {
         ts: new Float64Array(expectedPoints), equity: new Float64Array(expectedPoints),
         cash: new Float64Array(expectedPoints), exposure: new Float64Array(expectedPoints),
       };
+      const c = this.cols;
+      this.capacity = Math.min(c.ts.length, c.equity.length, c.cash.length, c.exposure.length);
     }
   }
 
-  private cols: { ts: Float64Array; equity: Float64Array; cash: Float64Array; exposure: Float64Array } | null = null;
+  private cols: EquityCurve | null = null;
+  /** Points the preallocated columns hold. */
+  private capacity = 0;
   private readonly chunks: Float64Array[] = [];
   /** Current chunk: [ts, equity, cash, exposure] × CHUNK. */
   private cur: Float64Array = new Float64Array(0);
@@ -63,7 +74,7 @@ export class EquityRecorder {
       let i = this.n - 1;
       if (ts !== this.lastTs) {
         i = this.n;
-        if (i === c.ts.length) {
+        if (i === this.capacity) {
           this.spill();
           this.record(ts, equity, cash, exposure);
           return;

@@ -1,5 +1,5 @@
 import type { Micros } from '../core/time.ts';
-import { EquityRecorder } from './equity-recorder.ts';
+import { EquityRecorder, type EquityCurve } from './equity-recorder.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { ResultSink } from './result-sink.ts';
 
@@ -22,9 +22,11 @@ export class EquitySampler {
    * @param everyEvent take every event's equity even with an interval (a risk engine watches it)
    * @param expectedPoints points known up front (see EquityRecorder)
    * @param sink where full blocks of points go during the run (see ResultSink)
+   * @param storage columns to record into (see EquityRecorder)
    */
-  constructor(private readonly portfolio: Portfolio, private readonly interval: number, everyEvent: boolean, expectedPoints: number, sink: ResultSink | null = null) {
-    this.curve = new EquityRecorder(interval > 0 ? 0 : expectedPoints, sink);
+  constructor(private readonly portfolio: Portfolio, private readonly interval: number, everyEvent: boolean, expectedPoints: number, sink: ResultSink | null = null,
+    storage: EquityCurve | null = null) {
+    this.curve = new EquityRecorder(interval > 0 ? 0 : expectedPoints, sink, storage);
     this.perInterval = interval > 0 && !everyEvent;
   }
 

@@ -4,6 +4,8 @@ import type { SessionConfigInput } from '../config/session-config.ts';
 import { runBacktest, RunStopped, type RunProgress } from '../session/run-backtest.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { withIndicatorMemo } from '../engine/indicator-memo.ts';
+import { EquityColumnsPool } from '../engine/equity-columns-pool.ts';
+import type { EquityCurve } from '../engine/equity-recorder.ts';
 import { coreMetrics } from '../analytics/core-metrics.ts';
 import { brokenLimit, objectiveValues, type Objective, type TrialLimits } from './objective.ts';
 import type { TrialState } from './sampler.ts';
@@ -81,6 +83,9 @@ function intermediateValue(objective: Objective, p: RunProgress): number {
   return Number.isFinite(v) ? v : m.totalReturn;
 }
 
+/** Equity columns of this thread's trials, reused from one trial to the next (see EquityColumnsPool). */
+const equityColumns = new EquityColumnsPool();
+
 /**
  * Runs one trial on shared bars. `prune(step, value)` is asked at each checkpoint when
  * the task wants checkpoints; a true answer stops the run (state pruned).
@@ -97,13 +102,16 @@ export async function evaluateTrial(
   let step = 0;
   let lastValue = Number.NaN;
   const base = { number: task.number, params: task.params };
+  let storage: EquityCurve | null = null;
   try {
     // Trials on the same rows share indicator recordings (identical values, see indicator-memo.ts).
     const memo = <T>(fn: () => Promise<T>): Promise<T> => (task.memo === false ? fn() : withIndicatorMemo(`${from}:${to}`, to - from, fn));
     // Objectives that read only the core metrics need no order, fill or trade records.
     const coreOnly = task.objectives.every((o) => o.module === undefined && CORE_KEYS.has(o.name));
+    // Without objective modules nothing outlives this call that reads the curve: its columns go to the next trial.
+    if (task.objectives.every((o) => o.module === undefined)) storage = equityColumns.take(to - from);
     const r = await memo(() => runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
-      strategy: def, feeds, skipDigest: true, keepRecords: !coreOnly,
+      strategy: def, feeds, skipDigest: true, keepRecords: !coreOnly, ...(storage ? { equityStorage: storage } : {}),
       ...(steps > 0 && prune ? {
         checkpoint: async (p: RunProgress) => {
           lastValue = intermediateValue(task.objectives[0], p);
@@ -132,5 +140,7 @@ export async function evaluateTrial(
       return { ...base, state: 'pruned', values: [], finalValue: Number.NaN, metrics: null, intermediate: lastValue, reason: `pruned at step ${step - 1}`, seconds: (performance.now() - t0) / 1000 };
     }
     return { ...base, state: 'failed', values: [], finalValue: Number.NaN, metrics: null, reason: (e as Error).message, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    if (storage !== null) equityColumns.give(storage);
   }
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { sliceBatches, synthBars } from '../data/synth-bars.ts';
-import { evaluateTrial } from '../optimize/evaluate-trial.ts';
+import { bucketReturns, evaluateTrial } from '../optimize/evaluate-trial.ts';
 import { parseObjectives } from '../optimize/objective.ts';
-import { shareBars } from '../optimize/shared-bars.ts';
+import { shareBars, sliceShared } from '../optimize/shared-bars.ts';
 import { runBacktest } from './run-backtest.ts';
 
 const bars = synthBars({ count: 30_000, seed: 9 });
@@ -36,5 +36,36 @@ describe('a run that keeps no order, fill or trade records (optimizer trials)', 
     const r = await evaluateTrial({ ...task, objectives: parseObjectives('sharpe,trades,profitFactor') }, shared, maCross);
     expect(r.values).toEqual([full.metrics.sharpe, full.trades.length, full.metrics.profitFactor]);
     expect(r.finalValue).toBe(full.finalValue);
+  });
+});
+
+describe('trials run one after another on reused equity columns', async () => {
+  const shared = shareBars([bars]);
+  const objectives = parseObjectives('sharpe,maxDrawdown,totalReturn');
+  // Different lengths, so a later trial records into columns a longer one filled before.
+  const cases = [
+    { params: { fast: 2, slow: 5 }, rows: [0, 30_000] as const },
+    { params: { fast: 3, slow: 11 }, rows: [5_000, 9_000] as const },
+    { params: { fast: 4, slow: 9 }, rows: [1_000, 21_000] as const },
+  ];
+  const fresh = await Promise.all(cases.map((c) => runBacktest({ ...config, params: c.params }, { strategy: maCross, feeds: [sliceShared(shared, ...c.rows)] })));
+
+  it('give each trial the values of a run on its own fresh columns, in either order', async () => {
+    for (const order of [[0, 1, 2], [2, 1, 0], [1, 0, 2]]) {
+      const trials = [];
+      for (const k of order) {
+        const c = cases[k];
+        trials.push(await evaluateTrial({ number: k, params: c.params, config, rows: c.rows, objectives, limits: {}, returnBuckets: 4, keepEquity: true, memo: false }, shared, maCross));
+      }
+      // Read after all ran: what a trial returns is its own, not the columns the next one reused.
+      for (const [j, k] of order.entries()) {
+        const r = trials[j];
+        const f = fresh[k];
+        expect(r.values).toEqual([f.metrics.sharpe, f.metrics.maxDrawdown, f.metrics.totalReturn]);
+        expect(r.finalValue).toBe(f.finalValue);
+        expect([...r.equity!.equity]).toEqual([...f.equity.equity]);
+        expect([...r.returns!]).toEqual([...bucketReturns(f.equity.equity, 4)]);
+      }
+    }
   });
 });

@@ -5,6 +5,7 @@ import { readEquityBlocks, ResultFiles } from '../backtest/result-files.ts';
 import { markSpilled, type RunResult } from '../backtest/run-result.ts';
 import type { SessionConfig } from '../config/session-config.ts';
 import { Engine, type OrderListener } from '../engine/engine.ts';
+import type { EquityCurve } from '../engine/equity-recorder.ts';
 import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
 import { RiskEngine } from '../engine/risk-engine.ts';
 import type { Clock } from '../engine/clock.ts';
@@ -33,6 +34,11 @@ export interface SessionHooks {
    */
   keepRecords?: boolean;
   /**
+   * Columns the equity curve is recorded into (EngineOptions.equityStorage): the result's
+   * curve is views of them, valid until their owner hands them to another run.
+   */
+  equityStorage?: EquityCurve;
+  /**
    * A folder for the run's series: once a series outgrows a block (SPILL_ROWS), they all
    * go there as Parquet while the run goes, so memory stays bounded (the result's `spilled`).
    */
@@ -50,7 +56,7 @@ export async function runSession(cfg: SessionConfig, def: StrategyDefinition, pa
   try {
     log.useClock(parts.clock);
     const logger = log.logger;
-    const engine = buildEngine(cfg, def, params, parts, logger, files, hooks.keepRecords ?? true);
+    const engine = buildEngine(cfg, def, params, parts, logger, files, hooks);
     return await runEngine(cfg, def, params, parts, engine, logger, hooks, t0, files);
   } catch (e) {
     files?.abort();
@@ -97,7 +103,7 @@ export function sessionLog(cfg: SessionConfig, hooks: SessionHooks): SessionLog 
   };
 }
 
-function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, logger: MemoryLogger, files: ResultFiles | null, keepRecords: boolean): Engine {
+function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, logger: MemoryLogger, files: ResultFiles | null, hooks: SessionHooks): Engine {
   return new Engine({
     instruments: parts.instruments, cash: cfg.cash, strategy: def.create(params as never), venue: parts.venue, clock: parts.clock, logger,
     expectedEvents: parts.expectedEvents ?? 0, emulate: cfg.emulate, onIllegalOrderEvent: parts.onIllegalOrderEvent, onKill: cfg.onKill, offGrid: cfg.offGrid,
@@ -106,7 +112,8 @@ function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readon
     ...(parts.books ? { books: parts.books } : {}),
     ...(cfg.risk ? { risk: new RiskEngine(cfg.risk) } : {}),
     ...(files ? { sink: files } : {}),
-    ...(keepRecords ? {} : { keepRecords }),
+    ...(hooks.keepRecords === false ? { keepRecords: false } : {}),
+    ...(hooks.equityStorage ? { equityStorage: hooks.equityStorage } : {}),
   });
 }
 
