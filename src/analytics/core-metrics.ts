@@ -76,30 +76,38 @@ export function coreMetricsOfBlocks(blocks: () => Iterable<EquityBlock>, tradeNe
   };
 }
 
+/** Pass 1, in locals (TurboFan keeps them in registers; fields of a returned object it stores every point). */
 function firstPass(blocks: Iterable<EquityBlock>) {
-  const p = { points: 0, firstTs: 0, lastTs: 0, firstEquity: 0, lastEquity: 0, sumReturns: 0, downside: 0, worstDrawdown: 0, exposed: 0 };
+  let points = 0, firstTs = 0, lastTs = 0, firstEquity = 0, lastEquity = 0, sumReturns = 0, downside = 0, worstDrawdown = 0, exposed = 0;
   let peak = -Infinity;
   for (const b of blocks) {
-    for (let i = 0; i < b.n; i++) {
-      const e = b.equity[i];
-      if (p.points === 0) {
-        p.firstTs = b.ts[i];
-        p.firstEquity = e;
-      } else {
-        const r = e / p.lastEquity - 1;
-        p.sumReturns += r;
-        const d = Math.min(r, 0);
-        p.downside += d * d;
-      }
-      if (e > peak) peak = e;
-      else if (peak > 0) p.worstDrawdown = Math.max(p.worstDrawdown, 1 - e / peak);
-      if (b.grossExposure[i] > 0) p.exposed++;
-      p.lastTs = b.ts[i];
-      p.lastEquity = e;
-      p.points++;
+    const { ts, equity, grossExposure, n } = b;
+    if (n === 0) continue;
+    let i = 0;
+    if (points === 0) {
+      // The first point: no return yet.
+      firstTs = ts[0];
+      firstEquity = equity[0];
+      lastEquity = firstEquity;
+      if (firstEquity > peak) peak = firstEquity;
+      if (grossExposure[0] > 0) exposed++;
+      i = 1;
     }
+    for (; i < n; i++) {
+      const e = equity[i];
+      const r = e / lastEquity - 1;
+      sumReturns += r;
+      const d = Math.min(r, 0);
+      downside += d * d;
+      if (e > peak) peak = e;
+      else if (peak > 0) worstDrawdown = Math.max(worstDrawdown, 1 - e / peak);
+      if (grossExposure[i] > 0) exposed++;
+      lastEquity = e;
+    }
+    lastTs = ts[n - 1];
+    points += n;
   }
-  return p;
+  return { points, firstTs, lastTs, firstEquity, lastEquity, sumReturns, downside, worstDrawdown, exposed };
 }
 
 function squaredDeviations(blocks: Iterable<EquityBlock>, mean: number): number {
