@@ -2,7 +2,7 @@ import { runBacktest } from '../src/session/run-backtest.ts';
 import { openBars } from '../src/data/read-bars.ts';
 import { sliceBatches } from '../src/data/synth-bars.ts';
 import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';
-import { fmtRate, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
+import { fmtRate, memoryTouchMiBps, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
 import { grademarkBarsPerSecond } from './grademark-bars.ts';
 import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
 import { NO_VECTORBT, VECTORBT, vectorbt } from './vectorbt-peer.ts';
@@ -80,6 +80,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
   const vbt = VECTORBT ? vectorbt(['single', files.csv, '10', '30']) : null;
   // Median over 5 runs of the engine loop alone (data already in memory).
   const engineRate = BAR_COUNT / engineRuns.sort((a, b) => a - b)[2];
+  const touch = memoryTouchMiBps();
   const figures = {
     bars: BAR_COUNT,
     csvLoadRowsPerSec: csv.value / csv.seconds,
@@ -88,6 +89,8 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     endToEndParquetBarsPerSec: BAR_COUNT / fromParquet.seconds,
     endToEndCsvBarsPerSec: BAR_COUNT / fromCsv.seconds,
     peakRssMiB: rss,
+    memoryFirstTouchMiBps: touch.firstTouch,
+    memoryRewriteMiBps: touch.rewrite,
     fills: r.fills.length,
     trades: r.trades.length,
     grademarkBars: gm.bars,
@@ -107,6 +110,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     `  end to end Parquet ${fmtRate(figures.endToEndParquetBarsPerSec)} bars/s`,
     `  end to end CSV    ${fmtRate(figures.endToEndCsvBarsPerSec)} bars/s`,
     `  peak RSS          ${rss.toFixed(0)} MiB   (target < 1024)`,
+    `  memory writes     ${touch.firstTouch.toFixed(0)} MiB/s to new pages, ${touch.rewrite.toFixed(0)} MiB/s again (this machine; a 1M-bar run's equity curve is 32 MiB of new pages)`,
     `  grademark         ${fmtRate(gm.barsPerSec)} bars/s on ${gm.bars.toLocaleString()} bars → Lockstep engine ${figures.speedupVsGrademarkEngine.toFixed(0)}×, end to end from CSV ${figures.speedupVsGrademarkEndToEndCsv.toFixed(0)}×`,
     'wallRatio' in peer
       ? `  backtrader, ${PEER_BARS.toLocaleString()} CSV bars: whole process ${(peer.backtraderWallSeconds as number).toFixed(2)} s vs lockstep ${(peer.lockstepWallSeconds as number).toFixed(2)} s → ${(peer.wallRatio as number).toFixed(1)}× (goal ≥ 20×); load+run ${(peer.backtraderLoadRunSeconds as number).toFixed(2)} s vs ${(peer.lockstepLoadRunSeconds as number).toFixed(3)} s → ${(peer.loadRunRatio as number).toFixed(0)}× (goal ≥ 100×); final values ${(peer.backtraderFinal as number).toFixed(2)} / ${(peer.lockstepFinal as number).toFixed(2)}`

@@ -44,3 +44,27 @@ export function writeBenchJson(name: string, figures: Record<string, unknown>): 
 }
 
 export const fmtRate = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
+
+/**
+ * What writing memory costs on this machine: 32 MiB of new Float64Arrays written once
+ * (first touch: every page faulted in) and then again (pages resident), in MiB/s, median of
+ * 3. On a virtual machine that hands free pages back to its host the first figure is far
+ * below the second, and a run's new columns and retained records pay it.
+ */
+export function memoryTouchMiBps(): { firstTouch: number; rewrite: number } {
+  const n = 1 << 20;
+  const first: number[] = [];
+  const again: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const cols = [0, 1, 2, 3].map(() => new Float64Array(n));
+    const write = (v: number) => {
+      const t = performance.now();
+      for (const c of cols) for (let i = 0; i < n; i++) c[i] = i + v;
+      return (4 * 8 * n) / 2 ** 20 / ((performance.now() - t) / 1000);
+    };
+    first.push(write(0));
+    again.push(write(1));
+  }
+  const median = (x: number[]) => x.sort((a, b) => a - b)[1];
+  return { firstTouch: median(first), rewrite: median(again) };
+}
