@@ -33,6 +33,11 @@ describe('npm pack → install into a new project → init → backtest, optimiz
     expect(run(bin, ['--version'], { cwd: proj }).trim()).toMatch(/^lockstep \d+\.\d+\.\d+$/);
     expect(run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('lockstep'))"], { cwd: proj })).toContain('/node_modules/lockstep/dist/bundle/index.js'); // the package's exports: the bundle
     expect(readFileSync(join(proj, 'node_modules', 'lockstep', 'package.json'), 'utf8')).toMatch(/"name": "lockstep"/);
+    // The bundle keeps zod's English messages only (the other locales are left out of it), in both module formats.
+    const zodCheck = "console.log(JSON.stringify([Object.keys(z.locales), z.number().safeParse('x').error.issues[0].message]))";
+    const english = JSON.stringify([['en'], 'Invalid input: expected number, received string']);
+    expect(run(process.execPath, ['--input-type=module', '-e', `import { z } from 'lockstep'; ${zodCheck}`], { cwd: proj }).trim()).toBe(english);
+    expect(run(process.execPath, ['-e', `const { z } = require('lockstep'); ${zodCheck}`], { cwd: proj }).trim()).toBe(english);
     // The installed command runs the project's strategy by name.
     const bt = JSON.parse(run(bin, ['backtest', '--strategy', 'my-strategy', '--data', 'data/sample.csv', '--json', '--out', 'reports'], { cwd: proj }));
     expect(bt.fills.length).toBeGreaterThan(0);
