@@ -10,7 +10,7 @@ import { PYTHON } from './backtrader-peer.ts';
 /** An hftbacktest 1.8.4 tree (`fetch` nkaz001/hftbacktest, `git archive -o t.tar v1.8.4 hftbacktest`, untar): $HFTBACKTEST_DIR, else /tmp/hbt. */
 export const HFTBACKTEST = [process.env.HFTBACKTEST_DIR, '/tmp/hbt'].find((d): d is string => d !== undefined && existsSync(join(d, 'hftbacktest', '__init__.py')));
 export const NO_HFTBACKTEST = 'hftbacktest not found: fetch nkaz001/hftbacktest, `git archive -o /tmp/hbt.tar v1.8.4 hftbacktest && tar -xf /tmp/hbt.tar -C /tmp/hbt` '
-  + '(or set HFTBACKTEST_DIR), and apt-get install python3-numba python3-pandas';
+  + '(or set HFTBACKTEST_DIR), and apt-get install python3-numba python3-pandas python3-matplotlib';
 
 /** hftbacktest 1.8's event codes and row width (event, exch_ts, local_ts, side, price, qty). */
 const DEPTH_EVENT = 1;
