@@ -37,3 +37,26 @@ describe('EquityRecorder with expected points', () => {
     }
   });
 });
+
+describe('EquityRecorder of a run of unknown length', () => {
+  const resizable = (a: Float64Array) => (a.buffer as unknown as { resizable: boolean }).resizable;
+
+  it('grows its columns in place and returns views of them, not copies', () => {
+    const r = new EquityRecorder();
+    const n = 200_000; // grows 65,536 → 131,072 → 262,144
+    for (let i = 0; i < n; i++) r.record(i, 1_000 + i, 2 * i, i % 3);
+    const c = r.curve();
+    expect(resizable(c.ts) && resizable(c.equity) && resizable(c.cash) && resizable(c.exposure)).toBe(true);
+    expect(c.equity.length).toBe(n);
+    for (const i of [0, 65_535, 65_536, 131_071, 131_072, n - 1]) expect([c.ts[i], c.equity[i], c.cash[i], c.exposure[i]]).toEqual([i, 1_000 + i, 2 * i, i % 3]);
+  });
+
+  it('moves to chunks past the most it may grow to, losing no point', () => {
+    const r = new EquityRecorder(0, null, null, 100);
+    for (let i = 0; i < 250; i++) r.record(i, i / 4, -i, 0);
+    const c = r.curve();
+    expect(resizable(c.equity)).toBe(false);
+    expect(Array.from(c.ts)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    expect(Array.from(c.equity)).toEqual(Array.from({ length: 250 }, (_, i) => i / 4));
+  });
+});
