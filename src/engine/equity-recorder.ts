@@ -41,9 +41,11 @@ function fits(c: EquityCurve, n: number): boolean {
 
 /**
  * Columnar recorder: a new point per timestamp, later events at the same time overwrite.
- * Points go into fixed 64k-point chunks (one interleaved Float64Array each), so growing
- * never copies; `curve()` joins the chunks into columns once, at the end of a run. With a
- * sink, a full chunk goes to it (as columns) and is reused: memory stays one chunk.
+ * Points go into columns — preallocated when their number is known, given (EquityColumnsPool),
+ * or growing in place — and `curve()` returns views of them. With a sink, and past what the
+ * columns may hold, points go into fixed 64k-point chunks (one interleaved Float64Array each)
+ * instead: with a sink a full chunk goes to it (as columns) and is reused, so memory stays
+ * one chunk; without one, `curve()` joins the chunks into columns once, at the end.
  */
 export class EquityRecorder {
   /**
@@ -51,7 +53,8 @@ export class EquityRecorder {
    * optimizer trials), columns of that size are allocated once and `curve()` returns views
    * of them instead of copying; more points than expected fall back to chunks.
    * @param storage columns to record into instead of allocating (at least `expectedPoints`
-   * long; see EquityStorage): the curve is then views of them.
+   * long; see EquityColumnsPool): the curve is then views of them.
+   * @param growTo the most points growable columns (unknown length, no sink) grow to in place
    */
   constructor(expectedPoints = 0, private readonly sink: ResultSink | null = null, storage: EquityCurve | null = null, private readonly growTo = GROW_TO) {
     if (sink !== null) return;
@@ -68,7 +71,7 @@ export class EquityRecorder {
   }
 
   private cols: EquityCurve | null = null;
-  /** Points the preallocated columns hold. */
+  /** Points the columns hold (preallocated, given, or grown so far). */
   private capacity = 0;
   private readonly chunks: Float64Array[] = [];
   /** Current chunk: [ts, equity, cash, exposure] × CHUNK. */
