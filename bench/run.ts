@@ -27,11 +27,17 @@ const selected = Object.keys(workloads).filter((name) => wanted.length === 0 || 
 if (selected.length === 1) {
   await workloads[selected[0]]();
 } else {
+  // A workload that fails (a peer missing a package, say) does not stop the others; the run still fails at the end.
+  const failed: string[] = [];
   for (const name of selected) {
     const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name], { stdio: 'inherit' });
     if (r.status !== 0) {
-      console.error(`bench workload ${name} failed (exit ${r.status ?? r.signal})`);
-      process.exit(1);
+      console.error(`bench workload ${name} failed (exit ${r.status ?? r.signal}); going on with the others`);
+      failed.push(name);
     }
+  }
+  if (failed.length > 0) {
+    console.error(`bench: ${failed.length} of ${selected.length} workloads failed: ${failed.join(', ')} (their JSON under reports/bench/ is from an earlier run, if any)`);
+    process.exit(1);
   }
 }
