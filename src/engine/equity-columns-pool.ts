@@ -1,4 +1,4 @@
-import type { EquityCurve } from './equity-recorder.ts';
+import { newEquityColumns, type EquityCurve } from './equity-recorder.ts';
 
 /**
  * Equity columns handed from one run to the next, for a caller that runs many backtests
@@ -24,7 +24,7 @@ export class EquityColumnsPool {
         return c;
       }
     }
-    return { ts: new Float64Array(n), equity: new Float64Array(n), cash: new Float64Array(n), exposure: new Float64Array(n) };
+    return newEquityColumns(n);
   }
 
   /** Gives a set back once nothing reads it any more (the curve of a run recorded into it included). */

@@ -34,6 +34,11 @@ function growableColumns(points: number, growTo: number): EquityCurve {
   return { ts: col(), equity: col(), cash: col(), exposure: col() };
 }
 
+/** Four new columns of `n` points each. */
+export function newEquityColumns(n: number): EquityCurve {
+  return { ts: new Float64Array(n), equity: new Float64Array(n), cash: new Float64Array(n), exposure: new Float64Array(n) };
+}
+
 /** True when all four columns hold at least `n` points. */
 function fits(c: EquityCurve, n: number): boolean {
   return c.ts.length >= n && c.equity.length >= n && c.cash.length >= n && c.exposure.length >= n;
@@ -59,12 +64,10 @@ export class EquityRecorder {
   constructor(expectedPoints = 0, private readonly sink: ResultSink | null = null, storage: EquityCurve | null = null, private readonly growTo = GROW_TO) {
     if (sink !== null) return;
     if (expectedPoints > 0) {
-      this.cols = storage !== null && fits(storage, expectedPoints) ? storage : {
-        ts: new Float64Array(expectedPoints), equity: new Float64Array(expectedPoints),
-        cash: new Float64Array(expectedPoints), exposure: new Float64Array(expectedPoints),
-      };
+      this.cols = storage !== null && fits(storage, expectedPoints) ? storage : newEquityColumns(expectedPoints);
     } else {
       this.cols = growableColumns(Math.min(GROW_FROM, growTo), growTo);
+      this.growable = true;
     }
     const c = this.cols;
     this.capacity = Math.min(c.ts.length, c.equity.length, c.cash.length, c.exposure.length);
@@ -73,6 +76,8 @@ export class EquityRecorder {
   private cols: EquityCurve | null = null;
   /** Points the columns hold (preallocated, given, or grown so far). */
   private capacity = 0;
+  /** The columns are growableColumns (a run of unknown length). */
+  private growable = false;
   private readonly chunks: Float64Array[] = [];
   /** Current chunk: [ts, equity, cash, exposure] × CHUNK. */
   private cur: Float64Array = new Float64Array(0);
@@ -143,10 +148,8 @@ export class EquityRecorder {
     if (pre !== null) {
       return { ts: pre.ts.subarray(0, n), equity: pre.equity.subarray(0, n), cash: pre.cash.subarray(0, n), exposure: pre.exposure.subarray(0, n) };
     }
-    const ts = new Float64Array(n);
-    const equity = new Float64Array(n);
-    const cash = new Float64Array(n);
-    const exposure = new Float64Array(n);
+    const out = newEquityColumns(n);
+    const { ts, equity, cash, exposure } = out;
     for (let c = 0, i = 0; c < this.chunks.length; c++) {
       const chunk = this.chunks[c];
       const end = Math.min(n, i + CHUNK);
@@ -157,15 +160,13 @@ export class EquityRecorder {
         exposure[i] = chunk[j + 3];
       }
     }
-    return { ts, equity, cash, exposure };
+    return out;
   }
 
   /** The first `count` points of the current chunk to the sink, as columns; the chunk is reused. */
   private toSink(count: number): void {
     if (this.chunks.length === 0) this.chunks.push((this.cur = new Float64Array(4 * CHUNK)));
-    const cols = this.sinkColumns ??= {
-      ts: new Float64Array(CHUNK), equity: new Float64Array(CHUNK), cash: new Float64Array(CHUNK), exposure: new Float64Array(CHUNK),
-    };
+    const cols = this.sinkColumns ??= newEquityColumns(CHUNK);
     const c = this.cur;
     for (let i = 0, j = 0; i < count; i++, j += 4) {
       cols.ts[i] = c[j];
@@ -178,15 +179,14 @@ export class EquityRecorder {
     this.k = 0;
   }
 
-  private sinkColumns: { ts: Float64Array; equity: Float64Array; cash: Float64Array; exposure: Float64Array } | null = null;
+  private sinkColumns: EquityCurve | null = null;
 
   /** Doubles growable columns in place; false when they are not growable or at their limit. */
   private grow(): boolean {
+    if (!this.growable || this.capacity >= this.growTo) return false;
     const c = this.cols!;
-    const buffers = [c.ts.buffer, c.equity.buffer, c.cash.buffer, c.exposure.buffer] as unknown as Resizable[];
-    if (!buffers.every((b) => b.resizable) || this.capacity >= this.growTo) return false;
     const next = Math.min(2 * this.capacity, this.growTo);
-    for (const b of buffers) b.resize(8 * next);
+    for (const b of [c.ts.buffer, c.equity.buffer, c.cash.buffer, c.exposure.buffer] as unknown as Resizable[]) b.resize(8 * next);
     this.capacity = next;
     return true;
   }
