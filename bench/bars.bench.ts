@@ -1,4 +1,5 @@
 import { runBacktest } from '../src/session/run-backtest.ts';
+import { fillCount } from '../src/backtest/run-result.ts';
 import { openBars } from '../src/data/read-bars.ts';
 import { sliceBatches } from '../src/data/synth-bars.ts';
 import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';
@@ -91,7 +92,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     peakRssMiB: rss,
     memoryFirstTouchMiBps: touch.firstTouch,
     memoryRewriteMiBps: touch.rewrite,
-    fills: r.fills.length,
+    fills: fillCount(r),
     trades: r.trades.length,
     grademarkBars: gm.bars,
     grademarkBarsPerSec: gm.barsPerSec,
@@ -103,7 +104,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
   };
   const out = writeBenchJson('bars', figures);
   console.log([
-    `bars: ${BAR_COUNT.toLocaleString()} one-minute bars, ma-cross 10/30 long/short (${r.fills.length} fills, ${r.trades.length} trades)`,
+    `bars: ${BAR_COUNT.toLocaleString()} one-minute bars, ma-cross 10/30 long/short (${fillCount(r)} fills, ${r.trades.length} trades)`,
     `  load CSV          ${fmtRate(figures.csvLoadRowsPerSec)} rows/s`,
     `  load Parquet      ${fmtRate(figures.parquetLoadRowsPerSec)} rows/s   (target ≥ 5M)`,
     `  engine run        ${fmtRate(engineRate)} bars/s   (goal ≥ 8M, issue 22's goal 2)`,

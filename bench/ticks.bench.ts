@@ -82,7 +82,7 @@ async function gridMmReplay(l2: string): Promise<Record<string, number>> {
   });
   return {
     events: ls.events, replaySeconds: ls.timing.loadSeconds + ls.timing.runSeconds, totalSeconds: ls.timing.totalSeconds,
-    fills: ls.fills.length, orders: ls.orders.length, peakRssMiB: peakRssMiB(),
+    fills: fillCount(ls), orders: orderCount(ls), peakRssMiB: peakRssMiB(),
   };
 }
 

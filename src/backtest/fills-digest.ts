@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Fill } from '../core/fill.ts';
+import type { FillLog } from '../engine/fill-log.ts';
 
 /**
  * SHA-256 over every fill's (time, order, instrument, side, price, qty, fee) in order;
@@ -13,22 +14,30 @@ export class FillsDigest {
   private at = 0;
 
   add(fills: readonly Fill[]): this {
-    for (const f of fills) {
-      // Room for the text's UTF-8 (at most 3 bytes per UTF-16 unit), four separators and four doubles.
-      const room = 3 * (f.orderId.length + f.instrumentId.length + f.side.length + f.liquidity.length) + 4 + 32;
-      if (this.at + room > this.buf.length) this.flush();
-      this.text(f.orderId);
-      this.text(f.instrumentId);
-      this.text(f.side);
-      this.text(f.liquidity);
-      const buf = this.buf;
-      let at = this.at;
-      at = buf.writeDoubleLE(f.ts, at);
-      at = buf.writeDoubleLE(f.price, at);
-      at = buf.writeDoubleLE(f.qty, at);
-      this.at = buf.writeDoubleLE(f.fee, at);
-    }
+    for (const f of fills) this.row(f.orderId, f.instrumentId, f.side, f.liquidity, f.ts, f.price, f.qty, f.fee);
     return this;
+  }
+
+  /** Adds a run's fills from their columns, building no fill object. */
+  addLog(log: FillLog): this {
+    log.forEach((orderId, instrumentId, side, liquidity, ts, price, qty, fee) => this.row(orderId, instrumentId, side, liquidity, ts, price, qty, fee));
+    return this;
+  }
+
+  private row(orderId: string, instrumentId: string, side: string, liquidity: string, ts: number, price: number, qty: number, fee: number): void {
+    // Room for the text's UTF-8 (at most 3 bytes per UTF-16 unit), four separators and four doubles.
+    const room = 3 * (orderId.length + instrumentId.length + side.length + liquidity.length) + 4 + 32;
+    if (this.at + room > this.buf.length) this.flush();
+    this.text(orderId);
+    this.text(instrumentId);
+    this.text(side);
+    this.text(liquidity);
+    const buf = this.buf;
+    let at = this.at;
+    at = buf.writeDoubleLE(ts, at);
+    at = buf.writeDoubleLE(price, at);
+    at = buf.writeDoubleLE(qty, at);
+    this.at = buf.writeDoubleLE(fee, at);
   }
 
   /** Writes `s` as UTF-8 and a '|': ASCII byte by byte (ids are short; no string built, no native call), else by Buffer.write. */
@@ -58,6 +67,8 @@ export class FillsDigest {
   }
 }
 
-export function fillsDigest(fills: readonly Fill[]): string {
-  return new FillsDigest().add(fills).digest();
+/** The digest of a list of fills, or of a run's fill log (the same value for the same fills). */
+export function fillsDigest(fills: readonly Fill[] | FillLog): string {
+  const d = new FillsDigest();
+  return (Array.isArray(fills) ? d.add(fills) : d.addLog(fills as FillLog)).digest();
 }

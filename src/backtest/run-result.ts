@@ -72,9 +72,32 @@ export interface RunResult {
   readonly portfolio: PortfolioResult | null;
 }
 
-/** Fills of a run, in memory or spilled. */
+/** Lengths of result lists not built yet (listBuiltOnRead), by result. */
+const unbuiltLengths = new WeakMap<object, Partial<Record<'fills', number>>>();
+
+/**
+ * Makes `result[name]` a list built by `build` when first read and kept from then on;
+ * `fillCount` knows its length without building it. For a run's records kept as columns
+ * (FillLog): a run read only for its figures never builds an object per fill.
+ */
+export function listBuiltOnRead<T extends object>(result: T, name: 'fills', length: number, build: () => readonly unknown[]): T {
+  unbuiltLengths.set(result, { ...unbuiltLengths.get(result), [name]: length });
+  let make: (() => readonly unknown[]) | null = build;
+  Object.defineProperty(result, name, {
+    enumerable: true, configurable: true,
+    get: () => {
+      const value = make!();
+      make = null;
+      Object.defineProperty(result, name, { value, enumerable: true, configurable: true, writable: false });
+      return value;
+    },
+  });
+  return result;
+}
+
+/** Fills of a run, in memory (built or not) or spilled. */
 export function fillCount(r: Pick<RunResult, 'fills' | 'spilled'>): number {
-  return r.spilled?.counts.fills ?? r.fills.length;
+  return r.spilled?.counts.fills ?? unbuiltLengths.get(r)?.fills ?? r.fills.length;
 }
 
 /** Orders of a run, in memory or spilled. */

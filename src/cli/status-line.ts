@@ -16,7 +16,7 @@ export function statusText(engine: Engine, feed: FeedStatus | null, eventsPerSec
   const p = engine.portfolio;
   const pnl = p.equity() - p.initialCash;
   const parts = feed ? [`up ${feed.uptimeSeconds.toFixed(0)} s`, `${eventsPerSecond.toFixed(0)} ev/s`] : [];
-  parts.push(`position ${p.position(0)}`, `open orders ${engine.openOrders().length}`, `fills ${engine.fills.length}`,
+  parts.push(`position ${p.position(0)}`, `open orders ${engine.openOrders().length}`, `fills ${engine.fillLog.length}`,
     `P&L ${pnl >= 0 ? '+' : ''}${pnl.toFixed(2)} (fees ${p.fees.toFixed(2)})`);
   if (feed) {
     parts.push(`tick-to-trade ${Number.isNaN(feed.lastTickToTradeMicros) ? '-' : `${feed.lastTickToTradeMicros.toFixed(0)} µs`}`, `feed lag ${feed.feedLagMillis.toFixed(0)} ms`);

@@ -16,6 +16,7 @@ import { ResultSpill } from './result-spill.ts';
 import type { EventSink } from './event-source.ts';
 import type { ExecutionClient, VenueCapabilities } from './execution-client.ts';
 import type { Logger } from './logger.ts';
+import type { FillLog } from './fill-log.ts';
 import { OrderFlow, type OrderListener, type PreTradeCheck } from './order-flow.ts';
 import { withoutFeatures } from './order-routing.ts';
 import { validateOrderRequest } from './order-validation.ts';
@@ -180,9 +181,14 @@ export class Engine implements EventSink {
     return this.flow.registry.all;
   }
 
-  /** Every fill, in order (those not yet handed to the sink, when the run spills). */
-  get fills(): readonly Fill[] {
+  /** Every fill, in order, as columns (those not yet handed to the sink, when the run spills). */
+  get fillLog(): FillLog {
     return this.flow.fills;
+  }
+
+  /** Every fill, in order, as new objects built from `fillLog` at each read (the end of a session, tests). */
+  get fills(): readonly Fill[] {
+    return this.flow.fills.toArray();
   }
 
   /**

@@ -16,6 +16,7 @@ import { releasedType, routeOrder } from './order-routing.ts';
 import { roundOntoGrid } from './off-grid.ts';
 import { validateOrderRequest } from './order-validation.ts';
 import { RejectionLog } from './rejection-log.ts';
+import { FillLog } from './fill-log.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import { TradingMode, type TradingState } from './trading-state.ts';
@@ -71,8 +72,9 @@ type Queued = VenueEvent | OrderEvent;
  */
 export class OrderFlow implements OrderEventSink, EmulatorHost {
   readonly registry: OrderRegistry;
-  readonly fills: Fill[] = [];
-  /** Fills booked (the list above may have handed older ones to a result sink). */
+  /** The run's fills (none when it keeps no records; older ones handed to a result sink, when it has one). */
+  readonly fills = new FillLog();
+  /** Fills booked (the log above may have handed older ones to a result sink). */
   private fillCount = 0;
   readonly emulator: OrderEmulator;
   private readonly listeners: OrderListener[] = [];
@@ -201,18 +203,20 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private book(t: TrackedOrder, e: Extract<VenueEvent, { kind: 'fill' }>, ts: number, complete: boolean): void {
     const o = t.order;
     this.o.portfolio.applyFill(t.slot, sideSign(o.side) * e.qty, e.price, e.fee, ts, this.o.equityLength(), o.tag ?? '');
-    const fill: Fill = {
-      seq: ++this.fillCount, orderId: o.id, instrumentId: o.instrumentId, side: o.side,
-      price: e.price, qty: e.qty, fee: e.fee, liquidity: e.liquidity, ts,
-    };
-    if (this.o.keepRecords) this.fills.push(fill);
-    this.o.onFill?.(fill);
-    if (this.wantsEvents) {
-      const kind = complete ? OrderEventKind.filled : OrderEventKind.partiallyFilled;
-      this.deliver({ kind, order: o, status: o.status, ts, fill });
-      for (const l of this.listeners) l.fill?.(fill);
-    }
+    const seq = ++this.fillCount;
+    if (this.o.keepRecords) this.fills.push(o.id, o.instrumentId, o.side, e.price, e.qty, e.fee, e.liquidity, ts);
+    if (this.o.onFill !== undefined || this.wantsEvents) this.tellFill(o, seq, e, ts, complete); // else no fill object is built
     this.emulator.afterFill(t.slot);
+  }
+
+  /** The fill as an object, to the strategy's onFill, its onOrder and the listeners. */
+  private tellFill(o: Order, seq: number, e: Extract<VenueEvent, { kind: 'fill' }>, ts: number, complete: boolean): void {
+    const fill: Fill = { seq, orderId: o.id, instrumentId: o.instrumentId, side: o.side, price: e.price, qty: e.qty, fee: e.fee, liquidity: e.liquidity, ts };
+    this.o.onFill?.(fill);
+    if (!this.wantsEvents) return;
+    const kind = complete ? OrderEventKind.filled : OrderEventKind.partiallyFilled;
+    this.deliver({ kind, order: o, status: o.status, ts, fill });
+    for (const l of this.listeners) l.fill?.(fill);
   }
 
   private illegal(e: VenueEvent, why: string): void {

@@ -1,13 +1,13 @@
 import { isTerminal } from '../core/order-lifecycle.ts';
-import type { Fill } from '../core/fill.ts';
 import type { Order } from '../core/order.ts';
+import type { FillLog } from './fill-log.ts';
 import type { EquityRecorder } from './equity-recorder.ts';
 import { SPILL_RECORDS, type ResultSink } from './result-sink.ts';
 import type { RoundTrip } from './trade-log.ts';
 
 /** The engine's growing lists a spill empties: fills, every order, closed round trips. */
 export interface SpilledLists {
-  readonly fills: Fill[];
+  readonly fills: FillLog;
   readonly orders: Order[];
   readonly trades: RoundTrip[];
 }
@@ -46,8 +46,8 @@ export class ResultSpill {
 
   private fills(): void {
     const f = this.lists.fills;
-    if (f.length > 0) this.sink.fills(f);
-    f.length = 0;
+    if (f.length > 0) this.sink.fills(f.toArray());
+    f.clear();
     this.spilledBlocks = true;
   }
 

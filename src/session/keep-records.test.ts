@@ -5,6 +5,9 @@ import { bucketReturns, evaluateTrial } from '../optimize/evaluate-trial.ts';
 import { parseObjectives } from '../optimize/objective.ts';
 import { shareBars, sliceShared } from '../optimize/shared-bars.ts';
 import { runBacktest } from './run-backtest.ts';
+import type { Fill } from '../core/fill.ts';
+import { fillsDigest } from '../backtest/fills-digest.ts';
+import { fillCount } from '../backtest/run-result.ts';
 
 const bars = synthBars({ count: 30_000, seed: 9 });
 // Fast averages (~1 cross in 10 bars) and a 0.1 % fee, so round trips differ in net and gross P&L.
@@ -67,5 +70,20 @@ describe('trials run one after another on reused equity columns', async () => {
         expect([...r.returns!]).toEqual([...bucketReturns(f.equity.equity, 4)]);
       }
     }
+  });
+});
+
+describe('a run\'s fills, kept as columns and built as objects when first read', async () => {
+  const told: Fill[] = [];
+  const r = await runBacktest(config, { strategy: maCross, feeds: [sliceBatches(bars, 8_192)], listeners: [{ fill: (f) => told.push(f) }] });
+
+  it('are counted without being built, then equal the fills the run told its listener, in JSON too', () => {
+    expect(told.length).toBeGreaterThan(2_000);
+    expect(fillCount(r)).toBe(told.length);
+    expect(Object.getOwnPropertyDescriptor(r, 'fills')?.get).toBeDefined(); // not built by the count
+    expect(r.fills).toEqual(told);
+    expect(r.fills).toBe(r.fills); // built once, then kept
+    expect(JSON.parse(JSON.stringify(r)).fills).toEqual(JSON.parse(JSON.stringify(told)));
+    expect(r.fillsDigest).toBe(fillsDigest(told));
   });
 });

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { coreMetrics, coreMetricsOfBlocks, type CoreMetrics } from '../analytics/core-metrics.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
 import { readEquityBlocks, ResultFiles } from '../backtest/result-files.ts';
-import { markSpilled, type RunResult } from '../backtest/run-result.ts';
+import { listBuiltOnRead, markSpilled, type RunResult } from '../backtest/run-result.ts';
 import type { SessionConfig } from '../config/session-config.ts';
 import { Engine, type OrderListener } from '../engine/engine.ts';
 import type { EquityCurve } from '../engine/equity-recorder.ts';
@@ -143,7 +143,9 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
     spilled: spilled ? { dir: files.dir, counts: { ...files.counts }, firstTs: files.firstTs, lastTs: files.lastTs } : null,
     portfolio: null,
   };
-  return spilled ? markSpilled(r, files.dir) : r;
+  if (spilled) return markSpilled(r, files.dir);
+  const fills = engine.fillLog;
+  return listBuiltOnRead(r, 'fills', fills.length, () => fills.toArray());
 }
 
 type Series = Pick<RunResult, 'metrics' | 'orders' | 'fills' | 'trades' | 'equity' | 'fillsDigest'>;
@@ -155,7 +157,8 @@ function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Se
     ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: engine.portfolio.trades.netPnls(),
     ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
   });
-  return { metrics, orders: engine.orders, fills: engine.fills, trades, equity: curve, fillsDigest: digest ? fillsDigest(engine.fills) : '' };
+  // `fills` is built from the engine's fill log when first read (listBuiltOnRead, in `result`).
+  return { metrics, orders: engine.orders, fills: [], trades, equity: curve, fillsDigest: digest ? fillsDigest(engine.fillLog) : '' };
 }
 
 /**

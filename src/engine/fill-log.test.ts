@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { Fill } from '../core/fill.ts';
+import { createRng } from '../core/rng.ts';
+import { fillsDigest } from '../backtest/fills-digest.ts';
+import { FillLog } from './fill-log.ts';
+
+/** `n` fills with every field drawn independently of the log (sides, liquidities, ids, awkward doubles). */
+function randomFills(n: number, seed: number, firstSeq = 1): Fill[] {
+  const rng = createRng(seed);
+  const r = () => rng.next();
+  return Array.from({ length: n }, (_, k) => ({
+    seq: firstSeq + k, orderId: `o-${Math.floor(r() * 1e6)}`, instrumentId: r() < 0.5 ? 'BTC.X' : 'ÉTH.Y',
+    side: r() < 0.5 ? 'buy' : 'sell', price: 100 + r() * 1e-3, qty: r() * 7, fee: (r() - 0.3) * 1e-4,
+    liquidity: r() < 0.5 ? 'maker' : 'taker', ts: 1_700_000_000_000_000 + k * 37,
+  }) as Fill);
+}
+
+function push(log: FillLog, fills: readonly Fill[]): void {
+  for (const f of fills) log.push(f.orderId, f.instrumentId, f.side, f.price, f.qty, f.fee, f.liquidity, f.ts);
+}
+
+describe('FillLog (a run\'s fills as columns)', () => {
+  it('gives back every fill pushed, field for field, across its 65,536-row blocks', () => {
+    const fills = randomFills(140_000, 3);
+    const log = new FillLog();
+    push(log, fills);
+    expect(log.length).toBe(140_000);
+    expect(log.toArray()).toEqual(fills);
+    for (const k of [0, 65_535, 65_536, 131_072, 139_999]) expect(log.at(k)).toEqual(fills[k]);
+  });
+
+  it('numbers the fills after a clear() on from the last one handed on', () => {
+    const log = new FillLog();
+    push(log, randomFills(10, 1));
+    log.clear();
+    expect(log.length).toBe(0);
+    const next = randomFills(5, 2, 11);
+    push(log, next);
+    expect(log.toArray()).toEqual(next);
+  });
+
+  it('has the digest of the same fills as objects, and another when one fee moves by one ulp', () => {
+    const fills = randomFills(20_000, 5);
+    const log = new FillLog();
+    push(log, fills);
+    expect(fillsDigest(log)).toBe(fillsDigest(fills));
+    const moved = fills.map((f, k) => (k === 12_345 ? { ...f, fee: f.fee + Math.abs(f.fee) * Number.EPSILON } : f));
+    expect(moved[12_345].fee).not.toBe(fills[12_345].fee);
+    expect(fillsDigest(moved)).not.toBe(fillsDigest(log));
+  });
+});

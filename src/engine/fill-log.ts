@@ -1,0 +1,96 @@
+import { Liquidity, type Fill } from '../core/fill.ts';
+import { Side } from '../core/order.ts';
+import type { Micros } from '../core/time.ts';
+
+/** Rows per block: blocks are filled in place and never copied as the log grows. */
+const BLOCK = 1 << 16;
+const BLOCK_BITS = 16;
+
+/** Bit 0 of a row's flags: a sell; bit 1: a taker fill. */
+const SELL = 1;
+const TAKER = 2;
+
+/** One block of rows: four doubles per row (price, qty, fee, time) and one flag byte. */
+interface Block {
+  readonly nums: Float64Array;
+  readonly flags: Uint8Array;
+}
+
+/**
+ * A run's fills as columns: per fill four doubles, a flag byte and two references to strings
+ * the run holds anyway (the order's id, the instrument's id) — ~50 bytes instead of a ~160-byte
+ * object kept alive. On this project's machines memory a process touches for the first time
+ * costs ~3 ms per MB and a retained object ~1 µs, so a market maker's hundreds of thousands of
+ * fills were a tenth of its replay. Fills are built as objects only when read (`at`, `toArray`);
+ * the digest and the counts read the columns. Sequence numbers continue across `clear()`
+ * (a run that hands its fills to a result sink in blocks).
+ */
+export class FillLog {
+  private readonly blocks: Block[] = [];
+  private readonly orderIds: string[] = [];
+  private readonly instrumentIds: string[] = [];
+  private rows = 0;
+  /** Sequence number of row 0 minus one (fills handed on before the last `clear()`). */
+  private seqBase = 0;
+
+  /** Fills held. */
+  get length(): number {
+    return this.rows;
+  }
+
+  /** Records a fill (its sequence number is the run's count of fills recorded, this one included). */
+  push(orderId: string, instrumentId: string, side: Side, price: number, qty: number, fee: number, liquidity: Liquidity, ts: Micros): void {
+    const k = this.rows;
+    const b = k >>> BLOCK_BITS;
+    if (b === this.blocks.length) this.blocks.push({ nums: new Float64Array(4 * BLOCK), flags: new Uint8Array(BLOCK) });
+    const { nums, flags } = this.blocks[b];
+    const r = k & (BLOCK - 1);
+    const at = 4 * r;
+    nums[at] = price;
+    nums[at + 1] = qty;
+    nums[at + 2] = fee;
+    nums[at + 3] = ts;
+    flags[r] = (side === Side.sell ? SELL : 0) | (liquidity === Liquidity.taker ? TAKER : 0);
+    this.orderIds.push(orderId);
+    this.instrumentIds.push(instrumentId);
+    this.rows = k + 1;
+  }
+
+  /** The fill in row `k` (0 ≤ k < length), as a new object. */
+  at(k: number): Fill {
+    const { nums, flags } = this.blocks[k >>> BLOCK_BITS];
+    const r = k & (BLOCK - 1);
+    const at = 4 * r;
+    const f = flags[r];
+    return {
+      seq: this.seqBase + k + 1, orderId: this.orderIds[k], instrumentId: this.instrumentIds[k], side: f & SELL ? Side.sell : Side.buy,
+      price: nums[at], qty: nums[at + 1], fee: nums[at + 2], liquidity: f & TAKER ? Liquidity.taker : Liquidity.maker, ts: nums[at + 3],
+    };
+  }
+
+  /** Every fill held, as objects, in order. */
+  toArray(): Fill[] {
+    const out = new Array<Fill>(this.rows);
+    for (let k = 0; k < this.rows; k++) out[k] = this.at(k);
+    return out;
+  }
+
+  /** Calls `row` with each fill's fields in order, building no object (digests, writers). */
+  forEach(row: (orderId: string, instrumentId: string, side: Side, liquidity: Liquidity, ts: number, price: number, qty: number, fee: number) => void): void {
+    for (let k = 0; k < this.rows; k++) {
+      const { nums, flags } = this.blocks[k >>> BLOCK_BITS];
+      const r = k & (BLOCK - 1);
+      const at = 4 * r;
+      const f = flags[r];
+      row(this.orderIds[k], this.instrumentIds[k], f & SELL ? Side.sell : Side.buy, f & TAKER ? Liquidity.taker : Liquidity.maker, nums[at + 3], nums[at], nums[at + 1], nums[at + 2]);
+    }
+  }
+
+  /** Drops the fills held (handed to a sink); the next one's sequence number follows the last. */
+  clear(): void {
+    this.seqBase += this.rows;
+    this.rows = 0;
+    this.orderIds.length = 0;
+    this.instrumentIds.length = 0;
+  }
+}
