@@ -73,14 +73,14 @@ export interface RunResult {
 }
 
 /** Lengths of result lists not built yet (listBuiltOnRead), by result. */
-const unbuiltLengths = new WeakMap<object, Partial<Record<'fills', number>>>();
+const unbuiltLengths = new WeakMap<object, Partial<Record<'fills' | 'orders', number>>>();
 
 /**
  * Makes `result[name]` a list built by `build` when first read and kept from then on;
- * `fillCount` knows its length without building it. For a run's records kept as columns
- * (FillLog): a run read only for its figures never builds an object per fill.
+ * `fillCount` and `orderCount` know its length without building it. For a run's records kept
+ * as columns (FillLog, OrderLog): a run read only for its figures builds no object per record.
  */
-export function listBuiltOnRead<T extends object>(result: T, name: 'fills', length: number, build: () => readonly unknown[]): T {
+export function listBuiltOnRead<T extends object>(result: T, name: 'fills' | 'orders', length: number, build: () => readonly unknown[]): T {
   unbuiltLengths.set(result, { ...unbuiltLengths.get(result), [name]: length });
   let make: (() => readonly unknown[]) | null = build;
   Object.defineProperty(result, name, {
@@ -100,9 +100,9 @@ export function fillCount(r: Pick<RunResult, 'fills' | 'spilled'>): number {
   return r.spilled?.counts.fills ?? unbuiltLengths.get(r)?.fills ?? r.fills.length;
 }
 
-/** Orders of a run, in memory or spilled. */
+/** Orders of a run, in memory (built or not) or spilled. */
 export function orderCount(r: Pick<RunResult, 'orders' | 'spilled'>): number {
-  return r.spilled?.counts.orders ?? r.orders.length;
+  return r.spilled?.counts.orders ?? unbuiltLengths.get(r)?.orders ?? r.orders.length;
 }
 
 /** First and last equity time of a run (NaN without points). */

@@ -17,6 +17,7 @@ import type { EventSink } from './event-source.ts';
 import type { ExecutionClient, VenueCapabilities } from './execution-client.ts';
 import type { Logger } from './logger.ts';
 import type { FillLog } from './fill-log.ts';
+import type { OrderLog } from './order-log.ts';
 import { OrderFlow, type OrderListener, type PreTradeCheck } from './order-flow.ts';
 import { withoutFeatures } from './order-routing.ts';
 import { validateOrderRequest } from './order-validation.ts';
@@ -155,7 +156,7 @@ export class Engine implements EventSink {
       onOrder: strategy.onOrder ? (e) => strategy.onOrder!(e, this.ctx) : undefined,
       onIllegal: opts.onIllegalOrderEvent ?? 'throw', offGrid: opts.offGrid ?? 'round', keepRecords,
     });
-    this.spill = opts.sink ? new ResultSpill(opts.sink, { fills: this.flow.fills, orders: this.flow.registry.all, trades: this.portfolio.trades.closed }, this.equity) : null;
+    this.spill = opts.sink ? new ResultSpill(opts.sink, { fills: this.flow.fills, orders: this.flow.registry, trades: this.portfolio.trades.closed }, this.equity) : null;
     this.ctx = createContext({
       clock: this.clock, instruments: this.instruments, portfolio: this.portfolio, open: this.flow.registry.open, books: this.books,
       slotOf: (i) => this.slotOf(i), submit: (r) => this.flow.submit(r), cancel: (id) => this.flow.cancel(id),
@@ -176,9 +177,14 @@ export class Engine implements EventSink {
     }, opts.onKill ?? KillPolicy.flatten);
   }
 
-  /** Every order of the run, in submission order (refused ones included). */
+  /** Every order of the run, in submission order (refused ones included), as columns for the ended ones. */
+  get orderLog(): OrderLog {
+    return this.flow.registry.log;
+  }
+
+  /** Every order of the run, in submission order (refused ones included): ended ones as new objects built at each read (`orderLog`). */
   get orders(): readonly Order[] {
-    return this.flow.registry.all;
+    return this.flow.registry.log.toArray();
   }
 
   /** Every fill, in order, as columns (those not yet handed to the sink, when the run spills). */

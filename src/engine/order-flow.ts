@@ -418,7 +418,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private notOpen(orderId: string): ModifyResult {
     const t = this.registry.get(orderId);
     // Rare path: a scan of every order only when the id is not among the recent ones.
-    const known = t?.order ?? this.registry.all.find((x) => x.id === orderId);
+    const known = t?.order ?? this.registry.log.find(orderId);
     if (known) return { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} is ${known.status}` };
     // One of ours that ended long ago (a long run hands ended orders to its result sink): still "not open", as in any other run.
     if (this.issuedHere(orderId)) return { ok: false, reason: RejectReason.notOpen, message: `order ${orderId} ended earlier in the run` };

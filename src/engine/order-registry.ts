@@ -3,6 +3,7 @@ import type { Order } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { OrderAmendment, VenueEvent } from './execution-client.ts';
 import { OpenOrders } from './open-orders.ts';
+import { OrderLog } from './order-log.ts';
 import { removeAt } from '../core/array-edit.ts';
 
 /** The engine's record of one order: the strategy-visible order plus its lifecycle state (working status, requests on their way). */
@@ -11,6 +12,8 @@ export interface TrackedOrder extends LifecycleState {
   readonly order: Order;
   /** Instrument slot. */
   readonly slot: number;
+  /** Its row in the registry's order log (-1 when the run keeps no records). */
+  row: number;
   /** Terms of the replace on its way (applied when `updated` arrives). */
   pending: OrderAmendment | null;
   /** The emulator released this order to the venue: the venue's `accepted` is not news to the strategy. */
@@ -38,8 +41,8 @@ const ENDED_KEPT = 16_384;
  * strategy's queries. Applies venue events to an order's fields through the lifecycle.
  */
 export class OrderRegistry {
-  /** Every order, in submission order (none when the run keeps no records). */
-  readonly all: Order[] = [];
+  /** Every order, in submission order, ended ones as columns (none when the run keeps no records). */
+  readonly log = new OrderLog();
   /** Open orders, in submission order. */
   readonly open = new OpenOrders();
   /**
@@ -56,8 +59,8 @@ export class OrderRegistry {
 
   /** Registers a new order (status `submitted`). */
   add(order: Order, slot: number): TrackedOrder {
-    const t: TrackedOrder = { order, slot, working: order.status, pendingUpdate: false, pendingCancel: false, pending: null, releasing: false, endAs: null };
-    if (this.keep) this.all.push(order);
+    const row = this.keep ? this.log.add(order) : -1;
+    const t: TrackedOrder = { order, slot, row, working: order.status, pendingUpdate: false, pendingCancel: false, pending: null, releasing: false, endAs: null };
     this.live.push(t);
     this.open.add(order);
     return t;
@@ -65,7 +68,18 @@ export class OrderRegistry {
 
   /** Records an order refused before it left (never open). */
   addRefused(order: Order): void {
-    if (this.keep) this.all.push(order);
+    if (this.keep) this.log.end(this.log.add(order));
+  }
+
+  /**
+   * Takes the ended orders out of the log (for a result sink), in submission order; the open
+   * ones stay, renumbered.
+   */
+  takeEnded(): Order[] {
+    return this.log.takeEnded((order, row) => {
+      const t = this.getOpen(order.id);
+      if (t !== undefined) t.row = row;
+    });
   }
 
   /** The order with this id, open or recently ended. */
@@ -131,6 +145,7 @@ export class OrderRegistry {
     if (k < 0) return;
     removeAt(this.live, k);
     this.open.deleteAt(k);
+    if (t.row >= 0) this.log.end(t.row);
     if (!waiting) return; // no answer can still come for it
     const r = this.ended;
     if (r.length < ENDED_KEPT) r.push(t);

@@ -1,5 +1,4 @@
-import { isTerminal } from '../core/order-lifecycle.ts';
-import type { Order } from '../core/order.ts';
+import type { OrderRegistry } from './order-registry.ts';
 import type { FillLog } from './fill-log.ts';
 import type { EquityRecorder } from './equity-recorder.ts';
 import { SPILL_RECORDS, type ResultSink } from './result-sink.ts';
@@ -8,7 +7,7 @@ import type { RoundTrip } from './trade-log.ts';
 /** The engine's growing lists a spill empties: fills, every order, closed round trips. */
 export interface SpilledLists {
   readonly fills: FillLog;
-  readonly orders: Order[];
+  readonly orders: OrderRegistry;
   readonly trades: RoundTrip[];
 }
 
@@ -31,7 +30,7 @@ export class ResultSpill {
     const l = this.lists;
     if (l.fills.length >= SPILL_RECORDS) this.fills();
     if (l.trades.length >= SPILL_RECORDS) this.trades();
-    if (l.orders.length >= 2 * SPILL_RECORDS) this.endedOrders();
+    if (l.orders.log.length >= 2 * SPILL_RECORDS) this.endedOrders();
   }
 
   /** End of a run that spilled: everything still held goes to the sink, open orders in their last state. */
@@ -39,9 +38,9 @@ export class ResultSpill {
     this.equity.spillRest();
     this.fills();
     this.trades();
-    const orders = this.lists.orders;
-    if (orders.length > 0) this.sink.orders(orders);
-    orders.length = 0;
+    const orders = this.lists.orders.log;
+    if (orders.length > 0) this.sink.orders(orders.toArray());
+    orders.clear();
   }
 
   private fills(): void {
@@ -60,13 +59,9 @@ export class ResultSpill {
 
   /** Ended orders go (in submission order); open ones stay, in order, until they end. */
   private endedOrders(): void {
-    const all = this.lists.orders;
-    const ended = all.filter((o) => isTerminal(o.status));
+    const ended = this.lists.orders.takeEnded();
     if (ended.length === 0) return;
     this.sink.orders(ended);
-    let k = 0;
-    for (const o of all) if (!isTerminal(o.status)) all[k++] = o;
-    all.length = k;
     this.spilledBlocks = true;
   }
 }

@@ -205,14 +205,14 @@ export class StreamDriver {
     const { symbol, instrument, depth, recorder } = this.o;
     return this.watchLoop('order book', () => this.ex.watchOrderBook(symbol, depth), (ob) => {
       const received = performance.now();
-      const before = this.engine.orders.length;
+      const before = this.engine.orderLog.length;
       const now = this.stamp();
       for (const d of this.diff.diff(ob.bids, ob.asks, now, now, instrument.id, 0)) {
         recorder?.delta(d);
         this.engine.onBookDelta(d);
         this.events++;
       }
-      if (this.engine.orders.length > before) this.decisions.push((performance.now() - received) * 1000);
+      if (this.engine.orderLog.length > before) this.decisions.push((performance.now() - received) * 1000);
     }, () => this.diff.reset()); // the reconnect brings a new snapshot
   }
 

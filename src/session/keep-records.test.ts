@@ -6,8 +6,9 @@ import { parseObjectives } from '../optimize/objective.ts';
 import { shareBars, sliceShared } from '../optimize/shared-bars.ts';
 import { runBacktest } from './run-backtest.ts';
 import type { Fill } from '../core/fill.ts';
+import type { Order } from '../core/order.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
-import { fillCount } from '../backtest/run-result.ts';
+import { fillCount, orderCount } from '../backtest/run-result.ts';
 
 const bars = synthBars({ count: 30_000, seed: 9 });
 // Fast averages (~1 cross in 10 bars) and a 0.1 % fee, so round trips differ in net and gross P&L.
@@ -73,17 +74,31 @@ describe('trials run one after another on reused equity columns', async () => {
   });
 });
 
-describe('a run\'s fills, kept as columns and built as objects when first read', async () => {
+describe('a run\'s fills and orders, kept as columns and built as objects when first read', async () => {
   const told: Fill[] = [];
-  const r = await runBacktest(config, { strategy: maCross, feeds: [sliceBatches(bars, 8_192)], listeners: [{ fill: (f) => told.push(f) }] });
+  const lastSeen = new Map<string, Order>(); // each order's state at its last event, copied then
+  const r = await runBacktest(config, {
+    strategy: maCross, feeds: [sliceBatches(bars, 8_192)],
+    listeners: [{ fill: (f) => told.push(f), order: (e) => lastSeen.set(e.order.id, { ...e.order }) }],
+  });
 
   it('are counted without being built, then equal the fills the run told its listener, in JSON too', () => {
     expect(told.length).toBeGreaterThan(2_000);
     expect(fillCount(r)).toBe(told.length);
-    expect(Object.getOwnPropertyDescriptor(r, 'fills')?.get).toBeDefined(); // not built by the count
+    expect(orderCount(r)).toBe(lastSeen.size + r.rejections.total);
+    // Neither list built by the counts (this test runs first; JSON.stringify below builds both).
+    expect(Object.getOwnPropertyDescriptor(r, 'fills')?.get).toBeDefined();
+    expect(Object.getOwnPropertyDescriptor(r, 'orders')?.get).toBeDefined();
     expect(r.fills).toEqual(told);
     expect(r.fills).toBe(r.fills); // built once, then kept
     expect(JSON.parse(JSON.stringify(r)).fills).toEqual(JSON.parse(JSON.stringify(told)));
     expect(r.fillsDigest).toBe(fillsDigest(told));
+  });
+
+  it('equal each order as its last event showed it', () => {
+    expect(lastSeen.size).toBeGreaterThan(2_000);
+    const heard = r.orders.filter((o) => lastSeen.has(o.id));
+    expect(heard).toEqual([...lastSeen.values()]);
+    expect(r.orders).toBe(r.orders);
   });
 });

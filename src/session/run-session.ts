@@ -144,8 +144,9 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
     portfolio: null,
   };
   if (spilled) return markSpilled(r, files.dir);
-  const fills = engine.fillLog;
-  return listBuiltOnRead(r, 'fills', fills.length, () => fills.toArray());
+  const { fillLog, orderLog } = engine;
+  listBuiltOnRead(r, 'orders', orderLog.length, () => orderLog.toArray());
+  return listBuiltOnRead(r, 'fills', fillLog.length, () => fillLog.toArray());
 }
 
 type Series = Pick<RunResult, 'metrics' | 'orders' | 'fills' | 'trades' | 'equity' | 'fillsDigest'>;
@@ -157,8 +158,8 @@ function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Se
     ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: engine.portfolio.trades.netPnls(),
     ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
   });
-  // `fills` is built from the engine's fill log when first read (listBuiltOnRead, in `result`).
-  return { metrics, orders: engine.orders, fills: [], trades, equity: curve, fillsDigest: digest ? fillsDigest(engine.fillLog) : '' };
+  // `orders` and `fills` are built from the engine's logs when first read (listBuiltOnRead, in `result`).
+  return { metrics, orders: [], fills: [], trades, equity: curve, fillsDigest: digest ? fillsDigest(engine.fillLog) : '' };
 }
 
 /**
