@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Fill } from '../core/fill.ts';
 import type { FillLog } from '../engine/fill-log.ts';
+import type { FillColumns } from '../engine/result-sink.ts';
 
 /**
  * SHA-256 over every fill's (time, order, instrument, side, price, qty, fee) in order;
@@ -21,6 +22,12 @@ export class FillsDigest {
   /** Adds a run's fills from their columns, building no fill object. */
   addLog(log: FillLog): this {
     log.forEach((orderId, instrumentId, side, liquidity, ts, price, qty, fee) => this.row(orderId, instrumentId, side, liquidity, ts, price, qty, fee));
+    return this;
+  }
+
+  /** Adds fills given as columns (a result sink's block). */
+  addColumns(c: FillColumns): this {
+    for (let k = 0; k < c.n; k++) this.row(c.orderId[k], c.instrumentId[k], c.side[k], c.liquidity[k], c.ts[k], c.price[k], c.qty[k], c.fee[k]);
     return this;
   }
 

@@ -1,12 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Fill } from '../core/fill.ts';
-import type { Order } from '../core/order.ts';
 import type { EquityBlock } from '../analytics/core-metrics.ts';
 import { FastParquet, rawToFloat64 } from '../data/parquet-fast.ts';
 import { ParquetStreamWriter, type StreamSchema, type StreamValues } from '../data/parquet-stream.ts';
 import type { EquityCurve } from '../engine/equity-recorder.ts';
-import { SPILL_ROWS, type ResultSink } from '../engine/result-sink.ts';
+import { SPILL_ROWS, type FillColumns, type OrderColumns, type ResultSink } from '../engine/result-sink.ts';
 import type { RoundTrip } from '../engine/trade-log.ts';
 import { FillsDigest } from './fills-digest.ts';
 
@@ -37,15 +35,6 @@ function nums<T>(rows: readonly T[], get: (r: T) => number): Float64Array {
   return out;
 }
 
-/** Fills as columns (one typed loop per column: a generic field lookup per cell costs several times more). */
-function fillColumns(f: readonly Fill[]): Record<string, StreamValues> {
-  return {
-    seq: nums(f, (x) => x.seq), ts: nums(f, (x) => x.ts), orderId: f.map((x) => x.orderId),
-    instrumentId: f.map((x) => x.instrumentId), side: f.map((x) => x.side), price: nums(f, (x) => x.price),
-    qty: nums(f, (x) => x.qty), fee: nums(f, (x) => x.fee), liquidity: f.map((x) => x.liquidity),
-  };
-}
-
 function tradeColumns(t: readonly RoundTrip[]): Record<string, StreamValues> {
   return {
     instrumentId: t.map((x) => x.instrumentId), side: t.map((x) => x.side), qty: nums(t, (x) => x.qty),
@@ -57,14 +46,14 @@ function tradeColumns(t: readonly RoundTrip[]): Record<string, StreamValues> {
   };
 }
 
-function orderColumns(o: readonly Order[]): Record<string, StreamValues> {
-  return {
-    id: o.map((x) => x.id), instrumentId: o.map((x) => x.instrumentId), side: o.map((x) => x.side), type: o.map((x) => x.type),
-    tif: o.map((x) => x.tif), qty: nums(o, (x) => x.qty), price: nums(o, (x) => x.price),
-    stopPrice: nums(o, (x) => x.stopPrice), status: o.map((x) => x.status), filledQty: nums(o, (x) => x.filledQty),
-    avgFillPrice: nums(o, (x) => x.avgFillPrice), fees: nums(o, (x) => x.fees),
-    createdTs: nums(o, (x) => x.createdTs), updatedTs: nums(o, (x) => x.updatedTs), reason: o.map((x) => x.reason ?? ''), tag: o.map((x) => x.tag ?? ''),
-  };
+/** Entries [from, to) of each column of a series. */
+function sliceColumns(c: OrderColumns | FillColumns, series: 'orders' | 'fills', from: number, to: number): Record<string, StreamValues> {
+  const out: Record<string, StreamValues> = {};
+  for (const name of Object.keys(SCHEMAS[series])) {
+    const col = (c as unknown as Record<string, Float64Array | string[]>)[name];
+    out[name] = col instanceof Float64Array ? col.subarray(from, to) : col.slice(from, to);
+  }
+  return out;
 }
 
 /**
@@ -98,15 +87,21 @@ export class ResultFiles implements ResultSink {
     this.counts.equityPoints += n;
   }
 
-  fills(fills: readonly Fill[]): void {
-    this.blocks('fills', fills, fillColumns);
-    this.digest.add(fills);
-    this.counts.fills += fills.length;
+  fills(fills: FillColumns): void {
+    for (let at = 0; at < fills.n; at += SPILL_ROWS) {
+      const to = Math.min(fills.n, at + SPILL_ROWS);
+      this.write('fills', sliceColumns(fills, 'fills', at, to), to - at);
+    }
+    this.digest.addColumns(fills);
+    this.counts.fills += fills.n;
   }
 
-  orders(orders: readonly Order[]): void {
-    this.blocks('orders', orders, orderColumns);
-    this.counts.orders += orders.length;
+  orders(orders: OrderColumns): void {
+    for (let at = 0; at < orders.n; at += SPILL_ROWS) {
+      const to = Math.min(orders.n, at + SPILL_ROWS);
+      this.write('orders', sliceColumns(orders, 'orders', at, to), to - at);
+    }
+    this.counts.orders += orders.n;
   }
 
   trades(trades: readonly RoundTrip[]): void {

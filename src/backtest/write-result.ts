@@ -1,3 +1,5 @@
+import { FillLog } from '../engine/fill-log.ts';
+import { ordersAsColumns } from '../engine/order-log.ts';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { asFileError, makeDir, removeStaleTemps, tempSuffix } from '../core/files.ts';
 import { join } from 'node:path';
@@ -69,9 +71,9 @@ async function writeRunFiles(r: RunResult, dir: string): Promise<void> {
     const files = new ResultFiles(dir);
     try {
       files.equity(r.equity, r.equity.ts.length);
-      files.fills(r.fills);
+      files.fills(FillLog.of(r.fills).columns());
       files.trades(r.trades);
-      files.orders(r.orders);
+      files.orders(ordersAsColumns(r.orders));
       files.close();
     } catch (e) {
       files.abort();

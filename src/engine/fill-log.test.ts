@@ -29,6 +29,19 @@ describe('FillLog (a run\'s fills as columns)', () => {
     for (const k of [0, 65_535, 65_536, 131_072, 139_999]) expect(log.at(k)).toEqual(fills[k]);
   });
 
+  it('gives any range of rows as columns, field for field, across a block boundary', () => {
+    const fills = randomFills(70_000, 4);
+    const log = new FillLog();
+    push(log, fills);
+    const c = log.columns(65_000, 66_000);
+    const part = fills.slice(65_000, 66_000);
+    expect(c.n).toBe(1_000);
+    expect([...c.seq]).toEqual(part.map((f) => f.seq));
+    expect([...c.ts]).toEqual(part.map((f) => f.ts));
+    expect([...c.price, ...c.qty, ...c.fee]).toEqual([...part.map((f) => f.price), ...part.map((f) => f.qty), ...part.map((f) => f.fee)]);
+    expect([c.orderId, c.instrumentId, c.side, c.liquidity]).toEqual([part.map((f) => f.orderId), part.map((f) => f.instrumentId), part.map((f) => f.side), part.map((f) => f.liquidity)]);
+  });
+
   it('numbers the fills after a clear() on from the last one handed on', () => {
     const log = new FillLog();
     push(log, randomFills(10, 1));

@@ -1,6 +1,7 @@
 import { Liquidity, type Fill } from '../core/fill.ts';
 import { Side } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
+import type { FillColumns } from './result-sink.ts';
 
 /** Rows per block: blocks are filled in place and never copied as the log grows. */
 const BLOCK = 1 << 16;
@@ -84,6 +85,33 @@ export class FillLog {
       const f = flags[r];
       row(this.orderIds[k], this.instrumentIds[k], f & SELL ? Side.sell : Side.buy, f & TAKER ? Liquidity.taker : Liquidity.maker, nums[at + 3], nums[at], nums[at + 1], nums[at + 2]);
     }
+  }
+
+  /** Fills [from, to) as columns, building no fill object. */
+  columns(from = 0, to = this.rows): FillColumns {
+    const n = to - from;
+    const c: FillColumns = {
+      n, seq: new Float64Array(n), ts: new Float64Array(n), orderId: this.orderIds.slice(from, to), instrumentId: this.instrumentIds.slice(from, to),
+      side: new Array<string>(n), price: new Float64Array(n), qty: new Float64Array(n), fee: new Float64Array(n), liquidity: new Array<string>(n),
+    };
+    for (let j = 0; j < n; j++) {
+      const k = from + j;
+      const { nums, flags } = this.blocks[k >>> BLOCK_BITS];
+      const r = k & (BLOCK - 1);
+      const at = 4 * r;
+      const f = flags[r];
+      c.seq[j] = this.seqBase + k + 1; c.ts[j] = nums[at + 3];
+      c.side[j] = f & SELL ? Side.sell : Side.buy; c.liquidity[j] = f & TAKER ? Liquidity.taker : Liquidity.maker;
+      c.price[j] = nums[at]; c.qty[j] = nums[at + 1]; c.fee[j] = nums[at + 2];
+    }
+    return c;
+  }
+
+  /** A log holding `fills` (a run's, numbered from 1), for writers that take logs. */
+  static of(fills: readonly Fill[]): FillLog {
+    const log = new FillLog();
+    for (const f of fills) log.push(f.orderId, f.instrumentId, f.side, f.price, f.qty, f.fee, f.liquidity, f.ts);
+    return log;
   }
 
   /** Drops the fills held (handed to a sink); the next one's sequence number follows the last. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatedFeature, OrderStatus, OrderType, TimeInForce, type Order } from '../core/order.ts';
 import { createRng } from '../core/rng.ts';
-import { OrderLog } from './order-log.ts';
+import { OrderLog, ordersAsColumns } from './order-log.ts';
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
@@ -52,7 +52,8 @@ describe('OrderLog (a run\'s orders; ended ones as columns)', () => {
     for (const k of [0, 2, 3, 7]) log.end(k);
     const moved: [string, number][] = [];
     const ended = log.takeEnded((o, row) => moved.push([o.id, row]));
-    expect(ended.map((o) => o.id)).toEqual(['o-0', 'o-2', 'o-3', 'o-7']);
+    expect(ended.id).toEqual(['o-0', 'o-2', 'o-3', 'o-7']);
+    expect(ended).toEqual(ordersAsColumns([0, 2, 3, 7].map((k) => orders[k]))); // from the columns, as from the objects
     expect(moved).toEqual([['o-1', 0], ['o-4', 1], ['o-5', 2], ['o-6', 3], ['o-8', 4], ['o-9', 5]]);
     log.end(1); // o-4 ends after the hand-over, in its new row
     expect(log.toArray().map((o) => o.id)).toEqual(['o-1', 'o-4', 'o-5', 'o-6', 'o-8', 'o-9']);

@@ -1,4 +1,5 @@
 import { EmulatedFeature, OrderStatus, OrderType, Side, TimeInForce, type Order } from '../core/order.ts';
+import type { OrderColumns } from './result-sink.ts';
 
 /** Rows per block: blocks are filled in place and never copied as the log grows. */
 const BLOCK = 1 << 16;
@@ -91,20 +92,52 @@ export class OrderLog {
   }
 
   /**
-   * Takes the ended orders out (in submission order, as objects) and keeps the open ones,
-   * renumbered from row 0 in their order; `moved(order, row)` gets each open order's new row.
+   * Takes the ended orders out (in submission order, as columns for a result sink) and keeps
+   * the open ones, renumbered from row 0 in their order; `moved(order, row)` gets each open
+   * order's new row.
    */
-  takeEnded(moved: (order: Order, row: number) => void): Order[] {
-    const ended: Order[] = [];
+  takeEnded(moved: (order: Order, row: number) => void): OrderColumns {
+    const ended: number[] = [];
     const open: Order[] = [];
     for (let k = 0; k < this.length; k++) {
       const o = this.live[k];
-      if (o === undefined) ended.push(this.rebuilt(k));
+      if (o === undefined) ended.push(k);
       else open.push(o);
     }
+    const cols = this.columnsOf(ended);
     this.clear();
     for (const o of open) moved(o, this.add(o));
-    return ended;
+    return cols;
+  }
+
+  /** Every order held as columns (open ones in their current state), building no order object. */
+  columns(): OrderColumns {
+    return this.columnsOf(Array.from({ length: this.length }, (_, k) => k));
+  }
+
+  private columnsOf(rows: readonly number[]): OrderColumns {
+    const c = emptyColumns(rows.length);
+    for (let j = 0; j < c.n; j++) {
+      const k = rows[j];
+      const o = this.live[k];
+      if (o === undefined) this.rowInto(c, j, k);
+      else orderInto(c, j, o);
+    }
+    return c;
+  }
+
+  /** Row `row` (ended) into entry `j` of `c`, from the columns. */
+  private rowInto(c: OrderColumns, j: number, row: number): void {
+    const { nums, texts, enums } = this.blocks[row >>> BLOCK_BITS];
+    const r = row & (BLOCK - 1);
+    const n = NUMS * r;
+    const t = TEXTS * r;
+    const e = ENUMS * r;
+    c.id[j] = this.ids[row]; c.instrumentId[j] = this.text(texts[t])!; c.side[j] = enums[e] & 1 ? Side.sell : Side.buy;
+    c.type[j] = TYPES[enums[e + 1]]; c.tif[j] = TIFS[enums[e + 2]]; c.status[j] = STATUSES[enums[e + 3]];
+    c.qty[j] = nums[n]; c.price[j] = nums[n + 1]; c.stopPrice[j] = nums[n + 2]; c.filledQty[j] = nums[n + 3];
+    c.avgFillPrice[j] = nums[n + 4]; c.fees[j] = nums[n + 5]; c.createdTs[j] = nums[n + 6]; c.updatedTs[j] = nums[n + 7];
+    c.reason[j] = this.text(texts[t + 1]) ?? ''; c.tag[j] = this.text(texts[t + 2]) ?? '';
   }
 
   /** Drops every order held (handed to a result sink). */
@@ -143,4 +176,28 @@ export class OrderLog {
       reason: this.text(texts[t + 1]), tag: this.text(texts[t + 2]), emulated: this.emulated.get(row) ?? NO_FEATURES,
     };
   }
+}
+
+/** Orders (objects) as columns, for a result sink. */
+export function ordersAsColumns(orders: readonly Order[]): OrderColumns {
+  const c = emptyColumns(orders.length);
+  for (let j = 0; j < c.n; j++) orderInto(c, j, orders[j]);
+  return c;
+}
+
+function emptyColumns(n: number): OrderColumns {
+  const text = () => new Array<string>(n);
+  const num = () => new Float64Array(n);
+  return {
+    n, id: text(), instrumentId: text(), side: text(), type: text(), tif: text(), qty: num(), price: num(), stopPrice: num(), status: text(),
+    filledQty: num(), avgFillPrice: num(), fees: num(), createdTs: num(), updatedTs: num(), reason: text(), tag: text(),
+  };
+}
+
+/** A live order into entry `j` of `c`. */
+function orderInto(c: OrderColumns, j: number, o: Order): void {
+  c.id[j] = o.id; c.instrumentId[j] = o.instrumentId; c.side[j] = o.side; c.type[j] = o.type; c.tif[j] = o.tif; c.status[j] = o.status;
+  c.qty[j] = o.qty; c.price[j] = o.price; c.stopPrice[j] = o.stopPrice; c.filledQty[j] = o.filledQty;
+  c.avgFillPrice[j] = o.avgFillPrice; c.fees[j] = o.fees; c.createdTs[j] = o.createdTs; c.updatedTs[j] = o.updatedTs;
+  c.reason[j] = o.reason ?? ''; c.tag[j] = o.tag ?? '';
 }

@@ -4,6 +4,7 @@ import type { Micros } from '../core/time.ts';
 import type { OrderAmendment, VenueEvent } from './execution-client.ts';
 import { OpenOrders } from './open-orders.ts';
 import { OrderLog } from './order-log.ts';
+import type { OrderColumns } from './result-sink.ts';
 import { removeAt } from '../core/array-edit.ts';
 
 /** The engine's record of one order: the strategy-visible order plus its lifecycle state (working status, requests on their way). */
@@ -75,7 +76,7 @@ export class OrderRegistry {
    * Takes the ended orders out of the log (for a result sink), in submission order; the open
    * ones stay, renumbered.
    */
-  takeEnded(): Order[] {
+  takeEnded(): OrderColumns {
     return this.log.takeEnded((order, row) => {
       const t = this.getOpen(order.id);
       if (t !== undefined) t.row = row;

@@ -1,5 +1,3 @@
-import type { Fill } from '../core/fill.ts';
-import type { Order } from '../core/order.ts';
 import type { EquityCurve } from './equity-recorder.ts';
 import type { RoundTrip } from './trade-log.ts';
 
@@ -13,10 +11,50 @@ import type { RoundTrip } from './trade-log.ts';
 export interface ResultSink {
   /** The first `n` points of each column (the arrays are reused after the call). */
   equity(curve: EquityCurve, n: number): void;
-  fills(fills: readonly Fill[]): void;
-  /** Orders that ended (open ones only at the end, in their last state). */
-  orders(orders: readonly Order[]): void;
+  /** Fills as columns (a block of the run's FillLog). */
+  fills(fills: FillColumns): void;
+  /** Orders that ended (open ones only at the end, in their last state), as columns. */
+  orders(orders: OrderColumns): void;
   trades(trades: readonly RoundTrip[]): void;
+}
+
+/** Fills as columns, one entry per fill in order (the Fill fields). */
+export interface FillColumns {
+  readonly n: number;
+  readonly seq: Float64Array;
+  readonly ts: Float64Array;
+  readonly orderId: string[];
+  readonly instrumentId: string[];
+  readonly side: string[];
+  readonly price: Float64Array;
+  readonly qty: Float64Array;
+  readonly fee: Float64Array;
+  readonly liquidity: string[];
+}
+
+/**
+ * Orders as columns, one entry per order in submission order (the order log hands ended
+ * orders to a sink so, building no order object): text fields as strings ('' for no reason
+ * or tag), numbers as doubles.
+ */
+export interface OrderColumns {
+  readonly n: number;
+  readonly id: string[];
+  readonly instrumentId: string[];
+  readonly side: string[];
+  readonly type: string[];
+  readonly tif: string[];
+  readonly qty: Float64Array;
+  readonly price: Float64Array;
+  readonly stopPrice: Float64Array;
+  readonly status: string[];
+  readonly filledQty: Float64Array;
+  readonly avgFillPrice: Float64Array;
+  readonly fees: Float64Array;
+  readonly createdTs: Float64Array;
+  readonly updatedTs: Float64Array;
+  readonly reason: string[];
+  readonly tag: string[];
 }
 
 /** Equity points held before a block goes to the sink (one Parquet row group; 2 MiB of doubles). */

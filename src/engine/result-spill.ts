@@ -39,13 +39,13 @@ export class ResultSpill {
     this.fills();
     this.trades();
     const orders = this.lists.orders.log;
-    if (orders.length > 0) this.sink.orders(orders.toArray());
+    if (orders.length > 0) this.sink.orders(orders.columns());
     orders.clear();
   }
 
   private fills(): void {
     const f = this.lists.fills;
-    if (f.length > 0) this.sink.fills(f.toArray());
+    if (f.length > 0) this.sink.fills(f.columns());
     f.clear();
     this.spilledBlocks = true;
   }
@@ -60,7 +60,7 @@ export class ResultSpill {
   /** Ended orders go (in submission order); open ones stay, in order, until they end. */
   private endedOrders(): void {
     const ended = this.lists.orders.takeEnded();
-    if (ended.length === 0) return;
+    if (ended.n === 0) return;
     this.sink.orders(ended);
     this.spilledBlocks = true;
   }
