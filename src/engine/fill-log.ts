@@ -21,10 +21,10 @@ interface Block {
  * A run's fills as columns: per fill four doubles, a flag byte and two references to strings
  * the run holds anyway (the order's id, the instrument's id) — ~50 bytes instead of a ~160-byte
  * object kept alive. On this project's machines memory a process touches for the first time
- * costs ~3 ms per MB and a retained object ~1 µs, so a market maker's hundreds of thousands of
- * fills were a tenth of its replay. Fills are built as objects only when read (`at`, `toArray`);
- * the digest and the counts read the columns. Sequence numbers continue across `clear()`
- * (a run that hands its fills to a result sink in blocks).
+ * costs ~3 ms per MB and a retained object ~1 µs: the L2 grid-mm run's 374k fills and 528k
+ * orders kept as objects were a fifth of its replay. Fills are built as objects only when read
+ * (`at`, `toArray`); the digest, the counts and result sinks (`columns`) read the columns.
+ * Sequence numbers continue across `clear()` (a run that hands its fills to a sink in blocks).
  */
 export class FillLog {
   private readonly blocks: Block[] = [];

@@ -27,9 +27,9 @@ interface Block {
  * it can change; once it ended (`end`) its fields go into columns — eight doubles, three
  * string codes and four bytes, ~100 bytes with its id instead of a ~230-byte object kept
  * alive (on this project's machines first-touched memory costs ~3 ms per MB: a market maker's
- * half million orders were a tenth of its replay) — and the object is let go. `at` and
- * `toArray` give an ended order back as a new object with the same fields; an open one is
- * the live object itself.
+ * half million orders kept as objects were about a tenth of its replay) — and the object is
+ * let go. `at` and `toArray` give an ended order back as a new object with the same fields, an
+ * open one as the live object itself; `columns` and `takeEnded` give result sinks columns.
  */
 export class OrderLog {
   private readonly blocks: Block[] = [];

@@ -61,8 +61,9 @@ export interface OrderColumns {
 export const SPILL_ROWS = 65_536;
 
 /**
- * Fills, ended orders or round trips held before a block goes to the sink: objects, so
- * fewer — a block lives long enough to reach V8's old generation, whose growth sets the
- * process's peak memory.
+ * Fills, ended orders or round trips held before a block goes to the sink (ended orders:
+ * twice this, counting the open ones). Fewer than SPILL_ROWS: round trips are objects, and a
+ * block lives long enough to reach V8's old generation, whose growth sets the process's peak
+ * memory; fills and orders are columns (FillLog, OrderLog), handed over as columns.
  */
 export const SPILL_RECORDS = 8_192;
