@@ -42,8 +42,9 @@ describe('a long run spills its series to Parquet as it runs (memory bounded)', 
     expect([fillCount(inMemory), orderCount(inMemory)]).toEqual([inMemory.fills.length, inMemory.orders.length]);
   });
 
+  let spilledDir = '';
   it('its saved files hold every point, fill, trade and order of the in-memory run', async () => {
-    const final = await writeRunResult(spilled, reports, dir);
+    const final = (spilledDir = await writeRunResult(spilled, reports, dir));
     const back = await readRun(final);
     expect(Array.from(back.equity.equity)).toEqual(Array.from(inMemory.equity.equity));
     expect(Array.from(back.equity.ts)).toEqual(Array.from(inMemory.equity.ts));
@@ -54,6 +55,17 @@ describe('a long run spills its series to Parquet as it runs (memory bounded)', 
     const status = new Map((orders.id as string[]).map((id, i) => [id, (orders.status as string[])[i]]));
     expect(status.size).toBe(inMemory.orders.length);
     for (const o of inMemory.orders) expect(status.get(o.id)).toBe(o.status);
+  });
+
+  it('saved from memory, it writes the same orders and fills files as the run that spilled them as it went', async () => {
+    expect(spilledDir).not.toBe(''); // saved by the test before
+    const memoryDir = await writeRunResult(inMemory, tmp.file('from-memory'));
+    for (const series of ['orders', 'fills']) {
+      const a = (await readParquetColumns(`${spilledDir}/${series}.parquet`)).columns;
+      const b = (await readParquetColumns(`${memoryDir}/${series}.parquet`)).columns;
+      expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+      for (const name of Object.keys(a)) expect(Array.from(b[name] as ArrayLike<unknown>)).toEqual(Array.from(a[name] as ArrayLike<unknown>));
+    }
   });
 
   it('cancelling an order that ended long ago gets the same answer whether or not the run spilled (not open, not unknown)', async () => {

@@ -1,4 +1,4 @@
-import { FillLog } from '../engine/fill-log.ts';
+import { fillsAsColumns } from '../engine/fill-log.ts';
 import { ordersAsColumns } from '../engine/order-log.ts';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { asFileError, makeDir, removeStaleTemps, tempSuffix } from '../core/files.ts';
@@ -71,7 +71,7 @@ async function writeRunFiles(r: RunResult, dir: string): Promise<void> {
     const files = new ResultFiles(dir);
     try {
       files.equity(r.equity, r.equity.ts.length);
-      files.fills(FillLog.of(r.fills).columns());
+      files.fills(fillsAsColumns(r.fills));
       files.trades(r.trades);
       files.orders(ordersAsColumns(r.orders));
       files.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fill } from '../core/fill.ts';
 import { createRng } from '../core/rng.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
-import { FillLog } from './fill-log.ts';
+import { FillLog, fillsAsColumns } from './fill-log.ts';
 
 /** `n` fills with every field drawn independently of the log (sides, liquidities, ids, awkward doubles). */
 function randomFills(n: number, seed: number, firstSeq = 1): Fill[] {
@@ -40,6 +40,7 @@ describe('FillLog (a run\'s fills as columns)', () => {
     expect([...c.ts]).toEqual(part.map((f) => f.ts));
     expect([...c.price, ...c.qty, ...c.fee]).toEqual([...part.map((f) => f.price), ...part.map((f) => f.qty), ...part.map((f) => f.fee)]);
     expect([c.orderId, c.instrumentId, c.side, c.liquidity]).toEqual([part.map((f) => f.orderId), part.map((f) => f.instrumentId), part.map((f) => f.side), part.map((f) => f.liquidity)]);
+    expect(c).toEqual(fillsAsColumns(part)); // the objects' way to the same columns
   });
 
   it('numbers the fills after a clear() on from the last one handed on', () => {

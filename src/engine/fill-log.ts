@@ -107,13 +107,6 @@ export class FillLog {
     return c;
   }
 
-  /** A log holding `fills` (a run's, numbered from 1), for writers that take logs. */
-  static of(fills: readonly Fill[]): FillLog {
-    const log = new FillLog();
-    for (const f of fills) log.push(f.orderId, f.instrumentId, f.side, f.price, f.qty, f.fee, f.liquidity, f.ts);
-    return log;
-  }
-
   /** Drops the fills held (handed to a sink); the next one's sequence number follows the last. */
   clear(): void {
     this.seqBase += this.rows;
@@ -121,4 +114,14 @@ export class FillLog {
     this.orderIds.length = 0;
     this.instrumentIds.length = 0;
   }
+}
+
+/** Fills (objects) as columns, for a result sink. */
+export function fillsAsColumns(fills: readonly Fill[]): FillColumns {
+  const n = fills.length;
+  const num = (get: (f: Fill) => number) => Float64Array.from({ length: n }, (_, k) => get(fills[k]));
+  return {
+    n, seq: num((f) => f.seq), ts: num((f) => f.ts), orderId: fills.map((f) => f.orderId), instrumentId: fills.map((f) => f.instrumentId),
+    side: fills.map((f) => f.side), price: num((f) => f.price), qty: num((f) => f.qty), fee: num((f) => f.fee), liquidity: fills.map((f) => f.liquidity),
+  };
 }
