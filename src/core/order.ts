@@ -158,6 +158,9 @@ export const EmulatedFeature = {
 } as const;
 export type EmulatedFeature = (typeof EmulatedFeature)[keyof typeof EmulatedFeature];
 
+/** An order's `emulated` when the engine emulates nothing for it (one shared frozen list). */
+export const NO_FEATURES: readonly EmulatedFeature[] = Object.freeze([]);
+
 /**
  * What a venue receives: a copy of the order's terms at the time of the command, immutable
  * by type (every field readonly; not frozen at run time, which would cost ~100 ns per order

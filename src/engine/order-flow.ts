@@ -4,7 +4,7 @@ import type { Instrument } from '../core/instrument.ts';
 import { OrderEventKind, type OrderEvent } from '../core/order-event.ts';
 import { cancelBlocked, isTerminal, replaceBlocked } from '../core/order-lifecycle.ts';
 import {
-  EmulatedFeature, OrderStatus, OrderType, RejectReason, sideSign, snapshotOf, TimeInForce,
+  EmulatedFeature, NO_FEATURES, OrderStatus, OrderType, RejectReason, sideSign, snapshotOf, TimeInForce,
   type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult,
 } from '../core/order.ts';
 import type { Clock } from './clock.ts';
@@ -492,4 +492,3 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   }
 }
 
-const NO_FEATURES: readonly EmulatedFeature[] = Object.freeze([]);

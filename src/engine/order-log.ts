@@ -1,4 +1,4 @@
-import { EmulatedFeature, OrderStatus, OrderType, Side, TimeInForce, type Order } from '../core/order.ts';
+import { NO_FEATURES, OrderStatus, OrderType, Side, TimeInForce, type EmulatedFeature, type Order } from '../core/order.ts';
 import type { OrderColumns } from './result-sink.ts';
 
 /** Rows per block: blocks are filled in place and never copied as the log grows. */
@@ -14,7 +14,6 @@ const ENUMS = 4;
 const TYPES = Object.values(OrderType);
 const TIFS = Object.values(TimeInForce);
 const STATUSES = Object.values(OrderStatus);
-const NO_FEATURES: readonly EmulatedFeature[] = Object.freeze([]);
 
 interface Block {
   readonly nums: Float64Array;

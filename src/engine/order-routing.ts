@@ -1,4 +1,4 @@
-import { EmulatedFeature, OrderType, RejectReason, TimeInForce, type Order } from '../core/order.ts';
+import { EmulatedFeature, NO_FEATURES, OrderType, RejectReason, TimeInForce, type Order } from '../core/order.ts';
 import type { Refusal, VenueCapabilities } from './execution-client.ts';
 
 /** Every order type, time in force and flag: what a simulated venue that carries everything declares. */
@@ -24,8 +24,6 @@ export function withoutFeatures(caps: VenueCapabilities, features: readonly Emul
   };
 }
 
-const NONE: readonly EmulatedFeature[] = Object.freeze([]);
-
 /** The type an emulated stop goes to the venue as, once triggered. */
 export function releasedType(type: OrderType): OrderType {
   return type === OrderType.stop ? OrderType.market : type === OrderType.stopLimit ? OrderType.limit : type;
@@ -44,7 +42,7 @@ function unsupported(message: string): Refusal {
  */
 export function routeOrder(o: Readonly<Order>, caps: VenueCapabilities, holdLocally = false): Refusal | readonly EmulatedFeature[] {
   // The common case, on the path of every order: the venue carries it as it is.
-  if (caps.orderTypes.has(o.type) && caps.timeInForce.has(o.tif) && !holdLocally && (!o.postOnly || caps.postOnly) && (!o.reduceOnly || caps.reduceOnly)) return NONE;
+  if (caps.orderTypes.has(o.type) && caps.timeInForce.has(o.tif) && !holdLocally && (!o.postOnly || caps.postOnly) && (!o.reduceOnly || caps.reduceOnly)) return NO_FEATURES;
   const features: EmulatedFeature[] = [];
   const stopType = o.type === OrderType.stop || o.type === OrderType.stopLimit;
   if (!caps.orderTypes.has(o.type) || (stopType && holdLocally)) {
@@ -59,5 +57,5 @@ export function routeOrder(o: Readonly<Order>, caps: VenueCapabilities, holdLoca
   }
   if (o.postOnly && !caps.postOnly) return unsupported('the venue has no post-only orders');
   if (o.reduceOnly && !caps.reduceOnly) features.push(EmulatedFeature.reduceOnly);
-  return features.length === 0 ? NONE : features;
+  return features.length === 0 ? NO_FEATURES : features;
 }
