@@ -19,12 +19,6 @@ export class FillsDigest {
     return this;
   }
 
-  /** Adds a run's fills from their columns, building no fill object. */
-  addLog(log: FillLog): this {
-    log.forEach((orderId, instrumentId, side, liquidity, ts, price, qty, fee) => this.row(orderId, instrumentId, side, liquidity, ts, price, qty, fee));
-    return this;
-  }
-
   /** Adds fills given as columns (a result sink's block). */
   addColumns(c: FillColumns): this {
     for (let k = 0; k < c.n; k++) this.row(c.orderId[k], c.instrumentId[k], c.side[k], c.liquidity[k], c.ts[k], c.price[k], c.qty[k], c.fee[k]);
@@ -74,8 +68,14 @@ export class FillsDigest {
   }
 }
 
+/** Fills of a log taken as columns at a time (bounded garbage). */
+const LOG_BLOCK = 65_536;
+
 /** The digest of a list of fills, or of a run's fill log (the same value for the same fills). */
 export function fillsDigest(fills: readonly Fill[] | FillLog): string {
   const d = new FillsDigest();
-  return (Array.isArray(fills) ? d.add(fills) : d.addLog(fills as FillLog)).digest();
+  if (Array.isArray(fills)) return d.add(fills).digest();
+  const log = fills as FillLog;
+  for (let at = 0; at < log.length; at += LOG_BLOCK) d.addColumns(log.columns(at, Math.min(log.length, at + LOG_BLOCK)));
+  return d.digest();
 }

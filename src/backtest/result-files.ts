@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import type { Fill } from '../core/fill.ts';
 import { join } from 'node:path';
 import type { EquityBlock } from '../analytics/core-metrics.ts';
 import { FastParquet, rawToFloat64 } from '../data/parquet-fast.ts';
@@ -33,6 +34,14 @@ function nums<T>(rows: readonly T[], get: (r: T) => number): Float64Array {
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = get(rows[i]);
   return out;
+}
+
+/** Fills (objects) as columns, as a run's FillLog gives them: for a result saved from memory. */
+export function fillsAsColumns(f: readonly Fill[]): FillColumns {
+  return {
+    n: f.length, seq: nums(f, (x) => x.seq), ts: nums(f, (x) => x.ts), orderId: f.map((x) => x.orderId), instrumentId: f.map((x) => x.instrumentId),
+    side: f.map((x) => x.side), price: nums(f, (x) => x.price), qty: nums(f, (x) => x.qty), fee: nums(f, (x) => x.fee), liquidity: f.map((x) => x.liquidity),
+  };
 }
 
 function tradeColumns(t: readonly RoundTrip[]): Record<string, StreamValues> {
@@ -88,19 +97,13 @@ export class ResultFiles implements ResultSink {
   }
 
   fills(fills: FillColumns): void {
-    for (let at = 0; at < fills.n; at += SPILL_ROWS) {
-      const to = Math.min(fills.n, at + SPILL_ROWS);
-      this.write('fills', sliceColumns(fills, 'fills', at, to), to - at);
-    }
+    this.columnBlocks('fills', fills);
     this.digest.addColumns(fills);
     this.counts.fills += fills.n;
   }
 
   orders(orders: OrderColumns): void {
-    for (let at = 0; at < orders.n; at += SPILL_ROWS) {
-      const to = Math.min(orders.n, at + SPILL_ROWS);
-      this.write('orders', sliceColumns(orders, 'orders', at, to), to - at);
-    }
+    this.columnBlocks('orders', orders);
     this.counts.orders += orders.n;
   }
 
@@ -137,6 +140,14 @@ export class ResultFiles implements ResultSink {
     for (let at = 0; at < rows.length; at += SPILL_ROWS) {
       const part = rows.length <= SPILL_ROWS ? rows : rows.slice(at, at + SPILL_ROWS);
       this.write(series, columns(part), part.length);
+    }
+  }
+
+  /** Columns given whole, as row groups of at most SPILL_ROWS. */
+  private columnBlocks(series: 'orders' | 'fills', c: OrderColumns | FillColumns): void {
+    for (let at = 0; at < c.n; at += SPILL_ROWS) {
+      const to = Math.min(c.n, at + SPILL_ROWS);
+      this.write(series, sliceColumns(c, series, at, to), to - at);
     }
   }
 

@@ -1,9 +1,8 @@
-import { fillsAsColumns } from '../engine/fill-log.ts';
-import { ordersAsColumns } from '../engine/order-log.ts';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { asFileError, makeDir, removeStaleTemps, tempSuffix } from '../core/files.ts';
+import { ordersAsColumns } from '../engine/order-log.ts';
 import { join } from 'node:path';
-import { ResultFiles } from './result-files.ts';
+import { fillsAsColumns, ResultFiles } from './result-files.ts';
 import type { RunResult } from './run-result.ts';
 import { PORTFOLIO_FILE, writePortfolioSeries } from './portfolio-files.ts';
 import { portfolioSummary } from './portfolio-result.ts';

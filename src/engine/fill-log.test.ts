@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Fill } from '../core/fill.ts';
 import { createRng } from '../core/rng.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
-import { FillLog, fillsAsColumns } from './fill-log.ts';
+import { fillsAsColumns } from '../backtest/result-files.ts';
+import { FillLog } from './fill-log.ts';
 
 /** `n` fills with every field drawn independently of the log (sides, liquidities, ids, awkward doubles). */
 function randomFills(n: number, seed: number, firstSeq = 1): Fill[] {

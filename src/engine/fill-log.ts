@@ -76,17 +76,6 @@ export class FillLog {
     return out;
   }
 
-  /** Calls `row` with each fill's fields in order, building no object (digests, writers). */
-  forEach(row: (orderId: string, instrumentId: string, side: Side, liquidity: Liquidity, ts: number, price: number, qty: number, fee: number) => void): void {
-    for (let k = 0; k < this.rows; k++) {
-      const { nums, flags } = this.blocks[k >>> BLOCK_BITS];
-      const r = k & (BLOCK - 1);
-      const at = 4 * r;
-      const f = flags[r];
-      row(this.orderIds[k], this.instrumentIds[k], f & SELL ? Side.sell : Side.buy, f & TAKER ? Liquidity.taker : Liquidity.maker, nums[at + 3], nums[at], nums[at + 1], nums[at + 2]);
-    }
-  }
-
   /** Fills [from, to) as columns, building no fill object. */
   columns(from = 0, to = this.rows): FillColumns {
     const n = to - from;
@@ -116,12 +105,3 @@ export class FillLog {
   }
 }
 
-/** Fills (objects) as columns, for a result sink. */
-export function fillsAsColumns(fills: readonly Fill[]): FillColumns {
-  const n = fills.length;
-  const num = (get: (f: Fill) => number) => Float64Array.from({ length: n }, (_, k) => get(fills[k]));
-  return {
-    n, seq: num((f) => f.seq), ts: num((f) => f.ts), orderId: fills.map((f) => f.orderId), instrumentId: fills.map((f) => f.instrumentId),
-    side: fills.map((f) => f.side), price: num((f) => f.price), qty: num((f) => f.qty), fee: num((f) => f.fee), liquidity: fills.map((f) => f.liquidity),
-  };
-}
