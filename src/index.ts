@@ -31,7 +31,7 @@ export { CatalogSql, type SqlResult } from './data/catalog-sql.ts';
 export { verifyCatalog, type Finding, type StreamReport } from './data/catalog-verify.ts';
 export { readBinanceParquet } from './data/binance-files.ts';
 export { runBacktest, type RunBacktestOptions } from './session/run-backtest.ts';
-export { fillCount, orderCount, type RunResult } from './backtest/run-result.ts';
+export { fillCount, orderCount, tradeCount, type RunResult } from './backtest/run-result.ts';
 export type { SessionConfig, SessionConfigInput } from './config/session-config.ts';
 export { crossedAbove, crossedBelow, CrossDetector } from './engine/cross-detector.ts';
 // Streaming indicators come from trading-signals; re-exported so strategies need one import.

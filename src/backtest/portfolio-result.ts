@@ -46,8 +46,8 @@ export function portfolioResult(book: SleevePortfolio, facts: readonly SleeveFac
   const sleeves = book.sleeves.map((s, k): SleeveResult => ({
     name: s.name, strategy: facts[k].strategy, instruments: s.instruments.map((i) => i.id), weight: facts[k].weight,
     capital: s.ledger.initialCash, finalValue: s.ledger.equity(), fees: s.ledger.fees, fills: s.fills,
-    metrics: coreMetrics({ ts, equity: navs[k], grossExposure: aligned[k].exposure, tradeNetPnls: s.ledger.trades.closed.map((t) => t.netPnl), ...(periodsPerYear !== undefined ? { periodsPerYear } : {}) }),
-    trades: s.ledger.trades.closed, netTransfers: s.curve.flow.reduce((a, b) => a + b, 0),
+    metrics: coreMetrics({ ts, equity: navs[k], grossExposure: aligned[k].exposure, tradeNetPnls: s.ledger.trades.netPnls(), ...(periodsPerYear !== undefined ? { periodsPerYear } : {}) }),
+    trades: s.ledger.trades.closed.toArray(), netTransfers: s.curve.flow.reduce((a, b) => a + b, 0),
   }));
   const last = (s: Sleeve) => s.curve.ts[s.curve.ts.length - 1];
   return {

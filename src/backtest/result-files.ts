@@ -5,7 +5,7 @@ import type { EquityBlock } from '../analytics/core-metrics.ts';
 import { FastParquet, rawToFloat64 } from '../data/parquet-fast.ts';
 import { ParquetStreamWriter, type StreamSchema, type StreamValues } from '../data/parquet-stream.ts';
 import type { EquityCurve } from '../engine/equity-recorder.ts';
-import { SPILL_ROWS, type FillColumns, type OrderColumns, type ResultSink } from '../engine/result-sink.ts';
+import { SPILL_ROWS, type FillColumns, type OrderColumns, type ResultSink, type TradeColumns } from '../engine/result-sink.ts';
 import type { RoundTrip } from '../engine/trade-log.ts';
 import { FillsDigest } from './fills-digest.ts';
 
@@ -44,9 +44,10 @@ export function fillsAsColumns(f: readonly Fill[]): FillColumns {
   };
 }
 
-function tradeColumns(t: readonly RoundTrip[]): Record<string, StreamValues> {
+/** Round trips (objects) as columns, as a run's RoundTripLog gives them: for a result saved from memory. */
+export function tradesAsColumns(t: readonly RoundTrip[]): TradeColumns {
   return {
-    instrumentId: t.map((x) => x.instrumentId), side: t.map((x) => x.side), qty: nums(t, (x) => x.qty),
+    n: t.length, instrumentId: t.map((x) => x.instrumentId), side: t.map((x) => x.side), qty: nums(t, (x) => x.qty),
     entryTs: nums(t, (x) => x.entryTs), exitTs: nums(t, (x) => x.exitTs),
     entryPrice: nums(t, (x) => x.entryPrice), exitPrice: nums(t, (x) => x.exitPrice),
     pnl: nums(t, (x) => x.pnl), fees: nums(t, (x) => x.fees), netPnl: nums(t, (x) => x.netPnl),
@@ -55,8 +56,12 @@ function tradeColumns(t: readonly RoundTrip[]): Record<string, StreamValues> {
   };
 }
 
+/** A record series handed over as columns. */
+type RecordSeries = 'orders' | 'fills' | 'trades';
+type RecordColumns = OrderColumns | FillColumns | TradeColumns;
+
 /** Entries [from, to) of each column of a series. */
-function sliceColumns(c: OrderColumns | FillColumns, series: 'orders' | 'fills', from: number, to: number): Record<string, StreamValues> {
+function sliceColumns(c: RecordColumns, series: RecordSeries, from: number, to: number): Record<string, StreamValues> {
   const out: Record<string, StreamValues> = {};
   for (const name of Object.keys(SCHEMAS[series])) {
     const col = (c as unknown as Record<string, Float64Array | string[]>)[name];
@@ -107,10 +112,10 @@ export class ResultFiles implements ResultSink {
     this.counts.orders += orders.n;
   }
 
-  trades(trades: readonly RoundTrip[]): void {
-    this.blocks('trades', trades, tradeColumns);
-    for (const t of trades) this.tradeNetPnls.push(t.netPnl);
-    this.counts.trades += trades.length;
+  trades(trades: TradeColumns): void {
+    this.columnBlocks('trades', trades);
+    for (let k = 0; k < trades.n; k++) this.tradeNetPnls.push(trades.netPnl[k]);
+    this.counts.trades += trades.n;
   }
 
   /** SHA-256 of every fill written (see fillsDigest); call once, after the last fills. */
@@ -136,15 +141,8 @@ export class ResultFiles implements ResultSink {
     }
   }
 
-  private blocks<T>(series: Series, rows: readonly T[], columns: (rows: readonly T[]) => Record<string, StreamValues>): void {
-    for (let at = 0; at < rows.length; at += SPILL_ROWS) {
-      const part = rows.length <= SPILL_ROWS ? rows : rows.slice(at, at + SPILL_ROWS);
-      this.write(series, columns(part), part.length);
-    }
-  }
-
   /** Columns given whole, as row groups of at most SPILL_ROWS. */
-  private columnBlocks(series: 'orders' | 'fills', c: OrderColumns | FillColumns): void {
+  private columnBlocks(series: RecordSeries, c: RecordColumns): void {
     for (let at = 0; at < c.n; at += SPILL_ROWS) {
       const to = Math.min(c.n, at + SPILL_ROWS);
       this.write(series, sliceColumns(c, series, at, to), to - at);

@@ -6,7 +6,7 @@ import { sliceBatches, synthBars } from '../data/synth-bars.ts';
 import { SPILL_RECORDS, SPILL_ROWS } from '../engine/result-sink.ts';
 import { runBacktest } from '../session/run-backtest.ts';
 import { readRun } from './read-run.ts';
-import { fillCount, orderCount } from './run-result.ts';
+import { fillCount, orderCount, tradeCount } from './run-result.ts';
 import { readRunForReport } from './read-long-run.ts';
 import { reportRunOf } from './report-of-run.ts';
 import { prepareRunDir, writeRunResult } from './write-result.ts';
@@ -38,8 +38,8 @@ describe('a long run spills its series to Parquet as it runs (memory bounded)', 
     expect(() => spilled.fills).toThrow(/fills\.parquet/);
     expect(() => spilled.equity).toThrow(/equity\.parquet/);
     // Counting works on either kind of result (the spilled one has no arrays to read).
-    expect([fillCount(spilled), orderCount(spilled)]).toEqual([inMemory.fills.length, inMemory.orders.length]);
-    expect([fillCount(inMemory), orderCount(inMemory)]).toEqual([inMemory.fills.length, inMemory.orders.length]);
+    expect([fillCount(spilled), orderCount(spilled), tradeCount(spilled)]).toEqual([inMemory.fills.length, inMemory.orders.length, inMemory.trades.length]);
+    expect([fillCount(inMemory), orderCount(inMemory), tradeCount(inMemory)]).toEqual([inMemory.fills.length, inMemory.orders.length, inMemory.trades.length]);
   });
 
   let spilledDir = '';
@@ -57,10 +57,10 @@ describe('a long run spills its series to Parquet as it runs (memory bounded)', 
     for (const o of inMemory.orders) expect(status.get(o.id)).toBe(o.status);
   });
 
-  it('saved from memory, it writes the same orders and fills files as the run that spilled them as it went', async () => {
+  it('saved from memory, it writes the same orders, fills and trades files as the run that spilled them as it went', async () => {
     expect(spilledDir).not.toBe(''); // saved by the test before
     const memoryDir = await writeRunResult(inMemory, tmp.file('from-memory'));
-    for (const series of ['orders', 'fills']) {
+    for (const series of ['orders', 'fills', 'trades']) {
       const a = (await readParquetColumns(`${spilledDir}/${series}.parquet`)).columns;
       const b = (await readParquetColumns(`${memoryDir}/${series}.parquet`)).columns;
       expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());

@@ -73,14 +73,15 @@ export interface RunResult {
 }
 
 /** Lengths of result lists not built yet (listBuiltOnRead), by result. */
-const unbuiltLengths = new WeakMap<object, Partial<Record<'fills' | 'orders', number>>>();
+const unbuiltLengths = new WeakMap<object, Partial<Record<'fills' | 'orders' | 'trades', number>>>();
 
 /**
  * Makes `result[name]` a list built by `build` when first read and kept from then on;
- * `fillCount` and `orderCount` know its length without building it. For a run's records kept
- * as columns (FillLog, OrderLog): a run read only for its figures builds no object per record.
+ * `fillCount`, `orderCount` and `tradeCount` know its length without building it. For a run's
+ * records kept as columns (FillLog, OrderLog, RoundTripLog): a run read only for its figures
+ * builds no object per record.
  */
-export function listBuiltOnRead<T extends object>(result: T, name: 'fills' | 'orders', length: number, build: () => readonly unknown[]): T {
+export function listBuiltOnRead<T extends object>(result: T, name: 'fills' | 'orders' | 'trades', length: number, build: () => readonly unknown[]): T {
   unbuiltLengths.set(result, { ...unbuiltLengths.get(result), [name]: length });
   let make: (() => readonly unknown[]) | null = build;
   Object.defineProperty(result, name, {
@@ -103,6 +104,11 @@ export function fillCount(r: Pick<RunResult, 'fills' | 'spilled'>): number {
 /** Orders of a run, in memory (built or not) or spilled. */
 export function orderCount(r: Pick<RunResult, 'orders' | 'spilled'>): number {
   return r.spilled?.counts.orders ?? unbuiltLengths.get(r)?.orders ?? r.orders.length;
+}
+
+/** Closed round trips of a run, in memory (built or not) or spilled. */
+export function tradeCount(r: Pick<RunResult, 'trades' | 'spilled'>): number {
+  return r.spilled?.counts.trades ?? unbuiltLengths.get(r)?.trades ?? r.trades.length;
 }
 
 /** First and last equity time of a run (NaN without points). */

@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { asFileError, makeDir, removeStaleTemps, tempSuffix } from '../core/files.ts';
 import { ordersAsColumns } from '../engine/order-log.ts';
 import { join } from 'node:path';
-import { fillsAsColumns, ResultFiles } from './result-files.ts';
+import { fillsAsColumns, ResultFiles, tradesAsColumns } from './result-files.ts';
 import type { RunResult } from './run-result.ts';
 import { PORTFOLIO_FILE, writePortfolioSeries } from './portfolio-files.ts';
 import { portfolioSummary } from './portfolio-result.ts';
@@ -71,7 +71,7 @@ async function writeRunFiles(r: RunResult, dir: string): Promise<void> {
     try {
       files.equity(r.equity, r.equity.ts.length);
       files.fills(fillsAsColumns(r.fills));
-      files.trades(r.trades);
+      files.trades(tradesAsColumns(r.trades));
       files.orders(ordersAsColumns(r.orders));
       files.close();
     } catch (e) {

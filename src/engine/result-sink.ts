@@ -1,5 +1,4 @@
 import type { EquityCurve } from './equity-recorder.ts';
-import type { RoundTrip } from './trade-log.ts';
 
 /**
  * Where a long run's series go while it runs, so memory stays bounded by design: the
@@ -15,7 +14,8 @@ export interface ResultSink {
   fills(fills: FillColumns): void;
   /** Orders that ended (open ones only at the end, in their last state), as columns. */
   orders(orders: OrderColumns): void;
-  trades(trades: readonly RoundTrip[]): void;
+  /** Closed round trips as columns (a block of the run's RoundTripLog). */
+  trades(trades: TradeColumns): void;
 }
 
 /** Fills as columns, one entry per fill in order (the Fill fields). */
@@ -57,13 +57,35 @@ export interface OrderColumns {
   readonly tag: string[];
 }
 
+/** Closed round trips as columns, one entry per trip in closing order (the RoundTrip fields). */
+export interface TradeColumns {
+  readonly n: number;
+  readonly instrumentId: string[];
+  readonly side: string[];
+  readonly qty: Float64Array;
+  readonly entryTs: Float64Array;
+  readonly exitTs: Float64Array;
+  readonly entryPrice: Float64Array;
+  readonly exitPrice: Float64Array;
+  readonly pnl: Float64Array;
+  readonly fees: Float64Array;
+  readonly netPnl: Float64Array;
+  readonly returnPct: Float64Array;
+  readonly bars: Float64Array;
+  readonly entryTag: string[];
+  readonly exitTag: string[];
+  readonly mae: Float64Array;
+  readonly mfe: Float64Array;
+}
+
 /** Equity points held before a block goes to the sink (one Parquet row group; 2 MiB of doubles). */
 export const SPILL_ROWS = 65_536;
 
 /**
  * Fills, ended orders or round trips held before a block goes to the sink (ended orders:
- * twice this, counting the open ones). Fewer than SPILL_ROWS: round trips are objects, and a
- * block lives long enough to reach V8's old generation, whose growth sets the process's peak
- * memory; fills and orders are columns (FillLog, OrderLog), handed over as columns.
+ * twice this, counting the open ones). Fewer than SPILL_ROWS: a block's strings (order ids,
+ * instrument ids, tags: references) and the objects an order is while it is open live long
+ * enough to reach V8's old generation, whose growth sets the process's peak memory; the
+ * records themselves are columns (FillLog, OrderLog, RoundTripLog), handed over as columns.
  */
 export const SPILL_RECORDS = 8_192;

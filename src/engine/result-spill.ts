@@ -2,13 +2,13 @@ import type { OrderRegistry } from './order-registry.ts';
 import type { FillLog } from './fill-log.ts';
 import type { EquityRecorder } from './equity-recorder.ts';
 import { SPILL_RECORDS, type ResultSink } from './result-sink.ts';
-import type { RoundTrip } from './trade-log.ts';
+import type { RoundTripLog } from './round-trip-log.ts';
 
 /** The engine's growing lists a spill empties: fills, every order, closed round trips. */
 export interface SpilledLists {
   readonly fills: FillLog;
   readonly orders: OrderRegistry;
-  readonly trades: RoundTrip[];
+  readonly trades: RoundTripLog;
 }
 
 /**
@@ -52,8 +52,8 @@ export class ResultSpill {
 
   private trades(): void {
     const t = this.lists.trades;
-    if (t.length > 0) this.sink.trades(t);
-    t.length = 0;
+    if (t.length > 0) this.sink.trades(t.columns());
+    t.clear();
     this.spilledBlocks = true;
   }
 

@@ -11,7 +11,7 @@ describe('TradeLog via Portfolio fills', () => {
     p.applyFill(0, -2, 12, 0.2, 4, 3); // short 2 @12
     p.applyFill(0, 4, 10, 0.4, 5, 5); // cover 2 (+4) and go long 2 @10
     p.applyFill(0, -2, 11, 0.2, 6, 8); // close long: +2
-    const t = p.trades.closed;
+    const t = p.trades.closed.toArray();
     expect(t).toHaveLength(3);
     expect(t[0]).toMatchObject({ side: 'long', qty: 3, entryTs: 1, exitTs: 3, entryPrice: 11, exitPrice: 12, pnl: 3, bars: 2 });
     expect(t[0].fees).toBeCloseTo(0.6, 12);

@@ -1,4 +1,5 @@
 import type { Micros } from '../core/time.ts';
+import { RoundTripLog } from './round-trip-log.ts';
 
 /** A closed (or still open) round trip: from flat to flat, or until the position flips. */
 export interface RoundTrip {
@@ -54,10 +55,12 @@ interface OpenTrip {
   entryTag: string;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Builds round trips from fills, per instrument. */
 export class TradeLog {
-  /** The closed round trips (none when the log keeps only their net P&Ls). */
-  readonly closed: RoundTrip[] = [];
+  /** The closed round trips, as columns (none when the log keeps only their net P&Ls). */
+  readonly closed = new RoundTripLog();
   private readonly open = new Map<string, OpenTrip>();
   /** Net P&L of each closed trip, when no records are kept. */
   private readonly netOnly: number[] = [];
@@ -67,7 +70,7 @@ export class TradeLog {
 
   /** Net P&L of every closed round trip, in closing order. */
   netPnls(): number[] {
-    return this.keep ? this.closed.map((t) => t.netPnl) : this.netOnly;
+    return this.keep ? this.closed.netPnls() : this.netOnly;
   }
 
   /**
@@ -139,17 +142,22 @@ export class TradeLog {
     return t;
   }
 
+  /** The closing trip's record, in one object reused for every trip (the log copies its fields). */
+  private readonly closing: Mutable<RoundTrip> = {
+    instrumentId: '', side: 'long', qty: 0, entryTs: 0, exitTs: 0, entryPrice: 0, exitPrice: 0, pnl: 0, fees: 0, netPnl: 0,
+    returnPct: 0, bars: 0, entryTag: '', exitTag: '', mae: 0, mfe: 0,
+  };
+
   private finish(id: string, t: OpenTrip, ts: Micros, m: number, point: number, exitTag: string, high: number, low: number): RoundTrip {
     const entryPrice = t.entryNotional / (t.entryQty * m);
-    const exitPrice = t.exitNotional / (t.exitQty * m);
     const netPnl = t.pnl - t.fees;
     const up = Math.max(0, (high - entryPrice) / entryPrice);
     const down = Math.max(0, (entryPrice - low) / entryPrice);
-    return {
-      instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs, exitTs: ts,
-      entryPrice, exitPrice, pnl: t.pnl, fees: t.fees, netPnl,
-      returnPct: netPnl / (entryPrice * t.maxQty * m), bars: point - t.startPoint, entryTag: t.entryTag, exitTag,
-      mae: t.side === 1 ? down : up, mfe: t.side === 1 ? up : down,
-    };
+    const r = this.closing;
+    r.instrumentId = id; r.side = t.side === 1 ? 'long' : 'short'; r.qty = t.maxQty; r.entryTs = t.entryTs; r.exitTs = ts;
+    r.entryPrice = entryPrice; r.exitPrice = t.exitNotional / (t.exitQty * m); r.pnl = t.pnl; r.fees = t.fees; r.netPnl = netPnl;
+    r.returnPct = netPnl / (entryPrice * t.maxQty * m); r.bars = point - t.startPoint; r.entryTag = t.entryTag; r.exitTag = exitTag;
+    r.mae = t.side === 1 ? down : up; r.mfe = t.side === 1 ? up : down;
+    return r;
   }
 }

@@ -8,7 +8,8 @@ import { runBacktest } from './run-backtest.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Order } from '../core/order.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
-import { fillCount, orderCount } from '../backtest/run-result.ts';
+import { fillCount, orderCount, tradeCount } from '../backtest/run-result.ts';
+import type { RoundTrip } from '../engine/trade-log.ts';
 
 const bars = synthBars({ count: 30_000, seed: 9 });
 // Fast averages (~1 cross in 10 bars) and a 0.1 % fee, so round trips differ in net and gross P&L.
@@ -100,5 +101,58 @@ describe('a run\'s fills and orders, kept as columns and built as objects when f
     const heard = r.orders.filter((o) => lastSeen.has(o.id));
     expect(heard).toEqual([...lastSeen.values()]);
     expect(r.orders).toBe(r.orders);
+  });
+});
+
+/**
+ * Round trips rebuilt from the fills alone, for one instrument and one multiplier (an
+ * independent check of the trade log): a trip closes when a fill takes the position to or
+ * through zero; a fill that closes part of its size pays that share of its fee to the trip it
+ * closes and the rest to the one it opens.
+ */
+function tripsOfFills(fills: readonly Fill[]): Pick<RoundTrip, 'side' | 'qty' | 'entryTs' | 'exitTs' | 'entryPrice' | 'exitPrice' | 'pnl' | 'fees'>[] {
+  const out: ReturnType<typeof tripsOfFills> = [];
+  let pos = 0, entryQty = 0, entryCost = 0, exitQty = 0, exitValue = 0, fees = 0, entryTs = 0;
+  for (const f of fills) {
+    const signed = f.side === 'buy' ? f.qty : -f.qty;
+    const closed = pos !== 0 && Math.sign(signed) !== Math.sign(pos) ? Math.min(f.qty, Math.abs(pos)) : 0;
+    if (closed > 0) {
+      exitQty += closed; exitValue += closed * f.price; fees += f.fee * (closed / f.qty);
+      if (closed === Math.abs(pos)) {
+        const side = pos > 0 ? 'long' : 'short';
+        const entryPrice = entryCost / entryQty, exitPrice = exitValue / exitQty;
+        out.push({ side, qty: entryQty, entryTs, exitTs: f.ts, entryPrice, exitPrice, pnl: (exitPrice - entryPrice) * exitQty * (pos > 0 ? 1 : -1), fees });
+        entryQty = 0; entryCost = 0; exitQty = 0; exitValue = 0; fees = 0;
+      }
+    }
+    const opened = f.qty - closed;
+    if (opened > 0) {
+      if (entryQty === 0) entryTs = f.ts;
+      entryQty += opened; entryCost += opened * f.price; fees += f.fee * (opened / f.qty);
+    }
+    pos += signed;
+  }
+  return out;
+}
+
+describe('a run\'s round trips, kept as columns and built as objects when first read', async () => {
+  const told: Fill[] = [];
+  const r = await runBacktest(config, { strategy: maCross, feeds: [sliceBatches(bars, 8_192)], listeners: [{ fill: (f) => told.push(f) }] });
+  const expected = tripsOfFills(told);
+
+  it('are counted without being built, then equal the round trips rebuilt from the fills', () => {
+    expect(expected.length).toBeGreaterThan(2_000);
+    expect(tradeCount(r)).toBe(expected.length);
+    expect(Object.getOwnPropertyDescriptor(r, 'trades')?.get).toBeDefined(); // not built by the count
+    expect(r.trades).toHaveLength(expected.length);
+    r.trades.forEach((t, k) => {
+      const e = expected[k];
+      expect([t.side, t.qty, t.entryTs, t.exitTs]).toEqual([e.side, e.qty, e.entryTs, e.exitTs]);
+      for (const field of ['entryPrice', 'exitPrice', 'pnl', 'fees'] as const) expect(t[field]).toBeCloseTo(e[field], 9);
+      expect(t.netPnl).toBe(t.pnl - t.fees);
+    });
+    expect(r.trades).toBe(r.trades); // built once, then kept
+    expect(JSON.parse(JSON.stringify(r)).trades).toHaveLength(expected.length);
+    expect(r.metrics.trades).toBe(expected.length);
   });
 });

@@ -145,6 +145,8 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
   };
   if (spilled) return markSpilled(r, files.dir);
   const { fillLog, orderLog } = engine;
+  const trips = engine.portfolio.trades.closed;
+  listBuiltOnRead(r, 'trades', trips.length, () => trips.toArray());
   listBuiltOnRead(r, 'orders', orderLog.length, () => orderLog.toArray());
   return listBuiltOnRead(r, 'fills', fillLog.length, () => fillLog.toArray());
 }
@@ -153,13 +155,12 @@ type Series = Pick<RunResult, 'metrics' | 'orders' | 'fills' | 'trades' | 'equit
 
 function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Series {
   const curve = engine.equity.curve();
-  const trades = engine.portfolio.trades.closed;
   const metrics = coreMetrics({
     ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: engine.portfolio.trades.netPnls(),
     ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
   });
-  // `orders` and `fills` are built from the engine's logs when first read (listBuiltOnRead, in `result`).
-  return { metrics, orders: [], fills: [], trades, equity: curve, fillsDigest: digest ? fillsDigest(engine.fillLog) : '' };
+  // `orders`, `fills` and `trades` are built from the engine's logs when first read (listBuiltOnRead, in `result`).
+  return { metrics, orders: [], fills: [], trades: [], equity: curve, fillsDigest: digest ? fillsDigest(engine.fillLog) : '' };
 }
 
 /**
