@@ -1,3 +1,4 @@
+import { builtOnRead } from '../core/built-on-read.ts';
 import type { CoreMetrics } from '../analytics/core-metrics.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
@@ -83,17 +84,7 @@ const unbuiltLengths = new WeakMap<object, Partial<Record<'fills' | 'orders' | '
  */
 export function listBuiltOnRead<T extends object>(result: T, name: 'fills' | 'orders' | 'trades', length: number, build: () => readonly unknown[]): T {
   unbuiltLengths.set(result, { ...unbuiltLengths.get(result), [name]: length });
-  let make: (() => readonly unknown[]) | null = build;
-  Object.defineProperty(result, name, {
-    enumerable: true, configurable: true,
-    get: () => {
-      const value = make!();
-      make = null;
-      Object.defineProperty(result, name, { value, enumerable: true, configurable: true, writable: false });
-      return value;
-    },
-  });
-  return result;
+  return builtOnRead(result, name, build);
 }
 
 /** Fills of a run, in memory (built or not) or spilled. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EquityRecorder } from './equity-recorder.ts';
+import { createRng } from '../core/rng.ts';
+import { EquityRecorder, newEquityColumns } from './equity-recorder.ts';
 
 describe('EquityRecorder', () => {
   it('keeps one point per timestamp (last write wins) across chunk boundaries', () => {
@@ -58,5 +59,57 @@ describe('EquityRecorder of a run of unknown length', () => {
     expect(resizable(c.equity)).toBe(false);
     expect(Array.from(c.ts)).toEqual(Array.from({ length: 250 }, (_, i) => i));
     expect(Array.from(c.equity)).toEqual(Array.from({ length: 250 }, (_, i) => i / 4));
+  });
+});
+
+describe('EquityRecorder cash (kept as the points where it changed, written per point when read)', () => {
+  /** Events: several per timestamp, cash changing rarely (and back, and to −0), with its per-point value kept independently. */
+  function events(n: number, seed: number) {
+    const rng = createRng(seed);
+    const out: [ts: number, equity: number, cash: number, exposure: number][] = [];
+    const perPoint: number[] = [];
+    let cash = 1_000;
+    for (let i = 0; i < n; i++) {
+      const writes = 1 + Math.floor(rng.next() * 3);
+      for (let w = 0; w < writes; w++) {
+        const u = rng.next();
+        if (u < 0.02) cash = -0;
+        else if (u < 0.03) cash = 0; // 0 after −0 is a change too (bit for bit)
+        else if (u < 0.06) cash = perPoint.length > 0 ? perPoint[perPoint.length - 1] : cash; // back to the last point's
+        else if (u < 0.12) cash = Math.round(rng.next() * 1e6) / 100;
+        out.push([10 * i, i + w, cash, w]);
+      }
+      perPoint.push(cash);
+    }
+    return { out, perPoint };
+  }
+  const cases: [string, () => EquityRecorder][] = [
+    ['preallocated', () => new EquityRecorder(5_000)],
+    ['preallocated, more points than expected', () => new EquityRecorder(1_000)],
+    ['given columns', () => new EquityRecorder(5_000, null, newEquityColumns(6_000))],
+    ['growable', () => new EquityRecorder()],
+    ['growable past its limit', () => new EquityRecorder(0, null, null, 2_048)],
+  ];
+
+  it.each(cases)('gives every point its last cash, bit for bit (%s)', (_name, make) => {
+    const { out, perPoint } = events(5_000, 11);
+    const r = make();
+    for (const [ts, e, c, x] of out) r.record(ts, e, c, x);
+    const curve = r.curve();
+    expect(curve.equity.length).toBe(5_000);
+    expect(Array.from(curve.cash)).toEqual(perPoint); // toEqual tells −0 from 0
+    expect(Object.values(JSON.parse(JSON.stringify(curve)).cash as Record<string, number>)).toEqual(perPoint.map((v) => v + 0)); // JSON has no −0
+  });
+
+  it('writes the cash column only when the curve\'s cash is read', () => {
+    const { out, perPoint } = events(3_000, 12);
+    const storage = newEquityColumns(3_000);
+    storage.cash.fill(7);
+    const r = new EquityRecorder(3_000, null, storage);
+    for (const [ts, e, c, x] of out) r.record(ts, e, c, x);
+    const curve = r.curve();
+    expect(storage.cash.every((v) => v === 7)).toBe(true);
+    expect(Array.from(curve.cash)).toEqual(perPoint);
+    expect(curve.cash.buffer).toBe(storage.cash.buffer); // a view of the given column
   });
 });
