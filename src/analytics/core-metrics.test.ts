@@ -76,7 +76,7 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
         const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
           const from = b * cut;
           const to = Math.min(n, from + cut);
-          return { ts: s.ts.slice(from, to), equity: s.equity.slice(from, to), grossExposure: s.gross.slice(from, to), n: to - from };
+          return { firstTs: s.ts[from], lastTs: s.ts[to - 1], equity: s.equity.slice(from, to), grossExposure: s.gross.slice(from, to), n: to - from };
         });
         const m = coreMetricsOfBlocks(blocks, s.pnls);
         expect(m.sharpe).toBe(sharpeRatio(r, ppy));

@@ -34,7 +34,9 @@ export interface CoreMetricsInput {
 
 /** A stretch of an equity curve: its first `n` points (a curve in memory is one block; a saved one, a block per row group). */
 export interface EquityBlock {
-  readonly ts: ArrayLike<number>;
+  /** Time of the block's first and last point (the metrics need no other time). */
+  readonly firstTs: number;
+  readonly lastTs: number;
   readonly equity: ArrayLike<number>;
   readonly grossExposure: ArrayLike<number>;
   readonly n: number;
@@ -42,7 +44,8 @@ export interface EquityBlock {
 
 /** Computes the core metrics from an equity curve and trade list. */
 export function coreMetrics(input: CoreMetricsInput): CoreMetrics {
-  const block: EquityBlock = { ts: input.ts, equity: input.equity, grossExposure: input.grossExposure, n: input.equity.length };
+  const n = input.equity.length;
+  const block: EquityBlock = { firstTs: input.ts[0], lastTs: input.ts[n - 1], equity: input.equity, grossExposure: input.grossExposure, n };
   return coreMetricsOfBlocks(() => [block], input.tradeNetPnls, input.periodsPerYear);
 }
 
@@ -81,12 +84,12 @@ function firstPass(blocks: Iterable<EquityBlock>) {
   let points = 0, firstTs = 0, lastTs = 0, firstEquity = 0, lastEquity = 0, sumReturns = 0, downside = 0, worstDrawdown = 0, exposed = 0;
   let peak = -Infinity;
   for (const b of blocks) {
-    const { ts, equity, grossExposure, n } = b;
+    const { equity, grossExposure, n } = b;
     if (n === 0) continue;
     let i = 0;
     if (points === 0) {
       // The first point: no return yet.
-      firstTs = ts[0];
+      firstTs = b.firstTs;
       firstEquity = equity[0];
       lastEquity = firstEquity;
       if (firstEquity > peak) peak = firstEquity;
@@ -104,7 +107,7 @@ function firstPass(blocks: Iterable<EquityBlock>) {
       if (grossExposure[i] > 0) exposed++;
       lastEquity = e;
     }
-    lastTs = ts[n - 1];
+    lastTs = b.lastTs;
     points += n;
   }
   return { points, firstTs, lastTs, firstEquity, lastEquity, sumReturns, downside, worstDrawdown, exposed };

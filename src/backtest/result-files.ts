@@ -161,7 +161,7 @@ export class ResultFiles implements ResultSink {
 }
 
 /** A saved equity curve, row group by row group (memory: one row group). */
-export function* readEquityBlocks(file: string): Generator<EquityBlock & { cash: Float64Array }> {
+export function* readEquityBlocks(file: string): Generator<EquityBlock & { ts: Float64Array; cash: Float64Array }> {
   const pq = FastParquet.openFile(file);
   if (pq === null) throw new Error(`${file} is not an equity file written by Lockstep`);
   try {
@@ -173,7 +173,8 @@ export function* readEquityBlocks(file: string): Generator<EquityBlock & { cash:
     for (let g = 0; g < pq.rowGroups.length; g++) {
       const raw = pq.readRowGroup(g);
       const ts = rawToFloat64(col('ts'), raw.get('ts')!, true);
-      yield { ts, equity: raw.get('equity')!, cash: raw.get('cash')!, grossExposure: raw.get('exposure')!, n: pq.rowGroups[g].numRows };
+      const n = pq.rowGroups[g].numRows;
+      yield { ts, firstTs: ts[0], lastTs: ts[n - 1], equity: raw.get('equity')!, cash: raw.get('cash')!, grossExposure: raw.get('exposure')!, n };
     }
   } finally {
     pq.close();

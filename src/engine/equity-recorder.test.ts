@@ -17,8 +17,9 @@ describe('EquityRecorder', () => {
       expect([c.ts[i], c.equity[i], c.cash[i], c.exposure[i]]).toEqual([i * 10, i + 0.5, -i, i % 2]);
     }
   });
-  it('an empty recorder gives empty columns', () => {
+  it('an empty recorder gives empty columns and no span', () => {
     expect(new EquityRecorder().curve().ts.length).toBe(0);
+    expect(new EquityRecorder(10).span()).toEqual({ first: Number.NaN, last: Number.NaN });
   });
 });
 
@@ -62,14 +63,18 @@ describe('EquityRecorder of a run of unknown length', () => {
   });
 });
 
-describe('EquityRecorder cash (kept as the points where it changed, written per point when read)', () => {
+describe('EquityRecorder times and cash (kept compactly, written per point when read)', () => {
   /** Events: several per timestamp, cash changing rarely (and back, and to −0), with its per-point value kept independently. */
   function events(n: number, seed: number) {
     const rng = createRng(seed);
     const out: [ts: number, equity: number, cash: number, exposure: number][] = [];
     const perPoint: number[] = [];
+    const times: number[] = [];
     let cash = 1_000;
+    let ts = 1_700_000_000_000_000;
     for (let i = 0; i < n; i++) {
+      ts += rng.next() < 0.03 ? 3_600_000_000 + Math.floor(rng.next() * 1e6) : 60_000_000; // 1-min bars with gaps
+      times.push(ts);
       const writes = 1 + Math.floor(rng.next() * 3);
       for (let w = 0; w < writes; w++) {
         const u = rng.next();
@@ -77,11 +82,11 @@ describe('EquityRecorder cash (kept as the points where it changed, written per 
         else if (u < 0.03) cash = 0; // 0 after −0 is a change too (bit for bit)
         else if (u < 0.06) cash = perPoint.length > 0 ? perPoint[perPoint.length - 1] : cash; // back to the last point's
         else if (u < 0.12) cash = Math.round(rng.next() * 1e6) / 100;
-        out.push([10 * i, i + w, cash, w]);
+        out.push([ts, i + w, cash, w]);
       }
       perPoint.push(cash);
     }
-    return { out, perPoint };
+    return { out, perPoint, times };
   }
   const cases: [string, () => EquityRecorder][] = [
     ['preallocated', () => new EquityRecorder(5_000)],
@@ -91,25 +96,29 @@ describe('EquityRecorder cash (kept as the points where it changed, written per 
     ['growable past its limit', () => new EquityRecorder(0, null, null, 2_048)],
   ];
 
-  it.each(cases)('gives every point its last cash, bit for bit (%s)', (_name, make) => {
-    const { out, perPoint } = events(5_000, 11);
+  it.each(cases)('gives every point its time and last cash, bit for bit, and the span (%s)', (_name, make) => {
+    const { out, perPoint, times } = events(5_000, 11);
     const r = make();
     for (const [ts, e, c, x] of out) r.record(ts, e, c, x);
     const curve = r.curve();
     expect(curve.equity.length).toBe(5_000);
+    expect(r.span()).toEqual({ first: times[0], last: times[4_999] });
+    expect(Array.from(curve.ts)).toEqual(times);
     expect(Array.from(curve.cash)).toEqual(perPoint); // toEqual tells −0 from 0
     expect(Object.values(JSON.parse(JSON.stringify(curve)).cash as Record<string, number>)).toEqual(perPoint.map((v) => v + 0)); // JSON has no −0
   });
 
-  it('writes the cash column only when the curve\'s cash is read', () => {
-    const { out, perPoint } = events(3_000, 12);
+  it('writes the time and cash columns only when the curve\'s ts and cash are read', () => {
+    const { out, perPoint, times } = events(3_000, 12);
     const storage = newEquityColumns(3_000);
     storage.cash.fill(7);
+    storage.ts.fill(7);
     const r = new EquityRecorder(3_000, null, storage);
     for (const [ts, e, c, x] of out) r.record(ts, e, c, x);
     const curve = r.curve();
-    expect(storage.cash.every((v) => v === 7)).toBe(true);
+    expect(storage.cash.every((v) => v === 7) && storage.ts.every((v) => v === 7)).toBe(true);
     expect(Array.from(curve.cash)).toEqual(perPoint);
+    expect(Array.from(curve.ts)).toEqual(times);
     expect(curve.cash.buffer).toBe(storage.cash.buffer); // a view of the given column
   });
 });

@@ -1,5 +1,5 @@
-import { truncate } from '../core/array-edit.ts';
 import { builtOnRead } from '../core/built-on-read.ts';
+import { RunColumn, StepColumn } from './compact-columns.ts';
 import type { Micros } from '../core/time.ts';
 import { SPILL_ROWS, type ResultSink } from './result-sink.ts';
 
@@ -49,11 +49,11 @@ function fits(c: EquityCurve, n: number): boolean {
 /**
  * Columnar recorder: a new point per timestamp, later events at the same time overwrite.
  * Points go into columns — preallocated when their number is known, given (EquityColumnsPool),
- * or growing in place — and `curve()` returns views of them. Cash changes only when something
- * is paid (fills, fees, funding): in columns it is kept as the points where it changed and is
- * written out per point when the curve's `cash` is first read — a 1M-bar run touches 8 MB less
- * (first-touched memory costs ~3 ms per MB on this project's machines), and the metrics and
- * optimizer trials never read it. With a sink, and past what the
+ * or growing in place — and `curve()` returns views of them. Times and cash are kept compactly
+ * (compact-columns.ts: times as runs of even spacing, cash as the points where it changed, as it
+ * changes only when something is paid) and written per point when the curve's `ts` or `cash` is
+ * first read: a 1M-bar run touches 16 MB less (first-touched memory costs ~3 ms per MB on this
+ * project's machines); the metrics (which need only the span) and optimizer trials read neither. With a sink, and past what the
  * columns may hold, points go into fixed 64k-point chunks (one interleaved Float64Array each)
  * instead: with a sink a full chunk goes to it (as columns) and is reused, so memory stays
  * one chunk; without one, `curve()` joins the chunks into columns once, at the end.
@@ -91,9 +91,10 @@ export class EquityRecorder {
   private k = -1;
   private n = 0;
   private lastTs = Number.NaN;
-  /** Columns mode: the points where cash changed and its value from each on (the cash column is written when read). */
-  private readonly cashAt: number[] = [];
-  private readonly cashValue: number[] = [];
+  private firstTs = Number.NaN;
+  /** Columns mode: times as runs of even spacing, cash as the points where it changed; their columns are written when read. */
+  private readonly tsRuns = new RunColumn();
+  private readonly cashSteps = new StepColumn();
   /** Points handed to the sink so far. */
   private spilledPoints = 0;
 
@@ -118,19 +119,18 @@ export class EquityRecorder {
           this.record(ts, equity, cash, exposure);
           return;
         }
-        this.n++;
+        if (this.n++ === 0) this.firstTs = ts;
         this.lastTs = ts;
-        c.ts[i] = ts;
+        this.tsRuns.add(i, ts);
       }
       c.equity[i] = equity;
       c.exposure[i] = exposure;
-      const k = this.cashAt.length - 1;
-      if (k < 0 || !Object.is(cash, this.cashValue[k])) this.cashChanged(i, k, cash);
+      this.cashSteps.set(i, cash);
       return;
     }
     if (ts !== this.lastTs) {
       this.lastTs = ts;
-      this.n++;
+      if (this.n++ === 0) this.firstTs = ts;
       if (++this.k === CHUNK && this.sink !== null) this.toSink(CHUNK);
       else if (this.k === CHUNK || this.chunks.length === 0) {
         this.cur = new Float64Array(4 * CHUNK);
@@ -145,21 +145,10 @@ export class EquityRecorder {
     this.cur[j + 3] = exposure;
   }
 
-  /** Cash moved to `cash` at point `i` (`k`: the last change point, −1 before the first). */
-  private cashChanged(i: number, k: number, cash: number): void {
-    if (k >= 0 && this.cashAt[k] === i) this.cashValue[k] = cash; // a later event at the same time
-    else {
-      this.cashAt.push(i);
-      this.cashValue.push(cash);
-    }
-  }
-
-  /** Writes the cash of points [0, n) into the columns' cash column, from the points where it changed. */
-  private writeCash(n: number): Float64Array {
-    const cash = this.cols!.cash;
-    const at = this.cashAt;
-    for (let k = 0; k < at.length; k++) cash.fill(this.cashValue[k], at[k], k + 1 < at.length ? at[k + 1] : n);
-    return cash.subarray(0, n);
+  /** Time of the first and the last point (NaN without points), read without writing the time column. */
+  span(): { first: Micros; last: Micros } {
+    if (this.n === 0) return { first: Number.NaN, last: Number.NaN };
+    return { first: this.firstTs, last: this.lastTs };
   }
 
   /** Hands the points still held to the sink (the end of a run that spilled). */
@@ -173,8 +162,9 @@ export class EquityRecorder {
     const n = this.n;
     const pre = this.cols;
     if (pre !== null) {
-      const curve = { ts: pre.ts.subarray(0, n), equity: pre.equity.subarray(0, n), exposure: pre.exposure.subarray(0, n) };
-      return builtOnRead(curve, 'cash', () => this.writeCash(n)) as EquityCurve;
+      const curve = { equity: pre.equity.subarray(0, n), exposure: pre.exposure.subarray(0, n) };
+      builtOnRead(curve, 'ts', () => this.tsRuns.writeInto(pre.ts, n));
+      return builtOnRead(curve, 'cash', () => this.cashSteps.writeInto(pre.cash, n)) as EquityCurve;
     }
     const out = newEquityColumns(n);
     const { ts, equity, cash, exposure } = out;
@@ -223,9 +213,10 @@ export class EquityRecorder {
   private spill(): void {
     const c = this.cols!;
     const n = this.n;
-    this.writeCash(n);
-    truncate(this.cashAt, 0);
-    truncate(this.cashValue, 0);
+    this.tsRuns.writeInto(c.ts, n);
+    this.cashSteps.writeInto(c.cash, n);
+    this.tsRuns.clear();
+    this.cashSteps.clear();
     this.cols = null;
     this.n = 0;
     this.k = -1;

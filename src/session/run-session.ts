@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { coreMetrics, coreMetricsOfBlocks, type CoreMetrics } from '../analytics/core-metrics.ts';
+import { coreMetricsOfBlocks, type CoreMetrics } from '../analytics/core-metrics.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
 import { readEquityBlocks, ResultFiles } from '../backtest/result-files.ts';
 import { listBuiltOnRead, markSpilled, type RunResult } from '../backtest/run-result.ts';
@@ -155,10 +155,10 @@ type Series = Pick<RunResult, 'metrics' | 'orders' | 'fills' | 'trades' | 'equit
 
 function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Series {
   const curve = engine.equity.curve();
-  const metrics = coreMetrics({
-    ts: curve.ts, equity: curve.equity, grossExposure: curve.exposure, tradeNetPnls: engine.portfolio.trades.netPnls(),
-    ...(cfg.periodsPerYear !== undefined ? { periodsPerYear: cfg.periodsPerYear } : {}),
-  });
+  // The span, not curve.ts: the curve's times are written out only when someone reads them.
+  const { first, last } = engine.equity.span();
+  const block = { firstTs: first, lastTs: last, equity: curve.equity, grossExposure: curve.exposure, n: curve.equity.length };
+  const metrics = coreMetricsOfBlocks(() => [block], engine.portfolio.trades.netPnls(), cfg.periodsPerYear);
   // `orders`, `fills` and `trades` are built from the engine's logs when first read (listBuiltOnRead, in `result`).
   return { metrics, orders: [], fills: [], trades: [], equity: curve, fillsDigest: digest ? fillsDigest(engine.fillLog) : '' };
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../core/rng.ts';
+import { RunColumn, StepColumn } from './compact-columns.ts';
+
+describe('StepColumn (a rarely changing column as its change points)', () => {
+  it('gives every point the last value set for it, bit for bit, whatever the changes', () => {
+    const rng = createRng(21);
+    const col = new StepColumn();
+    const expected: number[] = [];
+    let v = 5;
+    for (let i = 0; i < 20_000; i++) {
+      for (let w = 0; w < 1 + Math.floor(rng.next() * 3); w++) { // later writes to the same point overwrite
+        const u = rng.next();
+        if (u < 0.02) v = -0;
+        else if (u < 0.04) v = 0;
+        else if (u < 0.06 && i > 0) v = expected[i - 1]; // back to the previous point's
+        else if (u < 0.1) v = rng.next() * 1e6;
+        col.set(i, v);
+      }
+      expected.push(v);
+    }
+    expect(Array.from(col.writeInto(new Float64Array(20_000), 20_000))).toEqual(expected); // toEqual tells −0 from 0
+  });
+
+  it('writes nothing for an empty column and fills to n after the last change', () => {
+    const out = new Float64Array(4).fill(9);
+    expect(Array.from(new StepColumn().writeInto(out, 0))).toEqual([]);
+    const col = new StepColumn();
+    col.set(0, 1);
+    col.set(2, 3);
+    expect(Array.from(col.writeInto(out, 4))).toEqual([1, 1, 3, 3]);
+  });
+});
+
+describe('RunColumn (evenly spaced values as runs)', () => {
+  it('gives back every value appended, bit for bit: regular spacing, gaps, odd steps and fractions', () => {
+    const rng = createRng(22);
+    const values: number[] = [];
+    let t = 1_700_000_000_000_000; // µs
+    for (let i = 0; i < 50_000; i++) {
+      const u = rng.next();
+      t += u < 0.01 ? 3_600_000_000 : u < 0.02 ? Math.floor(rng.next() * 1e6) : u < 0.025 ? 0.1 : 60_000_000; // mostly 1-min bars
+      values.push(t);
+    }
+    const fractions = Array.from({ length: 1_000 }, (_, i) => 0.1 * i + (i % 7 === 0 ? 1e-9 : 0)); // steps that are not exact in binary
+    for (const vs of [values, fractions]) {
+      const col = new RunColumn();
+      vs.forEach((v, i) => col.add(i, v));
+      expect(Array.from(col.writeInto(new Float64Array(vs.length), vs.length))).toEqual(vs);
+    }
+  });
+
+  it('gives back single points, a single run and an empty column', () => {
+    // [1e20, 1, …]: 1e20 + (1 − 1e20) is 0, not 1, so the second point starts a run of its own.
+    for (const vs of [[], [7], [7, 9], [1, 2, 3, 4], [1, 2, 4, 8, 9, 10], [1e20, 1, 5], [0.1, 1e17, 2e17]]) {
+      const col = new RunColumn();
+      vs.forEach((v, i) => col.add(i, v));
+      expect(Array.from(col.writeInto(new Float64Array(vs.length), vs.length))).toEqual(vs);
+    }
+  });
+});
