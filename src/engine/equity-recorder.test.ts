@@ -108,17 +108,25 @@ describe('EquityRecorder times and cash (kept compactly, written per point when 
     expect(Object.values(JSON.parse(JSON.stringify(curve)).cash as Record<string, number>)).toEqual(perPoint.map((v) => v + 0)); // JSON has no −0
   });
 
-  it('writes the time and cash columns only when the curve\'s ts and cash are read', () => {
+  it('writes its own time and cash columns only when the curve\'s ts and cash are read', () => {
     const { out, perPoint, times } = events(3_000, 12);
-    const storage = newEquityColumns(3_000);
-    storage.cash.fill(7);
-    storage.ts.fill(7);
-    const r = new EquityRecorder(3_000, null, storage);
+    const r = new EquityRecorder(3_000);
     for (const [ts, e, c, x] of out) r.record(ts, e, c, x);
     const curve = r.curve();
-    expect(storage.cash.every((v) => v === 7) && storage.ts.every((v) => v === 7)).toBe(true);
+    for (const name of ['ts', 'cash']) expect(Object.getOwnPropertyDescriptor(curve, name)?.get).toBeDefined();
     expect(Array.from(curve.cash)).toEqual(perPoint);
     expect(Array.from(curve.ts)).toEqual(times);
-    expect(curve.cash.buffer).toBe(storage.cash.buffer); // a view of the given column
+    for (const name of ['ts', 'cash']) expect(Object.getOwnPropertyDescriptor(curve, name)?.get).toBeUndefined(); // written once, then kept
+  });
+
+  it('writes given columns (already in memory: an earlier trial wrote them) point by point', () => {
+    const { out, perPoint, times } = events(3_000, 13);
+    const storage = newEquityColumns(3_000);
+    const r = new EquityRecorder(3_000, null, storage);
+    for (const [ts, e, c, x] of out) r.record(ts, e, c, x);
+    expect([Array.from(storage.ts), Array.from(storage.cash)]).toEqual([times, perPoint]);
+    const curve = r.curve();
+    expect(curve.ts.buffer).toBe(storage.ts.buffer); // views of the given columns
+    expect(curve.cash.buffer).toBe(storage.cash.buffer);
   });
 });

@@ -64,13 +64,17 @@ export class EquityRecorder {
    * optimizer trials), columns of that size are allocated once and `curve()` returns views
    * of them instead of copying; more points than expected fall back to chunks.
    * @param storage columns to record into instead of allocating (at least `expectedPoints`
-   * long; see EquityColumnsPool): the curve is then views of them.
+   * long; see EquityColumnsPool): the curve is then views of them. Their pages are in memory
+   * already (an earlier trial wrote them), so times and cash are written per point, not kept
+   * compactly (which saves only new pages, and costs ~5 % of a trial's time here).
    * @param growTo the most points growable columns (unknown length, no sink) grow to in place
    */
   constructor(expectedPoints = 0, private readonly sink: ResultSink | null = null, storage: EquityCurve | null = null, private readonly growTo = GROW_TO) {
     if (sink !== null) return;
     if (expectedPoints > 0) {
-      this.cols = storage !== null && fits(storage, expectedPoints) ? storage : newEquityColumns(expectedPoints);
+      const given = storage !== null && fits(storage, expectedPoints);
+      this.cols = given ? storage : newEquityColumns(expectedPoints);
+      this.compact = !given;
     } else {
       this.cols = growableColumns(Math.min(GROW_FROM, growTo), growTo);
       this.growable = true;
@@ -93,6 +97,7 @@ export class EquityRecorder {
   private lastTs = Number.NaN;
   private firstTs = Number.NaN;
   /** Columns mode: times as runs of even spacing, cash as the points where it changed; their columns are written when read. */
+  private compact = true;
   private readonly tsRuns = new RunColumn();
   private readonly cashSteps = new StepColumn();
   /** Points handed to the sink so far. */
@@ -121,11 +126,13 @@ export class EquityRecorder {
         }
         if (this.n++ === 0) this.firstTs = ts;
         this.lastTs = ts;
-        this.tsRuns.add(i, ts);
+        if (this.compact) this.tsRuns.add(i, ts);
+        else c.ts[i] = ts;
       }
       c.equity[i] = equity;
       c.exposure[i] = exposure;
-      this.cashSteps.set(i, cash);
+      if (this.compact) this.cashSteps.set(i, cash);
+      else c.cash[i] = cash;
       return;
     }
     if (ts !== this.lastTs) {
@@ -161,6 +168,9 @@ export class EquityRecorder {
     if (this.spilled) throw new Error(`the equity curve (${this.n} points) went to the result files as the run went; read it from there`);
     const n = this.n;
     const pre = this.cols;
+    if (pre !== null && !this.compact) {
+      return { ts: pre.ts.subarray(0, n), equity: pre.equity.subarray(0, n), cash: pre.cash.subarray(0, n), exposure: pre.exposure.subarray(0, n) };
+    }
     if (pre !== null) {
       const curve = { equity: pre.equity.subarray(0, n), exposure: pre.exposure.subarray(0, n) };
       builtOnRead(curve, 'ts', () => this.tsRuns.writeInto(pre.ts, n));
@@ -213,8 +223,10 @@ export class EquityRecorder {
   private spill(): void {
     const c = this.cols!;
     const n = this.n;
-    this.tsRuns.writeInto(c.ts, n);
-    this.cashSteps.writeInto(c.cash, n);
+    if (this.compact) {
+      this.tsRuns.writeInto(c.ts, n);
+      this.cashSteps.writeInto(c.cash, n);
+    }
     this.tsRuns.clear();
     this.cashSteps.clear();
     this.cols = null;
