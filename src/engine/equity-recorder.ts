@@ -49,12 +49,12 @@ function fits(c: EquityCurve, n: number): boolean {
 /**
  * Columnar recorder: a new point per timestamp, later events at the same time overwrite.
  * Points go into columns — preallocated when their number is known, given (EquityColumnsPool),
- * or growing in place — and `curve()` returns views of them. Times and cash are kept compactly
- * (compact-columns.ts: times as runs of even spacing, cash as the points where it changed, as it
- * changes only when something is paid) and written per point when the curve's `ts` or `cash` is
- * first read: a 1M-bar run touches 16 MB less (first-touched memory costs ~3 ms per MB on this
- * project's machines); the metrics (which need only the span) and optimizer trials read neither. With a sink, and past what the
- * columns may hold, points go into fixed 64k-point chunks (one interleaved Float64Array each)
+ * or growing in place — and `curve()` returns views of them. In columns the run allocates,
+ * times and cash are kept compactly (compact-columns.ts: times as runs of even spacing, cash as
+ * the points where it changed — it changes only when something is paid) and written per point
+ * when the curve's `ts` or `cash` is first read: a 1M-bar run touches 16 MB less (first-touched
+ * memory costs ~3 ms per MB on this project's machines), and the metrics need only the span.
+ * With a sink, and past what the columns may hold, points go into fixed 64k-point chunks (one interleaved Float64Array each)
  * instead: with a sink a full chunk goes to it (as columns) and is reused, so memory stays
  * one chunk; without one, `curve()` joins the chunks into columns once, at the end.
  */
@@ -96,7 +96,7 @@ export class EquityRecorder {
   private n = 0;
   private lastTs = Number.NaN;
   private firstTs = Number.NaN;
-  /** Columns mode: times as runs of even spacing, cash as the points where it changed; their columns are written when read. */
+  /** Columns the run allocated: times and cash are kept in these two, and their columns written when read (false for given columns). */
   private compact = true;
   private readonly tsRuns = new RunColumn();
   private readonly cashSteps = new StepColumn();
