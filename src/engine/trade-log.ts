@@ -64,6 +64,11 @@ export class TradeLog {
   private readonly open = new Map<string, OpenTrip>();
   /** Net P&L of each closed trip, when no records are kept. */
   private readonly netOnly: number[] = [];
+  /** The closing trip's record, in one object reused for every trip (the log copies its fields). */
+  private readonly closing: Mutable<RoundTrip> = {
+    instrumentId: '', side: 'long', qty: 0, entryTs: 0, exitTs: 0, entryPrice: 0, exitPrice: 0, pnl: 0, fees: 0, netPnl: 0,
+    returnPct: 0, bars: 0, entryTag: '', exitTag: '', mae: 0, mfe: 0,
+  };
 
   /** @param keep keep every closed round trip (false: only its net P&L, for the metrics of an optimizer trial) */
   constructor(private readonly keep = true) {}
@@ -141,12 +146,6 @@ export class TradeLog {
     t.maxQty = 0; t.pnl = 0; t.fees = 0; t.startPoint = point; t.entryTag = tag;
     return t;
   }
-
-  /** The closing trip's record, in one object reused for every trip (the log copies its fields). */
-  private readonly closing: Mutable<RoundTrip> = {
-    instrumentId: '', side: 'long', qty: 0, entryTs: 0, exitTs: 0, entryPrice: 0, exitPrice: 0, pnl: 0, fees: 0, netPnl: 0,
-    returnPct: 0, bars: 0, entryTag: '', exitTag: '', mae: 0, mfe: 0,
-  };
 
   private finish(id: string, t: OpenTrip, ts: Micros, m: number, point: number, exitTag: string, high: number, low: number): RoundTrip {
     const entryPrice = t.entryNotional / (t.entryQty * m);
