@@ -270,6 +270,11 @@ export class CcxtExecution implements ExecutionClient {
     await Promise.allSettled([...this.byId.values()].filter((t) => !t.done).map((t) => this.refresh(t, this.current(t))));
   }
 
+  /** Ids of the followed orders not known to have ended. */
+  private stillOpen(): string[] {
+    return [...this.byId.values()].filter((t) => !t.done).map((t) => t.id);
+  }
+
   /** True when no command is still working (polls aside). */
   get idle(): boolean {
     return this.commands === 0;
@@ -285,11 +290,15 @@ export class CcxtExecution implements ExecutionClient {
       await Promise.allSettled(open.map((t) => this.refresh(t, this.current(t))));
       await sleep(20);
     }
-    return [...this.byId.values()].filter((t) => !t.done).map((t) => t.id);
+    return this.stillOpen();
   }
 
-  /** Waits for every request in flight, takes a last look at every order, then stops polling and streaming. */
-  async close(): Promise<void> {
+  /**
+   * Waits for every request in flight, takes a last look at every order, then stops polling
+   * and streaming; returns the ids of orders still open after that look (a cancel whose answer
+   * came after `settle` gave up is counted as it ended).
+   */
+  async close(): Promise<string[]> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.streaming = false;
@@ -297,6 +306,7 @@ export class CcxtExecution implements ExecutionClient {
     this.closed = true;
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     await Promise.allSettled([...this.byId.values()].filter((t) => !t.done).map((t) => this.refresh(t, this.current(t))));
+    return this.stillOpen();
   }
 
   // ---- placing ------------------------------------------------------------------------

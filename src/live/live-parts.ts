@@ -199,14 +199,15 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
         // Paper: requests still travelling to the simulated venue (cancels after a kill) arrive.
         const later = clock.now() + 60_000_000;
         (routed as L2Venue).sync(later, later);
-      } else if (!cfg.session.keepOrders) {
-        engine.cancelOpenOrders();
-        leftOpen = await exec.settle(5000);
-        if (leftOpen.length > 0) logger.error('orders still open at the exchange after the end-of-session cancel', { orders: leftOpen });
       } else {
-        await exec.settle(1000);
+        const cancel = !cfg.session.keepOrders;
+        if (cancel) engine.cancelOpenOrders();
+        await exec.settle(cancel ? 5000 : 1000);
+        // What is open after the client's last look at every order (an answer may come after settle gave up).
+        const open = await exec.close();
+        if (cancel) leftOpen = open;
+        if (leftOpen.length > 0) logger.error('orders still open at the exchange after the end-of-session cancel', { orders: leftOpen });
       }
-      await exec?.close();
       journal?.note('end', { killSwitch: engine.killReport(), leftOpen, position: engine.portfolio.position(0) });
       await recorder?.close(engine.orders, engine.fills, {
         events: driver?.events ?? 0, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NetworkError } from 'ccxt';
 import { strategy as gridMm } from '../../strategies/grid-mm/index.ts';
 import { defineInstrument } from '../core/instrument.ts';
 import { CcxtExecution, type CcxtTrading } from './ccxt-execution.ts';
@@ -116,6 +117,44 @@ describe('CcxtExecution private order stream', () => {
     const stop = async () => { engine.cancelOpenOrders(); await exec.settle(5000); await exec.close(); clock.close(); };
     return { exec, engine, ctx: () => ctx, until, logger, stop };
   }
+
+  it('the orders left open at the end are counted after the last look: a cancel whose reply was lost, read as open for a while, counts as ended', async () => {
+    const c = await client();
+    let stale = false;
+    const lossy = new Proxy(c, {
+      get(t, k) {
+        const target = t as unknown as Record<string | symbol, unknown>;
+        if (k === 'watchOrders') return undefined; // polls only: the venue's late reads decide
+        if (k === 'cancelOrder') {
+          return async (...a: unknown[]) => {
+            await (target.cancelOrder as (...x: unknown[]) => Promise<unknown>).apply(t, a);
+            stale = true;
+            throw new NetworkError('reply lost on the way back'); // executed at the venue
+          };
+        }
+        if (k === 'fetchOrder') {
+          return async (...a: unknown[]) => {
+            const o = await (target.fetchOrder as (...x: unknown[]) => Promise<Record<string, unknown>>).apply(t, a);
+            return stale ? { ...o, status: 'open' } : o;
+          };
+        }
+        const v = target[k];
+        return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+    const h = await harness(lossy as unknown as CcxtTrading);
+    const far = h.ctx().buy(0.01, { type: 'limit', price: Math.round((ex.book().bestBid() - 50) * 100) / 100 });
+    expect(far.ok).toBe(true);
+    const id = far.ok ? far.order.id : '';
+    await h.until(() => h.engine.openOrders().some((o) => o.id === id && o.status === 'accepted'));
+    h.engine.cancelOpenOrders();
+    expect(await h.exec.settle(200)).toEqual([id]); // the venue still reads it as open
+    stale = false; // its reads catch up just as the session ends
+    expect(await h.exec.close()).toEqual([]); // the last look sees it cancelled
+    expect((await c.fetchOpenOrders('BTC/USDT')).filter((o) => o.clientOrderId === id)).toEqual([]);
+    await h.stop();
+    await c.close();
+  }, 30_000);
 
   it('fills and cancels arrive through watchOrders (user-data stream); the fill carries the exchange fee', async () => {
     const c = await client();
