@@ -305,7 +305,7 @@ export class CcxtExecution implements ExecutionClient {
     this.streamUp = false;
     this.closed = true;
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
-    await Promise.allSettled([...this.byId.values()].filter((t) => !t.done).map((t) => this.refresh(t, this.current(t))));
+    await this.refreshOpen();
     return this.stillOpen();
   }
 
