@@ -11,8 +11,9 @@ export function uselessRun(r: RunResult): string | null {
   }
   const rej = r.rejections;
   // Refusals before sending leave no order behind; an order the venue rejected is in both.
-  const allRefused = r.spilled !== null ? rej.total >= r.spilled.counts.orders : r.orders.every((o) => o.status === 'rejected');
-  if (rej.total > 0 && fillCount(r) === 0 && allRefused) {
+  // Asked last: a result in memory builds its order objects when `orders` is first read.
+  const allRefused = () => (r.spilled !== null ? rej.total >= r.spilled.counts.orders : r.orders.every((o) => o.status === 'rejected'));
+  if (rej.total > 0 && fillCount(r) === 0 && allRefused()) {
     const reasons = Object.entries(rej.byReason).map(([k, n]) => `${n} ${k}`).join(', ');
     return `every order was refused (${reasons}); the first: ${rej.first[0]?.message ?? ''}`;
   }
