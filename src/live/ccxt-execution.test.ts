@@ -7,7 +7,8 @@ import type { OrderSnapshot } from '../core/order.ts';
 import type { OrderEventSink, VenueEvent } from '../engine/execution-client.ts';
 import { MemoryLogger } from '../engine/logger.ts';
 import { Portfolio } from '../engine/portfolio.ts';
-import { CcxtExecution, type CcxtTrading } from './ccxt-execution.ts';
+import { CcxtExecution } from './ccxt-execution.ts';
+import type { CcxtTrading } from './ccxt-order.ts';
 import { wallMicros } from './live-clock.ts';
 import { LoopbackExchange } from './loopback/loopback-exchange.ts';
 

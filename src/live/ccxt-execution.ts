@@ -1,77 +1,12 @@
-import { Liquidity } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
-import { OrderStatus, OrderType, RejectReason, Side, TimeInForce, type Order, type OrderSnapshot } from '../core/order.ts';
+import { RejectReason, type Order, type OrderSnapshot } from '../core/order.ts';
 import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCapabilities, VenueEvent } from '../engine/execution-client.ts';
 import type { Logger } from '../engine/logger.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
-import { ccxtCapabilities, ccxtOrderArgs, type CcxtCapabilitySource } from './ccxt-capabilities.ts';
+import { ccxtCapabilities, ccxtOrderArgs } from './ccxt-capabilities.ts';
 import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
-
-/** The ccxt calls live order routing uses. */
-export interface CcxtTrading extends CcxtCapabilitySource {
-  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
-  cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
-  fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
-  fetchOpenOrders(symbol: string): Promise<CcxtOrder[]>;
-  /** Cancels every open order of the symbol in one request (Binance DELETE /api/v3/openOrders). */
-  cancelAllOrders?(symbol: string): Promise<CcxtOrder[]>;
-  /** ccxt's request spacing (ms) and whether its limiter is on. */
-  rateLimit?: number;
-  enableRateLimit?: boolean;
-  /** ccxt.pro private order stream (the exchange's user-data stream), when the client has it. */
-  watchOrders?(symbol: string): Promise<CcxtOrder[]>;
-  /** ccxt options (Binance: `recvWindow`, how late a signed request may still be accepted). */
-  options?: Record<string, unknown>;
-}
-
-/** The fields of a ccxt order we read. */
-export interface CcxtOrder {
-  id: string;
-  clientOrderId?: string;
-  status?: string;
-  side?: string;
-  type?: string;
-  price?: number;
-  amount?: number;
-  filled?: number;
-  average?: number;
-  cost?: number;
-  triggerPrice?: number;
-  /** Cumulative fee of the order (ccxt sums the executions it saw); currency base or quote. */
-  fee?: { cost?: number; currency?: string };
-  postOnly?: boolean;
-  /** The exchange's raw order (Binance REST `isWorking`, stream `w`: a stop has triggered). */
-  info?: Record<string, unknown>;
-}
-
-/** One exchange order behind an engine order (a replace makes a new one). */
-interface Leg {
-  readonly clientId: string;
-  exchangeId: string | null;
-  /** Cumulative quantity, cost and fee (quote currency) already reported. */
-  filled: number;
-  cost: number;
-  fee: number;
-  /** Ended at the exchange. */
-  final: boolean;
-  /** ccxt status it ended with (closed, canceled, expired, rejected). */
-  endStatus: string;
-}
-
-interface Tracked {
-  readonly id: string;
-  snap: OrderSnapshot;
-  readonly legs: Leg[];
-  acked: boolean;
-  triggered: boolean;
-  /** A cancel was asked before the exchange id was known: sent as soon as it is. */
-  cancelWanted: boolean;
-  /** A replace is replacing the current leg: its end is not the order's end. */
-  replacing: boolean;
-  done: boolean;
-  /** Submitted after the kill switch tripped (its flatten orders): sent, not dropped. */
-  readonly afterHalt?: boolean;
-}
+import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './ccxt-followed-orders.ts';
+import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
 
 export interface CcxtExecutionOptions {
   /** REST polling period while no private stream is up (ms, default 100). */
@@ -109,9 +44,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class CcxtExecution implements ExecutionClient {
   readonly capabilities: VenueCapabilities;
   private sink!: OrderEventSink;
-  private readonly byId = new Map<string, Tracked>();
-  private readonly byExchangeId = new Map<string, [Tracked, Leg]>();
-  private readonly byClientId = new Map<string, [Tracked, Leg]>();
+  private readonly orders: FollowedOrders;
   private readonly inflight = new Set<Promise<unknown>>();
   /** Commands (submit, cancel, replace, reconcile) still working, polls not counted. */
   private commands = 0;
@@ -122,7 +55,6 @@ export class CcxtExecution implements ExecutionClient {
   private closed = false;
   private polling = false;
   private lastPoll = 0;
-  private readonly base: string;
   private readonly o: Required<Omit<CcxtExecutionOptions, 'onInternalError'>>;
   private readonly onInternalError: (e: unknown) => void;
   /** True while the private order stream delivers. */
@@ -147,7 +79,7 @@ export class CcxtExecution implements ExecutionClient {
     private readonly log: Logger,
     options: CcxtExecutionOptions = {},
   ) {
-    this.base = symbol.split('/')[0];
+    this.orders = new FollowedOrders((e) => this.emit(e), symbol.split('/')[0]);
     this.capabilities = ccxtCapabilities(ex, symbol);
     const { onInternalError, ...rest } = options;
     this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, ...rest };
@@ -168,23 +100,20 @@ export class CcxtExecution implements ExecutionClient {
   track(order: Order, exchangeId: string, filled: number): void {
     const leg: Leg = { clientId: order.id, exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), fee: 0, final: false, endStatus: '' };
     const t: Tracked = { id: order.id, snap: { ...order }, legs: [leg], acked: true, triggered: false, cancelWanted: false, replacing: false, done: false };
-    this.byId.set(t.id, t);
-    this.byExchangeId.set(exchangeId, [t, leg]);
-    this.byClientId.set(leg.clientId, [t, leg]);
+    this.orders.follow(t);
   }
 
   submit(order: OrderSnapshot): Refusal | null {
     if (!this.capabilities.orderTypes.has(order.type)) return { reason: RejectReason.unsupportedOrderType, message: `${this.symbol}: the venue does not accept ${order.type} orders` };
-    const leg = this.newLeg(order.id);
+    const leg = newLeg(order.id);
     const t: Tracked = { id: order.id, snap: order, legs: [leg], acked: false, triggered: false, cancelWanted: false, replacing: false, done: false, afterHalt: this.halted };
-    this.byId.set(t.id, t);
-    this.byClientId.set(leg.clientId, [t, leg]);
+    this.orders.follow(t);
     this.run(async () => { await this.place(t, leg, order.qty); });
     return null;
   }
 
   cancel(orderId: string): void {
-    const t = this.byId.get(orderId);
+    const t = this.orders.get(orderId);
     if (t === undefined || t.done) {
       this.emit({ kind: 'cancel-rejected', orderId, reason: RejectReason.tooLate });
       return;
@@ -193,7 +122,7 @@ export class CcxtExecution implements ExecutionClient {
       this.killCancel(t);
       return;
     }
-    if (this.current(t).exchangeId === null || t.replacing) {
+    if (currentLeg(t).exchangeId === null || t.replacing) {
       t.cancelWanted = true;
       return;
     }
@@ -201,8 +130,8 @@ export class CcxtExecution implements ExecutionClient {
   }
 
   replace(orderId: string, terms: OrderAmendment): Refusal | null {
-    const t = this.byId.get(orderId);
-    if (t === undefined || t.done || this.current(t).exchangeId === null) {
+    const t = this.orders.get(orderId);
+    if (t === undefined || t.done || currentLeg(t).exchangeId === null) {
       this.emit({ kind: 'update-rejected', orderId, reason: t === undefined || t.done ? RejectReason.tooLate : RejectReason.notAcknowledged });
       return null;
     }
@@ -235,8 +164,8 @@ export class CcxtExecution implements ExecutionClient {
         const cancelled = await this.ex.cancelAllOrders(this.symbol);
         this.lastContact = Date.now();
         for (const r of cancelled) {
-          const hit = this.byExchangeId.get(r.id) ?? (r.clientOrderId !== undefined ? this.byClientId.get(r.clientOrderId) : undefined);
-          if (hit !== undefined && hit[1].exchangeId !== null) this.apply(hit[0], hit[1], { ...r, status: r.status ?? 'canceled' });
+          const hit = this.orders.find(r);
+          if (hit !== undefined) this.orders.apply(hit[0], hit[1], { ...r, status: r.status ?? 'canceled' });
         }
         this.log.warn('kill switch: cancel-all sent', { cancelled: cancelled.length });
       } catch (e) {
@@ -244,17 +173,17 @@ export class CcxtExecution implements ExecutionClient {
       }
     }
     for (const id of this.killCancels) {
-      const t = this.byId.get(id);
+      const t = this.orders.get(id);
       if (t === undefined || t.done) continue;
-      if (this.current(t).exchangeId === null || t.replacing) t.cancelWanted = true;
+      if (currentLeg(t).exchangeId === null || t.replacing) t.cancelWanted = true;
       else this.run(() => this.cancelNow(t));
     }
   }
 
   /** Re-reads an order from the venue (the engine saw an event it could not apply). */
   reconcile(orderId: string): void {
-    const t = this.byId.get(orderId);
-    if (t) this.run(() => this.refresh(t, this.current(t)));
+    const t = this.orders.get(orderId);
+    if (t) this.run(() => this.refresh(t, currentLeg(t)));
   }
 
   /**
@@ -267,12 +196,12 @@ export class CcxtExecution implements ExecutionClient {
 
   /** Re-reads every open order from the venue (after an outage, before trading resumes). */
   async refreshOpen(): Promise<void> {
-    await Promise.allSettled([...this.byId.values()].filter((t) => !t.done).map((t) => this.refresh(t, this.current(t))));
+    await Promise.allSettled(this.orders.open().map((t) => this.refresh(t, currentLeg(t))));
   }
 
   /** Ids of the followed orders not known to have ended. */
   private stillOpen(): string[] {
-    return [...this.byId.values()].filter((t) => !t.done).map((t) => t.id);
+    return this.orders.open().map((t) => t.id);
   }
 
   /** True when no command is still working (polls aside). */
@@ -285,9 +214,9 @@ export class CcxtExecution implements ExecutionClient {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       await Promise.allSettled([...this.inflight]);
-      const open = [...this.byId.values()].filter((t) => !t.done);
+      const open = this.orders.open();
       if (open.length === 0 && this.inflight.size === 0) return [];
-      await Promise.allSettled(open.map((t) => this.refresh(t, this.current(t))));
+      await Promise.allSettled(open.map((t) => this.refresh(t, currentLeg(t))));
       await sleep(20);
     }
     return this.stillOpen();
@@ -310,14 +239,6 @@ export class CcxtExecution implements ExecutionClient {
   }
 
   // ---- placing ------------------------------------------------------------------------
-
-  private newLeg(clientId: string): Leg {
-    return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, final: false, endStatus: '' };
-  }
-
-  private current(t: Tracked): Leg {
-    return t.legs[t.legs.length - 1];
-  }
 
   /** Sends a leg; an unknown outcome is resolved by client id. Returns true when the leg is at the exchange. */
   private async place(t: Tracked, leg: Leg, qty: number): Promise<boolean> {
@@ -378,19 +299,17 @@ export class CcxtExecution implements ExecutionClient {
       if (at > now) await sleep(at - now);
     }
     if (!this.halted || t.afterHalt) return true;
-    if (!t.done) this.finish(t, { kind: endAs, orderId: t.id, reason: 'kill switch: not sent' });
+    if (!t.done) this.orders.finish(t, { kind: endAs, orderId: t.id, reason: 'kill switch: not sent' });
     return false;
   }
 
   private placed(t: Tracked, leg: Leg, r: CcxtOrder): void {
-    leg.exchangeId = r.id;
-    this.byExchangeId.set(r.id, [t, leg]);
-    this.byClientId.set(leg.clientId, [t, leg]);
+    this.orders.atExchange(t, leg, r.id);
     if (!t.acked) {
       t.acked = true;
       this.emit({ kind: 'accepted', orderId: t.id });
     }
-    this.apply(t, leg, r);
+    this.orders.apply(t, leg, r);
     if (t.cancelWanted && !t.done && !t.replacing) {
       t.cancelWanted = false;
       this.run(() => this.cancelNow(t));
@@ -401,13 +320,13 @@ export class CcxtExecution implements ExecutionClient {
     const reason = f === CcxtFailure.insufficientFunds ? RejectReason.insufficientCash
       : f === CcxtFailure.wouldTakeOrTrigger ? (t.snap.postOnly ? RejectReason.postOnlyWouldCross : 'stop-would-trigger-immediately')
         : `${RejectReason.venue}: ${ccxtMessage(e)}`;
-    this.finish(t, { kind: 'rejected', orderId: t.id, reason });
+    this.orders.finish(t, { kind: 'rejected', orderId: t.id, reason });
   }
 
   // ---- cancelling and replacing ----------------------------------------------------------
 
   private async cancelNow(t: Tracked): Promise<void> {
-    const outcome = await this.cancelLeg(t, this.current(t));
+    const outcome = await this.cancelLeg(t, currentLeg(t));
     if (outcome === 'finished') this.emit({ kind: 'cancel-rejected', orderId: t.id, reason: RejectReason.tooLate });
     else if (outcome === 'failed') this.emit({ kind: 'cancel-rejected', orderId: t.id, reason: `${RejectReason.venue}: could not cancel after ${this.o.cancelAttempts} attempts` });
   }
@@ -423,7 +342,7 @@ export class CcxtExecution implements ExecutionClient {
       try {
         const r = await this.ex.cancelOrder(leg.exchangeId!, this.symbol);
         this.lastContact = Date.now();
-        this.apply(t, leg, r);
+        this.orders.apply(t, leg, r);
         return r.status === 'canceled' ? 'cancelled' : 'finished';
       } catch (e) {
         const f = this.classify(e);
@@ -435,13 +354,13 @@ export class CcxtExecution implements ExecutionClient {
   }
 
   private async replaceNow(t: Tracked, terms: OrderAmendment): Promise<void> {
-    const outcome = await this.cancelLeg(t, this.current(t));
+    const outcome = await this.cancelLeg(t, currentLeg(t));
     if (outcome !== 'cancelled') {
       t.replacing = false;
       if (outcome === 'failed') {
         this.emit({ kind: 'update-rejected', orderId: t.id, reason: `${RejectReason.venue}: the old order could not be cancelled` });
       } else {
-        if (!t.done) this.finishFromLeg(t); // it ended by itself meanwhile: report how
+        if (!t.done) this.orders.finishFromLeg(t); // it ended by itself meanwhile: report how
         this.emit({ kind: 'update-rejected', orderId: t.id, reason: RejectReason.tooLate });
       }
       if (t.cancelWanted && !t.done) {
@@ -452,14 +371,14 @@ export class CcxtExecution implements ExecutionClient {
     }
     const filled = t.legs.reduce((n, l) => n + l.filled, 0);
     if (terms.qty - filled <= 1e-12) {
-      this.finish(t, { kind: 'cancelled', orderId: t.id, reason: 'replaced at or below the filled quantity' });
+      this.orders.finish(t, { kind: 'cancelled', orderId: t.id, reason: 'replaced at or below the filled quantity' });
       return;
     }
     t.snap = Object.freeze({ ...t.snap, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
     if (!(await this.sendSlot(t, 'cancelled'))) return; // the old order is cancelled; its replacement is not sent
-    const leg = this.newLeg(`${t.id}.${t.legs.length}`);
+    const leg = newLeg(`${t.id}.${t.legs.length}`);
     t.legs.push(leg);
-    this.byClientId.delete(leg.clientId); // known only once the exchange answers: no stream update before `updated`
+    this.orders.forgetClientId(leg.clientId); // known only once the exchange answers: no stream update before `updated`
     const a = ccxtOrderArgs(t.snap, leg.clientId);
     const sentAt = Date.now();
     try {
@@ -474,7 +393,7 @@ export class CcxtExecution implements ExecutionClient {
         await this.resolve(t, leg, terms.qty - filled, sentAt);
         return;
       }
-      this.finish(t, { kind: 'cancelled', orderId: t.id, reason: `replace refused after the old order was cancelled: ${ccxtMessage(e)}` });
+      this.orders.finish(t, { kind: 'cancelled', orderId: t.id, reason: `replace refused after the old order was cancelled: ${ccxtMessage(e)}` });
     }
   }
 
@@ -497,10 +416,10 @@ export class CcxtExecution implements ExecutionClient {
         this.lastContact = Date.now();
         backoff = 100;
         for (const r of updates) {
-          const hit = this.byExchangeId.get(r.id) ?? (r.clientOrderId !== undefined ? this.byClientId.get(r.clientOrderId) : undefined);
-          if (hit === undefined || hit[1].exchangeId === null) continue;
+          const hit = this.orders.find(r);
+          if (hit === undefined) continue;
           this.updates.stream++;
-          this.apply(hit[0], hit[1], r);
+          this.orders.apply(hit[0], hit[1], r);
         }
       } catch (e) {
         if (!this.streaming) return;
@@ -521,7 +440,7 @@ export class CcxtExecution implements ExecutionClient {
     this.lastPoll = now;
     this.polling = true;
     const round: Promise<void>[] = [];
-    for (const t of this.byId.values()) for (const leg of t.legs) if (!leg.final && leg.exchangeId !== null) round.push(this.refresh(t, leg));
+    for (const [t, leg] of this.orders.legsAtExchange()) round.push(this.refresh(t, leg));
     this.run(() => Promise.allSettled(round).then(() => { this.polling = false; }), false);
   }
 
@@ -531,69 +450,11 @@ export class CcxtExecution implements ExecutionClient {
       const r = await this.ex.fetchOrder(leg.exchangeId, this.symbol);
       this.lastContact = Date.now();
       this.updates.poll++;
-      this.apply(t, leg, r);
+      this.orders.apply(t, leg, r);
     } catch (e) {
       if (this.classify(e) === null) throw e;
       this.log.warn('order status poll failed', { id: leg.clientId, error: ccxtMessage(e) });
     }
-  }
-
-  /** Reports what changed on a leg since the last look: trigger, new fills, then its end. */
-  private apply(t: Tracked, leg: Leg, r: CcxtOrder): void {
-    if (leg.final) return;
-    const filled = r.filled ?? 0;
-    const stopType = t.snap.type === OrderType.stop || t.snap.type === OrderType.stopLimit;
-    if (stopType && !t.triggered && !t.done && (filled > 0 || r.info?.isWorking === true || r.info?.w === true)) {
-      t.triggered = true;
-      this.emit({ kind: 'triggered', orderId: t.id });
-    }
-    if (filled > leg.filled + 1e-12) this.reportFill(t, leg, r, filled);
-    const s = r.status;
-    if (s !== 'closed' && s !== 'canceled' && s !== 'expired' && s !== 'rejected') return;
-    leg.final = true;
-    leg.endStatus = s;
-    this.byExchangeId.delete(leg.exchangeId!);
-    if (!t.replacing && !t.done) this.finishFromLeg(t);
-  }
-
-  private reportFill(t: Tracked, leg: Leg, r: CcxtOrder, filled: number): void {
-    const qty = filled - leg.filled;
-    const cost = r.cost ?? filled * (r.average ?? r.price ?? Number.NaN);
-    const price = leg.filled > 0 && cost > leg.cost ? (cost - leg.cost) / qty : r.average ?? r.price ?? cost / filled;
-    // Cumulative fee in quote currency (Binance may charge in the base asset) minus what was reported.
-    const cumFee = r.fee?.cost !== undefined ? r.fee.cost * (r.fee.currency === this.base ? price : 1) : leg.fee;
-    const fee = cumFee - leg.fee;
-    leg.cost = cost;
-    leg.fee = cumFee;
-    leg.filled = filled;
-    const maker = typeof r.info?.m === 'boolean' ? r.info.m : r.type !== 'market';
-    this.emit({ kind: 'fill', orderId: t.id, price, qty, fee, liquidity: maker ? Liquidity.maker : Liquidity.taker });
-  }
-
-  /** The order ends as its current leg did (a fill completes it by itself). */
-  private finishFromLeg(t: Tracked): void {
-    const filled = t.legs.reduce((n, l) => n + l.filled, 0);
-    if (filled >= t.snap.qty - 1e-12) {
-      this.finish(t, null);
-      return;
-    }
-    const status = this.current(t).endStatus;
-    if (status === 'closed' || status === '') return; // not filled as far as we know: a later look reports the rest
-    const reason = status === 'canceled' ? 'cancelled' : status;
-    if (status === 'expired') this.finish(t, { kind: 'expired', orderId: t.id, reason });
-    else if (status === 'rejected') this.finish(t, { kind: 'rejected', orderId: t.id, reason });
-    else this.finish(t, { kind: 'cancelled', orderId: t.id, reason });
-  }
-
-  private finish(t: Tracked, event: VenueEvent | null): void {
-    t.done = true;
-    t.replacing = false;
-    this.byId.delete(t.id);
-    for (const l of t.legs) {
-      this.byClientId.delete(l.clientId);
-      if (l.exchangeId !== null) this.byExchangeId.delete(l.exchangeId);
-    }
-    if (event) this.emit(event);
   }
 
   private emit(e: VenueEvent): void {
@@ -625,17 +486,4 @@ export class CcxtExecution implements ExecutionClient {
     });
     this.inflight.add(p);
   }
-}
-
-/** An engine order object for an order found open at the exchange (reconciliation). */
-export function orderFromExchange(r: CcxtOrder, instrument: Instrument, now: number): Order {
-  const type = String(r.type ?? 'limit').toLowerCase();
-  const stopLimit = type.includes('stop') || type.includes('take_profit');
-  return {
-    id: r.clientOrderId ?? `ex-${r.id}`, instrumentId: instrument.id, side: r.side === 'sell' ? Side.sell : Side.buy,
-    type: type === 'market' ? OrderType.market : stopLimit ? OrderType.stopLimit : OrderType.limit, tif: TimeInForce.GTC, postOnly: r.postOnly ?? false, reduceOnly: false,
-    qty: r.amount ?? 0, price: r.price ?? Number.NaN, stopPrice: stopLimit ? r.triggerPrice ?? Number.NaN : Number.NaN,
-    status: (r.filled ?? 0) > 0 ? OrderStatus.partiallyFilled : OrderStatus.accepted,
-    filledQty: r.filled ?? 0, avgFillPrice: r.average ?? Number.NaN, fees: 0, createdTs: now, updatedTs: now, reason: undefined, tag: 'adopted', emulated: [],
-  };
 }

@@ -1,6 +1,7 @@
 import type { Instrument } from '../core/instrument.ts';
 import type { Engine } from '../engine/engine.ts';
-import { orderFromExchange, type CcxtExecution, type CcxtTrading } from './ccxt-execution.ts';
+import type { CcxtExecution } from './ccxt-execution.ts';
+import { orderFromExchange, type CcxtTrading } from './ccxt-order.ts';
 
 /** ccxt calls start-up reconciliation needs. */
 export interface CcxtAccount extends CcxtTrading {

@@ -1,0 +1,53 @@
+import type { Instrument } from '../core/instrument.ts';
+import { OrderStatus, OrderType, Side, TimeInForce, type Order } from '../core/order.ts';
+import type { CcxtCapabilitySource } from './ccxt-capabilities.ts';
+
+/** The ccxt calls live order routing uses. */
+export interface CcxtTrading extends CcxtCapabilitySource {
+  createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  cancelOrder(id: string, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  fetchOrder(id: string | undefined, symbol: string, params?: Record<string, unknown>): Promise<CcxtOrder>;
+  fetchOpenOrders(symbol: string): Promise<CcxtOrder[]>;
+  /** Cancels every open order of the symbol in one request (Binance DELETE /api/v3/openOrders). */
+  cancelAllOrders?(symbol: string): Promise<CcxtOrder[]>;
+  /** ccxt's request spacing (ms) and whether its limiter is on. */
+  rateLimit?: number;
+  enableRateLimit?: boolean;
+  /** ccxt.pro private order stream (the exchange's user-data stream), when the client has it. */
+  watchOrders?(symbol: string): Promise<CcxtOrder[]>;
+  /** ccxt options (Binance: `recvWindow`, how late a signed request may still be accepted). */
+  options?: Record<string, unknown>;
+}
+
+/** The fields of a ccxt order we read. */
+export interface CcxtOrder {
+  id: string;
+  clientOrderId?: string;
+  status?: string;
+  side?: string;
+  type?: string;
+  price?: number;
+  amount?: number;
+  filled?: number;
+  average?: number;
+  cost?: number;
+  triggerPrice?: number;
+  /** Cumulative fee of the order (ccxt sums the executions it saw); currency base or quote. */
+  fee?: { cost?: number; currency?: string };
+  postOnly?: boolean;
+  /** The exchange's raw order (Binance REST `isWorking`, stream `w`: a stop has triggered). */
+  info?: Record<string, unknown>;
+}
+
+/** An engine order object for an order found open at the exchange (reconciliation). */
+export function orderFromExchange(r: CcxtOrder, instrument: Instrument, now: number): Order {
+  const type = String(r.type ?? 'limit').toLowerCase();
+  const stopLimit = type.includes('stop') || type.includes('take_profit');
+  return {
+    id: r.clientOrderId ?? `ex-${r.id}`, instrumentId: instrument.id, side: r.side === 'sell' ? Side.sell : Side.buy,
+    type: type === 'market' ? OrderType.market : stopLimit ? OrderType.stopLimit : OrderType.limit, tif: TimeInForce.GTC, postOnly: r.postOnly ?? false, reduceOnly: false,
+    qty: r.amount ?? 0, price: r.price ?? Number.NaN, stopPrice: stopLimit ? r.triggerPrice ?? Number.NaN : Number.NaN,
+    status: (r.filled ?? 0) > 0 ? OrderStatus.partiallyFilled : OrderStatus.accepted,
+    filledQty: r.filled ?? 0, avgFillPrice: r.average ?? Number.NaN, fees: 0, createdTs: now, updatedTs: now, reason: undefined, tag: 'adopted', emulated: [],
+  };
+}
