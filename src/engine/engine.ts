@@ -18,7 +18,8 @@ import type { ExecutionClient, VenueCapabilities } from './execution-client.ts';
 import type { Logger } from './logger.ts';
 import type { FillLog } from './fill-log.ts';
 import type { OrderLog } from './order-log.ts';
-import { OrderFlow, type OrderListener, type PreTradeCheck } from './order-flow.ts';
+import { OrderFlow, type OrderListener } from './order-flow.ts';
+import type { PreTradeCheck } from './order-admission.ts';
 import { withoutFeatures } from './order-routing.ts';
 import { validateOrderRequest } from './order-validation.ts';
 import { Portfolio } from './portfolio.ts';
@@ -219,7 +220,7 @@ export class Engine implements EventSink {
 
   /** Orders that were off the instrument's grid. */
   offGrid(): OffGridSummary {
-    return { policy: this.offGridPolicy, ...this.flow.offGrid };
+    return { policy: this.offGridPolicy, ...this.flow.admission.offGrid };
   }
 
   /** Lifecycle events the order state machine refused (live sessions log them rather than fail). */

@@ -13,17 +13,13 @@ import type { Logger } from './logger.ts';
 import { OrderEmulator, type EmulatorHost } from './order-emulator.ts';
 import { OrderRegistry, type TrackedOrder } from './order-registry.ts';
 import { releasedType, routeOrder } from './order-routing.ts';
-import { roundOntoGrid } from './off-grid.ts';
-import { validateOrderRequest } from './order-validation.ts';
+import { OrderAdmission, type PreTradeCheck } from './order-admission.ts';
 import { RejectionLog } from './rejection-log.ts';
 import { FillLog } from './fill-log.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import { TradingMode, type TradingState } from './trading-state.ts';
 import { truncate } from '../core/array-edit.ts';
-
-/** A pre-trade check run on every order before it leaves (risk limits plug in here). */
-export type PreTradeCheck = (order: Readonly<Order>, instrumentIndex: number, portfolio: Portfolio) => Refusal | null;
 
 /** Who hears about order events and fills besides the strategy (journals, recorders, tests). */
 export interface OrderListener {
@@ -87,13 +83,14 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   illegalEvents = 0;
   /** Orders refused (by the engine or the venue), by reason. */
   readonly rejections = new RejectionLog();
-  /** Orders off the instrument's grid: rounded onto it or refused. */
-  readonly offGrid = { rounded: 0, refused: 0 };
+  /** Grid, validity, reduce-only, risk and pre-trade checks of every request (and its off-grid counts). */
+  readonly admission: OrderAdmission;
   /** Decides whether a triggered emulated order may go to the venue now (contingent orders on spot venues wait for their siblings' cancels). */
   releaseGate: ((t: TrackedOrder) => boolean) | null = null;
 
   constructor(private readonly o: OrderFlowOptions) {
     this.registry = new OrderRegistry(o.keepRecords);
+    this.admission = new OrderAdmission({ ...o, open: this.registry.open });
     this.emulator = new OrderEmulator(o.instruments.length, this);
     this.wantsEvents = o.onOrder !== undefined;
   }
@@ -276,14 +273,11 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
       if (this.o.state.mode === TradingMode.warmingUp) return { ok: false, reason: RejectReason.halted, message: stopped };
       return this.refused({ reason: RejectReason.halted, message: stopped });
     }
-    const inst = this.o.instruments[i];
-    const req = this.ontoGrid(request, inst);
+    const req = this.admission.request(request, i);
     if ('reason' in req) return this.refused(req);
-    const bad = validateOrderRequest(req, inst) ?? this.reduceOnlyRefusal(req, i);
-    if (bad) return this.refused(bad);
-    const order = this.newOrder(req, inst.id);
+    const order = this.newOrder(req, this.o.instruments[i].id);
     const route = routeOrder(order, this.o.capabilities, req.emulate === true);
-    const refused = Array.isArray(route) ? (pastHalt ? null : this.preTrade(order, i)) : (route as Refusal);
+    const refused = Array.isArray(route) ? (pastHalt ? null : this.admission.preTrade(order, i)) : (route as Refusal);
     if (refused) return this.refuse(order, refused);
     order.emulated = route as readonly EmulatedFeature[];
     const t = this.registry.add(order, i);
@@ -305,26 +299,6 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     };
   }
 
-  /** A reduce-only order must shrink the position and may not be larger than it. */
-  private reduceOnlyRefusal(req: OrderRequest, i: number): Refusal | null {
-    if (!req.reduceOnly) return null;
-    const pos = this.o.portfolio.position(i);
-    if (pos === 0 || Math.sign(pos) === sideSign(req.side)) return { reason: RejectReason.reduceOnlyWouldIncrease, message: `reduce-only ${req.side} with position ${pos}` };
-    if (req.qty > Math.abs(pos) + 1e-12) return { reason: RejectReason.reduceOnlyWouldIncrease, message: `reduce-only ${req.side} of ${req.qty} is more than the position ${pos}: send at most ${Math.abs(pos)}` };
-    return null;
-  }
-
-  private preTrade(order: Order, i: number): Refusal | null {
-    const o = this.o;
-    const r = o.risk?.check(order, i, { portfolio: o.portfolio, openOrders: this.registry.open.values(), now: order.createdTs }) ?? null;
-    if (r) return r;
-    for (const check of o.checks) {
-      const c = check(order, i, o.portfolio);
-      if (c) return c;
-    }
-    return null;
-  }
-
   private refuse(order: Order, r: Refusal): SubmitResult {
     order.status = OrderStatus.rejected;
     order.reason = r.reason;
@@ -336,18 +310,6 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private refused(r: Refusal, orderId = ''): SubmitResult {
     this.rejections.add(this.o.clock.now(), orderId, r.reason, r.message);
     return { ok: false, reason: r.reason, message: r.message };
-  }
-
-  /** The off-grid policy: the request moved onto the instrument's grid (round), or as it is (refuse: validation refuses it). */
-  private ontoGrid(req: OrderRequest, inst: Instrument): OrderRequest | Refusal {
-    const moved = roundOntoGrid(req, inst);
-    if (moved === req) return req;
-    if (this.o.offGrid === 'refuse' || 'reason' in moved) {
-      this.offGrid.refused++;
-      return 'reason' in moved ? moved : req;
-    }
-    this.offGrid.rounded++;
-    return moved;
   }
 
   /** The venue's copy of an order: emulated features stripped (DAY goes as GTC, reduce-only as a plain order). */
@@ -382,7 +344,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const blocked = replaceBlocked(t);
     if (blocked === 'not-acknowledged') return { ok: false, reason: RejectReason.notAcknowledged, message: `order ${orderId} is not acknowledged by the venue yet` };
     if (blocked === 'pending') return { ok: false, reason: RejectReason.requestPending, message: `a replace or cancel of ${orderId} is already on its way` };
-    const terms = this.amendment(t, changes);
+    const terms = this.admission.amendment(t.order, t.slot, changes);
     if ('reason' in terms) return { ok: false, ...terms };
     t.pendingUpdate = true;
     t.pending = terms;
@@ -395,24 +357,6 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const refused = this.o.venue.replace(orderId, terms);
     if (refused) this.onVenueEvent({ kind: 'update-rejected', orderId, reason: refused.reason });
     return refused ? { ok: false, ...refused } : { ok: true, order: t.order };
-  }
-
-  /** The whole new terms of a replace, validated like a new order. */
-  private amendment(t: TrackedOrder, changes: OrderChanges): OrderAmendment | Refusal {
-    const o = t.order;
-    const inst = this.o.instruments[t.slot];
-    const hasPrice = o.type === OrderType.limit || o.type === OrderType.stopLimit;
-    const hasStop = o.type === OrderType.stop || o.type === OrderType.stopLimit;
-    const asked: OrderRequest = {
-      instrument: inst, side: o.side, type: o.type, qty: changes.qty ?? o.qty,
-      ...(hasPrice ? { price: changes.price ?? o.price } : {}), ...(hasStop ? { stopPrice: changes.stopPrice ?? o.stopPrice } : {}),
-    };
-    const req = this.ontoGrid(asked, inst);
-    if ('reason' in req) return req;
-    const bad = validateOrderRequest(req, inst);
-    if (bad) return bad;
-    if (req.qty <= o.filledQty) return { reason: RejectReason.invalidQuantity, message: `new quantity ${req.qty} is not above the filled ${o.filledQty}` };
-    return { qty: req.qty, price: req.price ?? Number.NaN, stopPrice: req.stopPrice ?? Number.NaN };
   }
 
   private notOpen(orderId: string): ModifyResult {
