@@ -56,12 +56,12 @@ describe('OrderAdmission', () => {
     const { a } = admission({
       checks: [
         () => { seen.push('first'); return null; },
-        (o) => { seen.push('second'); return o.qty > 5 ? { reason: 'too-big', message: `${o.qty} > 5` } : null; },
-        () => { seen.push('third'); return { reason: 'never', message: 'unreached for big orders' }; },
+        (o) => { seen.push('second'); return o.qty > 5 ? { reason: 'risk-limit', message: `${o.qty} > 5` } : null; },
+        () => { seen.push('third'); return { reason: 'insufficient-cash', message: 'reached by small orders only' }; },
       ],
     });
-    expect(a.preTrade(order({ qty: 10 }), 0)).toEqual({ reason: 'too-big', message: '10 > 5' });
+    expect(a.preTrade(order({ qty: 10 }), 0)).toEqual({ reason: 'risk-limit', message: '10 > 5' });
     expect(seen).toEqual(['first', 'second']);
-    expect(a.preTrade(order({ qty: 1 }), 0)).toMatchObject({ reason: 'never' });
+    expect(a.preTrade(order({ qty: 1 }), 0)).toMatchObject({ reason: 'insufficient-cash' });
   });
 });
