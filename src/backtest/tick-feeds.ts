@@ -33,8 +33,8 @@ export interface TickSources {
 /** Wraps each batch stream (timing, checkpoints, reading ahead) before it becomes a source. */
 export type TickWrap = <B>(batches: AsyncIterable<B>, feed: number, kind: TickKind) => AsyncIterable<B>;
 
-/** The run's tick reader thread, once one is needed (the caller closes it when the run ends). */
-export type ReaderThreads = { thread?: TickReaderThread; setup?: Promise<unknown> };
+/** The run's tick reader thread, once one is needed (the caller releases it when the run ends). */
+export type ReaderThreads = { thread?: TickReaderThread };
 
 /** The tick sources of a backtest (one reader thread serves them all when the files are big enough). */
 export async function tickSources(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: TickWrap, reader: ReaderThreads = {}): Promise<TickSources> {

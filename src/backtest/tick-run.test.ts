@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,12 +6,14 @@ import { tempDir } from '../../test/tmp.ts';
 import { strategy as gridMm } from '../../strategies/grid-mm/index.ts';
 import { strategy as momentum } from '../../strategies/trade-momentum/index.ts';
 import { DataError } from '../core/errors.ts';
+import { packageRoot } from '../core/package-root.ts';
 import { synthL2 } from '../data/synth-l2.ts';
 import { allocTrades } from '../data/tick-batch.ts';
 import { readTickParquet, writeTickParquet } from '../data/tick-parquet.ts';
 import { runBacktest } from '../session/run-backtest.ts';
 
 const tmp = tempDir();
+const ROOT = packageRoot();
 
 async function writeSynth(dir: string, events: number, chunk: number): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -163,7 +166,9 @@ describe('tick files decoded on a reader thread', () => {
     const [a, b] = await Promise.all([flat(thread.stream<DeltaLike>(many)), flat(thread.stream<DeltaLike>(one))]);
     expect(a).toEqual(await flat(readTickFiles<DeltaLike>(many)));
     expect(b).toEqual(await flat(readTickFiles<DeltaLike>(one)));
-    expect(thread.running).toBe(false); // stopped after its last stream
+    expect([thread.running, thread.streamCount]).toEqual([true, 0]); // idle after its last stream, and still serving
+    expect(await flat(thread.stream<DeltaLike>(one))).toEqual(b);
+    thread.close();
     const second = new TickReaderThread();
     const it = second.stream<DeltaLike>(one)[Symbol.asyncIterator]();
     expect((await it.next()).done).toBe(false);
@@ -172,6 +177,40 @@ describe('tick files decoded on a reader thread', () => {
     const err = await (async () => { for (;;) if ((await it.next()).done) return null; })().catch((e: unknown) => e);
     expect(String(err)).toMatch(/reader thread was closed/);
   }, 60_000);
+
+  it('a run hands its idle thread to the next; one left with a stream it did not finish is stopped; an idle thread never holds the process open', async () => {
+    const { acquireReaderThread, releaseReaderThread } = await import('../data/tick-files-threaded.ts');
+    const { tickFilesOf } = await import('../data/tick-parquet.ts');
+    const one = (await tickFilesOf(join(tmp.dir, 'one'))).deltas;
+    const rows = async (src: AsyncIterable<DeltaLike>) => { let n = 0; for await (const b of src) n += b.length; return n; };
+    const first = acquireReaderThread();
+    const n = await rows(first.stream<DeltaLike>(one));
+    expect(n).toBeGreaterThan(65_536); // several row groups
+    releaseReaderThread(first);
+    const next = acquireReaderThread();
+    expect(next).toBe(first);
+    expect(await rows(next.stream<DeltaLike>(one))).toBe(n);
+    const unfinished = next.stream<DeltaLike>(one)[Symbol.asyncIterator]();
+    expect((await unfinished.next()).done).toBe(false); // a run that failed mid-replay
+    releaseReaderThread(next);
+    expect(next.running).toBe(false);
+    const fresh = acquireReaderThread();
+    expect(fresh).not.toBe(next);
+    fresh.close();
+    // A process that read on a thread and released it ends by itself (the idle thread is unref'd).
+    const script = tmp.file('idle-exit.mts', [
+      `import { acquireReaderThread, releaseReaderThread } from ${JSON.stringify(join(ROOT, 'src/data/tick-files-threaded.ts'))};`,
+      'const t = acquireReaderThread();',
+      'let n = 0;',
+      `for await (const b of t.stream(${JSON.stringify(one)})) n += b.length;`,
+      'releaseReaderThread(t);',
+      'console.log(n, t.running);',
+    ].join('\n'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull(); // not killed at the timeout: it exited
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`${n} true`);
+  }, 90_000);
 });
 
 type DeltaLike = { length: number; tsLocal: Float64Array; price: Float64Array; qty: Float64Array };

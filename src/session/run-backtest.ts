@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { backtestParts, type RunProgress } from '../backtest/backtest-parts.ts';
 import type { RunResult } from '../backtest/run-result.ts';
 import type { ReaderThreads } from '../backtest/tick-feeds.ts';
+import { releaseReaderThread } from '../data/tick-files-threaded.ts';
 import { parseBacktestConfig, type SessionConfigInput } from '../config/session-config.ts';
 import type { BarBatch } from '../data/bar-batch.ts';
 import { loadStrategy, parseStrategyParams } from '../engine/load-strategy.ts';
@@ -62,8 +63,7 @@ export async function runBacktest(input: SessionConfigInput, opts: RunBacktestOp
     const r = await runSession(cfg, book.def, {}, ready, sessionLog(cfg, opts), opts, t0);
     return Object.defineProperty(r, 'portfolio', { value: book.result(r), enumerable: true });
   } finally {
-    // A run that failed before or during the replay must not leave its reader thread alive.
-    await readers.setup?.catch(() => {});
-    readers.thread?.close();
+    // Idle, the thread is kept for the next run; a run that failed with streams still open stops it.
+    if (readers.thread !== undefined) releaseReaderThread(readers.thread);
   }
 }
