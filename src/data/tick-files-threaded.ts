@@ -132,7 +132,7 @@ export async function* readTickFilesThreaded<B>(files: readonly string[], handle
  * The reader thread a run left idle, kept for the next run in this process. Reusing it
  * saves the next run the thread's start (~0.1 s), and more: the memory a thread's
  * allocator holds after decoding stays with that thread, so a new thread per run grew a
- * process that ran the ticks bench's three runs to 360–420 MiB, against 280–300 MiB with
+ * process that ran the ticks bench's three runs to 342–429 MiB, against 280–294 MiB with
  * one thread reused (measured in fresh processes, three each).
  */
 let idle: TickReaderThread | null = null;
