@@ -1,4 +1,4 @@
-import { WORKER_BOOTSTRAP, workerEntry } from './worker-files.ts';
+import { WORKER_BOOTSTRAP, workerEntry, workerExecArgv } from './worker-files.ts';
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fromWire, type WireError } from './reader-thread.ts';
@@ -42,7 +42,7 @@ export class TickReaderThread {
   private failure: string | null = null;
 
   constructor() {
-    this.worker = new Worker(BOOTSTRAP, { workerData: { kind: 'lockstep-tick-reader', entry: ENTRY } });
+    this.worker = new Worker(BOOTSTRAP, { execArgv: workerExecArgv(), workerData: { kind: 'lockstep-tick-reader', entry: ENTRY } });
     this.worker.on('message', (m: TickReaderMsg) => this.push(this.streams.get(m.id), m));
     this.worker.on('error', (e) => this.failAll(e.message));
     this.worker.on('exit', (code) => {

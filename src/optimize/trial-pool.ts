@@ -1,4 +1,4 @@
-import { WORKER_BOOTSTRAP, workerEntry } from '../data/worker-files.ts';
+import { WORKER_BOOTSTRAP, workerEntry, workerExecArgv } from '../data/worker-files.ts';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
@@ -39,7 +39,7 @@ export class TrialPool {
   constructor(bars: SharedBars, strategy: string, size: number) {
     const starts: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
-      const w = new Worker(BOOTSTRAP, { workerData: { kind: 'lockstep-trial-worker', entry: ENTRY, bars, strategy } });
+      const w = new Worker(BOOTSTRAP, { execArgv: workerExecArgv(), workerData: { kind: 'lockstep-trial-worker', entry: ENTRY, bars, strategy } });
       this.workers.push(w);
       starts.push(new Promise<void>((resolve, reject) => {
         w.on('message', (m: FromWorker) => {
