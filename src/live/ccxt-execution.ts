@@ -114,7 +114,7 @@ export class CcxtExecution implements ExecutionClient {
 
   cancel(orderId: string): void {
     const t = this.orders.get(orderId);
-    if (t === undefined || t.done) {
+    if (t === undefined) {
       this.emit({ kind: 'cancel-rejected', orderId, reason: RejectReason.tooLate });
       return;
     }
@@ -131,8 +131,8 @@ export class CcxtExecution implements ExecutionClient {
 
   replace(orderId: string, terms: OrderAmendment): Refusal | null {
     const t = this.orders.get(orderId);
-    if (t === undefined || t.done || currentLeg(t).exchangeId === null) {
-      this.emit({ kind: 'update-rejected', orderId, reason: t === undefined || t.done ? RejectReason.tooLate : RejectReason.notAcknowledged });
+    if (t === undefined || currentLeg(t).exchangeId === null) {
+      this.emit({ kind: 'update-rejected', orderId, reason: t === undefined ? RejectReason.tooLate : RejectReason.notAcknowledged });
       return null;
     }
     t.replacing = true;
@@ -174,7 +174,7 @@ export class CcxtExecution implements ExecutionClient {
     }
     for (const id of this.killCancels) {
       const t = this.orders.get(id);
-      if (t === undefined || t.done) continue;
+      if (t === undefined) continue;
       if (currentLeg(t).exchangeId === null || t.replacing) t.cancelWanted = true;
       else this.run(() => this.cancelNow(t));
     }

@@ -78,6 +78,7 @@ export class FollowedOrders {
     this.byClientId.delete(clientId);
   }
 
+  /** The order with this engine id while it is followed (an order that ended is not). */
   get(id: string): Tracked | undefined {
     return this.byId.get(id);
   }
@@ -88,9 +89,9 @@ export class FollowedOrders {
     return hit !== undefined && hit[1].exchangeId !== null ? hit : undefined;
   }
 
-  /** Orders not known to have ended. */
+  /** Orders not known to have ended (`finish` stops following an order). */
   open(): Tracked[] {
-    return [...this.byId.values()].filter((t) => !t.done);
+    return [...this.byId.values()];
   }
 
   /** Legs at the exchange that have not ended: what a status round looks at. */
