@@ -1,4 +1,4 @@
-import { WORKER_BOOTSTRAP, workerEntry, workerExecArgv } from './worker-files.ts';
+import { startWorker, workerEntry } from './worker-files.ts';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { fromWire } from './reader-thread.ts';
@@ -14,7 +14,6 @@ import { barFormatOf, openBars, type BarStream, type ReadBarsOptions, type RowsS
  */
 export const THREADED_MIN_BYTES = 256 << 20;
 
-const BOOTSTRAP = WORKER_BOOTSTRAP;
 const ENTRY = workerEntry('data/bar-reader-worker');
 
 /**
@@ -25,7 +24,7 @@ const ENTRY = workerEntry('data/bar-reader-worker');
 export async function openBarsThreaded(file: string, opts: ReadBarsOptions = {}): Promise<BarStream> {
   const handler = new BadRowHandler(opts.onBadRow ?? 'error');
   const filtered: RowsSeen = { count: 0, first: Number.NaN, last: Number.NaN };
-  const worker = new Worker(BOOTSTRAP, { execArgv: workerExecArgv(), workerData: { kind: 'lockstep-bar-reader', entry: ENTRY, file, opts } });
+  const worker = startWorker({ kind: 'lockstep-bar-reader', entry: ENTRY, file, opts });
   const queue: ReaderMessage[] = [];
   let waiting: ((m: ReaderMessage) => void) | null = null;
   let exited = false;

@@ -1,4 +1,4 @@
-import { WORKER_BOOTSTRAP, workerEntry, workerExecArgv } from './worker-files.ts';
+import { startWorker, workerEntry } from './worker-files.ts';
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fromWire, type WireError } from './reader-thread.ts';
@@ -6,7 +6,6 @@ import { readTickFiles } from './tick-parquet.ts';
 import { tickValidation } from './tick-validation.ts';
 import { BadRowHandler, type BadRowPolicy, type BadRowReport } from './bad-rows.ts';
 
-const BOOTSTRAP = WORKER_BOOTSTRAP;
 const ENTRY = workerEntry('data/tick-reader-worker');
 
 /**
@@ -42,7 +41,7 @@ export class TickReaderThread {
   private failure: string | null = null;
 
   constructor() {
-    this.worker = new Worker(BOOTSTRAP, { execArgv: workerExecArgv(), workerData: { kind: 'lockstep-tick-reader', entry: ENTRY } });
+    this.worker = startWorker({ kind: 'lockstep-tick-reader', entry: ENTRY });
     this.worker.on('message', (m: TickReaderMsg) => this.push(this.streams.get(m.id), m));
     this.worker.on('error', (e) => this.failAll(e.message));
     this.worker.on('exit', (code) => {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { CODE_LAYOUT } from '../core/package-root.ts';
 
 /**
@@ -8,25 +9,22 @@ import { CODE_LAYOUT } from '../core/package-root.ts';
 const BUNDLED = CODE_LAYOUT === 'bundle';
 const EXT = CODE_LAYOUT === 'sources' ? '.ts' : '.js'; // the bundle's workers are ES modules, also for its CommonJS copy
 
-/** The worker bootstrap (registers module hooks, then imports the entry). */
-export const WORKER_BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
-
 /** The URL of a worker module, given as its path under src/ without extension. */
 export function workerEntry(path: 'data/bar-reader-worker' | 'data/tick-reader-worker' | 'optimize/trial-worker'): string {
   return new URL(BUNDLED ? `./${basename(path)}${EXT}` : `../${path}${EXT}`, import.meta.url).href;
 }
 
+/** The worker bootstrap (registers module hooks, then imports the entry). */
+const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
+
 /**
- * The node flags a worker thread starts with: the process's own, less `--input-type`, which
- * only a string given with `-e`/`-p` or on stdin may have (a worker inherits the flags, and
- * Node refuses to start one with it: `node --input-type=module -e '…'` could not read ticks
- * or run optimizer trials on threads).
+ * Starts a worker thread running the bootstrap, which imports `workerData.entry`.
+ * The thread inherits the process's node flags, as Node does by default: V8 flags such as
+ * `--max-old-space-size` are the process's anyway, and Node refuses a worker whose explicit
+ * `execArgv` names one. The bootstrap is started from a string (`import(…)`, valid as a
+ * CommonJS or an ES module script), because a worker that inherits `--input-type` — a script
+ * run as `node --input-type=module -e '…'` — may only be started from string input.
  */
-export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  const out: string[] = [];
-  for (let k = 0; k < execArgv.length; k++) {
-    if (execArgv[k] === '--input-type') k++; // and its value
-    else if (!execArgv[k].startsWith('--input-type=')) out.push(execArgv[k]);
-  }
-  return out;
+export function startWorker(workerData: { kind: string; entry: string } & Record<string, unknown>): Worker {
+  return new Worker(`import(${JSON.stringify(BOOTSTRAP.href)});`, { eval: true, workerData });
 }

@@ -1,11 +1,10 @@
-import { WORKER_BOOTSTRAP, workerEntry, workerExecArgv } from '../data/worker-files.ts';
+import { startWorker, workerEntry } from '../data/worker-files.ts';
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
 import type { SharedBars } from './shared-bars.ts';
 import type { FromWorker, ToWorker } from './trial-worker.ts';
 
-const BOOTSTRAP = WORKER_BOOTSTRAP;
 const ENTRY = workerEntry('optimize/trial-worker');
 
 /** Asked at each checkpoint of a trial: true stops it (pruning). */
@@ -39,7 +38,7 @@ export class TrialPool {
   constructor(bars: SharedBars, strategy: string, size: number) {
     const starts: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
-      const w = new Worker(BOOTSTRAP, { execArgv: workerExecArgv(), workerData: { kind: 'lockstep-trial-worker', entry: ENTRY, bars, strategy } });
+      const w = startWorker({ kind: 'lockstep-trial-worker', entry: ENTRY, bars, strategy });
       this.workers.push(w);
       starts.push(new Promise<void>((resolve, reject) => {
         w.on('message', (m: FromWorker) => {
