@@ -89,4 +89,27 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
       }
     }
   });
+
+  it('drawdown of curves that fall to zero and below, and that start at or below zero, equals the array function', async () => {
+    const { coreMetricsOfBlocks } = await import('./core-metrics.ts');
+    const curves = [
+      [100, 120, 60, 0, -30, -10, 50, 130], // 120 → −30: 1.25
+      [-5, -10, 0, 20, 10, 30, 15], // peaks ≤ 0 at first; then 20 → 10 and 30 → 15: 0.5
+      [0, 0, -1, 2, 1],
+    ];
+    const hand = [1.25, 0.5, 0.5];
+    curves.forEach((equity, k) => {
+      for (const cut of [1, 2, 300]) {
+        const n = equity.length;
+        const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
+          const from = b * cut;
+          const to = Math.min(n, from + cut);
+          return { firstTs: from, lastTs: to - 1, equity: equity.slice(from, to), grossExposure: equity.slice(from, to), n: to - from };
+        });
+        const m = coreMetricsOfBlocks(blocks, []);
+        expect(m.maxDrawdown).toBe(maxDrawdown(equity));
+        expect(m.maxDrawdown).toBeCloseTo(hand[k], 12);
+      }
+    });
+  });
 });

@@ -83,11 +83,13 @@ export function coreMetricsOfBlocks(blocks: () => Iterable<EquityBlock>, tradeNe
 const POINTS = 0, FIRST_EQUITY = 1, LAST_EQUITY = 2, SUM_RETURNS = 3, DOWNSIDE = 4, WORST_DRAWDOWN = 5, EXPOSED = 6, PEAK = 7;
 
 /**
- * Pass 1 over the blocks. The loops are small functions called once per block
- * (sumBlock, squaredDeviationsOf), not one function over every block: a loop that
- * V8 optimizes while it runs (OSR) and that then meets code it has no feedback for
- * (the next block, the end) is deoptimized, and a run's metrics ran interpreted —
- * ~20 ms of a 1M-bar run, allocating a number per point.
+ * Pass 1 over the blocks. The loops are small functions called per block, first on a
+ * block's first few points and then on the rest (inBlock), with every operation run on
+ * every point: V8 allocates a function's feedback only after it has run a while, and a
+ * loop optimized while it runs (OSR) before the code after it ran with feedback deoptimizes
+ * at its exit — and that code is kept and entered again on every later call (optimizer
+ * trials deoptimized once per trial). One function over every block deoptimized on every
+ * call; its metrics ran interpreted (~20 ms of a warm 1M-bar run).
  */
 function firstPass(blocks: Iterable<EquityBlock>) {
   const s = new Float64Array(8);
@@ -96,7 +98,7 @@ function firstPass(blocks: Iterable<EquityBlock>) {
   for (const b of blocks) {
     if (b.n === 0) continue;
     if (s[POINTS] === 0) firstTs = b.firstTs;
-    sumBlock(s, b.equity, b.grossExposure, b.n);
+    inBlock(b.n, (from, to) => sumRange(s, b.equity, b.grossExposure, from, to));
     lastTs = b.lastTs;
   }
   return {
@@ -105,31 +107,44 @@ function firstPass(blocks: Iterable<EquityBlock>) {
   };
 }
 
-/** Adds one block's `n` points (n ≥ 1) to the sums in `s`, in locals while it runs. */
-function sumBlock(s: Float64Array, equity: ArrayLike<number>, grossExposure: ArrayLike<number>, n: number): void {
+/** Points a block's loops first run on alone (see firstPass). */
+const HEAD = 256;
+
+/** Calls `range` on a block's first HEAD points, then on the rest. */
+function inBlock(n: number, range: (from: number, to: number) => void): void {
+  const head = Math.min(n, HEAD);
+  range(0, head);
+  if (n > head) range(head, n);
+}
+
+/** Adds points [from, to) of a block to the sums in `s`, in locals while it runs. */
+function sumRange(s: Float64Array, equity: ArrayLike<number>, grossExposure: ArrayLike<number>, from: number, to: number): void {
   let lastEquity = s[LAST_EQUITY], sumReturns = s[SUM_RETURNS], downside = s[DOWNSIDE], worstDrawdown = s[WORST_DRAWDOWN];
   let exposed = s[EXPOSED], peak = s[PEAK];
-  let i = 0;
+  let i = from;
   if (s[POINTS] === 0) {
     // The first point: no return yet.
-    s[FIRST_EQUITY] = equity[0];
-    lastEquity = equity[0];
+    s[FIRST_EQUITY] = equity[i];
+    lastEquity = equity[i];
     if (lastEquity > peak) peak = lastEquity;
-    if (grossExposure[0] > 0) exposed++;
-    i = 1;
+    if (grossExposure[i] > 0) exposed++;
+    i++;
   }
-  for (; i < n; i++) {
+  // Every operation runs on every point (no branch a block's first points may skip), so
+  // the feedback V8 optimizes from covers the whole loop. A new peak's drawdown is 0 and
+  // leaves the worst as it was, as skipping it did.
+  for (; i < to; i++) {
     const e = equity[i];
     const r = e / lastEquity - 1;
     sumReturns += r;
     const d = Math.min(r, 0);
     downside += d * d;
     if (e > peak) peak = e;
-    else if (peak > 0) worstDrawdown = Math.max(worstDrawdown, 1 - e / peak);
-    if (grossExposure[i] > 0) exposed++;
+    worstDrawdown = Math.max(worstDrawdown, peak > 0 ? 1 - e / peak : 0);
+    exposed += grossExposure[i] > 0 ? 1 : 0;
     lastEquity = e;
   }
-  s[POINTS] += n;
+  s[POINTS] += to - from;
   s[LAST_EQUITY] = lastEquity;
   s[SUM_RETURNS] = sumReturns;
   s[DOWNSIDE] = downside;
@@ -141,20 +156,20 @@ function sumBlock(s: Float64Array, equity: ArrayLike<number>, grossExposure: Arr
 /** Pass 2: the sum of squared deviations of the returns from `mean`. */
 function squaredDeviations(blocks: Iterable<EquityBlock>, mean: number): number {
   const s = new Float64Array(3); // [sum, previous equity, 1 once a point was seen]
-  for (const b of blocks) if (b.n > 0) squaredDeviationsOf(s, b.equity, b.n, mean);
+  for (const b of blocks) if (b.n > 0) inBlock(b.n, (from, to) => squaredDeviationsOf(s, b.equity, from, to, mean));
   return s[0];
 }
 
-function squaredDeviationsOf(s: Float64Array, equity: ArrayLike<number>, n: number, mean: number): void {
+function squaredDeviationsOf(s: Float64Array, equity: ArrayLike<number>, from: number, to: number, mean: number): void {
   let ss = s[0];
   let prev = s[1];
-  let i = 0;
+  let i = from;
   if (s[2] === 0) {
-    prev = equity[0];
+    prev = equity[i];
     s[2] = 1;
-    i = 1;
+    i++;
   }
-  for (; i < n; i++) {
+  for (; i < to; i++) {
     const e = equity[i];
     ss += (e / prev - 1 - mean) ** 2;
     prev = e;
