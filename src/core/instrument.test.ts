@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withNatives } from '../../test/natives.ts';
 import { defineInstrument, isMultipleOf, roundToTick } from './instrument.ts';
 
 describe('instrument', () => {
@@ -43,4 +44,24 @@ describe('roundToTick without strings', () => {
     expect(roundToTick(0.1 * 3, 0.1)).toBe(0.3);
     expect(roundToTick(100.03, 0.01)).toBe(100.03);
   });
+
+  it('has one shape (V8 map) whatever the input gave, and its fields in one order', () => {
+    const out = withNatives(`
+      const { defineInstrument } = await import('./src/core/instrument.ts');
+      const make = () => [
+        defineInstrument({ symbol: 'A' }),
+        defineInstrument({ lotSize: 0.001, tickSize: 0.5, symbol: 'B', venue: 'X' }),
+        defineInstrument({ symbol: 'C', margin: 5, multiplier: 50, takerFee: 0.0004, makerFee: -0.0001, minNotional: 10 }),
+        defineInstrument({ minNotional: 1, symbol: 'D' }),
+      ];
+      // Field representations settle first (a first 1 is stored as an integer, a later 0.5 generalizes
+      // it), and zod compiles its parser after some calls (its output objects then differed in map each time).
+      for (let k = 0; k < 40; k++) make();
+      const xs = [...make(), ...make()];
+      console.log(JSON.stringify([xs.every((x) => %HaveSameMap(x, xs[0])), ...xs.map((x) => Object.keys(x).join())]));`);
+    const [same, ...keys] = JSON.parse(out) as [boolean, ...string[]];
+    expect(same).toBe(true);
+    for (const k of keys) expect(k).toBe('symbol,venue,tickSize,lotSize,multiplier,margin,makerFee,takerFee,minNotional,id,settlement');
+  }, 60_000);
 });
+

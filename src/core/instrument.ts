@@ -61,8 +61,11 @@ export type InstrumentInput = z.input<typeof InstrumentSchema>;
 /** Validates and freezes an instrument definition; defaults resolve here. */
 export function defineInstrument(input: InstrumentInput): Instrument {
   const p = InstrumentSchema.parse(input);
+  // One literal in one field order: every instrument has the same shape whatever zod's
+  // output object looked like, so code optimized for one run's instruments serves the next.
   return Object.freeze({
-    ...p,
+    symbol: p.symbol, venue: p.venue, tickSize: p.tickSize, lotSize: p.lotSize, multiplier: p.multiplier, margin: p.margin,
+    makerFee: p.makerFee, takerFee: p.takerFee, minNotional: p.minNotional,
     id: `${p.symbol}.${p.venue}`,
     settlement: p.margin > 0 ? Settlement.margin : Settlement.cash,
   });
