@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withNatives } from '../../test/natives.ts';
 import { insertAt, removeAt, removeItem, truncate } from './array-edit.ts';
 import { createRng } from './rng.ts';
 
@@ -40,3 +41,17 @@ describe('removeAt', () => {
     expect(list).toEqual([1, 2, 3]);
   });
 });
+
+describe('anyValues', () => {
+  it('is empty, and strings and objects pushed onto it leave its map as it was (a [] changes it)', () => {
+    const out = withNatives(`
+      const { anyValues } = await import('./src/core/array-edit.ts');
+      const a = anyValues(), b = anyValues(), c = [], d = [];
+      const empty = a.length === 0;
+      a.push('id-1'); a.push({ x: 1 }); c.push('id-1');
+      console.log(JSON.stringify([empty, %HaveSameMap(a, b), %HaveSameMap(c, d), %HasSmiElements(b), %HasSmiElements(d)]));`);
+    // anyValues: empty, map unchanged by the pushes, not small-integer; [] (the premise): changed, small-integer.
+    expect(JSON.parse(out)).toEqual([true, true, false, false, true]);
+  }, 60_000);
+});
+

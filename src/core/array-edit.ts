@@ -33,3 +33,15 @@ export function insertAt<T>(list: T[], i: number, x: T): void {
   for (let k = list.length - 1; k > i; k--) list[k] = list[k - 1];
   list[i] = x;
 }
+
+/**
+ * An empty array in the elements kind that holds any value. V8 gives `[]` the small-integer
+ * kind, and the first string or object pushed changes it; on the order path (a run's logs
+ * and registries, new for every run) that change deoptimized code optimized on the previous
+ * run's arrays, once per run for every such array. This one starts where those end.
+ */
+export function anyValues<T>(): T[] {
+  const list: T[] = [undefined as T];
+  list.pop();
+  return list;
+}

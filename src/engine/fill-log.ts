@@ -2,6 +2,7 @@ import { Liquidity, type Fill } from '../core/fill.ts';
 import { Side } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { FillColumns } from './result-sink.ts';
+import { anyValues } from '../core/array-edit.ts';
 
 /** Rows per block: blocks are filled in place and never copied as the log grows. */
 const BLOCK = 1 << 16;
@@ -28,8 +29,8 @@ interface Block {
  */
 export class FillLog {
   private readonly blocks: Block[] = [];
-  private readonly orderIds: string[] = [];
-  private readonly instrumentIds: string[] = [];
+  private readonly orderIds: string[] = anyValues();
+  private readonly instrumentIds: string[] = anyValues();
   private rows = 0;
   /** Sequence number of row 0 minus one (fills handed on before the last `clear()`). */
   private seqBase = 0;

@@ -1,5 +1,6 @@
 import { NO_FEATURES, OrderStatus, OrderType, Side, TimeInForce, type EmulatedFeature, type Order } from '../core/order.ts';
 import type { OrderColumns } from './result-sink.ts';
+import { anyValues } from '../core/array-edit.ts';
 
 /** Rows per block: blocks are filled in place and never copied as the log grows. */
 const BLOCK = 1 << 16;
@@ -32,13 +33,13 @@ interface Block {
  */
 export class OrderLog {
   private readonly blocks: Block[] = [];
-  private readonly ids: string[] = [];
+  private readonly ids: string[] = anyValues();
   /** The live object of each row until its order ends (then undefined). */
-  private readonly live: (Order | undefined)[] = [];
+  private readonly live: (Order | undefined)[] = anyValues();
   /** Emulated features of ended rows that had any (few). */
   private readonly emulated = new Map<number, readonly EmulatedFeature[]>();
   /** Instrument ids, reasons and tags, interned: code k is strings[k - 1]. */
-  private readonly strings: string[] = [];
+  private readonly strings: string[] = anyValues();
   private readonly codes = new Map<string, number>();
 
   /** Orders held. */

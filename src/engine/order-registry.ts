@@ -6,6 +6,7 @@ import { OpenOrders } from './open-orders.ts';
 import { OrderLog } from './order-log.ts';
 import type { OrderColumns } from './result-sink.ts';
 import { removeAt } from '../core/array-edit.ts';
+import { anyValues } from '../core/array-edit.ts';
 
 /** The engine's record of one order: the strategy-visible order plus its lifecycle state (working status, requests on their way). */
 export interface TrackedOrder extends LifecycleState {
@@ -50,7 +51,7 @@ export class OrderRegistry {
    * The open orders' records, in the same order. A list, not a Map: a strategy has few
    * orders open, and a scan of a few ids is cheaper than a Map insert and delete per order.
    */
-  private readonly live: TrackedOrder[] = [];
+  private readonly live: TrackedOrder[] = anyValues();
   /** Orders that ended with a request on its way: a ring of ENDED_KEPT, the next written at `endedNext`. */
   private readonly ended: TrackedOrder[] = [];
   private endedNext = 0;

@@ -1,5 +1,6 @@
 import type { TradeColumns } from './result-sink.ts';
 import type { RoundTrip } from './trade-log.ts';
+import { anyValues } from '../core/array-edit.ts';
 
 /** Rows per block (small: most runs close far fewer round trips than orders or fills). */
 const BLOCK_BITS = 13;
@@ -24,9 +25,9 @@ interface Block {
  */
 export class RoundTripLog {
   private readonly blocks: Block[] = [];
-  private readonly instrumentIds: string[] = [];
-  private readonly entryTags: string[] = [];
-  private readonly exitTags: string[] = [];
+  private readonly instrumentIds: string[] = anyValues();
+  private readonly entryTags: string[] = anyValues();
+  private readonly exitTags: string[] = anyValues();
   private rows = 0;
 
   /** Round trips held. */
