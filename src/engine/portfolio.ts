@@ -28,9 +28,9 @@ export interface PositionView {
  * their P&L into cash on every price update (as backtrader's futures commission info).
  */
 export class Portfolio {
-  /** Free cash (for margin instruments, after margin held and marked P&L). */
-  cash: number;
-  readonly initialCash: number;
+  /** Free cash (for margin instruments, after margin held and marked P&L). A number from the start, as SimClock.current: written on every fill. */
+  cash = 0;
+  readonly initialCash: number = 0;
   /** Fees paid in total. */
   fees = 0;
   readonly trades: TradeLog;

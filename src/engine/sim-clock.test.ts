@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimerEvent } from './clock.ts';
+import { bytesAllocated } from '../../test/allocations.ts';
 import { SimClock } from './sim-clock.ts';
 
 describe('SimClock', () => {
@@ -41,4 +42,17 @@ describe('SimClock', () => {
     c.setTimer('past', 10);
     expect(c.nextTimerTs()).toBe(50);
   });
+
+  it('moving time allocates nothing per event (a tagged time field would: a 16-byte number each)', async () => {
+    const c = new SimClock(1.6e15);
+    const none = () => {};
+    const n = 200_000;
+    let k = 0;
+    const step = (): void => { for (let i = 0; i < n; i++) c.advanceTo(1.6e15 + ++k * 60e6 + 0.5, none); };
+    step(); // optimized first
+    const bytes = await bytesAllocated(step);
+    expect(c.now()).toBe(1.6e15 + 2 * n * 60e6 + 0.5);
+    expect(bytes).toBeLessThan(n * 16 / 10); // one heap number per event would be n × 16 bytes
+  });
 });
+

@@ -8,7 +8,12 @@ import { TimerQueue } from './timer-queue.ts';
  * timestamp, and never backwards. Due timers fire (in time order) during the advance.
  */
 export class SimClock implements Clock {
-  private current: Micros;
+  /**
+   * Initialized here, not only in the constructor: a field declared without a value holds
+   * undefined until the constructor runs, and V8 then stores it as a tagged field, so every
+   * later time written (each event) allocated a new heap number.
+   */
+  private current: Micros = 0;
   private readonly timers = new TimerQueue();
   /** Cached earliest timer time so the hot path is one comparison. */
   private nextTimer: Micros = Infinity;
