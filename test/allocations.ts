@@ -12,8 +12,14 @@ export async function bytesAllocated(fn: () => void, interval = 1024): Promise<n
     await s.post('HeapProfiler.startSampling', { samplingInterval: interval, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
     fn();
     const { profile } = await s.post('HeapProfiler.stopSampling');
-    return profile.samples.reduce((sum, x) => sum + x.size, 0);
+    return total(profile.head);
   } finally {
     s.disconnect();
   }
+}
+
+interface ProfileNode { selfSize: number; children: ProfileNode[] }
+
+function total(n: ProfileNode): number {
+  return n.children.reduce((sum, c) => sum + total(c), n.selfSize);
 }
