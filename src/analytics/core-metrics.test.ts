@@ -90,14 +90,18 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
     }
   });
 
-  it('drawdown of curves that fall to zero and below, and that start at or below zero, equals the array function', async () => {
+  it('drawdown, Sharpe and Sortino of curves that fall to zero and below, start at or below zero, or leave zero upward, equal the array functions', async () => {
     const { coreMetricsOfBlocks } = await import('./core-metrics.ts');
+    const { sharpeRatio } = await import('./sharpe-ratio.ts');
+    const { sortinoRatio } = await import('./sortino-ratio.ts');
+    const { simpleReturns } = await import('./simple-returns.ts');
     const curves = [
       [100, 120, 60, 0, -30, -10, 50, 130], // 120 → −30: 1.25
       [-5, -10, 0, 20, 10, 30, 15], // peaks ≤ 0 at first; then 20 → 10 and 30 → 15: 0.5
       [0, 0, -1, 2, 1],
+      [100, 0, 50, 80, 40], // leaves 0 upward: a return of +∞
     ];
-    const hand = [1.25, 0.5, 0.5];
+    const hand = [1.25, 0.5, 0.5, 1];
     curves.forEach((equity, k) => {
       for (const cut of [1, 2, 300]) {
         const n = equity.length;
@@ -106,9 +110,12 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
           const to = Math.min(n, from + cut);
           return { firstTs: from, lastTs: to - 1, equity: equity.slice(from, to), grossExposure: equity.slice(from, to), n: to - from };
         });
-        const m = coreMetricsOfBlocks(blocks, []);
+        const m = coreMetricsOfBlocks(blocks, [], 252);
         expect(m.maxDrawdown).toBe(maxDrawdown(equity));
         expect(m.maxDrawdown).toBeCloseTo(hand[k], 12);
+        const r = simpleReturns(equity);
+        expect(m.sortino).toBe(sortinoRatio(r, 252));
+        expect(m.sharpe).toBe(sharpeRatio(r, 252));
       }
     });
   });
