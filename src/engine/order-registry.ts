@@ -5,8 +5,7 @@ import type { OrderAmendment, VenueEvent } from './execution-client.ts';
 import { OpenOrders } from './open-orders.ts';
 import { OrderLog } from './order-log.ts';
 import type { OrderColumns } from './result-sink.ts';
-import { removeAt } from '../core/array-edit.ts';
-import { anyValues } from '../core/array-edit.ts';
+import { anyValues, removeAt } from '../core/array-edit.ts';
 
 /** The engine's record of one order: the strategy-visible order plus its lifecycle state (working status, requests on their way). */
 export interface TrackedOrder extends LifecycleState {
