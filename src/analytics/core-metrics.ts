@@ -163,6 +163,7 @@ function squaredDeviations(blocks: Iterable<EquityBlock>, mean: number): number 
   return s[0];
 }
 
+/** Adds the squared deviations of points [from, to) of a block to `s` (see squaredDeviations). */
 function squaredDeviationsOf(s: Float64Array, equity: ArrayLike<number>, from: number, to: number, mean: number): void {
   let ss = s[0];
   let prev = s[1];
