@@ -54,6 +54,21 @@ describe('runStudy', () => {
     expect(study.overfitting!.splits).toBe(924); // C(12, 6)
   });
 
+  it('a worker holds its next trial while it runs one, and each result goes to its own trial', async () => {
+    const params = [[5, 20], [10, 40], [15, 60], [20, 80], [25, 100]].map(([fast, slow]) => ({ fast, slow }));
+    const tasks = params.map((p, number) => ({ number, params: p, config, objectives: parseObjectives('sharpe'), limits: {}, returnBuckets: 0 }));
+    await pool1.run(tasks[0]); // the pool is ready
+    const running = tasks.map((t) => pool1.run(t));
+    await Promise.resolve(); // run() waits for the pool's start before queueing
+    expect(pool1.load).toEqual({ perWorker: [2], queued: 3 });
+    const results = await Promise.all(running);
+    expect(pool1.load).toEqual({ perWorker: [0], queued: 0 });
+    for (const [k, r] of results.entries()) {
+      const single = await runBacktest({ ...config, params: params[k] }, { strategy: maCross });
+      expect([r.number, r.finalValue]).toEqual([k, single.finalValue]);
+    }
+  });
+
   it('a genetic study is identical on 1 and 2 workers, and reproduces from its seed', async () => {
     const s = spec({ sampler: 'genetic', trials: 30, seed: 11 });
     const a = await runStudy(s, pool1);

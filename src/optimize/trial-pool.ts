@@ -22,15 +22,22 @@ interface Job {
 export const defaultWorkers = (): number => Math.max(1, cpus().length);
 
 /**
+ * Trials handed to a worker at a time: it runs them one after another, and the second is
+ * already there when the first ends, so a worker does not wait a round trip to the pool
+ * for its next trial (~0.7 ms of a 100k-bar trial's ~14 ms on two cores).
+ */
+const PER_WORKER = 2;
+
+/**
  * A fixed set of worker threads sharing one dataset (SharedArrayBuffer columns, no
- * copies); each runs one trial at a time. Results come back by job, so completion order
- * never changes what a study records.
+ * copies); each runs one trial at a time, with the next one waiting in it. Results come
+ * back by job, so completion order never changes what a study records.
  */
 export class TrialPool {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
   private readonly queue: Job[] = [];
-  private readonly running = new Map<Worker, Job>();
+  /** Each ready worker's jobs, in the order it runs them. */
+  private readonly running = new Map<Worker, Job[]>();
   private nextId = 1;
   private failed: Error | null = null;
   private readonly ready: Promise<void>;
@@ -43,7 +50,7 @@ export class TrialPool {
       starts.push(new Promise<void>((resolve, reject) => {
         w.on('message', (m: FromWorker) => {
           if (m.type === 'ready') {
-            this.idle.push(w);
+            this.running.set(w, []);
             resolve();
             this.pump();
           } else if (m.type === 'fatal') {
@@ -64,6 +71,11 @@ export class TrialPool {
     return this.workers.length;
   }
 
+  /** Jobs each ready worker holds, and jobs queued (tests). */
+  get load(): { perWorker: number[]; queued: number } {
+    return { perWorker: [...this.running.values()].map((j) => j.length), queued: this.queue.length };
+  }
+
   /** Runs one trial on the next free worker. */
   async run(task: TrialTask, prune?: PruneCheck): Promise<TrialResult> {
     await this.ready;
@@ -78,23 +90,27 @@ export class TrialPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /** Hands queued jobs to the workers, the least busy first, up to PER_WORKER each. */
   private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const w = this.idle.shift()!;
-      const job = this.queue.shift()!;
-      this.running.set(w, job);
-      w.postMessage({ type: 'run', id: job.id, task: job.task, prune: job.prune !== undefined } satisfies ToWorker);
+    for (let depth = 0; depth < PER_WORKER && this.queue.length > 0; depth++) {
+      for (const [w, jobs] of this.running) {
+        if (this.queue.length === 0) break;
+        if (jobs.length > depth) continue;
+        const job = this.queue.shift()!;
+        jobs.push(job);
+        w.postMessage({ type: 'run', id: job.id, task: job.task, prune: job.prune !== undefined } satisfies ToWorker);
+      }
     }
   }
 
   private onMessage(w: Worker, m: FromWorker): void {
-    const job = this.running.get(w);
-    if (!job) return;
+    const jobs = this.running.get(w);
+    const job = jobs?.find((j) => j.id === (m as { id?: number }).id);
+    if (!jobs || !job) return;
     if (m.type === 'intermediate') {
       void job.prune!(job.task, m.step, m.value).then((prune) => w.postMessage({ type: 'prune-reply', id: m.id, prune } satisfies ToWorker));
     } else if (m.type === 'result') {
-      this.running.delete(w);
-      this.idle.push(w);
+      jobs.splice(jobs.indexOf(job), 1);
       job.resolve(m.result);
       this.pump();
     }
@@ -102,9 +118,9 @@ export class TrialPool {
 
   private crash(w: Worker, e: Error): void {
     this.failed = e;
-    const job = this.running.get(w);
+    const jobs = this.running.get(w) ?? [];
     this.running.delete(w);
-    job?.reject(e);
+    for (const j of jobs) j.reject(e);
     for (const q of this.queue.splice(0)) q.reject(e);
   }
 }

@@ -17,6 +17,7 @@ async function serve(bars: SharedBars, strategy: string): Promise<void> {
   const port = parentPort!;
   const def = await loadStrategy(strategy);
   const waiting = new Map<number, (prune: boolean) => void>();
+  let queue: Promise<void> = Promise.resolve();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'prune-reply') {
       waiting.get(m.id)?.(m.prune);
@@ -29,7 +30,8 @@ async function serve(bars: SharedBars, strategy: string): Promise<void> {
         port.postMessage({ type: 'intermediate', id: m.id, step, value } satisfies FromWorker);
       })
       : undefined;
-    void evaluateTrial(m.task, bars, def, ask).then((result) => {
+    // One trial at a time: the pool hands over the next one while this one runs (it waits here).
+    queue = queue.then(() => evaluateTrial(m.task, bars, def, ask)).then((result) => {
       const transfer = [result.returns?.buffer, result.equity?.ts.buffer, result.equity?.equity.buffer].filter((b): b is ArrayBuffer => b !== undefined);
       port.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker, transfer);
     });
