@@ -219,7 +219,7 @@ describe('parity of a live session', () => {
 });
 
 describe('order types at the venue: native or emulated, never converted', () => {
-  /** Buys 0.02 at market, then on that fill places a stop, a stop-limit, a reduce-only limit and a DAY limit far from the market. */
+  /** Buys 0.02 at market, then on the fill that makes the position at least 0.01 places a stop, a stop-limit, a reduce-only limit and a DAY limit far from the market. */
   async function script() {
     const { defineStrategy } = await import('../engine/strategy.ts');
     const { z } = await import('zod');
@@ -240,7 +240,8 @@ describe('order types at the venue: native or emulated, never converted', () => 
         return {
           onBook: (_d, ctx) => { if (!started && ctx.book().mid() > 0) { started = true; ctx.buy(0.02); } },
           onBar: (_b, ctx) => { if (!started) { started = true; ctx.buy(0.02); } },
-          onFill: (f, ctx) => { if (ids.stop === undefined && ctx.position() > 0) place(ctx, f.price); },
+          // Once the position covers the reduce-only sell: the market buy may fill in parts (a paper venue walks the book).
+          onFill: (f, ctx) => { if (ids.stop === undefined && ctx.position() >= 0.01 - 1e-9) place(ctx, f.price); },
           onOrder: (e) => { const l = events.get(e.order.id) ?? []; l.push(e.kind); events.set(e.order.id, l); },
         };
       },
