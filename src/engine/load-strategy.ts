@@ -86,9 +86,25 @@ function moduleProblem(e: unknown, file: string): ConfigError | null {
   return null;
 }
 
+/**
+ * Each params schema made strict once: `.strict()` builds a new schema, and zod compiles a
+ * new schema's parser (generated code) at its first parse — every backtest and optimizer
+ * trial paid that: a 1k-bar trial took 0.87 ms, 0.49 ms without it.
+ */
+const strictSchemas = new WeakMap<z.ZodObject, z.ZodObject>();
+
+function strictOf(s: z.ZodObject): z.ZodObject {
+  let strict = strictSchemas.get(s);
+  if (strict === undefined) {
+    strict = s.strict();
+    strictSchemas.set(s, strict);
+  }
+  return strict;
+}
+
 /** Validates raw params against a strategy's schema; defaults resolve, unknown keys fail. */
 export function parseStrategyParams<S extends z.ZodObject>(def: StrategyDefinition<S>, raw: Record<string, unknown>): Readonly<z.output<S>> {
-  const r = def.params.strict().safeParse(raw);
+  const r = strictOf(def.params).safeParse(raw);
   if (!r.success) throw new ConfigError(`invalid params for strategy ${def.name}: ${formatIssues(r.error)}`, 'usage');
   return Object.freeze(r.data) as Readonly<z.output<S>>;
 }
