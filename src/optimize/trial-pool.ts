@@ -103,9 +103,9 @@ export class TrialPool {
     }
   }
 
-  private onMessage(w: Worker, m: FromWorker): void {
+  private onMessage(w: Worker, m: Extract<FromWorker, { id: number }>): void {
     const jobs = this.running.get(w);
-    const job = jobs?.find((j) => j.id === (m as { id?: number }).id);
+    const job = jobs?.find((j) => j.id === m.id);
     if (!jobs || !job) return;
     if (m.type === 'intermediate') {
       void job.prune!(job.task, m.step, m.value).then((prune) => w.postMessage({ type: 'prune-reply', id: m.id, prune } satisfies ToWorker));
