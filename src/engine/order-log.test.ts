@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmulatedFeature, OrderStatus, OrderType, TimeInForce, type Order } from '../core/order.ts';
 import { createRng } from '../core/rng.ts';
 import { OrderLog, ordersAsColumns } from './order-log.ts';
+import { largeObjectBytes } from '../../test/heap-spaces.ts';
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
@@ -59,5 +60,14 @@ describe('OrderLog (a run\'s orders; ended ones as columns)', () => {
     expect(log.toArray().map((o) => o.id)).toEqual(['o-1', 'o-4', 'o-5', 'o-6', 'o-8', 'o-9']);
     expect(log.at(1)).toEqual(orders[4]);
     expect(log.at(1)).not.toBe(orders[4]);
+  });
+  it('holds no per-order reference array: 300k orders add no large object (two of ~2.4 MB with arrays of ids and live orders)', () => {
+    const [o] = randomOrders(1, 5);
+    const ids = Array.from({ length: 64 }, (_, k) => `o-${k}`);
+    const before = largeObjectBytes();
+    const log = new OrderLog();
+    for (let k = 0; k < 300_000; k++) log.end(log.add({ ...o, id: ids[k & 63], createdTs: k }));
+    expect(largeObjectBytes() - before).toBeLessThan(128 * 1024);
+    expect(log.at(299_999)).toEqual({ ...o, id: 'o-31', createdTs: 299_999 });
   });
 });

@@ -1,6 +1,7 @@
 import { NO_FEATURES, OrderStatus, OrderType, Side, TimeInForce, type EmulatedFeature, type Order } from '../core/order.ts';
 import type { OrderColumns } from './result-sink.ts';
-import { anyValues } from '../core/array-edit.ts';
+import { ChunkedList } from '../core/chunked-list.ts';
+import { StringCodes } from './string-codes.ts';
 
 /** Rows per block: blocks are filled in place and never copied as the log grows. */
 const BLOCK = 1 << 16;
@@ -33,14 +34,13 @@ interface Block {
  */
 export class OrderLog {
   private readonly blocks: Block[] = [];
-  private readonly ids: string[] = anyValues();
+  private readonly ids = new ChunkedList<string>();
   /** The live object of each row until its order ends (then undefined). */
-  private readonly live: (Order | undefined)[] = anyValues();
+  private readonly live = new ChunkedList<Order | undefined>();
   /** Emulated features of ended rows that had any (few). */
   private readonly emulated = new Map<number, readonly EmulatedFeature[]>();
-  /** Instrument ids, reasons and tags, interned: code k is strings[k - 1]. */
-  private readonly strings: string[] = anyValues();
-  private readonly codes = new Map<string, number>();
+  /** Instrument ids, reasons and tags, interned. */
+  private readonly texts = new StringCodes();
 
   /** Orders held. */
   get length(): number {
@@ -50,14 +50,14 @@ export class OrderLog {
   /** Appends an order (live until `end(row)`); returns its row. */
   add(order: Order): number {
     this.ids.push(order.id);
-    return this.live.push(order) - 1;
+    return this.live.push(order);
   }
 
   /** The order in `row` ended: its fields go into the columns and the object is no longer held. */
   end(row: number): void {
-    const o = this.live[row];
+    const o = this.live.at(row);
     if (o === undefined) return;
-    this.live[row] = undefined;
+    this.live.set(row, undefined);
     const b = row >>> BLOCK_BITS;
     while (this.blocks.length <= b) this.blocks.push({ nums: new Float64Array(NUMS * BLOCK), texts: new Uint32Array(TEXTS * BLOCK), enums: new Uint8Array(ENUMS * BLOCK) });
     const { nums, texts, enums } = this.blocks[b];
@@ -66,7 +66,8 @@ export class OrderLog {
     nums[at++] = o.qty; nums[at++] = o.price; nums[at++] = o.stopPrice; nums[at++] = o.filledQty;
     nums[at++] = o.avgFillPrice; nums[at++] = o.fees; nums[at++] = o.createdTs; nums[at] = o.updatedTs;
     at = TEXTS * r;
-    texts[at] = this.code(o.instrumentId); texts[at + 1] = this.code(o.reason); texts[at + 2] = this.code(o.tag);
+    const codes = this.texts;
+    texts[at] = codes.code(o.instrumentId); texts[at + 1] = codes.code(o.reason); texts[at + 2] = codes.code(o.tag);
     at = ENUMS * r;
     enums[at] = (o.side === Side.sell ? 1 : 0) | (o.postOnly ? 2 : 0) | (o.reduceOnly ? 4 : 0);
     enums[at + 1] = TYPES.indexOf(o.type); enums[at + 2] = TIFS.indexOf(o.tif); enums[at + 3] = STATUSES.indexOf(o.status);
@@ -75,7 +76,7 @@ export class OrderLog {
 
   /** The order in `row` (0 ≤ row < length): the live object while open, else a new one from the columns. */
   at(row: number): Order {
-    return this.live[row] ?? this.rebuilt(row);
+    return this.live.at(row) ?? this.rebuilt(row);
   }
 
   /** Every order, in submission order. */
@@ -100,7 +101,7 @@ export class OrderLog {
     const ended: number[] = [];
     const open: Order[] = [];
     for (let k = 0; k < this.length; k++) {
-      const o = this.live[k];
+      const o = this.live.at(k);
       if (o === undefined) ended.push(k);
       else open.push(o);
     }
@@ -119,7 +120,7 @@ export class OrderLog {
     const c = emptyColumns(rows.length);
     for (let j = 0; j < c.n; j++) {
       const k = rows[j];
-      const o = this.live[k];
+      const o = this.live.at(k);
       if (o === undefined) this.rowInto(c, j, k);
       else orderInto(c, j, o);
     }
@@ -133,7 +134,7 @@ export class OrderLog {
     const n = NUMS * r;
     const t = TEXTS * r;
     const e = ENUMS * r;
-    c.id[j] = this.ids[row]; c.instrumentId[j] = this.text(texts[t])!; c.side[j] = enums[e] & 1 ? Side.sell : Side.buy;
+    c.id[j] = this.ids.at(row)!; c.instrumentId[j] = this.text(texts[t])!; c.side[j] = enums[e] & 1 ? Side.sell : Side.buy;
     c.type[j] = TYPES[enums[e + 1]]; c.tif[j] = TIFS[enums[e + 2]]; c.status[j] = STATUSES[enums[e + 3]];
     c.qty[j] = nums[n]; c.price[j] = nums[n + 1]; c.stopPrice[j] = nums[n + 2]; c.filledQty[j] = nums[n + 3];
     c.avgFillPrice[j] = nums[n + 4]; c.fees[j] = nums[n + 5]; c.createdTs[j] = nums[n + 6]; c.updatedTs[j] = nums[n + 7];
@@ -142,23 +143,13 @@ export class OrderLog {
 
   /** Drops every order held (handed to a result sink). */
   clear(): void {
-    this.ids.length = 0;
-    this.live.length = 0;
+    this.ids.clear();
+    this.live.clear();
     this.emulated.clear();
   }
 
-  private code(s: string | undefined): number {
-    if (s === undefined) return 0;
-    let c = this.codes.get(s);
-    if (c === undefined) {
-      c = this.strings.push(s);
-      this.codes.set(s, c);
-    }
-    return c;
-  }
-
   private text(c: number): string | undefined {
-    return c === 0 ? undefined : this.strings[c - 1];
+    return this.texts.text(c);
   }
 
   private rebuilt(row: number): Order {
@@ -169,7 +160,7 @@ export class OrderLog {
     const e = ENUMS * r;
     const flags = enums[e];
     return {
-      id: this.ids[row], instrumentId: this.text(texts[t])!, side: flags & 1 ? Side.sell : Side.buy, type: TYPES[enums[e + 1]],
+      id: this.ids.at(row)!, instrumentId: this.text(texts[t])!, side: flags & 1 ? Side.sell : Side.buy, type: TYPES[enums[e + 1]],
       tif: TIFS[enums[e + 2]], postOnly: (flags & 2) !== 0, reduceOnly: (flags & 4) !== 0,
       qty: nums[n], price: nums[n + 1], stopPrice: nums[n + 2],
       status: STATUSES[enums[e + 3]], filledQty: nums[n + 3], avgFillPrice: nums[n + 4], fees: nums[n + 5], createdTs: nums[n + 6], updatedTs: nums[n + 7],

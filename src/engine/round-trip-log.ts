@@ -1,6 +1,6 @@
 import type { TradeColumns } from './result-sink.ts';
 import type { RoundTrip } from './trade-log.ts';
-import { anyValues } from '../core/array-edit.ts';
+import { StringCodes } from './string-codes.ts';
 
 /** Rows per block (small: most runs close far fewer round trips than orders or fills). */
 const BLOCK_BITS = 13;
@@ -10,24 +10,26 @@ const BLOCK = 1 << BLOCK_BITS;
 const NUMS = 12;
 const QTY = 0, ENTRY_TS = 1, EXIT_TS = 2, ENTRY_PRICE = 3, EXIT_PRICE = 4, PNL = 5, FEES = 6, NET_PNL = 7, RETURN_PCT = 8, BARS = 9, MAE = 10, MFE = 11;
 
-/** One block of rows: twelve doubles per row and a side byte (1: short). */
+/** Codes per row: instrument id, entry tag, exit tag. */
+const TEXTS = 3;
+
+/** One block of rows: twelve doubles per row, a side byte (1: short) and three string codes. */
 interface Block {
   readonly nums: Float64Array;
   readonly short: Uint8Array;
+  readonly texts: Uint32Array;
 }
 
 /**
  * A run's closed round trips as columns, as FillLog keeps fills: per trip twelve doubles, a side
- * byte and three references to strings the run holds anyway (instrument id, entry and exit tag)
+ * byte and three string codes (instrument id, entry and exit tag, interned)
  * — no ~250-byte object kept alive per trip (a 1M-bar ma-cross run closes 38.6k). Trips are
  * built as objects only when read (`at`, `toArray`); the metrics (`netPnls`) and result sinks
  * (`columns`) read the columns.
  */
 export class RoundTripLog {
   private readonly blocks: Block[] = [];
-  private readonly instrumentIds: string[] = anyValues();
-  private readonly entryTags: string[] = anyValues();
-  private readonly exitTags: string[] = anyValues();
+  private readonly strings = new StringCodes();
   private rows = 0;
 
   /** Round trips held. */
@@ -39,8 +41,8 @@ export class RoundTripLog {
   push(t: RoundTrip): void {
     const k = this.rows;
     const b = k >>> BLOCK_BITS;
-    if (b === this.blocks.length) this.blocks.push({ nums: new Float64Array(NUMS * BLOCK), short: new Uint8Array(BLOCK) });
-    const { nums, short } = this.blocks[b];
+    if (b === this.blocks.length) this.blocks.push({ nums: new Float64Array(NUMS * BLOCK), short: new Uint8Array(BLOCK), texts: new Uint32Array(TEXTS * BLOCK) });
+    const { nums, short, texts } = this.blocks[b];
     const r = k & (BLOCK - 1);
     const at = NUMS * r;
     nums[at + QTY] = t.qty; nums[at + ENTRY_TS] = t.entryTs; nums[at + EXIT_TS] = t.exitTs;
@@ -48,22 +50,23 @@ export class RoundTripLog {
     nums[at + PNL] = t.pnl; nums[at + FEES] = t.fees; nums[at + NET_PNL] = t.netPnl; nums[at + RETURN_PCT] = t.returnPct;
     nums[at + BARS] = t.bars; nums[at + MAE] = t.mae; nums[at + MFE] = t.mfe;
     short[r] = t.side === 'short' ? 1 : 0;
-    this.instrumentIds.push(t.instrumentId);
-    this.entryTags.push(t.entryTag);
-    this.exitTags.push(t.exitTag);
+    const codes = this.strings;
+    texts[TEXTS * r] = codes.code(t.instrumentId); texts[TEXTS * r + 1] = codes.code(t.entryTag); texts[TEXTS * r + 2] = codes.code(t.exitTag);
     this.rows = k + 1;
   }
 
   /** The round trip in row `k` (0 ≤ k < length), as a new object. */
   at(k: number): RoundTrip {
-    const { nums, short } = this.blocks[k >>> BLOCK_BITS];
+    const { nums, short, texts } = this.blocks[k >>> BLOCK_BITS];
     const r = k & (BLOCK - 1);
     const at = NUMS * r;
+    const t = TEXTS * r;
+    const codes = this.strings;
     return {
-      instrumentId: this.instrumentIds[k], side: short[r] === 1 ? 'short' : 'long', qty: nums[at + QTY],
+      instrumentId: codes.text(texts[t])!, side: short[r] === 1 ? 'short' : 'long', qty: nums[at + QTY],
       entryTs: nums[at + ENTRY_TS], exitTs: nums[at + EXIT_TS], entryPrice: nums[at + ENTRY_PRICE], exitPrice: nums[at + EXIT_PRICE],
       pnl: nums[at + PNL], fees: nums[at + FEES], netPnl: nums[at + NET_PNL], returnPct: nums[at + RETURN_PCT], bars: nums[at + BARS],
-      entryTag: this.entryTags[k], exitTag: this.exitTags[k], mae: nums[at + MAE], mfe: nums[at + MFE],
+      entryTag: codes.text(texts[t + 1])!, exitTag: codes.text(texts[t + 2])!, mae: nums[at + MAE], mfe: nums[at + MFE],
     };
   }
 
@@ -86,18 +89,20 @@ export class RoundTripLog {
     const n = to - from;
     const num = () => new Float64Array(n);
     const c: TradeColumns = {
-      n, instrumentId: this.instrumentIds.slice(from, to), side: new Array<string>(n), qty: num(), entryTs: num(), exitTs: num(),
+      n, instrumentId: new Array<string>(n), side: new Array<string>(n), qty: num(), entryTs: num(), exitTs: num(),
       entryPrice: num(), exitPrice: num(), pnl: num(), fees: num(), netPnl: num(), returnPct: num(), bars: num(),
-      entryTag: this.entryTags.slice(from, to), exitTag: this.exitTags.slice(from, to), mae: num(), mfe: num(),
+      entryTag: new Array<string>(n), exitTag: new Array<string>(n), mae: num(), mfe: num(),
     };
     const order = [c.qty, c.entryTs, c.exitTs, c.entryPrice, c.exitPrice, c.pnl, c.fees, c.netPnl, c.returnPct, c.bars, c.mae, c.mfe];
     for (let j = 0; j < n; j++) {
       const k = from + j;
-      const { nums, short } = this.blocks[k >>> BLOCK_BITS];
+      const { nums, short, texts } = this.blocks[k >>> BLOCK_BITS];
       const r = k & (BLOCK - 1);
       const at = NUMS * r;
       for (let f = 0; f < NUMS; f++) order[f][j] = nums[at + f];
       c.side[j] = short[r] === 1 ? 'short' : 'long';
+      const t = TEXTS * r;
+      c.instrumentId[j] = this.strings.text(texts[t])!; c.entryTag[j] = this.strings.text(texts[t + 1])!; c.exitTag[j] = this.strings.text(texts[t + 2])!;
     }
     return c;
   }
@@ -105,8 +110,5 @@ export class RoundTripLog {
   /** Drops the round trips held (handed to a sink). */
   clear(): void {
     this.rows = 0;
-    this.instrumentIds.length = 0;
-    this.entryTags.length = 0;
-    this.exitTags.length = 0;
   }
 }

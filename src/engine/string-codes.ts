@@ -1,0 +1,27 @@
+import { anyValues } from '../core/array-edit.ts';
+
+/**
+ * Interned strings of a log's text columns (instrument ids, tags, reasons): a row keeps a
+ * small integer in a typed column instead of a reference, so the log holds no per-row
+ * pointer for values that repeat. Code 0 is `undefined`; code k is the k-th distinct string.
+ */
+export class StringCodes {
+  private readonly strings: string[] = anyValues();
+  private readonly codes = new Map<string, number>();
+
+  /** The code of `s` (a new one the first time it is seen); 0 for undefined. */
+  code(s: string | undefined): number {
+    if (s === undefined) return 0;
+    let c = this.codes.get(s);
+    if (c === undefined) {
+      c = this.strings.push(s);
+      this.codes.set(s, c);
+    }
+    return c;
+  }
+
+  /** The string of code `c` (undefined for 0). */
+  text(c: number): string | undefined {
+    return c === 0 ? undefined : this.strings[c - 1];
+  }
+}
