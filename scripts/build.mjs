@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { basename, dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { lockstepByName } from './lockstep-by-name.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -46,12 +47,12 @@ const englishOnlyZodLocales = {
 await esbuild.build({
   entryPoints: {
     main: join(dist, 'src/cli/main.js'), index: join(dist, 'src/index.js'),
-    // The bundled strategies, their 'lockstep' resolved to the same index: one engine between them.
+    // The bundled strategies, their 'lockstep' names taken from the modules the index takes them from: one engine between them.
     ...Object.fromEntries(readdirSync(join(dist, 'strategies')).map((s) => [`strategies/${s}/index`, join(dist, 'strategies', s, 'index.js')])),
     'bar-reader-worker': join(dist, 'src/data/bar-reader-worker.js'), 'tick-reader-worker': join(dist, 'src/data/tick-reader-worker.js'),
     'trial-worker': join(dist, 'src/optimize/trial-worker.js'),
   },
-  alias: { lockstep: join(dist, 'src/index.js') }, plugins: [englishOnlyZodLocales],
+  plugins: [englishOnlyZodLocales, await lockstepByName(join(dist, 'src/index.js'), join(dist, 'strategies'))],
   bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', outdir: bundle, logLevel: 'warning',
   external: ['ccxt', '@duckdb/*', 'onnxruntime-node', 'parquet-wasm', 'parquet-wasm/*', 'danfojs', 'ws', 'tsx', 'tsx/*', 'plotly.js-dist-min', 'apache-arrow'],
 });
