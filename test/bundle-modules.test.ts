@@ -20,7 +20,7 @@ function staticModules(entries: readonly string[]): string[] {
 }
 
 describe('the bundle (npm run build; .ci/run builds before the tests)', () => {
-  it('a --no-save backtest of a bundled strategy loads no optimizer, live or ML module', () => {
+  it('a --no-save backtest of a bundled strategy loads no optimizer, live, ML, report, Monte Carlo or stress module', () => {
     const main = join(BUNDLE, 'main.js');
     expect(existsSync(main)).toBe(true);
     // main.js imports each command's chunk when the command runs.
@@ -28,6 +28,6 @@ describe('the bundle (npm run build; .ci/run builds before the tests)', () => {
     const mods = staticModules([main, join(BUNDLE, command), join(BUNDLE, 'strategies/ma-cross/index.js')]);
     expect(mods).toContain('dist/src/engine/memo-sma.js'); // the walk reaches the modules a backtest uses
     expect(mods).toContain('dist/src/data/csv-bars.js');
-    expect(mods.filter((m) => /\/(optimize|live|ml)\//.test(m))).toEqual([]);
+    expect(mods.filter((m) => /\/(optimize|live|ml)\/|\/report\/|write-report|read-long-run|read-run|robustness|run-stress/.test(m))).toEqual([]);
   });
 });

@@ -5,18 +5,12 @@ import { runBacktest } from '../session/run-backtest.ts';
 import type { SessionConfigInput } from '../config/session-config.ts';
 
 type FeedInput = NonNullable<SessionConfigInput['data']>[number];
-import { prepareRunDir, toJson, writeRunResult } from '../backtest/write-result.ts';
+import { prepareRunDir, toJson } from '../backtest/write-result.ts';
 import type { RunResult } from '../backtest/run-result.ts';
-import { writeTearsheet } from '../backtest/write-report.ts';
-import { savedRunOf } from '../backtest/read-run.ts';
-import { readRunForReport } from '../backtest/read-long-run.ts';
-import { robustnessOf, writeRobustness, type RobustnessOptions } from '../backtest/robustness.ts';
-import { writeRunExtra } from '../backtest/run-extras.ts';
-import type { BacktestConfig } from '../config/session-config.ts';
+import type { RobustnessOptions } from '../backtest/robustness.ts';
 import { PORTFOLIO } from '../config/session-config.ts';
 import { portfolioSummary } from '../backtest/portfolio-result.ts';
-import { benchmarkSource } from '../backtest/benchmark-source.ts';
-import { runStress } from '../session/run-stress.ts';
+import type { SavedOutputs } from './save-run.ts';
 import { MONTE_CARLO_HELP, MONTE_CARLO_OPTIONS, monteCarloOptions } from './monte-carlo-flags.ts';
 import { ConfigError } from '../core/errors.ts';
 import { formatLog, formatStress, formatSummary, warningsOf } from './format-summary.ts';
@@ -202,6 +196,7 @@ export async function backtestConfigFromFlags(argv: string[], command = 'backtes
   if (v['on-bad-row']) cfg.onBadRow = enumFlag(v['on-bad-row'], ['error', 'skip'], 'on-bad-row');
   if (v.benchmark) {
     // A file, a feed's symbol, or a catalog stream VENUE/SYMBOL[/TF] (stored as its folder, so the report finds it from anywhere).
+    const { benchmarkSource } = await import('../backtest/benchmark-source.ts'); // reads Parquet: loaded only with --benchmark
     const source = benchmarkSource(v.benchmark, data as { file: string; instrument: { symbol: string } }[], v.catalog ? resolve(v.catalog) : undefined);
     cfg.benchmark = 'file' in source ? (existsSync(v.benchmark) ? source.file : v.benchmark) : source.catalogDir;
   }
@@ -272,13 +267,9 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     if (made) await rmdir(reports).catch(() => undefined); // a failed run leaves nothing, not even the folder it made
     throw e;
   }
-  const runDir = tmp !== undefined ? await writeRunResult(result, reports, tmp) : null;
-  const saved = runDir === null ? null : result.spilled === null ? savedRunOf(result, runDir) : await readRunForReport(runDir);
-  const robustness = saved !== null && parsed.monteCarlo ? robustnessOf(saved, parsed.monteCarlo) : null;
-  if (robustness !== null) await writeRobustness(runDir!, robustness);
-  const stress = runDir !== null && parsed.stress ? await runStress(result.config as BacktestConfig, result, parsed.stress) : null;
-  if (stress !== null) await writeRunExtra(runDir!, 'stress.json', stress);
-  const report = runDir !== null && saved !== null && parsed.report ? await writeTearsheet(runDir, saved) : null;
+  // The writers, readers and report code load only for a saved run (save-run.ts).
+  const saved: SavedOutputs | null = tmp !== undefined ? await (await import('./save-run.ts')).saveRun(result, reports, tmp, parsed) : null;
+  const { runDir = null, robustness = null, stress = null, report = null } = saved ?? {};
   if (parsed.json) {
     // A spilled run's series are in its folder (too long to print): the JSON names the files instead.
     const series = result.spilled === null ? { fills: result.fills, trades: result.trades } : { counts: result.spilled.counts, series: runDir };
