@@ -32,7 +32,7 @@ async function exportSources(index) {
 }
 
 /** The names a compiled module imports from 'lockstep'; null when it imports it any other way (namespace, default, re-export). */
-export function importedNames(code) {
+function importedNames(code) {
   if (OTHER_IMPORT.test(code)) return null;
   const names = [];
   for (const [, type, list] of code.matchAll(IMPORT)) {

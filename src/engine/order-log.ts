@@ -40,7 +40,7 @@ export class OrderLog {
   /** Emulated features of ended rows that had any (few). */
   private readonly emulated = new Map<number, readonly EmulatedFeature[]>();
   /** Instrument ids, reasons and tags, interned. */
-  private readonly texts = new StringCodes();
+  private readonly strings = new StringCodes();
 
   /** Orders held. */
   get length(): number {
@@ -66,7 +66,7 @@ export class OrderLog {
     nums[at++] = o.qty; nums[at++] = o.price; nums[at++] = o.stopPrice; nums[at++] = o.filledQty;
     nums[at++] = o.avgFillPrice; nums[at++] = o.fees; nums[at++] = o.createdTs; nums[at] = o.updatedTs;
     at = TEXTS * r;
-    const codes = this.texts;
+    const codes = this.strings;
     texts[at] = codes.code(o.instrumentId); texts[at + 1] = codes.code(o.reason); texts[at + 2] = codes.code(o.tag);
     at = ENUMS * r;
     enums[at] = (o.side === Side.sell ? 1 : 0) | (o.postOnly ? 2 : 0) | (o.reduceOnly ? 4 : 0);
@@ -134,11 +134,11 @@ export class OrderLog {
     const n = NUMS * r;
     const t = TEXTS * r;
     const e = ENUMS * r;
-    c.id[j] = this.ids.at(row)!; c.instrumentId[j] = this.text(texts[t])!; c.side[j] = enums[e] & 1 ? Side.sell : Side.buy;
+    c.id[j] = this.ids.at(row)!; c.instrumentId[j] = this.strings.text(texts[t])!; c.side[j] = enums[e] & 1 ? Side.sell : Side.buy;
     c.type[j] = TYPES[enums[e + 1]]; c.tif[j] = TIFS[enums[e + 2]]; c.status[j] = STATUSES[enums[e + 3]];
     c.qty[j] = nums[n]; c.price[j] = nums[n + 1]; c.stopPrice[j] = nums[n + 2]; c.filledQty[j] = nums[n + 3];
     c.avgFillPrice[j] = nums[n + 4]; c.fees[j] = nums[n + 5]; c.createdTs[j] = nums[n + 6]; c.updatedTs[j] = nums[n + 7];
-    c.reason[j] = this.text(texts[t + 1]) ?? ''; c.tag[j] = this.text(texts[t + 2]) ?? '';
+    c.reason[j] = this.strings.text(texts[t + 1]) ?? ''; c.tag[j] = this.strings.text(texts[t + 2]) ?? '';
   }
 
   /** Drops every order held (handed to a result sink). */
@@ -146,10 +146,6 @@ export class OrderLog {
     this.ids.clear();
     this.live.clear();
     this.emulated.clear();
-  }
-
-  private text(c: number): string | undefined {
-    return this.texts.text(c);
   }
 
   private rebuilt(row: number): Order {
@@ -160,11 +156,11 @@ export class OrderLog {
     const e = ENUMS * r;
     const flags = enums[e];
     return {
-      id: this.ids.at(row)!, instrumentId: this.text(texts[t])!, side: flags & 1 ? Side.sell : Side.buy, type: TYPES[enums[e + 1]],
+      id: this.ids.at(row)!, instrumentId: this.strings.text(texts[t])!, side: flags & 1 ? Side.sell : Side.buy, type: TYPES[enums[e + 1]],
       tif: TIFS[enums[e + 2]], postOnly: (flags & 2) !== 0, reduceOnly: (flags & 4) !== 0,
       qty: nums[n], price: nums[n + 1], stopPrice: nums[n + 2],
       status: STATUSES[enums[e + 3]], filledQty: nums[n + 3], avgFillPrice: nums[n + 4], fees: nums[n + 5], createdTs: nums[n + 6], updatedTs: nums[n + 7],
-      reason: this.text(texts[t + 1]), tag: this.text(texts[t + 2]), emulated: this.emulated.get(row) ?? NO_FEATURES,
+      reason: this.strings.text(texts[t + 1]), tag: this.strings.text(texts[t + 2]), emulated: this.emulated.get(row) ?? NO_FEATURES,
     };
   }
 }
