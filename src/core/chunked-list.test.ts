@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkedList } from './chunked-list.ts';
 import { createRng } from './rng.ts';
-import { largeObjectBytes } from '../../test/heap-spaces.ts';
+import { liveLargeObjectBytes } from '../../test/heap-spaces.ts';
 
 describe('ChunkedList', () => {
   it('reads, writes, slices and searches like a plain array (random operations across many blocks)', () => {
@@ -45,13 +45,13 @@ describe('ChunkedList', () => {
 
   it('holds half a million references without a large object (a plain array grows one of ~4 MB)', () => {
     const n = 500_000;
-    const before = largeObjectBytes();
+    const before = liveLargeObjectBytes();
     const list = new ChunkedList<string>();
     for (let k = 0; k < n; k++) list.push('x');
-    const chunked = largeObjectBytes() - before;
+    const chunked = liveLargeObjectBytes() - before;
     const plain: string[] = [];
     for (let k = 0; k < n; k++) plain.push('x');
-    const flat = largeObjectBytes() - before - chunked;
+    const flat = liveLargeObjectBytes() - before - chunked;
     expect(list.length + plain.length).toBe(2 * n); // both alive while measured
     expect(flat).toBeGreaterThan(8 * n); // the check sees a plain array's elements
     expect(chunked).toBeLessThan(128 * 1024);

@@ -4,7 +4,7 @@ import { createRng } from '../core/rng.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
 import { fillsAsColumns } from '../backtest/result-files.ts';
 import { FillLog } from './fill-log.ts';
-import { largeObjectBytes } from '../../test/heap-spaces.ts';
+import { liveLargeObjectBytes } from '../../test/heap-spaces.ts';
 
 /** `n` fills with every field drawn independently of the log (sides, liquidities, ids, awkward doubles). */
 function randomFills(n: number, seed: number, firstSeq = 1): Fill[] {
@@ -66,10 +66,10 @@ describe('FillLog (a run\'s fills as columns)', () => {
   });
   it('holds no per-fill reference array: 300k fills add no large object (two of ~2.4 MB with arrays of ids)', () => {
     const ids = Array.from({ length: 64 }, (_, k) => `o-${k}`);
-    const before = largeObjectBytes();
+    const before = liveLargeObjectBytes();
     const log = new FillLog();
     for (let k = 0; k < 300_000; k++) log.push(ids[k & 63], k & 1 ? 'BTC.X' : 'ETH.X', 'buy', 100, 1, 0, 'maker', k);
-    expect(largeObjectBytes() - before).toBeLessThan(128 * 1024);
+    expect(liveLargeObjectBytes() - before).toBeLessThan(128 * 1024);
     expect(log.at(299_999)).toMatchObject({ orderId: 'o-31', instrumentId: 'BTC.X', ts: 299_999 });
   });
 });

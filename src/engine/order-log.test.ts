@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmulatedFeature, OrderStatus, OrderType, TimeInForce, type Order } from '../core/order.ts';
 import { createRng } from '../core/rng.ts';
 import { OrderLog, ordersAsColumns } from './order-log.ts';
-import { largeObjectBytes } from '../../test/heap-spaces.ts';
+import { liveLargeObjectBytes } from '../../test/heap-spaces.ts';
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
@@ -64,10 +64,10 @@ describe('OrderLog (a run\'s orders; ended ones as columns)', () => {
   it('holds no per-order reference array: 300k orders add no large object (two of ~2.4 MB with arrays of ids and live orders)', () => {
     const [o] = randomOrders(1, 5);
     const ids = Array.from({ length: 64 }, (_, k) => `o-${k}`);
-    const before = largeObjectBytes();
+    const before = liveLargeObjectBytes();
     const log = new OrderLog();
     for (let k = 0; k < 300_000; k++) log.end(log.add({ ...o, id: ids[k & 63], createdTs: k }));
-    expect(largeObjectBytes() - before).toBeLessThan(128 * 1024);
+    expect(liveLargeObjectBytes() - before).toBeLessThan(128 * 1024);
     expect(log.at(299_999)).toEqual({ ...o, id: 'o-31', createdTs: 299_999 });
   });
 });

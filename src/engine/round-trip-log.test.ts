@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.ts';
 import { tradesAsColumns } from '../backtest/result-files.ts';
 import { RoundTripLog } from './round-trip-log.ts';
-import { largeObjectBytes } from '../../test/heap-spaces.ts';
+import { liveLargeObjectBytes } from '../../test/heap-spaces.ts';
 import type { RoundTrip } from './trade-log.ts';
 
 /** `n` round trips with every field drawn independently of the log (sides, tags, awkward doubles, NaN, −0). */
@@ -70,10 +70,10 @@ describe('RoundTripLog (a run\'s closed round trips as columns)', () => {
   });
   it('holds no per-trip reference array: 300k trips add no large object (three of ~2.4 MB with arrays of ids and tags)', () => {
     const [t] = randomTrips(1, 9);
-    const before = largeObjectBytes();
+    const before = liveLargeObjectBytes();
     const log = new RoundTripLog();
     for (let k = 0; k < 300_000; k++) log.push({ ...t, exitTag: k & 1 ? 'stop-loss' : '', bars: k });
-    expect(largeObjectBytes() - before).toBeLessThan(128 * 1024);
+    expect(liveLargeObjectBytes() - before).toBeLessThan(128 * 1024);
     expect(log.at(299_999)).toEqual({ ...t, exitTag: 'stop-loss', bars: 299_999 });
   });
 });
