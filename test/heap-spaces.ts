@@ -15,3 +15,13 @@ export function liveLargeObjectBytes(): number {
   collect();
   return getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space')!.space_used_size;
 }
+
+/**
+ * Bytes of ArrayBuffer memory (typed arrays' contents, outside V8's heap) held by live
+ * buffers, after a full collection: the difference between two calls is what was allocated
+ * and kept alive in between.
+ */
+export function liveArrayBufferBytes(): number {
+  collect();
+  return process.memoryUsage().arrayBuffers;
+}

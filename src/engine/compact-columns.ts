@@ -34,9 +34,33 @@ export class StepColumn {
 
   /** Writes points [0, n) into `out`; returns the view of them. */
   writeInto(out: Float64Array, n: number): Float64Array {
-    const at = this.at;
-    for (let k = 0; k < at.length; k++) out.fill(this.value[k], at[k], k + 1 < at.length ? at[k + 1] : n);
+    this.writeRange(out, 0, n);
     return out.subarray(0, n);
+  }
+
+  /** Writes points [from, to) into `out` from index 0 (every point up to `to` was set). */
+  writeRange(out: Float64Array, from: number, to: number): void {
+    const at = this.at;
+    let k = this.changeAt(from);
+    for (let p = from; p < to; k++) {
+      const end = k + 1 < at.length ? Math.min(at[k + 1], to) : to;
+      out.fill(this.value[k], p - from, end - from);
+      p = end;
+    }
+  }
+
+  /** Index of the last change at or before point `i` (0 when none is: the first point is always a change). */
+  private changeAt(i: number): number {
+    const at = this.at;
+    let lo = 0, hi = at.length - 1, k = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at[mid] <= i) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return k;
   }
 
   clear(): void {

@@ -1,5 +1,4 @@
-import { builtOnRead } from '../core/built-on-read.ts';
-import { RunColumn, StepColumn } from './compact-columns.ts';
+import { CompactCurve, type CurveBlock } from './compact-curve.ts';
 import type { Micros } from '../core/time.ts';
 import { SPILL_ROWS, type ResultSink } from './result-sink.ts';
 
@@ -17,24 +16,9 @@ export interface EquityCurve {
 
 const CHUNK = SPILL_ROWS;
 
-/** Resizable ArrayBuffers (ES2024, in Node 20; this project's lib is ES2023): only what is used here. */
-interface Resizable { readonly resizable: boolean; resize(byteLength: number): void }
-const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer;
-
-/** Points growable columns start with, and the most they grow to in place (see growableColumns). */
+/** Points growable columns start with, and the most they grow to in place (see CompactCurve). */
 const GROW_FROM = CHUNK;
 const GROW_TO = 1 << 24;
-
-/**
- * Columns over resizable ArrayBuffers: address space for `growTo` points is reserved, memory is
- * committed as they grow (doubling in place, no copy) and the views track the length, so the
- * curve of a run of unknown length is views of them — no copy out of chunks at the end (a
- * copy into new memory: ~25 ms for 200k points here).
- */
-function growableColumns(points: number, growTo: number): EquityCurve {
-  const col = () => new Float64Array(new ResizableBuffer(8 * points, { maxByteLength: 8 * growTo }));
-  return { ts: col(), equity: col(), cash: col(), exposure: col() };
-}
 
 /** Four new columns of `n` points each. */
 export function newEquityColumns(n: number): EquityCurve {
@@ -48,15 +32,13 @@ function fits(c: EquityCurve, n: number): boolean {
 
 /**
  * Columnar recorder: a new point per timestamp, later events at the same time overwrite.
- * Points go into columns — preallocated when their number is known, given (EquityColumnsPool),
- * or growing in place — and `curve()` returns views of them. In columns the run allocates,
- * times and cash are kept compactly (compact-columns.ts: times as runs of even spacing, cash as
- * the points where it changed — it changes only when something is paid) and written per point
- * when the curve's `ts` or `cash` is first read: a 1M-bar run touches 16 MB less (first-touched
- * memory costs ~3 ms per MB on this project's machines), and the metrics need only the span.
- * With a sink, and past what the columns may hold, points go into fixed 64k-point chunks (one interleaved Float64Array each)
- * instead: with a sink a full chunk goes to it (as columns) and is reused, so memory stays
- * one chunk; without one, `curve()` joins the chunks into columns once, at the end.
+ * Points go into columns the run allocates — preallocated when their number is known, else
+ * growing in place — kept compactly (CompactCurve: one 8 MB column for a 1M-bar run of one
+ * instrument), or into given columns (EquityColumnsPool) written per point; `curve()` returns views
+ * of them. With a sink, and past what the columns may hold, points go into fixed 64k-point
+ * chunks (one interleaved Float64Array each) instead: with a sink a full chunk goes to it (as
+ * columns) and is reused, so memory stays one chunk; without one, `curve()` joins the chunks
+ * into columns once, at the end.
  */
 export class EquityRecorder {
   /**
@@ -65,29 +47,26 @@ export class EquityRecorder {
    * of them instead of copying; more points than expected fall back to chunks.
    * @param storage columns to record into instead of allocating (at least `expectedPoints`
    * long; see EquityColumnsPool): the curve is then views of them. Their pages are in memory
-   * already (an earlier trial wrote them), so times and cash are written per point, not kept
+   * already (an earlier trial wrote them), so every column is written per point, not kept
    * compactly (which saves only new pages, and costs ~5 % of a trial's time here).
    * @param growTo the most points growable columns (unknown length, no sink) grow to in place
    */
-  constructor(expectedPoints = 0, private readonly sink: ResultSink | null = null, storage: EquityCurve | null = null, private readonly growTo = GROW_TO) {
+  constructor(expectedPoints = 0, private readonly sink: ResultSink | null = null, storage: EquityCurve | null = null, growTo = GROW_TO) {
     if (sink !== null) return;
-    if (expectedPoints > 0) {
-      const given = storage !== null && fits(storage, expectedPoints);
-      this.cols = given ? storage : newEquityColumns(expectedPoints);
-      this.compact = !given;
+    if (expectedPoints > 0 && storage !== null && fits(storage, expectedPoints)) {
+      this.given = storage;
+      this.capacity = Math.min(storage.ts.length, storage.equity.length, storage.cash.length, storage.exposure.length);
     } else {
-      this.cols = growableColumns(Math.min(GROW_FROM, growTo), growTo);
-      this.growable = true;
+      this.compact = expectedPoints > 0 ? new CompactCurve(expectedPoints) : new CompactCurve(Math.min(GROW_FROM, growTo), growTo);
     }
-    const c = this.cols;
-    this.capacity = Math.min(c.ts.length, c.equity.length, c.cash.length, c.exposure.length);
   }
 
-  private cols: EquityCurve | null = null;
-  /** Points the columns hold (preallocated, given, or grown so far). */
+  /** Columns the run allocated, kept compactly (null with given columns or a sink, and once moved to chunks). */
+  private compact: CompactCurve | null = null;
+  /** Columns given to record into (EquityColumnsPool), written per point. */
+  private given: EquityCurve | null = null;
+  /** Points the given columns hold. */
   private capacity = 0;
-  /** The columns are growableColumns (a run of unknown length). */
-  private growable = false;
   private readonly chunks: Float64Array[] = [];
   /** Current chunk: [ts, equity, cash, exposure] × CHUNK. */
   private cur: Float64Array = new Float64Array(0);
@@ -96,10 +75,6 @@ export class EquityRecorder {
   private n = 0;
   private lastTs = Number.NaN;
   private firstTs = Number.NaN;
-  /** Columns the run allocated: times and cash are kept in these two, and their columns written when read (false for given columns). */
-  private compact = true;
-  private readonly tsRuns = new RunColumn();
-  private readonly cashSteps = new StepColumn();
   /** Points handed to the sink so far. */
   private spilledPoints = 0;
 
@@ -114,25 +89,32 @@ export class EquityRecorder {
   }
 
   record(ts: Micros, equity: number, cash: number, exposure: number): void {
-    const c = this.cols;
+    const c = this.compact;
     if (c !== null) {
       let i = this.n - 1;
       if (ts !== this.lastTs) {
         i = this.n;
-        if (i === this.capacity && !this.grow()) {
-          this.spill();
-          this.record(ts, equity, cash, exposure);
-          return;
-        }
+        if (i === c.capacity && !c.grow()) return this.overflow(ts, equity, cash, exposure);
         if (this.n++ === 0) this.firstTs = ts;
         this.lastTs = ts;
-        if (this.compact) this.tsRuns.add(i, ts);
-        else c.ts[i] = ts;
+        c.time(i, ts);
       }
-      c.equity[i] = equity;
-      c.exposure[i] = exposure;
-      if (this.compact) this.cashSteps.set(i, cash);
-      else c.cash[i] = cash;
+      c.set(i, equity, cash, exposure);
+      return;
+    }
+    const g = this.given;
+    if (g !== null) {
+      let i = this.n - 1;
+      if (ts !== this.lastTs) {
+        i = this.n;
+        if (i === this.capacity) return this.overflow(ts, equity, cash, exposure);
+        if (this.n++ === 0) this.firstTs = ts;
+        this.lastTs = ts;
+        g.ts[i] = ts;
+      }
+      g.equity[i] = equity;
+      g.cash[i] = cash;
+      g.exposure[i] = exposure;
       return;
     }
     if (ts !== this.lastTs) {
@@ -167,15 +149,9 @@ export class EquityRecorder {
   curve(): EquityCurve {
     if (this.spilled) throw new Error(`the equity curve (${this.n} points) went to the result files as the run went; read it from there`);
     const n = this.n;
-    const pre = this.cols;
-    if (pre !== null && !this.compact) {
-      return { ts: pre.ts.subarray(0, n), equity: pre.equity.subarray(0, n), cash: pre.cash.subarray(0, n), exposure: pre.exposure.subarray(0, n) };
-    }
-    if (pre !== null) {
-      const curve = { equity: pre.equity.subarray(0, n), exposure: pre.exposure.subarray(0, n) };
-      builtOnRead(curve, 'ts', () => this.tsRuns.writeInto(pre.ts, n));
-      return builtOnRead(curve, 'cash', () => this.cashSteps.writeInto(pre.cash, n)) as EquityCurve;
-    }
+    if (this.compact !== null) return this.compact.curve(n);
+    const g = this.given;
+    if (g !== null) return { ts: g.ts.subarray(0, n), equity: g.equity.subarray(0, n), cash: g.cash.subarray(0, n), exposure: g.exposure.subarray(0, n) };
     const out = newEquityColumns(n);
     const { ts, equity, cash, exposure } = out;
     for (let c = 0, i = 0; c < this.chunks.length; c++) {
@@ -209,30 +185,26 @@ export class EquityRecorder {
 
   private sinkColumns: EquityCurve | null = null;
 
-  /** Doubles growable columns in place; false when they are not growable or at their limit. */
-  private grow(): boolean {
-    if (!this.growable || this.capacity >= this.growTo) return false;
-    const c = this.cols!;
-    const next = Math.min(2 * this.capacity, this.growTo);
-    for (const b of [c.ts.buffer, c.equity.buffer, c.cash.buffer, c.exposure.buffer] as unknown as Resizable[]) b.resize(8 * next);
-    this.capacity = next;
-    return true;
+  /**
+   * Equity and gross exposure of every point, a stretch at a time (each read before taking the
+   * next), for the metrics: compact columns are not written out for them. Before `curve()` is read.
+   */
+  blocks(): Iterable<CurveBlock> {
+    if (this.compact !== null) return this.compact.blocks(this.n);
+    const c = this.curve();
+    return [{ equity: c.equity, exposure: c.exposure, n: this.n }];
   }
 
-  /** Moves the columns into chunks (more points arrived than expected, or than growable columns hold). */
-  private spill(): void {
-    const c = this.cols!;
+  /** More points than the columns hold: they move into chunks, then the point is recorded. */
+  private overflow(ts: Micros, equity: number, cash: number, exposure: number): void {
+    const c = this.curve();
     const n = this.n;
-    if (this.compact) {
-      this.tsRuns.writeInto(c.ts, n);
-      this.cashSteps.writeInto(c.cash, n);
-    }
-    this.tsRuns.clear();
-    this.cashSteps.clear();
-    this.cols = null;
+    this.compact = null;
+    this.given = null;
     this.n = 0;
     this.k = -1;
     this.lastTs = Number.NaN;
     for (let i = 0; i < n; i++) this.record(c.ts[i], c.equity[i], c.cash[i], c.exposure[i]);
+    this.record(ts, equity, cash, exposure);
   }
 }

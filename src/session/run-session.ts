@@ -154,11 +154,14 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
 type Series = Pick<RunResult, 'metrics' | 'orders' | 'fills' | 'trades' | 'equity' | 'fillsDigest'>;
 
 function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Series {
-  const curve = engine.equity.curve();
-  // The span, not curve.ts: the curve's times are written out only when someone reads them.
+  // The span and the curve's blocks, not its columns: those are written out only when someone reads them.
   const { first, last } = engine.equity.span();
-  const block = { firstTs: first, lastTs: last, equity: curve.equity, grossExposure: curve.exposure, n: curve.equity.length };
-  const metrics = coreMetricsOfBlocks(() => [block], engine.portfolio.trades.netPnls(), cfg.periodsPerYear);
+  // Each stretch is read before the next is taken (the blocks share their buffers).
+  function* blocks() {
+    for (const b of engine.equity.blocks()) yield { firstTs: first, lastTs: last, equity: b.equity, grossExposure: b.exposure, n: b.n };
+  }
+  const metrics = coreMetricsOfBlocks(blocks, engine.portfolio.trades.netPnls(), cfg.periodsPerYear);
+  const curve = engine.equity.curve();
   // `orders`, `fills` and `trades` are built from the engine's logs when first read (listBuiltOnRead, in `result`).
   return { metrics, orders: [], fills: [], trades: [], equity: curve, fillsDigest: digest ? fillsDigest(engine.fillLog) : '' };
 }
