@@ -83,6 +83,13 @@ export class EquityRecorder {
     return this.n;
   }
 
+  /** Bytes of the columns and chunks held for the curve. */
+  get bytes(): number {
+    const g = this.given;
+    const cols = g === null ? 0 : g.ts.byteLength + g.equity.byteLength + g.cash.byteLength + g.exposure.byteLength;
+    return (this.compact?.bytes ?? 0) + cols + this.chunks.reduce((sum, c) => sum + c.byteLength, 0);
+  }
+
   /** True once points went to the sink (the curve is then on disk, not here). */
   get spilled(): boolean {
     return this.spilledPoints > 0;
