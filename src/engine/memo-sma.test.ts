@@ -96,3 +96,34 @@ describe('memoized SMA', () => {
     clearIndicatorMemo();
   });
 });
+
+describe('SMA.value', () => {
+  const valueSeries = (xs: number[], p: number, replace = -1) => {
+    const s = new SMA(p);
+    return xs.map((x, i) => {
+      if (i === replace) s.replace(x + 1);
+      else s.add(x);
+      return s.value;
+    });
+  };
+  const asNaN = (vs: (number | null)[]) => vs.map((v) => v ?? Number.NaN);
+
+  it('is NaN until the window is full, then the naive average (to 1e-10) and the value add returned', () => {
+    const got = valueSeries(series, 20);
+    expect(got.slice(0, 19).every(Number.isNaN)).toBe(true);
+    naive(series, 20).forEach((v, i) => (v === null ? expect(got[i]).toBeNaN() : expect(got[i]).toBeCloseTo(v, 10)));
+    expect(got).toEqual(asNaN(plain(series, 20)));
+  });
+
+  it('follows a replaced value and a memo replay bit for bit', async () => {
+    const s = new SMA(12);
+    const replaced = series.map((x, i) => (i === 40 ? s.replace(x + 1) : s.add(x)));
+    expect(valueSeries(series, 12, 40)).toEqual(asNaN(replaced));
+    clearIndicatorMemo();
+    const want = asNaN(plain(series, 30));
+    for (let run = 0; run < 2; run++) { // the first run records the tape, the second replays it
+      const got = await withIndicatorMemo('value', series.length, async () => valueSeries(series, 30));
+      expect(got).toEqual(want);
+    }
+  });
+});

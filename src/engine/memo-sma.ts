@@ -17,8 +17,8 @@ export class SMA extends BaseSMA {
   private _i = 0;
   private _live: boolean;
   private readonly _sum: WindowSum;
-  /** The latest average: a double field, so an update stores in place (the base class's `result` field boxes every value). */
-  private _value = 0;
+  /** The latest average (NaN until the window is full): a double field, so an update stores in place (the base class's `result` field boxes every value). */
+  private _value = Number.NaN;
 
   constructor(interval: number) {
     super(interval);
@@ -37,6 +37,7 @@ export class SMA extends BaseSMA {
       if (!replace && i < t.n && sameValue(rec, price)) {
         this._i = i + 1;
         const o = t.output[i];
+        this._value = o;
         return o === o ? o : null;
       }
       this.materialize();
@@ -49,6 +50,16 @@ export class SMA extends BaseSMA {
       this._i = i + 1;
     }
     return out;
+  }
+
+  /**
+   * The latest average, NaN until the window is full: a plain number to read after `add`.
+   * Per-bar code that compares averages this way allocates nothing, where `add`'s `number |
+   * null`, once used, is a new heap number per call (V8 cannot keep a value that may be null
+   * unboxed): 16 bytes per bar per average, a third of what an optimizer trial allocates.
+   */
+  get value(): number {
+    return this._value;
   }
 
   override getResult(): number | null {

@@ -27,9 +27,12 @@ export const strategy = defineStrategy({
     let pending = false;
     return {
       onBar(bar, ctx) {
-        const f = fast.add(bar.close);
-        const s = slow.add(bar.close);
-        if (f === null || s === null || f === s) return;
+        fast.add(bar.close);
+        slow.add(bar.close);
+        // `value` (NaN until the window is full), not add's `number | null`: no heap number per bar.
+        const f = fast.value;
+        const s = slow.value;
+        if (Number.isNaN(f) || Number.isNaN(s) || f === s) return;
         if (pending && ctx.hasOpenOrders()) return;
         pending = false;
         const target = f > s ? p.size : -p.size;
