@@ -1,5 +1,4 @@
 import { builtOnRead } from '../core/built-on-read.ts';
-import type { Micros } from '../core/time.ts';
 import { RunColumn, StepColumn } from './compact-columns.ts';
 import type { EquityCurve } from './equity-recorder.ts';
 
@@ -60,11 +59,13 @@ function addSigned(equity: Float64Array, exposure: Float64Array, s: Float64Array
  * back is the value recorded, bit for bit.
  */
 export class CompactCurve {
-  private readonly times = new RunColumn();
-  private readonly cash = new StepColumn();
+  // Written by the recorder per point (see EquityRecorder.record: a call per point, not inlined
+  // into the engine's event path, would pass its numbers as new heap objects).
+  readonly times = new RunColumn();
+  readonly cash = new StepColumn();
   /** Signed notionals while `equity` is null, else gross exposures. */
-  private exposure: Float64Array;
-  private equity: Float64Array | null = null;
+  exposure: Float64Array;
+  equity: Float64Array | null = null;
   /** Points the columns hold. */
   capacity: number;
 
@@ -79,26 +80,6 @@ export class CompactCurve {
     return this.exposure.byteLength + (this.equity?.byteLength ?? 0);
   }
 
-  /** Point `i` (the next one) is at `ts`. */
-  time(i: number, ts: Micros): void {
-    this.times.add(i, ts);
-  }
-
-  /** Point `i`'s values (the current point again: overwritten). */
-  set(i: number, equity: number, cash: number, exposure: number): void {
-    this.cash.set(i, cash);
-    const full = this.equity;
-    if (full === null) {
-      const s = signedExposure(equity, cash, exposure);
-      if (s === s) {
-        this.exposure[i] = s;
-        return;
-      }
-      this.unsign(i);
-    }
-    this.equity![i] = equity;
-    this.exposure[i] = exposure;
-  }
 
   /** Doubles the columns in place; false when they are fixed or at their limit. */
   grow(): boolean {
@@ -135,9 +116,9 @@ export class CompactCurve {
     }
   }
 
-  /** Points before `i` get their own equity and exposure columns (from the signed notionals). */
-  private unsign(i: number): void {
-    this.equity = this.unsigned(i);
+  /** Points before `i` get their own equity and exposure columns (from the signed notionals); returns the equity column. */
+  unsign(i: number): Float64Array {
+    return this.unsigned(i);
   }
 
   /** The equity column with the first `n` points written, and the exposure column made gross. */

@@ -1,4 +1,4 @@
-import { CompactCurve, type CurveBlock } from './compact-curve.ts';
+import { CompactCurve, signedExposure, type CurveBlock } from './compact-curve.ts';
 import type { Micros } from '../core/time.ts';
 import { SPILL_ROWS, type ResultSink } from './result-sink.ts';
 
@@ -58,6 +58,7 @@ export class EquityRecorder {
       this.capacity = Math.min(storage.ts.length, storage.equity.length, storage.cash.length, storage.exposure.length);
     } else {
       this.compact = expectedPoints > 0 ? new CompactCurve(expectedPoints) : new CompactCurve(Math.min(GROW_FROM, growTo), growTo);
+      this.capacity = this.compact.capacity;
     }
   }
 
@@ -65,7 +66,7 @@ export class EquityRecorder {
   private compact: CompactCurve | null = null;
   /** Columns given to record into (EquityColumnsPool), written per point. */
   private given: EquityCurve | null = null;
-  /** Points the given columns hold. */
+  /** Points the columns hold (compact or given; compact ones may grow). */
   private capacity = 0;
   private readonly chunks: Float64Array[] = [];
   /** Current chunk: [ts, equity, cash, exposure] × CHUNK. */
@@ -97,33 +98,36 @@ export class EquityRecorder {
 
   record(ts: Micros, equity: number, cash: number, exposure: number): void {
     const c = this.compact;
-    if (c !== null) {
-      let i = this.n - 1;
-      if (ts !== this.lastTs) {
-        i = this.n;
-        if (i === c.capacity && !c.grow()) return this.overflow(ts, equity, cash, exposure);
-        if (this.n++ === 0) this.firstTs = ts;
-        this.lastTs = ts;
-        c.time(i, ts);
-      }
-      c.set(i, equity, cash, exposure);
-      return;
-    }
     const g = this.given;
-    if (g !== null) {
-      let i = this.n - 1;
-      if (ts !== this.lastTs) {
-        i = this.n;
-        if (i === this.capacity) return this.overflow(ts, equity, cash, exposure);
-        if (this.n++ === 0) this.firstTs = ts;
-        this.lastTs = ts;
-        g.ts[i] = ts;
-      }
-      g.equity[i] = equity;
-      g.cash[i] = cash;
-      g.exposure[i] = exposure;
+    if (c === null && g === null) return this.recordChunked(ts, equity, cash, exposure);
+    let i = this.n - 1;
+    if (ts !== this.lastTs) {
+      i = this.n;
+      if (i === this.capacity && !this.grow()) return this.overflow(ts, equity, cash, exposure);
+      if (this.n++ === 0) this.firstTs = ts;
+      this.lastTs = ts;
+      if (c !== null) c.times.add(i, ts);
+      else g!.ts[i] = ts;
+    }
+    if (c === null) {
+      g!.equity[i] = equity;
+      g!.cash[i] = cash;
+      g!.exposure[i] = exposure;
       return;
     }
+    c.cash.set(i, cash);
+    // One column of signed notionals while equity = cash + s and exposure = |s| (see CompactCurve).
+    const s = c.equity === null ? signedExposure(equity, cash, exposure) : Number.NaN;
+    if (s === s) {
+      c.exposure[i] = s;
+      return;
+    }
+    (c.equity ?? c.unsign(i))[i] = equity;
+    c.exposure[i] = exposure;
+  }
+
+  /** Chunks (a sink, or past what the columns hold): a new point per new time, into the current chunk. */
+  private recordChunked(ts: Micros, equity: number, cash: number, exposure: number): void {
     if (ts !== this.lastTs) {
       this.lastTs = ts;
       if (this.n++ === 0) this.firstTs = ts;
@@ -139,6 +143,14 @@ export class EquityRecorder {
     this.cur[j + 1] = equity;
     this.cur[j + 2] = cash;
     this.cur[j + 3] = exposure;
+  }
+
+  /** Growable compact columns doubled in place; false when the columns are fixed or at their limit. */
+  private grow(): boolean {
+    const c = this.compact;
+    if (c === null || !c.grow()) return false;
+    this.capacity = c.capacity;
+    return true;
   }
 
   /** Time of the first and the last point (NaN without points), read without writing the time column. */
