@@ -111,7 +111,7 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     `  end to end Parquet ${fmtRate(figures.endToEndParquetBarsPerSec)} bars/s`,
     `  end to end CSV    ${fmtRate(figures.endToEndCsvBarsPerSec)} bars/s`,
     `  peak RSS          ${rss.toFixed(0)} MiB   (target < 1024)`,
-    `  memory writes     ${touch.firstTouch.toFixed(0)} MiB/s to new pages, ${touch.rewrite.toFixed(0)} MiB/s again (this machine; a 1M-bar run's equity curve writes 16 MiB of new pages: its times and cash are kept compactly until read)`,
+    `  memory writes     ${touch.firstTouch.toFixed(0)} MiB/s to new pages, ${touch.rewrite.toFixed(0)} MiB/s again (this machine; a 1M-bar ma-cross run's equity curve writes 8 MiB of new pages: one column of signed notionals, times and cash kept compactly until read)`,
     `  grademark         ${fmtRate(gm.barsPerSec)} bars/s on ${gm.bars.toLocaleString()} bars → Lockstep engine ${figures.speedupVsGrademarkEngine.toFixed(0)}×, end to end from CSV ${figures.speedupVsGrademarkEndToEndCsv.toFixed(0)}×`,
     'wallRatio' in peer
       ? `  backtrader, ${PEER_BARS.toLocaleString()} CSV bars: whole process ${(peer.backtraderWallSeconds as number).toFixed(2)} s vs lockstep ${(peer.lockstepWallSeconds as number).toFixed(2)} s → ${(peer.wallRatio as number).toFixed(1)}× (goal ≥ 20×); load+run ${(peer.backtraderLoadRunSeconds as number).toFixed(2)} s vs ${(peer.lockstepLoadRunSeconds as number).toFixed(3)} s → ${(peer.loadRunRatio as number).toFixed(0)}× (goal ≥ 100×); final values ${(peer.backtraderFinal as number).toFixed(2)} / ${(peer.lockstepFinal as number).toFixed(2)}`
