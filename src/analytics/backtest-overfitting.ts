@@ -8,13 +8,18 @@ export interface OverfittingReport {
   readonly splits: number;
 }
 
-function sharpeOf(r: ArrayLike<number>, rows: readonly number[]): number {
+/**
+ * Sharpe ratio of trial rows `r[at + i]` over the rows of blocks `blocks` (ascending; block b is
+ * rows [b·size, (b+1)·size)), two passes in row order: the arithmetic of a mean and deviations
+ * over the rows listed in order.
+ */
+function sharpeOf(r: Float64Array, at: number, blocks: readonly number[], size: number): number {
   let s = 0;
-  let n = 0;
-  for (const i of rows) { s += r[i]; n++; }
+  for (const b of blocks) for (let i = at + b * size, end = i + size; i < end; i++) s += r[i];
+  const n = blocks.length * size;
   const m = s / n;
   let ss = 0;
-  for (const i of rows) ss += (r[i] - m) ** 2;
+  for (const b of blocks) for (let i = at + b * size, end = i + size; i < end; i++) ss += (r[i] - m) ** 2;
   const sd = Math.sqrt(ss / (n - 1));
   return sd > 0 ? m / sd : m > 0 ? Infinity : m < 0 ? -Infinity : 0;
 }
@@ -47,19 +52,20 @@ export function backtestOverfitting(trials: readonly ArrayLike<number>[], blocks
   if (trials.some((t) => t.length !== T)) throw new RangeError('every trial needs the same number of returns');
   if (T < 2 * blocks) throw new RangeError(`CSCV with ${blocks} blocks needs at least ${2 * blocks} returns per trial, got ${T}`);
   const size = Math.floor(T / blocks);
-  const blockRows = Array.from({ length: blocks }, (_, b) => Array.from({ length: size }, (_, i) => b * size + i));
   const logits: number[] = [];
+  const oos = new Float64Array(nTrials);
+  // Every trial's returns in one array: the loops below read it ~2·C(blocks, blocks/2) times.
+  const all = new Float64Array(nTrials * T);
+  trials.forEach((t, j) => all.set(t, j * T));
   for (const train of combinations(blocks, blocks / 2)) {
-    const inTrain = new Set(train);
-    const isRows = train.flatMap((b) => blockRows[b]);
-    const oosRows = blockRows.flatMap((rows, b) => (inTrain.has(b) ? [] : rows));
+    const test = Array.from({ length: blocks }, (_, b) => b).filter((b) => !train.includes(b));
     let best = 0;
     let bestIs = -Infinity;
     for (let j = 0; j < nTrials; j++) {
-      const s = sharpeOf(trials[j], isRows);
+      const s = sharpeOf(all, j * T, train, size);
       if (s > bestIs) { bestIs = s; best = j; }
     }
-    const oos = trials.map((t) => sharpeOf(t, oosRows));
+    for (let j = 0; j < nTrials; j++) oos[j] = sharpeOf(all, j * T, test, size);
     let below = 0;
     let equal = 0;
     for (const s of oos) {
