@@ -171,7 +171,8 @@ function batchWrap(load: { seconds: number }, checkpoint: BacktestPartsOptions['
 /** The sources of a run, the prices of a feed's first batch (for the tick), and the per-feed summary. */
 interface Feed {
   readonly sources: EventSource[];
-  prices(i: number): Promise<Float64Array>;
+  /** Price columns of feed `i`'s first batch (views: nothing copied), where its tick is inferred from. */
+  prices(i: number): Promise<readonly Float64Array[]>;
   /** Bar runs starting at `from`: the last `n` bars before it, per feed, as the strategy's warm-up. */
   history?(n: number, instruments: readonly Instrument[]): Promise<BarView[][]>;
   summary(instruments: readonly Instrument[]): FeedSummary[];
@@ -195,11 +196,9 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
     close: async () => { await Promise.all(peeked.map((p) => p.close())); },
     prices: async (i) => {
       const b = await peeked[i].peek();
-      if (b === null) return new Float64Array(0);
+      if (b === null) return [];
       const n = Math.min(b.length, 10_000);
-      const out = new Float64Array(4 * n);
-      out.set(b.open.subarray(0, n), 0); out.set(b.high.subarray(0, n), n); out.set(b.low.subarray(0, n), 2 * n); out.set(b.close.subarray(0, n), 3 * n);
-      return out;
+      return [b.open.subarray(0, n), b.high.subarray(0, n), b.low.subarray(0, n), b.close.subarray(0, n)];
     },
     summary: (inst) => streams.map((st, i) => ({
       file: st.file, format: st.format, instrumentId: inst[i].id, bars: sources[i].emitted, badRows: st.badRows.report, outsideWindow: st.filtered.count,
@@ -227,7 +226,7 @@ async function tickFeed(cfg: BacktestConfig, instruments: readonly Instrument[],
     close: async () => { await Promise.all(firsts.map((p) => p?.close())); },
     prices: async (i) => {
       const b = await firsts[i]?.peek();
-      return b ? b.price.subarray(0, Math.min(b.length, 50_000)) : new Float64Array(0);
+      return b ? [b.price.subarray(0, Math.min(b.length, 50_000))] : [];
     },
     summary: (inst) => cfg.data.map((f, i) => ({
       file: f.file, format: 'ticks', instrumentId: inst[i].id, bars: s.perFeed[i].reduce((n, src) => n + (src as unknown as { emitted: number }).emitted, 0),

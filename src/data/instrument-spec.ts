@@ -58,18 +58,26 @@ export async function writeInstrumentSpec(feed: string, spec: InstrumentSpec): P
 
 /**
  * The price grid the data is on: the largest power-of-ten step (1, 0.1, … 1e-8) every
- * value is a whole multiple of (within float noise). 1e-8 when finer than that.
+ * value is a whole multiple of (within float noise), over the first `limit` values of the
+ * columns together (read in place: a run does this for every feed, an optimizer trial too).
+ * 1e-8 when finer than that.
  */
-export function inferTickSize(values: ArrayLike<number>, limit = 50_000): number {
+export function inferTickSize(columns: readonly ArrayLike<number>[], limit = 50_000): number {
   let decimals = 0;
-  const n = Math.min(values.length, limit);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    while (decimals < 8 && !onGrid(v, decimals)) decimals++;
-    if (decimals === 8) break;
+  let left = limit;
+  for (const values of columns) {
+    const n = Math.min(values.length, left);
+    left -= n;
+    for (let i = 0; i < n && decimals < 8; i++) decimals = decimalsOf(values[i], decimals);
   }
   return decimals === 0 ? 1 : Number((10 ** -decimals).toFixed(decimals));
+}
+
+/** The decimals `v` needs, at least `decimals` (at most 8; a non-finite value needs none). */
+function decimalsOf(v: number, decimals: number): number {
+  if (!Number.isFinite(v)) return decimals;
+  while (decimals < 8 && !onGrid(v, decimals)) decimals++;
+  return decimals;
 }
 
 function onGrid(v: number, decimals: number): boolean {
