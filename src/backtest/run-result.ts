@@ -69,6 +69,8 @@ export interface RunResult {
    * `fills` or `trades` of such a result throws, naming the folder). Null: all in memory.
    */
   readonly spilled: { readonly dir: string; readonly counts: SeriesCounts; readonly firstTs: number; readonly lastTs: number } | null;
+  /** Time of the equity curve's first and last point (µs; NaN without points), read without writing out its `ts` column. */
+  readonly span?: { readonly first: number; readonly last: number };
   /** A portfolio run's sleeves (`portfolio.sleeves` in the config): each strategy's book, metrics and curve; null otherwise. */
   readonly portfolio: PortfolioResult | null;
 }
@@ -103,7 +105,8 @@ export function tradeCount(r: Pick<RunResult, 'trades' | 'spilled'>): number {
 }
 
 /** First and last equity time of a run (NaN without points). */
-export function equitySpan(r: Pick<RunResult, 'equity' | 'spilled'>): { first: number; last: number } {
+export function equitySpan(r: Pick<RunResult, 'equity' | 'spilled' | 'span'>): { first: number; last: number } {
+  if (r.span !== undefined) return r.span;
   if (r.spilled !== null) return { first: r.spilled.firstTs, last: r.spilled.lastTs };
   const ts = r.equity.ts;
   return ts.length > 0 ? { first: ts[0], last: ts[ts.length - 1] } : { first: Number.NaN, last: Number.NaN };

@@ -53,7 +53,7 @@ function sleeveRows(p: NonNullable<RunResult['portfolio']>): Array<[string, stri
 }
 
 /** Figures that mislead (a CAGR from days, an absurd Sharpe or profit factor), as [figure, why]. */
-export function warningsOf(r: Pick<RunResult, 'metrics' | 'equity' | 'spilled'>): Array<[string, string]> {
+export function warningsOf(r: Pick<RunResult, 'metrics' | 'equity' | 'spilled' | 'span'>): Array<[string, string]> {
   const span = equitySpan(r);
   return span.last > span.first ? metricWarnings(r.metrics, span.first, span.last) : [];
 }

@@ -141,6 +141,7 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
     feeds: parts.feeds(), killSwitch: engine.killReport(),
     rejections: engine.rejections(), offGrid: engine.offGrid(), logs: logger.records,
     spilled: spilled ? { dir: files.dir, counts: { ...files.counts }, firstTs: files.firstTs, lastTs: files.lastTs } : null,
+    span: spilled ? { first: files.firstTs, last: files.lastTs } : engine.equity.span(),
     portfolio: null,
   };
   if (spilled) return markSpilled(r, files.dir);
