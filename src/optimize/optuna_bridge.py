@@ -92,10 +92,26 @@ class Bridge:
         Only earlier trials: a trial waits for the result of a lower-numbered one, never the reverse, so two
         processes that asked the same point at the same moment cannot end up waiting for each other.
         """
-        for t in self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING, TrialState.PRUNED)):
-            if t.number < trial.number and t.params == trial.params:
+        earlier = self.earlier_trials(trial)
+        for t in earlier:
+            if t.params == trial.params:
                 return t
         return None
+
+    def earlier_trials(self, trial):
+        """Live or finished trials numbered before this one, once each has all its params.
+
+        Optuna writes a new trial first and its params one by one after it: another process's trial asked a
+        moment earlier may still lack some (it would look unlike this one, and both processes would run the
+        same point). Waits for them, up to a second (a process that died mid-ask leaves one incomplete).
+        """
+        for _ in range(50):
+            earlier = [t for t in self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING, TrialState.PRUNED))
+                       if t.number < trial.number]
+            if all(len(t.params) >= len(trial.params) for t in earlier):
+                break
+            time.sleep(0.02)
+        return earlier
 
     def ask(self, req):
         out = []
