@@ -52,11 +52,10 @@ function addSigned(equity: Float64Array, exposure: Float64Array, s: Float64Array
  * of the one-instrument cash-settled form (`signedExposure`) — equity and exposure as one
  * column of signed notionals. Memory a process touches for the first time costs ~3 ms per
  * MB on this project's machines: a 1M-bar run allocates and writes one 8 MB column (it
- * allocated four and wrote two before). The first point
- * not of that form gets equity and exposure their own columns (the points before it written
- * out). Columns are written in full only when `curve()`'s are read; `blocks()` gives the
- * metrics equity and exposure a stretch at a time without building them. Every value read
- * back is the value recorded, bit for bit.
+ * allocated four and wrote two before). The first point not of that form gets equity and
+ * exposure their own columns (the points before it written out). Columns are written in full
+ * only when `curve()`'s are read; `blocks()` gives the metrics equity and exposure a stretch
+ * at a time without building them. Every value read back is the value recorded, bit for bit.
  */
 export class CompactCurve {
   // Written by the recorder per point (see EquityRecorder.record: a call per point, not inlined
@@ -80,7 +79,6 @@ export class CompactCurve {
     return this.exposure.byteLength + (this.equity?.byteLength ?? 0);
   }
 
-
   /** Doubles the columns in place; false when they are fixed or at their limit. */
   grow(): boolean {
     if (this.growTo === 0 || this.capacity >= this.growTo) return false;
@@ -91,13 +89,11 @@ export class CompactCurve {
 
   /** The first `n` points as columns: equity and exposure views of these columns, times and cash written when first read. Record nothing after. */
   curve(n: number): EquityCurve {
-    let eq: Float64Array | null = null;
-    const equityAndExposure = () => (eq ??= this.unsigned(n));
     const curve = {};
     builtOnRead(curve, 'ts', () => this.times.writeInto(new Float64Array(n), n));
-    builtOnRead(curve, 'equity', () => equityAndExposure().subarray(0, n));
+    builtOnRead(curve, 'equity', () => this.unsign(n).subarray(0, n));
     builtOnRead(curve, 'cash', () => this.cash.writeInto(new Float64Array(n), n));
-    return builtOnRead(curve, 'exposure', () => (equityAndExposure(), this.exposure.subarray(0, n))) as EquityCurve;
+    return builtOnRead(curve, 'exposure', () => (this.unsign(n), this.exposure.subarray(0, n))) as EquityCurve;
   }
 
   /** The first `n` points' equity and exposure, a stretch at a time, without writing their columns (read each before taking the next). */
@@ -116,13 +112,11 @@ export class CompactCurve {
     }
   }
 
-  /** Points before `i` get their own equity and exposure columns (from the signed notionals); returns the equity column. */
-  unsign(i: number): Float64Array {
-    return this.unsigned(i);
-  }
-
-  /** The equity column with the first `n` points written, and the exposure column made gross. */
-  private unsigned(n: number): Float64Array {
+  /**
+   * The equity column, made when first asked: its first `n` points written from the cash and
+   * the signed notionals, which become gross exposures in place. Later points go into both.
+   */
+  unsign(n: number): Float64Array {
     if (this.equity !== null) return this.equity;
     const equity = this.cash.writeInto(this.column(this.capacity), n);
     addSigned(equity, this.exposure, this.exposure, 0, n);

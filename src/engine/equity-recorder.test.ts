@@ -130,3 +130,16 @@ describe('EquityRecorder times and cash (kept compactly, written per point when 
     expect(curve.cash.buffer).toBe(storage.cash.buffer);
   });
 });
+
+describe('EquityRecorder in chunks (past its columns, or with a sink it has not used yet)', () => {
+  it('joins the chunks into columns once: the metrics\' blocks and the result share them', () => {
+    const r = new EquityRecorder(0, null, null, 100); // growable up to 100 points, then chunks
+    for (let i = 0; i < 250; i++) r.record(i, 1_000 + i, 1_000, i % 3);
+    const [block] = Array.from(r.blocks());
+    const curve = r.curve();
+    expect(block.equity).toBe(curve.equity);
+    expect(r.curve()).toBe(curve);
+    r.record(250, 7, 7, 7); // a later point: joined again
+    expect(r.curve().equity[250]).toBe(7);
+  });
+});

@@ -128,6 +128,7 @@ export class EquityRecorder {
 
   /** Chunks (a sink, or past what the columns hold): a new point per new time, into the current chunk. */
   private recordChunked(ts: Micros, equity: number, cash: number, exposure: number): void {
+    this.joined = null;
     if (ts !== this.lastTs) {
       this.lastTs = ts;
       if (this.n++ === 0) this.firstTs = ts;
@@ -171,7 +172,8 @@ export class EquityRecorder {
     if (this.compact !== null) return this.compact.curve(n);
     const g = this.given;
     if (g !== null) return { ts: g.ts.subarray(0, n), equity: g.equity.subarray(0, n), cash: g.cash.subarray(0, n), exposure: g.exposure.subarray(0, n) };
-    const out = newEquityColumns(n);
+    if (this.joined !== null) return this.joined;
+    const out = (this.joined = newEquityColumns(n));
     const { ts, equity, cash, exposure } = out;
     for (let c = 0, i = 0; c < this.chunks.length; c++) {
       const chunk = this.chunks[c];
@@ -203,10 +205,12 @@ export class EquityRecorder {
   }
 
   private sinkColumns: EquityCurve | null = null;
+  /** The chunks joined into columns by `curve()` (once: the metrics' two passes and the result share them). */
+  private joined: EquityCurve | null = null;
 
   /**
    * Equity and gross exposure of every point, a stretch at a time (each read before taking the
-   * next), for the metrics: compact columns are not written out for them. Before `curve()` is read.
+   * next), for the metrics: compact columns are not written out for them.
    */
   blocks(): Iterable<CurveBlock> {
     if (this.compact !== null) return this.compact.blocks(this.n);
