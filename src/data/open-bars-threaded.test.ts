@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../core/package-root.ts';
 import { DataError } from '../core/errors.ts';
+import { join } from 'node:path';
 import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { concatBarBatches, rowOf, type BarBatch } from './bar-batch.ts';
-import { openBarsThreaded } from './open-bars-threaded.ts';
+import { barReaderThreads, openBarsThreaded } from './open-bars-threaded.ts';
 import { openBars, type BarStream } from './read-bars.ts';
 
 const tmp = tempDir();
@@ -39,4 +42,24 @@ describe('openBarsThreaded (reader on a worker thread)', () => {
     expect(s.badRows.report.skipped).toBe(1);
     expect(s.filtered.count).toBe(1);
   });
+
+  // More batches than the thread sends ahead (3 of 65,536 rows): unread, it blocks waiting for the consumer.
+  const longFile = (): string => tmp.file('long.csv', `timestamp,open,high,low,close,volume\n${Array.from({ length: 300_000 }, (_, i) => `${1_700_000_000 + 60 * i},1,2,0.5,1.5,10`).join('\n')}\n`);
+
+  it('ends its thread when the stream is let go before its first batch (a run that failed before its replay)', async () => {
+    const s = await openBarsThreaded(longFile());
+    expect(barReaderThreads()).toBe(1);
+    await new Promise((r) => setTimeout(r, 200)); // the thread reads ahead and waits
+    await s.batches[Symbol.asyncIterator]().return?.();
+    for (let k = 0; k < 100 && barReaderThreads() > 0; k++) await new Promise((r) => setTimeout(r, 50));
+    expect(barReaderThreads()).toBe(0);
+  });
+
+  it('does not hold the process open for a stream nobody reads', () => {
+    const threaded = JSON.stringify(join(packageRoot(), 'src/data/open-bars-threaded.ts'));
+    const code = `(async () => { const { openBarsThreaded } = await import(${threaded}); await openBarsThreaded(${JSON.stringify(longFile())}); console.log('opened'); })();`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: packageRoot(), encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('opened');
+  }, 60_000);
 });

@@ -16,41 +16,57 @@ export const THREADED_MIN_BYTES = 256 << 20;
 
 const ENTRY = workerEntry('data/bar-reader-worker');
 
+/** Reader threads started and not yet exited (tests: a stream let go must not leave one behind). */
+const running = new Set<Worker>();
+
+/** Bar reader threads still running. */
+export function barReaderThreads(): number {
+  return running.size;
+}
+
 /**
  * Like `openBars`, but decoding and validation run on a worker thread so that reading
  * the next batches overlaps with the engine replaying the current one. Batches arrive
  * in file order with their buffers transferred; errors keep their file/row/field.
+ * The thread holds the process open only while the stream waits for a batch, and ends
+ * when the stream ends or is let go (`return`), also before its first batch: a run that
+ * fails before its replay neither hangs the process nor leaves the thread blocked.
  */
 export async function openBarsThreaded(file: string, opts: ReadBarsOptions = {}): Promise<BarStream> {
   const handler = new BadRowHandler(opts.onBadRow ?? 'error');
   const filtered: RowsSeen = { count: 0, first: Number.NaN, last: Number.NaN };
   const worker = startWorker({ kind: 'lockstep-bar-reader', entry: ENTRY, file, opts });
+  running.add(worker);
   const queue: ReaderMessage[] = [];
   let waiting: ((m: ReaderMessage) => void) | null = null;
   let exited = false;
-  worker.on('message', (m: ReaderMessage) => {
+  const deliver = (m: ReaderMessage): void => {
     if (waiting) {
       const w = waiting;
       waiting = null;
+      worker.unref();
       w(m);
     } else queue.push(m);
-  });
-  const fail = (message: string): void => {
-    const m: ReaderMessage = { type: 'error', name: 'Error', message };
-    if (waiting) { const w = waiting; waiting = null; w(m); } else queue.push(m);
   };
-  worker.on('error', (e) => fail(e.message));
+  worker.on('message', deliver);
+  worker.on('error', (e) => deliver({ type: 'error', name: 'Error', message: e.message }));
   worker.on('exit', (code) => {
     exited = true;
-    if (code !== 0) fail(`exited with code ${code}`);
+    running.delete(worker);
+    if (code !== 0) deliver({ type: 'error', name: 'Error', message: `exited with code ${code}` });
   });
+  worker.unref(); // after the listeners: adding one refs the thread's port again
   const next = (): Promise<ReaderMessage> => {
     const m = queue.shift();
     if (m) return Promise.resolve(m);
     if (exited) return Promise.resolve({ type: 'error', name: 'Error', message: 'bar reader thread ended early' });
+    worker.ref(); // a batch is awaited: the process waits for it
     return new Promise((r) => { waiting = r; });
   };
-  async function* batches(): AsyncGenerator<BarBatch> {
+  const stop = async (): Promise<void> => {
+    if (!exited) await worker.terminate();
+  };
+  async function* read(): AsyncGenerator<BarBatch> {
     try {
       for (;;) {
         const m = await next();
@@ -67,10 +83,21 @@ export async function openBarsThreaded(file: string, opts: ReadBarsOptions = {})
         }
       }
     } finally {
-      if (!exited) await worker.terminate();
+      await stop();
     }
   }
-  return { file, format: barFormatOf(file), batches: batches(), badRows: handler, filtered };
+  const gen = read();
+  // A generator's `return` before its first `next` skips its `finally`: the thread is stopped here too.
+  const batches: AsyncIterable<BarBatch> = {
+    [Symbol.asyncIterator]: () => ({
+      next: () => gen.next(),
+      return: async (value?: unknown) => {
+        await stop();
+        return gen.return(value as undefined);
+      },
+    }),
+  };
+  return { file, format: barFormatOf(file), batches, badRows: handler, filtered };
 }
 
 /** Opens a bar file, on a worker thread when it is large enough to gain from overlap. */
