@@ -18,6 +18,8 @@ import { emptySelection, uselessRun } from '../backtest/run-outcome.ts';
 import { showConfig } from './config-command.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
+import { keepDefaultInliningBudget, SHORT_RUN_EVENTS } from '../core/inlining-budget.ts';
+import { barRowsEstimate } from '../data/bar-rows-estimate.ts';
 
 export const BACKTEST_HELP = `lockstep backtest --strategy S --data FILE [options]
 
@@ -233,6 +235,19 @@ function stressFlags(v: { stress?: boolean; 'stress-latency'?: string; 'stress-w
   return { latencyFactor: factor ?? 4, windows: windows ?? 3 };
 }
 
+/**
+ * True when this command replays its data once and its feeds hold fewer than `limit` rows
+ * together (estimated before reading them): V8's default inlining budget then finishes the
+ * process sooner than the raised one (see SHORT_RUN_EVENTS). `--stress` replays again; tick
+ * folders and catalog streams are not estimated (their runs are long).
+ */
+export async function oneShortReplay(parsed: BacktestFlags, limit = SHORT_RUN_EVENTS): Promise<boolean> {
+  if (parsed.stress !== null) return false;
+  let rows = 0;
+  for (const f of parsed.config.data ?? []) rows += await barRowsEstimate(f.file);
+  return rows < limit; // false for NaN: a feed that could not be estimated
+}
+
 /** Wall-clock run id: `YYYYMMDD-HHMMSS-<strategy>-<4 hex>`. */
 export function newRunId(strategy: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -250,6 +265,7 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     out(showConfig(parsed.config as Record<string, unknown>));
     return 0;
   }
+  if (await oneShortReplay(parsed)) keepDefaultInliningBudget();
   const id = newRunId(parsed.config.strategy ?? PORTFOLIO);
   const reports = resolve(parsed.out);
   // A saved run writes into its temporary folder from the start: a long run's series go there as it runs.
