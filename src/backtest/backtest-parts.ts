@@ -190,7 +190,7 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
     ? cfg.data.map((f, i) => memoryStream(f.file, o.feeds![i] ?? []))
     : await Promise.all(cfg.data.map((f, i) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window, ...(histories[i] ? { history: histories[i]! } : {}) })));
   const peeked = streams.map((st) => new Peeked(st.batches));
-  const sources = streams.map((st, i) => new BarSource(st.file, wrap(peeked[i]), instruments[i], i));
+  const sources = streams.map((st, i) => new BarSource(st.file, wrap(peeked[i]), instruments[i], i, st.recycle));
   return {
     sources,
     close: async () => { await Promise.all(peeked.map((p) => p.close())); },

@@ -29,6 +29,27 @@ describe('runBacktest scenarios on real data', () => {
     expect(c.finalValue).toBe(a.finalValue);
   });
 
+  it('a CSV of several batches (each refilled once replayed) gives the fills of its Parquet copy', async () => {
+    // 150,000 minute bars: three CSV batches of 65,536 rows; the reader refills one batch object.
+    const n = 150_000;
+    const t0 = Date.UTC(2024, 0, 1) / 1000;
+    const ts = Float64Array.from({ length: n }, (_, k) => (t0 + 60 * k) * 1e6);
+    const close = Float64Array.from({ length: n }, (_, k) => Math.round(10_000 + 300 * Math.sin(k / 900) + 40 * Math.sin(k / 37)) / 100);
+    const open = Float64Array.from(close, (c, k) => (k === 0 ? c : close[k - 1]));
+    const high = Float64Array.from(close, (c, k) => Math.max(c, open[k]) + 0.01);
+    const low = Float64Array.from(close, (c, k) => Math.min(c, open[k]) - 0.01);
+    const volume = new Float64Array(n).fill(100);
+    const csv = tmp.file('long.csv', `timestamp,open,high,low,close,volume\n${Array.from({ length: n }, (_, k) => `${t0 + 60 * k},${open[k]},${high[k]},${low[k]},${close[k]},100`).join('\n')}\n`);
+    const pq = tmp.file('long.parquet');
+    await writeParquetFile(pq, { timestamp: microsColumn(ts), open, high, low, close, volume });
+    const run = (file: string) => runBacktest({ strategy: 'ma-cross', params: { fast: 10, slow: 30 }, data: [{ file, instrument: { symbol: 'X' } }] }, { strategy: maCross });
+    const [a, c] = [await run(csv), await run(pq)];
+    expect(a.events).toBe(n);
+    expect(a.fills.length).toBeGreaterThan(500);
+    expect(a.fillsDigest).toBe(c.fillsDigest);
+    expect(a.finalValue).toBe(c.finalValue);
+  });
+
   it('futures style: per-contract commission, multiplier and margin; value and cash recomputed from the fills', async () => {
     const mult = 10;
     const margin = 500;

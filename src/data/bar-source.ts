@@ -8,8 +8,8 @@ import { BatchSource } from './batch-source.ts';
 export class BarSource extends BatchSource<BarBatch> {
   private readonly view: BarView;
 
-  constructor(name: string, batches: AsyncIterable<BarBatch>, instrument: Instrument, instrumentIndex: number) {
-    super(name, batches);
+  constructor(name: string, batches: AsyncIterable<BarBatch>, instrument: Instrument, instrumentIndex: number, recycle?: (b: BarBatch) => void) {
+    super(name, batches, recycle);
     this.view = emptyBarView();
     this.view.instrumentId = instrument.id;
     this.view.instrumentIndex = instrumentIndex;

@@ -14,7 +14,8 @@ export abstract class BatchSource<B extends { length: number; firstRow: number }
   /** Events emitted so far. */
   emitted = 0;
 
-  constructor(readonly name: string, batches: AsyncIterable<B>) {
+  /** @param recycle takes each batch back once it has been replayed (the reader may refill it) */
+  constructor(readonly name: string, batches: AsyncIterable<B>, private readonly recycle?: (b: B) => void) {
     this.it = batches[Symbol.asyncIterator]();
   }
 
@@ -23,6 +24,8 @@ export abstract class BatchSource<B extends { length: number; firstRow: number }
   }
 
   async load(): Promise<void> {
+    // Replayed: nothing here reads it again (events were handed on in a reused view).
+    if (this.batch !== null && this.recycle) this.recycle(this.batch);
     const r = await this.it.next();
     if (r.done) {
       this.done = true;

@@ -5,7 +5,7 @@ import type { BarBatch } from './bar-batch.ts';
 import type { BarHistory } from './bar-history.ts';
 import { validateBars, type BarValidationState } from './bar-validation.ts';
 import { BadRowHandler, BadRowPolicy } from './bad-rows.ts';
-import { readCsvBars } from './csv-bars.ts';
+import { BatchRecycler, readCsvBars } from './csv-bars.ts';
 
 export const BarFormat = { csv: 'csv', parquet: 'parquet', arrow: 'arrow' } as const;
 export type BarFormat = (typeof BarFormat)[keyof typeof BarFormat];
@@ -38,6 +38,12 @@ export interface BarStream {
   readonly badRows: BadRowHandler;
   /** Rows outside the from/to window (not errors). */
   readonly filtered: RowsSeen;
+  /**
+   * Gives back a batch this stream yielded, once the caller keeps no reference to it or its
+   * columns: the reader may refill it with later rows (see BatchRecycler). Absent when the
+   * reader makes every batch new; a caller that keeps batches never calls it.
+   */
+  readonly recycle?: (batch: BarBatch) => void;
 }
 
 /** Picks the reader from the file extension. */
@@ -59,7 +65,8 @@ export async function openBars(file: string, opts: ReadBarsOptions = {}): Promis
   }
   const format = barFormatOf(file);
   // Arrow and Parquet readers load apache-arrow and the wasm decoder: only when needed.
-  const raw = format === BarFormat.csv ? readCsvBars(file)
+  const recycler = format === BarFormat.csv ? new BatchRecycler() : null;
+  const raw = recycler !== null ? readCsvBars(file, { recycler })
     : format === BarFormat.parquet ? (await import('./arrow-bars.ts')).readParquetBars(file)
     : (await import('./arrow-bars.ts')).readArrowBars(file);
   const handler = new BadRowHandler(opts.onBadRow ?? BadRowPolicy.error);
@@ -76,9 +83,10 @@ export async function openBars(file: string, opts: ReadBarsOptions = {}): Promis
       }
       if (from !== -Infinity || to !== Infinity) window(b, from, to, filtered, opts.history);
       if (b.length > 0) yield b;
+      else recycler?.giveBack(b); // every row outside the window: refilled at once
     }
   }
-  return { file, format, batches: batches(), badRows: handler, filtered };
+  return { file, format, batches: batches(), badRows: handler, filtered, ...(recycler ? { recycle: (b: BarBatch) => recycler.giveBack(b) } : {}) };
 }
 
 function window(b: BarBatch, from: number, to: number, filtered: RowsSeen, history: BarHistory | undefined): void {
