@@ -33,42 +33,55 @@ const live = (strategy: string, more: Partial<SessionConfigInput>) => loopbackCo
 const gridParams = { size: 0.01, maxPosition: 0.05, offset: 40, spacing: 5, requote: 20 };
 
 /** A live grid-mm session through runLive (the path of `lockstep live`). */
-function session(maxEvents: number, o: { keepOrders?: boolean; record?: string; onStart?: (e: Engine) => void } = {}) {
-  return loopbackRun(live('grid-mm', { params: gridParams, session: { maxEvents, keepOrders: o.keepOrders ?? false, ...(o.record ? { record: o.record } : {}) } }), gridMm, {
+function session(maxEvents: number, o: { keepOrders?: boolean; record?: string; onStart?: (e: Engine) => void; params?: Partial<typeof gridParams> } = {}) {
+  return loopbackRun(live('grid-mm', { params: { ...gridParams, ...o.params }, session: { maxEvents, keepOrders: o.keepOrders ?? false, ...(o.record ? { record: o.record } : {}) } }), gridMm, {
     creds, ...(o.onStart ? { onStart: o.onStart } : {}),
   });
 }
 
 describe('live order routing through ccxt against the loopback exchange', () => {
   it('places real orders; a restart adopts the open ones (none lost, none sent twice); the kill switch cancels them all and ends the session', async () => {
-    const a = await session(1500, { keepOrders: true });
+    // Quotes 3 USDT (300 ticks) away: the market this test sees (mid ~100, within ±1.7 over its first 300k events) never reaches them.
+    // The first session quotes once and never moves its ladder, so its quotes are open at the exchange when it ends
+    // (a ladder being moved has none open between the cancels' answers and the new quotes); the restart moves it.
+    const far = { offset: 300 };
+    const a = await session(1500, { keepOrders: true, params: { ...far, requote: 1e6 } });
     feed.paused = true; // freeze the market so the exchange and the engine can be compared
-    await new Promise((r) => setTimeout(r, 20));
-    const ccxtClient = await client();
-    const openAfterA = await ccxtClient.fetchOpenOrders('BTC/USDT');
-    expect(a.orders.length).toBeGreaterThan(0);
-    expect(openAfterA.length).toBeGreaterThan(0);
-    // Orders that filled in the last moments may still look open locally; nothing open at the exchange is unknown locally.
-    const localOpen = new Set(a.orders.filter((o) => o.status === 'accepted' || o.status === 'partially-filled').map((o) => o.id));
-    for (const o of openAfterA) expect(localOpen.has(o.clientOrderId!)).toBe(true);
+    try {
+      await new Promise((r) => setTimeout(r, 20));
+      const ccxtClient = await client();
+      const openAfterA = await ccxtClient.fetchOpenOrders('BTC/USDT');
+      expect(a.killSwitch).toBeNull();
+      expect(a.fills).toHaveLength(0);
+      expect(a.orders.length).toBeGreaterThan(0);
+      expect(openAfterA.length).toBe(a.orders.length);
+      // Nothing open at the exchange is unknown locally.
+      const localOpen = new Set(a.orders.filter((o) => o.status === 'accepted').map((o) => o.id));
+      for (const o of openAfterA) expect(localOpen.has(o.clientOrderId!)).toBe(true);
 
-    let adopted: string[] = [];
-    const b = await session(1e9, {
-      onStart: (engine) => {
-        adopted = engine.orders.map((o) => o.id);
-        feed.paused = false;
-        setTimeout(() => engine.kill('test: manual kill'), 1000);
-      },
-    });
-    expect(adopted.sort()).toEqual(openAfterA.map((o) => o.clientOrderId).sort()); // adopted, not lost
-    const ids = b.orders.map((o) => o.id);
-    expect(new Set(ids).size).toBe(ids.length); // nothing sent twice
-    expect(b.orders.filter((o) => !adopted.includes(o.id)).every((o) => !o.id.startsWith(a.orders[0].id.split('-')[0]))).toBe(true);
-    // kill switch: every open order at the exchange is cancelled, and the session ended without waiting for maxSeconds
-    expect(b.killSwitch?.reason).toBe('test: manual kill');
-    expect(b.timing.totalSeconds).toBeLessThan(15);
-    expect(await ccxtClient.fetchOpenOrders('BTC/USDT')).toHaveLength(0);
-    await ccxtClient.close();
+      let adopted: string[] = [];
+      const b = await session(1e9, {
+        params: far,
+        onStart: (engine) => {
+          adopted = engine.orders.map((o) => o.id);
+          feed.paused = false;
+          setTimeout(() => engine.kill('test: manual kill'), 1000);
+        },
+      });
+      expect(adopted.sort()).toEqual(openAfterA.map((o) => o.clientOrderId).sort()); // adopted, not lost
+      const ids = b.orders.map((o) => o.id);
+      expect(new Set(ids).size).toBe(ids.length); // nothing sent twice
+      const placedByB = b.orders.filter((o) => !adopted.includes(o.id));
+      expect(placedByB.length).toBeGreaterThan(0); // the restart moved the ladder
+      expect(placedByB.every((o) => !o.id.startsWith(a.orders[0].id.split('-')[0]))).toBe(true);
+      // kill switch: every open order at the exchange is cancelled, and the session ended without waiting for maxSeconds
+      expect(b.killSwitch?.reason).toBe('test: manual kill');
+      expect(b.timing.totalSeconds).toBeLessThan(15);
+      expect(await ccxtClient.fetchOpenOrders('BTC/USDT')).toHaveLength(0);
+      await ccxtClient.close();
+    } finally {
+      feed.paused = false; // a failure here must not leave the market frozen for the tests after it
+    }
   }, 90_000);
 });
 
