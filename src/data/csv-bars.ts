@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { DataError } from '../core/errors.ts';
 import { allocBarBatch, type BarBatch } from './bar-batch.ts';
+import { holdLatest } from '../core/hold-latest.ts';
 import { fieldEnd, parseNumberField, parseTimeOfDay, parseTimestamp } from './text-parse.ts';
 
 const ROLE = { skip: 0, ts: 1, time: 2, open: 3, high: 4, low: 5, close: 6, volume: 7 } as const;
@@ -117,6 +118,7 @@ export class BatchRecycler {
 export async function* readCsvBars(file: string, opts: CsvReadOptions = {}): AsyncGenerator<BarBatch> {
   const chunkBytes = opts.chunkBytes ?? 4 << 20;
   const parser = new CsvBarParser(file, opts.batchSize ?? 65_536, opts.recycler ?? new BatchRecycler());
+  holdLatest('csv-bar-parser', parser); // the next file's parser reuses this one's compiled row loop (see hold-latest)
   const fh = await open(file, 'r');
   try {
     let buf: Buffer<ArrayBuffer> = Buffer.allocUnsafe(chunkBytes);

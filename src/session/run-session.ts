@@ -12,7 +12,7 @@ import type { Clock } from '../engine/clock.ts';
 import type { FeedStatus, SessionParts } from '../engine/session-parts.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { asStrategyError } from '../engine/strategy-error.ts';
-import { holdUntilNextRun } from './run-shapes.ts';
+import { holdLatest } from '../core/hold-latest.ts';
 
 /** What a caller may hang on a session besides its config. */
 export interface SessionHooks {
@@ -58,7 +58,7 @@ export async function runSession(cfg: SessionConfig, def: StrategyDefinition, pa
     log.useClock(parts.clock);
     const logger = log.logger;
     const engine = buildEngine(cfg, def, params, parts, logger, files, hooks);
-    holdUntilNextRun({ engine, parts }); // the next run in this process reuses this one's compiled code (see run-shapes)
+    holdLatest('session', { engine, parts }); // the next run in this process reuses this one's compiled code (see hold-latest)
     return await runEngine(cfg, def, params, parts, engine, logger, hooks, t0, files);
   } catch (e) {
     files?.abort();

@@ -3,8 +3,10 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine.ts';
 import { sliceBatches, synthBars } from '../data/synth-bars.ts';
+import { readCsvBars } from '../data/csv-bars.ts';
+import { tempDir } from '../../test/tmp.ts';
 import { runBacktest } from './run-backtest.ts';
-import { heldRun } from './run-shapes.ts';
+import { heldLatest } from '../core/hold-latest.ts';
 
 // V8's own view of a function (flags apply to code compiled after they are set), and a full collection on demand.
 setFlagsFromString('--allow-natives-syntax');
@@ -38,8 +40,20 @@ describe('a run held until the next one', () => {
   it('holds only the last run: the one before it can be collected', async () => {
     const first = new WeakRef(await run());
     const second = await run();
-    expect((heldRun() as { engine: Engine }).engine).toBe(second);
+    expect((heldLatest('session') as { engine: Engine }).engine).toBe(second);
     collect();
     expect(first.deref()).toBeUndefined();
+  }, 60_000);
+
+  it('keeps the CSV reader\'s row loop optimized through full collections between two files', async () => {
+    const rows = ['timestamp,open,high,low,close,volume'];
+    for (let i = 0; i < 100_000; i++) rows.push(`${1.6e12 + 60_000 * i},${100 + (i % 7)},${101 + (i % 7)},${99 + (i % 7)},${100.5 + (i % 7)},${i % 13}`);
+    const file = tempDir().file('bars.csv', rows.join('\n') + '\n');
+    const read = async () => { let n = 0; for await (const b of readCsvBars(file)) n += b.length; return n; };
+    for (let k = 0; k < 3; k++) expect(await read()).toBe(100_000);
+    const row = (Object.getPrototypeOf(heldLatest('csv-bar-parser')) as { row: unknown }).row;
+    expect(status(row) & TURBOFANNED).toBe(TURBOFANNED);
+    for (let k = 0; k < 6; k++) collect();
+    expect(status(row) & TURBOFANNED).toBe(TURBOFANNED);
   }, 60_000);
 });
