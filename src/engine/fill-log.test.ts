@@ -4,7 +4,7 @@ import { createRng } from '../core/rng.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
 import { fillsAsColumns } from '../backtest/result-files.ts';
 import { FillLog } from './fill-log.ts';
-import { liveLargeObjectBytes } from '../../test/heap-spaces.ts';
+import { liveArrayBufferBytes, liveLargeObjectBytes } from '../../test/heap-spaces.ts';
 
 /** `n` fills with every field drawn independently of the log (sides, liquidities, ids, awkward doubles). */
 function randomFills(n: number, seed: number, firstSeq = 1): Fill[] {
@@ -22,13 +22,13 @@ function push(log: FillLog, fills: readonly Fill[]): void {
 }
 
 describe('FillLog (a run\'s fills as columns)', () => {
-  it('gives back every fill pushed, field for field, across its 65,536-row blocks', () => {
+  it('gives back every fill pushed, field for field, across its 8,192-row blocks', () => {
     const fills = randomFills(140_000, 3);
     const log = new FillLog();
     push(log, fills);
     expect(log.length).toBe(140_000);
     expect(log.toArray()).toEqual(fills);
-    for (const k of [0, 65_535, 65_536, 131_072, 139_999]) expect(log.at(k)).toEqual(fills[k]);
+    for (const k of [0, 8_191, 8_192, 65_535, 65_536, 131_072, 139_999]) expect(log.at(k)).toEqual(fills[k]);
   });
 
   it('gives any range of rows as columns, field for field, across a block boundary', () => {
@@ -71,5 +71,12 @@ describe('FillLog (a run\'s fills as columns)', () => {
     for (let k = 0; k < 300_000; k++) log.push(ids[k & 63], k & 1 ? 'BTC.X' : 'ETH.X', 'buy', 100, 1, 0, 'maker', k);
     expect(liveLargeObjectBytes() - before).toBeLessThan(128 * 1024);
     expect(log.at(299_999)).toMatchObject({ orderId: 'o-31', instrumentId: 'BTC.X', ts: 299_999 });
+  });
+  it('a short log takes one block of memory, not a long log\'s: 100 fills hold under 512 KB of columns (37 bytes a row, 8,192 rows)', () => {
+    const before = liveArrayBufferBytes();
+    const log = new FillLog();
+    push(log, randomFills(100, 7));
+    expect(liveArrayBufferBytes() - before).toBeLessThan(512 << 10);
+    expect(log.length).toBe(100);
   });
 });

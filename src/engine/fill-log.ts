@@ -5,9 +5,9 @@ import type { FillColumns } from './result-sink.ts';
 import { ChunkedList } from '../core/chunked-list.ts';
 import { StringCodes } from './string-codes.ts';
 
-/** Rows per block: blocks are filled in place and never copied as the log grows. */
-const BLOCK = 1 << 16;
-const BLOCK_BITS = 16;
+/** Rows per block (~300 KB; small for the reason OrderLog's are): blocks are filled in place and never copied as the log grows. */
+const BLOCK_BITS = 13;
+const BLOCK = 1 << BLOCK_BITS;
 
 /** Bit 0 of a row's flags: a sell; bit 1: a taker fill. */
 const SELL = 1;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmulatedFeature, OrderStatus, OrderType, TimeInForce, type Order } from '../core/order.ts';
 import { createRng } from '../core/rng.ts';
 import { OrderLog, ordersAsColumns } from './order-log.ts';
-import { liveLargeObjectBytes } from '../../test/heap-spaces.ts';
+import { liveArrayBufferBytes, liveLargeObjectBytes } from '../../test/heap-spaces.ts';
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
@@ -22,7 +22,7 @@ function randomOrders(n: number, seed: number): Order[] {
 }
 
 describe('OrderLog (a run\'s orders; ended ones as columns)', () => {
-  it('gives back every ended order field for field, across its 65,536-row blocks, and open ones as their live objects', () => {
+  it('gives back every ended order field for field, across its 8,192-row blocks, and open ones as their live objects', () => {
     const orders = randomOrders(140_000, 11);
     const log = new OrderLog();
     for (const o of orders) log.add(o);
@@ -32,6 +32,7 @@ describe('OrderLog (a run\'s orders; ended ones as columns)', () => {
     expect(back).toEqual(copies);
     for (let k = 0; k < orders.length; k += 5) expect(back[k]).toBe(orders[k]);
     expect(back[65_536]).not.toBe(orders[65_536]);
+    for (const k of [8_191, 8_192, 16_384, 139_999]) if (k % 5 !== 0) expect(log.at(k)).toEqual(copies[k]);
     expect(log.find('o-65537')).toEqual(copies[65_537]);
     expect(log.find('o-x')).toBeUndefined();
   });
@@ -69,5 +70,13 @@ describe('OrderLog (a run\'s orders; ended ones as columns)', () => {
     for (let k = 0; k < 300_000; k++) log.end(log.add({ ...o, id: ids[k & 63], createdTs: k }));
     expect(liveLargeObjectBytes() - before).toBeLessThan(128 * 1024);
     expect(log.at(299_999)).toEqual({ ...o, id: 'o-31', createdTs: 299_999 });
+  });
+  it('a short log takes one block of memory, not a long log\'s: 100 ended orders hold under 1 MB of columns (~80 bytes a row, 8,192 rows)', () => {
+    const [o] = randomOrders(1, 6);
+    const before = liveArrayBufferBytes();
+    const log = new OrderLog();
+    for (let k = 0; k < 100; k++) log.end(log.add({ ...o, id: `s-${k}` }));
+    expect(liveArrayBufferBytes() - before).toBeLessThan(1 << 20);
+    expect(log.at(99)).toEqual({ ...o, id: 's-99' });
   });
 });

@@ -3,9 +3,13 @@ import type { OrderColumns } from './result-sink.ts';
 import { ChunkedList } from '../core/chunked-list.ts';
 import { StringCodes } from './string-codes.ts';
 
-/** Rows per block: blocks are filled in place and never copied as the log grows. */
-const BLOCK = 1 << 16;
-const BLOCK_BITS = 16;
+/**
+ * Rows per block (~620 KB): blocks are filled in place and never copied as the log grows. A
+ * block is allocated whole, and a freed one the allocator hands back is written whole (zeroed):
+ * at 65,536 rows a 200k-bar backtest's 7.7k orders paid for 6.8 MB.
+ */
+const BLOCK_BITS = 13;
+const BLOCK = 1 << BLOCK_BITS;
 /** Doubles per row: qty, price, stopPrice, filledQty, avgFillPrice, fees, createdTs, updatedTs. */
 const NUMS = 8;
 /** Codes per row: instrument id, reason and tag (indexes into the log's strings; 0 = none). */
