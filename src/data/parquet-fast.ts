@@ -6,6 +6,7 @@ import { epochToMicros } from './text-parse.ts';
 import { snappyDecompress, snappyLength } from './snappy.ts';
 import { deltaBinaryPacked, plainValues, rleHybrid, type Physical } from './parquet-encodings.ts';
 import { ThriftReader, type ThriftStruct, type ThriftValue } from './thrift-compact.ts';
+import { holdLatest } from '../core/hold-latest.ts';
 
 /**
  * A direct Parquet decoder for flat numeric tables (our tick and bar files): INT32, INT64,
@@ -189,8 +190,9 @@ export class FastParquet {
     const len = tail[0] | (tail[1] << 8) | (tail[2] << 16) | (tail[3] << 24);
     if (len <= 0 || len > n - 12) throw corrupt(file, 'footer length out of range');
     let meta: ThriftStruct;
+    const footer = new ThriftReader(source.read(n - 8 - len, n - 8));
     try {
-      meta = new ThriftReader(source.read(n - 8 - len, n - 8)).readStruct();
+      meta = footer.readStruct();
     } catch (e) {
       throw corrupt(file, `footer: ${(e as Error).message}`);
     }
@@ -209,7 +211,9 @@ export class FastParquet {
         if (!md || !CODECS.has(num(md[4])) || !list(md[2]).every((e) => ENCODINGS.has(num(e)))) return null;
       }
     }
-    return new FastParquet(source, file, meta, columns);
+    const fast = new FastParquet(source, file, meta, columns);
+    holdLatest('parquet-reader', { fast, footer }); // the next file's decoder reuses this one's compiled code (see hold-latest)
+    return fast;
   }
 
   /** Decodes every column of row group `g` as doubles (raw values: see rawToFloat64 for time conversion). */

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine.ts';
 import { sliceBatches, synthBars } from '../data/synth-bars.ts';
 import { readCsvBars } from '../data/csv-bars.ts';
+import { readParquetBars } from '../data/arrow-bars.ts';
+import { ThriftReader } from '../data/thrift-compact.ts';
+import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { runBacktest } from './run-backtest.ts';
 import { heldLatest } from '../core/hold-latest.ts';
@@ -55,5 +58,17 @@ describe('a run held until the next one', () => {
     expect(status(row) & TURBOFANNED).toBe(TURBOFANNED);
     for (let k = 0; k < 6; k++) collect();
     expect(status(row) & TURBOFANNED).toBe(TURBOFANNED);
+  }, 60_000);
+
+  it('keeps the Parquet decoder optimized through full collections between two files', async () => {
+    const bars = synthBars({ count: 300_000, seed: 5 });
+    const file = tempDir().file('bars.parquet');
+    await writeParquetFile(file, { timestamp: microsColumn(bars.ts.subarray(0, bars.length)), open: bars.open, high: bars.high, low: bars.low, close: bars.close, volume: bars.volume });
+    const read = async () => { let n = 0; for await (const b of readParquetBars(file)) n += b.length; return n; };
+    for (let k = 0; k < 3; k++) expect(await read()).toBe(300_000);
+    const varint = (ThriftReader.prototype as unknown as { varint: unknown }).varint; // page headers and delta-encoded blocks
+    expect(status(varint) & TURBOFANNED).toBe(TURBOFANNED);
+    for (let k = 0; k < 6; k++) collect();
+    expect(status(varint) & TURBOFANNED).toBe(TURBOFANNED);
   }, 60_000);
 });
