@@ -18,6 +18,10 @@ const status = new Function('f', 'return %GetOptimizationStatus(f)') as (f: unkn
 const collect = runInNewContext('gc') as () => void;
 /** V8's OptimizationStatus bit for code made by its optimizing compiler (TurboFan). */
 const TURBOFANNED = 1 << 6;
+/** Repeats `work` (at least `min` times, at most 12) until V8 has compiled `fn` with TurboFan: compilation runs on another thread, later on a loaded machine. */
+async function untilOptimized(fn: () => unknown, work: () => Promise<unknown>, min: number): Promise<void> {
+  for (let k = 0; k < 12 && (k < min || !(status(fn()) & TURBOFANNED)); k++) await work();
+}
 
 const feed = sliceBatches(synthBars({ count: 200_000, seed: 3 }), 65_536);
 const config = { strategy: 'ma-cross', params: { fast: 10, slow: 30 }, data: [{ file: 'memory', instrument: { symbol: 'SYN' } }] };
@@ -30,9 +34,9 @@ async function run(): Promise<Engine> {
 
 describe('a run held until the next one', () => {
   it('keeps the engine optimized through a full collection between two runs', async () => {
-    for (let k = 0; k < 3; k++) await run();
     const onBar = Engine.prototype.onBar;
-    expect(status(onBar) & TURBOFANNED).toBe(TURBOFANNED); // 600k bars: compiled by now
+    await untilOptimized(() => onBar, run, 3);
+    expect(status(onBar) & TURBOFANNED).toBe(TURBOFANNED); // at least 600k bars: compiled
     // V8 keeps maps that optimized code uses through two more full collections (--retain-maps-for-n-gc=2): six are well past that.
     for (let k = 0; k < 6; k++) collect();
     // Without the hold, the last run's objects are collected, their hidden classes with them,
@@ -53,8 +57,9 @@ describe('a run held until the next one', () => {
     for (let i = 0; i < 100_000; i++) rows.push(`${1.6e12 + 60_000 * i},${100 + (i % 7)},${101 + (i % 7)},${99 + (i % 7)},${100.5 + (i % 7)},${i % 13}`);
     const file = tempDir().file('bars.csv', rows.join('\n') + '\n');
     const read = async () => { let n = 0; for await (const b of readCsvBars(file)) n += b.length; return n; };
-    for (let k = 0; k < 3; k++) expect(await read()).toBe(100_000);
+    expect(await read()).toBe(100_000);
     const row = (Object.getPrototypeOf(heldLatest('csv-bar-parser')) as { row: unknown }).row;
+    await untilOptimized(() => row, read, 2);
     expect(status(row) & TURBOFANNED).toBe(TURBOFANNED);
     for (let k = 0; k < 6; k++) collect();
     expect(status(row) & TURBOFANNED).toBe(TURBOFANNED);
@@ -65,8 +70,9 @@ describe('a run held until the next one', () => {
     const file = tempDir().file('bars.parquet');
     await writeParquetFile(file, { timestamp: microsColumn(bars.ts.subarray(0, bars.length)), open: bars.open, high: bars.high, low: bars.low, close: bars.close, volume: bars.volume });
     const read = async () => { let n = 0; for await (const b of readParquetBars(file)) n += b.length; return n; };
-    for (let k = 0; k < 3; k++) expect(await read()).toBe(300_000);
+    expect(await read()).toBe(300_000);
     const varint = (ThriftReader.prototype as unknown as { varint: unknown }).varint; // page headers and delta-encoded blocks
+    await untilOptimized(() => varint, read, 2);
     expect(status(varint) & TURBOFANNED).toBe(TURBOFANNED);
     for (let k = 0; k < 6; k++) collect();
     expect(status(varint) & TURBOFANNED).toBe(TURBOFANNED);
