@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.ts';
 import { RunColumn, StepColumn } from './compact-columns.ts';
+import { liveLargeObjectBytes } from '../../test/heap-spaces.ts';
 
 describe('StepColumn (a rarely changing column as its change points)', () => {
   it('gives every point the last value set for it, bit for bit, whatever the changes', () => {
@@ -20,6 +21,34 @@ describe('StepColumn (a rarely changing column as its change points)', () => {
       expected.push(v);
     }
     expect(Array.from(col.writeInto(new Float64Array(20_000), 20_000))).toEqual(expected); // toEqual tells −0 from 0
+  });
+
+  it('gives back changes spread over many of its 4,096-change blocks, whole and in any stretch', () => {
+    const rng = createRng(23);
+    const col = new StepColumn();
+    const expected = new Float64Array(30_000);
+    let v = 1;
+    for (let i = 0; i < expected.length; i++) {
+      if (rng.next() < 0.6) v = rng.next() * 1e5 - 5e4; // ~18k changes: five blocks
+      col.set(i, v);
+      expected[i] = v;
+    }
+    expect(Array.from(col.writeInto(new Float64Array(expected.length), expected.length))).toEqual(Array.from(expected));
+    for (const [from, to] of [[4_000, 9_000], [8_191, 8_193], [0, 1], [29_999, 30_000], [12_345, 23_456]]) {
+      const out = new Float64Array(to - from);
+      col.writeRange(out, from, to);
+      expect(Array.from(out)).toEqual(Array.from(expected.subarray(from, to)));
+    }
+  });
+
+  it('keeps no large object alive: 200k changes are typed blocks (two growing arrays held 4.1 MB)', () => {
+    const before = liveLargeObjectBytes();
+    const col = new StepColumn();
+    for (let i = 0; i < 200_000; i++) col.set(i, i % 2 === 0 ? 1.5 : -2.5);
+    expect(liveLargeObjectBytes() - before).toBeLessThan(128 * 1024);
+    const out = new Float64Array(3);
+    col.writeRange(out, 199_997, 200_000);
+    expect(Array.from(out)).toEqual([-2.5, 1.5, -2.5]);
   });
 
   it('writes nothing for an empty column and fills to n after the last change', () => {
