@@ -25,7 +25,8 @@ export class FillsDigest {
     return this;
   }
 
-  private row(orderId: string, instrumentId: string, side: string, liquidity: string, ts: number, price: number, qty: number, fee: number): void {
+  /** Adds one fill's fields. */
+  row(orderId: string, instrumentId: string, side: string, liquidity: string, ts: number, price: number, qty: number, fee: number): void {
     // Room for the text's UTF-8 (at most 3 bytes per UTF-16 unit), four separators and four doubles.
     const room = 3 * (orderId.length + instrumentId.length + side.length + liquidity.length) + 4 + 32;
     if (this.at + room > this.buf.length) this.flush();
@@ -68,14 +69,10 @@ export class FillsDigest {
   }
 }
 
-/** Fills of a log taken as columns at a time (bounded garbage). */
-const LOG_BLOCK = 65_536;
-
-/** The digest of a list of fills, or of a run's fill log (the same value for the same fills). */
+/** The digest of a list of fills, or of a run's fill log row by row (the same value for the same fills). */
 export function fillsDigest(fills: readonly Fill[] | FillLog): string {
   const d = new FillsDigest();
   if (Array.isArray(fills)) return d.add(fills).digest();
-  const log = fills as FillLog;
-  for (let at = 0; at < log.length; at += LOG_BLOCK) d.addColumns(log.columns(at, Math.min(log.length, at + LOG_BLOCK)));
+  (fills as FillLog).eachRow((orderId, instrumentId, side, liquidity, ts, price, qty, fee) => d.row(orderId, instrumentId, side, liquidity, ts, price, qty, fee));
   return d.digest();
 }

@@ -45,6 +45,15 @@ describe('FillLog (a run\'s fills as columns)', () => {
     expect(c).toEqual(fillsAsColumns(part)); // the objects' way to the same columns
   });
 
+  it('walks every row in order, field for field, across its blocks (the digest\'s way through a run\'s fills)', () => {
+    const fills = randomFills(20_000, 6);
+    const log = new FillLog();
+    push(log, fills);
+    const seen: unknown[][] = [];
+    log.eachRow((...fields) => seen.push(fields));
+    expect(seen).toEqual(fills.map((f) => [f.orderId, f.instrumentId, f.side, f.liquidity, f.ts, f.price, f.qty, f.fee]));
+  });
+
   it('numbers the fills after a clear() on from the last one handed on', () => {
     const log = new FillLog();
     push(log, randomFills(10, 1));
