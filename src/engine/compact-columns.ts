@@ -1,5 +1,3 @@
-import { truncate } from '../core/array-edit.ts';
-
 /**
  * Columns of a curve kept compactly while it is recorded and written out per point only when
  * read (see EquityRecorder): memory a process touches for the first time costs ~3 ms per MB on
@@ -81,13 +79,6 @@ export class StepColumn {
     }
     return k;
   }
-
-  /** Forgets every change (the blocks are kept for the next ones). */
-  clear(): void {
-    this.n = 0;
-    this.lastAt = -1;
-    this.last = Number.NaN;
-  }
 }
 
 /**
@@ -135,14 +126,5 @@ export class RunColumn {
       for (let i = start + 1; i < end; i++) out[i] = from + (i - start) * step;
     }
     return out.subarray(0, n);
-  }
-
-  clear(): void {
-    truncate(this.at, 0);
-    truncate(this.from, 0);
-    truncate(this.step, 0);
-    this.runAt = 0;
-    this.runFrom = Number.NaN;
-    this.runStep = Number.NaN;
   }
 }
