@@ -9,7 +9,7 @@ import { BarSource } from '../data/bar-source.ts';
 import { BadRowHandler } from '../data/bad-rows.ts';
 import { BarHistory } from '../data/bar-history.ts';
 import type { BarView } from '../core/events.ts';
-import { inferTickSize, readInstrumentSpec, type InstrumentSpec } from '../data/instrument-spec.ts';
+import { inferBarTickSize, inferTickSize, readInstrumentSpec, type InstrumentSpec } from '../data/instrument-spec.ts';
 import { openBarsAuto } from '../data/open-bars-threaded.ts';
 import type { BarStream } from '../data/read-bars.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -91,7 +91,7 @@ export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions
   const feed = ticks ? await tickFeed(cfg, provisional, wrap, readers) : await barFeed(cfg, provisional, wrap, o);
   const instruments = await Promise.all(cfg.data.map(async (f, i) => {
     if (f.instrument.tickSize !== undefined || specs[i]?.tickSize !== undefined) return provisional[i];
-    return instrumentOf(f.instrument, specs[i], inferTickSize(await feed.prices(i)));
+    return instrumentOf(f.instrument, specs[i], await feed.tickSize(i));
   }));
   // One set of books: the venue applies each delta to the books the strategy reads.
   const books = ticks ? new L2BookKeeper(instruments.length, cfg.onCrossedBook) : undefined;
@@ -168,11 +168,11 @@ function batchWrap(load: { seconds: number }, checkpoint: BacktestPartsOptions['
   });
 }
 
-/** The sources of a run, the prices of a feed's first batch (for the tick), and the per-feed summary. */
+/** The sources of a run, the tick inferred from a feed's first batch, and the per-feed summary. */
 interface Feed {
   readonly sources: EventSource[];
-  /** Price columns of feed `i`'s first batch (views: nothing copied), where its tick is inferred from. */
-  prices(i: number): Promise<readonly Float64Array[]>;
+  /** The tick of feed `i` inferred from the prices of its first batch (1 when it has none). */
+  tickSize(i: number): Promise<number>;
   /** Bar runs starting at `from`: the last `n` bars before it, per feed, as the strategy's warm-up. */
   history?(n: number, instruments: readonly Instrument[]): Promise<BarView[][]>;
   summary(instruments: readonly Instrument[]): FeedSummary[];
@@ -194,11 +194,9 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
   return {
     sources,
     close: async () => { await Promise.all(peeked.map((p) => p.close())); },
-    prices: async (i) => {
+    tickSize: async (i) => {
       const b = await peeked[i].peek();
-      if (b === null) return [];
-      const n = Math.min(b.length, 10_000);
-      return [b.open.subarray(0, n), b.high.subarray(0, n), b.low.subarray(0, n), b.close.subarray(0, n)];
+      return b === null ? inferTickSize([]) : inferBarTickSize(b);
     },
     summary: (inst) => streams.map((st, i) => ({
       file: st.file, format: st.format, instrumentId: inst[i].id, bars: sources[i].emitted, badRows: st.badRows.report, outsideWindow: st.filtered.count,
@@ -224,9 +222,9 @@ async function tickFeed(cfg: BacktestConfig, instruments: readonly Instrument[],
   return {
     sources: s.sources,
     close: async () => { await Promise.all(firsts.map((p) => p?.close())); },
-    prices: async (i) => {
+    tickSize: async (i) => {
       const b = await firsts[i]?.peek();
-      return b ? [b.price.subarray(0, Math.min(b.length, 50_000))] : [];
+      return inferTickSize(b ? [b.price.subarray(0, Math.min(b.length, 50_000))] : []);
     },
     summary: (inst) => cfg.data.map((f, i) => ({
       file: f.file, format: 'ticks', instrumentId: inst[i].id, bars: s.perFeed[i].reduce((n, src) => n + (src as unknown as { emitted: number }).emitted, 0),

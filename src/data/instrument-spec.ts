@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DataError } from '../core/errors.ts';
 import { InstrumentSchema, type Instrument, type InstrumentInput } from '../core/instrument.ts';
 import { formatIssues } from '../core/format-issues.ts';
+import type { BarBatch } from './bar-batch.ts';
 
 /**
  * Instrument facts stored with the data, as NautilusTrader's catalog keeps them: an
@@ -71,6 +72,15 @@ export function inferTickSize(columns: readonly ArrayLike<number>[], limit = 50_
     for (let i = 0; i < n && decimals < 8; i++) decimals = decimalsOf(values[i], decimals);
   }
   return decimals === 0 ? 1 : Number((10 ** -decimals).toFixed(decimals));
+}
+
+/** Rows of a bar feed's first batch its tick is inferred from. */
+const BAR_TICK_ROWS = 10_000;
+
+/** The tick of a bar feed: inferred from the open, high, low and close of its first batch's first rows (views, nothing copied). */
+export function inferBarTickSize(first: BarBatch): number {
+  const n = Math.min(first.length, BAR_TICK_ROWS);
+  return inferTickSize([first.open.subarray(0, n), first.high.subarray(0, n), first.low.subarray(0, n), first.close.subarray(0, n)]);
 }
 
 /** The decimals `v` needs, at least `decimals` (at most 8; a non-finite value needs none). */

@@ -10,6 +10,8 @@ import { coreMetrics } from '../analytics/core-metrics.ts';
 import { brokenLimit, objectiveValues, type Objective, type TrialLimits } from './objective.ts';
 import type { TrialState } from './sampler.ts';
 import { sliceShared, type SharedBars } from './shared-bars.ts';
+import type { BarBatch } from '../data/bar-batch.ts';
+import { inferBarTickSize } from '../data/instrument-spec.ts';
 
 /** One backtest of an optimization: params, row range of the shared data, what to keep. */
 export interface TrialTask {
@@ -86,6 +88,25 @@ function intermediateValue(objective: Objective, p: RunProgress): number {
 /** Equity columns of this thread's trials, reused from one trial to the next (see EquityColumnsPool). */
 const equityColumns = new EquityColumnsPool();
 
+/** Ticks inferred from shared bars (immutable once shared), per first row and first batch length. */
+const sharedTicks = new WeakMap<SharedBars, Map<string, number>>();
+
+/**
+ * The config with its feed's tick stated when it leaves it out: the tick the run would infer
+ * from the same first batch, inferred once per shared rows rather than by every trial
+ * (~0.4 ms of a 100k-bar trial's ~9 ms).
+ */
+function withSharedTick(config: SessionConfigInput, bars: SharedBars, from: number, first: BarBatch | undefined): SessionConfigInput {
+  const feed = config.data?.[0];
+  if (first === undefined || feed?.instrument === undefined || feed.instrument.tickSize !== undefined) return config;
+  let ticks = sharedTicks.get(bars);
+  if (ticks === undefined) sharedTicks.set(bars, (ticks = new Map()));
+  const key = `${from}:${first.length}`;
+  let tick = ticks.get(key);
+  if (tick === undefined) ticks.set(key, (tick = inferBarTickSize(first)));
+  return { ...config, data: [{ ...feed, instrument: { ...feed.instrument, tickSize: tick } }, ...config.data!.slice(1)] };
+}
+
 /**
  * Runs one trial on shared bars. `prune(step, value)` is asked at each checkpoint when
  * the task wants checkpoints; a true answer stops the run (state pruned).
@@ -110,7 +131,8 @@ export async function evaluateTrial(
     const coreOnly = task.objectives.every((o) => o.module === undefined && CORE_KEYS.has(o.name));
     // Without objective modules nothing outlives this call that reads the curve: its columns go to the next trial.
     if (task.objectives.every((o) => o.module === undefined)) storage = equityColumns.take(to - from);
-    const r = await memo(() => runBacktest({ ...task.config, params: { ...(task.config.params ?? {}), ...task.params } }, {
+    const config = withSharedTick(task.config, bars, from, feeds[0][0]);
+    const r = await memo(() => runBacktest({ ...config, params: { ...(config.params ?? {}), ...task.params } }, {
       strategy: def, feeds, skipDigest: true, keepRecords: !coreOnly, ...(storage ? { equityStorage: storage } : {}),
       ...(steps > 0 && prune ? {
         checkpoint: async (p: RunProgress) => {
