@@ -30,6 +30,7 @@ import { skewness } from './skewness.ts';
 import { stability } from './stability.ts';
 import { systemQualityNumber } from './system-quality-number.ts';
 import { tailRatio } from './tail-ratio.ts';
+import { performanceSummary } from './performance-summary.ts';
 import { annualTurnover } from './turnover.ts';
 import { underwater } from './underwater.ts';
 import { historicalVaR, parametricVaR } from './value-at-risk.ts';
@@ -93,6 +94,15 @@ describe('metrics against the numpy/pandas/scipy oracle on real backtests (ORCL 
     close(skewness(r), 'skew');
     close(excessKurtosis(r), 'kurtosis', 8);
     close(tailRatio(r), 'tailRatio');
+  });
+  it('the summary reads VaR, CVaR and the tail ratio from one sorted copy of the returns, to the same values', () => {
+    const s = performanceSummary({ ts: fx.ts, equity: fx.equity, grossExposure: new Float64Array(fx.equity.length), tradeNetPnls: fx.pnls, tradedNotional: fx.notional });
+    close(s.varHistorical, 'varHist', 12);
+    close(s.cvarHistorical, 'cvarHist', 12);
+    close(s.tailRatio, 'tailRatio');
+    // ORCL's returns are not in order: a summary that read them unsorted would be far off.
+    const r = simpleReturns(fx.equity);
+    expect(r.some((v, i) => i > 0 && v < r[i - 1])).toBe(true);
   });
   it('stability, alpha/beta, turnover', () => {
     const r = simpleReturns(fx.equity);

@@ -2,7 +2,8 @@ import { alphaBeta } from './alpha-beta.ts';
 import { averageLoss } from './average-loss.ts';
 import { averageWin } from './average-win.ts';
 import { calmarRatio } from './calmar-ratio.ts';
-import { historicalCVaR, parametricCVaR } from './conditional-value-at-risk.ts';
+import { historicalCVaROfSorted, parametricCVaR } from './conditional-value-at-risk.ts';
+import { sortedCopy } from './percentile.ts';
 import { coreMetrics, type CoreMetrics } from './core-metrics.ts';
 import { maxDrawdownDuration } from './drawdown-duration.ts';
 import { expectancy } from './expectancy.ts';
@@ -18,9 +19,9 @@ import { simpleReturns } from './simple-returns.ts';
 import { skewness } from './skewness.ts';
 import { stability } from './stability.ts';
 import { systemQualityNumber } from './system-quality-number.ts';
-import { tailRatio } from './tail-ratio.ts';
+import { tailRatioOfSorted } from './tail-ratio.ts';
 import { annualTurnover } from './turnover.ts';
-import { historicalVaR, parametricVaR } from './value-at-risk.ts';
+import { historicalVaROfSorted, parametricVaR } from './value-at-risk.ts';
 
 /** Everything the tearsheet shows, under stable keys (NaN = undefined for this run). */
 export interface PerformanceSummary extends CoreMetrics {
@@ -75,6 +76,8 @@ export function performanceSummary(input: PerformanceInput): PerformanceSummary 
   const core = coreMetrics(input);
   const ppy = core.periodsPerYear;
   const r = simpleReturns(input.equity);
+  // One sorted copy for every order statistic (VaR, CVaR, the tail ratio's two percentiles): four sorts were ~85 ms of a 200k-point summary.
+  const sorted = sortedCopy(r);
   const pnls = input.tradeNetPnls;
   const ab = input.benchmarkReturns ? alphaBeta(r, input.benchmarkReturns, ppy) : { alpha: Number.NaN, beta: Number.NaN };
   const rel = relativeStats(r, input.benchmarkReturns ?? [], ppy);
@@ -83,13 +86,13 @@ export function performanceSummary(input: PerformanceInput): PerformanceSummary 
     calmar: calmarRatio(input.equity, ppy),
     omega: omegaRatio(r),
     maxDrawdownPeriods: maxDrawdownDuration(input.equity).periods,
-    varHistorical: historicalVaR(r),
+    varHistorical: historicalVaROfSorted(sorted),
     varParametric: parametricVaR(r),
-    cvarHistorical: historicalCVaR(r),
+    cvarHistorical: historicalCVaROfSorted(sorted),
     cvarParametric: parametricCVaR(r),
     skew: skewness(r),
     kurtosis: excessKurtosis(r),
-    tailRatio: tailRatio(r),
+    tailRatio: tailRatioOfSorted(sorted),
     stability: stability(r),
     alpha: ab.alpha,
     beta: ab.beta,
