@@ -1,11 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { readTickFiles, tickFilesOf } from '../src/data/tick-parquet.ts';
 import { DeltaFlag, type DeltaBatch, type TradeBatch } from '../src/data/tick-batch.ts';
 import { PYTHON } from './backtrader-peer.ts';
+import { openPeerSession } from './peer-session.ts';
 
 /** An hftbacktest 1.8.4 tree (`fetch` nkaz001/hftbacktest, `git archive -o t.tar v1.8.4 hftbacktest`, untar): $HFTBACKTEST_DIR, else /tmp/hbt. */
 export const HFTBACKTEST = [process.env.HFTBACKTEST_DIR, '/tmp/hbt'].find((d): d is string => d !== undefined && existsSync(join(d, 'hftbacktest', '__init__.py')));
@@ -268,32 +267,10 @@ export interface HftbacktestSession {
  */
 export async function openHftbacktest(npz: string, o: { tick: number; lot: number; entryMicros: number; responseMicros: number }): Promise<HftbacktestSession> {
   const p = { ...GRID_MM, tick: o.tick, lot: o.lot, entry: o.entryMicros, response: o.responseMicros };
-  const dir = mkdtempSync(join(tmpdir(), 'lockstep-peer-'));
-  const script = join(dir, 'hbt_gridmm.py');
-  writeFileSync(script, SCRIPT);
-  const child = spawn(PYTHON, [script, npz, JSON.stringify(p)], { env: { ...process.env, PYTHONPATH: HFTBACKTEST! }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-  child.on('error', (e) => { stderr += `\n${e.message}`; }); // could not start: stdout ends, next() says why
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async (): Promise<Record<string, number>> => {
-    const { value, done } = await lines.next();
-    if (done) throw new Error(`hftbacktest peer ended early: ${stderr}`);
-    return JSON.parse(value as string) as Record<string, number>;
-  };
-  const ended = new Promise<void>((resolve) => child.on('close', () => { rmSync(dir, { recursive: true, force: true }); resolve(); }));
-  const ready = await next();
+  const peer = await openPeerSession('hbt_gridmm.py', SCRIPT, [npz, JSON.stringify(p)], HFTBACKTEST!);
   return {
-    warmupSeconds: ready.warmupSeconds, rows: ready.rows,
-    run: async () => {
-      child.stdin.write('run\n');
-      return (await next()) as unknown as HftbacktestRun;
-    },
-    close: async () => {
-      child.stdin.end('exit\n');
-      const last = await next();
-      await ended;
-      return { peakRssMiB: last.peakRssMiB };
-    },
+    warmupSeconds: peer.ready.warmupSeconds, rows: peer.ready.rows,
+    run: async () => (await peer.run()) as unknown as HftbacktestRun,
+    close: async () => ({ peakRssMiB: (await peer.close()).peakRssMiB }),
   };
 }

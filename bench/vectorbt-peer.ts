@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPeerScript } from './backtrader-peer.ts';
+import { openPeerSession, type PeerSession } from './peer-session.ts';
 
 /** A vectorbt 0.28.3 tree (`fetch` polakowo/vectorbt, `git archive 267c496 vectorbt | tar -x -C DIR`): $VECTORBT_DIR, else /tmp/vbt. */
 export const VECTORBT = [process.env.VECTORBT_DIR, '/tmp/vbt'].find((d): d is string => d !== undefined && existsSync(join(d, 'vectorbt', '__init__.py')));
@@ -10,10 +11,10 @@ export const NO_VECTORBT = 'vectorbt not found: fetch polakowo/vectorbt, `git ar
 /**
  * ma-cross in vectorbt: the fast/slow SMA state (long while fast > slow, short while below)
  * decided on a close, shifted one bar and filled at the next open, size 1, reversing
- * (`upon_opposite_entry='reverse'`), cash 100,000, no fees. `single` times one pair on the
- * whole file (median of 5 after the JIT compile); `opt` every pair of a JSON file at once
- * (broadcast columns), after compiling on one pair. Prints JSON: seconds, final values,
- * peak RSS.
+ * (`upon_opposite_entry='reverse'`), cash 100,000, no fees. `serve` keeps one pair compiled
+ * and times one backtest of the whole file per request (openVectorbt); `opt` every pair of a
+ * JSON file at once (broadcast columns), after compiling on one pair, and prints JSON:
+ * seconds, final values, peak RSS.
  */
 const SCRIPT = `
 import sys, json, time, resource, warnings
@@ -32,13 +33,17 @@ def backtest(fasts, slows):
         size=1, upon_opposite_entry='reverse', init_cash=100000, fees=0)
     return np.asarray(pf.final_value()).reshape(-1)
 rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-if mode == 'single':
+if mode == 'serve':
+    # One pair, kept up: ready after the JIT compile, then one timed backtest per 'run' line on stdin.
     fast, slow = int(sys.argv[3]), int(sys.argv[4])
-    backtest([fast], [slow])
-    times = []
-    for _ in range(5):
-        t = time.perf_counter(); v = backtest([fast], [slow]); times.append(time.perf_counter() - t)
-    print(json.dumps({'seconds': sorted(times)[2], 'final': v.tolist(), 'peakRssMiB': rss()}))
+    t = time.perf_counter(); backtest([fast], [slow]); warm = time.perf_counter() - t
+    print(json.dumps({'warmupSeconds': warm}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != 'run':
+            break
+        t = time.perf_counter(); v = backtest([fast], [slow]); dt = time.perf_counter() - t
+        print(json.dumps({'seconds': dt, 'final': float(v[0])}), flush=True)
+    print(json.dumps({'peakRssMiB': rss()}), flush=True)
 else:
     pairs = json.loads(open(sys.argv[3]).read())
     backtest([pairs[0][0]], [pairs[0][1]])
@@ -49,4 +54,9 @@ else:
 /** Runs the vectorbt script; its JSON and the whole process's wall time. */
 export function vectorbt(args: string[]): { wallSeconds: number; seconds: number; final: number[]; peakRssMiB: number } {
   return runPeerScript('vbt_macross.py', SCRIPT, args, VECTORBT!) as { wallSeconds: number; seconds: number; final: number[]; peakRssMiB: number };
+}
+
+/** vectorbt kept up with one ma-cross pair compiled on a bar CSV: each `run()` times one more backtest of the whole file. */
+export function openVectorbt(csv: string, fast: number, slow: number): Promise<PeerSession> {
+  return openPeerSession('vbt_macross.py', SCRIPT, ['serve', csv, String(fast), String(slow)], VECTORBT!);
 }
