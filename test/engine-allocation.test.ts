@@ -46,8 +46,10 @@ describe('the engine\'s per-bar path', () => {
     const bars = 200_000;
     const feeds = [sliceBatches(synthBars({ count: bars, seed: 3 }), 65_536)];
     const run = () => runBacktest({ strategy: 'watcher', data: [{ file: 'memory', instrument: { symbol: 'SYN' } }] }, { feeds, strategy: watcher });
-    for (let k = 0; k < 3; k++) await run(); // optimized code in place
-    const bytes = await allocatedBy(run);
+    for (let k = 0; k < 3; k++) await run(); // optimized code in place…
+    // …unless V8's background compiler is still busy (the whole suite on 2 cores: a run that was
+    // still partly interpreted allocated 12 bytes per bar): the least of three measured runs.
+    const bytes = Math.min(await allocatedBy(run), await allocatedBy(run), await allocatedBy(run));
     // A number passed to or returned from a call V8 does not inline is a new 16-byte heap
     // object: the equity recorder's four per point were 64 bytes per bar when its `record`
     // outgrew the inlining limit; add's `number | null` result, once used, 16 per average.
