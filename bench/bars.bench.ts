@@ -3,7 +3,7 @@ import { fillCount } from '../src/backtest/run-result.ts';
 import { openBars } from '../src/data/read-bars.ts';
 import { sliceBatches } from '../src/data/synth-bars.ts';
 import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';
-import { collectGarbage, fmtRate, memoryTouchMiBps, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
+import { collectGarbage, fmtRate, median, memoryTouchMiBps, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
 import { grademarkBarsPerSecond } from './grademark-bars.ts';
 import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
 import { NO_VECTORBT, openVectorbt, VECTORBT } from './vectorbt-peer.ts';
@@ -36,7 +36,7 @@ async function backtraderComparison(): Promise<Record<string, unknown>> {
   for (let w = 0; w < 2; w++) await runBacktest({ ...config(csv), cash: 100_000 });
   const loadRun = await timeIt(5, () => runBacktest({ ...config(csv), cash: 100_000 }));
   const bt = backtrader(['run', csv, '10', '30']);
-  const wall = walls.sort((a, b) => a - b)[1];
+  const wall = median(walls);
   return {
     bars: PEER_BARS, lockstepWallSeconds: wall, lockstepLoadRunSeconds: loadRun.seconds, lockstepFinal: lsFinal,
     backtraderWallSeconds: bt.wallSeconds, backtraderLoadRunSeconds: bt.seconds, backtraderFinal: bt.final[0],
@@ -88,11 +88,11 @@ export async function barsBench(): Promise<Record<string, unknown>> {
   const rss = peakRssMiB();
   const gm = await grademarkBarsPerSecond(100_000);
   // Goal 5: one 1M-bar MA backtest's compute in vectorbt (after its JIT compile) against the engine run, pair by pair.
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const pairRatio = median(pairs.map((p) => p.vectorbt / p.lockstep));
   const vbtSeconds = median(pairs.map((p) => p.vectorbt));
   // Median over 5 runs of the engine loop alone (data already in memory).
-  const engineRate = BAR_COUNT / engineRuns.sort((a, b) => a - b)[2];
+  engineRuns.sort((a, b) => a - b); // written sorted
+  const engineRate = BAR_COUNT / median(engineRuns);
   const touch = memoryTouchMiBps();
   const figures = {
     bars: BAR_COUNT,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, writeBenchJson } from './bench-util.ts';
+import { median, ROOT, writeBenchJson } from './bench-util.ts';
 import { BACKTRADER, NO_BACKTRADER, PYTHON } from './backtrader-peer.ts';
 
 const DEMO = join(ROOT, 'data/sample/2006-day-001.csv');
@@ -32,8 +32,7 @@ function wall(cmd: string, args: string[], runs: number, env: NodeJS.ProcessEnv 
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
     out = r.stdout;
   }
-  times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(runs / 2)], out };
+  return { seconds: median(times), out };
 }
 
 /**
