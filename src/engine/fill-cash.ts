@@ -45,11 +45,19 @@ export interface FillLegs {
   readonly openAffordable: boolean;
 }
 
+/** Writable forms of the two, for callers that reuse one object per check (the check runs on every fill). */
+export type PositionTermsOut = { -readonly [K in keyof PositionTerms]: PositionTerms[K] };
+export type FillLegsOut = { -readonly [K in keyof FillLegs]: FillLegs[K] };
+
 /**
  * The legs of a fill of `delta` at `price` on position `p` with `cash`; `feeOf(qty)` is
- * the fee of a leg of `qty` (≥ 0); `shortMargin` the cash-settled short-sale rule.
+ * the fee of a leg of `qty` (≥ 0); `shortMargin` the cash-settled short-sale rule. Written
+ * into `out` (a new object when none is given) and returned.
  */
-export function fillLegs(p: PositionTerms, cash: number, delta: number, price: number, feeOf: (qty: number) => number, shortMargin = 0): FillLegs {
+export function fillLegs(
+  p: PositionTerms, cash: number, delta: number, price: number, feeOf: (qty: number) => number, shortMargin = 0,
+  out: FillLegsOut = { closed: 0, opened: 0, afterClose: 0, afterOpen: 0, openAffordable: true },
+): FillLegs {
   const q0 = p.qty;
   const reduces = q0 !== 0 && Math.sign(delta) !== Math.sign(q0);
   const closed = reduces ? Math.min(Math.abs(delta), Math.abs(q0)) : 0;
@@ -64,10 +72,19 @@ export function fillLegs(p: PositionTerms, cash: number, delta: number, price: n
     afterClose -= sign * closed * price * m;
   }
   if (closed > 0) afterClose -= feeOf(closed);
-  if (opened === 0) return { closed, opened, afterClose, afterOpen: afterClose, openAffordable: true };
+  out.closed = closed;
+  out.opened = opened;
+  out.afterClose = afterClose;
+  if (opened === 0) {
+    out.afterOpen = afterClose;
+    out.openAffordable = true;
+    return out;
+  }
   const openFee = feeOf(opened);
   const afterOpen = p.margined ? afterClose - opened * p.margin - openFee : afterClose - sign * opened * price * m - openFee;
   const q1 = q0 + delta;
   const required = !p.margined && q1 < 0 ? shortMargin * Math.abs(q1) * price * m : 0;
-  return { closed, opened, afterClose, afterOpen, openAffordable: afterOpen >= required };
+  out.afterOpen = afterOpen;
+  out.openAffordable = afterOpen >= required;
+  return out;
 }

@@ -65,6 +65,10 @@ describe('Portfolio', () => {
     expect(p.fillLegs(0, -3, 60, feeOf, 20).openAffordable).toBe(false);
     // Buying beyond the cash: the opening leg cannot be paid.
     expect(p.fillLegs(0, 20, 50, feeOf)).toMatchObject({ closed: 0, opened: 20, afterOpen: 900 - 1000 - 20, openAffordable: false });
+    // The check runs on every fill: the legs are one object of the portfolio's, rewritten by each call.
+    const legs = p.fillLegs(0, 1, 50, feeOf);
+    expect(p.fillLegs(0, 2, 50, feeOf)).toBe(legs);
+    expect(legs).toEqual({ closed: 0, opened: 2, afterClose: 900, afterOpen: 798, openAffordable: true });
   });
 
   it('futures legs: the whole position is marked to the fill price, closed margin comes back, opened margin goes out (by hand)', () => {

@@ -1,7 +1,7 @@
 import { assert } from '../core/assert.ts';
 import { Settlement, type Instrument } from '../core/instrument.ts';
 import type { Micros } from '../core/time.ts';
-import { fillLegs, type FillLegs, type PositionTerms } from './fill-cash.ts';
+import { fillLegs, type FillLegs, type FillLegsOut, type PositionTerms, type PositionTermsOut } from './fill-cash.ts';
 import { TradeLog } from './trade-log.ts';
 
 /** Read-only view of one position. */
@@ -49,6 +49,9 @@ export class Portfolio {
   equityValue = 0;
   /** Gross exposure at the last `revalue()`; 0 when flat. */
   grossValue = 0;
+  /** The cash check's position terms and legs, rewritten by every `fillLegs` (it runs on every fill: no objects per fill). */
+  private readonly legTerms: PositionTermsOut = { qty: 0, lastPrice: 0, multiplier: 1, margined: false, margin: 0 };
+  private readonly legs: FillLegsOut = { closed: 0, opened: 0, afterClose: 0, afterOpen: 0, openAffordable: true };
 
   /** @param keepTrips keep every closed round trip (false: only net P&Ls, see TradeLog) */
   constructor(instruments: readonly Instrument[], cash: number, keepTrips = true) {
@@ -120,10 +123,17 @@ export class Portfolio {
 
   /**
    * The closing and opening legs of a fill of `delta` at `price` on slot `i` and the cash
-   * after each (see fill-cash.ts); `feeOf(qty)` prices a leg's fee.
+   * after each (see fill-cash.ts); `feeOf(qty)` prices a leg's fee. The legs are one object
+   * of this portfolio's, rewritten by the next call: read them at once.
    */
   fillLegs(i: number, delta: number, price: number, feeOf: (qty: number) => number, shortMargin = 0): FillLegs {
-    return fillLegs(this.terms(i), this.cash, delta, price, feeOf, shortMargin);
+    const t = this.legTerms;
+    t.qty = this.qty[i];
+    t.lastPrice = this.lastPrice[i];
+    t.multiplier = this.multiplier[i];
+    t.margined = this.isMargin[i] === 1;
+    t.margin = this.margin[i];
+    return fillLegs(t, this.cash, delta, price, feeOf, shortMargin, this.legs);
   }
 
   /** Slot `i`'s position and instrument terms, as the margin model reads them. */

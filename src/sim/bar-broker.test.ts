@@ -183,6 +183,22 @@ describe('BarBroker costs (hand-checked)', () => {
     expect((await one({ side: 'buy', qty: 1 }, 0, cfg)).r.fills[0].fee).toBeCloseTo(0.0515, 12);
   });
 
+  it('prices the cash check\'s fee at each fill\'s own price and liquidity (by hand)', async () => {
+    // A 50% rate: buy 1 on bar 1 at 103 (fee 51.5) leaves 9,845.5; 66 more at bar 2's open 99
+    // cost 66 × 99 × 1.5 = 9,801 (affordable), where the first fill's price would make it 9,933.
+    const rate = { commission: { type: 'rate', rate: 0.5 } } as const;
+    const two = await runScripted(BARS, (i, _b, ctx) => {
+      if (i === 0) ctx.buy(1);
+      if (i === 1) ctx.buy(66);
+    }, rate);
+    expect(two.fills.map((f) => [f.price, f.qty])).toEqual([[103, 1], [99, 66]]);
+    expect(two.cash).toBeCloseTo(9845.5 - 9801, 9);
+    // Maker 0, taker 50%: a buy limit of 90 at 102 fills as maker (9,180, no fee); priced as taker it would need 13,770.
+    const mt = { commission: { type: 'maker-taker', maker: 0, taker: 0.5 } } as const;
+    const maker = await one({ side: 'buy', qty: 90, type: 'limit', price: 102 }, 0, mt);
+    expect(maker.fills).toEqual([[102, 90, 'maker', 1]]);
+  });
+
   it('slips by bps, ticks and square-root volume share, inside the bar range', async () => {
     const px = async (slippage: object, side: 'buy' | 'sell' = 'buy', qty = 10) =>
       (await one({ side, qty }, 0, { slippage })).r.fills[0].price;

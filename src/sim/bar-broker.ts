@@ -110,6 +110,11 @@ export class BarBroker implements ExecutionClient {
   private readonly reversal: ReversalPolicy;
   private readonly shortMargin: number;
   private pseudo: PseudoAccount | null = null;
+  /** The fill the cash check prices legs of: set before each check, read by `legFee` (one function for every fill, no closure per fill). */
+  private feeInst: Instrument | null = null;
+  private feePrice = 0;
+  private feeLiquidity: Liquidity = Liquidity.taker;
+  private readonly legFee = (qty: number): number => this.fees.fee(this.feeInst!, qty, this.feePrice, this.feeLiquidity);
 
   constructor(opts: BarBrokerOptions) {
     this.instruments = opts.instruments;
@@ -194,7 +199,7 @@ export class BarBroker implements ExecutionClient {
     const delta = sideSign(o.side) * o.qty;
     // On paper the position is marked at the order's own price (no P&L), as backtrader's pseudo-execution.
     const terms = { ...a.terms(slot), qty: ps.qty[slot], lastPrice: price };
-    const legs = fillLegs(terms, ps.cash, delta, price, (q) => this.fees.fee(inst, q, price, Liquidity.taker), this.shortMargin);
+    const legs = fillLegs(terms, ps.cash, delta, price, this.feeOf(inst, price, Liquidity.taker), this.shortMargin);
     ps.cash = legs.afterOpen;
     if (!legs.openAffordable) return false;
     ps.qty[slot] += delta;
@@ -302,7 +307,7 @@ export class BarBroker implements ExecutionClient {
       price = side === 1 ? Math.min(price, o.price) : Math.max(price, o.price);
     }
     if (this.checkCash) {
-      const legs = this.account.fillLegs(p.slot, side * qty, price, (q) => this.fees.fee(inst, q, price, liquidity), this.shortMargin);
+      const legs = this.account.fillLegs(p.slot, side * qty, price, this.feeOf(inst, price, liquidity), this.shortMargin);
       if (!legs.openAffordable) return this.refuseOpening(p, legs.closed, price, liquidity, refPrice);
     }
     this.fill(p, price, qty, liquidity, refPrice);
@@ -326,6 +331,14 @@ export class BarBroker implements ExecutionClient {
     p.filled += qty;
     if (p.filled >= o.qty * (1 - 1e-9)) this.finish(p);
     this.sink.onVenueEvent({ kind: 'fill', orderId: o.id, price, qty, fee, liquidity });
+  }
+
+  /** The fee of a leg of a fill of `inst` at `price` (valid until the next call). */
+  private feeOf(inst: Instrument, price: number, liquidity: Liquidity): (qty: number) => number {
+    this.feeInst = inst;
+    this.feePrice = price;
+    this.feeLiquidity = liquidity;
+    return this.legFee;
   }
 
   /** IOC and FOK orders get one bar; whatever is left expires. */
