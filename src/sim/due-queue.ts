@@ -18,6 +18,15 @@ export class DueQueue<T> {
     return this.times.length > 0 ? this.times[0] : Infinity;
   }
 
+  /**
+   * True when an item is due at or before `t`. The per-event check: a boolean, where a time
+   * returned from a call V8 does not inline is a new heap number (~47 MB over the L2 bench's
+   * 11.5M events).
+   */
+  dueBy(t: number): boolean {
+    return this.times.length > 0 && this.times[0] <= t;
+  }
+
   /** Adds an item due at `at`; appends in the common case of non-decreasing times. */
   push(at: number, item: T): void {
     const times = this.times;

@@ -223,19 +223,19 @@ export class L2Venue implements ExecutionClient {
    */
   private catchUp(e: Stamped): void {
     const ts = e.ts;
-    if (this.actions.length > 0 && this.actions.nextAt() <= ts) this.arriveUntil(ts);
+    if (this.actions.dueBy(ts)) this.arriveUntil(ts);
     if (ts > this.exchNow) this.exchNow = ts;
     this.deliverDue(e);
   }
 
   /** Delivers the answers due by the event's local time, if any. */
   private deliverDue(e: Stamped): void {
-    if (this.outbox.length > 0 && this.outbox.nextAt() <= e.tsLocal) this.deliver(e.tsLocal);
+    if (this.outbox.dueBy(e.tsLocal)) this.deliver(e.tsLocal);
   }
 
   /** Requests that reach the exchange by `tsEvent` act, in arrival order. */
   private arriveUntil(tsEvent: number): void {
-    while (this.actions.length > 0 && this.actions.nextAt() <= tsEvent) {
+    while (this.actions.dueBy(tsEvent)) {
       const at = this.actions.nextAt();
       const a = this.actions.shift();
       if (at > this.exchNow) this.exchNow = at;
@@ -245,7 +245,7 @@ export class L2Venue implements ExecutionClient {
 
   /** Hands the strategy every answer due by local time `tsLocal`. */
   private deliver(tsLocal: number): void {
-    while (this.outbox.length > 0 && this.outbox.nextAt() <= tsLocal) this.sink.onVenueEvent(this.outbox.shift());
+    while (this.outbox.dueBy(tsLocal)) this.sink.onVenueEvent(this.outbox.shift());
   }
 
   /** Queues an answer made at exchange time `at` for an order of slot `i`; it reaches the strategy after the response latency. */
