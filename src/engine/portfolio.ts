@@ -127,19 +127,21 @@ export class Portfolio {
    * of this portfolio's, rewritten by the next call: read them at once.
    */
   fillLegs(i: number, delta: number, price: number, feeOf: (qty: number) => number, shortMargin = 0): FillLegs {
-    const t = this.legTerms;
+    return fillLegs(this.termsInto(i, this.legTerms), this.cash, delta, price, feeOf, shortMargin, this.legs);
+  }
+
+  /** Slot `i`'s position and instrument terms, as the margin model reads them. */
+  terms(i: number): PositionTerms {
+    return this.termsInto(i, { qty: 0, lastPrice: 0, multiplier: 1, margined: false, margin: 0 });
+  }
+
+  private termsInto(i: number, t: PositionTermsOut): PositionTermsOut {
     t.qty = this.qty[i];
     t.lastPrice = this.lastPrice[i];
     t.multiplier = this.multiplier[i];
     t.margined = this.isMargin[i] === 1;
     t.margin = this.margin[i];
-    return fillLegs(t, this.cash, delta, price, feeOf, shortMargin, this.legs);
-  }
-
-  /** Slot `i`'s position and instrument terms, as the margin model reads them. */
-  terms(i: number): PositionTerms {
-    const inst = this.instruments[i];
-    return { qty: this.qty[i], lastPrice: this.lastPrice[i], multiplier: inst.multiplier, margined: this.isMargin[i] === 1, margin: inst.margin };
+    return t;
   }
 
   /** Applies a fill of signed quantity `delta` at `price` paying `fee` (`tag`: the order's); returns realized gross P&L. */
