@@ -168,6 +168,24 @@ describe('L2Venue, hand-checked', () => {
     expect(o.status).toBe('filled');
   });
 
+  it('a replaced post-only sell rests again on its own side; a replace that would cross is refused and leaves it resting', () => {
+    const h = harness();
+    h.seed(1);
+    const o = orderOf(h.ctx().sell(1, { type: 'limit', price: 101, postOnly: true }));
+    h.delta(2, -1, 101, 4); // arrives: rests at 101 behind 4
+    h.ctx().replace(o.id, { price: 100.5 });
+    h.delta(3, -1, 100.5, 2); // arrives: a new price, so it rests again, at 100.5 behind 2
+    expect(o.price).toBe(100.5);
+    h.ctx().replace(o.id, { price: 99.5 });
+    h.delta(4, 1, 99.5, 2); // arrives: selling at the best bid would take it, so the venue refuses the replace
+    expect(o.price).toBe(100.5);
+    expect(h.fills()).toEqual([]);
+    h.trade(5, 100.5, 2, 1); // buyers take the 2 ahead of it…
+    h.trade(6, 100.5, 1, 1); // …then it: a sell, as maker, at its price
+    expect(h.fills()).toEqual([['sell', 100.5, 1, 'maker', 6]]);
+    expect(o.status).toBe('filled');
+  });
+
   it('the book moving onto a resting order fills it as maker', () => {
     const h = harness();
     h.seed(1);

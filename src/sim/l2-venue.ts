@@ -3,7 +3,7 @@ import type { L2Book } from '../book/l2-book.ts';
 import type { BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import { Liquidity } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
-import { OrderType, RejectReason, sideSign, TimeInForce, type OrderSnapshot } from '../core/order.ts';
+import { OrderType, RejectReason, Side, sideSign, TimeInForce, type OrderSnapshot } from '../core/order.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCapabilities, VenueEvent } from '../engine/execution-client.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
@@ -40,15 +40,25 @@ export interface L2VenueOptions {
 /** What the venue needs of any event: its exchange and local times. */
 interface Stamped { readonly ts: number; readonly tsLocal: number }
 
+/**
+ * An order resting in the exchange's book: what the venue still reads of it, copied from its
+ * snapshot, which is then let go (a market maker's resting orders live through scavenges, and
+ * everything they hold is promoted with them). Only GTC orders rest: IOC, FOK and market
+ * orders end when placed.
+ */
 interface Resting extends QueuePosition {
-  order: OrderSnapshot;
-  side: 1 | -1;
+  readonly id: string;
+  readonly side: 1 | -1;
+  readonly postOnly: boolean;
   price: number;
   /** Quantity still open at the exchange. */
   open: number;
   /** Quantity the exchange has filled so far (across replaces). */
   filled: number;
 }
+
+/** What placing an order reads of it: its snapshot on arrival, its resting record's fields when a replace moves it. */
+type Placed = Pick<OrderSnapshot, 'id' | 'side' | 'tif' | 'postOnly'>;
 
 /** A request on its way to the exchange. */
 type Action =
@@ -268,7 +278,7 @@ export class L2Venue implements ExecutionClient {
 
   private arriveCancel(i: number, id: string, at: number): void {
     const list = this.resting[i];
-    const k = list.findIndex((r) => r.order.id === id);
+    const k = list.findIndex((r) => r.id === id);
     const stop = this.stops[i].findIndex((o) => o.id === id);
     if (k >= 0) removeAt(list, k);
     if (stop >= 0) removeAt(this.stops[i], stop);
@@ -287,7 +297,7 @@ export class L2Venue implements ExecutionClient {
       return;
     }
     const list = this.resting[i];
-    const r = list.find((x) => x.order.id === id);
+    const r = list.find((x) => x.id === id);
     if (!r) {
       this.report(i, at, { kind: 'update-rejected', orderId: id, reason: RejectReason.tooLate });
       return;
@@ -299,17 +309,16 @@ export class L2Venue implements ExecutionClient {
       this.report(i, at, { kind: 'cancelled', orderId: id, reason: 'replaced at or below the filled quantity' });
       return;
     }
-    if (r.order.postOnly && t.price !== r.price && this.wouldCross(i, { side: r.order.side, price: t.price })) {
+    if (r.postOnly && t.price !== r.price && this.wouldCross(i, r.side, t.price)) {
       this.report(i, at, { kind: 'update-rejected', orderId: id, reason: RejectReason.postOnlyWouldCross });
       return;
     }
     const keep = (this.o.keepPriorityOnDecrease ?? true) && t.price === r.price && open <= r.open;
-    r.order = { ...r.order, qty: t.qty, price: t.price, stopPrice: t.stopPrice };
     r.open = open;
     this.report(i, at, { kind: 'updated', orderId: id, qty: t.qty, price: t.price, stopPrice: t.stopPrice });
     if (!keep) {
       removeItem(list, r);
-      this.place(i, r.order, t.price, open, at, r.filled);
+      this.place(i, { id, side: r.side === 1 ? Side.buy : Side.sell, tif: TimeInForce.GTC, postOnly: r.postOnly }, t.price, open, at, r.filled);
     }
   }
 
@@ -323,7 +332,7 @@ export class L2Venue implements ExecutionClient {
         return;
       }
     }
-    if (o.postOnly && this.wouldCross(i, o)) {
+    if (o.postOnly && this.wouldCross(i, sideSign(o.side), o.price)) {
       this.reject(i, o.id, RejectReason.postOnlyWouldCross, at);
       return;
     }
@@ -340,9 +349,9 @@ export class L2Venue implements ExecutionClient {
     this.report(i, at, { kind: 'rejected', orderId: id, reason });
   }
 
-  private wouldCross(i: number, o: Pick<OrderSnapshot, 'side' | 'price'>): boolean {
-    const opp = sideSign(o.side) === 1 ? this.book(i).asks : this.book(i).bids;
-    return opp.levels > 0 && (sideSign(o.side) === 1 ? o.price >= opp.bestPrice() : o.price <= opp.bestPrice());
+  private wouldCross(i: number, side: 1 | -1, price: number): boolean {
+    const opp = side === 1 ? this.book(i).asks : this.book(i).bids;
+    return opp.levels > 0 && (side === 1 ? price >= opp.bestPrice() : price <= opp.bestPrice());
   }
 
   /** Drops what this venue knows of an order that ended. */
@@ -351,7 +360,7 @@ export class L2Venue implements ExecutionClient {
   }
 
   /** Executes or rests `qty` of an order at the exchange at time `at` (`filled` earlier, when re-placed). */
-  private place(i: number, o: OrderSnapshot, price: number, qty: number, at: number, filled = 0): void {
+  private place(i: number, o: Placed, price: number, qty: number, at: number, filled = 0): void {
     const side = sideSign(o.side);
     const book = this.book(i);
     const opp = side === 1 ? book.asks : book.bids;
@@ -373,7 +382,7 @@ export class L2Venue implements ExecutionClient {
         const p = opp.priceAt(k);
         if (!within(p)) break;
         const take = Math.min(left, opp.sizeAt(k));
-        this.sendFill(i, o, p, take, Liquidity.taker, at);
+        this.sendFill(i, o.id, p, take, Liquidity.taker, at);
         left -= take;
       }
     }
@@ -385,7 +394,7 @@ export class L2Venue implements ExecutionClient {
       this.end(i, o.id, 'expired', market ? 'market order: not enough depth' : 'immediate-or-cancel remainder', at);
       return;
     }
-    const r: Resting = { order: o, side, price, open: left, filled: filled + qty - left, ahead: 0, tradedSinceDepth: 0 };
+    const r: Resting = { id: o.id, side, postOnly: o.postOnly, price, open: left, filled: filled + qty - left, ahead: 0, tradedSinceDepth: 0 };
     this.queue.join(r, book.depthAt(side, price));
     this.resting[i].push(r);
   }
@@ -426,17 +435,17 @@ export class L2Venue implements ExecutionClient {
   /** Fills part of a resting order (removing it when done). */
   private fill(i: number, r: Resting, qty: number, price: number, liquidity: Liquidity, at: number): void {
     if (qty <= 0) return;
-    this.sendFill(i, r.order, price, qty, liquidity, at);
+    this.sendFill(i, r.id, price, qty, liquidity, at);
     r.open -= qty;
     r.filled += qty;
     if (r.open <= 1e-12) {
       removeItem(this.resting[i], r);
-      this.forget(r.order.id);
+      this.forget(r.id);
     }
   }
 
-  private sendFill(i: number, o: OrderSnapshot, price: number, qty: number, liquidity: Liquidity, at: number): void {
+  private sendFill(i: number, orderId: string, price: number, qty: number, liquidity: Liquidity, at: number): void {
     const fee = this.o.fees.fee(this.o.instruments[i], qty, price, liquidity);
-    this.report(i, at, { kind: 'fill', orderId: o.id, price, qty, fee, liquidity });
+    this.report(i, at, { kind: 'fill', orderId, price, qty, fee, liquidity });
   }
 }
