@@ -7,6 +7,7 @@ import { Engine } from './engine.ts';
 import type { ExecutionClient, OrderAmendment, OrderEventSink, VenueCapabilities, VenueEvent } from './execution-client.ts';
 import { MemoryLogger } from './logger.ts';
 import { ALL_CAPABILITIES } from './order-routing.ts';
+import { ENDED_KEPT } from './order-registry.ts';
 import { SimClock } from './sim-clock.ts';
 import type { Context, Strategy } from './strategy.ts';
 
@@ -93,6 +94,31 @@ describe('order flow: commands out, events in', () => {
     expect(live.engine.illegalOrderEvents).toBe(2);
     expect(live.venue.reconciled).toEqual([b.id, 'nobody']);
     expect(b).toMatchObject({ status: 'accepted', filledQty: 0 });
+  });
+
+  it('the answer to a cancel of an order that ended long ago changes nothing; recent ones still reach the listeners', () => {
+    const { engine, venue, events } = setup({ illegal: 'log' });
+    const ids: string[] = [];
+    // ENDED_KEPT + 1 orders, each filled while its cancel is on its way: each waits for a late answer.
+    for (let k = 0; k <= ENDED_KEPT; k++) {
+      const o = engine.act((ctx) => { const r = ctx.buy(1, { type: 'limit', price: 10 }); if (!r.ok) throw new Error(); return r.order; });
+      venue.emit({ kind: 'accepted', orderId: o.id });
+      engine.act((ctx) => ctx.cancel(o.id));
+      venue.emit({ kind: 'fill', orderId: o.id, price: 10, qty: 1, fee: 0, liquidity: 'maker' });
+      ids.push(o.id);
+    }
+    // The first one's answer comes after ENDED_KEPT later orders ended so: too late to matter, not an error.
+    venue.emit({ kind: 'cancel-rejected', orderId: ids[0], reason: 'too-late' });
+    expect(events).not.toContain(`${ids[0]} cancel-rejected`);
+    expect(engine.illegalOrderEvents).toBe(0);
+    venue.emit({ kind: 'cancel-rejected', orderId: ids[ENDED_KEPT], reason: 'too-late' });
+    expect(events).toContain(`${ids[ENDED_KEPT]} cancel-rejected`);
+    // Anything else for an order it no longer knows, or an answer about an order it never sent, is still illegal.
+    venue.emit({ kind: 'fill', orderId: ids[0], price: 10, qty: 1, fee: 0, liquidity: 'maker' });
+    venue.emit({ kind: 'cancel-rejected', orderId: 'X-1', reason: 'too-late' });
+    expect(engine.illegalOrderEvents).toBe(2);
+    expect(venue.reconciled).toEqual([ids[0], 'X-1']);
+    expect(engine.portfolio.position(0)).toBe(ENDED_KEPT + 1);
   });
 });
 

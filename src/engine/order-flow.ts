@@ -163,7 +163,10 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
 
   private apply(e: VenueEvent): void {
     const t = this.registry.get(e.orderId);
-    if (t === undefined) return this.illegal(e, 'no such order');
+    if (t === undefined) {
+      if (!this.answerToEnded(e)) this.illegal(e, 'no such order');
+      return;
+    }
     if (t.releasing && e.kind === 'accepted') {
       t.releasing = false; // the emulator already told the strategy it was accepted
       return;
@@ -188,6 +191,16 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     if (e.kind === 'rejected') this.rejections.add(ts, o.id, e.reason, `rejected by the venue: ${e.reason}`);
     if (e.kind === 'fill') this.book(t, e, ts, complete);
     else if (this.wantsEvents) this.deliver(this.eventOf(t, e, ts));
+  }
+
+  /**
+   * True for the answer to a cancel or replace of an order of ours that ended long enough ago
+   * to have left the registry (see ENDED_KEPT): too late, so it changes nothing (logged at debug).
+   */
+  private answerToEnded(e: VenueEvent): boolean {
+    if ((e.kind !== 'cancel-rejected' && e.kind !== 'update-rejected') || !this.issuedHere(e.orderId)) return false;
+    this.o.log.debug('answer to a request of an order that ended earlier: nothing to change', { orderId: e.orderId, kind: e.kind });
+    return true;
   }
 
   private eventOf(t: TrackedOrder, e: Exclude<VenueEvent, { kind: 'fill' }>, ts: number): OrderEvent {

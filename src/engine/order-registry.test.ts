@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderStatus, OrderType, Side, TimeInForce, type Order } from '../core/order.ts';
-import { OrderRegistry } from './order-registry.ts';
+import { ENDED_KEPT, OrderRegistry } from './order-registry.ts';
 
 function order(n: number): Order {
   return {
@@ -20,14 +20,14 @@ function fillOne(reg: OrderRegistry, n: number, cancelling: boolean): void {
 }
 
 describe('OrderRegistry: orders that ended with a request on its way', () => {
-  it('stay findable for the late answer: the last 16,384 of them, by id', () => {
+  it('stay findable for the late answer: the last ENDED_KEPT of them, by id', () => {
     const reg = new OrderRegistry();
-    const count = 16_384 + 500;
+    const count = ENDED_KEPT + 500;
     for (let n = 1; n <= count; n++) fillOne(reg, n, true);
     expect(reg.open.size).toBe(0);
     expect(reg.get(`O-${count}`)?.order.id).toBe(`O-${count}`);
-    expect(reg.get(`O-${count - 16_383}`)?.order.id).toBe(`O-${count - 16_383}`); // the oldest kept
-    expect(reg.get(`O-${count - 16_384}`)).toBeUndefined(); // one older: overwritten
+    expect(reg.get(`O-${count - ENDED_KEPT + 1}`)?.order.id).toBe(`O-${count - ENDED_KEPT + 1}`); // the oldest kept
+    expect(reg.get(`O-${count - ENDED_KEPT}`)).toBeUndefined(); // one older: overwritten
     expect(reg.get('O-1')).toBeUndefined();
     expect(reg.get('O-0')).toBeUndefined();
   });
