@@ -88,9 +88,7 @@ export function applyVenueEvent(s: LifecycleState, kind: VenueEventKind, complet
     }
     return 'ok';
   }
-  if (isTerminal(w)) {
-    return kind === VenueEventKind.cancelRejected || kind === VenueEventKind.updateRejected ? 'late' : 'illegal';
-  }
+  if (isTerminal(w)) return answersRequest(kind) ? 'late' : 'illegal';
   switch (kind) {
     case VenueEventKind.updated:
     case VenueEventKind.updateRejected:
@@ -113,6 +111,11 @@ export function applyVenueEvent(s: LifecycleState, kind: VenueEventKind, complet
       return 'ok';
     }
   }
+}
+
+/** True for the events that only answer a request (a refused cancel or replace): once the order ended they come late and change nothing. */
+export function answersRequest(kind: VenueEventKind): boolean {
+  return kind === VenueEventKind.cancelRejected || kind === VenueEventKind.updateRejected;
 }
 
 /** Why a cancel cannot be sent now, or null. */

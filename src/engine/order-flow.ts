@@ -2,7 +2,7 @@ import { assert } from '../core/assert.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
 import { OrderEventKind, type OrderEvent } from '../core/order-event.ts';
-import { cancelBlocked, isTerminal, replaceBlocked } from '../core/order-lifecycle.ts';
+import { answersRequest, cancelBlocked, isTerminal, replaceBlocked } from '../core/order-lifecycle.ts';
 import {
   EmulatedFeature, NO_FEATURES, OrderStatus, OrderType, RejectReason, sideSign, snapshotOf, TimeInForce,
   type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult,
@@ -198,7 +198,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
    * to have left the registry (see ENDED_KEPT): too late, so it changes nothing (logged at debug).
    */
   private answerToEnded(e: VenueEvent): boolean {
-    if ((e.kind !== 'cancel-rejected' && e.kind !== 'update-rejected') || !this.issuedHere(e.orderId)) return false;
+    if (!answersRequest(e.kind) || !this.issuedHere(e.orderId)) return false;
     this.o.log.debug('answer to a request of an order that ended earlier: nothing to change', { orderId: e.orderId, kind: e.kind });
     return true;
   }
