@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -43,8 +44,27 @@ export function rssMiB(): number {
 export function writeBenchJson(name: string, figures: Record<string, unknown>): string {
   mkdirSync(BENCH_OUT, { recursive: true });
   const file = join(BENCH_OUT, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ name, date: new Date().toISOString(), node: process.version, ...figures }, null, 2));
+  writeFileSync(file, JSON.stringify({ name, date: new Date().toISOString(), node: process.version, machine: machine(), ...figures }, null, 2));
   return file;
+}
+
+/** The machine a bench ran on. Figures and ratios depend on it (the project's VMs have been 2-core Xeons and 2-core AMD EPYCs). */
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly kernel: string;
+}
+
+export function machine(): Machine {
+  const c = cpus();
+  return { cpu: c[0]?.model.trim() ?? 'unknown', cores: c.length, memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release() };
+}
+
+/** One line naming the machine, printed before a bench run's figures. */
+export function machineLine(): string {
+  const m = machine();
+  return `bench on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${process.version.slice(1)}, Linux ${m.kernel}`;
 }
 
 export const fmtRate = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));

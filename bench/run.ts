@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { machineLine } from './bench-util.ts';
 
 /**
  * `npm run bench`: every workload, or only those named on the command line. Several
@@ -24,13 +25,15 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected = Object.keys(workloads).filter((name) => wanted.length === 0 || wanted.includes(name));
+// Once per bench run (a workload's child process is given its name only through BENCH_CHILD).
+if (process.env.BENCH_CHILD === undefined) console.log(machineLine());
 if (selected.length === 1) {
   await workloads[selected[0]]();
 } else {
   // A workload that fails (a peer missing a package, say) does not stop the others; the run still fails at the end.
   const failed: string[] = [];
   for (const name of selected) {
-    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name], { stdio: 'inherit', env: { ...process.env, BENCH_CHILD: '1' } });
     if (r.status !== 0) {
       console.error(`bench workload ${name} failed (exit ${r.status ?? r.signal}); going on with the others`);
       failed.push(name);
