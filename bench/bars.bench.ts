@@ -3,7 +3,7 @@ import { fillCount } from '../src/backtest/run-result.ts';
 import { openBars } from '../src/data/read-bars.ts';
 import { sliceBatches } from '../src/data/synth-bars.ts';
 import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';
-import { collectGarbage, fmtRate, median, memoryTouchMiBps, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
+import { buildDist, collectGarbage, fmtRate, median, memoryTouchMiBps, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
 import { grademarkBarsPerSecond } from './grademark-bars.ts';
 import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
 import { NO_VECTORBT, openVectorbt, VECTORBT } from './vectorbt-peer.ts';
@@ -24,6 +24,7 @@ const WARMUP_RUNS = 5;
 async function backtraderComparison(): Promise<Record<string, unknown>> {
   if (!BACKTRADER) return { skipped: NO_BACKTRADER };
   const { csv } = await ensureBarFiles(PEER_BARS);
+  buildDist(); // the whole process is the command as shipped, not the sources through tsx
   const bin = join(ROOT, 'bin/lockstep.js');
   const walls: number[] = [];
   let lsFinal = Number.NaN;

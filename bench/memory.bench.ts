@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureLongBarFile } from './bars-dataset.ts';
-import { ROOT, fmtRate, writeBenchJson } from './bench-util.ts';
+import { buildDist, ROOT, fmtRate, writeBenchJson } from './bench-util.ts';
 import { dataset } from './ticks.bench.ts';
 
 const TARGET_MIB = 512;
@@ -39,6 +39,7 @@ function runCli(args: string[]): { seconds: number; peakMiB: number; out: string
  * whatever the run's length — the series go to Parquet as the run goes.
  */
 export async function memoryBench(): Promise<Record<string, unknown>> {
+  buildDist(); // the figures are the command as shipped, not the sources through tsx
   const workloads: Workload[] = [
     { name: 'bars10M', what: '10M one-minute bars, ma-cross 10/30', events: 10_000_000, args: () => ['--strategy', 'ma-cross', '--data', ensureLongBarFile(10_000_000)] },
     { name: 'bars100M', what: '100M one-minute bars, ma-cross 10/30', events: 100_000_000, args: () => ['--strategy', 'ma-cross', '--data', ensureLongBarFile(100_000_000)] },

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, ROOT, writeBenchJson } from './bench-util.ts';
+import { buildDist, median, ROOT, writeBenchJson } from './bench-util.ts';
 import { BACKTRADER, NO_BACKTRADER, PYTHON } from './backtrader-peer.ts';
 
 const DEMO = join(ROOT, 'data/sample/2006-day-001.csv');
@@ -40,8 +40,7 @@ function wall(cmd: string, args: string[], runs: number, env: NodeJS.ProcessEnv 
  * (saving its result and report), against backtrader's quickstart on the same file.
  */
 export async function startupBench(): Promise<Record<string, unknown>> {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+  buildDist();
   const out = mkdtempSync(join(tmpdir(), 'lockstep-startup-'));
   try {
     const bin = join(ROOT, 'bin/lockstep.js');
