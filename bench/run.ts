@@ -25,7 +25,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected = Object.keys(workloads).filter((name) => wanted.length === 0 || wanted.includes(name));
-// Once per bench run (a workload's child process is given its name only through BENCH_CHILD).
+// The machine, once per bench run: the workloads' own processes (several workloads) have BENCH_CHILD set.
 if (process.env.BENCH_CHILD === undefined) console.log(machineLine());
 if (selected.length === 1) {
   await workloads[selected[0]]();
