@@ -25,3 +25,12 @@ export function liveArrayBufferBytes(): number {
   collect();
   return process.memoryUsage().arrayBuffers;
 }
+
+/**
+ * Bytes of live objects in V8's heap (all spaces), after a full collection: the difference
+ * between two calls is roughly what was allocated and kept alive in between.
+ */
+export function liveHeapBytes(): number {
+  collect();
+  return getHeapSpaceStatistics().reduce((sum, s) => sum + s.space_used_size, 0);
+}

@@ -2,7 +2,7 @@ import { Liquidity, type Fill } from '../core/fill.ts';
 import { Side } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { FillColumns } from './result-sink.ts';
-import { ChunkedList } from '../core/chunked-list.ts';
+import { IdColumn } from './id-column.ts';
 import { StringCodes } from './string-codes.ts';
 
 /** Rows per block (~300 KB; small for the reason OrderLog's are): blocks are filled in place and never copied as the log grows. */
@@ -25,7 +25,7 @@ export type FillRowVisitor = (orderId: string, instrumentId: string, side: Side,
 
 /**
  * A run's fills as columns: per fill four doubles, a flag byte, the instrument id's code and a
- * reference to the order's id (a string the run holds anyway) — ~50 bytes instead of a
+ * number for the order's id (see IdColumn) — ~50 bytes instead of a
  * ~160-byte object kept alive. On this project's machines memory a process touches for the first time
  * costs ~3 ms per MB and a retained object ~1 µs: the L2 grid-mm run's 374k fills and 528k
  * orders kept as objects were a fifth of its replay. Fills are built as objects only when read
@@ -34,11 +34,16 @@ export type FillRowVisitor = (orderId: string, instrumentId: string, side: Side,
  */
 export class FillLog {
   private readonly blocks: Block[] = [];
-  private readonly orderIds = new ChunkedList<string>();
+  private readonly orderIds: IdColumn;
   private readonly instrumentIds = new StringCodes();
   private rows = 0;
   /** Sequence number of row 0 minus one (fills handed on before the last `clear()`). */
   private seqBase = 0;
+
+  /** @param idPrefix the prefix of the ids the engine issues (see IdColumn) */
+  constructor(idPrefix = 'O-') {
+    this.orderIds = new IdColumn(idPrefix);
+  }
 
   /** Fills held. */
   get length(): number {

@@ -69,7 +69,7 @@ type Queued = VenueEvent | OrderEvent;
 export class OrderFlow implements OrderEventSink, EmulatorHost {
   readonly registry: OrderRegistry;
   /** The run's fills (none when it keeps no records; older ones handed to a result sink, when it has one). */
-  readonly fills = new FillLog();
+  readonly fills: FillLog;
   /** Fills booked (the log above may have handed older ones to a result sink). */
   private fillCount = 0;
   readonly emulator: OrderEmulator;
@@ -89,7 +89,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   releaseGate: ((t: TrackedOrder) => boolean) | null = null;
 
   constructor(private readonly o: OrderFlowOptions) {
-    this.registry = new OrderRegistry(o.keepRecords);
+    this.registry = new OrderRegistry(o.keepRecords, o.prefix);
+    this.fills = new FillLog(o.prefix);
     this.admission = new OrderAdmission({ ...o, open: this.registry.open });
     this.emulator = new OrderEmulator(o.instruments.length, this);
     this.wantsEvents = o.onOrder !== undefined;

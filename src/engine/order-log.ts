@@ -1,6 +1,7 @@
 import { NO_FEATURES, OrderStatus, OrderType, Side, TimeInForce, type EmulatedFeature, type Order } from '../core/order.ts';
 import type { OrderColumns } from './result-sink.ts';
 import { ChunkedList } from '../core/chunked-list.ts';
+import { IdColumn } from './id-column.ts';
 import { StringCodes } from './string-codes.ts';
 
 /**
@@ -38,13 +39,18 @@ interface Block {
  */
 export class OrderLog {
   private readonly blocks: Block[] = [];
-  private readonly ids = new ChunkedList<string>();
+  private readonly ids: IdColumn;
   /** The live object of each row until its order ends (then undefined). */
   private readonly live = new ChunkedList<Order | undefined>();
   /** Emulated features of ended rows that had any (few). */
   private readonly emulated = new Map<number, readonly EmulatedFeature[]>();
   /** Instrument ids, reasons and tags, interned. */
   private readonly strings = new StringCodes();
+
+  /** @param idPrefix the prefix of the ids the engine issues (see IdColumn) */
+  constructor(idPrefix = 'O-') {
+    this.ids = new IdColumn(idPrefix);
+  }
 
   /** Orders held. */
   get length(): number {

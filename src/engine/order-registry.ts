@@ -46,7 +46,7 @@ export const ENDED_KEPT = 1_024;
  */
 export class OrderRegistry {
   /** Every order, in submission order, ended ones as columns (none when the run keeps no records). */
-  readonly log = new OrderLog();
+  readonly log: OrderLog;
   /** Open orders, in submission order. */
   readonly open = new OpenOrders();
   /**
@@ -58,8 +58,13 @@ export class OrderRegistry {
   private readonly ended: TrackedOrder[] = [];
   private endedNext = 0;
 
-  /** @param keep keep every order for the result (false: optimizer trials that read only the metrics) */
-  constructor(private readonly keep = true) {}
+  /**
+   * @param keep keep every order for the result (false: optimizer trials that read only the metrics)
+   * @param idPrefix the prefix of the ids the engine issues (see IdColumn)
+   */
+  constructor(private readonly keep = true, idPrefix = 'O-') {
+    this.log = new OrderLog(idPrefix);
+  }
 
   /** Registers a new order (status `submitted`). */
   add(order: Order, slot: number): TrackedOrder {
