@@ -19,6 +19,7 @@ import type { Logger } from './logger.ts';
 import type { FillLog } from './fill-log.ts';
 import type { OrderLog } from './order-log.ts';
 import { OrderFlow, type OrderListener } from './order-flow.ts';
+import { ORDER_ID_PREFIX } from './id-column.ts';
 import type { PreTradeCheck } from './order-admission.ts';
 import { withoutFeatures } from './order-routing.ts';
 import { validateOrderRequest } from './order-validation.ts';
@@ -151,7 +152,7 @@ export class Engine implements EventSink {
     this.flow = new OrderFlow({
       instruments: this.instruments, slotOf: this.slot, portfolio: this.portfolio, venue: this.venue,
       capabilities: withoutFeatures(this.venue.capabilities, opts.emulate ?? []), clock: this.clock, log: this.log,
-      state: this.trading, risk: this.risk, checks: opts.checks ?? [], prefix: opts.orderIdPrefix ?? 'O-',
+      state: this.trading, risk: this.risk, checks: opts.checks ?? [], prefix: opts.orderIdPrefix ?? ORDER_ID_PREFIX,
       equityLength: () => this.equity.length,
       onFill: strategy.onFill ? (f) => strategy.onFill!(f, this.ctx) : undefined,
       onOrder: strategy.onOrder ? (e) => strategy.onOrder!(e, this.ctx) : undefined,

@@ -2,7 +2,7 @@ import { Liquidity, type Fill } from '../core/fill.ts';
 import { Side } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { FillColumns } from './result-sink.ts';
-import { IdColumn } from './id-column.ts';
+import { IdColumn, ORDER_ID_PREFIX } from './id-column.ts';
 import { StringCodes } from './string-codes.ts';
 
 /** Rows per block (~300 KB; small for the reason OrderLog's are): blocks are filled in place and never copied as the log grows. */
@@ -41,7 +41,7 @@ export class FillLog {
   private seqBase = 0;
 
   /** @param idPrefix the prefix of the ids the engine issues (see IdColumn) */
-  constructor(idPrefix = 'O-') {
+  constructor(idPrefix = ORDER_ID_PREFIX) {
     this.orderIds = new IdColumn(idPrefix);
   }
 

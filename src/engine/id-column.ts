@@ -3,6 +3,8 @@ import { ChunkedList } from '../core/chunked-list.ts';
 /** Ids per block: 4,096 doubles (32 KB), below V8's large-object size (128 KB). */
 const BLOCK_BITS = 12;
 const BLOCK = 1 << BLOCK_BITS;
+/** The prefix of the order ids an engine issues unless told another (EngineOptions.orderIdPrefix). */
+export const ORDER_ID_PREFIX = 'O-';
 /** What `numberOf` gives for an id not of the engine's form. */
 const OTHER = -1;
 
@@ -22,7 +24,7 @@ export class IdColumn {
   private n = 0;
 
   /** @param prefix the prefix of the ids the engine issues (OrderFlow's) */
-  constructor(private readonly prefix = 'O-') {}
+  constructor(private readonly prefix = ORDER_ID_PREFIX) {}
 
   /** Ids held. */
   get length(): number {

@@ -1,7 +1,7 @@
 import { NO_FEATURES, OrderStatus, OrderType, Side, TimeInForce, type EmulatedFeature, type Order } from '../core/order.ts';
 import type { OrderColumns } from './result-sink.ts';
 import { ChunkedList } from '../core/chunked-list.ts';
-import { IdColumn } from './id-column.ts';
+import { IdColumn, ORDER_ID_PREFIX } from './id-column.ts';
 import { StringCodes } from './string-codes.ts';
 
 /**
@@ -57,7 +57,7 @@ export class OrderLog {
   private readonly strings = new StringCodes();
 
   /** @param idPrefix the prefix of the ids the engine issues (see IdColumn) */
-  constructor(idPrefix = 'O-') {
+  constructor(idPrefix = ORDER_ID_PREFIX) {
     this.ids = new IdColumn(idPrefix);
   }
 

@@ -4,6 +4,7 @@ import type { Micros } from '../core/time.ts';
 import type { OrderAmendment, VenueEvent } from './execution-client.ts';
 import { OpenOrders } from './open-orders.ts';
 import { OrderLog } from './order-log.ts';
+import { ORDER_ID_PREFIX } from './id-column.ts';
 import type { OrderColumns } from './result-sink.ts';
 import { anyValues, removeAt } from '../core/array-edit.ts';
 
@@ -62,7 +63,7 @@ export class OrderRegistry {
    * @param keep keep every order for the result (false: optimizer trials that read only the metrics)
    * @param idPrefix the prefix of the ids the engine issues (see IdColumn)
    */
-  constructor(private readonly keep = true, idPrefix = 'O-') {
+  constructor(private readonly keep = true, idPrefix = ORDER_ID_PREFIX) {
     this.log = new OrderLog(idPrefix);
   }
 
