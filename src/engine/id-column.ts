@@ -5,8 +5,27 @@ const BLOCK_BITS = 12;
 const BLOCK = 1 << BLOCK_BITS;
 /** The prefix of the order ids an engine issues unless told another (EngineOptions.orderIdPrefix). */
 export const ORDER_ID_PREFIX = 'O-';
-/** What `numberOf` gives for an id not of the engine's form. */
+/** What `idNumber` gives for an id not of the engine's form. */
 const OTHER = -1;
+
+/**
+ * The number of an id of the engine's form — `prefix`, then a whole number written as
+ * `String(n)` writes it (no sign, no leading zero, at most 15 digits) — or −1 for any other id.
+ * Read digit by digit: slicing the id would allocate a string per call.
+ */
+export function idNumber(id: string, prefix: string): number {
+  const len = id.length;
+  const p = prefix.length;
+  if (len <= p || len > p + 15 || !id.startsWith(prefix)) return OTHER;
+  if (id.charCodeAt(p) === 48) return OTHER; // a leading zero (or the number 0, which the engine never issues)
+  let v = 0;
+  for (let i = p; i < len; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return OTHER;
+    v = v * 10 + d;
+  }
+  return v;
+}
 
 /**
  * An append-only column of order ids for a run's logs. An id the engine issued — its prefix
@@ -14,7 +33,7 @@ const OTHER = -1;
  * when read; any other id (an order adopted from a venue) is kept as its string, in a list of
  * its own, and its row holds −(its index there + 1). Kept as strings, every id outlived its
  * order in the logs: a half-million-order run copied them through the young generation into
- * the old one (about a third of what a market maker's replay promoted) and paid a write
+ * the old one (about half of what a market maker's replay promoted) and paid a write
  * barrier per row.
  */
 export class IdColumn {
@@ -36,7 +55,7 @@ export class IdColumn {
     const k = this.n;
     const b = k >>> BLOCK_BITS;
     if (b === this.blocks.length) this.blocks.push(new Float64Array(BLOCK));
-    const seq = this.numberOf(id);
+    const seq = idNumber(id, this.prefix);
     this.blocks[b][k & (BLOCK - 1)] = seq === OTHER ? -1 - this.others.push(id) : seq;
     this.n = k + 1;
     return k;
@@ -60,7 +79,7 @@ export class IdColumn {
 
   /** Index of the last entry equal to `id`, or −1. */
   lastIndexOf(id: string): number {
-    const seq = this.numberOf(id);
+    const seq = idNumber(id, this.prefix);
     const v = seq === OTHER ? -1 - this.others.lastIndexOf(id) : seq;
     if (v === 0) return -1; // not of the engine's form, and never pushed
     for (let k = this.n - 1; k >= 0; k--) if (this.blocks[k >>> BLOCK_BITS][k & (BLOCK - 1)] === v) return k;
@@ -71,24 +90,5 @@ export class IdColumn {
   clear(): void {
     this.n = 0;
     this.others.clear();
-  }
-
-  /**
-   * The number of an id of the engine's form: the prefix, then a whole number written as
-   * `String(n)` writes it (no sign, no leading zero, at most 15 digits); else OTHER. Read
-   * digit by digit: slicing the id would allocate a string per row.
-   */
-  private numberOf(id: string): number {
-    const p = this.prefix;
-    const len = id.length;
-    if (len <= p.length || len > p.length + 15 || !id.startsWith(p)) return OTHER;
-    if (id.charCodeAt(p.length) === 48) return OTHER; // a leading zero (or the number 0, which the engine never issues)
-    let v = 0;
-    for (let i = p.length; i < len; i++) {
-      const d = id.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return OTHER;
-      v = v * 10 + d;
-    }
-    return v;
   }
 }

@@ -16,6 +16,7 @@ import { releasedType, routeOrder } from './order-routing.ts';
 import { OrderAdmission, type PreTradeCheck } from './order-admission.ts';
 import { RejectionLog } from './rejection-log.ts';
 import { FillLog } from './fill-log.ts';
+import { idNumber } from './id-column.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import { TradingMode, type TradingState } from './trading-state.ts';
@@ -385,9 +386,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
 
   /** True when `id` is one this flow issued (its prefix and a number it has reached). */
   private issuedHere(id: string): boolean {
-    if (!id.startsWith(this.o.prefix)) return false;
-    const n = Number(id.slice(this.o.prefix.length));
-    return Number.isInteger(n) && n >= 1 && n <= this.seq;
+    const n = idNumber(id, this.o.prefix);
+    return n >= 1 && n <= this.seq;
   }
 
   // ---- emulator host -------------------------------------------------------------------
