@@ -41,6 +41,30 @@ describe('StepColumn (a rarely changing column as its change points)', () => {
     }
   });
 
+  it('writes runs short and long (a loop below 64 points, fill above) and, given `plus`, each point plus it, bit for bit', () => {
+    const rng = createRng(29);
+    const col = new StepColumn();
+    const n = 50_000;
+    const expected = new Float64Array(n);
+    const plus = new Float64Array(n);
+    let v = 3;
+    for (let i = 0; i < n; ) {
+      const run = rng.next() < 0.5 ? 1 + Math.floor(rng.next() * 63) : 64 + Math.floor(rng.next() * 400);
+      v = [-0, 0, rng.next() * 1e6, -rng.next() * 1e3][Math.floor(rng.next() * 4)];
+      for (const end = Math.min(n, i + run); i < end; i++) {
+        col.set(i, v);
+        expected[i] = v;
+        plus[i] = rng.next() < 0.1 ? -0 : (rng.next() - 0.5) * 1e4;
+      }
+    }
+    expect(Array.from(col.writeInto(new Float64Array(n), n))).toEqual(Array.from(expected)); // toEqual tells −0 from 0
+    for (const [from, to] of [[0, n], [17, 4_113], [30_001, 30_002], [12_000, 49_999]]) {
+      const out = new Float64Array(to - from);
+      col.writeRange(out, from, to, plus);
+      expect(Array.from(out)).toEqual(Array.from(expected.subarray(from, to), (x, j) => x + plus[from + j]));
+    }
+  });
+
   it('keeps no large object alive: 200k changes are typed blocks (two growing arrays held 4.1 MB)', () => {
     const before = liveLargeObjectBytes();
     const col = new StepColumn();

@@ -34,16 +34,12 @@ export function signedExposure(equity: number, cash: number, exposure: number): 
 }
 
 /**
- * Points [from, from + m) of signed notionals `s` into equity (holding their cash: cash + s)
- * and gross exposure (|s|; may be `s` itself), from index 0. A plain function, not part of the
- * generator that calls it: V8 optimizes a hot loop of an ordinary function while it runs.
+ * Gross exposures |s| of signed notionals `s` [from, from + m) into `exposure` from index 0
+ * (may be `s` itself, from 0). A plain function, not part of the generator that calls it: V8
+ * optimizes a hot loop of an ordinary function while it runs.
  */
-function addSigned(equity: Float64Array, exposure: Float64Array, s: Float64Array, from: number, m: number): void {
-  for (let j = 0; j < m; j++) {
-    const v = s[from + j];
-    equity[j] += v;
-    exposure[j] = Math.abs(v);
-  }
+function absInto(exposure: Float64Array, s: Float64Array, from: number, m: number): void {
+  for (let j = 0; j < m; j++) exposure[j] = Math.abs(s[from + j]);
 }
 
 /**
@@ -106,8 +102,8 @@ export class CompactCurve {
     const exposure = new Float64Array(equity.length);
     for (let from = 0; from < n; from += BLOCK) {
       const m = Math.min(BLOCK, n - from);
-      this.cash.writeRange(equity, from, from + m);
-      addSigned(equity, exposure, this.exposure, from, m);
+      this.cash.writeRange(equity, from, from + m, this.exposure);
+      absInto(exposure, this.exposure, from, m);
       yield { equity, exposure, n: m };
     }
   }
@@ -118,8 +114,9 @@ export class CompactCurve {
    */
   unsign(n: number): Float64Array {
     if (this.equity !== null) return this.equity;
-    const equity = this.cash.writeInto(this.column(this.capacity), n);
-    addSigned(equity, this.exposure, this.exposure, 0, n);
+    const equity = this.column(this.capacity);
+    this.cash.writeRange(equity, 0, n, this.exposure);
+    absInto(this.exposure, this.exposure, 0, n);
     return (this.equity = new Float64Array(equity.buffer));
   }
 
