@@ -37,8 +37,11 @@ async function backtraderComparison(): Promise<Record<string, unknown>> {
     if (r.status !== 0) throw new Error(`lockstep backtest failed: ${r.stderr}`);
     lsFinal = Number(/^final value\s+(\S+)/m.exec(r.stdout)?.[1]);
   }
-  // Two untimed runs first, as for the engine figure: they compile the CSV and engine paths (the whole-process figure above pays that).
-  for (let w = 0; w < 2; w++) await runBacktest({ ...config(csv), cash: 100_000 });
+  // Untimed runs first, as many as for the engine figure: they compile the CSV and engine paths
+  // (the whole-process figure above pays that), and the heap and the allocator take their fresh
+  // pages (gc before each run: 18.3k, 5.4k, 0.9k, 0.7k, 0.9k, then 0.4–0.5k page faults; two
+  // warm-ups left the first timed runs 10–40 % slower than the later ones).
+  for (let w = 0; w < WARMUP_RUNS; w++) await runBacktest({ ...config(csv), cash: 100_000 });
   const loadRun = await timeIt(5, () => runBacktest({ ...config(csv), cash: 100_000 }));
   const bt = backtrader(['run', csv, '10', '30']);
   const wall = median(walls);
