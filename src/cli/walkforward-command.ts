@@ -6,6 +6,7 @@ import { reportFold } from '../optimize/research.ts';
 import { toJson } from '../backtest/write-result.ts';
 import { foldWindows, parseWindow, walkForward } from '../optimize/walk-forward.ts';
 import { TrialPool } from '../optimize/trial-pool.ts';
+import { prestartSampler } from '../optimize/study-spec.ts';
 import { studySetup, trialJson } from './optimize-command.ts';
 import { UsageError } from './usage-error.ts';
 import { makeDir } from '../core/files.ts';
@@ -34,6 +35,7 @@ export async function walkforwardCommand(argv: string[], out: (s: string) => voi
   const ts = s.bars.ts.subarray(0, s.bars.length);
   const windows = foldWindows(ts, parseWindow(s.flags.train, 'train'), parseWindow(s.flags.test, 'test'), s.flags.anchored === true);
   if (windows.length === 0) throw new UsageError(`walkforward: no fold fits ${s.bars.length} bars with --train ${s.flags.train} --test ${s.flags.test}`);
+  prestartSampler(s.spec); // every fold's study takes this one Optuna process
   const pool = new TrialPool(s.bars, s.strategy, s.workers);
   let wf;
   try {

@@ -24,8 +24,9 @@ export interface OptunaOptions {
 
 /**
  * Bayesian optimization through Optuna in a child Python process (JSON lines over
- * stdin/stdout, see optuna_bridge.py). The child's crash rejects every pending request
- * with its exit status and the tail of its stderr, rather than hanging.
+ * stdin/stdout, see optuna_bridge.py), one process for the samplers of a run in turn (a
+ * walk-forward's folds). The child's crash rejects every pending request with its exit
+ * status and the tail of its stderr, rather than hanging.
  */
 export class OptunaSampler implements Sampler {
   readonly name: string;
@@ -34,7 +35,7 @@ export class OptunaSampler implements Sampler {
 
   constructor(space: SearchSpace, private readonly o: OptunaOptions) {
     this.name = o.sampler;
-    this.child = new PythonChild(BRIDGE);
+    this.child = PythonChild.take(BRIDGE);
     this.ready = this.request({
       op: 'init', sampler: o.sampler, directions: o.directions, seed: o.seed, n_trials: o.trials, prune: o.prune ?? false,
       storage: o.storage ?? null, study: o.study, space: space.params,
@@ -88,8 +89,19 @@ export class OptunaSampler implements Sampler {
     return { optuna: String(r.optuna), existing: Number(r.existing) };
   }
 
+  /** The Optuna process's id (one process serves a run's samplers in turn). */
+  get processId(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Starts the Optuna process the next sampler takes: before a trial pool grows this process (see PythonChild.take). */
+  static prestart(): void {
+    PythonChild.prestart(BRIDGE);
+  }
+
+  /** Done: the Optuna process waits for the next sampler of this process (see PythonChild.release). */
   async close(): Promise<void> {
-    await this.child.close();
+    this.child.release();
   }
 
   private request(msg: Record<string, unknown>): Promise<Record<string, unknown>> {

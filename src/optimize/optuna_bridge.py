@@ -4,6 +4,7 @@
 Requests (each answered by exactly one line; errors answer {"ok": false, "error": "..."}):
   {"op": "init", "sampler": "tpe|cmaes|nsga2|random", "directions": [...], "space": {...},
    "seed": int, "storage": url|null, "study": name, "n_trials": int, "prune": bool}
+                                    (forgets any earlier study: one process may serve several in turn)
   {"op": "ask", "n": k}             -> {"ok": true, "trials": [{"number": n, "params": {...}, "duplicate_of": m?}]}
                                        (fewer than k, or none, once the study holds n_trials; duplicate_of:
                                        the sampler kept proposing evaluated points, trial m of any process has these)
@@ -52,6 +53,8 @@ class Bridge:
         self.prune = False
 
     def init(self, req):
+        # A fresh start: a process kept for reuse (PythonChild.take) serves one study after another.
+        self.__init__()
         seed = req.get("seed")
         name = req["sampler"]
         directions = req["directions"]

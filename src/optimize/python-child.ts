@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { ConfigError, LockstepError } from '../core/errors.ts';
 
 const INSTALL = 'install it with: sudo apt-get install python3-optuna (./scripts/setup.sh does this)';
@@ -17,6 +18,9 @@ export class OptunaError extends LockstepError {
   }
 }
 
+/** Started children waiting for their next user, one at most per Python and script (see `take`). */
+const idle = new Map<string, PythonChild>();
+
 /**
  * A Python script spoken to in JSON lines over stdin/stdout, one answer per request (the
  * Optuna bridge, the shared trial ledger). The child's crash rejects every pending request
@@ -29,9 +33,34 @@ export class PythonChild {
   private buffer = '';
   private stderr = '';
   private dead: Error | null = null;
+  /** The `idle` key of this child: its Python and script. */
+  private readonly key: string;
+
+  /**
+   * A started child of `script` for a new user: the idle one another user released (its
+   * script must take a new user's first request as a fresh start, as the Optuna bridge's
+   * `init` does), else a new process. Starting Python and importing Optuna takes ~0.9 s,
+   * and starting any process makes every page this one has written copy-on-write, so a
+   * walk-forward's folds share one child instead of starting one each.
+   */
+  static take(script: string): PythonChild {
+    const key = childKey(script);
+    const c = idle.get(key);
+    idle.delete(key);
+    if (c === undefined || c.dead !== null) return new PythonChild(script);
+    c.hold();
+    return c;
+  }
+
+  /** Starts an idle child of `script` now (unless one waits already): before a pool's workers grow this process's memory. */
+  static prestart(script: string): void {
+    const c = idle.get(childKey(script));
+    if (c === undefined || c.dead !== null) new PythonChild(script).release();
+  }
 
   constructor(script: string) {
     const python = bridgePython();
+    this.key = childKey(script);
     this.child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.setEncoding('utf8');
     this.child.stderr.setEncoding('utf8');
@@ -51,12 +80,43 @@ export class PythonChild {
     this.child.stdin.on('error', () => {}); // reported through 'close'
   }
 
+  /** The child's process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   request(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
       this.child.stdin.write(`${JSON.stringify(msg)}\n`);
     });
+  }
+
+  /**
+   * This user is done: the child waits idle for the next `take` (without holding this
+   * process open: it ends when this process does, at the end of its stdin), or ends now when
+   * it is dead, still answering, or another child of its script waits already.
+   */
+  release(): void {
+    const other = idle.get(this.key);
+    if (this.dead !== null || this.pending.length > 0 || (other !== undefined && other !== this && other.dead === null)) {
+      void this.close();
+      return;
+    }
+    for (const handle of this.handles()) handle.unref();
+    idle.set(this.key, this);
+  }
+
+  /** Holds this process open again while the child has a user. */
+  private hold(): void {
+    for (const handle of this.handles()) handle.ref();
+  }
+
+  /** The process and its pipes (sockets: each keeps this process open while referenced). */
+  private handles(): Array<{ ref(): unknown; unref(): unknown }> {
+    const c = this.child;
+    return [c, c.stdin as unknown as Socket, c.stdout as unknown as Socket, c.stderr as unknown as Socket];
   }
 
   async close(): Promise<void> {
@@ -99,4 +159,8 @@ export class PythonChild {
     this.dead ??= e;
     for (const p of this.pending.splice(0)) p.reject(e);
   }
+}
+
+function childKey(script: string): string {
+  return `${bridgePython()}\0${script}`;
 }

@@ -11,6 +11,7 @@ import { plannedTrials, runStudy, type SamplerName, type StudyResult, type Study
 
 export { plannedTrials };
 import type { SharedBars } from './shared-bars.ts';
+import { prestartSampler } from './study-spec.ts';
 import { defaultWorkers, TrialPool } from './trial-pool.ts';
 import { foldWindows, parseWindow, walkForward, type Fold, type WalkForwardResult } from './walk-forward.ts';
 
@@ -74,6 +75,7 @@ export async function optimizeStrategy(o: StudyOptions): Promise<StudyResult> {
   const { spec, bars, strategy } = await prepare(o);
   const total = plannedTrials(spec);
   if (spec.sampler !== 'grid' && !spec.trials) throw new ConfigError(`sampler ${spec.sampler} needs \`trials\``);
+  prestartSampler(spec);
   const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers());
   try {
     return await runStudy(spec as StudySpec, pool, { onTrial: (_r, done) => o.onProgress?.(done, total) });
@@ -88,6 +90,7 @@ export async function walkForwardStrategy(o: WalkForwardOptions): Promise<WalkFo
   const ts = bars.ts.slice(0, bars.length);
   const windows = foldWindows(ts, parseWindow(String(o.train), 'train'), parseWindow(String(o.test), 'test'), o.anchored === true);
   if (windows.length === 0) throw new ConfigError(`no walk-forward fold fits ${bars.length} bars with train ${o.train} / test ${o.test}`);
+  prestartSampler(spec); // every fold's study takes this one Optuna process
   const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers());
   try {
     const r = await walkForward(spec, bars, pool, windows, (f: Fold) => o.onProgress?.(f.index + 1, windows.length, f.best ? JSON.stringify(f.best.params) : 'no feasible trial'));

@@ -77,6 +77,15 @@ export function createSampler(spec: StudySpec): Sampler {
   }
 }
 
+/**
+ * Starts the Optuna process of a study whose sampler is Optuna's, for the sampler to take:
+ * called before a trial pool starts, since starting a process once the pool's workers have
+ * grown this one makes all their memory copy-on-write.
+ */
+export function prestartSampler(spec: Pick<StudySpec, 'sampler'>): void {
+  if (spec.sampler !== 'grid' && spec.sampler !== 'random' && spec.sampler !== 'genetic') OptunaSampler.prestart();
+}
+
 /** Trials a study will run: the (capped) grid size, or the requested count. */
 export function plannedTrials(spec: Pick<StudySpec, 'sampler' | 'trials' | 'space'>): number {
   return spec.sampler === 'grid' ? Math.min(spec.trials ?? Infinity, gridPoints(spec.space).length) : spec.trials ?? 0;
