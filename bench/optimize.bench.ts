@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { MEMO_MAX_VALUES } from '../src/engine/indicator-memo.ts';
 import { parseObjectives } from '../src/optimize/objective.ts';
 import { OptunaSampler } from '../src/optimize/optuna-sampler.ts';
 import { runStudy } from '../src/optimize/run-study.ts';
@@ -51,16 +50,12 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   const pool = new TrialPool(bars, 'ma-cross', 2);
   await pool.run({ number: -1, params: { fast: 10, slow: 30 }, config, objectives: parseObjectives('sharpe'), limits: {}, returnBuckets: 0 });
   const startup = (performance.now() - t0) / 1000;
-  // Goal 6: every trial computes its own indicators (no memo); the memo variant after it.
+  // Goals 5 and 6: every trial computes its own indicators (an indicator memo, measured no
+  // faster than computing them with O(1) window sums, was removed in the seventeenth session).
   const t1 = performance.now();
-  const study = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1, memo: false }, pool);
+  const study = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1 }, pool);
   const wall = (performance.now() - t1) / 1000;
-  // The memo keeps the shared closes and one output recording per SMA length per worker, within its budget per worker: its peak is reported apart.
-  const peakNoMemo = peakRssMiB();
-  const tm = performance.now();
-  const memoStudy = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1 }, pool);
-  const memoWall = (performance.now() - tm) / 1000;
-  const same = memoStudy.trials.every((t, i) => t.finalValue === study.trials[i].finalValue);
+  const peakStudy = peakRssMiB();
   // Optuna TPE overhead per trial: ask + tell round trips with trivial objective values, no backtests.
   const tpeTrials = 200;
   const tpe = new OptunaSampler(space, { sampler: 'tpe', directions: ['maximize'], seed: 1, trials: tpeTrials, study: 'bench' });
@@ -73,24 +68,22 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   await tpe.close();
   await pool.close();
   const peer = await backtraderSubset(study.trials, wall);
-  const vbt = await vectorbtAll(study.trials, memoWall);
+  const vbt = await vectorbtAll(study.trials, wall);
   const figures = {
     trials: study.trials.length, barsPerTrial: BARS, workers: 2, wallSeconds: wall, workerStartupSeconds: startup,
-    barEvaluationsPerSec: (study.trials.length * BARS) / wall, tpeOverheadMsPerTrial: tpeMs, peakRssNoMemoMiB: peakNoMemo, peakRssMiB: peakRssMiB(),
-    pbo: study.overfitting?.pbo ?? null, targets: { wallSeconds: 10, peakRssMiB: 512 },
-    memoWallSeconds: memoWall, memoSameResults: same, memoBudgetMiB: MEMO_MAX_VALUES * 8 / 2 ** 20, backtrader: peer, vectorbt: vbt,
+    barEvaluationsPerSec: (study.trials.length * BARS) / wall, tpeOverheadMsPerTrial: tpeMs, peakRssStudyMiB: peakStudy, peakRssMiB: peakRssMiB(),
+    pbo: study.overfitting?.pbo ?? null, targets: { wallSeconds: 10, peakRssMiB: 512 }, backtrader: peer, vectorbt: vbt,
   };
   const out = writeBenchJson('optimize', figures);
   console.log([
     `optimize: ${study.trials.length} ma-cross backtests × ${BARS.toLocaleString()} bars on 2 workers`,
-    `  wall              ${wall.toFixed(2)} s, no indicator memo   (target ≤ 10 s; worker start-up ${startup.toFixed(2)} s not included)`,
-    `  with the memo     ${memoWall.toFixed(2)} s (results ${same ? 'identical' : 'DIFFERENT'}; budget ${(MEMO_MAX_VALUES * 8 / 2 ** 20).toFixed(0)} MiB per worker)`,
-    `  peak RSS          ${peakNoMemo.toFixed(0)} MiB after the no-memo study, ${figures.peakRssMiB.toFixed(0)} MiB after the memo's (goal < 512 MiB)`,
+    `  wall              ${wall.toFixed(2)} s   (target ≤ 10 s; worker start-up ${startup.toFixed(2)} s not included)`,
+    `  peak RSS          ${peakStudy.toFixed(0)} MiB after the study, ${figures.peakRssMiB.toFixed(0)} MiB after the Optuna and peer runs (goal < 512 MiB)`,
     'ratio' in peer
       ? `  backtrader        optstrategy of ${peer.pairs} of the pairs (maxcpus 2): ${(peer.seconds as number).toFixed(1)} s → ${(peer.perBacktestSeconds as number).toFixed(2)} s per backtest vs lockstep ${(wall / study.trials.length * 1000).toFixed(1)} ms → ${(peer.ratio as number).toFixed(0)}×; final values (cash 100,000) differ by at most ${(peer.maxFinalDiff as number).toFixed(2)}`
       : `  backtrader        ${String(peer.skipped)}`,
     'ratio' in vbt
-      ? `  vectorbt          the 1,000 pairs broadcast at once: ${(vbt.seconds as number).toFixed(1)} s after JIT (${(vbt.wallSeconds as number).toFixed(1)} s whole process, peak ${(vbt.peakRssMiB as number).toFixed(0)} MiB) vs ${memoWall.toFixed(1)} s → ${(vbt.ratio as number).toFixed(1)}× (goal ≥ 5×, ≤ 1 GB); ${vbt.equal}/1000 final values equal to 1e-9`
+      ? `  vectorbt          the 1,000 pairs broadcast at once: ${(vbt.seconds as number).toFixed(1)} s after JIT (${(vbt.wallSeconds as number).toFixed(1)} s whole process, peak ${(vbt.peakRssMiB as number).toFixed(0)} MiB) vs ${wall.toFixed(1)} s → ${(vbt.ratio as number).toFixed(1)}× (goal ≥ 5×, ≤ 1 GB); ${vbt.equal}/1000 final values equal to 1e-9`
       : `  vectorbt          ${String(vbt.skipped)}`,
     `  bar evaluations   ${fmtRate(figures.barEvaluationsPerSec)}/s`,
     `  Optuna TPE        ${tpeMs.toFixed(1)} ms per trial (ask + tell, ${tpeTrials} trials, 2 params)`,

@@ -36,8 +36,8 @@ export type { SessionConfig, SessionConfigInput } from './config/session-config.
 export { crossedAbove, crossedBelow, CrossDetector } from './engine/cross-detector.ts';
 // Streaming indicators come from trading-signals; re-exported so strategies need one import.
 export { EMA, RSI, BollingerBands, ATR, MACD } from 'trading-signals';
-// SMA: trading-signals' interface, O(1) exact window sum (math.fsum / n), with the optimizer's indicator memo.
-export { SMA } from './engine/memo-sma.ts';
+// SMA: trading-signals' interface, O(1) exact window sum (math.fsum / n).
+export { SMA } from './engine/sma.ts';
 export { z } from 'zod';
 // Analytics and reports (results → numbers, DataFrames, HTML).
 export { performanceSummary, type PerformanceSummary, type PerformanceInput } from './analytics/performance-summary.ts';

@@ -2,7 +2,7 @@ import { SMA as LeftToRightSMA } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
 import { pythonWindows } from '../../test/python-fsum.ts';
 import { createRng, normal } from '../core/rng.ts';
-import { SMA } from './memo-sma.ts';
+import { SMA } from './sma.ts';
 import { RollingFsum } from './rolling-fsum.ts';
 
 /** 2-decimal prices on a random walk (where left-to-right sums round differently), plus wild magnitudes. */

@@ -3,7 +3,6 @@ import type { ParamValue } from '../core/search-space.ts';
 import type { SessionConfigInput } from '../config/session-config.ts';
 import { runBacktest, RunStopped, type RunProgress } from '../session/run-backtest.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
-import { withIndicatorMemo } from '../engine/indicator-memo.ts';
 import { EquityColumnsPool } from '../engine/equity-columns-pool.ts';
 import type { EquityCurve } from '../engine/equity-recorder.ts';
 import { coreMetrics } from '../analytics/core-metrics.ts';
@@ -29,8 +28,6 @@ export interface TrialTask {
   readonly keepEquity?: boolean;
   /** Report intermediate values at checkpoints (pruning). */
   readonly checkpoints?: number;
-  /** Share indicator recordings between trials on the same rows (default true; false: every trial computes its own, for benchmarks). */
-  readonly memo?: boolean;
 }
 
 /** What a trial produced (plain data: crosses worker boundaries). */
@@ -125,14 +122,12 @@ export async function evaluateTrial(
   const base = { number: task.number, params: task.params };
   let storage: EquityCurve | null = null;
   try {
-    // Trials on the same rows share indicator recordings (identical values, see indicator-memo.ts).
-    const memo = <T>(fn: () => Promise<T>): Promise<T> => (task.memo === false ? fn() : withIndicatorMemo(`${from}:${to}`, to - from, fn));
     // Objectives that read only the core metrics need no order, fill or trade records.
     const coreOnly = task.objectives.every((o) => o.module === undefined && CORE_KEYS.has(o.name));
     // Without objective modules nothing outlives this call that reads the curve: its columns go to the next trial.
     if (task.objectives.every((o) => o.module === undefined)) storage = equityColumns.take(to - from);
     const config = withSharedTick(task.config, bars, from, feeds[0][0]);
-    const r = await memo(() => runBacktest({ ...config, params: { ...(config.params ?? {}), ...task.params } }, {
+    const r = await runBacktest({ ...config, params: { ...(config.params ?? {}), ...task.params } }, {
       strategy: def, feeds, skipDigest: true, keepRecords: !coreOnly, ...(storage ? { equityStorage: storage } : {}),
       ...(steps > 0 && prune ? {
         checkpoint: async (p: RunProgress) => {
@@ -140,7 +135,7 @@ export async function evaluateTrial(
           return prune(step++, lastValue);
         },
       } : {}),
-    }));
+    });
     const m = r.instruments[0].multiplier;
     // The run's core metrics suffice unless an objective needs the extended ones (which sort the returns).
     const summary = task.objectives.every((o) => o.module !== undefined || CORE_KEYS.has(o.name)) ? fromCore(r.metrics) : performanceSummary({

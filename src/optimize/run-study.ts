@@ -78,7 +78,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
         if (stored) return Promise.resolve(stored);
         const task: TrialTask = {
           number: p.number, params: p.params, config: spec.config, objectives: spec.objectives, limits: spec.limits ?? {},
-          returnBuckets: buckets, ...(spec.rows ? { rows: spec.rows } : {}), ...(usePrune ? { checkpoints: 10 } : {}), ...(spec.memo === false ? { memo: false } : {}),
+          returnBuckets: buckets, ...(spec.rows ? { rows: spec.rows } : {}), ...(usePrune ? { checkpoints: 10 } : {}),
         };
         return pool.run(task, usePrune ? (_t, step, value) => sampler.shouldPrune!(p, step, value) : undefined).then((r) => {
           opts.store?.add(r);

@@ -43,7 +43,7 @@ export async function runSharedStudy(spec: StudySpec, pool: TrialPool, o: Shared
     const p = proposals[c.n];
     const task: TrialTask = {
       number: p.number, params: p.params, config: spec.config, objectives: spec.objectives, limits: spec.limits ?? {},
-      returnBuckets: spec.returnBuckets ?? 64, ...(spec.rows ? { rows: spec.rows } : {}), ...(spec.memo === false ? { memo: false } : {}),
+      returnBuckets: spec.returnBuckets ?? 64, ...(spec.rows ? { rows: spec.rows } : {}),
     };
     const r = await pool.run(task);
     await ledger.finish(c, r);

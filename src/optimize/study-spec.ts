@@ -33,8 +33,6 @@ export interface StudySpec {
   readonly returnBuckets?: number;
   /** Median pruning through Optuna (tpe/cmaes). */
   readonly prune?: boolean;
-  /** Trials share indicator recordings (default true; false measures every trial computing its own). */
-  readonly memo?: boolean;
   /** Optuna storage URL and study name (distributed studies). */
   readonly storage?: string;
   readonly study?: string;

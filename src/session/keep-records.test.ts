@@ -37,7 +37,7 @@ describe('a run that keeps no order, fill or trade records (optimizer trials)', 
 
   it('gives a trial whose objectives read only the metrics (run so) the same values', async () => {
     const shared = shareBars([bars]);
-    const task = { number: 0, params: { ...config.params }, config, limits: {}, returnBuckets: 0, memo: false };
+    const task = { number: 0, params: { ...config.params }, config, limits: {}, returnBuckets: 0 };
     const r = await evaluateTrial({ ...task, objectives: parseObjectives('sharpe,trades,profitFactor') }, shared, maCross);
     expect(r.values).toEqual([full.metrics.sharpe, full.trades.length, full.metrics.profitFactor]);
     expect(r.finalValue).toBe(full.finalValue);
@@ -60,7 +60,7 @@ describe('trials run one after another on reused equity columns', async () => {
       const trials = [];
       for (const k of order) {
         const c = cases[k];
-        trials.push(await evaluateTrial({ number: k, params: c.params, config, rows: c.rows, objectives, limits: {}, returnBuckets: 4, keepEquity: true, memo: false }, shared, maCross));
+        trials.push(await evaluateTrial({ number: k, params: c.params, config, rows: c.rows, objectives, limits: {}, returnBuckets: 4, keepEquity: true }, shared, maCross));
       }
       // Read after all ran: what a trial returns is its own, not the columns the next one reused.
       for (const [j, k] of order.entries()) {
