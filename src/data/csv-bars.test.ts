@@ -82,3 +82,29 @@ describe('readCsvBars with batches given back', () => {
     expect((await openBars(pq)).recycle).toBeUndefined();
   });
 });
+
+describe('readCsvBars across read chunks', () => {
+  /** Every row as written (the formula that wrote the file), with its line number (header = 1). */
+  const expected = (rows: number) => Array.from({ length: rows }, (_, k) => ({ ts: (T0 + 60 * k) * 1e6, close: 100.5 + k / 100, volume: k, row: k + 2 }));
+  const read = async (f: string, chunkBytes: number) => {
+    const out: { ts: number; close: number; volume: number; row: number }[] = [];
+    for await (const b of readCsvBars(f, { chunkBytes, batchSize: 97 })) {
+      for (let i = 0; i < b.length; i++) out.push({ ts: b.ts[i], close: b.close[i], volume: b.volume[i], row: b.row![i] });
+    }
+    return out;
+  };
+
+  it('reads every row once, in order, whatever the chunk size: lines split between chunks, lines longer than a chunk, CRLF, no final newline', async () => {
+    const rows = 1_000;
+    const lf = csvOf(rows);
+    const files = {
+      lf: tmp.file('chunks-lf.csv', lf),
+      crlf: tmp.file('chunks-crlf.csv', lf.replace(/\n/g, '\r\n')),
+      unterminated: tmp.file('chunks-open.csv', lf.slice(0, -1)),
+    };
+    // 5 and 31 bytes: shorter than a line (the unfinished line outgrows the buffer); 4096: many rows a chunk; 1 MiB: the whole file.
+    for (const chunk of [5, 31, 4_096, 1 << 20]) {
+      for (const [name, f] of Object.entries(files)) expect(await read(f, chunk), `${name}, ${chunk}-byte chunks`).toEqual(expected(rows));
+    }
+  });
+});

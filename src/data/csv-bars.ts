@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { DataError } from '../core/errors.ts';
 import { allocBarBatch, type BarBatch } from './bar-batch.ts';
 import { holdLatest } from '../core/hold-latest.ts';
@@ -123,19 +123,18 @@ export async function* readCsvBars(file: string, opts: CsvReadOptions = {}): Asy
   const parser = new CsvBarParser(file, opts.batchSize ?? 65_536, opts.recycler ?? new BatchRecycler());
   holdLatest('csv-bar-parser', parser); // the next file's parser reuses this one's compiled row loop (see hold-latest)
   const fh = await open(file, 'r');
+  const reader = new PrefetchingReader(fh, chunkBytes);
   try {
-    let buf: Buffer<ArrayBuffer> = Buffer.allocUnsafe(chunkBytes);
-    let carry = 0; // bytes at the start of buf left from the previous read
-    let eof = false;
-    while (!eof) {
-      if (carry === buf.length) buf = grown(buf, buf.length * 2, carry);
-      const { bytesRead } = await fh.read(buf, carry, buf.length - carry, null);
-      eof = bytesRead === 0;
-      let end = carry + bytesRead;
-      if (eof && end > 0 && buf[end - 1] !== 10) {
-        if (end === buf.length) buf = grown(buf, buf.length + 1, end);
-        buf[end++] = 10; // terminate a last line that has no newline
-      }
+    // Room for a chunk after the previous chunk's unfinished line (and a final newline).
+    let buf: Buffer<ArrayBuffer> = Buffer.allocUnsafe(2 * chunkBytes);
+    let carry = 0; // bytes at the start of buf left from the previous chunk
+    for (;;) {
+      const chunk = await reader.next();
+      const eof = chunk.length === 0;
+      if (carry + chunk.length + 1 > buf.length) buf = grown(buf, Math.max(2 * buf.length, carry + chunk.length + 1), carry);
+      chunk.copy(buf, carry);
+      let end = carry + chunk.length;
+      if (eof && end > 0 && buf[end - 1] !== 10) buf[end++] = 10; // terminate a last line that has no newline
       let pos = 0;
       for (;;) {
         pos = parser.parse(buf, pos, end);
@@ -143,14 +142,51 @@ export async function* readCsvBars(file: string, opts: CsvReadOptions = {}): Asy
         yield parser.take();
       }
       carry = end - pos;
-      if (carry > 0 && !eof) buf.copy(buf, 0, pos, end);
+      if (eof) break;
+      if (carry > 0) buf.copy(buf, 0, pos, end);
     }
     if (!parser.sawHeader) {
       throw new DataError({ file, row: 1 }, 'file is empty', 'Give a CSV with a header row and at least one data row');
     }
     if (parser.rowsPending > 0) yield parser.take();
   } finally {
+    await reader.settle();
     await fh.close();
+  }
+}
+
+/**
+ * A file's chunks in order, the next one read while the caller works on the current one: an
+ * awaited read waits for a thread-pool thread (0.2–0.6 ms each on this project's VMs; 8–23 ms
+ * of a 200k-row file's ~90 ms load + run when reads and parsing took turns).
+ */
+class PrefetchingReader {
+  private spare: Buffer;
+  private reading: Promise<{ bytesRead: number; buffer: Buffer }> | null;
+
+  constructor(private readonly fh: FileHandle, private readonly size: number) {
+    this.spare = Buffer.allocUnsafe(size);
+    this.reading = fh.read(Buffer.allocUnsafe(size), 0, size, null);
+  }
+
+  /** The next chunk, empty at the end of the file; valid until the next call (its buffer takes the read after it). */
+  async next(): Promise<Buffer> {
+    if (this.reading === null) return this.spare.subarray(0, 0);
+    const { bytesRead, buffer } = await this.reading;
+    if (bytesRead === 0) {
+      this.reading = null;
+      return buffer.subarray(0, 0);
+    }
+    this.reading = this.fh.read(this.spare, 0, this.size, null);
+    this.spare = buffer;
+    return buffer.subarray(0, bytesRead);
+  }
+
+  /** Waits for a read still under way, so the file closes with none in flight. */
+  async settle(): Promise<void> {
+    const r = this.reading;
+    this.reading = null;
+    await r?.catch(() => undefined);
   }
 }
 
