@@ -26,7 +26,7 @@ describe('the bundle (npm run build; .ci/run builds before the tests)', () => {
     // main.js imports each command's chunk when the command runs.
     const command = /backtest: async \(\) => \(await import\("\.\/(backtest-command-[^"]+)"\)\)/.exec(readFileSync(main, 'utf8'))![1];
     const mods = staticModules([main, join(BUNDLE, command), join(BUNDLE, 'strategies/ma-cross/index.js')]);
-    expect(mods).toContain('dist/src/engine/memo-sma.js'); // the walk reaches the modules a backtest uses
+    expect(mods).toContain('dist/src/engine/sma.js'); // the walk reaches the modules a backtest uses
     expect(mods).toContain('dist/src/data/csv-bars.js');
     expect(mods.filter((m) => /\/(optimize|live|ml)\/|\/report\/|write-report|read-long-run|read-run|robustness|run-stress/.test(m))).toEqual([]);
   });
