@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/core/package-root.ts';
+import { tempDir } from './tmp.ts';
 
 const BUNDLE = join(packageRoot(), 'dist/bundle');
 
@@ -29,5 +31,29 @@ describe('the bundle (npm run build; .ci/run builds before the tests)', () => {
     expect(mods).toContain('dist/src/engine/sma.js'); // the walk reaches the modules a backtest uses
     expect(mods).toContain('dist/src/data/csv-bars.js');
     expect(mods.filter((m) => /\/(optimize|live|ml)\/|\/report\/|write-report|read-long-run|read-run|robustness|run-stress/.test(m))).toEqual([]);
+  });
+
+  it('a --no-save backtest loads neither node:crypto, node:zlib nor node:worker_threads; --json hashes its fills', () => {
+    // The built-ins Node loaded, printed as the process exits (process.moduleLoadList: every internal module, in load order).
+    const tmp = tempDir();
+    const hook = tmp.file('builtins.cjs', "process.on('exit', () => process.stderr.write('BUILTINS ' + process.moduleLoadList.join(',') + '\\n'));");
+    const data = tmp.file('bars.csv', ['ts,open,high,low,close,volume', ...Array.from({ length: 300 }, (_, i) => {
+      const c = 100 + 10 * Math.sin(i / 9);
+      return `${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString()},${c},${c + 1},${c - 1},${c},10`;
+    })].join('\n'));
+    const run = (...extra: string[]) => {
+      const r = spawnSync(process.execPath, ['-r', hook, join(packageRoot(), 'bin/lockstep.js'), 'backtest', '--strategy', 'ma-cross', '--data', data, '--no-save', ...extra], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const loaded = /^BUILTINS (.*)$/m.exec(r.stderr)![1].split(',');
+      return { out: r.stdout, loaded: (name: string) => loaded.includes(`NativeModule ${name}`) };
+    };
+    const summary = run();
+    expect(summary.out).toMatch(/^final value/m);
+    expect(summary.loaded('fs')).toBe(true); // the list is read as Node writes it
+    expect(['crypto', 'zlib', 'worker_threads'].filter(summary.loaded)).toEqual([]);
+    // The digest is built when read: the JSON reads it, and node:crypto loads then.
+    const json = run('--json');
+    expect(JSON.parse(json.out).fillsDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.loaded('crypto')).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { L2BookKeeper } from '../book/book-keeper.ts';
 import type { BacktestConfig } from '../config/session-config.ts';
 import { ConfigError } from '../core/errors.ts';

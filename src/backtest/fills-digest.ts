@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { builtin } from '../core/builtin.ts';
 import type { Fill } from '../core/fill.ts';
 import type { FillLog } from '../engine/fill-log.ts';
 import type { FillColumns } from '../engine/result-sink.ts';
@@ -9,7 +10,7 @@ import type { FillColumns } from '../engine/result-sink.ts';
  * Fed block by block (a run whose fills go to disk as it runs), or whole (`fillsDigest`).
  */
 export class FillsDigest {
-  private readonly h: Hash = createHash('sha256');
+  private readonly h: Hash = builtin('node:crypto').createHash('sha256');
   // Hashing is fed in 64 KiB blocks: one native call per fill would dominate the cost.
   private readonly buf = Buffer.allocUnsafe(1 << 16);
   private at = 0;

@@ -1,6 +1,6 @@
 import { startWorker, workerEntry } from './worker-files.ts';
 import { stat } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { fromWire } from './reader-thread.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { BadRowHandler } from './bad-rows.ts';

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { DataError } from '../core/errors.ts';
+import { builtin } from '../core/builtin.ts';
 import { epochToMicros } from './text-parse.ts';
 import { snappyDecompress, snappyLength } from './snappy.ts';
 import { deltaBinaryPacked, plainValues, rleHybrid, type Physical } from './parquet-encodings.ts';
@@ -348,7 +348,7 @@ export class FastParquet {
       snappyDecompress(src, out);
       return out;
     }
-    const out = gunzipSync(src, { maxOutputLength: Math.max(1, rawSize) });
+    const out = builtin('node:zlib').gunzipSync(src, { maxOutputLength: Math.max(1, rawSize) });
     if (out.length !== rawSize) throw new Error('gzip length disagrees with the page header');
     return out;
   }

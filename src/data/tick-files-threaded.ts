@@ -1,6 +1,6 @@
 import { startWorker, workerEntry } from './worker-files.ts';
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { fromWire, type WireError } from './reader-thread.ts';
 import { readTickFiles } from './tick-parquet.ts';
 import { tickValidation } from './tick-validation.ts';

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { builtin } from '../core/builtin.ts';
 import { CODE_LAYOUT } from '../core/package-root.ts';
 
 /**
@@ -26,5 +27,6 @@ const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url);
  * run as `node --input-type=module -e '…'` — may only be started from string input.
  */
 export function startWorker(workerData: { kind: string; entry: string } & Record<string, unknown>): Worker {
+  const { Worker } = builtin('node:worker_threads');
   return new Worker(`import(${JSON.stringify(BOOTSTRAP.href)});`, { eval: true, workerData });
 }

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { backtestParts, type RunProgress } from '../backtest/backtest-parts.ts';
 import type { RunResult } from '../backtest/run-result.ts';
 import type { ReaderThreads } from '../backtest/tick-feeds.ts';
