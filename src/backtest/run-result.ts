@@ -54,7 +54,7 @@ export interface RunResult {
   readonly events: number;
   readonly timing: RunTiming;
   readonly feeds: readonly FeedSummary[];
-  /** SHA-256 of the fills: equal digests ⇔ identical fills (empty when the run skipped it). */
+  /** SHA-256 of the fills: equal digests ⇔ identical fills (empty when the run kept no records; in memory, computed when first read). */
   readonly fillsDigest: string;
   /** What the kill switch did (why, when, the flatten steps, what is left open), or null. */
   readonly killSwitch: KillReport | null;

@@ -273,9 +273,7 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
   const tmp = parsed.save ? await prepareRunDir(reports, id) : undefined;
   let result: RunResult;
   try {
-    // The fills digest goes into result.json and --json; the summary table alone does not show it.
-    const skipDigest = !parsed.save && !parsed.json;
-    result = await runBacktest(parsed.config, { id, skipDigest, onLog: (r) => err(formatLog(r)), ...(tmp !== undefined ? { resultDir: tmp } : {}) });
+    result = await runBacktest(parsed.config, { id, onLog: (r) => err(formatLog(r)), ...(tmp !== undefined ? { resultDir: tmp } : {}) });
     const empty = emptySelection(result);
     if (empty !== null) throw new ConfigError(empty); // nothing saved: an empty run is not a result
   } catch (e) {

@@ -83,17 +83,20 @@ describe('a run\'s fills and orders, kept as columns and built as objects when f
     listeners: [{ fill: (f) => told.push(f), order: (e) => lastSeen.set(e.order.id, { ...e.order }) }],
   });
 
-  it('are counted without being built, then equal the fills the run told its listener, in JSON too', () => {
+  it('are counted without being built, then equal the fills the run told its listener, in JSON too; the digest is theirs', () => {
     expect(told.length).toBeGreaterThan(2_000);
     expect(fillCount(r)).toBe(told.length);
     expect(orderCount(r)).toBe(lastSeen.size + r.rejections.total);
     // Neither list built by the counts (this test runs first; JSON.stringify below builds both).
     expect(Object.getOwnPropertyDescriptor(r, 'fills')?.get).toBeDefined();
     expect(Object.getOwnPropertyDescriptor(r, 'orders')?.get).toBeDefined();
+    // Nor the fills digest: hashed when read (a run printed as a summary never reads it).
+    expect(Object.getOwnPropertyDescriptor(r, 'fillsDigest')?.get).toBeDefined();
     expect(r.fills).toEqual(told);
     expect(r.fills).toBe(r.fills); // built once, then kept
     expect(JSON.parse(JSON.stringify(r)).fills).toEqual(JSON.parse(JSON.stringify(told)));
     expect(r.fillsDigest).toBe(fillsDigest(told));
+    expect(Object.getOwnPropertyDescriptor(r, 'fillsDigest')?.value).toBe(r.fillsDigest); // built once, then kept
   });
 
   it('equal each order as its last event showed it', () => {

@@ -1,7 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import { coreMetricsOfBlocks, type CoreMetrics } from '../analytics/core-metrics.ts';
 import { fillsDigest } from '../backtest/fills-digest.ts';
 import { readEquityBlocks, ResultFiles } from '../backtest/result-files.ts';
+import { builtOnRead } from '../core/built-on-read.ts';
 import { listBuiltOnRead, markSpilled, type RunResult } from '../backtest/run-result.ts';
 import type { SessionConfig } from '../config/session-config.ts';
 import { Engine, type OrderListener } from '../engine/engine.ts';
@@ -26,8 +26,6 @@ export interface SessionHooks {
   onEngine?: (engine: Engine) => void;
   /** Called once the parts are prepared (live: account adopted), right before the engine starts; paper/live pass their feed figures. */
   onStart?: (engine: Engine, feed?: () => FeedStatus | null) => void;
-  /** Skip the fills digest (optimizer trials, which compare metrics, not fills). */
-  skipDigest?: boolean;
   /**
    * False: the engine keeps no order, fill or round-trip records (EngineOptions.keepRecords):
    * the result's orders, fills and trades are empty, its metrics count every round trip, and
@@ -87,7 +85,7 @@ async function runEngine(cfg: SessionConfig, def: StrategyDefinition, params: Re
   await parts.finish(engine);
   const loop = (performance.now() - tRun) / 1000;
   return result(cfg, def, params, parts, engine, logger, events, {
-    id: hooks.id ?? 'run', digest: !hooks.skipDigest && hooks.keepRecords !== false, loopSeconds: loop, totalSeconds: (performance.now() - t0) / 1000,
+    id: hooks.id ?? 'run', digest: hooks.keepRecords !== false, loopSeconds: loop, totalSeconds: (performance.now() - t0) / 1000,
   }, files);
 }
 
@@ -129,7 +127,7 @@ interface ResultFacts {
 function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, engine: Engine, logger: MemoryLogger, events: number, f: ResultFacts,
   files: ResultFiles | null): RunResult {
   const spilled = files !== null && engine.spillRest();
-  const series = spilled ? spilledSeries(cfg, files) : inMemorySeries(cfg, engine, f.digest);
+  const series = spilled ? spilledSeries(cfg, files) : inMemorySeries(cfg, engine);
   const byId = new Map(parts.instruments.map((i) => [i.id, i]));
   const load = parts.loadSeconds();
   const r: RunResult = {
@@ -149,6 +147,8 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
   if (spilled) return markSpilled(r, files.dir);
   const { fillLog, orderLog } = engine;
   const trips = engine.portfolio.trades.closed;
+  // The digest too, when first read: a run printed as a summary never hashes its fills (nor loads node:crypto).
+  if (f.digest) builtOnRead(r, 'fillsDigest', () => fillsDigest(fillLog));
   listBuiltOnRead(r, 'trades', trips.length, () => trips.toArray());
   listBuiltOnRead(r, 'orders', orderLog.length, () => orderLog.toArray());
   return listBuiltOnRead(r, 'fills', fillLog.length, () => fillLog.toArray());
@@ -156,7 +156,7 @@ function result(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Re
 
 type Series = Pick<RunResult, 'metrics' | 'orders' | 'fills' | 'trades' | 'equity' | 'fillsDigest'>;
 
-function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Series {
+function inMemorySeries(cfg: SessionConfig, engine: Engine): Series {
   // The span and the curve's blocks, not its columns: those are written out only when someone reads them.
   const { first, last } = engine.equity.span();
   // Each stretch is read before the next is taken (the blocks share their buffers).
@@ -165,8 +165,8 @@ function inMemorySeries(cfg: SessionConfig, engine: Engine, digest: boolean): Se
   }
   const metrics = coreMetricsOfBlocks(blocks, engine.portfolio.trades.netPnls(), cfg.periodsPerYear);
   const curve = engine.equity.curve();
-  // `orders`, `fills` and `trades` are built from the engine's logs when first read (listBuiltOnRead, in `result`).
-  return { metrics, orders: [], fills: [], trades: [], equity: curve, fillsDigest: digest ? fillsDigest(engine.fillLog) : '' };
+  // `orders`, `fills`, `trades` and the fills digest are built from the engine's logs when first read (in `result`).
+  return { metrics, orders: [], fills: [], trades: [], equity: curve, fillsDigest: '' };
 }
 
 /**

@@ -33,7 +33,7 @@ export async function runStress(cfg: BacktestConfig, base: RunResult, o: { laten
     }
     const dir = mkdtempSync(join(tmpdir(), 'lockstep-stress-'));
     try {
-      const r = await runBacktest(s.config, { resultDir: dir, skipDigest: true });
+      const r = await runBacktest(s.config, { resultDir: dir });
       rows.push({ ...rowOf(s.name, r), ...(s.window ? { window: s.window } : {}) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
