@@ -1,13 +1,13 @@
 import { isDecimal } from './text-parse.ts';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { builtin } from '../core/builtin.ts';
 import { DataError } from '../core/errors.ts';
 
 /** Lines of a text file, gunzipped when it ends in .gz; `row` counts from 1 (the header, if any). */
 export async function* textLines(file: string): AsyncGenerator<{ line: string; row: number }> {
   const raw = createReadStream(file);
-  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const input = file.endsWith('.gz') ? raw.pipe(builtin('node:zlib').createGunzip()) : raw;
   let row = 0;
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
