@@ -81,7 +81,12 @@ export function createSampler(spec: StudySpec): Sampler {
  * grown this one makes all their memory copy-on-write.
  */
 export function prestartSampler(spec: Pick<StudySpec, 'sampler'>): void {
-  if (spec.sampler !== 'grid' && spec.sampler !== 'random' && spec.sampler !== 'genetic') OptunaSampler.prestart();
+  if (usesOptuna(spec.sampler)) OptunaSampler.prestart();
+}
+
+/** True for the samplers `createSampler` hands to Optuna (every one but Lockstep's own grid, random and genetic). */
+function usesOptuna(sampler: SamplerName): boolean {
+  return sampler !== 'grid' && sampler !== 'random' && sampler !== 'genetic';
 }
 
 /** Trials a study will run: the (capped) grid size, or the requested count. */
