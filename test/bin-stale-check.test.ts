@@ -8,8 +8,8 @@ import { tempDir } from './tmp.ts';
 const tmp = tempDir();
 
 /** A copy of the package's layout whose compiled and source `main` say which one ran. */
-function layout(): string {
-  const root = join(tmp.dir, 'pkg');
+function layout(name = 'pkg'): string {
+  const root = join(tmp.dir, name);
   const put = (rel: string, text: string) => { mkdirSync(dirname(join(root, rel)), { recursive: true }); writeFileSync(join(root, rel), text); };
   mkdirSync(join(root, 'bin'), { recursive: true });
   copyFileSync(join(packageRoot(), 'bin/lockstep.js'), join(root, 'bin/lockstep.js'));
@@ -40,5 +40,22 @@ describe('bin/lockstep.js runs dist/ unless a file the build uses is newer than 
     expect(ran(root)).toBe('compiled');
     at(root, 'strategies/s/index.ts', 3_000);
     expect(ran(root)).toBe('sources');
+  });
+
+  it('reads every kind the build copies: a newer .py (not an oracle), .json or .mjs runs the sources', () => {
+    for (const [file, expected] of [
+      ['src/optimize/bridge.py', 'sources'], ['src/optimize/check_oracle_sums.py', 'compiled'], ['strategies/s/params.json', 'sources'],
+      ['src/data/resolve-lockstep.mjs', 'sources'], ['src/data/notes.md', 'compiled'], ['src/core/x.test.tsx', 'compiled'],
+    ] as const) {
+      const root = layout(file.replaceAll('/', '-'));
+      for (const f of ['src/data/resolve-lockstep.mjs', 'src/cli/main.ts', 'src/engine/engine.ts', 'strategies/s/index.ts']) at(root, f, 1_000);
+      if (!file.endsWith('.mjs')) {
+        mkdirSync(dirname(join(root, file)), { recursive: true });
+        writeFileSync(join(root, file), '');
+      }
+      at(root, 'dist/.stamp', 2_000);
+      at(root, file, 3_000);
+      expect([file, ran(root)]).toEqual([file, expected]);
+    }
   });
 });
