@@ -53,8 +53,9 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   const startup = (performance.now() - t0) / 1000;
   // Goals 5 and 6: every trial computes its own indicators (an indicator memo, measured no
   // faster than computing them with O(1) window sums, was removed in the seventeenth session).
+  const spec = { config, space, sampler: 'grid' as const, objectives: parseObjectives('sharpe'), seed: 1 };
   const t1 = performance.now();
-  const study = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1 }, pool);
+  const study = await runStudy(spec, pool);
   const wall = (performance.now() - t1) / 1000;
   const peakStudy = peakRssMiB();
   // The same study again on the same workers, now JIT-compiled, as vectorbt's figure is after its
@@ -62,7 +63,7 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   // and ~6k page faults against ~8 ms steady, the first ~50 trials ~0.9 s of worker time in all).
   // Nothing carries over from one study to the next but compiled code and grown heaps (no memo).
   const t2 = performance.now();
-  const warmStudy = await runStudy({ config, space, sampler: 'grid', objectives: parseObjectives('sharpe'), seed: 1 }, pool);
+  const warmStudy = await runStudy(spec, pool);
   const warmWall = (performance.now() - t2) / 1000;
   if (warmStudy.trials.some((t, i) => t.finalValue !== study.trials[i].finalValue)) throw new Error('the second study gave other final values than the first');
   // Optuna TPE overhead per trial: ask + tell round trips with trivial objective values, no backtests.
