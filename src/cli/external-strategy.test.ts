@@ -43,7 +43,7 @@ describe('strategies outside the repository', () => {
   it('and in optimization workers', () => {
     writeFileSync(join(tmp.dir, 'opt.ts'), ESM_BODY.replace('(_b, ctx)', '(_b: unknown, ctx: { buy(q: number): unknown })').replace('(p)', '(p: { n: number })'));
     const r = lockstep(['optimize', '--strategy', join(tmp.dir, 'opt.ts'), '--data', DEMO, '--grid', 'n=50:100:50', '--no-report', '--json', '--out', join(tmp.dir, 'studies'), '--workers', '2']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.err).toBe(0);
     const trials = JSON.parse(r.out).trials as Array<{ state: string }>;
     expect(trials.map((t) => t.state)).toEqual(['complete', 'complete']);
   }, 90_000);
@@ -51,7 +51,7 @@ describe('strategies outside the repository', () => {
   it('a CommonJS file that requires lockstep gets a clear error, exit 2', () => {
     writeFileSync(join(tmp.dir, 'old.cjs'), "const { defineStrategy } = require('lockstep');\nmodule.exports.strategy = defineStrategy({});\n");
     const r = lockstep(['backtest', '--strategy', join(tmp.dir, 'old.cjs'), '--data', DEMO, '--no-save']);
-    expect(r.code).toBe(2);
+    expect(r.code, r.err).toBe(2);
     expect(r.err).toMatch(/imports 'lockstep', which cannot be resolved from its folder: write it as an ES module/);
   }, 90_000);
 });
