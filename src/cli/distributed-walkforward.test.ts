@@ -19,7 +19,14 @@ const args = (sampler: string, extra: string[]) => [
   ...(sampler === 'grid' ? ['--grid', 'fast=4:20:4', '--grid', 'slow=25:65:10'] : ['--trials', '24']),
   '--seed', '5', '--workers', '1', '--json', '--no-report', '--out', tmp.dir, ...extra,
 ];
-const run = async (sampler: string, extra: string[] = []) => JSON.parse((await promisify(execFile)(process.execPath, args(sampler, extra), { cwd: ROOT, maxBuffer: 64 << 20 })).stdout);
+/**
+ * One walk-forward process. A process still running after 240 s (a run takes 5–20 s) is killed
+ * and fails the test with its stderr — the folds it finished — instead of running on past the
+ * test's own timeout, which names nothing.
+ */
+const run = async (sampler: string, extra: string[] = []) => JSON.parse((await promisify(execFile)(process.execPath, args(sampler, extra), {
+  cwd: ROOT, maxBuffer: 64 << 20, timeout: 240_000, killSignal: 'SIGKILL',
+})).stdout);
 /** What must not depend on how many processes ran the study: each fold's choice and the stitched out-of-sample result. */
 const outcome = (j: { folds: { params: unknown; best: { values: number[] } | null; trials: number }[]; oos: unknown }) => ({
   folds: j.folds.map((f) => ({ params: f.params, values: f.best?.values, trials: f.trials })), oos: j.oos,
