@@ -75,8 +75,13 @@ function checkAgainstVenue(key: Key, r: LiveResult, record: string): { venueOrde
   const journaled = new Map<string, number>();
   for (const f of journal.fills) journaled.set(f.orderId, (journaled.get(f.orderId) ?? 0) + f.qty);
   for (const [id, executed] of byOrder) expect(journaled.get(id) ?? 0).toBeCloseTo(executed, 9);
-  // Nothing left resting.
-  expect(mine.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').map((o) => o.clientOrderId)).toEqual(r.live.leftOpen);
+  // Nothing left resting. (The message gives, for each order resting at the venue, what the venue and the session say of it.)
+  const resting = mine.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED');
+  const views = resting.map((o) => {
+    const s = sessionOrders.get(o.clientOrderId.split('.')[0]);
+    return `${o.clientOrderId}: venue ${o.status} ${o.executed}/${o.qty} (${o.fills.length} fills); session ${s ? `${s.status} ${s.filledQty}/${s.qty}` : 'no such order'}`;
+  });
+  expect(resting.map((o) => o.clientOrderId), views.join('; ')).toEqual(r.live.leftOpen);
   return { venueOrders: mine.length, venueFills: mine.reduce((n, o) => n + o.fills.length, 0) };
 }
 
