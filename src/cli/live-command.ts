@@ -184,6 +184,12 @@ export async function liveCommand(argv: string[], out: (s: string) => void, err:
     err(`lockstep live: ${useless}`);
     return 1;
   }
+  const strays = result.live.strays;
+  if (strays.length > 0) {
+    // The session's view diverged from the exchange's: never a clean exit, even when the check cancelled them.
+    err(`lockstep live: ${strays.length} order(s) the session counted as ended were open at the exchange at the end (${strays.map((s) => `${s.clientOrderId}: ${s.status}, executed ${s.filled} of ${s.amount}, the session counted ${s.sessionFilled}${s.cancelled ? '; cancelled now' : ''}`).join('; ')}); see the session's log`);
+    if (result.live.leftOpen.length === 0) return 4;
+  }
   if (result.live.leftOpen.length > 0) {
     err(`lockstep live: ${result.live.leftOpen.length} order(s) could not be confirmed cancelled at the exchange: ${result.live.leftOpen.join(', ')}`);
     return 4;

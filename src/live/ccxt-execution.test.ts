@@ -155,3 +155,52 @@ describe('CcxtExecution: unknown outcomes, typed errors', () => {
     await c.close();
   });
 });
+
+describe('CcxtExecution: the end-of-session check against the exchange', () => {
+  it("an order the client counts as ended but the exchange lists open is a stray: reported with the exchange's view, cancelled when asked", async () => {
+    let lied = false;
+    const h = await client((real) => ({
+      // A cancel answered "canceled" that the exchange never carried out: the client's view diverges from the venue's.
+      cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => {
+        if (lied) return real.cancelOrder(...a);
+        lied = true;
+        return { ...(await real.fetchOrder(a[0], a[1])), status: 'canceled' };
+      },
+    }));
+    const other = await loopbackClient(base, { apiKey: 'k', secret: 's' }); // same account, not this client's order
+    await other.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 98, { newClientOrderId: 'someone-else' });
+    h.exec.submit(snap('stray-1'));
+    h.exec.submit(snap('kept-1', { price: 98.5 }));
+    await h.until(() => h.kinds('stray-1').includes('accepted') && h.kinds('kept-1').includes('accepted'));
+    h.exec.cancel('stray-1');
+    await h.until(() => h.kinds('stray-1').includes('cancelled'));
+    expect(atExchange('stray-1')[0].status).toBe('NEW'); // the exchange still has it
+    expect(await h.exec.close()).toEqual(['kept-1']);
+    const strays = await h.exec.audit(true);
+    expect(strays).toEqual([{ clientOrderId: 'stray-1', exchangeId: String(atExchange('stray-1')[0].orderId), status: 'open', filled: 0, amount: 0.01, sessionFilled: 0, cancelled: true }]);
+    expect(atExchange('stray-1')[0].status).toBe('CANCELED'); // the check cancelled it
+    expect(atExchange('kept-1')[0].status).toBe('NEW'); // followed: not a stray, left to the session's own cancel
+    expect(atExchange('someone-else')[0].status).toBe('NEW'); // never this client's
+    await other.cancelOrder(String(atExchange('someone-else')[0].orderId), 'BTC/USDT');
+    await other.cancelOrder(String(atExchange('kept-1')[0].orderId), 'BTC/USDT');
+    await other.close();
+    await h.close();
+  });
+
+  it('asked not to cancel, the check only reports the stray', async () => {
+    const h = await client((real) => ({
+      cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => ({ ...(await real.fetchOrder(a[0], a[1])), status: 'canceled' }),
+    }));
+    h.exec.submit(snap('stray-2'));
+    await h.until(() => h.kinds('stray-2').includes('accepted'));
+    h.exec.cancel('stray-2');
+    await h.until(() => h.kinds('stray-2').includes('cancelled'));
+    await h.exec.close();
+    expect((await h.exec.audit(false)).map((s) => [s.clientOrderId, s.cancelled])).toEqual([['stray-2', false]]);
+    expect(atExchange('stray-2')[0].status).toBe('NEW');
+    const c = await loopbackClient(base, { apiKey: 'k', secret: 's' });
+    await c.cancelOrder(String(atExchange('stray-2')[0].orderId), 'BTC/USDT');
+    await c.close();
+    await h.close();
+  });
+});

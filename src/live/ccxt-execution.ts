@@ -7,6 +7,7 @@ import { ccxtCapabilities, ccxtOrderArgs } from './ccxt-capabilities.ts';
 import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
 import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
+import { auditOpenOrders, type StrayOrder } from './venue-audit.ts';
 
 export interface CcxtExecutionOptions {
   /** REST polling period while no private stream is up (ms, default 100). */
@@ -63,6 +64,8 @@ export class CcxtExecution implements ExecutionClient {
   readonly updates = { stream: 0, poll: 0 };
   /** Orders whose outcome was still unknown when the client closed. */
   readonly unresolved = new Set<string>();
+  /** Every exchange order (leg) this client sent or adopted, by client id: what `audit` may call its own. */
+  private readonly legsSent = new Map<string, Leg>();
   /** The kill switch tripped: nothing new is sent; cancels go out as one cancel-all. */
   private halted = false;
   private readonly killCancels = new Set<string>();
@@ -100,6 +103,7 @@ export class CcxtExecution implements ExecutionClient {
   track(order: Order, exchangeId: string, filled: number): void {
     const leg: Leg = { clientId: order.id, exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), fee: 0, final: false, endStatus: '' };
     const t: Tracked = { id: order.id, snap: { ...order }, legs: [leg], acked: true, triggered: false, cancelWanted: false, replacing: false, done: false };
+    this.legsSent.set(leg.clientId, leg);
     this.orders.follow(t);
   }
 
@@ -107,6 +111,7 @@ export class CcxtExecution implements ExecutionClient {
     if (!this.capabilities.orderTypes.has(order.type)) return { reason: RejectReason.unsupportedOrderType, message: `${this.symbol}: the venue does not accept ${order.type} orders` };
     const leg = newLeg(order.id);
     const t: Tracked = { id: order.id, snap: order, legs: [leg], acked: false, triggered: false, cancelWanted: false, replacing: false, done: false, afterHalt: this.halted };
+    this.legsSent.set(leg.clientId, leg);
     this.orders.follow(t);
     this.run(async () => { await this.place(t, leg, order.qty); });
     return null;
@@ -236,6 +241,17 @@ export class CcxtExecution implements ExecutionClient {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     await this.refreshOpen();
     return this.stillOpen();
+  }
+
+  /**
+   * After `close`: the exchange's open orders checked against what this client follows.
+   * An order it sent or adopted, open at the exchange, that it counts as ended is a stray
+   * (logged as an error; cancelled when `cancel`). See `auditOpenOrders`.
+   */
+  async audit(cancel: boolean): Promise<StrayOrder[]> {
+    const following = new Set(this.orders.open().flatMap((t) => t.legs.filter((l) => !l.final).map((l) => l.clientId)));
+    const counted = (id: string) => (following.has(id) ? undefined : this.legsSent.get(id)?.filled);
+    return auditOpenOrders(this.ex, this.symbol, counted, cancel, this.log);
   }
 
   // ---- placing ------------------------------------------------------------------------
@@ -378,6 +394,7 @@ export class CcxtExecution implements ExecutionClient {
     if (!(await this.sendSlot(t, 'cancelled'))) return; // the old order is cancelled; its replacement is not sent
     const leg = newLeg(`${t.id}.${t.legs.length}`);
     t.legs.push(leg);
+    this.legsSent.set(leg.clientId, leg);
     this.orders.forgetClientId(leg.clientId); // known only once the exchange answers: no stream update before `updated`
     const a = ccxtOrderArgs(t.snap, leg.clientId);
     const sentAt = Date.now();

@@ -17,6 +17,7 @@ import { LiveClock } from './live-clock.ts';
 import { StreamDriver, type MarketStreams } from './market-streams.ts';
 import { SessionRecorder } from './session-recorder.ts';
 import { JournaledVenue, SessionJournal } from './session-journal.ts';
+import type { StrayOrder } from './venue-audit.ts';
 import { removeSessionLock, writeSessionLock } from './session-lock.ts';
 import { makeDirSync } from '../core/files.ts';
 
@@ -45,6 +46,12 @@ export interface LiveStats {
   readonly gc: { count: number; totalMs: number; maxMs: number };
   /** Orders still open at the venue when the session ended (ids). */
   readonly leftOpen: readonly string[];
+  /**
+   * Orders the exchange listed as open at the end that the session had counted as ended
+   * (live; the end-of-session check against the exchange): its view of them diverged.
+   * Cancelled by the check unless orders are kept; one not confirmed cancelled is in `leftOpen` too.
+   */
+  readonly strays: readonly StrayOrder[];
 }
 
 /** A ccxt.pro exchange as a session uses it. */
@@ -141,6 +148,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
   let monitor: RuntimeMonitor | null = null;
   let clockSkewMs = Number.NaN;
   let leftOpen: string[] = [];
+  let strays: StrayOrder[] = [];
   const signals = env.killSignals ?? ['SIGINT', 'SIGTERM'];
   let onSignal: ((sig: NodeJS.Signals) => void) | null = null;
   // A lost socket makes ccxt.pro reject promises nobody awaits (its connection futures): a
@@ -206,10 +214,11 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
         await exec.settle(cancel ? 5000 : 1000);
         // What is open after the client's last look at every order (an answer may come after settle gave up).
         const open = await exec.close();
-        if (cancel) leftOpen = open;
+        strays = await exec.audit(cancel);
+        if (cancel) leftOpen = [...open, ...strays.filter((s) => !s.cancelled).map((s) => s.clientOrderId)];
         if (leftOpen.length > 0) logger.error('orders still open at the exchange after the end-of-session cancel', { orders: leftOpen });
       }
-      journal?.note('end', { killSwitch: engine.killReport(), leftOpen, position: engine.portfolio.position(0) });
+      journal?.note('end', { killSwitch: engine.killReport(), leftOpen, strays, position: engine.portfolio.position(0) });
       await recorder?.close(engine.orders, engine.fills, {
         events: driver?.events ?? 0, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
         killSwitch: engine.killReport(), position: engine.portfolio.position(0), equity: engine.portfolio.equity(),
@@ -229,7 +238,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     feedStatus: () => driver?.status() ?? null,
     stats: () => ({
       mode, record: env.record, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
-      tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen,
+      tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen, strays,
     }),
   };
 }
