@@ -13,6 +13,8 @@ export interface FaultStats {
   duplicated: number;
   /** Websocket messages (venue → client) delivered twice. */
   duplicatedFrames: number;
+  /** Cancels answered "CANCELED" that never reached the venue. */
+  fakedCancels: number;
   /** Connections reset (HTTP keep-alive and websockets). */
   resets: number;
   /** Times the proxy refused connections for a while. */
@@ -26,11 +28,12 @@ export interface FaultStats {
  * be reset, and the proxy can go down for a while (every connection reset on arrival).
  */
 export class FaultProxy {
-  readonly stats: FaultStats = { requests: 0, droppedReplies: 0, duplicated: 0, duplicatedFrames: 0, resets: 0, downs: 0 };
+  readonly stats: FaultStats = { requests: 0, droppedReplies: 0, duplicated: 0, duplicatedFrames: 0, fakedCancels: 0, resets: 0, downs: 0 };
   private readonly server: http.Server;
   private readonly sockets = new Set<net.Socket>();
   private drops: Array<{ match: RequestMatch; left: number }> = [];
   private dups: Array<{ match: RequestMatch; left: number }> = [];
+  private fakes = 0;
   private framesToDuplicate = 0;
   private delayMillis = 0;
   private port = 0;
@@ -66,9 +69,27 @@ export class FaultProxy {
     this.dups.push({ match, left: count });
   }
 
+  /**
+   * The next `count` single-order cancels (DELETE /api/v3/order) never reach the venue: the
+   * proxy reads the order (the same signed query as a GET) and answers with it marked
+   * CANCELED — a venue that acknowledged a cancel it never carried out.
+   */
+  fakeCancels(count: number): void {
+    this.fakes += count;
+  }
+
   /** The next `count` websocket text messages from the venue (market and user data) reach the client twice. */
   duplicateFrames(count: number): void {
     this.framesToDuplicate += count;
+  }
+
+  /** Ends every fault still armed (drops, duplicates, faked cancels, duplicated frames, delay): the next scenario starts clean. */
+  clearFaults(): void {
+    this.drops = [];
+    this.dups = [];
+    this.fakes = 0;
+    this.framesToDuplicate = 0;
+    this.delayMillis = 0;
   }
 
   /** Every request waits this long before it is forwarded (0: none). */
@@ -136,8 +157,10 @@ export class FaultProxy {
     if (this.delayMillis > 0) await new Promise((r) => setTimeout(r, this.delayMillis));
     const drop = this.take(this.drops, method, path.split('?')[0]);
     const dup = this.take(this.dups, method, path.split('?')[0]);
+    const fake = this.fakes > 0 && method === 'DELETE' && path.split('?')[0] === '/api/v3/order';
+    if (fake) this.fakes--;
     try {
-      const answer = await this.send(method, path, req.headers, body);
+      const answer = fake ? await this.fakeCancel(path, req.headers, body) : await this.send(method, path, req.headers, body);
       if (dup) {
         this.stats.duplicated++;
         await this.send(method, path, req.headers, body).catch(() => undefined);
@@ -152,6 +175,17 @@ export class FaultProxy {
     } catch {
       req.socket.destroy();
     }
+  }
+
+  /** The order as the venue has it (a GET with the cancel's own signed query), answered as if cancelled. */
+  private async fakeCancel(path: string, headers: http.IncomingHttpHeaders, body: Buffer) {
+    const answer = await this.send('GET', path, headers, body);
+    if (answer.status !== 200) return answer;
+    this.stats.fakedCancels++;
+    const order = { ...(JSON.parse(answer.body.toString()) as Record<string, unknown>), status: 'CANCELED' };
+    const text = Buffer.from(JSON.stringify(order));
+    const { 'transfer-encoding': _chunked, ...kept } = answer.headers;
+    return { ...answer, headers: { ...kept, 'content-length': String(text.length) }, body: text };
   }
 
   private send(method: string, path: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {

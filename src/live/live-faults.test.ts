@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../test/fault-proxy.ts';
@@ -8,9 +8,10 @@ import { tempDir } from '../../test/tmp.ts';
 import type { SessionConfigInput } from '../config/session-config.ts';
 import type { Engine } from '../engine/engine.ts';
 import { strategy as churn } from '../../test/fixtures/churn-strategy.ts';
+import { strategy as placeThenCancel } from '../../test/fixtures/place-then-cancel-strategy.ts';
 import type { LiveResult } from '../session/run-live.ts';
 import { startLoopbackVenue, type LoopbackVenue } from './loopback/start-venue.ts';
-import { readJournal } from './session-journal.ts';
+import { JOURNAL_FILE, readJournal } from './session-journal.ts';
 
 /**
  * Live sessions through a fault-injecting proxy in front of the loopback exchange. Every
@@ -19,7 +20,7 @@ import { readJournal } from './session-journal.ts';
  * executed twice (one venue order per client id), the session's position equal to the
  * venue's balance, every venue fill in the session's journal.
  */
-const KEYS = ['drops', 'dups', 'resets', 'down', 'outage', 'kill', 'ladder', 'crash'] as const;
+const KEYS = ['drops', 'dups', 'fake', 'resets', 'down', 'outage', 'kill', 'ladder', 'crash'] as const;
 type Key = (typeof KEYS)[number];
 let venue: LoopbackVenue;
 let proxy: FaultProxy;
@@ -33,6 +34,7 @@ beforeAll(async () => {
   proxy = await FaultProxy.start(venue.url);
 });
 afterEach(() => {
+  proxy.clearFaults(); // a fault a scenario armed but did not use up must not hit the next one
   injected.droppedReplies = proxy.stats.droppedReplies;
   injected.resets = proxy.stats.resets;
   injected.duplicated = proxy.stats.duplicated;
@@ -51,8 +53,21 @@ function config(key: Key, more: Partial<SessionConfigInput> = {}): SessionConfig
 const creds = (key: Key) => ({ apiKey: key, secret: `${key}-secret` });
 
 /** The exchange's own record of a key's orders, checked against the session's result and journal. */
-function checkAgainstVenue(key: Key, r: LiveResult, record: string): { venueOrders: number; venueFills: number } {
+function checkAgainstVenue(key: Key, r: LiveResult, record: string, strays: string[] = []): { venueOrders: number; venueFills: number } {
   const mine = venue.exchange.spot.all().filter((o) => o.apiKey === key);
+  const sessionOrders = new Map(r.orders.map((o) => [o.id, o]));
+  const journal = readJournal(record)!;
+  const journalLines = readFileSync(join(record, JOURNAL_FILE), 'utf8').split('\n');
+  // What the venue and the session each say of an order, and the session journal's lines about it (for failure messages).
+  const view = (clientOrderId: string) => {
+    const o = mine.find((x) => x.clientOrderId === clientOrderId);
+    const id = clientOrderId.split('.')[0];
+    const s = sessionOrders.get(id);
+    const lines = journalLines.filter((l) => l.includes(`"${id}"`)).slice(-20).join('\n  ');
+    return `${clientOrderId}: venue ${o ? `${o.status} ${o.executed}/${o.qty} (${o.fills.length} fills)` : 'no such order'}; session ${s ? `${s.status} ${s.filledQty}/${s.qty}` : 'no such order'}; journal:\n  ${lines}`;
+  };
+  // Nothing the session counted as ended was open at the venue at the end (its end-of-session check found no stray but those the scenario made).
+  expect(r.live.strays.map((x) => x.clientOrderId), r.live.strays.map((x) => view(x.clientOrderId)).join('\n')).toEqual(strays);
   // None executed twice: one venue order per client id.
   const ids = mine.map((o) => o.clientOrderId);
   expect(new Set(ids).size).toBe(ids.length);
@@ -62,33 +77,27 @@ function checkAgainstVenue(key: Key, r: LiveResult, record: string): { venueOrde
     const id = o.clientOrderId.split('.')[0];
     byOrder.set(id, (byOrder.get(id) ?? 0) + o.executed);
   }
-  const sessionOrders = new Map(r.orders.map((o) => [o.id, o]));
   for (const [id, executed] of byOrder) {
     expect(sessionOrders.has(id), `venue order ${id} unknown to the session`).toBe(true);
-    expect(sessionOrders.get(id)!.filledQty).toBeCloseTo(executed, 9);
+    expect(sessionOrders.get(id)!.filledQty, view(id)).toBeCloseTo(executed, 9);
   }
   // Positions equal: the key started with 0 BTC.
   const btc = venue.exchange.spot.balance(key, 'BTC');
   expect(r.positions[0].qty).toBeCloseTo(btc.free + btc.locked, 9);
   // Every venue fill is in the journal.
-  const journal = readJournal(record)!;
   const journaled = new Map<string, number>();
   for (const f of journal.fills) journaled.set(f.orderId, (journaled.get(f.orderId) ?? 0) + f.qty);
   for (const [id, executed] of byOrder) expect(journaled.get(id) ?? 0).toBeCloseTo(executed, 9);
-  // Nothing left resting. (The message gives, for each order resting at the venue, what the venue and the session say of it.)
+  // Nothing left resting.
   const resting = mine.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED');
-  const views = resting.map((o) => {
-    const s = sessionOrders.get(o.clientOrderId.split('.')[0]);
-    return `${o.clientOrderId}: venue ${o.status} ${o.executed}/${o.qty} (${o.fills.length} fills); session ${s ? `${s.status} ${s.filledQty}/${s.qty}` : 'no such order'}`;
-  });
-  expect(resting.map((o) => o.clientOrderId), views.join('; ')).toEqual(r.live.leftOpen);
+  expect(resting.map((o) => o.clientOrderId), resting.map((o) => view(o.clientOrderId)).join('\n')).toEqual(r.live.leftOpen);
   return { venueOrders: mine.length, venueFills: mine.reduce((n, o) => n + o.fills.length, 0) };
 }
 
 describe('live mode under faults (fault-injecting proxy between the session and the loopback exchange)', () => {
   it('lost order replies: the venue executed, the reply never came; the orders are found by client id, never sent twice', async () => {
     const isOrder = (m: string, p: string) => m === 'POST' && p === '/api/v3/order';
-    const cfg = config('drops', { session: { maxSeconds: 4 } });
+    const cfg = config('drops', { session: { maxEvents: 30_000, maxSeconds: 20 } }); // bounded by market events: a loaded machine trades as much, only slower
     let engine!: Engine;
     setTimeout(() => proxy.dropReplies(isOrder, 5), 400);
     const r = await loopbackRun(cfg, churn, { creds: creds('drops'), onStart: (e) => { engine = e; } });
@@ -101,7 +110,7 @@ describe('live mode under faults (fault-injecting proxy between the session and 
 
   it('duplicated messages: venue events (market and user data) delivered twice, cancels and replaces sent twice; no fill counted twice', async () => {
     const isCancel = (m: string, p: string) => (m === 'DELETE' && p === '/api/v3/order') || (m === 'POST' && p === '/api/v3/order/cancelReplace');
-    const cfg = config('dups', { session: { maxSeconds: 4 } });
+    const cfg = config('dups', { session: { maxEvents: 30_000, maxSeconds: 20 } });
     const before = { ...proxy.stats };
     setTimeout(() => { proxy.duplicateFrames(3000); proxy.duplicate(isCancel, 20); }, 300);
     const r = await loopbackRun(cfg, churn, { creds: creds('dups') });
@@ -109,6 +118,23 @@ describe('live mode under faults (fault-injecting proxy between the session and 
     expect(proxy.stats.duplicated - before.duplicated).toBeGreaterThan(0);
     const v = checkAgainstVenue('dups', r, cfg.session!.record as string);
     expect(v.venueFills).toBeGreaterThan(5);
+  }, 60_000);
+
+  it("a cancel the venue acknowledged but never carried out: the session's end-of-session check finds the order open at the exchange, reports it and cancels it", async () => {
+    const before = proxy.stats.fakedCancels;
+    proxy.fakeCancels(1);
+    const record = tmp.file(`session-fake-${injected.sessions++}`);
+    const r = await loopbackRun(loopbackConfig(proxy.url, 'live', placeThenCancel.name, { session: { maxEvents: 1e9, maxSeconds: 4, record } }), placeThenCancel, { creds: creds('fake') });
+    expect(proxy.stats.fakedCancels - before).toBe(1);
+    expect(r.orders).toHaveLength(1);
+    const bid = r.orders[0].id;
+    expect(r.orders.find((o) => o.id === bid)?.status).toBe('cancelled'); // what the venue's answer made the session believe
+    const atVenue = venue.exchange.spot.all().find((o) => o.apiKey === 'fake' && o.clientOrderId === bid)!;
+    expect(r.live.strays).toEqual([{ clientOrderId: bid, exchangeId: String(atVenue.orderId), status: 'open', filled: 0, amount: 0.01, sessionFilled: 0, cancelled: true }]);
+    expect(atVenue.status).toBe('CANCELED'); // by the check
+    expect(r.live.leftOpen).toEqual([]);
+    expect(r.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual(['order open at the exchange that the session counted as ended']);
+    checkAgainstVenue('fake', r, record, [bid]);
   }, 60_000);
 
   it('socket resets (REST and streams): the session reconnects and carries on; nothing lost or doubled', async () => {
