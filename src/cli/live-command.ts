@@ -184,15 +184,27 @@ export async function liveCommand(argv: string[], out: (s: string) => void, err:
     err(`lockstep live: ${useless}`);
     return 1;
   }
-  const strays = result.live.strays;
-  if (strays.length > 0) {
-    // The session's view diverged from the exchange's: never a clean exit, even when the check cancelled them.
-    err(`lockstep live: ${strays.length} order(s) the session counted as ended were open at the exchange at the end (${strays.map((s) => `${s.clientOrderId}: ${s.status}, executed ${s.filled} of ${s.amount}, the session counted ${s.sessionFilled}${s.cancelled ? '; cancelled now' : ''}`).join('; ')}); see the session's log`);
-    if (result.live.leftOpen.length === 0) return 4;
-  }
+  // The session's view diverged from the exchange's: never a clean exit, even when the check cancelled the orders.
+  const diverged = divergence(result.live);
+  for (const line of diverged) err(`lockstep live: ${line}`);
+  if (diverged.length > 0 && result.live.leftOpen.length === 0) return 4;
   if (result.live.leftOpen.length > 0) {
     err(`lockstep live: ${result.live.leftOpen.length} order(s) could not be confirmed cancelled at the exchange: ${result.live.leftOpen.join(', ')}`);
     return 4;
   }
   return 0;
+}
+
+/** What the end-of-session checks found the session's view of orders and position to differ from the exchange's. */
+function divergence(live: LiveResult['live']): string[] {
+  const out: string[] = [];
+  const strays = live.strays;
+  if (strays.length > 0) {
+    const each = strays.map((s) => `${s.clientOrderId}: ${s.status}, executed ${s.filled} of ${s.amount}, the session counted ${s.sessionFilled}${s.cancelled ? '; cancelled now' : ''}`);
+    out.push(`${strays.length} order(s) the session counted as ended were open at the exchange at the end (${each.join('; ')}); see the session's log`);
+  }
+  if (Number.isFinite(live.positionGap) && live.positionGap !== 0) {
+    out.push(`the exchange holds ${live.positionGap > 0 ? 'more' : 'less'} of the base asset than the session's position (by ${Math.abs(live.positionGap)}): fills the session never counted, or trading on the account by others; see the session's log`);
+  }
+  return out;
 }

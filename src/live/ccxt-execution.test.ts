@@ -9,6 +9,7 @@ import { MemoryLogger } from '../engine/logger.ts';
 import { Portfolio } from '../engine/portfolio.ts';
 import { CcxtExecution } from './ccxt-execution.ts';
 import type { CcxtTrading } from './ccxt-order.ts';
+import { positionGap, type CcxtAccount } from './ccxt-reconcile.ts';
 import { wallMicros } from './live-clock.ts';
 import { LoopbackExchange } from './loopback/loopback-exchange.ts';
 
@@ -202,5 +203,33 @@ describe('CcxtExecution: the end-of-session check against the exchange', () => {
     await c.cancelOrder(String(atExchange('stray-2')[0].orderId), 'BTC/USDT');
     await c.close();
     await h.close();
+  });
+});
+
+describe('positionGap: the end-of-session position check', () => {
+  const account = (balance: () => Promise<Record<string, unknown>>) => ({ fetchBalance: balance }) as unknown as CcxtAccount;
+  const logged = () => {
+    const log = new MemoryLogger(() => 0);
+    return { log, lines: () => log.records.map((r) => `${r.level} ${r.message}`) };
+  };
+
+  it('the holding against position less base-asset fees: 0 within half a lot, the difference beyond it (logged as an error)', async () => {
+    const btc = (total: number) => account(async () => ({ BTC: { free: total, locked: 0, total } }));
+    const quiet = logged();
+    // Hand checks, lot 0.001: 0.0499 held = 0.05 position − 0.0001 base fees → 0.
+    expect(await positionGap(btc(0.0499), 'BTC', 0.05, 0.0001, 0.001, quiet.log)).toBe(0);
+    expect(await positionGap(btc(0.0503), 'BTC', 0.05, 0.0001, 0.001, quiet.log)).toBe(0); // 0.0004 apart: rounding, under half a lot
+    expect(quiet.lines()).toEqual([]);
+    const loud = logged();
+    expect(await positionGap(btc(0.0599), 'BTC', 0.05, 0.0001, 0.001, loud.log)).toBeCloseTo(0.01, 12); // a fill of 0.01 the session never counted
+    expect(await positionGap(account(async () => ({})), 'BTC', 0.002, 0, 0.001, loud.log)).toBeCloseTo(-0.002, 12); // no BTC at all
+    expect(loud.lines()).toEqual(["error the exchange's holding differs from the session's position", "error the exchange's holding differs from the session's position"]);
+  });
+
+  it('a balance that cannot be read: NaN (not checked), a warning; a bug is not swallowed', async () => {
+    const w = logged();
+    expect(await positionGap(account(async () => { throw new ccxt.RequestTimeout('timed out'); }), 'BTC', 1, 0, 0.001, w.log)).toBeNaN();
+    expect(w.lines()).toEqual(['warn end-of-session position check failed: the balance could not be read']);
+    await expect(positionGap(account(async () => { throw new TypeError('bug'); }), 'BTC', 1, 0, 0.001, w.log)).rejects.toThrow('bug');
   });
 });

@@ -101,7 +101,7 @@ export class CcxtExecution implements ExecutionClient {
 
   /** Follows an order that already rests at the exchange (start-up reconciliation). */
   track(order: Order, exchangeId: string, filled: number): void {
-    const leg: Leg = { clientId: order.id, exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), fee: 0, final: false, endStatus: '' };
+    const leg: Leg = { clientId: order.id, exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), fee: 0, baseFee: 0, final: false, endStatus: '' };
     const t: Tracked = { id: order.id, snap: { ...order }, legs: [leg], acked: true, triggered: false, cancelWanted: false, replacing: false, done: false };
     this.legsSent.set(leg.clientId, leg);
     this.orders.follow(t);
@@ -207,6 +207,11 @@ export class CcxtExecution implements ExecutionClient {
   /** Ids of the followed orders not known to have ended. */
   private stillOpen(): string[] {
     return this.orders.open().map((t) => t.id);
+  }
+
+  /** Fees the exchange charged in the base asset over the session (quantity). */
+  get baseFees(): number {
+    return this.orders.baseFees;
   }
 
   /** True when no command is still working (polls aside). */

@@ -21,6 +21,18 @@ function followed() {
 }
 
 describe('FollowedOrders: exchange reports as venue events', () => {
+  it('fees charged in the base asset are summed as quantity (what the holding lacks of the fills), each once; quote fees are not', () => {
+    const { orders, order } = followed();
+    const a = order('a');
+    const b = order('b');
+    orders.apply(a, currentLeg(a), { id: 'ex-a', status: 'open', filled: 0.4, cost: 40, fee: { cost: 0.0004, currency: 'BTC' } });
+    orders.apply(a, currentLeg(a), { id: 'ex-a', status: 'open', filled: 0.4, cost: 40, fee: { cost: 0.0004, currency: 'BTC' } }); // the same report again
+    orders.apply(a, currentLeg(a), { id: 'ex-a', status: 'closed', filled: 1, cost: 100, fee: { cost: 0.001, currency: 'BTC' } });
+    orders.apply(b, currentLeg(b), { id: 'ex-b', status: 'closed', filled: 1, cost: 100, fee: { cost: 0.1, currency: 'USDT' } });
+    // Hand check: a's cumulative base fee ends at 0.001 BTC (0.0004 then 0.0006 more); b's is charged in USDT.
+    expect(orders.baseFees).toBeCloseTo(0.001, 15);
+  });
+
   it('cumulative reports give each fill once, priced from the cost added since the last one', () => {
     const { orders, events, order } = followed();
     const t = order('a');

@@ -11,6 +11,8 @@ export interface Leg {
   filled: number;
   cost: number;
   fee: number;
+  /** Cumulative fee the exchange charged in the base asset (quantity; 0 when it charges the quote). */
+  baseFee: number;
   /** Ended at the exchange. */
   final: boolean;
   /** ccxt status it ended with (closed, canceled, expired, rejected). */
@@ -35,7 +37,7 @@ export interface Tracked {
 
 /** A leg not yet at the exchange: nothing reported. */
 export function newLeg(clientId: string): Leg {
-  return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, final: false, endStatus: '' };
+  return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, baseFee: 0, final: false, endStatus: '' };
 }
 
 /** The leg the order is now (the last one sent). */
@@ -54,6 +56,8 @@ export class FollowedOrders {
   private readonly byId = new Map<string, Tracked>();
   private readonly byExchangeId = new Map<string, [Tracked, Leg]>();
   private readonly byClientId = new Map<string, [Tracked, Leg]>();
+  /** Fees the exchange charged in the base asset so far (quantity): what the holding lacks of the fills' sum. */
+  baseFees = 0;
 
   /** @param base the base currency: a fee charged in it is counted in quote currency at the fill's price */
   constructor(private readonly emit: (e: VenueEvent) => void, private readonly base: string) {}
@@ -126,6 +130,10 @@ export class FollowedOrders {
     // Cumulative fee in quote currency (Binance may charge in the base asset) minus what was reported.
     const cumFee = r.fee?.cost !== undefined ? r.fee.cost * (r.fee.currency === this.base ? price : 1) : leg.fee;
     const fee = cumFee - leg.fee;
+    if (r.fee?.cost !== undefined && r.fee.currency === this.base) {
+      this.baseFees += r.fee.cost - leg.baseFee;
+      leg.baseFee = r.fee.cost;
+    }
     leg.cost = cost;
     leg.fee = cumFee;
     leg.filled = filled;

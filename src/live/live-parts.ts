@@ -12,7 +12,7 @@ import { L2Venue } from '../sim/l2-venue.ts';
 import { feeModelOf, latencyModelOf, queueModelOf } from '../sim/models-from-config.ts';
 import type { CcxtExecution, CcxtExecutionOptions } from './ccxt-execution.ts';
 import type { CcxtTrading } from './ccxt-order.ts';
-import type { CcxtAccount } from './ccxt-reconcile.ts';
+import type { CcxtAccount, positionGap } from './ccxt-reconcile.ts';
 import { LiveClock } from './live-clock.ts';
 import { StreamDriver, type MarketStreams } from './market-streams.ts';
 import { SessionRecorder } from './session-recorder.ts';
@@ -52,6 +52,13 @@ export interface LiveStats {
    * Cancelled by the check unless orders are kept; one not confirmed cancelled is in `leftOpen` too.
    */
   readonly strays: readonly StrayOrder[];
+  /**
+   * The end-of-session position check (live): the exchange's holding of the base asset
+   * minus the session's position (less fees charged in the base asset). 0 when they agree
+   * to within half a lot; NaN when not checked (paper) or the balance could not be read.
+   * Anything else is fills the session never counted (or trading on the account by others).
+   */
+  readonly positionGap: number;
 }
 
 /** A ccxt.pro exchange as a session uses it. */
@@ -75,6 +82,7 @@ export interface LiveEnv {
   readonly live?: {
     readonly CcxtExecution: typeof CcxtExecution;
     readonly reconcile: (ex: CcxtAccount, symbol: string, base: string, quote: string, instrument: Instrument, engine: Engine, exec: CcxtExecution, now: number) => Promise<{ adopted: number }>;
+    readonly positionGap: typeof positionGap;
   };
 }
 
@@ -149,6 +157,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
   let clockSkewMs = Number.NaN;
   let leftOpen: string[] = [];
   let strays: StrayOrder[] = [];
+  let gap = Number.NaN;
   const signals = env.killSignals ?? ['SIGINT', 'SIGTERM'];
   let onSignal: ((sig: NodeJS.Signals) => void) | null = null;
   // A lost socket makes ccxt.pro reject promises nobody awaits (its connection futures): a
@@ -215,10 +224,11 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
         // What is open after the client's last look at every order (an answer may come after settle gave up).
         const open = await exec.close();
         strays = await exec.audit(cancel);
+        gap = await env.live!.positionGap(env.exchange as CcxtAccount, assets(venueCfg.symbol)[0], engine.portfolio.position(0), exec.baseFees, instrument.lotSize, logger);
         if (cancel) leftOpen = [...open, ...strays.filter((s) => !s.cancelled).map((s) => s.clientOrderId)];
         if (leftOpen.length > 0) logger.error('orders still open at the exchange after the end-of-session cancel', { orders: leftOpen });
       }
-      journal?.note('end', { killSwitch: engine.killReport(), leftOpen, strays, position: engine.portfolio.position(0) });
+      journal?.note('end', { killSwitch: engine.killReport(), leftOpen, strays, positionGap: gap, position: engine.portfolio.position(0) });
       await recorder?.close(engine.orders, engine.fills, {
         events: driver?.events ?? 0, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
         killSwitch: engine.killReport(), position: engine.portfolio.position(0), equity: engine.portfolio.equity(),
@@ -238,7 +248,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     feedStatus: () => driver?.status() ?? null,
     stats: () => ({
       mode, record: env.record, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
-      tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen, strays,
+      tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen, strays, positionGap: gap,
     }),
   };
 }

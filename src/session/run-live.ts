@@ -47,9 +47,11 @@ export async function runLive(input: SessionConfigInput, o: RunLiveOptions = {})
     const record = sessionFolder(cfg);
     const logFile = record ? await openLogFile(record) : null;
     const log = sessionLog(cfg, { ...o, onLog: (r) => { logFile?.write(`${JSON.stringify(r)}\n`); o.onLog?.(r); } });
+    const reconciling = live ? await import('../live/ccxt-reconcile.ts') : null;
     const routing = live ? {
       CcxtExecution: (await import('../live/ccxt-execution.ts')).CcxtExecution,
-      reconcile: (await import('../live/ccxt-reconcile.ts')).reconcileFromExchange,
+      reconcile: reconciling!.reconcileFromExchange,
+      positionGap: reconciling!.positionGap,
     } : undefined;
     const { classifyCcxtError } = await import('../live/ccxt-errors.ts');
     const parts = liveParts(cfg, {
