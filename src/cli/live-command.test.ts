@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
 import { cli } from '../../test/cli.ts';
+import { FaultProxy } from '../../test/fault-proxy.ts';
 import { pointCcxtAt } from '../live/ccxt-base-url.ts';
+import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
 
 /** A secret long and distinctive enough that finding it in a recorded file is never chance ("s1" was, in binary Parquet). */
 const SECRET = 'secret-7f3a9c41e2b85d06';
@@ -81,6 +83,28 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       server.kill('SIGTERM');
     }
   }, 90_000);
+
+  it('an order the session counted as cancelled but the exchange still had: named on stderr, exit code 4', async () => {
+    const venue = await startLoopbackVenue({ events: 300_000, seed: 5, keys: { k2: SECRET }, balances: { USDT: 100_000, BTC: 0 } });
+    const proxy = await FaultProxy.start(venue.url);
+    proxy.fakeCancels(1); // the strategy's one cancel is answered "CANCELED" and never reaches the exchange
+    process.env.LOCKSTEP_API_KEY = 'k2';
+    process.env.LOCKSTEP_API_SECRET = SECRET;
+    try {
+      const r = await cli('live', '--venue', 'binance', '--strategy', join(ROOT, 'test/fixtures/place-then-cancel-strategy.ts'), '--symbol', 'BTC/USDT', '--mode', 'live',
+        '--url', proxy.url, '--max-seconds', '4', '--record', join(tmp.dir, 'live-stray'));
+      expect(proxy.stats.fakedCancels).toBe(1);
+      const [order] = venue.exchange.spot.all();
+      expect(r.err).toContain(`lockstep live: 1 order(s) the session counted as ended were open at the exchange at the end (${order.clientOrderId}: open, executed 0 of 0.01, the session counted 0; cancelled now)`);
+      expect(r.code).toBe(4);
+      expect(order.status).toBe('CANCELED');
+    } finally {
+      delete process.env.LOCKSTEP_API_KEY;
+      delete process.env.LOCKSTEP_API_SECRET;
+      await proxy.close();
+      await venue.close();
+    }
+  }, 60_000);
 
   it('--mode live without credentials is refused with one line', async () => {
     const saved = [process.env.LOCKSTEP_API_KEY, process.env.LOCKSTEP_API_SECRET];

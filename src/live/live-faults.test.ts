@@ -20,7 +20,7 @@ import { JOURNAL_FILE, readJournal } from './session-journal.ts';
  * executed twice (one venue order per client id), the session's position equal to the
  * venue's balance, every venue fill in the session's journal.
  */
-const KEYS = ['drops', 'dups', 'fake', 'resets', 'down', 'outage', 'kill', 'ladder', 'crash'] as const;
+const KEYS = ['drops', 'dups', 'fake', 'filled', 'resets', 'down', 'outage', 'kill', 'ladder', 'crash'] as const;
 type Key = (typeof KEYS)[number];
 let venue: LoopbackVenue;
 let proxy: FaultProxy;
@@ -81,9 +81,10 @@ function checkAgainstVenue(key: Key, r: LiveResult, record: string, strays: stri
     expect(sessionOrders.has(id), `venue order ${id} unknown to the session`).toBe(true);
     expect(sessionOrders.get(id)!.filledQty, view(id)).toBeCloseTo(executed, 9);
   }
-  // Positions equal: the key started with 0 BTC.
+  // Positions equal: the key started with 0 BTC (and the session's own end-of-session position check agrees).
   const btc = venue.exchange.spot.balance(key, 'BTC');
   expect(r.positions[0].qty).toBeCloseTo(btc.free + btc.locked, 9);
+  expect(r.live.positionGap).toBe(0);
   // Every venue fill is in the journal.
   const journaled = new Map<string, number>();
   for (const f of journal.fills) journaled.set(f.orderId, (journaled.get(f.orderId) ?? 0) + f.qty);
@@ -135,6 +136,35 @@ describe('live mode under faults (fault-injecting proxy between the session and 
     expect(r.live.leftOpen).toEqual([]);
     expect(r.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual(['order open at the exchange that the session counted as ended']);
     checkAgainstVenue('fake', r, record, [bid]);
+  }, 60_000);
+
+  it("a cancel acknowledged but never carried out, then the order filled: the session's end-of-session position check finds the holding it never counted", async () => {
+    const before = proxy.stats.fakedCancels;
+    proxy.fakeCancels(1);
+    const spot = venue.exchange.spot;
+    // Once the session believes its bid cancelled, a market sell prints a tick under the bid's price: the bid fills.
+    const selling = (async () => {
+      for (const end = Date.now() + 15_000; proxy.stats.fakedCancels === before;) {
+        if (Date.now() > end) throw new Error("the strategy's cancel never reached the proxy");
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      const bid = spot.all().find((o) => o.apiKey === 'filled')!;
+      const ts = spot.now();
+      venue.exchange.onTrade({ instrumentId: spot.instrument.id, instrumentIndex: 0, ts, tsLocal: ts, price: Math.round((bid.price - 0.01) * 100) / 100, qty: 1, aggressor: -1 });
+      return bid;
+    })();
+    const record = tmp.file(`session-filled-${injected.sessions++}`);
+    const cfg = loopbackConfig(proxy.url, 'live', placeThenCancel.name, { params: { below: 0.01 }, session: { maxEvents: 1e9, maxSeconds: 4, record } });
+    const r = await loopbackRun(cfg, placeThenCancel, { creds: creds('filled') });
+    const bid = await selling;
+    expect(bid.status).toBe('FILLED');
+    expect(r.orders.map((o) => [o.id, o.status])).toEqual([[bid.clientOrderId, 'cancelled']]); // the session never saw the fill
+    expect(r.fills).toEqual([]);
+    expect(r.live.strays).toEqual([]); // not open at the end: the open-order check cannot see it
+    const btc = spot.balance('filled', 'BTC');
+    expect(btc.free + btc.locked).toBeCloseTo(0.01, 12);
+    expect(r.live.positionGap).toBeCloseTo(0.01, 9); // the exchange's 0.01 BTC minus the session's position 0 (the loopback charges fees in USDT)
+    expect(r.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual(["the exchange's holding differs from the session's position"]);
   }, 60_000);
 
   it('socket resets (REST and streams): the session reconnects and carries on; nothing lost or doubled', async () => {
