@@ -27,7 +27,7 @@ let proxy: FaultProxy;
 const tmp = tempDir();
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Faults injected over the suite (reported by the last test). */
-const injected = { droppedReplies: 0, duplicated: 0, duplicatedFrames: 0, resets: 0, downs: 0, sessions: 0 };
+const injected = { droppedReplies: 0, duplicated: 0, duplicatedFrames: 0, fakedCancels: 0, resets: 0, downs: 0, sessions: 0 };
 
 beforeAll(async () => {
   venue = await startLoopbackVenue({ events: 3_000_000, seed: 29, keys: Object.fromEntries(KEYS.map((k) => [k, `${k}-secret`])), balances: { USDT: 1_000_000, BTC: 0 } });
@@ -39,6 +39,7 @@ afterEach(() => {
   injected.resets = proxy.stats.resets;
   injected.duplicated = proxy.stats.duplicated;
   injected.duplicatedFrames = proxy.stats.duplicatedFrames;
+  injected.fakedCancels = proxy.stats.fakedCancels;
   injected.downs = proxy.stats.downs;
 });
 afterAll(async () => {
@@ -297,9 +298,10 @@ describe('live mode under faults (fault-injecting proxy between the session and 
   it('reports the faults injected over the suite', () => {
     // The README quotes these counts; every scenario above asserted 0 lost, 0 doubled, positions equal.
     console.log(`fault suite: ${injected.droppedReplies} replies dropped, ${injected.duplicated} requests and ${injected.duplicatedFrames} websocket messages duplicated, `
-      + `${injected.resets} connections reset, ${injected.downs} outages, ${injected.sessions} sessions`);
+      + `${injected.fakedCancels} cancels faked, ${injected.resets} connections reset, ${injected.downs} outages, ${injected.sessions} sessions`);
     expect(injected.droppedReplies).toBeGreaterThanOrEqual(5);
     expect(injected.resets).toBeGreaterThan(0);
     expect(injected.downs).toBe(2);
+    expect(injected.fakedCancels).toBe(2);
   });
 });
