@@ -31,19 +31,20 @@ const snap = (id: string, o: Partial<OrderSnapshot> = {}): OrderSnapshot => ({
 });
 
 /** A CcxtExecution over a real ccxt client whose calls a test can break; events collected per order. */
-async function client(wrap: (c: CcxtTrading) => Partial<CcxtTrading> = () => ({}), onInternalError?: (e: unknown) => void) {
+async function client(wrap: (c: CcxtTrading) => Partial<CcxtTrading> = () => ({}), onInternalError?: (e: unknown) => void, auditMillis?: number) {
   const c = await loopbackClient(base, { apiKey: 'k', secret: 's' });
   c.options.recvWindow = 300; // a signed request older than this is refused: after it, a lost request can no longer arrive
   const real = c as unknown as CcxtTrading;
   const ccxtLike = Object.assign(Object.create(real), { watchOrders: undefined }, wrap(real)) as CcxtTrading;
   const events: VenueEvent[] = [];
   let sink: OrderEventSink = { onVenueEvent: (e) => events.push(e) };
-  const exec = new CcxtExecution(ccxtLike, 'BTC/USDT', instrument, new MemoryLogger(() => 0), { pollMillis: 20, ...(onInternalError ? { onInternalError } : {}) });
+  const log = new MemoryLogger(() => 0);
+  const exec = new CcxtExecution(ccxtLike, 'BTC/USDT', instrument, log, { pollMillis: 20, ...(onInternalError ? { onInternalError } : {}), ...(auditMillis ? { auditMillis } : {}) });
   exec.bind({ onVenueEvent: (e) => sink.onVenueEvent(e) }, new Portfolio([instrument], 0));
   const kinds = (id: string) => events.filter((e) => e.orderId === id).map((e) => e.kind);
   const until = async (cond: () => boolean, ms = 5000) => { for (const end = Date.now() + ms; !cond() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20)); };
   const close = async () => { await exec.close(); await c.close(); };
-  return { exec, events, kinds, until, close, setSink: (s: OrderEventSink) => { sink = s; } };
+  return { exec, events, kinds, until, close, log, setSink: (s: OrderEventSink) => { sink = s; } };
 }
 
 const atExchange = (clientId: string) => ex.spot.all().filter((o) => o.clientOrderId === clientId);
@@ -185,6 +186,31 @@ describe('CcxtExecution: the end-of-session check against the exchange', () => {
     await other.cancelOrder(String(atExchange('someone-else')[0].orderId), 'BTC/USDT');
     await other.cancelOrder(String(atExchange('kept-1')[0].orderId), 'BTC/USDT');
     await other.close();
+    await h.close();
+  });
+
+  it('during the session the check runs every auditMillis: a stray is cancelled within a period or two, not left until the end', async () => {
+    let lied = false;
+    const h = await client((real) => ({
+      cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => {
+        if (lied) return real.cancelOrder(...a);
+        lied = true; // the order's own cancel: answered "canceled", never carried out
+        return { ...(await real.fetchOrder(a[0], a[1])), status: 'canceled' };
+      },
+    }), undefined, 300);
+    h.exec.submit(snap('stray-3'));
+    await h.until(() => h.kinds('stray-3').includes('accepted'));
+    h.exec.cancel('stray-3');
+    await h.until(() => h.kinds('stray-3').includes('cancelled'));
+    const believedAt = Date.now();
+    await h.until(() => atExchange('stray-3')[0].status === 'CANCELED', 5000);
+    // Ended here at `believedAt`; a check counts it once that is over 1 s old, and checks run every 0.3 s.
+    expect(atExchange('stray-3')[0].status).toBe('CANCELED');
+    expect(Date.now() - believedAt).toBeLessThan(2500);
+    expect(h.log.records.filter((r) => r.level === 'error').map((r) => r.message)).toEqual(['order open at the exchange that the session counted as ended']);
+    expect(h.kinds('stray-3')).toEqual(['accepted', 'cancelled']); // nothing more reaches the engine
+    await h.exec.close();
+    expect((await h.exec.audit(true)).map((s) => [s.clientOrderId, s.cancelled])).toEqual([['stray-3', true]]);
     await h.close();
   });
 

@@ -7,7 +7,7 @@ import { ccxtCapabilities, ccxtOrderArgs } from './ccxt-capabilities.ts';
 import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
 import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
-import { auditOpenOrders, type StrayOrder } from './venue-audit.ts';
+import { StrayCheck, type StrayOrder } from './venue-audit.ts';
 
 export interface CcxtExecutionOptions {
   /** REST polling period while no private stream is up (ms, default 100). */
@@ -16,6 +16,8 @@ export interface CcxtExecutionOptions {
   streamPollMillis?: number;
   /** Attempts of a cancel before the client reports it could not cancel (default 5). */
   cancelAttempts?: number;
+  /** Period of the check of the exchange's open orders for strays during the session (ms, default 30,000; see `audit`). */
+  auditMillis?: number;
   /**
    * An error that is not ccxt's (a bug, e.g. an engine invariant) met while routing an
    * order: never treated as a venue answer. Default: rethrown outside the promise chain,
@@ -64,8 +66,8 @@ export class CcxtExecution implements ExecutionClient {
   readonly updates = { stream: 0, poll: 0 };
   /** Orders whose outcome was still unknown when the client closed. */
   readonly unresolved = new Set<string>();
-  /** Every exchange order (leg) this client sent or adopted, by client id: what `audit` may call its own. */
-  private readonly legsSent = new Map<string, Leg>();
+  /** The check of the exchange's open orders for orders this client sent and counts as ended. */
+  private readonly strayCheck: StrayCheck;
   /** The kill switch tripped: nothing new is sent; cancels go out as one cancel-all. */
   private halted = false;
   private readonly killCancels = new Set<string>();
@@ -85,8 +87,9 @@ export class CcxtExecution implements ExecutionClient {
     this.orders = new FollowedOrders((e) => this.emit(e), symbol.split('/')[0]);
     this.capabilities = ccxtCapabilities(ex, symbol);
     const { onInternalError, ...rest } = options;
-    this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, ...rest };
+    this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, auditMillis: 30_000, ...rest };
     this.onInternalError = onInternalError ?? ((e) => setImmediate(() => { throw e; }));
+    this.strayCheck = new StrayCheck(ex, symbol, log, this.o.auditMillis);
   }
 
   bind(sink: OrderEventSink, _account: Portfolio): void {
@@ -101,9 +104,9 @@ export class CcxtExecution implements ExecutionClient {
 
   /** Follows an order that already rests at the exchange (start-up reconciliation). */
   track(order: Order, exchangeId: string, filled: number): void {
-    const leg: Leg = { clientId: order.id, exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), fee: 0, baseFee: 0, final: false, endStatus: '' };
+    const leg: Leg = { clientId: order.id, exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), fee: 0, baseFee: 0, final: false, endStatus: '', endedAt: 0 };
     const t: Tracked = { id: order.id, snap: { ...order }, legs: [leg], acked: true, triggered: false, cancelWanted: false, replacing: false, done: false };
-    this.legsSent.set(leg.clientId, leg);
+    this.strayCheck.sent(leg);
     this.orders.follow(t);
   }
 
@@ -111,7 +114,7 @@ export class CcxtExecution implements ExecutionClient {
     if (!this.capabilities.orderTypes.has(order.type)) return { reason: RejectReason.unsupportedOrderType, message: `${this.symbol}: the venue does not accept ${order.type} orders` };
     const leg = newLeg(order.id);
     const t: Tracked = { id: order.id, snap: order, legs: [leg], acked: false, triggered: false, cancelWanted: false, replacing: false, done: false, afterHalt: this.halted };
-    this.legsSent.set(leg.clientId, leg);
+    this.strayCheck.sent(leg);
     this.orders.follow(t);
     this.run(async () => { await this.place(t, leg, order.qty); });
     return null;
@@ -249,14 +252,18 @@ export class CcxtExecution implements ExecutionClient {
   }
 
   /**
-   * After `close`: the exchange's open orders checked against what this client follows.
-   * An order it sent or adopted, open at the exchange, that it counts as ended is a stray
-   * (logged as an error; cancelled when `cancel`). See `auditOpenOrders`.
+   * After `close`: the exchange's open orders checked against what this client follows (see
+   * `StrayCheck`); strays are cancelled when `cancel`. Returns every stray found, during
+   * the session too.
    */
   async audit(cancel: boolean): Promise<StrayOrder[]> {
-    const following = new Set(this.orders.open().flatMap((t) => t.legs.filter((l) => !l.final).map((l) => l.clientId)));
-    const counted = (id: string) => (following.has(id) ? undefined : this.legsSent.get(id)?.filled);
-    return auditOpenOrders(this.ex, this.symbol, counted, cancel, this.log);
+    await this.strayCheck.check(this.followedLegs(), cancel, Number.POSITIVE_INFINITY);
+    return this.strayCheck.found();
+  }
+
+  /** Client ids of the legs this client counts as open. */
+  private followedLegs(): Set<string> {
+    return new Set(this.orders.open().flatMap((t) => t.legs.filter((l) => !l.final).map((l) => l.clientId)));
   }
 
   // ---- placing ------------------------------------------------------------------------
@@ -399,7 +406,7 @@ export class CcxtExecution implements ExecutionClient {
     if (!(await this.sendSlot(t, 'cancelled'))) return; // the old order is cancelled; its replacement is not sent
     const leg = newLeg(`${t.id}.${t.legs.length}`);
     t.legs.push(leg);
-    this.legsSent.set(leg.clientId, leg);
+    this.strayCheck.sent(leg);
     this.orders.forgetClientId(leg.clientId); // known only once the exchange answers: no stream update before `updated`
     const a = ccxtOrderArgs(t.snap, leg.clientId);
     const sentAt = Date.now();
@@ -454,10 +461,13 @@ export class CcxtExecution implements ExecutionClient {
     }
   }
 
-  /** One status round over the legs still open (skipped while the previous round runs). */
+  /** One status round over the legs still open (skipped while the previous round runs); the stray check when due. */
   private poll(): void {
-    if (this.polling) return;
     const now = Date.now();
+    // During the session a stray is cancelled at once (the strategy does not know it rests); only legs that ended
+    // here over a second before the exchange is asked count: its list may predate an end learned just now.
+    if (!this.halted && this.strayCheck.isDue(now)) this.run(() => this.strayCheck.check(this.followedLegs(), true, now - 1000), false);
+    if (this.polling) return;
     if (this.streamUp && now - this.lastPoll < this.o.streamPollMillis) return;
     this.lastPoll = now;
     this.polling = true;

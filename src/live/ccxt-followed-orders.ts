@@ -17,6 +17,8 @@ export interface Leg {
   final: boolean;
   /** ccxt status it ended with (closed, canceled, expired, rejected). */
   endStatus: string;
+  /** Wall time (ms) this client stopped counting it as open (0 while it does). */
+  endedAt: number;
 }
 
 /** An engine order the client follows, with the exchange orders (legs) it has been so far. */
@@ -37,7 +39,7 @@ export interface Tracked {
 
 /** A leg not yet at the exchange: nothing reported. */
 export function newLeg(clientId: string): Leg {
-  return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, baseFee: 0, final: false, endStatus: '' };
+  return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, baseFee: 0, final: false, endStatus: '', endedAt: 0 };
 }
 
 /** The leg the order is now (the last one sent). */
@@ -119,6 +121,7 @@ export class FollowedOrders {
     if (s !== 'closed' && s !== 'canceled' && s !== 'expired' && s !== 'rejected') return;
     leg.final = true;
     leg.endStatus = s;
+    leg.endedAt = Date.now();
     this.byExchangeId.delete(leg.exchangeId!);
     if (!t.replacing && !t.done) this.finishFromLeg(t);
   }
@@ -162,6 +165,7 @@ export class FollowedOrders {
     t.replacing = false;
     this.byId.delete(t.id);
     for (const l of t.legs) {
+      if (l.endedAt === 0) l.endedAt = Date.now();
       this.byClientId.delete(l.clientId);
       if (l.exchangeId !== null) this.byExchangeId.delete(l.exchangeId);
     }

@@ -1,5 +1,6 @@
 import type { Logger } from '../engine/logger.ts';
 import { ccxtMessage, classifyCcxtError, CcxtFailure } from './ccxt-errors.ts';
+import type { Leg } from './ccxt-followed-orders.ts';
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
 
 /** An order open at the exchange that the session sent (or adopted) but counted as ended: its state diverged. */
@@ -35,7 +36,7 @@ export async function auditOpenOrders(ex: CcxtTrading, symbol: string, countedAs
     open = await ex.fetchOpenOrders(symbol);
   } catch (e) {
     if (classifyCcxtError(e) === null) throw e;
-    log.warn('end-of-session check of the open orders at the exchange failed', { error: ccxtMessage(e) });
+    log.warn('check of the open orders at the exchange failed', { error: ccxtMessage(e) });
     return [];
   }
   const strays: StrayOrder[] = [];
@@ -63,4 +64,48 @@ async function cancelStray(ex: CcxtTrading, symbol: string, r: CcxtOrder, log: L
     }
   }
   return false;
+}
+
+/**
+ * The stray check of a live client: it remembers every exchange order (leg) the client sent
+ * or adopted and, when asked, lists the exchange's open orders for those the client no
+ * longer follows and stopped counting as open before `endedBefore` (see `auditOpenOrders`).
+ * Run every `everyMillis` during the session and once at its end.
+ */
+export class StrayCheck {
+  private readonly legs = new Map<string, Leg>();
+  private readonly strays = new Map<string, StrayOrder>();
+  private running = false;
+  private last = Date.now();
+
+  constructor(private readonly ex: CcxtTrading, private readonly symbol: string, private readonly log: Logger, private readonly everyMillis: number) {}
+
+  /** A leg this client sent or adopted. */
+  sent(leg: Leg): void {
+    this.legs.set(leg.clientId, leg);
+  }
+
+  isDue(now: number): boolean {
+    return !this.running && now - this.last >= this.everyMillis;
+  }
+
+  /** One check; `following`: the client ids of the legs the client counts as open. */
+  async check(following: ReadonlySet<string>, cancel: boolean, endedBefore: number): Promise<void> {
+    this.running = true;
+    const counted = (id: string) => {
+      const leg = following.has(id) ? undefined : this.legs.get(id);
+      return leg !== undefined && leg.endedAt > 0 && leg.endedAt < endedBefore ? leg.filled : undefined;
+    };
+    try {
+      for (const s of await auditOpenOrders(this.ex, this.symbol, counted, cancel, this.log)) this.strays.set(s.clientOrderId, s);
+    } finally {
+      this.last = Date.now();
+      this.running = false;
+    }
+  }
+
+  /** Every stray found so far (the latest look at each). */
+  found(): StrayOrder[] {
+    return [...this.strays.values()];
+  }
 }
