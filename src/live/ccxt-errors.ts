@@ -1,8 +1,11 @@
-import { BaseError, DuplicateOrderId, InsufficientFunds, InvalidOrder, NetworkError, OrderImmediatelyFillable, OrderNotFound } from 'ccxt';
+import { BaseError, DuplicateOrderId, InsufficientFunds, InvalidOrder, OperationFailed, OrderImmediatelyFillable, OrderNotFound } from 'ccxt';
 
 /** What a failed ccxt call means for an order. */
 export const CcxtFailure = {
-  /** No answer, or an answer that says nothing about the order (timeout, disconnect, rate limit, clock skew): the outcome is unknown. */
+  /**
+   * No answer, or an answer that says nothing about the order (timeout, disconnect, rate
+   * limit, clock skew, a reply ccxt could not read, a cancel still pending): the outcome is unknown.
+   */
   unknown: 'unknown',
   /** The exchange already has an open order with this client id (an earlier attempt arrived). */
   duplicate: 'duplicate',
@@ -31,7 +34,9 @@ const BINANCE_DUPLICATE = 'Duplicate order sent.';
  */
 export function classifyCcxtError(e: unknown): CcxtFailure | null {
   if (!(e instanceof BaseError)) return isSocketError(e) ? CcxtFailure.unknown : null;
-  if (e instanceof NetworkError) return CcxtFailure.unknown;
+  // ccxt's OperationFailed: its NetworkError family, BadResponse (a reply it could not read) and CancelPending —
+  // the request may have been carried out, or still be.
+  if (e instanceof OperationFailed) return CcxtFailure.unknown;
   if (e instanceof DuplicateOrderId || (e instanceof InvalidOrder && e.message.includes(BINANCE_DUPLICATE))) return CcxtFailure.duplicate;
   if (e instanceof OrderNotFound) return CcxtFailure.notFound;
   if (e instanceof InsufficientFunds) return CcxtFailure.insufficientFunds;

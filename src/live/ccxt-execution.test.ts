@@ -113,6 +113,26 @@ describe('CcxtExecution: unknown outcomes, typed errors', () => {
     await h.close();
   });
 
+  it("an answer ccxt could not read (BadResponse) or a cancel still pending (CancelPending) is an unknown outcome, never a refusal", async () => {
+    let creates = 0;
+    let cancels = 0;
+    const h = await client((real) => ({
+      createOrder: async (...a: Parameters<CcxtTrading['createOrder']>) => { creates++; await real.createOrder(...a); throw new ccxt.BadResponse('binance POST /order: unparseable reply'); },
+      cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => { if (cancels++ === 0) throw new ccxt.CancelPending('cancel pending'); return real.cancelOrder(...a); },
+    }));
+    h.exec.submit(snap('garbled'));
+    await h.until(() => h.kinds('garbled').length > 0);
+    expect(h.kinds('garbled')).toEqual(['accepted']); // found by client id, not reported rejected while it rests
+    expect(creates).toBe(1);
+    expect(atExchange('garbled')).toHaveLength(1);
+    h.exec.cancel('garbled');
+    await h.until(() => h.kinds('garbled').includes('cancelled'));
+    expect(h.kinds('garbled')).toEqual(['accepted', 'cancelled']); // the pending cancel was sent again, not given up as refused
+    expect(cancels).toBe(2);
+    expect(atExchange('garbled')[0].status).toBe('CANCELED');
+    await h.close();
+  });
+
   it('refusals become rejections named by their ccxt class', async () => {
     const h = await client();
     h.exec.submit(snap('poor', { qty: 5000, price: 100 })); // 500,000 USDT
