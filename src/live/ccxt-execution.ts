@@ -104,7 +104,7 @@ export class CcxtExecution implements ExecutionClient {
 
   /** Follows an order that already rests at the exchange (start-up reconciliation). */
   track(order: Order, exchangeId: string, filled: number): void {
-    const leg: Leg = { clientId: order.id, exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), fee: 0, baseFee: 0, final: false, endStatus: '', endedAt: 0 };
+    const leg: Leg = { ...newLeg(order.id), exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0) };
     const t: Tracked = { id: order.id, snap: { ...order }, legs: [leg], acked: true, triggered: false, cancelWanted: false, replacing: false, done: false };
     this.strayCheck.sent(leg);
     this.orders.follow(t);

@@ -47,9 +47,9 @@ export interface LiveStats {
   /** Orders still open at the venue when the session ended (ids). */
   readonly leftOpen: readonly string[];
   /**
-   * Orders the exchange listed as open at the end that the session had counted as ended
-   * (live; the end-of-session check against the exchange): its view of them diverged.
-   * Cancelled by the check unless orders are kept; one not confirmed cancelled is in `leftOpen` too.
+   * Orders the exchange listed as open (checked every 30 s and at the end; live) that the
+   * session had counted as ended: its view of them diverged. Cancelled by the check (at the
+   * end unless orders are kept); one not confirmed cancelled at the end is in `leftOpen` too.
    */
   readonly strays: readonly StrayOrder[];
   /**

@@ -14,7 +14,7 @@ export interface StrayOrder {
   readonly amount: number;
   /** What the session counted as executed of it (less than `filled`: fills the session never saw). */
   readonly sessionFilled: number;
-  /** Cancelled by the audit (the end-of-session cancel was asked for and the exchange confirmed it). */
+  /** Cancelled by the check, the exchange confirming it (during the session always; at the end unless orders are kept). */
   readonly cancelled: boolean;
 }
 
