@@ -130,4 +130,20 @@ describe('loopback exchange through the real ccxt Binance client', () => {
     expect(after.status).toBe('closed');
     expect(after.average).toBe(20000);
   });
+  it("myTrades lists an order's executions as the FULL order response does, with the same trade ids, maker flag and commission", async () => {
+    const c = client();
+    await c.loadMarkets();
+    const o = await c.createOrder('BTC/USDT', 'limit', 'sell', 0.5, 20010);
+    ex.onTrade({ instrumentId: 'BTCUSDT.LOOPBACK', instrumentIndex: 0, ts: 1.7e15 + 2000, tsLocal: 1.7e15 + 2000, price: 20011, qty: 1, aggressor: 1 }); // through it: fills
+    const m = await c.createOrder('BTC/USDT', 'market', 'buy', 0.1); // takes the best ask at once
+    const mine = await c.fetchMyTrades('BTC/USDT', undefined, undefined, { orderId: o.id });
+    expect(mine.map((t) => [t.order, t.amount, t.price, t.takerOrMaker, t.side])).toEqual([[o.id, 0.5, 20010, 'maker', 'sell']]);
+    const taken = await c.fetchMyTrades('BTC/USDT', undefined, undefined, { orderId: m.id });
+    expect(taken.map((t) => t.id)).toEqual(m.trades.map((t) => t.id)); // the FULL response's fills, same ids
+    expect(taken.map((t) => t.takerOrMaker)).toEqual(taken.map(() => 'taker'));
+    // Hand check: the loopback charges 0.1 % of the notional.
+    for (const t of [...mine, ...taken]) expect(t.fee!.cost).toBeCloseTo(t.amount! * t.price! * 0.001, 9);
+    expect(new Set([...mine, ...taken].map((t) => t.id)).size).toBe(mine.length + taken.length);
+  });
+
 });

@@ -14,7 +14,7 @@ import { BinanceError, SPOT_ORDER_TYPES, SpotOrders, type SpotOrder } from './sp
 /** Signed REST routes (the API key header is checked before the body is read). */
 const SIGNED = new Set([
   'GET /api/v3/account', 'POST /api/v3/order', 'POST /api/v3/order/cancelReplace', 'DELETE /api/v3/order', 'DELETE /api/v3/openOrders',
-  'GET /api/v3/order', 'GET /api/v3/openOrders',
+  'GET /api/v3/order', 'GET /api/v3/openOrders', 'GET /api/v3/myTrades',
 ]);
 /** Every REST route the loopback serves. */
 const ROUTES = new Set([
@@ -162,7 +162,7 @@ export class LoopbackExchange {
     const event = {
       e: 'executionReport', E: now, s: this.o.symbol, c: r.clientOrderId, S: v.side, o: v.type, f: v.timeInForce, q: v.origQty, p: v.price, P: v.stopPrice,
       F: '0.00000000', g: -1, C: '', x: execType, X: r.status, r: 'NONE', i: r.orderId, l: String(lastQty), z: String(r.executed), L: String(lastPrice),
-      n: String(commission), N: commission ? this.o.quote : null, T: now, t: execType === 'TRADE' ? ++this.tradeSeq : -1, I: now, w: r.working,
+      n: String(commission), N: commission ? this.o.quote : null, T: now, t: execType === 'TRADE' ? r.fills[r.fills.length - 1].tradeId : -1, I: now, w: r.working,
       m: r.type !== 'MARKET', M: false, O: r.time, Z: String(r.cumQuote), Y: String(lastQty * lastPrice), Q: '0.00000000',
     };
     this.userData.send(r.apiKey, event);
@@ -271,6 +271,7 @@ export class LoopbackExchange {
       case 'DELETE /api/v3/openOrders': return this.spot.cancelAll(signed(), p).map((r) => this.view(r));
       case 'GET /api/v3/order': return this.view(this.spot.find(signed(), p));
       case 'GET /api/v3/openOrders': return this.spot.open(signed()).map((r) => this.view(r));
+      case 'GET /api/v3/myTrades': return this.spot.myTrades(signed(), p);
       default: throw new BinanceError(404, -1000, `unknown endpoint ${route}`); // ROUTES lists every case above
     }
   }

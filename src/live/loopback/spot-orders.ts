@@ -1,5 +1,6 @@
 import type { BookDeltaView, TradeView } from '../../core/events.ts';
 import { isMultipleOf, type Instrument } from '../../core/instrument.ts';
+import { Liquidity } from '../../core/fill.ts';
 import { OrderType, Side, TimeInForce, type OrderSnapshot } from '../../core/order.ts';
 import type { VenueEvent } from '../../engine/execution-client.ts';
 import { Portfolio } from '../../engine/portfolio.ts';
@@ -39,7 +40,10 @@ export interface SpotOrder {
   readonly stopPrice: number;
   executed: number;
   cumQuote: number;
-  fills: { price: string; qty: string; commission: string; commissionAsset: string }[];
+  /** Its executions as Binance's FULL order response lists them (`tradeId` is the user-data stream's `t`). */
+  fills: { price: string; qty: string; commission: string; commissionAsset: string; tradeId: number }[];
+  /** Per execution, in the order of `fills`: when (ms) and whether the order was the maker. */
+  trades: { time: number; isMaker: boolean }[];
   /** NEW, PARTIALLY_FILLED, FILLED, CANCELED, REJECTED, EXPIRED. */
   status: string;
   /** False while a stop order waits for its trigger. */
@@ -85,6 +89,7 @@ export class SpotOrders {
   private readonly balances = new Map<string, Map<string, { free: number; locked: number }>>();
   private readonly stops: SpotOrder[] = [];
   private nextId = 1;
+  private nextTradeId = 1;
   private lastPrice = Number.NaN;
 
   constructor(private readonly o: SpotOrdersOptions, instrument: Instrument, private readonly onReport: ExecutionReport) {
@@ -159,7 +164,7 @@ export class SpotOrders {
     const ref = market ? (side === Side.buy ? this.book().bestAsk() : this.book().bestBid()) : price;
     this.reserve(key, side, qty, ref);
     const r: SpotOrder = {
-      orderId: this.nextId++, clientOrderId, apiKey: key, side, type, timeInForce, qty, price, stopPrice, executed: 0, cumQuote: 0, fills: [],
+      orderId: this.nextId++, clientOrderId, apiKey: key, side, type, timeInForce, qty, price, stopPrice, executed: 0, cumQuote: 0, fills: [], trades: [],
       status: 'NEW', working: !stop, time: Date.now(), reservePrice: ref,
     };
     this.orders.set(r.orderId, r);
@@ -201,6 +206,22 @@ export class SpotOrders {
     else for (const x of this.orders.values()) if (x.clientOrderId === cid && x.apiKey === key) r = x; // the latest with that id
     if (!r || r.apiKey !== key) throw new BinanceError(400, -2013, 'Order does not exist.');
     return r;
+  }
+
+  /** GET /api/v3/myTrades: a key's executions, oldest first (of one order with `orderId`), at most `limit` (default 500, as Binance). */
+  myTrades(key: string, p: URLSearchParams): Record<string, unknown>[] {
+    if (p.get('symbol') !== this.o.symbol) throw new BinanceError(400, -1121, 'Invalid symbol.');
+    const orderId = p.get('orderId');
+    const out: Record<string, unknown>[] = [];
+    for (const r of this.orders.values()) {
+      if (r.apiKey !== key || (orderId !== null && r.orderId !== Number(orderId))) continue;
+      r.fills.forEach((f, k) => out.push({
+        symbol: this.o.symbol, id: f.tradeId, orderId: r.orderId, orderListId: -1, price: f.price, qty: f.qty, quoteQty: String(Number(f.price) * Number(f.qty)),
+        commission: f.commission, commissionAsset: f.commissionAsset, time: r.trades[k].time, isBuyer: r.side === Side.buy, isMaker: r.trades[k].isMaker, isBestMatch: true,
+      }));
+    }
+    out.sort((a, b) => (a.id as number) - (b.id as number));
+    return out.slice(-Number(p.get('limit') ?? 500));
   }
 
   /** Open orders of a key. */
@@ -273,13 +294,13 @@ export class SpotOrders {
 
   private onVenueEvent(e: VenueEvent): void {
     const r = this.orders.get(Number(e.orderId))!;
-    if (e.kind === 'fill') this.filled(r, e.price, e.qty, e.fee);
+    if (e.kind === 'fill') this.filled(r, e.price, e.qty, e.fee, e.liquidity === Liquidity.maker);
     else if (e.kind === 'cancelled') this.end(r, 'CANCELED');
     else if (e.kind === 'expired') this.end(r, 'EXPIRED');
     else if (e.kind === 'rejected') this.end(r, 'REJECTED');
   }
 
-  private filled(r: SpotOrder, price: number, qty: number, fee: number): void {
+  private filled(r: SpotOrder, price: number, qty: number, fee: number, isMaker: boolean): void {
     r.executed += qty;
     r.cumQuote += price * qty;
     const base = this.balance(r.apiKey, this.o.base);
@@ -293,7 +314,8 @@ export class SpotOrders {
       base.locked = dec8(base.locked - (qty));
       quote.free = dec8(quote.free + (price * qty - fee));
     }
-    r.fills.push({ price: String(price), qty: String(qty), commission: String(fee), commissionAsset: this.o.quote });
+    r.fills.push({ price: String(price), qty: String(qty), commission: String(fee), commissionAsset: this.o.quote, tradeId: this.nextTradeId++ });
+    r.trades.push({ time: Date.now(), isMaker });
     r.status = r.executed >= r.qty - 1e-12 ? 'FILLED' : 'PARTIALLY_FILLED';
     this.onReport(r, 'TRADE', qty, price, fee);
   }
