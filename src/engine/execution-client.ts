@@ -39,7 +39,16 @@ export type VenueEvent =
   | { readonly kind: 'update-rejected'; readonly orderId: string; readonly reason: string }
   | { readonly kind: 'cancelled'; readonly orderId: string; readonly reason: string }
   | { readonly kind: 'cancel-rejected'; readonly orderId: string; readonly reason: string }
-  | { readonly kind: 'expired'; readonly orderId: string; readonly reason: string };
+  | { readonly kind: 'expired'; readonly orderId: string; readonly reason: string }
+  /**
+   * A commission charged on an earlier fill of the order, reported after that fill (a live
+   * exchange whose report of the trade came after its report of the order). Not a lifecycle
+   * event: the account pays it, whatever the order's status.
+   */
+  | { readonly kind: 'fee'; readonly orderId: string; readonly fee: number };
+
+/** The venue events that go through the order lifecycle (all but a late fee). */
+export type LifecycleEvent = Exclude<VenueEvent, { kind: 'fee' }>;
 
 /** Where a venue sends its events (the engine). */
 export interface OrderEventSink {

@@ -46,6 +46,25 @@ const caps = (o: Partial<{ types: OrderType[]; tifs: TimeInForce[]; postOnly: bo
 });
 
 describe('order flow: commands out, events in', () => {
+  it("a fee reported after its fill is paid by the account, changes nothing else and no order's status; the order's record counts it", () => {
+    const { engine, venue, events } = setup();
+    const o = engine.act((ctx) => { const r = ctx.buy(2, { type: 'limit', price: 10 }); if (!r.ok) throw new Error(); return r.order; });
+    venue.emit({ kind: 'accepted', orderId: o.id });
+    venue.emit({ kind: 'fill', orderId: o.id, price: 10, qty: 2, fee: 0.5, liquidity: 'maker' });
+    const before = events.length;
+    venue.emit({ kind: 'fee', orderId: o.id, fee: 0.25 }); // the trade's commission, reported after the order's fill
+    // Hand check: cash 1e6 − 2 × 10 − 0.5 − 0.25; fees 0.75; the position and the order's status as they were.
+    expect(engine.portfolio.cash).toBeCloseTo(1e6 - 20 - 0.75, 9);
+    expect(engine.portfolio.fees).toBeCloseTo(0.75, 12);
+    expect(engine.portfolio.position(0)).toBe(2);
+    expect(o).toMatchObject({ status: 'filled', filledQty: 2 });
+    expect(events.length).toBe(before); // no order event for the strategy
+    expect(engine.orders.find((x) => x.id === o.id)!.fees).toBeCloseTo(0.75, 12); // the result's record of it too
+    venue.emit({ kind: 'fee', orderId: 'not-ours', fee: 0.1 }); // an order the engine does not know: the account pays it all the same
+    expect(engine.portfolio.fees).toBeCloseTo(0.85, 12);
+    expect(engine.illegalOrderEvents).toBe(0);
+  });
+
   it('the venue gets a snapshot, never the engine order; the engine order changes only with events', () => {
     const { engine, venue } = setup();
     const o = engine.act((ctx) => { const r = ctx.buy(2, { type: 'limit', price: 10 }); if (!r.ok) throw new Error(); return r.order; });

@@ -8,7 +8,7 @@ import {
   type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult,
 } from '../core/order.ts';
 import type { Clock } from './clock.ts';
-import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCapabilities, VenueEvent } from './execution-client.ts';
+import type { ExecutionClient, OrderAmendment, OrderEventSink, LifecycleEvent, Refusal, VenueCapabilities, VenueEvent } from './execution-client.ts';
 import type { Logger } from './logger.ts';
 import { OrderEmulator, type EmulatorHost } from './order-emulator.ts';
 import { OrderRegistry, type TrackedOrder } from './order-registry.ts';
@@ -164,6 +164,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   // ---- venue events in ----------------------------------------------------------------
 
   private apply(e: VenueEvent): void {
+    if (e.kind === 'fee') return this.chargeFee(e.orderId, e.fee);
     const t = this.registry.get(e.orderId);
     if (t === undefined) {
       if (!this.answerToEnded(e)) this.illegal(e, 'no such order');
@@ -195,11 +196,19 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     else if (this.wantsEvents) this.deliver(this.eventOf(t, e, ts));
   }
 
+  /** A fee reported after its fill: the account pays it, and the order's record (and the object late answers find) counts it. */
+  private chargeFee(orderId: string, fee: number): void {
+    this.registry.log.addFee(orderId, fee);
+    const ended = this.registry.getEnded(orderId); // its record is in the log's columns; this object still answers late events
+    if (ended !== undefined) ended.order.fees += fee;
+    this.o.portfolio.chargeFee(fee);
+  }
+
   /**
    * True for the answer to a cancel or replace of an order of ours that ended long enough ago
    * to have left the registry (see ENDED_KEPT): too late, so it changes nothing (logged at debug).
    */
-  private answerToEnded(e: VenueEvent): boolean {
+  private answerToEnded(e: LifecycleEvent): boolean {
     if (!answersRequest(e.kind) || !this.issuedHere(e.orderId)) return false;
     this.o.log.debug('answer to a request of an order that ended earlier: nothing to change', { orderId: e.orderId, kind: e.kind });
     return true;

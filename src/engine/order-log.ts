@@ -105,6 +105,16 @@ export class OrderLog {
     return out;
   }
 
+  /** Adds a fee reported after the order's fill (a scan: for rare paths); false when no row has this id. */
+  addFee(id: string, fee: number): boolean {
+    const k = this.ids.lastIndexOf(id);
+    if (k < 0) return false;
+    const o = this.live.at(k);
+    if (o !== undefined) o.fees += fee;
+    else this.blocks[k >>> BLOCK_BITS].nums[NUMS * (k & (BLOCK - 1)) + 5] += fee; // the fees column of an ended row
+    return true;
+  }
+
   /** The order with this id, newest first (a scan: for rare paths). */
   find(id: string): Order | undefined {
     const k = this.ids.lastIndexOf(id);

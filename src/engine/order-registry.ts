@@ -1,7 +1,7 @@
 import { applyVenueEvent, displayStatus, isTerminal, type ApplyOutcome, type LifecycleState } from '../core/order-lifecycle.ts';
 import type { Order } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
-import type { OrderAmendment, VenueEvent } from './execution-client.ts';
+import type { LifecycleEvent, OrderAmendment, VenueEvent } from './execution-client.ts';
 import { OpenOrders } from './open-orders.ts';
 import { OrderLog } from './order-log.ts';
 import { ORDER_ID_PREFIX } from './id-column.ts';
@@ -105,7 +105,7 @@ export class OrderRegistry {
   }
 
   /** A recently ended order with this id (newest first). */
-  private getEnded(id: string): TrackedOrder | undefined {
+  getEnded(id: string): TrackedOrder | undefined {
     const r = this.ended;
     for (let k = 1; k <= r.length; k++) {
       const t = r[(this.endedNext - k + ENDED_KEPT) % ENDED_KEPT];
@@ -118,7 +118,7 @@ export class OrderRegistry {
    * Applies a venue event's lifecycle change and its effect on the order's fields (all
    * but the fill's accounting, which the engine does). Returns the lifecycle outcome.
    */
-  apply(t: TrackedOrder, e: VenueEvent, ts: Micros, fillCompletes: boolean): ApplyOutcome {
+  apply(t: TrackedOrder, e: LifecycleEvent, ts: Micros, fillCompletes: boolean): ApplyOutcome {
     const waiting = t.pendingCancel || t.pendingUpdate || t.endAs !== null;
     const outcome = applyVenueEvent(t, e.kind, fillCompletes);
     if (outcome !== 'ok') return outcome;

@@ -144,6 +144,12 @@ export class Portfolio {
     return t;
   }
 
+  /** Pays a fee reported apart from its fill (a live exchange's late trade report). */
+  chargeFee(fee: number): void {
+    this.cash -= fee;
+    this.fees += fee;
+  }
+
   /** Applies a fill of signed quantity `delta` at `price` paying `fee` (`tag`: the order's); returns realized gross P&L. */
   applyFill(i: number, delta: number, price: number, fee: number, ts: Micros, point: number, tag = ''): number {
     const inst = this.instruments[i];
