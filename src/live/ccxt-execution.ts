@@ -7,6 +7,7 @@ import { ccxtCapabilities, ccxtOrderArgs } from './ccxt-capabilities.ts';
 import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
 import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
+import { TradeFees } from './trade-fees.ts';
 import { StrayCheck, type StrayOrder } from './venue-audit.ts';
 
 export interface CcxtExecutionOptions {
@@ -48,6 +49,9 @@ export class CcxtExecution implements ExecutionClient {
   readonly capabilities: VenueCapabilities;
   private sink!: OrderEventSink;
   private readonly orders: FollowedOrders;
+  private readonly tradeFees: TradeFees | null;
+  /** Exchange orders whose trades are being read by REST now. */
+  private readonly readingTrades = new Set<string>();
   private readonly inflight = new Set<Promise<unknown>>();
   /** Commands (submit, cancel, replace, reconcile) still working, polls not counted. */
   private commands = 0;
@@ -84,7 +88,10 @@ export class CcxtExecution implements ExecutionClient {
     private readonly log: Logger,
     options: CcxtExecutionOptions = {},
   ) {
-    this.orders = new FollowedOrders((e) => this.emit(e), symbol.split('/')[0]);
+    const base = symbol.split('/')[0];
+    // Commissions from the exchange's trades where it lists them (see TradeFees), else from the order reports.
+    this.tradeFees = ex.has?.fetchMyTrades === true ? new TradeFees((e) => this.emit(e), base) : null;
+    this.orders = new FollowedOrders((e) => this.emit(e), base, this.tradeFees);
     this.capabilities = ccxtCapabilities(ex, symbol);
     const { onInternalError, ...rest } = options;
     this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, auditMillis: 30_000, ...rest };
@@ -99,12 +106,13 @@ export class CcxtExecution implements ExecutionClient {
     if (this.ex.watchOrders) {
       this.streaming = true;
       void this.streamOrders();
+      if (this.tradeFees !== null && this.ex.watchMyTrades && this.ex.has?.watchMyTrades === true) void this.streamTrades();
     }
   }
 
   /** Follows an order that already rests at the exchange (start-up reconciliation). */
   track(order: Order, exchangeId: string, filled: number): void {
-    const leg: Leg = { ...newLeg(order.id), exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0) };
+    const leg: Leg = { ...newLeg(order.id), exchangeId, filled, cost: filled * (Number.isFinite(order.avgFillPrice) ? order.avgFillPrice : 0), tradeQty: filled, adoptedAt: Date.now() };
     const t: Tracked = { id: order.id, snap: { ...order }, legs: [leg], acked: true, triggered: false, cancelWanted: false, replacing: false, done: false };
     this.strayCheck.sent(leg);
     this.orders.follow(t);
@@ -214,7 +222,7 @@ export class CcxtExecution implements ExecutionClient {
 
   /** Fees the exchange charged in the base asset over the session (quantity). */
   get baseFees(): number {
-    return this.orders.baseFees;
+    return this.tradeFees?.baseFees ?? this.orders.baseFees;
   }
 
   /** True when no command is still working (polls aside). */
@@ -248,6 +256,7 @@ export class CcxtExecution implements ExecutionClient {
     this.closed = true;
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     await this.refreshOpen();
+    await Promise.allSettled((this.tradeFees?.shortOfTrades(0) ?? []).map((id) => this.readTrades(id))); // every fill's commission booked
     return this.stillOpen();
   }
 
@@ -333,6 +342,7 @@ export class CcxtExecution implements ExecutionClient {
 
   private placed(t: Tracked, leg: Leg, r: CcxtOrder): void {
     this.orders.atExchange(t, leg, r.id);
+    for (const tr of r.trades ?? []) this.tradeFees?.apply(r.id, tr); // before its fills are reported: they carry these commissions
     if (!t.acked) {
       t.acked = true;
       this.emit({ kind: 'accepted', orderId: t.id });
@@ -461,12 +471,46 @@ export class CcxtExecution implements ExecutionClient {
     }
   }
 
+  /** Reads the private trade stream until closed (only commissions come from it); reconnects with backoff. */
+  private async streamTrades(): Promise<void> {
+    for (let backoff = 100; this.streaming;) {
+      try {
+        const trades = await this.ex.watchMyTrades!(this.symbol);
+        if (!this.streaming) return;
+        backoff = 100;
+        for (const tr of trades) if (tr.order !== undefined) this.tradeFees!.apply(tr.order, tr);
+      } catch (e) {
+        if (!this.streaming) return;
+        if (this.classify(e) === null) throw e;
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+      }
+    }
+  }
+
+  /** Reads an exchange order's trades by REST (its fills were reported over a second ago without them). */
+  private async readTrades(exchangeId: string): Promise<void> {
+    if (this.readingTrades.has(exchangeId)) return;
+    this.readingTrades.add(exchangeId);
+    try {
+      for (const tr of await this.ex.fetchMyTrades!(this.symbol, undefined, undefined, { orderId: exchangeId })) this.tradeFees!.apply(exchangeId, tr);
+      this.lastContact = Date.now();
+      if (this.tradeFees!.afterRead(exchangeId)) this.log.warn("an order's commission stays incomplete: the exchange lists fewer trades than its fills", { exchangeId });
+    } catch (e) {
+      if (this.classify(e) === null) throw e;
+      this.log.warn("reading an order's trades failed (its commission is booked when they are read)", { exchangeId, error: ccxtMessage(e) });
+    } finally {
+      this.readingTrades.delete(exchangeId);
+    }
+  }
+
   /** One status round over the legs still open (skipped while the previous round runs); the stray check when due. */
   private poll(): void {
     const now = Date.now();
     // During the session a stray is cancelled at once (the strategy does not know it rests); only legs that ended
     // here over a second before the exchange is asked count: its list may predate an end learned just now.
     if (!this.halted && this.strayCheck.isDue(now)) this.run(() => this.strayCheck.check(this.followedLegs(), true, now - 1000), false);
+    for (const id of this.tradeFees?.shortOfTrades(1000) ?? []) if (!this.readingTrades.has(id)) this.run(() => this.readTrades(id), false);
     if (this.polling) return;
     if (this.streamUp && now - this.lastPoll < this.o.streamPollMillis) return;
     this.lastPoll = now;

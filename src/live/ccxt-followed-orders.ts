@@ -2,6 +2,7 @@ import { Liquidity } from '../core/fill.ts';
 import { OrderType, type OrderSnapshot } from '../core/order.ts';
 import type { VenueEvent } from '../engine/execution-client.ts';
 import type { CcxtOrder } from './ccxt-order.ts';
+import type { TradeFees } from './trade-fees.ts';
 
 /** One exchange order behind an engine order (a replace makes a new one). */
 export interface Leg {
@@ -13,6 +14,11 @@ export interface Leg {
   fee: number;
   /** Cumulative fee the exchange charged in the base asset (quantity; 0 when it charges the quote). */
   baseFee: number;
+  /** Its trades seen (when fees come from trades, see TradeFees): quantity and commission (quote currency). */
+  tradeQty: number;
+  tradeFee: number;
+  /** Wall time (ms) it was adopted from the exchange at start-up (0: this client sent it); its trades before count as seen. */
+  adoptedAt: number;
   /** Ended at the exchange. */
   final: boolean;
   /** ccxt status it ended with (closed, canceled, expired, rejected). */
@@ -39,7 +45,7 @@ export interface Tracked {
 
 /** A leg not yet at the exchange: nothing reported. */
 export function newLeg(clientId: string): Leg {
-  return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, baseFee: 0, final: false, endStatus: '', endedAt: 0 };
+  return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, baseFee: 0, tradeQty: 0, tradeFee: 0, adoptedAt: 0, final: false, endStatus: '', endedAt: 0 };
 }
 
 /** The leg the order is now (the last one sent). */
@@ -61,20 +67,27 @@ export class FollowedOrders {
   /** Fees the exchange charged in the base asset so far (quantity): what the holding lacks of the fills' sum. */
   baseFees = 0;
 
-  /** @param base the base currency: a fee charged in it is counted in quote currency at the fill's price */
-  constructor(private readonly emit: (e: VenueEvent) => void, private readonly base: string) {}
+  /**
+   * @param base the base currency: a fee charged in it is counted in quote currency at the fill's price
+   * @param tradeFees where fills take their commissions when the exchange lists trades (else from the order reports' cumulative fee)
+   */
+  constructor(private readonly emit: (e: VenueEvent) => void, private readonly base: string, private readonly tradeFees: TradeFees | null = null) {}
 
   /** Follows `t` by its id and its current leg's client id (and exchange id, when known). */
   follow(t: Tracked): void {
     this.byId.set(t.id, t);
     const leg = currentLeg(t);
     this.byClientId.set(leg.clientId, [t, leg]);
-    if (leg.exchangeId !== null) this.byExchangeId.set(leg.exchangeId, [t, leg]);
+    if (leg.exchangeId !== null) {
+      this.byExchangeId.set(leg.exchangeId, [t, leg]);
+      this.tradeFees?.follow(t, leg, leg.exchangeId); // an adopted order
+    }
   }
 
   /** The exchange acknowledged `leg` as `exchangeId`. */
   atExchange(t: Tracked, leg: Leg, exchangeId: string): void {
     leg.exchangeId = exchangeId;
+    this.tradeFees?.follow(t, leg, exchangeId);
     this.byExchangeId.set(exchangeId, [t, leg]);
     this.byClientId.set(leg.clientId, [t, leg]);
   }
@@ -130,18 +143,23 @@ export class FollowedOrders {
     const qty = filled - leg.filled;
     const cost = r.cost ?? filled * (r.average ?? r.price ?? Number.NaN);
     const price = leg.filled > 0 && cost > leg.cost ? (cost - leg.cost) / qty : r.average ?? r.price ?? cost / filled;
-    // Cumulative fee in quote currency (Binance may charge in the base asset) minus what was reported.
+    leg.cost = cost;
+    const fee = this.tradeFees !== null ? this.tradeFees.takeForFill(t, leg, filled) : this.feeFromReport(leg, r, price);
+    leg.filled = filled;
+    const maker = typeof r.info?.m === 'boolean' ? r.info.m : r.type !== 'market';
+    this.emit({ kind: 'fill', orderId: t.id, price, qty, fee, liquidity: maker ? Liquidity.maker : Liquidity.taker });
+  }
+
+  /** The fee a report adds: its cumulative fee in quote currency (Binance may charge in the base asset) minus what was reported. */
+  private feeFromReport(leg: Leg, r: CcxtOrder, price: number): number {
     const cumFee = r.fee?.cost !== undefined ? r.fee.cost * (r.fee.currency === this.base ? price : 1) : leg.fee;
-    const fee = cumFee - leg.fee;
     if (r.fee?.cost !== undefined && r.fee.currency === this.base) {
       this.baseFees += r.fee.cost - leg.baseFee;
       leg.baseFee = r.fee.cost;
     }
-    leg.cost = cost;
+    const fee = cumFee - leg.fee;
     leg.fee = cumFee;
-    leg.filled = filled;
-    const maker = typeof r.info?.m === 'boolean' ? r.info.m : r.type !== 'market';
-    this.emit({ kind: 'fill', orderId: t.id, price, qty, fee, liquidity: maker ? Liquidity.maker : Liquidity.taker });
+    return fee;
   }
 
   /** The order ends as its current leg did (a fill completes it by itself). */

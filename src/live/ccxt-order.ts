@@ -15,6 +15,12 @@ export interface CcxtTrading extends CcxtCapabilitySource {
   enableRateLimit?: boolean;
   /** ccxt.pro private order stream (the exchange's user-data stream), when the client has it. */
   watchOrders?(symbol: string): Promise<CcxtOrder[]>;
+  /** ccxt.pro private trade stream (the same user-data stream, one entry per execution). */
+  watchMyTrades?(symbol: string): Promise<CcxtTrade[]>;
+  /** The account's executions (Binance `myTrades`; `params.orderId`: one order's). */
+  fetchMyTrades?(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<CcxtTrade[]>;
+  /** ccxt's table of what the exchange's client can do (`fetchMyTrades`, `watchMyTrades`, …). */
+  has?: Record<string, boolean | string | undefined>;
   /** ccxt options (Binance: `recvWindow`, how late a signed request may still be accepted). */
   options?: Record<string, unknown>;
 }
@@ -37,6 +43,22 @@ export interface CcxtOrder {
   postOnly?: boolean;
   /** The exchange's raw order (Binance REST `isWorking`, stream `w`: a stop has triggered). */
   info?: Record<string, unknown>;
+  /** Its executions, when the answer lists them (Binance's FULL order response). */
+  trades?: CcxtTrade[];
+}
+
+/** The fields of a ccxt trade (one execution of an order) we read. */
+export interface CcxtTrade {
+  /** The exchange's trade id: each execution is booked once by it. */
+  id?: string;
+  /** The exchange order it executed (absent in an order response's own list). */
+  order?: string;
+  amount?: number;
+  price?: number;
+  /** When it executed (ms). */
+  timestamp?: number;
+  /** Its commission (a quote, base or other currency). */
+  fee?: { cost?: number; currency?: string };
 }
 
 /** An engine order object for an order found open at the exchange (reconciliation). */

@@ -86,6 +86,10 @@ function checkAgainstVenue(key: Key, r: LiveResult, record: string, strays: stri
   const btc = venue.exchange.spot.balance(key, 'BTC');
   expect(r.positions[0].qty).toBeCloseTo(btc.free + btc.locked, 9);
   expect(r.live.positionGap).toBe(0);
+  // Commissions equal: the session paid what the exchange charged, each execution's once (fees from the trades, by trade id).
+  const charged = mine.reduce((n, o) => n + o.fills.reduce((m, f) => m + Number(f.commission), 0), 0);
+  expect(r.fees).toBeCloseTo(charged, 9);
+  expect(journal.fills.reduce((n, f) => n + f.fee, 0) + journal.lateFees).toBeCloseTo(charged, 9); // the journal holds every commission too
   // Every venue fill is in the journal.
   const journaled = new Map<string, number>();
   for (const f of journal.fills) journaled.set(f.orderId, (journaled.get(f.orderId) ?? 0) + f.qty);

@@ -151,13 +151,14 @@ export interface JournaledFill {
  * orders.parquet and fills.parquet were never written. A torn last line (the crash hit
  * mid-write) is ignored; any other bad line is an error naming it.
  */
-export function readJournal(dir: string): { orders: JournaledOrder[]; fills: JournaledFill[]; notes: string[] } | null {
+export function readJournal(dir: string): { orders: JournaledOrder[]; fills: JournaledFill[]; notes: string[]; lateFees: number } | null {
   const file = join(dir, JOURNAL_FILE);
   if (!existsSync(file)) return null;
   const lines = readFileSync(file, 'utf8').split('\n');
   const orders = new Map<string, JournaledOrder>();
   const fills: JournaledFill[] = [];
   const notes: string[] = [];
+  const late = { fees: 0 };
   lines.forEach((line, k) => {
     if (line.trim() === '') return;
     let e: JournalEntry;
@@ -167,14 +168,15 @@ export function readJournal(dir: string): { orders: JournaledOrder[]; fills: Jou
       if (k >= lines.length - 2) return; // the last line, torn by a crash
       throw new Error(`${file}:${k + 1}: not a journal line`);
     }
-    apply(e, orders, fills, notes);
+    apply(e, orders, fills, notes, late);
   });
-  return { orders: [...orders.values()], fills, notes };
+  // lateFees: commissions the venue reported after their fills (fee events), which the fills' own fees do not hold.
+  return { orders: [...orders.values()], fills, notes, lateFees: late.fees };
 }
 
 const END: Record<string, string> = { rejected: 'rejected', cancelled: 'cancelled', expired: 'expired' };
 
-function apply(e: JournalEntry, orders: Map<string, JournaledOrder>, fills: JournaledFill[], notes: string[]): void {
+function apply(e: JournalEntry, orders: Map<string, JournaledOrder>, fills: JournaledFill[], notes: string[], late: { fees: number }): void {
   if (e.t === 'submit') {
     const o = e.order;
     orders.set(o.id, { id: o.id, side: o.side, type: o.type, price: o.price, qty: o.qty, filledQty: 0, status: 'submitted' });
@@ -192,7 +194,8 @@ function apply(e: JournalEntry, orders: Map<string, JournaledOrder>, fills: Jour
         o.filledQty += ev.qty;
         o.status = o.filledQty >= o.qty - 1e-12 ? 'filled' : 'partially-filled';
       }
-    } else if (o && ev.kind === 'accepted' && o.status === 'submitted') o.status = 'accepted';
+    } else if (ev.kind === 'fee') late.fees += ev.fee;
+    else if (o && ev.kind === 'accepted' && o.status === 'submitted') o.status = 'accepted';
     else if (o && ev.kind === 'updated') { o.qty = ev.qty; o.price = ev.price; }
     else if (o && END[ev.kind]) o.status = END[ev.kind];
   }
