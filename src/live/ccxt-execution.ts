@@ -34,7 +34,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * out as the venue's native types (see `ccxtCapabilities`; the engine emulates the rest)
  * with the engine's id as client order id, and are followed through the private order
  * stream (ccxt.pro `watchOrders`) with REST polling as the safety net; every update is
- * cumulative, so whichever source reports first, each fill is reported once. Failures are
+ * cumulative, so whichever source reports first, each fill is reported once; commissions
+ * come from the exchange's trades, each once by trade id (see `TradeFees`). Failures are
  * told apart by ccxt's exception classes: a refusal becomes `rejected`, while an unknown
  * outcome (timeout, lost reply, disconnect) is never resent blindly — the order is looked
  * up by client id, and sent again only once the venue provably does not have it (Binance:
