@@ -8,6 +8,7 @@ import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
 import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
 import { TradeFees } from './trade-fees.ts';
+import { TradeReader } from './trade-reader.ts';
 import { StrayCheck, type StrayOrder } from './venue-audit.ts';
 
 export interface CcxtExecutionOptions {
@@ -50,9 +51,8 @@ export class CcxtExecution implements ExecutionClient {
   readonly capabilities: VenueCapabilities;
   private sink!: OrderEventSink;
   private readonly orders: FollowedOrders;
-  private readonly tradeFees: TradeFees | null;
-  /** Exchange orders whose trades are being read by REST now. */
-  private readonly readingTrades = new Set<string>();
+  /** Where commissions come from when the exchange lists trades (else from the order reports). */
+  private readonly trades: TradeReader | null;
   private readonly inflight = new Set<Promise<unknown>>();
   /** Commands (submit, cancel, replace, reconcile) still working, polls not counted. */
   private commands = 0;
@@ -91,8 +91,9 @@ export class CcxtExecution implements ExecutionClient {
   ) {
     const base = symbol.split('/')[0];
     // Commissions from the exchange's trades where it lists them (see TradeFees), else from the order reports.
-    this.tradeFees = ex.has?.fetchMyTrades === true ? new TradeFees((e) => this.emit(e), base) : null;
-    this.orders = new FollowedOrders((e) => this.emit(e), base, this.tradeFees);
+    const fees = ex.has?.fetchMyTrades === true ? new TradeFees((e) => this.emit(e), base) : null;
+    this.trades = fees === null ? null : new TradeReader(ex, symbol, fees, log, () => { this.lastContact = Date.now(); });
+    this.orders = new FollowedOrders((e) => this.emit(e), base, fees);
     this.capabilities = ccxtCapabilities(ex, symbol);
     const { onInternalError, ...rest } = options;
     this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, auditMillis: 30_000, ...rest };
@@ -107,7 +108,7 @@ export class CcxtExecution implements ExecutionClient {
     if (this.ex.watchOrders) {
       this.streaming = true;
       void this.streamOrders();
-      if (this.tradeFees !== null && this.ex.watchMyTrades && this.ex.has?.watchMyTrades === true) void this.streamTrades();
+      this.trades?.startStream();
     }
   }
 
@@ -223,7 +224,7 @@ export class CcxtExecution implements ExecutionClient {
 
   /** Fees the exchange charged in the base asset over the session (quantity). */
   get baseFees(): number {
-    return this.tradeFees?.baseFees ?? this.orders.baseFees;
+    return this.trades?.fees.baseFees ?? this.orders.baseFees;
   }
 
   /** True when no command is still working (polls aside). */
@@ -257,7 +258,8 @@ export class CcxtExecution implements ExecutionClient {
     this.closed = true;
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     await this.refreshOpen();
-    await Promise.allSettled((this.tradeFees?.shortOfTrades(0) ?? []).map((id) => this.readTrades(id))); // every fill's commission booked
+    this.trades?.stop();
+    await Promise.allSettled((this.trades?.due(0) ?? []).map((id) => this.trades!.read(id))); // every fill's commission booked
     return this.stillOpen();
   }
 
@@ -343,7 +345,7 @@ export class CcxtExecution implements ExecutionClient {
 
   private placed(t: Tracked, leg: Leg, r: CcxtOrder): void {
     this.orders.atExchange(t, leg, r.id);
-    for (const tr of r.trades ?? []) this.tradeFees?.apply(r.id, tr); // before its fills are reported: they carry these commissions
+    for (const tr of r.trades ?? []) this.trades?.fees.apply(r.id, tr); // before its fills are reported: they carry these commissions
     if (!t.acked) {
       t.acked = true;
       this.emit({ kind: 'accepted', orderId: t.id });
@@ -472,46 +474,13 @@ export class CcxtExecution implements ExecutionClient {
     }
   }
 
-  /** Reads the private trade stream until closed (only commissions come from it); reconnects with backoff. */
-  private async streamTrades(): Promise<void> {
-    for (let backoff = 100; this.streaming;) {
-      try {
-        const trades = await this.ex.watchMyTrades!(this.symbol);
-        if (!this.streaming) return;
-        backoff = 100;
-        for (const tr of trades) if (tr.order !== undefined) this.tradeFees!.apply(tr.order, tr);
-      } catch (e) {
-        if (!this.streaming) return;
-        if (this.classify(e) === null) throw e;
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
-  }
-
-  /** Reads an exchange order's trades by REST (its fills were reported over a second ago without them). */
-  private async readTrades(exchangeId: string): Promise<void> {
-    if (this.readingTrades.has(exchangeId)) return;
-    this.readingTrades.add(exchangeId);
-    try {
-      for (const tr of await this.ex.fetchMyTrades!(this.symbol, undefined, undefined, { orderId: exchangeId })) this.tradeFees!.apply(exchangeId, tr);
-      this.lastContact = Date.now();
-      if (this.tradeFees!.afterRead(exchangeId)) this.log.warn("an order's commission stays incomplete: the exchange lists fewer trades than its fills", { exchangeId });
-    } catch (e) {
-      if (this.classify(e) === null) throw e;
-      this.log.warn("reading an order's trades failed (its commission is booked when they are read)", { exchangeId, error: ccxtMessage(e) });
-    } finally {
-      this.readingTrades.delete(exchangeId);
-    }
-  }
-
   /** One status round over the legs still open (skipped while the previous round runs); the stray check when due. */
   private poll(): void {
     const now = Date.now();
     // During the session a stray is cancelled at once (the strategy does not know it rests); only legs that ended
     // here over a second before the exchange is asked count: its list may predate an end learned just now.
     if (!this.halted && this.strayCheck.isDue(now)) this.run(() => this.strayCheck.check(this.followedLegs(), true, now - 1000), false);
-    for (const id of this.tradeFees?.shortOfTrades(1000) ?? []) if (!this.readingTrades.has(id)) this.run(() => this.readTrades(id), false);
+    for (const id of this.trades?.due(1000) ?? []) this.run(() => this.trades!.read(id), false);
     if (this.polling) return;
     if (this.streamUp && now - this.lastPoll < this.o.streamPollMillis) return;
     this.lastPoll = now;
