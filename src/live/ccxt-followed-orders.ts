@@ -144,7 +144,7 @@ export class FollowedOrders {
     const cost = r.cost ?? filled * (r.average ?? r.price ?? Number.NaN);
     const price = leg.filled > 0 && cost > leg.cost ? (cost - leg.cost) / qty : r.average ?? r.price ?? cost / filled;
     leg.cost = cost;
-    const fee = this.tradeFees !== null ? this.tradeFees.takeForFill(t, leg, filled) : this.feeFromReport(leg, r, price);
+    const fee = this.tradeFees !== null ? this.tradeFees.takeForFill(leg, filled) : this.feeFromReport(leg, r, price);
     leg.filled = filled;
     const maker = typeof r.info?.m === 'boolean' ? r.info.m : r.type !== 'market';
     this.emit({ kind: 'fill', orderId: t.id, price, qty, fee, liquidity: maker ? Liquidity.maker : Liquidity.taker });

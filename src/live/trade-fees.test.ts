@@ -12,7 +12,7 @@ function fees() {
   const f = new TradeFees((e) => events.push(e), 'BTC');
   const fill = (t: Tracked, filled: number) => {
     const leg = currentLeg(t);
-    const fee = f.takeForFill(t, leg, filled);
+    const fee = f.takeForFill(leg, filled);
     leg.filled = filled;
     return fee;
   };

@@ -22,7 +22,7 @@ export class TradeFees {
   private readonly seen = new Set<string>();
   private readonly waiting = new Map<string, CcxtTrade[]>();
   /** Legs with fills reported beyond their trades seen, since when (ms) and how often their trades were read: what a REST read completes. */
-  private readonly short = new Map<Leg, { t: Tracked; since: number; reads: number }>();
+  private readonly short = new Map<Leg, { since: number; reads: number }>();
   /** Commissions charged in the base asset so far (quantity): what the holding lacks of the fills' sum. */
   baseFees = 0;
 
@@ -52,11 +52,11 @@ export class TradeFees {
   }
 
   /** The commission a fill of `leg` carries: every one of its trades seen and not yet charged. */
-  takeForFill(t: Tracked, leg: Leg, filled: number): number {
+  takeForFill(leg: Leg, filled: number): number {
     const fee = leg.tradeFee - leg.fee;
     leg.fee = leg.tradeFee;
     if (filled > leg.tradeQty + 1e-12) {
-      if (!this.short.has(leg)) this.short.set(leg, { t, since: Date.now(), reads: 0 });
+      if (!this.short.has(leg)) this.short.set(leg, { since: Date.now(), reads: 0 });
     } else this.short.delete(leg);
     return fee;
   }

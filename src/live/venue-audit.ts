@@ -30,7 +30,7 @@ const CANCEL_ATTEMPTS = 3;
  * order it sent and counts as ended, undefined for any other. A failed listing is logged
  * and yields none (the check cannot tell).
  */
-export async function auditOpenOrders(ex: CcxtTrading, symbol: string, countedAsEnded: (clientOrderId: string) => number | undefined, cancel: boolean, log: Logger): Promise<StrayOrder[]> {
+async function auditOpenOrders(ex: CcxtTrading, symbol: string, countedAsEnded: (clientOrderId: string) => number | undefined, cancel: boolean, log: Logger): Promise<StrayOrder[]> {
   let open: CcxtOrder[];
   try {
     open = await ex.fetchOpenOrders(symbol);
