@@ -178,17 +178,23 @@ describe('CcxtExecution: unknown outcomes, typed errors', () => {
   });
 });
 
+/**
+ * A cancel the exchange answers "canceled" without carrying it out (the client's view diverges
+ * from the venue's): the first `lies` cancels (all of them when Infinity), then real ones.
+ */
+function cancelThatLies(lies: number) {
+  let told = 0;
+  return (real: CcxtTrading) => ({
+    cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => {
+      if (told++ >= lies) return real.cancelOrder(...a);
+      return { ...(await real.fetchOrder(a[0], a[1])), status: 'canceled' };
+    },
+  });
+}
+
 describe('CcxtExecution: the end-of-session check against the exchange', () => {
   it("an order the client counts as ended but the exchange lists open is a stray: reported with the exchange's view, cancelled when asked", async () => {
-    let lied = false;
-    const h = await client((real) => ({
-      // A cancel answered "canceled" that the exchange never carried out: the client's view diverges from the venue's.
-      cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => {
-        if (lied) return real.cancelOrder(...a);
-        lied = true;
-        return { ...(await real.fetchOrder(a[0], a[1])), status: 'canceled' };
-      },
-    }));
+    const h = await client(cancelThatLies(1));
     const other = await loopbackClient(base, { apiKey: 'k', secret: 's' }); // same account, not this client's order
     await other.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 98, { newClientOrderId: 'someone-else' });
     h.exec.submit(snap('stray-1'));
@@ -210,14 +216,7 @@ describe('CcxtExecution: the end-of-session check against the exchange', () => {
   });
 
   it('during the session the check runs every auditMillis: a stray is cancelled within a period or two, not left until the end', async () => {
-    let lied = false;
-    const h = await client((real) => ({
-      cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => {
-        if (lied) return real.cancelOrder(...a);
-        lied = true; // the order's own cancel: answered "canceled", never carried out
-        return { ...(await real.fetchOrder(a[0], a[1])), status: 'canceled' };
-      },
-    }), undefined, 300);
+    const h = await client(cancelThatLies(1), undefined, 300); // the order's own cancel lies; the check's is real
     h.exec.submit(snap('stray-3'));
     await h.until(() => h.kinds('stray-3').includes('accepted'));
     h.exec.cancel('stray-3');
@@ -235,9 +234,7 @@ describe('CcxtExecution: the end-of-session check against the exchange', () => {
   });
 
   it('asked not to cancel, the check only reports the stray', async () => {
-    const h = await client((real) => ({
-      cancelOrder: async (...a: Parameters<CcxtTrading['cancelOrder']>) => ({ ...(await real.fetchOrder(a[0], a[1])), status: 'canceled' }),
-    }));
+    const h = await client(cancelThatLies(Infinity));
     h.exec.submit(snap('stray-2'));
     await h.until(() => h.kinds('stray-2').includes('accepted'));
     h.exec.cancel('stray-2');
