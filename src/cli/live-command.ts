@@ -187,12 +187,8 @@ export async function liveCommand(argv: string[], out: (s: string) => void, err:
   // The session's view diverged from the exchange's: never a clean exit, even when the check cancelled the orders.
   const diverged = divergence(result.live);
   for (const line of diverged) err(`lockstep live: ${line}`);
-  if (diverged.length > 0 && result.live.leftOpen.length === 0) return 4;
-  if (result.live.leftOpen.length > 0) {
-    err(`lockstep live: ${result.live.leftOpen.length} order(s) could not be confirmed cancelled at the exchange: ${result.live.leftOpen.join(', ')}`);
-    return 4;
-  }
-  return 0;
+  if (result.live.leftOpen.length > 0) err(`lockstep live: ${result.live.leftOpen.length} order(s) could not be confirmed cancelled at the exchange: ${result.live.leftOpen.join(', ')}`);
+  return diverged.length > 0 || result.live.leftOpen.length > 0 ? 4 : 0;
 }
 
 /** What the end-of-session checks found the session's view of orders and position to differ from the exchange's. */

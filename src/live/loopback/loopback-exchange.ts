@@ -175,7 +175,7 @@ export class LoopbackExchange {
       price: Number.isFinite(r.price) ? String(r.price) : '0.00000000', origQty: String(r.qty), executedQty: String(r.executed),
       cummulativeQuoteQty: String(r.cumQuote), status: r.status, timeInForce: r.timeInForce, type: r.type, side: r.side === Side.buy ? 'BUY' : 'SELL',
       stopPrice: Number.isFinite(r.stopPrice) ? String(r.stopPrice) : '0.00000000', isWorking: r.working && (r.status === 'NEW' || r.status === 'PARTIALLY_FILLED'),
-      ...(full ? { fills: r.fills } : {}),
+      ...(full ? { fills: r.fills.map((f) => ({ price: f.price, qty: f.qty, commission: f.commission, commissionAsset: f.commissionAsset, tradeId: f.tradeId })) } : {}),
     };
   }
 

@@ -40,10 +40,11 @@ export interface SpotOrder {
   readonly stopPrice: number;
   executed: number;
   cumQuote: number;
-  /** Its executions as Binance's FULL order response lists them (`tradeId` is the user-data stream's `t`). */
-  fills: { price: string; qty: string; commission: string; commissionAsset: string; tradeId: number }[];
-  /** Per execution, in the order of `fills`: when (ms) and whether the order was the maker. */
-  trades: { time: number; isMaker: boolean }[];
+  /**
+   * Its executions: Binance's FULL order response lists the first five fields (`tradeId` is
+   * the user-data stream's `t`); myTrades adds when (ms) and whether the order was the maker.
+   */
+  fills: { price: string; qty: string; commission: string; commissionAsset: string; tradeId: number; time: number; isMaker: boolean }[];
   /** NEW, PARTIALLY_FILLED, FILLED, CANCELED, REJECTED, EXPIRED. */
   status: string;
   /** False while a stop order waits for its trigger. */
@@ -164,7 +165,7 @@ export class SpotOrders {
     const ref = market ? (side === Side.buy ? this.book().bestAsk() : this.book().bestBid()) : price;
     this.reserve(key, side, qty, ref);
     const r: SpotOrder = {
-      orderId: this.nextId++, clientOrderId, apiKey: key, side, type, timeInForce, qty, price, stopPrice, executed: 0, cumQuote: 0, fills: [], trades: [],
+      orderId: this.nextId++, clientOrderId, apiKey: key, side, type, timeInForce, qty, price, stopPrice, executed: 0, cumQuote: 0, fills: [],
       status: 'NEW', working: !stop, time: Date.now(), reservePrice: ref,
     };
     this.orders.set(r.orderId, r);
@@ -215,10 +216,10 @@ export class SpotOrders {
     const out: Record<string, unknown>[] = [];
     for (const r of this.orders.values()) {
       if (r.apiKey !== key || (orderId !== null && r.orderId !== Number(orderId))) continue;
-      r.fills.forEach((f, k) => out.push({
+      for (const f of r.fills) out.push({
         symbol: this.o.symbol, id: f.tradeId, orderId: r.orderId, orderListId: -1, price: f.price, qty: f.qty, quoteQty: String(Number(f.price) * Number(f.qty)),
-        commission: f.commission, commissionAsset: f.commissionAsset, time: r.trades[k].time, isBuyer: r.side === Side.buy, isMaker: r.trades[k].isMaker, isBestMatch: true,
-      }));
+        commission: f.commission, commissionAsset: f.commissionAsset, time: f.time, isBuyer: r.side === Side.buy, isMaker: f.isMaker, isBestMatch: true,
+      });
     }
     out.sort((a, b) => (a.id as number) - (b.id as number));
     return out.slice(-Number(p.get('limit') ?? 500));
@@ -314,8 +315,7 @@ export class SpotOrders {
       base.locked = dec8(base.locked - (qty));
       quote.free = dec8(quote.free + (price * qty - fee));
     }
-    r.fills.push({ price: String(price), qty: String(qty), commission: String(fee), commissionAsset: this.o.quote, tradeId: this.nextTradeId++ });
-    r.trades.push({ time: Date.now(), isMaker });
+    r.fills.push({ price: String(price), qty: String(qty), commission: String(fee), commissionAsset: this.o.quote, tradeId: this.nextTradeId++, time: Date.now(), isMaker });
     r.status = r.executed >= r.qty - 1e-12 ? 'FILLED' : 'PARTIALLY_FILLED';
     this.onReport(r, 'TRADE', qty, price, fee);
   }
