@@ -5,8 +5,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { raiseMallocThresholds } from './malloc-thresholds.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// Before anything is compiled: V8's compile threads then keep their memory (see malloc-thresholds.mjs).
+raiseMallocThresholds();
 
 // `lockstep --version` needs nothing else loaded.
 if (['--version', '-V', 'version'].includes(process.argv[2]) && process.argv.length === 3) {
