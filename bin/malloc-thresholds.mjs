@@ -13,10 +13,9 @@ export const THRESHOLD_BLOCK = 4 << 20;
  * Why: at 128 KiB each V8 compile thread gives its memory back to the system after nearly
  * every optimizing compile (its arena's free top is over the trim threshold) and the next
  * compile takes it again, page fault by page fault; read buffers and batches over 128 KiB are
- * fresh mappings each. A `lockstep backtest` of 200k CSV bars took 12.5–13.7k page faults and
- * 0.60–0.69 s, with the raised thresholds 9.6–9.8k and 0.53–0.70 s (medians 0.635 → 0.57 s,
- * 8 alternating runs each on a 2-core VM where a fresh page costs ~12 µs); a block of 1 MiB
- * gave the same counts. glibc reads its MALLOC_* environment variables instead when they are
+ * fresh mappings each. A `lockstep backtest` of 200k CSV bars took 12.0–13.5k page faults,
+ * with the raised thresholds 9.6–9.8k: 0.545 → 0.495 s (medians of 10 alternating runs on a
+ * 2-core VM where a fresh page costs ~12 µs); a block of 1 MiB gave the same counts. glibc reads its MALLOC_* environment variables instead when they are
  * set (the dynamic adjustment is then off); other allocators only allocate and free the block.
  * Long-lived processes reach such thresholds by themselves as they free large blocks.
  */
