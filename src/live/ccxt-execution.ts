@@ -465,7 +465,7 @@ export class CcxtExecution implements ExecutionClient {
         }
       } catch (e) {
         if (!this.streaming) return;
-        if (this.classify(e) === null) throw e;
+        this.classify(e); // rethrows what is not a ccxt error (a bug)
         if (this.streamUp) this.log.warn('private order stream lost; polling until it is back', { error: ccxtMessage(e) });
         this.streamUp = false;
         await sleep(backoff);
@@ -498,7 +498,7 @@ export class CcxtExecution implements ExecutionClient {
       this.updates.poll++;
       this.orders.apply(t, leg, r);
     } catch (e) {
-      if (this.classify(e) === null) throw e;
+      this.classify(e); // rethrows what is not a ccxt error (a bug)
       this.log.warn('order status poll failed', { id: leg.clientId, error: ccxtMessage(e) });
     }
   }
