@@ -1,7 +1,7 @@
 // Part of the `lockstep` command's entry (bin/lockstep.js): plain JavaScript, loaded before anything is compiled.
 
 /** Bytes of the block whose release raises glibc's malloc thresholds (see raiseMallocThresholds). */
-export const THRESHOLD_BLOCK = 4 << 20;
+const THRESHOLD_BLOCK = 4 << 20;
 
 /**
  * Raises glibc malloc's thresholds for this process from 128 KiB to 4 MiB (mmap) and 8 MiB
