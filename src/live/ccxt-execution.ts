@@ -8,6 +8,7 @@ import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
 import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
 import { TradeFees } from './trade-fees.ts';
+import { FeeAssets } from './fee-assets.ts';
 import { TradeReader } from './trade-reader.ts';
 import { StrayCheck, type StrayOrder } from './venue-audit.ts';
 
@@ -81,6 +82,8 @@ export class CcxtExecution implements ExecutionClient {
   private nextSend = 0;
   /** Wall time (ms) of the last answer from the venue's REST API, of any kind. */
   lastContact = Date.now();
+  /** What the commissions were charged in (base asset and other assets' quantities). */
+  private readonly feeAssets: FeeAssets;
 
   constructor(
     private readonly ex: CcxtTrading,
@@ -89,11 +92,11 @@ export class CcxtExecution implements ExecutionClient {
     private readonly log: Logger,
     options: CcxtExecutionOptions = {},
   ) {
-    const base = symbol.split('/')[0];
+    this.feeAssets = new FeeAssets(symbol, log);
     // Commissions from the exchange's trades where it lists them (see TradeFees), else from the order reports.
-    const fees = ex.has?.fetchMyTrades === true ? new TradeFees((e) => this.emit(e), base) : null;
+    const fees = ex.has?.fetchMyTrades === true ? new TradeFees((e) => this.emit(e), this.feeAssets) : null;
     this.trades = fees === null ? null : new TradeReader(ex, symbol, fees, log, () => { this.lastContact = Date.now(); });
-    this.orders = new FollowedOrders((e) => this.emit(e), base, fees);
+    this.orders = new FollowedOrders((e) => this.emit(e), this.feeAssets, fees);
     this.capabilities = ccxtCapabilities(ex, symbol);
     const { onInternalError, ...rest } = options;
     this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, auditMillis: 30_000, ...rest };
@@ -224,7 +227,12 @@ export class CcxtExecution implements ExecutionClient {
 
   /** Fees the exchange charged in the base asset over the session (quantity). */
   get baseFees(): number {
-    return this.trades?.fees.baseFees ?? this.orders.baseFees;
+    return this.feeAssets.base;
+  }
+
+  /** Fees the exchange charged in assets other than the base and the quote (quantities by asset; not in the session's fees). */
+  get feesInOtherAssets(): Readonly<Record<string, number>> {
+    return this.feeAssets.other;
   }
 
   /** True when no command is still working (polls aside). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OrderSnapshot } from '../core/order.ts';
 import type { VenueEvent } from '../engine/execution-client.ts';
 import { currentLeg, FollowedOrders, newLeg, type Tracked } from './ccxt-followed-orders.ts';
+import { FeeAssets } from './fee-assets.ts';
 
 const snap = (id: string, o: Partial<OrderSnapshot> = {}): OrderSnapshot => ({
   id, instrumentId: 'BTCUSDT.BINANCE', side: 'buy', type: 'limit', tif: 'GTC', postOnly: false, reduceOnly: false, qty: 1, price: 100, stopPrice: Number.NaN, createdTs: 0, ...o,
@@ -10,7 +11,7 @@ const snap = (id: string, o: Partial<OrderSnapshot> = {}): OrderSnapshot => ({
 /** Followed orders whose events are collected; `order` follows a new one acknowledged as `ex-<id>`. */
 function followed() {
   const events: VenueEvent[] = [];
-  const orders = new FollowedOrders((e) => events.push(e), 'BTC');
+  const orders = new FollowedOrders((e) => events.push(e), new FeeAssets('BTC/USDT'));
   const order = (id: string, o: Partial<OrderSnapshot> = {}, acknowledged = true): Tracked => {
     const t: Tracked = { id, snap: snap(id, o), legs: [newLeg(id)], acked: acknowledged, triggered: false, cancelWanted: false, replacing: false, done: false };
     orders.follow(t);
@@ -30,7 +31,20 @@ describe('FollowedOrders: exchange reports as venue events', () => {
     orders.apply(a, currentLeg(a), { id: 'ex-a', status: 'closed', filled: 1, cost: 100, fee: { cost: 0.001, currency: 'BTC' } });
     orders.apply(b, currentLeg(b), { id: 'ex-b', status: 'closed', filled: 1, cost: 100, fee: { cost: 0.1, currency: 'USDT' } });
     // Hand check: a's cumulative base fee ends at 0.001 BTC (0.0004 then 0.0006 more); b's is charged in USDT.
-    expect(orders.baseFees).toBeCloseTo(0.001, 15);
+    expect(orders.assets.base).toBeCloseTo(0.001, 15);
+  });
+
+  it('a cumulative fee in a third asset (BNB) is counted by asset, its new part once per report, and not charged to the quote cash', () => {
+    const { orders, events, order } = followed();
+    const t = order('e');
+    const leg = currentLeg(t);
+    orders.apply(t, leg, { id: 'ex-e', status: 'open', filled: 0.4, cost: 40, fee: { cost: 0.00005, currency: 'BNB' }, type: 'limit' });
+    orders.apply(t, leg, { id: 'ex-e', status: 'open', filled: 0.4, cost: 40, fee: { cost: 0.00005, currency: 'BNB' }, type: 'limit' }); // the same report again
+    orders.apply(t, leg, { id: 'ex-e', status: 'closed', filled: 1, cost: 100, fee: { cost: 0.000125, currency: 'BNB' }, type: 'limit' });
+    // Hand check: 0.00005 BNB, then 0.000075 more; the fills carry no quote fee.
+    expect(events.filter((e) => e.kind === 'fill').map((e) => e.kind === 'fill' && e.fee)).toEqual([0, 0]);
+    expect(orders.assets.other).toEqual({ BNB: expect.closeTo(0.000125, 15) });
+    expect(orders.assets.base).toBe(0);
   });
 
   it('cumulative reports give each fill once, priced from the cost added since the last one', () => {

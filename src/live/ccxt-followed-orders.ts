@@ -2,6 +2,7 @@ import { Liquidity } from '../core/fill.ts';
 import { OrderType, type OrderSnapshot } from '../core/order.ts';
 import type { VenueEvent } from '../engine/execution-client.ts';
 import type { CcxtOrder } from './ccxt-order.ts';
+import type { FeeAssets } from './fee-assets.ts';
 import type { TradeFees } from './trade-fees.ts';
 
 /** One exchange order behind an engine order (a replace makes a new one). */
@@ -12,8 +13,8 @@ export interface Leg {
   filled: number;
   cost: number;
   fee: number;
-  /** Cumulative fee the exchange charged in the base asset (quantity; 0 when it charges the quote). */
-  baseFee: number;
+  /** Cumulative fee the exchange reported in an asset other than the quote (quantity of that asset; 0 when it charges the quote). */
+  assetFee: number;
   /** Its trades seen (when fees come from trades, see TradeFees): quantity and commission (quote currency). */
   tradeQty: number;
   tradeFee: number;
@@ -45,7 +46,7 @@ export interface Tracked {
 
 /** A leg not yet at the exchange: nothing reported. */
 export function newLeg(clientId: string): Leg {
-  return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, baseFee: 0, tradeQty: 0, tradeFee: 0, adoptedAt: 0, final: false, endStatus: '', endedAt: 0 };
+  return { clientId, exchangeId: null, filled: 0, cost: 0, fee: 0, assetFee: 0, tradeQty: 0, tradeFee: 0, adoptedAt: 0, final: false, endStatus: '', endedAt: 0 };
 }
 
 /** The leg the order is now (the last one sent). */
@@ -64,14 +65,11 @@ export class FollowedOrders {
   private readonly byId = new Map<string, Tracked>();
   private readonly byExchangeId = new Map<string, [Tracked, Leg]>();
   private readonly byClientId = new Map<string, [Tracked, Leg]>();
-  /** Fees the exchange charged in the base asset so far (quantity): what the holding lacks of the fills' sum. */
-  baseFees = 0;
-
   /**
-   * @param base the base currency: a fee charged in it is counted in quote currency at the fill's price
+   * @param assets what the commissions were charged in (one in the base asset is worth its quantity at the fill's price; see FeeAssets)
    * @param tradeFees where fills take their commissions when the exchange lists trades (else from the order reports' cumulative fee)
    */
-  constructor(private readonly emit: (e: VenueEvent) => void, private readonly base: string, private readonly tradeFees: TradeFees | null = null) {}
+  constructor(private readonly emit: (e: VenueEvent) => void, readonly assets: FeeAssets, private readonly tradeFees: TradeFees | null = null) {}
 
   /** Follows `t` by its id and its current leg's client id (and exchange id, when known). */
   follow(t: Tracked): void {
@@ -150,15 +148,23 @@ export class FollowedOrders {
     this.emit({ kind: 'fill', orderId: t.id, price, qty, fee, liquidity: maker ? Liquidity.maker : Liquidity.taker });
   }
 
-  /** The fee a report adds: its cumulative fee in quote currency (Binance may charge in the base asset) minus what was reported. */
+  /**
+   * The fee (quote currency) a report adds to what its leg reported: its cumulative fee minus
+   * the last one; a fee in another asset (Binance may charge the base asset, or BNB) is valued
+   * by FeeAssets, its new part at this fill's price.
+   */
   private feeFromReport(leg: Leg, r: CcxtOrder, price: number): number {
-    const cumFee = r.fee?.cost !== undefined ? r.fee.cost * (r.fee.currency === this.base ? price : 1) : leg.fee;
-    if (r.fee?.cost !== undefined && r.fee.currency === this.base) {
-      this.baseFees += r.fee.cost - leg.baseFee;
-      leg.baseFee = r.fee.cost;
+    const cum = r.fee?.cost;
+    if (cum === undefined) return 0;
+    const asset = r.fee!.currency;
+    if (this.assets.inCash(asset)) {
+      const fee = cum - leg.fee;
+      leg.fee = cum;
+      return fee;
     }
-    const fee = cumFee - leg.fee;
-    leg.fee = cumFee;
+    const fee = this.assets.charge(cum - leg.assetFee, asset, price);
+    leg.assetFee = cum;
+    leg.fee += fee;
     return fee;
   }
 

@@ -59,6 +59,12 @@ export interface LiveStats {
    * Anything else is fills the session never counted (or trading on the account by others).
    */
   readonly positionGap: number;
+  /**
+   * Commissions the exchange charged in assets other than the base and the quote (live;
+   * quantities by asset, e.g. BNB on Binance with its discount on): the session has no price
+   * for them, so they are not in its fees or P&L. Empty in paper mode.
+   */
+  readonly feesInOtherAssets: Readonly<Record<string, number>>;
 }
 
 /** A ccxt.pro exchange as a session uses it. */
@@ -232,6 +238,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       await recorder?.close(engine.orders, engine.fills, {
         events: driver?.events ?? 0, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
         killSwitch: engine.killReport(), position: engine.portfolio.position(0), equity: engine.portfolio.equity(),
+        feesInOtherAssets: { ...(exec?.feesInOtherAssets ?? {}) },
       });
     },
     async close() {
@@ -249,6 +256,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     stats: () => ({
       mode, record: env.record, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
       tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen, strays, positionGap: gap,
+      feesInOtherAssets: { ...(exec?.feesInOtherAssets ?? {}) },
     }),
   };
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { VenueEvent } from '../engine/execution-client.ts';
 import { currentLeg, newLeg, type Tracked } from './ccxt-followed-orders.ts';
 import { TradeFees } from './trade-fees.ts';
+import { FeeAssets } from './fee-assets.ts';
+import type { Logger } from '../engine/logger.ts';
 
 const order = (id: string): Tracked => ({ id, snap: {} as Tracked['snap'], legs: [newLeg(id)], acked: true, triggered: false, cancelWanted: false, replacing: false, done: false });
 const trade = (id: string, amount: number, cost: number, currency = 'USDT', price = 100, timestamp?: number) => ({ id, amount, price, fee: { cost, currency }, ...(timestamp !== undefined ? { timestamp } : {}) });
@@ -9,14 +11,16 @@ const trade = (id: string, amount: number, cost: number, currency = 'USDT', pric
 /** Fees booked from trades; `fill(t, filled)` stands for FollowedOrders reporting a fill up to `filled` (what it takes for it). */
 function fees() {
   const events: VenueEvent[] = [];
-  const f = new TradeFees((e) => events.push(e), 'BTC');
+  const warnings: string[] = [];
+  const log = { warn: (m: string) => warnings.push(m) } as unknown as Logger;
+  const f = new TradeFees((e) => events.push(e), new FeeAssets('BTC/USDT', log));
   const fill = (t: Tracked, filled: number) => {
     const leg = currentLeg(t);
     const fee = f.takeForFill(leg, filled);
     leg.filled = filled;
     return fee;
   };
-  return { f, events, fill };
+  return { f, events, fill, warnings };
 }
 
 describe('TradeFees: commissions from trades, each once', () => {
@@ -39,7 +43,7 @@ describe('TradeFees: commissions from trades, each once', () => {
     f.apply('ex-b', trade('7', 0.5, 0.0005, 'BTC', 100)); // the stream's report before the order's answer
     f.follow(t, currentLeg(t), 'ex-b');
     expect(fill(t, 0.5)).toBeCloseTo(0.05, 15); // 0.0005 BTC × 100
-    expect(f.baseFees).toBeCloseTo(0.0005, 15);
+    expect(f.assets.base).toBeCloseTo(0.0005, 15);
     expect(events).toEqual([]);
   });
 
@@ -60,5 +64,20 @@ describe('TradeFees: commissions from trades, each once', () => {
     expect(fill(t, 0.6)).toBe(0);
     expect([1, 2, 3, 4, 5].map(() => f.afterRead('ex-c'))).toEqual([false, false, false, false, true]);
     expect(f.shortOfTrades(0)).toEqual([]);
+  });
+
+  it('a commission in a third asset (BNB) is counted by asset, not charged to the quote cash, and warned of once', () => {
+    const { f, events, fill, warnings } = fees();
+    const t = order('d');
+    f.follow(t, currentLeg(t), 'ex-d');
+    f.apply('ex-d', trade('11', 0.5, 0.000075, 'BNB', 100)); // 0.5 × 100 × 0.075 % at a BNB price the session does not know
+    f.apply('ex-d', trade('12', 0.5, 0.00003, 'USDT', 100)); // a quote commission beside it is charged as it is
+    expect(fill(t, 1)).toBeCloseTo(0.00003, 15);
+    f.apply('ex-d', trade('13', 0, 0.000025, 'BNB', 100));
+    expect(events).toEqual([]); // nothing owed in the quote currency
+    expect(f.assets.other).toEqual({ BNB: expect.closeTo(0.0001, 15) });
+    expect(f.assets.base).toBe(0);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/charged in BNB.*left out of the session's fees and P&L.*feesInOtherAssets/);
   });
 });

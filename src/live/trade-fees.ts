@@ -1,6 +1,7 @@
 import type { VenueEvent } from '../engine/execution-client.ts';
 import type { Leg, Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtTrade } from './ccxt-order.ts';
+import type { FeeAssets } from './fee-assets.ts';
 
 /** Trades of exchange orders not known yet (the stream's report came before the order's answer): kept at most this many. */
 const MAX_WAITING = 1000;
@@ -23,11 +24,8 @@ export class TradeFees {
   private readonly waiting = new Map<string, CcxtTrade[]>();
   /** Legs with fills reported beyond their trades seen, since when (ms) and how often their trades were read: what a REST read completes. */
   private readonly short = new Map<Leg, { since: number; reads: number }>();
-  /** Commissions charged in the base asset so far (quantity): what the holding lacks of the fills' sum. */
-  baseFees = 0;
-
-  /** @param base the base currency: a commission in it is counted in quote currency at the trade's price */
-  constructor(private readonly emit: (e: VenueEvent) => void, private readonly base: string) {}
+  /** @param assets what the commissions were charged in (one in the base asset is worth its quantity at the trade's price; see FeeAssets) */
+  constructor(private readonly emit: (e: VenueEvent) => void, readonly assets: FeeAssets) {}
 
   /** The exchange acknowledged `leg` as `exchangeId`: its trades count from now (those that came first too). */
   follow(t: Tracked, leg: Leg, exchangeId: string): void {
@@ -88,11 +86,8 @@ export class TradeFees {
     this.seen.add(tr.id);
     // An adopted order's executions before the session are in the balances it started from (and in its `filled`).
     if (leg.adoptedAt > 0 && tr.timestamp !== undefined && tr.timestamp < leg.adoptedAt) return;
-    const cost = tr.fee?.cost ?? 0;
-    const inBase = tr.fee?.currency === this.base;
-    if (inBase) this.baseFees += cost;
     leg.tradeQty += tr.amount ?? 0;
-    leg.tradeFee += inBase ? cost * (tr.price ?? 0) : cost;
+    leg.tradeFee += this.assets.charge(tr.fee?.cost ?? 0, tr.fee?.currency, tr.price ?? 0);
     if (leg.filled < leg.tradeQty - 1e-12) return; // its fill is still to be reported: it carries the commission
     if (leg.filled <= leg.tradeQty + 1e-12) this.short.delete(leg);
     const owed = leg.tradeFee - leg.fee;

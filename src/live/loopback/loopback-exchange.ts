@@ -37,6 +37,8 @@ export interface LoopbackOptions {
   /** Taker fee rate (maker pays `makerFee`); Binance's default 0.1%. */
   takerFee?: number;
   makerFee?: number;
+  /** Commissions charged in this asset at this price in quote units (Binance's BNB discount; default: in the quote). */
+  feeAsset?: { readonly asset: string; readonly price: number };
   /** NOTIONAL filter: smallest order value in quote currency (default 0: none). */
   minNotional?: number;
   /** Recorded history served by the REST history endpoints (klines then come from it too). */
@@ -76,7 +78,7 @@ export class LoopbackExchange {
     this.instrument = defineInstrument({ symbol: o.symbol, venue: 'LOOPBACK', tickSize: o.tickSize, lotSize: o.stepSize });
     this.spot = new SpotOrders({
       symbol: o.symbol, base: o.base, quote: o.quote, tickSize: o.tickSize, stepSize: o.stepSize, minNotional: o.minNotional ?? 0,
-      balances: o.balances, keys: o.keys.keys(), makerFee: o.makerFee ?? 0.001, takerFee: o.takerFee ?? 0.001,
+      balances: o.balances, keys: o.keys.keys(), makerFee: o.makerFee ?? 0.001, takerFee: o.takerFee ?? 0.001, ...(o.feeAsset ? { feeAsset: o.feeAsset } : {}),
     }, this.instrument, (r, x, q, p, c) => this.report(r, x, q, p, c));
   }
 
@@ -162,7 +164,7 @@ export class LoopbackExchange {
     const event = {
       e: 'executionReport', E: now, s: this.o.symbol, c: r.clientOrderId, S: v.side, o: v.type, f: v.timeInForce, q: v.origQty, p: v.price, P: v.stopPrice,
       F: '0.00000000', g: -1, C: '', x: execType, X: r.status, r: 'NONE', i: r.orderId, l: String(lastQty), z: String(r.executed), L: String(lastPrice),
-      n: String(commission), N: commission ? this.o.quote : null, T: now, t: execType === 'TRADE' ? r.fills[r.fills.length - 1].tradeId : -1, I: now, w: r.working,
+      n: String(commission), N: commission ? this.spot.commissionAsset : null, T: now, t: execType === 'TRADE' ? r.fills[r.fills.length - 1].tradeId : -1, I: now, w: r.working,
       m: r.type !== 'MARKET', M: false, O: r.time, Z: String(r.cumQuote), Y: String(lastQty * lastPrice), Q: '0.00000000',
     };
     this.userData.send(r.apiKey, event);

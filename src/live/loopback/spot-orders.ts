@@ -66,6 +66,8 @@ export interface SpotOrdersOptions {
   keys: Iterable<string>;
   takerFee: number;
   makerFee: number;
+  /** Commissions charged in this asset, valued at `price` quote units each (Binance's BNB discount); none: in the quote. */
+  feeAsset?: { readonly asset: string; readonly price: number };
 }
 
 /** What the exchange does when an order changes (user-data stream). */
@@ -306,18 +308,31 @@ export class SpotOrders {
     r.cumQuote += price * qty;
     const base = this.balance(r.apiKey, this.o.base);
     const quote = this.balance(r.apiKey, this.o.quote);
+    // A commission in another asset comes out of that asset's balance, at its price.
+    const other = this.o.feeAsset;
+    const commission = other ? dec8(fee / other.price) : fee;
+    const quoteFee = other ? 0 : fee;
+    if (other) {
+      const b = this.balance(r.apiKey, other.asset);
+      b.free = dec8(b.free - commission);
+    }
     if (r.side === Side.buy) {
       const reserved = r.reservePrice * qty;
       quote.locked = dec8(quote.locked - (reserved));
-      quote.free = dec8(quote.free + (reserved - price * qty - fee));
+      quote.free = dec8(quote.free + (reserved - price * qty - quoteFee));
       base.free = dec8(base.free + (qty));
     } else {
       base.locked = dec8(base.locked - (qty));
-      quote.free = dec8(quote.free + (price * qty - fee));
+      quote.free = dec8(quote.free + (price * qty - quoteFee));
     }
-    r.fills.push({ price: String(price), qty: String(qty), commission: String(fee), commissionAsset: this.o.quote, tradeId: this.nextTradeId++, time: Date.now(), isMaker });
+    r.fills.push({ price: String(price), qty: String(qty), commission: String(commission), commissionAsset: this.commissionAsset, tradeId: this.nextTradeId++, time: Date.now(), isMaker });
     r.status = r.executed >= r.qty - 1e-12 ? 'FILLED' : 'PARTIALLY_FILLED';
-    this.onReport(r, 'TRADE', qty, price, fee);
+    this.onReport(r, 'TRADE', qty, price, commission);
+  }
+
+  /** The asset commissions are charged in. */
+  get commissionAsset(): string {
+    return this.o.feeAsset?.asset ?? this.o.quote;
   }
 
   /** Ends an order, returning what it still had reserved. */
