@@ -44,12 +44,16 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       expect(j.events).toBeGreaterThan(100);
       expect(j.orders.length).toBeGreaterThan(0);
       expect(j.strategy.name).toBe('grid-mm');
-      // the same strategy in live mode: real orders at the (loopback) exchange, none left open afterwards
+      // the same strategy in live mode: real orders at the (loopback) exchange, none left open afterwards.
+      // Its quotes rest 1,000 ticks from the mid: a loaded machine delays the session's view of a book
+      // replayed at 10× speed, and post-only quotes a few ticks away could all cross by the time they
+      // arrive — a session whose every order was refused exits 1 (reproduced under CPU load with
+      // offset=20: 3 orders, all post-only-would-cross).
       process.env.LOCKSTEP_API_KEY = 'k1';
       process.env.LOCKSTEP_API_SECRET = SECRET;
       try {
         const l = await cli('live', '--venue', 'binance', '--strategy', 'grid-mm', '--symbol', 'BTC/USDT', '--mode', 'live', '--url', url, '--max-seconds', '3',
-          '--param', 'size=0.01', '--param', 'maxPosition=0.1', '--param', 'offset=20', '--param', 'requote=10', '--record', join(tmp.dir, 'live-json'), '--json');
+          '--param', 'size=0.01', '--param', 'maxPosition=0.1', '--param', 'offset=1000', '--param', 'requote=10', '--record', join(tmp.dir, 'live-json'), '--json');
         expect(l.code).toBe(0);
         const lj = JSON.parse(l.out);
         expect(lj.live.mode).toBe('live');
