@@ -110,6 +110,37 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
     }
   }, 60_000);
 
+  it('commissions the exchange charges in BNB: not in the fees or P&L, counted in live.feesInOtherAssets, named on stderr', async () => {
+    const venue = await startLoopbackVenue({ events: 300_000, seed: 5, keys: { k3: SECRET }, balances: { USDT: 100_000, BTC: 0, BNB: 1 }, feeAsset: { asset: 'BNB', price: 600 } });
+    process.env.LOCKSTEP_API_KEY = 'k3';
+    process.env.LOCKSTEP_API_SECRET = SECRET;
+    try {
+      const r = await cli('live', '--venue', 'binance', '--strategy', join(ROOT, 'test/fixtures/buy-once-strategy.ts'), '--symbol', 'BTC/USDT', '--mode', 'live',
+        '--url', venue.url, '--max-seconds', '3', '--json');
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.out);
+      expect(j.fills).toHaveLength(1);
+      const [fill] = j.fills;
+      expect(fill.fee).toBe(0);
+      // Hand check: the taker commission 0.1 % of 0.01 × price in USDT, at 600 USDT a BNB, to 8 decimals (as the exchange charges it).
+      const bnb = Math.round(((0.01 * fill.price * 0.001) / 600) * 1e8) / 1e8;
+      expect(j.live.feesInOtherAssets).toEqual({ BNB: expect.closeTo(bnb, 12) });
+      expect(venue.exchange.spot.balance('k3', 'BNB').free).toBeCloseTo(1 - bnb, 12);
+      expect(r.err).toMatch(/warn .*a commission was charged in BNB/);
+      expect(r.err).toContain(`lockstep live: commissions charged in other assets, not in the fees or P&L above: ${j.live.feesInOtherAssets.BNB} BNB`);
+    } finally {
+      delete process.env.LOCKSTEP_API_KEY;
+      delete process.env.LOCKSTEP_API_SECRET;
+      await venue.close();
+    }
+  }, 60_000);
+
+  it('venue serve --fee-asset without a price is refused with one line', async () => {
+    const r = await cli('venue', 'serve', '--fee-asset', 'BNB');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--fee-asset "BNB": write ASSET=PRICE/);
+  });
+
   it('--mode live without credentials is refused with one line', async () => {
     const saved = [process.env.LOCKSTEP_API_KEY, process.env.LOCKSTEP_API_SECRET];
     delete process.env.LOCKSTEP_API_KEY;

@@ -22,6 +22,8 @@ export interface LoopbackVenueOptions {
   /** NOTIONAL filter: smallest order value in quote currency (default 0: none; Binance's BTCUSDT has 5). */
   minNotional?: number;
   port?: number;
+  /** Commissions charged in this asset at this price in quote units (default: in the quote). */
+  feeAsset?: { readonly asset: string; readonly price: number };
   /** Recorded history for the REST history endpoints (see history-archive.ts). */
   history?: import('./history-archive.ts').HistoryArchive;
 }
@@ -39,7 +41,7 @@ export async function startLoopbackVenue(o: LoopbackVenueOptions = {}): Promise<
   const exchange = new LoopbackExchange({
     symbol: o.symbol ?? 'BTCUSDT', base: o.base ?? 'BTC', quote: o.quote ?? 'USDT', tickSize: o.tickSize ?? 0.01, stepSize: o.stepSize ?? 0.001,
     ...(o.minNotional !== undefined ? { minNotional: o.minNotional } : {}), keys: new Map(Object.entries(o.keys ?? {})), balances: o.balances ?? { USDT: 100_000, BTC: 1 },
-    ...(o.history ? { history: o.history } : {}),
+    ...(o.history ? { history: o.history } : {}), ...(o.feeAsset ? { feeAsset: o.feeAsset } : {}),
   });
   const stop = new AbortController();
   let stopFeed = () => stop.abort();
