@@ -185,7 +185,7 @@ export async function liveCommand(argv: string[], out: (s: string) => void, err:
     return 1;
   }
   const otherFees = Object.entries(result.live.feesInOtherAssets);
-  if (otherFees.length > 0) err(`lockstep live: commissions charged in other assets, not in the fees or P&L above: ${otherFees.map(([a, q]) => `${q} ${a}`).join(', ')}`);
+  if (otherFees.length > 0) err(`lockstep live: commissions charged in other assets, not in the fees or P&L above: ${otherFees.map(([a, q]) => `${q.toFixed(8).replace(/\.?0+$/, '')} ${a}`).join(', ')}`);
   // The session's view diverged from the exchange's: never a clean exit, even when the check cancelled the orders.
   const diverged = divergence(result.live);
   for (const line of diverged) err(`lockstep live: ${line}`);
