@@ -154,9 +154,10 @@ export class FollowedOrders {
    * by FeeAssets, its new part at this fill's price.
    */
   private feeFromReport(leg: Leg, r: CcxtOrder, price: number): number {
-    const cum = r.fee?.cost;
-    if (cum === undefined) return 0;
-    const asset = r.fee!.currency;
+    const f = r.fee;
+    if (f?.cost === undefined) return 0;
+    const cum = f.cost;
+    const asset = f.currency;
     if (this.assets.inCash(asset)) {
       const fee = cum - leg.fee;
       leg.fee = cum;
