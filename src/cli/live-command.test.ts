@@ -116,7 +116,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
     process.env.LOCKSTEP_API_SECRET = SECRET;
     try {
       const r = await cli('live', '--venue', 'binance', '--strategy', join(ROOT, 'test/fixtures/buy-once-strategy.ts'), '--symbol', 'BTC/USDT', '--mode', 'live',
-        '--url', venue.url, '--max-seconds', '3', '--json');
+        '--url', venue.url, '--max-seconds', '3', '--record', join(tmp.dir, 'live-bnb'), '--json');
       expect(r.code).toBe(0);
       const j = JSON.parse(r.out);
       expect(j.fills).toHaveLength(1);
