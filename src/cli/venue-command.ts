@@ -1,5 +1,6 @@
 import { readInstrumentSpec } from '../data/instrument-spec.ts';
 import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
+import type { FeeAsset } from '../live/loopback/spot-orders.ts';
 import { loadHistoryArchive } from '../live/loopback/history-archive.ts';
 import { parseKeyPairs, readKeysJson } from './key-files.ts';
 import { isHelp, keyValues, numberFlag, parseFlags, portFlag } from './parse-flags.ts';
@@ -69,7 +70,7 @@ export async function venueCommand(argv: string[], out: (s: string) => void): Pr
 }
 
 /** `--fee-asset BNB=600`: the asset commissions are charged in and its price in quote units. */
-function feeAssetFlag(v: string): { asset: string; price: number } {
+function feeAssetFlag(v: string): FeeAsset {
   const m = /^([A-Za-z0-9]+)=(.+)$/.exec(v);
   const price = m ? Number(m[2]) : Number.NaN;
   if (!m || !(price > 0 && Number.isFinite(price))) throw new UsageError(`venue serve: --fee-asset "${v}": write ASSET=PRICE, the price in quote units above 0 (e.g. BNB=600)`);

@@ -148,6 +148,8 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
   const recorder = env.record ? new SessionRecorder(env.record) : null;
   const journal = env.record ? openJournal(env.record) : null;
   let exec: CcxtExecution | null = null;
+  /** Commissions in assets other than the base and the quote (live), copied for the summary and the stats. */
+  const otherFees = (): Record<string, number> => ({ ...(exec?.feesInOtherAssets ?? {}) });
   // Paper: the simulated venue applies each delta to the books the strategy reads.
   const books = new L2BookKeeper(1, 'ignore');
   const routed: ExecutionClient = mode === 'live'
@@ -238,7 +240,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       await recorder?.close(engine.orders, engine.fills, {
         events: driver?.events ?? 0, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
         killSwitch: engine.killReport(), position: engine.portfolio.position(0), equity: engine.portfolio.equity(),
-        feesInOtherAssets: { ...(exec?.feesInOtherAssets ?? {}) },
+        feesInOtherAssets: otherFees(),
       });
     },
     async close() {
@@ -256,7 +258,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     stats: () => ({
       mode, record: env.record, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
       tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen, strays, positionGap: gap,
-      feesInOtherAssets: { ...(exec?.feesInOtherAssets ?? {}) },
+      feesInOtherAssets: otherFees(),
     }),
   };
 }

@@ -9,7 +9,7 @@ import { readBody } from './http-body.ts';
 import { KlineStreams } from './klines.ts';
 import { HISTORY_ROUTES, HistoryRoutes, type HistoryArchive } from './history-archive.ts';
 import { UserDataStreams } from './user-data-streams.ts';
-import { BinanceError, SPOT_ORDER_TYPES, SpotOrders, type SpotOrder } from './spot-orders.ts';
+import { BinanceError, SPOT_ORDER_TYPES, SpotOrders, type FeeAsset, type SpotOrder } from './spot-orders.ts';
 
 /** Signed REST routes (the API key header is checked before the body is read). */
 const SIGNED = new Set([
@@ -38,7 +38,7 @@ export interface LoopbackOptions {
   takerFee?: number;
   makerFee?: number;
   /** Commissions charged in this asset at this price in quote units (Binance's BNB discount; default: in the quote). */
-  feeAsset?: { readonly asset: string; readonly price: number };
+  feeAsset?: FeeAsset;
   /** NOTIONAL filter: smallest order value in quote currency (default 0: none). */
   minNotional?: number;
   /** Recorded history served by the REST history endpoints (klines then come from it too). */

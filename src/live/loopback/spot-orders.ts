@@ -66,8 +66,14 @@ export interface SpotOrdersOptions {
   keys: Iterable<string>;
   takerFee: number;
   makerFee: number;
-  /** Commissions charged in this asset, valued at `price` quote units each (Binance's BNB discount); none: in the quote. */
-  feeAsset?: { readonly asset: string; readonly price: number };
+  /** Commissions charged in another asset (Binance's BNB discount); none: in the quote. */
+  feeAsset?: FeeAsset;
+}
+
+/** An asset commissions are charged in instead of the quote, and its price in quote units. */
+export interface FeeAsset {
+  readonly asset: string;
+  readonly price: number;
 }
 
 /** What the exchange does when an order changes (user-data stream). */

@@ -1,5 +1,6 @@
 import { tickFilesOf } from '../../data/tick-parquet.ts';
 import { LoopbackExchange } from './loopback-exchange.ts';
+import type { FeeAsset } from './spot-orders.ts';
 import { replayMarket } from './replay-market.ts';
 import { startSynthFeed } from './synth-feed.ts';
 
@@ -23,7 +24,7 @@ export interface LoopbackVenueOptions {
   minNotional?: number;
   port?: number;
   /** Commissions charged in this asset at this price in quote units (default: in the quote). */
-  feeAsset?: { readonly asset: string; readonly price: number };
+  feeAsset?: FeeAsset;
   /** Recorded history for the REST history endpoints (see history-archive.ts). */
   history?: import('./history-archive.ts').HistoryArchive;
 }
