@@ -85,7 +85,7 @@ async function engineRun(mem: BarBatch[]): Promise<EngineRun> {
  * faults are written with it. While vectorbt runs, this process waits: glibc may then hand the
  * last result's freed blocks (~18 MB) back to the system, and the next engine run takes them
  * again (4.4–4.8k faults, ~0.05 s: the second and fourth pairs in most runs; a sleep in place of
- * vectorbt's run does the same — README, twenty-second session).
+ * vectorbt's run does the same — docs/performance-log.md, twenty-second session).
  */
 async function vectorbtPairs(vbt: PeerSession, mem: BarBatch[]) {
   const pairs: Array<{ lockstep: number; lockstepPageFaults: number; vectorbt: number; final: number }> = [];
