@@ -6,6 +6,7 @@ import { cli } from '../../test/cli.ts';
 import { FaultProxy } from '../../test/fault-proxy.ts';
 import { pointCcxtAt } from '../live/ccxt-base-url.ts';
 import { startLoopbackVenue } from '../live/loopback/start-venue.ts';
+import { otherAssetFees } from './live-command.ts';
 
 /** A secret long and distinctive enough that finding it in a recorded file is never chance ("s1" was, in binary Parquet). */
 const SECRET = 'secret-7f3a9c41e2b85d06';
@@ -110,7 +111,7 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
     }
   }, 60_000);
 
-  it('commissions the exchange charges in BNB: not in the fees or P&L, counted in live.feesInOtherAssets, named on stderr', async () => {
+  it('commissions the exchange charges in BNB: valued at its BNB/USDT price in the fees and P&L, counted in live.feesInOtherAssets, named on stderr', async () => {
     const venue = await startLoopbackVenue({ events: 300_000, seed: 5, keys: { k3: SECRET }, balances: { USDT: 100_000, BTC: 0, BNB: 1 }, feeAsset: { asset: 'BNB', price: 600 } });
     process.env.LOCKSTEP_API_KEY = 'k3';
     process.env.LOCKSTEP_API_SECRET = SECRET;
@@ -121,20 +122,30 @@ describe('lockstep venue serve + lockstep live --mode paper', () => {
       const j = JSON.parse(r.out);
       expect(j.fills).toHaveLength(1);
       const [fill] = j.fills;
-      expect(fill.fee).toBe(0);
-      // Hand check: the taker commission 0.1 % of 0.01 × price in USDT, at 600 USDT a BNB, to 8 decimals (as the exchange charges it).
+      // Hand check: the taker commission 0.1 % of 0.01 × price in USDT, at 600 USDT a BNB, to 8 decimals (as the exchange charges it),
+      // valued back at the loopback's BNB/USDT price of 600: the order's commission and the session's, with the fill or after it.
       const bnb = Math.round(((0.01 * fill.price * 0.001) / 600) * 1e8) / 1e8;
+      expect(j.orders[0].fees).toBeCloseTo(bnb * 600, 12);
+      expect(j.fees).toBeCloseTo(bnb * 600, 12);
       expect(j.live.feesInOtherAssets).toEqual({ BNB: expect.closeTo(bnb, 12) });
+      expect(j.live.unvaluedFees).toEqual({});
       expect(venue.exchange.spot.balance('k3', 'BNB').free).toBeCloseTo(1 - bnb, 12);
       expect(r.err).toMatch(/warn .*a commission was charged in BNB/);
       // Exchange amounts have 8 decimals: printed so (no exponent for a few satoshis of BNB).
-      expect(r.err).toContain(`lockstep live: commissions charged in other assets, not in the fees or P&L above: ${bnb.toFixed(8).replace(/\.?0+$/, '')} BNB`);
+      expect(r.err).toContain(`lockstep live: commissions charged in other assets: ${bnb.toFixed(8).replace(/\.?0+$/, '')} BNB, valued at the exchange's prices in the fees and P&L above\n`);
     } finally {
       delete process.env.LOCKSTEP_API_KEY;
       delete process.env.LOCKSTEP_API_SECRET;
       await venue.close();
     }
   }, 60_000);
+
+  it('the stderr line of commissions in other assets names those no price was read for', () => {
+    expect(otherAssetFees({ feesInOtherAssets: {}, unvaluedFees: {} })).toEqual([]);
+    expect(otherAssetFees({ feesInOtherAssets: { BNB: 0.00000334, FTT: 0.5 }, unvaluedFees: { FTT: 0.5 } })).toEqual([
+      "commissions charged in other assets: 0.00000334 BNB, 0.5 FTT, valued at the exchange's prices in the fees and P&L above, except 0.5 FTT (no price read: not in them)",
+    ]);
+  });
 
   it('venue serve --fee-asset without a price is refused with one line', async () => {
     const r = await cli('venue', 'serve', '--fee-asset', 'BNB');

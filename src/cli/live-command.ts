@@ -184,13 +184,24 @@ export async function liveCommand(argv: string[], out: (s: string) => void, err:
     err(`lockstep live: ${useless}`);
     return 1;
   }
-  const otherFees = Object.entries(result.live.feesInOtherAssets);
-  if (otherFees.length > 0) err(`lockstep live: commissions charged in other assets, not in the fees or P&L above: ${otherFees.map(([a, q]) => `${q.toFixed(8).replace(/\.?0+$/, '')} ${a}`).join(', ')}`);
+  for (const line of otherAssetFees(result.live)) err(`lockstep live: ${line}`);
   // The session's view diverged from the exchange's: never a clean exit, even when the check cancelled the orders.
   const diverged = divergence(result.live);
   for (const line of diverged) err(`lockstep live: ${line}`);
   if (result.live.leftOpen.length > 0) err(`lockstep live: ${result.live.leftOpen.length} order(s) could not be confirmed cancelled at the exchange: ${result.live.leftOpen.join(', ')}`);
   return diverged.length > 0 || result.live.leftOpen.length > 0 ? 4 : 0;
+}
+
+/** Commissions charged in other assets (BNB): their quantities, and those no price was read for (left out of the fees and P&L). */
+export function otherAssetFees(live: Pick<LiveResult['live'], 'feesInOtherAssets' | 'unvaluedFees'>): string[] {
+  if (Object.keys(live.feesInOtherAssets).length === 0) return [];
+  const line = `commissions charged in other assets: ${assetAmounts(live.feesInOtherAssets)}, valued at the exchange's prices in the fees and P&L above`;
+  return [Object.keys(live.unvaluedFees).length === 0 ? line : `${line}, except ${assetAmounts(live.unvaluedFees)} (no price read: not in them)`];
+}
+
+/** Quantities by asset, at most 8 decimals: "0.00000334 BNB, 0.1 FTT". */
+function assetAmounts(r: Readonly<Record<string, number>>): string {
+  return Object.entries(r).map(([a, q]) => `${q.toFixed(8).replace(/\.?0+$/, '')} ${a}`).join(', ');
 }
 
 /** What the end-of-session checks found the session's view of orders and position to differ from the exchange's. */

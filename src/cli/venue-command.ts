@@ -20,7 +20,9 @@ the repository) or LOCKSTEP_LOOPBACK_KEYS (key:secret,key2:secret2); they are ne
 printed. The filters it serves (PRICE_FILTER, LOT_SIZE, NOTIONAL) come from the flags, else
 the data's instrument.json, else tick 0.01 and step 0.001 (no minimum value). --fee-asset
 ASSET=PRICE charges commissions in ASSET at PRICE quote units each, out of its balance (as
-Binance does with its BNB discount on; give the accounts some with --balance). Prints
+Binance does with its BNB discount on; give the accounts some with --balance), and serves
+that price as the ticker of ASSET's market in the quote (BNBUSDT), which lockstep live values
+them at. Prints
 "listening on URL" and serves until interrupted (the market stays still after the data ends).`;
 
 export async function venueCommand(argv: string[], out: (s: string) => void): Promise<number> {

@@ -142,7 +142,7 @@ export class FollowedOrders {
     const cost = r.cost ?? filled * (r.average ?? r.price ?? Number.NaN);
     const price = leg.filled > 0 && cost > leg.cost ? (cost - leg.cost) / qty : r.average ?? r.price ?? cost / filled;
     leg.cost = cost;
-    const fee = this.tradeFees !== null ? this.tradeFees.takeForFill(leg, filled) : this.feeFromReport(leg, r, price);
+    const fee = this.tradeFees !== null ? this.tradeFees.takeForFill(leg, filled) : this.feeFromReport(t.id, leg, r, price);
     leg.filled = filled;
     const maker = typeof r.info?.m === 'boolean' ? r.info.m : r.type !== 'market';
     this.emit({ kind: 'fill', orderId: t.id, price, qty, fee, liquidity: maker ? Liquidity.maker : Liquidity.taker });
@@ -151,9 +151,9 @@ export class FollowedOrders {
   /**
    * The fee (quote currency) a report adds to what its leg reported: its cumulative fee minus
    * the last one; a fee in another asset (Binance may charge the base asset, or BNB) is valued
-   * by FeeAssets, its new part at this fill's price.
+   * by FeeAssets, its new part (the base asset's at this fill's price).
    */
-  private feeFromReport(leg: Leg, r: CcxtOrder, price: number): number {
+  private feeFromReport(orderId: string, leg: Leg, r: CcxtOrder, price: number): number {
     const f = r.fee;
     if (f?.cost === undefined) return 0;
     const cum = f.cost;
@@ -163,7 +163,7 @@ export class FollowedOrders {
       leg.fee = cum;
       return fee;
     }
-    const fee = this.assets.charge(cum - leg.assetFee, asset, price);
+    const fee = this.assets.charge(cum - leg.assetFee, asset, price, orderId);
     leg.assetFee = cum;
     leg.fee += fee;
     return fee;

@@ -21,8 +21,17 @@ export interface CcxtTrading extends CcxtCapabilitySource {
   fetchMyTrades?(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<CcxtTrade[]>;
   /** ccxt's table of what the exchange's client can do (`fetchMyTrades`, `watchMyTrades`, …). */
   has?: Record<string, boolean | string | undefined>;
+  /** A market's ticker (Binance GET /api/v3/ticker/24hr): the price of an asset a commission was charged in. */
+  fetchTicker?(symbol: string): Promise<CcxtTicker>;
   /** ccxt options (Binance: `recvWindow`, how late a signed request may still be accepted). */
   options?: Record<string, unknown>;
+}
+
+/** The fields of a ccxt ticker we read. */
+export interface CcxtTicker {
+  last?: number;
+  bid?: number;
+  ask?: number;
 }
 
 /** The fields of a ccxt order we read. */

@@ -61,10 +61,13 @@ export interface LiveStats {
   readonly positionGap: number;
   /**
    * Commissions the exchange charged in assets other than the base and the quote (live;
-   * quantities by asset, e.g. BNB on Binance with its discount on): the session has no price
-   * for them, so they are not in its fees or P&L. Empty in paper mode.
+   * quantities by asset, e.g. BNB on Binance with its discount on). Each is valued at the
+   * exchange's price of its asset in the quote and is in the session's fees and P&L, except
+   * those in `unvaluedFees`. Empty in paper mode.
    */
   readonly feesInOtherAssets: Readonly<Record<string, number>>;
+  /** The part of `feesInOtherAssets` no price could be read for (quantities by asset): not in the session's fees or P&L. */
+  readonly unvaluedFees: Readonly<Record<string, number>>;
 }
 
 /** A ccxt.pro exchange as a session uses it. */
@@ -148,8 +151,8 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
   const recorder = env.record ? new SessionRecorder(env.record) : null;
   const journal = env.record ? openJournal(env.record) : null;
   let exec: CcxtExecution | null = null;
-  /** Commissions in assets other than the base and the quote (live), copied for the summary and the stats. */
-  const otherFees = (): Record<string, number> => ({ ...(exec?.feesInOtherAssets ?? {}) });
+  /** Commissions in assets other than the base and the quote (live), and those of them not valued, copied for the summary and the stats. */
+  const otherFees = () => ({ feesInOtherAssets: { ...(exec?.feesInOtherAssets ?? {}) }, unvaluedFees: { ...(exec?.unvaluedFees ?? {}) } });
   // Paper: the simulated venue applies each delta to the books the strategy reads.
   const books = new L2BookKeeper(1, 'ignore');
   const routed: ExecutionClient = mode === 'live'
@@ -240,7 +243,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       await recorder?.close(engine.orders, engine.fills, {
         events: driver?.events ?? 0, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
         killSwitch: engine.killReport(), position: engine.portfolio.position(0), equity: engine.portfolio.equity(),
-        feesInOtherAssets: otherFees(),
+        ...otherFees(),
       });
     },
     async close() {
@@ -258,7 +261,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     stats: () => ({
       mode, record: env.record, reconnects: driver?.reconnects ?? 0, staleEpisodes: driver?.staleEpisodes ?? 0, clockSkewMs,
       tickToTrade: stats(driver?.decisions ?? []), eventLoopLag: monitor?.lagStats() ?? stats([]), gc: monitor?.gc ?? { count: 0, totalMs: 0, maxMs: 0 }, leftOpen, strays, positionGap: gap,
-      feesInOtherAssets: otherFees(),
+      ...otherFees(),
     }),
   };
 }

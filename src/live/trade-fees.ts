@@ -87,7 +87,7 @@ export class TradeFees {
     // An adopted order's executions before the session are in the balances it started from (and in its `filled`).
     if (leg.adoptedAt > 0 && tr.timestamp !== undefined && tr.timestamp < leg.adoptedAt) return;
     leg.tradeQty += tr.amount ?? 0;
-    leg.tradeFee += this.assets.charge(tr.fee?.cost ?? 0, tr.fee?.currency, tr.price ?? 0);
+    leg.tradeFee += this.assets.charge(tr.fee?.cost ?? 0, tr.fee?.currency, tr.price ?? 0, t.id);
     if (leg.filled < leg.tradeQty - 1e-12) return; // its fill is still to be reported: it carries the commission
     if (leg.filled <= leg.tradeQty + 1e-12) this.short.delete(leg);
     const owed = leg.tradeFee - leg.fee;

@@ -37,6 +37,13 @@ describe('loopback exchange through the real ccxt Binance client', () => {
     const ob = await c.fetchOrderBook('BTC/USDT');
     expect(ob.bids[0]).toEqual([20000, 1]);
     expect(ob.asks[1]).toEqual([20002, 2]);
+    const ticker = await c.fetchTicker('BTC/USDT');
+    expect([ticker.bid, ticker.ask]).toEqual([20000, 20001]);
+    // A market it does not serve is refused as Binance does (no commission asset configured: no BNBUSDT either).
+    for (const symbol of ['ETHUSDT', 'BNBUSDT']) {
+      const r = await fetch(`${base}/api/v3/ticker/24hr?symbol=${symbol}`);
+      expect([r.status, await r.json()]).toEqual([400, { code: -1121, msg: 'Invalid symbol.' }]);
+    }
   });
 
   it('limit order rests, market order walks the book, balances follow, cancel works', async () => {

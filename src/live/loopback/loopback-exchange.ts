@@ -240,8 +240,10 @@ export class LoopbackExchange {
       case 'GET /api/v3/trades':
         return this.trades.slice(-Number(p.get('limit') ?? 500)).map((t) => ({ id: t.id, price: String(t.price), qty: String(t.qty), quoteQty: String(t.price * t.qty), time: t.time, isBuyerMaker: t.buyerMaker, isBestMatch: true }));
       case 'GET /api/v3/ticker/bookTicker':
+        if (this.isFeeMarket(p)) return this.feeTicker(false);
         return { symbol: this.o.symbol, bidPrice: String(book.bestBid()), bidQty: String(book.bids.bestSize()), askPrice: String(book.bestAsk()), askQty: String(book.asks.bestSize()) };
       case 'GET /api/v3/ticker/24hr': {
+        if (this.isFeeMarket(p)) return this.feeTicker(true);
         const last = this.trades.at(-1)?.price ?? book.mid();
         const now = Date.now();
         return {
@@ -278,8 +280,37 @@ export class LoopbackExchange {
     }
   }
 
+  /** The market of the asset commissions are charged in (BNBUSDT), when they are not in the quote. */
+  private get feeMarket(): string | null {
+    return this.o.feeAsset ? `${this.o.feeAsset.asset}${this.o.quote}` : null;
+  }
+
+  /** True when a ticker request names the commission asset's market; a request for a market served nowhere here is refused as Binance does. */
+  private isFeeMarket(p: URLSearchParams): boolean {
+    const symbol = p.get('symbol');
+    if (symbol !== null && symbol === this.feeMarket) return true;
+    if (symbol !== null && symbol !== this.o.symbol) throw new BinanceError(400, -1121, 'Invalid symbol.');
+    return false;
+  }
+
+  /** The commission asset's market: its fixed price (feeAsset.price) as last, bid and ask. */
+  private feeTicker(day: boolean): unknown {
+    const px = String(this.o.feeAsset!.price);
+    const book = { symbol: this.feeMarket, bidPrice: px, bidQty: '1', askPrice: px, askQty: '1' };
+    if (!day) return book;
+    const now = Date.now();
+    return {
+      ...book, lastPrice: px, openPrice: px, highPrice: px, lowPrice: px, volume: '0', quoteVolume: '0', priceChange: '0', priceChangePercent: '0',
+      weightedAvgPrice: px, openTime: now - 86_400_000, closeTime: now, count: 0,
+    };
+  }
+
   private exchangeInfo(): unknown {
     const dec = (x: number) => x.toFixed(8);
+    const fee = this.o.feeAsset;
+    // The commission asset's market is listed for its price (tickers) only: not open for trading here.
+    const feeMarket = fee ? [{ symbol: this.feeMarket, status: 'BREAK', baseAsset: fee.asset, baseAssetPrecision: 8, quoteAsset: this.o.quote, quotePrecision: 8, quoteAssetPrecision: 8,
+      orderTypes: [], icebergAllowed: false, ocoAllowed: false, isSpotTradingAllowed: false, isMarginTradingAllowed: false, permissions: ['SPOT'], permissionSets: [['SPOT']], filters: [] }] : [];
     return {
       timezone: 'UTC', serverTime: Date.now(), rateLimits: [], exchangeFilters: [],
       symbols: [{
@@ -291,7 +322,7 @@ export class LoopbackExchange {
           { filterType: 'LOT_SIZE', minQty: dec(this.o.stepSize), maxQty: '9000.00000000', stepSize: dec(this.o.stepSize) },
           { filterType: 'NOTIONAL', minNotional: dec(this.o.minNotional ?? 0), applyMinToMarket: true, maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5 },
         ],
-      }],
+      }, ...feeMarket],
     };
   }
 }
