@@ -8,7 +8,7 @@ import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
 import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
 import { TradeFees } from './trade-fees.ts';
-import { FeeAssets, type FeePricing } from './fee-assets.ts';
+import { FeeAssets, tickerPricing } from './fee-assets.ts';
 import { TradeReader } from './trade-reader.ts';
 import { StrayCheck, type StrayOrder } from './venue-audit.ts';
 
@@ -92,7 +92,12 @@ export class CcxtExecution implements ExecutionClient {
     private readonly log: Logger,
     options: CcxtExecutionOptions = {},
   ) {
-    this.feeAssets = new FeeAssets(symbol, log, ex.fetchTicker ? this.feePricing(ex.fetchTicker.bind(ex)) : null);
+    const lateFee = (orderId: string, fee: number): boolean => {
+      if (this.closed) return false;
+      this.emit({ kind: 'fee', orderId, fee });
+      return true;
+    };
+    this.feeAssets = new FeeAssets(symbol, log, ex.fetchTicker ? tickerPricing(ex.fetchTicker.bind(ex), lateFee) : null);
     // Commissions from the exchange's trades where it lists them (see TradeFees), else from the order reports.
     const fees = ex.has?.fetchMyTrades === true ? new TradeFees((e) => this.emit(e), this.feeAssets) : null;
     this.trades = fees === null ? null : new TradeReader(ex, symbol, fees, log, () => { this.lastContact = Date.now(); });
@@ -238,21 +243,6 @@ export class CcxtExecution implements ExecutionClient {
   /** Those of them not valued (no price read for their asset): quantities by asset, not in the session's fees or P&L. */
   get unvaluedFees(): Readonly<Record<string, number>> {
     return this.feeAssets.unvalued;
-  }
-
-  /** Another asset's commissions valued at its ticker's last price (else its bid/ask midpoint) in the quote, and charged to their orders as late commissions. */
-  private feePricing(fetchTicker: NonNullable<CcxtTrading['fetchTicker']>): FeePricing {
-    return {
-      price: async (asset, quote) => {
-        const t = await fetchTicker(`${asset}/${quote}`);
-        return t.last ?? ((t.bid ?? Number.NaN) + (t.ask ?? Number.NaN)) / 2;
-      },
-      charge: (orderId, fee) => {
-        if (this.closed) return false;
-        this.emit({ kind: 'fee', orderId, fee });
-        return true;
-      },
-    };
   }
 
   /** True when no command is still working (polls aside). */

@@ -1,4 +1,5 @@
 import type { Logger } from '../engine/logger.ts';
+import type { CcxtTicker } from './ccxt-order.ts';
 
 /** A price read older than this is read again (the one held is used meanwhile). */
 const PRICE_MAX_AGE_MS = 60_000;
@@ -11,6 +12,17 @@ export interface FeePricing {
   price(asset: string, quote: string): Promise<number>;
   /** Charges `fee` (quote) to order `orderId`, a commission valued after its fill was reported; false when it cannot be any more (the client closed). */
   charge(orderId: string, fee: number): boolean;
+}
+
+/** Prices from the exchange's tickers (ASSET/QUOTE: the last price, else the bid/ask midpoint); late commissions through `charge`. */
+export function tickerPricing(fetchTicker: (symbol: string) => Promise<CcxtTicker>, charge: FeePricing['charge']): FeePricing {
+  return {
+    price: async (asset, quote) => {
+      const t = await fetchTicker(`${asset}/${quote}`);
+      return t.last ?? ((t.bid ?? Number.NaN) + (t.ask ?? Number.NaN)) / 2;
+    },
+    charge,
+  };
 }
 
 /**
