@@ -24,7 +24,7 @@ describe('FeeAssets: what a commission was charged in', () => {
 });
 
 describe('FeeAssets with a price source: another asset\'s commissions valued in the quote', () => {
-  /** A pricing whose reads are answered by hand: `answer(price)` resolves the oldest read waiting. */
+  /** A pricing whose reads the test answers by hand (each read's resolve / reject), and the late commissions it was asked to charge. */
   function pricing(open = true) {
     const reads: { asset: string; quote: string; resolve: (p: number) => void; reject: (e: Error) => void }[] = [];
     const charged: [string, number][] = [];
