@@ -142,15 +142,18 @@ function plainValues(v: StreamValues, n: number): Uint8Array {
   return new Uint8Array(f.buffer, 0, f.byteLength);
 }
 
+/** PLAIN byte arrays: each value's UTF-8 length (4 bytes, little-endian), then its bytes; written into one buffer sized first. */
 function plainStrings(v: readonly string[], n: number): Uint8Array {
-  const parts: Buffer[] = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i++) bytes += 4 + Buffer.byteLength(v[i], 'utf8');
+  const out = Buffer.allocUnsafe(bytes);
+  let at = 0;
   for (let i = 0; i < n; i++) {
-    const s = Buffer.from(v[i], 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(s.length);
-    parts.push(len, s);
+    const len = out.write(v[i], at + 4, 'utf8');
+    out.writeUInt32LE(len, at);
+    at += 4 + len;
   }
-  return Buffer.concat(parts);
+  return out;
 }
 
 /** Bits needed for a non-negative safe integer. */
