@@ -6,8 +6,8 @@ import { MemoryLogger } from '../engine/logger.ts';
 import { Portfolio } from '../engine/portfolio.ts';
 import { wallMicros } from './live-clock.ts';
 import { CcxtExecution } from './ccxt-execution.ts';
-import type { CcxtTrading } from './ccxt-order.ts';
-import { FeeAssets, type FeePricing } from './fee-assets.ts';
+import type { CcxtTicker, CcxtTrading } from './ccxt-order.ts';
+import { FeeAssets, tickerPricing, type FeePricing } from './fee-assets.ts';
 import { LoopbackExchange } from './loopback/loopback-exchange.ts';
 
 describe('FeeAssets: what a commission was charged in', () => {
@@ -95,6 +95,27 @@ describe('FeeAssets with a price source: another asset\'s commissions valued in 
     closed.reads[0].resolve(600);
     await closed.settle();
     expect(fb.unvalued).toEqual({ BNB: 0.5 });
+  });
+});
+
+describe('tickerPricing: an asset\'s price from the exchange\'s tickers', () => {
+  const never = () => true;
+  it('the spot market\'s last price, else its bid/ask midpoint; a futures client\'s linear contract when it lists no spot market', async () => {
+    const asked: string[] = [];
+    const tickers: Record<string, CcxtTicker> = { 'BNB/USDT': { last: 600 }, 'ETH/USDT': { bid: 3000, ask: 3001 }, 'SOL/USDT:USDT': { last: 150 } };
+    const fetchTicker = async (symbol: string) => {
+      asked.push(symbol);
+      const t = tickers[symbol];
+      if (t === undefined) throw new Error(`binance does not have market symbol ${symbol}`);
+      return t;
+    };
+    const p = tickerPricing(fetchTicker, never);
+    expect(await p.price('BNB', 'USDT')).toBe(600);
+    expect(await p.price('ETH', 'USDT')).toBe(3000.5);
+    expect(await p.price('SOL', 'USDT')).toBe(150);
+    // Neither market: the spot market's error, which names what was asked.
+    await expect(p.price('FTT', 'USDT')).rejects.toThrow('binance does not have market symbol FTT/USDT');
+    expect(asked).toEqual(['BNB/USDT', 'ETH/USDT', 'SOL/USDT', 'SOL/USDT:USDT', 'FTT/USDT', 'FTT/USDT:USDT']);
   });
 });
 

@@ -14,12 +14,23 @@ export interface FeePricing {
   charge(orderId: string, fee: number): boolean;
 }
 
-/** Prices from the exchange's tickers (ASSET/QUOTE: the last price, else the bid/ask midpoint); late commissions through `charge`. */
+/**
+ * Prices from the exchange's tickers: the last price, else the bid/ask midpoint, of ASSET/QUOTE
+ * — or, when the client lists no such spot market (a futures client: Binance USDⓈ-M), of the
+ * linear contract ASSET/QUOTE:QUOTE. Late commissions go through `charge`.
+ */
 export function tickerPricing(fetchTicker: (symbol: string) => Promise<CcxtTicker>, charge: FeePricing['charge']): FeePricing {
+  const priceOf = async (symbol: string) => {
+    const t = await fetchTicker(symbol);
+    return t.last ?? ((t.bid ?? Number.NaN) + (t.ask ?? Number.NaN)) / 2;
+  };
   return {
     price: async (asset, quote) => {
-      const t = await fetchTicker(`${asset}/${quote}`);
-      return t.last ?? ((t.bid ?? Number.NaN) + (t.ask ?? Number.NaN)) / 2;
+      try {
+        return await priceOf(`${asset}/${quote}`);
+      } catch (spot) {
+        return priceOf(`${asset}/${quote}:${quote}`).catch(() => { throw spot; });
+      }
     },
     charge,
   };
