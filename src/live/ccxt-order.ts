@@ -34,6 +34,11 @@ export interface CcxtTicker {
   ask?: number;
 }
 
+/** A ticker's price: its last trade's, else the bid/ask midpoint (NaN without either). */
+export function tickerPrice(t: CcxtTicker): number {
+  return t.last ?? ((t.bid ?? Number.NaN) + (t.ask ?? Number.NaN)) / 2;
+}
+
 /** The fields of a ccxt order we read. */
 export interface CcxtOrder {
   id: string;

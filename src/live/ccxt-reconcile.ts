@@ -3,12 +3,12 @@ import type { Engine } from '../engine/engine.ts';
 import type { CcxtExecution } from './ccxt-execution.ts';
 import type { Logger } from '../engine/logger.ts';
 import { ccxtMessage, classifyCcxtError } from './ccxt-errors.ts';
-import { orderFromExchange, type CcxtTrading } from './ccxt-order.ts';
+import { orderFromExchange, tickerPrice, type CcxtTicker, type CcxtTrading } from './ccxt-order.ts';
 
 /** ccxt calls start-up reconciliation needs. */
 export interface CcxtAccount extends CcxtTrading {
   fetchBalance(): Promise<Record<string, { total?: number } | unknown>>;
-  fetchTicker(symbol: string): Promise<{ last?: number; bid?: number; ask?: number }>;
+  fetchTicker(symbol: string): Promise<CcxtTicker>;
 }
 
 /**
@@ -25,8 +25,7 @@ export async function reconcileFromExchange(ex: CcxtAccount, symbol: string, bas
   }
   const bal = await ex.fetchBalance();
   const total = (asset: string) => totalOf(bal, asset);
-  const t = await ex.fetchTicker(symbol);
-  const px = t.last ?? ((t.bid ?? Number.NaN) + (t.ask ?? Number.NaN)) / 2;
+  const px = tickerPrice(await ex.fetchTicker(symbol));
   engine.portfolio.adopt(0, total(base), px, total(quote));
   return { adopted: open.length };
 }

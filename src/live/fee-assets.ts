@@ -1,5 +1,5 @@
 import type { Logger } from '../engine/logger.ts';
-import type { CcxtTicker } from './ccxt-order.ts';
+import { tickerPrice, type CcxtTicker } from './ccxt-order.ts';
 
 /** A price read older than this is read again (the one held is used meanwhile). */
 const PRICE_MAX_AGE_MS = 60_000;
@@ -20,10 +20,7 @@ export interface FeePricing {
  * linear contract ASSET/QUOTE:QUOTE. Late commissions go through `charge`.
  */
 export function tickerPricing(fetchTicker: (symbol: string) => Promise<CcxtTicker>, charge: FeePricing['charge']): FeePricing {
-  const priceOf = async (symbol: string) => {
-    const t = await fetchTicker(symbol);
-    return t.last ?? ((t.bid ?? Number.NaN) + (t.ask ?? Number.NaN)) / 2;
-  };
+  const priceOf = async (symbol: string) => tickerPrice(await fetchTicker(symbol));
   return {
     price: async (asset, quote) => {
       try {
@@ -106,7 +103,7 @@ export class FeeAssets {
   /** Commissions in other assets not valued (no price read for them yet): quantities by asset, not in the session's fees or P&L. */
   get unvalued(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [asset, list] of this.waiting) if (list.length > 0) out[asset] = list.reduce((s, w) => s + w.qty, 0);
+    for (const [asset, list] of this.waiting) out[asset] = list.reduce((s, w) => s + w.qty, 0);
     if (this.pricing === null) Object.assign(out, this.other);
     return out;
   }
@@ -135,8 +132,9 @@ export class FeeAssets {
       if (!(price > 0 && price < Infinity)) throw new Error(`the exchange gave ${price}`);
       this.prices.set(asset, { price, at: Date.now() });
       this.failedAt.delete(asset);
-      const list = this.waiting.get(asset) ?? [];
-      this.waiting.set(asset, list.filter((w) => !this.pricing!.charge(w.orderId, w.qty * price)));
+      const left = (this.waiting.get(asset) ?? []).filter((w) => !this.pricing!.charge(w.orderId, w.qty * price));
+      if (left.length > 0) this.waiting.set(asset, left);
+      else this.waiting.delete(asset);
     }).catch((e: unknown) => {
       const first = !this.failedAt.has(asset) && !this.prices.has(asset);
       this.failedAt.set(asset, Date.now());
