@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { lockstepByName } from './lockstep-by-name.mjs';
+import { asciiBundle } from './ascii-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -64,6 +65,8 @@ await esbuild.build({
   define: { 'import.meta.url': '__lockstepModuleUrl', 'import.meta.dirname': '__dirname' },
   banner: { js: "const __lockstepModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+const twoByte = asciiBundle(bundle);
+if (twoByte.length > 0) console.warn(`build: left as they are (a template literal holds a non-ASCII character): ${twoByte.join(', ')}`);
 for (const f of ['src/data/worker-bootstrap.mjs', 'src/data/resolve-lockstep.mjs', 'src/optimize/optuna_bridge.py', 'src/optimize/trial_ledger.py', 'src/optimize/json_lines.py']) copyFileSync(join(root, f), join(bundle, basename(f)));
 writeFileSync(join(dist, '.stamp'), `${new Date().toISOString()}\n`);
 console.log(`build: ${dist}`);

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/core/package-root.ts';
 import { tempDir } from './tmp.ts';
+// @ts-expect-error -- a plain .mjs script without type declarations
+import { asciiOnly } from '../scripts/ascii-bundle.mjs';
 
 const BUNDLE = join(packageRoot(), 'dist/bundle');
 
@@ -55,5 +57,29 @@ describe('the bundle (npm run build; .ci/run builds before the tests)', () => {
     const json = run('--json');
     expect(JSON.parse(json.out).fillsDigest).toMatch(/^[0-9a-f]{64}$/);
     expect(json.loaded('crypto')).toBe(true);
+  });
+
+  it('is ASCII text, so V8 holds every chunk as one-byte text', () => {
+    const files = readdirSync(BUNDLE, { recursive: true }).map(String).filter((f) => /\.c?js$/.test(f));
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.filter((f) => /[^\x00-\x7f]/.test(readFileSync(join(BUNDLE, f), 'utf8')))).toEqual([]);
+  });
+});
+
+describe('asciiOnly (scripts/ascii-bundle.mjs)', () => {
+  it('escapes what a comment, a string, a regular expression and an identifier hold, meaning the same', () => {
+    const source = '// ≤ 1 — one\nconst café = "−1 ≥";\nexport const r = /^\uFEFF|^ï»¿/.test("ï»¿x") && café === "\\u22121 \\u2265";\nexport const emoji = "😀".length;';
+    const ascii = asciiOnly(source);
+    expect(ascii).toMatch(/^[\x00-\x7f]*$/);
+    expect(ascii).toContain('// \\u2264 1 \\u2014 one');
+    // The same values when run: the regular expression still matches the raw characters, the identifier is the same name.
+    const run = (code: string) => new Function(`${code.replaceAll('export ', '')}; return [r, emoji, café];`)();
+    expect(run(ascii)).toEqual(run(source));
+    expect(run(ascii)).toEqual([true, 2, '−1 ≥']);
+  });
+
+  it('leaves a chunk with a non-ASCII character in a template literal as it is (its raw text would change)', () => {
+    expect(asciiOnly('export const t = String.raw`≥`;')).toBe(null);
+    expect(asciiOnly('export const plain = 1; // already ASCII')).toBe('export const plain = 1; // already ASCII');
   });
 });
