@@ -161,6 +161,16 @@ describe('readCsvBars with WebAssembly rows', () => {
     expect(compared).toBeGreaterThan(24 * 2000 * 7); // the files are read to their end or to their bad row, not stopped at once
   });
 
+  it('reads a file whose every row is left to JavaScript (quoted) to the same values', async () => {
+    const text = `timestamp,open,high,low,close,volume\n${Array.from({ length: 500 }, (_, k) => `"${1.7e9 + 60 * k}","1.5","2","1","1.25","${k}"`).join('\n')}\n`;
+    const file = tmp.file('quoted.csv', text);
+    const js = await readAll(file, false, 4096);
+    const wasm = await readAll(file, true, 4096);
+    expect(js.values.length).toBe(500 * 7);
+    expect(wasm.values).toEqual(js.values);
+    expect(js.values.slice(0, 7)).toEqual([1.7e15, 1.5, 2, 1, 1.25, 0, 2]);
+  });
+
   it('reads a file without errors wholly through the WebAssembly path to the same values', async () => {
     const rng = createRng(99);
     const text = `timestamp,open,high,low,close,volume\n${Array.from({ length: 3000 }, (_, k) => `${1.7e9 + 60 * k},${numberText(rng).replace(/[^0-9.]/g, '') || '1'},2,3,4,${k}`).join('\n')}\n`;
