@@ -5,6 +5,7 @@ import { holdLatest } from '../core/hold-latest.ts';
 import { fieldEnd, parseNumberField, parseTimeOfDay, parseTimestamp } from './text-parse.ts';
 import { CsvRowsWasm, RowsStop } from './csv-rows-wasm.ts';
 
+/** Each header column's use; csv-rows.wat reads the same numbers. */
 const ROLE = { skip: 0, ts: 1, time: 2, open: 3, high: 4, low: 5, close: 6, volume: 7 } as const;
 /** Lines in a row left to JavaScript after which the rest of the file is read in JavaScript alone. */
 const SLOW_RUN_LIMIT = 64;

@@ -16,7 +16,7 @@ export type RowsStop = (typeof RowsStop)[keyof typeof RowsStop];
 const CAP = 2_048;
 const ROLES_AT = 512;
 /** Header columns the roles area holds; a wider file is read in JavaScript. */
-export const MAX_WASM_COLUMNS = 256;
+const MAX_WASM_COLUMNS = 256;
 const OUT_AT = 1_024;
 const INPUT_AT = OUT_AT + CAP * 7 * 8;
 /** Bytes after the input that the newline scan may read (sixteen at a time). */
@@ -94,17 +94,12 @@ export class CsvRowsWasm {
     return stop;
   }
 
-  /** Copies the `n` rows just parsed after the batch's rows. */
+  /** Copies the `n` rows just parsed after the batch's rows (the module's column order: ts, open, high, low, close, volume, line). */
   private takeRows(b: BarBatch, n: number): void {
     const c = this.columns;
     const at = b.length;
-    b.ts.set(c.subarray(0, n), at);
-    b.open.set(c.subarray(CAP, CAP + n), at);
-    b.high.set(c.subarray(2 * CAP, 2 * CAP + n), at);
-    b.low.set(c.subarray(3 * CAP, 3 * CAP + n), at);
-    b.close.set(c.subarray(4 * CAP, 4 * CAP + n), at);
-    b.volume.set(c.subarray(5 * CAP, 5 * CAP + n), at);
-    b.row!.set(c.subarray(6 * CAP, 6 * CAP + n), at);
+    const into = [b.ts, b.open, b.high, b.low, b.close, b.volume, b.row!];
+    for (let k = 0; k < into.length; k++) into[k].set(c.subarray(k * CAP, k * CAP + n), at);
     b.length = at + n;
   }
 }
