@@ -4,6 +4,7 @@ import { OrderStatus, type Order } from '../core/order.ts';
 import { OpenOrders } from './open-orders.ts';
 import { OrderAdmission, type AdmissionOptions } from './order-admission.ts';
 import { Portfolio } from './portfolio.ts';
+import { withNatives } from '../../test/natives.ts';
 
 const inst = defineInstrument({ symbol: 'XYZ', tickSize: 0.05, lotSize: 1 });
 
@@ -64,4 +65,24 @@ describe('OrderAdmission', () => {
     expect(seen).toEqual(['first', 'second']);
     expect(a.preTrade(order({ qty: 1 }), 0)).toMatchObject({ reason: 'insufficient-cash' });
   });
+});
+
+describe('the admission options object', () => {
+  it('keeps one map across many runs in a process (a spread gave it a new one from the tenth run: every run then recompiled submit)', () => {
+    const out = withNatives(`
+      const { runBacktest } = await import('./src/session/run-backtest.ts');
+      const { synthBars, sliceBatches } = await import('./src/data/synth-bars.ts');
+      const { OrderAdmission } = await import('./src/engine/order-admission.ts');
+      const seen = [];
+      const preTrade = OrderAdmission.prototype.preTrade;
+      OrderAdmission.prototype.preTrade = function (order, slot) { if (!seen.includes(this)) seen.push(this); return preTrade.call(this, order, slot); };
+      const mem = sliceBatches(synthBars({ count: 5_000, seed: 3 }), 4_096);
+      const config = { strategy: 'ma-cross', params: { fast: 5, slow: 20 }, data: [{ file: 'memory', instrument: { symbol: 'SYN' } }] };
+      for (let k = 0; k < 14; k++) await runBacktest(config, { feeds: [mem] });
+      const same = seen.slice(1).map((a, k) => %HaveSameMap(seen[k].o, a.o));
+      console.log(JSON.stringify({ runs: seen.length, same }));`);
+    const { runs, same } = JSON.parse(out) as { runs: number; same: boolean[] };
+    expect(runs).toBe(14);
+    expect(same).toEqual(new Array(13).fill(true));
+  }, 60_000);
 });
