@@ -55,3 +55,16 @@ describe('anyValues', () => {
   }, 60_000);
 });
 
+
+describe('doubles', () => {
+  it('is empty, in the double kind, and timestamps and NaN pushed onto it leave its map as it was (a [] changes it)', () => {
+    const out = withNatives(`
+      const { doubles } = await import('./src/core/array-edit.ts');
+      const a = doubles(), b = doubles(), c = [], d = [];
+      const empty = a.length === 0;
+      a.push(7); a.push(1_577_836_800_000_000); a.push(Number.NaN); c.push(7); c.push(1_577_836_800_000_000);
+      console.log(JSON.stringify([empty, %HaveSameMap(a, b), %HasDoubleElements(b), %HaveSameMap(c, d), %HasSmiElements(d), a[1], Number.isNaN(a[2])]));`);
+    // doubles: empty, double kind, map unchanged by the pushes, values kept; [] (the premise): changed, small-integer.
+    expect(JSON.parse(out)).toEqual([true, true, true, false, true, 1_577_836_800_000_000, true]);
+  }, 60_000);
+});

@@ -45,3 +45,14 @@ export function anyValues<T>(): T[] {
   list.pop();
   return list;
 }
+
+/**
+ * An empty array in the elements kind of doubles, for a list of numbers new every run that
+ * receives fractions, NaN or numbers past 2^31 (timestamps): `[]` would change kind at the first
+ * one, in every run (see anyValues).
+ */
+export function doubles(): number[] {
+  const list = [0.5];
+  list.pop();
+  return list;
+}

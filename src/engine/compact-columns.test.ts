@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.ts';
 import { RunColumn, StepColumn } from './compact-columns.ts';
 import { liveLargeObjectBytes } from '../../test/heap-spaces.ts';
+import { withNatives } from '../../test/natives.ts';
 
 describe('StepColumn (a rarely changing column as its change points)', () => {
   it('gives every point the last value set for it, bit for bit, whatever the changes', () => {
@@ -111,4 +112,15 @@ describe('RunColumn (evenly spaced values as runs)', () => {
       expect(Array.from(col.writeInto(new Float64Array(vs.length), vs.length))).toEqual(vs);
     }
   });
+});
+
+describe('RunColumn in V8', () => {
+  it('keeps its lists in the maps a new column starts with (timestamps and NaN steps changed a [] in every run: the bar loop was compiled again)', () => {
+    const out = withNatives(`
+      const { RunColumn } = await import('./src/engine/compact-columns.ts');
+      const used = new RunColumn(), fresh = new RunColumn();
+      for (let i = 0; i < 10; i++) used.add(i, 1_577_836_800_000_000 + 60_000_000 * (i < 5 ? i : i + 3));
+      console.log(JSON.stringify(['at', 'from', 'step'].map((k) => %HaveSameMap(used[k], fresh[k]))));`);
+    expect(JSON.parse(out)).toEqual([true, true, true]);
+  }, 60_000);
 });

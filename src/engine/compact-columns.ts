@@ -1,3 +1,5 @@
+import { doubles } from '../core/array-edit.ts';
+
 /**
  * Columns of a curve kept compactly while it is recorded and written out per point only when
  * read (see EquityRecorder): memory a process touches for the first time costs ~3 ms per MB on
@@ -98,9 +100,10 @@ export class StepColumn {
  */
 export class RunColumn {
   private readonly at: number[] = [];
-  private readonly from: number[] = [];
+  // Doubles from the start: timestamps and NaN steps would change a `[]`'s kind in every run.
+  private readonly from: number[] = doubles();
   /** NaN while a run has one point. */
-  private readonly step: number[] = [];
+  private readonly step: number[] = doubles();
   /** The last run's start, first value and step (NaN before the first). */
   private runAt = 0;
   private runFrom = Number.NaN;
