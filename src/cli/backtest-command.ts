@@ -19,6 +19,7 @@ import { showConfig } from './config-command.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
 import { keepDefaultInliningBudget, SHORT_RUN_EVENTS } from '../core/inlining-budget.ts';
+import { keepLazyFeedback } from '../core/eager-feedback.ts';
 import { barRowsEstimate } from '../data/bar-rows-estimate.ts';
 
 export const BACKTEST_HELP = `lockstep backtest --strategy S --data FILE [options]
@@ -265,7 +266,10 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     out(showConfig(parsed.config as Record<string, unknown>));
     return 0;
   }
-  if (await oneShortReplay(parsed)) keepDefaultInliningBudget();
+  if (await oneShortReplay(parsed)) {
+    keepDefaultInliningBudget();
+    keepLazyFeedback();
+  }
   const id = newRunId(parsed.config.strategy ?? PORTFOLIO);
   const reports = resolve(parsed.out);
   // A saved run writes into its temporary folder from the start: a long run's series go there as it runs.

@@ -1,6 +1,7 @@
 import { assert } from '../core/assert.ts';
 import { ConfigError } from '../core/errors.ts';
 import { raiseInliningBudget } from '../core/inlining-budget.ts';
+import { allocateFeedbackEagerly } from '../core/eager-feedback.ts';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
@@ -130,6 +131,7 @@ export class Engine implements EventSink {
 
   constructor(opts: EngineOptions) {
     raiseInliningBudget();
+    allocateFeedbackEagerly();
     assert(opts.instruments.length > 0, 'a run needs at least one instrument');
     this.instruments = opts.instruments;
     opts.instruments.forEach((inst, i) => {
