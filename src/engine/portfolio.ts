@@ -55,7 +55,7 @@ export class Portfolio {
 
   /** @param keepTrips keep every closed round trip (false: only net P&Ls, see TradeLog) */
   constructor(instruments: readonly Instrument[], cash: number, keepTrips = true) {
-    this.trades = new TradeLog(keepTrips);
+    this.trades = new TradeLog(instruments.map((i) => i.id), keepTrips);
     assert(Number.isFinite(cash) && cash >= 0, `initial cash must be a finite number >= 0, got ${cash}`);
     this.cash = cash;
     this.initialCash = cash;
@@ -179,7 +179,7 @@ export class Portfolio {
     this.qty[i] = Math.abs(q1) < 1e-12 * Math.max(1, Math.abs(q0)) ? 0 : q1;
     const opened = q0 === 0 || (this.qty[i] !== 0 && Math.sign(this.qty[i]) !== Math.sign(q0));
     this.widen(i, price, price);
-    this.trades.onFill(inst.id, q0, this.qty[i], price, m, fee, realized, ts, point, tag, this.high[i], this.low[i]);
+    this.trades.onFill(i, q0, this.qty[i], price, m, fee, realized, ts, point, tag, this.high[i], this.low[i]);
     if (opened) { this.high[i] = price; this.low[i] = price; } // a new trip starts at its fill
     return realized;
   }

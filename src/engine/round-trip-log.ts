@@ -37,21 +37,31 @@ export class RoundTripLog {
     return this.rows;
   }
 
-  /** Records a closed round trip (its fields are copied: `t` may be reused). */
+  /** Records a closed round trip (its fields are copied). */
   push(t: RoundTrip): void {
+    this.add(t.instrumentId, t.side === 'short', t.qty, t.entryTs, t.exitTs, t.entryPrice, t.exitPrice, t.pnl, t.fees, t.netPnl, t.returnPct, t.bars, t.entryTag, t.exitTag, t.mae, t.mfe);
+  }
+
+  /** Records a closed round trip given field by field (the trade log's path: no object per trip, nothing boxed once inlined). */
+  add(
+    instrumentId: string, short: boolean, qty: number, entryTs: number, exitTs: number, entryPrice: number, exitPrice: number, pnl: number,
+    fees: number, netPnl: number, returnPct: number, bars: number, entryTag: string, exitTag: string, mae: number, mfe: number,
+  ): void {
     const k = this.rows;
     const b = k >>> BLOCK_BITS;
     if (b === this.blocks.length) this.blocks.push({ nums: new Float64Array(NUMS * BLOCK), short: new Uint8Array(BLOCK), texts: new Uint32Array(TEXTS * BLOCK) });
-    const { nums, short, texts } = this.blocks[b];
+    const block = this.blocks[b];
+    const nums = block.nums;
     const r = k & (BLOCK - 1);
     const at = NUMS * r;
-    nums[at + QTY] = t.qty; nums[at + ENTRY_TS] = t.entryTs; nums[at + EXIT_TS] = t.exitTs;
-    nums[at + ENTRY_PRICE] = t.entryPrice; nums[at + EXIT_PRICE] = t.exitPrice;
-    nums[at + PNL] = t.pnl; nums[at + FEES] = t.fees; nums[at + NET_PNL] = t.netPnl; nums[at + RETURN_PCT] = t.returnPct;
-    nums[at + BARS] = t.bars; nums[at + MAE] = t.mae; nums[at + MFE] = t.mfe;
-    short[r] = t.side === 'short' ? 1 : 0;
+    nums[at + QTY] = qty; nums[at + ENTRY_TS] = entryTs; nums[at + EXIT_TS] = exitTs;
+    nums[at + ENTRY_PRICE] = entryPrice; nums[at + EXIT_PRICE] = exitPrice;
+    nums[at + PNL] = pnl; nums[at + FEES] = fees; nums[at + NET_PNL] = netPnl; nums[at + RETURN_PCT] = returnPct;
+    nums[at + BARS] = bars; nums[at + MAE] = mae; nums[at + MFE] = mfe;
+    block.short[r] = short ? 1 : 0;
     const codes = this.strings;
-    texts[TEXTS * r] = codes.code(t.instrumentId); texts[TEXTS * r + 1] = codes.code(t.entryTag); texts[TEXTS * r + 2] = codes.code(t.exitTag);
+    const texts = block.texts;
+    texts[TEXTS * r] = codes.code(instrumentId); texts[TEXTS * r + 1] = codes.code(entryTag); texts[TEXTS * r + 2] = codes.code(exitTag);
     this.rows = k + 1;
   }
 

@@ -8,19 +8,28 @@ import { anyValues } from '../core/array-edit.ts';
 export class StringCodes {
   private readonly strings: string[] = anyValues();
   private readonly codes = new Map<string, number>();
-  /** The string last looked up and its code: rows mostly repeat the previous row's (one instrument, no tag), and a hit skips hashing it. */
+  /**
+   * The two strings last looked up and their codes: rows mostly repeat the previous row's, and a
+   * row's columns often alternate between two (a round trip's instrument id and its untagged
+   * ''): a hit skips hashing it.
+   */
   private last: string | undefined = undefined;
   private lastCode = 0;
+  private prev: string | undefined = undefined;
+  private prevCode = 0;
 
   /** The code of `s` (a new one the first time it is seen); 0 for undefined. */
   code(s: string | undefined): number {
     if (s === this.last) return this.lastCode;
+    if (s === this.prev) return this.prevCode;
     if (s === undefined) return 0;
     let c = this.codes.get(s);
     if (c === undefined) {
       c = this.strings.push(s);
       this.codes.set(s, c);
     }
+    this.prev = this.last;
+    this.prevCode = this.lastCode;
     this.last = s;
     this.lastCode = c;
     return c;

@@ -24,3 +24,17 @@ describe('TradeLog via Portfolio fills', () => {
     expect(p.trades.openTrips(() => 1)).toHaveLength(0);
   });
 });
+
+describe('TradeLog open trips', () => {
+  it('lists open trips in the order their instruments first traded, with entry prices from their fills (hand-computed)', () => {
+    const p = new Portfolio([defineInstrument({ symbol: 'A' }), defineInstrument({ symbol: 'B', multiplier: 10 })], 1e6);
+    p.applyFill(1, -2, 50, 0, 1, 0); // B short 2 @ 50
+    p.applyFill(0, 1, 10, 0, 2, 1); // A long 1 @ 10
+    p.applyFill(0, 3, 14, 0, 3, 2); // A long 4 @ avg 13
+    const open = p.trades.openTrips((id) => (id.startsWith('B') ? 10 : 1));
+    expect(open.map((t) => [t.instrumentId.slice(0, 1), t.side, t.qty, t.entryPrice, t.entryTs])).toEqual([['B', 'short', 2, 50, 1], ['A', 'long', 4, 13, 2]]);
+    p.applyFill(1, 2, 40, 0, 4, 3); // B covered: +200 (2 × 10 × 10)
+    expect(p.trades.openTrips(() => 1).map((t) => t.instrumentId.slice(0, 1))).toEqual(['A']);
+    expect(p.trades.closed.toArray()).toMatchObject([{ side: 'short', qty: 2, entryPrice: 50, exitPrice: 40, pnl: 200 }]);
+  });
+});

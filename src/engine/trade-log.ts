@@ -1,5 +1,6 @@
 import type { Micros } from '../core/time.ts';
 import { RoundTripLog } from './round-trip-log.ts';
+import { doubles } from '../core/array-edit.ts';
 
 /** A closed (or still open) round trip: from flat to flat, or until the position flips. */
 export interface RoundTrip {
@@ -55,23 +56,32 @@ interface OpenTrip {
   entryTag: string;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Builds round trips from fills, per instrument. */
+/**
+ * Builds round trips from fills, per instrument slot. Each slot has one open-trip record, made
+ * up front and reset in place (no lookup by id per fill), and the hot path is split so each part
+ * is small enough for V8 to inline into the portfolio's fill (a call would box every double
+ * argument: ~230 ns per fill of a 1M-bar MA cross went to this log, nearly 10 % of the run).
+ */
 export class TradeLog {
   /** The closed round trips, as columns (none when the log keeps only their net P&Ls). */
   readonly closed = new RoundTripLog();
-  private readonly open = new Map<string, OpenTrip>();
-  /** Net P&L of each closed trip, when no records are kept. */
-  private readonly netOnly: number[] = [];
-  /** The closing trip's record, in one object reused for every trip (the log copies its fields). */
-  private readonly closing: Mutable<RoundTrip> = {
-    instrumentId: '', side: 'long', qty: 0, entryTs: 0, exitTs: 0, entryPrice: 0, exitPrice: 0, pnl: 0, fees: 0, netPnl: 0,
-    returnPct: 0, bars: 0, entryTag: '', exitTag: '', mae: 0, mfe: 0,
-  };
+  /** The open-trip record of each slot. */
+  private readonly trips: OpenTrip[];
+  /** Slots in the order their first trip opened (open trips are listed so). */
+  private readonly opened: number[] = [];
+  /** Net P&L of each closed trip, when no records are kept (doubles from the start: see doubles). */
+  private readonly netOnly: number[] = doubles();
 
-  /** @param keep keep every closed round trip (false: only its net P&L, for the metrics of an optimizer trial) */
-  constructor(private readonly keep = true) {}
+  /**
+   * @param ids the instrument id of each slot
+   * @param keep keep every closed round trip (false: only its net P&L, for the metrics of an optimizer trial)
+   */
+  constructor(private readonly ids: readonly string[], private readonly keep = true) {
+    this.trips = ids.map(() => ({
+      active: false, side: 1, entryTs: Number.NaN, entryQty: 0.5, entryNotional: 0.5, exitQty: 0.5, exitNotional: 0.5, maxQty: 0.5,
+      pnl: 0.5, fees: 0.5, startPoint: 0, entryTag: '',
+    }));
+  }
 
   /** Net P&L of every closed round trip, in closing order. */
   netPnls(): number[] {
@@ -79,51 +89,57 @@ export class TradeLog {
   }
 
   /**
-   * Records a fill that moved the position from `before` to `after` (signed). `realized`
-   * is the gross P&L the fill realized; `point` is the current equity-point index.
+   * Records a fill on slot `slot` that moved the position from `before` to `after` (signed).
+   * `realized` is the gross P&L the fill realized; `point` is the current equity-point index;
+   * `high` and `low` the prices seen while the trip was open.
    */
   onFill(
-    instrumentId: string, before: number, after: number, price: number, multiplier: number,
-    fee: number, realized: number, ts: Micros, point: number, tag = '', high = price, low = price,
+    slot: number, before: number, after: number, price: number, multiplier: number,
+    fee: number, realized: number, ts: Micros, point: number, tag: string, high: number, low: number,
   ): void {
-    let trip = this.open.get(instrumentId);
+    const trip = this.trips[slot];
+    if (!trip.active) this.start(slot, trip, after > 0 ? 1 : -1, ts, point, tag);
     const qty = Math.abs(after - before);
-    if (trip === undefined || !trip.active) {
-      trip = this.start(instrumentId, after > 0 ? 1 : -1, ts, point, tag);
-    }
-    const closing = before !== 0 && Math.sign(after - before) !== Math.sign(before);
-    if (!closing) {
-      trip.entryQty += qty;
-      trip.entryNotional += qty * price * multiplier;
-      trip.fees += fee;
-      trip.maxQty = Math.max(trip.maxQty, Math.abs(after));
-      return;
-    }
+    if (before === 0 || Math.sign(after - before) === Math.sign(before)) this.enter(trip, qty, qty * price * multiplier, fee, Math.abs(after));
+    else this.exit(slot, trip, before, after, qty, price, multiplier, fee, realized, ts, point, tag, high, low);
+  }
+
+  /** A fill that adds to the trip. */
+  private enter(trip: OpenTrip, qty: number, notional: number, fee: number, size: number): void {
+    trip.entryQty += qty;
+    trip.entryNotional += notional;
+    trip.fees += fee;
+    if (size > trip.maxQty) trip.maxQty = size;
+  }
+
+  /** A fill that reduces, closes or flips the trip. */
+  private exit(
+    slot: number, trip: OpenTrip, before: number, after: number, qty: number, price: number, multiplier: number,
+    fee: number, realized: number, ts: Micros, point: number, tag: string, high: number, low: number,
+  ): void {
     const closedQty = Math.min(qty, Math.abs(before));
     const feeClose = fee * (closedQty / qty);
     trip.exitQty += closedQty;
     trip.exitNotional += closedQty * price * multiplier;
     trip.pnl += realized;
     trip.fees += feeClose;
-    if (after === 0 || Math.sign(after) !== Math.sign(before)) {
-      if (this.keep) this.closed.push(this.finish(instrumentId, trip, ts, multiplier, point, tag, high, low));
-      else this.netOnly.push(trip.pnl - trip.fees); // finish's netPnl
-      trip.active = false;
-      if (after !== 0) {
-        const next = this.start(instrumentId, after > 0 ? 1 : -1, ts, point, tag);
-        next.entryQty = Math.abs(after);
-        next.entryNotional = Math.abs(after) * price * multiplier;
-        next.fees = fee - feeClose;
-        next.maxQty = Math.abs(after);
-      }
-    }
+    if (after !== 0 && Math.sign(after) === Math.sign(before)) return;
+    if (this.keep) this.finish(slot, trip, ts, multiplier, point, tag, high, low);
+    else this.netOnly.push(trip.pnl - trip.fees); // finish's netPnl
+    trip.active = false;
+    if (after === 0) return;
+    this.start(slot, trip, after > 0 ? 1 : -1, ts, point, tag);
+    const size = Math.abs(after);
+    this.enter(trip, size, size * price * multiplier, fee - feeClose, size);
   }
 
   /** Round trips still open at `ts`, valued at their entry (not closed, so no exit fields). */
   openTrips(multiplierOf: (id: string) => number): RoundTrip[] {
     const out: RoundTrip[] = [];
-    for (const [id, t] of this.open) {
+    for (const slot of this.opened) {
+      const t = this.trips[slot];
       if (!t.active) continue;
+      const id = this.ids[slot];
       const m = multiplierOf(id);
       out.push({
         instrumentId: id, side: t.side === 1 ? 'long' : 'short', qty: t.maxQty, entryTs: t.entryTs,
@@ -134,29 +150,23 @@ export class TradeLog {
     return out;
   }
 
-  private start(id: string, side: 1 | -1, ts: Micros, point: number, tag: string): OpenTrip {
-    // One record per instrument, reset in place: no Map churn per round trip.
-    let t = this.open.get(id);
-    if (t === undefined) {
-      t = { active: true, side, entryTs: ts, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, maxQty: 0, pnl: 0, fees: 0, startPoint: point, entryTag: tag };
-      this.open.set(id, t);
-      return t;
-    }
+  /** Starts a trip in the slot's record, reset in place. */
+  private start(slot: number, t: OpenTrip, side: 1 | -1, ts: Micros, point: number, tag: string): void {
+    if (Number.isNaN(t.entryTs)) this.opened.push(slot); // its first trip
     t.active = true; t.side = side; t.entryTs = ts; t.entryQty = 0; t.entryNotional = 0; t.exitQty = 0; t.exitNotional = 0;
     t.maxQty = 0; t.pnl = 0; t.fees = 0; t.startPoint = point; t.entryTag = tag;
-    return t;
   }
 
-  private finish(id: string, t: OpenTrip, ts: Micros, m: number, point: number, exitTag: string, high: number, low: number): RoundTrip {
+  /** Records the closed trip in the log's columns. */
+  private finish(slot: number, t: OpenTrip, ts: Micros, m: number, point: number, exitTag: string, high: number, low: number): void {
     const entryPrice = t.entryNotional / (t.entryQty * m);
     const netPnl = t.pnl - t.fees;
     const up = Math.max(0, (high - entryPrice) / entryPrice);
     const down = Math.max(0, (entryPrice - low) / entryPrice);
-    const r = this.closing;
-    r.instrumentId = id; r.side = t.side === 1 ? 'long' : 'short'; r.qty = t.maxQty; r.entryTs = t.entryTs; r.exitTs = ts;
-    r.entryPrice = entryPrice; r.exitPrice = t.exitNotional / (t.exitQty * m); r.pnl = t.pnl; r.fees = t.fees; r.netPnl = netPnl;
-    r.returnPct = netPnl / (entryPrice * t.maxQty * m); r.bars = point - t.startPoint; r.entryTag = t.entryTag; r.exitTag = exitTag;
-    r.mae = t.side === 1 ? down : up; r.mfe = t.side === 1 ? up : down;
-    return r;
+    const long = t.side === 1;
+    this.closed.add(
+      this.ids[slot], !long, t.maxQty, t.entryTs, ts, entryPrice, t.exitNotional / (t.exitQty * m), t.pnl, t.fees, netPnl,
+      netPnl / (entryPrice * t.maxQty * m), point - t.startPoint, t.entryTag, exitTag, long ? down : up, long ? up : down,
+    );
   }
 }
