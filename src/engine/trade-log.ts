@@ -58,9 +58,10 @@ interface OpenTrip {
 
 /**
  * Builds round trips from fills, per instrument slot. Each slot has one open-trip record, made
- * up front and reset in place (no lookup by id per fill), and the hot path is split so each part
- * is small enough for V8 to inline into the portfolio's fill (a call would box every double
- * argument: ~230 ns per fill of a 1M-bar MA cross went to this log, nearly 10 % of the run).
+ * up front and reset in place (no lookup by id per fill); the fill path is split so V8 inlines it
+ * into the portfolio's fill (a call boxes every double argument), and a closed trip goes straight
+ * into the log's columns. Skipping this log took ~7 % off a 1M-bar MA cross before (38.6k round
+ * trips); this layout took 4.5–8 % off the run.
  */
 export class TradeLog {
   /** The closed round trips, as columns (none when the log keeps only their net P&Ls). */
