@@ -18,8 +18,7 @@ import { emptySelection, uselessRun } from '../backtest/run-outcome.ts';
 import { showConfig } from './config-command.ts';
 import { enumFlag, keyValues, numberFlag, parseFlags, readConfigFile } from './parse-flags.ts';
 import { UsageError } from './usage-error.ts';
-import { keepDefaultInliningBudget, SHORT_RUN_EVENTS } from '../core/inlining-budget.ts';
-import { keepLazyFeedback } from '../core/eager-feedback.ts';
+import { keepV8Defaults, SHORT_RUN_EVENTS } from '../core/v8-flags.ts';
 import { barRowsEstimate } from '../data/bar-rows-estimate.ts';
 
 export const BACKTEST_HELP = `lockstep backtest --strategy S --data FILE [options]
@@ -238,8 +237,8 @@ function stressFlags(v: { stress?: boolean; 'stress-latency'?: string; 'stress-w
 
 /**
  * True when this command replays its data once and its feeds hold fewer than `limit` rows
- * together (estimated before reading them): V8's default inlining budget then finishes the
- * process sooner than the raised one (see SHORT_RUN_EVENTS). `--stress` replays again; tick
+ * together (estimated before reading them): V8's defaults then finish the process sooner than
+ * the engine's flags (see SHORT_RUN_EVENTS). `--stress` replays again; tick
  * folders and catalog streams are not estimated (their runs are long).
  */
 export async function oneShortReplay(parsed: BacktestFlags, limit = SHORT_RUN_EVENTS): Promise<boolean> {
@@ -266,10 +265,7 @@ export async function backtestCommand(argv: string[], out: (s: string) => void, 
     out(showConfig(parsed.config as Record<string, unknown>));
     return 0;
   }
-  if (await oneShortReplay(parsed)) {
-    keepDefaultInliningBudget();
-    keepLazyFeedback();
-  }
+  if (await oneShortReplay(parsed)) keepV8Defaults();
   const id = newRunId(parsed.config.strategy ?? PORTFOLIO);
   const reports = resolve(parsed.out);
   // A saved run writes into its temporary folder from the start: a long run's series go there as it runs.

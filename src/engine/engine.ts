@@ -1,7 +1,6 @@
 import { assert } from '../core/assert.ts';
 import { ConfigError } from '../core/errors.ts';
-import { raiseInliningBudget } from '../core/inlining-budget.ts';
-import { allocateFeedbackEagerly } from '../core/eager-feedback.ts';
+import { tuneV8ForEngines } from '../core/v8-flags.ts';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
@@ -130,8 +129,7 @@ export class Engine implements EventSink {
   private readonly barGroup: BarGroup | null;
 
   constructor(opts: EngineOptions) {
-    raiseInliningBudget();
-    allocateFeedbackEagerly();
+    tuneV8ForEngines();
     assert(opts.instruments.length > 0, 'a run needs at least one instrument');
     this.instruments = opts.instruments;
     opts.instruments.forEach((inst, i) => {
