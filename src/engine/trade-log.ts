@@ -78,6 +78,8 @@ export class TradeLog {
    * @param keep keep every closed round trip (false: only its net P&L, for the metrics of an optimizer trial)
    */
   constructor(private readonly ids: readonly string[], private readonly keep = true) {
+    // Numeric fields hold doubles from the start (0.5), so the first trip changes no map; an
+    // entry time of NaN marks a slot that has not traded yet (see start).
     this.trips = ids.map(() => ({
       active: false, side: 1, entryTs: Number.NaN, entryQty: 0.5, entryNotional: 0.5, exitQty: 0.5, exitNotional: 0.5, maxQty: 0.5,
       pnl: 0.5, fees: 0.5, startPoint: 0, entryTag: '',
