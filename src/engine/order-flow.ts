@@ -92,8 +92,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   constructor(private readonly o: OrderFlowOptions) {
     this.registry = new OrderRegistry(o.keepRecords, o.prefix);
     this.fills = new FillLog(o.prefix);
-    // Field by field, not `{ ...o, open }`: a spread's object took a new map in most runs, and
-    // every run's admission and submit code was thrown away and compiled again (deopt: wrong map).
+    // Field by field, not `{ ...o, open }`: from a process's tenth run on, the spread's object took
+    // a new map in every run, and each run's admission and submit code was compiled again (deopt).
     this.admission = new OrderAdmission({ instruments: o.instruments, portfolio: o.portfolio, risk: o.risk, checks: o.checks, offGrid: o.offGrid, open: this.registry.open });
     this.emulator = new OrderEmulator(o.instruments.length, this);
     this.wantsEvents = o.onOrder !== undefined;
