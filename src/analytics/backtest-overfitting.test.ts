@@ -34,9 +34,9 @@ function cscvByDefinition(trials: readonly ArrayLike<number>[], blocks: number):
 }
 
 describe('backtestOverfitting', () => {
-  it('gives the logits of CSCV written from its definition, bit for bit (ties, copies, flat series, leftover rows)', () => {
+  it('gives the logits of CSCV written from its definition, bit for bit (ties, copies, flat series, leftover rows, trials in fours and three left over)', () => {
     const rng = createRng(9);
-    for (const [n, rows, blocks] of [[200, 64, 12], [40, 37, 8], [12, 50, 10]]) {
+    for (const [n, rows, blocks] of [[200, 64, 12], [40, 37, 8], [12, 50, 10], [15, 40, 8]]) {
       const trials: ArrayLike<number>[] = Array.from({ length: n }, (_, j) => Float64Array.from({ length: rows }, () => (rng.next() - 0.5) * 0.02 + (j % 5 === 0 ? 0 : 0.001)));
       trials[3] = trials[2]; // the same series twice: tied Sharpe ratios
       trials[5] = new Array<number>(rows).fill(0); // no deviation: Sharpe 0 (and a plain array)
