@@ -24,8 +24,10 @@ async function everyTrial(sampler: OptunaSampler): Promise<TrialResult[]> {
 
 /** Default proposals per batch of each sampler. */
 function defaultBatch(s: SamplerName): number {
-  // Grid and random proposals do not depend on results: big batches keep workers busy.
-  return s === 'grid' || s === 'random' ? 256 : s === 'genetic' ? 20 : 4;
+  // Grid and random proposals do not depend on results: one batch of up to 4,096. At the end of
+  // a batch the pool drains (a worker waits for the other's last trials): with batches of 256
+  // a 1,000-trial grid study waited four times, ~1 % of its wall time.
+  return s === 'grid' || s === 'random' ? 4096 : s === 'genetic' ? 20 : 4;
 }
 
 /**
