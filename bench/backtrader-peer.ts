@@ -52,6 +52,11 @@ export function backtrader(args: string[]): { wallSeconds: number; seconds: numb
   return runPeerScript('bt_macross.py', SCRIPT, args, BACKTRADER!) as { wallSeconds: number; seconds: number; final: number[] };
 }
 
+/** The arguments with each JSON array written to a file in `dir` and replaced by its path (a long list would not fit a command line). */
+export function jsonArgsAsFiles(dir: string, args: readonly string[]): string[] {
+  return args.map((a, k) => (a.startsWith('[') ? (writeFileSync(join(dir, `arg${k}.json`), a), join(dir, `arg${k}.json`)) : a));
+}
+
 /**
  * Writes a peer's Python script (and any JSON argument, as a file) into a temp folder, runs it
  * with the peer's tree on PYTHONPATH and returns the JSON of its last stdout line plus the
@@ -62,9 +67,8 @@ export function runPeerScript(name: string, source: string, args: readonly strin
   try {
     const script = join(dir, name);
     writeFileSync(script, source);
-    const resolved = args.map((a, k) => (a.startsWith('[') ? (writeFileSync(join(dir, `arg${k}.json`), a), join(dir, `arg${k}.json`)) : a));
     const t0 = performance.now();
-    const r = spawnSync(PYTHON, [script, ...resolved], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonPath }, timeout: 900_000, maxBuffer: 64 << 20 });
+    const r = spawnSync(PYTHON, [script, ...jsonArgsAsFiles(dir, args)], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYTHONPATH: pythonPath }, timeout: 900_000, maxBuffer: 64 << 20 });
     const wallSeconds = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr.slice(-2000)}`);
     return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>), wallSeconds };

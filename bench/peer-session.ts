@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PYTHON } from './backtrader-peer.ts';
+import { jsonArgsAsFiles, PYTHON } from './backtrader-peer.ts';
 
-/** A peer kept up between its runs: one JSON line when ready, one per `run` line on stdin, one after `exit` (or stdin's end). */
+/** A peer kept up between its runs: one JSON line when ready, one per `run` line on stdin, one after `exit` (or stdin's end). Arguments that are JSON arrays reach it as files. */
 export interface PeerSession {
   /** The line it printed once ready (its warm-up: imports, JIT compilation). */
   readonly ready: Record<string, number>;
@@ -24,7 +24,7 @@ export async function openPeerSession(name: string, source: string, args: readon
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-peer-'));
   const script = join(dir, name);
   writeFileSync(script, source);
-  const child = spawn(PYTHON, [script, ...args], { env: { ...process.env, PYTHONPATH: pythonPath }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(PYTHON, [script, ...jsonArgsAsFiles(dir, args)], { env: { ...process.env, PYTHONPATH: pythonPath }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   child.on('error', (e) => { stderr += `\n${e.message}`; }); // could not start: stdout ends, next() says why

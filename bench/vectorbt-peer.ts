@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runPeerScript } from './backtrader-peer.ts';
 import { openPeerSession, type PeerSession } from './peer-session.ts';
 
 /** A vectorbt 0.28.3 tree (`fetch` polakowo/vectorbt, `git archive 267c496 vectorbt | tar -x -C DIR`): $VECTORBT_DIR, else /tmp/vbt. */
@@ -11,10 +10,10 @@ export const NO_VECTORBT = 'vectorbt not found: fetch polakowo/vectorbt, `git ar
 /**
  * ma-cross in vectorbt: the fast/slow SMA state (long while fast > slow, short while below)
  * decided on a close, shifted one bar and filled at the next open, size 1, reversing
- * (`upon_opposite_entry='reverse'`), cash 100,000, no fees. `serve` keeps one pair compiled
- * and times one backtest of the whole file per request (openVectorbt); `opt` every pair of a
- * JSON file at once (broadcast columns), after compiling on one pair, and prints JSON:
- * seconds, final values, peak RSS.
+ * (`upon_opposite_entry='reverse'`), cash 100,000, no fees. Both modes stay up after compiling
+ * on one pair and time one run per request: `serve` one backtest of the whole file
+ * (openVectorbt), `opt` every pair of a JSON file at once, as broadcast columns
+ * (openVectorbtStudy).
  */
 const SCRIPT = `
 import sys, json, time, resource, warnings
@@ -45,18 +44,25 @@ if mode == 'serve':
         print(json.dumps({'seconds': dt, 'final': float(v[0])}), flush=True)
     print(json.dumps({'peakRssMiB': rss()}), flush=True)
 else:
+    # Every pair of a JSON file broadcast at once, kept up: ready after the JIT compile on one pair, then one timed broadcast per 'run' line.
     pairs = json.loads(open(sys.argv[3]).read())
-    backtest([pairs[0][0]], [pairs[0][1]])
-    t = time.perf_counter(); v = backtest([p[0] for p in pairs], [p[1] for p in pairs]); dt = time.perf_counter() - t
-    print(json.dumps({'seconds': dt, 'final': v.tolist(), 'peakRssMiB': rss()}))
+    t = time.perf_counter(); backtest([pairs[0][0]], [pairs[0][1]]); warm = time.perf_counter() - t
+    print(json.dumps({'warmupSeconds': warm}), flush=True)
+    fasts, slows = [p[0] for p in pairs], [p[1] for p in pairs]
+    for line in sys.stdin:
+        if line.strip() != 'run':
+            break
+        t = time.perf_counter(); v = backtest(fasts, slows); dt = time.perf_counter() - t
+        print(json.dumps({'seconds': dt, 'final': v.tolist()}), flush=True)
+    print(json.dumps({'peakRssMiB': rss()}), flush=True)
 `;
-
-/** Runs the vectorbt script; its JSON and the whole process's wall time. */
-export function vectorbt(args: string[]): { wallSeconds: number; seconds: number; final: number[]; peakRssMiB: number } {
-  return runPeerScript('vbt_macross.py', SCRIPT, args, VECTORBT!) as { wallSeconds: number; seconds: number; final: number[]; peakRssMiB: number };
-}
 
 /** vectorbt kept up with one ma-cross pair compiled on a bar CSV: each `run()` times one more backtest of the whole file. */
 export function openVectorbt(csv: string, fast: number, slow: number): Promise<PeerSession> {
   return openPeerSession('vbt_macross.py', SCRIPT, ['serve', csv, String(fast), String(slow)], VECTORBT!);
+}
+
+/** vectorbt kept up on a bar CSV, compiled: each `run()` times one broadcast backtest of every [fast, slow] pair given (`seconds`, `final` per pair). */
+export function openVectorbtStudy(csv: string, pairs: ReadonlyArray<readonly [number, number]>): Promise<PeerSession> {
+  return openPeerSession('vbt_macross.py', SCRIPT, ['opt', csv, JSON.stringify(pairs)], VECTORBT!);
 }
