@@ -82,10 +82,11 @@ async function engineRun(mem: BarBatch[]): Promise<EngineRun> {
  * Goal 5's single backtest: five pairs, an engine run and then at once vectorbt's (its process
  * kept up with the pair compiled, started before our warm-up runs: see barsBench), so both
  * sides of a pair run in the same phase of a machine whose speed drifts; each engine run's page
- * faults are written with it. While vectorbt runs, this process waits: glibc may then hand the
- * last result's freed blocks (~18 MB) back to the system, and the next engine run takes them
- * again (4.4–4.8k faults, ~0.05 s: the second and fourth pairs in most runs; a sleep in place of
- * vectorbt's run does the same — docs/performance-log.md, twenty-second session).
+ * faults are written with it. The previous result's ~24 MB, freed when the next run starts,
+ * stay with the process because `npm run bench` raises glibc's thresholds first, as the command
+ * does (bin/raise-malloc-thresholds.mjs); at glibc's defaults they went back to the system in
+ * about one pair in four, and that run took them again (2–6k faults, ~0.03–0.06 s:
+ * docs/performance-log.md, twenty-eighth session).
  */
 async function vectorbtPairs(vbt: PeerSession, mem: BarBatch[]) {
   const pairs: Array<{ lockstep: number; lockstepPageFaults: number; vectorbt: number; final: number }> = [];

@@ -5,7 +5,7 @@
  * just under 32 MiB, the most glibc's dynamic adjustment follows (DEFAULT_MMAP_THRESHOLD_MAX on
  * 64-bit). A block of 32 MiB itself becomes a mapping over that limit and changes nothing.
  */
-export const THRESHOLD_BLOCK = (32 << 20) - (64 << 10);
+const THRESHOLD_BLOCK = (32 << 20) - (64 << 10);
 
 /**
  * Raises glibc malloc's thresholds for this process from 128 KiB to ~32 MiB (mmap) and ~64 MiB
