@@ -1,4 +1,4 @@
-// Part of the `lockstep` command's entry (bin/lockstep.js): plain JavaScript, loaded before anything is compiled.
+// Part of the `lockstep` command's entry (bin/lockstep.js) and of bin/raise-malloc-thresholds.mjs: plain JavaScript, loaded before anything is compiled.
 
 /**
  * Bytes of the block whose release raises glibc's malloc thresholds (see raiseMallocThresholds):
