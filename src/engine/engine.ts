@@ -231,7 +231,7 @@ export class Engine implements EventSink {
 
   /** Why the kill switch tripped (null while it has not). */
   get killReason(): string | null {
-    return this.trading.mode === TradingMode.killed ? this.trading.reason : null;
+    return this.trading.killed ? this.trading.reason : null;
   }
 
   /** Why new orders are paused (a stale feed, say), or null. */
@@ -363,7 +363,7 @@ export class Engine implements EventSink {
     const emulator = this.flow.emulator;
     if (emulator.holding > 0) emulator.onBar(bar.instrumentIndex, bar.high, bar.low);
     this.portfolio.markBar(bar.instrumentIndex, bar.high, bar.low, bar.close);
-    if (this.trading.mode !== TradingMode.killed) {
+    if (!this.trading.killed) {
       const outer = this.flow.enter();
       this.strategy.onBar?.(bar, this.ctx);
       this.flow.leave(outer);
@@ -376,7 +376,7 @@ export class Engine implements EventSink {
   /** Hands the strategy the bars of the time just completed. */
   private flushBars(): void {
     const bars = this.barGroup!.take();
-    if (bars.length === 0 || this.trading.mode === TradingMode.killed) return;
+    if (bars.length === 0 || this.trading.killed) return;
     const outer = this.flow.enter();
     this.strategy.onBars!(bars, this.ctx);
     this.flow.leave(outer);
@@ -389,7 +389,7 @@ export class Engine implements EventSink {
     const emulator = this.flow.emulator;
     if (emulator.holding > 0) emulator.onPrice(trade.instrumentIndex, trade.price);
     this.portfolio.mark(trade.instrumentIndex, trade.price);
-    if (this.trading.mode !== TradingMode.killed) {
+    if (!this.trading.killed) {
       const outer = this.flow.enter();
       this.strategy.onTrade?.(trade, this.ctx);
       this.flow.leave(outer);
@@ -403,7 +403,7 @@ export class Engine implements EventSink {
     if (this.books !== undefined && !this.venueAppliesBooks) this.books.applyQuote(quote);
     const mid = (quote.bidPrice + quote.askPrice) / 2;
     if (mid > 0) this.portfolio.mark(quote.instrumentIndex, mid);
-    if (this.trading.mode !== TradingMode.killed) {
+    if (!this.trading.killed) {
       const outer = this.flow.enter();
       this.strategy.onQuote?.(quote, this.ctx);
       this.flow.leave(outer);
@@ -421,7 +421,7 @@ export class Engine implements EventSink {
       const mid = books.book(delta.instrumentIndex).mid();
       if (mid > 0) this.portfolio.mark(delta.instrumentIndex, mid);
     }
-    if (this.trading.mode !== TradingMode.killed) {
+    if (!this.trading.killed) {
       const outer = this.flow.enter();
       this.strategy.onBook?.(delta, this.ctx);
       this.flow.leave(outer);
@@ -442,7 +442,7 @@ export class Engine implements EventSink {
   private leave(ts: Micros): void {
     if (this.sampler.perInterval) return;
     const t = this.sampler.record(ts);
-    if (this.risk !== undefined && this.trading.mode !== TradingMode.killed) {
+    if (this.risk !== undefined && !this.trading.killed) {
       const breach = this.risk.onEquity(t, this.portfolio.equityValue);
       if (breach !== null) this.kill(breach);
     }

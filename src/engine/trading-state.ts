@@ -18,6 +18,12 @@ export class TradingState {
   reason: string | null = null;
   /** Engine time the kill switch tripped (NaN before). */
   killedAt = Number.NaN;
+  /**
+   * True once the kill switch tripped (final, as the mode): the flag the engine reads per
+   * event, where comparing the mode's string costs the bar loop a module-binding check and a
+   * string comparison.
+   */
+  killed = false;
 
   /** active → paused; false when not active. */
   pause(reason: string): boolean {
@@ -54,6 +60,7 @@ export class TradingState {
   kill(reason: string, ts: number): boolean {
     if (this.mode === TradingMode.killed) return false;
     this.mode = TradingMode.killed;
+    this.killed = true;
     this.reason = reason;
     this.killedAt = ts;
     return true;

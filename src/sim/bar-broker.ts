@@ -99,7 +99,12 @@ export class BarBroker implements ExecutionClient {
   private readonly pending: Pending[][];
   private readonly slotOf = new Map<string, number>();
   private readonly instruments: readonly Instrument[];
-  private readonly timing: FillTiming;
+  /**
+   * Market orders fill at the signal bar's close (`close` timing): a flag read after every
+   * bar, where comparing the timing's string costs the bar loop a module-binding check and a
+   * string comparison.
+   */
+  private readonly fillsAtClose: boolean;
   private readonly fees: FeeModel;
   private readonly slippage: SlippageModel;
   /** What fills paid over their reference prices (the bar's open, close or trigger before the slippage model), in cash. */
@@ -120,7 +125,7 @@ export class BarBroker implements ExecutionClient {
     this.instruments = opts.instruments;
     opts.instruments.forEach((inst, i) => this.slotOf.set(inst.id, i));
     this.pending = opts.instruments.map(() => []);
-    this.timing = opts.fillTiming ?? FillTiming.nextOpen;
+    this.fillsAtClose = (opts.fillTiming ?? FillTiming.nextOpen) === FillTiming.close;
     this.fees = opts.fees ?? noFee;
     this.slippage = opts.slippage ?? noSlippage;
     this.maxShare = opts.maxVolumeShare ?? 0;
@@ -230,7 +235,7 @@ export class BarBroker implements ExecutionClient {
   }
 
   afterBar(bar: BarView): void {
-    if (this.timing !== FillTiming.close) return;
+    if (!this.fillsAtClose) return;
     const list = this.pending[bar.instrumentIndex];
     if (list.length === 0) return;
     let volumeLeft = this.maxShare > 0 ? bar.volume * this.maxShare : Infinity;
