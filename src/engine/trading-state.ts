@@ -13,22 +13,32 @@ export type TradingMode = (typeof TradingMode)[keyof typeof TradingMode];
 
 /** One state field with its reason, changed only through the transitions below. */
 export class TradingState {
-  mode: TradingMode = TradingMode.active;
+  private current: TradingMode = TradingMode.active;
+  /**
+   * True once the kill switch tripped (final, as the mode). Kept beside the mode because the
+   * engine reads it per event, where comparing the mode's string costs the bar loop a
+   * module-binding check and a string comparison; only `kill()` sets either.
+   */
+  private halted = false;
   /** Why the mode is not active (null while active). */
   reason: string | null = null;
   /** Engine time the kill switch tripped (NaN before). */
   killedAt = Number.NaN;
-  /**
-   * True once the kill switch tripped (final, as the mode): the flag the engine reads per
-   * event, where comparing the mode's string costs the bar loop a module-binding check and a
-   * string comparison.
-   */
-  killed = false;
+
+  /** Active, warming up, paused or killed. */
+  get mode(): TradingMode {
+    return this.current;
+  }
+
+  /** Whether the kill switch tripped (final). */
+  get killed(): boolean {
+    return this.halted;
+  }
 
   /** active → paused; false when not active. */
   pause(reason: string): boolean {
     if (this.mode !== TradingMode.active) return false;
-    this.mode = TradingMode.paused;
+    this.current = TradingMode.paused;
     this.reason = reason;
     return true;
   }
@@ -36,7 +46,7 @@ export class TradingState {
   /** active → warming-up (before the first decision); false when not active. */
   warmUp(): boolean {
     if (this.mode !== TradingMode.active) return false;
-    this.mode = TradingMode.warmingUp;
+    this.current = TradingMode.warmingUp;
     this.reason = 'warming up on history: orders are not sent';
     return true;
   }
@@ -44,23 +54,23 @@ export class TradingState {
   /** warming-up → active (unless the kill switch tripped meanwhile). */
   endWarmUp(): void {
     if (this.mode !== TradingMode.warmingUp) return;
-    this.mode = TradingMode.active;
+    this.current = TradingMode.active;
     this.reason = null;
   }
 
   /** paused → active; false when not paused. */
   resume(): boolean {
     if (this.mode !== TradingMode.paused) return false;
-    this.mode = TradingMode.active;
+    this.current = TradingMode.active;
     this.reason = null;
     return true;
   }
 
   /** any → killed (once); false when already killed. */
   kill(reason: string, ts: number): boolean {
-    if (this.mode === TradingMode.killed) return false;
-    this.mode = TradingMode.killed;
-    this.killed = true;
+    if (this.halted) return false;
+    this.current = TradingMode.killed;
+    this.halted = true;
     this.reason = reason;
     this.killedAt = ts;
     return true;
