@@ -4,13 +4,16 @@ import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCap
 import type { Logger } from '../engine/logger.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
 import { ccxtCapabilities, ccxtOrderArgs } from './ccxt-capabilities.ts';
-import { ccxtMessage, CcxtFailure, classifyCcxtError } from './ccxt-errors.ts';
+import { ccxtMessage, CcxtFailure } from './ccxt-errors.ts';
 import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
+import { CcxtOrderWatch } from './ccxt-order-watch.ts';
+import { KillCancels } from './ccxt-kill-cancels.ts';
 import { TradeFees } from './trade-fees.ts';
 import { FeeAssets, tickerPricing } from './fee-assets.ts';
 import { TradeReader } from './trade-reader.ts';
 import { StrayCheck, type StrayOrder } from './venue-audit.ts';
+import { VenueRequests } from './venue-requests.ts';
 
 export interface CcxtExecutionOptions {
   /** REST polling period while no private stream is up (ms, default 100). */
@@ -54,34 +57,21 @@ export class CcxtExecution implements ExecutionClient {
   private readonly orders: FollowedOrders;
   /** Where commissions come from when the exchange lists trades (else from the order reports). */
   private readonly trades: TradeReader | null;
-  private readonly inflight = new Set<Promise<unknown>>();
-  /** Commands (submit, cancel, replace, reconcile) still working, polls not counted. */
-  private commands = 0;
-  /** When the commands now in flight started waiting (the first of them). */
-  private waitingSince = 0;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private streaming = false;
+  /** The requests in flight (commands counted for `silentMillis`) and the venue's last answer. */
+  private readonly requests: VenueRequests;
+  /** The order stream and the status polls. */
+  private readonly watch: CcxtOrderWatch;
   private closed = false;
-  private polling = false;
-  private lastPoll = 0;
   private readonly o: Required<Omit<CcxtExecutionOptions, 'onInternalError'>>;
-  private readonly onInternalError: (e: unknown) => void;
-  /** True while the private order stream delivers. */
-  streamUp = false;
-  /** Order updates taken from the stream / from REST polls (for tests and diagnostics). */
-  readonly updates = { stream: 0, poll: 0 };
   /** Orders whose outcome was still unknown when the client closed. */
   readonly unresolved = new Set<string>();
   /** The check of the exchange's open orders for orders this client sent and counts as ended. */
   private readonly strayCheck: StrayCheck;
   /** The kill switch tripped: nothing new is sent; cancels go out as one cancel-all. */
   private halted = false;
-  private readonly killCancels = new Set<string>();
-  private cancelAllQueued = false;
+  private readonly killCancels: KillCancels;
   /** When the next order request may leave (the venue's request spacing, kept here so that queued requests can be dropped). */
   private nextSend = 0;
-  /** Wall time (ms) of the last answer from the venue's REST API, of any kind. */
-  lastContact = Date.now();
   /** What the commissions were charged in (base asset and other assets' quantities). */
   private readonly feeAssets: FeeAssets;
 
@@ -99,25 +89,34 @@ export class CcxtExecution implements ExecutionClient {
     };
     this.feeAssets = new FeeAssets(symbol, log, ex.fetchTicker ? tickerPricing(ex.fetchTicker.bind(ex), lateFee) : null);
     // Commissions from the exchange's trades where it lists them (see TradeFees), else from the order reports.
+    const { onInternalError, ...rest } = options;
+    this.requests = new VenueRequests(log, onInternalError ?? ((e) => setImmediate(() => { throw e; })));
     const fees = ex.has?.fetchMyTrades === true ? new TradeFees((e) => this.emit(e), this.feeAssets) : null;
-    this.trades = fees === null ? null : new TradeReader(ex, symbol, fees, log, () => { this.lastContact = Date.now(); });
+    this.trades = fees === null ? null : new TradeReader(ex, symbol, fees, log, () => this.requests.answered());
     this.orders = new FollowedOrders((e) => this.emit(e), this.feeAssets, fees);
     this.capabilities = ccxtCapabilities(ex, symbol);
-    const { onInternalError, ...rest } = options;
     this.o = { pollMillis: 100, streamPollMillis: 2000, cancelAttempts: 5, auditMillis: 30_000, ...rest };
-    this.onInternalError = onInternalError ?? ((e) => setImmediate(() => { throw e; }));
     this.strayCheck = new StrayCheck(ex, symbol, log, this.o.auditMillis);
+    this.watch = new CcxtOrderWatch({
+      ex, symbol, orders: this.orders, trades: this.trades, strayCheck: this.strayCheck, requests: this.requests, log,
+      pollMillis: this.o.pollMillis, streamPollMillis: this.o.streamPollMillis, halted: () => this.halted,
+    });
+    this.killCancels = new KillCancels({ ex, symbol, orders: this.orders, requests: this.requests, log, cancelOne: (t) => this.cancelWhenAcknowledged(t) });
   }
 
   bind(sink: OrderEventSink, _account: Portfolio): void {
     this.sink = sink;
-    this.timer = setInterval(() => this.poll(), this.o.pollMillis);
-    this.timer.unref?.();
-    if (this.ex.watchOrders) {
-      this.streaming = true;
-      void this.streamOrders();
-      this.trades?.startStream();
-    }
+    this.watch.start();
+  }
+
+  /** True while the private order stream delivers. */
+  get streamUp(): boolean {
+    return this.watch.streamUp;
+  }
+
+  /** Order updates taken from the stream / from REST polls (for tests and diagnostics). */
+  get updates(): Readonly<{ stream: number; poll: number }> {
+    return this.watch.updates;
   }
 
   /** Follows an order that already rests at the exchange (start-up reconciliation). */
@@ -134,7 +133,7 @@ export class CcxtExecution implements ExecutionClient {
     const t: Tracked = { id: order.id, snap: order, legs: [leg], acked: false, triggered: false, cancelWanted: false, replacing: false, done: false, afterHalt: this.halted };
     this.strayCheck.sent(leg);
     this.orders.follow(t);
-    this.run(async () => { await this.place(t, leg, order.qty); });
+    this.requests.run(async () => { await this.place(t, leg, order.qty); });
     return null;
   }
 
@@ -144,15 +143,14 @@ export class CcxtExecution implements ExecutionClient {
       this.emit({ kind: 'cancel-rejected', orderId, reason: RejectReason.tooLate });
       return;
     }
-    if (this.halted) {
-      this.killCancel(t);
-      return;
-    }
-    if (currentLeg(t).exchangeId === null || t.replacing) {
-      t.cancelWanted = true;
-      return;
-    }
-    this.run(() => this.cancelNow(t));
+    if (this.halted) this.killCancels.add(t);
+    else this.cancelWhenAcknowledged(t);
+  }
+
+  /** Sends the cancel, or marks it wanted while the exchange has not acknowledged the order or a replace runs. */
+  private cancelWhenAcknowledged(t: Tracked): void {
+    if (currentLeg(t).exchangeId === null || t.replacing) t.cancelWanted = true;
+    else this.requests.run(() => this.cancelNow(t));
   }
 
   replace(orderId: string, terms: OrderAmendment): Refusal | null {
@@ -162,7 +160,7 @@ export class CcxtExecution implements ExecutionClient {
       return null;
     }
     t.replacing = true;
-    this.run(() => this.replaceNow(t, terms));
+    this.requests.run(() => this.replaceNow(t, terms));
     return null;
   }
 
@@ -177,39 +175,10 @@ export class CcxtExecution implements ExecutionClient {
     this.log.warn('order routing halted: nothing new is sent');
   }
 
-  private killCancel(t: Tracked): void {
-    this.killCancels.add(t.id);
-    if (this.cancelAllQueued) return;
-    this.cancelAllQueued = true;
-    queueMicrotask(() => this.run(() => this.cancelAllNow()));
-  }
-
-  private async cancelAllNow(): Promise<void> {
-    if (this.ex.cancelAllOrders) {
-      try {
-        const cancelled = await this.ex.cancelAllOrders(this.symbol);
-        this.lastContact = Date.now();
-        for (const r of cancelled) {
-          const hit = this.orders.find(r);
-          if (hit !== undefined) this.orders.apply(hit[0], hit[1], { ...r, status: r.status ?? 'canceled' });
-        }
-        this.log.warn('kill switch: cancel-all sent', { cancelled: cancelled.length });
-      } catch (e) {
-        this.log.warn('kill switch: cancel-all failed; cancelling one by one', { error: ccxtMessage(this.classifyOrThrow(e)) });
-      }
-    }
-    for (const id of this.killCancels) {
-      const t = this.orders.get(id);
-      if (t === undefined) continue;
-      if (currentLeg(t).exchangeId === null || t.replacing) t.cancelWanted = true;
-      else this.run(() => this.cancelNow(t));
-    }
-  }
-
   /** Re-reads an order from the venue (the engine saw an event it could not apply). */
   reconcile(orderId: string): void {
     const t = this.orders.get(orderId);
-    if (t) this.run(() => this.refresh(t, currentLeg(t)));
+    if (t) this.requests.run(() => this.watch.refresh(t, currentLeg(t)));
   }
 
   /**
@@ -217,12 +186,12 @@ export class CcxtExecution implements ExecutionClient {
    * Orders merely resting are not waiting: a quiet market with quotes up is not an outage.
    */
   silentMillis(): number {
-    return this.commands > 0 ? Math.max(0, Date.now() - Math.max(this.lastContact, this.waitingSince)) : 0;
+    return this.requests.silentMillis();
   }
 
   /** Re-reads every open order from the venue (after an outage, before trading resumes). */
   async refreshOpen(): Promise<void> {
-    await Promise.allSettled(this.orders.open().map((t) => this.refresh(t, currentLeg(t))));
+    await Promise.allSettled(this.orders.open().map((t) => this.watch.refresh(t, currentLeg(t))));
   }
 
   /** Ids of the followed orders not known to have ended. */
@@ -247,17 +216,17 @@ export class CcxtExecution implements ExecutionClient {
 
   /** True when no command is still working (polls aside). */
   get idle(): boolean {
-    return this.commands === 0;
+    return this.requests.idle;
   }
 
   /** Waits until every request in flight is answered and no followed order is open, or `timeoutMs` passed; returns the ids still open. */
   async settle(timeoutMs: number): Promise<string[]> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
-      await Promise.allSettled([...this.inflight]);
+      await this.requests.current();
       const open = this.orders.open();
-      if (open.length === 0 && this.inflight.size === 0) return [];
-      await Promise.allSettled(open.map((t) => this.refresh(t, currentLeg(t))));
+      if (open.length === 0 && this.requests.pending === 0) return [];
+      await Promise.allSettled(open.map((t) => this.watch.refresh(t, currentLeg(t))));
       await sleep(20);
     }
     return this.stillOpen();
@@ -269,12 +238,9 @@ export class CcxtExecution implements ExecutionClient {
    * came after `settle` gave up is counted as it ended).
    */
   async close(): Promise<string[]> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.streaming = false;
-    this.streamUp = false;
+    this.watch.stop();
     this.closed = true;
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    while (this.requests.pending > 0) await this.requests.current();
     await this.refreshOpen();
     this.trades?.stop();
     await Promise.allSettled((this.trades?.due(0) ?? []).map((id) => this.trades!.read(id))); // every fill's commission booked
@@ -287,13 +253,8 @@ export class CcxtExecution implements ExecutionClient {
    * the session too.
    */
   async audit(cancel: boolean): Promise<StrayOrder[]> {
-    await this.strayCheck.check(this.followedLegs(), cancel, Number.POSITIVE_INFINITY);
+    await this.strayCheck.check(this.orders.openClientIds(), cancel, Number.POSITIVE_INFINITY);
     return this.strayCheck.found();
-  }
-
-  /** Client ids of the legs this client counts as open. */
-  private followedLegs(): Set<string> {
-    return new Set(this.orders.open().flatMap((t) => t.legs.filter((l) => !l.final).map((l) => l.clientId)));
   }
 
   // ---- placing ------------------------------------------------------------------------
@@ -305,10 +266,10 @@ export class CcxtExecution implements ExecutionClient {
     const a = ccxtOrderArgs(t.snap, leg.clientId);
     try {
       this.placed(t, leg, await this.ex.createOrder(this.symbol, a.type, t.snap.side, qty, a.price, a.params));
-      this.lastContact = Date.now();
+      this.requests.answered();
       return true;
     } catch (e) {
-      const f = this.classify(e);
+      const f = this.requests.classify(e);
       if (f === CcxtFailure.unknown || f === CcxtFailure.duplicate) {
         this.log.warn('order outcome unknown; looking it up by client id', { id: leg.clientId, error: ccxtMessage(e) });
         return this.resolve(t, leg, qty, sentAt);
@@ -328,10 +289,10 @@ export class CcxtExecution implements ExecutionClient {
     for (let wait = 50; !this.closed; wait = Math.min(wait * 2, 1000)) {
       try {
         this.placed(t, leg, await this.ex.fetchOrder(undefined, this.symbol, { origClientOrderId: leg.clientId }));
-        this.lastContact = Date.now();
+        this.requests.answered();
         return true;
       } catch (e) {
-        const f = this.classify(e);
+        const f = this.requests.classify(e);
         if (f === CcxtFailure.notFound && Date.now() > deadline) {
           this.log.warn('order provably not at the exchange; sending it again with the same client id', { id: leg.clientId });
           return this.place(t, leg, qty);
@@ -371,7 +332,7 @@ export class CcxtExecution implements ExecutionClient {
     this.orders.apply(t, leg, r);
     if (t.cancelWanted && !t.done && !t.replacing) {
       t.cancelWanted = false;
-      this.run(() => this.cancelNow(t));
+      this.requests.run(() => this.cancelNow(t));
     }
   }
 
@@ -400,12 +361,12 @@ export class CcxtExecution implements ExecutionClient {
       if (t.done || leg.final) return 'finished';
       try {
         const r = await this.ex.cancelOrder(leg.exchangeId!, this.symbol);
-        this.lastContact = Date.now();
+        this.requests.answered();
         this.orders.apply(t, leg, r);
         return r.status === 'canceled' ? 'cancelled' : 'finished';
       } catch (e) {
-        const f = this.classify(e);
-        if (f !== CcxtFailure.unknown) await this.refresh(t, leg); // refused or not found: it may have ended
+        const f = this.requests.classify(e);
+        if (f !== CcxtFailure.unknown) await this.watch.refresh(t, leg); // refused or not found: it may have ended
         else await sleep(50 * 2 ** attempt);
       }
     }
@@ -446,7 +407,7 @@ export class CcxtExecution implements ExecutionClient {
       this.replaced(t, terms);
       this.placed(t, leg, r);
     } catch (e) {
-      const f = this.classify(e);
+      const f = this.requests.classify(e);
       if (f === CcxtFailure.unknown || f === CcxtFailure.duplicate) {
         this.log.warn('order outcome unknown; looking it up by client id', { id: leg.clientId, error: ccxtMessage(e) });
         this.replaced(t, terms);
@@ -462,92 +423,7 @@ export class CcxtExecution implements ExecutionClient {
     this.emit({ kind: 'updated', orderId: t.id, qty: terms.qty, price: terms.price, stopPrice: terms.stopPrice });
   }
 
-  // ---- following orders -----------------------------------------------------------------
-
-  /** Reads the private order stream until closed; reconnects with backoff (polling covers the gap). */
-  private async streamOrders(): Promise<void> {
-    let backoff = 100;
-    while (this.streaming) {
-      try {
-        const updates = await this.ex.watchOrders!(this.symbol);
-        if (!this.streaming) return;
-        if (!this.streamUp) this.log.info('private order stream up');
-        this.streamUp = true;
-        this.lastContact = Date.now();
-        backoff = 100;
-        for (const r of updates) {
-          const hit = this.orders.find(r);
-          if (hit === undefined) continue;
-          this.updates.stream++;
-          this.orders.apply(hit[0], hit[1], r);
-        }
-      } catch (e) {
-        if (!this.streaming) return;
-        this.classify(e); // rethrows what is not a ccxt error (a bug)
-        if (this.streamUp) this.log.warn('private order stream lost; polling until it is back', { error: ccxtMessage(e) });
-        this.streamUp = false;
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
-      }
-    }
-  }
-
-  /** One status round over the legs still open (skipped while the previous round runs); the stray check when due. */
-  private poll(): void {
-    const now = Date.now();
-    // During the session a stray is cancelled at once (the strategy does not know it rests); only legs that ended
-    // here over a second before the exchange is asked count: its list may predate an end learned just now.
-    if (!this.halted && this.strayCheck.isDue(now)) this.run(() => this.strayCheck.check(this.followedLegs(), true, now - 1000), false);
-    for (const id of this.trades?.due(1000) ?? []) this.run(() => this.trades!.read(id), false);
-    if (this.polling) return;
-    if (this.streamUp && now - this.lastPoll < this.o.streamPollMillis) return;
-    this.lastPoll = now;
-    this.polling = true;
-    const round: Promise<void>[] = [];
-    for (const [t, leg] of this.orders.legsAtExchange()) round.push(this.refresh(t, leg));
-    this.run(() => Promise.allSettled(round).then(() => { this.polling = false; }), false);
-  }
-
-  private async refresh(t: Tracked, leg: Leg): Promise<void> {
-    if (leg.exchangeId === null || leg.final) return;
-    try {
-      const r = await this.ex.fetchOrder(leg.exchangeId, this.symbol);
-      this.lastContact = Date.now();
-      this.updates.poll++;
-      this.orders.apply(t, leg, r);
-    } catch (e) {
-      this.classify(e); // rethrows what is not a ccxt error (a bug)
-      this.log.warn('order status poll failed', { id: leg.clientId, error: ccxtMessage(e) });
-    }
-  }
-
   private emit(e: VenueEvent): void {
     this.sink.onVenueEvent(e);
-  }
-
-  private classifyOrThrow(e: unknown): unknown {
-    this.classify(e);
-    return e;
-  }
-
-  /** Classifies a ccxt error; anything else is a bug and is rethrown. */
-  private classify(e: unknown): CcxtFailure {
-    const f = classifyCcxtError(e);
-    if (f === null) throw e;
-    if (f !== CcxtFailure.unknown) this.lastContact = Date.now(); // a refusal is an answer
-    return f;
-  }
-
-  private run(fn: () => Promise<unknown>, command = true): void {
-    if (command && this.commands++ === 0) this.waitingSince = Date.now();
-    const p = fn().catch((e: unknown) => {
-      // Not a venue answer: a bug in Lockstep. Fail loudly, outside this promise chain.
-      this.log.error('live order routing failed with an internal error', { error: String(e) });
-      this.onInternalError(e);
-    }).finally(() => {
-      this.inflight.delete(p);
-      if (command) this.commands--;
-    });
-    this.inflight.add(p);
   }
 }

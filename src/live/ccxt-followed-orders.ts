@@ -111,6 +111,13 @@ export class FollowedOrders {
     return [...this.byId.values()];
   }
 
+  /** Client ids of the legs not known to have ended, sent or not: what the exchange may rest for this client. */
+  openClientIds(): Set<string> {
+    const out = new Set<string>();
+    for (const t of this.byId.values()) for (const leg of t.legs) if (!leg.final) out.add(leg.clientId);
+    return out;
+  }
+
   /** Legs at the exchange that have not ended: what a status round looks at. */
   legsAtExchange(): Array<[Tracked, Leg]> {
     const out: Array<[Tracked, Leg]> = [];
