@@ -1,17 +1,15 @@
 import { assert } from '../core/assert.ts';
-import { ConfigError } from '../core/errors.ts';
 import { tuneV8ForEngines } from '../core/v8-flags.ts';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
 import type { Fill } from '../core/fill.ts';
 import type { Instrument } from '../core/instrument.ts';
-import type { EmulatedFeature, Order } from '../core/order.ts';
+import type { Order } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { BookKeeper } from './book-reader.ts';
-import type { Clock, TimerEvent } from './clock.ts';
+import type { TimerEvent } from './clock.ts';
 import { ContingentOrders } from './contingent-orders.ts';
-import type { EquityCurve, EquityRecorder } from './equity-recorder.ts';
+import type { EquityRecorder } from './equity-recorder.ts';
 import { EquitySampler } from './equity-sampler.ts';
-import type { ResultSink } from './result-sink.ts';
 import { ResultSpill } from './result-spill.ts';
 import type { EventSink } from './event-source.ts';
 import type { ExecutionClient, VenueCapabilities } from './execution-client.ts';
@@ -27,71 +25,14 @@ import { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import type { Context, Strategy } from './strategy.ts';
 import { createContext } from './strategy-context.ts';
+import { InstrumentSlots } from './instrument-slots.ts';
+import type { DrivableClock, EngineOptions } from './engine-options.ts';
 import { BarGroup } from './bar-group.ts';
 import { KillPolicy, KillSwitch, type KillReport } from './kill-switch.ts';
 import type { OffGridSummary, RejectionSummary } from './rejection-log.ts';
 import { TradingMode, TradingState } from './trading-state.ts';
 
 export type { PreTradeCheck, OrderListener };
-
-/** A clock the engine can drive: simulated for replay, wall time live. */
-export interface DrivableClock extends Clock {
-  /** Moves time to `ts`, firing due timers through `onTimer` first. */
-  advanceTo(ts: Micros, onTimer: (t: TimerEvent) => void): void;
-}
-
-export interface EngineOptions {
-  /** Instruments of the run; their order defines instrument slots. */
-  instruments: readonly Instrument[];
-  /** Starting cash. */
-  cash: number;
-  strategy: Strategy;
-  /** Where orders go (simulated venue or live adapter). */
-  venue: ExecutionClient;
-  clock: DrivableClock;
-  logger: Logger;
-  /** Checks every order must pass before reaching the venue. */
-  checks?: readonly PreTradeCheck[];
-  /** Prefix of client order ids (live sessions make it unique per session). */
-  orderIdPrefix?: string;
-  /** Market events expected, when known (sizes the equity curve once). */
-  expectedEvents?: number;
-  /** Pre-trade limits and loss limits (kill switch); shared by backtest, paper and live. */
-  risk?: RiskEngine;
-  /** L2 books kept from book deltas and shown to the strategy (tick/L2 runs). */
-  books?: BookKeeper;
-  /**
-   * Equity-curve resolution in µs: one point per interval (the last value in it). 0 (the
-   * default) records a point per distinct event time — right for bars, too dense for ticks.
-   */
-  equityIntervalMicros?: number;
-  /**
-   * Order features the engine emulates even though the venue could carry them (a
-   * backtest configured like a live venue that lacks them, so both behave the same).
-   */
-  emulate?: readonly EmulatedFeature[];
-  /** An order event the lifecycle does not allow: throw (default; a bug) or log and ask the venue (live). */
-  onIllegalOrderEvent?: 'throw' | 'log';
-  /** Order prices and quantities off the instrument's grid: rounded onto it (default) or refused. */
-  offGrid?: 'round' | 'refuse';
-  /** After the kill switch cancelled every open order: close the positions (default) or leave them. */
-  onKill?: KillPolicy;
-  /** Where a long run's series go while it runs (memory bounded); without one, they stay in memory. */
-  sink?: ResultSink;
-  /**
-   * Keep every order, fill and round trip for the result (default). False: none is kept once
-   * the engine is done with it, only each round trip's net P&L for the metrics — optimizer
-   * trials whose objectives read only the core metrics, where keeping them cost a sixth of
-   * a trial's time (the garbage collector copying them). Strategies cannot tell: they see
-   * open orders only.
-   */
-  keepRecords?: boolean;
-  /**
-   * Columns to record the equity curve into instead of new ones, when the points are known
-   * up front (see EquityColumnsPool); the result's curve is views of them.
-   */
-  equityStorage?: EquityCurve;
-}
 
 /**
  * The single-threaded core shared by backtest and live: receives normalized market
@@ -108,7 +49,7 @@ export class Engine implements EventSink {
   /** Active, paused or killed, with the reason. */
   readonly trading = new TradingState();
   private readonly flow: OrderFlow;
-  private readonly slot = new Map<string, number>();
+  private readonly slots: InstrumentSlots;
   private readonly instruments: readonly Instrument[];
   private readonly strategy: Strategy;
   private readonly venue: ExecutionClient;
@@ -132,10 +73,7 @@ export class Engine implements EventSink {
     tuneV8ForEngines();
     assert(opts.instruments.length > 0, 'a run needs at least one instrument');
     this.instruments = opts.instruments;
-    opts.instruments.forEach((inst, i) => {
-      if (this.slot.has(inst.id)) throw new ConfigError(`instrument ${inst.id} is listed twice`);
-      this.slot.set(inst.id, i);
-    });
+    this.slots = new InstrumentSlots(opts.instruments);
     const keepRecords = opts.keepRecords ?? true;
     this.portfolio = new Portfolio(opts.instruments, opts.cash, keepRecords);
     this.books = opts.books;
@@ -150,7 +88,7 @@ export class Engine implements EventSink {
     this.offGridPolicy = opts.offGrid ?? 'round';
     const strategy = this.strategy;
     this.flow = new OrderFlow({
-      instruments: this.instruments, slotOf: this.slot, portfolio: this.portfolio, venue: this.venue,
+      instruments: this.instruments, slotOf: this.slots.byId, portfolio: this.portfolio, venue: this.venue,
       capabilities: withoutFeatures(this.venue.capabilities, opts.emulate ?? []), clock: this.clock, log: this.log,
       state: this.trading, risk: this.risk, checks: opts.checks ?? [], prefix: opts.orderIdPrefix ?? ORDER_ID_PREFIX,
       equityLength: () => this.equity.length,
@@ -161,7 +99,7 @@ export class Engine implements EventSink {
     this.spill = opts.sink ? new ResultSpill(opts.sink, { fills: this.flow.fills, orders: this.flow.registry, trades: this.portfolio.trades.closed }, this.equity) : null;
     this.ctx = createContext({
       clock: this.clock, instruments: this.instruments, portfolio: this.portfolio, open: this.flow.registry.open, books: this.books,
-      slotOf: (i) => this.slotOf(i), submit: (r) => this.flow.submit(r), cancel: (id) => this.flow.cancel(id),
+      slotOf: this.slots.of, submit: (r) => this.flow.submit(r), cancel: (id) => this.flow.cancel(id),
       replace: (id, c) => this.flow.replace(id, c), contingent: () => this.contingentOrders(),
     }, opts.logger);
     this.fireTimer = (t) => {
@@ -448,29 +386,12 @@ export class Engine implements EventSink {
     }
   }
 
-  private slotOf(instrument: string | Instrument | undefined): number {
-    if (instrument === undefined) {
-      if (this.instruments.length === 1) return 0;
-      throw new ConfigError('this run has several instruments: name the instrument');
-    }
-    const id = typeof instrument === 'string' ? instrument : instrument.id;
-    const i = this.slot.get(id) ?? this.bySymbol(id);
-    if (i === undefined) throw new ConfigError(`unknown instrument "${id}"; the run has ${[...this.slot.keys()].join(', ')}`);
-    return i;
-  }
-
-  /** The slot of the one instrument with this symbol (ids are `SYMBOL.VENUE`), else undefined. */
-  private bySymbol(symbol: string): number | undefined {
-    const hits = this.instruments.flatMap((x, k) => (x.symbol === symbol ? [k] : []));
-    return hits.length === 1 ? hits[0] : undefined;
-  }
-
   private contingentOrders(): ContingentOrders {
     if (this.contingent === null) {
       const flow = this.flow;
       const c = new ContingentOrders({
         submit: (r) => flow.submit(r), cancel: (id) => flow.cancel(id), replace: (id, ch) => flow.replace(id, ch), log: this.log,
-        validate: (r) => validateOrderRequest(r, this.instruments[this.slotOf(typeof r.instrument === 'object' ? r.instrument.id : r.instrument)]),
+        validate: (r) => validateOrderRequest(r, this.instruments[this.slots.of(typeof r.instrument === 'object' ? r.instrument.id : r.instrument)]),
         release: (id) => flow.releaseHeld(id), reservesBalance: flow.capabilities.reservesBalance,
       });
       flow.listen(c);

@@ -1,6 +1,7 @@
 import type { Instrument } from '../core/instrument.ts';
 import type { BookKeeper } from './book-reader.ts';
-import type { DrivableClock, Engine } from './engine.ts';
+import type { Engine } from './engine.ts';
+import type { DrivableClock } from './engine-options.ts';
 import type { ExecutionClient } from './execution-client.ts';
 
 /** Per-feed input summary of a session. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimerEvent } from '../engine/clock.ts';
-import type { DrivableClock } from '../engine/engine.ts';
+import type { DrivableClock } from '../engine/engine-options.ts';
 import { SimClock } from '../engine/sim-clock.ts';
 import { LiveClock } from './live-clock.ts';
 

@@ -1,7 +1,7 @@
 import { assert } from '../core/assert.ts';
 import type { Micros } from '../core/time.ts';
 import type { TimerEvent } from '../engine/clock.ts';
-import type { DrivableClock } from '../engine/engine.ts';
+import type { DrivableClock } from '../engine/engine-options.ts';
 import { TimerQueue } from '../engine/timer-queue.ts';
 
 /** Wall time in µs with sub-millisecond resolution (performance clock anchored at its origin). */
