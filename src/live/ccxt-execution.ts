@@ -88,9 +88,9 @@ export class CcxtExecution implements ExecutionClient {
       return true;
     };
     this.feeAssets = new FeeAssets(symbol, log, ex.fetchTicker ? tickerPricing(ex.fetchTicker.bind(ex), lateFee) : null);
-    // Commissions from the exchange's trades where it lists them (see TradeFees), else from the order reports.
     const { onInternalError, ...rest } = options;
     this.requests = new VenueRequests(log, onInternalError ?? ((e) => setImmediate(() => { throw e; })));
+    // Commissions from the exchange's trades where it lists them (see TradeFees), else from the order reports.
     const fees = ex.has?.fetchMyTrades === true ? new TradeFees((e) => this.emit(e), this.feeAssets) : null;
     this.trades = fees === null ? null : new TradeReader(ex, symbol, fees, log, () => this.requests.answered());
     this.orders = new FollowedOrders((e) => this.emit(e), this.feeAssets, fees);
@@ -224,9 +224,8 @@ export class CcxtExecution implements ExecutionClient {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       await this.requests.current();
-      const open = this.orders.open();
-      if (open.length === 0 && this.requests.pending === 0) return [];
-      await Promise.allSettled(open.map((t) => this.watch.refresh(t, currentLeg(t))));
+      if (this.orders.open().length === 0 && this.requests.pending === 0) return [];
+      await this.refreshOpen();
       await sleep(20);
     }
     return this.stillOpen();
