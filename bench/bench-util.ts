@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -16,6 +17,17 @@ export const BENCH_OUT = join(ROOT, 'reports', 'bench');
 export function buildDist(): void {
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+}
+
+/**
+ * A module of the compiled tree (`dist/src/<path>`, built first with `buildDist`), for
+ * workloads that time runs in their own process: what `lockstep` runs, where the sources
+ * through tsx compile each module the run first imports — its reader thread's among them —
+ * inside the timed run (the ticks workload's first run: 2.58–2.60 s through tsx, 2.29–2.44 s
+ * compiled, alternating processes).
+ */
+export async function compiledModule<T>(path: string): Promise<T> {
+  return await import(pathToFileURL(join(ROOT, 'dist/src', path)).href) as T;
 }
 
 /** A full collection when the bench runs with --expose-gc (`npm run bench`): one run's garbage is not billed to the next. */

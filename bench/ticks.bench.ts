@@ -3,14 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { fillCount, orderCount, type RunResult } from '../src/backtest/run-result.ts';
+import type { RunResult } from '../src/backtest/run-result.ts';
 import type { SessionConfigInput } from '../src/config/session-config.ts';
-import { runBacktest } from '../src/session/run-backtest.ts';
 import { createRng, normal } from '../src/core/rng.ts';
 import { writeSynthL2 } from '../src/data/synth-files.ts';
 import { allocQuotes, allocTrades } from '../src/data/tick-batch.ts';
 import { writeTickParquet } from '../src/data/tick-parquet.ts';
-import { BENCH_DATA, collectGarbage, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
+import { BENCH_DATA, buildDist, collectGarbage, compiledModule, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
 import { GRID_MM, HFTBACKTEST, NO_HFTBACKTEST, openHftbacktest, writeHftbacktestEvents, type HftbacktestRun } from './hftbacktest-peer.ts';
 
 const PART = 1_000_000;
@@ -70,11 +69,24 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'p
   writeFileSync(join(dir, 'done'), '');
 }
 
+/**
+ * The runs this workload times use the compiled tree (built by `ticksBench` first), as
+ * `lockstep backtest` does; the workload's own code runs through tsx.
+ */
+async function compiledRuns() {
+  const [{ runBacktest }, { fillCount, orderCount }] = await Promise.all([
+    compiledModule<typeof import('../src/session/run-backtest.ts')>('session/run-backtest.js'),
+    compiledModule<typeof import('../src/backtest/run-result.ts')>('backtest/run-result.js'),
+  ]);
+  return { runBacktest, fillCount, orderCount };
+}
+
 /** The L2 market both engines replay: tick 0.01, lot 0.001, 300 µs order entry and response latency. */
 const HBT_MARKET = { tick: 0.01, lot: 0.001, entryMicros: 300, responseMicros: 300 };
 
 /** Goal 3's Lockstep side: grid-mm on the L2 set, result in memory (no disk writes, as the peer's). */
 async function gridMmReplay(l2: string): Promise<Record<string, number>> {
+  const { runBacktest, fillCount, orderCount } = await compiledRuns();
   const ls = await runBacktest({
     strategy: 'grid-mm', params: { ...GRID_MM }, cash: 1e6, queue: 'probabilistic', queuePower: 3,
     latency: { entryMicros: HBT_MARKET.entryMicros, responseMicros: HBT_MARKET.responseMicros },
@@ -136,6 +148,7 @@ async function hftbacktestComparison(l2: string): Promise<Record<string, unknown
  * saves a run), removed after; started from a collected heap, as every timed repetition.
  */
 async function streamedRun(config: SessionConfigInput): Promise<{ r: RunResult; fills: number; orders: number }> {
+  const { runBacktest, fillCount, orderCount } = await compiledRuns();
   collectGarbage();
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   try {
@@ -148,6 +161,7 @@ async function streamedRun(config: SessionConfigInput): Promise<{ r: RunResult; 
 
 /** Tick workloads: trades + quotes with a momentum strategy, and L2 + trades with grid-mm. */
 export async function ticksBench(): Promise<Record<string, unknown>> {
+  buildDist();
   const ticks = dataset('ticks');
   const l2 = dataset('l2');
   const hbt = await hftbacktestComparison(l2);
