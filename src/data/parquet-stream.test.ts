@@ -85,6 +85,27 @@ describe('ParquetStreamWriter', () => {
     }
   });
 
+  it('a column that overflowed the dictionary in a group is PLAIN in the later ones; the others keep theirs (read by DuckDB)', async () => {
+    const file = join(dir, 'overflow.parquet');
+    const w = new ParquetStreamWriter(file, { id: 'string', side: 'string', px: 'double' });
+    const ids = Array.from({ length: 5_000 }, (_, i) => `o-${i}`); // 5,000 distinct: more than a dictionary takes
+    const sides = ids.map((_, i) => (i % 2 === 0 ? 'buy' : 'sell'));
+    const px = Float64Array.from(ids, (_, i) => 100 + (i % 3));
+    w.writeRowGroup({ id: ids, side: sides, px }, 5_000);
+    w.writeRowGroup({ id: ids.map((_, i) => `o-${i % 3}`), side: sides, px }, 5_000); // 3 distinct ids now
+    w.close();
+    const sql = await CatalogSql.open(join(dir, 'no-catalog-2'));
+    try {
+      const meta = await sql.rows(`SELECT row_group_id AS g, path_in_schema AS col, encodings AS enc FROM parquet_metadata('${file}') ORDER BY g, col`);
+      const dictionary = Object.fromEntries(meta.map((m) => [`${m.g}:${m.col}`, String(m.enc).includes('RLE_DICTIONARY')]));
+      expect(dictionary).toEqual({ '0:id': false, '0:px': true, '0:side': true, '1:id': false, '1:px': true, '1:side': true });
+    } finally {
+      sql.close();
+    }
+    const back = await readParquetColumns(file);
+    expect(back.columns.id).toEqual([...ids, ...ids.map((_, i) => `o-${i % 3}`)]);
+  });
+
   it('a group with −0 among few values is written PLAIN, keeping the sign', async () => {
     const file = join(dir, 'negzero.parquet');
     const w = new ParquetStreamWriter(file, { a: 'double' });

@@ -11,7 +11,7 @@ import { ThriftWriter } from './thrift-compact-write.ts';
  * TIMESTAMP(MICROS, UTC); doubles and strings
  * dictionary-encoded per row group (indices in the RLE / bit-packed hybrid) while a group
  * has at most 4,096 distinct values — prices on a tick grid, cash between trades, sides and
- * statuses — and PLAIN beyond. The footer is written by `close()`; a file that was
+ * statuses — and PLAIN beyond, in that group and every later one of the column. The footer is written by `close()`; a file that was
  * never closed has no footer and no reader takes it for complete.
  */
 export type StreamColumnKind = 'double' | 'timestamp' | 'string';
@@ -34,6 +34,12 @@ export class ParquetStreamWriter {
   private pos = 0;
   private readonly groups: GroupMeta[] = [];
   private closed = false;
+  /**
+   * Columns with more distinct values than a dictionary takes in an earlier row group: PLAIN
+   * from then on, untried (a column of order ids filled 4,096 map entries in every group
+   * before it gave up: 10–25 ms per 229k rows of new id strings).
+   */
+  private readonly plainOnly = new Set<string>();
 
   /** Creates (or truncates) `file` and writes the leading magic. */
   constructor(readonly file: string, private readonly schema: StreamSchema) {
@@ -58,7 +64,7 @@ export class ParquetStreamWriter {
     for (const [name, kind] of Object.entries(this.schema)) {
       const v = columns[name];
       if (v === undefined || v.length < rows) throw new RangeError(`${this.file}: column "${name}" has ${v?.length ?? 0} values, the row group ${rows}`);
-      metas.push(this.writeChunk(kind, v, rows));
+      metas.push(this.writeChunk(name, kind, v, rows));
     }
     this.groups.push({ rows, size: this.pos - start, columns: metas });
   }
@@ -83,7 +89,7 @@ export class ParquetStreamWriter {
     closeSync(this.fd);
   }
 
-  private writeChunk(kind: StreamColumnKind, v: StreamValues, rows: number): ChunkMeta {
+  private writeChunk(name: string, kind: StreamColumnKind, v: StreamValues, rows: number): ChunkMeta {
     const start = this.pos;
     if (kind === 'timestamp') {
       const values = v as Float64Array;
@@ -93,8 +99,9 @@ export class ParquetStreamWriter {
       this.page(dataPageHeader(rows, enc, body.length), body);
       return { kind, encodings: [enc], rows, size: this.pos - start, dataOffset: start, dictOffset: -1 };
     }
-    const dict = dictionaryOf(v, rows);
-    if (dict === null) {
+    const dict = this.plainOnly.has(name) ? null : dictionaryOf(v, rows);
+    if (dict === TOO_MANY) this.plainOnly.add(name);
+    if (dict === null || dict === TOO_MANY) {
       const body = plainValues(v, rows);
       this.page(dataPageHeader(rows, Enc.PLAIN, body.length), body);
       return { kind, encodings: [Enc.PLAIN], rows, size: this.pos - start, dataOffset: start, dictOffset: -1 };
@@ -163,21 +170,24 @@ function bitWidth(x: number): number {
   return b;
 }
 
+/** A row group's values overflowed the dictionary (more than MAX_DICTIONARY distinct). */
+const TOO_MANY = 'too-many';
+
 /**
- * The distinct values of a row group and each row's index; null past MAX_DICTIONARY values
- * (or, for doubles, with a −0, which the dictionary would merge with 0).
+ * The distinct values of a row group and each row's index; TOO_MANY past MAX_DICTIONARY
+ * values, null for doubles with a NaN or a −0 (which the dictionary would merge with 0).
  */
-function dictionaryOf(v: StreamValues, rows: number): { values: (string | number)[]; idx: Uint32Array } | null {
+function dictionaryOf(v: StreamValues, rows: number): { values: (string | number)[]; idx: Uint32Array } | typeof TOO_MANY | null {
   return v instanceof Float64Array ? doubleDictionary(v, rows) : stringDictionary(v, rows);
 }
 
-function stringDictionary(v: readonly string[], rows: number): { values: string[]; idx: Uint32Array } | null {
+function stringDictionary(v: readonly string[], rows: number): { values: string[]; idx: Uint32Array } | typeof TOO_MANY {
   const map = new Map<string, number>();
   const idx = new Uint32Array(rows);
   for (let i = 0; i < rows; i++) {
     let k = map.get(v[i]);
     if (k === undefined) {
-      if (map.size === MAX_DICTIONARY) return null;
+      if (map.size === MAX_DICTIONARY) return TOO_MANY;
       map.set(v[i], (k = map.size));
     }
     idx[i] = k;
@@ -190,7 +200,7 @@ const scratch = new Float64Array(1);
 const scratchBits = new Uint32Array(scratch.buffer);
 
 /** Doubles by their bits in an open-addressing table (a Map of numbers is several times slower). */
-function doubleDictionary(v: Float64Array, rows: number): { values: number[]; idx: Uint32Array } | null {
+function doubleDictionary(v: Float64Array, rows: number): { values: number[]; idx: Uint32Array } | typeof TOO_MANY | null {
   const keys = new Float64Array(SLOTS);
   const slot = new Int32Array(SLOTS).fill(-1);
   const values: number[] = [];
@@ -208,7 +218,7 @@ function doubleDictionary(v: Float64Array, rows: number): { values: number[]; id
     let h = (Math.imul(scratchBits[0] ^ scratchBits[1], 0x9e3779b1) >>> 19) & (SLOTS - 1);
     while (slot[h] >= 0 && keys[h] !== x) h = (h + 1) & (SLOTS - 1);
     if (slot[h] < 0) {
-      if (values.length === MAX_DICTIONARY) return null;
+      if (values.length === MAX_DICTIONARY) return TOO_MANY;
       keys[h] = x;
       slot[h] = values.length;
       values.push(x);
