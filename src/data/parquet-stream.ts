@@ -11,8 +11,9 @@ import { ThriftWriter } from './thrift-compact-write.ts';
  * TIMESTAMP(MICROS, UTC); doubles and strings
  * dictionary-encoded per row group (indices in the RLE / bit-packed hybrid) while a group
  * has at most 4,096 distinct values — prices on a tick grid, cash between trades, sides and
- * statuses — and PLAIN beyond, in that group and every later one of the column. The footer is written by `close()`; a file that was
- * never closed has no footer and no reader takes it for complete.
+ * statuses — and PLAIN beyond, in that group and every later one of the column. The footer
+ * is written by `close()`; a file that was never closed has no footer and no reader takes it
+ * for complete.
  */
 export type StreamColumnKind = 'double' | 'timestamp' | 'string';
 export type StreamSchema = Readonly<Record<string, StreamColumnKind>>;
