@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { parseObjectives } from '../src/optimize/objective.ts';
 import { OptunaSampler } from '../src/optimize/optuna-sampler.ts';
 import { runStudy } from '../src/optimize/run-study.ts';
 import { shareBars } from '../src/optimize/shared-bars.ts';
 import type { TrialPool } from '../src/optimize/trial-pool.ts';
 import { benchBars, ensureBarFiles } from './bars-dataset.ts';
-import { buildDist, fmtRate, median, peakRssMiB, ROOT, writeBenchJson } from './bench-util.ts';
+import { buildDist, compiledModule, fmtRate, median, peakRssMiB, writeBenchJson } from './bench-util.ts';
 import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
 import { NO_VECTORBT, openVectorbtStudy, VECTORBT } from './vectorbt-peer.ts';
 import type { TrialResult } from '../src/optimize/evaluate-trial.ts';
@@ -81,7 +79,7 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   // runs from the TypeScript sources, and a pool started from them has its workers compile
   // every module through tsx first: ~1.2 s more start-up, the same trials after).
   buildDist();
-  const { TrialPool: CompiledPool } = await import(pathToFileURL(join(ROOT, 'dist/src/optimize/trial-pool.js')).href) as { TrialPool: typeof TrialPool };
+  const { TrialPool: CompiledPool } = await compiledModule<{ TrialPool: typeof TrialPool }>('optimize/trial-pool.js');
   const t0 = performance.now();
   const pool = new CompiledPool(bars, 'ma-cross', 2);
   await pool.run({ number: -1, params: { fast: 10, slow: 30 }, config, objectives: parseObjectives('sharpe'), limits: {}, returnBuckets: 0 });
