@@ -60,12 +60,15 @@ export function tradesAsColumns(t: readonly RoundTrip[]): TradeColumns {
 type RecordSeries = 'orders' | 'fills' | 'trades';
 type RecordColumns = OrderColumns | FillColumns | TradeColumns;
 
-/** Entries [from, to) of each column of a series. */
+/**
+ * Entries [from, to) of each column of a series: from 0 the columns themselves (a row group
+ * reads its first `rows` values), else views of the doubles and copies of the strings.
+ */
 function sliceColumns(c: RecordColumns, series: RecordSeries, from: number, to: number): Record<string, StreamValues> {
   const out: Record<string, StreamValues> = {};
   for (const name of Object.keys(SCHEMAS[series])) {
     const col = (c as unknown as Record<string, Float64Array | string[]>)[name];
-    out[name] = col instanceof Float64Array ? col.subarray(from, to) : col.slice(from, to);
+    out[name] = from === 0 ? col : col instanceof Float64Array ? col.subarray(from, to) : col.slice(from, to);
   }
   return out;
 }
