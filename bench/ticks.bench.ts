@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { RunResult } from '../src/backtest/run-result.ts';
 import type { SessionConfigInput } from '../src/config/session-config.ts';
@@ -9,7 +9,7 @@ import { createRng, normal } from '../src/core/rng.ts';
 import { writeSynthL2 } from '../src/data/synth-files.ts';
 import { allocQuotes, allocTrades } from '../src/data/tick-batch.ts';
 import { writeTickParquet } from '../src/data/tick-parquet.ts';
-import { BENCH_DATA, buildDist, collectGarbage, compiledModule, fmtRate, peakRssMiB, ROOT, rssMiB, writeBenchJson } from './bench-util.ts';
+import { BENCH_DATA, buildDist, collectGarbage, compiledModule, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
 import { GRID_MM, HFTBACKTEST, NO_HFTBACKTEST, openHftbacktest, writeHftbacktestEvents, type HftbacktestRun } from './hftbacktest-peer.ts';
 
 const PART = 1_000_000;
@@ -102,13 +102,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'g
   console.log(JSON.stringify(await gridMmReplay(process.argv[3])));
 }
 
-/**
- * Loaded first by goal 3's replay processes: glibc's malloc thresholds raised as `lockstep
- * backtest` raises them (bin/lockstep.js), so the replay runs as the command runs it. At glibc's
- * defaults the replay took ~20k page faults more (76–81k against 57–60k, ~12 µs each here).
- */
-const RAISE_MALLOC_THRESHOLDS = pathToFileURL(join(ROOT, 'bin/raise-malloc-thresholds.mjs')).href;
-
 /** Pairs of runs (Lockstep's, then hftbacktest's right after it) goal 3's ratio is the median of. */
 const GOAL3_PAIRS = 3;
 
@@ -132,7 +125,9 @@ async function hftbacktestComparison(l2: string): Promise<Record<string, unknown
   let peerPeak: number;
   try {
     for (let k = 0; k < GOAL3_PAIRS; k++) {
-      const out = execFileSync(process.execPath, ['--import', RAISE_MALLOC_THRESHOLDS, '--import', 'tsx', fileURLToPath(import.meta.url), 'grid-mm-replay', l2], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      // The bench's own node flags, as bench/run.ts passes them to each workload: glibc's malloc thresholds
+      // raised first, as `lockstep backtest` raises them (at glibc's defaults a replay took ~17–20k page faults more).
+      const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'grid-mm-replay', l2], { encoding: 'utf8', maxBuffer: 1 << 20 });
       const ls = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
       const hbt = await peer.run();
       pairs.push({ ls, hbt, ratio: hbt.seconds / ls.replaySeconds });
