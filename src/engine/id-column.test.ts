@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng.ts';
-import { IdColumn } from './id-column.ts';
+import { IdColumn, IdWriter } from './id-column.ts';
 import { liveArrayBufferBytes, liveHeapBytes } from '../../test/heap-spaces.ts';
 
 /** Ids the engine issues and ids it does not, mixed: other prefixes, leading zeros, signs, 16 digits, no digits. */
@@ -61,5 +61,19 @@ describe('IdColumn (order ids, the engine\'s own kept as numbers)', () => {
     expect(liveHeapBytes() - heap).toBeLessThan(512 << 10);
     expect(liveArrayBufferBytes() - buffers).toBeLessThanOrEqual(49 * 32 * 1024);
     expect(col.at(199_999)).toBe('O-200000');
+  });
+});
+
+describe('IdWriter (the engine\'s order ids without a string per number)', () => {
+  it('writes what `${prefix}${n}` writes, in order across every thousand and out of order to 15 digits', () => {
+    for (const prefix of ['O-', 'run-7/', '']) {
+      const w = new IdWriter(prefix);
+      for (let n = 0; n <= 12_345; n++) expect(w.id(n)).toBe(`${prefix}${n}`);
+      const rng = createRng(3);
+      const edges = [999, 1000, 1001, 9_999, 10_000, 99_999_999, 100_000_000, 999_999_999_999_999, 1000, 5, 1_000_999];
+      for (const n of [...edges, ...Array.from({ length: 2000 }, () => Math.floor(rng.next() * 10 ** (1 + Math.floor(rng.next() * 15))))]) {
+        expect(w.id(n)).toBe(`${prefix}${n}`);
+      }
+    }
   });
 });

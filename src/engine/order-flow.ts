@@ -16,7 +16,7 @@ import { releasedType, routeOrder } from './order-routing.ts';
 import { OrderAdmission, type PreTradeCheck } from './order-admission.ts';
 import { RejectionLog } from './rejection-log.ts';
 import { FillLog } from './fill-log.ts';
-import { idNumber } from './id-column.ts';
+import { idNumber, IdWriter } from './id-column.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import { TradingMode, type TradingState } from './trading-state.ts';
@@ -80,6 +80,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   /** Anyone hears order events (the strategy's onOrder or a listener): only then are they built. */
   private wantsEvents: boolean;
   private seq = 0;
+  /** Writes the ids of the orders this flow issues. */
+  private readonly ids: IdWriter;
   /** Events the lifecycle refused (live sessions log them instead of failing). */
   illegalEvents = 0;
   /** Orders refused (by the engine or the venue), by reason. */
@@ -97,6 +99,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     this.admission = new OrderAdmission({ instruments: o.instruments, portfolio: o.portfolio, risk: o.risk, checks: o.checks, offGrid: o.offGrid, open: this.registry.open });
     this.emulator = new OrderEmulator(o.instruments.length, this);
     this.wantsEvents = o.onOrder !== undefined;
+    this.ids = new IdWriter(o.prefix);
   }
 
   /** Adds a listener for every order event and fill. */
@@ -317,7 +320,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private newOrder(req: OrderRequest, instrumentId: string): Order {
     const now = this.o.clock.now();
     return {
-      id: `${this.o.prefix}${++this.seq}`, instrumentId, side: req.side, type: req.type ?? OrderType.market,
+      id: this.ids.id(++this.seq), instrumentId, side: req.side, type: req.type ?? OrderType.market,
       tif: req.tif ?? TimeInForce.GTC, postOnly: req.postOnly ?? false, reduceOnly: req.reduceOnly ?? false,
       qty: req.qty, price: req.price ?? Number.NaN, stopPrice: req.stopPrice ?? Number.NaN,
       status: OrderStatus.submitted, filledQty: 0, avgFillPrice: Number.NaN, fees: 0, createdTs: now, updatedTs: now,
