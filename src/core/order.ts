@@ -204,6 +204,26 @@ export function isOpen(status: OrderStatus): boolean {
   return status !== OrderStatus.filled && status !== OrderStatus.cancelled && status !== OrderStatus.rejected && status !== OrderStatus.expired;
 }
 
+/**
+ * True for an order type's name. A switch, not a Set of the names: on every order's path, where
+ * `Set#has` is a hash-table call (with a string comparison inside) and a switch compares the
+ * interned names in place.
+ */
+export function isOrderType(x: unknown): x is OrderType {
+  switch (x) {
+    case OrderType.market: case OrderType.limit: case OrderType.stop: case OrderType.stopLimit: return true;
+    default: return false;
+  }
+}
+
+/** True for a time in force's name (a switch: see isOrderType). */
+export function isTimeInForce(x: unknown): x is TimeInForce {
+  switch (x) {
+    case TimeInForce.GTC: case TimeInForce.IOC: case TimeInForce.FOK: case TimeInForce.DAY: return true;
+    default: return false;
+  }
+}
+
 /** +1 for buys, -1 for sells. */
 export function sideSign(side: Side): 1 | -1 {
   return side === Side.buy ? 1 : -1;

@@ -10,6 +10,11 @@ export const ALL_CAPABILITIES: VenueCapabilities = Object.freeze({
   reservesBalance: false,
 });
 
+/** True when a venue carries every order type, time in force and flag: every valid order goes to it as it is (routeOrder gives NO_FEATURES unless told to hold it locally). */
+export function carriesEverything(caps: VenueCapabilities): boolean {
+  return Object.values(OrderType).every((t) => caps.orderTypes.has(t)) && Object.values(TimeInForce).every((t) => caps.timeInForce.has(t)) && caps.postOnly && caps.reduceOnly;
+}
+
 /** Capabilities with some features taken away (a backtest configured like a venue that lacks them). */
 export function withoutFeatures(caps: VenueCapabilities, features: readonly EmulatedFeature[]): VenueCapabilities {
   if (features.length === 0) return caps;

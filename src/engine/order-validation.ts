@@ -1,9 +1,6 @@
 import { isMultipleOf, type Instrument } from '../core/instrument.ts';
-import { OrderType, RejectReason, Side, TimeInForce, type OrderRequest } from '../core/order.ts';
+import { isOrderType, isTimeInForce, OrderType, RejectReason, Side, type OrderRequest } from '../core/order.ts';
 import type { Refusal } from './execution-client.ts';
-
-const TYPES = new Set<string>(Object.values(OrderType));
-const TIFS = new Set<string>(Object.values(TimeInForce));
 
 function refuse(reason: RejectReason, message: string): Refusal {
   return { reason, message };
@@ -12,8 +9,8 @@ function refuse(reason: RejectReason, message: string): Refusal {
 /** Checks an order request against its instrument's grid and the order type's rules. */
 export function validateOrderRequest(req: OrderRequest, inst: Instrument): Refusal | null {
   const type = req.type ?? OrderType.market;
-  if (!TYPES.has(type)) return refuse(RejectReason.invalidPrice, `unknown order type "${type}"`);
-  if (req.tif !== undefined && !TIFS.has(req.tif)) return refuse(RejectReason.invalidPrice, `unknown time in force "${req.tif}"`);
+  if (!isOrderType(type)) return refuse(RejectReason.invalidPrice, `unknown order type "${type}"`);
+  if (req.tif !== undefined && !isTimeInForce(req.tif)) return refuse(RejectReason.invalidPrice, `unknown time in force "${req.tif}"`);
   if (req.side !== Side.buy && req.side !== Side.sell) return refuse(RejectReason.invalidQuantity, `side must be buy or sell, got "${String(req.side)}"`);
   if (!(Number.isFinite(req.qty) && req.qty > 0)) {
     return refuse(RejectReason.invalidQuantity, `quantity must be a positive number, got ${req.qty}`);
