@@ -12,7 +12,7 @@ import type { ExecutionClient, OrderAmendment, OrderEventSink, LifecycleEvent, R
 import type { Logger } from './logger.ts';
 import { OrderEmulator, type EmulatorHost } from './order-emulator.ts';
 import { OrderRegistry, type TrackedOrder } from './order-registry.ts';
-import { carriesEverything, releasedType, routeOrder } from './order-routing.ts';
+import { releasedType, routerFor, type OrderRouter } from './order-routing.ts';
 import { OrderAdmission, type PreTradeCheck } from './order-admission.ts';
 import { RejectionLog } from './rejection-log.ts';
 import { FillLog } from './fill-log.ts';
@@ -80,8 +80,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   /** Anyone hears order events (the strategy's onOrder or a listener): only then are they built. */
   private wantsEvents: boolean;
   private seq = 0;
-  /** The venue carries every order as it is: routing an order not held locally is a given (two Set lookups less per order). */
-  private readonly carriesAll: boolean;
+  /** How an order reaches this run's venue (see routerFor). */
+  private readonly route: OrderRouter;
   /** Writes the ids of the orders this flow issues. */
   private readonly ids: IdWriter;
   /** Events the lifecycle refused (live sessions log them instead of failing). */
@@ -102,7 +102,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     this.emulator = new OrderEmulator(o.instruments.length, this);
     this.wantsEvents = o.onOrder !== undefined;
     this.ids = new IdWriter(o.prefix);
-    this.carriesAll = carriesEverything(o.capabilities);
+    this.route = routerFor(o.capabilities);
   }
 
   /** Adds a listener for every order event and fill. */
@@ -308,7 +308,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const req = this.admission.request(request, i);
     if ('reason' in req) return this.refused(req);
     const order = this.newOrder(req, this.o.instruments[i].id);
-    const route = this.carriesAll && req.emulate !== true ? NO_FEATURES : routeOrder(order, this.o.capabilities, req.emulate === true);
+    const route = this.route(order, req.emulate === true);
     const refused = Array.isArray(route) ? (pastHalt ? null : this.admission.preTrade(order, i)) : (route as Refusal);
     if (refused) return this.refuse(order, refused);
     order.emulated = route as readonly EmulatedFeature[];

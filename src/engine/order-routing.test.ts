@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EmulatedFeature, isOrderType, isTimeInForce, NO_FEATURES, OrderStatus, OrderType, Side, TimeInForce, type Order } from '../core/order.ts';
-import { ALL_CAPABILITIES, carriesEverything, routeOrder, withoutFeatures } from './order-routing.ts';
+import { ALL_CAPABILITIES, carriesEverything, routeOrder, routerFor, withoutFeatures } from './order-routing.ts';
 import { BarBroker } from '../sim/bar-broker.ts';
 import { L2Venue } from '../sim/l2-venue.ts';
 import type { VenueCapabilities } from './execution-client.ts';
@@ -52,5 +52,12 @@ describe('carriesEverything', () => {
     }
     expect(carriesEverything(ALL_CAPABILITIES)).toBe(true);
     expect(variants.filter(([, c]) => !carriesEverything(c)).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('routerFor routes every valid order as routeOrder does, held locally or not', () => {
+    for (const [name, caps] of variants) {
+      const route = routerFor(caps);
+      for (const o of EVERY_ORDER) for (const hold of [false, true]) expect(route(o, hold), `${name}, ${o.type} ${o.tif}`).toEqual(routeOrder(o, caps, hold));
+    }
   });
 });

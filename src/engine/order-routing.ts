@@ -10,10 +10,6 @@ export const ALL_CAPABILITIES: VenueCapabilities = Object.freeze({
   reservesBalance: false,
 });
 
-/** True when a venue carries every order type, time in force and flag: every valid order goes to it as it is (routeOrder gives NO_FEATURES unless told to hold it locally). */
-export function carriesEverything(caps: VenueCapabilities): boolean {
-  return Object.values(OrderType).every((t) => caps.orderTypes.has(t)) && Object.values(TimeInForce).every((t) => caps.timeInForce.has(t)) && caps.postOnly && caps.reduceOnly;
-}
 
 /** Capabilities with some features taken away (a backtest configured like a venue that lacks them). */
 export function withoutFeatures(caps: VenueCapabilities, features: readonly EmulatedFeature[]): VenueCapabilities {
@@ -63,4 +59,22 @@ export function routeOrder(o: Readonly<Order>, caps: VenueCapabilities, holdLoca
   if (o.postOnly && !caps.postOnly) return unsupported('the venue has no post-only orders');
   if (o.reduceOnly && !caps.reduceOnly) features.push(EmulatedFeature.reduceOnly);
   return features.length === 0 ? NO_FEATURES : features;
+}
+
+/** True when a venue carries every order type, time in force and flag: every valid order goes to it as it is (routeOrder gives NO_FEATURES unless told to hold it locally). */
+export function carriesEverything(caps: VenueCapabilities): boolean {
+  return Object.values(OrderType).every((t) => caps.orderTypes.has(t)) && Object.values(TimeInForce).every((t) => caps.timeInForce.has(t)) && caps.postOnly && caps.reduceOnly;
+}
+
+/** An order's route to a venue with these capabilities (as routeOrder), per order. */
+export type OrderRouter = (o: Readonly<Order>, holdLocally: boolean) => Refusal | readonly EmulatedFeature[];
+
+/**
+ * routeOrder for one venue's capabilities, with what they allow decided once: a venue that
+ * carries everything takes every valid order as it is unless it is held locally, with no Set
+ * lookups per order (the bar broker's and every fully featured venue's case).
+ */
+export function routerFor(caps: VenueCapabilities): OrderRouter {
+  if (!carriesEverything(caps)) return (o, holdLocally) => routeOrder(o, caps, holdLocally);
+  return (o, holdLocally) => (holdLocally ? routeOrder(o, caps, true) : NO_FEATURES);
 }
