@@ -1,15 +1,11 @@
 import { runBacktest } from '../src/session/run-backtest.ts';
-import { fillCount } from '../src/backtest/run-result.ts';
 import { openBars } from '../src/data/read-bars.ts';
-import { sliceBatches } from '../src/data/synth-bars.ts';
-import { benchBars, ensureBarFiles, BAR_COUNT } from './bars-dataset.ts';
-import { buildDist, collectGarbage, fmtRate, median, memoryTouchMiBps, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
+import { ensureBarFiles, BAR_COUNT, BAR_SEED } from './bars-dataset.ts';
+import { buildDist, fmtRate, median, memoryTouchMiBps, peakRssMiB, ROOT, timeIt, writeBenchJson } from './bench-util.ts';
 import { grademarkBarsPerSecond } from './grademark-bars.ts';
 import { BACKTRADER, backtrader, NO_BACKTRADER } from './backtrader-peer.ts';
 import { NO_VECTORBT, openVectorbt, VECTORBT } from './vectorbt-peer.ts';
-import type { RunResult } from '../src/backtest/run-result.ts';
-import type { BarBatch } from '../src/data/bar-batch.ts';
-import type { PeerSession } from './peer-session.ts';
+import { openNodeSession, type PeerSession } from './peer-session.ts';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -64,34 +60,47 @@ async function loadRows(file: string): Promise<number> {
   return n;
 }
 
-/** One timed engine run on in-memory bars, from a collected heap: the result, its run time and the page faults it took. */
+/** One timed engine run of the engine session (bench/engine-session.mjs): its run time, page faults, records' counts, final value and digest. */
 interface EngineRun {
-  r: RunResult;
   seconds: number;
   pageFaults: number;
+  fills: number;
+  trades: number;
+  finalValue: number;
+  initialCash: number;
+  fillsDigest: string;
 }
 
-async function engineRun(mem: BarBatch[]): Promise<EngineRun> {
-  collectGarbage();
-  const faults = process.resourceUsage().minorPageFault;
-  const r = await runBacktest(config('memory'), { feeds: [mem] });
-  return { r, seconds: r.timing.runSeconds, pageFaults: process.resourceUsage().minorPageFault - faults };
+async function engineRun(engine: PeerSession): Promise<EngineRun> {
+  return await engine.run() as unknown as EngineRun;
 }
 
 /**
- * Goal 5's single backtest: five pairs, an engine run and then at once vectorbt's (its process
- * kept up with the pair compiled, started before our warm-up runs: see barsBench), so both
- * sides of a pair run in the same phase of a machine whose speed drifts; each engine run's page
- * faults are written with it. The previous result's ~24 MB, freed when the next run starts,
- * stay with the process because `npm run bench` raises glibc's thresholds first, as the command
- * does (bin/raise-malloc-thresholds.mjs); at glibc's defaults they went back to the system in
- * about one pair in four, and that run took them again (2–6k faults, ~0.03–0.06 s:
- * docs/performance-log.md, twenty-eighth session).
+ * The engine kept up in its own process, compiled and without module hooks, as `lockstep
+ * backtest` runs (see bench/engine-session.mjs: this process's tsx hooks detach an ArrayBuffer,
+ * which makes V8 check every typed-array access of the process from then on); ready after
+ * `WARMUP_RUNS` untimed runs, until the JIT has settled and the heap and the allocator have
+ * taken their pages (gc before each run: 12.5k, 9.5k, 3.1k, 5.9k, then 0.1–0.6k page faults
+ * per run; a fresh page costs ~13 µs on this project's VMs). It raises glibc's malloc
+ * thresholds first, as the command does: the previous result's ~24 MB, freed when the next run
+ * starts, then stay with the process (at glibc's defaults they went back to the system in
+ * about one run in four, and that run took them again: 2–6k faults, ~0.03–0.06 s).
  */
-async function vectorbtPairs(vbt: PeerSession, mem: BarBatch[]) {
+function openEngine(): Promise<PeerSession> {
+  buildDist();
+  return openNodeSession(join(ROOT, 'bench/engine-session.mjs'), [String(BAR_COUNT), String(BAR_SEED), String(WARMUP_RUNS)],
+    ['--expose-gc', '--import', join(ROOT, 'bin/raise-malloc-thresholds.mjs')]);
+}
+
+/**
+ * Goal 5's single backtest: five pairs, an engine run and then at once vectorbt's (both kept
+ * up, each in its own process), so both sides of a pair run in the same phase of a machine whose
+ * speed drifts; each engine run's page faults are written with it.
+ */
+async function vectorbtPairs(vbt: PeerSession, engine: PeerSession) {
   const pairs: Array<{ lockstep: number; lockstepPageFaults: number; vectorbt: number; final: number }> = [];
   for (let k = 0; k < 5; k++) {
-    const e = await engineRun(mem);
+    const e = await engineRun(engine);
     const v = await vbt.run();
     pairs.push({ lockstep: e.seconds, lockstepPageFaults: e.pageFaults, vectorbt: Number(v.seconds), final: Number(v.final) });
   }
@@ -106,35 +115,25 @@ export async function barsBench(): Promise<Record<string, unknown>> {
   const reps = 3;
   const csv = await timeIt(reps, () => loadRows(files.csv));
   const pq = await timeIt(reps, () => loadRows(files.parquet));
-  const mem = sliceBatches(benchBars(), 65_536);
-  // The vectorbt process starts before the warm-up runs: starting a process forks this one,
-  // which leaves every page it has written copy-on-write, and the runs after it took a page
-  // fault on each page they wrote again (8.6k, 6.0k, 3.2k, 1.9k, 3.5k in the five runs after
-  // the start, against 0.1k before it, on the EPYC: ~0.1 s of a 0.11 s run) — a cost of this
-  // harness, not of a run; the warm-up runs take it.
   const vbtSession = VECTORBT ? await openVectorbt(files.csv, 10, 30) : null;
-  // Untimed warm-up runs until the process is in the steady state of an optimizer job or a
-  // notebook's repeated runs: the JIT settles within two, the heap and the allocator take
-  // fresh pages for a few more (gc before each run: 12.5k, 9.5k, 3.1k, 5.9k, then 0.1–0.6k page
-  // faults per run; a fresh page costs ~13 µs on this project's VMs).
-  for (let w = 0; w < WARMUP_RUNS; w++) await runBacktest(config('memory'), { feeds: [mem] });
+  const engine = await openEngine();
   // Goal 2's engine figure: five runs back to back.
-  // Only the last result is kept: results held on would keep their memory from the next run.
   const engineRuns: number[] = [];
   const engineRunPageFaults: number[] = [];
-  let r!: RunResult;
+  let r!: EngineRun;
   for (let k = 0; k < 5; k++) {
-    const e = await engineRun(mem);
-    engineRuns.push(e.seconds);
-    engineRunPageFaults.push(e.pageFaults);
-    r = e.r;
+    r = await engineRun(engine);
+    engineRuns.push(r.seconds);
+    engineRunPageFaults.push(r.pageFaults);
   }
-  const vbt = vbtSession !== null ? await vectorbtPairs(vbtSession, mem) : null;
+  const vbt = vbtSession !== null ? await vectorbtPairs(vbtSession, engine) : null;
+  const engineRss = (await engine.close()).peakRssMiB;
   const pairs = vbt?.pairs ?? [];
   const vbtRss = vbt?.peakRssMiB ?? Number.NaN;
   const fromParquet = await timeIt(reps, () => runBacktest(config(files.parquet)));
   const fromCsv = await timeIt(reps, () => runBacktest(config(files.csv)));
-  const rss = peakRssMiB();
+  // The workload's peak: this process's (loads, runs from files, peers' start) or the engine session's.
+  const rss = Math.max(peakRssMiB(), engineRss);
   const gm = await grademarkBarsPerSecond(100_000);
   // Goal 5: one 1M-bar MA backtest's compute in vectorbt (after its JIT compile) against the engine run, pair by pair.
   const pairRatio = median(pairs.map((p) => p.vectorbt / p.lockstep));
@@ -156,8 +155,10 @@ export async function barsBench(): Promise<Record<string, unknown>> {
     peakRssMiB: rss,
     memoryFirstTouchMiBps: touch.firstTouch,
     memoryRewriteMiBps: touch.rewrite,
-    fills: fillCount(r),
-    trades: r.trades.length,
+    fills: r.fills,
+    trades: r.trades,
+    fillsDigest: r.fillsDigest,
+    engineSessionPeakRssMiB: engineRss,
     grademarkBars: gm.bars,
     grademarkBarsPerSec: gm.barsPerSec,
     speedupVsGrademarkEngine: engineRate / gm.barsPerSec,
@@ -169,10 +170,10 @@ export async function barsBench(): Promise<Record<string, unknown>> {
   };
   const out = writeBenchJson('bars', figures);
   console.log([
-    `bars: ${BAR_COUNT.toLocaleString()} one-minute bars, ma-cross 10/30 long/short (${fillCount(r)} fills, ${r.trades.length} trades)`,
+    `bars: ${BAR_COUNT.toLocaleString()} one-minute bars, ma-cross 10/30 long/short (${r.fills} fills, ${r.trades} trades)`,
     `  load CSV          ${fmtRate(figures.csvLoadRowsPerSec)} rows/s`,
     `  load Parquet      ${fmtRate(figures.parquetLoadRowsPerSec)} rows/s   (target ≥ 5M)`,
-    `  engine run        ${fmtRate(engineRate)} bars/s   (goal ≥ 8M, issue 22's goal 2; median of runs of ${engineRuns.map((x) => x.toFixed(3)).join(' / ')} s after ${WARMUP_RUNS} untimed; page faults ${engineRunPageFaults.map((x) => `${(x / 1000).toFixed(1)}k`).join(' / ')})`,
+    `  engine run        ${fmtRate(engineRate)} bars/s   (goal ≥ 8M, issue 22's goal 2; median of runs of ${engineRuns.map((x) => x.toFixed(3)).join(' / ')} s after ${WARMUP_RUNS} untimed, in the engine session's process; page faults ${engineRunPageFaults.map((x) => `${(x / 1000).toFixed(1)}k`).join(' / ')})`,
     `  end to end Parquet ${fmtRate(figures.endToEndParquetBarsPerSec)} bars/s`,
     `  end to end CSV    ${fmtRate(figures.endToEndCsvBarsPerSec)} bars/s`,
     `  peak RSS          ${rss.toFixed(0)} MiB   (target < 1024)`,

@@ -24,7 +24,16 @@ export async function openPeerSession(name: string, source: string, args: readon
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-peer-'));
   const script = join(dir, name);
   writeFileSync(script, source);
-  const child = spawn(PYTHON, [script, ...jsonArgsAsFiles(dir, args)], { env: { ...process.env, PYTHONPATH: pythonPath }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return openLineSession(name, PYTHON, [script, ...jsonArgsAsFiles(dir, args)], { ...process.env, PYTHONPATH: pythonPath }, () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** Starts a Node script that speaks the same line protocol (e.g. bench/engine-session.mjs) and waits for its ready line. */
+export function openNodeSession(script: string, args: readonly string[], nodeFlags: readonly string[]): Promise<PeerSession> {
+  return openLineSession(script, process.execPath, [...nodeFlags, script, ...args], process.env, () => {});
+}
+
+async function openLineSession(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, cleanUp: () => void): Promise<PeerSession> {
+  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   child.on('error', (e) => { stderr += `\n${e.message}`; }); // could not start: stdout ends, next() says why
@@ -34,7 +43,7 @@ export async function openPeerSession(name: string, source: string, args: readon
     if (done) throw new Error(`${name} ended early: ${stderr}`);
     return JSON.parse(value as string) as Record<string, number>;
   };
-  const ended = new Promise<void>((resolve) => child.on('close', () => { rmSync(dir, { recursive: true, force: true }); resolve(); }));
+  const ended = new Promise<void>((resolve) => child.on('close', () => { cleanUp(); resolve(); }));
   const ready = await next();
   return {
     ready,
