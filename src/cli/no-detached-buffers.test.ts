@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
+import { writeSynthBarFile } from '../data/synth-bars.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DEMO = join(ROOT, 'data/sample/2006-day-001.csv');
@@ -46,6 +47,15 @@ function traced(args: string[]): { code: number | null; out: string } {
 describe.skipIf(!runsCompiled())('no ArrayBuffer is detached where backtests run (npm run build first)', () => {
   it('a backtest from CSV (the WebAssembly row parser\'s memory is made at its full size, not grown)', () => {
     const r = traced(['backtest', '--strategy', 'ma-cross', '--data', DEMO, '--no-save']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^final value/m);
+    expect(r.out).not.toContain(DETACHED);
+  });
+
+  it('a backtest from a flat numeric Parquet file (read by the JavaScript decoder, not parquet-wasm)', () => {
+    const file = tmp.file('bars.parquet');
+    writeSynthBarFile(file, { count: 5_000, seed: 7 });
+    const r = traced(['backtest', '--strategy', 'ma-cross', '--data', file, '--no-save']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^final value/m);
     expect(r.out).not.toContain(DETACHED);
