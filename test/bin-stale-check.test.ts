@@ -12,7 +12,7 @@ function layout(name = 'pkg'): string {
   const root = join(tmp.dir, name);
   const put = (rel: string, text: string) => { mkdirSync(dirname(join(root, rel)), { recursive: true }); writeFileSync(join(root, rel), text); };
   mkdirSync(join(root, 'bin'), { recursive: true });
-  for (const f of ['bin/lockstep.js', 'bin/malloc-thresholds.mjs']) copyFileSync(join(packageRoot(), f), join(root, f));
+  for (const f of ['bin/lockstep.js', 'bin/compiled-is-fresh.mjs', 'bin/malloc-thresholds.mjs']) copyFileSync(join(packageRoot(), f), join(root, f));
   copyFileSync(join(packageRoot(), 'package.json'), join(root, 'package.json'));
   symlinkSync(join(packageRoot(), 'node_modules'), join(root, 'node_modules'));
   put('src/data/resolve-lockstep.mjs', 'export async function resolve(s, c, next) { return next(s, c); }\n');

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- a plain .mjs module of the command's entry, without type declarations
+import { compiledIsFresh } from '../../bin/compiled-is-fresh.mjs';
 import { tempDir } from '../../test/tmp.ts';
 import { writeSynthBarFile } from '../data/synth-bars.ts';
 
@@ -10,30 +11,6 @@ const DEMO = join(ROOT, 'data/sample/2006-day-001.csv');
 const tmp = tempDir();
 /** What V8 prints (with --trace-protector-invalidation) when the process first detaches an ArrayBuffer. */
 const DETACHED = 'Invalidating protector cell ArrayBufferDetaching';
-
-/** Newest modification time of the TypeScript sources under `dir`. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    const t = e.isDirectory() ? newestSource(p) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? statSync(p).mtimeMs : 0;
-    if (t > newest) newest = t;
-  }
-  return newest;
-}
-
-/**
- * True when bin/lockstep.js runs dist/ (as in CI, after `npm run build`). From the sources it
- * registers tsx's module hooks, whose loader thread detaches the buffers it hands over: V8
- * traces that thread's protector too, and the trace does not say which thread it was.
- */
-function runsCompiled(): boolean {
-  try {
-    return statSync(join(ROOT, 'dist/.stamp')).mtimeMs >= Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'strategies')));
-  } catch {
-    return false;
-  }
-}
 
 /** Runs the command with V8 tracing protector invalidations; its stdout and exit code. */
 function traced(args: string[]): { code: number | null; out: string } {
@@ -44,7 +21,10 @@ function traced(args: string[]): { code: number | null; out: string } {
 // Once any ArrayBuffer of a thread has been detached (a transfer to another thread, a
 // WebAssembly memory grown), V8's optimized code checks every typed-array access of that
 // thread for detachment: ~10 % more instructions in the bar loop, for the rest of the process.
-describe.skipIf(!runsCompiled())('no ArrayBuffer is detached where backtests run (npm run build first)', () => {
+// Only while bin/lockstep.js runs dist/ (as in CI, after `npm run build`): from the sources it
+// registers tsx's module hooks, whose loader thread detaches the buffers it hands over, and
+// the trace does not say which thread it was.
+describe.skipIf(!(compiledIsFresh(ROOT) as boolean))('no ArrayBuffer is detached where backtests run (npm run build first)', () => {
   it('a backtest from CSV (the WebAssembly row parser\'s memory is made at its full size, not grown)', () => {
     const r = traced(['backtest', '--strategy', 'ma-cross', '--data', DEMO, '--no-save']);
     expect(r.code).toBe(0);
