@@ -21,7 +21,6 @@ const WARMUP_RUNS = 5;
 async function backtraderComparison(): Promise<Record<string, unknown>> {
   if (!BACKTRADER) return { skipped: NO_BACKTRADER };
   const { csv } = await ensureBarFiles(PEER_BARS);
-  buildDist(); // the whole process is the command as shipped, not the sources through tsx
   const bin = join(ROOT, 'bin/lockstep.js');
   const walls: number[] = [];
   let lsFinal = Number.NaN;
@@ -87,7 +86,6 @@ async function engineRun(engine: PeerSession): Promise<EngineRun> {
  * about one run in four, and that run took them again: 2–6k faults, ~0.03–0.06 s).
  */
 function openEngine(): Promise<PeerSession> {
-  buildDist();
   return openNodeSession(join(ROOT, 'bench/engine-session.mjs'), [String(BAR_COUNT), String(BAR_SEED), String(WARMUP_RUNS)],
     ['--expose-gc', '--import', join(ROOT, 'bin/raise-malloc-thresholds.mjs')]);
 }
@@ -110,6 +108,8 @@ async function vectorbtPairs(vbt: PeerSession, engine: PeerSession) {
 /** Bars workload: 1M one-minute bars, ma-cross 10/30 long/short. */
 export async function barsBench(): Promise<Record<string, unknown>> {
   const files = await ensureBarFiles();
+  // The whole process and the engine session run the command's compiled tree, not the sources through tsx.
+  buildDist();
   // First, on a clean heap (the runs below keep 1M-bar results alive until the end).
   const peer = await backtraderComparison();
   const reps = 3;
