@@ -76,8 +76,8 @@ async function engineRun(engine: PeerSession): Promise<EngineRun> {
 
 /**
  * The engine kept up in its own process, compiled and without module hooks, as `lockstep
- * backtest` runs (see bench/engine-session.mjs: this process's tsx hooks detach an ArrayBuffer,
- * which makes V8 check every typed-array access of the process from then on); ready after
+ * backtest` runs (see bench/engine-session.mjs: a detached ArrayBuffer in this process, as tsx's
+ * CommonJS hook left one, makes V8 check every typed-array access from then on); ready after
  * `WARMUP_RUNS` untimed runs, until the JIT has settled and the heap and the allocator have
  * taken their pages (gc before each run: 12.5k, 9.5k, 3.1k, 5.9k, then 0.1–0.6k page faults
  * per run; a fresh page costs ~13 µs on this project's VMs). It raises glibc's malloc

@@ -1,9 +1,9 @@
 // The engine kept up in its own process for the bars workload's timed runs (goal 2's engine
 // figure, goal 5's pairs): the compiled tree (dist/), plain node — as `lockstep backtest` runs —
-// and no module hooks. The bench's own process loads its sources through tsx, whose CommonJS
-// hook parses modules with a WebAssembly lexer that grows its memory: that detaches an
-// ArrayBuffer, and from then on V8's optimized code checks every typed-array access of the
-// process for detachment (~10 % more instructions per bar), which no user's backtest pays.
+// with no module hooks and nothing else loaded. (The bench's own process loads its sources
+// through tsx; with its CommonJS hook, whose WebAssembly lexer grows its memory, that detached
+// an ArrayBuffer, and from then on V8's optimized code checked every typed-array access of the
+// process for detachment: ~10 % more instructions per bar, which no user's backtest pays.)
 //
 //   node --expose-gc --import bin/raise-malloc-thresholds.mjs bench/engine-session.mjs COUNT SEED WARMUPS
 //
