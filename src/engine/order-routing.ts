@@ -10,7 +10,6 @@ export const ALL_CAPABILITIES: VenueCapabilities = Object.freeze({
   reservesBalance: false,
 });
 
-
 /** Capabilities with some features taken away (a backtest configured like a venue that lacks them). */
 export function withoutFeatures(caps: VenueCapabilities, features: readonly EmulatedFeature[]): VenueCapabilities {
   if (features.length === 0) return caps;
