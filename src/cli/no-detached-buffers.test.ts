@@ -41,6 +41,16 @@ describe.skipIf(!(compiledIsFresh(ROOT) as boolean))('no ArrayBuffer is detached
     expect(r.out).not.toContain(DETACHED);
   });
 
+  it('a saved backtest and its report (the run\'s series read back by the JavaScript decoder, not parquet-wasm)', () => {
+    // Long enough that parquet-wasm would grow its memory to read the series back (the demo's 255 bars fit in its first pages).
+    const file = tmp.file('bars-saved.parquet');
+    writeSynthBarFile(file, { count: 100_000, seed: 7 });
+    const r = traced(['backtest', '--strategy', 'ma-cross', '--data', file, '--out', tmp.file('runs')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^report\s+\S+report\.html$/m);
+    expect(r.out).not.toContain(DETACHED);
+  });
+
   it('an optimization: its trials\' results are copied, not transferred, from the workers', () => {
     const r = traced(['optimize', '--strategy', 'ma-cross', '--data', DEMO, '--grid', 'fast=2,4', '--grid', 'slow=10,20', '--workers', '2', '--no-report', '--out', tmp.dir]);
     expect(r.code).toBe(0);

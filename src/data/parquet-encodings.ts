@@ -1,7 +1,7 @@
 import { ThriftReader } from './thrift-compact.ts';
 
 /**
- * Parquet's value encodings as parquet-fast.ts decodes them: PLAIN, the RLE / bit-packed
+ * Parquet's value encodings as parquet-fast.ts decodes them: PLAIN (numbers and UTF-8 byte arrays), the RLE / bit-packed
  * hybrid (definition levels, dictionary indices) and DELTA_BINARY_PACKED. Every read is
  * bounds-checked; malformed input throws a plain Error the caller turns into a DataError.
  */
@@ -25,6 +25,32 @@ export function plainValues(src: Uint8Array, p: number, physical: Physical, out:
   tmp.set(src.subarray(p, p + n * 4));
   const view = physical === 'int32' ? new Int32Array(tmp.buffer) : new Float32Array(tmp.buffer);
   for (let k = 0; k < n; k++) out[at + k] = view[k];
+}
+
+/** Strings that are not plain ASCII; fatal: bytes that are not UTF-8 are corruption, not U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `n` PLAIN BYTE_ARRAY values (a 4-byte little-endian length, then the bytes) from `src[p..end)`
+ * as UTF-8 strings into `out[at..at+n)`. Short ASCII strings (sides, ids, tags) are built from
+ * their bytes directly: a TextDecoder call per value costs more than the value.
+ */
+export function plainTexts(src: Uint8Array, p: number, end: number, out: string[], at: number, n: number): void {
+  for (let k = 0; k < n; k++) {
+    if (p + 4 > end) throw new Error('string values run past the page');
+    const len = (src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24)) >>> 0;
+    p += 4;
+    if (p + len > end) throw new Error('a string runs past the page');
+    out[at + k] = text(src, p, len);
+    p += len;
+  }
+}
+
+function text(src: Uint8Array, p: number, len: number): string {
+  const bytes = src.subarray(p, p + len);
+  if (len > 32) return utf8.decode(bytes);
+  for (let i = 0; i < len; i++) if (bytes[i] >= 0x80) return utf8.decode(bytes);
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 /**

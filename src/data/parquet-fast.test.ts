@@ -10,6 +10,7 @@ import { sharedFile } from '../../test/shared-data.ts';
 import { arrowColumnToFloat64 } from './arrow-columns.ts';
 import { readParquetTable } from './parquet-batches.ts';
 import { FastParquet, rawToFloat64 } from './parquet-fast.ts';
+import { ParquetStreamWriter } from './parquet-stream.ts';
 import { loadParquetWasm } from './parquet-wasm.ts';
 import { snappyDecompress, snappyLength } from './snappy.ts';
 
@@ -170,6 +171,37 @@ describe('FastParquet on truncated and corrupted files', () => {
       }
     }
     expect(errors).toBeGreaterThan(80); // every truncation at least
+  });
+
+  it('text columns too: truncations and 300 corruptions end in strings or a DataError naming the file', () => {
+    const file = tmp.file('fuzz-text.parquet');
+    const w = new ParquetStreamWriter(file, { side: 'string', id: 'string', tag: 'string' });
+    const n = 5000;
+    w.writeRowGroup({ side: Array.from({ length: n }, (_, i) => (i % 3 ? 'buy' : 'sell')), id: Array.from({ length: n }, (_, i) => `O-${i}`), tag: Array.from({ length: n }, (_, i) => ['', 'été', 'x'][i % 3]) }, n);
+    w.close();
+    const bytes = readFileSync(file);
+    let seed = 7;
+    const rnd = () => { seed = (seed * 48271) % 2147483647; return seed / 2147483647; };
+    let errors = 0;
+    for (let k = 0; k < 380; k++) {
+      const b = k < 80 ? bytes.subarray(0, Math.floor((k / 80) * bytes.length)) : Buffer.from(bytes);
+      if (k >= 80) for (let j = 0; j < 1 + (k % 4); j++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      try {
+        const fp = FastParquet.open(b, 'fuzz-text.parquet', { text: true });
+        if (fp === null) continue;
+        for (let g = 0; g < fp.rowGroups.length; g++) {
+          for (const col of fp.readRowGroupTexts(g).values()) {
+            expect(col.length).toBe(fp.rowGroups[g].numRows);
+            expect(col.every((x) => typeof x === 'string')).toBe(true);
+          }
+        }
+      } catch (e) {
+        errors++;
+        expect(e, String(e)).toBeInstanceOf(DataError);
+        expect((e as DataError).location.file).toBe('fuzz-text.parquet');
+      }
+    }
+    expect(errors).toBeGreaterThan(80);
   });
 });
 

@@ -4,7 +4,8 @@ import { DataError } from '../core/errors.ts';
 import { builtin } from '../core/builtin.ts';
 import { epochToMicros } from './text-parse.ts';
 import { snappyDecompress, snappyLength } from './snappy.ts';
-import { deltaBinaryPacked, plainValues, rleHybrid, type Physical } from './parquet-encodings.ts';
+import { rleHybrid, type Physical } from './parquet-encodings.ts';
+import { dictionaryOf, numberValues, textValues, type PageValues } from './parquet-page-values.ts';
 import { ThriftReader, type ThriftStruct, type ThriftValue } from './thrift-compact.ts';
 import { holdLatest } from '../core/hold-latest.ts';
 
@@ -15,8 +16,15 @@ import { holdLatest } from '../core/hold-latest.ts';
  * v1 and v2, uncompressed, Snappy or gzip. Row groups decode straight into Float64Arrays —
  * no WASM, no Arrow IPC round trip — which is several times faster than the general reader
  * and lets a reader thread hand over the first batch after one row group, not a whole file.
- * Files outside that subset (zstd, strings, nesting) go to the general reader:
- * `openFastParquet` returns null for them. Corrupted files raise a DataError naming the file.
+ * Opened with `{ text: true }` it also takes UTF-8 string columns (PLAIN or dictionary, as a
+ * run's result files hold them; `readRowGroupTexts`). Files outside that subset (zstd, strings
+ * unless asked for, nesting) go to the general reader: `open` returns null for them. Corrupted
+ * files raise a DataError naming the file.
+ *
+ * Decoding here rather than in parquet-wasm also keeps WebAssembly memory from growing in the
+ * thread: a grown memory detaches its old ArrayBuffer, and from a thread's first detached buffer
+ * on V8 checks every typed-array access of its optimized code for detachment (~10 % more
+ * instructions per bar in every backtest the process runs after).
  */
 
 /** How a column's raw numbers become µs when read as time (mirrors arrowColumnToFloat64). */
@@ -24,18 +32,22 @@ export type TimeKind = { unit: 's' | 'ms' | 'us' | 'ns' } | 'date' | null;
 
 export interface FastColumn {
   readonly name: string;
-  readonly physical: Physical;
+  /** `text`: UTF-8 strings (BYTE_ARRAY annotated STRING / UTF8), only in files opened with `{ text: true }`. */
+  readonly physical: Physical | 'text';
   /** Timestamp unit or date from the logical / converted type; null for plain numbers. */
   readonly time: TimeKind;
   readonly optional: boolean;
 }
 
 const PHYSICAL: Record<number, Physical> = { 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
-const WIDTH: Record<Physical, number> = { int32: 4, int64: 8, float: 4, double: 8 };
+const BYTE_ARRAY = 6;
 const CODECS = new Set([0, 1, 2]); // uncompressed, snappy, gzip
 const ENCODINGS = new Set([0, 2, 3, 4, 5, 8]); // plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, rle_dictionary
 
 interface Chunk { column: number; codec: number; numValues: number; start: number; end: number }
+
+/** `text`: also take UTF-8 string columns (read with readRowGroupTexts). */
+export interface OpenOptions { readonly text?: boolean }
 
 /** Where a file stops making sense: a DataError at row 0 naming the file. */
 function corrupt(file: string, what: string): DataError {
@@ -52,6 +64,13 @@ const list = (v: ThriftValue | undefined): ThriftValue[] => (Array.isArray(v) ? 
  * timestamp/date: decimals, times of day, unsigned and other logical types are left to
  * the general reader (a UINT64 or a DECIMAL read as raw integers would be wrong, silently).
  */
+/** True for a BYTE_ARRAY column annotated as UTF-8 text (STRING logical type or UTF8 converted type), and nothing else. */
+function textAnnotation(el: ThriftStruct): boolean {
+  const logical = struct(el[10]);
+  if (logical) return struct(logical[1]) !== undefined;
+  return el[6] === 0;
+}
+
 function plainAnnotation(el: ThriftStruct): boolean {
   const logical = struct(el[10]);
   if (logical) {
@@ -156,8 +175,8 @@ export class FastParquet {
    * Opens a Parquet file held in `bytes`; null when it uses something this decoder does
    * not handle (then use the general reader). Throws DataError when the footer is broken.
    */
-  static open(bytes: Uint8Array, file: string): FastParquet | null {
-    return FastParquet.openSource(memorySource(bytes), file);
+  static open(bytes: Uint8Array, file: string, opts: OpenOptions = {}): FastParquet | null {
+    return FastParquet.openSource(memorySource(bytes), file, opts);
   }
 
   /**
@@ -165,10 +184,10 @@ export class FastParquet {
    * file as they are decoded, so memory stays one row group whatever the file's size.
    * Null when the general reader is needed; `close()` when done.
    */
-  static openFile(file: string): FastParquet | null {
+  static openFile(file: string, opts: OpenOptions = {}): FastParquet | null {
     const source = fileSource(file);
     try {
-      const fast = FastParquet.openSource(source, file);
+      const fast = FastParquet.openSource(source, file, opts);
       if (fast === null) source.close();
       return fast;
     } catch (e) {
@@ -182,7 +201,7 @@ export class FastParquet {
     this.source.close();
   }
 
-  private static openSource(source: ByteSource, file: string): FastParquet | null {
+  private static openSource(source: ByteSource, file: string, opts: OpenOptions): FastParquet | null {
     const n = source.size;
     if (n < 12) throw corrupt(file, 'no PAR1 magic at its start and end');
     const tail = source.read(n - 8, n);
@@ -200,10 +219,11 @@ export class FastParquet {
     if (schema.length < 2 || num(schema[0][5]) !== schema.length - 1) return null; // nested or empty
     const columns: FastColumn[] = [];
     for (const el of schema.slice(1)) {
-      const physical = PHYSICAL[num(el[1])];
+      const text = opts.text === true && num(el[1]) === BYTE_ARRAY && textAnnotation(el);
+      const physical = text ? 'text' : PHYSICAL[num(el[1])];
       const rep = num(el[3]);
-      if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !plainAnnotation(el)) return null;
-      columns.push({ name: str(el[4]), physical, time: timeKindOf(el), optional: rep === 1 });
+      if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(text || plainAnnotation(el))) return null;
+      columns.push({ name: str(el[4]), physical, time: text ? null : timeKindOf(el), optional: rep === 1 });
     }
     for (const g of list(meta[4])) {
       for (const c of list(struct(g)?.[1])) {
@@ -216,26 +236,37 @@ export class FastParquet {
     return fast;
   }
 
-  /** Decodes every column of row group `g` as doubles (raw values: see rawToFloat64 for time conversion). */
+  /** Decodes every number column of row group `g` as doubles (raw values: see rawToFloat64 for time conversion). */
   readRowGroup(g: number): Map<string, Float64Array> {
     const rg = this.rowGroups[g];
     const out = new Map<string, Float64Array>();
     for (const c of rg.chunks) {
       const col = this.columns[c.column];
-      out.set(col.name, this.decodeChunk(c, col, rg.numRows, g));
+      if (col.physical !== 'text') out.set(col.name, this.decodeChunk(c, col, rg.numRows, g, new Float64Array(rg.numRows)));
     }
     return out;
   }
 
-  private decodeChunk(c: Chunk, col: FastColumn, rows: number, g: number): Float64Array {
+  /** Decodes every text column of row group `g` (files opened with `{ text: true }`); a null reads as ''. */
+  readRowGroupTexts(g: number): Map<string, string[]> {
+    const rg = this.rowGroups[g];
+    const out = new Map<string, string[]>();
+    for (const c of rg.chunks) {
+      const col = this.columns[c.column];
+      if (col.physical === 'text') out.set(col.name, this.decodeChunk(c, col, rg.numRows, g, new Array<string>(rg.numRows).fill('')));
+    }
+    return out;
+  }
+
+  /** Decodes a column chunk's pages into `out` (rows long: doubles for numbers, strings for text). */
+  private decodeChunk<T extends Float64Array | string[]>(c: Chunk, col: FastColumn, rows: number, g: number, out: T): T {
     const where = `row group ${g}, column ${col.name}`;
-    let dict: Float64Array | null = null;
+    let dict: Float64Array | string[] | null = null;
     let filled = 0;
     let pos = 0;
     try {
       const bytes = this.source.read(c.start, c.end);
       const end = bytes.length;
-      const out = new Float64Array(rows);
       while (filled < rows) {
         if (pos >= end) throw new Error('column chunk ends before its values');
         const r = new ThriftReader(bytes, pos, end);
@@ -250,11 +281,12 @@ export class FastParquet {
           const dh = struct(h[7]);
           const count = num(dh?.[1]);
           const page = this.inflate(c.codec, bytes.subarray(body, pos), rawSize);
-          if (!(count >= 0) || count * WIDTH[col.physical] > page.length) throw new Error('dictionary page too short');
-          dict = new Float64Array(count);
-          plainValues(page, 0, col.physical, dict, 0, count);
+          dict = dictionaryOf(page, col.physical, count);
         } else if (type === 0 || type === 3) {
-          filled = this.dataPage(bytes, h, type, c.codec, body, pos, rawSize, col, dict, out, filled, rows);
+          const v = this.dataPage(bytes, h, type, c.codec, body, pos, rawSize, col, filled, rows);
+          if (col.physical === 'text') textValues(v, dict as string[] | null, out as string[], filled);
+          else numberValues(v, col.physical, dict as Float64Array | null, out as Float64Array, filled);
+          filled += v.count;
         } else if (type !== 1) {
           throw new Error(`unknown page type ${type}`);
         }
@@ -266,10 +298,11 @@ export class FastParquet {
     }
   }
 
+  /** A data page's header read, its levels decoded and its values located (page v1 or v2, decompressed). */
   private dataPage(
     bytes: Uint8Array, h: ThriftStruct, type: number, codec: number, body: number, end: number, rawSize: number,
-    col: FastColumn, dict: Float64Array | null, out: Float64Array, filled: number, rows: number,
-  ): number {
+    col: FastColumn, filled: number, rows: number,
+  ): PageValues {
     const v2 = type === 3;
     const dh = struct(v2 ? h[8] : h[5]);
     if (!dh) throw new Error('data page without its header');
@@ -305,35 +338,7 @@ export class FastParquet {
       present = 0;
       for (let k = 0; k < count; k++) present += defs[k];
     }
-    // Values land densely at `filled`, then spread over the null slots (NaN) when there are any.
-    if (encoding === 0) {
-      if (p + present * WIDTH[col.physical] > page.length) throw new Error('values run past the page');
-      plainValues(page, p, col.physical, out, filled, present);
-    } else if (encoding === 2 || encoding === 8) {
-      if (!dict) throw new Error('dictionary-encoded page without a dictionary');
-      if (present > 0) {
-        if (p >= page.length) throw new Error('missing index bit width');
-        const width = page[p];
-        if (width > 32) throw new Error(`index bit width ${width}`);
-        const idx = new Uint32Array(present);
-        rleHybrid(page, p + 1, page.length, width, present, idx);
-        const size = dict.length;
-        for (let k = 0; k < present; k++) {
-          const j = idx[k];
-          if (j >= size) throw new Error(`dictionary index ${j} out of range`);
-          out[filled + k] = dict[j];
-        }
-      }
-    } else if (encoding === 5 && (col.physical === 'int64' || col.physical === 'int32')) {
-      deltaBinaryPacked(page, p, page.length, present, out, filled);
-    } else {
-      throw new Error(`unsupported encoding ${encoding}`);
-    }
-    if (defs && present < count) {
-      let src = filled + present - 1;
-      for (let k = count - 1; k >= 0; k--) out[filled + k] = defs[k] ? out[src--] : Number.NaN;
-    }
-    return filled + count;
+    return { page, at: p, encoding, count, present, defs };
   }
 
   private inflate(codec: number, src: Uint8Array, rawSize: number): Uint8Array {

@@ -1,5 +1,6 @@
 import { arrowColumnToFloat64, loadArrow } from './arrow-columns.ts';
 import { readParquetTable } from './parquet-batches.ts';
+import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
 
 /** A small Parquet file read whole: numeric columns as doubles, string columns as strings. */
 export interface ParquetColumns {
@@ -7,9 +8,39 @@ export interface ParquetColumns {
   readonly columns: Readonly<Record<string, Float64Array | string[]>>;
 }
 
-/** Reads every column of a (result-sized) Parquet file into memory. */
+/**
+ * Reads every column of a (result-sized) Parquet file into memory: timestamps as µs, nulls as
+ * NaN or ''. Files in parquet-fast's subset with text (every run folder's series) are decoded
+ * there, the rest through parquet-wasm and Arrow.
+ */
 export async function readParquetColumns(file: string): Promise<ParquetColumns> {
-  const table = await readParquetTable(file);
+  const bytes = await readParquetBytes(file);
+  const fast = FastParquet.open(bytes, file, { text: true });
+  return fast !== null && fast.columns.every((c) => c.time !== 'date') ? fastColumns(fast) : generalColumns(file, bytes);
+}
+
+/** Every column of a file in parquet-fast's subset, its row groups joined. */
+function fastColumns(fast: FastParquet): ParquetColumns {
+  const rows = fast.numRows;
+  const columns: Record<string, Float64Array | string[]> = {};
+  for (const c of fast.columns) columns[c.name] = c.physical === 'text' ? new Array<string>(rows) : new Float64Array(rows);
+  let at = 0;
+  for (let g = 0; g < fast.rowGroups.length; g++) {
+    for (const [name, values] of fast.readRowGroup(g)) (columns[name] as Float64Array).set(values, at);
+    for (const [name, values] of fast.readRowGroupTexts(g)) {
+      const out = columns[name] as string[];
+      for (let k = 0; k < values.length; k++) out[at + k] = values[k];
+    }
+    at += fast.rowGroups[g].numRows;
+  }
+  // Timestamps to µs as the Arrow path converts them (plain numbers stay as they are).
+  for (const c of fast.columns) if (c.physical !== 'text') rawToFloat64(c, columns[c.name] as Float64Array, false);
+  return { rows, columns };
+}
+
+/** Every column through parquet-wasm and Arrow (compressions, types and nesting parquet-fast leaves alone). */
+async function generalColumns(file: string, bytes: Uint8Array): Promise<ParquetColumns> {
+  const table = await readParquetTable(file, undefined, bytes);
   const { DataType } = await loadArrow();
   const columns: Record<string, Float64Array | string[]> = {};
   for (const field of table.schema.fields) {

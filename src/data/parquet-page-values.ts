@@ -1,0 +1,90 @@
+import { deltaBinaryPacked, plainTexts, plainValues, rleHybrid, type Physical } from './parquet-encodings.ts';
+
+/**
+ * The values of one Parquet data page as parquet-fast.ts decodes them, once its levels are
+ * read: into doubles (numbers) or strings (text), from PLAIN, dictionary or delta encodings.
+ * Malformed pages throw a plain Error the reader turns into a DataError naming the file.
+ */
+
+/** A data page with its levels read: `count` slots, `present` of them with a value, the values at `page[at..]`. */
+export interface PageValues {
+  readonly page: Uint8Array;
+  readonly at: number;
+  readonly encoding: number;
+  readonly count: number;
+  readonly present: number;
+  /** Definition levels (1 = a value) of an optional column's page; null when every slot has one. */
+  readonly defs: Uint8Array | null;
+}
+
+const WIDTH: Record<Physical, number> = { int32: 4, int64: 8, float: 4, double: 8 };
+const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, DELTA_BINARY_PACKED = 5, RLE_DICTIONARY = 8 }
+
+/** A dictionary page's `count` PLAIN entries: doubles for numbers, strings for text. */
+export function dictionaryOf(page: Uint8Array, physical: Physical | 'text', count: number): Float64Array | string[] {
+  if (!(count >= 0)) throw new Error('dictionary page too short');
+  if (physical === 'text') {
+    const dict = new Array<string>(count);
+    plainTexts(page, 0, page.length, dict, 0, count);
+    return dict;
+  }
+  if (count * WIDTH[physical] > page.length) throw new Error('dictionary page too short');
+  const dict = new Float64Array(count);
+  plainValues(page, 0, physical, dict, 0, count);
+  return dict;
+}
+
+/** A page's numbers into `out` from `filled` on; null slots read as NaN. */
+export function numberValues(v: PageValues, physical: Physical, dict: Float64Array | null, out: Float64Array, filled: number): void {
+  const { page, at, present } = v;
+  // Values land densely at `filled`, then spread over the null slots (NaN) when there are any.
+  if (v.encoding === Encoding.PLAIN) {
+    if (at + present * WIDTH[physical] > page.length) throw new Error('values run past the page');
+    plainValues(page, at, physical, out, filled, present);
+  } else if (isDictionary(v.encoding)) {
+    if (!dict) throw new Error('dictionary-encoded page without a dictionary');
+    const idx = dictionaryIndexes(v, dict.length);
+    for (let k = 0; k < present; k++) out[filled + k] = dict[idx[k]];
+  } else if (v.encoding === Encoding.DELTA_BINARY_PACKED && (physical === 'int64' || physical === 'int32')) {
+    deltaBinaryPacked(page, at, page.length, present, out, filled);
+  } else {
+    throw new Error(`unsupported encoding ${v.encoding}`);
+  }
+  if (v.defs && present < v.count) spread(v.defs, out, filled, present, Number.NaN);
+}
+
+/** A page's strings into `out` from `filled` on; null slots read as ''. */
+export function textValues(v: PageValues, dict: string[] | null, out: string[], filled: number): void {
+  if (v.encoding === Encoding.PLAIN) {
+    plainTexts(v.page, v.at, v.page.length, out, filled, v.present);
+  } else if (isDictionary(v.encoding)) {
+    if (!dict) throw new Error('dictionary-encoded page without a dictionary');
+    const idx = dictionaryIndexes(v, dict.length);
+    for (let k = 0; k < v.present; k++) out[filled + k] = dict[idx[k]];
+  } else {
+    throw new Error(`unsupported encoding ${v.encoding} for text`);
+  }
+  if (v.defs && v.present < v.count) spread(v.defs, out, filled, v.present, '');
+}
+
+function isDictionary(encoding: number): boolean {
+  return encoding === Encoding.PLAIN_DICTIONARY || encoding === Encoding.RLE_DICTIONARY;
+}
+
+/** The page's dictionary indexes (a bit width byte, then the RLE / bit-packed hybrid), each checked against the dictionary's `size`. */
+function dictionaryIndexes(v: PageValues, size: number): Uint32Array {
+  const idx = new Uint32Array(v.present);
+  if (v.present === 0) return idx;
+  if (v.at >= v.page.length) throw new Error('missing index bit width');
+  const width = v.page[v.at];
+  if (width > 32) throw new Error(`index bit width ${width}`);
+  rleHybrid(v.page, v.at + 1, v.page.length, width, v.present, idx);
+  for (let k = 0; k < idx.length; k++) if (idx[k] >= size) throw new Error(`dictionary index ${idx[k]} out of range`);
+  return idx;
+}
+
+/** Moves the `present` values packed at `out[filled..]` to their slots among `defs.length` and fills the null slots with `none`. */
+function spread<T>(defs: Uint8Array, out: { [k: number]: T }, filled: number, present: number, none: T): void {
+  let src = filled + present - 1;
+  for (let k = defs.length - 1; k >= 0; k--) out[filled + k] = defs[k] ? out[src--] : none;
+}
