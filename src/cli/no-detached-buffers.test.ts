@@ -41,6 +41,13 @@ describe.skipIf(!(compiledIsFresh(ROOT) as boolean))('no ArrayBuffer is detached
     expect(r.out).not.toContain(DETACHED);
   });
 
+  it('a backtest from the bundled BTC sample (Snappy pages: read by the JavaScript decoder)', () => {
+    const r = traced(['backtest', '--strategy', 'ma-cross', '--data', join(ROOT, 'data/sample/btc-perp-1m.parquet'), '--no-save']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^final value/m);
+    expect(r.out).not.toContain(DETACHED);
+  });
+
   it('a saved backtest and its report (the run\'s series read back by the JavaScript decoder, not parquet-wasm)', () => {
     // Long enough that parquet-wasm would grow its memory to read the series back (the demo's 255 bars fit in its first pages).
     const file = tmp.file('bars-saved.parquet');
