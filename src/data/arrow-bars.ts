@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { RecordBatch } from 'apache-arrow';
 import { DataError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
-import { arrowColumnToFloat64, loadArrow, UnsupportedColumn } from './arrow-columns.ts';
+import { arrowColumnToFloat64, loadArrow, textAsNumber, UnsupportedColumn } from './arrow-columns.ts';
 import { barColumnsFromHeader } from './csv-bars.ts';
 import { readParquetTable } from './parquet-batches.ts';
 import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
@@ -68,12 +68,13 @@ function notArrow(file: string, row: number, why: string): DataError {
 }
 
 /**
- * Streams a Parquet file's bars in batches of at most `batchSize` rows. Flat numeric files
- * (ours, and most OHLCV exports) decode row group by row group with parquet-fast.ts; the
- * rest go through parquet-wasm and Arrow, decoded whole (see readParquetTable).
+ * Streams a Parquet file's bars in batches of at most `batchSize` rows. Flat files of numbers
+ * and text (ours, and most OHLCV exports, a symbol or date-time column included) decode row
+ * group by row group with parquet-fast.ts; the rest go through parquet-wasm and Arrow, decoded
+ * whole (see readParquetTable).
  */
 export async function* readParquetBars(file: string, batchSize = 65_536): AsyncGenerator<BarBatch> {
-  const fast = FastParquet.openFile(file);
+  const fast = FastParquet.openFile(file, { text: true });
   if (fast === null) {
     const table = await readParquetTable(file, batchSize, await readParquetBytes(file));
     let row = 1;
@@ -91,7 +92,7 @@ export async function* readParquetBars(file: string, batchSize = 65_536): AsyncG
   }
 }
 
-/** A flat numeric Parquet file's bars, row group by row group (memory: one row group). */
+/** A flat Parquet file's bars, row group by row group (memory: one row group). */
 function* fastBars(fast: FastParquet, file: string, batchSize: number): Generator<BarBatch> {
   const names = fast.columns.map((c) => c.name);
   let row = 1;
@@ -99,7 +100,14 @@ function* fastBars(fast: FastParquet, file: string, batchSize: number): Generato
     const n = fast.rowGroups[g].numRows;
     if (n === 0) continue;
     const raw = fast.readRowGroup(g);
-    const whole = barBatchOf(names, (idx, asTime) => rawToFloat64(fast.columns[idx], raw.get(names[idx])!, asTime), n, file, row);
+    let texts: Map<string, string[]> | null = null; // decoded only when a bar column is text (a symbol column never is)
+    const column = (idx: number, asTime: boolean): Float64Array => {
+      const c = fast.columns[idx];
+      if (c.physical !== 'text') return rawToFloat64(c, raw.get(c.name)!, asTime);
+      const cells = (texts ??= fast.readRowGroupTexts(g)).get(c.name)!;
+      return Float64Array.from(cells, (x) => textAsNumber(x, asTime)); // as the Arrow path reads a text column
+    };
+    const whole = barBatchOf(names, column, n, file, row);
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
       yield s === 0 && e === n ? whole : {

@@ -24,6 +24,12 @@ const UNIT_TO_MICROS: Record<number, number> = { 0: 1_000_000, 1: 1_000, 2: 1, 3
 /** Describes a column type we cannot read, for error messages. */
 export class UnsupportedColumn extends Error {}
 
+/** A text cell read as a number: a date-time as µs when `asTime`, else the number it spells; NaN for null, blank or anything else. */
+export function textAsNumber(s: string | null, asTime: boolean): number {
+  if (s === null) return Number.NaN;
+  return asTime ? parseDateTime(s) : Number(s.trim() === '' ? Number.NaN : s);
+}
+
 /**
  * Reads an Arrow column as doubles: numbers as they are, nulls as NaN, timestamps and
  * dates as µs since the epoch (`asTime`), strings parsed as numbers or date-times.
@@ -62,10 +68,7 @@ export function arrowColumnToFloat64(vec: Vector, asTime: boolean): Float64Array
       else for (let i = 0; i < len; i++) out[o + i] = Number(values[off + i]);
       if (asTime) for (let i = 0; i < len; i++) out[o + i] = epochToMicros(out[o + i]);
     } else if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) {
-      for (let i = 0; i < len; i++) {
-        const s = vec.get(o + i) as string | null;
-        out[o + i] = s === null ? Number.NaN : asTime ? parseDateTime(s) : Number(s.trim() === '' ? Number.NaN : s);
-      }
+      for (let i = 0; i < len; i++) out[o + i] = textAsNumber(vec.get(o + i) as string | null, asTime);
     } else {
       throw new UnsupportedColumn(`column type ${String(type)} is not supported`);
     }

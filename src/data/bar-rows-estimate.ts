@@ -19,7 +19,7 @@ export async function barRowsEstimate(file: string): Promise<number> {
   if (format === 'arrow') return Math.round(s.size / ARROW_ROW_BYTES);
   const { FastParquet } = await import('./parquet-fast.ts'); // loaded by the run anyway for a Parquet file
   try {
-    const p = FastParquet.openFile(file);
+    const p = FastParquet.openFile(file, { text: true });
     if (p === null) return Number.NaN;
     p.close();
     return p.numRows;

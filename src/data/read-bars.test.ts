@@ -5,6 +5,8 @@ import { DataError } from '../core/errors.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { concatBarBatches, rowOf, type BarBatch } from './bar-batch.ts';
+import { barRowsEstimate } from './bar-rows-estimate.ts';
+import { FastParquet } from './parquet-fast.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
 import { openBars, type ReadBarsOptions } from './read-bars.ts';
 
@@ -150,6 +152,22 @@ describe('Parquet and Arrow IPC give the same bars as CSV', () => {
       expect(other.length).toBe(csv.length);
       for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) expect(other[k]).toEqual(csv[k].subarray(0, csv.length));
     }
+  });
+
+  it('reads Parquet with text columns (date-times as ISO text, a symbol) row group by row group: the CSV\'s bars', async () => {
+    const csv = (await readAll(sharedFile('backtrader/nvda-1999-2014.txt'))).bars;
+    const n = csv.length;
+    const iso = Array.from(csv.ts.subarray(0, n), (t) => new Date(t / 1000).toISOString());
+    const pq = tmp.file('nvda-text.parquet');
+    await writeParquetFile(pq, {
+      symbol: iso.map(() => 'NVDA'), date: iso, open: csv.open.slice(0, n), high: csv.high.slice(0, n), low: csv.low.slice(0, n),
+      close: csv.close.slice(0, n), volume: csv.volume.slice(0, n),
+    }, 1000);
+    // In parquet-fast's subset (the text columns too), not sent to parquet-wasm.
+    expect(FastParquet.openFile(pq, { text: true })?.columns.map((c) => c.physical)).toEqual(['text', 'text', 'double', 'double', 'double', 'double', 'double']);
+    const fast = (await readAll(pq)).bars;
+    for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) expect(fast[k], k).toEqual(csv[k].subarray(0, n));
+    expect(await barRowsEstimate(pq)).toBe(n);
   });
 
   it('validates Parquet rows like CSV rows (row numbers count data rows from 1)', async () => {
