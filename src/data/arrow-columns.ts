@@ -67,7 +67,8 @@ export function arrowColumnToFloat64(vec: Vector, asTime: boolean): Float64Array
       if (values instanceof Float64Array) out.set(values.subarray(off, off + len), o);
       else for (let i = 0; i < len; i++) out[o + i] = Number(values[off + i]);
       if (asTime) for (let i = 0; i < len; i++) out[o + i] = epochToMicros(out[o + i]);
-    } else if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) {
+    } else if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || (DataType.isDictionary(type) && DataType.isUtf8(type.dictionary))) {
+      // Text (dictionary-encoded as parquet-wasm gives a Parquet dictionary column back): each cell's string.
       for (let i = 0; i < len; i++) out[o + i] = textAsNumber(vec.get(o + i) as string | null, asTime);
     } else {
       throw new UnsupportedColumn(`column type ${String(type)} is not supported`);

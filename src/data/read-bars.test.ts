@@ -6,7 +6,9 @@ import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { concatBarBatches, rowOf, type BarBatch } from './bar-batch.ts';
 import { barRowsEstimate } from './bar-rows-estimate.ts';
+import { readParquetTable } from './parquet-batches.ts';
 import { FastParquet } from './parquet-fast.ts';
+import { loadParquetWasm } from './parquet-wasm.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
 import { openBars, type ReadBarsOptions } from './read-bars.ts';
 
@@ -154,7 +156,7 @@ describe('Parquet and Arrow IPC give the same bars as CSV', () => {
     }
   });
 
-  it('reads Parquet with text columns (date-times as ISO text, a symbol) row group by row group: the CSV\'s bars', async () => {
+  it('reads Parquet with text columns (date-times as ISO text, a symbol) row group by row group, and with zstd pages through parquet-wasm: the CSV\'s bars', async () => {
     const csv = (await readAll(sharedFile('backtrader/nvda-1999-2014.txt'))).bars;
     const n = csv.length;
     const iso = Array.from(csv.ts.subarray(0, n), (t) => new Date(t / 1000).toISOString());
@@ -168,6 +170,14 @@ describe('Parquet and Arrow IPC give the same bars as CSV', () => {
     const fast = (await readAll(pq)).bars;
     for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) expect(fast[k], k).toEqual(csv[k].subarray(0, n));
     expect(await barRowsEstimate(pq)).toBe(n);
+    // The same table with zstd pages, outside the decoder's subset: parquet-wasm gives the text back dictionary-encoded, read the same.
+    const pw = await loadParquetWasm();
+    const zstd = tmp.file('nvda-text-zstd.parquet');
+    const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).setMaxRowGroupSize(1000).build();
+    writeFileSync(zstd, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(await readParquetTable(pq), 'stream')), props));
+    expect(FastParquet.openFile(zstd, { text: true })).toBeNull();
+    const general = (await readAll(zstd)).bars;
+    for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) expect(general[k], k).toEqual(csv[k].subarray(0, n));
   });
 
   it('validates Parquet rows like CSV rows (row numbers count data rows from 1)', async () => {
