@@ -64,13 +64,6 @@ const list = (v: ThriftValue | undefined): ThriftValue[] => (Array.isArray(v) ? 
  * timestamp/date: decimals, times of day, unsigned and other logical types are left to
  * the general reader (a UINT64 or a DECIMAL read as raw integers would be wrong, silently).
  */
-/** True for a BYTE_ARRAY column annotated as UTF-8 text (STRING logical type or UTF8 converted type), and nothing else. */
-function textAnnotation(el: ThriftStruct): boolean {
-  const logical = struct(el[10]);
-  if (logical) return struct(logical[1]) !== undefined;
-  return el[6] === 0;
-}
-
 function plainAnnotation(el: ThriftStruct): boolean {
   const logical = struct(el[10]);
   if (logical) {
@@ -79,6 +72,13 @@ function plainAnnotation(el: ThriftStruct): boolean {
     return int !== undefined && int[2] === true;
   }
   return el[6] === undefined || [6, 9, 10, 15, 16, 17, 18].includes(num(el[6]));
+}
+
+/** True for a BYTE_ARRAY column annotated as UTF-8 text (STRING logical type or UTF8 converted type), and nothing else. */
+function textAnnotation(el: ThriftStruct): boolean {
+  const logical = struct(el[10]);
+  if (logical) return struct(logical[1]) !== undefined;
+  return el[6] === 0;
 }
 
 function timeKindOf(el: ThriftStruct): TimeKind {

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { makeData, makeVector, Null, Table, tableToIPC } from 'apache-arrow';
+import { DateDay, makeData, makeVector, Null, Table, tableToIPC, TimestampMillisecond } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
 import { DataError } from '../core/errors.ts';
@@ -87,6 +87,21 @@ describe('readParquetColumns', () => {
     const arrow = await viaArrow(f);
     expect(r.columns.tag).toEqual(arrow.tag);
     expect(Array.from(r.columns.qty as Float64Array)).toEqual(arrow.qty);
+  });
+
+  it('reads dates and timestamps as µs, as the Arrow path does', async () => {
+    const f = tmp.file('dates.parquet');
+    const pw = await loadParquetWasm();
+    const days = Int32Array.of(0, 19_000, 19_723);
+    const table = new Table({
+      day: makeVector(makeData({ type: new DateDay(), length: 3, nullCount: 0, data: days })),
+      ms: makeVector(makeData({ type: new TimestampMillisecond(), length: 3, nullCount: 0, data: BigInt64Array.of(1n, 1_700_000_000_123n, -5n) })),
+    });
+    writeFileSync(f, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(table, 'stream'))));
+    expect(FastParquet.open(readFileSync(f), f, { text: true })).not.toBeNull();
+    const r = await readParquetColumns(f);
+    expect(Array.from(r.columns.day as Float64Array)).toEqual(Array.from(days, (d) => d * 86_400_000_000));
+    expect(Array.from(r.columns.ms as Float64Array)).toEqual([1_000, 1_700_000_000_123_000, -5_000]);
   });
 
   it('keeps files outside the subset on the general reader: a Null-typed column (older runs) reads as strings', async () => {

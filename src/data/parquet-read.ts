@@ -16,7 +16,7 @@ export interface ParquetColumns {
 export async function readParquetColumns(file: string): Promise<ParquetColumns> {
   const bytes = await readParquetBytes(file);
   const fast = FastParquet.open(bytes, file, { text: true });
-  return fast !== null && fast.columns.every((c) => c.time !== 'date') ? fastColumns(fast) : generalColumns(file, bytes);
+  return fast !== null ? fastColumns(fast) : generalColumns(file, bytes);
 }
 
 /** Every column of a file in parquet-fast's subset, its row groups joined. */
@@ -33,7 +33,7 @@ function fastColumns(fast: FastParquet): ParquetColumns {
     }
     at += fast.rowGroups[g].numRows;
   }
-  // Timestamps to µs as the Arrow path converts them (plain numbers stay as they are).
+  // Timestamps and dates to µs as the Arrow path converts them (plain numbers stay as they are).
   for (const c of fast.columns) if (c.physical !== 'text') rawToFloat64(c, columns[c.name] as Float64Array, false);
   return { rows, columns };
 }
