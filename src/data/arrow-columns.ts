@@ -24,6 +24,12 @@ const UNIT_TO_MICROS: Record<number, number> = { 0: 1_000_000, 1: 1_000, 2: 1, 3
 /** Describes a column type we cannot read, for error messages. */
 export class UnsupportedColumn extends Error {}
 
+/** True for an Arrow column of text: UTF-8, large UTF-8, or dictionary-encoded UTF-8 (as parquet-wasm gives a Parquet dictionary column of strings back). */
+export function isTextType(type: Arrow.DataType): boolean {
+  const { DataType } = lib();
+  return DataType.isUtf8(type) || DataType.isLargeUtf8(type) || (DataType.isDictionary(type) && DataType.isUtf8(type.dictionary));
+}
+
 /** A text cell read as a number: a date-time as µs when `asTime`, else the number it spells; NaN for null, blank or anything else. */
 export function textAsNumber(s: string | null, asTime: boolean): number {
   if (s === null) return Number.NaN;
@@ -67,8 +73,7 @@ export function arrowColumnToFloat64(vec: Vector, asTime: boolean): Float64Array
       if (values instanceof Float64Array) out.set(values.subarray(off, off + len), o);
       else for (let i = 0; i < len; i++) out[o + i] = Number(values[off + i]);
       if (asTime) for (let i = 0; i < len; i++) out[o + i] = epochToMicros(out[o + i]);
-    } else if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || (DataType.isDictionary(type) && DataType.isUtf8(type.dictionary))) {
-      // Text (dictionary-encoded as parquet-wasm gives a Parquet dictionary column back): each cell's string.
+    } else if (isTextType(type)) {
       for (let i = 0; i < len; i++) out[o + i] = textAsNumber(vec.get(o + i) as string | null, asTime);
     } else {
       throw new UnsupportedColumn(`column type ${String(type)} is not supported`);

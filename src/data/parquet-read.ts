@@ -1,4 +1,4 @@
-import { arrowColumnToFloat64, loadArrow } from './arrow-columns.ts';
+import { arrowColumnToFloat64, isTextType, loadArrow } from './arrow-columns.ts';
 import { readParquetTable } from './parquet-batches.ts';
 import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
 
@@ -50,9 +50,7 @@ async function generalColumns(file: string, bytes: Uint8Array): Promise<ParquetC
       columns[field.name] = new Array<string>(table.numRows).fill('');
       continue;
     }
-    const text = DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type)
-      || (DataType.isDictionary(field.type) && DataType.isUtf8(field.type.dictionary));
-    columns[field.name] = text
+    columns[field.name] = isTextType(field.type)
       ? Array.from({ length: vec.length }, (_, i) => String(vec.get(i) ?? ''))
       : arrowColumnToFloat64(vec, DataType.isTimestamp(field.type)).slice();
   }
