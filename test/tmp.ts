@@ -1,12 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect, onTestFinished } from 'vitest';
 
-/** A temporary folder removed after the test file; `file(name, text)` writes into it. */
+/**
+ * A temporary folder, removed when the test that made it finishes (or, made outside a
+ * test, after the test file); `file(name, text)` writes into it. An `afterAll` registered
+ * from inside a running test never runs, so the two cases take different hooks.
+ */
 export function tempDir(prefix = 'lockstep-test-'): { dir: string; file: (name: string, text?: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  if (expect.getState().currentTestName === undefined) afterAll(remove);
+  else onTestFinished(remove);
   return {
     dir,
     file(name, text) {
