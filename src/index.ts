@@ -38,7 +38,7 @@ export { crossedAbove, crossedBelow, CrossDetector } from './engine/cross-detect
 export { EMA, RSI, BollingerBands, ATR, MACD } from 'trading-signals';
 // SMA: trading-signals' interface, O(1) exact window sum (math.fsum / n).
 export { SMA } from './engine/sma.ts';
-export { z } from 'zod';
+export { z } from './core/zod.ts';
 // Analytics and reports (results → numbers, DataFrames, HTML).
 export { performanceSummary, type PerformanceSummary, type PerformanceInput } from './analytics/performance-summary.ts';
 export {

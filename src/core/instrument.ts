@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /** How an instrument's position is accounted for. */
 export const Settlement = {

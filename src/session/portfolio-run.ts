@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../core/zod.ts';
 import { portfolioResult, type PortfolioResult, type SleeveFacts } from '../backtest/portfolio-result.ts';
 import type { RunResult } from '../backtest/run-result.ts';
 import type { BacktestConfig } from '../config/session-config.ts';
