@@ -1,8 +1,6 @@
-import type { Table } from 'apache-arrow';
 import { DataError } from '../core/errors.ts';
-import { arrowColumnToFloat64 } from './arrow-columns.ts';
 import { allocBarBatch, type BarBatch } from './bar-batch.ts';
-import { readParquetTable } from './parquet-batches.ts';
+import { readParquetColumns } from './parquet-read.ts';
 import { epochToMicros } from './text-parse.ts';
 import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type TickBatch } from './tick-batch.ts';
 import { numField, textLines } from './text-lines.ts';
@@ -137,21 +135,26 @@ export async function readBinanceKlines(file: string): Promise<BarBatch> {
  * quantity, buyer_maker) or quotes (timestamp, ask_size, ask, bid_size, bid).
  */
 export async function readBinanceParquet(file: string): Promise<TickBatch> {
-  const t: Table = await readParquetTable(file);
-  const names = t.schema.fields.map((f) => f.name);
-  const num = (n: string, time = false) => {
-    const v = t.getChild(n);
-    if (!v) throw new DataError({ file, row: 0, field: n }, `missing column ${n} (found ${names.join(', ')})`, 'Pass a Binance trades or quotes Parquet sample');
-    return arrowColumnToFloat64(v, time);
+  const { rows: n, columns } = await readParquetColumns(file);
+  const names = Object.keys(columns);
+  const column = (name: string) => {
+    const v = columns[name];
+    if (v === undefined) throw new DataError({ file, row: 0, field: name }, `missing column ${name} (found ${names.join(', ')})`, 'Pass a Binance trades or quotes Parquet sample');
+    return v;
   };
-  const n = t.numRows;
-  const ts = num('timestamp', true);
+  const num = (name: string) => {
+    const v = column(name);
+    if (!(v instanceof Float64Array)) throw new DataError({ file, row: 0, field: name }, `column ${name} holds text, not numbers`, 'Pass a Binance trades or quotes Parquet sample');
+    return v;
+  };
+  // Timestamps typed in the file arrive as µs; plain numbers are read by their magnitude (s, ms, µs or ns).
+  const ts = num('timestamp').map(epochToMicros);
   if (names.includes('buyer_maker')) {
     const b = allocTrades(n);
     b.length = n;
     b.ts.set(ts); b.tsLocal.set(ts); b.price.set(num('price')); b.qty.set(num('quantity'));
-    const bm = t.getChild('buyer_maker')!;
-    for (let i = 0; i < n; i++) b.aggressor[i] = String(bm.get(i)).toLowerCase() === 'true' ? -1 : 1;
+    const bm = column('buyer_maker');
+    for (let i = 0; i < n; i++) b.aggressor[i] = String(bm[i]).toLowerCase() === 'true' ? -1 : 1;
     return { kind: 'trades', batch: b };
   }
   const q = allocQuotes(n);

@@ -41,7 +41,7 @@ export interface FastColumn {
 
 const PHYSICAL: Record<number, Physical> = { 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
 const BYTE_ARRAY = 6;
-const CODECS = new Set([0, 1, 2]); // uncompressed, snappy, gzip
+const CODECS = new Set([0, 1, 2, 4]); // uncompressed, snappy, gzip, brotli (NautilusTrader's and pandas' brotli files: zlib's, native)
 const ENCODINGS = new Set([0, 2, 3, 4, 5, 8]); // plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, rle_dictionary
 
 interface Chunk { column: number; codec: number; numValues: number; start: number; end: number }
@@ -353,8 +353,10 @@ export class FastParquet {
       snappyDecompress(src, out);
       return out;
     }
-    const out = builtin('node:zlib').gunzipSync(src, { maxOutputLength: Math.max(1, rawSize) });
-    if (out.length !== rawSize) throw new Error('gzip length disagrees with the page header');
+    const zlib = builtin('node:zlib');
+    const limit = { maxOutputLength: Math.max(1, rawSize) };
+    const out = codec === 2 ? zlib.gunzipSync(src, limit) : zlib.brotliDecompressSync(src, limit);
+    if (out.length !== rawSize) throw new Error(`${codec === 2 ? 'gzip' : 'brotli'} length disagrees with the page header`);
     return out;
   }
 }

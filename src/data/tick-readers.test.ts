@@ -7,6 +7,7 @@ import { DataError } from '../core/errors.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { readBinanceCsv, readBinanceKlines, readBinanceParquet } from './binance-files.ts';
+import { readParquetTable } from './parquet-batches.ts';
 import { readTardisAll } from './tardis-csv.ts';
 import { DeltaFlag, type DeltaBatch, type QuoteBatch, type TickBatch, type TradeBatch } from './tick-batch.ts';
 
@@ -129,6 +130,12 @@ describe('Binance readers', () => {
     expect([(t.batch as TradeBatch).price[0], (t.batch as TradeBatch).aggressor[0], (t.batch as TradeBatch).aggressor[1]]).toEqual([39432.48, -1, 1]);
     expect(q.kind).toBe('quotes');
     expect([(q.batch as QuoteBatch).bidPrice[0], (q.batch as QuoteBatch).askSize[0]]).toEqual([39432.99, 0.066851]);
+    // Times: the files' millisecond timestamps as µs, every row equal to parquet-wasm's (the other reader), the first on 2021-01-08.
+    for (const [name, b] of [['trades', t], ['quotes', q]] as const) {
+      const ref = (await readParquetTable(sharedFile(`crypto/binance-btcusdt-${name}.parquet`))).getChild('timestamp')!;
+      expect([...b.batch.ts], name).toEqual(Array.from({ length: ref.length }, (_, i) => Number(ref.get(i)) * 1000));
+      expect(new Date(b.batch.ts[0] / 1000).toISOString().slice(0, 10)).toBe('2021-01-08');
+    }
   });
 });
 
