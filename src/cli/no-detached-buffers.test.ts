@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compiledIsFresh } from '../../bin/compiled-is-fresh.mjs';
 import { tempDir } from '../../test/tmp.ts';
 import { writeSynthBarFile } from '../data/synth-bars.ts';
+import { ParquetStreamWriter } from '../data/parquet-stream.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DEMO = join(ROOT, 'data/sample/2006-day-001.csv');
@@ -55,6 +56,23 @@ describe.skipIf(!(compiledIsFresh(ROOT) as boolean))('no ArrayBuffer is detached
     const r = traced(['backtest', '--strategy', 'ma-cross', '--data', file, '--out', tmp.file('runs')]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^report\s+\S+report\.html$/m);
+    expect(r.out).not.toContain(DETACHED);
+  });
+
+  it('a tick backtest from normalized trades with a symbol column (read by the JavaScript decoder, the text column skipped)', () => {
+    // Long enough that parquet-wasm would grow its memory to read it (checked: it detached on the code before).
+    const n = 200_000;
+    const file = tmp.file('trades-00000.parquet');
+    const w = new ParquetStreamWriter(file, { ts_event: 'timestamp', ts_local: 'timestamp', price: 'double', size: 'double', aggressor: 'double', symbol: 'string' });
+    const ts = Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000_000 + i * 1_000);
+    w.writeRowGroup({
+      ts_event: ts, ts_local: ts, price: Float64Array.from({ length: n }, (_, i) => 100 + (i % 50) * 0.5),
+      size: new Float64Array(n).fill(1), aggressor: Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1)), symbol: new Array<string>(n).fill('BTCUSDT'),
+    }, n);
+    w.close();
+    const r = traced(['backtest', '--strategy', 'trade-momentum', '--data', file, '--no-save']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^final value/m);
     expect(r.out).not.toContain(DETACHED);
   });
 

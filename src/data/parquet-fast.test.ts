@@ -269,5 +269,33 @@ describe('tick files either way', () => {
     expect(a.length).toBe(n);
     expect(a[1234]).toEqual([q.ts[1234], q.tsLocal[1234], q.bidPrice[1234], q.bidSize[1234], q.askPrice[1234], q.askSize[1234]]);
     expect(await rows(zstd)).toEqual(a);
+    // With a text column the tick kind does not use (a symbol): the same batches, through the decoder.
+    const read = await readParquetTable(ours);
+    const symbol = vectorFromArray(Array.from({ length: n }, () => 'BTCUSDT'), new Utf8());
+    const named = new Table({ ...Object.fromEntries(read.schema.fields.map((f) => [f.name, read.getChild(f.name)!])), symbol });
+    const withSymbol = write('quotes-symbol.parquet', named, (b) => b.setCompression(pw.Compression.SNAPPY));
+    expect(FastParquet.open(readFileSync(withSymbol), withSymbol)).toBeNull(); // numbers only: outside
+    expect(FastParquet.open(readFileSync(withSymbol), withSymbol, { text: true })).not.toBeNull();
+    expect(await rows(withSymbol)).toEqual(a);
+  });
+
+  it('a tick column written as text (an aggressor of buy/sell) is refused by name, as the general reader refuses it', async () => {
+    const { readTickParquet, writeTickParquet } = await import('./tick-parquet.ts');
+    const { allocTrades } = await import('./tick-batch.ts');
+    const n = 4;
+    const t = allocTrades(n);
+    for (let i = 0; i < n; i++) { t.ts[i] = 1_700_000_000_000_000 + i; t.tsLocal[i] = t.ts[i]; t.price[i] = 100 + i; t.qty[i] = 1; t.aggressor[i] = i % 2 ? -1 : 1; }
+    t.length = n;
+    const numeric = tmp.file('trades-numeric.parquet');
+    await writeTickParquet(numeric, { kind: 'trades', batch: t });
+    const read = await readParquetTable(numeric);
+    const trades = new Table({
+      ...Object.fromEntries(read.schema.fields.filter((f) => f.name !== 'aggressor').map((f) => [f.name, read.getChild(f.name)!])),
+      aggressor: vectorFromArray(['buy', 'sell', 'buy', 'sell'], new Utf8()),
+    });
+    const file = write('trades-text-aggressor.parquet', trades, (b) => b.setCompression(pw.Compression.SNAPPY));
+    const err = await (async () => { for await (const _ of readTickParquet(file)) { /* drain */ } })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).location).toMatchObject({ file, field: 'aggressor' });
   });
 });

@@ -78,13 +78,14 @@ function batchOf(kind: TickKind, get: ColumnOf, n: number, v: TickValidation, fi
 
 /**
  * Streams a normalized tick Parquet file one row group at a time. Files in the subset
- * parquet-fast.ts handles (what we write) decode directly; others (zstd, say) go through
- * parquet-wasm and Arrow, decoded whole.
+ * parquet-fast.ts handles (what we write, and files with extra text columns such as a symbol)
+ * decode directly; others (zstd, say) go through parquet-wasm and Arrow, decoded whole.
  */
 export async function* readTickParquet(file: string, v: TickValidation = tickValidation()): AsyncGenerator<TickBatch> {
   v.file = file;
-  const fast = FastParquet.openFile(file);
-  if (fast === null) {
+  const fast = FastParquet.openFile(file, { text: true });
+  if (fast === null || readsText(fast, file)) {
+    fast?.close();
     yield* readTickParquetArrow(file, await readParquetBytes(file), v);
     return;
   }
@@ -93,6 +94,15 @@ export async function* readTickParquet(file: string, v: TickValidation = tickVal
   } finally {
     fast.close();
   }
+}
+
+/**
+ * True when a column the file's tick kind needs holds text (an aggressor written as 'buy'):
+ * the Arrow path reads those. Other text columns (a symbol, say) are never decoded.
+ */
+function readsText(fast: FastParquet, file: string): boolean {
+  const text = new Set(fast.columns.filter((c) => c.physical === 'text').map((c) => c.name));
+  return text.size > 0 && COLUMNS[tickKindOf(fast.columns.map((c) => c.name), file)].some((c) => text.has(c));
 }
 
 /** A tick file in parquet-fast's subset, row group by row group (memory: one row group). */
