@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 # python3-ipykernel execute the tslab notebooks; python3-optuna (+ psycopg2) runs Bayesian
 # optimization; postgresql is started by the distributed-optimization test; python3-sklearn
 # and python3-onnx train and export the ONNX signal models (`lockstep ml train`);
-# python3-statsmodels is the oracle of the time-series diagnostics (ACF, Ljung-Box, ADF).
+# python3-statsmodels is the oracle of the time-series diagnostics (ACF, Ljung-Box, ADF);
+# zstd (the reference command-line compressor) writes the Zstandard decoder's test inputs.
 APT_PACKAGES=(python3 python3-numpy python3-pandas python3-scipy chromium jupyter-nbconvert python3-ipykernel
-  python3-optuna python3-psycopg2 postgresql python3-sklearn python3-onnx python3-statsmodels)
+  python3-optuna python3-psycopg2 postgresql python3-sklearn python3-onnx python3-statsmodels zstd)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tableToIPC } from 'apache-arrow';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs module of the command's entry, without type declarations
@@ -6,6 +8,8 @@ import { compiledIsFresh } from '../../bin/compiled-is-fresh.mjs';
 import { tempDir } from '../../test/tmp.ts';
 import { writeSynthBarFile } from '../data/synth-bars.ts';
 import { ParquetStreamWriter } from '../data/parquet-stream.ts';
+import { readParquetTable } from '../data/parquet-batches.ts';
+import { loadParquetWasm } from '../data/parquet-wasm.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DEMO = join(ROOT, 'data/sample/2006-day-001.csv');
@@ -44,6 +48,20 @@ describe.skipIf(!(compiledIsFresh(ROOT) as boolean))('no ArrayBuffer is detached
 
   it('a backtest from the bundled BTC sample (Snappy pages: read by the JavaScript decoder)', () => {
     const r = traced(['backtest', '--strategy', 'ma-cross', '--data', join(ROOT, 'data/sample/btc-perp-1m.parquet'), '--no-save']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^final value/m);
+    expect(r.out).not.toContain(DETACHED);
+  });
+
+  it('a backtest from bars with zstd pages (polars\' default: read by the JavaScript decoder since zstd.ts)', async () => {
+    // Long enough that parquet-wasm would grow its memory to read it (checked: it detached on the code before).
+    const snappy = tmp.file('bars-for-zstd.parquet');
+    writeSynthBarFile(snappy, { count: 100_000, seed: 7 });
+    const pw = await loadParquetWasm();
+    const file = tmp.file('bars-zstd.parquet');
+    const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).build();
+    writeFileSync(file, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(await readParquetTable(snappy), 'stream')), props));
+    const r = traced(['backtest', '--strategy', 'ma-cross', '--data', file, '--no-save']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^final value/m);
     expect(r.out).not.toContain(DETACHED);

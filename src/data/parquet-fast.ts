@@ -4,6 +4,7 @@ import { DataError } from '../core/errors.ts';
 import { builtin } from '../core/builtin.ts';
 import { epochToMicros } from './text-parse.ts';
 import { snappyDecompress, snappyLength } from './snappy.ts';
+import { zstdDecompress } from './zstd.ts';
 import { rleHybrid, type Physical } from './parquet-encodings.ts';
 import { dictionaryOf, numberValues, textValues, type PageValues } from './parquet-page-values.ts';
 import { ThriftReader, type ThriftStruct, type ThriftValue } from './thrift-compact.ts';
@@ -41,7 +42,7 @@ export interface FastColumn {
 
 const PHYSICAL: Record<number, Physical> = { 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
 const BYTE_ARRAY = 6;
-const CODECS = new Set([0, 1, 2, 4]); // uncompressed, snappy, gzip, brotli (NautilusTrader's and pandas' brotli files: zlib's, native)
+const CODECS = new Set([0, 1, 2, 4, 6]); // uncompressed, snappy, gzip, brotli (NautilusTrader's samples; zlib's, native), zstd (zstd.ts)
 const ENCODINGS = new Set([0, 2, 3, 4, 5, 8]); // plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, rle_dictionary
 
 interface Chunk { column: number; codec: number; numValues: number; start: number; end: number }
@@ -351,6 +352,13 @@ export class FastParquet {
       if (snappyLength(src) !== rawSize || rawSize > 32 * src.length + 64) throw new Error('snappy length disagrees with the page header');
       const out = new Uint8Array(rawSize);
       snappyDecompress(src, out);
+      return out;
+    }
+    if (codec === 6) {
+      // An RLE block expands 3 + 1 bytes into at most 128 KB: a bigger claim is corruption.
+      if (rawSize > 32_768 * src.length + 1024) throw new Error('zstd page claims more than its bytes can hold');
+      const out = new Uint8Array(rawSize);
+      zstdDecompress(src, out);
       return out;
     }
     const zlib = builtin('node:zlib');
