@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  Field, Float64, Int32, makeData, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
+  Bool, Field, Float64, Int32, makeData, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
   Utf8, vectorFromArray, tableFromArrays, tableToIPC,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +89,9 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
     ['zstd, dictionary', (b) => b.setCompression(pw.Compression.ZSTD)],
     ['zstd, plain, data page v2', (b) => b.setCompression(pw.Compression.ZSTD).setDictionaryEnabled(false).setWriterVersion(pw.WriterVersion.V2)],
     ['zstd, delta timestamps', (b) => delta(b.setCompression(pw.Compression.ZSTD))],
+    ['lz4_raw, dictionary', (b) => b.setCompression(pw.Compression.LZ4_RAW)],
+    ['lz4_raw, plain, data page v2', (b) => b.setCompression(pw.Compression.LZ4_RAW).setDictionaryEnabled(false).setWriterVersion(pw.WriterVersion.V2)],
+    ['lz4 (Hadoop framing), dictionary', (b) => b.setCompression(pw.Compression.LZ4)],
     ['snappy, delta timestamps (our writer)', (b) => delta(b.setCompression(pw.Compression.SNAPPY))],
     ['uncompressed, delta timestamps, data page v2', (b) => delta(b.setCompression(pw.Compression.UNCOMPRESSED).setWriterVersion(pw.WriterVersion.V2))],
     ['snappy, dictionary, data page v2', (b) => b.setCompression(pw.Compression.SNAPPY).setWriterVersion(pw.WriterVersion.V2)],
@@ -146,8 +149,8 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
 
   it('leaves files outside its subset to the general reader (null)', () => {
     const t = tableFromArrays({ x: new Float64Array([1, 2, 3]) });
-    const lz4 = write('lz4.parquet', t, (b) => b.setCompression(pw.Compression.LZ4_RAW));
-    expect(FastParquet.open(readFileSync(lz4), lz4)).toBeNull();
+    const bools = write('bool.parquet', new Table({ b: vectorFromArray([true, false], new Bool()) }), (b) => b.setCompression(pw.Compression.SNAPPY));
+    expect(FastParquet.open(readFileSync(bools), bools)).toBeNull();
     const strings = new Table({ s: vectorFromArray(['a', 'b'], new Utf8()) });
     const text = write('strings.parquet', strings, (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(FastParquet.open(readFileSync(text), text)).toBeNull();
@@ -162,7 +165,7 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
 });
 
 describe('FastParquet on truncated and corrupted files', () => {
-  for (const [codec, compression] of [['snappy', pw.Compression.SNAPPY], ['brotli', pw.Compression.BROTLI], ['zstd', pw.Compression.ZSTD]] as const) it(`${codec} pages: every truncation and 300 random corruptions end in values or a DataError naming the file (never a hang or another error)`, () => {
+  for (const [codec, compression] of [['snappy', pw.Compression.SNAPPY], ['brotli', pw.Compression.BROTLI], ['zstd', pw.Compression.ZSTD], ['lz4_raw', pw.Compression.LZ4_RAW]] as const) it(`${codec} pages: every truncation and 300 random corruptions end in values or a DataError naming the file (never a hang or another error)`, () => {
     const file = write(`fuzz-src-${codec}.parquet`, sampleTable(3000, 5), (b) => b.setCompression(compression)
       .setColumnDictionaryEnabled('ts_local', false).setColumnEncoding('ts_local', pw.Encoding.DELTA_BINARY_PACKED));
     const bytes = readFileSync(file);
@@ -244,7 +247,7 @@ describe('snappy', () => {
 });
 
 describe('tick files either way', () => {
-  it('an LZ4 tick file (other writers), a zstd one and our Snappy + delta file read as the same batches', async () => {
+  it('a tick file the general reader takes (a boolean column), a zstd one, an LZ4 one and our Snappy + delta file read as the same batches', async () => {
     const { readTickParquet, writeTickParquet } = await import('./tick-parquet.ts');
     const { allocQuotes } = await import('./tick-batch.ts');
     const n = 2500;
@@ -257,11 +260,15 @@ describe('tick files either way', () => {
     const ours = tmp.file('quotes-ours.parquet');
     await writeTickParquet(ours, { kind: 'quotes', batch: q });
     expect(FastParquet.open(readFileSync(ours), ours)).not.toBeNull();
-    // The same table re-encoded by parquet-wasm: with LZ4 pages outside the fast subset, with zstd pages in it.
-    const lz4 = write('quotes-lz4.parquet', await readParquetTable(ours), (b) => b.setCompression(pw.Compression.LZ4_RAW));
-    expect(FastParquet.open(readFileSync(lz4), lz4)).toBeNull();
-    const zstd = write('quotes-zstd.parquet', await readParquetTable(ours), (b) => b.setCompression(pw.Compression.ZSTD));
+    // The same table re-encoded by parquet-wasm: with a boolean column outside the fast subset, with zstd or LZ4 pages in it.
+    const table = await readParquetTable(ours);
+    const flagged = new Table({ ...Object.fromEntries(table.schema.fields.map((f) => [f.name, table.getChild(f.name)!])), stale: vectorFromArray(Array.from({ length: n }, (_, i) => i % 3 === 0), new Bool()) });
+    const general = write('quotes-bool.parquet', flagged, (b) => b.setCompression(pw.Compression.SNAPPY));
+    expect(FastParquet.open(readFileSync(general), general, { text: true })).toBeNull();
+    const zstd = write('quotes-zstd.parquet', table, (b) => b.setCompression(pw.Compression.ZSTD));
     expect(FastParquet.open(readFileSync(zstd), zstd)).not.toBeNull();
+    const lz4 = write('quotes-lz4.parquet', table, (b) => b.setCompression(pw.Compression.LZ4_RAW));
+    expect(FastParquet.open(readFileSync(lz4), lz4)).not.toBeNull();
     const rows = async (f: string) => {
       const out: number[][] = [];
       for await (const b of readTickParquet(f)) {
@@ -273,8 +280,9 @@ describe('tick files either way', () => {
     const a = await rows(ours);
     expect(a.length).toBe(n);
     expect(a[1234]).toEqual([q.ts[1234], q.tsLocal[1234], q.bidPrice[1234], q.bidSize[1234], q.askPrice[1234], q.askSize[1234]]);
-    expect(await rows(lz4)).toEqual(a);
+    expect(await rows(general)).toEqual(a);
     expect(await rows(zstd)).toEqual(a);
+    expect(await rows(lz4)).toEqual(a);
     // With a text column the tick kind does not use (a symbol): the same batches, through the decoder.
     const read = await readParquetTable(ours);
     const symbol = vectorFromArray(Array.from({ length: n }, () => 'BTCUSDT'), new Utf8());

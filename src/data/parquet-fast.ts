@@ -1,10 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DataError } from '../core/errors.ts';
-import { builtin } from '../core/builtin.ts';
 import { epochToMicros } from './text-parse.ts';
-import { snappyDecompress, snappyLength } from './snappy.ts';
-import { zstdDecompress } from './zstd.ts';
+import { CODECS, inflatePage } from './parquet-codecs.ts';
 import { rleHybrid, type Physical } from './parquet-encodings.ts';
 import { dictionaryOf, numberValues, textValues, type PageValues } from './parquet-page-values.ts';
 import { ThriftReader, type ThriftStruct, type ThriftValue } from './thrift-compact.ts';
@@ -42,7 +40,6 @@ export interface FastColumn {
 
 const PHYSICAL: Record<number, Physical> = { 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
 const BYTE_ARRAY = 6;
-const CODECS = new Set([0, 1, 2, 4, 6]); // uncompressed, snappy, gzip, brotli (NautilusTrader's samples; zlib's, native), zstd (zstd.ts)
 const ENCODINGS = new Set([0, 2, 3, 4, 5, 8]); // plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, rle_dictionary
 
 interface Chunk { column: number; codec: number; numValues: number; start: number; end: number }
@@ -281,7 +278,7 @@ export class FastParquet {
         if (type === 2) {
           const dh = struct(h[7]);
           const count = num(dh?.[1]);
-          const page = this.inflate(c.codec, bytes.subarray(body, pos), rawSize);
+          const page = inflatePage(c.codec, bytes.subarray(body, pos), rawSize);
           dict = dictionaryOf(page, col.physical, count);
         } else if (type === 0 || type === 3) {
           const v = this.dataPage(bytes, h, type, c.codec, body, pos, rawSize, col, filled, rows);
@@ -322,9 +319,9 @@ export class FastParquet {
         rleHybrid(bytes, body, body + defLen, 1, count, defs);
       }
       const values = bytes.subarray(body + defLen, end);
-      page = dh[7] === false ? values : this.inflate(codec, values, rawSize - defLen);
+      page = dh[7] === false ? values : inflatePage(codec, values, rawSize - defLen);
     } else {
-      page = this.inflate(codec, bytes.subarray(body, end), rawSize);
+      page = inflatePage(codec, bytes.subarray(body, end), rawSize);
       if (col.optional) {
         if (page.length < 4) throw new Error('page too short for its levels');
         const len = page[0] | (page[1] << 8) | (page[2] << 16) | (page[3] << 24);
@@ -342,31 +339,6 @@ export class FastParquet {
     return { page, at: p, encoding, count, present, defs };
   }
 
-  private inflate(codec: number, src: Uint8Array, rawSize: number): Uint8Array {
-    if (codec === 0) {
-      if (src.length !== rawSize) throw new Error('page sizes disagree');
-      return src;
-    }
-    if (codec === 1) {
-      // Snappy expands at most ~21× (a 64-byte copy per 3-byte tag): a bigger claim is corruption.
-      if (snappyLength(src) !== rawSize || rawSize > 32 * src.length + 64) throw new Error('snappy length disagrees with the page header');
-      const out = new Uint8Array(rawSize);
-      snappyDecompress(src, out);
-      return out;
-    }
-    if (codec === 6) {
-      // An RLE block expands 3 + 1 bytes into at most 128 KB: a bigger claim is corruption.
-      if (rawSize > 32_768 * src.length + 1024) throw new Error('zstd page claims more than its bytes can hold');
-      const out = new Uint8Array(rawSize);
-      zstdDecompress(src, out);
-      return out;
-    }
-    const zlib = builtin('node:zlib');
-    const limit = { maxOutputLength: Math.max(1, rawSize) };
-    const out = codec === 2 ? zlib.gunzipSync(src, limit) : zlib.brotliDecompressSync(src, limit);
-    if (out.length !== rawSize) throw new Error(`${codec === 2 ? 'gzip' : 'brotli'} length disagrees with the page header`);
-    return out;
-  }
 }
 
 function magic(b: Uint8Array, at: number): boolean {
