@@ -252,6 +252,7 @@ function huffmanTable(weights: number[]): HuffmanTable {
   if (log > 11) throw new ZstdError('Huffman code longer than 11 bits');
   const rest = (1 << log) - total;
   if ((rest & (rest - 1)) !== 0) throw new ZstdError('Huffman weights do not complete a power of two');
+  if (weights.length > 255) throw new ZstdError('more than 256 Huffman symbols');
   weights.push(32 - Math.clz32(rest));
   const size = 1 << log;
   const symbol = new Uint8Array(size);
