@@ -75,6 +75,8 @@ export function arrowColumnToFloat64(vec: Vector, asTime: boolean): Float64Array
       if (asTime) for (let i = 0; i < len; i++) out[o + i] = epochToMicros(out[o + i]);
     } else if (isTextType(type)) {
       for (let i = 0; i < len; i++) out[o + i] = textAsNumber(vec.get(o + i) as string | null, asTime);
+    } else if (DataType.isBool(type)) {
+      for (let i = 0; i < len; i++) out[o + i] = vec.get(o + i) ? 1 : 0; // as the JavaScript decoder reads booleans
     } else {
       throw new UnsupportedColumn(`column type ${String(type)} is not supported`);
     }

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  Bool, Field, Float64, Int32, makeData, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
+  Bool, Field, Float64, Int32, makeData, Uint32, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
   Utf8, vectorFromArray, tableFromArrays, tableToIPC,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -69,8 +69,10 @@ function sampleTable(n: number, seed: number): Table {
   }
   // A nullable column with every 7th value missing.
   const nullable = vectorFromArray(Array.from(price, (v, i) => (i % 7 === 3 ? null : v * 2)), new Float64());
+  const flag = vectorFromArray(Array.from(price, (v, i) => i % 3 === 0 || v > 100), new Bool());
+  const maybe = vectorFromArray(Array.from(price, (v, i) => (i % 5 === 1 ? null : v < 100)), new Bool());
   const base = tableFromArrays({ ts_local: ts, price, size, i32, f32 });
-  return new Table({ ...Object.fromEntries(base.schema.fields.map((f) => [f.name, base.getChild(f.name as 'price')!])), nullable });
+  return new Table({ ...Object.fromEntries(base.schema.fields.map((f) => [f.name, base.getChild(f.name as 'price')!])), nullable, flag, maybe });
 }
 
 const asTimeTs = (name: string) => name.startsWith('ts');
@@ -107,6 +109,8 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
       expect(fast.get('price')!.slice(0, 5)).toEqual([...table.getChild('price')!.toArray().slice(0, 5)]);
       expect(Number.isNaN(fast.get('nullable')![3])).toBe(true);
       expect(fast.get('ts_local')![4320]).toBe(Number(table.getChild('ts_local')!.get(4320)));
+      expect(fast.get('flag')!.slice(0, 6)).toEqual([...table.getChild('flag')!].slice(0, 6).map(Number));
+      expect(fast.get('maybe')!.slice(0, 6)).toEqual([...table.getChild('maybe')!].slice(0, 6).map((b) => (b === null ? Number.NaN : Number(b))));
     });
   }
 
@@ -149,8 +153,8 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
 
   it('leaves files outside its subset to the general reader (null)', () => {
     const t = tableFromArrays({ x: new Float64Array([1, 2, 3]) });
-    const bools = write('bool.parquet', new Table({ b: vectorFromArray([true, false], new Bool()) }), (b) => b.setCompression(pw.Compression.SNAPPY));
-    expect(FastParquet.open(readFileSync(bools), bools)).toBeNull();
+    const bools = write('bool.parquet', new Table({ b: vectorFromArray([true, false, null, true], new Bool()) }), (b) => b.setCompression(pw.Compression.SNAPPY));
+    expect(fastColumns(bools, () => false).get('b')).toEqual([1, 0, Number.NaN, 1]);
     const strings = new Table({ s: vectorFromArray(['a', 'b'], new Utf8()) });
     const text = write('strings.parquet', strings, (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(FastParquet.open(readFileSync(text), text)).toBeNull();
@@ -247,7 +251,7 @@ describe('snappy', () => {
 });
 
 describe('tick files either way', () => {
-  it('a tick file the general reader takes (a boolean column), a zstd one, an LZ4 one and our Snappy + delta file read as the same batches', async () => {
+  it('a tick file the general reader takes (an unsigned column), a zstd one, an LZ4 one and our Snappy + delta file read as the same batches', async () => {
     const { readTickParquet, writeTickParquet } = await import('./tick-parquet.ts');
     const { allocQuotes } = await import('./tick-batch.ts');
     const n = 2500;
@@ -260,10 +264,10 @@ describe('tick files either way', () => {
     const ours = tmp.file('quotes-ours.parquet');
     await writeTickParquet(ours, { kind: 'quotes', batch: q });
     expect(FastParquet.open(readFileSync(ours), ours)).not.toBeNull();
-    // The same table re-encoded by parquet-wasm: with a boolean column outside the fast subset, with zstd or LZ4 pages in it.
+    // The same table re-encoded by parquet-wasm: with an unsigned column outside the fast subset, with zstd or LZ4 pages in it.
     const table = await readParquetTable(ours);
-    const flagged = new Table({ ...Object.fromEntries(table.schema.fields.map((f) => [f.name, table.getChild(f.name)!])), stale: vectorFromArray(Array.from({ length: n }, (_, i) => i % 3 === 0), new Bool()) });
-    const general = write('quotes-bool.parquet', flagged, (b) => b.setCompression(pw.Compression.SNAPPY));
+    const flagged = new Table({ ...Object.fromEntries(table.schema.fields.map((f) => [f.name, table.getChild(f.name)!])), seq: vectorFromArray(Array.from({ length: n }, (_, i) => i), new Uint32()) });
+    const general = write('quotes-uint.parquet', flagged, (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(FastParquet.open(readFileSync(general), general, { text: true })).toBeNull();
     const zstd = write('quotes-zstd.parquet', table, (b) => b.setCompression(pw.Compression.ZSTD));
     expect(FastParquet.open(readFileSync(zstd), zstd)).not.toBeNull();

@@ -31,14 +31,14 @@ export type TimeKind = { unit: 's' | 'ms' | 'us' | 'ns' } | 'date' | null;
 
 export interface FastColumn {
   readonly name: string;
-  /** `text`: UTF-8 strings (BYTE_ARRAY annotated STRING / UTF8), only in files opened with `{ text: true }`. */
-  readonly physical: Physical | 'text';
+  /** `text`: UTF-8 strings (BYTE_ARRAY annotated STRING / UTF8), only in files opened with `{ text: true }`; booleans read as 1 and 0. */
+  readonly physical: Physical | 'boolean' | 'text';
   /** Timestamp unit or date from the logical / converted type; null for plain numbers. */
   readonly time: TimeKind;
   readonly optional: boolean;
 }
 
-const PHYSICAL: Record<number, Physical> = { 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
+const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
 const BYTE_ARRAY = 6;
 const ENCODINGS = new Set([0, 2, 3, 4, 5, 8]); // plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, rle_dictionary
 

@@ -18,11 +18,12 @@ export interface PageValues {
 }
 
 const WIDTH: Record<Physical, number> = { int32: 4, int64: 8, float: 4, double: 8 };
-const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, DELTA_BINARY_PACKED = 5, RLE_DICTIONARY = 8 }
+const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, DELTA_BINARY_PACKED = 5, RLE_DICTIONARY = 8 }
 
 /** A dictionary page's `count` PLAIN entries: doubles for numbers, strings for text. */
-export function dictionaryOf(page: Uint8Array, physical: Physical | 'text', count: number): Float64Array | string[] {
+export function dictionaryOf(page: Uint8Array, physical: Physical | 'boolean' | 'text', count: number): Float64Array | string[] {
   if (!(count >= 0)) throw new Error('dictionary page too short');
+  if (physical === 'boolean') throw new Error('a dictionary of booleans');
   if (physical === 'text') {
     const dict = new Array<string>(count);
     plainTexts(page, 0, page.length, dict, 0, count);
@@ -34,11 +35,13 @@ export function dictionaryOf(page: Uint8Array, physical: Physical | 'text', coun
   return dict;
 }
 
-/** A page's numbers into `out` from `filled` on; null slots read as NaN. */
-export function numberValues(v: PageValues, physical: Physical, dict: Float64Array | null, out: Float64Array, filled: number): void {
+/** A page's numbers (booleans as 1 and 0) into `out` from `filled` on; null slots read as NaN. */
+export function numberValues(v: PageValues, physical: Physical | 'boolean', dict: Float64Array | null, out: Float64Array, filled: number): void {
   const { page, at, present } = v;
   // Values land densely at `filled`, then spread over the null slots (NaN) when there are any.
-  if (v.encoding === Encoding.PLAIN) {
+  if (physical === 'boolean') {
+    booleanValues(v, out, filled);
+  } else if (v.encoding === Encoding.PLAIN) {
     if (at + present * WIDTH[physical] > page.length) throw new Error('values run past the page');
     plainValues(page, at, physical, out, filled, present);
   } else if (isDictionary(v.encoding)) {
@@ -51,6 +54,27 @@ export function numberValues(v: PageValues, physical: Physical, dict: Float64Arr
     throw new Error(`unsupported encoding ${v.encoding}`);
   }
   if (v.defs && present < v.count) spread(v.defs, out, filled, present, Number.NaN);
+}
+
+/**
+ * Booleans: PLAIN is one bit per value, least significant first; RLE (data pages v2) is the
+ * RLE / bit-packed hybrid of width 1 after a 4-byte length.
+ */
+function booleanValues(v: PageValues, out: Float64Array, filled: number): void {
+  const { page, at, present } = v;
+  if (v.encoding === Encoding.PLAIN) {
+    if (at + ((present + 7) >>> 3) > page.length) throw new Error('values run past the page');
+    for (let k = 0; k < present; k++) out[filled + k] = (page[at + (k >>> 3)] >>> (k & 7)) & 1;
+  } else if (v.encoding === Encoding.RLE) {
+    if (at + 4 > page.length) throw new Error('boolean run length missing');
+    const len = (page[at] | (page[at + 1] << 8) | (page[at + 2] << 16) | (page[at + 3] << 24)) >>> 0;
+    if (at + 4 + len > page.length) throw new Error('boolean runs run past the page');
+    const bits = new Uint8Array(present);
+    rleHybrid(page, at + 4, at + 4 + len, 1, present, bits);
+    for (let k = 0; k < present; k++) out[filled + k] = bits[k];
+  } else {
+    throw new Error(`unsupported encoding ${v.encoding} for booleans`);
+  }
 }
 
 /** A page's strings into `out` from `filled` on; null slots read as ''. */
