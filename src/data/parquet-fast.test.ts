@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  Bool, Field, Float64, Int32, makeData, Uint32, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
+  Bool, Field, Float64, Int32, makeData, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
   Utf8, vectorFromArray, tableFromArrays, tableToIPC,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -151,15 +151,19 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
     expect(new Set(trades.readRowGroupTexts(0).get('buyer_maker'))).toEqual(new Set(['True', 'False'])); // pandas' str() of Python booleans
   });
 
-  it('leaves files outside its subset to the general reader (null)', () => {
+  it('leaves files outside its subset to the general reader (null), and reads unsigned integers as unsigned', async () => {
     const t = tableFromArrays({ x: new Float64Array([1, 2, 3]) });
     const bools = write('bool.parquet', new Table({ b: vectorFromArray([true, false, null, true], new Bool()) }), (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(fastColumns(bools, () => false).get('b')).toEqual([1, 0, Number.NaN, 1]);
     const strings = new Table({ s: vectorFromArray(['a', 'b'], new Utf8()) });
     const text = write('strings.parquet', strings, (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(FastParquet.open(readFileSync(text), text)).toBeNull();
-    const unsigned = write('uint.parquet', tableFromArrays({ u: new Uint32Array([1, 4_000_000_000]) }), (b) => b.setCompression(pw.Compression.SNAPPY));
-    expect(FastParquet.open(readFileSync(unsigned), unsigned)).toBeNull(); // read as signed it would be wrong
+    const unsigned = write('uint.parquet', tableFromArrays({
+      u8: Uint8Array.of(1, 255), u16: Uint16Array.of(2, 65_535), u32: Uint32Array.of(3, 4_000_000_000), u64: BigUint64Array.of(4n, 2n ** 63n + 2048n),
+    }), (b) => b.setCompression(pw.Compression.SNAPPY));
+    // Unsigned, not read as signed (4e9 is −294,967,296 as an int32).
+    expect(Object.fromEntries(fastColumns(unsigned, () => false))).toEqual({ u8: [1, 255], u16: [2, 65_535], u32: [3, 4_000_000_000], u64: [4, 2 ** 63 + 2048] });
+    expect(Object.fromEntries(await referenceColumns(unsigned, () => false))).toEqual(Object.fromEntries(fastColumns(unsigned, () => false)));
     const signed = write('int.parquet', tableFromArrays({ i: new Int32Array([-1, 7]) }), (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(FastParquet.open(readFileSync(signed), signed)).not.toBeNull();
     const nested = new Table({ s: vectorFromArray([{ a: 1 }, { a: 2 }], new Struct([new Field('a', new Int32())])) });
@@ -251,7 +255,7 @@ describe('snappy', () => {
 });
 
 describe('tick files either way', () => {
-  it('a tick file the general reader takes (an unsigned column), a zstd one, an LZ4 one and our Snappy + delta file read as the same batches', async () => {
+  it('a tick file the general reader takes (a nested column), a zstd one, an LZ4 one and our Snappy + delta file read as the same batches', async () => {
     const { readTickParquet, writeTickParquet } = await import('./tick-parquet.ts');
     const { allocQuotes } = await import('./tick-batch.ts');
     const n = 2500;
@@ -264,10 +268,11 @@ describe('tick files either way', () => {
     const ours = tmp.file('quotes-ours.parquet');
     await writeTickParquet(ours, { kind: 'quotes', batch: q });
     expect(FastParquet.open(readFileSync(ours), ours)).not.toBeNull();
-    // The same table re-encoded by parquet-wasm: with an unsigned column outside the fast subset, with zstd or LZ4 pages in it.
+    // The same table re-encoded by parquet-wasm: with a nested column outside the fast subset, with zstd or LZ4 pages in it.
     const table = await readParquetTable(ours);
-    const flagged = new Table({ ...Object.fromEntries(table.schema.fields.map((f) => [f.name, table.getChild(f.name)!])), seq: vectorFromArray(Array.from({ length: n }, (_, i) => i), new Uint32()) });
-    const general = write('quotes-uint.parquet', flagged, (b) => b.setCompression(pw.Compression.SNAPPY));
+    const nested = vectorFromArray(Array.from({ length: n }, (_, i) => ({ a: i })), new Struct([new Field('a', new Int32())]));
+    const flagged = new Table({ ...Object.fromEntries(table.schema.fields.map((f) => [f.name, table.getChild(f.name)!])), venue: nested });
+    const general = write('quotes-nested.parquet', flagged, (b) => b.setCompression(pw.Compression.SNAPPY));
     expect(FastParquet.open(readFileSync(general), general, { text: true })).toBeNull();
     const zstd = write('quotes-zstd.parquet', table, (b) => b.setCompression(pw.Compression.ZSTD));
     expect(FastParquet.open(readFileSync(zstd), zstd)).not.toBeNull();

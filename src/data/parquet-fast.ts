@@ -36,6 +36,8 @@ export interface FastColumn {
   /** Timestamp unit or date from the logical / converted type; null for plain numbers. */
   readonly time: TimeKind;
   readonly optional: boolean;
+  /** An unsigned integer column: its values are read as unsigned (a uint32 of 2^31 or more, a uint64 of 2^63 or more). */
+  readonly unsigned: boolean;
 }
 
 const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
@@ -64,12 +66,16 @@ const list = (v: ThriftValue | undefined): ThriftValue[] => (Array.isArray(v) ? 
  */
 function plainAnnotation(el: ThriftStruct): boolean {
   const logical = struct(el[10]);
-  if (logical) {
-    if (struct(logical[6]) || struct(logical[8])) return true;
-    const int = struct(logical[10]);
-    return int !== undefined && int[2] === true;
-  }
-  return el[6] === undefined || [6, 9, 10, 15, 16, 17, 18].includes(num(el[6]));
+  if (logical) return struct(logical[6]) !== undefined || struct(logical[8]) !== undefined || struct(logical[10]) !== undefined;
+  return el[6] === undefined || [6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].includes(num(el[6]));
+}
+
+/** True for an integer column annotated unsigned (INT logical type with isSigned false, or UINT_8 … UINT_64). */
+function unsignedAnnotation(el: ThriftStruct): boolean {
+  const int = struct(struct(el[10])?.[10]);
+  if (int !== undefined) return int[2] === false;
+  const converted = num(el[6]);
+  return converted >= 11 && converted <= 14;
 }
 
 /** True for a BYTE_ARRAY column annotated as UTF-8 text (STRING logical type or UTF8 converted type), and nothing else. */
@@ -221,7 +227,7 @@ export class FastParquet {
       const physical = text ? 'text' : PHYSICAL[num(el[1])];
       const rep = num(el[3]);
       if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(text || plainAnnotation(el))) return null;
-      columns.push({ name: str(el[4]), physical, time: text ? null : timeKindOf(el), optional: rep === 1 });
+      columns.push({ name: str(el[4]), physical, time: text ? null : timeKindOf(el), optional: rep === 1, unsigned: !text && unsignedAnnotation(el) });
     }
     for (const g of list(meta[4])) {
       for (const c of list(struct(g)?.[1])) {
@@ -289,6 +295,7 @@ export class FastParquet {
           throw new Error(`unknown page type ${type}`);
         }
       }
+      if (col.unsigned) asUnsigned(out as Float64Array, col.physical === 'int64' ? 2 ** 64 : 2 ** 32);
       return out;
     } catch (e) {
       if (e instanceof DataError) throw e;
@@ -339,6 +346,11 @@ export class FastParquet {
     return { page, at: p, encoding, count, present, defs };
   }
 
+}
+
+/** Signed readings of unsigned integers back to their values (nulls, NaN, stay). */
+function asUnsigned(values: Float64Array, range: number): void {
+  for (let k = 0; k < values.length; k++) if (values[k] < 0) values[k] += range;
 }
 
 function magic(b: Uint8Array, at: number): boolean {

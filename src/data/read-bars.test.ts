@@ -1,4 +1,4 @@
-import { Table, tableFromArrays, tableToIPC, Uint32, vectorFromArray } from 'apache-arrow';
+import { Field, Int32, Struct, Table, tableFromArrays, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../core/errors.ts';
@@ -156,7 +156,7 @@ describe('Parquet and Arrow IPC give the same bars as CSV', () => {
     }
   });
 
-  it('reads Parquet with text columns (date-times as ISO text, a symbol) row group by row group, and with an unsigned column through parquet-wasm: the CSV\'s bars', async () => {
+  it('reads Parquet with text columns (date-times as ISO text, a symbol) row group by row group, and with a nested column through parquet-wasm: the CSV\'s bars', async () => {
     const csv = (await readAll(sharedFile('backtrader/nvda-1999-2014.txt'))).bars;
     const n = csv.length;
     const iso = Array.from(csv.ts.subarray(0, n), (t) => new Date(t / 1000).toISOString());
@@ -170,11 +170,11 @@ describe('Parquet and Arrow IPC give the same bars as CSV', () => {
     const fast = (await readAll(pq)).bars;
     for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) expect(fast[k], k).toEqual(csv[k].subarray(0, n));
     expect(await barRowsEstimate(pq)).toBe(n);
-    // The same table with an unsigned column, outside the decoder's subset: parquet-wasm gives the text back dictionary-encoded, read the same.
+    // The same table with a nested column, outside the decoder's subset: parquet-wasm gives the text back dictionary-encoded, read the same.
     const pw = await loadParquetWasm();
-    const flagged = tmp.file('nvda-text-uint.parquet');
+    const flagged = tmp.file('nvda-text-nested.parquet');
     const t = await readParquetTable(pq);
-    const withFlag = new Table({ ...Object.fromEntries(t.schema.fields.map((f) => [f.name, t.getChild(f.name)!])), seq: vectorFromArray(iso.map((_, i) => i), new Uint32()) });
+    const withFlag = new Table({ ...Object.fromEntries(t.schema.fields.map((f) => [f.name, t.getChild(f.name)!])), meta: vectorFromArray(iso.map((_, i) => ({ a: i })), new Struct([new Field('a', new Int32())])) });
     const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setMaxRowGroupSize(1000).build();
     writeFileSync(flagged, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(withFlag, 'stream')), props));
     expect(FastParquet.openFile(flagged, { text: true })).toBeNull();
