@@ -135,7 +135,7 @@ export async function readBinanceKlines(file: string): Promise<BarBatch> {
  * quantity, buyer_maker) or quotes (timestamp, ask_size, ask, bid_size, bid).
  */
 export async function readBinanceParquet(file: string): Promise<TickBatch> {
-  const { rows: n, columns } = await readParquetColumns(file);
+  const { rows: n, columns } = await readParquetColumns(file, { time: ['timestamp'] });
   const names = Object.keys(columns);
   const column = (name: string) => {
     const v = columns[name];
@@ -147,8 +147,7 @@ export async function readBinanceParquet(file: string): Promise<TickBatch> {
     if (!(v instanceof Float64Array)) throw new DataError({ file, row: 0, field: name }, `column ${name} holds text, not numbers`, 'Pass a Binance trades or quotes Parquet sample');
     return v;
   };
-  // Timestamps typed in the file arrive as µs; plain numbers are read by their magnitude (s, ms, µs or ns).
-  const ts = num('timestamp').map(epochToMicros);
+  const ts = num('timestamp'); // µs: typed by the file, or plain numbers read by their magnitude
   if (names.includes('buyer_maker')) {
     const b = allocTrades(n);
     b.length = n;

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DateDay, makeData, makeVector, Null, Table, tableToIPC, TimestampMillisecond } from 'apache-arrow';
+import { DateDay, Int64, makeData, makeVector, Null, Table, tableToIPC, TimestampMillisecond } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
 import { DataError } from '../core/errors.ts';
@@ -102,6 +102,26 @@ describe('readParquetColumns', () => {
     const r = await readParquetColumns(f);
     expect(Array.from(r.columns.day as Float64Array)).toEqual(Array.from(days, (d) => d * 86_400_000_000));
     expect(Array.from(r.columns.ms as Float64Array)).toEqual([1_000, 1_700_000_000_123_000, -5_000]);
+  });
+
+  it('reads the columns named as times as µs: plain numbers by their magnitude, typed timestamps by their unit only (either reader)', async () => {
+    const pw = await loadParquetWasm();
+    const table = new Table({
+      plain: makeVector(makeData({ type: new Int64(), length: 2, nullCount: 0, data: BigInt64Array.of(1_610_064_000_000n, 1_610_064_000_500n) })), // ms
+      typed: makeVector(makeData({ type: new TimestampMillisecond(), length: 2, nullCount: 0, data: BigInt64Array.of(86_400_000n, 5n) })), // 1970: small µs values
+    });
+    const fast = tmp.file('times.parquet');
+    writeFileSync(fast, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(table, 'stream'))));
+    const general = tmp.file('times-null.parquet'); // a Null column keeps it on the general reader
+    const withNull = new Table({ plain: table.getChild('plain')!, typed: table.getChild('typed')!, none: makeVector(makeData({ type: new Null(), length: 2, nullCount: 2 })) });
+    writeFileSync(general, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(withNull, 'stream'))));
+    expect(FastParquet.open(readFileSync(general), general, { text: true })).toBeNull();
+    for (const f of [fast, general]) {
+      const r = await readParquetColumns(f, { time: ['plain', 'typed'] });
+      expect(Array.from(r.columns.plain as Float64Array), f).toEqual([1_610_064_000_000_000, 1_610_064_000_500_000]);
+      expect(Array.from(r.columns.typed as Float64Array), f).toEqual([86_400_000_000, 5_000]);
+      expect(Array.from((await readParquetColumns(f)).columns.plain as Float64Array), f).toEqual([1_610_064_000_000, 1_610_064_000_500]); // not named: as stored
+    }
   });
 
   it('keeps files outside the subset on the general reader: a Null-typed column (older runs) reads as strings', async () => {

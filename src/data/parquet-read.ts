@@ -8,19 +8,23 @@ export interface ParquetColumns {
   readonly columns: Readonly<Record<string, Float64Array | string[]>>;
 }
 
+/** `time`: columns read as times even when the file stores them as plain numbers (s, ms, µs or ns by magnitude). */
+export interface ReadColumnsOptions { readonly time?: readonly string[] }
+
 /**
  * Reads every column of a (result-sized) Parquet file into memory: timestamps as µs, nulls as
  * NaN or ''. Files in parquet-fast's subset with text (every run folder's series) are decoded
  * there, the rest through parquet-wasm and Arrow.
  */
-export async function readParquetColumns(file: string): Promise<ParquetColumns> {
+export async function readParquetColumns(file: string, opts: ReadColumnsOptions = {}): Promise<ParquetColumns> {
   const bytes = await readParquetBytes(file);
   const fast = FastParquet.open(bytes, file, { text: true });
-  return fast !== null ? fastColumns(fast) : generalColumns(file, bytes);
+  const time = new Set(opts.time);
+  return fast !== null ? fastColumns(fast, time) : generalColumns(file, bytes, time);
 }
 
 /** Every column of a file in parquet-fast's subset, its row groups joined. */
-function fastColumns(fast: FastParquet): ParquetColumns {
+function fastColumns(fast: FastParquet, time: ReadonlySet<string>): ParquetColumns {
   const rows = fast.numRows;
   const columns: Record<string, Float64Array | string[]> = {};
   for (const c of fast.columns) columns[c.name] = c.physical === 'text' ? new Array<string>(rows) : new Float64Array(rows);
@@ -34,12 +38,12 @@ function fastColumns(fast: FastParquet): ParquetColumns {
     at += fast.rowGroups[g].numRows;
   }
   // Timestamps and dates to µs as the Arrow path converts them (plain numbers stay as they are).
-  for (const c of fast.columns) if (c.physical !== 'text') rawToFloat64(c, columns[c.name] as Float64Array, false);
+  for (const c of fast.columns) if (c.physical !== 'text') rawToFloat64(c, columns[c.name] as Float64Array, time.has(c.name));
   return { rows, columns };
 }
 
 /** Every column through parquet-wasm and Arrow (compressions, types and nesting parquet-fast leaves alone). */
-async function generalColumns(file: string, bytes: Uint8Array): Promise<ParquetColumns> {
+async function generalColumns(file: string, bytes: Uint8Array, time: ReadonlySet<string>): Promise<ParquetColumns> {
   const table = await readParquetTable(file, undefined, bytes);
   const { DataType } = await loadArrow();
   const columns: Record<string, Float64Array | string[]> = {};
@@ -52,7 +56,7 @@ async function generalColumns(file: string, bytes: Uint8Array): Promise<ParquetC
     }
     columns[field.name] = isTextType(field.type)
       ? Array.from({ length: vec.length }, (_, i) => String(vec.get(i) ?? ''))
-      : arrowColumnToFloat64(vec, DataType.isTimestamp(field.type)).slice();
+      : arrowColumnToFloat64(vec, DataType.isTimestamp(field.type) || time.has(field.name)).slice();
   }
   return { rows: table.numRows, columns };
 }
