@@ -23,6 +23,14 @@ function traced(args: string[]): { code: number | null; out: string } {
   return { code: r.status, out: r.stdout };
 }
 
+/** A `--no-save` backtest that ends well and detaches no ArrayBuffer. */
+function expectNoDetach(args: string[]): void {
+  const r = traced(args);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^final value/m);
+  expect(r.out).not.toContain(DETACHED);
+}
+
 // Once any ArrayBuffer of a thread has been detached (a transfer to another thread, a
 // WebAssembly memory grown), V8's optimized code checks every typed-array access of that
 // thread for detachment: ~10 % more instructions in the bar loop, for the rest of the process.
@@ -31,26 +39,17 @@ function traced(args: string[]): { code: number | null; out: string } {
 // the trace does not say which thread it was.
 describe.skipIf(!(compiledIsFresh(ROOT) as boolean))('no ArrayBuffer is detached where backtests run (npm run build first)', () => {
   it('a backtest from CSV (the WebAssembly row parser\'s memory is made at its full size, not grown)', () => {
-    const r = traced(['backtest', '--strategy', 'ma-cross', '--data', DEMO, '--no-save']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^final value/m);
-    expect(r.out).not.toContain(DETACHED);
+    expectNoDetach(['backtest', '--strategy', 'ma-cross', '--data', DEMO, '--no-save']);
   });
 
   it('a backtest from a flat numeric Parquet file (read by the JavaScript decoder, not parquet-wasm)', () => {
     const file = tmp.file('bars.parquet');
     writeSynthBarFile(file, { count: 5_000, seed: 7 });
-    const r = traced(['backtest', '--strategy', 'ma-cross', '--data', file, '--no-save']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^final value/m);
-    expect(r.out).not.toContain(DETACHED);
+    expectNoDetach(['backtest', '--strategy', 'ma-cross', '--data', file, '--no-save']);
   });
 
   it('a backtest from the bundled BTC sample (Snappy pages: read by the JavaScript decoder)', () => {
-    const r = traced(['backtest', '--strategy', 'ma-cross', '--data', join(ROOT, 'data/sample/btc-perp-1m.parquet'), '--no-save']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^final value/m);
-    expect(r.out).not.toContain(DETACHED);
+    expectNoDetach(['backtest', '--strategy', 'ma-cross', '--data', join(ROOT, 'data/sample/btc-perp-1m.parquet'), '--no-save']);
   });
 
   it('a backtest from bars with zstd pages (polars\' default: read by the JavaScript decoder since zstd.ts)', async () => {
@@ -61,10 +60,7 @@ describe.skipIf(!(compiledIsFresh(ROOT) as boolean))('no ArrayBuffer is detached
     const file = tmp.file('bars-zstd.parquet');
     const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).build();
     writeFileSync(file, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(await readParquetTable(snappy), 'stream')), props));
-    const r = traced(['backtest', '--strategy', 'ma-cross', '--data', file, '--no-save']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^final value/m);
-    expect(r.out).not.toContain(DETACHED);
+    expectNoDetach(['backtest', '--strategy', 'ma-cross', '--data', file, '--no-save']);
   });
 
   it('a saved backtest and its report (the run\'s series read back by the JavaScript decoder, not parquet-wasm)', () => {
@@ -88,10 +84,7 @@ describe.skipIf(!(compiledIsFresh(ROOT) as boolean))('no ArrayBuffer is detached
       size: new Float64Array(n).fill(1), aggressor: Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1)), symbol: new Array<string>(n).fill('BTCUSDT'),
     }, n);
     w.close();
-    const r = traced(['backtest', '--strategy', 'trade-momentum', '--data', file, '--no-save']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^final value/m);
-    expect(r.out).not.toContain(DETACHED);
+    expectNoDetach(['backtest', '--strategy', 'trade-momentum', '--data', file, '--no-save']);
   });
 
   it('an optimization: its trials\' results are copied, not transferred, from the workers', () => {

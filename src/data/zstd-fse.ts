@@ -31,7 +31,7 @@ export class ForwardBits {
   }
 
   peek(n: number): number {
-    return bitsAt(this.b, this.bit, n) & ((1 << n) - 1);
+    return bitsAt(this.b, this.bit, n);
   }
 
   skip(n: number): void {
