@@ -392,10 +392,10 @@ export class Engine implements EventSink {
       const c = new ContingentOrders({
         submit: (r) => flow.submit(r), cancel: (id) => flow.cancel(id), replace: (id, ch) => flow.replace(id, ch), log: this.log,
         validate: (r) => validateOrderRequest(r, this.instruments[this.slots.of(typeof r.instrument === 'object' ? r.instrument.id : r.instrument)]),
-        release: (id) => flow.releaseHeld(id), reservesBalance: flow.capabilities.reservesBalance,
+        release: (id) => flow.emulation.releaseHeld(id), reservesBalance: flow.capabilities.reservesBalance,
       });
       flow.listen(c);
-      flow.releaseGate = (t) => c.mayRelease(t.order.id);
+      flow.emulation.releaseGate = (t) => c.mayRelease(t.order.id);
       this.contingent = c;
     }
     return this.contingent;

@@ -4,15 +4,16 @@ import type { Instrument } from '../core/instrument.ts';
 import { OrderEventKind, type OrderEvent } from '../core/order-event.ts';
 import { answersRequest, cancelBlocked, isTerminal, replaceBlocked } from '../core/order-lifecycle.ts';
 import {
-  EmulatedFeature, NO_FEATURES, OrderStatus, OrderType, RejectReason, sideSign, snapshotOf, TimeInForce,
+  EmulatedFeature, NO_FEATURES, OrderStatus, OrderType, RejectReason, sideSign, TimeInForce,
   type ModifyResult, type Order, type OrderChanges, type OrderRequest, type SubmitResult,
 } from '../core/order.ts';
 import type { Clock } from './clock.ts';
-import type { ExecutionClient, OrderAmendment, OrderEventSink, LifecycleEvent, Refusal, VenueCapabilities, VenueEvent } from './execution-client.ts';
+import type { ExecutionClient, OrderEventSink, LifecycleEvent, Refusal, VenueCapabilities, VenueEvent } from './execution-client.ts';
 import type { Logger } from './logger.ts';
-import { OrderEmulator, type EmulatorHost } from './order-emulator.ts';
+import { OrderEmulator } from './order-emulator.ts';
+import { EmulationBridge } from './emulation-bridge.ts';
 import { OrderRegistry, type TrackedOrder } from './order-registry.ts';
-import { releasedType, routerFor, type OrderRouter } from './order-routing.ts';
+import { routerFor, venueCopy, type OrderRouter } from './order-routing.ts';
 import { OrderAdmission, type PreTradeCheck } from './order-admission.ts';
 import { RejectionLog } from './rejection-log.ts';
 import { FillLog } from './fill-log.ts';
@@ -67,7 +68,7 @@ type Queued = VenueEvent | OrderEvent;
  * never re-enter a strategy callback: while one runs, they queue and are applied in
  * arrival order when it returns.
  */
-export class OrderFlow implements OrderEventSink, EmulatorHost {
+export class OrderFlow implements OrderEventSink {
   readonly registry: OrderRegistry;
   /** The run's fills (none when it keeps no records; older ones handed to a result sink, when it has one). */
   readonly fills: FillLog;
@@ -90,8 +91,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   readonly rejections = new RejectionLog();
   /** Grid, validity, reduce-only, risk and pre-trade checks of every request (and its off-grid counts). */
   readonly admission: OrderAdmission;
-  /** Decides whether a triggered emulated order may go to the venue now (contingent orders on spot venues wait for their siblings' cancels). */
-  releaseGate: ((t: TrackedOrder) => boolean) | null = null;
+  /** What the engine does at the venue for the orders it emulates features of (the emulator's host). */
+  readonly emulation: EmulationBridge;
 
   constructor(private readonly o: OrderFlowOptions) {
     this.registry = new OrderRegistry(o.keepRecords, o.prefix);
@@ -99,7 +100,8 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     // Field by field, not `{ ...o, open }`: from a process's tenth run on, the spread's object took
     // a new map in every run, and each run's admission and submit code was compiled again (deopt).
     this.admission = new OrderAdmission({ instruments: o.instruments, portfolio: o.portfolio, risk: o.risk, checks: o.checks, offGrid: o.offGrid, open: this.registry.open });
-    this.emulator = new OrderEmulator(o.instruments.length, this);
+    this.emulation = new EmulationBridge(this, o.venue, o.portfolio);
+    this.emulator = new OrderEmulator(o.instruments.length, this.emulation);
     this.wantsEvents = o.onOrder !== undefined;
     this.ids = new IdWriter(o.prefix);
     this.route = routerFor(o.capabilities);
@@ -135,10 +137,6 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     this.process(e);
     this.dispatching = false;
     if (this.queue.length > 0) this.drain();
-  }
-
-  emit(e: VenueEvent): void {
-    this.onVenueEvent(e);
   }
 
   private drain(): void {
@@ -315,7 +313,7 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     const t = this.registry.add(order, i);
     this.announce(t, OrderEventKind.submitted);
     if (order.emulated.length > 0 && this.emulator.adopt(t, order.emulated)) return { ok: true, order };
-    const venueRefusal = this.o.venue.submit(this.venueSnapshot(t, order.type));
+    const venueRefusal = this.o.venue.submit(venueCopy(order, order.type));
     if (venueRefusal) this.onVenueEvent({ kind: 'rejected', orderId: order.id, reason: venueRefusal.reason });
     return venueRefusal ? { ok: false, reason: venueRefusal.reason, message: venueRefusal.message } : { ok: true, order };
   }
@@ -342,19 +340,6 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
   private refused(r: Refusal, orderId = ''): SubmitResult {
     this.rejections.add(this.o.clock.now(), orderId, r.reason, r.message);
     return { ok: false, reason: r.reason, message: r.message };
-  }
-
-  /** The venue's copy of an order: emulated features stripped (DAY goes as GTC, reduce-only as a plain order). */
-  private venueSnapshot(t: TrackedOrder, type: OrderType) {
-    const o = t.order;
-    if (o.emulated.length === 0) return snapshotOf(o);
-    const stopLike = type !== o.type;
-    return snapshotOf(o, {
-      type,
-      ...(stopLike ? { stopPrice: Number.NaN, price: type === OrderType.market ? Number.NaN : o.price } : {}),
-      ...(o.emulated.includes(EmulatedFeature.day) ? { tif: TimeInForce.GTC } : {}),
-      ...(o.emulated.includes(EmulatedFeature.reduceOnly) ? { reduceOnly: false } : {}),
-    });
   }
 
   private cancelNow(orderId: string): ModifyResult {
@@ -401,69 +386,17 @@ export class OrderFlow implements OrderEventSink, EmulatorHost {
     return { ok: false, reason: RejectReason.unknownOrder, message: `no order ${orderId}` };
   }
 
+  /** What the venue carries, as this run uses it. */
+  get capabilities(): VenueCapabilities {
+    return this.o.capabilities;
+  }
+
   /** True when `id` is one this flow issued (its prefix and a number it has reached). */
   private issuedHere(id: string): boolean {
     const n = idNumber(id, this.o.prefix);
     return n >= 1 && n <= this.seq;
   }
 
-  // ---- emulator host -------------------------------------------------------------------
 
-  release(t: TrackedOrder): boolean {
-    if (this.releaseGate !== null && !this.releaseGate(t)) return false;
-    t.releasing = true;
-    const refused = this.o.venue.submit(this.venueSnapshot(t, releasedType(t.order.type)));
-    if (refused) {
-      t.releasing = false;
-      this.onVenueEvent({ kind: 'rejected', orderId: t.order.id, reason: refused.reason });
-    }
-    return true;
-  }
-
-  /** Sends a triggered order the release gate held back. */
-  releaseHeld(orderId: string): void {
-    const t = this.registry.getOpen(orderId);
-    if (t === undefined) return;
-    const gate = this.releaseGate;
-    this.releaseGate = null;
-    this.emulator.releaseHeld(t);
-    this.releaseGate = gate;
-  }
-
-  /** What the venue carries, as this run uses it. */
-  get capabilities(): VenueCapabilities {
-    return this.o.capabilities;
-  }
-
-  expire(t: TrackedOrder): void {
-    this.endQuietly(t, 'expired', 'day order expired');
-  }
-
-  resize(t: TrackedOrder, qty: number, reason: string): void {
-    if (qty === 0) {
-      this.endQuietly(t, 'cancelled', reason);
-      return;
-    }
-    const terms: OrderAmendment = { qty, price: t.order.price, stopPrice: t.order.stopPrice };
-    t.pendingUpdate = true;
-    t.pending = terms;
-    this.registry.refresh(t);
-    if (this.emulator.holds(t)) this.emulator.replace(t, terms);
-    else if (this.o.venue.replace(t.order.id, terms)) this.onVenueEvent({ kind: 'update-rejected', orderId: t.order.id, reason });
-  }
-
-  position(slot: number): number {
-    return this.o.portfolio.position(slot);
-  }
-
-  /** An engine-initiated cancel whose confirmation reaches the strategy as `kind` (no pending-cancel step). */
-  private endQuietly(t: TrackedOrder, kind: 'expired' | 'cancelled', reason: string): void {
-    if (this.emulator.holds(t)) {
-      this.emulator.cancel(t, reason);
-      return;
-    }
-    t.endAs = { kind, reason };
-    this.o.venue.cancel(t.order.id);
-  }
 }
 

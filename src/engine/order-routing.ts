@@ -1,4 +1,4 @@
-import { EmulatedFeature, NO_FEATURES, OrderType, RejectReason, TimeInForce, type Order } from '../core/order.ts';
+import { EmulatedFeature, NO_FEATURES, OrderType, RejectReason, snapshotOf, TimeInForce, type Order, type OrderSnapshot } from '../core/order.ts';
 import type { Refusal, VenueCapabilities } from './execution-client.ts';
 
 /** Every order type, time in force and flag: what a simulated venue that carries everything declares. */
@@ -76,4 +76,20 @@ export type OrderRouter = (o: Readonly<Order>, holdLocally: boolean) => Refusal 
 export function routerFor(caps: VenueCapabilities): OrderRouter {
   if (!carriesEverything(caps)) return (o, holdLocally) => routeOrder(o, caps, holdLocally);
   return (o, holdLocally) => (holdLocally ? routeOrder(o, caps, true) : NO_FEATURES);
+}
+
+/**
+ * The venue's copy of an order, sent as `type` (a triggered emulated stop goes as its released
+ * type): the features the engine emulates stripped — DAY goes as GTC, reduce-only as a plain
+ * order. The venue keeps its own copy; the engine's order is never shared with it.
+ */
+export function venueCopy(o: Order, type: OrderType): OrderSnapshot {
+  if (o.emulated.length === 0) return snapshotOf(o);
+  const stopLike = type !== o.type;
+  return snapshotOf(o, {
+    type,
+    ...(stopLike ? { stopPrice: Number.NaN, price: type === OrderType.market ? Number.NaN : o.price } : {}),
+    ...(o.emulated.includes(EmulatedFeature.day) ? { tif: TimeInForce.GTC } : {}),
+    ...(o.emulated.includes(EmulatedFeature.reduceOnly) ? { reduceOnly: false } : {}),
+  });
 }
