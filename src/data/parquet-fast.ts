@@ -38,6 +38,8 @@ export interface FastColumn {
   readonly optional: boolean;
   /** An unsigned integer column: its values are read as unsigned (a uint32 of 2^31 or more, a uint64 of 2^63 or more). */
   readonly unsigned: boolean;
+  /** A DECIMAL stored as an int32 or int64: its values are the integers over 10^scale (0: not a decimal). */
+  readonly scale: number;
 }
 
 const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
@@ -68,6 +70,17 @@ function plainAnnotation(el: ThriftStruct): boolean {
   const logical = struct(el[10]);
   if (logical) return struct(logical[6]) !== undefined || struct(logical[8]) !== undefined || struct(logical[10]) !== undefined;
   return el[6] === undefined || [6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].includes(num(el[6]));
+}
+
+/**
+ * The scale of a DECIMAL annotation (logical type or converted type), or −1 for none. Only
+ * decimals stored as int32 or int64 are read here (DuckDB's and Spark's up to 18 digits); wider
+ * ones, in fixed-length byte arrays, stay with the general reader.
+ */
+function decimalScale(el: ThriftStruct): number {
+  const logical = struct(struct(el[10])?.[5]);
+  if (logical !== undefined) return num(logical[1]);
+  return num(el[6]) === 5 ? num(el[7]) : -1;
 }
 
 /** True for an integer column annotated unsigned (INT logical type with isSigned false, or UINT_8 … UINT_64). */
@@ -226,8 +239,13 @@ export class FastParquet {
       const text = opts.text === true && num(el[1]) === BYTE_ARRAY && textAnnotation(el);
       const physical = text ? 'text' : PHYSICAL[num(el[1])];
       const rep = num(el[3]);
-      if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(text || plainAnnotation(el))) return null;
-      columns.push({ name: str(el[4]), physical, time: text ? null : timeKindOf(el), optional: rep === 1, unsigned: !text && unsignedAnnotation(el) });
+      const scale = text ? -1 : decimalScale(el);
+      const decimal = scale >= 0 && (physical === 'int32' || physical === 'int64') && scale <= 22;
+      if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(text || decimal || plainAnnotation(el))) return null;
+      columns.push({
+        name: str(el[4]), physical, time: text || decimal ? null : timeKindOf(el), optional: rep === 1,
+        unsigned: !text && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0,
+      });
     }
     for (const g of list(meta[4])) {
       for (const c of list(struct(g)?.[1])) {
@@ -296,6 +314,7 @@ export class FastParquet {
         }
       }
       if (col.unsigned) asUnsigned(out as Float64Array, col.physical === 'int64' ? 2 ** 64 : 2 ** 32);
+      if (col.scale > 0) unscale(out as Float64Array, 10 ** col.scale);
       return out;
     } catch (e) {
       if (e instanceof DataError) throw e;
@@ -346,6 +365,11 @@ export class FastParquet {
     return { page, at: p, encoding, count, present, defs };
   }
 
+}
+
+/** A decimal's unscaled integers to their values: one correctly rounded division each (10^scale is exact up to 10^22). */
+function unscale(values: Float64Array, divisor: number): void {
+  for (let k = 0; k < values.length; k++) values[k] /= divisor;
 }
 
 /** Signed readings of unsigned integers back to their values (nulls, NaN, stay). */
