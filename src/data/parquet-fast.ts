@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { DataError } from '../core/errors.ts';
 import { epochToMicros } from './text-parse.ts';
 import { CODECS, inflatePage } from './parquet-codecs.ts';
-import { rleHybrid, type Physical } from './parquet-encodings.ts';
+import { rleHybrid } from './parquet-encodings.ts';
+import { columnOf, list, num, struct, type FastColumn } from './parquet-schema.ts';
 import { dictionaryOf, numberValues, textValues, type PageValues } from './parquet-page-values.ts';
-import { ThriftReader, type ThriftStruct, type ThriftValue } from './thrift-compact.ts';
+import { ThriftReader, type ThriftStruct } from './thrift-compact.ts';
 import { holdLatest } from '../core/hold-latest.ts';
 
 /**
@@ -26,24 +27,6 @@ import { holdLatest } from '../core/hold-latest.ts';
  * instructions per bar in every backtest the process runs after).
  */
 
-/** How a column's raw numbers become µs when read as time (mirrors arrowColumnToFloat64). */
-export type TimeKind = { unit: 's' | 'ms' | 'us' | 'ns' } | 'date' | null;
-
-export interface FastColumn {
-  readonly name: string;
-  /** `text`: UTF-8 strings (BYTE_ARRAY annotated STRING / UTF8), only in files opened with `{ text: true }`; booleans read as 1 and 0. */
-  readonly physical: Physical | 'boolean' | 'text';
-  /** Timestamp unit or date from the logical / converted type; null for plain numbers. */
-  readonly time: TimeKind;
-  readonly optional: boolean;
-  /** An unsigned integer column: its values are read as unsigned (a uint32 of 2^31 or more, a uint64 of 2^63 or more). */
-  readonly unsigned: boolean;
-  /** A DECIMAL stored as an int32 or int64: its values are the integers over 10^scale (0: not a decimal). */
-  readonly scale: number;
-}
-
-const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
-const BYTE_ARRAY = 6;
 const ENCODINGS = new Set([0, 2, 3, 4, 5, 8]); // plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, rle_dictionary
 
 interface Chunk { column: number; codec: number; numValues: number; start: number; end: number }
@@ -54,65 +37,6 @@ export interface OpenOptions { readonly text?: boolean }
 /** Where a file stops making sense: a DataError at row 0 naming the file. */
 function corrupt(file: string, what: string): DataError {
   return new DataError({ file, row: 0 }, `not a readable Parquet file (${what})`, 'Check the file is complete, uncorrupted Parquet');
-}
-
-const num = (v: ThriftValue | undefined): number => (typeof v === 'number' ? v : Number.NaN);
-const str = (v: ThriftValue | undefined): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : '');
-const struct = (v: ThriftValue | undefined): ThriftStruct | undefined => (v !== undefined && typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v) ? v : undefined);
-const list = (v: ThriftValue | undefined): ThriftValue[] => (Array.isArray(v) ? v : []);
-
-/**
- * True when the column's annotation reads the same as a plain signed number or a
- * timestamp/date: decimals, times of day, unsigned and other logical types are left to
- * the general reader (a UINT64 or a DECIMAL read as raw integers would be wrong, silently).
- */
-function plainAnnotation(el: ThriftStruct): boolean {
-  const logical = struct(el[10]);
-  if (logical) return struct(logical[6]) !== undefined || struct(logical[8]) !== undefined || struct(logical[10]) !== undefined;
-  return el[6] === undefined || [6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].includes(num(el[6]));
-}
-
-/**
- * The scale of a DECIMAL annotation (logical type or converted type), or −1 for none. Only
- * decimals stored as int32 or int64 are read here (DuckDB's and Spark's up to 18 digits); wider
- * ones, in fixed-length byte arrays, stay with the general reader.
- */
-function decimalScale(el: ThriftStruct): number {
-  const logical = struct(struct(el[10])?.[5]);
-  if (logical !== undefined) return num(logical[1]);
-  return num(el[6]) === 5 ? num(el[7]) : -1;
-}
-
-/** True for an integer column annotated unsigned (INT logical type with isSigned false, or UINT_8 … UINT_64). */
-function unsignedAnnotation(el: ThriftStruct): boolean {
-  const int = struct(struct(el[10])?.[10]);
-  if (int !== undefined) return int[2] === false;
-  const converted = num(el[6]);
-  return converted >= 11 && converted <= 14;
-}
-
-/** True for a BYTE_ARRAY column annotated as UTF-8 text (STRING logical type or UTF8 converted type), and nothing else. */
-function textAnnotation(el: ThriftStruct): boolean {
-  const logical = struct(el[10]);
-  if (logical) return struct(logical[1]) !== undefined;
-  return el[6] === 0;
-}
-
-function timeKindOf(el: ThriftStruct): TimeKind {
-  const logical = struct(el[10]);
-  const ts = logical && struct(logical[8]);
-  if (ts) {
-    const unit = struct(ts[2]);
-    if (unit?.[1] !== undefined) return { unit: 'ms' };
-    if (unit?.[2] !== undefined) return { unit: 'us' };
-    if (unit?.[3] !== undefined) return { unit: 'ns' };
-  }
-  if (logical && struct(logical[6])) return 'date';
-  const converted = num(el[6]);
-  if (converted === 9) return { unit: 'ms' };
-  if (converted === 10) return { unit: 'us' };
-  if (converted === 6) return 'date';
-  return null;
 }
 
 /** A Parquet file's bytes, read once for either decoder; a DataError naming the file when unreadable. */
@@ -236,16 +160,9 @@ export class FastParquet {
     if (schema.length < 2 || num(schema[0][5]) !== schema.length - 1) return null; // nested or empty
     const columns: FastColumn[] = [];
     for (const el of schema.slice(1)) {
-      const text = opts.text === true && num(el[1]) === BYTE_ARRAY && textAnnotation(el);
-      const physical = text ? 'text' : PHYSICAL[num(el[1])];
-      const rep = num(el[3]);
-      const scale = text ? -1 : decimalScale(el);
-      const decimal = scale >= 0 && (physical === 'int32' || physical === 'int64') && scale <= 22;
-      if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(text || decimal || plainAnnotation(el))) return null;
-      columns.push({
-        name: str(el[4]), physical, time: text || decimal ? null : timeKindOf(el), optional: rep === 1,
-        unsigned: !text && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0,
-      });
+      const column = columnOf(el, opts.text === true);
+      if (column === null) return null;
+      columns.push(column);
     }
     for (const g of list(meta[4])) {
       for (const c of list(struct(g)?.[1])) {

@@ -1,0 +1,104 @@
+import type { Physical } from './parquet-encodings.ts';
+import type { ThriftStruct, ThriftValue } from './thrift-compact.ts';
+
+/**
+ * What a Parquet schema element means to the JavaScript decoder (parquet-fast.ts): the column it
+ * reads — physical type, time unit, unsigned, decimal scale — or null for one it leaves to the
+ * general reader; and the accessors of the footer's Thrift values.
+ */
+
+/** How a column's raw numbers become µs when read as time (mirrors arrowColumnToFloat64). */
+export type TimeKind = { unit: 's' | 'ms' | 'us' | 'ns' } | 'date' | null;
+
+export interface FastColumn {
+  readonly name: string;
+  /** `text`: UTF-8 strings (BYTE_ARRAY annotated STRING / UTF8), only in files opened with `{ text: true }`; booleans read as 1 and 0. */
+  readonly physical: Physical | 'boolean' | 'text';
+  /** Timestamp unit or date from the logical / converted type; null for plain numbers. */
+  readonly time: TimeKind;
+  readonly optional: boolean;
+  /** An unsigned integer column: its values are read as unsigned (a uint32 of 2^31 or more, a uint64 of 2^63 or more). */
+  readonly unsigned: boolean;
+  /** A DECIMAL stored as an int32 or int64: its values are the integers over 10^scale (0: not a decimal). */
+  readonly scale: number;
+}
+
+const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
+const BYTE_ARRAY = 6;
+
+/**
+ * The column a flat schema element describes, or null when the decoder does not read it
+ * (nested, repeated, an annotation it does not know). `text`: UTF-8 columns are read too.
+ */
+export function columnOf(el: ThriftStruct, text: boolean): FastColumn | null {
+  const isText = text && num(el[1]) === BYTE_ARRAY && textAnnotation(el);
+  const physical = isText ? 'text' : PHYSICAL[num(el[1])];
+  const rep = num(el[3]);
+  const scale = isText ? -1 : decimalScale(el);
+  const decimal = scale >= 0 && (physical === 'int32' || physical === 'int64') && scale <= 22;
+  if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(isText || decimal || plainAnnotation(el))) return null;
+  return {
+    name: str(el[4]), physical, time: isText || decimal ? null : timeKindOf(el), optional: rep === 1,
+    unsigned: !isText && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0,
+  };
+}
+
+export const num = (v: ThriftValue | undefined): number => (typeof v === 'number' ? v : Number.NaN);
+export const str = (v: ThriftValue | undefined): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : '');
+export const struct = (v: ThriftValue | undefined): ThriftStruct | undefined => (v !== undefined && typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v) ? v : undefined);
+export const list = (v: ThriftValue | undefined): ThriftValue[] => (Array.isArray(v) ? v : []);
+
+/**
+ * True when the column's annotation reads the same as a plain signed number or a
+ * timestamp/date: decimals, times of day, unsigned and other logical types are left to
+ * the general reader (a UINT64 or a DECIMAL read as raw integers would be wrong, silently).
+ */
+function plainAnnotation(el: ThriftStruct): boolean {
+  const logical = struct(el[10]);
+  if (logical) return struct(logical[6]) !== undefined || struct(logical[8]) !== undefined || struct(logical[10]) !== undefined;
+  return el[6] === undefined || [6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18].includes(num(el[6]));
+}
+
+/**
+ * The scale of a DECIMAL annotation (logical type or converted type), or −1 for none. Only
+ * decimals stored as int32 or int64 are read here (DuckDB's and Spark's up to 18 digits); wider
+ * ones, in fixed-length byte arrays, stay with the general reader.
+ */
+function decimalScale(el: ThriftStruct): number {
+  const logical = struct(struct(el[10])?.[5]);
+  if (logical !== undefined) return num(logical[1]);
+  return num(el[6]) === 5 ? num(el[7]) : -1;
+}
+
+/** True for an integer column annotated unsigned (INT logical type with isSigned false, or UINT_8 … UINT_64). */
+function unsignedAnnotation(el: ThriftStruct): boolean {
+  const int = struct(struct(el[10])?.[10]);
+  if (int !== undefined) return int[2] === false;
+  const converted = num(el[6]);
+  return converted >= 11 && converted <= 14;
+}
+
+/** True for a BYTE_ARRAY column annotated as UTF-8 text (STRING logical type or UTF8 converted type), and nothing else. */
+function textAnnotation(el: ThriftStruct): boolean {
+  const logical = struct(el[10]);
+  if (logical) return struct(logical[1]) !== undefined;
+  return el[6] === 0;
+}
+
+/** The time unit (or date) of a column's logical or converted type; null for plain numbers. */
+function timeKindOf(el: ThriftStruct): TimeKind {
+  const logical = struct(el[10]);
+  const ts = logical && struct(logical[8]);
+  if (ts) {
+    const unit = struct(ts[2]);
+    if (unit?.[1] !== undefined) return { unit: 'ms' };
+    if (unit?.[2] !== undefined) return { unit: 'us' };
+    if (unit?.[3] !== undefined) return { unit: 'ns' };
+  }
+  if (logical && struct(logical[6])) return 'date';
+  const converted = num(el[6]);
+  if (converted === 9) return { unit: 'ms' };
+  if (converted === 10) return { unit: 'us' };
+  if (converted === 6) return 'date';
+  return null;
+}
