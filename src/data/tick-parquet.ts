@@ -84,30 +84,39 @@ function batchOf(kind: TickKind, get: ColumnOf, n: number, v: TickValidation, fi
 export async function* readTickParquet(file: string, v: TickValidation = tickValidation()): AsyncGenerator<TickBatch> {
   v.file = file;
   const fast = FastParquet.openFile(file, { text: true });
-  if (fast === null || readsText(fast, file)) {
-    fast?.close();
+  const kind = fast === null ? null : decodedKind(fast, file);
+  if (fast === null || kind === null) {
     yield* readTickParquetArrow(file, await readParquetBytes(file), v);
     return;
   }
   try {
-    yield* fastTicks(fast, file, v);
+    yield* fastTicks(fast, kind, v);
   } finally {
     fast.close();
   }
 }
 
 /**
- * True when a column the file's tick kind needs holds text (an aggressor written as 'buy'):
- * the Arrow path reads those. Other text columns (a symbol, say) are never decoded.
+ * The file's tick kind, or null when a column that kind needs holds text (an aggressor written
+ * as 'buy': the Arrow path reads those; other text columns, a symbol say, are never decoded).
+ * The file is closed when it is left to the Arrow path or is no tick table.
  */
-function readsText(fast: FastParquet, file: string): boolean {
+function decodedKind(fast: FastParquet, file: string): TickKind | null {
+  let kind: TickKind;
+  try {
+    kind = tickKindOf(fast.columns.map((c) => c.name), file);
+  } catch (e) {
+    fast.close();
+    throw e;
+  }
   const text = new Set(fast.columns.filter((c) => c.physical === 'text').map((c) => c.name));
-  return text.size > 0 && COLUMNS[tickKindOf(fast.columns.map((c) => c.name), file)].some((c) => text.has(c));
+  if (!COLUMNS[kind].some((c) => text.has(c))) return kind;
+  fast.close();
+  return null;
 }
 
 /** A tick file in parquet-fast's subset, row group by row group (memory: one row group). */
-function* fastTicks(fast: FastParquet, file: string, v: TickValidation): Generator<TickBatch> {
-  const kind = tickKindOf(fast.columns.map((c) => c.name), file);
+function* fastTicks(fast: FastParquet, kind: TickKind, v: TickValidation): Generator<TickBatch> {
   const byName = new Map(fast.columns.map((c) => [c.name, c]));
   let row = 1;
   for (let g = 0; g < fast.rowGroups.length; g++) {

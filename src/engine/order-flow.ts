@@ -396,7 +396,4 @@ export class OrderFlow implements OrderEventSink {
     const n = idNumber(id, this.o.prefix);
     return n >= 1 && n <= this.seq;
   }
-
-
 }
-
