@@ -110,7 +110,9 @@ export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions
       return Math.min(...perFeed.map((h) => h.length));
     },
     drive: (engine) => runEventLoop(feed.sources, engine),
-    finish: async () => {},
+    finish: async () => {
+      if (venue instanceof L2Venue) venue.drain(); // as a paper session ends
+    },
     close: () => feed.close(),
     feeds: () => feed.summary(instruments),
     loadSeconds: () => load.seconds,

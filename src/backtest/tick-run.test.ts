@@ -8,7 +8,9 @@ import { strategy as momentum } from '../../strategies/trade-momentum/index.ts';
 import { DataError } from '../core/errors.ts';
 import { packageRoot } from '../core/package-root.ts';
 import { synthL2 } from '../data/synth-l2.ts';
-import { allocTrades } from '../data/tick-batch.ts';
+import { allocDeltas, allocTrades, DeltaFlag } from '../data/tick-batch.ts';
+import { defineStrategy } from '../engine/strategy.ts';
+import { z } from 'zod';
 import { readTickParquet, writeTickParquet } from '../data/tick-parquet.ts';
 import { runBacktest } from '../session/run-backtest.ts';
 
@@ -105,6 +107,33 @@ describe('tick backtests', () => {
     expect(r.fills.length).toBeGreaterThan(5);
     expect(r.fills.every((f) => f.liquidity === 'taker')).toBe(true);
   }, 120_000);
+});
+
+describe('the end of a tick backtest', () => {
+  it('an order sent on the last event still reaches the venue and fills against the last book, as a paper session ends', async () => {
+    const dir = join(tmp.dir, 'last-event');
+    mkdirSync(dir, { recursive: true });
+    const d = allocDeltas(8);
+    // A book at 1 s (bid 99 × 2, asks 101 × 1 and 102 × 5), then the last event at 3 s: the ask at 101 is gone.
+    const T0 = 1_700_000_000_000_000;
+    const rows: [number, 1 | -1, number, number, number][] = [
+      [T0 + 1e6, 1, 99, 2, DeltaFlag.snapshot | DeltaFlag.clear], [T0 + 1e6, -1, 101, 1, DeltaFlag.snapshot], [T0 + 1e6, -1, 102, 5, DeltaFlag.snapshot | DeltaFlag.last],
+      [T0 + 3e6, -1, 101, 0, DeltaFlag.last],
+    ];
+    for (const [ts, side, price, qty, flags] of rows) {
+      const i = d.length++;
+      d.ts[i] = ts; d.tsLocal[i] = ts; d.side[i] = side; d.price[i] = price; d.qty[i] = qty; d.flags[i] = flags;
+    }
+    await writeTickParquet(join(dir, 'deltas-00000.parquet'), { kind: 'deltas', batch: d });
+    const buyer = defineStrategy({
+      name: 'buy-last', description: 'buys 2 at market on the last event', params: z.strictObject({}),
+      create: () => ({ onBook: (e, ctx) => { if (e.ts === T0 + 3e6 && e.last) ctx.buy(2); } }),
+    });
+    const r = await runBacktest({ strategy: 'buy-last', cash: 10_000, latency: { entryMicros: 5_000, responseMicros: 5_000 }, data: [{ file: dir, instrument: { symbol: 'SYN', tickSize: 1, lotSize: 1 } }] }, { strategy: buyer });
+    // Hand-checked: at 3.005 s the order takes the last book's only ask, 2 of the 5 at 102.
+    expect(r.fills.map((f) => [f.side, f.price, f.qty, f.liquidity])).toEqual([['buy', 102, 2, 'taker']]);
+    expect(r.positions[0].qty).toBe(2);
+  });
 });
 
 describe('normalized tick files', () => {

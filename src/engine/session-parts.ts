@@ -1,4 +1,5 @@
 import type { Instrument } from '../core/instrument.ts';
+import type { Micros } from '../core/time.ts';
 import type { BookKeeper } from './book-reader.ts';
 import type { Engine } from './engine.ts';
 import type { DrivableClock } from './engine-options.ts';
@@ -41,6 +42,8 @@ export interface FeedStatus {
  */
 export interface SessionParts {
   readonly clock: DrivableClock;
+  /** What stamps log lines (default the clock's time; paper sessions, whose clock follows the events, stamp wall time). */
+  readonly logTime?: () => Micros;
   /** The session's instruments, resolved (tick and lot from the venue or the data). */
   readonly instruments: readonly Instrument[];
   readonly venue: ExecutionClient;

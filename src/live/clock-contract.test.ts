@@ -23,6 +23,11 @@ const clocks: Array<[string, () => Driven]> = [
     const clock = new LiveClock(() => wall);
     return { clock, advance: (ts, on) => { wall = ts; clock.advanceTo(ts, on); }, close: () => clock.close() };
   }],
+  ['LiveClock on the events\' timeline (paper; the wall clock runs ahead)', () => {
+    let wall = T0;
+    const clock = new LiveClock(() => wall, 'events');
+    return { clock, advance: (ts, on) => { wall = ts + 5_000; clock.advanceTo(ts, on); }, close: () => clock.close() };
+  }],
 ];
 
 /** The rules every Clock follows, replayed or live (see Clock and DrivableClock). */

@@ -36,4 +36,47 @@ describe('LiveClock', () => {
     expect(fired).toEqual(['soon']);
     c.close();
   });
+
+  it('events timeline (paper): now() is the latest event\'s time, not the wall clock; events are stamped from the wall clock', () => {
+    let t = 0;
+    const c = new LiveClock(() => t, 'events');
+    expect(c.now()).toBe(0); // before the first event, as a replay's clock
+    t = 5_000;
+    expect(c.wall()).toBe(5_000);
+    c.advanceTo(1_000, () => {});
+    expect(c.now()).toBe(1_000); // the handler ran late (wall 5,000): it still sees the event's time
+    t = 4_000; // the wall clock is stepped back
+    expect(c.wall()).toBe(5_000);
+    c.advanceTo(900, () => {}); // never backwards
+    expect(c.now()).toBe(1_000);
+  });
+
+  it('events timeline: a timer due between the event\'s time and the late wall clock waits for a later event, as in a replay', () => {
+    let t = 0;
+    const c = new LiveClock(() => t, 'events');
+    const fired: string[] = [];
+    c.setTimer('quote', 1_500);
+    t = 2_000;
+    c.advanceTo(1_200, (e) => fired.push(`${e.name}@${c.now()}`));
+    expect(fired).toEqual([]); // the wall clock (wall timeline) would have fired it before the event
+    c.advanceTo(1_600, (e) => fired.push(`${e.name}@${c.now()}`));
+    expect(fired).toEqual(['quote@1500']);
+    expect(c.now()).toBe(1_600);
+    const w = new LiveClock(() => t);
+    const wallFired: string[] = [];
+    w.setTimer('quote', 1_500);
+    w.advanceTo(1_200, (e) => wallFired.push(e.name));
+    expect(wallFired).toEqual(['quote']);
+    c.close();
+    w.close();
+  });
+
+  it('events timeline: a wake-up carries the due timer\'s time, not the wall clock\'s', async () => {
+    const c = new LiveClock(wallMicros, 'events');
+    const woke = new Promise<number>((resolve) => { c.onWake = resolve; });
+    const due = wallMicros() + 20_000; // 20 ms
+    c.setTimer('soon', due);
+    expect(await woke).toBe(due);
+    c.close();
+  });
 });

@@ -10,30 +10,47 @@ export function wallMicros(): Micros {
 }
 
 /**
- * The live clock: `now()` is wall time; timers are kept like the simulated clock's and
- * fire in order when the engine advances (on every event), and an armed `setTimeout`
- * wakes the live loop (`onWake`) when a timer falls due with no market event to carry it.
- * Inside a timer callback `now()` is the timer's due time, or the latest time the clock
- * already reported if that is later (time never goes backwards) — the same rule as the
- * simulated clock, so a timer that wakes on time sees the time a replay would show.
+ * Which time a live session's `now()` reads. `wall`: the wall clock (live trading: orders
+ * go out when the code runs). `events`: the receive stamp of the market event being
+ * handled, or the due time of a timer (paper trading: the simulated venue then sees the
+ * same times as the replay of the recording, so a paper session is a function of its
+ * recorded stream and its replay matches it fill for fill, however loaded the machine).
+ */
+export type LiveTimeline = 'wall' | 'events';
+
+/**
+ * The live clock: `now()` is wall time, or event time (see LiveTimeline); timers are kept
+ * like the simulated clock's and fire in order when the engine advances (on every event),
+ * and an armed `setTimeout` wakes the live loop (`onWake`) when a timer falls due with no
+ * market event to carry it. Inside a timer callback `now()` is the timer's due time, or
+ * the latest time the clock already reported if that is later (time never goes
+ * backwards) — the same rule as the simulated clock, so a timer that wakes on time sees
+ * the time a replay would show.
  */
 export class LiveClock implements DrivableClock {
   private readonly timers = new TimerQueue();
   private handle: ReturnType<typeof setTimeout> | null = null;
   private last = 0;
+  /** The latest wall time read (the wall clock may be stepped back; this never is). */
+  private lastWall = 0;
   /** While a timer callback runs: the time it sees. */
   private firing: Micros | null = null;
   /** Called when the earliest timer is due and no event advanced the clock. */
   onWake: ((now: Micros) => void) | null = null;
 
-  constructor(private readonly source: () => Micros = wallMicros) {}
+  constructor(private readonly source: () => Micros = wallMicros, readonly timeline: LiveTimeline = 'wall') {}
 
   now(): Micros {
     if (this.firing !== null) return this.firing;
-    // Never backwards, even if the wall clock is stepped.
+    if (this.timeline === 'events') return this.last;
+    return (this.last = this.wall());
+  }
+
+  /** Wall time, never backwards and never before `now()`: what stamps an event as it is received. */
+  wall(): Micros {
     const t = this.source();
-    if (t > this.last) this.last = t;
-    return this.last;
+    if (t > this.lastWall) this.lastWall = t;
+    return Math.max(this.lastWall, this.last);
   }
 
   setTimer(name: string, at: Micros, intervalMicros = 0): void {
@@ -55,8 +72,9 @@ export class LiveClock implements DrivableClock {
   }
 
   advanceTo(ts: Micros, onTimer: (t: TimerEvent) => void): void {
-    // The wall clock is read without marking it seen: timers fire at their own due time.
-    const limit = Math.max(ts, this.source());
+    // Wall timeline: the wall clock is read without marking it seen, timers fire at their own
+    // due time. Event timeline: only the event's time counts, as in a replay.
+    const limit = this.timeline === 'events' ? ts : Math.max(ts, this.source());
     while (this.timers.peekTs() <= limit) {
       const t = this.timers.pop();
       this.firing = this.last = Math.max(t.ts, this.last);
@@ -66,6 +84,7 @@ export class LiveClock implements DrivableClock {
         this.firing = null;
       }
     }
+    if (this.timeline === 'events' && ts > this.last) this.last = ts;
     this.arm();
   }
 
@@ -85,8 +104,9 @@ export class LiveClock implements DrivableClock {
       this.handle = null;
       // setTimeout has millisecond granularity and may fire a little early: wait again.
       const wall = this.source();
-      if (wall < this.timers.peekTs()) this.arm();
-      else this.onWake?.(wall);
+      const due = this.timers.peekTs();
+      if (wall < due) this.arm();
+      else this.onWake?.(this.timeline === 'events' ? due : wall); // event timeline: the timer's time, as a replay shows it
     }, delayMs);
     this.handle.unref?.();
   }

@@ -146,7 +146,8 @@ export function sessionFolder(cfg: SessionConfig, now = new Date()): string | nu
 export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): SessionParts & { stats(): LiveStats } {
   const venueCfg = cfg.venue!;
   const mode = cfg.mode as 'paper' | 'live';
-  const clock = new LiveClock();
+  // Paper: time is the events' receive stamps, so the simulated venue is a function of the recorded stream (its replay matches whatever the machine's load).
+  const clock = new LiveClock(undefined, mode === 'paper' ? 'events' : 'wall');
   const instrument = env.instrument;
   const recorder = env.record ? new SessionRecorder(env.record) : null;
   const journal = env.record ? openJournal(env.record) : null;
@@ -179,7 +180,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     else setImmediate(() => { throw reason; });
   };
   return {
-    clock, instruments: [instrument], venue, books, equityIntervalMicros: 1_000_000, onIllegalOrderEvent: 'log',
+    clock, logTime: () => clock.wall(), instruments: [instrument], venue, books, equityIntervalMicros: 1_000_000, onIllegalOrderEvent: 'log',
     ...(mode === 'live' ? { orderIdPrefix: `ls${Date.now().toString(36)}-` } : {}),
     async prepare(engine) {
       clock.onWake = (now) => engine.advanceClock(now);
@@ -225,9 +226,8 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
     drive: () => driver!.run(),
     async finish(engine) {
       if (exec === null) {
-        // Paper: requests still travelling to the simulated venue (cancels after a kill) arrive.
-        const later = clock.now() + 60_000_000;
-        (routed as L2Venue).sync(later, later);
+        // Paper: requests and answers still travelling (cancels after a kill, fills just made) arrive, as a replay ends.
+        (routed as L2Venue).drain();
       } else {
         const cancel = !cfg.session.keepOrders;
         if (cancel) engine.cancelOpenOrders();

@@ -129,7 +129,7 @@ export class StreamDriver {
   private stamp(): number {
     this.lastEventWall = Date.now();
     if (!Number.isNaN(this.staleSince)) this.resume();
-    return (this.lastStamp = Math.max(this.clock.now(), this.lastStamp + 1));
+    return (this.lastStamp = Math.max(this.clock.wall(), this.lastStamp + 1));
   }
 
   /** Data flows again: the venue's view is re-read first, then trading resumes. */

@@ -133,7 +133,26 @@ describe('replay uses the stored config verbatim', () => {
     await replayCommand([record, '--json'], (x) => { out += x; });
     const parity = JSON.parse(out);
     expect(parity.liveOrders).toBe(r.orders.length);
-    expect(parity.unexplained).toBe(0);
+    // A paper session's time is its events' receive stamps: its replay matches it exactly, fills included.
+    expect(parity.differences).toEqual([]);
+  }, 60_000);
+
+  it('a strategy slower than the latency (1 ms per book update against 200–500 µs) replays with no differences: the paper venue runs on event time, not on the lagging wall clock', async () => {
+    const now = Date.now() * 1000;
+    const latency = tmp.file('slow-latency.csv', `timestamp,entry,response\n${now - 3_600e6},200,300\n${now + 3_600e6},400,500\n`);
+    const record = tmp.file('slow-session');
+    const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end); };
+    // grid-mm, with every book update taking 1 ms of CPU before it decides (a loaded machine, a heavy model).
+    const slow = { ...gridMm, create: (p: never) => { const s = gridMm.create(p); return { ...s, onBook: (d: never, ctx: never) => { busy(1); s.onBook!(d, ctx); } }; } };
+    const r = await loopbackRun(paper('grid-mm', {
+      params: { size: 0.01, maxPosition: 0.1 }, latency: { file: latency }, queue: 'probabilistic', queuePower: 3, session: { maxEvents: 2000, maxSeconds: 20, record },
+    }), slow as typeof gridMm);
+    expect(r.fills.length).toBeGreaterThan(5);
+    let out = '';
+    await replayCommand([record, '--json'], (x) => { out += x; });
+    const parity = JSON.parse(out);
+    expect(parity.liveOrders).toBe(r.orders.length);
+    expect(parity.differences).toEqual([]);
   }, 60_000);
 });
 

@@ -8,7 +8,7 @@ import { Engine, type OrderListener } from '../engine/engine.ts';
 import type { EquityCurve } from '../engine/equity-recorder.ts';
 import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
 import { RiskEngine } from '../engine/risk-engine.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Micros } from '../core/time.ts';
 import type { FeedStatus, SessionParts } from '../engine/session-parts.ts';
 import type { StrategyDefinition } from '../engine/strategy.ts';
 import { asStrategyError } from '../engine/strategy-error.ts';
@@ -53,7 +53,7 @@ export interface SessionHooks {
 export async function runSession(cfg: SessionConfig, def: StrategyDefinition, params: Readonly<Record<string, unknown>>, parts: SessionParts, log: SessionLog, hooks: SessionHooks = {}, t0 = performance.now()): Promise<RunResult> {
   const files = hooks.resultDir !== undefined ? new ResultFiles(hooks.resultDir) : null;
   try {
-    log.useClock(parts.clock);
+    log.useClock(parts.logTime ?? (() => parts.clock.now()));
     const logger = log.logger;
     const engine = buildEngine(cfg, def, params, parts, logger, files, hooks);
     holdLatest('session', { engine, parts }); // the next run in this process reuses this one's compiled code (see hold-latest)
@@ -92,14 +92,14 @@ async function runEngine(cfg: SessionConfig, def: StrategyDefinition, params: Re
 /** A session's logger, made before its clock exists (parts log while they are built); stamped with the clock once known. */
 export interface SessionLog {
   readonly logger: MemoryLogger;
-  useClock(clock: Clock): void;
+  useClock(now: () => Micros): void;
 }
 
 export function sessionLog(cfg: SessionConfig, hooks: SessionHooks): SessionLog {
-  let clock: Clock | null = null;
+  let now: (() => Micros) | null = null;
   return {
-    logger: new MemoryLogger(() => (clock === null ? 0 : clock.now()), cfg.logLevel, 10_000, hooks.onLog),
-    useClock: (c) => { clock = c; },
+    logger: new MemoryLogger(() => (now === null ? 0 : now()), cfg.logLevel, 10_000, hooks.onLog),
+    useClock: (c) => { now = c; },
   };
 }
 

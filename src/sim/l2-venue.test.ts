@@ -138,6 +138,22 @@ describe('L2Venue, hand-checked', () => {
     expect(h.fills()).toEqual([['buy', 100.5, 1, 'taker', 15]]);
   });
 
+  it('the end of the data (drain): a request still travelling acts on the last book, and every answer still travelling arrives', () => {
+    const h = harness({ entry: 10, response: 5 });
+    h.seed(0);
+    const rest = orderOf(h.ctx().sell(1, { type: 'limit', price: 101 })); // arrives at 10
+    h.delta(10, 1, 99.5, 2); // the last event: the sell rests behind 4 at 101 (acknowledged at 15)
+    h.ctx().buy(1.5); // sent at 10 → at the exchange at 20, after the data ends
+    h.ctx().cancel(rest.id); // sent at 10 → at 20 as well, behind the buy
+    expect(h.engine.fills).toHaveLength(0);
+    h.venue.drain();
+    // Hand-checked: the buy takes the last book's asks, 1 at 100 and 0.5 at 100.5. The clock
+    // stops with the data, so the fills (answered at 25) are stamped with its last time, 10.
+    expect(h.fills()).toEqual([['buy', 100, 1, 'taker', 10], ['buy', 100.5, 0.5, 'taker', 10]]);
+    expect(rest.status).toBe('cancelled');
+    expect(h.engine.openOrders()).toHaveLength(0);
+  });
+
   it('a cancel travels too: the order can still fill before the cancel arrives', () => {
     const h = harness({ entry: 10, response: 0 });
     h.seed(0);

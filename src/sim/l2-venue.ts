@@ -226,6 +226,18 @@ export class L2Venue implements ExecutionClient {
   }
 
   /**
+   * End of a session (every mode the same): requests still travelling reach the exchange
+   * and act on the last book, at their arrival times; then every answer still travelling
+   * (a fill the exchange made just before the data ended, a cancel after a kill) reaches
+   * the strategy, stamped by the engine with its clock's last time (the clock stops with
+   * the data). One pass: what those answers prompt is not sent.
+   */
+  drain(): void {
+    this.arriveUntil(Infinity);
+    this.deliver(Infinity);
+  }
+
+  /**
    * Before a market event: requests that reached the exchange by its exchange time act on
    * the book as it was, then answers due by its local time are delivered. Runs on every
    * event, so it only calls out when something is due (and takes the event, not two boxed
