@@ -19,6 +19,7 @@ import type { FeedSummary, SessionParts } from '../engine/session-parts.ts';
 import { SimClock } from '../engine/sim-clock.ts';
 import { BarBroker } from '../sim/bar-broker.ts';
 import { L2Venue } from '../sim/l2-venue.ts';
+import { recordedWarmUp } from '../data/session-files.ts';
 import { feeModelOf, latencyModelOf, queueModelOf, slippageModelOf } from '../sim/models-from-config.ts';
 import { constantLatency } from '../sim/latency-model.ts';
 import { isTickFeed, tickSources, type ReaderThreads } from './tick-feeds.ts';
@@ -215,14 +216,19 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
 async function tickFeed(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: BatchWrap, readers: ReaderThreads): Promise<Feed> {
   const firsts: Array<Peeked<{ price: Float64Array; length: number }> | null> = cfg.data.map(() => null);
   const s = await tickSources(cfg, instruments, (batches, i, kind) => {
-    if (kind === 'quotes' || firsts[i] !== null) return wrap(batches);
+    if (kind === 'quotes' || kind === 'bars' || firsts[i] !== null) return wrap(batches);
     const p = new Peeked(batches);
     firsts[i] = p as unknown as Peeked<{ price: Float64Array; length: number }>;
     return wrap(p);
   }, readers);
+  // A recorded session's warm-up: the strategy is warmed up with the bars it was warmed up with live.
+  const warm = await Promise.all(cfg.data.map((f) => (f.file.startsWith('catalog://') ? null : recordedWarmUp(f.file))));
   return {
     sources: s.sources,
     close: async () => { await Promise.all(firsts.map((p) => p?.close())); },
+    ...(warm.some((w) => w !== null) ? {
+      history: async (n: number, inst: readonly Instrument[]) => warm.map((w, i) => (w ?? []).slice(-n).map((b) => ({ ...b, instrumentId: inst[i].id, instrumentIndex: i }))),
+    } : {}),
     tickSize: async (i) => {
       const b = await firsts[i]?.peek();
       return inferTickSize(b ? [b.price.subarray(0, Math.min(b.length, 50_000))] : []);

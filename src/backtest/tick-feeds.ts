@@ -11,6 +11,10 @@ import { ConfigError } from '../core/errors.ts';
 import { BadRowHandler } from '../data/bad-rows.ts';
 import { parseDateTime } from '../core/time.ts';
 import { DeltaSource, QuoteSource, TradeSource } from '../data/tick-sources.ts';
+import { BarSource } from '../data/bar-source.ts';
+import type { BarBatch } from '../data/bar-batch.ts';
+import { openBars } from '../data/read-bars.ts';
+import { recordedBarFiles } from '../data/session-files.ts';
 
 /** True when a feed holds tick data (explicit kind, a folder, or a trades-/quotes-/deltas- file). */
 export async function isTickFeed(feed: BacktestConfig['data'][number]): Promise<boolean> {
@@ -30,8 +34,8 @@ export interface TickSources {
   badRows: BadRowHandler[];
 }
 
-/** Wraps each batch stream (timing, checkpoints, reading ahead) before it becomes a source. */
-export type TickWrap = <B>(batches: AsyncIterable<B>, feed: number, kind: TickKind) => AsyncIterable<B>;
+/** Wraps each batch stream (timing, checkpoints, reading ahead) before it becomes a source (`bars`: a recorded session's live bars). */
+export type TickWrap = <B>(batches: AsyncIterable<B>, feed: number, kind: TickKind | 'bars') => AsyncIterable<B>;
 
 /** The run's tick reader thread, once one is needed (the caller releases it when the run ends). */
 export type ReaderThreads = { thread?: TickReaderThread };
@@ -54,10 +58,22 @@ export async function tickSources(cfg: BacktestConfig, instruments: readonly Ins
     if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], read<DeltaBatch>('deltas'), instruments[i], i));
     if (files.trades.length) list.push(new TradeSource(files.trades[0], read<TradeBatch>('trades'), instruments[i], i));
     if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], read<QuoteBatch>('quotes'), instruments[i], i));
+    // A recorded paper/live session's bars reach the strategy where they did live (their time is when they arrived).
+    const bars = feed.file.startsWith('catalog://') ? [] : await recordedBarFiles(feed.file);
+    if (bars.length) list.push(new BarSource(bars[0], wrap(recordedBars(bars, { onBadRow: cfg.onBadRow, from, to }), i, 'bars'), instruments[i], i));
     perFeed.push(list);
     badRows.push(bad);
   }
   return { sources: perFeed.flat(), perFeed, badRows };
+}
+
+/** The batches of a session's bar parts as one stream (each part read and validated by the bar reader). */
+async function* recordedBars(files: readonly string[], window: { onBadRow: BacktestConfig['onBadRow']; from: number; to: number }): AsyncGenerator<BarBatch> {
+  const { onBadRow, from, to } = window;
+  for (const f of files) {
+    const stream = await openBars(f, { onBadRow, ...(Number.isFinite(from) ? { from } : {}), ...(Number.isFinite(to) ? { to } : {}) });
+    yield* stream.batches;
+  }
 }
 
 /** Tick files of a feed: `catalog://VENUE/SYMBOL[?root=DIR]` selects from the catalog; anything else is a folder or file. */

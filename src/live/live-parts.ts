@@ -218,9 +218,11 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       if (candles.length === 0) return 0;
       driver!.skipBarsUntil(candles[candles.length - 1][0]);
       const ms = timeframeMillis(tf);
-      engine.warmUp(candles.map((c) => ({
+      const bars = candles.map((c) => ({
         instrumentId: instrument.id, instrumentIndex: 0, ts: (c[0] + ms) * 1000, tsLocal: (c[0] + ms) * 1000, open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5],
-      })));
+      }));
+      await recorder?.warmUp(bars);
+      engine.warmUp(bars);
       return candles.length;
     },
     drive: () => driver!.run(),

@@ -9,21 +9,29 @@ import { microsColumn, writeParquetFile } from '../data/parquet-write.ts';
 import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type QuoteBatch, type TickBatch, type TradeBatch } from '../data/tick-batch.ts';
 import { writeTickParquet } from '../data/tick-parquet.ts';
 import { makeDir } from '../core/files.ts';
+import { allocBarBatch, type BarBatch } from '../data/bar-batch.ts';
+import { barsPartName, WARMUP_FILE } from '../data/session-files.ts';
 
 const PART = 65_536;
+/** Bars come a few a minute: parts of this many, or whatever a flush finds. */
+const BAR_PART = 4096;
+
+/** What a session records as parts: the tick kinds, and the live bars the strategy got. */
+type PartKind = TickBatch['kind'] | 'bars';
 
 /**
  * Records a live or paper session into a folder: the market events exactly as the engine
- * saw them (normalized deltas-/trades- Parquet parts, so `lockstep backtest --data DIR`
- * replays them), and at the end the orders, fills and session facts.
+ * saw them (normalized deltas-/trades-/quotes- Parquet parts, and bars- parts of the live
+ * bars stamped when they reached the strategy, so `lockstep backtest --data DIR` replays
+ * them in the order the strategy saw them), and at the end the orders, fills and session facts.
  */
 export class SessionRecorder {
   private deltas: DeltaBatch = allocDeltas(PART);
   private trades: TradeBatch = allocTrades(PART);
   private quotes: QuoteBatch = allocQuotes(PART);
-  private readonly bars: BarView[] = [];
+  private bars: BarBatch = allocBarBatch(BAR_PART);
   /** Parts written so far, per kind. */
-  private readonly parts: Record<TickBatch['kind'], number> = { deltas: 0, trades: 0, quotes: 0 };
+  private readonly parts: Record<PartKind, number> = { deltas: 0, trades: 0, quotes: 0, bars: 0 };
   private writing: Promise<unknown> = Promise.resolve();
   private lastFlush = Date.now();
 
@@ -38,6 +46,7 @@ export class SessionRecorder {
     if (this.deltas.length === 0 || this.deltas.flags[this.deltas.length - 1] & DeltaFlag.last) this.flushDeltas();
     this.flushTrades();
     this.flushQuotes();
+    this.flushBars();
   }
 
   /**
@@ -86,9 +95,21 @@ export class SessionRecorder {
     else this.maybeFlush();
   }
 
-  /** Live bars (kept in memory; written as bars.parquet at the end, for reference). */
+  /** The bar history the strategy was warmed up with (`warmup.parquet`: a replay warms up with exactly these). */
+  async warmUp(bars: readonly BarView[]): Promise<void> {
+    await writeParquetFile(join(this.dir, WARMUP_FILE), {
+      timestamp: microsColumn(bars.map((b) => b.ts)), open: Float64Array.from(bars, (b) => b.open), high: Float64Array.from(bars, (b) => b.high),
+      low: Float64Array.from(bars, (b) => b.low), close: Float64Array.from(bars, (b) => b.close), volume: Float64Array.from(bars, (b) => b.volume),
+    });
+  }
+
+  /** A live bar as the strategy got it (its time is when it arrived: a replay delivers it at that point of the market). */
   bar(v: BarView): void {
-    this.bars.push({ ...v });
+    const b = this.bars;
+    const i = b.length++;
+    b.ts[i] = v.tsLocal; b.open[i] = v.open; b.high[i] = v.high; b.low[i] = v.low; b.close[i] = v.close; b.volume[i] = v.volume;
+    if (b.length === BAR_PART) this.flushBars();
+    else this.maybeFlush();
   }
 
   /** Writes what is buffered plus the orders, fills and final facts. */
@@ -96,14 +117,8 @@ export class SessionRecorder {
     this.flushDeltas();
     this.flushTrades();
     this.flushQuotes();
+    this.flushBars();
     await this.writing;
-    if (this.bars.length > 0) {
-      const bs = this.bars;
-      await writeParquetFile(join(this.dir, 'bars.parquet'), {
-        timestamp: microsColumn(bs.map((b) => b.ts)), open: Float64Array.from(bs, (b) => b.open), high: Float64Array.from(bs, (b) => b.high),
-        low: Float64Array.from(bs, (b) => b.low), close: Float64Array.from(bs, (b) => b.close), volume: Float64Array.from(bs, (b) => b.volume),
-      });
-    }
     await writeParquetFile(join(this.dir, 'fills.parquet'), {
       seq: Float64Array.from(fills, (f) => f.seq), ts: microsColumn(fills.map((f) => f.ts)), orderId: fills.map((f) => f.orderId),
       side: fills.map((f) => f.side), price: Float64Array.from(fills, (f) => f.price), qty: Float64Array.from(fills, (f) => f.qty),
@@ -143,12 +158,27 @@ export class SessionRecorder {
     this.writePart({ kind: 'trades', batch });
   }
 
-  /** Queues a filled buffer as the next `KIND-NNNNN.parquet` part (writes stay in order). */
+  /** Bars as a bar file the bar readers take: timestamp, open, high, low, close, volume. */
+  private flushBars(): void {
+    const b = this.bars;
+    if (b.length === 0) return;
+    this.bars = allocBarBatch(BAR_PART);
+    const n = b.length;
+    this.queuePart('bars', (file) => writeParquetFile(file, {
+      timestamp: microsColumn(b.ts.subarray(0, n)), open: b.open.slice(0, n), high: b.high.slice(0, n), low: b.low.slice(0, n), close: b.close.slice(0, n), volume: b.volume.slice(0, n),
+    }));
+  }
+
   private writePart(part: TickBatch): void {
-    if (part.batch.length === 0) return;
-    const name = `${part.kind}-${String(this.parts[part.kind]++).padStart(5, '0')}.parquet`;
+    if (part.batch.length > 0) this.queuePart(part.kind, (file) => writeTickParquet(file, part));
+  }
+
+  /** Queues the next `KIND-NNNNN.parquet` part (writes stay in order). */
+  private queuePart(kind: PartKind, write: (file: string) => Promise<void>): void {
+    const k = this.parts[kind]++;
+    const name = kind === 'bars' ? barsPartName(k) : `${kind}-${String(k).padStart(5, '0')}.parquet`;
     // Written under a hidden name and renamed when complete: a crash never leaves a torn part a replay would read.
     const tmp = join(this.dir, `.${name}.tmp`);
-    this.writing = this.writing.then(() => writeTickParquet(tmp, part)).then(() => rename(tmp, join(this.dir, name)));
+    this.writing = this.writing.then(() => write(tmp)).then(() => rename(tmp, join(this.dir, name)));
   }
 }
