@@ -47,6 +47,8 @@ export interface BacktestPartsOptions {
   feeds?: ReadonlyArray<readonly BarBatch[]>;
   /** Called between batches with the run so far; true stops the run with RunStopped (pruning). */
   checkpoint?: (progress: RunProgress) => boolean | Promise<boolean>;
+  /** The clock's time before the first event (default 0; see RunBacktestOptions.clockStart). */
+  clockStart?: number;
 }
 
 /** A batch stream whose first batch can be read ahead (to infer the price grid) and is then replayed in order. */
@@ -81,7 +83,7 @@ const WARMUP_CAP = 10_000;
 
 /** The backtest mode of a session: a simulated clock, a simulated venue, and data files replayed in time order. */
 export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions, readers: ReaderThreads): Promise<SessionParts> {
-  const clock = new SimClock();
+  const clock = new SimClock(o.clockStart ?? 0);
   const load = { seconds: 0 };
   let engineRef: Engine | null = null;
   const wrap = batchWrap(load, o.checkpoint, () => engineRef);

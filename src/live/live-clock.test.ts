@@ -38,9 +38,9 @@ describe('LiveClock', () => {
   });
 
   it('events timeline (paper): now() is the latest event\'s time, not the wall clock; events are stamped from the wall clock', () => {
-    let t = 0;
+    let t = 500;
     const c = new LiveClock(() => t, 'events');
-    expect(c.now()).toBe(0); // before the first event, as a replay's clock
+    expect(c.now()).toBe(500); // before the first event: the session's start (onStart sees it)
     t = 5_000;
     expect(c.wall()).toBe(5_000);
     c.advanceTo(1_000, () => {});

@@ -38,7 +38,10 @@ export class LiveClock implements DrivableClock {
   /** Called when the earliest timer is due and no event advanced the clock. */
   onWake: ((now: Micros) => void) | null = null;
 
-  constructor(private readonly source: () => Micros = wallMicros, readonly timeline: LiveTimeline = 'wall') {}
+  constructor(private readonly source: () => Micros = wallMicros, readonly timeline: LiveTimeline = 'wall') {
+    // Before the first event, event time is the session's start: what the strategy's onStart reads.
+    if (timeline === 'events') this.last = source();
+  }
 
   now(): Micros {
     if (this.firing !== null) return this.firing;

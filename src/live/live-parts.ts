@@ -189,7 +189,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       if (env.record) writeSessionLock(env.record); // `lockstep kill` finds the session by it
       if (mode === 'live') await env.live!.reconcile(env.exchange as CcxtAccount, venueCfg.symbol, ...assets(venueCfg.symbol), instrument, engine, exec!, clock.now());
       const pv = engine.portfolio.view(0);
-      await recorder?.start({ position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id) });
+      await recorder?.start({ position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id), clock: clock.now() });
       journal?.note('start', { mode, position: pv.qty, avgPrice: pv.avgPrice, cash: engine.portfolio.cash, adoptedOrders: engine.orders.map((x) => x.id) });
       driver = new StreamDriver(env.exchange, {
         symbol: venueCfg.symbol, instrument, quotes: venueCfg.quotes, recorder, logger, staleMillis: cfg.session.staleMillis, killDrainMillis: KILL_DRAIN_MILLIS,

@@ -158,6 +158,33 @@ describe('replay uses the stored config verbatim', () => {
   }, 60_000);
 });
 
+describe('a paper session\'s time', () => {
+  it('a timer set in onStart from now() falls due at the same point of the market in the replay (the replay\'s clock starts at the session\'s start)', async () => {
+    const { defineStrategy } = await import('../engine/strategy.ts');
+    const { z } = await import('zod');
+    let startedAt = 0;
+    const def = defineStrategy({
+      name: 'timed-bid', description: 'bids once at the best bid, 300 ms after it starts', params: z.strictObject({}),
+      create: () => ({
+        onStart: (ctx) => { startedAt = ctx.now(); ctx.setTimer('bid', ctx.now() + 300_000); },
+        onTimer: (_t, ctx) => {
+          const bid = ctx.book().bestBid();
+          if (Number.isFinite(bid)) ctx.buy(0.01, { type: 'limit', price: bid, postOnly: true });
+        },
+      }),
+    });
+    const record = tmp.file('timed-session');
+    const before = Date.now() * 1000;
+    const r = await loopbackRun(paper('timed-bid', { cash: 1000, session: { maxSeconds: 1.5, maxEvents: 1e9, record } }), def);
+    expect(startedAt).toBeGreaterThanOrEqual(before - 1e6); // the session's start, not the epoch
+    expect(r.orders).toHaveLength(1);
+    const { replaySession } = await import('../session/replay-session.ts');
+    const parity = await replaySession(record, { strategy: def });
+    expect(parity.replayOrders).toBe(1);
+    expect(parity.differences).toEqual([]);
+  }, 30_000);
+});
+
 describe('paper session with stops, replaces and brackets', () => {
   it('trailing-breakout (bracket exits, a trailing stop moved by replace) replays with zero unexplained differences', async () => {
     const { strategy: breakout } = await import('../../strategies/trailing-breakout/index.ts');

@@ -63,9 +63,10 @@ export class SessionRecorder {
   /**
    * The account as the strategy starts (after start-up reconciliation in live mode):
    * position, its average price, cash, and the ids of orders adopted from the exchange.
-   * A replay starts from this state and leaves the adopted orders out of the parity.
+   * A replay starts from this state, its clock at the session's (what the strategy's
+   * onStart read), and leaves the adopted orders out of the parity.
    */
-  async start(state: { position: number; avgPrice: number; cash: number; adoptedOrders: string[] }): Promise<void> {
+  async start(state: { position: number; avgPrice: number; cash: number; adoptedOrders: string[]; clock: number }): Promise<void> {
     await writeFile(join(this.dir, 'start.json'), JSON.stringify(state, null, 2));
   }
 

@@ -7,6 +7,7 @@ import { runBacktest } from './run-backtest.ts';
 import { JOURNAL_FILE, readJournal } from '../live/session-journal.ts';
 import type { SessionConfig, SessionConfigInput } from '../config/session-config.ts';
 import type { Instrument } from '../core/instrument.ts';
+import type { StrategyDefinition } from '../engine/strategy.ts';
 
 /** Orders and fills of a session: its Parquet files, or — after a crash, when they were never written — its journal. */
 async function recorded(dir: string): Promise<{ orders: ParityOrder[]; fills: ParityFill[]; crashed: boolean }> {
@@ -37,6 +38,8 @@ export interface SessionStart {
   cash: number;
   /** Orders found open at the exchange and adopted: not decisions of this session. */
   adoptedOrders: string[];
+  /** The session's clock when the strategy started (µs; absent in older recordings). */
+  clock?: number;
 }
 
 /**
@@ -81,8 +84,10 @@ export interface SessionParity extends ParityReport {
 /**
  * Replays a finished session folder through the backtester with the same strategy,
  * params, fees, latency and queue model, and compares every decision (`lockstep replay`).
+ * The strategy is loaded by the name the session recorded, unless given (one defined in a
+ * notebook or a test).
  */
-export async function replaySession(sessionDir: string): Promise<SessionParity> {
+export async function replaySession(sessionDir: string, o: { strategy?: StrategyDefinition } = {}): Promise<SessionParity> {
   const dir = resolve(sessionDir);
   if (!existsSync(join(dir, 'session.json')) || (!existsSync(join(dir, 'summary.json')) && !existsSync(join(dir, JOURNAL_FILE)))) {
     throw new ConfigError(`${sessionDir}: not a session folder (needs session.json, and summary.json or journal.jsonl), e.g. reports/paper-…`);
@@ -93,7 +98,10 @@ export async function replaySession(sessionDir: string): Promise<SessionParity> 
   const all = await recorded(dir);
   const adopted = new Set(start?.adoptedOrders ?? []);
   const live = { orders: all.orders.filter((o) => !adopted.has(o.id)), fills: all.fills.filter((f) => !adopted.has(f.orderId)) };
-  const r = await runBacktest(sessionRunConfig(dir, session, start), { id: 'replay' });
+  // Started at the session's time: a timer the strategy sets in onStart falls due as it did live.
+  const r = await runBacktest(sessionRunConfig(dir, session, start), {
+    id: 'replay', ...(o.strategy ? { strategy: o.strategy } : {}), ...(start?.clock !== undefined ? { clockStart: start.clock } : {}),
+  });
   const replay = {
     orders: r.orders.map((o) => ({ id: o.id, side: o.side, type: o.type, price: o.price, qty: o.qty, filledQty: o.filledQty })),
     fills: r.fills.map((f) => ({ orderId: f.orderId, price: f.price, qty: f.qty, fee: f.fee })),

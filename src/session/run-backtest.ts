@@ -20,6 +20,8 @@ export interface RunBacktestOptions extends SessionHooks {
    * replayed as given (not validated again) and are not modified.
    */
   feeds?: ReadonlyArray<readonly BarBatch[]>;
+  /** The clock's time before the first event, what the strategy's onStart reads (µs; default 0; a session's replay: when the session started). */
+  clockStart?: number;
   /**
    * Called before each batch after the first with the run so far; returning (a promise
    * of) true stops the run with a `RunStopped` error (optimizers prune trials this way).
@@ -34,7 +36,9 @@ export async function runBacktest(input: SessionConfigInput, opts: RunBacktestOp
   const readers: ReaderThreads = {};
   try {
     // Data readers (and their threads) start before the strategy module loads, so the two overlap.
-    const parts = backtestParts(cfg, { ...(opts.feeds ? { feeds: opts.feeds } : {}), ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}) }, readers);
+    const parts = backtestParts(cfg, {
+      ...(opts.feeds ? { feeds: opts.feeds } : {}), ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}), ...(opts.clockStart !== undefined ? { clockStart: opts.clockStart } : {}),
+    }, readers);
     parts.catch(() => {}); // awaited below: never an unhandled rejection
     let def: StrategyDefinition | null = null;
     let params: Readonly<Record<string, unknown>> = {};
