@@ -90,7 +90,7 @@ export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions
   const ticks = await tickRun(cfg, o);
   const specs = o.feeds ? cfg.data.map(() => null) : await Promise.all(cfg.data.map((f) => readInstrumentSpec(specFeed(f.file))));
   const provisional = cfg.data.map((f, i) => instrumentOf(f.instrument, specs[i], 0.01));
-  const feed = ticks ? await tickFeed(cfg, provisional, wrap, readers) : await barFeed(cfg, provisional, wrap, o);
+  const feed = ticks ? await tickFeed(cfg, provisional, wrap, readers, () => engineRef) : await barFeed(cfg, provisional, wrap, o);
   const instruments = await Promise.all(cfg.data.map(async (f, i) => {
     if (f.instrument.tickSize !== undefined || specs[i]?.tickSize !== undefined) return provisional[i];
     return instrumentOf(f.instrument, specs[i], await feed.tickSize(i));
@@ -215,14 +215,14 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
   };
 }
 
-async function tickFeed(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: BatchWrap, readers: ReaderThreads): Promise<Feed> {
+async function tickFeed(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: BatchWrap, readers: ReaderThreads, engine: () => Engine | null): Promise<Feed> {
   const firsts: Array<Peeked<{ price: Float64Array; length: number }> | null> = cfg.data.map(() => null);
   const s = await tickSources(cfg, instruments, (batches, i, kind) => {
     if (kind === 'quotes' || kind === 'bars' || firsts[i] !== null) return wrap(batches);
     const p = new Peeked(batches);
     firsts[i] = p as unknown as Peeked<{ price: Float64Array; length: number }>;
     return wrap(p);
-  }, readers);
+  }, readers, engine);
   // A recorded session's warm-up: the strategy is warmed up with the bars it was warmed up with live.
   const warm = await Promise.all(cfg.data.map((f) => (f.file.startsWith('catalog://') ? null : recordedWarmUp(f.file))));
   return {

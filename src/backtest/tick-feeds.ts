@@ -14,7 +14,8 @@ import { DeltaSource, QuoteSource, TradeSource } from '../data/tick-sources.ts';
 import { BarSource } from '../data/bar-source.ts';
 import type { BarBatch } from '../data/bar-batch.ts';
 import { openBars } from '../data/read-bars.ts';
-import { recordedBarFiles } from '../data/session-files.ts';
+import { recordedBarFiles, recordedControls } from '../data/session-files.ts';
+import { ControlSource, type ControlTarget } from './session-controls.ts';
 
 /** True when a feed holds tick data (explicit kind, a folder, or a trades-/quotes-/deltas- file). */
 export async function isTickFeed(feed: BacktestConfig['data'][number]): Promise<boolean> {
@@ -41,7 +42,7 @@ export type TickWrap = <B>(batches: AsyncIterable<B>, feed: number, kind: TickKi
 export type ReaderThreads = { thread?: TickReaderThread };
 
 /** The tick sources of a backtest (one reader thread serves them all when the files are big enough). */
-export async function tickSources(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: TickWrap, reader: ReaderThreads = {}): Promise<TickSources> {
+export async function tickSources(cfg: BacktestConfig, instruments: readonly Instrument[], wrap: TickWrap, reader: ReaderThreads = {}, control: () => ControlTarget | null = () => null): Promise<TickSources> {
   const perFeed: EventSource[][] = [];
   const badRows: BadRowHandler[] = [];
   const from = cfg.from !== undefined ? parseDateTime(cfg.from) : -Infinity;
@@ -61,6 +62,9 @@ export async function tickSources(cfg: BacktestConfig, instruments: readonly Ins
     // A recorded paper/live session's bars reach the strategy where they did live (their time is when they arrived).
     const bars = feed.file.startsWith('catalog://') ? [] : await recordedBarFiles(feed.file);
     if (bars.length) list.push(new BarSource(bars[0], wrap(recordedBars(bars, { onBadRow: cfg.onBadRow, from, to }), i, 'bars'), instruments[i], i));
+    // ... and its stale-feed episodes where they happened (after the market events of their time).
+    const controls = feed.file.startsWith('catalog://') ? [] : recordedControls(feed.file).filter((c) => c.ts >= from && c.ts <= to);
+    if (controls.length) list.push(new ControlSource(feed.file, controls, control));
     perFeed.push(list);
     badRows.push(bad);
   }

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BarView } from '../core/events.ts';
 import { readParquetColumns } from './parquet-read.ts';
@@ -10,6 +10,20 @@ import { readParquetColumns } from './parquet-read.ts';
  * strategy) and the bar history the strategy was warmed up with.
  */
 export const WARMUP_FILE = 'warmup.parquet';
+
+/** The session's own actions a replay repeats at the same point of the market (`control.jsonl`, one JSON object a line). */
+export const CONTROL_FILE = 'control.jsonl';
+
+/**
+ * A stale-feed episode's two ends: `pause` (trading paused and open orders cancelled, after
+ * the event at `ts`) and `resume` (after the first event back, at `ts`).
+ */
+export interface SessionControl {
+  readonly kind: 'pause' | 'resume';
+  /** The session's clock when it happened (µs). */
+  readonly ts: number;
+  readonly reason?: string;
+}
 
 /** Name of the `k`-th bars part. */
 export const barsPartName = (k: number): string => `bars-${String(k).padStart(5, '0')}.parquet`;
@@ -32,4 +46,11 @@ export async function recordedWarmUp(path: string): Promise<RecordedBar[] | null
   return Array.from(c.timestamp, (ts, k) => ({
     ts, tsLocal: ts, open: c.open[k], high: c.high[k], low: c.low[k], close: c.close[k], volume: c.volume[k],
   }));
+}
+
+/** The stale-feed episodes a session recorded in folder `path`, in order (none when it had none). */
+export function recordedControls(path: string): SessionControl[] {
+  const file = join(path, CONTROL_FILE);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as SessionControl);
 }

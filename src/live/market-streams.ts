@@ -145,6 +145,7 @@ export class StreamDriver {
       this.staleSince = Number.NaN;
       this.o.logger.info('market data back', { outageMillis: outage });
       this.engine.resumeTrading();
+      this.o.recorder?.control({ kind: 'resume', ts: this.clock.now() });
     });
   }
 
@@ -157,7 +158,9 @@ export class StreamDriver {
       else if (this.engine.pausedReason === null && now - this.lastEventWall > ms) {
         this.staleEpisodes++;
         this.staleSince = now;
-        this.engine.pauseTrading(`no market data for ${ms} ms`);
+        const reason = `no market data for ${ms} ms`;
+        this.o.recorder?.control({ kind: 'pause', ts: this.clock.now(), reason });
+        this.engine.pauseTrading(reason);
         this.engine.cancelOpenOrders();
       }
     }, Math.min(250, ms / 4));

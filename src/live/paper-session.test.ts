@@ -33,7 +33,8 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
   it('a stale feed cancels open orders and pauses trading until data flows again; clock skew is measured', async () => {
     setTimeout(() => { feed.paused = true; }, 500);
     setTimeout(() => { feed.paused = false; }, 1700);
-    const r = await loopbackRun(paper('grid-mm', { params: { size: 0.01, offset: 30 }, session: { maxSeconds: 2.5, maxEvents: 1e9, staleMillis: 400 } }), gridMm);
+    const record = tmp.file('stale-session');
+    const r = await loopbackRun(paper('grid-mm', { params: { size: 0.01, offset: 30 }, session: { maxSeconds: 2.5, maxEvents: 1e9, staleMillis: 400, record } }), gridMm);
     feed.paused = false;
     expect(r.live.staleEpisodes).toBeGreaterThanOrEqual(1);
     const msgs = r.logs.map((x) => x.message);
@@ -41,6 +42,15 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
     expect(msgs).toContain('trading resumed');
     expect(msgs.indexOf('trading paused')).toBeLessThan(msgs.lastIndexOf('trading resumed'));
     expect(Math.abs(r.live.clockSkewMs)).toBeLessThan(1000);
+    // The episode is recorded, and the replay pauses, cancels and resumes where the session did.
+    const { recordedControls } = await import('../data/session-files.ts');
+    expect(recordedControls(record).map((c) => c.kind)).toEqual(['pause', 'resume']);
+    expect(r.orders.filter((o) => o.status === 'cancelled').length).toBeGreaterThan(0);
+    let out = '';
+    await replayCommand([record, '--json'], (x) => { out += x; });
+    const parity = JSON.parse(out);
+    expect(parity.replayOrders).toBe(r.orders.length);
+    expect(parity.differences).toEqual([]);
   }, 30_000);
 
   it('a kill signal trips the kill switch: open orders cancelled, the position flattened at market, the session ended', async () => {

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BarView, BookDeltaView, QuoteView, TradeView } from '../core/events.ts';
@@ -10,7 +11,7 @@ import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type
 import { writeTickParquet } from '../data/tick-parquet.ts';
 import { makeDir } from '../core/files.ts';
 import { allocBarBatch, type BarBatch } from '../data/bar-batch.ts';
-import { barsPartName, WARMUP_FILE } from '../data/session-files.ts';
+import { barsPartName, CONTROL_FILE, WARMUP_FILE, type SessionControl } from '../data/session-files.ts';
 
 const PART = 65_536;
 /** Bars come a few a minute: parts of this many, or whatever a flush finds. */
@@ -102,6 +103,11 @@ export class SessionRecorder {
       timestamp: microsColumn(bars.map((b) => b.ts)), open: Float64Array.from(bars, (b) => b.open), high: Float64Array.from(bars, (b) => b.high),
       low: Float64Array.from(bars, (b) => b.low), close: Float64Array.from(bars, (b) => b.close), volume: Float64Array.from(bars, (b) => b.volume),
     });
+  }
+
+  /** A stale-feed pause or resume, at the session's time (written at once: a replay repeats it where it happened). */
+  control(c: SessionControl): void {
+    appendFileSync(join(this.dir, CONTROL_FILE), `${JSON.stringify(c)}\n`);
   }
 
   /** A live bar as the strategy got it (its time is when it arrived: a replay delivers it at that point of the market). */
