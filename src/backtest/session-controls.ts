@@ -7,13 +7,15 @@ export interface ControlTarget {
   pauseTrading(reason: string): void;
   cancelOpenOrders(): void;
   resumeTrading(): void;
+  kill(reason: string): void;
 }
 
 /**
- * A recorded session's stale-feed episodes, replayed where they happened: after the market
- * events of their time (this source comes after the session's market sources, which win
- * ties), the engine is paused with every open order cancelled, or resumed — as the live
- * session's watchdog did. They are the session's actions, not market events: none counts as one.
+ * A recorded session's own actions (see SessionControl), replayed where they happened: after
+ * the market events of their time (this source comes after the session's market sources,
+ * which win ties), the engine is paused with every open order cancelled, resumed, or killed —
+ * as the live session's watchdog or a signal did. They are the session's actions, not market
+ * events: none counts as one.
  */
 export class ControlSource implements EventSource {
   private i = 0;
@@ -41,6 +43,8 @@ export class ControlSource implements EventSource {
       if (c.kind === 'pause') {
         engine.pauseTrading(c.reason ?? 'stale market data (recorded)');
         engine.cancelOpenOrders();
+      } else if (c.kind === 'kill') {
+        engine.kill(c.reason ?? 'kill (recorded)');
       } else {
         engine.resumeTrading();
       }

@@ -15,11 +15,14 @@ export const WARMUP_FILE = 'warmup.parquet';
 export const CONTROL_FILE = 'control.jsonl';
 
 /**
- * A stale-feed episode's two ends: `pause` (trading paused and open orders cancelled, after
- * the event at `ts`) and `resume` (after the first event back, at `ts`).
+ * What the session did on its own, from outside the strategy and the market: a stale-feed
+ * episode's two ends, `pause` (trading paused and open orders cancelled, after the event at
+ * `ts`) and `resume` (after the first event back), and `kill` (a signal, `lockstep kill` or
+ * an outage tripped the kill switch; the risk engine's own kills are not recorded: a replay
+ * makes those itself, or shows why not).
  */
 export interface SessionControl {
-  readonly kind: 'pause' | 'resume';
+  readonly kind: 'pause' | 'resume' | 'kill';
   /** The session's clock when it happened (µs). */
   readonly ts: number;
   readonly reason?: string;
@@ -48,7 +51,7 @@ export async function recordedWarmUp(path: string): Promise<RecordedBar[] | null
   }));
 }
 
-/** The stale-feed episodes a session recorded in folder `path`, in order (none when it had none). */
+/** The controls a session recorded in folder `path`, in order (none when it had none). */
 export function recordedControls(path: string): SessionControl[] {
   const file = join(path, CONTROL_FILE);
   if (!existsSync(file)) return [];

@@ -201,7 +201,10 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
       // A signal (Ctrl-C, `lockstep kill`) trips the kill switch; the driver ends the session once it has done its work.
       // A second signal ends it at once (the end-of-session cancel still runs).
       onSignal = (sig) => {
-        if (engine.killReason === null) engine.kill(`signal ${sig}`);
+        if (engine.killReason === null) {
+          recorder?.control({ kind: 'kill', ts: clock.now(), reason: `signal ${sig}` }); // a replay trips it at the same point
+          engine.kill(`signal ${sig}`);
+        }
         else driver?.close();
       };
       for (const sig of signals) process.on(sig, onSignal);

@@ -154,7 +154,7 @@ export class StreamDriver {
     this.watchdog = setInterval(() => {
       const now = Date.now();
       if (!this.stopped && this.killDrained()) this.close(); // a quiet market must not hold a killed session open
-      else if (this.engine.killReason === null && this.outage(now) !== null) this.engine.kill(this.outage(now)!);
+      else if (this.engine.killReason === null && this.outage(now) !== null) this.killForOutage(this.outage(now)!);
       else if (this.engine.pausedReason === null && now - this.lastEventWall > ms) {
         this.staleEpisodes++;
         this.staleSince = now;
@@ -165,6 +165,12 @@ export class StreamDriver {
       }
     }, Math.min(250, ms / 4));
     this.watchdog.unref?.();
+  }
+
+  /** An outage lasted too long: the kill switch trips (recorded, so a replay trips it at the same point). */
+  private killForOutage(reason: string): void {
+    this.o.recorder?.control({ kind: 'kill', ts: this.clock.now(), reason });
+    this.engine.kill(reason);
   }
 
   /** Why the outage has lasted too long, or null. */

@@ -74,7 +74,8 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
     });
     setTimeout(() => process.emit('SIGUSR2' as never, 'SIGUSR2' as never), 800);
     const t0 = Date.now();
-    const r = await loopbackRun(paper('long-and-bid', { session: { maxSeconds: 20, maxEvents: 1e9 } }), def, { killSignals: ['SIGUSR2'] });
+    const record = tmp.file('killed-session');
+    const r = await loopbackRun(paper('long-and-bid', { session: { maxSeconds: 20, maxEvents: 1e9, record } }), def, { killSignals: ['SIGUSR2'] });
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(r.killSwitch?.reason).toBe('signal SIGUSR2');
     expect(r.killSwitch?.policy).toBe('flatten');
@@ -85,6 +86,13 @@ describe('paper session against the loopback exchange through ccxt.pro', () => {
     expect(r.fills.filter((f) => f.side === 'sell').map((f) => f.qty).reduce((a, b) => a + b, 0)).toBeCloseTo(0.05, 9);
     expect(r.killSwitch?.openPositions).toEqual({});
     expect(r.orders.find((o) => o.tag === 'kill-switch:flatten')?.reduceOnly).toBe(true);
+    // The kill is recorded, and the replay trips it at the same point: the same cancel and flatten.
+    const { recordedControls } = await import('../data/session-files.ts');
+    expect(recordedControls(record).map((c) => [c.kind, c.reason])).toEqual([['kill', 'signal SIGUSR2']]);
+    const { replaySession } = await import('../session/replay-session.ts');
+    const parity = await replaySession(record, { strategy: def });
+    expect(parity.replayOrders).toBe(r.orders.length);
+    expect(parity.differences).toEqual([]);
   }, 30_000);
 
   it('with onKill cancel the kill switch leaves the position open and reports it', async () => {
