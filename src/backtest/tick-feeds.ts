@@ -59,11 +59,12 @@ export async function tickSources(cfg: BacktestConfig, instruments: readonly Ins
     if (files.deltas.length) list.push(new DeltaSource(files.deltas[0], read<DeltaBatch>('deltas'), instruments[i], i));
     if (files.trades.length) list.push(new TradeSource(files.trades[0], read<TradeBatch>('trades'), instruments[i], i));
     if (files.quotes.length) list.push(new QuoteSource(files.quotes[0], read<QuoteBatch>('quotes'), instruments[i], i));
-    // A recorded paper/live session's bars reach the strategy where they did live (their time is when they arrived).
-    const bars = feed.file.startsWith('catalog://') ? [] : await recordedBarFiles(feed.file);
+    // A recorded paper/live session's bars reach the strategy where they did live (their time is when they arrived),
+    // and its own actions (stale-feed pauses, kills) happen where they did, after the market events of their time.
+    const folder = !feed.file.startsWith('catalog://');
+    const bars = folder ? await recordedBarFiles(feed.file) : [];
     if (bars.length) list.push(new BarSource(bars[0], wrap(recordedBars(bars, { onBadRow: cfg.onBadRow, from, to }), i, 'bars'), instruments[i], i));
-    // ... and its stale-feed episodes where they happened (after the market events of their time).
-    const controls = feed.file.startsWith('catalog://') ? [] : recordedControls(feed.file).filter((c) => c.ts >= from && c.ts <= to);
+    const controls = folder ? recordedControls(feed.file).filter((c) => c.ts >= from && c.ts <= to) : [];
     if (controls.length) list.push(new ControlSource(feed.file, controls, control));
     perFeed.push(list);
     badRows.push(bad);

@@ -2,13 +2,16 @@ import { readdir, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BarView } from '../core/events.ts';
+import { DataError } from '../core/errors.ts';
 import { readParquetColumns } from './parquet-read.ts';
 
-/**
+/*
  * What a recorded paper/live session folder holds besides its tick parts, that a replay
  * reads back: the live bars as `bars-NNNNN.parquet` parts (stamped when they reached the
- * strategy) and the bar history the strategy was warmed up with.
+ * strategy), the bar history the strategy was warmed up with, and the session's own actions.
  */
+
+/** The warm-up history of a recorded session. */
 export const WARMUP_FILE = 'warmup.parquet';
 
 /** The session's own actions a replay repeats at the same point of the market (`control.jsonl`, one JSON object a line). */
@@ -51,9 +54,23 @@ export async function recordedWarmUp(path: string): Promise<RecordedBar[] | null
   }));
 }
 
-/** The controls a session recorded in folder `path`, in order (none when it had none). */
+/** The controls a session recorded in folder `path`, in order (none when it had none); a line that is not one names its row. */
 export function recordedControls(path: string): SessionControl[] {
   const file = join(path, CONTROL_FILE);
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as SessionControl);
+  const out: SessionControl[] = [];
+  readFileSync(file, 'utf8').split('\n').forEach((line, k) => {
+    if (line.trim() === '') return;
+    let c: Partial<SessionControl> | null = null;
+    try {
+      c = JSON.parse(line) as Partial<SessionControl>;
+    } catch {
+      // reported below
+    }
+    if (c === null || !['pause', 'resume', 'kill'].includes(c.kind as string) || !Number.isFinite(c.ts)) {
+      throw new DataError({ file, row: k + 1 }, `not a session control: ${line.slice(0, 80)}`, 'Each line is {"kind":"pause"|"resume"|"kill","ts":µs}; delete a line torn by a crash');
+    }
+    out.push(c as SessionControl);
+  });
+  return out;
 }
