@@ -31,8 +31,8 @@ export interface SessionControl {
   readonly reason?: string;
 }
 
-/** Name of the `k`-th bars part. */
-export const barsPartName = (k: number): string => `bars-${String(k).padStart(5, '0')}.parquet`;
+/** Name of a recorded stream's `k`-th part: `KIND-NNNNN.parquet` (deltas, trades, quotes, bars). */
+export const partName = (kind: string, k: number): string => `${kind}-${String(k).padStart(5, '0')}.parquet`;
 
 /** The bars parts a session recorder wrote into a folder, in order (none for other folders and for files). */
 export async function recordedBarFiles(path: string): Promise<string[]> {

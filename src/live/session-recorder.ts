@@ -11,7 +11,7 @@ import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type DeltaBatch, type
 import { writeTickParquet } from '../data/tick-parquet.ts';
 import { makeDir } from '../core/files.ts';
 import { allocBarBatch, type BarBatch } from '../data/bar-batch.ts';
-import { barsPartName, CONTROL_FILE, WARMUP_FILE, type SessionControl } from '../data/session-files.ts';
+import { CONTROL_FILE, partName, WARMUP_FILE, type SessionControl } from '../data/session-files.ts';
 
 const PART = 65_536;
 /** Bars come a few a minute: parts of this many, or whatever a flush finds. */
@@ -182,8 +182,7 @@ export class SessionRecorder {
 
   /** Queues the next `KIND-NNNNN.parquet` part (writes stay in order). */
   private queuePart(kind: PartKind, write: (file: string) => Promise<void>): void {
-    const k = this.parts[kind]++;
-    const name = kind === 'bars' ? barsPartName(k) : `${kind}-${String(k).padStart(5, '0')}.parquet`;
+    const name = partName(kind, this.parts[kind]++);
     // Written under a hidden name and renamed when complete: a crash never leaves a torn part a replay would read.
     const tmp = join(this.dir, `.${name}.tmp`);
     this.writing = this.writing.then(() => write(tmp)).then(() => rename(tmp, join(this.dir, name)));
