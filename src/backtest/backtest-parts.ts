@@ -47,7 +47,7 @@ export interface BacktestPartsOptions {
   feeds?: ReadonlyArray<readonly BarBatch[]>;
   /** Called between batches with the run so far; true stops the run with RunStopped (pruning). */
   checkpoint?: (progress: RunProgress) => boolean | Promise<boolean>;
-  /** The clock's time before the first event (default 0; see RunBacktestOptions.clockStart). */
+  /** The clock's time before the first event (default: 1 µs before it; see RunBacktestOptions.clockStart). */
   clockStart?: number;
 }
 
@@ -105,6 +105,7 @@ export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions
     prepare: async (engine) => {
       engineRef = engine;
       cfg.data.forEach((f, i) => { if (f.position && f.position.qty !== 0) engine.portfolio.adopt(i, f.position.qty, f.position.avgPrice, engine.portfolio.cash); });
+      if (o.clockStart === undefined) await startBeforeFirstEvent(feed.sources, clock);
     },
     warmUp: async (engine, n) => {
       if (!feed.history) return null; // no `from`: the run starts where the data starts
@@ -120,6 +121,27 @@ export async function backtestParts(cfg: BacktestConfig, o: BacktestPartsOptions
     feeds: () => feed.summary(instruments),
     loadSeconds: () => load.seconds,
   };
+}
+
+/**
+ * Sets the clock 1 µs before the run's first event, as a live session starts before its first
+ * event arrives: `onStart` reads that time, and timers and orders set there are timed from it
+ * (from 0, a timer due "a minute after the start" fell due in 1970 and a repeating one fired
+ * once per interval since then, and a DAY order expired on the first bar). Loads each source's
+ * first batch, as the event loop's first step does.
+ */
+async function startBeforeFirstEvent(sources: readonly EventSource[], clock: SimClock): Promise<void> {
+  let first = Infinity;
+  for (const s of sources) {
+    while (s.needsLoad()) await s.load();
+    first = Math.min(first, s.peekTs());
+  }
+  if (first < Infinity && first - 1 > clock.now()) clock.advanceTo(first - 1, noTimers);
+}
+
+/** No timer can be due before the strategy has started. */
+function noTimers(): void {
+  throw new Error('a timer fell due before the run started');
 }
 
 /** A run replays either bars or ticks. */

@@ -20,7 +20,7 @@ export interface RunBacktestOptions extends SessionHooks {
    * replayed as given (not validated again) and are not modified.
    */
   feeds?: ReadonlyArray<readonly BarBatch[]>;
-  /** The clock's time before the first event, what the strategy's onStart reads (µs; default 0; a session's replay: when the session started). */
+  /** The clock's time before the first event, what the strategy's onStart reads (µs; default 1 µs before the first event; a session's replay: when the session started). */
   clockStart?: number;
   /**
    * Called before each batch after the first with the run so far; returning (a promise
