@@ -7,7 +7,8 @@ import type { Order } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { BookKeeper } from './book-reader.ts';
 import type { TimerEvent } from './clock.ts';
-import { ContingentOrders } from './contingent-orders.ts';
+import type { ContingentOrders } from './contingent-orders.ts';
+import { contingentOrdersOn, killSwitchOn, type FlowHelperParts } from './flow-helpers.ts';
 import type { EquityRecorder } from './equity-recorder.ts';
 import { EquitySampler } from './equity-sampler.ts';
 import { ResultSpill } from './result-spill.ts';
@@ -20,7 +21,6 @@ import { OrderFlow, type OrderListener } from './order-flow.ts';
 import { ORDER_ID_PREFIX } from './id-column.ts';
 import type { PreTradeCheck } from './order-admission.ts';
 import { withoutFeatures } from './order-routing.ts';
-import { validateOrderRequest } from './order-validation.ts';
 import { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import type { Context, Strategy } from './strategy.ts';
@@ -28,7 +28,7 @@ import { createContext } from './strategy-context.ts';
 import { InstrumentSlots } from './instrument-slots.ts';
 import type { DrivableClock, EngineOptions } from './engine-options.ts';
 import { BarGroup } from './bar-group.ts';
-import { KillPolicy, KillSwitch, type KillReport } from './kill-switch.ts';
+import { KillPolicy, type KillSwitch, type KillReport } from './kill-switch.ts';
 import type { OffGridSummary, RejectionSummary } from './rejection-log.ts';
 import { TradingMode, TradingState } from './trading-state.ts';
 
@@ -65,6 +65,8 @@ export class Engine implements EventSink {
   private contingent: ContingentOrders | null = null;
   private readonly offGridPolicy: 'round' | 'refuse';
   private readonly killSwitch: KillSwitch;
+  /** What the kill switch and the contingent orders act through. */
+  private readonly helperParts: FlowHelperParts;
   private startPositions: number[] = [];
   /** onBars: this time's bars (copies, one per slot) while the strategy wants them, else null. */
   private readonly barGroup: BarGroup | null;
@@ -109,12 +111,8 @@ export class Engine implements EventSink {
     };
     this.venue.bind(this.flow, this.portfolio);
     this.barGroup = strategy.onBars ? new BarGroup(this.instruments.length) : null;
-    const flow = this.flow;
-    this.killSwitch = new KillSwitch({
-      instruments: this.instruments, log: this.log, now: () => this.clock.now(), position: (i) => this.portfolio.position(i) - (this.startPositions[i] ?? 0),
-      holding: (i) => this.portfolio.position(i),
-      openOrderIds: () => flow.registry.open.values().map((o) => o.id), hasOpenOrders: (i) => flow.registry.open.hasInstrument(this.instruments[i].id), cancel: (id) => flow.cancel(id), submitPastHalt: (r) => flow.submitPastHalt(r),
-    }, opts.onKill ?? KillPolicy.flatten);
+    this.helperParts = { flow: this.flow, instruments: this.instruments, slotOf: this.slots.of, portfolio: this.portfolio, clock: this.clock, log: this.log };
+    this.killSwitch = killSwitchOn(this.helperParts, (i) => this.startPositions[i] ?? 0, opts.onKill ?? KillPolicy.flatten);
   }
 
   /** Every order of the run, in submission order (refused ones included), as columns for the ended ones. */
@@ -387,17 +385,7 @@ export class Engine implements EventSink {
   }
 
   private contingentOrders(): ContingentOrders {
-    if (this.contingent === null) {
-      const flow = this.flow;
-      const c = new ContingentOrders({
-        submit: (r) => flow.submit(r), cancel: (id) => flow.cancel(id), replace: (id, ch) => flow.replace(id, ch), log: this.log,
-        validate: (r) => validateOrderRequest(r, this.instruments[this.slots.of(typeof r.instrument === 'object' ? r.instrument.id : r.instrument)]),
-        release: (id) => flow.emulation.releaseHeld(id), reservesBalance: flow.capabilities.reservesBalance,
-      });
-      flow.listen(c);
-      flow.emulation.releaseGate = (t) => c.mayRelease(t.order.id);
-      this.contingent = c;
-    }
+    this.contingent ??= contingentOrdersOn(this.helperParts);
     return this.contingent;
   }
 }
