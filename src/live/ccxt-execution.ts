@@ -9,6 +9,7 @@ import { currentLeg, FollowedOrders, newLeg, type Leg, type Tracked } from './cc
 import type { CcxtOrder, CcxtTrading } from './ccxt-order.ts';
 import { CcxtOrderWatch } from './ccxt-order-watch.ts';
 import { KillCancels } from './ccxt-kill-cancels.ts';
+import { cancelLeg, type LegCancelParts } from './ccxt-leg-cancel.ts';
 import { TradeFees } from './trade-fees.ts';
 import { FeeAssets, tickerPricing } from './fee-assets.ts';
 import { TradeReader } from './trade-reader.ts';
@@ -70,6 +71,8 @@ export class CcxtExecution implements ExecutionClient {
   /** The kill switch tripped: nothing new is sent; cancels go out as one cancel-all. */
   private halted = false;
   private readonly killCancels: KillCancels;
+  /** What cancelling a leg at the exchange takes. */
+  private readonly legCancel: LegCancelParts;
   /** When the next order request may leave (the venue's request spacing, kept here so that queued requests can be dropped). */
   private nextSend = 0;
   /** What the commissions were charged in (base asset and other assets' quantities). */
@@ -101,6 +104,7 @@ export class CcxtExecution implements ExecutionClient {
       ex, symbol, orders: this.orders, trades: this.trades, strayCheck: this.strayCheck, requests: this.requests, log,
       pollMillis: this.o.pollMillis, streamPollMillis: this.o.streamPollMillis, halted: () => this.halted,
     });
+    this.legCancel = { ex, symbol, orders: this.orders, requests: this.requests, watch: this.watch, attempts: this.o.cancelAttempts };
     this.killCancels = new KillCancels({ ex, symbol, orders: this.orders, requests: this.requests, log, cancelOne: (t) => this.cancelWhenAcknowledged(t) });
   }
 
@@ -199,19 +203,9 @@ export class CcxtExecution implements ExecutionClient {
     return this.orders.open().map((t) => t.id);
   }
 
-  /** Fees the exchange charged in the base asset over the session (quantity). */
-  get baseFees(): number {
-    return this.feeAssets.base;
-  }
-
-  /** Fees the exchange charged in assets other than the base and the quote (quantities by asset). */
-  get feesInOtherAssets(): Readonly<Record<string, number>> {
-    return this.feeAssets.other;
-  }
-
-  /** Those of them not valued (no price read for their asset): quantities by asset, not in the session's fees or P&L. */
-  get unvaluedFees(): Readonly<Record<string, number>> {
-    return this.feeAssets.unvalued;
+  /** Commissions charged in assets other than the quote: `base` (quantity), `other` and `unvalued` (quantities by asset; see FeeAssets). */
+  get chargedFees(): Readonly<Pick<FeeAssets, 'base' | 'other' | 'unvalued'>> {
+    return this.feeAssets;
   }
 
   /** True when no command is still working (polls aside). */
@@ -261,19 +255,31 @@ export class CcxtExecution implements ExecutionClient {
   /** Sends a leg; an unknown outcome is resolved by client id. Returns true when the leg is at the exchange. */
   private async place(t: Tracked, leg: Leg, qty: number): Promise<boolean> {
     if (!(await this.sendSlot(t, 'rejected'))) return false;
+    return this.sendLeg(t, leg, qty, () => {}, (f, e) => this.refused(t, f, e));
+  }
+
+  /**
+   * Creates the leg at the exchange. `sent()` runs once the exchange has the leg or may have
+   * it (before its fills are applied); an unknown outcome is then resolved by client id, and
+   * a refusal goes to `refused`. Returns true when the leg is at the exchange.
+   */
+  private async sendLeg(t: Tracked, leg: Leg, qty: number, sent: () => void, refused: (f: CcxtFailure, e: unknown) => void): Promise<boolean> {
     const sentAt = Date.now();
     const a = ccxtOrderArgs(t.snap, leg.clientId);
     try {
-      this.placed(t, leg, await this.ex.createOrder(this.symbol, a.type, t.snap.side, qty, a.price, a.params));
+      const r = await this.ex.createOrder(this.symbol, a.type, t.snap.side, qty, a.price, a.params);
       this.requests.answered();
+      sent();
+      this.placed(t, leg, r);
       return true;
     } catch (e) {
       const f = this.requests.classify(e);
       if (f === CcxtFailure.unknown || f === CcxtFailure.duplicate) {
         this.log.warn('order outcome unknown; looking it up by client id', { id: leg.clientId, error: ccxtMessage(e) });
+        sent();
         return this.resolve(t, leg, qty, sentAt);
       }
-      this.refused(t, f, e);
+      refused(f, e);
       return false;
     }
   }
@@ -345,35 +351,13 @@ export class CcxtExecution implements ExecutionClient {
   // ---- cancelling and replacing ----------------------------------------------------------
 
   private async cancelNow(t: Tracked): Promise<void> {
-    const outcome = await this.cancelLeg(t, currentLeg(t));
+    const outcome = await cancelLeg(this.legCancel, t, currentLeg(t));
     if (outcome === 'finished') this.emit({ kind: 'cancel-rejected', orderId: t.id, reason: RejectReason.tooLate });
     else if (outcome === 'failed') this.emit({ kind: 'cancel-rejected', orderId: t.id, reason: `${RejectReason.venue}: could not cancel after ${this.o.cancelAttempts} attempts` });
   }
 
-  /**
-   * Cancels the current leg and learns its final fills: `cancelled`, `finished` (it
-   * ended by itself first: filled or expired), or `failed` (no answer after the attempts;
-   * it may still rest, and polling keeps following it).
-   */
-  private async cancelLeg(t: Tracked, leg: Leg): Promise<'cancelled' | 'finished' | 'failed'> {
-    for (let attempt = 0; attempt < this.o.cancelAttempts; attempt++) {
-      if (t.done || leg.final) return 'finished';
-      try {
-        const r = await this.ex.cancelOrder(leg.exchangeId!, this.symbol);
-        this.requests.answered();
-        this.orders.apply(t, leg, r);
-        return r.status === 'canceled' ? 'cancelled' : 'finished';
-      } catch (e) {
-        const f = this.requests.classify(e);
-        if (f !== CcxtFailure.unknown) await this.watch.refresh(t, leg); // refused or not found: it may have ended
-        else await sleep(50 * 2 ** attempt);
-      }
-    }
-    return t.done || leg.final ? 'finished' : 'failed';
-  }
-
   private async replaceNow(t: Tracked, terms: OrderAmendment): Promise<void> {
-    const outcome = await this.cancelLeg(t, currentLeg(t));
+    const outcome = await cancelLeg(this.legCancel, t, currentLeg(t));
     if (outcome !== 'cancelled') {
       t.replacing = false;
       if (outcome === 'failed') {
@@ -399,22 +383,9 @@ export class CcxtExecution implements ExecutionClient {
     t.legs.push(leg);
     this.strayCheck.sent(leg);
     this.orders.forgetClientId(leg.clientId); // known only once the exchange answers: no stream update before `updated`
-    const a = ccxtOrderArgs(t.snap, leg.clientId);
-    const sentAt = Date.now();
-    try {
-      const r = await this.ex.createOrder(this.symbol, a.type, t.snap.side, terms.qty - filled, a.price, a.params);
-      this.replaced(t, terms);
-      this.placed(t, leg, r);
-    } catch (e) {
-      const f = this.requests.classify(e);
-      if (f === CcxtFailure.unknown || f === CcxtFailure.duplicate) {
-        this.log.warn('order outcome unknown; looking it up by client id', { id: leg.clientId, error: ccxtMessage(e) });
-        this.replaced(t, terms);
-        await this.resolve(t, leg, terms.qty - filled, sentAt);
-        return;
-      }
+    await this.sendLeg(t, leg, terms.qty - filled, () => this.replaced(t, terms), (_, e) => {
       this.orders.finish(t, { kind: 'cancelled', orderId: t.id, reason: `replace refused after the old order was cancelled: ${ccxtMessage(e)}` });
-    }
+    });
   }
 
   private replaced(t: Tracked, terms: OrderAmendment): void {

@@ -149,9 +149,9 @@ describe('a live client whose exchange charges commissions in BNB (the loopback 
       // Hand check: 0.01 × 100.1 × 0.1 % = 0.001001 USDT a fill, 0.00000167 BNB at 600 (8 decimals), twice;
       // valued at the loopback's BNB/USDT price of 600: 0.001002 USDT an order (with its fill, or after it once the price is read).
       expect([feeOf('bnb-1'), feeOf('bnb-2')]).toEqual([expect.closeTo(0.001002, 12), expect.closeTo(0.001002, 12)]);
-      expect(exec.feesInOtherAssets).toEqual({ BNB: expect.closeTo(0.00000334, 12) });
-      expect(exec.unvaluedFees).toEqual({});
-      expect(exec.baseFees).toBe(0);
+      expect(exec.chargedFees.other).toEqual({ BNB: expect.closeTo(0.00000334, 12) });
+      expect(exec.chargedFees.unvalued).toEqual({});
+      expect(exec.chargedFees.base).toBe(0);
       expect(log.records.filter((r) => r.level === 'warn' && /charged in BNB: it is valued at the exchange's BNB\/USDT price/.test(r.message))).toHaveLength(1);
       const bal = ex.spot.balance('k', 'BNB');
       expect(bal.free).toBeCloseTo(1 - 0.00000334, 12);

@@ -153,7 +153,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
   const journal = env.record ? openJournal(env.record) : null;
   let exec: CcxtExecution | null = null;
   /** Commissions in assets other than the base and the quote (live), and those of them not valued, copied for the summary and the stats. */
-  const otherFees = () => ({ feesInOtherAssets: { ...(exec?.feesInOtherAssets ?? {}) }, unvaluedFees: { ...(exec?.unvaluedFees ?? {}) } });
+  const otherFees = () => ({ feesInOtherAssets: { ...(exec?.chargedFees.other ?? {}) }, unvaluedFees: { ...(exec?.chargedFees.unvalued ?? {}) } });
   // Paper: the simulated venue applies each delta to the books the strategy reads.
   const books = new L2BookKeeper(1, 'ignore');
   const routed: ExecutionClient = mode === 'live'
@@ -240,7 +240,7 @@ export function liveParts(cfg: SessionConfig, env: LiveEnv, logger: Logger): Ses
         // What is open after the client's last look at every order (an answer may come after settle gave up).
         const open = await exec.close();
         strays = await exec.audit(cancel);
-        gap = await env.live!.positionGap(env.exchange as CcxtAccount, assets(venueCfg.symbol)[0], engine.portfolio.position(0), exec.baseFees, instrument.lotSize, logger);
+        gap = await env.live!.positionGap(env.exchange as CcxtAccount, assets(venueCfg.symbol)[0], engine.portfolio.position(0), exec.chargedFees.base, instrument.lotSize, logger);
         if (cancel) leftOpen = [...open, ...strays.filter((s) => !s.cancelled).map((s) => s.clientOrderId)];
         if (leftOpen.length > 0) logger.error('orders still open at the exchange after the end-of-session cancel', { orders: leftOpen });
       }
