@@ -5,13 +5,32 @@ import { ThriftReader } from './thrift-compact.ts';
  * hybrid (definition levels, dictionary indices) and DELTA_BINARY_PACKED. Every read is
  * bounds-checked; malformed input throws a plain Error the caller turns into a DataError.
  */
-export type Physical = 'int32' | 'int64' | 'float' | 'double';
+export type Physical = 'int32' | 'int64' | 'int96' | 'float' | 'double';
+
+/** Days from the Julian day count's origin to 1970-01-01 (Julian day 2,440,588). */
+const UNIX_EPOCH_JULIAN_DAY = 2_440_588;
+
+/**
+ * An INT96 timestamp (Impala's, Hive's and older Spark's) at byte `q` as µs since the epoch:
+ * 8 bytes of nanoseconds within the day (little-endian), then the Julian day (4 bytes). The
+ * nanoseconds are rounded to the µs, as an INT64 nanosecond timestamp is read.
+ */
+function int96Micros(src: Uint8Array, q: number): number {
+  const lo = (src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24)) >>> 0;
+  const hi = (src[q + 4] | (src[q + 5] << 8) | (src[q + 6] << 16) | (src[q + 7] << 24)) >>> 0;
+  const day = src[q + 8] | (src[q + 9] << 8) | (src[q + 10] << 16) | (src[q + 11] << 24);
+  return (day - UNIX_EPOCH_JULIAN_DAY) * 86_400_000_000 + Math.round((hi * 4294967296 + lo) / 1_000);
+}
 
 /** PLAIN values of a physical type from `src` at byte `p` into `out[at..at+n)`. */
 export function plainValues(src: Uint8Array, p: number, physical: Physical, out: Float64Array, at: number, n: number): void {
   if (n === 0) return;
   if (physical === 'double') {
     new Uint8Array(out.buffer, out.byteOffset + at * 8, n * 8).set(src.subarray(p, p + n * 8));
+    return;
+  }
+  if (physical === 'int96') {
+    for (let k = 0; k < n; k++) out[at + k] = int96Micros(src, p + 12 * k);
     return;
   }
   if (physical === 'int64') {

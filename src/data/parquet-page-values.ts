@@ -17,7 +17,7 @@ export interface PageValues {
   readonly defs: Uint8Array | null;
 }
 
-const WIDTH: Record<Physical, number> = { int32: 4, int64: 8, float: 4, double: 8 };
+const WIDTH: Record<Physical, number> = { int32: 4, int64: 8, int96: 12, float: 4, double: 8 };
 const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, DELTA_BINARY_PACKED = 5, RLE_DICTIONARY = 8 }
 
 /** A dictionary page's `count` PLAIN entries: doubles for numbers, strings for text. */

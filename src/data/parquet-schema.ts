@@ -23,7 +23,7 @@ export interface FastColumn {
   readonly scale: number;
 }
 
-const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 4: 'float', 5: 'double' };
+const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 3: 'int96', 4: 'float', 5: 'double' };
 const BYTE_ARRAY = 6;
 
 /**
@@ -38,7 +38,8 @@ export function columnOf(el: ThriftStruct, text: boolean): FastColumn | null {
   const decimal = scale >= 0 && (physical === 'int32' || physical === 'int64') && scale <= 22;
   if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(isText || decimal || plainAnnotation(el))) return null;
   return {
-    name: str(el[4]), physical, time: isText || decimal ? null : timeKindOf(el), optional: rep === 1,
+    // An INT96 is always a timestamp, decoded straight to µs (plainValues).
+    name: str(el[4]), physical, time: physical === 'int96' ? { unit: 'us' } : isText || decimal ? null : timeKindOf(el), optional: rep === 1,
     unsigned: !isText && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0,
   };
 }
