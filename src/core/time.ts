@@ -49,6 +49,15 @@ export function isoFromMicros(ts: Micros): string {
   return rest === 0 ? iso : `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}Z`;
 }
 
+/**
+ * A count of nanoseconds held as two 32-bit halves (`hi` signed, `lo` unsigned) as µs, rounded
+ * half up, exactly: the count itself is above 2^53 at today's dates, where doubles are 256 ns
+ * apart, so it is never formed (2^32 = 4,294,967 × 1,000 + 296).
+ */
+export function nanosHalvesToMicros(hi: number, lo: number): number {
+  return hi * 4_294_967 + Math.round((hi * 296 + lo) / 1_000);
+}
+
 /** UTC calendar day number of a timestamp (days since epoch); used for DAY time-in-force. */
 export function utcDay(ts: Micros): number {
   return Math.floor(ts / MICROS_PER_DAY);

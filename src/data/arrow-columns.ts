@@ -1,6 +1,6 @@
 import type * as Arrow from 'apache-arrow';
 import type { Vector } from 'apache-arrow';
-import { parseDateTime } from '../core/time.ts';
+import { nanosHalvesToMicros, parseDateTime } from '../core/time.ts';
 import { epochToMicros } from './text-parse.ts';
 
 let arrow: typeof Arrow | null = null;
@@ -62,7 +62,7 @@ export function arrowColumnToFloat64(vec: Vector, asTime: boolean): Float64Array
       const halves = new Int32Array(v64.buffer, v64.byteOffset + off * 8, len * 2);
       for (let i = 0; i < len; i++) {
         const raw = halves[2 * i + 1] * 4294967296 + (halves[2 * i] >>> 0);
-        out[o + i] = scale === 0 ? epochToMicros(raw) : scale === 0.001 ? Math.round(raw / 1_000) : raw * scale;
+        out[o + i] = scale === 0 ? epochToMicros(raw) : scale === 0.001 ? nanosHalvesToMicros(halves[2 * i + 1], halves[2 * i] >>> 0) : raw * scale;
       }
     } else if (DataType.isDate(type)) {
       for (let i = 0; i < len; i++) {

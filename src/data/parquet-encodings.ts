@@ -1,3 +1,4 @@
+import { nanosHalvesToMicros } from '../core/time.ts';
 import { ThriftReader } from './thrift-compact.ts';
 
 /**
@@ -5,7 +6,8 @@ import { ThriftReader } from './thrift-compact.ts';
  * hybrid (definition levels, dictionary indices) and DELTA_BINARY_PACKED. Every read is
  * bounds-checked; malformed input throws a plain Error the caller turns into a DataError.
  */
-export type Physical = 'int32' | 'int64' | 'int96' | 'float' | 'double';
+/** Physical types, and `int64ns`: an INT64 TIMESTAMP(NANOS), decoded straight to µs (see nanosHalvesToMicros). */
+export type Physical = 'int32' | 'int64' | 'int64ns' | 'int96' | 'float' | 'double';
 
 /** Days from the Julian day count's origin to 1970-01-01 (Julian day 2,440,588). */
 const UNIX_EPOCH_JULIAN_DAY = 2_440_588;
@@ -33,11 +35,12 @@ export function plainValues(src: Uint8Array, p: number, physical: Physical, out:
     for (let k = 0; k < n; k++) out[at + k] = int96Micros(src, p + 12 * k);
     return;
   }
-  if (physical === 'int64') {
-    // Copy the raw bytes into place, then read each int64 as two int32 halves (exact below 2^53).
+  if (physical === 'int64' || physical === 'int64ns') {
+    // Copy the raw bytes into place, then read each int64 as two int32 halves (exact below 2^53; nanoseconds to µs exactly).
     new Uint8Array(out.buffer, out.byteOffset + at * 8, n * 8).set(src.subarray(p, p + n * 8));
     const halves = new Int32Array(out.buffer, out.byteOffset + at * 8, n * 2);
-    for (let k = 0; k < n; k++) out[at + k] = halves[2 * k + 1] * 4294967296 + (halves[2 * k] >>> 0);
+    if (physical === 'int64ns') for (let k = 0; k < n; k++) out[at + k] = nanosHalvesToMicros(halves[2 * k + 1], halves[2 * k] >>> 0);
+    else for (let k = 0; k < n; k++) out[at + k] = halves[2 * k + 1] * 4294967296 + (halves[2 * k] >>> 0);
     return;
   }
   const tmp = new Uint8Array(n * 4);

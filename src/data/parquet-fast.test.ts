@@ -126,6 +126,20 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
     }
   });
 
+  it('nanosecond timestamps with sub-µs digits read as µs rounded half up, exactly (PLAIN and dictionary), in both readers', async () => {
+    // 2024-03-04 09:30 UTC in ns is above 2^53, where doubles are 256 ns apart: a count formed as a
+    // double read +400 ns as 1 µs. Expected: round(ns / 1000) in BigInt arithmetic.
+    const base = 1_709_544_600_000_000_000n;
+    const ns = [0n, 400n, 499n, 500n, 501n, 600n, 999n, 1_000n, 123_456_789n, 86_399_999_999_499n, 86_399_999_999_500n];
+    const expected = ns.map((d) => Number((base + d + 500n) / 1000n));
+    for (const dictionary of [false, true]) {
+      const data = makeData({ type: new TimestampNanosecond(), length: ns.length, nullCount: 0, data: BigInt64Array.from(ns, (d) => base + d) });
+      const file = write(`ts-ns-${dictionary}.parquet`, new Table({ t: makeVector(data) }), (b) => b.setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(dictionary));
+      expect(fastColumns(file, () => true).get('t')).toEqual(expected);
+      expect((await referenceColumns(file, () => true)).get('t')).toEqual(expected);
+    }
+  });
+
   it('the shared NautilusTrader samples (brotli, dictionary strings, ms timestamps) decode as the reference reader does', async () => {
     for (const name of ['crypto/binance-btcusdt-trades.parquet', 'crypto/binance-btcusdt-quotes.parquet']) {
       const file = sharedFile(name);

@@ -128,8 +128,8 @@ describe('INT96 timestamps (Impala, Hive, older Spark) in the JavaScript Parquet
     const file = int96BarFile('bars-int96-ns.parquet', [int96(T0, 400), int96(T0 + 60_000_000, 600), int96(T0 + 120_000_000, 999)], BARS, false);
     const fast = FastParquet.open(readFileSync(file), file)!;
     expect([...fast.readRowGroup(0).get('timestamp')!]).toEqual([T0, T0 + 60_000_001, T0 + 120_000_001]);
-    // Exact here: the nanoseconds of the day stay below 2^47. (The general reader turns INT96 into
-    // an Arrow nanosecond count and that into a double, 256 ns apart at today's dates, so it can
-    // read these sub-µs stamps 1 µs off; the whole-µs stamps above it reads exactly.)
+    // The general reader (parquet-wasm: INT96 as Arrow nanoseconds) reads the same µs.
+    const arrow = await readParquetTable(file);
+    expect([...arrowColumnToFloat64(arrow.getChild('timestamp')!, true)]).toEqual([T0, T0 + 60_000_001, T0 + 120_000_001]);
   });
 });

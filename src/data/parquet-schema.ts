@@ -37,9 +37,11 @@ export function columnOf(el: ThriftStruct, text: boolean): FastColumn | null {
   const scale = isText ? -1 : decimalScale(el);
   const decimal = scale >= 0 && (physical === 'int32' || physical === 'int64') && scale <= 22;
   if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(isText || decimal || plainAnnotation(el))) return null;
+  const time = isText || decimal ? null : timeKindOf(el);
+  // INT96 (always a timestamp) and INT64 nanosecond timestamps are decoded straight to µs (plainValues).
+  const nanos = physical === 'int64' && time !== null && time !== 'date' && time.unit === 'ns';
   return {
-    // An INT96 is always a timestamp, decoded straight to µs (plainValues).
-    name: str(el[4]), physical, time: physical === 'int96' ? { unit: 'us' } : isText || decimal ? null : timeKindOf(el), optional: rep === 1,
+    name: str(el[4]), physical: nanos ? 'int64ns' : physical, time: physical === 'int96' || nanos ? { unit: 'us' } : time, optional: rep === 1,
     unsigned: !isText && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0,
   };
 }
