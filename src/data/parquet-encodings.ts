@@ -144,14 +144,18 @@ const EXACT = 2 ** 53;
 /**
  * DELTA_BINARY_PACKED integers (Parquet's delta encoding) from `src[p..end)` into
  * `out[at..at+n)`. Values are summed in doubles, exact while they stay below 2^53 (µs
- * timestamps do); anything beyond is refused rather than rounded.
+ * timestamps do); anything beyond is refused rather than rounded. Nanosecond stamps (`nanos`,
+ * beyond 2^53 since 1970-04-15) are summed as offsets from the page's first value and written
+ * as µs, exactly (see nanosFromFirst).
  */
-export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): void {
+export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number, nanos = false): void {
   const r = new ThriftReader(src, p, end);
   const blockSize = r.varint();
   const miniblocks = r.varint();
   const total = r.varint();
-  let value = r.zigzag();
+  const first = r.zigzagBig();
+  if (!nanos && !(first < 2n ** 53n && first > -(2n ** 53n))) throw new Error('delta-encoded integer beyond 2^53');
+  let value = nanos ? 0 : Number(first);
   if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && blockSize % (miniblocks * 32) === 0)) throw new Error('bad delta block layout');
   if (total < n) throw new Error('delta page holds fewer values than announced');
   if (n === 0) return;
@@ -181,4 +185,17 @@ export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: nu
       if (r.pos > end && k < n) throw new Error('delta miniblock runs past the page');
     }
   }
+  if (nanos) nanosFromFirst(first, out, at, n);
+}
+
+/**
+ * Offsets in ns from `first` (exact doubles) in `out[at..at+n)` as µs since the epoch, rounded
+ * half up: ⌊first / 1000⌋ plus the offset with the rest of `first`, over 1000.
+ */
+function nanosFromFirst(first: bigint, out: Float64Array, at: number, n: number): void {
+  let whole = first / 1000n;
+  if (whole * 1000n > first) whole -= 1n; // BigInt division truncates: floor it
+  const rest = Number(first - whole * 1000n);
+  const base = Number(whole);
+  for (let k = at; k < at + n; k++) out[k] = base + Math.round((rest + out[k]) / 1000);
 }

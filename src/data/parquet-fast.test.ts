@@ -126,15 +126,21 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
     }
   });
 
-  it('nanosecond timestamps with sub-µs digits read as µs rounded half up, exactly (PLAIN and dictionary), in both readers', async () => {
+  it('nanosecond timestamps with sub-µs digits read as µs rounded half up, exactly (PLAIN, dictionary and delta), in both readers', async () => {
     // 2024-03-04 09:30 UTC in ns is above 2^53, where doubles are 256 ns apart: a count formed as a
     // double read +400 ns as 1 µs. Expected: round(ns / 1000) in BigInt arithmetic.
     const base = 1_709_544_600_000_000_000n;
     const ns = [0n, 400n, 499n, 500n, 501n, 600n, 999n, 1_000n, 123_456_789n, 86_399_999_999_499n, 86_399_999_999_500n];
     const expected = ns.map((d) => Number((base + d + 500n) / 1000n));
-    for (const dictionary of [false, true]) {
+    const layouts: Record<string, Props> = {
+      plain: (b) => b.setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false),
+      dictionary: (b) => b.setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true),
+      // Summed from a first value beyond 2^53: refused as "beyond 2^53" before.
+      delta: (b) => b.setCompression(pw.Compression.SNAPPY).setColumnDictionaryEnabled('t', false).setColumnEncoding('t', pw.Encoding.DELTA_BINARY_PACKED),
+    };
+    for (const [layout, props] of Object.entries(layouts)) {
       const data = makeData({ type: new TimestampNanosecond(), length: ns.length, nullCount: 0, data: BigInt64Array.from(ns, (d) => base + d) });
-      const file = write(`ts-ns-${dictionary}.parquet`, new Table({ t: makeVector(data) }), (b) => b.setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(dictionary));
+      const file = write(`ts-ns-${layout}.parquet`, new Table({ t: makeVector(data) }), props);
       expect(fastColumns(file, () => true).get('t')).toEqual(expected);
       expect((await referenceColumns(file, () => true)).get('t')).toEqual(expected);
     }

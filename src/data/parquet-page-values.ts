@@ -49,8 +49,7 @@ export function numberValues(v: PageValues, physical: Physical | 'boolean', dict
     const idx = dictionaryIndexes(v, dict.length);
     for (let k = 0; k < present; k++) out[filled + k] = dict[idx[k]];
   } else if (v.encoding === Encoding.DELTA_BINARY_PACKED && (physical === 'int64' || physical === 'int32' || physical === 'int64ns')) {
-    deltaBinaryPacked(page, at, page.length, present, out, filled); // exact integers (it refuses any beyond 2^53)
-    if (physical === 'int64ns') for (let k = 0; k < present; k++) out[filled + k] = Math.round(out[filled + k] / 1_000);
+    deltaBinaryPacked(page, at, page.length, present, out, filled, physical === 'int64ns');
   } else {
     throw new Error(`unsupported encoding ${v.encoding}`);
   }

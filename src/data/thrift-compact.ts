@@ -38,6 +38,17 @@ export class ThriftReader {
     throw new ThriftError('varint longer than 10 bytes');
   }
 
+  /** Zigzag-encoded signed varint, exactly, as a BigInt (Parquet's delta encoding of nanosecond stamps, beyond 2^53). */
+  zigzagBig(): bigint {
+    let u = 0n;
+    for (let k = 0n; k < 70n; k += 7n) {
+      const b = this.byte();
+      u |= BigInt(b & 0x7f) << k;
+      if ((b & 0x80) === 0) return (u >> 1n) ^ -(u & 1n);
+    }
+    throw new ThriftError('varint longer than 10 bytes');
+  }
+
   /** Zigzag-encoded signed varint. */
   zigzag(): number {
     const u = this.varint();
