@@ -140,6 +140,7 @@ export function rleHybrid(src: Uint8Array, p: number, end: number, w: number, n:
 
 /** Largest integer a double holds exactly: delta-decoded values beyond it would be silently rounded. */
 const EXACT = 2 ** 53;
+const EXACT_BIG = 2n ** 53n;
 
 /**
  * DELTA_BINARY_PACKED integers (Parquet's delta encoding) from `src[p..end)` into
@@ -154,7 +155,7 @@ export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: nu
   const miniblocks = r.varint();
   const total = r.varint();
   const first = r.zigzagBig();
-  if (!nanos && !(first < 2n ** 53n && first > -(2n ** 53n))) throw new Error('delta-encoded integer beyond 2^53');
+  if (!nanos && !(first < EXACT_BIG && first > -EXACT_BIG)) throw new Error('delta-encoded integer beyond 2^53');
   let value = nanos ? 0 : Number(first);
   if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && blockSize % (miniblocks * 32) === 0)) throw new Error('bad delta block layout');
   if (total < n) throw new Error('delta page holds fewer values than announced');
