@@ -311,8 +311,7 @@ export function rawToFloat64(col: FastColumn, raw: Float64Array, asTime: boolean
   if (t === 'date') {
     for (let i = 0; i < n; i++) raw[i] *= 86_400_000_000;
   } else if (t !== null) {
-    if (t.unit === 'ns') for (let i = 0; i < n; i++) raw[i] = Math.round(raw[i] / 1_000);
-    else if (t.unit !== 'us') for (let i = 0, s = UNIT_MICROS[t.unit]; i < n; i++) raw[i] *= s;
+    if (t.unit !== 'us') for (let i = 0, s = UNIT_MICROS[t.unit]; i < n; i++) raw[i] *= s;
   } else if (asTime) {
     for (let i = 0; i < n; i++) raw[i] = epochToMicros(raw[i]);
   }

@@ -7,15 +7,21 @@ import type { ThriftStruct, ThriftValue } from './thrift-compact.ts';
  * general reader; and the accessors of the footer's Thrift values.
  */
 
-/** How a column's raw numbers become µs when read as time (mirrors arrowColumnToFloat64). */
-export type TimeKind = { unit: 's' | 'ms' | 'us' | 'ns' } | 'date' | null;
+/** A column's timestamp unit (or date) as its annotation states it. */
+type TimeKind = { unit: 's' | 'ms' | 'us' | 'ns' } | 'date' | null;
+
+/**
+ * How a decoded column's raw numbers become µs when read as time (mirrors arrowColumnToFloat64):
+ * nanosecond timestamps are decoded to µs already (physical `int64ns`, `int96`).
+ */
+export type DecodedTime = { unit: 's' | 'ms' | 'us' } | 'date' | null;
 
 export interface FastColumn {
   readonly name: string;
   /** `text`: UTF-8 strings (BYTE_ARRAY annotated STRING / UTF8), only in files opened with `{ text: true }`; booleans read as 1 and 0. */
   readonly physical: Physical | 'boolean' | 'text';
   /** Timestamp unit or date from the logical / converted type; null for plain numbers. */
-  readonly time: TimeKind;
+  readonly time: DecodedTime;
   readonly optional: boolean;
   /** An unsigned integer column: its values are read as unsigned (a uint32 of 2^31 or more, a uint64 of 2^63 or more). */
   readonly unsigned: boolean;
@@ -39,9 +45,10 @@ export function columnOf(el: ThriftStruct, text: boolean): FastColumn | null {
   if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(isText || decimal || plainAnnotation(el))) return null;
   const time = isText || decimal ? null : timeKindOf(el);
   // INT96 (always a timestamp) and INT64 nanosecond timestamps are decoded straight to µs (plainValues).
-  const nanos = physical === 'int64' && time !== null && time !== 'date' && time.unit === 'ns';
+  const ns = time !== null && time !== 'date' && time.unit === 'ns';
+  if (ns && physical !== 'int64') return null; // no other physical type holds nanosecond stamps
   return {
-    name: str(el[4]), physical: nanos ? 'int64ns' : physical, time: physical === 'int96' || nanos ? { unit: 'us' } : time, optional: rep === 1,
+    name: str(el[4]), physical: ns ? 'int64ns' : physical, time: physical === 'int96' || ns ? { unit: 'us' } : (time as DecodedTime), optional: rep === 1,
     unsigned: !isText && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0,
   };
 }
