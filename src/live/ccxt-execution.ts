@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Instrument } from '../core/instrument.ts';
 import { RejectReason, type Order, type OrderSnapshot } from '../core/order.ts';
 import type { ExecutionClient, OrderAmendment, OrderEventSink, Refusal, VenueCapabilities, VenueEvent } from '../engine/execution-client.ts';
@@ -32,8 +33,6 @@ export interface CcxtExecutionOptions {
    */
   onInternalError?: (e: unknown) => void;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Live order routing through ccxt, speaking the engine's command/event protocol. Orders go

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CcxtFailure } from './ccxt-errors.ts';
 import type { FollowedOrders, Leg, Tracked } from './ccxt-followed-orders.ts';
 import type { CcxtTrading } from './ccxt-order.ts';
@@ -14,8 +15,6 @@ export interface LegCancelParts {
   /** Cancel requests before giving up. */
   readonly attempts: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Cancels a leg at the exchange and learns its final fills: `cancelled`, `finished` (it ended

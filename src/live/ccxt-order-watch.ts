@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../engine/logger.ts';
 import { ccxtMessage } from './ccxt-errors.ts';
 import type { FollowedOrders, Leg, Tracked } from './ccxt-followed-orders.ts';
@@ -5,8 +6,6 @@ import type { CcxtTrading } from './ccxt-order.ts';
 import type { TradeReader } from './trade-reader.ts';
 import type { StrayCheck } from './venue-audit.ts';
 import type { VenueRequests } from './venue-requests.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface OrderWatchParts {
   ex: CcxtTrading;

@@ -1,9 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../engine/logger.ts';
 import { ccxtMessage, classifyCcxtError } from './ccxt-errors.ts';
 import type { CcxtTrading } from './ccxt-order.ts';
 import type { TradeFees } from './trade-fees.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Brings a live client's trades to its `TradeFees`: the private trade stream (ccxt.pro
