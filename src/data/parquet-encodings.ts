@@ -15,13 +15,13 @@ const UNIX_EPOCH_JULIAN_DAY = 2_440_588;
 /**
  * An INT96 timestamp (Impala's, Hive's and older Spark's) at byte `q` as µs since the epoch:
  * 8 bytes of nanoseconds within the day (little-endian), then the Julian day (4 bytes). The
- * nanoseconds are rounded to the µs, as an INT64 nanosecond timestamp is read.
+ * nanoseconds are rounded to the µs as an INT64 nanosecond timestamp's are.
  */
 function int96Micros(src: Uint8Array, q: number): number {
   const lo = (src[q] | (src[q + 1] << 8) | (src[q + 2] << 16) | (src[q + 3] << 24)) >>> 0;
   const hi = (src[q + 4] | (src[q + 5] << 8) | (src[q + 6] << 16) | (src[q + 7] << 24)) >>> 0;
   const day = src[q + 8] | (src[q + 9] << 8) | (src[q + 10] << 16) | (src[q + 11] << 24);
-  return (day - UNIX_EPOCH_JULIAN_DAY) * 86_400_000_000 + Math.round((hi * 4294967296 + lo) / 1_000);
+  return (day - UNIX_EPOCH_JULIAN_DAY) * 86_400_000_000 + nanosHalvesToMicros(hi, lo);
 }
 
 /** PLAIN values of a physical type from `src` at byte `p` into `out[at..at+n)`. */
