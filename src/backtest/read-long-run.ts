@@ -3,7 +3,7 @@ import type { CoreMetrics } from '../analytics/core-metrics.ts';
 import { MAX_MARKERS } from '../analytics/report/price-figure.ts';
 import { MAX_TRADE_ROWS } from '../analytics/report/tearsheet.ts';
 import { CatalogSql } from '../data/catalog-sql.ts';
-import { FastParquet, rawToFloat64 } from '../data/parquet-fast.ts';
+import { FastParquet } from '../data/parquet-fast.ts';
 import { readRun, readRunSummary, savedRunHead, type SavedRun } from './read-run.ts';
 import { LastPerInterval } from './last-per-interval.ts';
 import { readEquityBlocks } from './result-files.ts';
@@ -66,9 +66,8 @@ function spanOf(file: string): number {
   const pq = FastParquet.openFile(file);
   if (pq === null) throw new Error(`${file} is not an equity file written by Lockstep`);
   try {
-    const col = pq.columns.find((c) => c.name === 'ts')!;
-    const first = rawToFloat64(col, pq.readRowGroup(0).get('ts')!, true);
-    const last = rawToFloat64(col, pq.readRowGroup(pq.rowGroups.length - 1).get('ts')!, true);
+    const first = pq.readColumn(0, 'ts', true);
+    const last = pq.readColumn(pq.rowGroups.length - 1, 'ts', true);
     return last[last.length - 1] - first[0];
   } finally {
     pq.close();

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import type { Fill } from '../core/fill.ts';
 import { join } from 'node:path';
 import type { EquityBlock } from '../analytics/core-metrics.ts';
-import { FastParquet, rawToFloat64 } from '../data/parquet-fast.ts';
+import { FastParquet } from '../data/parquet-fast.ts';
 import { ParquetStreamWriter, type StreamSchema, type StreamValues } from '../data/parquet-stream.ts';
 import type { EquityCurve } from '../engine/equity-recorder.ts';
 import { SPILL_ROWS, type FillColumns, type OrderColumns, type ResultSink, type TradeColumns } from '../engine/result-sink.ts';
@@ -168,16 +168,11 @@ export function* readEquityBlocks(file: string): Generator<EquityBlock & { ts: F
   const pq = FastParquet.openFile(file);
   if (pq === null) throw new Error(`${file} is not an equity file written by Lockstep`);
   try {
-    const col = (name: string) => {
-      const c = pq.columns.find((x) => x.name === name);
-      if (c === undefined) throw new Error(`${file} has no column "${name}"`);
-      return c;
-    };
     for (let g = 0; g < pq.rowGroups.length; g++) {
-      const raw = pq.readRowGroup(g);
-      const ts = rawToFloat64(col('ts'), raw.get('ts')!, true);
+      const ts = pq.readColumn(g, 'ts', true);
       const n = pq.rowGroups[g].numRows;
-      yield { ts, firstTs: ts[0], lastTs: ts[n - 1], equity: raw.get('equity')!, cash: raw.get('cash')!, grossExposure: raw.get('exposure')!, n };
+      const col = (name: string) => pq.readColumn(g, name, false);
+      yield { ts, firstTs: ts[0], lastTs: ts[n - 1], equity: col('equity'), cash: col('cash'), grossExposure: col('exposure'), n };
     }
   } finally {
     pq.close();

@@ -58,6 +58,34 @@ export function nanosHalvesToMicros(hi: number, lo: number): number {
   return hi * 4_294_967 + Math.round((hi * 296 + lo) / 1_000);
 }
 
+/**
+ * An epoch integer as µs, its unit read from its magnitude: s below 1e11, ms below 1e14, µs
+ * below 1e17, ns from there (rounded half up). Exact for s, ms and µs; a nanosecond count is
+ * above 2^53 at today's dates and already rounded as a double (±128 ns): where its digits or
+ * halves are at hand, epochHalvesToMicros and epochDigitsToMicros read it exactly.
+ */
+export function epochToMicros(v: number): number {
+  const a = Math.abs(v);
+  if (a < 1e11) return v * MICROS_PER_SECOND;
+  if (a < 1e14) return v * 1_000;
+  if (a < 1e17) return v;
+  return Math.round(v / 1_000);
+}
+
+/** An int64 epoch held as two 32-bit halves (`hi` signed, `lo` unsigned) as epochToMicros reads it, nanosecond counts exactly. */
+export function epochHalvesToMicros(hi: number, lo: number): number {
+  const v = hi * 4_294_967_296 + lo;
+  return Math.abs(v) < 1e17 ? epochToMicros(v) : nanosHalvesToMicros(hi, lo);
+}
+
+/**
+ * A nanosecond epoch written in decimal as µs, exactly: `head` its digits but the last three,
+ * `tail` those three (0–999), rounded half up as nanosHalvesToMicros rounds.
+ */
+export function epochDigitsToMicros(head: number, tail: number, negative: boolean): number {
+  return negative ? -head - (tail > 500 ? 1 : 0) : head + (tail >= 500 ? 1 : 0);
+}
+
 /** UTC calendar day number of a timestamp (days since epoch); used for DAY time-in-force. */
 export function utcDay(ts: Micros): number {
   return Math.floor(ts / MICROS_PER_DAY);

@@ -6,7 +6,7 @@ import type { BarBatch } from './bar-batch.ts';
 import { arrowColumnToFloat64, loadArrow, textAsNumber, UnsupportedColumn } from './arrow-columns.ts';
 import { barColumnsFromHeader } from './csv-bars.ts';
 import { readParquetTable } from './parquet-batches.ts';
-import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
+import { FastParquet, readParquetBytes } from './parquet-fast.ts';
 
 /** Reads column `idx` as doubles (µs when `asTime`). */
 type ColumnAt = (idx: number, asTime: boolean) => Float64Array;
@@ -99,11 +99,10 @@ function* fastBars(fast: FastParquet, file: string, batchSize: number): Generato
   for (let g = 0; g < fast.rowGroups.length; g++) {
     const n = fast.rowGroups[g].numRows;
     if (n === 0) continue;
-    const raw = fast.readRowGroup(g);
     let texts: Map<string, string[]> | null = null; // decoded only when a bar column is text (a symbol column never is)
     const column = (idx: number, asTime: boolean): Float64Array => {
       const c = fast.columns[idx];
-      if (c.physical !== 'text') return rawToFloat64(c, raw.get(c.name)!, asTime);
+      if (c.physical !== 'text') return fast.readColumn(g, c.name, asTime);
       const cells = (texts ??= fast.readRowGroupTexts(g)).get(c.name)!;
       return Float64Array.from(cells, (x) => textAsNumber(x, asTime)); // as the Arrow path reads a text column
     };

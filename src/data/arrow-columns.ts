@@ -1,7 +1,6 @@
 import type * as Arrow from 'apache-arrow';
 import type { Vector } from 'apache-arrow';
-import { nanosHalvesToMicros, parseDateTime } from '../core/time.ts';
-import { epochToMicros } from './text-parse.ts';
+import { epochHalvesToMicros, epochToMicros, nanosHalvesToMicros, parseDateTime } from '../core/time.ts';
 
 let arrow: typeof Arrow | null = null;
 
@@ -58,11 +57,12 @@ export function arrowColumnToFloat64(vec: Vector, asTime: boolean): Float64Array
     if (DataType.isTimestamp(type) || (asTime && DataType.isInt(type) && type.bitWidth === 64)) {
       const scale = DataType.isTimestamp(type) ? UNIT_TO_MICROS[type.unit] : 0;
       const v64 = values as unknown as BigInt64Array;
-      // Read each int64 as two int32 halves: far faster than Number(bigint) and exact below 2^53.
+      // Read each int64 as two int32 halves: far faster than Number(bigint), exact below 2^53, and nanoseconds to µs exactly.
       const halves = new Int32Array(v64.buffer, v64.byteOffset + off * 8, len * 2);
       for (let i = 0; i < len; i++) {
-        const raw = halves[2 * i + 1] * 4294967296 + (halves[2 * i] >>> 0);
-        out[o + i] = scale === 0 ? epochToMicros(raw) : scale === 0.001 ? nanosHalvesToMicros(halves[2 * i + 1], halves[2 * i] >>> 0) : raw * scale;
+        const hi = halves[2 * i + 1];
+        const lo = halves[2 * i] >>> 0;
+        out[o + i] = scale === 0 ? epochHalvesToMicros(hi, lo) : scale === 0.001 ? nanosHalvesToMicros(hi, lo) : (hi * 4294967296 + lo) * scale;
       }
     } else if (DataType.isDate(type)) {
       for (let i = 0; i < len; i++) {

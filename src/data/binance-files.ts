@@ -1,7 +1,7 @@
 import { DataError } from '../core/errors.ts';
+import { epochToMicros } from '../core/time.ts';
 import { allocBarBatch, type BarBatch } from './bar-batch.ts';
 import { readParquetColumns } from './parquet-read.ts';
-import { epochToMicros } from './text-parse.ts';
 import { allocDeltas, allocQuotes, allocTrades, DeltaFlag, type TickBatch } from './tick-batch.ts';
 import { numField, textLines } from './text-lines.ts';
 

@@ -1,4 +1,4 @@
-import { nanosHalvesToMicros } from '../core/time.ts';
+import { epochHalvesToMicros, epochToMicros, nanosHalvesToMicros } from '../core/time.ts';
 import { ThriftReader } from './thrift-compact.ts';
 
 /**
@@ -6,8 +6,12 @@ import { ThriftReader } from './thrift-compact.ts';
  * hybrid (definition levels, dictionary indices) and DELTA_BINARY_PACKED. Every read is
  * bounds-checked; malformed input throws a plain Error the caller turns into a DataError.
  */
-/** Physical types, and `int64ns`: an INT64 TIMESTAMP(NANOS), decoded straight to µs (see nanosHalvesToMicros). */
-export type Physical = 'int32' | 'int64' | 'int64ns' | 'int96' | 'float' | 'double';
+/**
+ * Physical types, and two INT64 columns decoded straight to µs: `int64ns` a TIMESTAMP(NANOS)
+ * (see nanosHalvesToMicros), `int64epoch` a plain integer read as time, its unit by magnitude
+ * (see epochHalvesToMicros: nanosecond counts are beyond 2^53, so they are never formed whole).
+ */
+export type Physical = 'int32' | 'int64' | 'int64ns' | 'int64epoch' | 'int96' | 'float' | 'double';
 
 /** Days from the Julian day count's origin to 1970-01-01 (Julian day 2,440,588). */
 const UNIX_EPOCH_JULIAN_DAY = 2_440_588;
@@ -35,11 +39,12 @@ export function plainValues(src: Uint8Array, p: number, physical: Physical, out:
     for (let k = 0; k < n; k++) out[at + k] = int96Micros(src, p + 12 * k);
     return;
   }
-  if (physical === 'int64' || physical === 'int64ns') {
+  if (physical === 'int64' || physical === 'int64ns' || physical === 'int64epoch') {
     // Copy the raw bytes into place, then read each int64 as two int32 halves (exact below 2^53; nanoseconds to µs exactly).
     new Uint8Array(out.buffer, out.byteOffset + at * 8, n * 8).set(src.subarray(p, p + n * 8));
     const halves = new Int32Array(out.buffer, out.byteOffset + at * 8, n * 2);
     if (physical === 'int64ns') for (let k = 0; k < n; k++) out[at + k] = nanosHalvesToMicros(halves[2 * k + 1], halves[2 * k] >>> 0);
+    else if (physical === 'int64epoch') for (let k = 0; k < n; k++) out[at + k] = epochHalvesToMicros(halves[2 * k + 1], halves[2 * k] >>> 0);
     else for (let k = 0; k < n; k++) out[at + k] = halves[2 * k + 1] * 4294967296 + (halves[2 * k] >>> 0);
     return;
   }
@@ -141,20 +146,24 @@ export function rleHybrid(src: Uint8Array, p: number, end: number, w: number, n:
 /** Largest integer a double holds exactly: delta-decoded values beyond it would be silently rounded. */
 const EXACT = 2 ** 53;
 const EXACT_BIG = 2n ** 53n;
+/** Where epochToMicros reads an integer as nanoseconds. */
+const NANOS_EPOCH = 10n ** 17n;
 
 /**
  * DELTA_BINARY_PACKED integers (Parquet's delta encoding) from `src[p..end)` into
  * `out[at..at+n)`. Values are summed in doubles, exact while they stay below 2^53 (µs
- * timestamps do); anything beyond is refused rather than rounded. Nanosecond stamps (`nanos`,
- * beyond 2^53 since 1970-04-15) are summed as offsets from the page's first value and written
- * as µs, exactly (see nanosFromFirst).
+ * timestamps do); anything beyond is refused rather than rounded. Nanosecond stamps (a
+ * TIMESTAMP(NANOS), `int64ns`, or an `int64epoch` page whose first value is 1e17 or more:
+ * beyond 2^53 since 1970-04-15) are summed as offsets from the page's first value and
+ * written as µs, exactly (see nanosFromFirst); other `int64epoch` values go through epochToMicros.
  */
-export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number, nanos = false): void {
+export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number, physical: Physical = 'int64'): void {
   const r = new ThriftReader(src, p, end);
   const blockSize = r.varint();
   const miniblocks = r.varint();
   const total = r.varint();
   const first = r.zigzagBig();
+  const nanos = physical === 'int64ns' || (physical === 'int64epoch' && (first >= NANOS_EPOCH || first <= -NANOS_EPOCH));
   if (!nanos && !(first < EXACT_BIG && first > -EXACT_BIG)) throw new Error('delta-encoded integer beyond 2^53');
   let value = nanos ? 0 : Number(first);
   if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && blockSize % (miniblocks * 32) === 0)) throw new Error('bad delta block layout');
@@ -187,6 +196,7 @@ export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: nu
     }
   }
   if (nanos) nanosFromFirst(first, out, at, n);
+  else if (physical === 'int64epoch') for (let k = at; k < at + n; k++) out[k] = epochToMicros(out[k]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  Bool, Field, Float64, Int32, makeData, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
-  Utf8, vectorFromArray, tableFromArrays, tableToIPC,
+  Bool, Field, Float64, Int32, Int64, makeData, makeVector, Struct, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
+  Uint64, Utf8, vectorFromArray, tableFromArrays, tableToIPC,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../core/errors.ts';
@@ -9,7 +9,7 @@ import { tempDir } from '../../test/tmp.ts';
 import { sharedFile } from '../../test/shared-data.ts';
 import { arrowColumnToFloat64 } from './arrow-columns.ts';
 import { readParquetTable } from './parquet-batches.ts';
-import { FastParquet, rawToFloat64 } from './parquet-fast.ts';
+import { FastParquet } from './parquet-fast.ts';
 import { ParquetStreamWriter } from './parquet-stream.ts';
 import { loadParquetWasm } from './parquet-wasm.ts';
 import { snappyDecompress, snappyLength } from './snappy.ts';
@@ -33,10 +33,7 @@ function fastColumns(file: string, asTime: (name: string) => boolean): Map<strin
   expect(fp, `${file} should be in the fast subset`).not.toBeNull();
   const out = new Map<string, number[]>(fp!.columns.map((c) => [c.name, []]));
   for (let g = 0; g < fp!.rowGroups.length; g++) {
-    for (const [name, raw] of fp!.readRowGroup(g)) {
-      const col = fp!.columns.find((c) => c.name === name)!;
-      out.get(name)!.push(...rawToFloat64(col, raw, asTime(name)));
-    }
+    for (const c of fp!.columns) out.get(c.name)!.push(...fp!.readColumn(g, c.name, asTime(c.name)));
   }
   return out;
 }
@@ -146,6 +143,34 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
     }
   });
 
+  it('plain int64 and uint64 nanosecond epochs (NautilusTrader\'s ts_event) read as time are µs rounded half up, exactly, in both readers', async () => {
+    // No timestamp annotation: the unit comes from the magnitude (≥ 1e17: ns). Formed as a double
+    // first, 2024-03-04 09:30 + 400 ns would read as 1 µs. Expected: round(ns / 1000) in BigInt.
+    const base = 1_709_544_600_000_000_000n;
+    const ns = [0n, 400n, 499n, 500n, 501n, 999n, 123_456_789n, 86_399_999_999_500n];
+    const expected = ns.map((d) => Number((base + d + 500n) / 1000n));
+    const layouts: Record<string, Props> = {
+      plain: (b) => b.setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(false),
+      dictionary: (b) => b.setCompression(pw.Compression.SNAPPY).setDictionaryEnabled(true),
+      delta: (b) => b.setCompression(pw.Compression.SNAPPY).setColumnDictionaryEnabled('t', false).setColumnEncoding('t', pw.Encoding.DELTA_BINARY_PACKED),
+    };
+    for (const [type, values] of [[new Int64(), BigInt64Array.from(ns, (d) => base + d)], [new Uint64(), BigUint64Array.from(ns, (d) => base + d)]] as const) {
+      for (const [layout, props] of Object.entries(layouts)) {
+        const data = makeData({ type, length: ns.length, nullCount: 0, data: values });
+        const file = write(`epoch-ns-${String(type)}-${layout}.parquet`, new Table({ t: makeVector(data) }), props);
+        expect(fastColumns(file, () => true).get('t'), `${String(type)} ${layout}`).toEqual(expected);
+        expect((await referenceColumns(file, () => true)).get('t'), `${String(type)} ${layout}, general reader`).toEqual(expected);
+        // Not read as time, the column is its numbers as doubles; summed deltas beyond 2^53 are refused rather than rounded.
+        if (layout === 'delta') expect(() => fastColumns(file, () => false)).toThrow(/beyond 2\^53/);
+        else expect(fastColumns(file, () => false).get('t')).toEqual(ns.map((d) => Number(base + d)));
+      }
+    }
+    // Smaller epochs keep their units: s, ms and µs.
+    const units = BigInt64Array.from([1_709_544_600n, 1_709_544_600_123n, 1_709_544_600_123_456n]);
+    const mixed = write('epoch-units.parquet', new Table({ t: makeVector(makeData({ type: new Int64(), length: 3, nullCount: 0, data: units })) }), layouts.plain);
+    expect(fastColumns(mixed, () => true).get('t')).toEqual([1_709_544_600_000_000, 1_709_544_600_123_000, 1_709_544_600_123_456]);
+  });
+
   it('the shared NautilusTrader samples (brotli, dictionary strings, ms timestamps) decode as the reference reader does', async () => {
     for (const name of ['crypto/binance-btcusdt-trades.parquet', 'crypto/binance-btcusdt-quotes.parquet']) {
       const file = sharedFile(name);
@@ -157,7 +182,7 @@ describe('FastParquet decodes what parquet-wasm decodes', () => {
         const fast: Array<number | string> = [];
         for (let g = 0; g < fp!.rowGroups.length; g++) {
           if (c.physical === 'text') fast.push(...fp!.readRowGroupTexts(g).get(c.name)!);
-          else fast.push(...rawToFloat64(c, fp!.readRowGroup(g).get(c.name)!, false));
+          else fast.push(...fp!.readColumn(g, c.name, false));
         }
         const column = ref.getChild(c.name)!;
         const expected = c.physical === 'text' ? [...column].map((v) => String(v)) : [...arrowColumnToFloat64(column, false)];
@@ -212,7 +237,8 @@ describe('FastParquet on truncated and corrupted files', () => {
         const fp = FastParquet.open(v, 'fuzz.parquet');
         if (fp === null) continue;
         for (let g = 0; g < fp.rowGroups.length; g++) {
-          for (const col of fp.readRowGroup(g).values()) expect(col.length).toBe(fp.rowGroups[g].numRows);
+          // Every column read both ways: as numbers, and as time (an int64 one then decoded as epoch µs).
+          for (const [i, c] of fp.columns.entries()) expect(fp.readColumn(g, c.name, i % 2 === 1).length).toBe(fp.rowGroups[g].numRows);
         }
       } catch (e) {
         errors++;

@@ -17,7 +17,7 @@ export interface PageValues {
   readonly defs: Uint8Array | null;
 }
 
-const WIDTH: Record<Physical, number> = { int32: 4, int64: 8, int64ns: 8, int96: 12, float: 4, double: 8 };
+const WIDTH: Record<Physical, number> = { int32: 4, int64: 8, int64ns: 8, int64epoch: 8, int96: 12, float: 4, double: 8 };
 const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, DELTA_BINARY_PACKED = 5, RLE_DICTIONARY = 8 }
 
 /** A dictionary page's `count` PLAIN entries: doubles for numbers, strings for text. */
@@ -48,8 +48,8 @@ export function numberValues(v: PageValues, physical: Physical | 'boolean', dict
     if (!dict) throw new Error('dictionary-encoded page without a dictionary');
     const idx = dictionaryIndexes(v, dict.length);
     for (let k = 0; k < present; k++) out[filled + k] = dict[idx[k]];
-  } else if (v.encoding === Encoding.DELTA_BINARY_PACKED && (physical === 'int64' || physical === 'int32' || physical === 'int64ns')) {
-    deltaBinaryPacked(page, at, page.length, present, out, filled, physical === 'int64ns');
+  } else if (v.encoding === Encoding.DELTA_BINARY_PACKED && physical !== 'int96' && physical !== 'float' && physical !== 'double') {
+    deltaBinaryPacked(page, at, page.length, present, out, filled, physical);
   } else {
     throw new Error(`unsupported encoding ${v.encoding}`);
   }

@@ -1,6 +1,6 @@
 import { arrowColumnToFloat64, isTextType, loadArrow } from './arrow-columns.ts';
 import { readParquetTable } from './parquet-batches.ts';
-import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
+import { FastParquet, readParquetBytes } from './parquet-fast.ts';
 
 /** A small Parquet file read whole: numeric columns as doubles, string columns as strings. */
 export interface ParquetColumns {
@@ -30,15 +30,13 @@ function fastColumns(fast: FastParquet, time: ReadonlySet<string>): ParquetColum
   for (const c of fast.columns) columns[c.name] = c.physical === 'text' ? new Array<string>(rows) : new Float64Array(rows);
   let at = 0;
   for (let g = 0; g < fast.rowGroups.length; g++) {
-    for (const [name, values] of fast.readRowGroup(g)) (columns[name] as Float64Array).set(values, at);
+    for (const c of fast.columns) if (c.physical !== 'text') (columns[c.name] as Float64Array).set(fast.readColumn(g, c.name, time.has(c.name)), at);
     for (const [name, values] of fast.readRowGroupTexts(g)) {
       const out = columns[name] as string[];
       for (let k = 0; k < values.length; k++) out[at + k] = values[k];
     }
     at += fast.rowGroups[g].numRows;
   }
-  // Timestamps and dates to µs as the Arrow path converts them (plain numbers stay as they are).
-  for (const c of fast.columns) if (c.physical !== 'text') rawToFloat64(c, columns[c.name] as Float64Array, time.has(c.name));
   return { rows, columns };
 }
 

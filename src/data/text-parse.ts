@@ -1,4 +1,4 @@
-import { daysFromCivil, MICROS_PER_DAY, MICROS_PER_SECOND, parseDateTime } from '../core/time.ts';
+import { daysFromCivil, epochDigitsToMicros, epochToMicros, MICROS_PER_DAY, MICROS_PER_SECOND, parseDateTime } from '../core/time.ts';
 
 /** Byte-level parsers for CSV fields: no string allocation on the common path. */
 
@@ -110,14 +110,6 @@ function digitsAt(buf: Uint8Array, s: number, n: number): number {
   return v;
 }
 
-/** Epoch integer → µs, guessing the unit from its magnitude (s, ms, µs or ns). */
-export function epochToMicros(v: number): number {
-  const a = Math.abs(v);
-  if (a < 1e11) return v * MICROS_PER_SECOND;
-  if (a < 1e14) return v * 1_000;
-  if (a < 1e17) return v;
-  return Math.round(v / 1_000);
-}
 
 /** Parses `YYYY-MM-DD` (or with `/`) at `s`; returns µs at midnight UTC or NaN. */
 function parseDate(buf: Uint8Array, s: number): number {
@@ -177,5 +169,17 @@ export function parseTimestamp(buf: Uint8Array, s: number, e: number): number {
     return day + parseTimeOfDay(buf, s + 11, e);
   }
   const v = parseNumber(buf, s, e);
-  return Number.isInteger(v) ? epochToMicros(v) : Number.NaN;
+  if (!Number.isInteger(v)) return Number.NaN;
+  return Math.abs(v) < 1e17 ? epochToMicros(v) : nanosFieldToMicros(buf, s, e, v);
+}
+
+/**
+ * A nanosecond epoch field (|v| ≥ 1e17) as µs from its digits, exactly: its double `v` is
+ * ±128 ns off. Written another way than plain digits (an exponent), it is read from `v`.
+ */
+function nanosFieldToMicros(buf: Uint8Array, s: number, e: number, v: number): number {
+  const negative = buf[s] === 45;
+  const from = negative || buf[s] === 43 ? s + 1 : s;
+  for (let i = from; i < e; i++) if (buf[i] < 48 || buf[i] > 57) return epochToMicros(v);
+  return epochDigitsToMicros(digitsAt(buf, from, e - 3 - from), digitsAt(buf, e - 3, 3), negative);
 }

@@ -1,9 +1,9 @@
 import { DataError } from '../core/errors.ts';
-import { parseDateTime } from '../core/time.ts';
+import { epochDigitsToMicros, epochToMicros, parseDateTime } from '../core/time.ts';
 import { allocDeltas, allocQuotes, allocTrades, type TickBatch } from './tick-batch.ts';
 import { tickKindOf, type TickKind } from './tick-parquet.ts';
 import { numField, textLines } from './text-lines.ts';
-import { epochToMicros, isDecimal } from './text-parse.ts';
+import { isDecimal } from './text-parse.ts';
 import { BAD_CODE, tickValidation, validateTicks, type TickValidation } from './tick-validation.ts';
 
 const BATCH = 65_536;
@@ -11,9 +11,15 @@ const BATCH = 65_536;
 /** A timestamp cell: an integer epoch (s, ms, µs or ns by magnitude) or an ISO date-time. */
 function timeField(text: string | undefined, file: string, row: number, field: string): number {
   const t = (text ?? '').trim();
-  const v = /^\d+$/.test(t) ? epochToMicros(Number(t)) : isDecimal(t) ? Number.NaN : parseDateTime(t);
+  const v = /^\d+$/.test(t) ? epochTextToMicros(t) : isDecimal(t) ? Number.NaN : parseDateTime(t);
   if (Number.isNaN(v)) throw new DataError({ file, row, field }, `"${t}" is not a timestamp (an integer epoch or an ISO date-time)`, 'Fix or remove the row');
   return v;
+}
+
+/** An epoch integer's digits as µs: a nanosecond count (≥ 1e17, beyond a double's exact range) from its digits, exactly. */
+function epochTextToMicros(digits: string): number {
+  const v = Number(digits);
+  return v < 1e17 ? epochToMicros(v) : epochDigitsToMicros(Number(digits.slice(0, -3)), Number(digits.slice(-3)), false);
 }
 
 function fresh(kind: TickKind): TickBatch {

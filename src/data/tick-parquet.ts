@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ConfigError, DataError } from '../core/errors.ts';
 import { BAD_CODE, tickValidation, toCodes, validateTicks, type TickValidation } from './tick-validation.ts';
-import { FastParquet, rawToFloat64, readParquetBytes } from './parquet-fast.ts';
+import { FastParquet, readParquetBytes } from './parquet-fast.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
 import { makeDir } from '../core/files.ts';
@@ -117,16 +117,12 @@ function decodedKind(fast: FastParquet, file: string): TickKind | null {
 
 /** A tick file in parquet-fast's subset, row group by row group (memory: one row group). */
 function* fastTicks(fast: FastParquet, kind: TickKind, v: TickValidation): Generator<TickBatch> {
-  const byName = new Map(fast.columns.map((c) => [c.name, c]));
+  const names = new Set(fast.columns.map((c) => c.name));
   let row = 1;
   for (let g = 0; g < fast.rowGroups.length; g++) {
     const n = fast.rowGroups[g].numRows;
     if (n === 0) continue;
-    const cols = fast.readRowGroup(g);
-    const tb = batchOf(kind, (name, asTime) => {
-      const raw = cols.get(name);
-      return raw && rawToFloat64(byName.get(name)!, raw, asTime);
-    }, n, v, row);
+    const tb = batchOf(kind, (name, asTime) => (names.has(name) ? fast.readColumn(g, name, asTime) : undefined), n, v, row);
     if (tb.batch.length > 0) yield tb;
     row += n;
   }
