@@ -11,7 +11,7 @@ import { ThriftReader } from './thrift-compact.ts';
  * (see nanosHalvesToMicros), `int64epoch` a plain integer read as time, its unit by magnitude
  * (see epochHalvesToMicros: nanosecond counts are beyond 2^53, so they are never formed whole).
  */
-export type Physical = 'int32' | 'int64' | 'int64ns' | 'int64epoch' | 'int96' | 'float' | 'double';
+export type Physical = 'int32' | 'int64' | 'int64ns' | 'int64epoch' | 'int96' | 'float' | 'double' | 'fixed';
 
 /** Days from the Julian day count's origin to 1970-01-01 (Julian day 2,440,588). */
 const UNIX_EPOCH_JULIAN_DAY = 2_440_588;
@@ -28,9 +28,16 @@ function int96Micros(src: Uint8Array, q: number): number {
   return (day - UNIX_EPOCH_JULIAN_DAY) * 86_400_000_000 + nanosHalvesToMicros(hi, lo);
 }
 
-/** PLAIN values of a physical type from `src` at byte `p` into `out[at..at+n)`. */
-export function plainValues(src: Uint8Array, p: number, physical: Physical, out: Float64Array, at: number, n: number): void {
+/**
+ * PLAIN values of a physical type from `src` at byte `p` into `out[at..at+n)`; `fixed`: a
+ * FIXED_LEN_BYTE_ARRAY decimal's unscaled integers, `width` bytes each (see fixedIntegers).
+ */
+export function plainValues(src: Uint8Array, p: number, physical: Physical, out: Float64Array, at: number, n: number, width = 0): void {
   if (n === 0) return;
+  if (physical === 'fixed') {
+    fixedIntegers(src, p, width, out, at, n);
+    return;
+  }
   if (physical === 'double') {
     new Uint8Array(out.buffer, out.byteOffset + at * 8, n * 8).set(src.subarray(p, p + n * 8));
     return;
@@ -52,6 +59,20 @@ export function plainValues(src: Uint8Array, p: number, physical: Physical, out:
   tmp.set(src.subarray(p, p + n * 4));
   const view = physical === 'int32' ? new Int32Array(tmp.buffer) : new Float32Array(tmp.buffer);
   for (let k = 0; k < n; k++) out[at + k] = view[k];
+}
+
+/**
+ * Big-endian two's complement integers of `width` bytes (a wide DECIMAL's unscaled values, as
+ * DuckDB, Spark and Arrow's decimal128 write them) as doubles: exact below 2^53 in magnitude,
+ * the partial values never above the final one's; wider ones are rounded at each byte past
+ * 2^53, within a few units in the last place of a double.
+ */
+function fixedIntegers(src: Uint8Array, p: number, width: number, out: Float64Array, at: number, n: number): void {
+  for (let k = 0, q = p; k < n; k++, q += width) {
+    let v = src[q] >= 128 ? src[q] - 256 : src[q];
+    for (let j = 1; j < width; j++) v = v * 256 + src[q + j];
+    out[at + k] = v;
+  }
 }
 
 /** Strings that are not plain ASCII; fatal: bytes that are not UTF-8 are corruption, not U+FFFD. */

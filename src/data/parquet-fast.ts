@@ -226,11 +226,11 @@ export class FastParquet {
           const dh = struct(h[7]);
           const count = num(dh?.[1]);
           const page = inflatePage(c.codec, bytes.subarray(body, pos), rawSize);
-          dict = dictionaryOf(page, col.physical, count);
+          dict = dictionaryOf(page, col.physical, count, col.width);
         } else if (type === 0 || type === 3) {
           const v = this.dataPage(bytes, h, type, c.codec, body, pos, rawSize, col, filled, rows);
           if (col.physical === 'text') textValues(v, dict as string[] | null, out as string[], filled);
-          else numberValues(v, col.physical, dict as Float64Array | null, out as Float64Array, filled);
+          else numberValues(v, col.physical, dict as Float64Array | null, out as Float64Array, filled, col.width);
           filled += v.count;
         } else if (type !== 1) {
           throw new Error(`unknown page type ${type}`);

@@ -1,12 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { PhysicalType, writeParquetByHand } from '../../test/parquet-by-hand.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { arrowColumnToFloat64 } from './arrow-columns.ts';
 import { readParquetTable } from './parquet-batches.ts';
 import { FastParquet } from './parquet-fast.ts';
 import { openBars } from './read-bars.ts';
-import { ThriftWriter } from './thrift-compact-write.ts';
 
 const tmp = tempDir();
 const DAY_US = 86_400_000_000;
@@ -24,72 +24,13 @@ function int96(us: number, extraNanos = 0): Uint8Array {
   return b;
 }
 
-type Chunk = { name: string; type: number; pages: Uint8Array; dataOffset: number; dictOffset: number; size: number; encodings: number[] };
-
-const PLAIN = 0;
-const RLE = 3;
-const RLE_DICTIONARY = 8;
-const INT96 = 3;
-const DOUBLE = 5;
-
-function pageHeader(kind: 'data' | 'dict', values: number, size: number, encoding: number): Uint8Array {
-  const w = new ThriftWriter();
-  w.structBody((h) => {
-    h.i32(1, kind === 'data' ? 0 : 2).i32(2, size).i32(3, size);
-    if (kind === 'data') h.struct(5, (d) => d.i32(1, values).i32(2, encoding).i32(3, RLE).i32(4, RLE));
-    else h.struct(7, (d) => d.i32(1, values).i32(2, PLAIN));
-  });
-  return w.bytes().slice();
-}
-
-const concat = (parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
-
 /**
- * A one-row-group Parquet file made by hand (uncompressed, REQUIRED columns, data pages v1):
- * an INT96 `timestamp` — PLAIN, or dictionary-encoded as Spark writes it — and DOUBLE bar columns.
+ * A one-row-group Parquet file made by hand: an INT96 `timestamp` — PLAIN, or dictionary-encoded
+ * as Spark writes it — and DOUBLE bar columns.
  */
 function int96BarFile(name: string, stamps: Uint8Array[], bars: Record<string, number[]>, dictionary: boolean): string {
-  const chunks: Chunk[] = [];
-  let at = 4;
-  const add = (c: Omit<Chunk, 'dataOffset' | 'dictOffset' | 'size'>, dictBytes: number) => {
-    chunks.push({ ...c, dictOffset: dictBytes > 0 ? at : -1, dataOffset: at + dictBytes, size: c.pages.length });
-    at += c.pages.length;
-  };
-  if (dictionary) {
-    // The dictionary holds the stamps in reverse; the indices (bit width 2, one bit-packed group of 8) point back.
-    const dict = concat([...stamps].reverse());
-    const idx = stamps.map((_, k) => stamps.length - 1 - k);
-    const packed = new Uint8Array(2);
-    idx.forEach((v, k) => { packed[(2 * k) >> 3] |= v << ((2 * k) & 7); });
-    const data = concat([Uint8Array.of(2, (1 << 1) | 1), packed]);
-    const dictPage = concat([pageHeader('dict', stamps.length, dict.length, PLAIN), dict]);
-    add({ name: 'timestamp', type: INT96, pages: concat([dictPage, pageHeader('data', stamps.length, data.length, RLE_DICTIONARY), data]), encodings: [PLAIN, RLE, RLE_DICTIONARY] }, dictPage.length);
-  } else {
-    const data = concat(stamps);
-    add({ name: 'timestamp', type: INT96, pages: concat([pageHeader('data', stamps.length, data.length, PLAIN), data]), encodings: [PLAIN, RLE] }, 0);
-  }
-  for (const [col, values] of Object.entries(bars)) {
-    const data = new Uint8Array(Float64Array.from(values).buffer);
-    add({ name: col, type: DOUBLE, pages: concat([pageHeader('data', values.length, data.length, PLAIN), data]), encodings: [PLAIN, RLE] }, 0);
-  }
-  const rows = stamps.length;
-  const w = new ThriftWriter();
-  w.structBody((f) => f.i32(1, 1)
-    .listStruct(2, [null, ...chunks], (s, c) => (c === null ? s.string(4, 'schema').i32(5, chunks.length) : s.i32(1, c.type).i32(3, 0).string(4, c.name)))
-    .i64(3, rows)
-    .listStruct(4, [chunks], (g, cs) => g
-      .listStruct(1, cs, (cc, c) => cc.i64(2, c.dataOffset).struct(3, (m) => {
-        m.i32(1, c.type).listI32(2, c.encodings).listString(3, [c.name]).i32(4, 0).i64(5, rows).i64(6, c.size).i64(7, c.size).i64(9, c.dataOffset);
-        if (c.dictOffset >= 0) m.i64(11, c.dictOffset);
-      }))
-      .i64(2, at - 4).i64(3, rows))
-    .string(6, 'lockstep int96 test'));
-  const footer = w.bytes();
-  const len = new Uint8Array(4);
-  new DataView(len.buffer).setUint32(0, footer.length, true);
-  const file = tmp.file(name);
-  writeFileSync(file, concat([Buffer.from('PAR1'), ...chunks.map((c) => c.pages), footer, len, Buffer.from('PAR1')]));
-  return file;
+  const doubles = Object.entries(bars).map(([col, values]) => ({ name: col, type: PhysicalType.DOUBLE, values: values.map((v) => new Uint8Array(Float64Array.of(v).buffer)) }));
+  return writeParquetByHand(tmp.file(name), [{ name: 'timestamp', type: PhysicalType.INT96, values: stamps, dictionary }, ...doubles]);
 }
 
 /** The timestamps as DuckDB reads them (its own Parquet reader), in µs since the epoch. */

@@ -25,12 +25,15 @@ export interface FastColumn {
   readonly optional: boolean;
   /** An unsigned integer column: its values are read as unsigned (a uint32 of 2^31 or more, a uint64 of 2^63 or more). */
   readonly unsigned: boolean;
-  /** A DECIMAL stored as an int32 or int64: its values are the integers over 10^scale (0: not a decimal). */
+  /** A DECIMAL (int32, int64 or fixed-length bytes): its values are the integers over 10^scale (0: not a decimal). */
   readonly scale: number;
+  /** Bytes per value of a `fixed` column (a FIXED_LEN_BYTE_ARRAY decimal); 0 for the others. */
+  readonly width: number;
 }
 
 const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 3: 'int96', 4: 'float', 5: 'double' };
 const BYTE_ARRAY = 6;
+const FIXED_LEN_BYTE_ARRAY = 7;
 
 /**
  * The column a flat schema element describes, or null when the decoder does not read it
@@ -38,10 +41,12 @@ const BYTE_ARRAY = 6;
  */
 export function columnOf(el: ThriftStruct, text: boolean): FastColumn | null {
   const isText = text && num(el[1]) === BYTE_ARRAY && textAnnotation(el);
-  const physical = isText ? 'text' : PHYSICAL[num(el[1])];
-  const rep = num(el[3]);
   const scale = isText ? -1 : decimalScale(el);
-  const decimal = scale >= 0 && (physical === 'int32' || physical === 'int64') && scale <= 22;
+  // A wide DECIMAL (DuckDB's and Spark's above 18 digits, Arrow's decimal128/256) is fixed-length bytes.
+  const width = scale >= 0 && num(el[1]) === FIXED_LEN_BYTE_ARRAY ? num(el[2]) : 0;
+  const physical = isText ? 'text' : width >= 1 && width <= 32 ? 'fixed' : PHYSICAL[num(el[1])];
+  const rep = num(el[3]);
+  const decimal = scale >= 0 && (physical === 'int32' || physical === 'int64' || physical === 'fixed') && scale <= 22;
   if (!physical || el[5] !== undefined || (rep !== 0 && rep !== 1) || !(isText || decimal || plainAnnotation(el))) return null;
   const time = isText || decimal ? null : timeKindOf(el);
   // INT96 (always a timestamp) and INT64 nanosecond timestamps are decoded straight to µs (plainValues).
@@ -49,7 +54,7 @@ export function columnOf(el: ThriftStruct, text: boolean): FastColumn | null {
   if (ns && physical !== 'int64') return null; // no other physical type holds nanosecond stamps
   return {
     name: str(el[4]), physical: ns ? 'int64ns' : physical, time: physical === 'int96' || ns ? { unit: 'us' } : (time as DecodedTime), optional: rep === 1,
-    unsigned: !isText && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0,
+    unsigned: !isText && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0, width: physical === 'fixed' ? width : 0,
   };
 }
 
