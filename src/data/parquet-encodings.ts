@@ -94,6 +94,38 @@ export function plainTexts(src: Uint8Array, p: number, end: number, out: string[
   }
 }
 
+/**
+ * `n` DELTA_LENGTH_BYTE_ARRAY values from `src[p..end)` (DuckDB's Parquet v2 strings): every
+ * length first, DELTA_BINARY_PACKED, then the bytes of every value back to back; as UTF-8
+ * strings into `out[at..at+n)`.
+ */
+export function deltaLengthTexts(src: Uint8Array, p: number, end: number, out: string[], at: number, n: number): void {
+  if (n === 0) return;
+  const lengths = new Float64Array(n);
+  let q = deltaBinaryPacked(src, p, end, n, lengths, 0);
+  for (let k = 0; k < n; k++) {
+    const len = lengths[k];
+    if (!(len >= 0) || q + len > end) throw new Error('a string runs past the page');
+    out[at + k] = text(src, q, len);
+    q += len;
+  }
+}
+
+/**
+ * BYTE_STREAM_SPLIT values (Parquet v2 floats and doubles; any fixed width since format 2.11):
+ * byte k of value i is at `src[p + k·n + i]`. Gathered back into PLAIN order, `n` values of
+ * `width` bytes, for plainValues to read.
+ */
+export function unsplitBytes(src: Uint8Array, p: number, n: number, width: number): Uint8Array {
+  if (p + n * width > src.length) throw new Error('values run past the page');
+  const out = new Uint8Array(n * width);
+  for (let k = 0; k < width; k++) {
+    const from = p + k * n;
+    for (let i = 0; i < n; i++) out[i * width + k] = src[from + i];
+  }
+  return out;
+}
+
 function text(src: Uint8Array, p: number, len: number): string {
   const bytes = src.subarray(p, p + len);
   if (len > 32) return utf8.decode(bytes);
@@ -177,8 +209,9 @@ const NANOS_EPOCH = 10n ** 17n;
  * TIMESTAMP(NANOS), `int64ns`, or an `int64epoch` page whose first value is 1e17 or more:
  * beyond 2^53 since 1970-04-15) are summed as offsets from the page's first value and
  * written as µs, exactly (see nanosFromFirst); other `int64epoch` values go through epochToMicros.
+ * Returns where the encoded values end (DELTA_LENGTH_BYTE_ARRAY's bytes follow there).
  */
-export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number, physical: Physical = 'int64'): void {
+export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number, physical: Physical = 'int64'): number {
   const r = new ThriftReader(src, p, end);
   const blockSize = r.varint();
   const miniblocks = r.varint();
@@ -189,7 +222,7 @@ export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: nu
   let value = nanos ? 0 : Number(first);
   if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && blockSize % (miniblocks * 32) === 0)) throw new Error('bad delta block layout');
   if (total < n) throw new Error('delta page holds fewer values than announced');
-  if (n === 0) return;
+  if (n === 0) return r.pos;
   out[at] = value;
   let k = 1;
   const perMini = blockSize / miniblocks;
@@ -218,6 +251,7 @@ export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: nu
   }
   if (nanos) nanosFromFirst(first, out, at, n);
   else if (physical === 'int64epoch') for (let k = at; k < at + n; k++) out[k] = epochToMicros(out[k]);
+  return r.pos;
 }
 
 /**

@@ -10,16 +10,17 @@ import { ThriftReader, type ThriftStruct } from './thrift-compact.ts';
 import { holdLatest } from '../core/hold-latest.ts';
 
 /**
- * A direct Parquet decoder for flat numeric tables (our tick and bar files): INT32, INT64,
- * FLOAT and DOUBLE columns, required or optional, PLAIN, dictionary or (integers)
- * DELTA_BINARY_PACKED encoded (how we write timestamps), data pages
- * v1 and v2, uncompressed, Snappy or gzip. Row groups decode straight into Float64Arrays —
- * no WASM, no Arrow IPC round trip — which is several times faster than the general reader
- * and lets a reader thread hand over the first batch after one row group, not a whole file.
- * Opened with `{ text: true }` it also takes UTF-8 string columns (PLAIN or dictionary, as a
- * run's result files hold them; `readRowGroupTexts`). Files outside that subset (zstd, strings
- * unless asked for, nesting) go to the general reader: `open` returns null for them. Corrupted
- * files raise a DataError naming the file.
+ * A direct Parquet decoder for flat tables: INT32, INT64 (timestamps; plain epochs read as time
+ * by magnitude), INT96 timestamps, FLOAT, DOUBLE, BOOLEAN and DECIMAL (int32, int64 or
+ * fixed-length bytes) columns, and UTF-8 strings in files opened with `{ text: true }`
+ * (`readRowGroupTexts`); required or optional; PLAIN, dictionary, DELTA_BINARY_PACKED (how we
+ * write timestamps), DELTA_LENGTH_BYTE_ARRAY and BYTE_STREAM_SPLIT (DuckDB's Parquet v2)
+ * encodings; data pages v1 and v2; uncompressed, Snappy, gzip, Brotli, zstd, LZ4 or LZ4_RAW
+ * pages. Row groups decode a column at a time straight into Float64Arrays — no WASM, no Arrow
+ * IPC round trip — which is several times faster than the general reader and lets a reader
+ * thread hand over the first batch after one row group, not a whole file. Files outside that
+ * subset (nesting, LZO, DELTA_BYTE_ARRAY strings, decimals of more than 22 places) go to the
+ * general reader: `open` returns null for them. Corrupted files raise a DataError naming the file.
  *
  * Decoding here rather than in parquet-wasm also keeps WebAssembly memory from growing in the
  * thread: a grown memory detaches its old ArrayBuffer, and from a thread's first detached buffer
@@ -27,7 +28,8 @@ import { holdLatest } from '../core/hold-latest.ts';
  * instructions per bar in every backtest the process runs after).
  */
 
-const ENCODINGS = new Set([0, 2, 3, 4, 5, 8]); // plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, rle_dictionary
+// plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, delta_length_byte_array, rle_dictionary, byte_stream_split
+const ENCODINGS = new Set([0, 2, 3, 4, 5, 6, 8, 9]);
 
 interface Chunk { column: number; codec: number; numValues: number; start: number; end: number }
 

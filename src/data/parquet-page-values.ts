@@ -1,4 +1,4 @@
-import { deltaBinaryPacked, plainTexts, plainValues, rleHybrid, type Physical } from './parquet-encodings.ts';
+import { deltaBinaryPacked, deltaLengthTexts, plainTexts, plainValues, rleHybrid, unsplitBytes, type Physical } from './parquet-encodings.ts';
 
 /**
  * The values of one Parquet data page as parquet-fast.ts decodes them, once its levels are
@@ -20,7 +20,7 @@ export interface PageValues {
 /** Bytes per PLAIN value (`fixed`: the column's own width). */
 const WIDTH: Record<Exclude<Physical, 'fixed'>, number> = { int32: 4, int64: 8, int64ns: 8, int64epoch: 8, int96: 12, float: 4, double: 8 };
 const widthOf = (physical: Physical, width: number): number => (physical === 'fixed' ? width : WIDTH[physical]);
-const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, DELTA_BINARY_PACKED = 5, RLE_DICTIONARY = 8 }
+const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, DELTA_BINARY_PACKED = 5, DELTA_LENGTH_BYTE_ARRAY = 6, RLE_DICTIONARY = 8, BYTE_STREAM_SPLIT = 9 }
 
 /** A dictionary page's `count` PLAIN entries: doubles for numbers, strings for text (`width`: a `fixed` column's bytes per value). */
 export function dictionaryOf(page: Uint8Array, physical: Physical | 'boolean' | 'text', count: number, width = 0): Float64Array | string[] {
@@ -52,6 +52,8 @@ export function numberValues(v: PageValues, physical: Physical | 'boolean', dict
     for (let k = 0; k < present; k++) out[filled + k] = dict[idx[k]];
   } else if (v.encoding === Encoding.DELTA_BINARY_PACKED && physical !== 'int96' && physical !== 'float' && physical !== 'double' && physical !== 'fixed') {
     deltaBinaryPacked(page, at, page.length, present, out, filled, physical);
+  } else if (v.encoding === Encoding.BYTE_STREAM_SPLIT && physical !== 'int96') {
+    plainValues(unsplitBytes(page, at, present, widthOf(physical, width)), 0, physical, out, filled, present, width);
   } else {
     throw new Error(`unsupported encoding ${v.encoding}`);
   }
@@ -83,6 +85,8 @@ function booleanValues(v: PageValues, out: Float64Array, filled: number): void {
 export function textValues(v: PageValues, dict: string[] | null, out: string[], filled: number): void {
   if (v.encoding === Encoding.PLAIN) {
     plainTexts(v.page, v.at, v.page.length, out, filled, v.present);
+  } else if (v.encoding === Encoding.DELTA_LENGTH_BYTE_ARRAY) {
+    deltaLengthTexts(v.page, v.at, v.page.length, out, filled, v.present);
   } else if (isDictionary(v.encoding)) {
     if (!dict) throw new Error('dictionary-encoded page without a dictionary');
     const idx = dictionaryIndexes(v, dict.length);
