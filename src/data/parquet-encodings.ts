@@ -112,6 +112,32 @@ export function deltaLengthTexts(src: Uint8Array, p: number, end: number, out: s
 }
 
 /**
+ * `n` DELTA_BYTE_ARRAY values from `src[p..end)` (parquet-mr's and Spark's Parquet v2 strings):
+ * each value is the previous one's first `prefix` bytes and then its own suffix; every prefix
+ * length first (DELTA_BINARY_PACKED), then the suffixes as DELTA_LENGTH_BYTE_ARRAY. Joined as
+ * bytes (a prefix may end inside a character), then read as UTF-8 into `out[at..at+n)`.
+ */
+export function deltaTexts(src: Uint8Array, p: number, end: number, out: string[], at: number, n: number): void {
+  if (n === 0) return;
+  const prefixes = new Float64Array(n);
+  const lengths = new Float64Array(n);
+  let q = deltaBinaryPacked(src, deltaBinaryPacked(src, p, end, n, prefixes, 0), end, n, lengths, 0);
+  let prev = new Uint8Array(0);
+  for (let k = 0; k < n; k++) {
+    const keep = prefixes[k];
+    const len = lengths[k];
+    if (!(keep >= 0 && keep <= prev.length)) throw new Error(`a prefix of ${keep} bytes of a ${prev.length}-byte value`);
+    if (!(len >= 0) || q + len > end) throw new Error('a string runs past the page');
+    const value = new Uint8Array(keep + len);
+    value.set(prev.subarray(0, keep));
+    value.set(src.subarray(q, q + len), keep);
+    out[at + k] = text(value, 0, value.length);
+    prev = value;
+    q += len;
+  }
+}
+
+/**
  * BYTE_STREAM_SPLIT values (Parquet v2 floats and doubles; any fixed width since format 2.11):
  * byte k of value i is at `src[p + k·n + i]`. Gathered back into PLAIN order, `n` values of
  * `width` bytes, for plainValues to read.

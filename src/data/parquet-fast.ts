@@ -14,12 +14,12 @@ import { holdLatest } from '../core/hold-latest.ts';
  * by magnitude), INT96 timestamps, FLOAT, DOUBLE, BOOLEAN and DECIMAL (int32, int64 or
  * fixed-length bytes) columns, and UTF-8 strings in files opened with `{ text: true }`
  * (`readRowGroupTexts`); required or optional; PLAIN, dictionary, DELTA_BINARY_PACKED (how we
- * write timestamps), DELTA_LENGTH_BYTE_ARRAY and BYTE_STREAM_SPLIT (DuckDB's Parquet v2)
- * encodings; data pages v1 and v2; uncompressed, Snappy, gzip, Brotli, zstd, LZ4 or LZ4_RAW
+ * write timestamps), BYTE_STREAM_SPLIT and the two delta string encodings (Parquet v2: DuckDB's,
+ * Spark's); data pages v1 and v2; uncompressed, Snappy, gzip, Brotli, zstd, LZ4 or LZ4_RAW
  * pages. Row groups decode a column at a time straight into Float64Arrays — no WASM, no Arrow
  * IPC round trip — which is several times faster than the general reader and lets a reader
  * thread hand over the first batch after one row group, not a whole file. Files outside that
- * subset (nesting, LZO, DELTA_BYTE_ARRAY strings, decimals of more than 22 places) go to the
+ * subset (nesting, LZO, decimals of more than 22 places) go to the
  * general reader: `open` returns null for them. Corrupted files raise a DataError naming the file.
  *
  * Decoding here rather than in parquet-wasm also keeps WebAssembly memory from growing in the
@@ -28,8 +28,8 @@ import { holdLatest } from '../core/hold-latest.ts';
  * instructions per bar in every backtest the process runs after).
  */
 
-// plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, delta_length_byte_array, rle_dictionary, byte_stream_split
-const ENCODINGS = new Set([0, 2, 3, 4, 5, 6, 8, 9]);
+// plain, plain_dictionary, rle, bit_packed (levels), delta_binary_packed, delta_length_byte_array, delta_byte_array, rle_dictionary, byte_stream_split
+const ENCODINGS = new Set([0, 2, 3, 4, 5, 6, 7, 8, 9]);
 
 interface Chunk { column: number; codec: number; numValues: number; start: number; end: number }
 

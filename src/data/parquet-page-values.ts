@@ -1,4 +1,4 @@
-import { deltaBinaryPacked, deltaLengthTexts, plainTexts, plainValues, rleHybrid, unsplitBytes, type Physical } from './parquet-encodings.ts';
+import { deltaBinaryPacked, deltaLengthTexts, deltaTexts, plainTexts, plainValues, rleHybrid, unsplitBytes, type Physical } from './parquet-encodings.ts';
 
 /**
  * The values of one Parquet data page as parquet-fast.ts decodes them, once its levels are
@@ -20,7 +20,7 @@ export interface PageValues {
 /** Bytes per PLAIN value (`fixed`: the column's own width). */
 const WIDTH: Record<Exclude<Physical, 'fixed'>, number> = { int32: 4, int64: 8, int64ns: 8, int64epoch: 8, int96: 12, float: 4, double: 8 };
 const widthOf = (physical: Physical, width: number): number => (physical === 'fixed' ? width : WIDTH[physical]);
-const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, DELTA_BINARY_PACKED = 5, DELTA_LENGTH_BYTE_ARRAY = 6, RLE_DICTIONARY = 8, BYTE_STREAM_SPLIT = 9 }
+const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, DELTA_BINARY_PACKED = 5, DELTA_LENGTH_BYTE_ARRAY = 6, DELTA_BYTE_ARRAY = 7, RLE_DICTIONARY = 8, BYTE_STREAM_SPLIT = 9 }
 
 /** A dictionary page's `count` PLAIN entries: doubles for numbers, strings for text (`width`: a `fixed` column's bytes per value). */
 export function dictionaryOf(page: Uint8Array, physical: Physical | 'boolean' | 'text', count: number, width = 0): Float64Array | string[] {
@@ -87,6 +87,8 @@ export function textValues(v: PageValues, dict: string[] | null, out: string[], 
     plainTexts(v.page, v.at, v.page.length, out, filled, v.present);
   } else if (v.encoding === Encoding.DELTA_LENGTH_BYTE_ARRAY) {
     deltaLengthTexts(v.page, v.at, v.page.length, out, filled, v.present);
+  } else if (v.encoding === Encoding.DELTA_BYTE_ARRAY) {
+    deltaTexts(v.page, v.at, v.page.length, out, filled, v.present);
   } else if (isDictionary(v.encoding)) {
     if (!dict) throw new Error('dictionary-encoded page without a dictionary');
     const idx = dictionaryIndexes(v, dict.length);

@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/tmp.ts';
 import { runBacktest } from '../session/run-backtest.ts';
 import { FastParquet } from './parquet-fast.ts';
 import { readParquetColumns } from './parquet-read.ts';
+import { loadParquetWasm } from './parquet-wasm.ts';
 
 const tmp = tempDir('lockstep-parquet-v2-');
 
@@ -63,5 +66,20 @@ describe("DuckDB's Parquet v2 encodings in the JavaScript decoder", () => {
     expect(a.trades.length).toBeGreaterThan(10);
     expect(a.fillsDigest).toBe(b.fillsDigest);
     expect(a.finalValue).toBe(b.finalValue);
+  });
+
+  it('DELTA_BYTE_ARRAY strings (as Spark writes v2 text): prefixes shared in bytes, one ending inside a character', async () => {
+    // 'café' and 'cafè' share 0xC3, the first byte of é and of è: the second value's prefix ends inside a character.
+    const strings = ['café-1', 'cafè-2', 'cafè-2b', null, 'z', '', 'zz€', 'zz€€', 'BTCUSDT', 'BTCUSDC', 'ETHUSDT'];
+    const pw = await loadParquetWasm();
+    const file = tmp.file('delta-strings.parquet');
+    const table = new Table({ s: vectorFromArray(strings, new Utf8()) });
+    const props = new pw.WriterPropertiesBuilder().setDictionaryEnabled(false).setColumnEncoding('s', pw.Encoding.DELTA_BYTE_ARRAY).build();
+    writeFileSync(file, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(table, 'stream')), props));
+    expect((await encodings(file)).s).toMatch(/DELTA_BYTE_ARRAY/);
+    const fast = FastParquet.openFile(file, { text: true });
+    expect(fast).not.toBeNull();
+    fast!.close();
+    expect((await readParquetColumns(file)).columns.s).toEqual(strings.map((x) => x ?? ''));
   });
 });
