@@ -18,11 +18,12 @@
  * TREE: a built tree (`npm run build`), default this one. Needs valgrind (apt-get install
  * valgrind); ~1 minute.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { requireValgrind } from './callgrind.mjs';
 
 const args = process.argv.slice(2);
 const keepAt = args.indexOf('--keep');
@@ -53,12 +54,6 @@ for (let i = 0; i < ${WARM + MEASURED}; i++) {
 }
 `;
 
-function requireValgrind() {
-  if (spawnSync('valgrind', ['--version']).status !== 0) {
-    console.error('bar-loop-instructions: valgrind not found; install it with `apt-get install valgrind` (Debian) and run again');
-    process.exit(2);
-  }
-}
 
 /** callgrind's self counts per instruction address of one function (its `fn=(id)` blocks; call costs skipped). */
 function countsOf(callgrindOut, fnId) {
@@ -98,7 +93,7 @@ function lastLoopCode(printed) {
   return [...body.matchAll(/^0x([0-9a-f]+)\s/gm)].map((m) => Number.parseInt(m[1], 16));
 }
 
-requireValgrind();
+requireValgrind('bar-loop-instructions');
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'bar-loop-'));
 mkdirSync(dir, { recursive: true });
 try {
