@@ -68,14 +68,19 @@ export function epochToMicros(v: number): number {
   const a = Math.abs(v);
   if (a < 1e11) return v * MICROS_PER_SECOND;
   if (a < 1e14) return v * 1_000;
-  if (a < 1e17) return v;
+  if (!isNanosEpoch(v)) return v;
   return Math.round(v / 1_000);
+}
+
+/** True for an epoch integer epochToMicros reads as nanoseconds (1e17 or more in magnitude: beyond a double's exact integers). */
+export function isNanosEpoch(v: number): boolean {
+  return Math.abs(v) >= 1e17;
 }
 
 /** An int64 epoch held as two 32-bit halves (`hi` signed, `lo` unsigned) as epochToMicros reads it, nanosecond counts exactly. */
 export function epochHalvesToMicros(hi: number, lo: number): number {
   const v = hi * 4_294_967_296 + lo;
-  return Math.abs(v) < 1e17 ? epochToMicros(v) : nanosHalvesToMicros(hi, lo);
+  return isNanosEpoch(v) ? nanosHalvesToMicros(hi, lo) : epochToMicros(v);
 }
 
 /**

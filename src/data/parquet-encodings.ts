@@ -1,4 +1,4 @@
-import { epochHalvesToMicros, epochToMicros, nanosHalvesToMicros } from '../core/time.ts';
+import { epochHalvesToMicros, epochToMicros, isNanosEpoch, nanosHalvesToMicros } from '../core/time.ts';
 import { ThriftReader } from './thrift-compact.ts';
 
 /**
@@ -100,15 +100,7 @@ export function plainTexts(src: Uint8Array, p: number, end: number, out: string[
  * strings into `out[at..at+n)`.
  */
 export function deltaLengthTexts(src: Uint8Array, p: number, end: number, out: string[], at: number, n: number): void {
-  if (n === 0) return;
-  const lengths = new Float64Array(n);
-  let q = deltaBinaryPacked(src, p, end, n, lengths, 0);
-  for (let k = 0; k < n; k++) {
-    const len = lengths[k];
-    if (!(len >= 0) || q + len > end) throw new Error('a string runs past the page');
-    out[at + k] = text(src, q, len);
-    q += len;
-  }
+  eachSuffix(src, p, end, n, (k, q, len) => { out[at + k] = text(src, q, len); });
 }
 
 /**
@@ -120,19 +112,27 @@ export function deltaLengthTexts(src: Uint8Array, p: number, end: number, out: s
 export function deltaTexts(src: Uint8Array, p: number, end: number, out: string[], at: number, n: number): void {
   if (n === 0) return;
   const prefixes = new Float64Array(n);
-  const lengths = new Float64Array(n);
-  let q = deltaBinaryPacked(src, deltaBinaryPacked(src, p, end, n, prefixes, 0), end, n, lengths, 0);
   let prev = new Uint8Array(0);
-  for (let k = 0; k < n; k++) {
+  eachSuffix(src, deltaBinaryPacked(src, p, end, n, prefixes, 0), end, n, (k, q, len) => {
     const keep = prefixes[k];
-    const len = lengths[k];
     if (!(keep >= 0 && keep <= prev.length)) throw new Error(`a prefix of ${keep} bytes of a ${prev.length}-byte value`);
-    if (!(len >= 0) || q + len > end) throw new Error('a string runs past the page');
     const value = new Uint8Array(keep + len);
     value.set(prev.subarray(0, keep));
     value.set(src.subarray(q, q + len), keep);
     out[at + k] = text(value, 0, value.length);
     prev = value;
+  });
+}
+
+/** The `n` byte strings of a DELTA_LENGTH_BYTE_ARRAY block at `src[p..end)`: `each(k, start, length)`, bounds-checked. */
+function eachSuffix(src: Uint8Array, p: number, end: number, n: number, each: (k: number, q: number, len: number) => void): void {
+  if (n === 0) return;
+  const lengths = new Float64Array(n);
+  let q = deltaBinaryPacked(src, p, end, n, lengths, 0);
+  for (let k = 0; k < n; k++) {
+    const len = lengths[k];
+    if (!(len >= 0) || q + len > end) throw new Error('a string runs past the page');
+    each(k, q, len);
     q += len;
   }
 }
@@ -225,8 +225,6 @@ export function rleHybrid(src: Uint8Array, p: number, end: number, w: number, n:
 /** Largest integer a double holds exactly: delta-decoded values beyond it would be silently rounded. */
 const EXACT = 2 ** 53;
 const EXACT_BIG = 2n ** 53n;
-/** Where epochToMicros reads an integer as nanoseconds. */
-const NANOS_EPOCH = 10n ** 17n;
 
 /**
  * DELTA_BINARY_PACKED integers (Parquet's delta encoding) from `src[p..end)` into
@@ -243,7 +241,7 @@ export function deltaBinaryPacked(src: Uint8Array, p: number, end: number, n: nu
   const miniblocks = r.varint();
   const total = r.varint();
   const first = r.zigzagBig();
-  const nanos = physical === 'int64ns' || (physical === 'int64epoch' && (first >= NANOS_EPOCH || first <= -NANOS_EPOCH));
+  const nanos = physical === 'int64ns' || (physical === 'int64epoch' && isNanosEpoch(Number(first)));
   if (!nanos && !(first < EXACT_BIG && first > -EXACT_BIG)) throw new Error('delta-encoded integer beyond 2^53');
   let value = nanos ? 0 : Number(first);
   if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && blockSize % (miniblocks * 32) === 0)) throw new Error('bad delta block layout');

@@ -1,4 +1,4 @@
-import { daysFromCivil, epochDigitsToMicros, epochToMicros, MICROS_PER_DAY, MICROS_PER_SECOND, parseDateTime } from '../core/time.ts';
+import { daysFromCivil, epochDigitsToMicros, epochToMicros, isNanosEpoch, MICROS_PER_DAY, MICROS_PER_SECOND, parseDateTime } from '../core/time.ts';
 
 /** Byte-level parsers for CSV fields: no string allocation on the common path. */
 
@@ -170,7 +170,7 @@ export function parseTimestamp(buf: Uint8Array, s: number, e: number): number {
   }
   const v = parseNumber(buf, s, e);
   if (!Number.isInteger(v)) return Number.NaN;
-  return Math.abs(v) < 1e17 ? epochToMicros(v) : nanosFieldToMicros(buf, s, e, v);
+  return isNanosEpoch(v) ? nanosFieldToMicros(buf, s, e, v) : epochToMicros(v);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DataError } from '../core/errors.ts';
-import { epochDigitsToMicros, epochToMicros, parseDateTime } from '../core/time.ts';
+import { epochDigitsToMicros, epochToMicros, isNanosEpoch, parseDateTime } from '../core/time.ts';
 import { allocDeltas, allocQuotes, allocTrades, type TickBatch } from './tick-batch.ts';
 import { tickKindOf, type TickKind } from './tick-parquet.ts';
 import { numField, textLines } from './text-lines.ts';
@@ -16,10 +16,10 @@ function timeField(text: string | undefined, file: string, row: number, field: s
   return v;
 }
 
-/** An epoch integer's digits as µs: a nanosecond count (≥ 1e17, beyond a double's exact range) from its digits, exactly. */
+/** An epoch integer's digits as µs: a nanosecond count (isNanosEpoch) from its digits, exactly. */
 function epochTextToMicros(digits: string): number {
   const v = Number(digits);
-  return v < 1e17 ? epochToMicros(v) : epochDigitsToMicros(Number(digits.slice(0, -3)), Number(digits.slice(-3)), false);
+  return isNanosEpoch(v) ? epochDigitsToMicros(Number(digits.slice(0, -3)), Number(digits.slice(-3)), false) : epochToMicros(v);
 }
 
 function fresh(kind: TickKind): TickBatch {
