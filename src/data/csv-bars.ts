@@ -39,7 +39,7 @@ export interface BarColumns {
   count: number;
 }
 
-const TS_NAMES = ['timestamp', 'datetime', 'date_time', 'ts', 'time', 'open_time', 'date'];
+const TS_NAMES = ['timestamp', 'datetime', 'date_time', 'ts', 'time', 'open_time', 'ts_event', 'date'];
 
 /** Maps a header line to column positions, case-insensitively; extra columns are ignored. */
 export function barColumnsFromHeader(names: readonly string[], file: string): BarColumns {

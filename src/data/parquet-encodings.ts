@@ -1,5 +1,6 @@
 import { epochHalvesToMicros, epochToMicros, isNanosEpoch, nanosHalvesToMicros } from '../core/time.ts';
 import { ThriftReader } from './thrift-compact.ts';
+import { fixedPointValues, type FixedPoint } from './fixed-point.ts';
 
 /**
  * Parquet's value encodings as parquet-fast.ts decodes them: PLAIN (numbers and UTF-8 byte arrays), the RLE / bit-packed
@@ -11,7 +12,7 @@ import { ThriftReader } from './thrift-compact.ts';
  * (see nanosHalvesToMicros), `int64epoch` a plain integer read as time, its unit by magnitude
  * (see epochHalvesToMicros: nanosecond counts are beyond 2^53, so they are never formed whole).
  */
-export type Physical = 'int32' | 'int64' | 'int64ns' | 'int64epoch' | 'int96' | 'float' | 'double' | 'fixed';
+export type Physical = 'int32' | 'int64' | 'int64ns' | 'int64epoch' | 'int96' | 'float' | 'double' | 'fixed' | 'fixedPoint';
 
 /** Days from the Julian day count's origin to 1970-01-01 (Julian day 2,440,588). */
 const UNIX_EPOCH_JULIAN_DAY = 2_440_588;
@@ -30,12 +31,17 @@ function int96Micros(src: Uint8Array, q: number): number {
 
 /**
  * PLAIN values of a physical type from `src` at byte `p` into `out[at..at+n)`; `fixed`: a
- * FIXED_LEN_BYTE_ARRAY decimal's unscaled integers, `width` bytes each (see fixedIntegers).
+ * FIXED_LEN_BYTE_ARRAY decimal's unscaled integers, `width` bytes each (see fixedIntegers);
+ * `fixedPoint`: NautilusTrader's fixed-point raws of `width` bytes, read as `fixedPoint` says.
  */
-export function plainValues(src: Uint8Array, p: number, physical: Physical, out: Float64Array, at: number, n: number, width = 0): void {
+export function plainValues(src: Uint8Array, p: number, physical: Physical, out: Float64Array, at: number, n: number, width = 0, fixedPoint: FixedPoint | null = null): void {
   if (n === 0) return;
   if (physical === 'fixed') {
     fixedIntegers(src, p, width, out, at, n);
+    return;
+  }
+  if (physical === 'fixedPoint') {
+    fixedPointValues(src, p, width, fixedPoint!, out, at, n);
     return;
   }
   if (physical === 'double') {

@@ -4,7 +4,8 @@ import { DataError } from '../core/errors.ts';
 import { epochToMicros } from '../core/time.ts';
 import { CODECS, inflatePage } from './parquet-codecs.ts';
 import { rleHybrid } from './parquet-encodings.ts';
-import { columnOf, list, num, struct, type FastColumn } from './parquet-schema.ts';
+import { columnOf, isRawBytes, list, num, str, struct, type FastColumn, type FixedPointPrecision } from './parquet-schema.ts';
+import { arrowSchemaMetadata } from './arrow-schema-metadata.ts';
 import { dictionaryOf, numberValues, textValues, type PageValues } from './parquet-page-values.ts';
 import { ThriftReader, type ThriftStruct } from './thrift-compact.ts';
 import { holdLatest } from '../core/hold-latest.ts';
@@ -161,8 +162,9 @@ export class FastParquet {
     const schema = list(meta[2]).map((e) => struct(e) ?? {});
     if (schema.length < 2 || num(schema[0][5]) !== schema.length - 1) return null; // nested or empty
     const columns: FastColumn[] = [];
+    const precision = schema.some(isRawBytes) ? fixedPointPrecision(meta, file) : null;
     for (const el of schema.slice(1)) {
-      const column = columnOf(el, opts.text === true);
+      const column = columnOf(el, opts.text === true, precision);
       if (column === null) return null;
       columns.push(column);
     }
@@ -228,11 +230,11 @@ export class FastParquet {
           const dh = struct(h[7]);
           const count = num(dh?.[1]);
           const page = inflatePage(c.codec, bytes.subarray(body, pos), rawSize);
-          dict = dictionaryOf(page, col.physical, count, col.width);
+          dict = dictionaryOf(page, col.physical, count, col.width, col.fixedPoint);
         } else if (type === 0 || type === 3) {
           const v = this.dataPage(bytes, h, type, c.codec, body, pos, rawSize, col, filled, rows);
           if (col.physical === 'text') textValues(v, dict as string[] | null, out as string[], filled);
-          else numberValues(v, col.physical, dict as Float64Array | null, out as Float64Array, filled, col.width);
+          else numberValues(v, col.physical, dict as Float64Array | null, out as Float64Array, filled, col.width, col.fixedPoint);
           filled += v.count;
         } else if (type !== 1) {
           throw new Error(`unknown page type ${type}`);
@@ -290,6 +292,31 @@ export class FastParquet {
     return { page, at: p, encoding, count, present, defs };
   }
 
+}
+
+/**
+ * The price and size precision of a NautilusTrader file: keys of the footer's key-value metadata
+ * (as pyarrow writes a schema's), or of the Arrow schema in its `ARROW:schema` entry (as arrow-rs,
+ * NautilusTrader's Rust catalog, writes them). Null when the file states neither (its plain bytes
+ * columns are then not read here).
+ */
+function fixedPointPrecision(meta: ThriftStruct, file: string): FixedPointPrecision | null {
+  const kv = new Map(list(meta[5]).map((e) => [str(struct(e)?.[1]), str(struct(e)?.[2])] as const));
+  let keys: ReadonlyMap<string, string> = kv;
+  if (!kv.has('price_precision') && kv.has('ARROW:schema')) {
+    try {
+      keys = arrowSchemaMetadata(kv.get('ARROW:schema')!);
+    } catch (e) {
+      throw corrupt(file, `its ARROW:schema metadata: ${(e as Error).message}`);
+    }
+  }
+  const digits = (key: string): number => {
+    const v = Number(keys.get(key) ?? Number.NaN);
+    return Number.isInteger(v) && v >= 0 && v <= 16 ? v : Number.NaN;
+  };
+  const price = digits('price_precision');
+  const size = digits('size_precision');
+  return Number.isNaN(price) || Number.isNaN(size) ? null : { price, size };
 }
 
 /** A decimal's unscaled integers to their values: one correctly rounded division each (10^scale is exact up to 10^22). */

@@ -1,4 +1,5 @@
 import { deltaBinaryPacked, deltaLengthTexts, deltaTexts, plainTexts, plainValues, rleHybrid, unsplitBytes, type Physical } from './parquet-encodings.ts';
+import type { FixedPoint } from './fixed-point.ts';
 
 /**
  * The values of one Parquet data page as parquet-fast.ts decodes them, once its levels are
@@ -17,13 +18,16 @@ export interface PageValues {
   readonly defs: Uint8Array | null;
 }
 
-/** Bytes per PLAIN value (`fixed`: the column's own width). */
-const WIDTH: Record<Exclude<Physical, 'fixed'>, number> = { int32: 4, int64: 8, int64ns: 8, int64epoch: 8, int96: 12, float: 4, double: 8 };
-const widthOf = (physical: Physical, width: number): number => (physical === 'fixed' ? width : WIDTH[physical]);
+/** Bytes per PLAIN value (`fixed`, `fixedPoint`: the column's own width). */
+const WIDTH: Record<Exclude<Physical, 'fixed' | 'fixedPoint'>, number> = { int32: 4, int64: 8, int64ns: 8, int64epoch: 8, int96: 12, float: 4, double: 8 };
+const widthOf = (physical: Physical, width: number): number => (physical === 'fixed' || physical === 'fixedPoint' ? width : WIDTH[physical]);
 const enum Encoding { PLAIN = 0, PLAIN_DICTIONARY = 2, RLE = 3, DELTA_BINARY_PACKED = 5, DELTA_LENGTH_BYTE_ARRAY = 6, DELTA_BYTE_ARRAY = 7, RLE_DICTIONARY = 8, BYTE_STREAM_SPLIT = 9 }
 
-/** A dictionary page's `count` PLAIN entries: doubles for numbers, strings for text (`width`: a `fixed` column's bytes per value). */
-export function dictionaryOf(page: Uint8Array, physical: Physical | 'boolean' | 'text', count: number, width = 0): Float64Array | string[] {
+/**
+ * A dictionary page's `count` PLAIN entries: doubles for numbers, strings for text (`width`: a
+ * `fixed` or `fixedPoint` column's bytes per value; `fixedPoint`: how a `fixedPoint` column reads).
+ */
+export function dictionaryOf(page: Uint8Array, physical: Physical | 'boolean' | 'text', count: number, width = 0, fixedPoint: FixedPoint | null = null): Float64Array | string[] {
   if (!(count >= 0)) throw new Error('dictionary page too short');
   if (physical === 'boolean') throw new Error('a dictionary of booleans');
   if (physical === 'text') {
@@ -33,27 +37,27 @@ export function dictionaryOf(page: Uint8Array, physical: Physical | 'boolean' | 
   }
   if (count * widthOf(physical, width) > page.length) throw new Error('dictionary page too short');
   const dict = new Float64Array(count);
-  plainValues(page, 0, physical, dict, 0, count, width);
+  plainValues(page, 0, physical, dict, 0, count, width, fixedPoint);
   return dict;
 }
 
-/** A page's numbers (booleans as 1 and 0) into `out` from `filled` on; null slots read as NaN (`width`: a `fixed` column's bytes per value). */
-export function numberValues(v: PageValues, physical: Physical | 'boolean', dict: Float64Array | null, out: Float64Array, filled: number, width = 0): void {
+/** A page's numbers (booleans as 1 and 0) into `out` from `filled` on; null slots read as NaN (`width`, `fixedPoint`: as dictionaryOf's). */
+export function numberValues(v: PageValues, physical: Physical | 'boolean', dict: Float64Array | null, out: Float64Array, filled: number, width = 0, fixedPoint: FixedPoint | null = null): void {
   const { page, at, present } = v;
   // Values land densely at `filled`, then spread over the null slots (NaN) when there are any.
   if (physical === 'boolean') {
     booleanValues(v, out, filled);
   } else if (v.encoding === Encoding.PLAIN) {
     if (at + present * widthOf(physical, width) > page.length) throw new Error('values run past the page');
-    plainValues(page, at, physical, out, filled, present, width);
+    plainValues(page, at, physical, out, filled, present, width, fixedPoint);
   } else if (isDictionary(v.encoding)) {
     if (!dict) throw new Error('dictionary-encoded page without a dictionary');
     const idx = dictionaryIndexes(v, dict.length);
     for (let k = 0; k < present; k++) out[filled + k] = dict[idx[k]];
-  } else if (v.encoding === Encoding.DELTA_BINARY_PACKED && physical !== 'int96' && physical !== 'float' && physical !== 'double' && physical !== 'fixed') {
+  } else if (v.encoding === Encoding.DELTA_BINARY_PACKED && physical !== 'int96' && physical !== 'float' && physical !== 'double' && physical !== 'fixed' && physical !== 'fixedPoint') {
     deltaBinaryPacked(page, at, page.length, present, out, filled, physical);
   } else if (v.encoding === Encoding.BYTE_STREAM_SPLIT && physical !== 'int96') {
-    plainValues(unsplitBytes(page, at, present, widthOf(physical, width)), 0, physical, out, filled, present, width);
+    plainValues(unsplitBytes(page, at, present, widthOf(physical, width)), 0, physical, out, filled, present, width, fixedPoint);
   } else {
     throw new Error(`unsupported encoding ${v.encoding}`);
   }

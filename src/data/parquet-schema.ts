@@ -1,4 +1,5 @@
 import type { Physical } from './parquet-encodings.ts';
+import { fixedPointOf, type FixedPoint } from './fixed-point.ts';
 import type { ThriftStruct, ThriftValue } from './thrift-compact.ts';
 
 /**
@@ -27,8 +28,16 @@ export interface FastColumn {
   readonly unsigned: boolean;
   /** A DECIMAL (int32, int64 or fixed-length bytes): its values are the integers over 10^scale (0: not a decimal). */
   readonly scale: number;
-  /** Bytes per value of a `fixed` column (a FIXED_LEN_BYTE_ARRAY decimal); 0 for the others. */
+  /** Bytes per value of a `fixed` or `fixedPoint` column (FIXED_LEN_BYTE_ARRAY); 0 for the others. */
   readonly width: number;
+  /** How a `fixedPoint` column (NautilusTrader's prices and quantities) reads; null for the others. */
+  readonly fixedPoint: FixedPoint | null;
+}
+
+/** A NautilusTrader file's price and size precision (its schema metadata's `price_precision`, `size_precision`). */
+export interface FixedPointPrecision {
+  readonly price: number;
+  readonly size: number;
 }
 
 const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 3: 'int96', 4: 'float', 5: 'double' };
@@ -38,8 +47,16 @@ const FIXED_LEN_BYTE_ARRAY = 7;
 /**
  * The column a flat schema element describes, or null when the decoder does not read it
  * (nested, repeated, an annotation it does not know). `text`: UTF-8 columns are read too.
+ * `precision`: the file is NautilusTrader's (see FixedPointPrecision), whose unannotated
+ * FIXED_LEN_BYTE_ARRAY columns of 8 or 16 bytes are its fixed-point raws.
  */
-export function columnOf(el: ThriftStruct, text: boolean): FastColumn | null {
+export function columnOf(el: ThriftStruct, text: boolean, precision: FixedPointPrecision | null = null): FastColumn | null {
+  const fixedPoint = precision !== null && isRawBytes(el) ? fixedPointOf(str(el[4]), num(el[2]), precision) : null;
+  if (fixedPoint !== null) {
+    const rep = num(el[3]);
+    if (rep !== 0 && rep !== 1) return null;
+    return { name: str(el[4]), physical: 'fixedPoint', time: null, optional: rep === 1, unsigned: false, scale: 0, width: num(el[2]), fixedPoint };
+  }
   const isText = text && num(el[1]) === BYTE_ARRAY && textAnnotation(el);
   const scale = isText ? -1 : decimalScale(el);
   // A wide DECIMAL (DuckDB's and Spark's above 18 digits, Arrow's decimal128/256) is fixed-length bytes.
@@ -54,8 +71,13 @@ export function columnOf(el: ThriftStruct, text: boolean): FastColumn | null {
   if (ns && physical !== 'int64') return null; // no other physical type holds nanosecond stamps
   return {
     name: str(el[4]), physical: ns ? 'int64ns' : physical, time: physical === 'int96' || ns ? { unit: 'us' } : (time as DecodedTime), optional: rep === 1,
-    unsigned: !isText && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0, width: physical === 'fixed' ? width : 0,
+    unsigned: !isText && !decimal && unsignedAnnotation(el), scale: decimal ? scale : 0, width: physical === 'fixed' ? width : 0, fixedPoint: null,
   };
+}
+
+/** True for a FIXED_LEN_BYTE_ARRAY with no logical or converted type (plain bytes). */
+export function isRawBytes(el: ThriftStruct): boolean {
+  return num(el[1]) === FIXED_LEN_BYTE_ARRAY && el[6] === undefined && el[10] === undefined;
 }
 
 export const num = (v: ThriftValue | undefined): number => (typeof v === 'number' ? v : Number.NaN);

@@ -22,10 +22,20 @@ const COLUMNS: Record<TickKind, readonly string[]> = {
   deltas: ['ts_event', 'ts_local', 'side', 'price', 'size', 'flags'],
 };
 
-/** The kind of a normalized tick table, from its column names. */
+/**
+ * NautilusTrader's catalog tables read as ticks (prices and sizes fixed-point, see fixed-point.ts;
+ * times uint64 ns): `ts_init` is the local time, `aggressor_side` 1 buyer, 2 seller, 0 none.
+ */
+const NAUTILUS_COLUMNS: Partial<Record<TickKind, readonly string[]>> = {
+  trades: ['ts_event', 'ts_init', 'price', 'size', 'aggressor_side'],
+  quotes: ['ts_event', 'ts_init', 'bid_price', 'bid_size', 'ask_price', 'ask_size'],
+};
+
+/** The kind of a normalized (or NautilusTrader) tick table, from its column names. */
 export function tickKindOf(names: readonly string[], file: string): TickKind {
   for (const kind of ['deltas', 'quotes', 'trades'] as const) if (COLUMNS[kind].every((c) => names.includes(c))) return kind;
-  throw new DataError({ file, row: 0 }, `columns ${names.join(', ')} are not a normalized trades, quotes or deltas table`,
+  for (const kind of ['quotes', 'trades'] as const) if (NAUTILUS_COLUMNS[kind]!.every((c) => names.includes(c))) return kind;
+  throw new DataError({ file, row: 0 }, `columns ${names.join(', ')} are not a normalized trades, quotes or deltas table (nor NautilusTrader's trades or quotes)`,
     `Write columns ${Object.entries(COLUMNS).map(([k, c]) => `${k}: ${c.join(',')}`).join(' | ')}`);
 }
 
@@ -52,6 +62,12 @@ const isAggressor = (x: number) => x === 1 || x === -1 || x === 0;
 const isSide = (x: number) => x === 1 || x === -1;
 const isFlags = (x: number) => Number.isInteger(x) && x >= 0 && x <= 7;
 
+/** NautilusTrader's AggressorSide (1 buyer, 2 seller, 0 none) as our aggressor codes, in place; other values stay (and are refused). */
+function fromAggressorSide(side: Float64Array): Float64Array {
+  for (let i = 0; i < side.length; i++) if (side[i] === 2) side[i] = -1;
+  return side;
+}
+
 /** Builds a batch from a row group's columns and validates it (`v`: the stream's state and bad-row policy). */
 function batchOf(kind: TickKind, get: ColumnOf, n: number, v: TickValidation, firstRow: number): TickBatch {
   const col = (name: string, asTime = false): Float64Array => {
@@ -60,11 +76,11 @@ function batchOf(kind: TickKind, get: ColumnOf, n: number, v: TickValidation, fi
     return c;
   };
   const ts = col('ts_event', true);
-  const tsLocal = col('ts_local', true);
+  const tsLocal = get('ts_local', true) ?? col('ts_init', true);
   const raw = new Map<number, number>();
   let tb: TickBatch;
   if (kind === 'trades') {
-    const aggressor = toCodes(new Int8Array(n), col('aggressor'), isAggressor, BAD_CODE.int8, raw);
+    const aggressor = toCodes(new Int8Array(n), get('aggressor', false) ?? fromAggressorSide(col('aggressor_side')), isAggressor, BAD_CODE.int8, raw);
     tb = { kind, batch: { length: n, ts, tsLocal, price: col('price'), qty: col('size'), aggressor, firstRow } };
   } else if (kind === 'quotes') {
     tb = { kind, batch: { length: n, ts, tsLocal, bidPrice: col('bid_price'), bidSize: col('bid_size'), askPrice: col('ask_price'), askSize: col('ask_size'), firstRow } };

@@ -1,0 +1,166 @@
+/**
+ * NautilusTrader's fixed-point prices and quantities as its catalog stores them in Parquet:
+ * FIXED_LEN_BYTE_ARRAY columns with no annotation holding the raw integer, little-endian two's
+ * complement — 8 bytes with 9 decimal places (its standard precision) or 16 bytes with 16 (high
+ * precision) — and the instrument's price and size precision in the schema's metadata. Read as
+ * NautilusTrader reads them: the raw integer rounded to the nearest multiple of the precision's
+ * unit (half away from zero: raws written as `int(value * scale)` carry stray digits), then the
+ * value as a double, nearest to that decimal. Its sentinels (a price's maximum and minimum raw,
+ * a quantity's maximum) read as NaN.
+ */
+
+/** How one fixed-point column's raw integers become values. */
+export interface FixedPoint {
+  /** Prices are signed, quantities unsigned. */
+  readonly signed: boolean;
+  /** Decimal places of the raw integers: 9 (8 bytes) or 16 (16 bytes). */
+  readonly rawDecimals: number;
+  /** Decimal places the values are rounded to (the file's price or size precision). */
+  readonly decimals: number;
+}
+
+/** NautilusTrader's raw decimal places by byte width (its FIXED_PRECISION). */
+export const RAW_DECIMALS: Readonly<Record<number, number>> = { 8: 9, 16: 16 };
+
+/** Column names whose values are quantities (size precision, unsigned): `volume`, `size`, `bid_size`, `ask_size_3`, … */
+export function isQuantityColumn(name: string): boolean {
+  return /(^|_)(size|volume)(_\d+)?$/.test(name);
+}
+
+/** The column's fixed-point reading, or null when `width` is not one NautilusTrader writes. */
+export function fixedPointOf(name: string, width: number, precision: { readonly price: number; readonly size: number }): FixedPoint | null {
+  const rawDecimals = RAW_DECIMALS[width];
+  if (rawDecimals === undefined) return null;
+  const quantity = isQuantityColumn(name);
+  return { signed: !quantity, rawDecimals, decimals: quantity ? precision.size : precision.price };
+}
+
+/** 16-bit limbs of one raw integer, least significant first (scratch: decoding allocates nothing per value). */
+const limbs = new Float64Array(8);
+const TWO_16 = 65_536;
+const TWO_32 = 4_294_967_296;
+/** The top 32-bit word of a raw below 2^53 in magnitude is below this (and, negative, at or above its negation). */
+const SMALL_TOP = 2 ** 21;
+
+/**
+ * `n` raw integers of `width` bytes from `src` at byte `p` into `out[at..at+n)` as values.
+ * Exact: the rounding to the precision's unit is done on the integer (below 2^53 as a double;
+ * wider ones split into 16-bit limbs and divided by powers of ten of at most 10^8, every step
+ * below 2^53), and the result below 2^53 units becomes a double in one correctly rounded
+ * division (beyond, where a double holds fewer digits than the value, within two units in its
+ * last place).
+ */
+export function fixedPointValues(src: Uint8Array, p: number, width: number, fp: FixedPoint, out: Float64Array, at: number, n: number): void {
+  const shift = Math.max(0, fp.rawDecimals - fp.decimals);
+  const divisor = 10 ** shift;
+  const scale = 10 ** (fp.rawDecimals - shift);
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  for (let k = 0, q = p; k < n; k++, q += width) {
+    const raw = smallRaw(view, q, width, fp.signed);
+    if (raw === raw) {
+      const mag = Math.abs(raw);
+      const units = shift === 0 ? mag : roundedQuotient(mag, divisor);
+      out[at + k] = (raw < 0 ? -units : units) / scale;
+    } else {
+      out[at + k] = wideValue(src, q, width, fp.signed, shift) / scale;
+    }
+  }
+}
+
+/** The raw integer at byte `q` when its magnitude is below 2^53 (exact as a double), else NaN. */
+function smallRaw(view: DataView, q: number, width: number, signed: boolean): number {
+  const lo = view.getUint32(q, true);
+  if (width === 8) {
+    const top = signed ? view.getInt32(q + 4, true) : view.getUint32(q + 4, true);
+    return top < SMALL_TOP && top >= -SMALL_TOP ? top * TWO_32 + lo : Number.NaN;
+  }
+  const w1 = view.getInt32(q + 4, true);
+  const w2 = view.getUint32(q + 8, true);
+  const w3 = view.getUint32(q + 12, true);
+  if (w2 === 0 && w3 === 0 && w1 >= 0 && w1 < SMALL_TOP) return w1 * TWO_32 + lo;
+  if (signed && w2 === 0xffffffff && w3 === 0xffffffff && w1 < 0 && w1 >= -SMALL_TOP) return w1 * TWO_32 + lo;
+  return Number.NaN;
+}
+
+/** A raw of 2^53 or more in magnitude (or a sentinel: NaN) rounded to units of 10^shift, signed, from its limbs. */
+function wideValue(src: Uint8Array, q: number, width: number, signed: boolean, shift: number): number {
+  const m = width >> 1;
+  for (let i = 0; i < m; i++) limbs[i] = src[q + 2 * i] | (src[q + 2 * i + 1] << 8);
+  if (isSentinel(m, signed)) return Number.NaN;
+  const negative = signed && limbs[m - 1] >= 0x8000;
+  if (negative) negate(m);
+  const units = roundedUnits(m, shift);
+  return negative ? -units : units;
+}
+
+/** NautilusTrader's undefined / error raws: a signed width's maximum or minimum, an unsigned width's maximum. */
+function isSentinel(m: number, signed: boolean): boolean {
+  const top = limbs[m - 1];
+  // Every lower limb all ones (a maximum) or all zeros (a signed minimum).
+  const fill = !signed ? (top === 0xffff ? 0xffff : -1) : top === 0x7fff ? 0xffff : top === 0x8000 ? 0 : -1;
+  if (fill < 0) return false;
+  for (let i = 0; i < m - 1; i++) if (limbs[i] !== fill) return false;
+  return true;
+}
+
+/** Two's complement negation of the limbs in place (the magnitude of a negative raw). */
+function negate(m: number): void {
+  let carry = 1;
+  for (let i = 0; i < m; i++) {
+    const v = (limbs[i] ^ 0xffff) + carry;
+    limbs[i] = v & 0xffff;
+    carry = v >>> 16;
+  }
+}
+
+/**
+ * The magnitude in the limbs divided by 10^shift, rounded half away from zero, as a double
+ * (2^53 or more: more than 15 significant digits, within two units in the last place).
+ */
+function roundedUnits(m: number, shift: number): number {
+  const low = shift > 8 ? shift - 8 : 0;
+  if (low > 0) divideLimbs(m, 10 ** low);
+  const unit = 10 ** (shift - low);
+  // What the first division dropped lies below half of the second's unit: only the second's remainder decides.
+  if (shift > 0 && 2 * divideLimbs(m, unit) >= unit) incrementLimbs(m);
+  let v = 0;
+  for (let i = m - 1; i >= 0; i--) v = v * TWO_16 + limbs[i];
+  return v;
+}
+
+/** Adds 1 to the limbs in place. */
+function incrementLimbs(m: number): void {
+  for (let i = 0; i < m; i++) {
+    if (limbs[i] < 0xffff) {
+      limbs[i]++;
+      return;
+    }
+    limbs[i] = 0;
+  }
+}
+
+/** v / d rounded half away from zero, for integers v < 2^53 and d ≤ 10^16. */
+function roundedQuotient(v: number, d: number): number {
+  let q = Math.floor(v / d);
+  let r = v - q * d;
+  if (r < 0) {
+    q--;
+    r += d;
+  } else if (r >= d) {
+    q++;
+    r -= d;
+  }
+  return 2 * r >= d ? q + 1 : q;
+}
+
+/** Divides the limbs in place by d ≤ 10^8 (every partial below 2^43: exact); returns the remainder. */
+function divideLimbs(m: number, d: number): number {
+  let rem = 0;
+  for (let i = m - 1; i >= 0; i--) {
+    const cur = rem * TWO_16 + limbs[i];
+    const q = Math.floor(cur / d);
+    rem = cur - q * d;
+    limbs[i] = q;
+  }
+  return rem;
+}
