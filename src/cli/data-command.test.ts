@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { cli } from '../../test/cli.ts';
+import { rawsOf, writeNautilus } from '../../test/nautilus-files.ts';
 
 const tmp = tempDir();
 
@@ -108,6 +109,42 @@ describe('catalog: import, ls, backtest from it', () => {
     expect(r.out).toMatch(/skipped 2 bad row\(s\)/); // NaN price (row 3), negative size (row 4)
     expect(r.out).toMatch(/mixed\.csv:3 field "price": "NaN" is not a decimal number.*mixed\.csv:4 field "size"/); // row numbers stay right after a skipped row
     expect((await cli('data', 'import', '--format', 'csv', '--venue', 'V', '--symbol', 'S', '--catalog', catalog, '--on-bad-row', 'ignore', file)).code).toBe(2);
+  });
+
+  it('--format nautilus imports NautilusTrader\'s trades and quotes Parquet, and a backtest replays them from the catalog', async () => {
+    const t0 = 1_700_000_000_000_000_000n;
+    const n = 400;
+    const ns = (k: number, lag: bigint) => BigUint64Array.from({ length: n }, (_, i) => t0 + BigInt(i) * 1_000_000_000n + BigInt(k) * 1_000n + lag);
+    const mid = Array.from({ length: n }, (_, i) => 100 + 2 * Math.sin(i / 15));
+    const cents = (x: number) => x.toFixed(2);
+    const trades = await writeNautilus(join(tmp.dir, 'trades.parquet'), 16, {
+      price: rawsOf(mid.map(cents), 16), size: rawsOf(mid.map(() => '0.5'), 16), aggressor_side: Uint8Array.from({ length: n }, (_, i) => 1 + (i % 2)),
+      ts_event: ns(1, 0n), ts_init: ns(1, 500n),
+    }, { instrument_id: 'ABC.SIM', price_precision: '2', size_precision: '1' });
+    const quotes = await writeNautilus(join(tmp.dir, 'quotes.parquet'), 16, {
+      bid_price: rawsOf(mid.map((m) => cents(m - 0.01)), 16), ask_price: rawsOf(mid.map((m) => cents(m + 0.01)), 16),
+      bid_size: rawsOf(mid.map(() => '10'), 16), ask_size: rawsOf(mid.map(() => '10'), 16), ts_event: ns(0, 0n), ts_init: ns(0, 500n),
+    }, { instrument_id: 'ABC.SIM', price_precision: '2', size_precision: '1' });
+    const catalog = join(tmp.dir, 'nautilus-catalog');
+    for (const file of [trades, quotes]) {
+      const imp = await cli('data', 'import', '--format', 'nautilus', '--venue', 'SIM', '--symbol', 'ABC', '--catalog', catalog, file);
+      expect(imp.err).toBe('');
+      expect(imp.out).toMatch(/imported 400 rows/);
+    }
+    const ls = JSON.parse((await cli('data', 'ls', '--catalog', catalog, '--json')).out);
+    // The catalog's times are the local ones, ts_init: 500 ns after each event, rounded half up to the µs.
+    expect(ls.map((r: { kind: string; rows: number; from: string }) => [r.kind, r.rows, r.from])).toEqual([['quotes', n, '2023-11-14T22:13:20.000001Z'], ['trades', n, '2023-11-14T22:13:20.000002Z']]);
+    const r = await cli('backtest', '--strategy', 'trade-momentum', '--venue', 'SIM', '--symbol', 'ABC', '--catalog', catalog,
+      '--param', 'fast=5', '--param', 'slow=20', '--param', 'size=1', '--cash', '100000', '--no-save', '--json');
+    expect(r.err).toBe('');
+    const j = JSON.parse(r.out);
+    expect(j.events).toBe(2 * n);
+    expect(j.fills.length).toBeGreaterThan(2);
+    // A taker buy fills at the quoted ask, a sell at the bid: the quotes' prices read at their precision.
+    for (const f of j.fills) expect([...mid.map((m) => Number(cents(m + 0.01))), ...mid.map((m) => Number(cents(m - 0.01)))]).toContain(f.price);
+    const wrong = await cli('data', 'import', '--format', 'nautilus', '--venue', 'SIM', '--symbol', 'ABC', '--catalog', catalog, join(tmp.dir, 'trades.csv'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/--format nautilus reads NautilusTrader's Parquet files/);
   });
 
   it('user errors: unknown format, missing catalog data', async () => {

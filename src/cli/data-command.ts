@@ -22,7 +22,7 @@ import { QUERY_HELP, queryCommand, verifyCommand } from './data-query-command.ts
 import { CatalogSql } from '../data/catalog-sql.ts';
 import { catalogGaps } from '../data/catalog-gaps.ts';
 
-export const DATA_HELP = `lockstep data import --format tardis|binance|csv --venue V --symbol S [--kind K] [--instrument FILE] [--catalog DIR] [--on-bad-row error|skip] FILE...
+export const DATA_HELP = `lockstep data import --format tardis|binance|csv|nautilus --venue V --symbol S [--kind K] [--instrument FILE] [--catalog DIR] [--on-bad-row error|skip] FILE...
 lockstep data ls [--catalog DIR] [--gaps] [--min-gap DURATION] [--json]
 lockstep data download --venue V --symbol S --kind bars:1m|mark:1m|trades|funding --from T [--to T]   (see data download --help)
 lockstep data query [--catalog DIR] [--json] "SELECT …"   (see data query --help)
@@ -35,7 +35,9 @@ Binance dumps (--kind trades|aggTrades|depth CSV, or the trades/quotes Parquet s
 normalized tick files (--format csv: a CSV, or .parquet, with the normalized columns —
 trades ts_event,ts_local,price,size,aggressor; quotes …,bid_price,bid_size,ask_price,ask_size;
 deltas …,side,price,size,flags; times as integer epochs or ISO; --on-bad-row skip skips and counts
-rows that fail validation instead of stopping) into the partitioned Parquet catalog
+rows that fail validation instead of stopping) or NautilusTrader catalog files (--format nautilus:
+its trades and quotes Parquet, fixed-point prices and sizes of 8 or 16 bytes read at the file's
+price_precision / size_precision, ts_init as the local time) into the partitioned Parquet catalog
 DIR/VENUE/SYMBOL/KIND/DATE/part-N.parquet (default data/catalog). Import days in time order.
 Backtests select from it with --venue V --symbol S [--from --to].
 --instrument FILE stores the instrument's rules with the data (DIR/VENUE/SYMBOL/instrument.json),
@@ -125,7 +127,8 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
 
 /** --format (and --kind, for Binance CSV dumps) as `data import` accepts them. */
 function checkImportFormat(format: string, kind: string | undefined, files: readonly string[]): void {
-  if (format !== 'tardis' && format !== 'binance' && format !== 'csv') throw new UsageError('data import: --format must be tardis, binance or csv');
+  if (format !== 'tardis' && format !== 'binance' && format !== 'csv' && format !== 'nautilus') throw new UsageError('data import: --format must be tardis, binance, csv or nautilus');
+  if (format === 'nautilus' && files.some((f) => !f.endsWith('.parquet'))) throw new UsageError('data import: --format nautilus reads NautilusTrader\'s Parquet files (.parquet)');
   const k = kind ?? 'trades';
   if (format === 'binance' && files.some((f) => !f.endsWith('.parquet')) && k !== 'trades' && k !== 'aggTrades' && k !== 'depth') {
     throw new UsageError('data import: --kind must be trades, aggTrades or depth for Binance CSV dumps');
@@ -135,6 +138,7 @@ function checkImportFormat(format: string, kind: string | undefined, files: read
 /** The batches of one file to import, by --format (and --kind / --on-gap for Binance dumps; checked by checkImportFormat). */
 function tickBatchesOf(file: string, format: string, kind: string | undefined, onGapFlag: string | undefined, v: TickValidation): AsyncIterable<TickBatch> {
   if (format === 'tardis') return readTardisCsv(file);
+  if (format === 'nautilus') return readTickParquet(file, v);
   if (format === 'csv') return file.endsWith('.parquet') ? readTickParquet(file, v) : readTickCsv(file, v);
   if (file.endsWith('.parquet')) return (async function* () { yield await readBinanceParquet(file); })();
   return readBinanceCsv(file, (kind ?? 'trades') as 'trades' | 'aggTrades' | 'depth', { onGap: onGapFlag === 'resnapshot' ? 'resnapshot' : 'error' });
