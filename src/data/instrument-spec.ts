@@ -5,6 +5,7 @@ import { DataError } from '../core/errors.ts';
 import { InstrumentSchema, type Instrument, type InstrumentInput } from '../core/instrument.ts';
 import { formatIssues } from '../core/format-issues.ts';
 import type { BarBatch } from './bar-batch.ts';
+import { FastParquet } from './parquet-fast.ts';
 
 /**
  * Instrument facts stored with the data, as NautilusTrader's catalog keeps them: an
@@ -22,10 +23,13 @@ export async function specPathOf(feed: string): Promise<string> {
   return s?.isDirectory() ? join(feed, SPEC) : `${feed}.${SPEC}`;
 }
 
-/** The spec stored with a feed, or null. A malformed spec is an error naming the file. */
+/**
+ * The spec stored with a feed, or null. A malformed spec is an error naming the file. Without
+ * one, a NautilusTrader Parquet file's own metadata gives the tick (see specInParquet).
+ */
 export async function readInstrumentSpec(feed: string): Promise<InstrumentSpec | null> {
   const file = await specPathOf(feed);
-  if (!existsSync(file)) return null;
+  if (!existsSync(file)) return specInParquet(feed);
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
@@ -33,6 +37,20 @@ export async function readInstrumentSpec(feed: string): Promise<InstrumentSpec |
     throw new DataError({ file, row: 1 }, `not valid JSON (${(e as Error).message})`, 'Fix the file or delete it to infer the instrument from the data');
   }
   return validSpec(file, raw, 'Fix the file or delete it');
+}
+
+/**
+ * The tick a NautilusTrader Parquet file states: one unit of its `price_precision` (its prices
+ * are fixed-point at that precision, so no price in it is finer), where the prices' decimals
+ * could only suggest one (whole-number prices at precision 2 would give a tick of 1). Null for
+ * any other file.
+ */
+function specInParquet(feed: string): InstrumentSpec | null {
+  if (!/\.(parquet|pq)$/i.test(feed) || !existsSync(feed)) return null;
+  const fast = FastParquet.openFile(feed, { text: true });
+  const p = fast?.precision?.price;
+  fast?.close();
+  return p === undefined ? null : { tickSize: Number((10 ** -p).toFixed(p)) };
 }
 
 /** The fields the file gives, validated (the schema's defaults are not filled in: absent means "not stated"). */

@@ -140,6 +140,17 @@ describe('NautilusTrader catalog files', () => {
     });
   }
 
+  it('a bar file\'s tick is one unit of its price_precision, where whole-number prices alone would suggest 1', async () => {
+    const whole = ['100', '101', '99', '102'];
+    const cols = Object.fromEntries(['open', 'high', 'low', 'close'].map((k) => [k, rawsOf(whole, 9)]));
+    const file = await writeNautilus(tmp.file('whole.parquet'), 8, { ...cols, volume: rawsOf(whole, 9), ts_event: ns.slice(), ts_init: ns.slice() },
+      { price_precision: '2', size_precision: '0' });
+    const csv = tmp.file('whole.csv', ['timestamp,open,high,low,close,volume', ...whole.map((p, i) => `${String((ns[i] + 500n) / 1000n)},${p},${p},${p},${p},1`)].join('\n'));
+    const run = (f: string) => runBacktest({ strategy: 'ma-cross', params: { fast: 1, slow: 2 }, data: [{ file: f, instrument: { symbol: 'X' } }] });
+    expect((await run(file)).instruments[0].tickSize).toBe(0.01);
+    expect((await run(csv)).instruments[0].tickSize).toBe(1);
+  });
+
   it('trades: price and size at the file\'s precisions, aggressor_side 1/2/0 as 1/−1/0, ts_init as the local time', async () => {
     const t0 = 1_700_000_000_000_000_000n;
     const file = await writeNautilus(tmp.file('trades.parquet'), 16, {

@@ -89,9 +89,12 @@ export class FastParquet {
   readonly columns: FastColumn[];
   readonly numRows: number;
   readonly rowGroups: { numRows: number; chunks: Chunk[] }[];
+  /** A NautilusTrader file's price and size precision (see fixedPointPrecision); null for other files. */
+  readonly precision: FixedPointPrecision | null;
 
-  private constructor(private readonly source: ByteSource, private readonly file: string, meta: ThriftStruct, columns: FastColumn[]) {
+  private constructor(private readonly source: ByteSource, private readonly file: string, meta: ThriftStruct, columns: FastColumn[], precision: FixedPointPrecision | null) {
     this.columns = columns;
+    this.precision = precision;
     this.numRows = num(meta[3]);
     this.rowGroups = list(meta[4]).map((g, gi) => {
       const rg = struct(g) ?? {};
@@ -174,7 +177,7 @@ export class FastParquet {
         if (!md || !CODECS.has(num(md[4])) || !list(md[2]).every((e) => ENCODINGS.has(num(e)))) return null;
       }
     }
-    const fast = new FastParquet(source, file, meta, columns);
+    const fast = new FastParquet(source, file, meta, columns, precision);
     holdLatest('parquet-reader', { fast, footer }); // the next file's decoder reuses this one's compiled code (see hold-latest)
     return fast;
   }
