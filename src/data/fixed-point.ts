@@ -35,9 +35,8 @@ export function fixedPointOf(name: string, width: number, precision: { readonly 
   return { signed: !quantity, rawDecimals, decimals: quantity ? precision.size : precision.price };
 }
 
-/** 16-bit limbs of one raw integer, least significant first (scratch: decoding allocates nothing per value). */
-const limbs = new Float64Array(8);
-const TWO_16 = 65_536;
+/** 32-bit words of one raw integer, least significant first (scratch: decoding allocates nothing per value). */
+const words = new Float64Array(4);
 const TWO_32 = 4_294_967_296;
 /** The top 32-bit word of a raw below 2^53 in magnitude is below this (and, negative, at or above its negation). */
 const SMALL_TOP = 2 ** 21;
@@ -45,7 +44,7 @@ const SMALL_TOP = 2 ** 21;
 /**
  * `n` raw integers of `width` bytes from `src` at byte `p` into `out[at..at+n)` as values.
  * Exact: the rounding to the precision's unit is done on the integer (below 2^53 as a double;
- * wider ones split into 16-bit limbs and divided by powers of ten of at most 10^8, every step
+ * wider ones split into 32-bit words and divided by powers of ten of at most 10^6, every step
  * below 2^53), and the result below 2^53 units becomes a double in one correctly rounded
  * division (beyond, where a double holds fewer digits than the value, within two units in its
  * last place).
@@ -62,7 +61,7 @@ export function fixedPointValues(src: Uint8Array, p: number, width: number, fp: 
       const units = shift === 0 ? mag : roundedQuotient(mag, divisor);
       out[at + k] = (raw < 0 ? -units : units) / scale;
     } else {
-      out[at + k] = wideValue(src, q, width, fp.signed, shift) / scale;
+      out[at + k] = wideValue(view, q, width, fp.signed, shift) / scale;
     }
   }
 }
@@ -82,12 +81,12 @@ function smallRaw(view: DataView, q: number, width: number, signed: boolean): nu
   return Number.NaN;
 }
 
-/** A raw of 2^53 or more in magnitude (or a sentinel: NaN) rounded to units of 10^shift, signed, from its limbs. */
-function wideValue(src: Uint8Array, q: number, width: number, signed: boolean, shift: number): number {
-  const m = width >> 1;
-  for (let i = 0; i < m; i++) limbs[i] = src[q + 2 * i] | (src[q + 2 * i + 1] << 8);
+/** A raw of 2^53 or more in magnitude (or a sentinel: NaN) rounded to units of 10^shift, signed, from its 32-bit words. */
+function wideValue(view: DataView, q: number, width: number, signed: boolean, shift: number): number {
+  const m = width >> 2;
+  for (let i = 0; i < m; i++) words[i] = view.getUint32(q + 4 * i, true);
   if (isSentinel(m, signed)) return Number.NaN;
-  const negative = signed && limbs[m - 1] >= 0x8000;
+  const negative = signed && words[m - 1] >= 0x80000000;
   if (negative) negate(m);
   const units = roundedUnits(m, shift);
   return negative ? -units : units;
@@ -95,47 +94,53 @@ function wideValue(src: Uint8Array, q: number, width: number, signed: boolean, s
 
 /** NautilusTrader's undefined / error raws: a signed width's maximum or minimum, an unsigned width's maximum. */
 function isSentinel(m: number, signed: boolean): boolean {
-  const top = limbs[m - 1];
-  // Every lower limb all ones (a maximum) or all zeros (a signed minimum).
-  const fill = !signed ? (top === 0xffff ? 0xffff : -1) : top === 0x7fff ? 0xffff : top === 0x8000 ? 0 : -1;
+  const top = words[m - 1];
+  // Every lower word all ones (a maximum) or all zeros (a signed minimum).
+  const fill = !signed ? (top === 0xffffffff ? 0xffffffff : -1) : top === 0x7fffffff ? 0xffffffff : top === 0x80000000 ? 0 : -1;
   if (fill < 0) return false;
-  for (let i = 0; i < m - 1; i++) if (limbs[i] !== fill) return false;
+  for (let i = 0; i < m - 1; i++) if (words[i] !== fill) return false;
   return true;
 }
 
-/** Two's complement negation of the limbs in place (the magnitude of a negative raw). */
+/** Two's complement negation of the words in place (the magnitude of a negative raw). */
 function negate(m: number): void {
   let carry = 1;
   for (let i = 0; i < m; i++) {
-    const v = (limbs[i] ^ 0xffff) + carry;
-    limbs[i] = v & 0xffff;
-    carry = v >>> 16;
+    const v = 0xffffffff - words[i] + carry;
+    carry = v === TWO_32 ? 1 : 0;
+    words[i] = carry === 1 ? 0 : v;
   }
 }
 
 /**
- * The magnitude in the limbs divided by 10^shift, rounded half away from zero, as a double
- * (2^53 or more: more than 15 significant digits, within two units in the last place).
+ * The magnitude in the words divided by 10^shift, rounded half away from zero, as a double
+ * (2^53 or more: more than 15 significant digits, within two units in the last place). The
+ * division goes in steps of at most 10^6, lowest first; what the earlier steps drop lies below
+ * half of the last step's unit, so the last step's remainder alone decides the rounding.
  */
 function roundedUnits(m: number, shift: number): number {
-  const low = shift > 8 ? shift - 8 : 0;
-  if (low > 0) divideLimbs(m, 10 ** low);
-  const unit = 10 ** (shift - low);
-  // What the first division dropped lies below half of the second's unit: only the second's remainder decides.
-  if (shift > 0 && 2 * divideLimbs(m, unit) >= unit) incrementLimbs(m);
+  let left = shift;
+  while (left > 6) {
+    divideWords(m, 10 ** 6);
+    left -= 6;
+  }
+  if (left > 0) {
+    const unit = 10 ** left;
+    if (2 * divideWords(m, unit) >= unit) incrementWords(m);
+  }
   let v = 0;
-  for (let i = m - 1; i >= 0; i--) v = v * TWO_16 + limbs[i];
+  for (let i = m - 1; i >= 0; i--) v = v * TWO_32 + words[i];
   return v;
 }
 
-/** Adds 1 to the limbs in place. */
-function incrementLimbs(m: number): void {
+/** Adds 1 to the words in place. */
+function incrementWords(m: number): void {
   for (let i = 0; i < m; i++) {
-    if (limbs[i] < 0xffff) {
-      limbs[i]++;
+    if (words[i] < 0xffffffff) {
+      words[i]++;
       return;
     }
-    limbs[i] = 0;
+    words[i] = 0;
   }
 }
 
@@ -153,14 +158,18 @@ function roundedQuotient(v: number, d: number): number {
   return 2 * r >= d ? q + 1 : q;
 }
 
-/** Divides the limbs in place by d ≤ 10^8 (every partial below 2^43: exact); returns the remainder. */
-function divideLimbs(m: number, d: number): number {
+/** Divides the words in place by d ≤ 10^6 (every partial below 2^52: exact); returns the remainder. */
+function divideWords(m: number, d: number): number {
   let rem = 0;
   for (let i = m - 1; i >= 0; i--) {
-    const cur = rem * TWO_16 + limbs[i];
-    const q = Math.floor(cur / d);
+    const cur = rem * TWO_32 + words[i];
+    let q = Math.floor(cur / d);
     rem = cur - q * d;
-    limbs[i] = q;
+    if (rem < 0) {
+      q--;
+      rem += d;
+    }
+    words[i] = q;
   }
   return rem;
 }

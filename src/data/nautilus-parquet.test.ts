@@ -47,6 +47,11 @@ describe('NautilusTrader fixed-point raws (fixedPointValues)', () => {
     { width: 16, fp: { signed: true, rawDecimals: 16, decimals: 2 }, raws: [...rawsOf(['50123.45', '-50123.47', '99999999999.99', '0.05'], 16), 501_234_550_000_000_000_000n, 501_234_549_999_999_999_999n, -501_234_550_000_000_000_000n, (1n << 127n) - 1n, -(1n << 127n), 3n * 10n ** 30n + 5n * 10n ** 13n] },
     { width: 16, fp: { signed: true, rawDecimals: 16, decimals: 0 }, raws: [5n * 10n ** 15n, 15n * 10n ** 15n, -5n * 10n ** 15n, 12_345n * 10n ** 16n + 4_999_999_999_999_999n, 2n ** 100n] },
     { width: 16, fp: { signed: false, rawDecimals: 16, decimals: 8 }, raws: [...rawsOf(['0.00285300', '16230570', '0.00000001'], 16), 28_530_000_000_000n + 49_999_999n, 28_530_000_000_000n + 50_000_000n, (1n << 128n) - 1n, (1n << 127n) + 12_345n] },
+    // Past 2^53 raws whose rounding turns on an exact half of the unit (each step of the division must be exact to see it).
+    { width: 16, fp: { signed: true, rawDecimals: 16, decimals: 8 }, raws: [(1n << 40n) * 10n ** 8n + 50_000_000n, (1n << 40n) * 10n ** 8n + 49_999_999n, -((1n << 40n) * 10n ** 8n + 50_000_000n), 1234n * 10n ** 16n + 5n * 10n ** 7n, 1234n * 10n ** 16n + 4n * 10n ** 7n + 99_999_99n] },
+    // Negative raws whose low 32-bit words are zero (the negation's carry runs through them).
+    { width: 16, fp: { signed: true, rawDecimals: 16, decimals: 2 }, raws: [-(1n << 64n), -(5n << 32n) * 10n ** 14n, -(1n << 96n), -(3n << 64n) - (1n << 32n)] },
+    { width: 8, fp: { signed: true, rawDecimals: 9, decimals: 3 }, raws: [-(3_000_000n << 32n), -(1n << 62n), -(2_100_001n << 32n)] },
     { width: 16, fp: { signed: true, rawDecimals: 16, decimals: 16 }, raws: [1n, -1n, 10n ** 16n + 1n, -(10n ** 16n) - 3n] },
   ];
   for (const { width, fp, raws } of cases) {
