@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedFile } from '../../test/shared-data.ts';
@@ -131,6 +132,8 @@ describe('catalog: import, ls, backtest from it', () => {
       expect(imp.err).toBe('');
       expect(imp.out).toMatch(/imported 400 rows/);
     }
+    // The files' price precision (2) is the instrument's tick, stored with the data.
+    expect(JSON.parse(readFileSync(join(catalog, 'SIM', 'ABC', 'instrument.json'), 'utf8'))).toEqual({ tickSize: 0.01 });
     const ls = JSON.parse((await cli('data', 'ls', '--catalog', catalog, '--json')).out);
     // The catalog's times are the local ones, ts_init: 500 ns after each event, rounded half up to the µs.
     expect(ls.map((r: { kind: string; rows: number; from: string }) => [r.kind, r.rows, r.from])).toEqual([['quotes', n, '2023-11-14T22:13:20.000001Z'], ['trades', n, '2023-11-14T22:13:20.000002Z']]);
@@ -142,6 +145,11 @@ describe('catalog: import, ls, backtest from it', () => {
     expect(j.fills.length).toBeGreaterThan(2);
     // A taker buy fills at the quoted ask, a sell at the bid: the quotes' prices read at their precision.
     for (const f of j.fills) expect([...mid.map((m) => Number(cents(m + 0.01))), ...mid.map((m) => Number(cents(m - 0.01)))]).toContain(f.price);
+    const finer = await writeNautilus(join(tmp.dir, 'finer.parquet'), 8, { price: rawsOf(['1.234'], 9), size: rawsOf(['1'], 9), aggressor_side: Uint8Array.of(1),
+      ts_event: BigUint64Array.of(t0), ts_init: BigUint64Array.of(t0) }, { price_precision: '3', size_precision: '0' });
+    const mixed = await cli('data', 'import', '--format', 'nautilus', '--venue', 'SIM', '--symbol', 'MIX', '--catalog', catalog, trades, finer);
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toMatch(/the files state different ticks \(0\.01, 0\.001\)/);
     const wrong = await cli('data', 'import', '--format', 'nautilus', '--venue', 'SIM', '--symbol', 'ABC', '--catalog', catalog, join(tmp.dir, 'trades.csv'));
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/--format nautilus reads NautilusTrader's Parquet files/);

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { parseInstrumentFile, writeInstrumentSpec } from '../data/instrument-spec.ts';
+import { parseInstrumentFile, readInstrumentSpec, writeInstrumentSpec, type InstrumentSpec } from '../data/instrument-spec.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { readTardisCsv } from '../data/tardis-csv.ts';
 import { readBinanceCsv, readBinanceParquet } from '../data/binance-files.ts';
@@ -37,7 +37,8 @@ trades ts_event,ts_local,price,size,aggressor; quotes …,bid_price,bid_size,ask
 deltas …,side,price,size,flags; times as integer epochs or ISO; --on-bad-row skip skips and counts
 rows that fail validation instead of stopping) or NautilusTrader catalog files (--format nautilus:
 its trades and quotes Parquet, fixed-point prices and sizes of 8 or 16 bytes read at the file's
-price_precision / size_precision, ts_init as the local time) into the partitioned Parquet catalog
+price_precision / size_precision, ts_init as the local time, the price precision's unit stored as
+the tick unless --instrument is given) into the partitioned Parquet catalog
 DIR/VENUE/SYMBOL/KIND/DATE/part-N.parquet (default data/catalog). Import days in time order.
 Backtests select from it with --venue V --symbol S [--from --to].
 --instrument FILE stores the instrument's rules with the data (DIR/VENUE/SYMBOL/instrument.json),
@@ -102,8 +103,9 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
   if (!values.format || !values.venue || !values.symbol) throw new UsageError('data import: --format, --venue and --symbol are required (see lockstep data --help)');
   if (positionals.length === 0) throw new UsageError('data import: give at least one file');
   const catalog = new Catalog(values.catalog ?? DEFAULT_CATALOG);
-  const spec = values.instrument ? await parseInstrumentFile(values.instrument) : null; // checked before any row is written
   checkImportFormat(values.format, values.kind, positionals); // before any row is read
+  // Checked before any row is written; NautilusTrader's files state their tick themselves.
+  const spec = values.instrument ? await parseInstrumentFile(values.instrument) : values.format === 'nautilus' ? await statedSpec(positionals) : null;
   const readers = positionals.map((file) => [file, () => tickBatchesOf(file, values.format!, values.kind, values['on-gap'], v)] as const);
   const perFile: string[] = [];
   // One write for every file: nothing becomes visible unless all of them were read.
@@ -123,6 +125,14 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
   if (skipped.skipped > 0) out(`skipped ${skipped.skipped.toLocaleString('en-US')} bad row(s) (--on-bad-row skip), e.g. ${skipped.examples.slice(0, 3).join(' | ')}`);
   if (spec) out(`instrument spec → ${await writeInstrumentSpec(join(catalog.root, values.venue, values.symbol), spec)}`);
   return 0;
+}
+
+/** The instrument spec NautilusTrader files state (the tick of their price precision); they must agree. */
+async function statedSpec(files: readonly string[]): Promise<InstrumentSpec | null> {
+  const specs = await Promise.all(files.map((f) => readInstrumentSpec(f)));
+  const ticks = new Set(specs.map((s) => s?.tickSize));
+  if (ticks.size > 1) throw new UsageError(`data import: the files state different ticks (${[...ticks].join(', ')}): import each instrument on its own, or pass --instrument`);
+  return specs[0];
 }
 
 /** --format (and --kind, for Binance CSV dumps) as `data import` accepts them. */
