@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DataError } from '../core/errors.ts';
 import { InstrumentSchema, type Instrument, type InstrumentInput } from '../core/instrument.ts';
@@ -40,14 +40,16 @@ export async function readInstrumentSpec(feed: string): Promise<InstrumentSpec |
 }
 
 /**
- * The tick a NautilusTrader Parquet file states: one unit of its `price_precision` (its prices
- * are fixed-point at that precision, so no price in it is finer), where the prices' decimals
- * could only suggest one (whole-number prices at precision 2 would give a tick of 1). Null for
- * any other file.
+ * The tick a NautilusTrader Parquet file states (or, for a folder, its first Parquet file in
+ * name order): one unit of its `price_precision` (its prices are fixed-point at that
+ * precision, so no price in it is finer), where the prices' decimals could only suggest one
+ * (whole-number prices at precision 2 would give a tick of 1). Null for any other data.
  */
-function specInParquet(feed: string): InstrumentSpec | null {
-  if (!/\.(parquet|pq)$/i.test(feed) || !existsSync(feed)) return null;
-  const fast = FastParquet.openFile(feed, { text: true });
+async function specInParquet(feed: string): Promise<InstrumentSpec | null> {
+  const s = await stat(feed).catch(() => null);
+  const file = s?.isDirectory() ? (await readdir(feed)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(feed, f))[0] : feed;
+  if (file === undefined || !/\.(parquet|pq)$/i.test(file) || !existsSync(file)) return null;
+  const fast = FastParquet.openFile(file, { text: true });
   const p = fast?.precision?.price;
   fast?.close();
   return p === undefined ? null : { tickSize: Number((10 ** -p).toFixed(p)) };

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rawBytes, rawsOf, writeNautilus } from '../../test/nautilus-files.ts';
 import { PhysicalType, writeParquetByHand } from '../../test/parquet-by-hand.ts';
@@ -172,6 +174,36 @@ describe('NautilusTrader catalog files', () => {
     expect(Array.from(t.aggressor)).toEqual([1, -1, 0]);
     expect(Array.from(t.ts)).toEqual([us, us + 1, us + 2]);
     expect(Array.from(t.tsLocal)).toEqual([us + 5, us + 6, us + 7]);
+  });
+
+  it('an instrument\'s trade_tick/ID folder backtests as it is, with its quote_tick/ID: parts in name order, the tick of their price precision', async () => {
+    const data = join(tmp.dir, 'catalog', 'data');
+    const t0 = 1_700_000_000_000_000_000n;
+    const n = 300;
+    const mid = Array.from({ length: 2 * n }, (_, i) => 100 + 3 * Math.sin(i / 20));
+    const times = (k: number, lag: bigint) => BigUint64Array.from({ length: n }, (_, i) => t0 + BigInt(k * n + i) * 1_000_000_000n + lag);
+    const cents = (xs: number[]) => rawsOf(xs.map((x) => x.toFixed(2)), 16);
+    const meta = { instrument_id: 'ABC.SIM', price_precision: '2', size_precision: '0' };
+    for (const [kind, dir] of [['trades', 'trade_tick'], ['quotes', 'quote_tick']] as const) {
+      const folder = join(data, dir, 'ABC.SIM');
+      mkdirSync(folder, { recursive: true });
+      // Written out of order: the parts replay by name.
+      for (const k of [1, 0]) {
+        const m = mid.slice(k * n, (k + 1) * n);
+        const ones = rawsOf(m.map(() => '1'), 16);
+        await writeNautilus(join(folder, `part-${k}.parquet`), 16, kind === 'trades'
+          ? { price: cents(m), size: ones, aggressor_side: Uint8Array.from({ length: n }, (_, i) => 1 + (i % 2)), ts_event: times(k, 1_000n), ts_init: times(k, 3_000n) }
+          : { bid_price: cents(m.map((x) => x - 0.01)), ask_price: cents(m.map((x) => x + 0.01)), bid_size: ones, ask_size: rawsOf(m.map(() => '1'), 16), ts_event: times(k, 0n), ts_init: times(k, 2_000n) }, meta);
+      }
+    }
+    const r = await runBacktest({ strategy: 'trade-momentum', params: { fast: 5, slow: 20, size: 1 }, data: [{ file: join(data, 'trade_tick', 'ABC.SIM'), instrument: { symbol: 'ABC' } }] });
+    expect(r.events).toBe(4 * n);
+    expect(r.instruments[0].tickSize).toBe(0.01);
+    expect(r.fills.length).toBeGreaterThan(2);
+    // Taker fills at the quoted ask (buys) or bid (sells) of that moment.
+    const asks = mid.map((x) => Number((x + 0.01).toFixed(2)));
+    const bids = mid.map((x) => Number((x - 0.01).toFixed(2)));
+    for (const f of r.fills) expect(f.side === 'buy' ? asks : bids).toContain(f.price);
   });
 
   it('quotes: bid and ask prices and sizes at the file\'s precisions', async () => {

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, DataError } from '../core/errors.ts';
 import { BAD_CODE, tickValidation, toCodes, validateTicks, type TickValidation } from './tick-validation.ts';
 import { FastParquet, readParquetBytes } from './parquet-fast.ts';
@@ -167,18 +168,34 @@ async function* readTickParquetArrow(file: string, bytes: Uint8Array, v: TickVal
   if (kind === null) tickKindOf(table.schema.fields.map((f) => f.name), file);
 }
 
-/** Tick files of a folder (or one file), grouped by kind in name order: `deltas-*.parquet`, `trades-*.parquet`, `quotes-*.parquet`. */
+/** NautilusTrader's catalog folders of ticks (`…/data/trade_tick/ID/*.parquet`) and the kind of the files in their ID folders. */
+const NAUTILUS_FOLDERS: ReadonlyArray<readonly [string, TickKind]> = [['trade_tick', 'trades'], ['quote_tick', 'quotes']];
+
+/**
+ * Tick files of a folder (or one file), grouped by kind in name order: `deltas-*.parquet`,
+ * `trades-*.parquet`, `quotes-*.parquet`. An instrument's folder of NautilusTrader's catalog
+ * (`…/trade_tick/ID` or `…/quote_tick/ID`) stands for the instrument's ticks there: every
+ * Parquet file of both folders (their names, start and end times, sort in time order).
+ */
 export async function tickFilesOf(path: string): Promise<Record<TickKind, string[]>> {
   const out: Record<TickKind, string[]> = { trades: [], quotes: [], deltas: [] };
   const s = await stat(path).catch(() => null);
   if (s === null) throw new ConfigError(`tick data ${path} not found`);
-  const files = s.isDirectory() ? (await readdir(path)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(path, f)) : [path];
-  for (const f of files) {
-    const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind));
-    if (k) out[k].push(f);
+  const parquetIn = async (dir: string) => (await readdir(dir)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(dir, f));
+  const where = resolve(path);
+  if (s.isDirectory() && NAUTILUS_FOLDERS.some(([dir]) => basename(dirname(where)) === dir)) {
+    for (const [dir, kind] of NAUTILUS_FOLDERS) {
+      const folder = join(dirname(dirname(where)), dir, basename(where));
+      if (existsSync(folder)) out[kind] = await parquetIn(folder);
+    }
+  } else {
+    for (const f of s.isDirectory() ? await parquetIn(path) : [path]) {
+      const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind));
+      if (k) out[k].push(f);
+    }
   }
   if (out.trades.length + out.quotes.length + out.deltas.length === 0) {
-    throw new ConfigError(`no tick files in ${path}: expected deltas-*.parquet, trades-*.parquet or quotes-*.parquet`);
+    throw new ConfigError(`no tick files in ${path}: expected deltas-*.parquet, trades-*.parquet or quotes-*.parquet (or a NautilusTrader catalog's trade_tick/ID or quote_tick/ID folder)`);
   }
   return out;
 }
