@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { BacktestConfig } from '../config/session-config.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { EventSource } from '../engine/event-source.ts';
@@ -23,7 +23,8 @@ export async function isTickFeed(feed: BacktestConfig['data'][number]): Promise<
   if (feed.file.startsWith('catalog://')) return true;
   if (/^(trades|quotes|deltas)-/.test(basename(feed.file))) return true;
   const s = await stat(feed.file).catch(() => null);
-  return s?.isDirectory() ?? false;
+  // A folder is ticks, but a bar type's folder of NautilusTrader's catalog (…/data/bar/TYPE).
+  return (s?.isDirectory() ?? false) && basename(dirname(resolve(feed.file))) !== 'bar';
 }
 
 /** One source per tick file kind of every feed. */

@@ -59,7 +59,7 @@ const FeedInstrumentSchema = z.strictObject({
 const FeedSchema = z.strictObject({
   /** Bar file (CSV, Parquet, Arrow IPC), or tick data: a folder or file of normalized trades/quotes/deltas Parquet. */
   file: z.string().min(1),
-  /** bars or ticks; detected from the path when absent (folders and trades-/quotes-/deltas- files are ticks). */
+  /** bars or ticks; detected from the path when absent (folders — but a NautilusTrader catalog's data/bar/TYPE — and trades-/quotes-/deltas- files are ticks). */
   kind: z.enum(['bars', 'ticks']).optional(),
   /** Instrument traded from this feed. */
   instrument: FeedInstrumentSchema,

@@ -147,6 +147,28 @@ describe('NautilusTrader catalog files', () => {
     });
   }
 
+  it('a bar type\'s folder (data/bar/TYPE) backtests as its parts in name order, as one series equal to the CSV of all its bars', async () => {
+    const folder = join(tmp.dir, 'catalog', 'data', 'bar', 'X.SIM-1-MINUTE-LAST-EXTERNAL');
+    mkdirSync(folder, { recursive: true });
+    const n = 60;
+    const close = Array.from({ length: 2 * n }, (_, i) => (100 + 5 * Math.sin(i / 7)).toFixed(2));
+    const t = (i: number) => 1_700_000_000_000_000_000n + BigInt(i) * 60_000_000_000n;
+    for (const k of [1, 0]) {
+      const c = close.slice(k * n, (k + 1) * n);
+      const raws = rawsOf(c, 9);
+      const ts = BigUint64Array.from({ length: n }, (_, i) => t(k * n + i));
+      await writeNautilus(join(folder, `part-${k}.parquet`), 8, { open: raws, high: raws.slice(), low: raws.slice(), close: raws.slice(), volume: rawsOf(c.map(() => '1'), 9), ts_event: ts, ts_init: ts.slice() },
+        { bar_type: 'X.SIM-1-MINUTE-LAST-EXTERNAL', price_precision: '2', size_precision: '0' });
+    }
+    const csv = tmp.file('all-bars.csv', ['timestamp,open,high,low,close,volume', ...close.map((c, i) => `${String(t(i) / 1000n)},${c},${c},${c},${c},1`)].join('\n'));
+    const run = (f: string) => runBacktest({ strategy: 'ma-cross', params: { fast: 3, slow: 8 }, data: [{ file: f, instrument: { symbol: 'X' } }] });
+    const [fromFolder, fromCsv] = [await run(folder), await run(csv)];
+    expect(fromFolder.events).toBe(2 * n);
+    expect(fromFolder.fills.length).toBeGreaterThan(4);
+    expect(fromFolder.fillsDigest).toBe(fromCsv.fillsDigest);
+    expect(fromFolder.finalValue).toBe(fromCsv.finalValue);
+  });
+
   it('a bar file\'s tick is one unit of its price_precision, where whole-number prices alone would suggest 1', async () => {
     const whole = ['100', '101', '99', '102'];
     const cols = Object.fromEntries(['open', 'high', 'low', 'close'].map((k) => [k, rawsOf(whole, 9)]));

@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
 import type { BarHistory } from './bar-history.ts';
@@ -54,19 +54,22 @@ export function barFormatOf(file: string): BarFormat {
   return BarFormat.csv;
 }
 
-/** Opens a bar file of any supported format, validating and windowing every batch. */
+/**
+ * Opens a bar file of any supported format, validating and windowing every batch. A folder
+ * (a bar type's folder of NautilusTrader's catalog, `…/data/bar/TYPE`) is its Parquet parts
+ * in name order, validated as one series.
+ */
 export async function openBars(file: string, opts: ReadBarsOptions = {}): Promise<BarStream> {
-  try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new ConfigError(`data path ${file} is not a file`);
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`data file ${file} not found: pass an existing CSV, Parquet or Arrow file with --data`);
-  }
-  const format = barFormatOf(file);
+  const s = await stat(file).catch(() => null);
+  if (s === null) throw new ConfigError(`data file ${file} not found: pass an existing CSV, Parquet or Arrow file with --data`);
+  const parts = s.isDirectory() ? (await readdir(file)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(file, f)) : null;
+  if (parts?.length === 0) throw new ConfigError(`data folder ${file} holds no Parquet bar files`);
+  if (parts === null && !s.isFile()) throw new ConfigError(`data path ${file} is not a file`);
+  const format = parts !== null ? BarFormat.parquet : barFormatOf(file);
   // Arrow and Parquet readers load apache-arrow and the wasm decoder: only when needed.
   const recycler = format === BarFormat.csv ? new BatchRecycler() : null;
   const raw = recycler !== null ? readCsvBars(file, { recycler })
+    : parts !== null ? partsOf(parts, (await import('./arrow-bars.ts')).readParquetBars)
     : format === BarFormat.parquet ? (await import('./arrow-bars.ts')).readParquetBars(file)
     : (await import('./arrow-bars.ts')).readArrowBars(file);
   const handler = new BadRowHandler(opts.onBadRow ?? BadRowPolicy.error);
@@ -87,6 +90,11 @@ export async function openBars(file: string, opts: ReadBarsOptions = {}): Promis
     }
   }
   return { file, format, batches: batches(), badRows: handler, filtered, ...(recycler ? { recycle: (b: BarBatch) => recycler.giveBack(b) } : {}) };
+}
+
+/** The bars of several files, one after another. */
+async function* partsOf(files: readonly string[], read: (file: string) => AsyncIterable<BarBatch>): AsyncGenerator<BarBatch> {
+  for (const f of files) yield* read(f);
 }
 
 function window(b: BarBatch, from: number, to: number, filtered: RowsSeen, history: BarHistory | undefined): void {
