@@ -28,6 +28,8 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --strategy S                folder under strategies/ or a path to a strategy module
   --data FILE                 bars: CSV (header-driven), Parquet or Arrow IPC; or tick data: a
                               folder (or file) of normalized trades-/quotes-/deltas-*.parquet;
+                              or a NautilusTrader catalog's data/bar/TYPE, data/trade_tick/ID or
+                              data/quote_tick/ID folder (or one of its files);
                               repeat for several feeds (one instrument each, in this order)
   --venue V --symbol S        tick data from the catalog (data/catalog, see lockstep data import)
   --catalog DIR               catalog folder (default data/catalog)
