@@ -4,7 +4,7 @@ import type { BacktestConfig } from '../config/session-config.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { EventSource } from '../engine/event-source.ts';
 import type { DeltaBatch, QuoteBatch, TradeBatch } from '../data/tick-batch.ts';
-import { tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
+import { isNautilusTickPath, tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
 import { readTickFilesAuto, type TickReaderThread } from '../data/tick-files-threaded.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -21,7 +21,7 @@ import { ControlSource, type ControlTarget } from './session-controls.ts';
 export async function isTickFeed(feed: BacktestConfig['data'][number]): Promise<boolean> {
   if (feed.kind) return feed.kind === 'ticks';
   if (feed.file.startsWith('catalog://')) return true;
-  if (/^(trades|quotes|deltas)-/.test(basename(feed.file))) return true;
+  if (/^(trades|quotes|deltas)-/.test(basename(feed.file)) || isNautilusTickPath(feed.file)) return true;
   const s = await stat(feed.file).catch(() => null);
   // A folder is ticks, but a bar type's folder of NautilusTrader's catalog (…/data/bar/TYPE).
   return (s?.isDirectory() ?? false) && basename(dirname(resolve(feed.file))) !== 'bar';

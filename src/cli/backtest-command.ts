@@ -29,7 +29,7 @@ Runs a bar backtest and saves the result under reports/<run-id>/.
   --data FILE                 bars: CSV (header-driven), Parquet or Arrow IPC; or tick data: a
                               folder (or file) of normalized trades-/quotes-/deltas-*.parquet;
                               or a NautilusTrader catalog's data/bar/TYPE, data/trade_tick/ID or
-                              data/quote_tick/ID folder (or one of its files);
+                              data/quote_tick/ID folder (or one file of it);
                               repeat for several feeds (one instrument each, in this order)
   --venue V --symbol S        tick data from the catalog (data/catalog, see lockstep data import)
   --catalog DIR               catalog folder (default data/catalog)

@@ -226,6 +226,9 @@ describe('NautilusTrader catalog files', () => {
     const asks = mid.map((x) => Number((x + 0.01).toFixed(2)));
     const bids = mid.map((x) => Number((x - 0.01).toFixed(2)));
     for (const f of r.fills) expect(f.side === 'buy' ? asks : bids).toContain(f.price);
+    // One file of such a folder is that folder's kind (here: 300 trades, which alone fill nothing).
+    const one = await runBacktest({ strategy: 'trade-momentum', params: { fast: 5, slow: 20, size: 1 }, data: [{ file: join(data, 'trade_tick', 'ABC.SIM', 'part-0.parquet'), instrument: { symbol: 'ABC' } }] });
+    expect(one.events).toBe(n);
   });
 
   it('quotes: bid and ask prices and sizes at the file\'s precisions', async () => {

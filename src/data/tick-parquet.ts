@@ -171,11 +171,18 @@ async function* readTickParquetArrow(file: string, bytes: Uint8Array, v: TickVal
 /** NautilusTrader's catalog folders of ticks (`…/data/trade_tick/ID/*.parquet`) and the kind of the files in their ID folders. */
 const NAUTILUS_FOLDERS: ReadonlyArray<readonly [string, TickKind]> = [['trade_tick', 'trades'], ['quote_tick', 'quotes']];
 
+/** True for a folder of NautilusTrader's catalog ticks (`…/trade_tick/ID`, `…/quote_tick/ID`) or a file in one. */
+export function isNautilusTickPath(path: string): boolean {
+  const where = resolve(path);
+  return NAUTILUS_FOLDERS.some(([dir]) => basename(dirname(where)) === dir || basename(dirname(dirname(where))) === dir);
+}
+
 /**
  * Tick files of a folder (or one file), grouped by kind in name order: `deltas-*.parquet`,
  * `trades-*.parquet`, `quotes-*.parquet`. An instrument's folder of NautilusTrader's catalog
  * (`…/trade_tick/ID` or `…/quote_tick/ID`) stands for the instrument's ticks there: every
- * Parquet file of both folders (their names, start and end times, sort in time order).
+ * Parquet file of both folders (their names, start and end times, sort in time order); one
+ * file of such a folder is that folder's kind.
  */
 export async function tickFilesOf(path: string): Promise<Record<TickKind, string[]>> {
   const out: Record<TickKind, string[]> = { trades: [], quotes: [], deltas: [] };
@@ -189,8 +196,10 @@ export async function tickFilesOf(path: string): Promise<Record<TickKind, string
       if (existsSync(folder)) out[kind] = await parquetIn(folder);
     }
   } else {
+    // One file of such a folder is of its kind.
+    const fileKind = s.isDirectory() ? undefined : NAUTILUS_FOLDERS.find(([dir]) => basename(dirname(dirname(where))) === dir)?.[1];
     for (const f of s.isDirectory() ? await parquetIn(path) : [path]) {
-      const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind));
+      const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind)) ?? fileKind;
       if (k) out[k].push(f);
     }
   }
