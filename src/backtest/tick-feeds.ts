@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { BacktestConfig } from '../config/session-config.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { EventSource } from '../engine/event-source.ts';
 import type { DeltaBatch, QuoteBatch, TradeBatch } from '../data/tick-batch.ts';
-import { isNautilusTickPath, tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
+import { tickFilesOf, type TickKind } from '../data/tick-parquet.ts';
+import { isNautilusBarFolder, isNautilusTickPath } from '../data/nautilus-catalog.ts';
 import { readTickFilesAuto, type TickReaderThread } from '../data/tick-files-threaded.ts';
 import { Catalog, DEFAULT_CATALOG } from '../data/catalog.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -23,8 +24,8 @@ export async function isTickFeed(feed: BacktestConfig['data'][number]): Promise<
   if (feed.file.startsWith('catalog://')) return true;
   if (/^(trades|quotes|deltas)-/.test(basename(feed.file)) || isNautilusTickPath(feed.file)) return true;
   const s = await stat(feed.file).catch(() => null);
-  // A folder is ticks, but a bar type's folder of NautilusTrader's catalog (…/data/bar/TYPE).
-  return (s?.isDirectory() ?? false) && basename(dirname(resolve(feed.file))) !== 'bar';
+  // A folder is ticks, but a bar type's folder of NautilusTrader's catalog.
+  return (s?.isDirectory() ?? false) && !isNautilusBarFolder(feed.file);
 }
 
 /** One source per tick file kind of every feed. */

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { LockstepError } from './errors.ts';
 
 /** What the operating system said, in words a user can act on. */
@@ -112,4 +112,9 @@ function processAlive(pid: number): boolean {
   } catch (e) {
     return osErrorCode(e) === 'EPERM'; // alive, but not ours to signal
   }
+}
+
+/** A folder's Parquet files (their paths), in name order. */
+export async function parquetFilesIn(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(dir, f));
 }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DataError } from '../core/errors.ts';
 import { InstrumentSchema, type Instrument, type InstrumentInput } from '../core/instrument.ts';
 import { formatIssues } from '../core/format-issues.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { FastParquet } from './parquet-fast.ts';
+import { parquetFilesIn } from '../core/files.ts';
 
 /**
  * Instrument facts stored with the data, as NautilusTrader's catalog keeps them: an
@@ -47,7 +48,7 @@ export async function readInstrumentSpec(feed: string): Promise<InstrumentSpec |
  */
 async function specInParquet(feed: string): Promise<InstrumentSpec | null> {
   const s = await stat(feed).catch(() => null);
-  const file = s?.isDirectory() ? (await readdir(feed)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(feed, f))[0] : feed;
+  const file = s?.isDirectory() ? (await parquetFilesIn(feed))[0] : feed;
   if (file === undefined || !/\.(parquet|pq)$/i.test(file) || !existsSync(file)) return null;
   const fast = FastParquet.openFile(file, { text: true });
   const p = fast?.precision?.price;

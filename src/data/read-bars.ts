@@ -1,5 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parquetFilesIn } from '../core/files.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { BarBatch } from './bar-batch.ts';
 import type { BarHistory } from './bar-history.ts';
@@ -62,7 +63,7 @@ export function barFormatOf(file: string): BarFormat {
 export async function openBars(file: string, opts: ReadBarsOptions = {}): Promise<BarStream> {
   const s = await stat(file).catch(() => null);
   if (s === null) throw new ConfigError(`data file ${file} not found: pass an existing CSV, Parquet or Arrow file with --data`);
-  const parts = s.isDirectory() ? (await readdir(file)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(file, f)) : null;
+  const parts = s.isDirectory() ? await parquetFilesIn(file) : null;
   if (parts?.length === 0) throw new ConfigError(`data folder ${file} holds no Parquet bar files`);
   if (parts === null && !s.isFile()) throw new ConfigError(`data path ${file} is not a file`);
   const format = parts !== null ? BarFormat.parquet : barFormatOf(file);

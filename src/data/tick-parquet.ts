@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { nautilusTickFiles, nautilusTickKind } from './nautilus-catalog.ts';
 import { ConfigError, DataError } from '../core/errors.ts';
 import { BAD_CODE, tickValidation, toCodes, validateTicks, type TickValidation } from './tick-validation.ts';
 import { FastParquet, readParquetBytes } from './parquet-fast.ts';
 import { microsColumn, writeParquetFile } from './parquet-write.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
-import { makeDir } from '../core/files.ts';
+import { makeDir, parquetFilesIn } from '../core/files.ts';
 
 /**
  * Normalized tick files (the catalog's and `data synth`'s format), one kind per file,
@@ -168,38 +168,21 @@ async function* readTickParquetArrow(file: string, bytes: Uint8Array, v: TickVal
   if (kind === null) tickKindOf(table.schema.fields.map((f) => f.name), file);
 }
 
-/** NautilusTrader's catalog folders of ticks (`…/data/trade_tick/ID/*.parquet`) and the kind of the files in their ID folders. */
-const NAUTILUS_FOLDERS: ReadonlyArray<readonly [string, TickKind]> = [['trade_tick', 'trades'], ['quote_tick', 'quotes']];
-
-/** True for a folder of NautilusTrader's catalog ticks (`…/trade_tick/ID`, `…/quote_tick/ID`) or a file in one. */
-export function isNautilusTickPath(path: string): boolean {
-  const where = resolve(path);
-  return NAUTILUS_FOLDERS.some(([dir]) => basename(dirname(where)) === dir || basename(dirname(dirname(where))) === dir);
-}
-
 /**
  * Tick files of a folder (or one file), grouped by kind in name order: `deltas-*.parquet`,
  * `trades-*.parquet`, `quotes-*.parquet`. An instrument's folder of NautilusTrader's catalog
- * (`…/trade_tick/ID` or `…/quote_tick/ID`) stands for the instrument's ticks there: every
- * Parquet file of both folders (their names, start and end times, sort in time order); one
- * file of such a folder is that folder's kind.
+ * (`…/trade_tick/ID` or `…/quote_tick/ID`) stands for the instrument's ticks there (see
+ * nautilusTickFiles); one file of such a folder is that folder's kind.
  */
 export async function tickFilesOf(path: string): Promise<Record<TickKind, string[]>> {
-  const out: Record<TickKind, string[]> = { trades: [], quotes: [], deltas: [] };
   const s = await stat(path).catch(() => null);
   if (s === null) throw new ConfigError(`tick data ${path} not found`);
-  const parquetIn = async (dir: string) => (await readdir(dir)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(dir, f));
-  const where = resolve(path);
-  if (s.isDirectory() && NAUTILUS_FOLDERS.some(([dir]) => basename(dirname(where)) === dir)) {
-    for (const [dir, kind] of NAUTILUS_FOLDERS) {
-      const folder = join(dirname(dirname(where)), dir, basename(where));
-      if (existsSync(folder)) out[kind] = await parquetIn(folder);
-    }
-  } else {
-    // One file of such a folder is of its kind.
-    const fileKind = s.isDirectory() ? undefined : NAUTILUS_FOLDERS.find(([dir]) => basename(dirname(dirname(where))) === dir)?.[1];
-    for (const f of s.isDirectory() ? await parquetIn(path) : [path]) {
-      const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind)) ?? fileKind;
+  const folder = s.isDirectory();
+  const nautilusKind = nautilusTickKind(path, folder);
+  const out = folder && nautilusKind !== undefined ? await nautilusTickFiles(path) : { trades: [], quotes: [], deltas: [] } as Record<TickKind, string[]>;
+  if (!folder || nautilusKind === undefined) {
+    for (const f of folder ? await parquetFilesIn(path) : [path]) {
+      const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind)) ?? nautilusKind;
       if (k) out[k].push(f);
     }
   }
