@@ -127,11 +127,10 @@ describe('catalog: import, ls, backtest from it', () => {
       bid_size: rawsOf(mid.map(() => '10'), 16), ask_size: rawsOf(mid.map(() => '10'), 16), ts_event: ns(0, 0n), ts_init: ns(0, 500n),
     }, { instrument_id: 'ABC.SIM', price_precision: '2', size_precision: '1' });
     const catalog = join(tmp.dir, 'nautilus-catalog');
-    for (const file of [trades, quotes]) {
-      const imp = await cli('data', 'import', '--format', 'nautilus', '--venue', 'SIM', '--symbol', 'ABC', '--catalog', catalog, file);
-      expect(imp.err).toBe('');
-      expect(imp.out).toMatch(/imported 400 rows/);
-    }
+    // Trades and quotes of the same hours in one import: each kind is in time order on its own.
+    const imp = await cli('data', 'import', '--format', 'nautilus', '--venue', 'SIM', '--symbol', 'ABC', '--catalog', catalog, trades, quotes);
+    expect(imp.err).toBe('');
+    expect(imp.out).toMatch(/imported 800 rows/);
     // The files' price precision (2) is the instrument's tick, stored with the data.
     expect(JSON.parse(readFileSync(join(catalog, 'SIM', 'ABC', 'instrument.json'), 'utf8'))).toEqual({ tickSize: 0.01 });
     const ls = JSON.parse((await cli('data', 'ls', '--catalog', catalog, '--json')).out);

@@ -98,7 +98,7 @@ async function importCommand(argv: string[], out: (s: string) => void): Promise<
   }, 'data import');
   const policy = values['on-bad-row'] ?? 'error';
   if (policy !== 'error' && policy !== 'skip') throw new UsageError(`--on-bad-row must be error or skip (not "${policy}")`);
-  // One validation state for every file: rows must be in time order across them too.
+  // One validation state for every file: each kind's rows must be in time order across them too.
   const v = tickValidation(new BadRowHandler(policy));
   if (!values.format || !values.venue || !values.symbol) throw new UsageError('data import: --format, --venue and --symbol are required (see lockstep data --help)');
   if (positionals.length === 0) throw new UsageError('data import: give at least one file');

@@ -3,20 +3,21 @@ import { BadRowHandler } from './bad-rows.ts';
 import type { DeltaBatch, QuoteBatch, TickBatch, TradeBatch } from './tick-batch.ts';
 
 /**
- * Validation of one stream of tick files (one kind, its files in order): the state
- * carries across row groups and files, so rows out of order at a file boundary are named
- * like any other. `handler` applies the bad-row policy (error, or skip and count).
+ * Validation of tick files read in order: the state carries across row groups and files,
+ * so rows out of order at a file boundary are named like any other. Each kind is its own
+ * stream in time order (trades and quotes files read one after another may overlap in
+ * time). `handler` applies the bad-row policy (error, or skip and count).
  */
 export interface TickValidation {
   readonly handler: BadRowHandler;
   /** File being read (for messages). */
   file: string;
-  /** ts_local of the last accepted row (0, the epoch, before the first). */
-  prevTs: number;
+  /** ts_local of each kind's last accepted row (0, the epoch, before its first). */
+  readonly prevTs: Record<TickBatch['kind'], number>;
 }
 
 export function tickValidation(handler = new BadRowHandler('error')): TickValidation {
-  return { handler, file: '', prevTs: 0 };
+  return { handler, file: '', prevTs: { trades: 0, quotes: 0, deltas: 0 } };
 }
 
 type Problem = readonly [field: string, problem: string] | null;
@@ -108,7 +109,7 @@ export function validateTicks(tb: TickBatch, v: TickValidation, raw: ReadonlyMap
   const { ts, tsLocal } = b;
   let cols: Array<Float64Array | Int8Array | Uint8Array> | null = null;
   let w = 0;
-  let prev = v.prevTs;
+  let prev = v.prevTs[tb.kind];
   for (let r = 0; r < b.length; r++) {
     const t = tsLocal[r];
     const e = ts[r];
@@ -123,7 +124,7 @@ export function validateTicks(tb: TickBatch, v: TickValidation, raw: ReadonlyMap
     cols ??= columnsOf(tb); // only a skipped row makes later rows move
   }
   b.length = w;
-  v.prevTs = prev;
+  v.prevTs[tb.kind] = prev;
   return tb;
 }
 
