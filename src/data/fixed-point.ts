@@ -20,15 +20,21 @@ export interface FixedPoint {
 }
 
 /** NautilusTrader's raw decimal places by byte width (its FIXED_PRECISION). */
-export const RAW_DECIMALS: Readonly<Record<number, number>> = { 8: 9, 16: 16 };
+const RAW_DECIMALS: Readonly<Record<number, number>> = { 8: 9, 16: 16 };
 
 /** Column names whose values are quantities (size precision, unsigned): `volume`, `size`, `bid_size`, `ask_size_3`, … */
-export function isQuantityColumn(name: string): boolean {
+function isQuantityColumn(name: string): boolean {
   return /(^|_)(size|volume)(_\d+)?$/.test(name);
 }
 
+/** A NautilusTrader file's price and size precision (its schema metadata's `price_precision`, `size_precision`). */
+export interface FixedPointPrecision {
+  readonly price: number;
+  readonly size: number;
+}
+
 /** The column's fixed-point reading, or null when `width` is not one NautilusTrader writes. */
-export function fixedPointOf(name: string, width: number, precision: { readonly price: number; readonly size: number }): FixedPoint | null {
+export function fixedPointOf(name: string, width: number, precision: FixedPointPrecision): FixedPoint | null {
   const rawDecimals = RAW_DECIMALS[width];
   if (rawDecimals === undefined) return null;
   const quantity = isQuantityColumn(name);

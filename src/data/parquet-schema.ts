@@ -1,5 +1,5 @@
 import type { Physical } from './parquet-encodings.ts';
-import { fixedPointOf, type FixedPoint } from './fixed-point.ts';
+import { fixedPointOf, type FixedPoint, type FixedPointPrecision } from './fixed-point.ts';
 import type { ThriftStruct, ThriftValue } from './thrift-compact.ts';
 
 /**
@@ -34,11 +34,6 @@ export interface FastColumn {
   readonly fixedPoint: FixedPoint | null;
 }
 
-/** A NautilusTrader file's price and size precision (its schema metadata's `price_precision`, `size_precision`). */
-export interface FixedPointPrecision {
-  readonly price: number;
-  readonly size: number;
-}
 
 const PHYSICAL: Record<number, Physical | 'boolean'> = { 0: 'boolean', 1: 'int32', 2: 'int64', 3: 'int96', 4: 'float', 5: 'double' };
 const BYTE_ARRAY = 6;

@@ -179,15 +179,19 @@ export async function tickFilesOf(path: string): Promise<Record<TickKind, string
   if (s === null) throw new ConfigError(`tick data ${path} not found`);
   const folder = s.isDirectory();
   const nautilusKind = nautilusTickKind(path, folder);
-  const out = folder && nautilusKind !== undefined ? await nautilusTickFiles(path) : { trades: [], quotes: [], deltas: [] } as Record<TickKind, string[]>;
-  if (!folder || nautilusKind === undefined) {
-    for (const f of folder ? await parquetFilesIn(path) : [path]) {
-      const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind)) ?? nautilusKind;
-      if (k) out[k].push(f);
-    }
-  }
+  const out = folder && nautilusKind !== undefined ? await nautilusTickFiles(path) : byName(folder ? await parquetFilesIn(path) : [path], nautilusKind);
   if (out.trades.length + out.quotes.length + out.deltas.length === 0) {
     throw new ConfigError(`no tick files in ${path}: expected deltas-*.parquet, trades-*.parquet or quotes-*.parquet (or a NautilusTrader catalog's trade_tick/ID or quote_tick/ID folder)`);
+  }
+  return out;
+}
+
+/** Files grouped by the kind their names start with (`trades-…`), else `otherwise`'s (files without either are left out). */
+function byName(files: readonly string[], otherwise: TickKind | undefined): Record<TickKind, string[]> {
+  const out: Record<TickKind, string[]> = { trades: [], quotes: [], deltas: [] };
+  for (const f of files) {
+    const k = (['trades', 'quotes', 'deltas'] as const).find((kind) => basename(f).startsWith(kind)) ?? otherwise;
+    if (k) out[k].push(f);
   }
   return out;
 }
