@@ -50,8 +50,11 @@ export class FillLog {
     return this.rows;
   }
 
-  /** Records a fill (its sequence number is the run's count of fills recorded, this one included). */
-  push(orderId: string, instrumentId: string, side: Side, price: number, qty: number, fee: number, liquidity: Liquidity, ts: Micros): void {
+  /**
+   * Records a fill (its sequence number is the run's count of fills recorded, this one included).
+   * `orderSeq`: the order id's number, when the caller has it (see IdColumn.push).
+   */
+  push(orderId: string, instrumentId: string, side: Side, price: number, qty: number, fee: number, liquidity: Liquidity, ts: Micros, orderSeq?: number): void {
     const k = this.rows;
     const b = k >>> BLOCK_BITS;
     if (b === this.blocks.length) this.blocks.push({ nums: new Float64Array(4 * BLOCK), flags: new Uint8Array(BLOCK), instruments: new Uint32Array(BLOCK) });
@@ -64,7 +67,7 @@ export class FillLog {
     nums[at + 3] = ts;
     flags[r] = (side === Side.sell ? SELL : 0) | (liquidity === Liquidity.taker ? TAKER : 0);
     instruments[r] = this.instrumentIds.code(instrumentId);
-    this.orderIds.push(orderId);
+    this.orderIds.push(orderId, orderSeq);
     this.rows = k + 1;
   }
 

@@ -200,3 +200,38 @@ describe('order routing: carried, emulated or refused — never converted', () =
     expect(ro).toMatchObject({ status: 'cancelled', reason: 'reduce-only-would-increase', qty: 2 });
   });
 });
+
+describe("the logs' id columns", () => {
+  it('give back the id each order was issued or adopted with: filled, refused at the route, adopted from the venue', () => {
+    const { engine, venue } = setup({ caps: caps({}) });
+    const adopted = (id: string) => ({
+      id, instrumentId: inst.id, side: 'buy' as const, type: OrderType.limit, tif: TimeInForce.GTC, postOnly: false, reduceOnly: false, qty: 1, price: 9,
+      stopPrice: Number.NaN, status: 'accepted' as const, filledQty: 0, avgFillPrice: Number.NaN, fees: 0, createdTs: T0, updatedTs: T0, reason: undefined, tag: undefined,
+      emulated: [],
+    });
+    // 'O-77' has the engine's form but was never issued here; 'X-1' has another form.
+    engine.adopt(adopted('O-77'));
+    engine.adopt(adopted('X-1'));
+    const ids = engine.act((ctx) => {
+      const out: string[] = [];
+      for (let k = 0; k < 1_005; k++) { // past the first thousand: ids whose digits are written in two parts
+        const r = ctx.buy(1, k === 3 ? { type: 'limit', price: 10, tif: 'IOC' } : { type: 'limit', price: 10 }); // the fourth is refused at the route
+        out.push(r.ok ? r.order.id : `refused ${k}`);
+      }
+      return out;
+    });
+    expect(ids[3]).toBe('refused 3');
+    const issued = ids.filter((id) => !id.startsWith('refused'));
+    for (const id of ['O-77', 'X-1', ...issued]) {
+      if (id !== 'O-77' && id !== 'X-1') venue.emit({ kind: 'accepted', orderId: id }); // the adopted ones are working already
+      venue.emit({ kind: 'fill', orderId: id, price: 10, qty: 1, fee: 0, liquidity: 'maker' });
+    }
+    // The issue order, by hand: O-1…O-3, O-4 (refused, logged without reaching the venue), O-5…O-1005.
+    const logged = engine.orderLog.toArray().map((o) => o.id);
+    expect(logged.slice(0, 6)).toEqual(['O-77', 'X-1', 'O-1', 'O-2', 'O-3', 'O-4']);
+    expect(logged).toEqual(['O-77', 'X-1', ...Array.from({ length: 1_005 }, (_, k) => `O-${k + 1}`)]);
+    expect(engine.orderLog.toArray()[5]).toMatchObject({ id: 'O-4', status: 'rejected' });
+    expect(engine.fills.map((f) => f.orderId)).toEqual(['O-77', 'X-1', ...issued]);
+    expect(issued.at(-1)).toBe('O-1005');
+  });
+});

@@ -231,7 +231,7 @@ export class OrderFlow implements OrderEventSink {
     const o = t.order;
     this.o.portfolio.applyFill(t.slot, sideSign(o.side) * e.qty, e.price, e.fee, ts, this.o.equityLength(), o.tag ?? '');
     const seq = ++this.fillCount;
-    if (this.o.keepRecords) this.fills.push(o.id, o.instrumentId, o.side, e.price, e.qty, e.fee, e.liquidity, ts);
+    if (this.o.keepRecords) this.fills.push(o.id, o.instrumentId, o.side, e.price, e.qty, e.fee, e.liquidity, ts, t.seq);
     if (this.o.onFill !== undefined || this.wantsEvents) this.tellFill(o, seq, e, ts, complete); // else no fill object is built
     this.emulator.afterFill(t.slot);
   }
@@ -308,9 +308,9 @@ export class OrderFlow implements OrderEventSink {
     const order = this.newOrder(req, this.o.instruments[i].id);
     const route = this.route(order, req.emulate === true);
     const refused = Array.isArray(route) ? (pastHalt ? null : this.admission.preTrade(order, i)) : (route as Refusal);
-    if (refused) return this.refuse(order, refused);
+    if (refused) return this.refuse(order, this.seq, refused);
     order.emulated = route as readonly EmulatedFeature[];
-    const t = this.registry.add(order, i);
+    const t = this.registry.add(order, i, this.seq);
     this.announce(t, OrderEventKind.submitted);
     if (order.emulated.length > 0 && this.emulator.adopt(t, order.emulated)) return { ok: true, order };
     const venueRefusal = this.o.venue.submit(venueCopy(order, order.type));
@@ -329,10 +329,11 @@ export class OrderFlow implements OrderEventSink {
     };
   }
 
-  private refuse(order: Order, r: Refusal): SubmitResult {
+  /** `seq`: the refused order's id number. */
+  private refuse(order: Order, seq: number, r: Refusal): SubmitResult {
     order.status = OrderStatus.rejected;
     order.reason = r.reason;
-    this.registry.addRefused(order);
+    this.registry.addRefused(order, seq);
     return this.refused(r, order.id);
   }
 

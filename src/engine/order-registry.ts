@@ -4,7 +4,7 @@ import type { Micros } from '../core/time.ts';
 import type { LifecycleEvent, OrderAmendment, VenueEvent } from './execution-client.ts';
 import { OpenOrders } from './open-orders.ts';
 import { OrderLog } from './order-log.ts';
-import { ORDER_ID_PREFIX } from './id-column.ts';
+import { idNumber, ORDER_ID_PREFIX } from './id-column.ts';
 import type { OrderColumns } from './result-sink.ts';
 import { anyValues, removeAt } from '../core/array-edit.ts';
 
@@ -14,6 +14,8 @@ export interface TrackedOrder extends LifecycleState {
   readonly order: Order;
   /** Instrument slot. */
   readonly slot: number;
+  /** Its id's number (`idNumber`: −1 for an id not of the engine's form), for the logs' id columns. */
+  readonly seq: number;
   /** Its row in the registry's order log (-1 when the run keeps no records). */
   row: number;
   /** Terms of the replace on its way (applied when `updated` arrives). */
@@ -63,22 +65,22 @@ export class OrderRegistry {
    * @param keep keep every order for the result (false: optimizer trials that read only the metrics)
    * @param idPrefix the prefix of the ids the engine issues (see IdColumn)
    */
-  constructor(private readonly keep = true, idPrefix = ORDER_ID_PREFIX) {
+  constructor(private readonly keep = true, private readonly idPrefix = ORDER_ID_PREFIX) {
     this.log = new OrderLog(idPrefix);
   }
 
-  /** Registers a new order (status `submitted`). */
-  add(order: Order, slot: number): TrackedOrder {
-    const row = this.keep ? this.log.add(order) : -1;
-    const t: TrackedOrder = { order, slot, row, working: order.status, pendingUpdate: false, pendingCancel: false, pending: null, releasing: false, endAs: null };
+  /** Registers a new order (status `submitted`); `seq`: its id's number, when the caller has it (the engine's own orders). */
+  add(order: Order, slot: number, seq = idNumber(order.id, this.idPrefix)): TrackedOrder {
+    const row = this.keep ? this.log.add(order, seq) : -1;
+    const t: TrackedOrder = { order, slot, seq, row, working: order.status, pendingUpdate: false, pendingCancel: false, pending: null, releasing: false, endAs: null };
     this.live.push(t);
     this.open.add(order);
     return t;
   }
 
   /** Records an order refused before it left (never open). */
-  addRefused(order: Order): void {
-    if (this.keep) this.log.end(this.log.add(order));
+  addRefused(order: Order, seq: number): void {
+    if (this.keep) this.log.end(this.log.add(order, seq));
   }
 
   /**
