@@ -93,7 +93,7 @@ export class Engine implements EventSink {
       instruments: this.instruments, slotOf: this.slots.byId, portfolio: this.portfolio, venue: this.venue,
       capabilities: withoutFeatures(this.venue.capabilities, opts.emulate ?? []), clock: this.clock, log: this.log,
       state: this.trading, risk: this.risk, checks: opts.checks ?? [], prefix: opts.orderIdPrefix ?? ORDER_ID_PREFIX,
-      equityLength: () => this.equity.length,
+      equity: this.equity,
       onFill: strategy.onFill ? (f) => strategy.onFill!(f, this.ctx) : undefined,
       onOrder: strategy.onOrder ? (e) => strategy.onOrder!(e, this.ctx) : undefined,
       onIllegal: opts.onIllegalOrderEvent ?? 'throw', offGrid: opts.offGrid ?? 'round', keepRecords,

@@ -46,6 +46,8 @@ export class OrderEmulator {
   nextExpiry: Micros = Infinity;
   /** Stop orders held (the engine skips the trigger checks while there are none). */
   holding = 0;
+  /** A reduce-only order was emulated in this run: until then a fill has no upkeep to check (a flag, where a set's size is a builtin's load per fill). */
+  private reduces = false;
 
   constructor(slots: number, private readonly host: EmulatorHost) {
     this.held = Array.from({ length: slots }, () => []);
@@ -55,7 +57,10 @@ export class OrderEmulator {
   /** Starts emulating the given features of a new order; true when the emulator holds it (a stop type). */
   adopt(t: TrackedOrder, features: readonly EmulatedFeature[]): boolean {
     if (features.includes(EmulatedFeature.day)) this.scheduleExpiry(t);
-    if (features.includes(EmulatedFeature.reduceOnly)) this.reducing[t.slot].add(t);
+    if (features.includes(EmulatedFeature.reduceOnly)) {
+      this.reducing[t.slot].add(t);
+      this.reduces = true;
+    }
     const holds = features.includes(EmulatedFeature.stop) || features.includes(EmulatedFeature.stopLimit);
     if (holds) {
       this.held[t.slot].push({ t, dir: sideSign(t.order.side), stopPrice: t.order.stopPrice, triggered: false });
@@ -122,6 +127,7 @@ export class OrderEmulator {
 
   /** After a fill on `slot`: emulated reduce-only orders there are trimmed to the position, or cancelled. */
   afterFill(slot: number): void {
+    if (!this.reduces) return;
     const set = this.reducing[slot];
     if (set.size === 0) return;
     const pos = this.host.position(slot);

@@ -43,8 +43,11 @@ export interface OrderFlowOptions {
   readonly risk: RiskEngine | undefined;
   readonly checks: readonly PreTradeCheck[];
   readonly prefix: string;
-  /** Equity points so far (a fill remembers where it happened on the curve). */
-  readonly equityLength: () => number;
+  /**
+   * The equity curve, for its points so far (a fill remembers where it happened on it): the
+   * recorder itself, read as a property, where a closure made per run cost a call check per fill.
+   */
+  readonly equity: { readonly length: number };
   /** Strategy callbacks for fills and order events. */
   readonly onFill: ((fill: Fill) => void) | undefined;
   readonly onOrder: ((event: OrderEvent) => void) | undefined;
@@ -229,7 +232,7 @@ export class OrderFlow implements OrderEventSink {
   /** Books a fill: portfolio, fill record, strategy, then emulated reduce-only upkeep. */
   private book(t: TrackedOrder, e: Extract<VenueEvent, { kind: 'fill' }>, ts: number, complete: boolean): void {
     const o = t.order;
-    this.o.portfolio.applyFill(t.slot, sideSign(o.side) * e.qty, e.price, e.fee, ts, this.o.equityLength(), o.tag ?? '');
+    this.o.portfolio.applyFill(t.slot, sideSign(o.side) * e.qty, e.price, e.fee, ts, this.o.equity.length, o.tag ?? '');
     const seq = ++this.fillCount;
     if (this.o.keepRecords) this.fills.push(o.id, o.instrumentId, o.side, e.price, e.qty, e.fee, e.liquidity, ts, t.seq);
     if (this.o.onFill !== undefined || this.wantsEvents) this.tellFill(o, seq, e, ts, complete); // else no fill object is built

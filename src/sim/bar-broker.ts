@@ -215,11 +215,10 @@ export class BarBroker implements ExecutionClient {
     const list = this.pending[bar.instrumentIndex];
     if (list.length === 0) return;
     let volumeLeft = this.maxShare > 0 ? bar.volume * this.maxShare : Infinity;
-    const day = utcDay(bar.ts);
     for (let k = 0, n = list.length; k < n; k++) {
       const p = list[k];
       if (p.done || p.order.createdTs >= bar.ts) continue;
-      if (p.order.tif === TimeInForce.DAY && day > p.day) {
+      if (p.order.tif === TimeInForce.DAY && utcDay(bar.ts) > p.day) {
         this.end(p, { kind: 'expired', orderId: p.order.id, reason: 'day order expired' });
         continue;
       }
