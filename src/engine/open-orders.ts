@@ -1,12 +1,12 @@
 import type { Order } from '../core/order.ts';
-import { removeAt } from '../core/array-edit.ts';
+import { anyValues, removeAt } from '../core/array-edit.ts';
 
 /**
  * The orders still open, in submission order. A small array rather than a Map: there
  * are usually a handful, and adding/removing one per order cycle must stay cheap.
  */
 export class OpenOrders {
-  private readonly list: Order[] = [];
+  private readonly list: Order[] = anyValues();
 
   get size(): number {
     return this.list.length;

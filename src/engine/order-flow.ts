@@ -21,7 +21,7 @@ import { idNumber, IdWriter } from './id-column.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { RiskEngine } from './risk-engine.ts';
 import { TradingMode, type TradingState } from './trading-state.ts';
-import { truncate } from '../core/array-edit.ts';
+import { anyValues, truncate } from '../core/array-edit.ts';
 
 /** Who hears about order events and fills besides the strategy (journals, recorders, tests). */
 export interface OrderListener {
@@ -79,7 +79,7 @@ export class OrderFlow implements OrderEventSink {
   private fillCount = 0;
   readonly emulator: OrderEmulator;
   private readonly listeners: OrderListener[] = [];
-  private readonly queue: Queued[] = [];
+  private readonly queue: Queued[] = anyValues();
   private dispatching = false;
   /** Anyone hears order events (the strategy's onOrder or a listener): only then are they built. */
   private wantsEvents: boolean;
