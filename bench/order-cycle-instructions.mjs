@@ -14,10 +14,14 @@
  * indicative. The run's result (metrics, the equity curve) is built after each run, so its per-order
  * part shows too.
  *
- *   node bench/order-cycle-instructions.mjs [TREE] [--every A,B] [--bars N] [--runs R] [--top K]
+ *   node bench/order-cycle-instructions.mjs [TREE] [--every A,B] [--bars N] [--runs R] [--top K] [--inlined]
  *
  * TREE: a built tree (`npm run build`), default this one. Defaults: every 4th and 8th bar, 200k
  * bars, 10 runs, the top 20 functions. Needs valgrind (apt-get install valgrind); ~3 minutes.
+ * `--inlined` runs both again with V8's optimized code printed and then splits each optimized
+ * function's share by the functions inlined into it, and lists the calls that code makes per
+ * cycle (a builtin called where it could be inlined shows there; see inlined-counts.mjs): ~4
+ * minutes more.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { requireValgrind, selfCounts } from './callgrind.mjs';
+import { inlinedCounts } from './inlined-counts.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -35,6 +40,8 @@ const [everyA, everyB] = option('--every', '4,8').split(',').map(Number);
 const bars = Number(option('--bars', '200000'));
 const runs = Number(option('--runs', '10'));
 const top = Number(option('--top', '20'));
+const inlinedAt = args.indexOf('--inlined');
+const inlined = inlinedAt >= 0 && args.splice(inlinedAt, 1).length > 0;
 const tree = resolve(args[0] ?? join(import.meta.dirname, '..'));
 
 /** The runs: a strategy that reverses a unit position every EVERY-th bar; prints the orders filled. */
@@ -79,6 +86,32 @@ function measure(dir, every) {
   }
 }
 
+/** One process under callgrind with every instruction's count and V8's optimized code printed: its orders and inlinedCounts. */
+function measureInlined(dir, every) {
+  const out = join(dir, `callgrind-inlined-${every}.out`);
+  const v8 = ['--single-threaded', '--hash-seed=1', '--random-seed=1', '--expose-gc', '--print-opt-code', '--code-comments'];
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--dump-instr=yes', `--callgrind-out-file=${out}`, process.execPath, ...v8, join(dir, 'flip.mjs'), pathToFileURL(`${tree}/`).href, String(every), String(bars), String(runs)],
+    { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`the runs under callgrind failed: ${r.stderr.slice(-2000)}`);
+  return { orders: JSON.parse(r.stdout.trim().split('\n').pop()).orders, ...inlinedCounts(out, r.stdout) };
+}
+
+/** Per-cycle differences of two count maps, largest first. */
+function perCycleOf(a, b, cycles) {
+  return [...new Set([...a.keys(), ...b.keys()])].map((k) => ({ k, n: ((a.get(k) ?? 0) - (b.get(k) ?? 0)) / cycles })).sort((x, y) => y.n - x.n);
+}
+
+/** The `--inlined` split: optimized functions by what is inlined into them, and the calls out of them, per cycle. */
+function printInlined(dir) {
+  const a = measureInlined(dir, everyA);
+  const b = measureInlined(dir, everyB);
+  const cycles = a.orders - b.orders;
+  console.log(`\ninside optimized code, per cycle (optimized function :: the function inlined there; ${cycles.toLocaleString()} cycles):`);
+  for (const { k, n } of perCycleOf(a.inlined, b.inlined, cycles).slice(0, 3 * top)) console.log(`${n.toFixed(0).padStart(8)}  ${k}`);
+  console.log('\ncalls out of optimized code, per cycle (inclusive instructions; optimized function :: callee):');
+  for (const { k, n } of perCycleOf(a.calls, b.calls, cycles).slice(0, top)) console.log(`${n.toFixed(0).padStart(8)}  ${k}`);
+}
+
 requireValgrind('order-cycle-instructions');
 const dir = mkdtempSync(join(tmpdir(), 'order-cycle-'));
 try {
@@ -95,6 +128,7 @@ try {
   console.log(`${tree}: ${total.toFixed(0)} instructions per order cycle (${cycles.toLocaleString()} cycles: ${a.orders.toLocaleString()} orders reversing every ${everyA}th bar against ${b.orders.toLocaleString()} every ${everyB}th; ${runs} runs of ${bars.toLocaleString()} bars each)`);
   for (const { fn, n } of perCycle.slice(0, top)) console.log(`${n.toFixed(0).padStart(8)}  ${fn.replace(root, '').slice(0, 140)}`);
   console.log('(a name of JIT code at a reused address also counts the code that lay there before, e.g. a per-run initializer at hundreds a cycle: see bench/callgrind.mjs)');
+  if (inlined) printInlined(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -43,10 +43,7 @@ export interface OrderFlowOptions {
   readonly risk: RiskEngine | undefined;
   readonly checks: readonly PreTradeCheck[];
   readonly prefix: string;
-  /**
-   * The equity curve, for its points so far (a fill remembers where it happened on it): the
-   * recorder itself, read as a property, where a closure made per run cost a call check per fill.
-   */
+  /** The equity curve (a fill remembers where on it it happened: its points so far). */
   readonly equity: { readonly length: number };
   /** Strategy callbacks for fills and order events. */
   readonly onFill: ((fill: Fill) => void) | undefined;
@@ -332,7 +329,6 @@ export class OrderFlow implements OrderEventSink {
     };
   }
 
-  /** `seq`: the refused order's id number. */
   private refuse(order: Order, seq: number, r: Refusal): SubmitResult {
     order.status = OrderStatus.rejected;
     order.reason = r.reason;
