@@ -6,7 +6,7 @@
  *
  * Input: a callgrind file written with `--dump-instr=yes` (instructions per address) and the
  * process's `--print-opt-code --code-comments` output. Every check in optimized code jumps to a
- * deopt exit commented with its source position and inlining id; each instruction is counted for
+ * deopt exit commented with its source position and inlining id (the function it is in); each instruction is counted for
  * the function of the last check before it (the code after a check up to the next one: exact
  * for straight-line code, approximate where code of two functions interleaves). The last
  * compilation of a function holds its addresses (V8 reuses dropped code's memory: see
@@ -27,10 +27,8 @@ function optimizedBlocks(printed) {
     for (const line of parts[1].split('\n')) {
       if (/^(Inlined functions|Safepoints|Deoptimization)/.test(line)) break;
       const ins = /^0x([0-9a-f]+)\s+[0-9a-f]+\s+\S+\s+(.*)$/.exec(line);
-      if (ins !== null) code.push({ addr: Number.parseInt(ins[1], 16), text: ins[2], offset: null, inlining: null });
+      if (ins !== null) code.push({ addr: Number.parseInt(ins[1], 16), text: ins[2], inlining: null });
       const at = code[code.length - 1];
-      const offset = /deopt position, script offset '([0-9a-f]+)'/.exec(line);
-      if (offset !== null && at !== undefined) at.offset = Number.parseInt(offset[1], 16);
       const inlining = /deopt position, inlining id '([0-9a-f]+)'/.exec(line);
       if (inlining !== null && at !== undefined) at.inlining = inlining[1] === 'ffffffff' ? -1 : Number.parseInt(inlining[1], 16);
     }
