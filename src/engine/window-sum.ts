@@ -42,6 +42,29 @@ export class WindowSum {
 
   /** Appends `x`, dropping the oldest value once the window is full. */
   push(x: number): void {
+    if (this.partials !== null || !this.fits(x)) return this.pushRecut(x);
+    const w = this.window;
+    const i = this.next;
+    const c = this.cut;
+    const xh = x + c - c;
+    if (this.count === this.length) {
+      // The value in and the one out in one step per sum: both differences are exact (see
+      // replaceLast), so each running sum takes the same exact value as in two steps.
+      const old = w[i];
+      const oh = old + c - c;
+      this.hiSum += xh - oh;
+      this.loSum += (x - xh) - (old - oh);
+    } else {
+      this.hiSum += xh;
+      this.loSum += x - xh;
+      this.count++;
+    }
+    w[i] = x;
+    this.next = i + 1 === this.length ? 0 : i + 1;
+  }
+
+  /** `push` on partials, or of a value the cut does not cover (the window is cut again). */
+  private pushRecut(x: number): void {
     const w = this.window;
     const i = this.next;
     const old = w[i];
@@ -49,21 +72,10 @@ export class WindowSum {
     w[i] = x;
     this.next = i + 1 === this.length ? 0 : i + 1;
     if (!evicting) this.count++;
-    if (this.partials !== null) {
-      if (evicting) this.partials.swap(old, x);
-      else this.partials.add(x);
-      return;
-    }
-    if (!this.fits(x)) return this.recut();
-    const c = this.cut;
-    const xh = x + c - c;
-    this.hiSum += xh;
-    this.loSum += x - xh;
-    if (evicting) {
-      const oh = old + c - c;
-      this.hiSum -= oh;
-      this.loSum -= old - oh;
-    }
+    const p = this.partials;
+    if (p === null) return this.recut();
+    if (evicting) p.swap(old, x);
+    else p.add(x);
   }
 
   /** Replaces the newest value with `x` (a bar's update in place); pushes when the window is empty. */
