@@ -42,14 +42,15 @@ export class WindowSum {
 
   /** Appends `x`, dropping the oldest value once the window is full. */
   push(x: number): void {
-    if (this.partials !== null || !this.fits(x)) return this.pushRecut(x);
+    if (this.partials !== null || !this.fits(x)) return this.pushOffSplit(x);
     const w = this.window;
     const i = this.next;
     const c = this.cut;
     const xh = x + c - c;
     if (this.count === this.length) {
-      // The value in and the one out in one step per sum: both differences are exact (see
-      // replaceLast), so each running sum takes the same exact value as in two steps.
+      // The value in and the one out in one step per sum, each difference exact: xh − oh of two
+      // multiples of q below 2^k, and (x − xh) − (old − oh) of two multiples of the window's
+      // smallest ulp at most q/2 each. Each running sum takes the same exact value as in two steps.
       const old = w[i];
       const oh = old + c - c;
       this.hiSum += xh - oh;
@@ -63,8 +64,8 @@ export class WindowSum {
     this.next = i + 1 === this.length ? 0 : i + 1;
   }
 
-  /** `push` on partials, or of a value the cut does not cover (the window is cut again). */
-  private pushRecut(x: number): void {
+  /** `push` off the split path: on partials, or of a value the cut does not cover (the window is cut again). */
+  private pushOffSplit(x: number): void {
     const w = this.window;
     const i = this.next;
     const old = w[i];
