@@ -45,6 +45,8 @@ export class Portfolio {
   /** Highest and lowest price seen while the current position was open (MAE/MFE of its round trip). */
   private readonly high: Float64Array;
   private readonly low: Float64Array;
+  /** True when marks widen the open trips' ranges: only kept round trips report excursions (a trial keeps net P&Ls alone). */
+  private readonly tracksExcursions: boolean;
   /** Equity at the last `revalue()` (cash + position values). */
   equityValue = 0;
   /** Gross exposure at the last `revalue()`; 0 when flat. */
@@ -56,6 +58,7 @@ export class Portfolio {
   /** @param keepTrips keep every closed round trip (false: only net P&Ls, see TradeLog) */
   constructor(instruments: readonly Instrument[], cash: number, keepTrips = true) {
     this.trades = new TradeLog(instruments.map((i) => i.id), keepTrips);
+    this.tracksExcursions = keepTrips;
     assert(Number.isFinite(cash) && cash >= 0, `initial cash must be a finite number >= 0, got ${cash}`);
     this.cash = cash;
     this.initialCash = cash;
@@ -98,13 +101,13 @@ export class Portfolio {
 
   /** A bar's marks: its range counts towards the open trip's excursions, its close is the mark. */
   markBar(i: number, high: number, low: number, close: number): void {
-    if (this.qty[i] !== 0) this.widen(i, high, low);
+    if (this.tracksExcursions && this.qty[i] !== 0) this.widen(i, high, low);
     this.setMark(i, close);
   }
 
   /** Updates the mark price (it counts towards the open trip's excursions); margin instruments move their P&L into cash. */
   mark(i: number, price: number): void {
-    if (this.qty[i] !== 0) this.widen(i, price, price);
+    if (this.tracksExcursions && this.qty[i] !== 0) this.widen(i, price, price);
     this.setMark(i, price);
   }
 
