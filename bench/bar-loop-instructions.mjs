@@ -19,11 +19,12 @@
  * valgrind); ~1 minute.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { requireValgrind } from './callgrind.mjs';
+import { readCosts, requireValgrind } from './callgrind.mjs';
+import { optimizedBlocks } from './v8-printed-code.mjs';
 
 const args = process.argv.slice(2);
 const keepAt = args.indexOf('--keep');
@@ -55,42 +56,20 @@ for (let i = 0; i < ${WARM + MEASURED}; i++) {
 `;
 
 
-/** callgrind's self counts per instruction address of one function (its `fn=(id)` blocks; call costs skipped). */
-function countsOf(callgrindOut, fnId) {
+/** callgrind's own counts per instruction address of one function (named by its code's address, as callgrind names JIT code). */
+function countsOf(callgrindFile, fnName) {
   const counts = new Map();
-  let inFn = false;
-  let skipNext = false;
-  let addr = 0;
-  for (const line of callgrindOut.split('\n')) {
-    if (line.startsWith('fn=')) {
-      inFn = line.startsWith(`fn=(${fnId})`);
-      continue;
-    }
-    if (!inFn) continue;
-    if (line.startsWith('calls=')) {
-      skipNext = true;
-      continue;
-    }
-    const m = /^(0x[0-9a-f]+|[+-]\d+|\*)\s+\S+\s+(\d+)/.exec(line);
-    if (m === null) continue;
-    const a = m[1];
-    if (a.startsWith('0x')) addr = Number.parseInt(a, 16);
-    else if (a !== '*') addr += Number(a);
-    if (skipNext) {
-      skipNext = false;
-      continue;
-    }
-    counts.set(addr, (counts.get(addr) ?? 0) + Number(m[2]));
-  }
+  readCosts(callgrindFile, (fn, addr, n, call) => {
+    if (!call && fn === fnName) counts.set(addr, (counts.get(addr) ?? 0) + n);
+  });
   return counts;
 }
 
 /** Addresses of the last optimized compilation of the bar loop in V8's --print-opt-code output. */
 function lastLoopCode(printed) {
-  const blocks = printed.split('--- Raw source ---').filter((b) => /\nname = emitRange\n/.test(b) && /\nkind = TURBOFAN\n/.test(b));
-  if (blocks.length === 0) throw new Error('no optimized emitRange in the printed code: did the trials run?');
-  const body = blocks[blocks.length - 1].split(/\nInstructions \(size = \d+\)\n/)[1];
-  return [...body.matchAll(/^0x([0-9a-f]+)\s/gm)].map((m) => Number.parseInt(m[1], 16));
+  const loops = optimizedBlocks(printed).filter((b) => b.name === 'emitRange');
+  if (loops.length === 0) throw new Error('no optimized emitRange in the printed code: did the trials run?');
+  return loops[loops.length - 1].code.map((c) => c.addr);
 }
 
 requireValgrind('bar-loop-instructions');
@@ -107,11 +86,8 @@ try {
     { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
   if (keep) writeFileSync(join(dir, 'opt-code.txt'), printed);
   const code = lastLoopCode(printed);
-  const cg = readFileSync(out, 'utf8');
-  const hex = code[0].toString(16).padStart(16, '0');
-  const id = new RegExp(`^c?fn=\\((\\d+)\\) 0x${hex}$`, 'm').exec(cg)?.[1];
-  if (id === undefined) throw new Error(`callgrind has no function at 0x${code[0].toString(16)} (the loop's code)`);
-  const counts = countsOf(cg, id);
+  const counts = countsOf(out, `0x${code[0].toString(16).padStart(16, '0')}`);
+  if (counts.size === 0) throw new Error(`callgrind has no function at 0x${code[0].toString(16)} (the loop's code)`);
   const inLoop = code.map((a) => counts.get(a) ?? 0);
   // The loop's head runs once per bar: the count most instructions share.
   const freq = new Map();

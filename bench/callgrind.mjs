@@ -1,7 +1,8 @@
 /**
  * What the callgrind-based counters of this folder share (bar-loop-instructions.mjs,
- * order-cycle-instructions.mjs): the check that valgrind is installed, and callgrind's self
- * counts per function with V8's JIT code named from a `--perf-basic-prof` map.
+ * order-cycle-instructions.mjs, inlined-counts.mjs): the check that valgrind is installed, the
+ * one reader of callgrind's output files, and self counts per function with V8's JIT code named
+ * from a `--perf-basic-prof` map.
  */
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -34,40 +35,57 @@ function perfMap(file) {
   };
 }
 
+/** A cost line: its position (an address with `--dump-instr=yes`: absolute, relative or `*`; else a line) and its count. */
+const ADDRESS_COST = /^(0x[0-9a-f]+|[+-]\d+|\*)\s+\S+\s+(\d+)/;
+const LINE_COST = /^(?:[+-]?\d+|\*)\s+(\d+)/;
+
 /**
- * Self instructions per function of a callgrind output file (without `--dump-instr`), names
- * compressed as `fn=(id) name` or defined at a `cfn=` first; JIT code, which callgrind names by
- * address, named from the perf map (`JS:*f file:line` as V8 writes it).
+ * Reads a callgrind output file's cost lines, calling `visit(fn, addr, count, call)` for each:
+ * the function's name (names are compressed as `fn=(id) name`, given once, at the id's first
+ * use in an `fn=` or a `cfn=` line; callgrind names JIT code by its address), the instruction
+ * address when the file has them (`--dump-instr=yes`: relative positions resolved against the
+ * previous cost line; NaN otherwise), the count, and whether the line is a call's inclusive
+ * cost (the line after `calls=`) rather than the function's own instructions.
  */
-export function selfCounts(callgrindFile, perfMapFile) {
-  const lookup = perfMap(perfMapFile);
+export function readCosts(callgrindFile, visit) {
+  const text = readFileSync(callgrindFile, 'utf8');
+  const withAddress = /^positions:.*\binstr\b/m.test(text);
   const names = new Map();
-  const name = (id, text) => {
-    if (text) names.set(id, text);
-    return names.get(id) ?? id;
-  };
-  const self = new Map();
-  let current = null;
-  let skipNext = false;
-  for (const line of readFileSync(callgrindFile, 'utf8').split('\n')) {
-    const fn = /^(c?)fn=\((\d+)\)(?: (.*))?$/.exec(line);
-    if (fn !== null) {
-      const n = name(fn[2], fn[3]);
-      if (fn[1] === '') current = n;
+  let fn = null;
+  let addr = Number.NaN;
+  let call = false;
+  for (const line of text.split('\n')) {
+    const f = /^(c?)fn=\((\d+)\)(?: (.*))?$/.exec(line);
+    if (f !== null) {
+      if (f[3] !== undefined) names.set(f[2], f[3]);
+      if (f[1] === '') fn = names.get(f[2]) ?? f[2];
       continue;
     }
     if (line.startsWith('calls=')) {
-      skipNext = true; // the next cost line is the call's inclusive cost, not this function's own
+      call = true;
       continue;
     }
-    const cost = /^[+-]?\d+\s+(\d+)/.exec(line);
-    if (cost === null || current === null) continue;
-    if (skipNext) {
-      skipNext = false;
-      continue;
+    const cost = (withAddress ? ADDRESS_COST : LINE_COST).exec(line);
+    if (cost === null) continue;
+    if (withAddress) {
+      if (cost[1].startsWith('0x')) addr = Number.parseInt(cost[1], 16);
+      else if (cost[1] !== '*') addr += Number(cost[1]);
     }
-    self.set(current, (self.get(current) ?? 0) + Number(cost[1]));
+    if (fn !== null) visit(fn, addr, Number(cost[withAddress ? 2 : 1]), call);
+    call = false;
   }
+}
+
+/**
+ * Self instructions per function of a callgrind output file (without `--dump-instr`), JIT code,
+ * which callgrind names by address, named from the perf map (`JS:*f file:line` as V8 writes it).
+ */
+export function selfCounts(callgrindFile, perfMapFile) {
+  const lookup = perfMap(perfMapFile);
+  const self = new Map();
+  readCosts(callgrindFile, (fn, _addr, n, call) => {
+    if (!call) self.set(fn, (self.get(fn) ?? 0) + n);
+  });
   const named = new Map();
   for (const [fn, n] of self) {
     const addr = /^0x([0-9a-f]+)$/.exec(fn);

@@ -12,50 +12,17 @@
  * compilation of a function holds its addresses (V8 reuses dropped code's memory: see
  * callgrind.mjs); the earlier ones are skipped.
  */
-import { readFileSync } from 'node:fs';
-
-/** The optimized (TurboFan) code blocks of a `--print-opt-code --code-comments` output. */
-function optimizedBlocks(printed) {
-  const blocks = [];
-  for (const text of printed.split('--- Raw source ---').slice(1)) {
-    if (!/\nkind = TURBOFAN\n/.test(text)) continue;
-    const parts = text.split(/\nInstructions \(size = \d+\)\n/);
-    if (parts.length < 2) continue;
-    const list = /Inlined functions \(count = \d+\)\n((?: 0x[0-9a-f]+ <SharedFunctionInfo.*>\n)*)/.exec(text);
-    const inlined = list === null ? [] : [...list[1].matchAll(/<SharedFunctionInfo ?(.*)>/g)].map((m) => m[1] || '(anonymous)');
-    const code = [];
-    for (const line of parts[1].split('\n')) {
-      if (/^(Inlined functions|Safepoints|Deoptimization)/.test(line)) break;
-      const ins = /^0x([0-9a-f]+)\s+[0-9a-f]+\s+\S+\s+(.*)$/.exec(line);
-      if (ins !== null) code.push({ addr: Number.parseInt(ins[1], 16), text: ins[2], inlining: null });
-      const at = code[code.length - 1];
-      const inlining = /deopt position, inlining id '([0-9a-f]+)'/.exec(line);
-      if (inlining !== null && at !== undefined) at.inlining = inlining[1] === 'ffffffff' ? -1 : Number.parseInt(inlining[1], 16);
-    }
-    if (code.length > 0) blocks.push({ name: /\nname = (.*)\n/.exec(text)?.[1] ?? '?', inlined, code });
-  }
-  return blocks;
-}
+import { readCosts } from './callgrind.mjs';
+import { optimizedBlocks } from './v8-printed-code.mjs';
 
 /** Own instructions per address, and inclusive instructions of the calls made at each address. */
 function addressCounts(callgrindFile) {
   const own = new Map();
   const calls = new Map();
-  let addr = 0;
-  let callLine = false;
-  for (const line of readFileSync(callgrindFile, 'utf8').split('\n')) {
-    if (line.startsWith('calls=')) {
-      callLine = true;
-      continue;
-    }
-    const m = /^(0x[0-9a-f]+|[+-]\d+|\*)\s+\S+\s+(\d+)/.exec(line);
-    if (m === null) continue;
-    if (m[1].startsWith('0x')) addr = Number.parseInt(m[1], 16);
-    else if (m[1] !== '*') addr += Number(m[1]);
-    const into = callLine ? calls : own;
-    into.set(addr, (into.get(addr) ?? 0) + Number(m[2]));
-    callLine = false;
-  }
+  readCosts(callgrindFile, (_fn, addr, n, call) => {
+    const into = call ? calls : own;
+    into.set(addr, (into.get(addr) ?? 0) + n);
+  });
   return { own, calls };
 }
 
