@@ -99,13 +99,13 @@ export class Portfolio {
     return this.lastPrice[i];
   }
 
-  /** A bar's marks: its range counts towards the open trip's excursions, its close is the mark. */
+  /** A bar's marks: its range counts towards the open trip's excursions (when trips are kept), its close is the mark. */
   markBar(i: number, high: number, low: number, close: number): void {
     if (this.tracksExcursions && this.qty[i] !== 0) this.widen(i, high, low);
     this.setMark(i, close);
   }
 
-  /** Updates the mark price (it counts towards the open trip's excursions); margin instruments move their P&L into cash. */
+  /** Updates the mark price (it counts towards the open trip's excursions when trips are kept); margin instruments move their P&L into cash. */
   mark(i: number, price: number): void {
     if (this.tracksExcursions && this.qty[i] !== 0) this.widen(i, price, price);
     this.setMark(i, price);

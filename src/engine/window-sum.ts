@@ -90,9 +90,8 @@ export class WindowSum {
     const c = this.cut;
     const xh = x + c - c;
     const oh = old + c - c;
-    this.hiSum += xh - oh; // both multiples of q below 2^k: the difference is exact
-    this.loSum += x - xh;
-    this.loSum -= old - oh;
+    this.hiSum += xh - oh; // the same exact one-step differences as push's
+    this.loSum += (x - xh) - (old - oh);
   }
 
   /** The exact sum of the window rounded once; while it holds a non-finite value, the plain sum oldest first. */
