@@ -23,6 +23,7 @@ import { recordedWarmUp } from '../data/session-files.ts';
 import { feeModelOf, latencyModelOf, queueModelOf, slippageModelOf } from '../sim/models-from-config.ts';
 import { constantLatency } from '../sim/latency-model.ts';
 import { isTickFeed, tickSources, type ReaderThreads } from './tick-feeds.ts';
+import { packedMap } from '../core/array-edit.ts';
 
 /** A run's state at a checkpoint. */
 export interface RunProgress {
@@ -215,8 +216,9 @@ async function barFeed(cfg: BacktestConfig, instruments: readonly Instrument[], 
   const streams = o.feeds
     ? cfg.data.map((f, i) => memoryStream(f.file, o.feeds![i] ?? []))
     : await Promise.all(cfg.data.map((f, i) => openBarsAuto(f.file, { onBadRow: cfg.onBadRow, ...window, ...(histories[i] ? { history: histories[i]! } : {}) })));
-  const peeked = streams.map((st) => new Peeked(st.batches));
-  const sources = streams.map((st, i) => new BarSource(st.file, wrap(peeked[i]), instruments[i], i, st.recycle));
+  // Packed whichever tier builds them (see packedMap): a holey `peeked` deoptimized this function's optimized code.
+  const peeked = packedMap(streams, (st) => new Peeked(st.batches));
+  const sources = packedMap(streams, (st, i) => new BarSource(st.file, wrap(peeked[i]), instruments[i], i, st.recycle));
   return {
     sources,
     close: async () => { await Promise.all(peeked.map((p) => p.close())); },

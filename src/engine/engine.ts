@@ -31,6 +31,7 @@ import { BarGroup } from './bar-group.ts';
 import { KillPolicy, type KillSwitch, type KillReport } from './kill-switch.ts';
 import type { OffGridSummary, RejectionSummary } from './rejection-log.ts';
 import { TradingMode, TradingState } from './trading-state.ts';
+import { packedMap } from '../core/array-edit.ts';
 
 export type { PreTradeCheck, OrderListener };
 
@@ -193,7 +194,7 @@ export class Engine implements EventSink {
 
   start(): void {
     // Holdings adopted before the start (a live account's balances) are not the session's to flatten.
-    this.startPositions = this.instruments.map((_, i) => this.portfolio.position(i));
+    this.startPositions = packedMap(this.instruments, (_, i) => this.portfolio.position(i));
     const outer = this.flow.enter();
     this.strategy.onStart?.(this.ctx);
     this.flow.leave(outer);

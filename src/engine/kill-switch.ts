@@ -4,6 +4,7 @@ import { isTerminal } from '../core/order-lifecycle.ts';
 import { Side, type ModifyResult, type OrderRequest, type SubmitResult } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { Logger } from './logger.ts';
+import { packedMap } from '../core/array-edit.ts';
 
 /** What the kill switch does after cancelling every open order. */
 export const KillPolicy = {
@@ -62,7 +63,7 @@ export class KillSwitch {
   private sent = 0;
 
   constructor(private readonly host: KillHost, readonly policy: KillPolicy) {
-    this.attempts = host.instruments.map(() => 0);
+    this.attempts = packedMap(host.instruments, () => 0);
   }
 
   trip(reason: string): void {

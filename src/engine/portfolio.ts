@@ -3,6 +3,7 @@ import { Settlement, type Instrument } from '../core/instrument.ts';
 import type { Micros } from '../core/time.ts';
 import { fillLegs, type FillLegs, type FillLegsOut, type PositionTerms, type PositionTermsOut } from './fill-cash.ts';
 import { TradeLog } from './trade-log.ts';
+import { packedMap } from '../core/array-edit.ts';
 
 /** Read-only view of one position. */
 export interface PositionView {
@@ -57,7 +58,7 @@ export class Portfolio {
 
   /** @param keepTrips keep every closed round trip (false: only net P&Ls, see TradeLog) */
   constructor(instruments: readonly Instrument[], cash: number, keepTrips = true) {
-    this.trades = new TradeLog(instruments.map((i) => i.id), keepTrips);
+    this.trades = new TradeLog(packedMap(instruments, (i) => i.id), keepTrips);
     this.tracksExcursions = keepTrips;
     assert(Number.isFinite(cash) && cash >= 0, `initial cash must be a finite number >= 0, got ${cash}`);
     this.cash = cash;

@@ -9,6 +9,7 @@ import type { TimerEvent } from './clock.ts';
 import { Sleeve, type SleeveSpec } from './sleeve.ts';
 import { sleeveContext } from './sleeve-context.ts';
 import type { Context, Strategy } from './strategy.ts';
+import { packedMap } from '../core/array-edit.ts';
 
 /** How often sleeve capital is brought back to the target weights (cash moves between sleeves; nothing is traded). */
 export const RebalanceEvery = { none: 'none', monthly: 'monthly', quarterly: 'quarterly', yearly: 'yearly' } as const;
@@ -39,8 +40,8 @@ export class SleevePortfolio implements Strategy {
   private lastTs = Number.NaN;
 
   constructor(account: readonly Instrument[], specs: readonly SleeveSpec[], readonly weights: readonly number[], readonly every: RebalanceEvery = RebalanceEvery.none) {
-    this.sleeves = specs.map((s) => new Sleeve(s));
-    this.ownerBySlot = account.map(() => undefined);
+    this.sleeves = packedMap(specs, (s) => new Sleeve(s));
+    this.ownerBySlot = packedMap(account, () => undefined);
     for (const s of this.sleeves) {
       if (this.byName.has(s.name)) throw new ConfigError(`two sleeves are named ${s.name}: names must be unique`);
       this.byName.set(s.name, s);
@@ -53,7 +54,7 @@ export class SleevePortfolio implements Strategy {
         this.ownerById.set(inst.id, s);
       }
     }
-    this.grouped = this.sleeves.map(() => []);
+    this.grouped = packedMap(this.sleeves, () => []);
   }
 
   onStart(ctx: Context): void {

@@ -5,6 +5,7 @@ import { Side } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import { Portfolio } from './portfolio.ts';
 import type { Context, Strategy } from './strategy.ts';
+import { packedMap } from '../core/array-edit.ts';
 
 /** One strategy of a portfolio run, as the run is given it. */
 export interface SleeveSpec {
@@ -60,10 +61,10 @@ export class Sleeve {
     this.instruments = spec.instruments;
     this.ledger = new Portfolio(spec.instruments, spec.capital);
     spec.instruments.forEach((inst, i) => this.localSlot.set(inst.id, i));
-    this.views = spec.instruments.map(() => emptyBarView());
-    this.grouped = spec.instruments.map(() => emptyBarView());
+    this.views = packedMap(spec.instruments, () => emptyBarView());
+    this.grouped = packedMap(spec.instruments, () => emptyBarView());
     this.history = spec.history;
-    this.held = spec.instruments.map(() => []);
+    this.held = packedMap(spec.instruments, () => []);
   }
 
   /** Keeps a warm-up bar if it is among the last `history` of its instrument. */
@@ -77,7 +78,7 @@ export class Sleeve {
   /** The bars held, in time order (slot order within a time), and forgets them. */
   takeHeld(): BarView[] {
     const all = this.held.flat().sort((a, b) => a.ts - b.ts || a.instrumentIndex - b.instrumentIndex);
-    this.held = this.instruments.map(() => []);
+    this.held = packedMap(this.instruments, () => []);
     return all;
   }
 

@@ -1,6 +1,6 @@
 import type { Micros } from '../core/time.ts';
 import { RoundTripLog } from './round-trip-log.ts';
-import { doubles } from '../core/array-edit.ts';
+import { doubles, packedMap } from '../core/array-edit.ts';
 
 /** A closed (or still open) round trip: from flat to flat, or until the position flips. */
 export interface RoundTrip {
@@ -80,7 +80,7 @@ export class TradeLog {
   constructor(private readonly ids: readonly string[], private readonly keep = true) {
     // Numeric fields hold doubles from the start (0.5), so the first trip changes no map; an
     // entry time of NaN marks a slot that has not traded yet (see start).
-    this.trips = ids.map(() => ({
+    this.trips = packedMap(ids, () => ({
       active: false, side: 1, entryTs: Number.NaN, entryQty: 0.5, entryNotional: 0.5, exitQty: 0.5, exitNotional: 0.5, maxQty: 0.5,
       pnl: 0.5, fees: 0.5, startPoint: 0, entryTag: '',
     }));

@@ -9,7 +9,7 @@ import { fillLegs } from '../engine/fill-cash.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
 import { noFee, type FeeModel } from './fee-model.ts';
 import { noSlippage, type SlippageModel } from './slippage-model.ts';
-import { anyValues, truncate } from '../core/array-edit.ts';
+import { anyValues, packedMap, truncate } from '../core/array-edit.ts';
 
 /** When market orders fill. */
 export const FillTiming = {
@@ -124,7 +124,7 @@ export class BarBroker implements ExecutionClient {
   constructor(opts: BarBrokerOptions) {
     this.instruments = opts.instruments;
     opts.instruments.forEach((inst, i) => this.slotOf.set(inst.id, i));
-    this.pending = opts.instruments.map(() => anyValues());
+    this.pending = packedMap(opts.instruments, () => anyValues());
     this.fillsAtClose = (opts.fillTiming ?? FillTiming.nextOpen) === FillTiming.close;
     this.fees = opts.fees ?? noFee;
     this.slippage = opts.slippage ?? noSlippage;

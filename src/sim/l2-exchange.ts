@@ -8,7 +8,7 @@ import type { OrderAmendment, VenueEvent } from '../engine/execution-client.ts';
 import type { Portfolio } from '../engine/portfolio.ts';
 import type { FeeModel } from './fee-model.ts';
 import { riskAverseQueue, type QueueModel, type QueuePosition } from './queue-model.ts';
-import { removeAt, removeItem } from '../core/array-edit.ts';
+import { packedMap, removeAt, removeItem } from '../core/array-edit.ts';
 
 export interface L2ExchangeOptions {
   instruments: readonly Instrument[];
@@ -83,8 +83,8 @@ export class L2Exchange {
   constructor(private readonly o: L2ExchangeOptions, private readonly report: ExchangeAnswer) {
     o.instruments.forEach((inst, i) => this.slotOf.set(inst.id, i));
     this.books = o.books ?? new L2BookKeeper(o.instruments.length, 'ignore');
-    this.resting = o.instruments.map(() => []);
-    this.stops = o.instruments.map(() => []);
+    this.resting = packedMap(o.instruments, () => []);
+    this.stops = packedMap(o.instruments, () => []);
     this.queue = o.queue ?? riskAverseQueue;
   }
 

@@ -8,6 +8,7 @@ import type { Portfolio } from '../engine/portfolio.ts';
 import { constantLatency, type LatencyModel } from './latency-model.ts';
 import { DueQueue } from './due-queue.ts';
 import { L2Exchange, type ExchangeRequest, type L2ExchangeOptions } from './l2-exchange.ts';
+import { packedMap } from '../core/array-edit.ts';
 
 export interface L2VenueOptions extends L2ExchangeOptions {
   /** Local clock (time the strategy acts). */
@@ -61,7 +62,7 @@ export class L2Venue implements ExecutionClient {
     this.exchange = new L2Exchange(o, (i, at, event) => this.report(i, at, event));
     this.books = this.exchange.books;
     const latency = o.latency ?? constantLatency(0, 0);
-    this.latencies = o.instruments.map((_, i) => o.latencyBySlot?.[i] ?? latency);
+    this.latencies = packedMap(o.instruments, (_, i) => o.latencyBySlot?.[i] ?? latency);
     this.lastArrival = new Float64Array(o.instruments.length).fill(-Infinity);
     this.lastDelivery = new Float64Array(o.instruments.length).fill(-Infinity);
   }
