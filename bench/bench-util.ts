@@ -30,6 +30,11 @@ export async function compiledModule<T>(path: string): Promise<T> {
   return await import(pathToFileURL(join(ROOT, 'dist/src', path)).href) as T;
 }
 
+/** An entry of the command's bundle (`dist/bundle/<name>`, built first with `buildDist`): the code `lockstep` runs. */
+export async function bundledModule<T>(name: string): Promise<T> {
+  return await import(pathToFileURL(join(ROOT, 'dist/bundle', name)).href) as T;
+}
+
 /** A full collection when the bench runs with --expose-gc (`npm run bench`): one run's garbage is not billed to the next. */
 export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();

@@ -52,6 +52,8 @@ await esbuild.build({
     ...Object.fromEntries(readdirSync(join(dist, 'strategies')).map((s) => [`strategies/${s}/index`, join(dist, 'strategies', s, 'index.js')])),
     'bar-reader-worker': join(dist, 'src/data/bar-reader-worker.js'), 'tick-reader-worker': join(dist, 'src/data/tick-reader-worker.js'),
     'trial-worker': join(dist, 'src/optimize/trial-worker.js'),
+    // The optimizer's pool as `lockstep optimize` starts it (its workers load the bundle's trial worker), for the optimize bench.
+    'trial-pool': join(dist, 'src/optimize/trial-pool.js'),
   },
   plugins: [englishOnlyZodLocales, await lockstepByName(join(dist, 'src/index.js'), join(dist, 'strategies'))],
   bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', outdir: bundle, logLevel: 'warning',
