@@ -19,17 +19,6 @@ export function buildDist(): void {
   if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
 }
 
-/**
- * A module of the compiled tree (`dist/src/<path>`, built first with `buildDist`), for
- * workloads that time runs in their own process: what `lockstep` runs, where the sources
- * through tsx compile each module the run first imports — its reader thread's among them —
- * inside the timed run (the ticks workload's first run: 2.58–2.60 s through tsx, 2.29–2.44 s
- * compiled, alternating processes).
- */
-export async function compiledModule<T>(path: string): Promise<T> {
-  return await import(pathToFileURL(join(ROOT, 'dist/src', path)).href) as T;
-}
-
 /** An entry of the command's bundle (`dist/bundle/<name>`, built first with `buildDist`): the code `lockstep` runs. */
 export async function bundledModule<T>(name: string): Promise<T> {
   return await import(pathToFileURL(join(ROOT, 'dist/bundle', name)).href) as T;

@@ -9,7 +9,7 @@ import { createRng, normal } from '../src/core/rng.ts';
 import { writeSynthL2 } from '../src/data/synth-files.ts';
 import { allocQuotes, allocTrades } from '../src/data/tick-batch.ts';
 import { writeTickParquet } from '../src/data/tick-parquet.ts';
-import { BENCH_DATA, buildDist, collectGarbage, compiledModule, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
+import { BENCH_DATA, buildDist, bundledModule, collectGarbage, fmtRate, peakRssMiB, rssMiB, writeBenchJson } from './bench-util.ts';
 import { GRID_MM, HFTBACKTEST, NO_HFTBACKTEST, openHftbacktest, writeHftbacktestEvents, type HftbacktestRun } from './hftbacktest-peer.ts';
 
 const PART = 1_000_000;
@@ -70,14 +70,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'p
 }
 
 /**
- * The runs this workload times use the compiled tree (built by `ticksBench` first), as
- * `lockstep backtest` does; the workload's own code runs through tsx.
+ * The runs this workload times use the bundle (built by `ticksBench` first) through its public
+ * entry, as `lockstep backtest` runs the bundle: its reader thread loads the bundle's reader
+ * worker; the workload's own code runs through tsx.
  */
-async function compiledRuns() {
-  const [{ runBacktest }, { fillCount, orderCount }] = await Promise.all([
-    compiledModule<typeof import('../src/session/run-backtest.ts')>('session/run-backtest.js'),
-    compiledModule<typeof import('../src/backtest/run-result.ts')>('backtest/run-result.js'),
-  ]);
+async function bundledRuns() {
+  const { runBacktest, fillCount, orderCount } = await bundledModule<typeof import('../src/index.ts')>('index.js');
   return { runBacktest, fillCount, orderCount };
 }
 
@@ -86,7 +84,7 @@ const HBT_MARKET = { tick: 0.01, lot: 0.001, entryMicros: 300, responseMicros: 3
 
 /** Goal 3's Lockstep side: grid-mm on the L2 set, result in memory (no disk writes, as the peer's). */
 async function gridMmReplay(l2: string): Promise<Record<string, number>> {
-  const { runBacktest, fillCount, orderCount } = await compiledRuns();
+  const { runBacktest, fillCount, orderCount } = await bundledRuns();
   const ls = await runBacktest({
     strategy: 'grid-mm', params: { ...GRID_MM }, cash: 1e6, queue: 'probabilistic', queuePower: 3,
     latency: { entryMicros: HBT_MARKET.entryMicros, responseMicros: HBT_MARKET.responseMicros },
@@ -150,7 +148,7 @@ async function hftbacktestComparison(l2: string): Promise<Record<string, unknown
  * saves a run), removed after; started from a collected heap, as every timed repetition.
  */
 async function streamedRun(config: SessionConfigInput): Promise<{ r: RunResult; fills: number; orders: number }> {
-  const { runBacktest, fillCount, orderCount } = await compiledRuns();
+  const { runBacktest, fillCount, orderCount } = await bundledRuns();
   collectGarbage();
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   try {
