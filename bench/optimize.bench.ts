@@ -80,9 +80,9 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
   // compile every module through tsx first: ~1.2 s more start-up, the same trials after; a
   // worker of the compiled tree, dist/src, was ready in 325–366 ms against the bundle's 140–147).
   buildDist();
-  const { TrialPool: CompiledPool } = await bundledModule<{ TrialPool: typeof TrialPool }>('trial-pool.js');
+  const { TrialPool: BundledPool } = await bundledModule<{ TrialPool: typeof TrialPool }>('trial-pool.js');
   const t0 = performance.now();
-  const pool = new CompiledPool(bars, 'ma-cross', 2);
+  const pool = new BundledPool(bars, 'ma-cross', 2);
   await pool.run({ number: -1, params: { fast: 10, slow: 30 }, config, objectives: parseObjectives('sharpe'), limits: {}, returnBuckets: 0 });
   const startup = (performance.now() - t0) / 1000;
   // Goals 5 and 6: every trial computes its own indicators (an indicator memo, measured no
