@@ -119,4 +119,30 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
       }
     });
   });
+
+  it('finds troughs a few ulps deeper than the worst so far, bit for bit as maxDrawdown', async () => {
+    const { coreMetricsOfBlocks } = await import('./core-metrics.ts');
+    const ulp = 2 ** -52;
+    for (const w of [0.2, 0.5, 0.999999, 1, 1.25]) {
+      // Peaks of 100, 250 and 700: at each, troughs at (1 − w) of the peak, nudged by −3…+3 ulps of 1,
+      // in an order that deepens the worst one ulp at a time after a shallower start.
+      const equity = [100];
+      for (const peak of [100, 250, 700]) {
+        equity.push(peak);
+        for (const k of [3, 1, 2, 0, -1, -1, -2, -3]) {
+          equity.push(peak * (1 - w) * (1 + k * ulp), peak);
+        }
+      }
+      const n = equity.length;
+      for (const cut of [1, 5, 1000]) {
+        const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
+          const from = b * cut;
+          const to = Math.min(n, from + cut);
+          return { firstTs: from, lastTs: to - 1, equity: equity.slice(from, to), grossExposure: equity.slice(from, to), n: to - from };
+        });
+        expect(coreMetricsOfBlocks(blocks, [], 252).maxDrawdown, `w ${w}, blocks of ${cut}`).toBe(maxDrawdown(equity));
+      }
+      expect(maxDrawdown(equity)).toBeCloseTo(w, 6);
+    }
+  });
 });
