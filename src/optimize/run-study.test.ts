@@ -133,7 +133,10 @@ describe('Optuna bridge', () => {
 
   it('a parameter set proposed again is never run twice: its first result is reused and marked (TPE on a 4-point space, 12 trials)', async () => {
     let runs = 0;
-    const counting = { run: (t: Parameters<TrialPool['run']>[0], prune?: Parameters<TrialPool['run']>[1]) => { runs++; return pool2.run(t, prune); } } as unknown as TrialPool;
+    const counting = {
+      run: (t: Parameters<TrialPool['run']>[0], prune?: Parameters<TrialPool['run']>[1]) => { runs++; return pool2.run(t, prune); },
+      runAll: (tasks: Parameters<TrialPool['runAll']>[0]) => { runs += tasks.length; return pool2.runAll(tasks); },
+    } as unknown as TrialPool;
     const space = { params: { fast: { type: 'int' as const, low: 2, high: 3 }, slow: { type: 'int' as const, low: 30, high: 31 } } };
     const r = await runStudy(spec({ sampler: 'tpe', trials: 12, seed: 7, space }), counting);
     expect(r.trials).toHaveLength(12);

@@ -22,6 +22,22 @@ async function everyTrial(sampler: OptunaSampler): Promise<TrialResult[]> {
   }
 }
 
+/**
+ * Runs trials on the pool; the trials asked for in one synchronous stretch (a batch's
+ * proposals) go as one batch (TrialPool.runAll), which the workers share out themselves.
+ */
+function batchedRunner(pool: TrialPool): (task: TrialTask) => Promise<TrialResult> {
+  let pending: Array<{ task: TrialTask; settle: (r: Promise<TrialResult>) => void }> = [];
+  const flush = (): void => {
+    const batch = pending;
+    pending = [];
+    pool.runAll(batch.map((b) => b.task)).forEach((r, k) => batch[k].settle(r));
+  };
+  return (task) => new Promise<TrialResult>((resolve) => {
+    if (pending.push({ task, settle: resolve }) === 1) queueMicrotask(flush);
+  });
+}
+
 /** Default proposals per batch of each sampler. */
 function defaultBatch(s: SamplerName): number {
   // Grid and random proposals do not depend on results: one batch of up to 4,096. At the end of
@@ -47,6 +63,8 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
   const results: TrialResult[] = [];
   const shared = spec.storage !== undefined;
   const usePrune = spec.prune === true && sampler.shouldPrune !== undefined;
+  // Pruned trials ask their sampler while they run: one message each way per trial (TrialPool.run).
+  const runTask = usePrune ? null : batchedRunner(pool);
   // Each parameter set runs once: a sampler that proposes one again (TPE, CMA-ES, random,
   // genetic can) gets the first trial's result, marked as its duplicate.
   const byParams = new Map<string, { number: number; result: Promise<TrialResult> }>();
@@ -82,7 +100,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
           number: p.number, params: p.params, config: spec.config, objectives: spec.objectives, limits: spec.limits ?? {},
           returnBuckets: buckets, ...(spec.rows ? { rows: spec.rows } : {}), ...(usePrune ? { checkpoints: 10 } : {}),
         };
-        return pool.run(task, usePrune ? (_t, step, value) => sampler.shouldPrune!(p, step, value) : undefined).then((r) => {
+        return (runTask === null ? pool.run(task, (_t, step, value) => sampler.shouldPrune!(p, step, value)) : runTask(task)).then((r) => {
           opts.store?.add(r);
           return r;
         });

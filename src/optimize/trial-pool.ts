@@ -10,6 +10,12 @@ const ENTRY = workerEntry('optimize/trial-worker');
 /** Asked at each checkpoint of a trial: true stops it (pruning). */
 export type PruneCheck = (task: TrialTask, step: number, value: number) => Promise<boolean>;
 
+/** A batch handed to every worker at once (runAll): its trials' settlers by index, and the workers still taking from it. */
+interface Batch {
+  readonly settle: Array<{ resolve: (r: TrialResult) => void; reject: (e: Error) => void }>;
+  workersLeft: number;
+}
+
 interface Job {
   id: number;
   task: TrialTask;
@@ -38,6 +44,7 @@ export class TrialPool {
   private readonly queue: Job[] = [];
   /** Each ready worker's jobs, in the order it runs them. */
   private readonly running = new Map<Worker, Job[]>();
+  private readonly batches = new Map<number, Batch>();
   private nextId = 1;
   private failed: Error | null = null;
   private readonly ready: Promise<void>;
@@ -86,6 +93,37 @@ export class TrialPool {
     });
   }
 
+  /**
+   * Runs every task (in any order, on every worker): one message per worker carries them all,
+   * and each worker takes its next task from a shared counter until none is left, so none
+   * waits for another's last trial and no trial waits for a message from this thread. Results
+   * come back in groups (see trial-worker's GROUP_MS). No pruning: a pruned trial talks to
+   * its sampler while it runs (use `run`).
+   */
+  runAll(tasks: readonly TrialTask[]): Promise<TrialResult>[] {
+    const settle: Batch['settle'] = [];
+    const promises = tasks.map(() => new Promise<TrialResult>((resolve, reject) => { settle.push({ resolve, reject }); }));
+    if (tasks.length > 0) void this.startBatch(tasks, settle);
+    return promises;
+  }
+
+  private async startBatch(tasks: readonly TrialTask[], settle: Batch['settle']): Promise<void> {
+    try {
+      await this.ready;
+    } catch (e) {
+      for (const s of settle) s.reject(e as Error);
+      return;
+    }
+    if (this.failed) {
+      for (const s of settle) s.reject(this.failed);
+      return;
+    }
+    const id = this.nextId++;
+    this.batches.set(id, { settle, workersLeft: this.running.size });
+    const next = new SharedArrayBuffer(4);
+    for (const w of this.running.keys()) w.postMessage({ type: 'claim', id, tasks, next } satisfies ToWorker);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -104,6 +142,7 @@ export class TrialPool {
   }
 
   private onMessage(w: Worker, m: Extract<FromWorker, { id: number }>): void {
+    if (m.type === 'claimed') return this.onClaimed(m);
     const jobs = this.running.get(w);
     const job = jobs?.find((j) => j.id === m.id);
     if (!jobs || !job) return;
@@ -116,8 +155,18 @@ export class TrialPool {
     }
   }
 
+  private onClaimed(m: Extract<FromWorker, { type: 'claimed' }>): void {
+    const batch = this.batches.get(m.id);
+    if (!batch) return;
+    for (const [k, r] of m.results) batch.settle[k].resolve(r);
+    if (m.done && --batch.workersLeft === 0) this.batches.delete(m.id);
+  }
+
   private crash(w: Worker, e: Error): void {
     this.failed = e;
+    // A batch's trials the crashed worker had taken are lost with it: every unsettled one fails (settling twice is a no-op).
+    for (const b of this.batches.values()) for (const s of b.settle) s.reject(e);
+    this.batches.clear();
     const jobs = this.running.get(w) ?? [];
     this.running.delete(w);
     for (const j of jobs) j.reject(e);

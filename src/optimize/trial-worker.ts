@@ -3,14 +3,28 @@ import { loadStrategy } from '../engine/load-strategy.ts';
 import { evaluateTrial, type TrialResult, type TrialTask } from './evaluate-trial.ts';
 import type { SharedBars } from './shared-bars.ts';
 
-/** Messages from the pool to a trial worker. */
-export type ToWorker = { type: 'run'; id: number; task: TrialTask; prune: boolean } | { type: 'prune-reply'; id: number; prune: boolean };
-/** Messages from a trial worker to the pool. */
+/**
+ * Messages from the pool to a trial worker: one trial (`run`), a prune answer, or a batch
+ * (`claim`): every task of it, and a shared counter each worker takes its next index from.
+ */
+export type ToWorker =
+  | { type: 'run'; id: number; task: TrialTask; prune: boolean }
+  | { type: 'prune-reply'; id: number; prune: boolean }
+  | { type: 'claim'; id: number; tasks: readonly TrialTask[]; next: SharedArrayBuffer };
+/** Messages from a trial worker to the pool; a batch's results come in groups, the last with `done`. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'intermediate'; id: number; step: number; value: number }
   | { type: 'result'; id: number; result: TrialResult }
+  | { type: 'claimed'; id: number; results: Array<[number, TrialResult]>; done: boolean }
   | { type: 'fatal'; message: string };
+
+/**
+ * A batch's results are held at most this long before they go to the pool. Each message wakes
+ * the pool's thread (on this project's VMs ~50 µs of system time a round trip): grouped, a
+ * 1,000-trial study of ~9 ms trials sends ~90 messages instead of 1,000.
+ */
+const GROUP_MS = 50;
 
 /** Worker body: loads the strategy once, then runs trials on the shared bars it was given. */
 async function serve(bars: SharedBars, strategy: string): Promise<void> {
@@ -22,6 +36,10 @@ async function serve(bars: SharedBars, strategy: string): Promise<void> {
     if (m.type === 'prune-reply') {
       waiting.get(m.id)?.(m.prune);
       waiting.delete(m.id);
+      return;
+    }
+    if (m.type === 'claim') {
+      queue = queue.then(() => claimAll(m, bars, def, port));
       return;
     }
     const ask = m.prune
@@ -39,6 +57,22 @@ async function serve(bars: SharedBars, strategy: string): Promise<void> {
     });
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
+}
+
+/** Runs a batch's trials, each index taken from the shared counter, until none is left; results go in groups (GROUP_MS). */
+async function claimAll(m: Extract<ToWorker, { type: 'claim' }>, bars: SharedBars, def: Awaited<ReturnType<typeof loadStrategy>>, port: NonNullable<typeof parentPort>): Promise<void> {
+  const next = new Int32Array(m.next);
+  let group: Array<[number, TrialResult]> = [];
+  let since = performance.now(); // monotonic: how long results have waited, not simulated time
+  for (let k = Atomics.add(next, 0, 1); k < m.tasks.length; k = Atomics.add(next, 0, 1)) {
+    group.push([k, await evaluateTrial(m.tasks[k], bars, def)]);
+    if (performance.now() - since >= GROUP_MS) {
+      port.postMessage({ type: 'claimed', id: m.id, results: group, done: false } satisfies FromWorker);
+      group = [];
+      since = performance.now();
+    }
+  }
+  port.postMessage({ type: 'claimed', id: m.id, results: group, done: true } satisfies FromWorker);
 }
 
 if (parentPort && workerData?.kind === 'lockstep-trial-worker') {
