@@ -10,10 +10,10 @@ const ENTRY = workerEntry('optimize/trial-worker');
 /** Asked at each checkpoint of a trial: true stops it (pruning). */
 export type PruneCheck = (task: TrialTask, step: number, value: number) => Promise<boolean>;
 
-/** A batch handed to every worker at once (runAll): its trials' settlers by index, and the workers still taking from it. */
+/** A batch handed to every worker at once (runAll): its trials' settlers by index, and how many are not settled yet. */
 interface Batch {
   readonly settle: Array<{ resolve: (r: TrialResult) => void; reject: (e: Error) => void }>;
-  workersLeft: number;
+  unsettled: number;
 }
 
 interface Job {
@@ -119,7 +119,7 @@ export class TrialPool {
       return;
     }
     const id = this.nextId++;
-    this.batches.set(id, { settle, workersLeft: this.running.size });
+    this.batches.set(id, { settle, unsettled: settle.length });
     const next = new SharedArrayBuffer(4);
     for (const w of this.running.keys()) w.postMessage({ type: 'claim', id, tasks, next } satisfies ToWorker);
   }
@@ -159,7 +159,8 @@ export class TrialPool {
     const batch = this.batches.get(m.id);
     if (!batch) return;
     for (const [k, r] of m.results) batch.settle[k].resolve(r);
-    if (m.done && --batch.workersLeft === 0) this.batches.delete(m.id);
+    batch.unsettled -= m.results.length;
+    if (batch.unsettled === 0) this.batches.delete(m.id);
   }
 
   private crash(w: Worker, e: Error): void {

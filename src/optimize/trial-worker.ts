@@ -12,12 +12,12 @@ export type ToWorker =
   | { type: 'run'; id: number; task: TrialTask; prune: boolean }
   | { type: 'prune-reply'; id: number; prune: boolean }
   | { type: 'claim'; id: number; tasks: readonly TrialTask[]; next: SharedArrayBuffer };
-/** Messages from a trial worker to the pool; a batch's results come in groups, the last with `done`. */
+/** Messages from a trial worker to the pool; a batch's results come in groups (index in the batch, result). */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'intermediate'; id: number; step: number; value: number }
   | { type: 'result'; id: number; result: TrialResult }
-  | { type: 'claimed'; id: number; results: Array<[number, TrialResult]>; done: boolean }
+  | { type: 'claimed'; id: number; results: Array<[number, TrialResult]> }
   | { type: 'fatal'; message: string };
 
 /**
@@ -68,12 +68,12 @@ async function claimAll(m: Extract<ToWorker, { type: 'claim' }>, bars: SharedBar
   for (let k = Atomics.add(next, 0, 1); k < m.tasks.length; k = Atomics.add(next, 0, 1)) {
     group.push([k, await evaluateTrial(m.tasks[k], bars, def)]);
     if (performance.now() - since >= GROUP_MS) {
-      port.postMessage({ type: 'claimed', id: m.id, results: group, done: false } satisfies FromWorker);
+      port.postMessage({ type: 'claimed', id: m.id, results: group } satisfies FromWorker);
       group = [];
       since = performance.now();
     }
   }
-  port.postMessage({ type: 'claimed', id: m.id, results: group, done: true } satisfies FromWorker);
+  if (group.length > 0) port.postMessage({ type: 'claimed', id: m.id, results: group } satisfies FromWorker);
 }
 
 if (parentPort && workerData?.kind === 'lockstep-trial-worker') {
