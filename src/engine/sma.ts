@@ -22,9 +22,10 @@ export class SMA extends BaseSMA {
   /** One value in (or, with `replace`, in place of the last one); the average once the window is full. */
   override update(price: number, replace: boolean): number | null {
     const sum = this._sum;
-    if (replace) sum.replaceLast(price);
-    else sum.push(price);
-    if (!sum.full) return null;
+    if (replace) {
+      sum.replaceLast(price);
+      if (!sum.full) return null;
+    } else if (!sum.push(price)) return null;
     const v = sum.value() / this.interval;
     this._value = v;
     return v;

@@ -3,14 +3,19 @@ import { pythonFsums, pythonWindows } from '../../test/python-fsum.ts';
 import { createRng, normal, type Rng } from '../core/rng.ts';
 import { WindowSum } from './window-sum.ts';
 
-/** Every full window's value while `xs` slides through a WindowSum of length `n`. */
+/**
+ * Every full window's value while `xs` slides through a WindowSum of length `n`; throws when
+ * what `push` returns is not `full` after it (on every path these tests take: split, re-cut,
+ * partials, non-finite values).
+ */
 function slide(xs: readonly number[], n: number): { sums: number[]; sum: WindowSum } {
   const sum = new WindowSum(n);
   const sums: number[] = [];
-  for (const x of xs) {
-    sum.push(x);
-    if (sum.full) sums.push(sum.value());
-  }
+  xs.forEach((x, i) => {
+    const full = sum.push(x);
+    if (full !== sum.full) throw new Error(`push of value ${i} (${x}) returned ${full}, full is ${sum.full}`);
+    if (full) sums.push(sum.value());
+  });
   return { sums, sum };
 }
 

@@ -40,32 +40,37 @@ export class WindowSum {
     return this.partials === null;
   }
 
-  /** Appends `x`, dropping the oldest value once the window is full. */
-  push(x: number): void {
+  /**
+   * Appends `x`, dropping the oldest value once the window is full; returns `full` after it
+   * (a caller that reads the sum next need not load the window's state again for it).
+   */
+  push(x: number): boolean {
     if (this.partials !== null || !this.fits(x)) return this.pushOffSplit(x);
     const w = this.window;
     const i = this.next;
     const c = this.cut;
     const xh = x + c - c;
+    this.next = i + 1 === this.length ? 0 : i + 1;
     if (this.count === this.length) {
       // The value in and the one out in one step per sum, each difference exact: xh − oh of two
       // multiples of q below 2^k, and (x − xh) − (old − oh) of two multiples of the window's
       // smallest ulp at most q/2 each. Each running sum takes the same exact value as in two steps.
+      // The slot is read and written before the sums' stores: V8 then checks the array once.
       const old = w[i];
+      w[i] = x;
       const oh = old + c - c;
       this.hiSum += xh - oh;
       this.loSum += (x - xh) - (old - oh);
-    } else {
-      this.hiSum += xh;
-      this.loSum += x - xh;
-      this.count++;
+      return true;
     }
     w[i] = x;
-    this.next = i + 1 === this.length ? 0 : i + 1;
+    this.hiSum += xh;
+    this.loSum += x - xh;
+    return ++this.count === this.length;
   }
 
   /** `push` off the split path: on partials, or of a value the cut does not cover (the window is cut again). */
-  private pushOffSplit(x: number): void {
+  private pushOffSplit(x: number): boolean {
     const w = this.window;
     const i = this.next;
     const old = w[i];
@@ -74,14 +79,18 @@ export class WindowSum {
     this.next = i + 1 === this.length ? 0 : i + 1;
     if (!evicting) this.count++;
     const p = this.partials;
-    if (p === null) return this.recut();
-    if (evicting) p.swap(old, x);
+    if (p === null) this.recut();
+    else if (evicting) p.swap(old, x);
     else p.add(x);
+    return this.count === this.length;
   }
 
   /** Replaces the newest value with `x` (a bar's update in place); pushes when the window is empty. */
   replaceLast(x: number): void {
-    if (this.count === 0) return this.push(x);
+    if (this.count === 0) {
+      this.push(x);
+      return;
+    }
     const last = this.next === 0 ? this.length - 1 : this.next - 1;
     const old = this.window[last];
     this.window[last] = x;
