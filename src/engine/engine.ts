@@ -102,7 +102,7 @@ export class Engine implements EventSink {
     this.spill = opts.sink ? new ResultSpill(opts.sink, { fills: this.flow.fills, orders: this.flow.registry, trades: this.portfolio.trades.closed }, this.equity) : null;
     this.ctx = createContext({
       clock: this.clock, instruments: this.instruments, portfolio: this.portfolio, open: this.flow.registry.open, books: this.books,
-      slotOf: this.slots.of, submit: (r) => this.flow.submit(r), cancel: (id) => this.flow.cancel(id),
+      slotOf: this.slots.of, impliedSlot: this.slots.implied, submit: (r) => this.flow.submit(r), cancel: (id) => this.flow.cancel(id),
       replace: (id, c) => this.flow.replace(id, c), contingent: () => this.contingentOrders(),
     }, opts.logger);
     this.fireTimer = (t) => {

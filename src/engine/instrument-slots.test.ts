@@ -23,6 +23,8 @@ describe('InstrumentSlots', () => {
 
   it('implies the only instrument; refuses a list with an instrument twice', () => {
     expect(new InstrumentSlots([eth]).of(undefined)).toBe(0);
+    expect(new InstrumentSlots([eth]).implied).toBe(0);
+    expect(new InstrumentSlots([eth, btcBinance]).implied).toBe(-1);
     expect(() => new InstrumentSlots([eth, btcBinance, eth])).toThrow('instrument ETHUSDT.BINANCE is listed twice');
   });
 });

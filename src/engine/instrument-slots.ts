@@ -9,8 +9,11 @@ import type { Instrument } from '../core/instrument.ts';
 export class InstrumentSlots {
   /** Slot by instrument id. */
   readonly byId = new Map<string, number>();
+  /** The slot meant when no instrument is named: 0 in a run of one instrument, −1 when one must be named. */
+  readonly implied: number;
 
   constructor(private readonly instruments: readonly Instrument[]) {
+    this.implied = instruments.length === 1 ? 0 : -1;
     instruments.forEach((inst, i) => {
       if (this.byId.has(inst.id)) throw new ConfigError(`instrument ${inst.id} is listed twice`);
       this.byId.set(inst.id, i);
@@ -24,7 +27,7 @@ export class InstrumentSlots {
    */
   readonly of = (instrument: string | Instrument | undefined): number => {
     if (instrument === undefined) {
-      if (this.instruments.length === 1) return 0;
+      if (this.implied >= 0) return this.implied;
       throw new ConfigError('this run has several instruments: name the instrument');
     }
     const id = typeof instrument === 'string' ? instrument : instrument.id;

@@ -17,7 +17,9 @@ export interface ContextHost {
   readonly open: OpenOrders;
   readonly books: BookKeeper | undefined;
   /** Instrument slot of an id or instrument (the only one when omitted); throws on unknown ids. */
-  slotOf(instrument: string | Instrument | undefined): number;
+  readonly slotOf: (instrument: string | Instrument | undefined) => number;
+  /** The slot `slotOf(undefined)` gives, or −1 when it throws (several instruments). */
+  readonly impliedSlot: number;
   submit(req: OrderRequest): SubmitResult;
   cancel(orderId: string): ModifyResult;
   replace(orderId: string, changes: OrderChanges): ModifyResult;
@@ -27,7 +29,7 @@ export interface ContextHost {
 
 /** The Context handed to strategy callbacks: the same shape in backtest, paper and live mode. */
 export function createContext(host: ContextHost, log: Logger): Context {
-  const { clock, instruments, portfolio, open } = host;
+  const { clock, instruments, portfolio, open, slotOf, impliedSlot } = host;
   const portfolioView: PortfolioView = {
     get cash() { return portfolio.cash; },
     equity: () => portfolio.equity(),
@@ -39,17 +41,17 @@ export function createContext(host: ContextHost, log: Logger): Context {
     instrument: o.instrument, side, qty, type: o.type, price: o.price, stopPrice: o.stopPrice, tif: o.tif,
     postOnly: o.postOnly, reduceOnly: o.reduceOnly, tag: o.tag, emulate: o.emulate,
   });
-  const idOf = (instrument: string | undefined) => (instrument === undefined ? undefined : instruments[host.slotOf(instrument)].id);
+  const idOf = (instrument: string | undefined) => (instrument === undefined ? undefined : instruments[slotOf(instrument)].id);
   return {
     clock,
     now: () => clock.now(),
     instruments,
-    instrument: (id) => instruments[host.slotOf(id)],
+    instrument: (id) => instruments[slotOf(id)],
     submit: (req) => host.submit(req),
     buy: (qty, o) => host.submit(withSide(Side.buy, qty, o)),
     sell: (qty, o) => host.submit(withSide(Side.sell, qty, o)),
     close: (instrument) => {
-      const i = host.slotOf(instrument);
+      const i = slotOf(instrument);
       const pos = portfolio.position(i);
       if (pos === 0) return null;
       return host.submit({ instrument: instruments[i], side: pos > 0 ? Side.sell : Side.buy, qty: Math.abs(pos) });
@@ -66,8 +68,10 @@ export function createContext(host: ContextHost, log: Logger): Context {
     replace: (id, changes) => host.replace(id, changes),
     bracket: (request) => host.contingent().bracket(request),
     oco: (a, b) => host.contingent().oco(a, b),
-    position: (instrument) => portfolio.position(host.slotOf(instrument)),
-    positionView: (instrument): PositionView => portfolio.view(host.slotOf(instrument)),
+    // Most strategies ask for their one instrument's position on every bar: the implied slot
+    // without a call through slotOf (~15 of a trial's ~870 instructions a bar).
+    position: (instrument) => portfolio.position(instrument === undefined && impliedSlot >= 0 ? impliedSlot : slotOf(instrument)),
+    positionView: (instrument): PositionView => portfolio.view(slotOf(instrument)),
     openOrders: (instrument) => {
       if (open.size === 0) return [];
       const target = idOf(instrument);
@@ -77,12 +81,12 @@ export function createContext(host: ContextHost, log: Logger): Context {
     },
     book: (instrument) => {
       if (host.books === undefined) throw new ConfigError('no order book in this run: book data (L2 deltas) is needed for ctx.book()');
-      return host.books.book(host.slotOf(instrument));
+      return host.books.book(slotOf(instrument));
     },
     hasOpenOrders: (instrument) => {
       if (open.size === 0) return false;
       if (instrument === undefined) return true;
-      return open.hasInstrument(instruments[host.slotOf(instrument)].id);
+      return open.hasInstrument(instruments[slotOf(instrument)].id);
     },
     portfolio: portfolioView,
     setTimer: (name, at, interval) => clock.setTimer(name, at, interval),
