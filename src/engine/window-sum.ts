@@ -26,7 +26,11 @@ export class WindowSum {
   private floor = 0;
   private partials: RollingFsum | null = null;
 
-  constructor(readonly length: number) {
+  /** The window's length (a field with a value from the start: V8 then keeps it as a small integer, unchecked on every load). */
+  readonly length: number = 0;
+
+  constructor(length: number) {
+    this.length = length;
     this.window = new Float64Array(length);
   }
 
