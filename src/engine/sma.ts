@@ -26,7 +26,7 @@ export class SMA extends BaseSMA {
       sum.replaceLast(price);
       if (!sum.full) return null;
     } else if (!sum.push(price)) return null;
-    const v = sum.value() / this.interval;
+    const v = sum.value() / sum.length; // the window's length: an untagged field (the base class's `interval` is checked on every load)
     this._value = v;
     return v;
   }
