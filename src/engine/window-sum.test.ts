@@ -5,8 +5,8 @@ import { WindowSum } from './window-sum.ts';
 
 /**
  * Every full window's value while `xs` slides through a WindowSum of length `n`; throws when
- * what `push` returns is not `full` after it (on every path these tests take: split, re-cut,
- * partials, non-finite values).
+ * what `push` returns is not `full` after it (on every path these tests take: the split sums,
+ * a re-cut, partials, non-finite values).
  */
 function slide(xs: readonly number[], n: number): { sums: number[]; sum: WindowSum } {
   const sum = new WindowSum(n);
@@ -72,6 +72,13 @@ describe('WindowSum', () => {
     const xs = Array.from({ length: 4_000 }, (_, i) => (i % 7 === 0 ? 1e16 * (i % 2 ? 1 : -1) : normal(rng) * 10 ** Math.floor(rng.next() * 40 - 20)));
     const { sums, sum } = slide(xs, 17);
     expect(sums).toEqual(pythonWindows(xs, 17).sums);
+    expect(sum.usesSplit).toBe(false);
+  });
+
+  it('sums windows with NaN and infinities as their plain sums, and exactly again once those have left', () => {
+    // Windows of 3: [1, 2, NaN] … [NaN, 4, 5] are NaN, [4, 5, ∞] … [∞, 7, 8] are ∞, then 7 + 8 + 9 and 8 + 9 + 10.
+    const { sums, sum } = slide([1, 2, Number.NaN, 4, 5, Infinity, 7, 8, 9, 10], 3);
+    expect(sums).toEqual([Number.NaN, Number.NaN, Number.NaN, Infinity, Infinity, Infinity, 24, 27]);
     expect(sum.usesSplit).toBe(false);
   });
 
