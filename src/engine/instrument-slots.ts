@@ -10,7 +10,7 @@ export class InstrumentSlots {
   /** Slot by instrument id. */
   readonly byId = new Map<string, number>();
   /** The slot meant when no instrument is named: 0 in a run of one instrument, −1 when one must be named. */
-  readonly implied: number;
+  readonly implied: number = -1;
 
   constructor(private readonly instruments: readonly Instrument[]) {
     this.implied = instruments.length === 1 ? 0 : -1;
