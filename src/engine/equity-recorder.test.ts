@@ -92,6 +92,7 @@ describe('EquityRecorder times and cash (kept compactly, written per point when 
     ['preallocated', () => new EquityRecorder(5_000)],
     ['preallocated, more points than expected', () => new EquityRecorder(1_000)],
     ['given columns', () => new EquityRecorder(5_000, null, newEquityColumns(6_000))],
+    ['given columns, more points than they hold', () => new EquityRecorder(1_000, null, newEquityColumns(1_000))],
     ['growable', () => new EquityRecorder()],
     ['growable past its limit', () => new EquityRecorder(0, null, null, 2_048)],
   ];

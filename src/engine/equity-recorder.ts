@@ -97,23 +97,17 @@ export class EquityRecorder {
   }
 
   record(ts: Micros, equity: number, cash: number, exposure: number): void {
-    const c = this.compact;
     const g = this.given;
-    if (c === null && g === null) return this.recordChunked(ts, equity, cash, exposure);
+    if (g !== null) return this.recordGiven(g, ts, equity, cash, exposure);
+    const c = this.compact;
+    if (c === null) return this.recordChunked(ts, equity, cash, exposure);
     let i = this.n - 1;
     if (ts !== this.lastTs) {
       i = this.n;
       if (i === this.capacity && !this.grow()) return this.overflow(ts, equity, cash, exposure);
       if (this.n++ === 0) this.firstTs = ts;
       this.lastTs = ts;
-      if (c !== null) c.times.add(i, ts);
-      else g!.ts[i] = ts;
-    }
-    if (c === null) {
-      g!.equity[i] = equity;
-      g!.cash[i] = cash;
-      g!.exposure[i] = exposure;
-      return;
+      c.times.add(i, ts);
     }
     c.cash.set(i, cash);
     // One column of signed notionals while equity = cash + s and exposure = |s| (see CompactCurve).
@@ -124,6 +118,22 @@ export class EquityRecorder {
     }
     (c.equity ?? c.unsign(i))[i] = equity;
     c.exposure[i] = exposure;
+  }
+
+  /** Given columns (EquityColumnsPool): every column written per point, the four columns read before the stores. */
+  private recordGiven(g: EquityCurve, ts: Micros, equity: number, cash: number, exposure: number): void {
+    const { ts: times, equity: equities, cash: cashes, exposure: exposures } = g;
+    let i = this.n - 1;
+    if (ts !== this.lastTs) {
+      i = this.n;
+      if (i === this.capacity) return this.overflow(ts, equity, cash, exposure);
+      if (this.n++ === 0) this.firstTs = ts;
+      this.lastTs = ts;
+      times[i] = ts;
+    }
+    equities[i] = equity;
+    cashes[i] = cash;
+    exposures[i] = exposure;
   }
 
   /** Chunks (a sink, or past what the columns hold): a new point per new time, into the current chunk. */
