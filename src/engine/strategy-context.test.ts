@@ -24,7 +24,7 @@ function contextWith(instruments: Instrument[], qty: number[]) {
 }
 
 describe('createContext: position', () => {
-  it('reads the only instrument when none is named, as when it is named by id, symbol or object', () => {
+  it('reads the only instrument when none is named, as when it is named by id or symbol', () => {
     const ctx = contextWith([eth], [-3]);
     expect(ctx.position()).toBe(-3);
     expect(ctx.position(eth.id)).toBe(-3);
