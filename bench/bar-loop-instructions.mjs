@@ -11,9 +11,17 @@
  * divides by the number of bars it ran (the count of the loop's head). Order paths inlined
  * into the loop are in the figure, amortized per bar. V8 runs single-threaded with fixed
  * seeds, so the figure repeats to a few instructions; whole-process counts do not (V8's
- * heap heuristics read the clock).
+ * heap heuristics read the clock). A second figure gives the functions the loop calls (not
+ * inlined: the order paths' larger parts), inclusive, per bar.
  *
- *   node bench/bar-loop-instructions.mjs [TREE] [--keep DIR]
+ * `--strategy` swaps ma-cross's body for a part of it, to split the loop's cost (same engine,
+ * same trials and parameters):
+ * - `nothing`: onBar returns at once (the framework's per-bar path);
+ * - `hold`: buys 1 on the first bar and holds it (the path with a position open);
+ * - `smas`: updates both SMAs and reads their values, never orders;
+ * - `ma-cross` (default): the strategy itself.
+ *
+ *   node bench/bar-loop-instructions.mjs [TREE] [--keep DIR] [--strategy ma-cross|nothing|hold|smas]
  *
  * TREE: a built tree (`npm run build`), default this one. Needs valgrind (apt-get install
  * valgrind); ~1 minute.
@@ -29,6 +37,22 @@ import { optimizedBlocks } from './v8-printed-code.mjs';
 const args = process.argv.slice(2);
 const keepAt = args.indexOf('--keep');
 const keep = keepAt >= 0 ? args.splice(keepAt, 2)[1] : null;
+const strategyAt = args.indexOf('--strategy');
+const variant = strategyAt >= 0 ? args.splice(strategyAt, 2)[1] : 'ma-cross';
+/** Parts of ma-cross's body, in its place (see --strategy above). */
+const BODIES = {
+  nothing: 'def = { ...def, create: () => ({ onBar() {} }) };',
+  hold: 'def = { ...def, create: () => { let first = true; return { onBar(_bar, ctx) { if (first) { first = false; ctx.buy(1); } } }; } };',
+  smas: `def = { ...def, create: (p) => {
+  const fast = new SMA(p.fast), slow = new SMA(p.slow);
+  let above = 0;
+  return { onBar(bar) { fast.add(bar.close); slow.add(bar.close); if (fast.value > slow.value) above++; } };
+} };`,
+};
+if (variant !== 'ma-cross' && !(variant in BODIES)) {
+  console.error(`bar-loop-instructions: --strategy ${variant}: expected ma-cross or one of ${Object.keys(BODIES).join(', ')}`);
+  process.exit(2);
+}
 const tree = resolve(args[0] ?? join(import.meta.dirname, '..'));
 const WARM = 30;
 const MEASURED = 5;
@@ -42,7 +66,9 @@ const { loadStrategy } = await load('dist/src/engine/load-strategy.js');
 const { shareBars } = await load('dist/src/optimize/shared-bars.js');
 const { evaluateTrial } = await load('dist/src/optimize/evaluate-trial.js');
 const { parseObjectives } = await load('dist/src/optimize/objective.js');
-const def = await loadStrategy('ma-cross');
+${variant === 'ma-cross' ? "const def = await loadStrategy('ma-cross');" : `let def = await loadStrategy('ma-cross');
+const { SMA } = await load('dist/src/index.js');
+${BODIES[variant]}`}
 const bars = shareBars([synthBars({ count: 100_000, seed: 42 })]);
 const config = { strategy: 'ma-cross', cash: 100_000, data: [{ file: 'memory', instrument: { symbol: 'SYN' } }] };
 const pairs = [];
@@ -56,13 +82,19 @@ for (let i = 0; i < ${WARM + MEASURED}; i++) {
 `;
 
 
-/** callgrind's own counts per instruction address of one function (named by its code's address, as callgrind names JIT code). */
+/**
+ * callgrind's counts per instruction address of one function (named by its code's address, as
+ * callgrind names JIT code): its own, and the inclusive counts of the calls made there.
+ */
 function countsOf(callgrindFile, fnName) {
-  const counts = new Map();
+  const own = new Map();
+  const calls = new Map();
   readCosts(callgrindFile, (fn, addr, n, call) => {
-    if (!call && fn === fnName) counts.set(addr, (counts.get(addr) ?? 0) + n);
+    if (fn !== fnName) return;
+    const into = call ? calls : own;
+    into.set(addr, (into.get(addr) ?? 0) + n);
   });
-  return counts;
+  return { own, calls };
 }
 
 /** Addresses of the last optimized compilation of the bar loop in V8's --print-opt-code output. */
@@ -86,15 +118,18 @@ try {
     { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
   if (keep) writeFileSync(join(dir, 'opt-code.txt'), printed);
   const code = lastLoopCode(printed);
-  const counts = countsOf(out, `0x${code[0].toString(16).padStart(16, '0')}`);
+  const { own: counts, calls } = countsOf(out, `0x${code[0].toString(16).padStart(16, '0')}`);
   if (counts.size === 0) throw new Error(`callgrind has no function at 0x${code[0].toString(16)} (the loop's code)`);
   const inLoop = code.map((a) => counts.get(a) ?? 0);
-  // The loop's head runs once per bar: the count most instructions share.
+  // The loop's head runs once per bar: the count most instructions share (of those run at least
+  // one trial's bars; the code around the loop runs once per batch or trial).
   const freq = new Map();
-  for (const c of inLoop) if (c > 0) freq.set(c, (freq.get(c) ?? 0) + 1);
+  for (const c of inLoop) if (c >= 100_000) freq.set(c, (freq.get(c) ?? 0) + 1);
   const bars = [...freq].sort((a, b) => b[1] - a[1])[0][0];
   const total = inLoop.reduce((s, c) => s + c, 0);
-  console.log(`${tree}: ${(total / bars).toFixed(1)} instructions per bar in the optimized bar loop (${bars.toLocaleString()} bars, ${total.toLocaleString()} instructions; ma-cross trials of 100k bars)`);
+  const called = code.reduce((s, a) => s + (calls.get(a) ?? 0), 0);
+  console.log(`${tree}: ${(total / bars).toFixed(1)} instructions per bar in the optimized bar loop (${bars.toLocaleString()} bars, ${total.toLocaleString()} instructions; `
+    + `trials of 100k bars, strategy ${variant}); in the functions it calls, ${(called / bars).toFixed(1)} more per bar`);
 } finally {
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
