@@ -31,7 +31,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readCosts, requireValgrind } from './callgrind.mjs';
+import { addressCounts, requireValgrind } from './callgrind.mjs';
 import { optimizedBlocks } from './v8-printed-code.mjs';
 
 const args = process.argv.slice(2);
@@ -82,21 +82,6 @@ for (let i = 0; i < ${WARM + MEASURED}; i++) {
 `;
 
 
-/**
- * callgrind's counts per instruction address of one function (named by its code's address, as
- * callgrind names JIT code): its own, and the inclusive counts of the calls made there.
- */
-function countsOf(callgrindFile, fnName) {
-  const own = new Map();
-  const calls = new Map();
-  readCosts(callgrindFile, (fn, addr, n, call) => {
-    if (fn !== fnName) return;
-    const into = call ? calls : own;
-    into.set(addr, (into.get(addr) ?? 0) + n);
-  });
-  return { own, calls };
-}
-
 /** Addresses of the last optimized compilation of the bar loop in V8's --print-opt-code output. */
 function lastLoopCode(printed) {
   const loops = optimizedBlocks(printed).filter((b) => b.name === 'emitRange');
@@ -118,7 +103,7 @@ try {
     { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
   if (keep) writeFileSync(join(dir, 'opt-code.txt'), printed);
   const code = lastLoopCode(printed);
-  const { own: counts, calls } = countsOf(out, `0x${code[0].toString(16).padStart(16, '0')}`);
+  const { own: counts, calls } = addressCounts(out, `0x${code[0].toString(16).padStart(16, '0')}`);
   if (counts.size === 0) throw new Error(`callgrind has no function at 0x${code[0].toString(16)} (the loop's code)`);
   const inLoop = code.map((a) => counts.get(a) ?? 0);
   // The loop's head runs once per bar: the count most instructions share (of those run at least

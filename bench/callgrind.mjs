@@ -1,8 +1,8 @@
 /**
  * What the callgrind-based counters of this folder share (bar-loop-instructions.mjs,
  * order-cycle-instructions.mjs, inlined-counts.mjs): the check that valgrind is installed, the
- * one reader of callgrind's output files, and self counts per function with V8's JIT code named
- * from a `--perf-basic-prof` map.
+ * one reader of callgrind's output files, counts per instruction address (own and of the calls
+ * made there), and self counts per function with V8's JIT code named from a `--perf-basic-prof` map.
  */
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -74,6 +74,22 @@ export function readCosts(callgrindFile, visit) {
     if (fn !== null) visit(fn, addr, Number(cost[withAddress ? 2 : 1]), call);
     call = false;
   }
+}
+
+/**
+ * Instructions per address of a file written with `--dump-instr=yes`: each address's own, and the
+ * inclusive instructions of the calls made there; of one function only when `fnName` is given
+ * (V8 reuses the memory of code it dropped, so other code may have lain at the same addresses).
+ */
+export function addressCounts(callgrindFile, fnName = null) {
+  const own = new Map();
+  const calls = new Map();
+  readCosts(callgrindFile, (fn, addr, n, call) => {
+    if (fnName !== null && fn !== fnName) return;
+    const into = call ? calls : own;
+    into.set(addr, (into.get(addr) ?? 0) + n);
+  });
+  return { own, calls };
 }
 
 /**

@@ -12,19 +12,8 @@
  * compilation of a function holds its addresses (V8 reuses dropped code's memory: see
  * callgrind.mjs); the earlier ones are skipped.
  */
-import { readCosts } from './callgrind.mjs';
+import { addressCounts } from './callgrind.mjs';
 import { optimizedBlocks } from './v8-printed-code.mjs';
-
-/** Own instructions per address, and inclusive instructions of the calls made at each address. */
-function addressCounts(callgrindFile) {
-  const own = new Map();
-  const calls = new Map();
-  readCosts(callgrindFile, (_fn, addr, n, call) => {
-    const into = call ? calls : own;
-    into.set(addr, (into.get(addr) ?? 0) + n);
-  });
-  return { own, calls };
-}
 
 /** A call's target as printed: a builtin's name, or a JavaScript function called through a register. */
 function calleeOf(target) {

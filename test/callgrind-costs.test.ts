@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs script of the bench folder (no types)
-import { readCosts, selfCounts } from '../bench/callgrind.mjs';
+import { addressCounts, readCosts, selfCounts } from '../bench/callgrind.mjs';
 
 /** The instruction counters' reader of callgrind files (bench/callgrind.mjs), on files written by hand in callgrind's format. */
 const dir = mkdtempSync(join(tmpdir(), 'callgrind-costs-'));
@@ -60,6 +60,30 @@ describe('readCosts', () => {
       ['f', Number.NaN, 3, false], ['f', Number.NaN, 4, false], ['f', Number.NaN, 5, false],
       ['f', Number.NaN, 50, true], ['f', Number.NaN, 6, false],
     ]);
+  });
+});
+
+describe('addressCounts', () => {
+  const path = () => file('address.out', [
+    'version: 1', 'positions: instr line', 'events: Ir', '',
+    'fn=(1) 0x0000000000001000', // the loop's code, named by its address as callgrind names JIT code
+    '0x1000 0 5', '+4 0 7', 'cfn=(2) 0x0000000000002000', 'calls=3 0x2000 0', '+2 0 900', '-6 0 1',
+    'fn=(3) 0x0000000000003000', // other code that lay at the same addresses before
+    '0x1000 0 40', 'cfn=(2)', 'calls=1 0x2000 0', '+6 0 60',
+    'fn=(2)', '0x2000 0 300',
+  ]);
+
+  it('sums own and called instructions per address over every function', () => {
+    const { own, calls } = addressCounts(path());
+    // 0x1000: 5 + 1 (the loop) + 40 (the other code); 0x2000: the callee's own 300.
+    expect(Object.fromEntries(own)).toEqual({ [0x1000]: 46, [0x1004]: 7, [0x2000]: 300 });
+    expect(Object.fromEntries(calls)).toEqual({ [0x1006]: 960 });
+  });
+
+  it('keeps one function\'s counts when named', () => {
+    const { own, calls } = addressCounts(path(), '0x0000000000001000');
+    expect(Object.fromEntries(own)).toEqual({ [0x1000]: 6, [0x1004]: 7 });
+    expect(Object.fromEntries(calls)).toEqual({ [0x1006]: 900 });
   });
 });
 
