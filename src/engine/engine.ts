@@ -292,10 +292,11 @@ export class Engine implements EventSink {
   // ---- market events -------------------------------------------------------------
 
   onBar(bar: BarView): void {
+    const ts = bar.ts;
     const group = this.barGroup;
     // A bar of a later time: the previous time's bars are complete (time has not moved yet).
-    if (group !== null && bar.ts !== group.ts) this.flushBars();
-    this.enter(bar.ts);
+    if (group !== null && ts !== group.ts) this.flushBars();
+    this.enter(ts);
     this.venue.onBar?.(bar);
     const emulator = this.flow.emulator;
     if (emulator.holding > 0) emulator.onBar(bar.instrumentIndex, bar.high, bar.low);
@@ -307,7 +308,7 @@ export class Engine implements EventSink {
     }
     this.venue.afterBar?.(bar);
     if (group !== null) group.add(bar);
-    this.leave(bar.ts);
+    this.leave(ts);
   }
 
   /** Hands the strategy the bars of the time just completed. */

@@ -29,6 +29,10 @@ describe('Portfolio', () => {
           const q = p.position(0);
           const pnl = flows + q * last * 10; // total P&L at the last price
           close(p.equity(), 1_000_000 + pnl - fees);
+          // The per-event sums (one instrument: no loop) against the same hand formulas.
+          p.revalue();
+          close(p.equityValue, 1_000_000 + pnl - fees);
+          close(p.grossValue, Math.abs(q * last * 10));
           const v = p.view(0);
           close(v.realizedPnl + v.unrealizedPnl, pnl);
           if (margin) close(p.cash, p.equity() - Math.abs(q) * margin);
@@ -37,6 +41,37 @@ describe('Portfolio', () => {
       }
     });
   }
+
+  it('revalues several instruments, cash-settled and margined, as the per-slot methods sum them', () => {
+    const insts = [
+      defineInstrument({ symbol: 'A' }),
+      defineInstrument({ symbol: 'F', multiplier: 50, margin: 2000 }),
+      defineInstrument({ symbol: 'B', multiplier: 10 }),
+    ];
+    const rng = createRng(11);
+    const p = new Portfolio(insts, 1_000_000);
+    const last = [100, 4000, 20];
+    for (let step = 0; step < 300; step++) {
+      const i = Math.floor(rng.next() * insts.length);
+      last[i] = Math.max(1, last[i] * (1 + (rng.next() - 0.5) * 0.02));
+      if (rng.next() < 0.5) p.mark(i, last[i]);
+      else p.applyFill(i, Math.round((rng.next() - 0.5) * 10) || 1, last[i], rng.next(), step, step);
+      p.revalue();
+      // By hand: a margined position counts its margin, a cash-settled one its notional; gross is every notional's size.
+      let held = 0;
+      let gross = 0;
+      for (let k = 0; k < insts.length; k++) {
+        const q = p.position(k);
+        const notional = q * last[k] * insts[k].multiplier;
+        held += insts[k].margin > 0 ? Math.abs(q) * insts[k].margin : notional;
+        gross += Math.abs(notional);
+      }
+      close(p.equityValue, p.cash + held);
+      close(p.grossValue, gross);
+      close(p.equityValue, p.equity());
+      close(p.grossValue, p.grossExposure());
+    }
+  });
 
   it('holds margin out of cash and marks P&L into cash (futures style, by hand)', () => {
     const p = new Portfolio([defineInstrument({ symbol: 'ES', multiplier: 50, margin: 2000 })], 10_000);

@@ -188,7 +188,6 @@ export class Portfolio {
     return realized;
   }
 
-  /** Value of positions counted in equity: notional for cash settlement, margin held for futures style. */
   /**
    * Sets `equityValue` and `grossValue` in one pass over the slots (the per-event path:
    * no allocation, one loop instead of separate equity and exposure scans).
@@ -197,17 +196,28 @@ export class Portfolio {
     let v = this.cash;
     let g = 0;
     const { qty, lastPrice, multiplier, isMargin } = this;
-    for (let i = 0; i < qty.length; i++) {
-      const q = qty[i];
-      if (q === 0) continue;
-      const notional = q * lastPrice[i] * multiplier[i];
-      g += Math.abs(notional);
-      v += isMargin[i] === 1 ? Math.abs(q) * this.margin[i] : notional;
+    if (qty.length === 1) {
+      // One instrument (most runs), the same sums without the loop, whose checks cost a bar ~30 instructions.
+      const q = qty[0];
+      if (q !== 0) {
+        const notional = q * lastPrice[0] * multiplier[0];
+        g = Math.abs(notional);
+        v += isMargin[0] === 1 ? Math.abs(q) * this.margin[0] : notional;
+      }
+    } else {
+      for (let i = 0; i < qty.length; i++) {
+        const q = qty[i];
+        if (q === 0) continue;
+        const notional = q * lastPrice[i] * multiplier[i];
+        g += Math.abs(notional);
+        v += isMargin[i] === 1 ? Math.abs(q) * this.margin[i] : notional;
+      }
     }
     this.equityValue = v;
     this.grossValue = g;
   }
 
+  /** Value of slot `i`'s position counted in equity: notional for cash settlement, margin held for futures style. */
   positionValue(i: number): number {
     const q = this.qty[i];
     if (q === 0) return 0;
