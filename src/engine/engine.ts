@@ -291,6 +291,7 @@ export class Engine implements EventSink {
 
   // ---- market events -------------------------------------------------------------
 
+  // Each handler reads its event's time once (a read after the strategy's call checks the view again).
   onBar(bar: BarView): void {
     const ts = bar.ts;
     const group = this.barGroup;
@@ -322,7 +323,8 @@ export class Engine implements EventSink {
 
   // Tick events run on local time (when the strategy sees them); the venue uses both stamps.
   onTrade(trade: TradeView): void {
-    this.enter(trade.tsLocal);
+    const ts = trade.tsLocal;
+    this.enter(ts);
     this.venue.onTrade?.(trade);
     const emulator = this.flow.emulator;
     if (emulator.holding > 0) emulator.onPrice(trade.instrumentIndex, trade.price);
@@ -332,11 +334,12 @@ export class Engine implements EventSink {
       this.strategy.onTrade?.(trade, this.ctx);
       this.flow.leave(outer);
     }
-    this.leave(trade.tsLocal);
+    this.leave(ts);
   }
 
   onQuote(quote: QuoteView): void {
-    this.enter(quote.tsLocal);
+    const ts = quote.tsLocal;
+    this.enter(ts);
     this.venue.onQuote?.(quote);
     if (this.books !== undefined && !this.venueAppliesBooks) this.books.applyQuote(quote);
     const mid = (quote.bidPrice + quote.askPrice) / 2;
@@ -346,11 +349,12 @@ export class Engine implements EventSink {
       this.strategy.onQuote?.(quote, this.ctx);
       this.flow.leave(outer);
     }
-    this.leave(quote.tsLocal);
+    this.leave(ts);
   }
 
   onBookDelta(delta: BookDeltaView): void {
-    this.enter(delta.tsLocal);
+    const ts = delta.tsLocal;
+    this.enter(ts);
     this.venue.onBookDelta?.(delta);
     const books = this.books;
     if (books !== undefined && !this.venueAppliesBooks) books.apply(delta);
@@ -364,7 +368,7 @@ export class Engine implements EventSink {
       this.strategy.onBook?.(delta, this.ctx);
       this.flow.leave(outer);
     }
-    this.leave(delta.tsLocal);
+    this.leave(ts);
   }
 
   /** Start of every market event: time moves to `ts` (due timers fire, DAY orders expire); an equity interval the event leaves is closed. */
