@@ -3,6 +3,7 @@ import type { EmulatedFeature } from '../core/order.ts';
 import type { Micros } from '../core/time.ts';
 import type { BookKeeper } from './book-reader.ts';
 import type { Clock, TimerEvent } from './clock.ts';
+import type { EquityMarks } from './curve-derivation.ts';
 import type { EquityCurve } from './equity-recorder.ts';
 import type { ExecutionClient } from './execution-client.ts';
 import type { KillPolicy } from './kill-switch.ts';
@@ -69,4 +70,11 @@ export interface EngineOptions {
    * up front (see EquityColumnsPool); the result's curve is views of them.
    */
   equityStorage?: EquityCurve;
+  /**
+   * The bars this run replays (one instrument, one bar per point), with `equityStorage`: the
+   * curve is derived from their closes and the portfolio's changes after the run instead of
+   * revalued and written per bar (see CurveDerivation; the same points bit for bit). Ignored for
+   * runs it does not fit (several instruments, equity intervals, a risk engine).
+   */
+  equityMarks?: EquityMarks;
 }

@@ -85,6 +85,7 @@ export class Engine implements EventSink {
     this.log = opts.logger;
     this.sampler = new EquitySampler(this.portfolio, opts.equityIntervalMicros ?? 0, this.risk !== undefined, opts.expectedEvents ?? 0, opts.sink ?? null, opts.equityStorage ?? null);
     this.equity = this.sampler.curve;
+    if (opts.equityMarks !== undefined) this.sampler.deriveFrom(opts.equityMarks);
     this.strategy = opts.strategy;
     this.venue = opts.venue;
     this.clock = opts.clock;

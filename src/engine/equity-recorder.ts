@@ -1,6 +1,7 @@
 import { CompactCurve, signedExposure, type CurveBlock } from './compact-curve.ts';
 import type { Micros } from '../core/time.ts';
 import { SPILL_ROWS, type ResultSink } from './result-sink.ts';
+import type { CurveDerivation } from './curve-derivation.ts';
 
 /** Columns of the equity curve: one point per distinct event timestamp. */
 export interface EquityCurve {
@@ -78,6 +79,43 @@ export class EquityRecorder {
   private firstTs = Number.NaN;
   /** Points handed to the sink so far. */
   private spilledPoints = 0;
+
+  /** Derives the points after the run instead of taking them per event (given columns only; see CurveDerivation). */
+  private derivation: CurveDerivation | null = null;
+
+  /** Derives this run's points with `d` (given columns, before the first point); false when it cannot. */
+  derive(d: CurveDerivation): boolean {
+    if (this.given === null || this.n > 0) return false;
+    this.derivation = d;
+    return true;
+  }
+
+  /** True while the points are counted per event and derived when read (see derive). */
+  get deriving(): boolean {
+    return this.derivation !== null;
+  }
+
+  /** A derived curve's point at `ts` (a new one per new time); returns its index. */
+  countPoint(ts: Micros): number {
+    if (ts !== this.lastTs) {
+      if (this.n === this.capacity) throw new Error(`equity curve: more points than the ${this.capacity} bars given to derive it from`);
+      if (this.n++ === 0) this.firstTs = ts;
+      this.lastTs = ts;
+    }
+    return this.n - 1;
+  }
+
+  /** The state a derived curve's point `i` is valued from (see CurveDerivation.note). */
+  noteState(i: number, cash: number, qty: number, mark: number): void {
+    this.derivation!.note(i, cash, qty, mark);
+  }
+
+  /** Writes a derived curve's points into the given columns; the points after it are recorded. */
+  private settle(): void {
+    if (this.derivation === null) return;
+    this.derivation.fill(this.given!, this.n, this.lastTs);
+    this.derivation = null;
+  }
 
   /** Number of points recorded. */
   get length(): number {
@@ -177,6 +215,7 @@ export class EquityRecorder {
 
   /** The recorded columns (copies, or views when preallocated: record nothing after reading them). */
   curve(): EquityCurve {
+    this.settle();
     if (this.spilled) throw new Error(`the equity curve (${this.n} points) went to the result files as the run went; read it from there`);
     const n = this.n;
     if (this.compact !== null) return this.compact.curve(n);
@@ -223,6 +262,7 @@ export class EquityRecorder {
    * next), for the metrics: compact columns are not written out for them.
    */
   blocks(): Iterable<CurveBlock> {
+    this.settle();
     if (this.compact !== null) return this.compact.blocks(this.n);
     const c = this.curve();
     return [{ equity: c.equity, exposure: c.exposure, n: this.n }];

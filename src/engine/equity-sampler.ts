@@ -1,4 +1,5 @@
 import type { Micros } from '../core/time.ts';
+import { CurveDerivation, type EquityMarks } from './curve-derivation.ts';
 import { EquityRecorder, type EquityCurve } from './equity-recorder.ts';
 import type { Portfolio } from './portfolio.ts';
 import type { ResultSink } from './result-sink.ts';
@@ -28,6 +29,23 @@ export class EquitySampler {
     storage: EquityCurve | null = null) {
     this.curve = new EquityRecorder(interval > 0 ? 0 : expectedPoints, sink, storage);
     this.perInterval = interval > 0 && !everyEvent;
+    this.everyEvent = everyEvent;
+  }
+
+  private readonly everyEvent: boolean;
+  /** The portfolio's change count at the last point a derived curve noted its state for. */
+  private seen = -1;
+
+  /**
+   * One instrument's bars, one point per bar, nothing watching every event's equity (no risk
+   * engine) and columns given up front: the curve is derived from `marks` and the portfolio's
+   * changes after the run (CurveDerivation) instead of revalued and written per bar. True when it is.
+   */
+  deriveFrom(marks: EquityMarks): boolean {
+    const p = this.portfolio;
+    if (this.interval > 0 || this.everyEvent || p.slots !== 1) return false;
+    const t = p.terms(0);
+    return this.curve.derive(new CurveDerivation(marks, { multiplier: t.multiplier, margined: t.margined, margin: t.margin }));
   }
 
   /** Before an event at `ts`: closes the interval the event leaves. */
@@ -40,8 +58,17 @@ export class EquitySampler {
     const iv = this.interval;
     if (iv > 0) ts = Math.floor(ts / iv) * iv;
     const p = this.portfolio;
+    const c = this.curve;
+    if (c.deriving) {
+      const i = c.countPoint(ts);
+      if (p.changes !== this.seen) {
+        this.seen = p.changes;
+        c.noteState(i, p.cash, p.position(0), p.markPrice(0));
+      }
+      return ts;
+    }
     p.revalue();
-    this.curve.record(ts, p.equityValue, p.cash, p.grossValue);
+    c.record(ts, p.equityValue, p.cash, p.grossValue);
     return ts;
   }
 

@@ -48,6 +48,11 @@ export class Portfolio {
   private readonly low: Float64Array;
   /** True when marks widen the open trips' ranges: only kept round trips report excursions (a trial keeps net P&Ls alone). */
   private readonly tracksExcursions: boolean;
+  /**
+   * Counts the changes of cash or positions other than a bar's mark (fills, fees, adopted
+   * positions): an equity curve derived after the run (CurveDerivation) notes the state where it moved.
+   */
+  changes = 0;
   /** Equity at the last `revalue()` (cash + position values). */
   equityValue = 0;
   /** Gross exposure at the last `revalue()`; 0 when flat. */
@@ -77,14 +82,19 @@ export class Portfolio {
     this.equityValue = cash;
   }
 
+  /** Instrument slots (one per instrument of the run). */
+  get slots(): number {
+    return this.qty.length;
+  }
+
   /** Signed position of instrument slot `i`. */
   position(i: number): number {
     return this.qty[i];
   }
 
-  /** Last mark price of slot `i` (NaN before the first price). */
   /** Sets a position and cash read from a venue at start-up (reconciliation), before any fill. */
   adopt(i: number, qty: number, avgPrice: number, cash: number): void {
+    this.changes++;
     this.qty[i] = qty;
     this.avgPrice[i] = qty === 0 ? Number.NaN : avgPrice;
     if (Number.isNaN(this.lastPrice[i]) && qty !== 0) this.lastPrice[i] = avgPrice;
@@ -96,6 +106,7 @@ export class Portfolio {
     return this.multiplier[i];
   }
 
+  /** Last mark price of slot `i` (NaN before the first price). */
   markPrice(i: number): number {
     return this.lastPrice[i];
   }
@@ -150,12 +161,14 @@ export class Portfolio {
 
   /** Pays a fee reported apart from its fill (a live exchange's late trade report). */
   chargeFee(fee: number): void {
+    this.changes++;
     this.cash -= fee;
     this.fees += fee;
   }
 
   /** Applies a fill of signed quantity `delta` at `price` paying `fee` (`tag`: the order's); returns realized gross P&L. */
   applyFill(i: number, delta: number, price: number, fee: number, ts: Micros, point: number, tag = ''): number {
+    this.changes++;
     const inst = this.instruments[i];
     const m = inst.multiplier;
     const q0 = this.qty[i];

@@ -128,7 +128,9 @@ export async function evaluateTrial(
     if (task.objectives.every((o) => o.module === undefined)) storage = equityColumns.take(to - from);
     const config = withSharedTick(task.config, bars, from, feeds[0][0]);
     const r = await runBacktest({ ...config, params: { ...(config.params ?? {}), ...task.params } }, {
-      strategy: def, feeds, keepRecords: !coreOnly, ...(storage ? { equityStorage: storage } : {}),
+      strategy: def, feeds, keepRecords: !coreOnly,
+      // Its columns given, the curve is derived from the bars after the run instead of written per bar.
+      ...(storage ? { equityStorage: storage, equityMarks: { ts: bars.ts.subarray(from, to), close: bars.close.subarray(from, to) } } : {}),
       ...(steps > 0 && prune ? {
         checkpoint: async (p: RunProgress) => {
           lastValue = intermediateValue(task.objectives[0], p);

@@ -5,6 +5,7 @@ import { builtOnRead } from '../core/built-on-read.ts';
 import { listBuiltOnRead, markSpilled, type RunResult } from '../backtest/run-result.ts';
 import type { SessionConfig } from '../config/session-config.ts';
 import { Engine, type OrderListener } from '../engine/engine.ts';
+import type { EquityMarks } from '../engine/curve-derivation.ts';
 import type { EquityCurve } from '../engine/equity-recorder.ts';
 import { MemoryLogger, type LogRecord } from '../engine/logger.ts';
 import { RiskEngine } from '../engine/risk-engine.ts';
@@ -37,6 +38,8 @@ export interface SessionHooks {
    * curve is views of them, valid until their owner hands them to another run.
    */
   equityStorage?: EquityCurve;
+  /** The replayed bars, from which the curve is derived after the run (EngineOptions.equityMarks). */
+  equityMarks?: EquityMarks;
   /**
    * A folder for the run's series: once a series outgrows a block (SPILL_ROWS), they all
    * go there as Parquet while the run goes, so memory stays bounded (the result's `spilled`).
@@ -114,6 +117,7 @@ function buildEngine(cfg: SessionConfig, def: StrategyDefinition, params: Readon
     ...(files ? { sink: files } : {}),
     ...(hooks.keepRecords === false ? { keepRecords: false } : {}),
     ...(hooks.equityStorage ? { equityStorage: hooks.equityStorage } : {}),
+    ...(hooks.equityMarks ? { equityMarks: hooks.equityMarks } : {}),
   });
 }
 
