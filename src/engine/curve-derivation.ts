@@ -1,5 +1,6 @@
 import { assert } from '../core/assert.ts';
 import type { EquityCurve } from './equity-recorder.ts';
+import { equityShare, markFlow, notionalOf } from './slot-value.ts';
 
 /** One bar per point: the bars' times and closes, what marks the position between its changes. */
 export interface EquityMarks {
@@ -77,24 +78,24 @@ function fillStretch(out: EquityCurve, close: Float64Array, from: number, to: nu
     }
     return;
   }
-  const held = Math.abs(q) * margin;
-  let notional = q * mark * m;
-  equity[from] = cash + (margined ? held : notional);
+  let notional = notionalOf(q, mark, m);
+  equity[from] = cash + equityShare(q, notional, margined, margin);
   cashes[from] = cash;
   exposure[from] = Math.abs(notional);
   if (margined) {
+    const held = equityShare(q, notional, true, margin);
     for (let j = from + 1; j < to; j++) {
       const price = close[j];
-      cash += q * (price - mark) * m;
+      cash += markFlow(q, price, mark, m);
       mark = price;
       equity[j] = cash + held;
       cashes[j] = cash;
-      exposure[j] = Math.abs(q * price * m);
+      exposure[j] = Math.abs(notionalOf(q, price, m));
     }
     return;
   }
   for (let j = from + 1; j < to; j++) {
-    notional = q * close[j] * m;
+    notional = notionalOf(q, close[j], m);
     equity[j] = cash + notional;
     cashes[j] = cash;
     exposure[j] = Math.abs(notional);

@@ -4,6 +4,7 @@ import type { Micros } from '../core/time.ts';
 import { fillLegs, type FillLegs, type FillLegsOut, type PositionTerms, type PositionTermsOut } from './fill-cash.ts';
 import { TradeLog } from './trade-log.ts';
 import { packedMap } from '../core/array-edit.ts';
+import { equityShare, markFlow, notionalOf } from './slot-value.ts';
 
 /** Read-only view of one position. */
 export interface PositionView {
@@ -130,9 +131,7 @@ export class Portfolio {
   }
 
   private setMark(i: number, price: number): void {
-    if (this.isMargin[i] === 1 && this.qty[i] !== 0) {
-      this.cash += this.qty[i] * (price - this.lastPrice[i]) * this.instruments[i].multiplier;
-    }
+    if (this.isMargin[i] === 1 && this.qty[i] !== 0) this.cash += markFlow(this.qty[i], price, this.lastPrice[i], this.instruments[i].multiplier);
     this.lastPrice[i] = price;
   }
 
@@ -180,7 +179,7 @@ export class Portfolio {
     }
     if (this.isMargin[i] === 1) {
       // Mark the old position to the fill price, then move margin for the size change.
-      if (q0 !== 0) this.cash += q0 * (price - this.lastPrice[i]) * m;
+      if (q0 !== 0) this.cash += markFlow(q0, price, this.lastPrice[i], m);
       this.lastPrice[i] = price;
       this.cash -= (Math.abs(q1) - Math.abs(q0)) * inst.margin;
     } else {
@@ -213,17 +212,17 @@ export class Portfolio {
       // One instrument (most runs), the same sums without the loop, whose checks cost a bar ~30 instructions.
       const q = qty[0];
       if (q !== 0) {
-        const notional = q * lastPrice[0] * multiplier[0];
+        const notional = notionalOf(q, lastPrice[0], multiplier[0]);
         g = Math.abs(notional);
-        v += isMargin[0] === 1 ? Math.abs(q) * this.margin[0] : notional;
+        v += equityShare(q, notional, isMargin[0] === 1, this.margin[0]);
       }
     } else {
       for (let i = 0; i < qty.length; i++) {
         const q = qty[i];
         if (q === 0) continue;
-        const notional = q * lastPrice[i] * multiplier[i];
+        const notional = notionalOf(q, lastPrice[i], multiplier[i]);
         g += Math.abs(notional);
-        v += isMargin[i] === 1 ? Math.abs(q) * this.margin[i] : notional;
+        v += equityShare(q, notional, isMargin[i] === 1, this.margin[i]);
       }
     }
     this.equityValue = v;
