@@ -1,5 +1,6 @@
 import { assert } from '../core/assert.ts';
 import type { EquityCurve } from './equity-recorder.ts';
+import type { PositionTerms } from './fill-cash.ts';
 import { equityShare, markFlow, notionalOf } from './slot-value.ts';
 
 /** One bar per point: the bars' times and closes, what marks the position between its changes. */
@@ -8,12 +9,8 @@ export interface EquityMarks {
   readonly close: Float64Array;
 }
 
-/** The one instrument's terms the points are valued with (as Portfolio.revalue reads them). */
-export interface SlotTerms {
-  readonly multiplier: number;
-  readonly margined: boolean;
-  readonly margin: number;
-}
+/** The one instrument's terms the points are valued with (Portfolio.terms' instrument part). */
+export type SlotTerms = Pick<PositionTerms, 'multiplier' | 'margined' | 'margin'>;
 
 /**
  * An equity curve of one instrument's bars derived after the run instead of recorded per bar.

@@ -44,8 +44,7 @@ export class EquitySampler {
   deriveFrom(marks: EquityMarks): boolean {
     const p = this.portfolio;
     if (this.interval > 0 || this.everyEvent || p.slots !== 1) return false;
-    const t = p.terms(0);
-    return this.curve.derive(new CurveDerivation(marks, { multiplier: t.multiplier, margined: t.margined, margin: t.margin }));
+    return this.curve.derive(new CurveDerivation(marks, p.terms(0)));
   }
 
   /** Before an event at `ts`: closes the interval the event leaves. */
