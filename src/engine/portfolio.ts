@@ -233,7 +233,7 @@ export class Portfolio {
   positionValue(i: number): number {
     const q = this.qty[i];
     if (q === 0) return 0;
-    return this.isMargin[i] === 1 ? Math.abs(q) * this.instruments[i].margin : q * this.lastPrice[i] * this.instruments[i].multiplier;
+    return equityShare(q, notionalOf(q, this.lastPrice[i], this.multiplier[i]), this.isMargin[i] === 1, this.margin[i]);
   }
 
   /** Cash plus the value of every position at its last mark. */
@@ -247,7 +247,7 @@ export class Portfolio {
   grossExposure(): number {
     let g = 0;
     for (let i = 0; i < this.qty.length; i++) {
-      if (this.qty[i] !== 0) g += Math.abs(this.qty[i] * this.lastPrice[i] * this.instruments[i].multiplier);
+      if (this.qty[i] !== 0) g += Math.abs(notionalOf(this.qty[i], this.lastPrice[i], this.multiplier[i]));
     }
     return g;
   }
