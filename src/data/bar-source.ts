@@ -1,18 +1,16 @@
-import { emptyBarView, type BarView } from '../core/events.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { EventSink } from '../engine/event-source.ts';
 import type { BarBatch } from './bar-batch.ts';
 import { BatchSource } from './batch-source.ts';
+import { columnBarView, viewColumns, type ColumnBarView } from './column-bar-view.ts';
 
-/** Replays bar batches of one instrument through a single reused view. */
+/** Replays bar batches of one instrument through a single reused view over the batch's columns. */
 export class BarSource extends BatchSource<BarBatch> {
-  private readonly view: BarView;
+  private readonly view: ColumnBarView;
 
   constructor(name: string, batches: AsyncIterable<BarBatch>, instrument: Instrument, instrumentIndex: number, recycle?: (b: BarBatch) => void) {
     super(name, batches, recycle);
-    this.view = emptyBarView();
-    this.view.instrumentId = instrument.id;
-    this.view.instrumentIndex = instrumentIndex;
+    this.view = columnBarView(instrument.id, instrumentIndex);
   }
 
   protected timesOf(b: BarBatch): Float64Array {
@@ -20,20 +18,15 @@ export class BarSource extends BatchSource<BarBatch> {
   }
 
   protected emitRange(b: BarBatch, limit: number, inclusive: boolean, sink: EventSink): void {
-    const { ts, open, high, low, close, volume } = b;
+    const ts = b.ts;
     const n = b.length;
     const v = this.view;
+    viewColumns(v, b);
     let i = this.i;
     while (i < n) {
       const t = ts[i];
       if (t > limit || (t === limit && !inclusive)) break;
-      v.ts = t;
-      v.tsLocal = t;
-      v.open = open[i];
-      v.high = high[i];
-      v.low = low[i];
-      v.close = close[i];
-      v.volume = volume[i];
+      v.row = i;
       i++;
       this.i = i; // keep position exact if a handler throws
       sink.onBar(v);

@@ -302,7 +302,7 @@ export class Engine implements EventSink {
     this.venue.onBar?.(bar);
     const emulator = this.flow.emulator;
     if (emulator.holding > 0) emulator.onBar(bar.instrumentIndex, bar.high, bar.low);
-    this.portfolio.markBar(bar.instrumentIndex, bar.high, bar.low, bar.close);
+    this.portfolio.markBar(bar.instrumentIndex, bar);
     if (!this.trading.killed) {
       const outer = this.flow.enter();
       this.strategy.onBar?.(bar, this.ctx);

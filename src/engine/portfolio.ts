@@ -1,4 +1,5 @@
 import { assert } from '../core/assert.ts';
+import type { BarView } from '../core/events.ts';
 import { Settlement, type Instrument } from '../core/instrument.ts';
 import type { Micros } from '../core/time.ts';
 import { fillLegs, type FillLegs, type FillLegsOut, type PositionTerms, type PositionTermsOut } from './fill-cash.ts';
@@ -112,10 +113,10 @@ export class Portfolio {
     return this.lastPrice[i];
   }
 
-  /** A bar's marks: its range counts towards the open trip's excursions (when trips are kept), its close is the mark. */
-  markBar(i: number, high: number, low: number, close: number): void {
-    if (this.tracksExcursions && this.qty[i] !== 0) this.widen(i, high, low);
-    this.setMark(i, close);
+  /** A bar's marks: its range counts towards the open trip's excursions (when trips are kept; read only then), its close is the mark. */
+  markBar(i: number, bar: BarView): void {
+    if (this.tracksExcursions && this.qty[i] !== 0) this.widen(i, bar.high, bar.low);
+    this.setMark(i, bar.close);
   }
 
   /** Updates the mark price (it counts towards the open trip's excursions when trips are kept); margin instruments move their P&L into cash. */

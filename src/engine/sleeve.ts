@@ -96,7 +96,7 @@ export class Sleeve {
   /** Marks the book at the bar's close and returns the bar as the sleeve numbers its slots (a reused view). */
   onBar(bar: BarView): BarView {
     const i = this.localSlot.get(bar.instrumentId)!;
-    this.ledger.markBar(i, bar.high, bar.low, bar.close);
+    this.ledger.markBar(i, bar);
     return copyBarView(bar, this.views[i], i);
   }
 
