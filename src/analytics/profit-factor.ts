@@ -3,7 +3,8 @@ export function profitFactor(netPnls: readonly number[]): number {
   if (netPnls.length === 0) return Number.NaN;
   let win = 0;
   let loss = 0;
-  for (const p of netPnls) {
+  for (let k = 0; k < netPnls.length; k++) {
+    const p = netPnls[k];
     if (p > 0) win += p;
     else loss -= p;
   }
