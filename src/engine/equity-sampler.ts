@@ -49,7 +49,7 @@ export class EquitySampler {
 
   /** Before an event at `ts`: closes the interval the event leaves. */
   enter(ts: Micros): void {
-    if (ts >= this.bucketEnd && this.perInterval) this.openInterval(ts);
+    if (this.perInterval && ts >= this.bucketEnd) this.openInterval(ts);
   }
 
   /** After an event at `ts` (per-event mode): records the point; returns its (interval) time. */
