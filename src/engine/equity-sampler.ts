@@ -54,11 +54,10 @@ export class EquitySampler {
 
   /** After an event at `ts` (per-event mode): records the point; returns its (interval) time. */
   record(ts: Micros): Micros {
-    const iv = this.interval;
-    if (iv > 0) ts = Math.floor(ts / iv) * iv;
     const p = this.portfolio;
     const c = this.curve;
     if (c.deriving) {
+      // A derived curve's run has no interval (see deriveFrom).
       const i = c.countPoint(ts);
       if (p.changes !== this.seen) {
         this.seen = p.changes;
@@ -66,6 +65,8 @@ export class EquitySampler {
       }
       return ts;
     }
+    const iv = this.interval;
+    if (iv > 0) ts = Math.floor(ts / iv) * iv;
     p.revalue();
     c.record(ts, p.equityValue, p.cash, p.grossValue);
     return ts;
