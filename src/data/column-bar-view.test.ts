@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copyBarView, emptyBarView, type BarView } from '../core/events.ts';
-import { columnBarView, viewColumns } from './column-bar-view.ts';
+import { columnBarView, singleBarView, viewColumns } from './column-bar-view.ts';
 import { BarSource } from './bar-source.ts';
 import type { BarBatch } from './bar-batch.ts';
 import type { EventSink } from '../engine/event-source.ts';
@@ -44,6 +44,15 @@ describe('column bar view', () => {
     const v = viewAtRow1() as BarView;
     expect(() => { v.close = 1; }).toThrow(TypeError);
     expect(v.close).toBe(12.5);
+  });
+
+  it('shows a bar that arrives alone (a live candle) as the same kind of view, each set bar in turn', () => {
+    const one = singleBarView('BTC', 2);
+    one.set(120e6, 11, 13, 10.5, 12.5, 250);
+    expect({ ...one.view }).toEqual(row1);
+    one.set(180e6, 1, 2, 0.5, 1.5, 7);
+    expect([one.view.ts, one.view.tsLocal, one.view.open, one.view.high, one.view.low, one.view.close, one.view.volume]).toEqual([180e6, 180e6, 1, 2, 0.5, 1.5, 7]);
+    expect(() => { (one.view as BarView).close = 1; }).toThrow(TypeError);
   });
 
   it('is what BarSource hands its sink: each bar of a batch in turn, never a bar past the limit', async () => {

@@ -1,13 +1,6 @@
 import type { BarView } from '../core/events.ts';
+import type { BarBatch } from './bar-batch.ts';
 
-/**
- * A bar view over a batch's columns: each field reads its column at the current row when read,
- * so replaying a bar writes one index instead of seven fields (and a column nobody reads, a
- * bar's volume, say, is not touched). The fields are the object's own enumerable accessors —
- * `{ ...bar }`, `copyBarView`, `JSON.stringify` and `Object.keys` see the same fields as on a
- * plain bar object — and read-only; the row and the columns are own properties hidden from
- * enumeration. One getter function per field, shared by every view, so all views have one shape.
- */
 /** A column view's own state: the row its fields read and the columns. */
 interface ViewState {
   row: number;
@@ -17,16 +10,6 @@ interface ViewState {
   l: Float64Array;
   c: Float64Array;
   v: Float64Array;
-}
-
-/** The columns a view reads (a bar batch's). */
-export interface BarColumns {
-  readonly ts: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
 }
 
 const NONE = new Float64Array(0);
@@ -43,7 +26,14 @@ const FIELDS: PropertyDescriptorMap = {
   volume: field(function volume() { return this.v[this.row]; }),
 };
 
-/** A bar view reading `row` of its columns. */
+/**
+ * A bar view over a batch's columns: each field reads its column at the current row when read,
+ * so replaying a bar writes one index instead of seven fields (and a column nobody reads, a
+ * bar's volume, say, is not touched). The fields are the object's own enumerable accessors —
+ * `{ ...bar }`, `copyBarView`, `JSON.stringify` and `Object.keys` see the same fields as on a
+ * plain bar object — and read-only; the row and the columns are own properties hidden from
+ * enumeration. One getter function per field, shared by every view, so all views have one shape.
+ */
 export type ColumnBarView = BarView & ViewState;
 
 /** A view of instrument `instrumentId` (slot `instrumentIndex`) over no columns yet (see `viewColumns`; set `row` per bar). */
@@ -54,11 +44,29 @@ export function columnBarView(instrumentId: string, instrumentIndex: number): Co
 }
 
 /** Points `view` at a batch's columns (its row is left as it was). */
-export function viewColumns(view: ColumnBarView, b: BarColumns): void {
+export function viewColumns(view: ColumnBarView, b: Pick<BarBatch, 'ts' | 'open' | 'high' | 'low' | 'close' | 'volume'>): void {
   view.t = b.ts;
   view.o = b.open;
   view.h = b.high;
   view.l = b.low;
   view.c = b.close;
   view.v = b.volume;
+}
+
+/** A view over one bar's own columns, for a bar that arrives alone (a live candle): `set` writes the bar the view then shows. */
+export function singleBarView(instrumentId: string, instrumentIndex: number): { view: BarView; set(ts: number, open: number, high: number, low: number, close: number, volume: number): void } {
+  const view = columnBarView(instrumentId, instrumentIndex);
+  const row = { ts: new Float64Array(1), open: new Float64Array(1), high: new Float64Array(1), low: new Float64Array(1), close: new Float64Array(1), volume: new Float64Array(1) };
+  viewColumns(view, row);
+  return {
+    view,
+    set(ts, open, high, low, close, volume) {
+      row.ts[0] = ts;
+      row.open[0] = open;
+      row.high[0] = high;
+      row.low[0] = low;
+      row.close[0] = close;
+      row.volume[0] = volume;
+    },
+  };
 }

@@ -1,4 +1,5 @@
-import type { BarView, QuoteView, TradeView } from '../core/events.ts';
+import type { QuoteView, TradeView } from '../core/events.ts';
+import { singleBarView } from '../data/column-bar-view.ts';
 import type { Instrument } from '../core/instrument.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Logger } from '../engine/logger.ts';
@@ -267,14 +268,16 @@ export class StreamDriver {
     const { symbol, instrument, recorder, barTimeframe } = this.o;
     let barOpen = -Infinity;
     let last: number[] | null = null;
+    // One reused view over the candle's own columns: the kind of bar a backtest's strategy gets.
+    const bar = singleBarView(instrument.id, 0);
     return this.watchLoop('bar', () => this.ex.watchOHLCV!(symbol, barTimeframe!), (candles) => {
       for (const c of candles) {
         if (c[0] < barOpen) continue;
         if (c[0] > barOpen && last !== null && last[0] === barOpen && barOpen > this.barsAfter) {
           const now = this.stamp();
-          const v: BarView = { instrumentId: instrument.id, instrumentIndex: 0, ts: now, tsLocal: now, open: last[1], high: last[2], low: last[3], close: last[4], volume: last[5] };
-          recorder?.bar(v);
-          this.engine.onBar(v);
+          bar.set(now, last[1], last[2], last[3], last[4], last[5]);
+          recorder?.bar(bar.view);
+          this.engine.onBar(bar.view);
           this.events++;
         }
         barOpen = c[0];
