@@ -1,5 +1,5 @@
 import type { BarView } from '../core/events.ts';
-import type { BarBatch } from './bar-batch.ts';
+import { allocBarBatch, type BarBatch } from './bar-batch.ts';
 
 /** A column view's own state: the row its fields read and the columns. */
 interface ViewState {
@@ -56,7 +56,7 @@ export function viewColumns(view: ColumnBarView, b: Pick<BarBatch, 'ts' | 'open'
 /** A view over one bar's own columns, for a bar that arrives alone (a live candle): `set` writes the bar the view then shows. */
 export function singleBarView(instrumentId: string, instrumentIndex: number): { view: BarView; set(ts: number, open: number, high: number, low: number, close: number, volume: number): void } {
   const view = columnBarView(instrumentId, instrumentIndex);
-  const row = { ts: new Float64Array(1), open: new Float64Array(1), high: new Float64Array(1), low: new Float64Array(1), close: new Float64Array(1), volume: new Float64Array(1) };
+  const row = allocBarBatch(1);
   viewColumns(view, row);
   return {
     view,
