@@ -23,13 +23,16 @@ export class BarSource extends BatchSource<BarBatch> {
     const v = this.view;
     viewColumns(v, b);
     let i = this.i;
-    while (i < n) {
-      const t = ts[i];
-      if (t > limit || (t === limit && !inclusive)) break;
-      v.row = i;
-      i++;
-      this.i = i; // keep position exact if a handler throws
-      sink.onBar(v);
+    try {
+      while (i < n) {
+        const t = ts[i];
+        if (t > limit || (t === limit && !inclusive)) break;
+        v.row = i;
+        i++;
+        sink.onBar(v);
+      }
+    } finally {
+      this.i = i; // the position exact when a handler throws too
     }
   }
 }

@@ -66,4 +66,17 @@ describe('column bar view', () => {
     expect(source.emitUntil(Infinity, true, sink)).toBe(1);
     expect(seen).toEqual([{ ...row1, ts: 60e6, tsLocal: 60e6, open: 10, high: 12, low: 9, close: 11, volume: 100 }, row1]);
   });
+
+  it('stands past the bar whose handler threw: the next emit starts at the bar after it', async () => {
+    const batch: BarBatch = { ...columns, length: 2, row: null, firstRow: 1 };
+    async function* one() { yield batch; }
+    const source = new BarSource('mem', one(), { id: 'BTC' } as never, 0);
+    while (source.needsLoad()) await source.load();
+    const throwing = { onBar: () => { throw new Error('strategy failed'); } } as unknown as EventSink;
+    expect(() => source.emitUntil(Infinity, true, throwing)).toThrow('strategy failed');
+    expect(source.peekTs()).toBe(120e6);
+    const seen: number[] = [];
+    expect(source.emitUntil(Infinity, true, { onBar: (b: BarView) => seen.push(b.close) } as unknown as EventSink)).toBe(1);
+    expect(seen).toEqual([12.5]);
+  });
 });
