@@ -16,6 +16,15 @@ const columns = {
 /** Row 1 of `columns` as a plain bar object, written out by hand. */
 const row1: BarView = { instrumentId: 'BTC', instrumentIndex: 2, ts: 120e6, tsLocal: 120e6, open: 11, high: 13, low: 10.5, close: 12.5, volume: 250 };
 
+/** A BarSource over `columns` as one batch, loaded, numbering its instrument `slot`. */
+async function loadedSource(slot: number): Promise<BarSource> {
+  const batch: BarBatch = { ...columns, length: 2, row: null, firstRow: 1 };
+  async function* one() { yield batch; }
+  const source = new BarSource('mem', one(), { id: 'BTC' } as never, slot);
+  while (source.needsLoad()) await source.load();
+  return source;
+}
+
 function viewAtRow1() {
   const v = columnBarView('BTC', 2);
   viewColumns(v, columns);
@@ -56,10 +65,7 @@ describe('column bar view', () => {
   });
 
   it('is what BarSource hands its sink: each bar of a batch in turn, never a bar past the limit', async () => {
-    const batch: BarBatch = { ...columns, length: 2, row: null, firstRow: 1 };
-    async function* one() { yield batch; }
-    const source = new BarSource('mem', one(), { id: 'BTC' } as never, 2);
-    while (source.needsLoad()) await source.load();
+    const source = await loadedSource(2);
     const seen: BarView[] = [];
     const sink = { onBar: (b: BarView) => seen.push({ ...b }) } as unknown as EventSink;
     expect(source.emitUntil(60e6, true, sink)).toBe(1);
@@ -68,10 +74,7 @@ describe('column bar view', () => {
   });
 
   it('stands past the bar whose handler threw: the next emit starts at the bar after it', async () => {
-    const batch: BarBatch = { ...columns, length: 2, row: null, firstRow: 1 };
-    async function* one() { yield batch; }
-    const source = new BarSource('mem', one(), { id: 'BTC' } as never, 0);
-    while (source.needsLoad()) await source.load();
+    const source = await loadedSource(0);
     const throwing = { onBar: () => { throw new Error('strategy failed'); } } as unknown as EventSink;
     expect(() => source.emitUntil(Infinity, true, throwing)).toThrow('strategy failed');
     expect(source.peekTs()).toBe(120e6);
