@@ -30,6 +30,7 @@ except ImportError as e:  # reported by the TypeScript side with the install com
     sys.exit(3)
 
 from json_lines import serve  # beside this script (src/optimize/, or dist/bundle/); after the Optuna check, which answers first
+from ask_lock import NoLock, ask_lock
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -51,9 +52,11 @@ class Bridge:
         self.live = {}  # number -> Trial (asked here, not yet told)
         self.n_trials = None
         self.prune = False
+        self.lock = NoLock()
 
     def init(self, req):
         # A fresh start: a process kept for reuse (PythonChild.take) serves one study after another.
+        self.lock.close()
         self.__init__()
         seed = req.get("seed")
         name = req["sampler"]
@@ -84,6 +87,7 @@ class Bridge:
                     raise
                 print(f"create_study attempt {attempt + 1} failed ({type(e).__name__}); retrying", file=sys.stderr)
                 time.sleep(0.2 * (attempt + 1))
+        self.lock = ask_lock(req.get("storage"), req["study"])
         return {"optuna": optuna.__version__, "existing": len(self.study.get_trials(deepcopy=False))}
 
     def counted(self):
@@ -119,31 +123,36 @@ class Bridge:
     def ask(self, req):
         out = []
         for _ in range(int(req["n"])):
-            if self.n_trials is not None and len(self.counted()) >= self.n_trials:
+            with self.lock:  # one process at a time decides from the others' trials (ask_lock.py)
+                asked = self.ask_one()
+            if asked is None:
                 break
-            trial = None
-            for attempt in range(20):
-                cand = self.study.ask(self.space)
-                if self.n_trials is not None:
-                    # Shared storage: trials asked concurrently by other processes are ranked by
-                    # number; one ranked past n_trials is withdrawn, so the study ends at n_trials.
-                    ranked = sorted(t.number for t in self.counted())
-                    if ranked.index(cand.number) >= self.n_trials:
-                        self.study.tell(cand, state=TrialState.FAIL)
-                        break
-                first = self.duplicate(cand)
-                if first is not None and attempt < 19:
-                    # Never evaluate the same parameters twice: withdraw and ask again …
-                    self.study.tell(cand, state=TrialState.FAIL)
-                    continue
-                trial = cand
-                break
-            if trial is None:
-                break
+            trial, first = asked
             self.live[trial.number] = trial
             # … and when the sampler keeps proposing evaluated points, the trial reuses the first one's result.
             out.append({"number": trial.number, "params": trial.params, **({"duplicate_of": first.number} if first is not None else {})})
         return {"trials": out}
+
+    def ask_one(self):
+        """A new trial and the earlier trial with its point (or None), or None once the study is full."""
+        if self.n_trials is not None and len(self.counted()) >= self.n_trials:
+            return None
+        for attempt in range(20):
+            cand = self.study.ask(self.space)
+            if self.n_trials is not None:
+                # Shared storage: trials of other processes are ranked by number; one ranked past
+                # n_trials is withdrawn, so the study ends at n_trials.
+                ranked = sorted(t.number for t in self.counted())
+                if ranked.index(cand.number) >= self.n_trials:
+                    self.study.tell(cand, state=TrialState.FAIL)
+                    return None
+            first = self.duplicate(cand)
+            if first is not None and attempt < 19:
+                # Never evaluate the same parameters twice: withdraw and ask again …
+                self.study.tell(cand, state=TrialState.FAIL)
+                continue
+            return cand, first
+        return None
 
     def tell(self, req):
         for r in req["results"]:
