@@ -21,12 +21,37 @@ const args = (sampler: string, extra: string[]) => [
 ];
 /**
  * One walk-forward process. A process still running after 240 s (a run takes 5–20 s) is killed
- * and fails the test with its stderr — the folds it finished — instead of running on past the
- * test's own timeout, which names nothing.
+ * and fails the test with its stderr — the folds it finished — and the studies on the storage
+ * (a fold's trials by state), instead of running on past the test's own timeout, which names nothing.
  */
-const run = async (sampler: string, extra: string[] = []) => JSON.parse((await promisify(execFile)(process.execPath, args(sampler, extra), {
-  cwd: ROOT, maxBuffer: 64 << 20, timeout: 240_000, killSignal: 'SIGKILL',
-})).stdout);
+const run = async (sampler: string, extra: string[] = []) => {
+  try {
+    return JSON.parse((await promisify(execFile)(process.execPath, args(sampler, extra), {
+      cwd: ROOT, maxBuffer: 64 << 20, timeout: 240_000, killSignal: 'SIGKILL',
+    })).stdout);
+  } catch (e) {
+    // How it ended, and what the storage held then: each fold's trials by state (a study left short shows here).
+    const x = e as Error & { code?: number | string; signal?: string | null };
+    x.message += `\n(exit code ${x.code ?? '—'}, signal ${x.signal ?? '—'}) studies on the storage: ${pg ? storedStudies() : 'none'}`;
+    throw e;
+  }
+};
+/** Every study on the test's storage with its trials counted by state, as Optuna reads them. */
+function storedStudies(): string {
+  const py = `
+import json, optuna
+out = {}
+for s in optuna.get_all_study_summaries("${pg.url}"):
+    counts = out.setdefault(s.study_name, {})
+    for t in optuna.load_study(study_name=s.study_name, storage="${pg.url}").trials:
+        counts[t.state.name] = counts.get(t.state.name, 0) + 1
+print(json.dumps(out))`;
+  try {
+    return execFileSync(PYTHON, ['-c', py], { timeout: 60_000 }).toString().trim();
+  } catch (e) {
+    return `(could not be read: ${(e as Error).message.split('\n')[0]})`;
+  }
+}
 /** What must not depend on how many processes ran the study: each fold's choice and the stitched out-of-sample result. */
 const outcome = (j: { folds: { params: unknown; best: { values: number[] } | null; trials: number }[]; oos: unknown }) => ({
   folds: j.folds.map((f) => ({ params: f.params, values: f.best?.values, trials: f.trials })), oos: j.oos,
