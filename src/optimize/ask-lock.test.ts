@@ -12,7 +12,7 @@ let pg: TestPostgres;
 beforeAll(async () => { pg = await startPostgres('asks'); }, 120_000);
 afterAll(() => pg?.stop());
 
-/** test/ask_race.py: two processes asking a 2-trial study in the order that once left it short. */
+/** test/ask_race.py: two processes asking a 2-trial study at once, the second holding between its count and its ask. */
 function race(storage: string, study: string, lock: boolean): { counted: number; numbers: number[] } {
   const args = [join(ROOT, 'test/ask_race.py'), join(ROOT, 'src/optimize'), storage, study, ...(lock ? [] : ['--no-lock'])];
   return JSON.parse(execFileSync(PYTHON, args, { timeout: 60_000 }).toString());
@@ -21,12 +21,12 @@ function race(storage: string, study: string, lock: boolean): { counted: number;
 describe('asks on a shared Optuna study are taken one at a time (ask_lock.py)', () => {
   const storages = () => [['PostgreSQL', pg.url], ['SQLite', `sqlite:///${join(tmp.dir, 'study.db')}`]] as const;
 
-  it('the study ends with exactly its trials when one process withdraws a trial while another asks', () => {
+  it('the study ends with exactly its trials when two processes ask at once', () => {
     for (const [name, url] of storages()) {
-      // Without the lock the same schedule leaves one trial: the race is real, and this test sees it.
-      expect(race(url, `${name}-control`, false), `${name} without the lock`).toEqual({ counted: 1, numbers: [1] });
-      // With it: #0 did not score and was replaced by #2, so trials #1 and #2 make the study.
-      expect(race(url, `${name}-locked`, true), name).toEqual({ counted: 2, numbers: [1, 2] });
+      // Without the lock both find room for one more trial and both add it: the race is real, and this test sees it.
+      expect(race(url, `${name}-control`, false), `${name} without the lock`).toEqual({ counted: 3, numbers: [0, 1, 2] });
+      // With it the second process's ask waits for the first's, then finds the study full.
+      expect(race(url, `${name}-locked`, true), name).toEqual({ counted: 2, numbers: [0, 1] });
     }
   }, 120_000);
 

@@ -1,10 +1,10 @@
 """A lock the processes sharing an Optuna study take around each ask (optuna_bridge.py).
 
-Why: an ask decides from the trials other processes hold (whether the study is full, the
-rank of the new trial, whether its point was asked before) and may withdraw its trial. Two
-processes asking at once each saw the other's new trial still running, withdrew their own
-because of it, and left the study one trial short: a walk-forward fold then waited for a
-trial nobody would ask. Asks taken one at a time only ever see trials that stay.
+Why: an ask counts the study's trials and adds one while the study is not full. Two processes
+asking at once both found room for one more trial and both added one. The study overran; and the
+ranking that then withdrew a trial past the end could withdraw both processes' trials, each because
+of the other's, leaving the study one short (a walk-forward fold then waited for a trial nobody
+would ask). Asks taken one at a time count exactly, so nothing is withdrawn for rank.
 
 PostgreSQL: a session advisory lock on the lock's own connection (released if the process
 dies). SQLite: an exclusive flock on a file beside the database. Other storages are refused.

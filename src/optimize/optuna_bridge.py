@@ -123,36 +123,30 @@ class Bridge:
     def ask(self, req):
         out = []
         for _ in range(int(req["n"])):
-            with self.lock:  # one process at a time decides from the others' trials (ask_lock.py)
+            with self.lock:  # one process at a time counts the study and adds to it (ask_lock.py)
                 asked = self.ask_one()
             if asked is None:
                 break
             trial, first = asked
             self.live[trial.number] = trial
-            # … and when the sampler keeps proposing evaluated points, the trial reuses the first one's result.
             out.append({"number": trial.number, "params": trial.params, **({"duplicate_of": first.number} if first is not None else {})})
         return {"trials": out}
 
     def ask_one(self):
-        """A new trial and the earlier trial with its point (or None), or None once the study is full."""
+        """A new trial and the earlier trial with its point (or None); None once the study holds n_trials.
+
+        Taken under the lock, the count is exact: no other process adds a trial between it and the ask.
+        """
         if self.n_trials is not None and len(self.counted()) >= self.n_trials:
             return None
         for attempt in range(20):
             cand = self.study.ask(self.space)
-            if self.n_trials is not None:
-                # Shared storage: trials of other processes are ranked by number; one ranked past
-                # n_trials is withdrawn, so the study ends at n_trials.
-                ranked = sorted(t.number for t in self.counted())
-                if ranked.index(cand.number) >= self.n_trials:
-                    self.study.tell(cand, state=TrialState.FAIL)
-                    return None
             first = self.duplicate(cand)
-            if first is not None and attempt < 19:
-                # Never evaluate the same parameters twice: withdraw and ask again …
-                self.study.tell(cand, state=TrialState.FAIL)
-                continue
-            return cand, first
-        return None
+            # Never evaluate the same parameters twice: withdraw and ask again; when the sampler keeps
+            # proposing evaluated points, the trial reuses the first one's result (duplicate_of).
+            if first is None or attempt == 19:
+                return cand, first
+            self.study.tell(cand, state=TrialState.FAIL)
 
     def tell(self, req):
         for r in req["results"]:
