@@ -21,7 +21,7 @@ if (tsc.status !== 0) {
   process.exit(1);
 }
 // Files the compiled modules use beside them: the .mjs module hooks, the Optuna bridge
-// (optuna_bridge.py with its ask_lock.py, trial_ledger.py, and their json_lines.py); the strategies' READMEs and examples (oracles and tests stay out).
+// (optuna_bridge.py with its ask_lock.py, trial_ledger.py, their trial_heartbeat.py and json_lines.py); the strategies' READMEs and examples (oracles and tests stay out).
 for (const dir of ['src', 'strategies']) {
   for (const rel of readdirSync(join(root, dir), { recursive: true })) {
     const name = String(rel);
@@ -69,6 +69,6 @@ await esbuild.build({
 });
 const twoByte = asciiBundle(bundle);
 if (twoByte.length > 0) console.warn(`build: left as they are (a template literal holds a non-ASCII character): ${twoByte.join(', ')}`);
-for (const f of ['src/data/worker-bootstrap.mjs', 'src/data/resolve-lockstep.mjs', 'src/optimize/optuna_bridge.py', 'src/optimize/ask_lock.py', 'src/optimize/trial_ledger.py', 'src/optimize/json_lines.py']) copyFileSync(join(root, f), join(bundle, basename(f)));
+for (const f of ['src/data/worker-bootstrap.mjs', 'src/data/resolve-lockstep.mjs', 'src/optimize/optuna_bridge.py', 'src/optimize/ask_lock.py', 'src/optimize/trial_heartbeat.py', 'src/optimize/trial_ledger.py', 'src/optimize/json_lines.py']) copyFileSync(join(root, f), join(bundle, basename(f)));
 writeFileSync(join(dist, '.stamp'), `${new Date().toISOString()}\n`);
 console.log(`build: ${dist}`);

@@ -102,6 +102,34 @@ print(json.dumps([len([t for t in optuna.load_study(study_name="${study}/fold-%d
     expect(a.folds.every((f: { trials: number }) => f.trials >= 12)).toBe(true);
   }, 300_000);
 
+  it('tpe: a trial left running by a process that died is failed once its heartbeat stops, and asked again: the fold holds exactly the planned trials', async () => {
+    const study = 'wf-tpe-dead';
+    // The dead process: it asked trial #0 of fold 0 and stopped. Its beat lies 5 s ahead, so the walk-forward counts
+    // it at first and must notice, while it waits for the fold's last trial, that the beats stopped.
+    execFileSync(PYTHON, ['-c', `
+import time, optuna
+from optuna.distributions import IntDistribution
+s = optuna.create_study(study_name="${study}/fold-0", storage="${pg.url}", direction="maximize")
+t = s.ask({"fast": IntDistribution(2, 50), "slow": IntDistribution(10, 200)})
+t.set_user_attr("beat", time.time() + 5)`]);
+    const res = await run('tpe', ['--trials', '12', '--storage', pg.url, '--study', study]);
+    const py = `
+import json, optuna
+S = optuna.trial.TrialState
+out = []
+for k in range(5):
+    ts = optuna.load_study(study_name="${study}/fold-%d" % k, storage="${pg.url}").trials
+    out.append({"counted": sum(1 for t in ts if t.state in (S.COMPLETE, S.PRUNED)), "running": sum(1 for t in ts if t.state == S.RUNNING),
+                "stale": [t.number for t in ts if t.user_attrs.get("stale")]})
+print(json.dumps(out))`;
+    const folds = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString()) as { counted: number; running: number; stale: number[] }[];
+    expect(res.folds.length).toBe(5);
+    expect(folds.map((f) => f.counted)).toEqual([12, 12, 12, 12, 12]);
+    expect(folds.map((f) => f.running)).toEqual([0, 0, 0, 0, 0]);
+    expect(folds[0].stale).toEqual([0]); // the dead process's trial, failed and replaced
+    expect(res.folds[0].trials).toBeGreaterThanOrEqual(12); // with trials that failed to score (NaN), as in one process
+  }, 300_000);
+
   it('resumes after a process is killed mid-study: its claims lapse and run again, the result is the single-process one', async () => {
     const single = await run('grid');
     const study = 'wf-crash';

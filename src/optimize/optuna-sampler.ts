@@ -72,10 +72,14 @@ export class OptunaSampler implements Sampler {
     }
   }
 
-  /** Every finished trial of the study on its storage, from every process (their records), and whether the study is over. */
-  async sharedRecords(): Promise<{ records: Record<string, unknown>[]; done: boolean }> {
+  /**
+   * Every finished trial of the study on its storage, from every process (their records);
+   * whether the study is over; whether it is short (nothing runs, trials are missing: a
+   * process died mid-trial and its trial was failed, so it must be asked again).
+   */
+  async sharedRecords(): Promise<{ records: Record<string, unknown>[]; done: boolean; short: boolean }> {
     const r = await this.request({ op: 'records' });
-    return { records: r.records as Record<string, unknown>[], done: r.done === true };
+    return { records: r.records as Record<string, unknown>[], done: r.done === true, short: r.short === true };
   }
 
   async shouldPrune(proposal: Proposal, step: number, value: number): Promise<boolean> {

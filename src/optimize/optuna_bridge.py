@@ -3,16 +3,18 @@
 
 Requests (each answered by exactly one line; errors answer {"ok": false, "error": "..."}):
   {"op": "init", "sampler": "tpe|cmaes|nsga2|random", "directions": [...], "space": {...},
-   "seed": int, "storage": url|null, "study": name, "n_trials": int, "prune": bool}
-                                    (forgets any earlier study: one process may serve several in turn)
+   "seed": int, "storage": url|null, "study": name, "n_trials": int, "prune": bool, "heartbeat": s?, "grace": s?}
+                                    (forgets any earlier study: one process may serve several in turn; on a
+                                    storage, a trial whose process stopped beating for `grace` s is failed)
   {"op": "ask", "n": k}             -> {"ok": true, "trials": [{"number": n, "params": {...}, "duplicate_of": m?}]}
                                        (fewer than k, or none, once the study holds n_trials; duplicate_of:
                                        the sampler kept proposing evaluated points, trial m of any process has these)
   {"op": "tell", "results": [{"number": n, "state": "complete|pruned|fail", "values": [...]}]}
   {"op": "report", "number": n, "step": s, "value": v}  -> {"ok": true, "prune": bool}
- {"op": "record", "number": n}    -> {"ok": true, "record": {...}|null, "state": name} (a finished trial's record)
-  {"op": "records"}                 -> {"ok": true, "records": [...], "done": bool} (the "record" every finished trial was
-                                       told with; done once the study holds n_trials and none is running)
+  {"op": "record", "number": n}    -> {"ok": true, "record": {...}|null, "state": name} (a finished trial's record)
+  {"op": "records"}                 -> {"ok": true, "records": [...], "done": bool, "short": bool} (the "record" every
+                                       finished trial was told with; done once the study holds n_trials and none is
+                                       running; short when none is running but trials are missing: ask again)
   {"op": "close"}
 stdout carries only protocol lines; Optuna's logging goes to stderr.
 """
@@ -31,6 +33,7 @@ except ImportError as e:  # reported by the TypeScript side with the install com
 
 from json_lines import serve  # beside this script (src/optimize/, or dist/bundle/); after the Optuna check, which answers first
 from ask_lock import NoLock, ask_lock
+from trial_heartbeat import Heartbeat, fail_stale
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -53,10 +56,14 @@ class Bridge:
         self.n_trials = None
         self.prune = False
         self.lock = NoLock()
+        self.heartbeat = None  # on a storage: beats on the trials asked here until told (trial_heartbeat.py)
+        self.grace = 10.0
 
     def init(self, req):
         # A fresh start: a process kept for reuse (PythonChild.take) serves one study after another.
         self.lock.close()
+        if self.heartbeat is not None:
+            self.heartbeat.close()
         self.__init__()
         seed = req.get("seed")
         name = req["sampler"]
@@ -88,6 +95,9 @@ class Bridge:
                 print(f"create_study attempt {attempt + 1} failed ({type(e).__name__}); retrying", file=sys.stderr)
                 time.sleep(0.2 * (attempt + 1))
         self.lock = ask_lock(req.get("storage"), req["study"])
+        if req.get("storage") is not None:
+            self.heartbeat = Heartbeat(self.study._storage, req.get("heartbeat", 2))
+            self.grace = float(req.get("grace", 10))
         return {"optuna": optuna.__version__, "existing": len(self.study.get_trials(deepcopy=False))}
 
     def counted(self):
@@ -137,6 +147,7 @@ class Bridge:
 
         Taken under the lock, the count is exact: no other process adds a trial between it and the ask.
         """
+        self.fail_stale()  # a trial whose process died counts no more: it is asked again
         if self.n_trials is not None and len(self.counted()) >= self.n_trials:
             return None
         for attempt in range(20):
@@ -145,12 +156,21 @@ class Bridge:
             # Never evaluate the same parameters twice: withdraw and ask again; when the sampler keeps
             # proposing evaluated points, the trial reuses the first one's result (duplicate_of).
             if first is None or attempt == 19:
+                if self.heartbeat is not None:
+                    self.heartbeat.hold(cand._trial_id)
                 return cand, first
             self.study.tell(cand, state=TrialState.FAIL)
+
+    def fail_stale(self):
+        """Fails the running trials of processes that died (their heartbeat stopped; trial_heartbeat.py)."""
+        if self.heartbeat is not None:
+            fail_stale(self.study._storage, self.study._study_id, self.grace)
 
     def tell(self, req):
         for r in req["results"]:
             trial = self.live.pop(r["number"])
+            if self.heartbeat is not None:
+                self.heartbeat.drop(trial._trial_id)
             if r.get("record") is not None:  # for the other processes of a shared study
                 trial.set_user_attr("record", r["record"])
             state = r["state"]
@@ -167,17 +187,19 @@ class Bridge:
         return {}
 
     def record(self, req):
-        """The record of trial `number` once it finished (None while it runs in some process)."""
+        """The record of trial `number` once it finished (None while it runs in some process; a dead one's fails)."""
+        self.fail_stale()
         t = self.study._storage.get_trial(self.study._storage.get_trial_id_from_study_id_trial_number(self.study._study_id, int(req["number"])))
         return {"record": t.user_attrs.get("record") if t.state != TrialState.RUNNING else None, "state": t.state.name}
 
     def records(self, _req):
+        self.fail_stale()
         done = (TrialState.COMPLETE, TrialState.FAIL, TrialState.PRUNED)
         trials = self.study.get_trials(deepcopy=False)
         running = any(t.state == TrialState.RUNNING for t in trials)
-        counted = sum(1 for t in trials if t.state != TrialState.FAIL)
+        short = self.n_trials is not None and sum(1 for t in trials if t.state != TrialState.FAIL) < self.n_trials
         return {"records": [t.user_attrs["record"] for t in trials if t.state in done and "record" in t.user_attrs],
-                "done": not running and (self.n_trials is None or counted >= self.n_trials)}
+                "done": not running and not short, "short": not running and short}
 
     def report(self, req):
         trial = self.live[req["number"]]

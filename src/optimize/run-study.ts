@@ -11,12 +11,16 @@ export { createSampler, paretoFront, plannedTrials, SAMPLERS, studyResultOf, typ
 /** How long a process that finished its share waits for the others' last trials of a shared Optuna study. */
 const SHARED_WAIT_MS = 30 * 60_000;
 
-/** Every finished trial of a shared Optuna study, once the other processes' running ones finished too. */
-async function everyTrial(sampler: OptunaSampler): Promise<TrialResult[]> {
+/**
+ * Every finished trial of a shared Optuna study, once the other processes' running ones
+ * finished too; null when the study came out short (a process died mid-trial), to ask again.
+ */
+async function everyTrial(sampler: OptunaSampler): Promise<TrialResult[] | null> {
   const until = performance.now() + SHARED_WAIT_MS; // monotonic: a wait between processes, not simulated time
   for (;;) {
-    const { records, done } = await sampler.sharedRecords();
+    const { records, done, short } = await sampler.sharedRecords();
     if (done) return records.map(trialFromJson);
+    if (short) return null;
     if (performance.now() > until) throw new Error(`a shared ${sampler.name} study still has running trials after ${SHARED_WAIT_MS / 60_000} min (${records.length} finished): a process sharing it stopped mid-trial? Run again to finish the study`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -71,7 +75,14 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
   try {
     for (;;) {
       const props = await sampler.ask(batch);
-      if (props.length === 0) break;
+      if (props.length === 0) {
+        // A study shared on a storage, as a whole (walk-forward folds): the trials of every process once all
+        // finished; when a process died mid-trial, its trial was failed and is asked again here.
+        if (!(opts.everyProcess && sampler instanceof OptunaSampler && shared)) break;
+        const all = await everyTrial(sampler);
+        if (all !== null) return studyResultOf(spec, all, t0);
+        continue;
+      }
       const evaluate = (p: Proposal): Promise<TrialResult> => {
         if (p.duplicateOf !== undefined && sampler instanceof OptunaSampler && !byParams.has(paramsKey(p.params))) return reuseShared(p, sampler);
         const key = paramsKey(p.params);
@@ -120,8 +131,6 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
       }));
       if (!shared) await sampler.tell(done.map((r, i) => told(props[i], r)));
     }
-    // A study shared on a storage, as a whole (walk-forward folds): the trials of every process.
-    if (opts.everyProcess && sampler instanceof OptunaSampler && shared) return studyResultOf(spec, await everyTrial(sampler), t0);
   } finally {
     await sampler.close();
   }

@@ -23,7 +23,6 @@ import json
 import os
 import socket
 import sys
-import threading
 import time
 
 
@@ -35,6 +34,7 @@ except ImportError as e:
     sys.exit(3)
 
 from json_lines import serve  # beside this script (src/optimize/, or dist/bundle/); after the Optuna check, which answers first
+from trial_heartbeat import Heartbeat, fail_stale
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 WHO = f"{socket.gethostname()}:{os.getppid()}"  # the Lockstep process (this script's parent) that ran a trial
@@ -45,8 +45,7 @@ class Ledger:
         self.storage = None
         self.study_id = None
         self.trials = 0
-        self.mine = {}  # ticket (trial id) -> n, claims held by this process
-        self.lock = threading.Lock()
+        self.heartbeat = None  # beats on the claims this process holds
 
     def open(self, req):
         for attempt in range(10):  # processes creating the schema at once: the loser retries
@@ -68,36 +67,14 @@ class Ledger:
             raise ValueError(f"study {req['study']} on this storage holds other settings (a different strategy, space, sampler, seed or data): choose another --study name")
         self.trials = int(req["trials"])
         self.grace = float(req.get("grace", 10))
-        threading.Thread(target=self.beat, args=(max(0.5, float(req.get("heartbeat", 2))),), daemon=True).start()
+        if self.heartbeat is not None:
+            self.heartbeat.close()
+        self.heartbeat = Heartbeat(self.storage, req.get("heartbeat", 2))
         return {"finished": len(self.finished())}
 
-    def beat(self, every):
-        # Our own heartbeat (wall time in a user attr): Optuna 3.1's stale check compares the
-        # database's transaction time with heartbeats written after it began, and calls them stale.
-        while True:
-            with self.lock:
-                held = list(self.mine)
-            for ticket in held:
-                try:
-                    self.storage.set_trial_user_attr(ticket, "beat", time.time())
-                except Exception:  # finished meanwhile
-                    pass
-            time.sleep(every)
-
     def all(self):
-        self.fail_stale()
+        fail_stale(self.storage, self.study_id, self.grace)
         return self.storage.get_all_trials(self.study_id, deepcopy=False)
-
-    def fail_stale(self):
-        now = time.time()
-        for t in self.storage.get_all_trials(self.study_id, deepcopy=False, states=(TrialState.RUNNING,)):
-            if now - float(t.user_attrs.get("beat", now)) <= self.grace:
-                continue
-            try:
-                self.storage.set_trial_user_attr(t._trial_id, "stale", True)
-                self.storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
-            except Exception:  # finished, or another process failed it first
-                pass
 
     @staticmethod
     def is_finished(t):
@@ -117,8 +94,7 @@ class Ledger:
             n = free[0]
             template = create_trial(state=TrialState.RUNNING, user_attrs={"n": n, "by": WHO, "beat": time.time()}, params={}, distributions={})
             ticket = self.storage.create_new_trial(self.study_id, template_trial=template)
-            with self.lock:
-                self.mine[ticket] = n
+            self.heartbeat.hold(ticket)
             rivals = [t for t in self.storage.get_all_trials(self.study_id, deepcopy=False)
                       if t.user_attrs.get("n") == n and (t.state == TrialState.RUNNING or self.is_finished(t))]
             if min(t._trial_id for t in rivals) == ticket:
@@ -127,8 +103,7 @@ class Ledger:
         raise RuntimeError("could not claim a trial after 50 attempts")
 
     def withdraw(self, ticket):
-        with self.lock:
-            self.mine.pop(ticket, None)
+        self.heartbeat.drop(ticket)
         self.storage.set_trial_user_attr(ticket, "lost", True)
         self.storage.set_trial_state_values(ticket, TrialState.FAIL)
 
@@ -136,8 +111,7 @@ class Ledger:
         ticket = int(req["ticket"])
         self.storage.set_trial_user_attr(ticket, "result", req["result"])
         values = req.get("values")
-        with self.lock:
-            self.mine.pop(ticket, None)
+        self.heartbeat.drop(ticket)
         if values and all(v is not None for v in values):
             self.storage.set_trial_state_values(ticket, TrialState.COMPLETE, [float(v) for v in values])
         else:
