@@ -4,7 +4,7 @@ run and record the trials of one study whose proposals they all compute the same
 (grid, random and genetic samplers with one seed). JSON lines over stdin/stdout.
 
 A claim is an Optuna trial created RUNNING with user attrs "n" (Lockstep's trial number),
-"by" (host:pid) and "beat" (wall time, renewed every heartbeat while it runs);
+"by" (host:pid) and "beat" (wall time, written when claimed and renewed every heartbeat while it runs);
 the claim of n with the lowest Optuna number wins, later ones are withdrawn (FAIL, attr
 "lost"). A finished trial is COMPLETE (finite values) or FAIL with attr "result". Claims
 of a process that died stop their heartbeat and are failed (attr "stale") after the grace period, so n
@@ -92,7 +92,7 @@ class Ledger:
             if not free:
                 return {"n": None}
             n = free[0]
-            template = create_trial(state=TrialState.RUNNING, user_attrs={"n": n, "by": WHO, "beat": time.time()}, params={}, distributions={})
+            template = create_trial(state=TrialState.RUNNING, user_attrs={"n": n, "by": WHO}, params={}, distributions={})
             ticket = self.storage.create_new_trial(self.study_id, template_trial=template)
             self.heartbeat.hold(ticket)
             rivals = [t for t in self.storage.get_all_trials(self.study_id, deepcopy=False)
