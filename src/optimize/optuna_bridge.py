@@ -118,9 +118,9 @@ class Bridge:
     def earlier_trials(self, trial):
         """Live or finished trials numbered before this one, once each has all its params.
 
-        Optuna writes a new trial first and its params one by one after it: another process's trial asked a
-        moment earlier may still lack some (it would look unlike this one, and both processes would run the
-        same point). Waits for them, up to a second (a process that died mid-ask leaves one incomplete).
+        Optuna writes a new trial first and its params one by one after it. Under the ask lock another
+        process's trial is whole by the time this one is asked, but one whose process died mid-ask lacks
+        some (until it is failed as stale): waits for them, up to a second, then takes the trials as they are.
         """
         for _ in range(50):
             earlier = [t for t in self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING, TrialState.PRUNED))

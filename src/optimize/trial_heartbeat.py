@@ -46,10 +46,15 @@ class Heartbeat:
 
 
 def fail_stale(storage, study_id, grace):
-    """Fails the study's RUNNING trials whose last beat is older than `grace` seconds (a trial without one is kept)."""
+    """Fails the study's RUNNING trials whose last beat is older than `grace` seconds.
+
+    A trial not yet beaten on counts from its start: a process that died between creating a
+    trial and its first beat leaves one so.
+    """
     now = time.time()
     for t in storage.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,)):
-        if now - float(t.user_attrs.get("beat", now)) <= grace:
+        last = t.user_attrs.get("beat")
+        if now - (float(last) if last is not None else t.datetime_start.timestamp()) <= grace:
             continue
         try:
             storage.set_trial_user_attr(t._trial_id, "stale", True)
