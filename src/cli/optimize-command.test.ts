@@ -81,6 +81,25 @@ describe('lockstep optimize', () => {
   });
 });
 
+describe('lockstep optimize --trial-timeout', () => {
+  it('a trial stuck in a loop fails with the limit named; the study goes on and exits 0; a bad limit is a usage error', async () => {
+    const DEMO = 'data/sample/2006-day-001.csv';
+    const r = await cli('optimize', '--strategy', 'test/fixtures/looping-strategy.ts', '--data', DEMO, '--grid', 'loop=0,1', '--workers', '1',
+      '--trial-timeout', '1', '--json', '--no-report', '--out', join(tmp.dir, 'loops'), '--study', 'loops');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    const [free, stuck] = j.trials;
+    expect(free).toMatchObject({ params: { loop: 0 }, state: 'complete' });
+    expect(stuck.params).toEqual({ loop: 1 });
+    expect(stuck.state).toBe('failed');
+    expect(stuck.reason).toMatch(/^stopped after \d+\.\d s: the trial time limit is 1 s \(--trial-timeout; raise it/);
+    expect(j.warnings[0]).toMatch(/^1 of 2 trials failed; the first \(#1\): stopped after/);
+    const bad = await cli('optimize', '--strategy', 'ma-cross', '--data', DEMO, '--trial-timeout', '-3');
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim()).toMatch(/--trial-timeout.*-3/);
+  }, 60_000);
+});
+
 describe('lockstep walkforward', () => {
   it('--json folds and stitched results; the report renders in Chromium', async () => {
     const out = join(tmp.dir, 'wf');

@@ -15,7 +15,7 @@ import type { SharedBars } from '../optimize/shared-bars.ts';
 import { checkSpace, spaceFromFlags } from '../optimize/space-flags.ts';
 import { edgeNote, edgeParams } from '../optimize/edge.ts';
 import { plateauOf, plateauWarning, type Plateau } from '../optimize/plateau.ts';
-import { defaultWorkers, TrialPool } from '../optimize/trial-pool.ts';
+import { defaultWorkers, TrialPool, type TrialPoolOptions } from '../optimize/trial-pool.ts';
 import { TrialStore } from '../optimize/trial-store.ts';
 import { backtestConfigFromFlags } from './backtest-command.ts';
 import { numberFlag } from './parse-flags.ts';
@@ -35,6 +35,7 @@ Searches strategy parameters with backtests run in parallel worker threads.
   --min-trades N           trials with fewer closed trades count as infeasible
   --max-drawdown X         trials with a deeper max drawdown (fraction) count as infeasible
   --workers N              worker threads (default: one per core)
+  --trial-timeout SECONDS  a trial running longer fails (its worker is stopped and replaced); default: no limit
   --seed N                 sampler seed (default 1); results do not depend on --workers
   --batch N                proposals per sampler round (default: grid/random 256, genetic 20, Optuna 4)
   --prune                  stop weak trials early (Optuna median pruner)
@@ -51,11 +52,18 @@ export interface StudySetup {
   strategy: string;
   bars: SharedBars;
   workers: number;
+  /** --trial-timeout: a trial running longer fails (TrialPool's watchdog). */
+  trialTimeoutSeconds?: number;
   json: boolean;
   report: boolean;
   out: string;
   studyName: string;
   flags: Record<string, string | string[] | boolean>;
+}
+
+/** The pool's options from the study flags. */
+export function poolOptions(s: StudySetup): TrialPoolOptions {
+  return s.trialTimeoutSeconds !== undefined ? { trialTimeoutSeconds: s.trialTimeoutSeconds } : {};
 }
 
 /** Worker threads: as asked, but never more than the machine's cores (more only slow a study down). */
@@ -97,6 +105,8 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
   const minTrades = f['min-trades'] !== undefined ? numberFlag(String(f['min-trades']), 'min-trades') : undefined;
   const maxDd = f['max-drawdown'] !== undefined ? numberFlag(String(f['max-drawdown']), 'max-drawdown') : undefined;
   const trials = intFlag(f.trials, 'trials');
+  const trialTimeout = f['trial-timeout'] !== undefined ? numberFlag(String(f['trial-timeout']), 'trial-timeout') : undefined;
+  if (trialTimeout !== undefined && !(trialTimeout > 0)) throw new UsageError(`--trial-timeout expects a positive number of seconds, got "${String(f['trial-timeout'])}"`);
   const batch = intFlag(f.batch, 'batch');
   const storage = typeof f.storage === 'string' ? f.storage : undefined;
   // An unnamed study gets a name of its own (a random suffix: two started in the same second never share one study file).
@@ -114,7 +124,7 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
     ...(f.prune ? { prune: true } : {}), ...(storage ? { storage, study: studyName } : { study: studyName }),
   };
   return {
-    spec, strategy: strategyName, bars, workers, json: f.json === true, report: f['no-report'] !== true,
+    spec, strategy: strategyName, bars, workers, ...(trialTimeout !== undefined ? { trialTimeoutSeconds: trialTimeout } : {}), json: f.json === true, report: f['no-report'] !== true,
     out: resolve(typeof f.out === 'string' ? f.out : 'reports'), studyName, flags: f,
   };
 }
@@ -179,7 +189,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
     await sampler.close(); // an Optuna sampler's Python process would keep this one alive
     throw e;
   }
-  const pool = new TrialPool(s.bars, s.strategy, s.workers);
+  const pool = new TrialPool(s.bars, s.strategy, s.workers, poolOptions(s));
   const total = plannedTrials(s.spec);
   const progress = new Progress(`optimize ${s.studyName}`, total, (t) => process.stderr.write(t), process.stderr.isTTY === true);
   let result: StudyResult;

@@ -4,7 +4,7 @@ import { UsageError } from './usage-error.ts';
 export const STUDY_FLAGS: Readonly<Record<string, boolean>> = {
   grid: true, sampler: true, trials: true, objective: true, workers: true, storage: true, study: true, batch: true,
   prune: false, 'min-trades': true, 'max-drawdown': true, json: false, out: true, 'no-report': false, train: true, test: true,
-  anchored: false, help: false,
+  anchored: false, help: false, 'trial-timeout': true,
 };
 
 /**

@@ -70,3 +70,56 @@ describe('TrialPool.runAll (a batch the workers share out from one counter)', ()
     }
   });
 });
+
+describe('TrialPool with a trial time limit (a strategy stuck in a loop)', () => {
+  // ma-cross, but stuck for ever on its first bar when fast is 7.
+  const MA_CROSS = new URL('../../strategies/ma-cross/index.ts', import.meta.url).pathname;
+  const stuck = tmp.file('stuck.mts', `import { strategy as base } from ${JSON.stringify(MA_CROSS)};
+export const strategy = { ...base, name: 'stuck-on-7', create(p) {
+  const inner = base.create(p);
+  return { onBar(bar, ctx) { if (p.fast === 7) for (;;) {} inner.onBar(bar, ctx); } };
+} };
+`);
+  const isTimeout = (r: { state: string; reason?: string }) => r.state === 'failed' && /trial time limit is 1 s \(--trial-timeout/.test(r.reason ?? '');
+
+  it('fails a batch\'s stuck trials, replaces their workers, and runs every other trial as without a limit', async () => {
+    const own = new TrialPool(bars, stuck, 2, { trialTimeoutSeconds: 1 });
+    try {
+      const tasks = Array.from({ length: 24 }, (_, k) => task(k, 2 + (k % 8), 30 + 5 * Math.floor(k / 8)));
+      const results = await Promise.all(own.runAll(tasks));
+      expect(results.map((r) => r.number)).toEqual(tasks.map((t) => t.number));
+      const stuckOnes = results.filter((r) => r.params.fast === 7);
+      expect(stuckOnes).toHaveLength(3);
+      for (const r of stuckOnes) expect(isTimeout(r)).toBe(true);
+      // Every other trial as the pool without a limit runs plain ma-cross.
+      const others = results.filter((r) => r.params.fast !== 7);
+      const plain = await Promise.all(pool.runAll(tasks.filter((t) => t.params.fast !== 7)));
+      expect(others.map((r) => [r.state, r.finalValue, r.values])).toEqual(plain.map((r) => [r.state, r.finalValue, r.values]));
+      expect(others.every((r) => r.state === 'complete')).toBe(true);
+      expect(own.size).toBe(2);
+      // The pool goes on: a later batch and a single trial run on the replacements.
+      const later = await Promise.all([...own.runAll([task(100, 5, 20)]), own.run(task(101, 10, 40))]);
+      expect(later.map((r) => r.state)).toEqual(['complete', 'complete']);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('fails a single stuck trial; the trial queued behind it in the same worker runs on the replacement', async () => {
+    const own = new TrialPool(bars, stuck, 1, { trialTimeoutSeconds: 1 });
+    try {
+      const [a, b] = await Promise.all([own.run(task(0, 7, 30)), own.run(task(1, 5, 20))]);
+      expect(isTimeout(a)).toBe(true);
+      expect(a.seconds).toBeGreaterThanOrEqual(1);
+      const single = await runBacktest({ ...config, params: { fast: 5, slow: 20 } }, { strategy: maCross });
+      expect(b.state).toBe('complete');
+      expect(b.finalValue).toBe(single.finalValue);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses a limit that is not a positive number of seconds', () => {
+    expect(() => new TrialPool(bars, 'ma-cross', 1, { trialTimeoutSeconds: 0 })).toThrow(/positive number of seconds, got 0/);
+  });
+});

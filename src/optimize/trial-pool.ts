@@ -3,17 +3,30 @@ import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
 import type { SharedBars } from './shared-bars.ts';
-import type { FromWorker, ToWorker } from './trial-worker.ts';
+import { STATUS_SLOTS, type FromWorker, type ToWorker } from './trial-worker.ts';
+import { timedOutTrial } from './trial-timeout.ts';
 
 const ENTRY = workerEntry('optimize/trial-worker');
 
 /** Asked at each checkpoint of a trial: true stops it (pruning). */
 export type PruneCheck = (task: TrialTask, step: number, value: number) => Promise<boolean>;
 
-/** A batch handed to every worker at once (runAll): its trials' settlers by index, and how many are not settled yet. */
+/** A batch handed to every worker at once (runAll): its tasks, their settlers by index, which are settled, and the shared counter. */
 interface Batch {
+  readonly tasks: readonly TrialTask[];
   readonly settle: Array<{ resolve: (r: TrialResult) => void; reject: (e: Error) => void }>;
+  readonly settled: Uint8Array;
+  readonly next: SharedArrayBuffer;
   unsettled: number;
+}
+
+/** Options of a pool. */
+export interface TrialPoolOptions {
+  /**
+   * A trial running longer than this (seconds) is failed, and its worker stopped and replaced
+   * (a strategy stuck in a loop would otherwise hold the study for ever). Default: no limit.
+   */
+  readonly trialTimeoutSeconds?: number;
 }
 
 interface Job {
@@ -48,29 +61,44 @@ export class TrialPool {
   private nextId = 1;
   private failed: Error | null = null;
   private readonly ready: Promise<void>;
+  /** With a time limit: each worker's status slots (trial-worker's STATUS_SLOTS), read by the watchdog. */
+  private readonly status = new Map<Worker, Float64Array>();
+  private readonly limitMs: number | null;
+  private readonly watchdog: ReturnType<typeof setInterval> | null = null;
 
-  constructor(bars: SharedBars, strategy: string, size: number) {
-    const starts: Promise<void>[] = [];
-    for (let i = 0; i < size; i++) {
-      const w = startWorker({ kind: 'lockstep-trial-worker', entry: ENTRY, bars, strategy });
-      this.workers.push(w);
-      starts.push(new Promise<void>((resolve, reject) => {
-        w.on('message', (m: FromWorker) => {
-          if (m.type === 'ready') {
-            this.running.set(w, []);
-            resolve();
-            this.pump();
-          } else if (m.type === 'fatal') {
-            reject(new Error(m.message));
-          } else {
-            this.onMessage(w, m);
-          }
-        });
-        w.on('error', (e) => { reject(e); this.crash(w, e); });
-        w.on('exit', (code) => { if (code !== 0) this.crash(w, new Error(`trial worker exited with code ${code}`)); });
-      }));
+  constructor(private readonly bars: SharedBars, private readonly strategy: string, size: number, opts: TrialPoolOptions = {}) {
+    const limit = opts.trialTimeoutSeconds;
+    if (limit !== undefined && !(limit > 0)) throw new RangeError(`trial time limit must be a positive number of seconds, got ${limit}`);
+    this.limitMs = limit === undefined ? null : limit * 1000;
+    this.ready = Promise.all(Array.from({ length: size }, () => this.spawn())).then(() => undefined);
+    if (this.limitMs !== null) {
+      this.watchdog = setInterval(() => this.stopStuck(), Math.min(1000, Math.max(20, this.limitMs / 4)));
+      this.watchdog.unref();
     }
-    this.ready = Promise.all(starts).then(() => undefined);
+  }
+
+  /** Starts a worker; resolves once it is ready (and has joined every batch still running). */
+  private spawn(): Promise<void> {
+    const slots = this.limitMs === null ? null : new Float64Array(new SharedArrayBuffer(8 * STATUS_SLOTS));
+    const w = startWorker({ kind: 'lockstep-trial-worker', entry: ENTRY, bars: this.bars, strategy: this.strategy, ...(slots ? { status: slots.buffer } : {}) });
+    this.workers.push(w);
+    if (slots) this.status.set(w, slots);
+    return new Promise<void>((resolve, reject) => {
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          this.running.set(w, []);
+          for (const [id, b] of this.batches) w.postMessage({ type: 'claim', id, tasks: b.tasks, next: b.next } satisfies ToWorker);
+          resolve();
+          this.pump();
+        } else if (m.type === 'fatal') {
+          reject(new Error(m.message));
+        } else {
+          this.onMessage(w, m);
+        }
+      });
+      w.on('error', (e) => { reject(e); this.crash(w, e); });
+      w.on('exit', (code) => { if (code !== 0 && this.workers.includes(w)) this.crash(w, new Error(`trial worker exited with code ${code}`)); });
+    });
   }
 
   /** Number of worker threads. */
@@ -119,13 +147,51 @@ export class TrialPool {
       return;
     }
     const id = this.nextId++;
-    this.batches.set(id, { settle, unsettled: settle.length });
     const next = new SharedArrayBuffer(4);
+    this.batches.set(id, { tasks, settle, settled: new Uint8Array(tasks.length), next, unsettled: settle.length });
     for (const w of this.running.keys()) w.postMessage({ type: 'claim', id, tasks, next } satisfies ToWorker);
   }
 
   async close(): Promise<void> {
+    if (this.watchdog !== null) clearInterval(this.watchdog);
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /**
+   * The watchdog: a worker whose trial has run past the limit is stopped (a thread stuck in a
+   * loop cannot be interrupted otherwise) and replaced; the trial is failed with the reason,
+   * the other trials it held go to the other workers (a batch's through its shared counter,
+   * which the new worker joins).
+   */
+  private stopStuck(): void {
+    const now = performance.timeOrigin + performance.now();
+    for (const [w, slots] of this.status) {
+      const started = slots[0];
+      if (started === 0 || now - started < this.limitMs! || !this.running.has(w)) continue;
+      const batchId = slots[1];
+      const k = slots[2];
+      if (slots[0] !== started) continue; // the trial ended as it was read (the worker writes the start last)
+      this.retire(w);
+      const limitSeconds = this.limitMs! / 1000;
+      if (batchId === 0) {
+        const jobs = this.running.get(w) ?? [];
+        const stuck = jobs.find((j) => j.id === k);
+        if (stuck) stuck.resolve(timedOutTrial(stuck.task, limitSeconds, (now - started) / 1000));
+        this.queue.unshift(...jobs.filter((j) => j !== stuck));
+      } else {
+        const b = this.batches.get(batchId);
+        if (b) this.settleInBatch(batchId, b, k, timedOutTrial(b.tasks[k], limitSeconds, (now - started) / 1000));
+      }
+      this.running.delete(w);
+      void this.spawn().catch((e: Error) => this.crash(w, e));
+    }
+  }
+
+  /** Takes a worker out of the pool and stops it (its exit is not a crash). */
+  private retire(w: Worker): void {
+    this.workers.splice(this.workers.indexOf(w), 1);
+    this.status.delete(w);
+    void w.terminate();
   }
 
   /** Hands queued jobs to the workers, the least busy first, up to PER_WORKER each. */
@@ -158,9 +224,15 @@ export class TrialPool {
   private onClaimed(m: Extract<FromWorker, { type: 'claimed' }>): void {
     const batch = this.batches.get(m.id);
     if (!batch) return;
-    for (const [k, r] of m.results) batch.settle[k].resolve(r);
-    batch.unsettled -= m.results.length;
-    if (batch.unsettled === 0) this.batches.delete(m.id);
+    for (const [k, r] of m.results) this.settleInBatch(m.id, batch, k, r);
+  }
+
+  /** Settles a batch's trial once (a stuck trial's result may come after the watchdog failed it). */
+  private settleInBatch(id: number, batch: Batch, k: number, r: TrialResult): void {
+    if (batch.settled[k] === 1) return;
+    batch.settled[k] = 1;
+    batch.settle[k].resolve(r);
+    if (--batch.unsettled === 0) this.batches.delete(id);
   }
 
   private crash(w: Worker, e: Error): void {

@@ -27,8 +27,39 @@ export type FromWorker =
  */
 const GROUP_MS = 50;
 
+/**
+ * What this worker runs, for a pool with a trial time limit (TrialPool's watchdog): slot 0 the
+ * time the running trial started (performance.timeOrigin + now, ms; 0 between trials), slot 1
+ * its batch id (0 for a single trial), slot 2 its index in the batch or its job id.
+ */
+export const STATUS_SLOTS = 3;
+
+/** The running trial noted in the status slots (see STATUS_SLOTS); a worker without a time limit has none. */
+class TrialStatus {
+  constructor(private readonly slots: Float64Array | null) {}
+
+  /** Before a trial. */
+  start(batch: number, k: number): void {
+    const s = this.slots;
+    if (s === null) return;
+    s[1] = batch;
+    s[2] = k;
+    s[0] = performance.timeOrigin + performance.now();
+  }
+
+  /** After it, before its result is sent: a result on its way is never taken for a stuck trial. */
+  end(): void {
+    if (this.slots !== null) this.slots[0] = 0;
+  }
+
+  /** With a time limit every result goes at once: a worker stopped for a stuck trial holds none unsent. */
+  get sendsEach(): boolean {
+    return this.slots !== null;
+  }
+}
+
 /** Worker body: loads the strategy once, then runs trials on the shared bars it was given. */
-async function serve(bars: SharedBars, strategy: string): Promise<void> {
+async function serve(bars: SharedBars, strategy: string, status: TrialStatus): Promise<void> {
   const port = parentPort!;
   const def = await loadStrategy(strategy);
   const waiting = new Map<number, (prune: boolean) => void>();
@@ -40,7 +71,7 @@ async function serve(bars: SharedBars, strategy: string): Promise<void> {
       return;
     }
     if (m.type === 'claim') {
-      queue = queue.then(() => claimAll(m, bars, def, port));
+      queue = queue.then(() => claimAll(m, bars, def, port, status));
       return;
     }
     const ask = m.prune
@@ -53,7 +84,11 @@ async function serve(bars: SharedBars, strategy: string): Promise<void> {
     // The result's arrays are copied, not transferred: a transfer detaches them here, and after one
     // detached buffer V8's optimized code checks every typed-array access of this thread's trials
     // for detachment (~8 % of a trial's bar loop, for 64 bucket returns saved from a copy).
-    queue = queue.then(() => evaluateTrial(m.task, bars, def, ask)).then((result) => {
+    queue = queue.then(() => {
+      status.start(0, m.id);
+      return evaluateTrial(m.task, bars, def, ask);
+    }).then((result) => {
+      status.end();
       port.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker);
     });
   });
@@ -61,13 +96,16 @@ async function serve(bars: SharedBars, strategy: string): Promise<void> {
 }
 
 /** Runs a batch's trials, each index taken from the shared counter, until none is left; results go in groups (GROUP_MS). */
-async function claimAll(m: Extract<ToWorker, { type: 'claim' }>, bars: SharedBars, def: StrategyDefinition, port: MessagePort): Promise<void> {
+async function claimAll(m: Extract<ToWorker, { type: 'claim' }>, bars: SharedBars, def: StrategyDefinition, port: MessagePort, status: TrialStatus): Promise<void> {
   const next = new Int32Array(m.next);
   let group: Array<[number, TrialResult]> = [];
   let since = performance.now(); // monotonic: how long results have waited, not simulated time
   for (let k = Atomics.add(next, 0, 1); k < m.tasks.length; k = Atomics.add(next, 0, 1)) {
-    group.push([k, await evaluateTrial(m.tasks[k], bars, def)]);
-    if (performance.now() - since >= GROUP_MS) {
+    status.start(m.id, k);
+    const result = await evaluateTrial(m.tasks[k], bars, def);
+    status.end();
+    group.push([k, result]);
+    if (status.sendsEach || performance.now() - since >= GROUP_MS) {
       port.postMessage({ type: 'claimed', id: m.id, results: group } satisfies FromWorker);
       group = [];
       since = performance.now();
@@ -77,7 +115,8 @@ async function claimAll(m: Extract<ToWorker, { type: 'claim' }>, bars: SharedBar
 }
 
 if (parentPort && workerData?.kind === 'lockstep-trial-worker') {
-  serve(workerData.bars as SharedBars, workerData.strategy as string).catch((e: Error) => {
+  const slots = workerData.status ? new Float64Array(workerData.status as SharedArrayBuffer) : null;
+  serve(workerData.bars as SharedBars, workerData.strategy as string, new TrialStatus(slots)).catch((e: Error) => {
     parentPort!.postMessage({ type: 'fatal', message: e.message } satisfies FromWorker);
   });
 }
