@@ -46,41 +46,27 @@ def ranked(fasts, slows):
     final, sharpe = np.concatenate(final), np.concatenate(sharpe)
     return final, sharpe, int(np.nanargmax(sharpe))
 rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def keep_up(job, fasts, slows, reply):
+    # Ready after the JIT compile on the first pair, then one timed job per 'run' line on stdin (its reply built after the timing); the peak RSS at the end.
+    t = time.perf_counter(); job(fasts[:1], slows[:1]); warm = time.perf_counter() - t
+    print(json.dumps({'warmupSeconds': warm}), flush=True)
+    for line in sys.stdin:
+        if line.strip() != 'run':
+            break
+        t = time.perf_counter(); out = job(fasts, slows); dt = time.perf_counter() - t
+        print(json.dumps({'seconds': dt, **reply(out)}), flush=True)
+    print(json.dumps({'peakRssMiB': rss()}), flush=True)
 if mode == 'serve':
-    # One pair, kept up: ready after the JIT compile, then one timed backtest per 'run' line on stdin.
-    fast, slow = int(sys.argv[3]), int(sys.argv[4])
-    t = time.perf_counter(); backtest([fast], [slow]); warm = time.perf_counter() - t
-    print(json.dumps({'warmupSeconds': warm}), flush=True)
-    for line in sys.stdin:
-        if line.strip() != 'run':
-            break
-        t = time.perf_counter(); v = backtest([fast], [slow]); dt = time.perf_counter() - t
-        print(json.dumps({'seconds': dt, 'final': float(v[0])}), flush=True)
-    print(json.dumps({'peakRssMiB': rss()}), flush=True)
-elif mode == 'rank':
-    # Every pair of a JSON file ranked by Sharpe ratio, kept up: ready after the JIT compile on one pair, then one timed ranking per 'run' line.
-    pairs = json.loads(open(sys.argv[3]).read())
-    t = time.perf_counter(); ranked([pairs[0][0]], [pairs[0][1]]); warm = time.perf_counter() - t
-    print(json.dumps({'warmupSeconds': warm}), flush=True)
-    fasts, slows = [p[0] for p in pairs], [p[1] for p in pairs]
-    for line in sys.stdin:
-        if line.strip() != 'run':
-            break
-        t = time.perf_counter(); final, sharpe, best = ranked(fasts, slows); dt = time.perf_counter() - t
-        print(json.dumps({'seconds': dt, 'final': final.tolist(), 'sharpe': sharpe.tolist(), 'best': best}), flush=True)
-    print(json.dumps({'peakRssMiB': rss()}), flush=True)
+    # One pair.
+    keep_up(backtest, [int(sys.argv[3])], [int(sys.argv[4])], lambda v: {'final': float(v[0])})
 else:
-    # Every pair of a JSON file broadcast at once, kept up: ready after the JIT compile on one pair, then one timed broadcast per 'run' line.
+    # Every pair of a JSON file: broadcast at once (opt), or ranked by Sharpe ratio (rank).
     pairs = json.loads(open(sys.argv[3]).read())
-    t = time.perf_counter(); backtest([pairs[0][0]], [pairs[0][1]]); warm = time.perf_counter() - t
-    print(json.dumps({'warmupSeconds': warm}), flush=True)
     fasts, slows = [p[0] for p in pairs], [p[1] for p in pairs]
-    for line in sys.stdin:
-        if line.strip() != 'run':
-            break
-        t = time.perf_counter(); v = backtest(fasts, slows); dt = time.perf_counter() - t
-        print(json.dumps({'seconds': dt, 'final': v.tolist()}), flush=True)
-    print(json.dumps({'peakRssMiB': rss()}), flush=True)
+    if mode == 'rank':
+        keep_up(ranked, fasts, slows, lambda r: {'final': r[0].tolist(), 'sharpe': r[1].tolist(), 'best': r[2]})
+    else:
+        keep_up(backtest, fasts, slows, lambda v: {'final': v.tolist()})
 `;
 
 /** vectorbt kept up with one ma-cross pair compiled on a bar CSV: each `run()` times one more backtest of the whole file. */
