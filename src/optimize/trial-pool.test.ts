@@ -119,6 +119,17 @@ export const strategy = { ...base, name: 'stuck-on-7', create(p) {
     }
   });
 
+  it('a single trial sent to a worker stuck in a batch\'s trial runs on the replacement', async () => {
+    const own = new TrialPool(bars, stuck, 1, { trialTimeoutSeconds: 1 });
+    try {
+      const [a, b] = await Promise.all([...own.runAll([task(0, 7, 30)]), own.run(task(1, 5, 20))]);
+      expect(isTimeout(a)).toBe(true);
+      expect(b.state).toBe('complete');
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses a limit that is not a positive number of seconds', () => {
     expect(() => new TrialPool(bars, 'ma-cross', 1, { trialTimeoutSeconds: 0 })).toThrow(/positive number of seconds, got 0/);
   });

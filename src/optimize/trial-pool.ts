@@ -172,17 +172,15 @@ export class TrialPool {
       const k = slots[2];
       if (slots[0] !== started) continue; // the trial ended as it was read (the worker writes the start last)
       this.retire(w);
-      const limitSeconds = this.limitMs! / 1000;
-      if (batchId === 0) {
-        const jobs = this.running.get(w) ?? [];
-        const stuck = jobs.find((j) => j.id === k);
-        if (stuck) stuck.resolve(timedOutTrial(stuck.task, limitSeconds, (now - started) / 1000));
-        this.queue.unshift(...jobs.filter((j) => j !== stuck));
-      } else {
-        const b = this.batches.get(batchId);
-        if (b) this.settleInBatch(batchId, b, k, timedOutTrial(b.tasks[k], limitSeconds, (now - started) / 1000));
-      }
+      const jobs = this.running.get(w)!;
       this.running.delete(w);
+      const timedOut = (task: TrialTask) => timedOutTrial(task, this.limitMs! / 1000, (now - started) / 1000);
+      const stuckJob = batchId === 0 ? jobs.find((j) => j.id === k) : undefined;
+      if (stuckJob) stuckJob.resolve(timedOut(stuckJob.task));
+      const b = this.batches.get(batchId);
+      if (b) this.settleInBatch(batchId, b, k, timedOut(b.tasks[k]));
+      // Single trials it held (behind a stuck one, or behind a batch's) run on another worker.
+      this.queue.unshift(...jobs.filter((j) => j !== stuckJob));
       void this.spawn().catch((e: Error) => this.crash(w, e));
     }
   }
