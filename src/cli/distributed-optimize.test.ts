@@ -41,6 +41,21 @@ print(json.dumps({"complete": len(done), "numbers": [t.number for t in done], "p
     expect(numbers.filter((n: number) => db.numbers.includes(n)).length).toBe(TRIALS);
   }, 180_000);
 
+  it('--trial-timeout in a shared grid study: the stuck trial fails, and both processes finish with the whole study', async () => {
+    const DEMO = join(ROOT, 'data/sample/2006-day-001.csv');
+    const worker = () => promisify(execFile)(process.execPath, [
+      join(ROOT, 'bin/lockstep.js'), 'optimize', '--strategy', join(ROOT, 'test/fixtures/looping-strategy.ts'), '--data', DEMO, '--grid', 'loop=0,1',
+      '--trial-timeout', '1', '--storage', pg.url, '--study', 'stuck-grid', '--workers', '1', '--json', '--no-report', '--out', tmp.dir,
+    ], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const [a, b] = await Promise.all([worker(), worker()]);
+    for (const r of [a, b]) {
+      // Each process reads the whole study back: the free point complete, the stuck one failed with the limit named.
+      const trials = JSON.parse(r.stdout).trials as { params: { loop: number }; state: string; reason?: string }[];
+      expect(trials.map((t) => [t.params.loop, t.state])).toEqual([[0, 'complete'], [1, 'failed']]);
+      expect(trials[1].reason).toMatch(/the trial time limit is 1 s \(--trial-timeout/);
+    }
+  }, 180_000);
+
   it('a sampler that keeps proposing evaluated points across processes reuses their results: no parameter set runs twice, duplicates are counted', async () => {
     const worker = (seed: number) => promisify(execFile)(process.execPath, [
       join(ROOT, 'bin/lockstep.js'), 'optimize', '--strategy', 'ma-cross', '--data', ORCL, '--sampler', 'tpe', '--trials', '10',
