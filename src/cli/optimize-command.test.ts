@@ -81,6 +81,20 @@ describe('lockstep optimize', () => {
   });
 });
 
+describe('lockstep optimize with Optuna where a point fails', () => {
+  it('a failed trial counts towards --trials: a TPE study on two points, one failing, ends with its four trials', async () => {
+    // Before, failed trials did not count, and the sampler kept proposing the failing point: the study never ended.
+    const r = await cli('optimize', '--strategy', 'test/fixtures/throwing-strategy.ts', '--data', 'data/sample/2006-day-001.csv', '--grid', 'bar=3,300',
+      '--sampler', 'tpe', '--trials', '4', '--workers', '1', '--json', '--no-report', '--out', join(tmp.dir, 'tpe-fails'), '--study', 'tpe-fails');
+    expect(r.code).toBe(0);
+    const trials = JSON.parse(r.out).trials as { params: { bar: number }; state: string }[];
+    expect(trials).toHaveLength(4);
+    expect(trials.filter((t) => t.state === 'failed').every((t) => t.params.bar === 3)).toBe(true);
+    expect(trials.filter((t) => t.state === 'complete').every((t) => t.params.bar === 300)).toBe(true);
+    expect(trials.some((t) => t.state === 'failed')).toBe(true);
+  }, 60_000);
+});
+
 describe('lockstep optimize --trial-timeout', () => {
   it('a trial stuck in a loop fails with the limit named; the study goes on and exits 0; a bad limit is a usage error', async () => {
     const DEMO = 'data/sample/2006-day-001.csv';

@@ -38,3 +38,34 @@ print(json.dumps({**out, "numbers": [t0.number, t1.number, t2.number, t3.number]
     expect(r.t3).toBeNull(); // a new point runs
   });
 });
+
+describe('Optuna bridge: which trials count towards n_trials', () => {
+  it('a trial that ran and failed, was infeasible or scored NaN counts; a withdrawn ask or a proposal breaking the constraints does not', () => {
+    // A 4-trial study where every trial fails: the fifth ask gets nothing (before, failed trials did not
+    // count, so a study where every point fails, or whose sampler kept proposing a failing point, asked for ever).
+    const py = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(HERE)})
+from optuna.trial import TrialState
+from optuna_bridge import Bridge
+b = Bridge()
+b.init({"sampler": "tpe", "directions": ["maximize"], "space": {"x": {"type": "categorical", "choices": [1, 2]}}, "seed": 1,
+        "storage": None, "study": "s", "n_trials": 4, "prune": False})
+asked = []
+# As the TypeScript side tells them: failed and infeasible trials as "fail"; a proposal that broke the space's constraints with counts false.
+for state, values, counts in [("fail", [], True), ("fail", [], False), ("complete", [None], True), ("fail", [], True), ("fail", [], True), ("fail", [], True)]:
+    got = b.ask({"n": 1})["trials"]
+    asked.append(len(got))
+    if got:
+        b.tell({"results": [{"number": got[0]["number"], "state": state, "values": values, **({} if counts else {"counts": False})}]})
+# A withdrawn ask (FAIL with no outcome, as ask_one tells it) does not count.
+t = b.study.ask()
+b.study.tell(t, state=TrialState.FAIL)
+print(json.dumps({"asked": asked, "counted": len(b.counted()), "trials": len(b.study.trials), "done": b.records({})["done"]}))`;
+    const r = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString()) as Record<string, unknown>;
+    expect(r.asked).toEqual([1, 1, 1, 1, 1, 0]);
+    expect(r.counted).toBe(4);
+    expect(r.trials).toBe(6);
+    expect(r.done).toBe(true);
+  });
+});

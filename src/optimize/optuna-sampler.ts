@@ -56,6 +56,7 @@ export class OptunaSampler implements Sampler {
         number: proposal.number,
         state: outcome.state === 'complete' ? 'complete' : outcome.state === 'pruned' ? 'pruned' : 'fail',
         values: (outcome.values ?? []).map((v) => (Number.isFinite(v) ? v : null)),
+        ...(outcome.counts === false ? { counts: false } : {}),
         ...(outcome.record !== undefined && this.o.storage !== undefined ? { record: outcome.record } : {}),
       })),
     });

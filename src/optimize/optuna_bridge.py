@@ -9,7 +9,10 @@ Requests (each answered by exactly one line; errors answer {"ok": false, "error"
   {"op": "ask", "n": k}             -> {"ok": true, "trials": [{"number": n, "params": {...}, "duplicate_of": m?}]}
                                        (fewer than k, or none, once the study holds n_trials; duplicate_of:
                                        the sampler kept proposing evaluated points, trial m of any process has these)
-  {"op": "tell", "results": [{"number": n, "state": "complete|pruned|fail", "values": [...]}]}
+  {"op": "tell", "results": [{"number": n, "state": "complete|pruned|fail", "values": [...], "counts": false?}]}
+                                    (a failed or infeasible trial, or one whose value is NaN, is FAIL in Optuna
+                                    and counts towards n_trials, as a trial that ran; with counts false, a
+                                    proposal that broke the space's constraints, it does not)
   {"op": "report", "number": n, "step": s, "value": v}  -> {"ok": true, "prune": bool}
   {"op": "record", "number": n}    -> {"ok": true, "record": {...}|null, "state": name} (a finished trial's record)
   {"op": "records"}                 -> {"ok": true, "records": [...], "done": bool, "short": bool} (the "record" every
@@ -36,6 +39,9 @@ from ask_lock import NoLock, ask_lock
 from trial_heartbeat import Heartbeat, fail_stale
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+# User attr of a FAIL trial that ran (its outcome: failed, infeasible or unscored): such a trial counts (Bridge.counted).
+OUTCOME = "lockstep_outcome"
 
 
 def distribution(spec):
@@ -100,8 +106,17 @@ class Bridge:
             self.grace = float(req.get("grace", 10))
         return {"optuna": optuna.__version__, "existing": len(self.study.get_trials(deepcopy=False))}
 
-    def counted(self):
-        return [t for t in self.study.get_trials(deepcopy=False) if t.state != TrialState.FAIL]
+    def counted(self, trials=None):
+        """The study's trials that count towards n_trials: all but the FAIL ones with no outcome.
+
+        A trial that ran and failed, was infeasible or scored NaN is FAIL with its outcome noted (tell)
+        and counts, as in Optuna's own optimize: otherwise a study whose sampler keeps proposing a failing
+        point, or where every point fails, asks for ever. A withdrawn duplicate ask or a dead process's
+        trial (stale) is FAIL with no outcome and is asked again.
+        """
+        if trials is None:
+            trials = self.study.get_trials(deepcopy=False)
+        return [t for t in trials if t.state != TrialState.FAIL or OUTCOME in t.user_attrs]
 
     def duplicate(self, trial):
         """The earliest live or finished trial (of any process) numbered before this one with these params, or None.
@@ -177,12 +192,15 @@ class Bridge:
             if state == "complete":
                 vals = [float("nan") if v is None else float(v) for v in r["values"]]
                 if any(v != v for v in vals):  # NaN objective: the trial failed to score
+                    trial.set_user_attr(OUTCOME, "unscored")
                     self.study.tell(trial, state=TrialState.FAIL)
                 else:
                     self.study.tell(trial, vals if len(vals) > 1 else vals[0])
             elif state == "pruned":
                 self.study.tell(trial, state=TrialState.PRUNED)
-            else:
+            else:  # failed or infeasible: it ran, so it counts (see counted), unless its params break the space's constraints
+                if r.get("counts", True):
+                    trial.set_user_attr(OUTCOME, state)
                 self.study.tell(trial, state=TrialState.FAIL)
         return {}
 
@@ -197,7 +215,7 @@ class Bridge:
         done = (TrialState.COMPLETE, TrialState.FAIL, TrialState.PRUNED)
         trials = self.study.get_trials(deepcopy=False)
         running = any(t.state == TrialState.RUNNING for t in trials)
-        short = self.n_trials is not None and sum(1 for t in trials if t.state != TrialState.FAIL) < self.n_trials
+        short = self.n_trials is not None and len(self.counted(trials)) < self.n_trials
         return {"records": [t.user_attrs["record"] for t in trials if t.state in done and "record" in t.user_attrs],
                 "done": not running and not short, "short": not running and short}
 

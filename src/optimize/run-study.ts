@@ -1,3 +1,4 @@
+import { brokenConstraints } from '../core/search-space.ts';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
 import { paramsKey, type Proposal, type Sampler } from './sampler.ts';
 import { runSharedStudy, SHARED_SAMPLERS } from './shared-study.ts';
@@ -118,7 +119,10 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
       };
       const told = (p: Proposal, r: TrialResult) => ({
         proposal: p,
-        outcome: { state: r.state, values: r.values, ...(r.intermediate !== undefined ? { intermediate: r.intermediate } : {}), ...(shared ? { record: trialToJson(r) } : {}) },
+        outcome: {
+          state: r.state, values: r.values, ...(r.intermediate !== undefined ? { intermediate: r.intermediate } : {}), ...(shared ? { record: trialToJson(r) } : {}),
+          ...(brokenConstraints(spec.space, p.params).length > 0 ? { counts: false } : {}),
+        },
       });
       const done = await Promise.all(props.map(async (p) => {
         const r = await evaluate(p);

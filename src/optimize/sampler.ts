@@ -21,6 +21,12 @@ export interface TrialOutcome {
   readonly intermediate?: number;
   /** The whole trial result as JSON data: a sampler on a shared storage keeps it with the trial, for the other processes. */
   readonly record?: Record<string, unknown>;
+  /**
+   * False for a proposal that breaks the space's constraints (Optuna's samplers do not know them):
+   * it did not count as a trial of the search, so a sampler with a trial budget asks another.
+   * Every other outcome counts, failed and infeasible ones too.
+   */
+  readonly counts?: boolean;
 }
 
 /** Whether each objective is maximized or minimized. */
