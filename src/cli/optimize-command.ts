@@ -52,18 +52,13 @@ export interface StudySetup {
   strategy: string;
   bars: SharedBars;
   workers: number;
-  /** --trial-timeout: a trial running longer fails (TrialPool's watchdog). */
-  trialTimeoutSeconds?: number;
+  /** The trial pool's options (--trial-timeout). */
+  pool: TrialPoolOptions;
   json: boolean;
   report: boolean;
   out: string;
   studyName: string;
   flags: Record<string, string | string[] | boolean>;
-}
-
-/** The pool's options from the study flags. */
-export function poolOptions(s: StudySetup): TrialPoolOptions {
-  return s.trialTimeoutSeconds !== undefined ? { trialTimeoutSeconds: s.trialTimeoutSeconds } : {};
 }
 
 /** Worker threads: as asked, but never more than the machine's cores (more only slow a study down). */
@@ -124,7 +119,7 @@ export async function studySetup(argv: string[], command: string, warn: (s: stri
     ...(f.prune ? { prune: true } : {}), ...(storage ? { storage, study: studyName } : { study: studyName }),
   };
   return {
-    spec, strategy: strategyName, bars, workers, ...(trialTimeout !== undefined ? { trialTimeoutSeconds: trialTimeout } : {}), json: f.json === true, report: f['no-report'] !== true,
+    spec, strategy: strategyName, bars, workers, pool: { trialTimeoutSeconds: trialTimeout }, json: f.json === true, report: f['no-report'] !== true,
     out: resolve(typeof f.out === 'string' ? f.out : 'reports'), studyName, flags: f,
   };
 }
@@ -189,7 +184,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
     await sampler.close(); // an Optuna sampler's Python process would keep this one alive
     throw e;
   }
-  const pool = new TrialPool(s.bars, s.strategy, s.workers, poolOptions(s));
+  const pool = new TrialPool(s.bars, s.strategy, s.workers, s.pool);
   const total = plannedTrials(s.spec);
   const progress = new Progress(`optimize ${s.studyName}`, total, (t) => process.stderr.write(t), process.stderr.isTTY === true);
   let result: StudyResult;

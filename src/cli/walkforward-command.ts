@@ -7,7 +7,7 @@ import { toJson } from '../backtest/write-result.ts';
 import { foldWindows, parseWindow, walkForward } from '../optimize/walk-forward.ts';
 import { TrialPool } from '../optimize/trial-pool.ts';
 import { prestartSampler } from '../optimize/study-spec.ts';
-import { poolOptions, studySetup, trialJson } from './optimize-command.ts';
+import { studySetup, trialJson } from './optimize-command.ts';
 import { UsageError } from './usage-error.ts';
 import { makeDir } from '../core/files.ts';
 
@@ -36,7 +36,7 @@ export async function walkforwardCommand(argv: string[], out: (s: string) => voi
   const windows = foldWindows(ts, parseWindow(s.flags.train, 'train'), parseWindow(s.flags.test, 'test'), s.flags.anchored === true);
   if (windows.length === 0) throw new UsageError(`walkforward: no fold fits ${s.bars.length} bars with --train ${s.flags.train} --test ${s.flags.test}`);
   prestartSampler(s.spec); // every fold's study takes this one Optuna process
-  const pool = new TrialPool(s.bars, s.strategy, s.workers, poolOptions(s));
+  const pool = new TrialPool(s.bars, s.strategy, s.workers, s.pool);
   let wf;
   try {
     wf = await walkForward(s.spec, s.bars, pool, windows, (f) => process.stderr.write(`walkforward fold ${f.index + 1}/${windows.length}: best ${f.best ? JSON.stringify(f.best.params) : 'none'}\n`));

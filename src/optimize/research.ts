@@ -78,7 +78,7 @@ export async function optimizeStrategy(o: StudyOptions): Promise<StudyResult> {
   const total = plannedTrials(spec);
   if (spec.sampler !== 'grid' && !spec.trials) throw new ConfigError(`sampler ${spec.sampler} needs \`trials\``);
   prestartSampler(spec);
-  const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers(), o.trialTimeoutSeconds !== undefined ? { trialTimeoutSeconds: o.trialTimeoutSeconds } : {});
+  const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers(), { trialTimeoutSeconds: o.trialTimeoutSeconds });
   try {
     return await runStudy(spec as StudySpec, pool, { onTrial: (_r, done) => o.onProgress?.(done, total) });
   } finally {
@@ -93,7 +93,7 @@ export async function walkForwardStrategy(o: WalkForwardOptions): Promise<WalkFo
   const windows = foldWindows(ts, parseWindow(String(o.train), 'train'), parseWindow(String(o.test), 'test'), o.anchored === true);
   if (windows.length === 0) throw new ConfigError(`no walk-forward fold fits ${bars.length} bars with train ${o.train} / test ${o.test}`);
   prestartSampler(spec); // every fold's study takes this one Optuna process
-  const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers(), o.trialTimeoutSeconds !== undefined ? { trialTimeoutSeconds: o.trialTimeoutSeconds } : {});
+  const pool = new TrialPool(bars, strategy, o.workers ?? defaultWorkers(), { trialTimeoutSeconds: o.trialTimeoutSeconds });
   try {
     const r = await walkForward(spec, bars, pool, windows, (f: Fold) => o.onProgress?.(f.index + 1, windows.length, f.best ? JSON.stringify(f.best.params) : 'no feasible trial'));
     return { ...r, ts };

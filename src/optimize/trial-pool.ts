@@ -24,9 +24,9 @@ interface Batch {
 export interface TrialPoolOptions {
   /**
    * A trial running longer than this (seconds) is failed, and its worker stopped and replaced
-   * (a strategy stuck in a loop would otherwise hold the study for ever). Default: no limit.
+   * (a strategy stuck in a loop would otherwise hold the study for ever). Default (undefined): no limit.
    */
-  readonly trialTimeoutSeconds?: number;
+  readonly trialTimeoutSeconds?: number | undefined;
 }
 
 interface Job {
