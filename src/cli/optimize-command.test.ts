@@ -95,6 +95,23 @@ describe('lockstep optimize with Optuna where a point fails', () => {
   }, 60_000);
 });
 
+describe('lockstep optimize with an Optuna sampler and constraints', () => {
+  it('proposals breaking the strategy\'s constraint are not run and are named in a warning; the study still has its trials', async () => {
+    const r = await cli('optimize', '--strategy', 'ma-cross', '--data', 'data/sample/2006-day-001.csv', '--sampler', 'tpe', '--trials', '6', '--seed', '2',
+      '--grid', 'fast=10:30:1', '--grid', 'slow=12:32:1', '--workers', '1', '--json', '--no-report', '--out', join(tmp.dir, 'tpe-constraints'));
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.trials).toHaveLength(6);
+    for (const t of j.trials) {
+      expect(t.params.fast).toBeLessThan(t.params.slow);
+      expect(t.state).toBe('complete');
+    }
+    const [n] = /^(\d+) of the tpe sampler's proposals broke the space's constraints and were not run \(fast < slow: \1\); the sampler was told they failed and asked again$/.exec(j.warnings[0])!.slice(1);
+    expect(Number(n)).toBeGreaterThan(0);
+    expect(r.err).toContain(`warning: ${n} of the tpe sampler's proposals`);
+  }, 60_000);
+});
+
 describe('lockstep optimize --trial-timeout', () => {
   it('a trial stuck in a loop fails with the limit named; the study goes on and exits 0; a bad limit is a usage error', async () => {
     const DEMO = 'data/sample/2006-day-001.csv';

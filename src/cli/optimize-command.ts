@@ -37,7 +37,7 @@ Searches strategy parameters with backtests run in parallel worker threads.
   --workers N              worker threads (default: one per core)
   --trial-timeout SECONDS  a trial running longer fails (its worker is stopped and replaced); default: no limit
   --seed N                 sampler seed (default 1); results do not depend on --workers
-  --batch N                proposals per sampler round (default: grid/random 256, genetic 20, Optuna 4)
+  --batch N                proposals per sampler round (default: grid/random 4096, genetic 20, Optuna 4)
   --prune                  stop weak trials early (Optuna median pruner)
   --study NAME             study name: trials stream to reports/NAME/trials.jsonl; re-running resumes
   --storage URL            Optuna storage shared by several machines, e.g. postgresql://user:pw@host/db
@@ -223,11 +223,12 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
   return result.trials.length > 0 && result.trials.every((t) => t.state === 'failed') ? 1 : 0;
 }
 
-/** What the study's numbers do not say by themselves: failed trials (with the first reason), a one-point grid. */
+/** What the study's numbers do not say by themselves: failed trials (with the first reason), withdrawn proposals, a one-point grid. */
 function studyWarnings(r: StudyResult, sampler: string, plateau: Plateau | null): string[] {
   const out: string[] = [];
   const failed = r.trials.filter((t) => t.state === 'failed');
   if (failed.length > 0) out.push(`${failed.length} of ${r.trials.length} trials failed; the first (#${failed[0].number}): ${(failed[0].reason ?? 'no reason given').split('\n')[0]}`);
+  if (r.withdrawn) out.push(`${r.withdrawn.proposals} of the ${sampler} sampler's proposals broke the space's constraints and were not run (${r.withdrawn.constraints}); the sampler was told they failed and asked again`);
   if (sampler === 'grid' && r.trials.length === 1) out.push('the grid has a single point, so nothing was compared: check the --grid ranges');
   const spike = plateauWarning(plateau);
   if (spike) out.push(spike);

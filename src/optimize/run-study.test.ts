@@ -154,6 +154,37 @@ describe('Optuna bridge', () => {
     }
   }, 120_000);
 
+  it('a proposal breaking the space\'s constraints is not run, even where the strategy would run it, and does not count (TPE, 12 trials)', async () => {
+    const ran: Array<Record<string, unknown>> = [];
+    const counting = {
+      run: (t: Parameters<TrialPool['run']>[0], prune?: Parameters<TrialPool['run']>[1]) => { ran.push(t.params); return pool2.run(t, prune); },
+      runAll: (tasks: Parameters<TrialPool['runAll']>[0]) => { ran.push(...tasks.map((t) => t.params)); return pool2.runAll(tasks); },
+    } as unknown as TrialPool;
+    // ma-cross checks fast < slow only: it runs fast 15 / slow 25, which this space's rule forbids.
+    const rule = (p: Readonly<Record<string, unknown>>): boolean => Number(p.slow) >= 2 * Number(p.fast);
+    const space = { params: { fast: { type: 'int' as const, low: 2, high: 20 }, slow: { type: 'int' as const, low: 21, high: 40 } }, constraints: [{ name: 'slow ≥ 2 × fast', check: rule }] };
+    const r = await runStudy(spec({ sampler: 'tpe', trials: 12, seed: 3, space }), counting);
+    expect(r.trials).toHaveLength(12);
+    for (const t of r.trials) expect(rule(t.params)).toBe(true);
+    for (const p of ran) expect(rule(p)).toBe(true);
+    expect(r.withdrawn!.proposals).toBeGreaterThan(0);
+    expect(r.withdrawn!.constraints).toBe(`slow ≥ 2 × fast: ${r.withdrawn!.proposals}`);
+    // Optuna numbered the withdrawn proposals too: the 12 trials' numbers leave them out.
+    expect(Math.max(...r.trials.map((t) => t.number)) + 1).toBeGreaterThanOrEqual(12 + r.withdrawn!.proposals);
+  }, 120_000);
+
+  it('a sampler proposing only points that break the constraints ends the study with an error instead of asking for ever', async () => {
+    let runs = 0;
+    const counting = {
+      run: () => { runs++; throw new Error('ran'); },
+      runAll: () => { runs++; throw new Error('ran'); },
+    } as unknown as TrialPool;
+    const space = { params: { fast: { type: 'int' as const, low: 2, high: 9 }, slow: { type: 'int' as const, low: 10, high: 20 } }, constraints: [{ name: 'never', check: () => false }] };
+    await expect(runStudy(spec({ sampler: 'tpe', trials: 4, seed: 1, space }), counting))
+      .rejects.toThrow(/^the tpe sampler proposed 1000 points in a row that break the space's constraints \(never: 1000\), the last \{.*\}: check the ranges against the constraints$/);
+    expect(runs).toBe(0);
+  }, 120_000);
+
   it('NSGA-II handles two objectives and reports a Pareto front', async () => {
     const s = spec({ sampler: 'nsga2', trials: 12, seed: 1, objectives: parseObjectives('sharpe,maxDrawdown') });
     const r = await runStudy(s, pool2);

@@ -1,4 +1,4 @@
-import { brokenConstraints } from '../core/search-space.ts';
+import { ConstraintFilter, WITHDRAWN } from './constraint-filter.ts';
 import type { TrialResult, TrialTask } from './evaluate-trial.ts';
 import { paramsKey, type Proposal, type Sampler } from './sampler.ts';
 import { runSharedStudy, SHARED_SAMPLERS } from './shared-study.ts';
@@ -73,6 +73,8 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
   // Each parameter set runs once: a sampler that proposes one again (TPE, CMA-ES, random,
   // genetic can) gets the first trial's result, marked as its duplicate.
   const byParams = new Map<string, { number: number; result: Promise<TrialResult> }>();
+  const filter = new ConstraintFilter(spec.space, sampler.name);
+  const withdrawn = () => ({ proposals: filter.withdrawn, constraints: filter.summary() });
   try {
     for (;;) {
       const props = await sampler.ask(batch);
@@ -81,7 +83,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
         // finished; when a process died mid-trial, its trial was failed and is asked again here.
         if (!(opts.everyProcess && sampler instanceof OptunaSampler && shared)) break;
         const all = await everyTrial(sampler);
-        if (all !== null) return studyResultOf(spec, all, t0);
+        if (all !== null) return studyResultOf(spec, all, t0, withdrawn());
         continue;
       }
       const evaluate = (p: Proposal): Promise<TrialResult> => {
@@ -121,24 +123,31 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
         proposal: p,
         outcome: {
           state: r.state, values: r.values, ...(r.intermediate !== undefined ? { intermediate: r.intermediate } : {}), ...(shared ? { record: trialToJson(r) } : {}),
-          ...(brokenConstraints(spec.space, p.params).length > 0 ? { counts: false } : {}),
         },
       });
-      const done = await Promise.all(props.map(async (p) => {
+      // Checked in proposal order before any runs: a sampler proposing only such points ends the study here.
+      const runs = props.map((p) => !filter.withdraws(p));
+      const outcomes = await Promise.all(props.map(async (p, i) => {
+        if (!runs[i]) {
+          const o = { proposal: p, outcome: WITHDRAWN };
+          if (shared) await sampler.tell([o]);
+          return o;
+        }
         const r = await evaluate(p);
         results.push(r);
         opts.onTrial?.(r, results.length);
         // Shared storage: each result is stored as soon as it exists. Another process's batch may be waiting
         // for it (a duplicate proposal) while one of ours waits for theirs: telling per batch deadlocked.
-        if (shared) await sampler.tell([told(p, r)]);
-        return r;
+        const o = told(p, r);
+        if (shared) await sampler.tell([o]);
+        return o;
       }));
-      if (!shared) await sampler.tell(done.map((r, i) => told(props[i], r)));
+      if (!shared) await sampler.tell(outcomes);
     }
   } finally {
     await sampler.close();
   }
-  return studyResultOf(spec, results, t0);
+  return studyResultOf(spec, results, t0, withdrawn());
 }
 
 

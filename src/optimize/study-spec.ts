@@ -50,6 +50,14 @@ export interface StudyResult {
   /** CSCV over the trials' bucketed returns; null with fewer than 2 scored trials. */
   readonly overfitting: OverfittingReport | null;
   readonly seconds: number;
+  /** Proposals not run because they broke the space's constraints (Optuna's samplers; ConstraintFilter), with the constraints broken; absent when none. */
+  readonly withdrawn?: Withdrawn;
+}
+
+/** Proposals a study withdrew: how many, and the constraints they broke with their counts ("fast < slow: 12"). */
+export interface Withdrawn {
+  readonly proposals: number;
+  readonly constraints: string;
 }
 
 /** Builds the sampler a study asks. */
@@ -112,7 +120,7 @@ export function paretoFront(trials: readonly TrialResult[], objs: readonly Objec
 }
 
 /** A study's result from its trials: best, Pareto front and CSCV (duplicates counted once). */
-export function studyResultOf(spec: StudySpec, trials: readonly TrialResult[], t0: number): StudyResult {
+export function studyResultOf(spec: StudySpec, trials: readonly TrialResult[], t0: number, withdrawn?: Withdrawn): StudyResult {
   const results = [...trials].sort((a, b) => a.number - b.number);
   const buckets = spec.returnBuckets ?? 64;
   const dir = spec.objectives[0].direction;
@@ -128,6 +136,6 @@ export function studyResultOf(spec: StudySpec, trials: readonly TrialResult[], t
   return {
     sampler: spec.sampler, objectives: spec.objectives, trials: results, best,
     pareto: spec.objectives.length > 1 ? paretoFront(results, spec.objectives) : best ? [best.number] : [],
-    overfitting, seconds: (performance.now() - t0) / 1000,
+    overfitting, seconds: (performance.now() - t0) / 1000, ...(withdrawn !== undefined && withdrawn.proposals > 0 ? { withdrawn } : {}),
   };
 }
