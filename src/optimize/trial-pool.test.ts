@@ -130,6 +130,22 @@ export const strategy = { ...base, name: 'stuck-on-7', create(p) {
     }
   });
 
+  it('a trial\'s waits for its pruner\'s answers do not count towards the limit', async () => {
+    const own = new TrialPool(bars, stuck, 1, { trialTimeoutSeconds: 1 });
+    try {
+      let asked = 0;
+      // Ten checkpoints, each answered after 250 ms: 2.5 s of waiting for a trial that runs in milliseconds.
+      const slowPruner = async () => { asked++; await new Promise((r) => setTimeout(r, 250)); return false; };
+      const r = await own.run({ ...task(0, 5, 20), checkpoints: 10 }, slowPruner);
+      expect(asked).toBeGreaterThanOrEqual(5);
+      expect(r.state).toBe('complete');
+      const single = await runBacktest({ ...config, params: { fast: 5, slow: 20 } }, { strategy: maCross });
+      expect(r.finalValue).toBe(single.finalValue);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses a limit that is not a positive number of seconds', () => {
     expect(() => new TrialPool(bars, 'ma-cross', 1, { trialTimeoutSeconds: 0 })).toThrow(/positive number of seconds, got 0/);
   });

@@ -52,6 +52,22 @@ class TrialStatus {
     if (this.slots !== null) this.slots[0] = 0;
   }
 
+  /**
+   * The trial waits for its pruner's answer (asked of the main thread): the wait is not its own
+   * running time, so the slots show no trial until `resume`, which moves its start on by the wait.
+   * Returns the function that resumes it.
+   */
+  pause(): () => void {
+    const s = this.slots;
+    if (s === null) return () => {};
+    const started = s[0];
+    const pausedAt = performance.timeOrigin + performance.now();
+    s[0] = 0;
+    return () => {
+      s[0] = started + (performance.timeOrigin + performance.now() - pausedAt);
+    };
+  }
+
   /** With a time limit every result goes at once: a worker stopped for a stuck trial holds none unsent. */
   get sendsEach(): boolean {
     return this.slots !== null;
@@ -76,7 +92,11 @@ async function serve(bars: SharedBars, strategy: string, status: TrialStatus): P
     }
     const ask = m.prune
       ? (step: number, value: number) => new Promise<boolean>((resolve) => {
-        waiting.set(m.id, resolve);
+        const resume = status.pause();
+        waiting.set(m.id, (prune) => {
+          resume();
+          resolve(prune);
+        });
         port.postMessage({ type: 'intermediate', id: m.id, step, value } satisfies FromWorker);
       })
       : undefined;
