@@ -149,4 +149,21 @@ describe('lockstep walkforward', () => {
     expect(res.rendered).toBe(2);
     expect(res.plots).toBe(2);
   }, 120_000);
+
+  it('failed trials are a warning naming the fold; a walk-forward whose every fold had no scored trial exits 1', async () => {
+    // 255 bars, 100 to train and 50 to test: three folds. bar=3 throws in every run; bar=1000 never does.
+    const base = ['walkforward', '--strategy', 'test/fixtures/throwing-strategy.ts', '--data', 'data/sample/2006-day-001.csv', '--train', '100', '--test', '50',
+      '--objective', 'finalValue', '--workers', '1', '--json', '--out', join(tmp.dir, 'wf-fails')];
+    const some = await cli(...base, '--study', 'wf-some', '--grid', 'bar=3,1000');
+    expect(some.code).toBe(0);
+    const j = JSON.parse(some.out);
+    expect(j.folds).toHaveLength(3);
+    expect(j.folds.every((f: { best: { params: unknown } }) => JSON.stringify(f.best.params) === '{"bar":1000}')).toBe(true);
+    expect(j.warnings).toEqual([expect.stringMatching(/^3 of 6 trials failed across the folds' studies; the first \(fold 1, #0\): strategy throwing failed in onBar .*: bar 3 is one too many$/)]);
+    expect(some.err).toMatch(/lockstep walkforward: warning: 3 of 6 trials failed/);
+    expect(readFileSync(j.report, 'utf8')).toContain('Walk-forward notices</h2><ul><li>3 of 6 trials failed across the folds&#39; studies; the first (fold 1, #0)');
+    const all = await cli(...base, '--study', 'wf-all', '--grid', 'bar=3,4', '--no-report');
+    expect(all.code).toBe(1);
+    expect(JSON.parse(all.out).warnings).toEqual([expect.stringMatching(/^6 of 6 trials failed across/), 'no fold had a trial that scored, so nothing ran out of sample']);
+  }, 120_000);
 });

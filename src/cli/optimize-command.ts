@@ -21,6 +21,7 @@ import { backtestConfigFromFlags } from './backtest-command.ts';
 import { numberFlag } from './parse-flags.ts';
 import { intFlag, splitStudyArgs } from './study-flags.ts';
 import { availableParallelism } from 'node:os';
+import { trialWarnings } from './trial-warnings.ts';
 import { UsageError } from './usage-error.ts';
 import { makeDir } from '../core/files.ts';
 
@@ -225,10 +226,7 @@ export async function optimizeCommand(argv: string[], out: (s: string) => void, 
 
 /** What the study's numbers do not say by themselves: failed trials (with the first reason), withdrawn proposals, a one-point grid. */
 function studyWarnings(r: StudyResult, sampler: string, plateau: Plateau | null): string[] {
-  const out: string[] = [];
-  const failed = r.trials.filter((t) => t.state === 'failed');
-  if (failed.length > 0) out.push(`${failed.length} of ${r.trials.length} trials failed; the first (#${failed[0].number}): ${(failed[0].reason ?? 'no reason given').split('\n')[0]}`);
-  if (r.withdrawn) out.push(`${r.withdrawn.proposals} of the ${sampler} sampler's proposals broke the space's constraints and were not run (${r.withdrawn.constraints}); the sampler was told they failed and asked again`);
+  const out = trialWarnings([{ study: r }], sampler);
   if (sampler === 'grid' && r.trials.length === 1) out.push('the grid has a single point, so nothing was compared: check the --grid ranges');
   const spike = plateauWarning(plateau);
   if (spike) out.push(spike);

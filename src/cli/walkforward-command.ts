@@ -8,6 +8,7 @@ import { foldWindows, parseWindow, walkForward } from '../optimize/walk-forward.
 import { TrialPool } from '../optimize/trial-pool.ts';
 import { prestartSampler } from '../optimize/study-spec.ts';
 import { studySetup, trialJson } from './optimize-command.ts';
+import { trialWarnings } from './trial-warnings.ts';
 import { UsageError } from './usage-error.ts';
 import { makeDir } from '../core/files.ts';
 
@@ -43,6 +44,10 @@ export async function walkforwardCommand(argv: string[], out: (s: string) => voi
   } finally {
     await pool.close();
   }
+  const warnings = trialWarnings(wf.folds.map((f) => ({ study: f.study, fold: f.index + 1 })), s.spec.sampler);
+  const blind = wf.folds.filter((f) => f.best === null).map((f) => f.index + 1);
+  if (blind.length === wf.folds.length) warnings.push('no fold had a trial that scored, so nothing ran out of sample');
+  else if (blind.length > 0) warnings.push(`fold${blind.length > 1 ? 's' : ''} ${blind.join(', ')} had no trial that scored, so nothing ran out of sample there`);
   const metric = CORE.has(s.spec.objectives[0].name) ? s.spec.objectives[0].name : 'sharpe';
   const folds = wf.folds.map((f) => reportFold(f, ts, metric));
   let reportFile: string | null = null;
@@ -53,14 +58,14 @@ export async function walkforwardCommand(argv: string[], out: (s: string) => voi
     await writeFile(reportFile, walkForwardHtml({
       title: `Walk-forward of ${s.strategy}`, metricName: metric, folds, stitched: wf.stitched, efficiency: wf.efficiency,
       pbo: wf.overfitting?.pbo ?? null, stability: wf.paramStability, oosSharpe: wf.oosSummary?.sharpe ?? Number.NaN,
-      oosReturn: wf.oosSummary?.totalReturn ?? Number.NaN, seconds: wf.seconds,
+      oosReturn: wf.oosSummary?.totalReturn ?? Number.NaN, seconds: wf.seconds, notices: warnings,
     }, await sharedPlotly(s.out, reportFile)));
   }
   if (s.json) {
     out(toJson({
       study: s.studyName, folds: wf.folds.map((f, i) => ({ ...folds[i], best: f.best ? trialJson(f.best) : null, oos: f.oos, trials: f.study.trials.length })),
       efficiency: wf.efficiency, overfitting: wf.overfitting ? { pbo: wf.overfitting.pbo, splits: wf.overfitting.splits } : null,
-      paramStability: wf.paramStability, oos: wf.oosSummary, seconds: wf.seconds, report: reportFile,
+      paramStability: wf.paramStability, oos: wf.oosSummary, seconds: wf.seconds, report: reportFile, warnings,
     }));
   } else {
     out([
@@ -71,5 +76,7 @@ export async function walkforwardCommand(argv: string[], out: (s: string) => voi
       ...(reportFile ? [`report         ${reportFile}`] : []),
     ].join('\n'));
   }
-  return 0;
+  for (const w of warnings) err(`lockstep walkforward: warning: ${w}`);
+  // No fold chose parameters: nothing was tested out of sample, so the run found nothing.
+  return blind.length === wf.folds.length ? 1 : 0;
 }

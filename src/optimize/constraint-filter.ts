@@ -1,6 +1,7 @@
 import { ConfigError } from '../core/errors.ts';
 import { brokenConstraints, type SearchSpace } from '../core/search-space.ts';
 import type { Proposal, TrialOutcome } from './sampler.ts';
+import { brokenCounts, type Withdrawn } from './study-spec.ts';
 
 /** Proposals in a row that break the constraints before a study gives up (as the random sampler's draws). */
 export const MAX_BROKEN_IN_A_ROW = 1000;
@@ -16,10 +17,8 @@ export const WITHDRAWN: TrialOutcome = { state: 'failed', values: [], counts: fa
  * such points ends the study with an error instead of asking for ever.
  */
 export class ConstraintFilter {
-  /** Proposals withdrawn so far, per constraint broken (a proposal may break several). */
-  readonly broken = new Map<string, number>();
-  /** Proposals withdrawn so far. */
-  withdrawn = 0;
+  private readonly broken: Record<string, number> = {};
+  private proposals = 0;
   private inARow = 0;
 
   constructor(private readonly space: SearchSpace, private readonly sampler: string) {}
@@ -31,16 +30,16 @@ export class ConstraintFilter {
       this.inARow = 0;
       return false;
     }
-    this.withdrawn++;
-    for (const n of names) this.broken.set(n, (this.broken.get(n) ?? 0) + 1);
+    this.proposals++;
+    for (const n of names) this.broken[n] = (this.broken[n] ?? 0) + 1;
     if (++this.inARow >= MAX_BROKEN_IN_A_ROW) {
-      throw new ConfigError(`the ${this.sampler} sampler proposed ${MAX_BROKEN_IN_A_ROW} points in a row that break the space's constraints (${this.summary()}), the last ${JSON.stringify(p.params)}: check the ranges against the constraints`);
+      throw new ConfigError(`the ${this.sampler} sampler proposed ${MAX_BROKEN_IN_A_ROW} points in a row that break the space's constraints (${brokenCounts(this.broken)}), the last ${JSON.stringify(p.params)}: check the ranges against the constraints`);
     }
     return true;
   }
 
-  /** The constraints broken, each with its count: "fast < slow: 12". */
-  summary(): string {
-    return [...this.broken].map(([n, k]) => `${n}: ${k}`).join(', ');
+  /** The proposals withdrawn so far. */
+  get withdrawn(): Withdrawn {
+    return { proposals: this.proposals, constraints: { ...this.broken } };
   }
 }

@@ -74,7 +74,6 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
   // genetic can) gets the first trial's result, marked as its duplicate.
   const byParams = new Map<string, { number: number; result: Promise<TrialResult> }>();
   const filter = new ConstraintFilter(spec.space, sampler.name);
-  const withdrawn = () => ({ proposals: filter.withdrawn, constraints: filter.summary() });
   try {
     for (;;) {
       const props = await sampler.ask(batch);
@@ -83,7 +82,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
         // finished; when a process died mid-trial, its trial was failed and is asked again here.
         if (!(opts.everyProcess && sampler instanceof OptunaSampler && shared)) break;
         const all = await everyTrial(sampler);
-        if (all !== null) return studyResultOf(spec, all, t0, withdrawn());
+        if (all !== null) return studyResultOf(spec, all, t0, filter.withdrawn);
         continue;
       }
       const evaluate = (p: Proposal): Promise<TrialResult> => {
@@ -147,7 +146,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
   } finally {
     await sampler.close();
   }
-  return studyResultOf(spec, results, t0, withdrawn());
+  return studyResultOf(spec, results, t0, filter.withdrawn);
 }
 
 

@@ -54,10 +54,15 @@ export interface StudyResult {
   readonly withdrawn?: Withdrawn;
 }
 
-/** Proposals a study withdrew: how many, and the constraints they broke with their counts ("fast < slow: 12"). */
+/** Proposals a study withdrew: how many, and how many broke each constraint (a proposal may break several). */
 export interface Withdrawn {
   readonly proposals: number;
-  readonly constraints: string;
+  readonly constraints: Readonly<Record<string, number>>;
+}
+
+/** The constraints broken with their counts: "fast < slow: 12, …". */
+export function brokenCounts(constraints: Readonly<Record<string, number>>): string {
+  return Object.entries(constraints).map(([n, k]) => `${n}: ${k}`).join(', ');
 }
 
 /** Builds the sampler a study asks. */

@@ -67,3 +67,9 @@ ${bodyHtml}
 export function figureCard(f: Figure): string {
   return `<div class="card"><h2>${esc(f.title)}</h2><div id="${esc(f.id)}" class="plot"></div></div>`;
 }
+
+/** A card of notices (what a run's numbers do not say by themselves); empty without any. */
+export function noticesCard(title: string, notices: readonly string[] | undefined): string {
+  if (notices === undefined || notices.length === 0) return '';
+  return `<div class="card notice"><h2>${esc(title)}</h2><ul>${notices.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>\n`;
+}

@@ -1,7 +1,7 @@
 import type { PlotlyScript } from './plotly-source.ts';
 import { baseLayout, type Figure } from './figure.ts';
 import { formatMetric } from './format.ts';
-import { esc, figureCard, htmlPage } from './html-page.ts';
+import { esc, figureCard, htmlPage, noticesCard } from './html-page.ts';
 
 /** One trial as the optimization report shows it. */
 export interface ReportTrial {
@@ -123,7 +123,7 @@ export function optimizationHtml(d: OptimizationReportData, plotly?: PlotlyScrip
   const states = ['complete', 'infeasible', 'pruned', 'failed'].map((s) => `${d.trials.filter((t) => t.state === s).length} ${s}`).join(', ');
   const sub = `${d.sampler} · ${d.trials.length} trials (${states}) · ${d.seconds.toFixed(1)} s · objective ${d.objectives.map((o) => `${o.direction} ${o.name}`).join(', ')}`
     + `${d.pbo !== null ? ` · probability of backtest overfitting ${(d.pbo * 100).toFixed(1)}%` : ''}`;
-  const notices = (d.notices ?? []).length === 0 ? '' : `<div class="card notice"><h2>Study notices</h2><ul>${d.notices!.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>\n`;
+  const notices = noticesCard('Study notices', d.notices);
   const body = `${notices}<div class="grid">${figs.map(figureCard).join('\n')}</div><div class="card"><h2>Top trials</h2><div class="scroll"><table>${head}${rows.join('')}</table></div></div>`;
   return htmlPage(d.title, sub, body, figs, plotly);
 }

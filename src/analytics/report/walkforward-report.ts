@@ -2,7 +2,7 @@ import type { PlotlyScript } from './plotly-source.ts';
 import { decimateMinMax } from './decimate.ts';
 import { baseLayout, type Figure } from './figure.ts';
 import { formatMetric, formatTime } from './format.ts';
-import { esc, figureCard, htmlPage } from './html-page.ts';
+import { esc, figureCard, htmlPage, noticesCard } from './html-page.ts';
 
 /** One fold as the walk-forward report shows it. */
 export interface ReportFold {
@@ -30,6 +30,8 @@ export interface WalkForwardReportData {
   readonly oosSharpe: number;
   readonly oosReturn: number;
   readonly seconds: number;
+  /** What the numbers do not say by themselves (failed trials, folds with nothing chosen), shown first. */
+  readonly notices?: readonly string[];
 }
 
 /** The report's figures: IS vs OOS metric per fold, and the stitched OOS equity. */
@@ -72,6 +74,6 @@ export function walkForwardHtml(d: WalkForwardReportData, plotly?: PlotlyScript)
 <tr><td>Out-of-sample Sharpe</td><td>${esc(formatMetric('sharpe', d.oosSharpe))}</td></tr>
 <tr><td>Probability of backtest overfitting (CSCV)</td><td>${d.pbo === null ? '—' : `${(d.pbo * 100).toFixed(1)}%`}</td></tr>
 <tr><td>Parameter stability</td><td>${esc(stab || '—')}</td></tr></table></div>`;
-  const body = `<div class="grid">${summary}${figureCard(bars)}</div>${figureCard(equity)}<div class="card"><h2>Folds</h2><div class="scroll"><table>${head}${rows.join('')}</table></div></div>`;
+  const body = `${noticesCard('Walk-forward notices', d.notices)}<div class="grid">${summary}${figureCard(bars)}</div>${figureCard(equity)}<div class="card"><h2>Folds</h2><div class="scroll"><table>${head}${rows.join('')}</table></div></div>`;
   return htmlPage(d.title, `${d.folds.length} folds · ${d.seconds.toFixed(1)} s`, body, [bars, equity], plotly);
 }

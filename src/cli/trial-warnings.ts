@@ -1,0 +1,34 @@
+import type { TrialResult } from '../optimize/evaluate-trial.ts';
+import { brokenCounts, type StudyResult } from '../optimize/study-spec.ts';
+
+/** A study of a run (a walk-forward's fold is named by its number from 1). */
+interface NamedStudy {
+  readonly study: StudyResult;
+  readonly fold?: number;
+}
+
+/**
+ * What a run's studies do not say by themselves about their trials: how many failed, with the
+ * first one's reason (its first line), and how many of the sampler's proposals broke the space's
+ * constraints and were not run.
+ */
+export function trialWarnings(studies: readonly NamedStudy[], sampler: string): string[] {
+  const out: string[] = [];
+  const failed: Array<{ t: TrialResult; fold?: number }> = [];
+  let trials = 0;
+  let withdrawn = 0;
+  const constraints: Record<string, number> = {};
+  for (const { study, fold } of studies) {
+    trials += study.trials.length;
+    for (const t of study.trials) if (t.state === 'failed') failed.push({ t, ...(fold !== undefined ? { fold } : {}) });
+    withdrawn += study.withdrawn?.proposals ?? 0;
+    for (const [n, k] of Object.entries(study.withdrawn?.constraints ?? {})) constraints[n] = (constraints[n] ?? 0) + k;
+  }
+  const across = studies.length > 1 ? ' across the folds\' studies' : '';
+  if (failed.length > 0) {
+    const { t, fold } = failed[0];
+    out.push(`${failed.length} of ${trials} trials failed${across}; the first (${fold !== undefined ? `fold ${fold}, ` : ''}#${t.number}): ${(t.reason ?? 'no reason given').split('\n')[0]}`);
+  }
+  if (withdrawn > 0) out.push(`${withdrawn} of the ${sampler} sampler's proposals${across} broke the space's constraints and were not run (${brokenCounts(constraints)}); the sampler was told they failed and asked again`);
+  return out;
+}
