@@ -121,6 +121,9 @@ class Bridge:
     def duplicate(self, trial):
         """The earliest live or finished trial (of any process) numbered before this one with these params, or None.
 
+        Finished: complete, pruned, or failed after it ran (a failing point is not run again by another
+        process: its failure is reused, as one process reuses its own); a withdrawn ask is not one.
+
         Only earlier trials: a trial waits for the result of a lower-numbered one, never the reverse, so two
         processes that asked the same point at the same moment cannot end up waiting for each other.
         """
@@ -131,15 +134,16 @@ class Bridge:
         return None
 
     def earlier_trials(self, trial):
-        """Live or finished trials numbered before this one, once each has all its params.
+        """Live or finished trials numbered before this one (failed ones that ran: see duplicate), once each has all its params.
 
         Optuna writes a new trial first and its params one by one after it. Under the ask lock another
         process's trial is whole by the time this one is asked, but one whose process died mid-ask lacks
         some (until it is failed as stale): waits for them, up to a second, then takes the trials as they are.
         """
+        states = (TrialState.COMPLETE, TrialState.RUNNING, TrialState.PRUNED, TrialState.FAIL)
         for _ in range(50):
-            earlier = [t for t in self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING, TrialState.PRUNED))
-                       if t.number < trial.number]
+            earlier = [t for t in self.study.get_trials(deepcopy=False, states=states)
+                       if t.number < trial.number and (t.state != TrialState.FAIL or OUTCOME in t.user_attrs)]
             if all(len(t.params) >= len(trial.params) for t in earlier):
                 break
             time.sleep(0.02)
