@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PYTHON } from '../../test/shared-data.ts';
+import { tempDir } from '../../test/tmp.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
@@ -83,6 +85,49 @@ print(json.dumps({"asked": asked, "counted": len(b.counted()), "trials": len(b.s
     // Not counted: the proposal told with counts false, the withdrawn ask above, and the asks withdrawn
     // because they proposed a point that had run already (a 2-point space: most asks after the first two).
     expect(r.trials as number - 4).toBeGreaterThanOrEqual(2);
+    expect(r.done).toBe(true);
+  });
+});
+
+describe('Optuna bridge: a result told after another process failed its trial as stale', () => {
+  it('is kept as a new trial while the study has room, and dropped once a trial was asked in its place; the process goes on', () => {
+    // A process paused past the grace period (a suspended VM, a stopped process): another process failed its
+    // running trial as stale. Before, telling that trial raised "has already finished" and ended the study.
+    const tmp = tempDir();
+    const py = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(HERE)})
+from optuna.trial import TrialState
+from optuna_bridge import Bridge
+b = Bridge()
+b.init({"sampler": "random", "directions": ["maximize"], "space": {"x": {"type": "int", "low": 1, "high": 1000}}, "seed": 1,
+        "storage": "sqlite:///${join(tmp.dir, 'late.db')}", "study": "s", "n_trials": 2, "prune": False})
+storage = b.study._storage
+def stale(number):  # as trial_heartbeat.fail_stale does it
+    tid = storage.get_trial_id_from_study_id_trial_number(b.study._study_id, number)
+    storage.set_trial_user_attr(tid, "stale", True)
+    storage.set_trial_state_values(tid, TrialState.FAIL)
+first = b.ask({"n": 1})["trials"][0]
+stale(first["number"])
+kept = b.tell({"results": [{"number": first["number"], "state": "complete", "values": [2.5], "record": {"r": 1}}]})
+second = b.ask({"n": 1})["trials"][0]
+stale(second["number"])
+third = b.ask({"n": 1})["trials"][0]   # asked in the stale trial's place: the study is full again
+dropped = b.tell({"results": [{"number": second["number"], "state": "fail", "values": []}]})
+b.tell({"results": [{"number": third["number"], "state": "complete", "values": [1.0]}]})
+trials = b.study.get_trials(deepcopy=False)
+print(json.dumps({"kept": kept, "dropped": dropped, "counted": len(b.counted()), "done": b.records({})["done"],
+                  "first": [first["params"], trials[first["number"]].state.name],
+                  "copy": [[t.params, t.state.name, t.value, t.user_attrs.get("record")] for t in trials if t.number == kept["late"][0]["kept"]]}))
+b.lock.close(); b.heartbeat.close()`;
+    const r = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString()) as Record<string, any>;
+    expect(r.kept.late).toHaveLength(1);
+    expect(r.kept.late[0].number).toBe(0);
+    const copy = r.copy[0];
+    expect(copy).toEqual([r.first[0], 'COMPLETE', 2.5, { r: 1 }]); // the same point, its value and record
+    expect(r.first[1]).toBe('FAIL'); // the stale trial stays failed
+    expect(r.dropped.late).toEqual([{ number: 2, kept: null }]);
+    expect(r.counted).toBe(2);
     expect(r.done).toBe(true);
   });
 });

@@ -50,7 +50,7 @@ export class OptunaSampler implements Sampler {
   }
 
   async tell(results: readonly { proposal: Proposal; outcome: TrialOutcome }[]): Promise<void> {
-    await this.request({
+    const r = await this.request({
       op: 'tell',
       results: results.map(({ proposal, outcome }) => ({
         number: proposal.number,
@@ -60,6 +60,10 @@ export class OptunaSampler implements Sampler {
         ...(outcome.record !== undefined && this.o.storage !== undefined ? { record: outcome.record } : {}),
       })),
     });
+    // Another process failed these as stale while this one ran them (it stopped beating past the grace period: paused?).
+    for (const l of (r.late ?? []) as { number: number; kept: number | null }[]) {
+      process.stderr.write(`lockstep: trial ${l.number} of study ${this.o.study} was failed as stale by another process while this one ran it (no heartbeat for the grace period: was this process paused?); ${l.kept === null ? 'its result was dropped: a trial asked in its place runs instead' : `its result was kept as trial ${l.kept}`}\n`);
+    }
   }
 
   /** A finished trial's record (from whichever process ran it), waiting while it still runs. */

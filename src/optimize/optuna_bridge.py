@@ -13,6 +13,8 @@ Requests (each answered by exactly one line; errors answer {"ok": false, "error"
                                     (a failed or infeasible trial, or one whose value is NaN, is FAIL in Optuna
                                     and counts towards n_trials, as a trial that ran; with counts false, a
                                     proposal that broke the space's constraints, it does not)
+                                    -> {"ok": true, "late": [{"number": n, "kept": m|null}]?}: trials another
+                                       process failed as stale meanwhile, kept as new trial m or dropped
   {"op": "report", "number": n, "step": s, "value": v}  -> {"ok": true, "prune": bool}
   {"op": "record", "number": n}    -> {"ok": true, "record": {...}|null, "state": name} (a finished trial's record)
   {"op": "records"}                 -> {"ok": true, "records": [...], "done": bool, "short": bool} (the "record" every
@@ -186,27 +188,60 @@ class Bridge:
             fail_stale(self.study._storage, self.study._study_id, self.grace)
 
     def tell(self, req):
+        late = []
         for r in req["results"]:
             trial = self.live.pop(r["number"])
             if self.heartbeat is not None:
                 self.heartbeat.drop(trial._trial_id)
-            if r.get("record") is not None:  # for the other processes of a shared study
-                trial.set_user_attr("record", r["record"])
-            state = r["state"]
-            if state == "complete":
-                vals = [float("nan") if v is None else float(v) for v in r["values"]]
-                if any(v != v for v in vals):  # NaN objective: the trial failed to score
-                    trial.set_user_attr(OUTCOME, "unscored")
-                    self.study.tell(trial, state=TrialState.FAIL)
-                else:
-                    self.study.tell(trial, vals if len(vals) > 1 else vals[0])
-            elif state == "pruned":
-                self.study.tell(trial, state=TrialState.PRUNED)
-            else:  # failed or infeasible: it ran, so it counts (see counted), unless its params break the space's constraints
-                if r.get("counts", True):
-                    trial.set_user_attr(OUTCOME, state)
-                self.study.tell(trial, state=TrialState.FAIL)
-        return {}
+            try:
+                self.finish(trial, r)
+            except (RuntimeError, ValueError):  # "has already finished": another process failed it as stale
+                if self.study._storage.get_trial(trial._trial_id).state == TrialState.RUNNING:
+                    raise
+                late.append(self.salvage(trial, r))
+        return {"late": late} if late else {}
+
+    @staticmethod
+    def outcome(r):
+        """The Optuna state, values and outcome attr (None: none) of a result as the TypeScript side tells it."""
+        state = r["state"]
+        if state == "complete":
+            vals = [float("nan") if v is None else float(v) for v in r["values"]]
+            if any(v != v for v in vals):  # NaN objective: the trial failed to score
+                return TrialState.FAIL, None, "unscored"
+            return TrialState.COMPLETE, vals, None
+        if state == "pruned":
+            return TrialState.PRUNED, None, None
+        # failed or infeasible: it ran, so it counts (see counted), unless its params break the space's constraints
+        return TrialState.FAIL, None, state if r.get("counts", True) else None
+
+    def finish(self, trial, r):
+        if r.get("record") is not None:  # for the other processes of a shared study
+            trial.set_user_attr("record", r["record"])
+        state, values, outcome = self.outcome(r)
+        if outcome is not None:
+            trial.set_user_attr(OUTCOME, outcome)
+        if state == TrialState.COMPLETE:
+            self.study.tell(trial, values if len(values) > 1 else values[0])
+        else:
+            self.study.tell(trial, state=state)
+
+    def salvage(self, trial, r):
+        """A result of a trial another process failed as stale while this one ran it (a pause past the grace period).
+
+        Kept as a new finished trial when the study still has room for it (nobody asked again in its place
+        yet), else dropped: the trial asked in its place runs the same point or another one.
+        """
+        state, values, outcome = self.outcome(r)
+        attrs = {k: v for k, v in (("record", r.get("record")), (OUTCOME, outcome)) if v is not None}
+        with self.lock:
+            if self.n_trials is not None and len(self.counted()) >= self.n_trials:
+                return {"number": r["number"], "kept": None}
+            done = optuna.trial.create_trial(state=state, params=trial.params, distributions=trial.distributions,
+                                             values=values, user_attrs=attrs)
+            storage = self.study._storage
+            kept = storage.get_trial_number_from_id(storage.create_new_trial(self.study._study_id, template_trial=done))
+        return {"number": r["number"], "kept": kept}
 
     def record(self, req):
         """The record of trial `number` once it finished (None while it runs in some process; a dead one's fails)."""

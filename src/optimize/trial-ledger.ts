@@ -52,7 +52,12 @@ export class TrialLedger {
   /** Records a claimed trial's result (complete with its values, or failed). */
   async finish(claim: Claim, r: TrialResult): Promise<void> {
     const ok = r.state === 'complete' && r.values.every(Number.isFinite);
-    await this.child.request({ op: 'finish', ticket: claim.ticket, values: ok ? r.values : null, result: trialToJson({ ...r, number: claim.n }) });
+    const done = await this.child.request({ op: 'finish', ticket: claim.ticket, values: ok ? r.values : null, result: trialToJson({ ...r, number: claim.n }) });
+    const late = done.late as { n: number; kept: boolean } | undefined;
+    // Another process failed the claim as stale while this one ran it (no heartbeat for the grace period: paused?).
+    if (late !== undefined) {
+      process.stderr.write(`lockstep: the claim of trial ${late.n} was failed as stale by another process while this one ran it (no heartbeat for the grace period: was this process paused?); ${late.kept ? 'its result was kept' : 'its result was dropped: the trial was claimed again'}\n`);
+    }
   }
 
   /** The finished trials among `numbers`. */

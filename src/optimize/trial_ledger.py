@@ -15,6 +15,8 @@ Requests (each answered by one line; errors {"ok": false, "error": "..."}):
    "heartbeat": s, "grace": s}                     -> {"finished": k}
   {"op": "claim", "below": m}    -> {"n": n, "ticket": id} or {"n": null} (every n < min(m, T) taken)
   {"op": "finish", "ticket": id, "values": [...]|null, "result": {...}}
+                                 -> {} or {"late": {"n": n, "kept": bool}} (the claim was failed as stale
+                                    meanwhile: its result kept unless n was claimed again)
   {"op": "results", "numbers": [n...]}              -> {"results": {n: result}} (finished ones)
   {"op": "status"}                                  -> {"finished": k, "running": r}
   {"op": "close"}
@@ -109,14 +111,28 @@ class Ledger:
 
     def finish(self, req):
         ticket = int(req["ticket"])
-        self.storage.set_trial_user_attr(ticket, "result", req["result"])
-        values = req.get("values")
         self.heartbeat.drop(ticket)
-        if values and all(v is not None for v in values):
-            self.storage.set_trial_state_values(ticket, TrialState.COMPLETE, [float(v) for v in values])
-        else:
-            self.storage.set_trial_state_values(ticket, TrialState.FAIL)
+        values = req.get("values")
+        values = [float(v) for v in values] if values and all(v is not None for v in values) else None
+        try:
+            self.storage.set_trial_user_attr(ticket, "result", req["result"])
+            self.storage.set_trial_state_values(ticket, TrialState.COMPLETE if values else TrialState.FAIL, values)
+        except (RuntimeError, ValueError):  # "has already finished": another process failed the claim as stale
+            if self.storage.get_trial(ticket).state == TrialState.RUNNING:
+                raise
+            return {"late": self.salvage(ticket, values, req["result"])}
         return {}
+
+    def salvage(self, ticket, values, result):
+        """The result of a claim another process failed as stale while this one ran it (a pause past the grace
+        period): kept as a finished trial of its number unless a claim of that number runs or finished since."""
+        n = self.storage.get_trial(ticket).user_attrs["n"]
+        if any(t.user_attrs.get("n") == n and (t.state == TrialState.RUNNING or self.is_finished(t)) for t in self.all()):
+            return {"n": n, "kept": False}
+        done = create_trial(state=TrialState.COMPLETE if values else TrialState.FAIL, values=values,
+                            user_attrs={"n": n, "by": WHO, "result": result}, params={}, distributions={})
+        self.storage.create_new_trial(self.study_id, template_trial=done)
+        return {"n": n, "kept": True}
 
     def results(self, req):
         done = self.finished()
