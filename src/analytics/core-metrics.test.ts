@@ -120,6 +120,29 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
     });
   });
 
+  it('gives maxDrawdown\'s figure on curves with NaN, infinite, zero and negative points, in blocks of any size', async () => {
+    const { coreMetricsOfBlocks } = await import('./core-metrics.ts');
+    const curves = [
+      [100, 90, Number.NaN, 95, 120], [Number.NaN, 5, 4, 6], [100, Infinity], [100, Infinity, 50], [100, Infinity, Infinity],
+      [100, -Infinity, 80], [-5, -3, -4, 2, 1], [0, 0, -1, 3], [10, 10, 10], [1], [3, 2, 1, 0.5], [1, 2, 3, 4],
+    ];
+    for (const equity of curves) {
+      const n = equity.length;
+      for (const cut of [1, 2, 1000]) {
+        const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
+          const from = b * cut;
+          const to = Math.min(n, from + cut);
+          return { firstTs: from, lastTs: to - 1, equity: equity.slice(from, to), grossExposure: equity.slice(from, to), n: to - from };
+        });
+        expect(Object.is(coreMetricsOfBlocks(blocks, [], 252).maxDrawdown, maxDrawdown(equity)), `${equity.join(',')} in blocks of ${cut}`).toBe(true);
+      }
+    }
+    // By hand: 100 → 90 is 10 %; after the NaN point every figure is NaN; 3 → 0.5 is 5/6.
+    expect(maxDrawdown([100, 90, 95, 120])).toBe(1 - 90 / 100);
+    expect(maxDrawdown([100, 90, Number.NaN, 95, 120])).toBeNaN();
+    expect(maxDrawdown([3, 2, 1, 0.5])).toBe(1 - 0.5 / 3);
+  });
+
   it('finds troughs a few ulps deeper than the worst so far, bit for bit as maxDrawdown', async () => {
     const { coreMetricsOfBlocks } = await import('./core-metrics.ts');
     const ulp = 2 ** -52;

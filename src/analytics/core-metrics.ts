@@ -80,7 +80,7 @@ export function coreMetricsOfBlocks(blocks: () => Iterable<EquityBlock>, tradeNe
 }
 
 /** Pass 1's sums, carried from block to block (slots of a Float64Array: every value a double, so optimized code never guesses an integer and deoptimizes). */
-const POINTS = 0, FIRST_EQUITY = 1, LAST_EQUITY = 2, SUM_RETURNS = 3, DOWNSIDE = 4, WORST_DRAWDOWN = 5, EXPOSED = 6, PEAK = 7;
+const POINTS = 0, FIRST_EQUITY = 1, LAST_EQUITY = 2, SUM_RETURNS = 3, DOWNSIDE = 4, WORST_DRAWDOWN = 5, EXPOSED = 6, PEAK = 7, TROUGH = 8, UNDER = 9;
 
 /**
  * Pass 1 over the blocks. The loops are small functions called per block, first on a
@@ -92,8 +92,9 @@ const POINTS = 0, FIRST_EQUITY = 1, LAST_EQUITY = 2, SUM_RETURNS = 3, DOWNSIDE =
  * call; its metrics ran interpreted (~20 ms of a warm 1M-bar run).
  */
 function firstPass(blocks: Iterable<EquityBlock>) {
-  const s = new Float64Array(8);
+  const s = new Float64Array(10);
   s[PEAK] = -Infinity;
+  s[TROUGH] = Infinity;
   let firstTs = 0, lastTs = 0;
   for (const b of blocks) {
     if (b.n === 0) continue;
@@ -120,19 +121,24 @@ function inBlock(n: number, range: (from: number, to: number) => void): void {
 /** Adds points [from, to) of a block to the sums in `s`, in locals while it runs. */
 function sumRange(s: Float64Array, equity: ArrayLike<number>, grossExposure: ArrayLike<number>, from: number, to: number): void {
   let lastEquity = s[LAST_EQUITY], sumReturns = s[SUM_RETURNS], downside = s[DOWNSIDE], worstDrawdown = s[WORST_DRAWDOWN];
-  let exposed = s[EXPOSED], peak = s[PEAK];
+  let exposed = s[EXPOSED], peak = s[PEAK], trough = s[TROUGH], under = s[UNDER];
   let i = from;
   if (s[POINTS] === 0) {
     // The first point: no return yet.
     s[FIRST_EQUITY] = equity[i];
     lastEquity = equity[i];
     if (lastEquity > peak) peak = lastEquity;
+    else under = 1; // NaN: a point under no peak, whose drawdown is 0 (as maxDrawdown's)
     if (grossExposure[i] > 0) exposed++;
     i++;
   }
-  // Every operation runs on every point (no branch a block's first points may skip), so
-  // the feedback V8 optimizes from covers the whole loop. A new peak's drawdown is 0 and
-  // leaves the worst as it was, as skipping it did.
+  // Every operation but a new peak's runs on every point, so the feedback V8 optimizes from
+  // covers the loop (a new peak's, if none came in a block's first points, deoptimizes the
+  // loop once per thread, not once per call). The drawdown, as maxDrawdown's: under a peak p
+  // the points' 1 − e/p is largest at their lowest e (rounding is monotonic: e ≤ e' gives
+  // e/p ≤ e'/p and 1 − e/p ≥ 1 − e'/p), so the lowest point since the peak (trough) is divided
+  // once, when the peak is left and at the end of the range, instead of every point: the same
+  // worst drawdown bit for bit, a division fewer per point. A NaN point makes it NaN, as it did.
   for (; i < to; i++) {
     const e = equity[i];
     const r = e / lastEquity - 1;
@@ -142,8 +148,15 @@ function sumRange(s: Float64Array, equity: ArrayLike<number>, grossExposure: Arr
     // 2r or 0, halved; +∞ (a curve leaving 0 upward) would give NaN, and takes the branch.
     const d = r === Infinity ? 0 : (r - Math.abs(r)) * 0.5;
     downside += d * d;
-    if (e > peak) peak = e;
-    worstDrawdown = Math.max(worstDrawdown, peak > 0 ? 1 - e / peak : 0);
+    if (e > peak) {
+      worstDrawdown = Math.max(worstDrawdown, peakDrawdown(peak, trough, under));
+      peak = e;
+      trough = Infinity;
+      under = 0;
+    } else {
+      trough = Math.min(trough, e);
+      under = 1;
+    }
     exposed += grossExposure[i] > 0 ? 1 : 0;
     lastEquity = e;
   }
@@ -151,9 +164,17 @@ function sumRange(s: Float64Array, equity: ArrayLike<number>, grossExposure: Arr
   s[LAST_EQUITY] = lastEquity;
   s[SUM_RETURNS] = sumReturns;
   s[DOWNSIDE] = downside;
-  s[WORST_DRAWDOWN] = worstDrawdown;
+  // The points under the peak so far (with the next range's too, again: a maximum).
+  s[WORST_DRAWDOWN] = Math.max(worstDrawdown, peakDrawdown(peak, trough, under));
   s[EXPOSED] = exposed;
   s[PEAK] = peak;
+  s[TROUGH] = trough;
+  s[UNDER] = under;
+}
+
+/** The drawdown of the lowest point `trough` under `peak` (0 with no point under it, or under a peak ≤ 0; NaN for a NaN point). */
+function peakDrawdown(peak: number, trough: number, under: number): number {
+  return under === 1 && peak > 0 ? 1 - trough / peak : 0;
 }
 
 /** Pass 2: the sum of squared deviations of the returns from `mean`. */
