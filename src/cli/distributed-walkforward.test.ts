@@ -104,8 +104,9 @@ print(json.dumps([len([t for t in optuna.load_study(study_name="${study}/fold-%d
 
   it('tpe: a trial left running by a process that died is failed once its heartbeat stops, and asked again: the fold holds exactly the planned trials', async () => {
     const study = 'wf-tpe-dead';
-    // The dead process: it asked trial #0 of fold 0 and stopped. Its beat lies 5 s ahead, so the walk-forward counts
-    // it at first and must notice, while it waits for the fold's last trial, that the beats stopped.
+    // The dead process: it asked trial #0 of fold 0, beat once (its clock 5 s ahead: no clock is compared) and
+    // stopped. The walk-forward counts it at first and must notice, while it waits for the fold's last trial,
+    // that the beat stays the same.
     execFileSync(PYTHON, ['-c', `
 import time, optuna
 from optuna.distributions import IntDistribution

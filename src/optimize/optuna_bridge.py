@@ -38,7 +38,7 @@ except ImportError as e:  # reported by the TypeScript side with the install com
 
 from json_lines import serve  # beside this script (src/optimize/, or dist/bundle/); after the Optuna check, which answers first
 from ask_lock import NoLock, ask_lock
-from trial_heartbeat import Heartbeat, fail_stale
+from trial_heartbeat import Heartbeat, StaleWatch
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -65,7 +65,7 @@ class Bridge:
         self.prune = False
         self.lock = NoLock()
         self.heartbeat = None  # on a storage: beats on the trials asked here until told (trial_heartbeat.py)
-        self.grace = 10.0
+        self.stale = None  # on a storage: fails other processes' trials whose beats stopped (trial_heartbeat.py)
 
     def init(self, req):
         # A fresh start: a process kept for reuse (PythonChild.take) serves one study after another.
@@ -105,7 +105,7 @@ class Bridge:
         self.lock = ask_lock(req.get("storage"), req["study"])
         if req.get("storage") is not None:
             self.heartbeat = Heartbeat(self.study._storage, req.get("heartbeat", 2))
-            self.grace = float(req.get("grace", 10))
+            self.stale = StaleWatch(req.get("grace", 10))
         return {"optuna": optuna.__version__, "existing": len(self.study.get_trials(deepcopy=False))}
 
     def counted(self, trials=None):
@@ -184,8 +184,8 @@ class Bridge:
 
     def fail_stale(self):
         """Fails the running trials of processes that died (their heartbeat stopped; trial_heartbeat.py)."""
-        if self.heartbeat is not None:
-            fail_stale(self.study._storage, self.study._study_id, self.grace)
+        if self.stale is not None:
+            self.stale.fail_stale(self.study._storage, self.study._study_id)
 
     def tell(self, req):
         late = []

@@ -6,22 +6,37 @@ import { tempDir } from '../../test/tmp.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-describe('fail_stale (trial_heartbeat.py)', () => {
-  it('fails a running trial whose beats stopped, or that died before its first beat, and keeps one beaten within the grace', () => {
+describe('StaleWatch (trial_heartbeat.py)', () => {
+  it('fails a running trial whose beat stayed the same, or that was never beaten, for the grace of its own watch; never compares clocks', () => {
     const tmp = tempDir();
     const py = `
 import sys, time, json, optuna
 sys.path.insert(0, ${JSON.stringify(join(ROOT, 'src/optimize'))})
-from trial_heartbeat import fail_stale
+from trial_heartbeat import Heartbeat, StaleWatch
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 s = optuna.create_study(study_name="s", storage="sqlite:///${join(tmp.dir, 'h.db')}")
-never = s.ask()                                   # created, never beaten (its process died at once)
-stopped = s.ask(); stopped.set_user_attr("beat", time.time() - 5)
-time.sleep(1.2)
-fresh = s.ask(); fresh.set_user_attr("beat", time.time())
-fail_stale(s._storage, s._study_id, 1.0)
-print(json.dumps({t.number: [t.state.name, bool(t.user_attrs.get("stale"))] for t in s.trials}))`;
-    const states = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString());
-    expect(states).toEqual({ 0: ['FAIL', true], 1: ['FAIL', true], 2: ['RUNNING', false] });
+st, sid = s._storage, s._study_id
+never = s.ask()                                            # created, never beaten (its process died at once)
+ahead = s.ask(); ahead.set_user_attr("beat", time.time() + 3600)    # its process's clock an hour ahead; it died
+live = s.ask()
+hb = Heartbeat(st, 0.5); hb.hold(live._trial_id)           # a live process on this machine
+behind = s.ask()                                           # a live process whose clock is an hour behind
+def states():
+    return {t.number: t.state.name for t in s.get_trials(deepcopy=False)}
+w = StaleWatch(1.0)
+w.fail_stale(st, sid)
+first = states()                                           # a first look fails nothing, not even the hour-old beat
+for k in range(8):                                         # 1.6 s of watching; the behind process beats every 0.2 s
+    behind.set_user_attr("beat", time.time() - 3600 + k)
+    time.sleep(0.2)
+    w.fail_stale(st, sid)
+after = states()
+hb.close()
+print(json.dumps({"first": first, "after": after, "stale": [t.number for t in s.get_trials(deepcopy=False) if t.user_attrs.get("stale")]}))`;
+    const r = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString());
+    expect(r.first).toEqual({ 0: 'RUNNING', 1: 'RUNNING', 2: 'RUNNING', 3: 'RUNNING' });
+    // Before, the beat an hour behind was failed at once and the one an hour ahead kept for an hour.
+    expect(r.after).toEqual({ 0: 'FAIL', 1: 'FAIL', 2: 'RUNNING', 3: 'RUNNING' });
+    expect(r.stale).toEqual([0, 1]);
   });
 });

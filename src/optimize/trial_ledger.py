@@ -4,7 +4,8 @@ run and record the trials of one study whose proposals they all compute the same
 (grid, random and genetic samplers with one seed). JSON lines over stdin/stdout.
 
 A claim is an Optuna trial created RUNNING with user attrs "n" (Lockstep's trial number),
-"by" (host:pid) and "beat" (wall time, written when claimed and renewed every heartbeat while it runs);
+"by" (host:pid) and "beat" (wall time, written when claimed and renewed every heartbeat while it runs;
+a claim whose beat a process saw unchanged for the grace period is stale: trial_heartbeat.py);
 the claim of n with the lowest Optuna number wins, later ones are withdrawn (FAIL, attr
 "lost"). A finished trial is COMPLETE (finite values) or FAIL with attr "result". Claims
 of a process that died stop their heartbeat and are failed (attr "stale") after the grace period, so n
@@ -36,7 +37,7 @@ except ImportError as e:
     sys.exit(3)
 
 from json_lines import serve  # beside this script (src/optimize/, or dist/bundle/); after the Optuna check, which answers first
-from trial_heartbeat import Heartbeat, fail_stale
+from trial_heartbeat import Heartbeat, StaleWatch
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 WHO = f"{socket.gethostname()}:{os.getppid()}"  # the Lockstep process (this script's parent) that ran a trial
@@ -68,14 +69,14 @@ class Ledger:
         elif held != identity:
             raise ValueError(f"study {req['study']} on this storage holds other settings (a different strategy, space, sampler, seed or data): choose another --study name")
         self.trials = int(req["trials"])
-        self.grace = float(req.get("grace", 10))
+        self.stale = StaleWatch(req.get("grace", 10))
         if self.heartbeat is not None:
             self.heartbeat.close()
         self.heartbeat = Heartbeat(self.storage, req.get("heartbeat", 2))
         return {"finished": len(self.finished())}
 
     def all(self):
-        fail_stale(self.storage, self.study_id, self.grace)
+        self.stale.fail_stale(self.storage, self.study_id)
         return self.storage.get_all_trials(self.study_id, deepcopy=False)
 
     @staticmethod
