@@ -59,6 +59,16 @@ describe('hand-checked cases', () => {
   });
 });
 
+/** A curve in blocks of `cut` points, as a saved curve's row groups are read (times: the index, unless given). */
+function inBlocks(cut: number, equity: readonly number[], gross: readonly number[] = equity, ts: readonly number[] | null = null) {
+  const n = equity.length;
+  return () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
+    const from = b * cut;
+    const to = Math.min(n, from + cut);
+    return { firstTs: ts ? ts[from] : from, lastTs: ts ? ts[to - 1] : to - 1, equity: equity.slice(from, to), grossExposure: gross.slice(from, to), n: to - from };
+  });
+}
+
 describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () => {
   it('equals the array functions bit for bit, however the curve is cut into blocks', async () => {
     const { coreMetricsOfBlocks } = await import('./core-metrics.ts');
@@ -73,11 +83,7 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
       const r = simpleReturns(s.equity);
       const ppy = periodsPerYear(s.ts);
       for (const cut of [1, 7, 333, 5000]) {
-        const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
-          const from = b * cut;
-          const to = Math.min(n, from + cut);
-          return { firstTs: s.ts[from], lastTs: s.ts[to - 1], equity: s.equity.slice(from, to), grossExposure: s.gross.slice(from, to), n: to - from };
-        });
+        const blocks = inBlocks(cut, s.equity, s.gross, s.ts);
         const m = coreMetricsOfBlocks(blocks, s.pnls);
         expect(m.sharpe).toBe(sharpeRatio(r, ppy));
         expect(m.sortino).toBe(sortinoRatio(r, ppy));
@@ -104,12 +110,7 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
     const hand = [1.25, 0.5, 0.5, 1];
     curves.forEach((equity, k) => {
       for (const cut of [1, 2, 300]) {
-        const n = equity.length;
-        const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
-          const from = b * cut;
-          const to = Math.min(n, from + cut);
-          return { firstTs: from, lastTs: to - 1, equity: equity.slice(from, to), grossExposure: equity.slice(from, to), n: to - from };
-        });
+        const blocks = inBlocks(cut, equity);
         const m = coreMetricsOfBlocks(blocks, [], 252);
         expect(m.maxDrawdown).toBe(maxDrawdown(equity));
         expect(m.maxDrawdown).toBeCloseTo(hand[k], 12);
@@ -127,13 +128,8 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
       [100, -Infinity, 80], [-5, -3, -4, 2, 1], [0, 0, -1, 3], [10, 10, 10], [1], [3, 2, 1, 0.5], [1, 2, 3, 4],
     ];
     for (const equity of curves) {
-      const n = equity.length;
       for (const cut of [1, 2, 1000]) {
-        const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
-          const from = b * cut;
-          const to = Math.min(n, from + cut);
-          return { firstTs: from, lastTs: to - 1, equity: equity.slice(from, to), grossExposure: equity.slice(from, to), n: to - from };
-        });
+        const blocks = inBlocks(cut, equity);
         expect(Object.is(coreMetricsOfBlocks(blocks, [], 252).maxDrawdown, maxDrawdown(equity)), `${equity.join(',')} in blocks of ${cut}`).toBe(true);
       }
     }
@@ -156,13 +152,8 @@ describe('coreMetricsOfBlocks (a saved curve read row group by row group)', () =
           equity.push(peak * (1 - w) * (1 + k * ulp), peak);
         }
       }
-      const n = equity.length;
       for (const cut of [1, 5, 1000]) {
-        const blocks = () => Array.from({ length: Math.ceil(n / cut) }, (_, b) => {
-          const from = b * cut;
-          const to = Math.min(n, from + cut);
-          return { firstTs: from, lastTs: to - 1, equity: equity.slice(from, to), grossExposure: equity.slice(from, to), n: to - from };
-        });
+        const blocks = inBlocks(cut, equity);
         expect(coreMetricsOfBlocks(blocks, [], 252).maxDrawdown, `w ${w}, blocks of ${cut}`).toBe(maxDrawdown(equity));
       }
       expect(maxDrawdown(equity)).toBeCloseTo(w, 6);
