@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { noteLateResult } from './late-result.ts';
 import type { ParamValue, SearchSpace } from '../core/search-space.ts';
 import { PythonChild } from './python-child.ts';
 import type { Direction, Proposal, Sampler, TrialOutcome } from './sampler.ts';
@@ -60,9 +61,8 @@ export class OptunaSampler implements Sampler {
         ...(outcome.record !== undefined && this.o.storage !== undefined ? { record: outcome.record } : {}),
       })),
     });
-    // Another process failed these as stale while this one ran them (it stopped beating past the grace period: paused?).
     for (const l of (r.late ?? []) as { number: number; kept: number | null }[]) {
-      process.stderr.write(`lockstep: trial ${l.number} of study ${this.o.study} was failed as stale by another process while this one ran it (no heartbeat for the grace period: was this process paused?); ${l.kept === null ? 'its result was dropped: a trial asked in its place runs instead' : `its result was kept as trial ${l.kept}`}\n`);
+      noteLateResult(`trial ${l.number} of study ${this.o.study}`, l.kept === null ? 'its result was dropped: a trial asked in its place runs instead' : `its result was kept as trial ${l.kept}`);
     }
   }
 

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { noteLateResult } from './late-result.ts';
 import type { TrialResult } from './evaluate-trial.ts';
 import { PythonChild } from './python-child.ts';
 import type { Direction } from './sampler.ts';
@@ -54,10 +55,7 @@ export class TrialLedger {
     const ok = r.state === 'complete' && r.values.every(Number.isFinite);
     const done = await this.child.request({ op: 'finish', ticket: claim.ticket, values: ok ? r.values : null, result: trialToJson({ ...r, number: claim.n }) });
     const late = done.late as { n: number; kept: boolean } | undefined;
-    // Another process failed the claim as stale while this one ran it (no heartbeat for the grace period: paused?).
-    if (late !== undefined) {
-      process.stderr.write(`lockstep: the claim of trial ${late.n} was failed as stale by another process while this one ran it (no heartbeat for the grace period: was this process paused?); ${late.kept ? 'its result was kept' : 'its result was dropped: the trial was claimed again'}\n`);
-    }
+    if (late !== undefined) noteLateResult(`the claim of trial ${late.n}`, late.kept ? 'its result was kept' : 'its result was dropped: the trial was claimed again');
   }
 
   /** The finished trials among `numbers`. */
