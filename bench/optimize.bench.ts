@@ -15,7 +15,12 @@ import type { StudyResult } from '../src/optimize/run-study.ts';
 /** Studies on the compiled workers, each with vectorbt's broadcast of the same pairs right after it (goal 5's pairs; without vectorbt, one study). */
 const GOAL5_ROUNDS = 3;
 
-interface Goal5Round { lockstepSeconds: number; vectorbtSeconds: number; ratio: number; final: readonly number[] }
+/** One round: each side's wall time, its CPU seconds (user, system: ours over the main thread and the workers), vectorbt's minor page faults. */
+interface Goal5Round {
+  lockstepSeconds: number; lockstepCpu: { user: number; system: number };
+  vectorbtSeconds: number; vectorbtCpu: { user: number; system: number; minorFaults: number };
+  ratio: number; final: readonly number[];
+}
 
 /**
  * Goal 5: the same study again on the same workers, now JIT-compiled, as vectorbt's figure is
@@ -30,12 +35,18 @@ async function goal5Rounds(spec: Parameters<typeof runStudy>[0], pool: TrialPool
   const vbt = VECTORBT ? await openVectorbtStudy((await ensureBarFiles(BARS)).csv, first.trials.map((t) => [Number(t.params.fast), Number(t.params.slow)] as const)) : null;
   const rounds: Goal5Round[] = [];
   for (let k = 0; k < (vbt ? GOAL5_ROUNDS : 1); k++) {
+    const cpu = process.cpuUsage();
     const t = performance.now();
     const study = await runStudy(spec, pool);
     const lockstepSeconds = (performance.now() - t) / 1000;
+    const used = process.cpuUsage(cpu);
     if (study.trials.some((x, i) => x.finalValue !== first.trials[i].finalValue)) throw new Error('a later study gave other final values than the first');
     const v = vbt ? await vbt.run() : { seconds: Number.NaN, final: [] };
-    rounds.push({ lockstepSeconds, vectorbtSeconds: Number(v.seconds), ratio: Number(v.seconds) / lockstepSeconds, final: v.final as number[] });
+    rounds.push({
+      lockstepSeconds, lockstepCpu: { user: used.user / 1e6, system: used.system / 1e6 },
+      vectorbtSeconds: Number(v.seconds), vectorbtCpu: { user: Number(v.userSeconds), system: Number(v.systemSeconds), minorFaults: Number(v.minorFaults) },
+      ratio: Number(v.seconds) / lockstepSeconds, final: v.final as number[],
+    });
   }
   if (vbt === null) return { rounds, vectorbt: { skipped: NO_VECTORBT } };
   const { peakRssMiB } = await vbt.close();
@@ -131,6 +142,8 @@ export async function optimizeBench(): Promise<Record<string, unknown>> {
     'ratio' in vbt
       ? `  vectorbt          the 1,000 pairs broadcast at once after each study on the compiled workers (vectorbt kept up, compiled in ${(vbt.warmupSeconds as number).toFixed(1)} s, peak ${(vbt.peakRssMiB as number).toFixed(0)} MiB): ${rounds.map((r) => `${r.vectorbtSeconds.toFixed(1)} / ${r.lockstepSeconds.toFixed(2)} s ${r.ratio.toFixed(1)}×`).join(', ')} → median round ${(vbt.ratio as number).toFixed(1)}× (goal ≥ 5×, ≤ 1 GB); a first optimization in a new process (our workers' start-up and first study ${cold.lockstepSeconds.toFixed(1)} s, vectorbt's compile and first broadcast ${cold.vectorbtSeconds.toFixed(1)} s) ${cold.ratio.toFixed(1)}×; ${vbt.equal}/1000 final values equal to 1e-9`
       : `  vectorbt          ${String(vbt.skipped)}`,
+    ...('ratio' in vbt ? [`  CPU of each round vectorbt user / system ${rounds.map((r) => `${r.vectorbtCpu.user.toFixed(1)} / ${r.vectorbtCpu.system.toFixed(1)} s (${r.vectorbtCpu.minorFaults.toLocaleString()} page faults)`).join(', ')}; `
+      + `lockstep (main thread and workers) ${rounds.map((r) => `${r.lockstepCpu.user.toFixed(1)} / ${r.lockstepCpu.system.toFixed(1)} s`).join(', ')}`] : []),
     'ratio' in ranked
       ? `  vectorbt ranked   the same pairs ranked by Sharpe ratio on both sides (not goal 5's figure): vectorbt ${(ranked.vectorbtSeconds as number).toFixed(1)} s in broadcasts of 250 (peak ${(ranked.peakRssMiB as number).toFixed(0)} MiB) / lockstep ${(ranked.lockstepSeconds as number).toFixed(2)} s → ${(ranked.ratio as number).toFixed(1)}×; best pair ${JSON.stringify(ranked.best)} (vectorbt's ${JSON.stringify(ranked.vectorbtBest)}); on the ${ranked.finalEqual as number} pairs with equal final values the Sharpe ratios differ by ${(ranked.sharpeMaxRelDiff as number).toExponential(1)} relative at most`
       : `  vectorbt ranked   ${String(ranked.skipped)}`,

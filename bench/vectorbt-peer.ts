@@ -16,7 +16,7 @@ export const NO_VECTORBT = 'vectorbt not found: fetch polakowo/vectorbt, `git ar
  * (openVectorbtStudy), `rank` every pair ranked by Sharpe ratio (openVectorbtRanking).
  */
 const SCRIPT = `
-import sys, json, time, resource, warnings
+import os, sys, json, time, resource, warnings
 warnings.simplefilter('ignore')
 import numpy as np, pandas as pd, vectorbt as vbt
 mode, path = sys.argv[1], sys.argv[2]
@@ -46,15 +46,18 @@ def ranked(fasts, slows):
     final, sharpe = np.concatenate(final), np.concatenate(sharpe)
     return final, sharpe, int(np.nanargmax(sharpe))
 rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+faults = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 def keep_up(job, fasts, slows, reply):
-    # Ready after the JIT compile on the first pair, then one timed job per 'run' line on stdin (its reply built after the timing); the peak RSS at the end.
+    # Ready after the JIT compile on the first pair, then one timed job per 'run' line on stdin (its reply built after the timing,
+    # with the job's user and system CPU seconds and minor page faults); the peak RSS at the end.
     t = time.perf_counter(); job(fasts[:1], slows[:1]); warm = time.perf_counter() - t
     print(json.dumps({'warmupSeconds': warm}), flush=True)
     for line in sys.stdin:
         if line.strip() != 'run':
             break
-        t = time.perf_counter(); out = job(fasts, slows); dt = time.perf_counter() - t
-        print(json.dumps({'seconds': dt, **reply(out)}), flush=True)
+        c, f = os.times(), faults(); t = time.perf_counter(); out = job(fasts, slows); dt = time.perf_counter() - t; c2 = os.times()
+        cpu = {'userSeconds': c2.user - c.user, 'systemSeconds': c2.system - c.system, 'minorFaults': faults() - f}
+        print(json.dumps({'seconds': dt, **cpu, **reply(out)}), flush=True)
     print(json.dumps({'peakRssMiB': rss()}), flush=True)
 if mode == 'serve':
     # One pair.
