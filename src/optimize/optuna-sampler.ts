@@ -33,6 +33,8 @@ export class OptunaSampler implements Sampler {
   readonly name: string;
   private readonly child: PythonChild;
   private readonly ready: Promise<Record<string, unknown>>;
+  /** This process's results told after another process had failed their trial as stale, and what became of each (see noteLateResult). */
+  readonly lateResults: string[] = [];
 
   constructor(space: SearchSpace, private readonly o: OptunaOptions) {
     this.name = o.sampler;
@@ -62,7 +64,7 @@ export class OptunaSampler implements Sampler {
       })),
     });
     for (const l of (r.late ?? []) as { number: number; kept: number | null }[]) {
-      noteLateResult(`trial ${l.number} of study ${this.o.study}`, l.kept === null ? 'its result was dropped: a trial asked in its place runs instead' : `its result was kept as trial ${l.kept}`);
+      noteLateResult(`trial ${l.number} of study ${this.o.study}`, l.kept === null ? 'its result was dropped: a trial asked in its place runs instead' : `its result was kept as trial ${l.kept}`, this.lateResults);
     }
   }
 

@@ -82,7 +82,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
         // finished; when a process died mid-trial, its trial was failed and is asked again here.
         if (!(opts.everyProcess && sampler instanceof OptunaSampler && shared)) break;
         const all = await everyTrial(sampler);
-        if (all !== null) return studyResultOf(spec, all, t0, filter.withdrawn);
+        if (all !== null) return studyResultOf(spec, all, t0, filter.withdrawn, sampler.lateResults);
         continue;
       }
       const evaluate = (p: Proposal): Promise<TrialResult> => {
@@ -146,7 +146,7 @@ export async function runStudy(spec: StudySpec, pool: TrialPool, opts: { store?:
   } finally {
     await sampler.close();
   }
-  return studyResultOf(spec, results, t0, filter.withdrawn);
+  return studyResultOf(spec, results, t0, filter.withdrawn, sampler instanceof OptunaSampler ? sampler.lateResults : []);
 }
 
 

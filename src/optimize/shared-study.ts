@@ -78,7 +78,7 @@ export async function runSharedStudy(spec: StudySpec, pool: TrialPool, o: Shared
       await run(c);
     }
     const all = await waitFor(Array.from({ length: o.trials }, (_, n) => n));
-    return studyResultOf(spec, markDuplicates([...all.values()]), t0);
+    return studyResultOf(spec, markDuplicates([...all.values()]), t0, undefined, ledger.lateResults);
   } finally {
     await Promise.all([ledger.close(), sampler.close()]);
   }

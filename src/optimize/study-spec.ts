@@ -52,6 +52,12 @@ export interface StudyResult {
   readonly seconds: number;
   /** Proposals not run because they broke the space's constraints (Optuna's samplers; ConstraintFilter), with the constraints broken; absent when none. */
   readonly withdrawn?: Withdrawn;
+  /**
+   * Results of this process's trials that came in after another process of a shared study had
+   * failed the trial as stale (no heartbeat for the grace period: a paused process), each with what
+   * became of it (kept, under which number, or dropped); absent when there were none.
+   */
+  readonly lateResults?: readonly string[];
 }
 
 /** Proposals a study withdrew: how many, and how many broke each constraint (a proposal may break several). */
@@ -125,7 +131,7 @@ export function paretoFront(trials: readonly TrialResult[], objs: readonly Objec
 }
 
 /** A study's result from its trials: best, Pareto front and CSCV (duplicates counted once). */
-export function studyResultOf(spec: StudySpec, trials: readonly TrialResult[], t0: number, withdrawn?: Withdrawn): StudyResult {
+export function studyResultOf(spec: StudySpec, trials: readonly TrialResult[], t0: number, withdrawn?: Withdrawn, lateResults: readonly string[] = []): StudyResult {
   const results = [...trials].sort((a, b) => a.number - b.number);
   const buckets = spec.returnBuckets ?? 64;
   const dir = spec.objectives[0].direction;
@@ -142,5 +148,6 @@ export function studyResultOf(spec: StudySpec, trials: readonly TrialResult[], t
     sampler: spec.sampler, objectives: spec.objectives, trials: results, best,
     pareto: spec.objectives.length > 1 ? paretoFront(results, spec.objectives) : best ? [best.number] : [],
     overfitting, seconds: (performance.now() - t0) / 1000, ...(withdrawn !== undefined && withdrawn.proposals > 0 ? { withdrawn } : {}),
+    ...(lateResults.length > 0 ? { lateResults: [...lateResults] } : {}),
   };
 }

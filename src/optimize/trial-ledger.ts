@@ -35,6 +35,8 @@ export interface LedgerOptions {
 export class TrialLedger {
   private readonly child = new PythonChild(SCRIPT);
   private readonly ready: Promise<Record<string, unknown>>;
+  /** This process's results that came in after another process had failed their claim as stale, and what became of each (see noteLateResult). */
+  readonly lateResults: string[] = [];
 
   constructor(o: LedgerOptions) {
     this.ready = this.child.request({
@@ -55,7 +57,7 @@ export class TrialLedger {
     const ok = r.state === 'complete' && r.values.every(Number.isFinite);
     const done = await this.child.request({ op: 'finish', ticket: claim.ticket, values: ok ? r.values : null, result: trialToJson({ ...r, number: claim.n }) });
     const late = done.late as { n: number; kept: boolean } | undefined;
-    if (late !== undefined) noteLateResult(`the claim of trial ${late.n}`, late.kept ? 'its result was kept' : 'its result was dropped: the trial was claimed again');
+    if (late !== undefined) noteLateResult(`the claim of trial ${late.n}`, late.kept ? 'its result was kept' : 'its result was dropped: the trial was claimed again', this.lateResults);
   }
 
   /** The finished trials among `numbers`. */
