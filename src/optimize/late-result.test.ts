@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
 import { PYTHON } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { trialWarnings } from '../cli/trial-warnings.ts';
+import { OptunaSampler } from './optuna-sampler.ts';
 import type { StudyResult } from './study-spec.ts';
 import { TrialLedger } from './trial-ledger.ts';
 
@@ -18,7 +20,38 @@ s.set_trial_user_attr(${trialId}, "stale", True)
 s.set_trial_state_values(${trialId}, TrialState.FAIL)`]);
 }
 
+/** The storage id of trial `number` of study `study`. */
+function trialId(storage: string, study: string, number: number): number {
+  return Number(execFileSync(PYTHON, ['-c', `
+import optuna
+s = optuna.storages.RDBStorage(${JSON.stringify(storage)})
+print(s.get_trial_id_from_study_id_trial_number(s.get_study_id_from_name(${JSON.stringify(study)}), ${number}))`]).toString().trim());
+}
+
 describe('results that come in after another process failed their trial as stale', () => {
+  it('the Optuna sampler keeps what became of each for the study\'s warnings', async () => {
+    const storage = `sqlite:///${tmp.file('optuna.db')}`;
+    const s = new OptunaSampler(maCross.space!, { sampler: 'random', directions: ['maximize'], seed: 1, trials: 4, study: 'late', storage });
+    try {
+      const [p] = await s.ask(1);
+      failAsStale(storage, trialId(storage, 'late', p.number));
+      await s.tell([{ proposal: p, outcome: { state: 'complete', values: [1.5], record: { n: p.number } } }]);
+      expect(s.lateResults).toHaveLength(1);
+      // The study had room: the result is kept under the next free number (1: trial 0 stays failed).
+      expect(s.lateResults[0]).toMatch(new RegExp(`^trial ${p.number} of study late was failed as stale by another process.*its result was kept as trial 1$`));
+      // The process goes on and counts the stale trial as failed, as the storage holds it: the study of 4 takes
+      // three more trials (2, 3, 4) after the kept one, not two (its cached copy said running, which counts).
+      const more: number[] = [];
+      for (let q = await s.ask(1); q.length > 0; q = await s.ask(1)) {
+        more.push(q[0].number);
+        await s.tell([{ proposal: q[0], outcome: { state: 'complete', values: [q[0].number], record: { n: q[0].number } } }]);
+      }
+      expect(more).toEqual([2, 3, 4]);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+
   it('the ledger keeps what became of each for the study\'s warnings', async () => {
     const storage = `sqlite:///${tmp.file('ledger.db')}`;
     const ledger = new TrialLedger({ storage, study: 'late', directions: ['maximize'], trials: 2, identity: { k: 1 } });

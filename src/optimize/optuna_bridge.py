@@ -196,10 +196,27 @@ class Bridge:
             try:
                 self.finish(trial, r)
             except (RuntimeError, ValueError):  # "has already finished": another process failed it as stale
-                if self.study._storage.get_trial(trial._trial_id).state == TrialState.RUNNING:
+                if not self.failed_elsewhere(trial):
                     raise
                 late.append(self.salvage(trial, r))
         return {"late": late} if late else {}
+
+    def failed_elsewhere(self, trial):
+        """True when the stored trial has finished: another process failed this one's running trial as stale.
+
+        Optuna's cached storage never reads this process's own running trials again (its copy still says
+        RUNNING, and the failed tell may have half-written it), so the stored trial is read past the cache
+        and replaces the cached copy: this process then counts it as the other processes do.
+        """
+        storage = self.study._storage
+        backend = getattr(storage, "_backend", storage)
+        stored = backend.get_trial(trial._trial_id)
+        if not stored.state.is_finished():
+            return False
+        if hasattr(storage, "_add_trials_to_cache"):
+            with storage._lock:
+                storage._add_trials_to_cache(self.study._study_id, [stored])
+        return True
 
     @staticmethod
     def outcome(r):
