@@ -1,9 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../../test/postgres.ts';
-import { PYTHON, sharedFile } from '../../test/shared-data.ts';
+import { pythonJson } from '../../test/python.ts';
+import { sharedFile } from '../../test/shared-data.ts';
 import { tempDir } from '../../test/tmp.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -34,7 +35,7 @@ import json, optuna
 s = optuna.load_study(study_name="shared-study", storage="${pg.url}")
 done = [t for t in s.trials if t.state == optuna.trial.TrialState.COMPLETE]
 print(json.dumps({"complete": len(done), "numbers": [t.number for t in done], "params": [t.params for t in done]}))`;
-    const db = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString());
+    const db = pythonJson<{ complete: number; numbers: number[]; params: unknown[] }>(py);
     expect(db.complete).toBe(TRIALS);
     expect(new Set(db.numbers).size).toBe(TRIALS);
     expect(new Set(db.params.map((p: unknown) => JSON.stringify(p))).size).toBe(TRIALS);

@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { strategy as maCross } from '../../strategies/ma-cross/index.ts';
-import { PYTHON } from '../../test/shared-data.ts';
+import { pythonJson, runPython } from '../../test/python.ts';
 import { tempDir } from '../../test/tmp.ts';
 import { trialWarnings } from '../cli/trial-warnings.ts';
 import { OptunaSampler } from './optuna-sampler.ts';
@@ -12,20 +11,20 @@ const tmp = tempDir();
 
 /** Fails the trial with storage id `trialId` as stale, as another process's heartbeat watch does (trial_heartbeat.py). */
 function failAsStale(storage: string, trialId: number): void {
-  execFileSync(PYTHON, ['-c', `
+  runPython(`
 import optuna
 from optuna.trial import TrialState
 s = optuna.storages.RDBStorage(${JSON.stringify(storage)})
 s.set_trial_user_attr(${trialId}, "stale", True)
-s.set_trial_state_values(${trialId}, TrialState.FAIL)`]);
+s.set_trial_state_values(${trialId}, TrialState.FAIL)`);
 }
 
 /** The storage id of trial `number` of study `study`. */
 function trialId(storage: string, study: string, number: number): number {
-  return Number(execFileSync(PYTHON, ['-c', `
+  return pythonJson<number>(`
 import optuna
 s = optuna.storages.RDBStorage(${JSON.stringify(storage)})
-print(s.get_trial_id_from_study_id_trial_number(s.get_study_id_from_name(${JSON.stringify(study)}), ${number}))`]).toString().trim());
+print(s.get_trial_id_from_study_id_trial_number(s.get_study_id_from_name(${JSON.stringify(study)}), ${number}))`);
 }
 
 describe('results that come in after another process failed their trial as stale', () => {

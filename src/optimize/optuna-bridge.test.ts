@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PYTHON } from '../../test/shared-data.ts';
+import { pythonJson } from '../../test/python.ts';
 import { tempDir } from '../../test/tmp.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -45,7 +44,7 @@ for x, name in [(4, "t6"), (1, "t7")]:
     later[name] = b.duplicate(b.study.ask(space))
 out = {k: (None if v is None else v.number) for k, v in {**first, "t2": b.duplicate(t2), "t3": b.duplicate(t3), **later}.items()}
 print(json.dumps({**out, "numbers": [t0.number, t1.number, t2.number, t3.number, t4.number, t5.number]}))`;
-    const r = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString()) as Record<string, unknown>;
+    const r = pythonJson<Record<string, unknown>>(py);
     expect(r.numbers).toEqual([0, 1, 2, 3, 4, 5]);
     expect(r.t0).toBeNull(); // the earliest holder of the point runs it …
     expect(r.t1).toBe(0); // … the later one waits for it (before the fix each waited for the other)
@@ -79,7 +78,7 @@ for state, values, counts in [("fail", [], True), ("fail", [], False), ("complet
 t = b.study.ask()
 b.study.tell(t, state=TrialState.FAIL)
 print(json.dumps({"asked": asked, "counted": len(b.counted()), "trials": len(b.study.trials), "done": b.records({})["done"]}))`;
-    const r = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString()) as Record<string, unknown>;
+    const r = pythonJson<Record<string, unknown>>(py);
     expect(r.asked).toEqual([1, 1, 1, 1, 1, 0]);
     expect(r.counted).toBe(4);
     // Not counted: the proposal told with counts false, the withdrawn ask above, and the asks withdrawn
@@ -120,7 +119,7 @@ print(json.dumps({"kept": kept, "dropped": dropped, "counted": len(b.counted()),
                   "first": [first["params"], trials[first["number"]].state.name],
                   "copy": [[t.params, t.state.name, t.value, t.user_attrs.get("record")] for t in trials if t.number == kept["late"][0]["kept"]]}))
 b.lock.close(); b.heartbeat.close()`;
-    const r = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString()) as Record<string, any>;
+    const r = pythonJson<Record<string, any>>(py);
     expect(r.kept.late).toHaveLength(1);
     expect(r.kept.late[0].number).toBe(0);
     const copy = r.copy[0];

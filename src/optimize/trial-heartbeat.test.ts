@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PYTHON } from '../../test/shared-data.ts';
+import { pythonJson } from '../../test/python.ts';
 import { tempDir } from '../../test/tmp.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -33,7 +32,7 @@ for k in range(8):                                         # 1.6 s of watching; 
 after = states()
 hb.close()
 print(json.dumps({"first": first, "after": after, "stale": [t.number for t in s.get_trials(deepcopy=False) if t.user_attrs.get("stale")]}))`;
-    const r = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString());
+    const r = pythonJson(py);
     expect(r.first).toEqual({ 0: 'RUNNING', 1: 'RUNNING', 2: 'RUNNING', 3: 'RUNNING' });
     // Before, the beat an hour behind was failed at once and the one an hour ahead kept for an hour.
     expect(r.after).toEqual({ 0: 'FAIL', 1: 'FAIL', 2: 'RUNNING', 3: 'RUNNING' });

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PYTHON } from '../../test/shared-data.ts';
+import { pythonJson } from '../../test/python.ts';
 import { tempDir } from '../../test/tmp.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -33,7 +32,7 @@ l.finish({"ticket": again["ticket"], "values": [1.0], "result": {"n": again["n"]
 print(json.dumps({"a": a["n"], "b": b["n"], "again": again["n"], "kept": kept, "dropped": dropped,
                   "results": l.results({"numbers": [0, 1]})["results"], "status": l.status({})}))
 l.heartbeat.close()`;
-    const r = JSON.parse(execFileSync(PYTHON, ['-c', py]).toString()) as Record<string, any>;
+    const r = pythonJson<Record<string, any>>(py);
     expect([r.a, r.b, r.again]).toEqual([0, 1, 1]);
     expect(r.kept).toEqual({ late: { n: 0, kept: true } });
     expect(r.dropped).toEqual({ late: { n: 1, kept: false } });
