@@ -6,6 +6,7 @@ import { fillLegs, type FillLegs, type FillLegsOut, type PositionTerms, type Pos
 import { TradeLog } from './trade-log.ts';
 import { packedMap } from '../core/array-edit.ts';
 import { equityShare, markFlow, notionalOf } from './slot-value.ts';
+import { widenRange } from './range-widen.ts';
 
 /** Read-only view of one position. */
 export interface PositionView {
@@ -125,10 +126,9 @@ export class Portfolio {
     this.setMark(i, price);
   }
 
-  /** Widens the open trip's seen price range. */
+  /** Widens the open trip's seen price range (see widenRange: no branch on the prices). */
   private widen(i: number, high: number, low: number): void {
-    if (high > this.high[i]) this.high[i] = high;
-    if (low < this.low[i]) this.low[i] = low;
+    widenRange(this.high, this.low, i, high, low);
   }
 
   private setMark(i: number, price: number): void {
