@@ -139,14 +139,8 @@ export class EquityRecorder {
     if (g !== null) return this.recordGiven(g, ts, equity, cash, exposure);
     const c = this.compact;
     if (c === null) return this.recordChunked(ts, equity, cash, exposure);
-    let i = this.n - 1;
-    if (ts !== this.lastTs) {
-      i = this.n;
-      if (i === this.capacity && !this.grow()) return this.overflow(ts, equity, cash, exposure);
-      if (this.n++ === 0) this.firstTs = ts;
-      this.lastTs = ts;
-      c.times.add(i, ts);
-    }
+    const i = this.compactPoint(c, ts);
+    if (i < 0) return this.overflow(ts, equity, cash, exposure);
     c.cash.set(i, cash);
     // One column of signed notionals while equity = cash + s and exposure = |s| (see CompactCurve).
     const s = c.equity === null ? signedExposure(equity, cash, exposure) : Number.NaN;
@@ -156,6 +150,36 @@ export class EquityRecorder {
     }
     (c.equity ?? c.unsign(i))[i] = equity;
     c.exposure[i] = exposure;
+  }
+
+  /**
+   * A point of one cash-settled instrument given as its cash and the position's signed notional
+   * `s` (equity = cash + s, exposure = |s|), stored as it is kept compactly, without the equity
+   * and exposure `record` would take and split into `s` again: the same values read back, bit for
+   * bit. False, with nothing recorded, when the point is not of that form here — columns not kept
+   * compactly (given, chunks, or equity already in a column of its own), no room left, `s` not a
+   * number, or a flat position on a cash of −0 (its equity, −0, is not cash + 0) — and the caller
+   * records it with `record`.
+   */
+  recordSigned(ts: Micros, cash: number, s: number): boolean {
+    const c = this.compact;
+    if (c === null || c.equity !== null || s !== s || (s === 0 && Object.is(cash, -0))) return false;
+    const i = this.compactPoint(c, ts);
+    if (i < 0) return false;
+    c.cash.set(i, cash);
+    c.exposure[i] = s;
+    return true;
+  }
+
+  /** The index of the point at `ts` in compact columns (a new one per new time, its time kept); −1 when they are full and cannot grow. */
+  private compactPoint(c: CompactCurve, ts: Micros): number {
+    if (ts === this.lastTs) return this.n - 1;
+    const i = this.n;
+    if (i === this.capacity && !this.grow()) return -1;
+    if (this.n++ === 0) this.firstTs = ts;
+    this.lastTs = ts;
+    c.times.add(i, ts);
+    return i;
   }
 
   /** Given columns (EquityColumnsPool): every column written per point, the four columns read before the stores. */

@@ -30,9 +30,16 @@ export class EquitySampler {
     this.curve = new EquityRecorder(interval > 0 ? 0 : expectedPoints, sink, storage);
     this.perInterval = interval > 0 && !everyEvent;
     this.everyEvent = everyEvent;
+    this.signed = interval === 0 && !everyEvent && portfolio.oneCashSettled;
   }
 
   private readonly everyEvent: boolean;
+  /**
+   * Per-event points of one cash-settled instrument, nothing reading the portfolio's revalued
+   * equity after them (no risk engine): each point is taken as its cash and signed notional
+   * (EquityRecorder.recordSigned), without the revaluation. ~5 % of a 1M-bar ma-cross run.
+   */
+  private readonly signed: boolean;
   /** The portfolio's change count at the last point a derived curve noted its state for. */
   private seen = -1;
 
@@ -65,6 +72,7 @@ export class EquitySampler {
       }
       return ts;
     }
+    if (this.signed && c.recordSigned(ts, p.cash, p.signedNotional())) return ts;
     const iv = this.interval;
     if (iv > 0) ts = Math.floor(ts / iv) * iv;
     p.revalue();

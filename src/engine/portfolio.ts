@@ -60,6 +60,8 @@ export class Portfolio {
   equityValue = 0;
   /** Gross exposure at the last `revalue()`; 0 when flat. */
   grossValue = 0;
+  /** One cash-settled instrument: equity is cash plus the position's signed notional (see signedNotional). */
+  readonly oneCashSettled: boolean;
   /** The cash check's position terms and legs, rewritten by every `fillLegs` (it runs on every fill: no objects per fill). */
   private readonly legTerms: PositionTermsOut = { qty: 0, lastPrice: 0, multiplier: 1, margined: false, margin: 0 };
   private readonly legs: FillLegsOut = { closed: 0, opened: 0, afterClose: 0, afterOpen: 0, openAffordable: true };
@@ -83,6 +85,7 @@ export class Portfolio {
     this.high = new Float64Array(n);
     this.low = new Float64Array(n);
     this.equityValue = cash;
+    this.oneCashSettled = n === 1 && this.isMargin[0] === 0;
   }
 
   /** Instrument slots (one per instrument of the run). */
@@ -228,6 +231,16 @@ export class Portfolio {
     }
     this.equityValue = v;
     this.grossValue = g;
+  }
+
+  /**
+   * The first slot's signed notional at its mark, 0 when flat: with one cash-settled instrument,
+   * `revalue`'s equity is cash plus this (the same addition) and its gross exposure this without
+   * its sign.
+   */
+  signedNotional(): number {
+    const q = this.qty[0];
+    return q === 0 ? 0 : notionalOf(q, this.lastPrice[0], this.multiplier[0]);
   }
 
   /** Value of slot `i`'s position counted in equity: notional for cash settlement, margin held for futures style. */
