@@ -37,7 +37,8 @@ export class EquitySampler {
   /**
    * Per-event points of one cash-settled instrument, nothing reading the portfolio's revalued
    * equity after them (no risk engine): each point is taken as its cash and signed notional
-   * (EquityRecorder.recordSigned), without the revaluation. ~5 % of a 1M-bar ma-cross run.
+   * (EquityRecorder.recordSigned), without the revaluation. ~5 % of a 1M-bar ma-cross run. Read as
+   * `=== true`: V8 compiles `if (flag)` of a boolean field as a test for every kind of truthy value.
    */
   private readonly signed: boolean;
   /** The portfolio's change count at the last point a derived curve noted its state for. */
@@ -72,7 +73,7 @@ export class EquitySampler {
       }
       return ts;
     }
-    if (this.signed && c.recordSigned(ts, p.cash, p.signedNotional())) return ts;
+    if (this.signed === true && c.recordSigned(ts, p.cash, p.signedNotional())) return ts;
     const iv = this.interval;
     if (iv > 0) ts = Math.floor(ts / iv) * iv;
     p.revalue();
